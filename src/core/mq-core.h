@@ -1,0 +1,25 @@
+/* mq-core.h — one include for the core library, and its start-up.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mq-area.h"
+#include "mq-crs.h"
+#include "mq-dataset.h"
+#include "mq-encoding.h"
+#include "mq-enum-types.h"
+#include "mq-field-map.h"
+#include "mq-parcels.h"
+#include "mq-project.h"
+#include "mq-shapes.h"
+#include "mq-summary.h"
+#include "mq-terms.h"
+#include "mq-types.h"
+
+G_BEGIN_DECLS
+
+void        mq_core_init            (void);
+char       *mq_core_dup_sample_path (void);
+
+G_END_DECLS

@@ -1,0 +1,34 @@
+/* mq-crs.h — coordinate reference systems: naming, display CRS, transforms.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <ogr_srs_api.h>
+
+G_BEGIN_DECLS
+
+#define MQ_CRS_ERROR (mq_crs_error_quark ())
+
+typedef enum
+{
+  MQ_CRS_ERROR_INVALID,
+  MQ_CRS_ERROR_TRANSFORM,
+} MqCrsError;
+
+GQuark               mq_crs_error_quark     (void);
+
+OGRSpatialReferenceH mq_crs_new_from_user   (const char  *text,
+                                             GError     **error);
+OGRSpatialReferenceH mq_crs_new_epsg        (int          code);
+int                  mq_crs_get_epsg        (OGRSpatialReferenceH srs);
+char                *mq_crs_dup_label       (OGRSpatialReferenceH srs);
+OGRSpatialReferenceH mq_crs_new_display_for (OGRSpatialReferenceH source,
+                                             double       center_lon);
+OGRCoordinateTransformationH
+                     mq_crs_new_transform   (OGRSpatialReferenceH from,
+                                             OGRSpatialReferenceH to,
+                                             GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,635 @@
+/* mq-dataset.c — reading any OGR vector source into parcels.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-dataset.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <gdal.h>
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "mq-area.h"
+#include "mq-crs.h"
+#include "mq-field-map.h"
+#include "mq-terms.h"
+
+struct _MqDataset
+{
+  GObject           parent_instance;
+
+  char             *path;
+  char             *layer_name;
+  MqParcels        *parcels;
+  MqReference       reference;
+  char             *crs_label;
+  char             *display_wkt;
+  char             *encoding;
+  MqEncodingSource  encoding_source;
+  guint             n_lossy;
+};
+
+G_DEFINE_FINAL_TYPE (MqDataset, mq_dataset, G_TYPE_OBJECT)
+G_DEFINE_QUARK (mq-dataset-error-quark, mq_dataset_error)
+
+/* State of one load; everything GDAL hands out is released in load_clear(). */
+typedef struct
+{
+  const char                  *path;
+  const MqLoadOptions         *options;
+  GDALDatasetH                 ds;
+  OGRSpatialReferenceH         source_srs;
+  OGRSpatialReferenceH         display_srs;
+  OGRCoordinateTransformationH to_display;
+  MqAreaCalc                  *area;
+  MqDataset                   *result;
+} Load;
+
+static void
+load_clear (Load *load)
+{
+  g_clear_pointer (&load->to_display, OCTDestroyCoordinateTransformation);
+  g_clear_pointer (&load->area, mq_area_calc_free);
+  g_clear_pointer (&load->source_srs, OSRRelease);
+  g_clear_pointer (&load->display_srs, OSRRelease);
+  g_clear_pointer (&load->ds, GDALClose);
+  g_clear_object (&load->result);
+}
+
+static void
+mq_dataset_finalize (GObject *object)
+{
+  MqDataset *self = MQ_DATASET (object);
+
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->layer_name, g_free);
+  g_clear_object (&self->parcels);
+  g_clear_pointer (&self->reference.shapes, mq_shapes_free);
+  g_clear_pointer (&self->reference.kind, g_array_unref);
+  g_clear_pointer (&self->reference.name, g_ptr_array_unref);
+  g_clear_pointer (&self->reference.width_m, g_array_unref);
+  g_clear_pointer (&self->reference.area_m2, g_array_unref);
+  g_clear_pointer (&self->crs_label, g_free);
+  g_clear_pointer (&self->display_wkt, g_free);
+  g_clear_pointer (&self->encoding, g_free);
+
+  G_OBJECT_CLASS (mq_dataset_parent_class)->finalize (object);
+}
+
+static void
+mq_dataset_class_init (MqDatasetClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = mq_dataset_finalize;
+}
+
+static void
+mq_dataset_init (MqDataset *self)
+{
+  self->reference.shapes = mq_shapes_new ();
+  self->reference.kind = g_array_new (FALSE, FALSE, sizeof (guint8));
+  self->reference.name = g_ptr_array_new_with_free_func (g_free);
+  self->reference.width_m = g_array_new (FALSE, FALSE, sizeof (double));
+  self->reference.area_m2 = g_array_new (FALSE, FALSE, sizeof (double));
+}
+
+/* GDAL's own words for the last failure, for the one-line message. */
+static const char *
+gdal_reason (void)
+{
+  const char *msg = CPLGetLastErrorMsg ();
+
+  return (msg != NULL && *msg != '\0') ? msg : _("not a readable vector data source");
+}
+
+static gboolean
+open_source (Load    *load,
+             GError **error)
+{
+  /* Shapefiles are opened without GDAL's recoding so that the bytes reach our
+   * own per-file decision (GDAL would take an unmarked DBF as Latin-1). */
+  static const char *const shp_driver[] = { "ESRI Shapefile", NULL };
+  static const char *const raw_text[] = { "ENCODING=", NULL };
+
+  if (!g_file_test (load->path, G_FILE_TEST_EXISTS) && !g_str_has_prefix (load->path, "/vsi"))
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NOT_FOUND,
+                   _("%s: no such file"), load->path);
+      return FALSE;
+    }
+  CPLErrorReset ();
+  load->ds = GDALOpenEx (load->path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                         shp_driver, raw_text, NULL);
+  if (load->ds == NULL)
+    {
+      CPLErrorReset ();
+      load->ds = GDALOpenEx (load->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    }
+  if (load->ds == NULL)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_OPEN_FAILED,
+                   _("%s: cannot be opened: %s"), load->path, gdal_reason ());
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+is_polygon_layer (OGRLayerH layer)
+{
+  OGRwkbGeometryType type = wkbFlatten (OGR_L_GetGeomType (layer));
+
+  return type == wkbPolygon || type == wkbMultiPolygon || type == wkbCurvePolygon ||
+         type == wkbMultiSurface || type == wkbSurface;
+}
+
+static gboolean
+is_shapefile (GDALDatasetH ds)
+{
+  return g_str_equal (GDALGetDriverShortName (GDALGetDatasetDriver (ds)), "ESRI Shapefile");
+}
+
+/* The named layer, else this project's "parcels", else the first polygon layer. */
+static OGRLayerH
+pick_layer (Load    *load,
+            GError **error)
+{
+  GDALDatasetH ds = load->ds;
+  const char *wanted = load->options ? load->options->layer : NULL;
+  OGRLayerH layer;
+
+  if (wanted != NULL)
+    {
+      layer = GDALDatasetGetLayerByName (ds, wanted);
+      if (layer == NULL)
+        g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_LAYER,
+                     _("%s: has no layer named “%s”"), load->path, wanted);
+      return layer;
+    }
+  layer = GDALDatasetGetLayerByName (ds, "parcels");
+  if (layer != NULL && is_polygon_layer (layer))
+    return layer;
+  for (int i = 0; i < GDALDatasetGetLayerCount (ds); i++)
+    if (is_polygon_layer (GDALDatasetGetLayer (ds, i)))
+      return GDALDatasetGetLayer (ds, i);
+  g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_POLYGONS,
+               _("%s: contains no polygon layer"), load->path);
+  return NULL;
+}
+
+static double
+center_lon (OGRLayerH layer)
+{
+  OGREnvelope env;
+
+  if (OGR_L_GetExtent (layer, &env, TRUE) != OGRERR_NONE)
+    return 120.0;
+  return (env.MinX + env.MaxX) / 2.0;
+}
+
+/* The source CRS is never guessed: it comes from the file or from the user. */
+static gboolean
+setup_crs (Load      *load,
+           OGRLayerH  layer,
+           GError   **error)
+{
+  const char *user = load->options ? load->options->crs : NULL;
+  OGRSpatialReferenceH srs = OGR_L_GetSpatialRef (layer);
+  g_autoptr(GError) local_error = NULL;
+
+  if (user != NULL)
+    {
+      load->source_srs = mq_crs_new_from_user (user, &local_error);
+      if (load->source_srs == NULL)
+        {
+          g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_BAD_CRS,
+                       "%s: %s", load->path, local_error->message);
+          return FALSE;
+        }
+    }
+  else if (srs == NULL)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_CRS,
+                   _("%s: has no coordinate reference system (no .prj); "
+                     "say which one it is, e.g. --crs=EPSG:4549"), load->path);
+      return FALSE;
+    }
+  else
+    {
+      load->source_srs = OSRClone (srs);
+      OSRSetAxisMappingStrategy (load->source_srs, OAMS_TRADITIONAL_GIS_ORDER);
+    }
+
+  load->display_srs = mq_crs_new_display_for (load->source_srs, center_lon (layer));
+  load->to_display = mq_crs_new_transform (load->source_srs, load->display_srs, &local_error);
+  if (local_error == NULL)
+    load->area = mq_area_calc_new (load->source_srs, &local_error);
+  if (local_error != NULL)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_BAD_CRS,
+                   "%s: %s", load->path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether every text value of the layer is valid UTF-8: the per-file decision
+ * for sources that do not declare their encoding. */
+static gboolean
+layer_text_is_utf8 (OGRLayerH layer)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
+  int n_fields = OGR_FD_GetFieldCount (defn);
+  gboolean valid = TRUE;
+  OGRFeatureH feature;
+
+  OGR_L_ResetReading (layer);
+  while (valid && (feature = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      for (int i = 0; i < n_fields && valid; i++)
+        if (OGR_F_IsFieldSetAndNotNull (feature, i))
+          valid = g_utf8_validate (OGR_F_GetFieldAsString (feature, i), -1, NULL);
+      OGR_F_Destroy (feature);
+    }
+  OGR_L_ResetReading (layer);
+  return valid;
+}
+
+static gboolean
+encoding_is_known (const char *encoding)
+{
+  GIConv cd = g_iconv_open ("UTF-8", encoding);
+
+  if (cd == (GIConv) -1)
+    return FALSE;
+  g_iconv_close (cd);
+  return TRUE;
+}
+
+static gboolean
+setup_encoding (Load      *load,
+                OGRLayerH  layer,
+                GError   **error)
+{
+  MqDataset *result = load->result;
+  const char *user = load->options ? load->options->encoding : NULL;
+  MqEncodingSource source = MQ_ENCODING_SOURCE_DEFAULT;
+  g_autofree char *declared = NULL;
+
+  if (user != NULL)
+    {
+      declared = mq_encoding_normalize (user);
+      source = MQ_ENCODING_SOURCE_USER;
+      if (declared == NULL || !encoding_is_known (declared))
+        {
+          g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_BAD_ENCODING,
+                       _("%s: unknown text encoding “%s”"), load->path, user);
+          return FALSE;
+        }
+    }
+  else if (is_shapefile (load->ds))
+    declared = mq_encoding_from_shapefile (GDALGetDescription (load->ds), &source);
+
+  if (declared == NULL)
+    {
+      gboolean utf8 = layer_text_is_utf8 (layer);
+
+      declared = g_strdup (utf8 ? "UTF-8" : "GB18030");
+      source = (utf8 && !is_shapefile (load->ds)) ? MQ_ENCODING_SOURCE_DEFAULT
+                                                  : MQ_ENCODING_SOURCE_DETECTED;
+    }
+  result->encoding = g_steal_pointer (&declared);
+  result->encoding_source = source;
+  return TRUE;
+}
+
+/* Reads one feature's attribute values as UTF-8 strings (NULL where unset). */
+static char **
+decode_values (Load        *load,
+               OGRFeatureH  feature,
+               int          n_fields)
+{
+  char **values = g_new0 (char *, n_fields + 1);
+
+  for (int i = 0; i < n_fields; i++)
+    {
+      gboolean lossy = FALSE;
+
+      if (!OGR_F_IsFieldSetAndNotNull (feature, i))
+        continue;
+      values[i] = mq_encoding_decode (OGR_F_GetFieldAsString (feature, i),
+                                      load->result->encoding, &lossy);
+      load->result->n_lossy += lossy ? 1 : 0;
+    }
+  return values;
+}
+
+/* Clones the geometry into the display CRS; the caller frees it. */
+static OGRGeometryH
+to_display (Load         *load,
+            OGRGeometryH  geometry)
+{
+  OGRGeometryH copy;
+
+  if (geometry == NULL)
+    return NULL;
+  copy = OGR_G_Clone (geometry);
+  if (OGR_G_HasCurveGeometry (copy, TRUE))
+    {
+      OGRGeometryH linear = OGR_G_GetLinearGeometry (copy, 0, NULL);
+
+      OGR_G_DestroyGeometry (copy);
+      copy = linear;
+    }
+  if (load->to_display != NULL)
+    OGR_G_Transform (copy, load->to_display);
+  return copy;
+}
+
+static char **
+field_names (OGRFeatureDefnH defn)
+{
+  int n = OGR_FD_GetFieldCount (defn);
+  char **names = g_new0 (char *, n + 1);
+
+  for (int i = 0; i < n; i++)
+    names[i] = g_strdup (OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)));
+  return names;
+}
+
+static gboolean
+read_parcels (Load          *load,
+              OGRLayerH      layer,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
+  int n_fields = OGR_FD_GetFieldCount (defn);
+  g_auto(GStrv) names = field_names (defn);
+  MqParcels *parcels = mq_parcels_new ((const char * const *) names);
+  MqFieldMap map;
+  OGRFeatureH feature;
+
+  load->result->parcels = parcels;
+  mq_field_map_guess (&map, defn);
+  OGR_L_ResetReading (layer);
+  while ((feature = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      OGRGeometryH geometry = OGR_F_GetGeometryRef (feature);
+      OGRGeometryH display = to_display (load, geometry);
+      g_auto(GStrv) values = decode_values (load, feature, n_fields);
+      MqParcel *record = mq_parcels_append (parcels, display, (const char **) values);
+
+      mq_field_map_fill (&map, parcels, record, (const char * const *) values);
+      record->area_m2 = mq_area_calc_measure (load->area, geometry);
+      g_clear_pointer (&display, OGR_G_DestroyGeometry);
+      OGR_F_Destroy (feature);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static MqRefKind
+kind_for (const char *layer_name,
+          const char *kind_value)
+{
+  if (g_str_equal (layer_name, "roads"))
+    return MQ_REF_ROAD;
+  if (g_str_equal (layer_name, "rivers"))
+    return MQ_REF_RIVER;
+  return g_strcmp0 (kind_value, "part") == 0 ? MQ_REF_PART : MQ_REF_ZONE;
+}
+
+/* Reference layers are this project's own (zone, roads, rivers) and UTF-8. */
+static void
+read_reference_layer (Load       *load,
+                      const char *layer_name)
+{
+  OGRLayerH layer = GDALDatasetGetLayerByName (load->ds, layer_name);
+  MqReference *ref = &load->result->reference;
+  OGRFeatureH feature;
+  int name_i, kind_i, width_i;
+
+  if (layer == NULL)
+    return;
+  name_i = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "name");
+  kind_i = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "kind");
+  width_i = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "width_m");
+  OGR_L_ResetReading (layer);
+  while ((feature = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      OGRGeometryH geometry = OGR_F_GetGeometryRef (feature);
+      OGRGeometryH display = to_display (load, geometry);
+      guint8 kind = kind_for (layer_name, kind_i >= 0 ? OGR_F_GetFieldAsString (feature, kind_i) : NULL);
+      double width = width_i >= 0 ? OGR_F_GetFieldAsDouble (feature, width_i) : 0.0;
+      double area = mq_area_calc_measure (load->area, geometry);
+
+      mq_shapes_add_geometry (ref->shapes, display);
+      g_array_append_val (ref->kind, kind);
+      g_ptr_array_add (ref->name, g_strdup (name_i >= 0 ? OGR_F_GetFieldAsString (feature, name_i) : ""));
+      g_array_append_val (ref->width_m, width);
+      g_array_append_val (ref->area_m2, area);
+      g_clear_pointer (&display, OGR_G_DestroyGeometry);
+      OGR_F_Destroy (feature);
+    }
+}
+
+static MqDataset *
+load_run (Load          *load,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  OGRLayerH layer;
+
+  if (!open_source (load, error) || (layer = pick_layer (load, error)) == NULL)
+    return NULL;
+  load->result = g_object_new (MQ_TYPE_DATASET, NULL);
+  load->result->path = g_strdup (load->path);
+  load->result->layer_name = g_strdup (OGR_L_GetName (layer));
+  if (!setup_crs (load, layer, error) || !setup_encoding (load, layer, error))
+    return NULL;
+  load->result->crs_label = mq_crs_dup_label (load->source_srs);
+  OSRExportToWkt (load->display_srs, &load->result->display_wkt);
+  if (!read_parcels (load, layer, cancellable, error))
+    return NULL;
+  read_reference_layer (load, "zone");
+  read_reference_layer (load, "rivers");
+  read_reference_layer (load, "roads");
+  return g_steal_pointer (&load->result);
+}
+
+/**
+ * mq_dataset_load:
+ * @path: a file, folder or GDAL virtual path (/vsizip/…)
+ * @options: (nullable): CRS, encoding and layer choices of the user
+ *
+ * Reads the source's polygon layer into parcels. Errors name the file and the
+ * problem in one line.
+ */
+MqDataset *
+mq_dataset_load (const char           *path,
+                 const MqLoadOptions  *options,
+                 GCancellable         *cancellable,
+                 GError              **error)
+{
+  Load load = { .path = path, .options = options };
+  MqDataset *result;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  CPLPushErrorHandler (CPLQuietErrorHandler);
+  result = load_run (&load, cancellable, error);
+  CPLPopErrorHandler ();
+  load_clear (&load);
+  return result;
+}
+
+typedef struct
+{
+  char          *path;
+  MqLoadOptions  options;
+  char          *crs;
+  char          *encoding;
+  char          *layer;
+} LoadTaskData;
+
+static void
+load_task_data_free (LoadTaskData *data)
+{
+  g_free (data->path);
+  g_free (data->crs);
+  g_free (data->encoding);
+  g_free (data->layer);
+  g_free (data);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadTaskData *data = task_data;
+  GError *error = NULL;
+  MqDataset *dataset = mq_dataset_load (data->path, &data->options, cancellable, &error);
+
+  if (dataset == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, dataset, g_object_unref);
+}
+
+void
+mq_dataset_load_async (const char          *path,
+                       const MqLoadOptions *options,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  LoadTaskData *data = g_new0 (LoadTaskData, 1);
+
+  data->path = g_strdup (path);
+  if (options != NULL)
+    {
+      data->options.crs = data->crs = g_strdup (options->crs);
+      data->options.encoding = data->encoding = g_strdup (options->encoding);
+      data->options.layer = data->layer = g_strdup (options->layer);
+    }
+  g_task_set_source_tag (task, mq_dataset_load_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_task_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+MqDataset *
+mq_dataset_load_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+mq_dataset_get_path (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
+  return self->path;
+}
+
+const char *
+mq_dataset_get_layer_name (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
+  return self->layer_name;
+}
+
+MqParcels *
+mq_dataset_get_parcels (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
+  return self->parcels;
+}
+
+const MqReference *
+mq_dataset_get_reference (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
+  return &self->reference;
+}
+
+const char *
+mq_dataset_get_crs_label (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
+  return self->crs_label;
+}
+
+const char *
+mq_dataset_get_display_wkt (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
+  return self->display_wkt;
+}
+
+const char *
+mq_dataset_get_encoding (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
+  return self->encoding;
+}
+
+MqEncodingSource
+mq_dataset_get_encoding_source (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), 0);
+  return self->encoding_source;
+}
+
+guint
+mq_dataset_get_n_lossy_values (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), 0);
+  return self->n_lossy;
+}
+
+/* The parcels' extent, widened by the zone when there is one. */
+void
+mq_dataset_get_extent (MqDataset *self,
+                       MqBox     *extent)
+{
+  MqBox ref;
+
+  g_return_if_fail (MQ_IS_DATASET (self));
+
+  mq_shapes_get_extent (mq_parcels_get_shapes (self->parcels), extent);
+  for (guint i = 0; i < self->reference.kind->len; i++)
+    {
+      if (g_array_index (self->reference.kind, guint8, i) != MQ_REF_ZONE)
+        continue;
+      ref = *mq_shapes_get_bbox (self->reference.shapes, i);
+      if (!mq_box_is_empty (&ref))
+        mq_box_union (extent, &ref);
+    }
+}

@@ -1,0 +1,76 @@
+/* mq-dataset.h — one opened source: its parcels, reference layers and metadata.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <ogr_srs_api.h>
+
+#include "mq-encoding.h"
+#include "mq-parcels.h"
+
+G_BEGIN_DECLS
+
+#define MQ_DATASET_ERROR (mq_dataset_error_quark ())
+
+typedef enum
+{
+  MQ_DATASET_ERROR_NOT_FOUND,
+  MQ_DATASET_ERROR_OPEN_FAILED,
+  MQ_DATASET_ERROR_NO_POLYGONS,
+  MQ_DATASET_ERROR_NO_LAYER,
+  MQ_DATASET_ERROR_NO_CRS,
+  MQ_DATASET_ERROR_BAD_CRS,
+  MQ_DATASET_ERROR_BAD_ENCODING,
+} MqDatasetError;
+
+typedef struct
+{
+  const char *crs;        /* overrides or supplies the source CRS: EPSG:N, WKT, PROJ, a file */
+  const char *encoding;   /* overrides the text encoding */
+  const char *layer;      /* the polygon layer to read */
+} MqLoadOptions;
+
+/* Reference features drawn under the parcels: the zone and its parts, roads,
+ * rivers. Display CRS, like the parcels. */
+typedef struct
+{
+  MqShapes  *shapes;
+  GArray    *kind;      /* guint8 MqRefKind */
+  GPtrArray *name;      /* char * */
+  GArray    *width_m;   /* double: a road's or river's width */
+  GArray    *area_m2;   /* double: ellipsoidal, 0 for lines */
+} MqReference;
+
+#define MQ_TYPE_DATASET (mq_dataset_get_type ())
+
+G_DECLARE_FINAL_TYPE (MqDataset, mq_dataset, MQ, DATASET, GObject)
+
+GQuark             mq_dataset_error_quark       (void);
+
+MqDataset         *mq_dataset_load              (const char           *path,
+                                                 const MqLoadOptions  *options,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+void               mq_dataset_load_async        (const char           *path,
+                                                 const MqLoadOptions  *options,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+MqDataset         *mq_dataset_load_finish       (GAsyncResult         *result,
+                                                 GError              **error);
+
+const char        *mq_dataset_get_path          (MqDataset *self);
+const char        *mq_dataset_get_layer_name    (MqDataset *self);
+MqParcels         *mq_dataset_get_parcels       (MqDataset *self);
+const MqReference *mq_dataset_get_reference     (MqDataset *self);
+const char        *mq_dataset_get_crs_label     (MqDataset *self);
+const char        *mq_dataset_get_display_wkt   (MqDataset *self);
+const char        *mq_dataset_get_encoding      (MqDataset *self);
+MqEncodingSource   mq_dataset_get_encoding_source (MqDataset *self);
+guint              mq_dataset_get_n_lossy_values (MqDataset *self);
+void               mq_dataset_get_extent        (MqDataset *self,
+                                                 MqBox     *extent);
+
+G_END_DECLS

@@ -1,0 +1,144 @@
+/* mq-encoding.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mq-encoding.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Chinese code pages decode as GB18030, the superset of GBK and GB2312, so
+ * that names with characters outside GB2312 (堃, 喆) survive. */
+char *
+mq_encoding_normalize (const char *name)
+{
+  g_autofree char *up = g_ascii_strup (name, -1);
+
+  g_strstrip (up);
+  if (*up == '\0')
+    return NULL;
+  if (g_str_equal (up, "UTF-8") || g_str_equal (up, "UTF8") || g_str_equal (up, "65001"))
+    return g_strdup ("UTF-8");
+  if (g_str_equal (up, "GBK") || g_str_equal (up, "GB2312") || g_str_equal (up, "GB18030") ||
+      g_str_equal (up, "936") || g_str_equal (up, "CP936") || g_str_equal (up, "54936") ||
+      g_str_equal (up, "EUC-CN"))
+    return g_strdup ("GB18030");
+  if (g_ascii_isdigit (up[0]))
+    return g_strdup_printf ("CP%s", up);
+  if (g_str_has_prefix (up, "ANSI "))
+    return g_strdup_printf ("CP%s", up + 5);
+  return g_steal_pointer (&up);
+}
+
+static char *
+sibling_path (const char *path,
+              const char *ext)
+{
+  const char *dot = strrchr (path, '.');
+  gsize stem = (dot != NULL && strchr (dot, '/') == NULL) ? (gsize) (dot - path) : strlen (path);
+  g_autofree char *lower = g_strdup_printf ("%.*s.%s", (int) stem, path, ext);
+  g_autofree char *upper_ext = g_ascii_strup (ext, -1);
+  char *upper = g_strdup_printf ("%.*s.%s", (int) stem, path, upper_ext);
+
+  if (g_file_test (lower, G_FILE_TEST_EXISTS))
+    {
+      g_free (upper);
+      return g_steal_pointer (&lower);
+    }
+  return upper;
+}
+
+static const char *
+encoding_for_ldid (guint8 ldid)
+{
+  switch (ldid)
+    {
+    case 0x4d: case 0x7a: return "GB18030";
+    case 0x4f: case 0x78: return "BIG5";
+    case 0x4e: case 0x79: return "CP949";
+    case 0x13: case 0x7b: return "CP932";
+    case 0x01: return "CP437";
+    case 0x02: return "CP850";
+    case 0x03: return "CP1252";
+    case 0x64: return "CP852";
+    case 0x65: return "CP866";
+    case 0xc8: return "CP1250";
+    case 0xc9: return "CP1251";
+    /* 0x00 says nothing, and 0x57 ("ANSI") is what GDAL writes whatever the
+     * text is: both leave the decision to the text itself. */
+    default: return NULL;
+    }
+}
+
+/* Returns the declared encoding of a shapefile's DBF, or NULL when the file
+ * does not say and the text must decide. */
+char *
+mq_encoding_from_shapefile (const char       *path,
+                            MqEncodingSource *source)
+{
+  g_autofree char *cpg = sibling_path (path, "cpg");
+  g_autofree char *dbf = sibling_path (path, "dbf");
+  g_autofree char *cpg_text = NULL;
+  guint8 header[32];
+  FILE *f;
+  size_t n;
+
+  if (g_file_get_contents (cpg, &cpg_text, NULL, NULL))
+    {
+      char *name = mq_encoding_normalize (cpg_text);
+
+      if (name != NULL)
+        {
+          *source = MQ_ENCODING_SOURCE_CPG;
+          return name;
+        }
+    }
+  f = fopen (dbf, "rb");
+  if (f == NULL)
+    return NULL;
+  n = fread (header, 1, sizeof header, f);
+  fclose (f);
+  if (n == sizeof header && encoding_for_ldid (header[29]) != NULL)
+    {
+      *source = MQ_ENCODING_SOURCE_LDID;
+      return g_strdup (encoding_for_ldid (header[29]));
+    }
+  return NULL;
+}
+
+const char *
+mq_encoding_source_key (MqEncodingSource source)
+{
+  static const char *keys[] = { "default", "cpg", "ldid", "detected", "user" };
+
+  return keys[source];
+}
+
+/* Decodes to UTF-8. A value cut in the middle of a character (the DBF 254-byte
+ * limit does that) keeps what precedes the cut; *lossy tells the caller. */
+char *
+mq_encoding_decode (const char *bytes,
+                    const char *encoding,
+                    gboolean   *lossy)
+{
+  g_autoptr(GError) error = NULL;
+  gsize read = 0;
+  char *out;
+
+  if (bytes == NULL)
+    return NULL;
+  if (g_str_equal (encoding, "UTF-8"))
+    {
+      if (g_utf8_validate (bytes, -1, NULL))
+        return g_strdup (bytes);
+      *lossy = TRUE;
+      return g_utf8_make_valid (bytes, -1);
+    }
+  out = g_convert (bytes, -1, "UTF-8", encoding, &read, NULL, &error);
+  if (out != NULL)
+    return out;
+  *lossy = TRUE;
+  if (g_error_matches (error, G_CONVERT_ERROR, G_CONVERT_ERROR_PARTIAL_INPUT))
+    return g_convert (bytes, read, "UTF-8", encoding, NULL, NULL, NULL);
+  return g_convert_with_fallback (bytes, -1, "UTF-8", encoding, "?", NULL, NULL, NULL);
+}

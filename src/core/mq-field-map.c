@@ -1,0 +1,230 @@
+/* mq-field-map.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mq-field-map.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "mq-terms.h"
+
+#define ALIASES(...) ((const char *const[]) { __VA_ARGS__, NULL })
+
+static const MqFieldInfo fields[MQ_N_FIELDS] = {
+  [MQ_FIELD_ID] = { "parcel_id", "地块编号", OFTString, 32,
+                    ALIASES ("DKBH", "TBBH", "ZDDM", "BSM", "PARCEL", "PARCELID", "ID") },
+  [MQ_FIELD_OWNER] = { "owner", "权属单位", OFTString, 120,
+                       ALIASES ("QSDWMC", "QLR", "QLRMC", "OWNER_NAME", "RIGHT_HOLDER") },
+  [MQ_FIELD_LAND_USE_CODE] = { "land_use_code", "地类编码", OFTString, 10,
+                               ALIASES ("DLBM", "LANDUSE_CODE", "LU_CODE", "LANDUSE_CO") },
+  [MQ_FIELD_LAND_USE_NAME] = { "land_use_name", "地类名称", OFTString, 60,
+                               ALIASES ("DLMC", "LANDUSE", "LAND_USE", "LANDUSE_NA") },
+  [MQ_FIELD_LOCATION] = { "location", "坐落", OFTString, 120,
+                          ALIASES ("ZLDWMC", "ZL", "ADDRESS", "LOCATION") },
+  [MQ_FIELD_SURVEY_AREA] = { "survey_area_m2", "调查面积", OFTReal, 0,
+                             ALIASES ("TBMJ", "DKMJ", "图斑面积", "SURVEY_ARE", "SURVEY_AREA") },
+  [MQ_FIELD_LAND_CLASS] = { "land_class", "用地类别", OFTString, 20,
+                            ALIASES ("GYYDLX", "YDLB") },
+  [MQ_FIELD_FLAGGED] = { "flagged", "是否转型", OFTInteger, 1, ALIASES ("SFZX") },
+  [MQ_FIELD_FLAG_REASON] = { "flag_reason", "转型原因", OFTString, 60, ALIASES ("ZXYY") },
+  [MQ_FIELD_METHOD] = { "method", "转型方式", OFTString, 20, ALIASES ("ZXFS") },
+  [MQ_FIELD_INDUSTRY] = { "industry", "目标产业", OFTString, 40, ALIASES ("MBCY") },
+  [MQ_FIELD_PROJECT] = { "project", "项目名称", OFTString, 120, ALIASES ("XMMC") },
+  [MQ_FIELD_INVESTOR] = { "investor", "投资主体", OFTString, 120, ALIASES ("TZZT") },
+  [MQ_FIELD_DEADLINE] = { "deadline", "完成时限", OFTDate, 0, ALIASES ("WCSX") },
+  [MQ_FIELD_STAGE] = { "stage", "进展阶段", OFTString, 10, ALIASES ("JZJD") },
+  [MQ_FIELD_ENTITY] = { "responsible_entity", "责任主体", OFTString, 120,
+                        ALIASES ("ZRZT", "ENTITY") },
+  [MQ_FIELD_CONTACT] = { "contact", "联系人", OFTString, 30, ALIASES ("LXR") },
+  [MQ_FIELD_PHONE] = { "phone", "联系电话", OFTString, 30, ALIASES ("LXDH") },
+  [MQ_FIELD_NOTES] = { "notes", "备注", OFTString, 254, ALIASES ("BZ") },
+  [MQ_FIELD_LOCK_PARCEL] = { "lock_parcel", "锁定地块", OFTInteger, 1, ALIASES ("SDDK") },
+  [MQ_FIELD_LOCK_PROJECT] = { "lock_project", "锁定项目", OFTInteger, 1, ALIASES ("SDXM") },
+  [MQ_FIELD_LOCK_DEADLINE] = { "lock_deadline", "锁定时间", OFTInteger, 1, ALIASES ("SDSJ") },
+  [MQ_FIELD_LOCK_OWNER] = { "lock_owner", "锁定责任主体", OFTInteger, 1, ALIASES ("SDZT") },
+  [MQ_FIELD_LOCK_PARCEL_DATE] = { "lock_parcel_date", "地块锁定日期", OFTDate, 0,
+                                  ALIASES ("SDDKRQ") },
+  [MQ_FIELD_LOCK_PROJECT_DATE] = { "lock_project_date", "项目锁定日期", OFTDate, 0,
+                                   ALIASES ("SDXMRQ") },
+  [MQ_FIELD_LOCK_DEADLINE_DATE] = { "lock_deadline_date", "时间锁定日期", OFTDate, 0,
+                                    ALIASES ("SDSJRQ") },
+  [MQ_FIELD_LOCK_OWNER_DATE] = { "lock_owner_date", "主体锁定日期", OFTDate, 0,
+                                 ALIASES ("SDZTRQ") },
+};
+
+const MqFieldInfo *
+mq_field_info (MqField field)
+{
+  g_return_val_if_fail (field < MQ_N_FIELDS, NULL);
+
+  return &fields[field];
+}
+
+static int
+find_field (OGRFeatureDefnH  defn,
+            const char      *name)
+{
+  for (int i = 0; i < OGR_FD_GetFieldCount (defn); i++)
+    if (g_ascii_strcasecmp (OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)), name) == 0)
+      return i;
+  return -1;
+}
+
+/* Names are tried in the table's order of preference — the key, the Chinese
+ * header, then the aliases — whatever the order of the source's columns, so
+ * that a survey's TBBH wins over its BSM as the parcel id. */
+void
+mq_field_map_guess (MqFieldMap      *map,
+                    OGRFeatureDefnH  defn)
+{
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    {
+      const MqFieldInfo *info = &fields[f];
+
+      map->index[f] = find_field (defn, info->key);
+      if (map->index[f] < 0)
+        map->index[f] = find_field (defn, info->zh_header);
+      for (guint a = 0; map->index[f] < 0 && info->aliases[a] != NULL; a++)
+        map->index[f] = find_field (defn, info->aliases[a]);
+    }
+}
+
+gboolean
+mq_field_map_has (const MqFieldMap *map,
+                  MqField           field)
+{
+  return map->index[field] >= 0;
+}
+
+static const char *
+value_of (const MqFieldMap  *map,
+          const char *const *values,
+          MqField            field)
+{
+  int i = map->index[field];
+
+  return i >= 0 ? values[i] : NULL;
+}
+
+static guint32
+date_of (const MqFieldMap *map, const char *const *values, MqField field)
+{
+  guint32 julian = 0;
+
+  mq_date_parse (value_of (map, values, field), &julian);
+  return julian;
+}
+
+static gboolean
+bool_of (const MqFieldMap *map, const char *const *values, MqField field)
+{
+  gboolean b = FALSE;
+
+  mq_bool_parse (value_of (map, values, field), &b);
+  return b;
+}
+
+static void
+fill_locks (const MqFieldMap  *map,
+            MqParcel          *record,
+            const char *const *values)
+{
+  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+    {
+      if (bool_of (map, values, MQ_FIELD_LOCK_PARCEL + lock))
+        record->locks |= 1u << lock;
+      record->lock_date[lock] = date_of (map, values, MQ_FIELD_LOCK_PARCEL_DATE + lock);
+    }
+}
+
+/* Fills the record's known attributes from the source values (UTF-8, as
+ * strings); values that do not parse are left at their defaults here, and
+ * reported by the loader's validation. */
+void
+mq_field_map_fill (const MqFieldMap  *map,
+                   MqParcels         *parcels,
+                   MqParcel          *record,
+                   const char *const *values)
+{
+  const char *area = value_of (map, values, MQ_FIELD_SURVEY_AREA);
+  MqMethod method = MQ_METHOD_NONE;
+  MqStage stage = MQ_STAGE_NOT_STARTED;
+  MqLandClass land_class = MQ_LAND_CLASS_OTHER;
+
+#define TEXT(f) mq_parcels_intern (parcels, value_of (map, values, (f)))
+  record->id = TEXT (MQ_FIELD_ID);
+  record->owner = TEXT (MQ_FIELD_OWNER);
+  record->land_use_code = TEXT (MQ_FIELD_LAND_USE_CODE);
+  record->land_use_name = TEXT (MQ_FIELD_LAND_USE_NAME);
+  record->location = TEXT (MQ_FIELD_LOCATION);
+  record->flag_reason = TEXT (MQ_FIELD_FLAG_REASON);
+  record->industry = TEXT (MQ_FIELD_INDUSTRY);
+  record->project = TEXT (MQ_FIELD_PROJECT);
+  record->investor = TEXT (MQ_FIELD_INVESTOR);
+  record->entity = TEXT (MQ_FIELD_ENTITY);
+  record->contact = TEXT (MQ_FIELD_CONTACT);
+  record->phone = TEXT (MQ_FIELD_PHONE);
+  record->notes = TEXT (MQ_FIELD_NOTES);
+#undef TEXT
+
+  record->survey_area_m2 = (area != NULL && *area != '\0') ? g_ascii_strtod (area, NULL) : NAN;
+  record->flagged = bool_of (map, values, MQ_FIELD_FLAGGED);
+  record->deadline = date_of (map, values, MQ_FIELD_DEADLINE);
+  mq_method_parse (value_of (map, values, MQ_FIELD_METHOD), &method);
+  mq_stage_parse (value_of (map, values, MQ_FIELD_STAGE), &stage);
+  mq_land_class_parse (value_of (map, values, MQ_FIELD_LAND_CLASS), &land_class);
+  /* Without the plan's own classification, current industrial use (三调 0601)
+   * is existing industrial land. */
+  if (!mq_field_map_has (map, MQ_FIELD_LAND_CLASS) && record->land_use_code != NULL &&
+      g_str_has_prefix (record->land_use_code, "0601"))
+    land_class = MQ_LAND_CLASS_EXISTING_INDUSTRIAL;
+  record->method = method;
+  record->stage = stage;
+  record->land_class = land_class;
+  fill_locks (map, record, values);
+}
+
+/* The value of a field of a record as text, the way the project file and the
+ * CSV export write it: booleans 1/0, dates YYYY-MM-DD, official terms. */
+char *
+mq_parcel_dup_field_text (const MqParcel *p,
+                          MqField         field)
+{
+  switch (field)
+    {
+    case MQ_FIELD_ID: return g_strdup (p->id);
+    case MQ_FIELD_OWNER: return g_strdup (p->owner);
+    case MQ_FIELD_LAND_USE_CODE: return g_strdup (p->land_use_code);
+    case MQ_FIELD_LAND_USE_NAME: return g_strdup (p->land_use_name);
+    case MQ_FIELD_LOCATION: return g_strdup (p->location);
+    case MQ_FIELD_SURVEY_AREA:
+      return isnan (p->survey_area_m2) ? NULL : g_strdup_printf ("%.2f", p->survey_area_m2);
+    case MQ_FIELD_LAND_CLASS: return g_strdup (mq_land_class_term (p->land_class));
+    case MQ_FIELD_FLAGGED: return g_strdup (p->flagged ? "1" : "0");
+    case MQ_FIELD_FLAG_REASON: return g_strdup (p->flag_reason);
+    case MQ_FIELD_METHOD: return g_strdup (mq_method_term (p->method));
+    case MQ_FIELD_INDUSTRY: return g_strdup (p->industry);
+    case MQ_FIELD_PROJECT: return g_strdup (p->project);
+    case MQ_FIELD_INVESTOR: return g_strdup (p->investor);
+    case MQ_FIELD_DEADLINE: return mq_date_format (p->deadline);
+    case MQ_FIELD_STAGE: return g_strdup (mq_stage_term (p->stage));
+    case MQ_FIELD_ENTITY: return g_strdup (p->entity);
+    case MQ_FIELD_CONTACT: return g_strdup (p->contact);
+    case MQ_FIELD_PHONE: return g_strdup (p->phone);
+    case MQ_FIELD_NOTES: return g_strdup (p->notes);
+    case MQ_FIELD_LOCK_PARCEL:
+    case MQ_FIELD_LOCK_PROJECT:
+    case MQ_FIELD_LOCK_DEADLINE:
+    case MQ_FIELD_LOCK_OWNER:
+      return g_strdup ((p->locks & (1u << (field - MQ_FIELD_LOCK_PARCEL))) ? "1" : "0");
+    case MQ_FIELD_LOCK_PARCEL_DATE:
+    case MQ_FIELD_LOCK_PROJECT_DATE:
+    case MQ_FIELD_LOCK_DEADLINE_DATE:
+    case MQ_FIELD_LOCK_OWNER_DATE:
+      return mq_date_format (p->lock_date[field - MQ_FIELD_LOCK_PARCEL_DATE]);
+    case MQ_N_FIELDS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}

@@ -1,0 +1,78 @@
+/* mq-field-map.h — which source field means what.
+ *
+ * One table names every parcel attribute the project knows: its key (the
+ * project file's column and the CSV header outside a Chinese locale), its
+ * Chinese header, its type, and the names it goes by in 三调 surveys and
+ * other people's files. The project schema, the field guess and the CSV
+ * columns are all read from it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <ogr_api.h>
+
+#include "mq-parcels.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  MQ_FIELD_ID,
+  MQ_FIELD_OWNER,
+  MQ_FIELD_LAND_USE_CODE,
+  MQ_FIELD_LAND_USE_NAME,
+  MQ_FIELD_LOCATION,
+  MQ_FIELD_SURVEY_AREA,
+  MQ_FIELD_LAND_CLASS,
+  MQ_FIELD_FLAGGED,
+  MQ_FIELD_FLAG_REASON,
+  MQ_FIELD_METHOD,
+  MQ_FIELD_INDUSTRY,
+  MQ_FIELD_PROJECT,
+  MQ_FIELD_INVESTOR,
+  MQ_FIELD_DEADLINE,
+  MQ_FIELD_STAGE,
+  MQ_FIELD_ENTITY,
+  MQ_FIELD_CONTACT,
+  MQ_FIELD_PHONE,
+  MQ_FIELD_NOTES,
+  MQ_FIELD_LOCK_PARCEL,
+  MQ_FIELD_LOCK_PROJECT,
+  MQ_FIELD_LOCK_DEADLINE,
+  MQ_FIELD_LOCK_OWNER,
+  MQ_FIELD_LOCK_PARCEL_DATE,
+  MQ_FIELD_LOCK_PROJECT_DATE,
+  MQ_FIELD_LOCK_DEADLINE_DATE,
+  MQ_FIELD_LOCK_OWNER_DATE,
+  MQ_N_FIELDS
+} MqField;
+
+typedef struct
+{
+  const char        *key;
+  const char        *zh_header;
+  OGRFieldType       type;
+  int                width;
+  const char *const *aliases;
+} MqFieldInfo;
+
+typedef struct
+{
+  int index[MQ_N_FIELDS];   /* source field index, or -1 */
+} MqFieldMap;
+
+const MqFieldInfo *mq_field_info        (MqField            field);
+void               mq_field_map_guess   (MqFieldMap        *map,
+                                         OGRFeatureDefnH    defn);
+gboolean           mq_field_map_has     (const MqFieldMap  *map,
+                                         MqField            field);
+void               mq_field_map_fill    (const MqFieldMap  *map,
+                                         MqParcels         *parcels,
+                                         MqParcel          *record,
+                                         const char *const *values);
+
+char              *mq_parcel_dup_field_text (const MqParcel *parcel,
+                                             MqField         field);
+
+G_END_DECLS

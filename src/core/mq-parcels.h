@@ -1,0 +1,71 @@
+/* mq-parcels.h — the parcels of a dataset, in memory.
+ *
+ * Geometry is an MqShapes (flat arrays, display CRS); attributes are one
+ * MqParcel record per parcel whose strings live in a shared string chunk.
+ * Every source attribute is kept too, for the identify panel.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "mq-shapes.h"
+#include "mq-types.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char *id;
+  const char *owner;
+  const char *land_use_code;
+  const char *land_use_name;
+  const char *location;
+  const char *flag_reason;
+  const char *industry;
+  const char *project;
+  const char *investor;
+  const char *entity;
+  const char *contact;
+  const char *phone;
+  const char *notes;
+  double      area_m2;          /* ellipsoidal, on the source datum */
+  double      survey_area_m2;   /* NAN when the source carries none */
+  guint32     deadline;         /* GDate Julian day, 0 = none */
+  guint32     lock_date[MQ_N_LOCKS];
+  guint8      locks;            /* bit i set: lock i held */
+  guint8      method;           /* MqMethod */
+  guint8      stage;            /* MqStage */
+  guint8      land_class;       /* MqLandClass */
+  gboolean    flagged;
+} MqParcel;
+
+#define MQ_TYPE_PARCELS (mq_parcels_get_type ())
+
+G_DECLARE_FINAL_TYPE (MqParcels, mq_parcels, MQ, PARCELS, GObject)
+
+MqParcels      *mq_parcels_new             (const char * const *field_names);
+guint           mq_parcels_get_n_parcels   (MqParcels       *self);
+const MqParcel *mq_parcels_get             (MqParcels       *self,
+                                            guint            index);
+MqParcel       *mq_parcels_append          (MqParcels       *self,
+                                            OGRGeometryH     display_geometry,
+                                            const char     **values);
+const char     *mq_parcels_intern          (MqParcels       *self,
+                                            const char      *text);
+const MqShapes *mq_parcels_get_shapes      (MqParcels       *self);
+const char * const *
+                mq_parcels_get_field_names (MqParcels       *self);
+const char     *mq_parcels_get_value       (MqParcels       *self,
+                                            guint            index,
+                                            guint            field);
+
+guint           mq_parcel_get_locks_held   (const MqParcel  *parcel);
+gboolean        mq_parcel_is_overdue       (const MqParcel  *parcel,
+                                            guint32          today);
+gboolean        mq_parcel_is_due_soon      (const MqParcel  *parcel,
+                                            guint32          today);
+guint32         mq_today                   (void);
+
+G_END_DECLS

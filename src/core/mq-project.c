@@ -1,0 +1,245 @@
+/* mq-project.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-project.h"
+
+#include <cpl_error.h>
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <ogr_api.h>
+
+G_DEFINE_QUARK (mq-project-error-quark, mq_project_error)
+
+struct _MqProjectWriter
+{
+  char         *path;
+  char         *tmp_path;
+  GDALDatasetH  ds;
+  OGRLayerH     parcels;
+  OGRLayerH     zone;
+  OGRLayerH     roads;
+  OGRLayerH     rivers;
+  OGRLayerH     settings;
+};
+
+static gboolean
+fail (GError     **error,
+      int          code,
+      const char  *path)
+{
+  const char *reason = CPLGetLastErrorMsg ();
+
+  g_set_error (error, MQ_PROJECT_ERROR, code, _("%s: cannot be written: %s"), path,
+               (reason && *reason) ? reason : _("unknown error"));
+  return FALSE;
+}
+
+static void
+add_field (OGRLayerH    layer,
+           const char  *name,
+           OGRFieldType type,
+           int          width)
+{
+  OGRFieldDefnH defn = OGR_Fld_Create (name, type);
+
+  if (width > 0 && type == OFTString)
+    OGR_Fld_SetWidth (defn, width);
+  OGR_L_CreateField (layer, defn, TRUE);
+  OGR_Fld_Destroy (defn);
+}
+
+static OGRLayerH
+create_layer (GDALDatasetH          ds,
+              const char           *name,
+              OGRSpatialReferenceH  srs,
+              OGRwkbGeometryType    type)
+{
+  static const char *const options[] = { "GEOMETRY_NAME=geom", "FID=fid", NULL };
+
+  return GDALDatasetCreateLayer (ds, name, type == wkbNone ? NULL : srs, type,
+                                 (char **) options);
+}
+
+static gboolean
+create_schema (MqProjectWriter      *w,
+               OGRSpatialReferenceH  srs)
+{
+  OGRLayerH history;
+
+  w->parcels = create_layer (w->ds, "parcels", srs, wkbMultiPolygon);
+  w->zone = create_layer (w->ds, "zone", srs, wkbMultiPolygon);
+  w->roads = create_layer (w->ds, "roads", srs, wkbMultiLineString);
+  w->rivers = create_layer (w->ds, "rivers", srs, wkbMultiLineString);
+  history = create_layer (w->ds, "lock_history", NULL, wkbNone);
+  w->settings = create_layer (w->ds, "project_settings", NULL, wkbNone);
+  if (!w->parcels || !w->zone || !w->roads || !w->rivers || !history || !w->settings)
+    return FALSE;
+
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    {
+      const MqFieldInfo *info = mq_field_info (f);
+
+      add_field (w->parcels, info->key, info->type, info->width);
+    }
+  add_field (w->parcels, "area_m2", OFTReal, 0);
+  add_field (w->parcels, "area_mu", OFTReal, 0);
+  add_field (w->zone, "name", OFTString, 80);
+  add_field (w->zone, "kind", OFTString, 10);
+  add_field (w->roads, "name", OFTString, 40);
+  add_field (w->roads, "width_m", OFTReal, 0);
+  add_field (w->rivers, "name", OFTString, 40);
+  add_field (w->rivers, "width_m", OFTReal, 0);
+  add_field (history, "changed_at", OFTDateTime, 0);
+  add_field (history, "user", OFTString, 64);
+  add_field (history, "parcel_id", OFTString, 32);
+  add_field (history, "field", OFTString, 32);
+  add_field (history, "old_value", OFTString, 0);
+  add_field (history, "new_value", OFTString, 0);
+  add_field (w->settings, "key", OFTString, 64);
+  add_field (w->settings, "value", OFTString, 0);
+  return TRUE;
+}
+
+/**
+ * mq_project_writer_new:
+ *
+ * Starts a new project at @path (replacing it only on commit).
+ */
+MqProjectWriter *
+mq_project_writer_new (const char            *path,
+                       OGRSpatialReferenceH   srs,
+                       GError               **error)
+{
+  g_autoptr(MqProjectWriter) w = g_new0 (MqProjectWriter, 1);
+  GDALDriverH driver = GDALGetDriverByName ("GPKG");
+
+  w->path = g_strdup (path);
+  w->tmp_path = g_strdup_printf ("%s.part", path);
+  g_unlink (w->tmp_path);
+  CPLErrorReset ();
+  w->ds = driver ? GDALCreate (driver, w->tmp_path, 0, 0, 0, GDT_Unknown, NULL) : NULL;
+  if (w->ds == NULL || !create_schema (w, srs) ||
+      GDALDatasetStartTransaction (w->ds, FALSE) != OGRERR_NONE)
+    {
+      fail (error, MQ_PROJECT_ERROR_CREATE, path);
+      return NULL;
+    }
+  return g_steal_pointer (&w);
+}
+
+static gboolean
+add_feature (MqProjectWriter  *w,
+             OGRLayerH         layer,
+             OGRFeatureH       feature,
+             OGRGeometryH      geometry,
+             gboolean          polygon,
+             GError          **error)
+{
+  OGRGeometryH multi = NULL;
+  OGRErr err;
+
+  if (geometry != NULL)
+    {
+      multi = OGR_G_Clone (geometry);
+      multi = polygon ? OGR_G_ForceToMultiPolygon (multi) : OGR_G_ForceToMultiLineString (multi);
+      OGR_F_SetGeometryDirectly (feature, multi);
+    }
+  err = OGR_L_CreateFeature (layer, feature);
+  OGR_F_Destroy (feature);
+  if (err != OGRERR_NONE)
+    return fail (error, MQ_PROJECT_ERROR_WRITE, w->path);
+  return TRUE;
+}
+
+gboolean
+mq_project_writer_add_parcel (MqProjectWriter  *w,
+                              const MqParcel   *parcel,
+                              OGRGeometryH      geometry,
+                              GError          **error)
+{
+  OGRFeatureH feature = OGR_F_Create (OGR_L_GetLayerDefn (w->parcels));
+
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    {
+      g_autofree char *text = mq_parcel_dup_field_text (parcel, f);
+
+      if (text != NULL && *text != '\0')
+        OGR_F_SetFieldString (feature, f, text);
+    }
+  OGR_F_SetFieldDouble (feature, MQ_N_FIELDS, parcel->area_m2);
+  OGR_F_SetFieldDouble (feature, MQ_N_FIELDS + 1, parcel->area_m2 / MQ_M2_PER_MU);
+  return add_feature (w, w->parcels, feature, geometry, TRUE, error);
+}
+
+gboolean
+mq_project_writer_add_reference (MqProjectWriter  *w,
+                                 MqRefKind         kind,
+                                 const char       *name,
+                                 double            width_m,
+                                 OGRGeometryH      geometry,
+                                 GError          **error)
+{
+  OGRLayerH layer = kind == MQ_REF_ROAD ? w->roads : kind == MQ_REF_RIVER ? w->rivers : w->zone;
+  OGRFeatureH feature = OGR_F_Create (OGR_L_GetLayerDefn (layer));
+
+  OGR_F_SetFieldString (feature, 0, name);
+  if (layer == w->zone)
+    OGR_F_SetFieldString (feature, 1, kind == MQ_REF_PART ? "part" : "zone");
+  else
+    OGR_F_SetFieldDouble (feature, 1, width_m);
+  return add_feature (w, layer, feature, geometry, layer == w->zone, error);
+}
+
+gboolean
+mq_project_writer_set_setting (MqProjectWriter  *w,
+                               const char       *key,
+                               const char       *value,
+                               GError          **error)
+{
+  OGRFeatureH feature = OGR_F_Create (OGR_L_GetLayerDefn (w->settings));
+
+  OGR_F_SetFieldString (feature, 0, key);
+  OGR_F_SetFieldString (feature, 1, value);
+  return add_feature (w, w->settings, feature, NULL, FALSE, error);
+}
+
+/* Commits, closes and renames the finished file into place. */
+gboolean
+mq_project_writer_commit (MqProjectWriter  *w,
+                          GError          **error)
+{
+  g_autofree char *version = g_strdup_printf ("%d", MQ_PROJECT_SCHEMA_VERSION);
+
+  if (!mq_project_writer_set_setting (w, "schema_version", version, error))
+    return FALSE;
+  if (GDALDatasetCommitTransaction (w->ds) != OGRERR_NONE)
+    return fail (error, MQ_PROJECT_ERROR_WRITE, w->path);
+  GDALClose (g_steal_pointer (&w->ds));
+  if (g_rename (w->tmp_path, w->path) != 0)
+    {
+      g_set_error (error, MQ_PROJECT_ERROR, MQ_PROJECT_ERROR_WRITE,
+                   _("%s: cannot be written: %s"), w->path, g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Freeing an uncommitted writer discards the partial file. */
+void
+mq_project_writer_free (MqProjectWriter *w)
+{
+  if (w == NULL)
+    return;
+  if (w->ds != NULL)
+    {
+      GDALClose (w->ds);
+      g_unlink (w->tmp_path);
+    }
+  g_free (w->path);
+  g_free (w->tmp_path);
+  g_free (w);
+}

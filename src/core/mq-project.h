@@ -1,0 +1,55 @@
+/* mq-project.h — writing a project GeoPackage.
+ *
+ * The project file is an ordinary GeoPackage: a "parcels" layer whose columns
+ * are the field table's keys (so QGIS shows the four locks as attributes), the
+ * reference layers "zone", "roads" and "rivers", a "lock_history" table and a
+ * "project_settings" table. It is written under a temporary name and renamed
+ * into place at the end, so a crash never leaves half a project.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gdal.h>
+#include <gio/gio.h>
+
+#include "mq-field-map.h"
+
+G_BEGIN_DECLS
+
+#define MQ_PROJECT_ERROR (mq_project_error_quark ())
+#define MQ_PROJECT_SCHEMA_VERSION 1
+
+typedef enum
+{
+  MQ_PROJECT_ERROR_CREATE,
+  MQ_PROJECT_ERROR_WRITE,
+} MqProjectError;
+
+typedef struct _MqProjectWriter MqProjectWriter;
+
+GQuark           mq_project_error_quark         (void);
+MqProjectWriter *mq_project_writer_new          (const char              *path,
+                                                 OGRSpatialReferenceH     srs,
+                                                 GError                 **error);
+gboolean         mq_project_writer_add_parcel   (MqProjectWriter         *writer,
+                                                 const MqParcel          *parcel,
+                                                 OGRGeometryH             geometry,
+                                                 GError                 **error);
+gboolean         mq_project_writer_add_reference (MqProjectWriter        *writer,
+                                                 MqRefKind                kind,
+                                                 const char              *name,
+                                                 double                   width_m,
+                                                 OGRGeometryH             geometry,
+                                                 GError                 **error);
+gboolean         mq_project_writer_set_setting  (MqProjectWriter         *writer,
+                                                 const char              *key,
+                                                 const char              *value,
+                                                 GError                 **error);
+gboolean         mq_project_writer_commit       (MqProjectWriter         *writer,
+                                                 GError                 **error);
+void             mq_project_writer_free         (MqProjectWriter         *writer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqProjectWriter, mq_project_writer_free)
+
+G_END_DECLS

@@ -1,0 +1,140 @@
+/* mq-shapes.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mq-shapes.h"
+
+#include <math.h>
+
+MqShapes *
+mq_shapes_new (void)
+{
+  MqShapes *shapes = g_new0 (MqShapes, 1);
+  guint zero = 0;
+
+  shapes->xy = g_array_new (FALSE, FALSE, sizeof (double));
+  shapes->ring_start = g_array_new (FALSE, FALSE, sizeof (guint));
+  shapes->feat_ring = g_array_new (FALSE, FALSE, sizeof (guint));
+  shapes->bbox = g_array_new (FALSE, FALSE, sizeof (MqBox));
+  g_array_append_val (shapes->ring_start, zero);
+  g_array_append_val (shapes->feat_ring, zero);
+  return shapes;
+}
+
+void
+mq_shapes_free (MqShapes *shapes)
+{
+  if (shapes == NULL)
+    return;
+  g_array_unref (shapes->xy);
+  g_array_unref (shapes->ring_start);
+  g_array_unref (shapes->feat_ring);
+  g_array_unref (shapes->bbox);
+  g_free (shapes);
+}
+
+guint
+mq_shapes_get_n_features (const MqShapes *shapes)
+{
+  return shapes->bbox->len;
+}
+
+static const MqBox empty_box = { INFINITY, INFINITY, -INFINITY, -INFINITY };
+
+gboolean
+mq_box_is_empty (const MqBox *box)
+{
+  return !(box->min_x <= box->max_x && box->min_y <= box->max_y);
+}
+
+void
+mq_box_union (MqBox       *box,
+              const MqBox *other)
+{
+  box->min_x = MIN (box->min_x, other->min_x);
+  box->min_y = MIN (box->min_y, other->min_y);
+  box->max_x = MAX (box->max_x, other->max_x);
+  box->max_y = MAX (box->max_y, other->max_y);
+}
+
+gboolean
+mq_box_intersects (const MqBox *a,
+                   const MqBox *b)
+{
+  return a->min_x <= b->max_x && b->min_x <= a->max_x &&
+         a->min_y <= b->max_y && b->min_y <= a->max_y;
+}
+
+/* Appends one ring or line path; points that are not finite are dropped so
+ * that a damaged record cannot poison the extent. */
+static void
+add_path (MqShapes     *shapes,
+          OGRGeometryH  path,
+          MqBox        *box)
+{
+  int n = OGR_G_GetPointCount (path);
+  guint end;
+
+  for (int i = 0; i < n; i++)
+    {
+      double p[2] = { OGR_G_GetX (path, i), OGR_G_GetY (path, i) };
+
+      if (!isfinite (p[0]) || !isfinite (p[1]))
+        continue;
+      g_array_append_vals (shapes->xy, p, 2);
+      box->min_x = MIN (box->min_x, p[0]);
+      box->min_y = MIN (box->min_y, p[1]);
+      box->max_x = MAX (box->max_x, p[0]);
+      box->max_y = MAX (box->max_y, p[1]);
+    }
+  end = shapes->xy->len / 2;
+  g_array_append_val (shapes->ring_start, end);
+}
+
+static void
+add_any (MqShapes     *shapes,
+         OGRGeometryH  geometry,
+         MqBox        *box)
+{
+  int n_sub = OGR_G_GetGeometryCount (geometry);
+
+  if (n_sub == 0)
+    {
+      if (OGR_G_GetPointCount (geometry) > 0)
+        add_path (shapes, geometry, box);
+      return;
+    }
+  for (int i = 0; i < n_sub; i++)
+    add_any (shapes, OGR_G_GetGeometryRef (geometry, i), box);
+}
+
+/* Adds a feature (possibly with no rings, for an empty or NULL geometry) and
+ * returns its index. */
+guint
+mq_shapes_add_geometry (MqShapes     *shapes,
+                        OGRGeometryH  geometry)
+{
+  MqBox box = empty_box;
+  guint n_rings;
+
+  if (geometry != NULL && !OGR_G_IsEmpty (geometry))
+    add_any (shapes, geometry, &box);
+  n_rings = shapes->ring_start->len - 1;
+  g_array_append_val (shapes->feat_ring, n_rings);
+  g_array_append_val (shapes->bbox, box);
+  return shapes->bbox->len - 1;
+}
+
+void
+mq_shapes_get_extent (const MqShapes *shapes,
+                      MqBox          *extent)
+{
+  *extent = empty_box;
+  for (guint i = 0; i < shapes->bbox->len; i++)
+    {
+      const MqBox *b = mq_shapes_get_bbox (shapes, i);
+
+      if (!mq_box_is_empty (b))
+        mq_box_union (extent, b);
+    }
+}

@@ -1,0 +1,43 @@
+/* mq-shapes.h — polygons and lines as flat arrays.
+ *
+ * All coordinates of a layer live in one double array; rings (or line paths)
+ * are runs of it, features are runs of rings. This keeps 10⁶ parcels in a few
+ * allocations and lets the renderer walk them without touching OGR.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <ogr_api.h>
+
+#include "mq-types.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GArray *xy;          /* double: x0, y0, x1, y1, … */
+  GArray *ring_start;  /* guint: first point of each ring, plus one past the end */
+  GArray *feat_ring;   /* guint: first ring of each feature, plus one past the end */
+  GArray *bbox;        /* MqBox per feature */
+} MqShapes;
+
+MqShapes *mq_shapes_new           (void);
+void      mq_shapes_free          (MqShapes     *shapes);
+guint     mq_shapes_get_n_features (const MqShapes *shapes);
+guint     mq_shapes_add_geometry  (MqShapes     *shapes,
+                                   OGRGeometryH  geometry);
+void      mq_shapes_get_extent    (const MqShapes *shapes,
+                                   MqBox        *extent);
+
+static inline const MqBox *
+mq_shapes_get_bbox (const MqShapes *shapes,
+                    guint           feature)
+{
+  return &g_array_index (shapes->bbox, MqBox, feature);
+}
+
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqShapes, mq_shapes_free)
+
+G_END_DECLS

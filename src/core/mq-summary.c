@@ -1,0 +1,273 @@
+/* mq-summary.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-summary.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "mq-terms.h"
+
+static void
+clear_part (gpointer data)
+{
+  g_free (((MqSummaryPart *) data)->name);
+}
+
+static void
+add_parcel (MqSummary      *s,
+            const MqParcel *p,
+            guint32         today)
+{
+  s->area_m2 += p->area_m2;
+  if (p->land_class == MQ_LAND_CLASS_EXISTING_INDUSTRIAL)
+    s->existing_industrial_m2 += p->area_m2;
+  else if (p->land_class == MQ_LAND_CLASS_INCREMENTAL_INDUSTRIAL)
+    s->incremental_industrial_m2 += p->area_m2;
+  if (!p->flagged)
+    return;
+  s->flagged_parcels++;
+  s->flagged_m2 += p->area_m2;
+  s->locks_held[mq_parcel_get_locks_held (p)]++;
+  s->locks_held_m2[mq_parcel_get_locks_held (p)] += p->area_m2;
+  s->method_m2[MIN (p->method, MQ_N_METHODS - 1)] += p->area_m2;
+  s->overdue += mq_parcel_is_overdue (p, today) ? 1 : 0;
+  s->due_soon += mq_parcel_is_due_soon (p, today) ? 1 : 0;
+}
+
+static void
+add_reference (MqSummary         *s,
+               const MqReference *ref)
+{
+  for (guint i = 0; i < ref->kind->len; i++)
+    {
+      guint8 kind = g_array_index (ref->kind, guint8, i);
+      double area = g_array_index (ref->area_m2, double, i);
+
+      if (kind == MQ_REF_ZONE)
+        {
+          s->has_zone = TRUE;
+          s->zone_m2 += area;
+        }
+      else if (kind == MQ_REF_PART)
+        {
+          MqSummaryPart part = { g_strdup (g_ptr_array_index (ref->name, i)), area };
+
+          g_array_append_val (s->parts, part);
+        }
+    }
+}
+
+/* Lock figures count the parcels flagged for upgrade: the four locks are what
+ * drives those, and other land holds none by definition. */
+MqSummary *
+mq_summary_new (MqDataset *dataset,
+                guint32    today)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  MqSummary *s = g_new0 (MqSummary, 1);
+
+  s->path = g_strdup (mq_dataset_get_path (dataset));
+  s->layer = g_strdup (mq_dataset_get_layer_name (dataset));
+  s->crs = g_strdup (mq_dataset_get_crs_label (dataset));
+  s->encoding = g_strdup (mq_dataset_get_encoding (dataset));
+  s->encoding_source = g_strdup (mq_encoding_source_key (mq_dataset_get_encoding_source (dataset)));
+  s->lossy_values = mq_dataset_get_n_lossy_values (dataset);
+  s->parts = g_array_new (FALSE, FALSE, sizeof (MqSummaryPart));
+  g_array_set_clear_func (s->parts, clear_part);
+  s->parcels = mq_parcels_get_n_parcels (parcels);
+  for (guint i = 0; i < s->parcels; i++)
+    add_parcel (s, mq_parcels_get (parcels, i), today);
+  add_reference (s, mq_dataset_get_reference (dataset));
+  return s;
+}
+
+void
+mq_summary_free (MqSummary *summary)
+{
+  if (summary == NULL)
+    return;
+  g_free (summary->path);
+  g_free (summary->layer);
+  g_free (summary->crs);
+  g_free (summary->encoding);
+  g_free (summary->encoding_source);
+  g_array_unref (summary->parts);
+  g_free (summary);
+}
+
+#define MU(m2) ((m2) / MQ_M2_PER_MU)
+#define KM2(m2) ((m2) / 1e6)
+
+static void
+add_number (JsonBuilder *b,
+            const char  *key,
+            double       value,
+            double       scale)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_add_double_value (b, (double) (gint64) (value * scale + 0.5) / scale);
+}
+
+static void
+add_int (JsonBuilder *b,
+         const char  *key,
+         gint64       value)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+add_string (JsonBuilder *b,
+            const char  *key,
+            const char  *value)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_add_string_value (b, value ? value : "");
+}
+
+static void
+add_locks_and_methods (JsonBuilder     *b,
+                       const MqSummary *s)
+{
+  json_builder_set_member_name (b, "locks_held");
+  json_builder_begin_array (b);
+  for (guint i = 0; i <= MQ_N_LOCKS; i++)
+    json_builder_add_int_value (b, s->locks_held[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "locks_held_mu");
+  json_builder_begin_array (b);
+  for (guint i = 0; i <= MQ_N_LOCKS; i++)
+    json_builder_add_double_value (b, (double) (gint64) (MU (s->locks_held_m2[i]) * 100 + 0.5) / 100);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "method_mu");
+  json_builder_begin_object (b);
+  for (guint m = MQ_METHOD_CAPACITY_UPGRADE; m < MQ_N_METHODS; m++)
+    add_number (b, mq_method_term (m), MU (s->method_m2[m]), 100);
+  json_builder_end_object (b);
+}
+
+static void
+add_zone (JsonBuilder     *b,
+          const MqSummary *s)
+{
+  add_number (b, "zone_km2", KM2 (s->zone_m2), 1000);
+  json_builder_set_member_name (b, "parts");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < s->parts->len; i++)
+    {
+      const MqSummaryPart *part = &g_array_index (s->parts, MqSummaryPart, i);
+
+      add_number (b, part->name, KM2 (part->area_m2), 1000);
+    }
+  json_builder_end_object (b);
+}
+
+/* Keys are stable English names: scripts read this. */
+char *
+mq_summary_to_json (const MqSummary *s)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  add_string (b, "file", s->path);
+  add_string (b, "layer", s->layer);
+  add_int (b, "parcels", s->parcels);
+  add_number (b, "area_m2", s->area_m2, 100);
+  add_number (b, "area_mu", MU (s->area_m2), 100);
+  add_string (b, "crs", s->crs);
+  add_string (b, "encoding", s->encoding);
+  add_string (b, "encoding_source", s->encoding_source);
+  add_int (b, "lossy_values", s->lossy_values);
+  add_int (b, "flagged_parcels", s->flagged_parcels);
+  add_number (b, "flagged_mu", MU (s->flagged_m2), 100);
+  add_locks_and_methods (b, s);
+  add_int (b, "overdue", s->overdue);
+  add_int (b, "due_soon", s->due_soon);
+  add_number (b, "existing_industrial_mu", MU (s->existing_industrial_m2), 100);
+  add_number (b, "incremental_industrial_mu", MU (s->incremental_industrial_m2), 100);
+  if (s->has_zone)
+    add_zone (b, s);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  return json_generator_to_data (gen, NULL);
+}
+
+static void
+row (GString    *out,
+     const char *label,
+     const char *value)
+{
+  /* Pad by display width, not bytes: CJK labels are two columns wide. */
+  glong width = 0;
+
+  for (const char *p = label; *p; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  g_string_append_printf (out, "%s%*s  %s\n", label, (int) MAX (0, 28 - width), "", value);
+}
+
+static void
+row_f (GString    *out,
+       const char *label,
+       const char *format,
+       ...) G_GNUC_PRINTF (3, 4);
+
+static void
+row_f (GString    *out,
+       const char *label,
+       const char *format,
+       ...)
+{
+  g_autofree char *value = NULL;
+  va_list args;
+
+  va_start (args, format);
+  value = g_strdup_vprintf (format, args);
+  va_end (args);
+  row (out, label, value);
+}
+
+char *
+mq_summary_to_text (const MqSummary *s)
+{
+  GString *out = g_string_new (NULL);
+
+  row (out, _("File"), s->path);
+  row (out, _("Layer"), s->layer);
+  row (out, _("Coordinate system"), s->crs);
+  row_f (out, _("Text encoding"), "%s (%s)", s->encoding, s->encoding_source);
+  row_f (out, _("Parcels"), "%u", s->parcels);
+  row_f (out, _("Total area"), _("%.2f mu (%.0f m²)"), MU (s->area_m2), s->area_m2);
+  row_f (out, _("Existing industrial land"), _("%.2f mu"), MU (s->existing_industrial_m2));
+  row_f (out, _("Incremental industrial land"), _("%.2f mu"), MU (s->incremental_industrial_m2));
+  row_f (out, _("Flagged for upgrade"), _("%u parcels, %.2f mu"), s->flagged_parcels,
+         MU (s->flagged_m2));
+  for (guint i = 0; i <= MQ_N_LOCKS; i++)
+    {
+      g_autofree char *label = g_strdup_printf (_("  %u of 4 locks held"), i);
+
+      row_f (out, label, _("%u parcels, %.2f mu"), s->locks_held[i], MU (s->locks_held_m2[i]));
+    }
+  for (guint m = MQ_METHOD_CAPACITY_UPGRADE; m < MQ_N_METHODS; m++)
+    row_f (out, mq_method_term (m), _("%.2f mu"), MU (s->method_m2[m]));
+  row_f (out, _("Overdue"), "%u", s->overdue);
+  row_f (out, _("Due within 30 days"), "%u", s->due_soon);
+  if (s->has_zone)
+    row_f (out, _("Zone area"), _("%.2f km²"), KM2 (s->zone_m2));
+  for (guint i = 0; i < s->parts->len; i++)
+    {
+      const MqSummaryPart *part = &g_array_index (s->parts, MqSummaryPart, i);
+
+      row_f (out, part->name, _("%.2f km²"), KM2 (part->area_m2));
+    }
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,50 @@
+/* mq-summary.h — the figures of a dataset: what --summary prints and the
+ * dashboard and reports show.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mq-dataset.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char   *name;
+  double  area_m2;
+} MqSummaryPart;
+
+typedef struct
+{
+  char      *path;
+  char      *layer;
+  char      *crs;
+  char      *encoding;
+  char      *encoding_source;
+  guint      parcels;
+  double     area_m2;
+  guint      flagged_parcels;
+  double     flagged_m2;
+  guint      locks_held[MQ_N_LOCKS + 1];      /* flagged parcels by locks held */
+  double     locks_held_m2[MQ_N_LOCKS + 1];
+  double     method_m2[MQ_N_METHODS];         /* flagged land by method */
+  guint      overdue;
+  guint      due_soon;
+  double     existing_industrial_m2;
+  double     incremental_industrial_m2;
+  guint      lossy_values;
+  gboolean   has_zone;
+  double     zone_m2;
+  GArray    *parts;                           /* MqSummaryPart */
+} MqSummary;
+
+MqSummary *mq_summary_new      (MqDataset *dataset,
+                                guint32    today);
+void       mq_summary_free     (MqSummary *summary);
+char      *mq_summary_to_json  (const MqSummary *summary);
+char      *mq_summary_to_text  (const MqSummary *summary);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqSummary, mq_summary_free)
+
+G_END_DECLS

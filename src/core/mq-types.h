@@ -1,0 +1,84 @@
+/* mq-types.h — shared enums and forward declarations of the core.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* 1 mu (亩) = 10000/15 m², as in FACTS.md. */
+#define MQ_M2_PER_MU (10000.0 / 15.0)
+
+/* The four locks (四个锁定), in the order the plan names them. */
+typedef enum
+{
+  MQ_LOCK_PARCEL,
+  MQ_LOCK_PROJECT,
+  MQ_LOCK_DEADLINE,
+  MQ_LOCK_OWNER,
+} MqLock;
+
+#define MQ_N_LOCKS 4
+
+/* Transformation methods (分类实施). */
+typedef enum
+{
+  MQ_METHOD_NONE,
+  MQ_METHOD_CAPACITY_UPGRADE,
+  MQ_METHOD_IN_PLACE,
+  MQ_METHOD_QUALITY,
+} MqMethod;
+
+#define MQ_N_METHODS 4
+
+/* Progress stage of a parcel's transformation. */
+typedef enum
+{
+  MQ_STAGE_NOT_STARTED,
+  MQ_STAGE_IN_PROGRESS,
+  MQ_STAGE_DONE,
+} MqStage;
+
+/* What kind of industrial land a parcel is, in the plan's accounting. */
+typedef enum
+{
+  MQ_LAND_CLASS_OTHER,
+  MQ_LAND_CLASS_EXISTING_INDUSTRIAL,
+  MQ_LAND_CLASS_INCREMENTAL_INDUSTRIAL,
+} MqLandClass;
+
+/* Map themes. */
+typedef enum
+{
+  MQ_THEME_LOCKS,
+  MQ_THEME_METHOD,
+  MQ_THEME_FLAGGED,
+  MQ_THEME_LANDUSE,
+} MqTheme;
+
+/* Kinds of reference feature drawn under the parcels. */
+typedef enum
+{
+  MQ_REF_ZONE,
+  MQ_REF_PART,
+  MQ_REF_ROAD,
+  MQ_REF_RIVER,
+} MqRefKind;
+
+typedef struct
+{
+  double min_x;
+  double min_y;
+  double max_x;
+  double max_y;
+} MqBox;
+
+gboolean mq_box_is_empty   (const MqBox *box);
+void     mq_box_union      (MqBox       *box,
+                            const MqBox *other);
+gboolean mq_box_intersects (const MqBox *a,
+                            const MqBox *b);
+
+G_END_DECLS

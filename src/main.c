@@ -1,0 +1,175 @@
+/* main.c — starts Maqiao Land Viewer, or runs a headless export.
+ *
+ * Headless options (--summary, --export-png) never touch GTK, so they run
+ * without a display, like Inkscape's exports.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "mq-application.h"
+#include "mq-core.h"
+#include "mq-export.h"
+
+#define EXIT_BAD_INPUT 2
+
+typedef struct
+{
+  gboolean  sample;
+  gboolean  summary;
+  gboolean  json;
+  gboolean  version;
+  char     *crs;
+  char     *encoding;
+  char     *layer;
+  char     *export_png;
+  char     *size;
+  char     *theme;
+  char    **files;
+} Options;
+
+static void
+setup_i18n (void)
+{
+  const char *localedir = g_getenv ("MQ_LOCALEDIR");
+
+  /* Under a bare "C" locale gettext ignores LANGUAGE; C.UTF-8 keeps the
+   * user's LANGUAGE=zh_CN working on minimal systems and containers. */
+  if (setlocale (LC_ALL, "") == NULL || g_strcmp0 (setlocale (LC_MESSAGES, NULL), "C") == 0)
+    setlocale (LC_ALL, "C.UTF-8");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+static gboolean
+parse_options (Options  *o,
+               int      *argc,
+               char   ***argv,
+               GError  **error)
+{
+  const GOptionEntry entries[] = {
+    { "sample", 0, 0, G_OPTION_ARG_NONE, &o->sample, N_("Open the bundled Maqiao sample"), NULL },
+    { "summary", 0, 0, G_OPTION_ARG_NONE, &o->summary, N_("Print the figures of the data and exit"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("With --summary: print JSON"), NULL },
+    { "crs", 0, 0, G_OPTION_ARG_STRING, &o->crs, N_("Coordinate system of a source without one"), "EPSG:N" },
+    { "encoding", 0, 0, G_OPTION_ARG_STRING, &o->encoding, N_("Text encoding of the attributes"), N_("NAME") },
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &o->layer, N_("Polygon layer to read"), N_("NAME") },
+    { "export-png", 0, 0, G_OPTION_ARG_FILENAME, &o->export_png, N_("Render the map to a PNG and exit"), N_("FILE") },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Size of the exported image"), N_("WxH") },
+    { "theme", 0, 0, G_OPTION_ARG_STRING, &o->theme, N_("Map theme: locks, method, flagged, landuse"), N_("THEME") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, N_("Print the version and exit"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, N_("[FILE]") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+  g_option_context_set_summary (context, _("Maqiao Land Viewer — parcels and the four locks"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+static void
+clear_options (Options *o)
+{
+  g_free (o->crs);
+  g_free (o->encoding);
+  g_free (o->layer);
+  g_free (o->export_png);
+  g_free (o->size);
+  g_free (o->theme);
+  g_strfreev (o->files);
+}
+
+static char *
+source_path (Options *o)
+{
+  if (o->files != NULL && o->files[0] != NULL)
+    return g_strdup (o->files[0]);
+  if (o->sample)
+    return mq_core_dup_sample_path ();
+  return NULL;
+}
+
+static int
+run_headless (Options *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autofree char *path = source_path (o);
+  MqLoadOptions load = { o->crs, o->encoding, o->layer };
+
+  if (path == NULL)
+    {
+      g_printerr ("maqiao-land: %s\n", _("no input: name a file or pass --sample"));
+      return EXIT_BAD_INPUT;
+    }
+  dataset = mq_dataset_load (path, &load, NULL, &error);
+  if (dataset == NULL)
+    {
+      g_printerr ("maqiao-land: %s\n", error->message);
+      return EXIT_BAD_INPUT;
+    }
+  if (o->export_png != NULL &&
+      !mq_export_png (dataset, o->export_png, o->size, o->theme, &error))
+    {
+      g_printerr ("maqiao-land: %s\n", error->message);
+      return EXIT_BAD_INPUT;
+    }
+  if (o->summary)
+    {
+      g_autoptr(MqSummary) summary = mq_summary_new (dataset, mq_today ());
+      g_autofree char *text = o->json ? mq_summary_to_json (summary) : mq_summary_to_text (summary);
+
+      fputs (text, stdout);
+      if (o->json)
+        fputc ('\n', stdout);
+    }
+  return 0;
+}
+
+static int
+run_gui (Options *o,
+         char    *argv0)
+{
+  g_autoptr(MqApplication) app = mq_application_new ();
+  g_autofree char *path = source_path (o);
+  g_autofree char *abs_path = NULL;
+  char *args[] = { argv0, NULL, NULL };
+
+  if (path != NULL)
+    args[1] = abs_path = g_canonicalize_filename (path, NULL);
+  return g_application_run (G_APPLICATION (app), path ? 2 : 1, args);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  Options o = { 0 };
+  int status;
+
+  setup_i18n ();
+  mq_core_init ();
+  if (!parse_options (&o, &argc, &argv, &error))
+    {
+      g_printerr ("maqiao-land: %s\n", error->message);
+      return EXIT_BAD_INPUT;
+    }
+  if (o.version)
+    {
+      g_print ("maqiao-land %s\n", PACKAGE_VERSION);
+      status = 0;
+    }
+  else if (o.summary || o.export_png)
+    status = run_headless (&o);
+  else
+    status = run_gui (&o, argv[0]);
+  clear_options (&o);
+  return status;
+}

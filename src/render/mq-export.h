@@ -1,0 +1,26 @@
+/* mq-export.h — headless exports of the map.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mq-renderer.h"
+
+G_BEGIN_DECLS
+
+#define MQ_EXPORT_ERROR (mq_export_error_quark ())
+
+typedef enum
+{
+  MQ_EXPORT_ERROR_BAD_ARGUMENT,
+  MQ_EXPORT_ERROR_WRITE,
+} MqExportError;
+
+GQuark   mq_export_error_quark (void);
+gboolean mq_export_png         (MqDataset   *dataset,
+                                const char  *path,
+                                const char  *size,
+                                const char  *theme,
+                                GError     **error);
+
+G_END_DECLS

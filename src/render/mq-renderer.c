@@ -1,0 +1,411 @@
+/* mq-renderer.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mq-renderer.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+
+#include "mq-style.h"
+
+struct _MqRenderer
+{
+  GObject    parent_instance;
+
+  MqDataset *dataset;
+  MqTheme    theme;
+  guint32    today;
+};
+
+G_DEFINE_FINAL_TYPE (MqRenderer, mq_renderer, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_DATASET,
+  PROP_THEME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+mq_renderer_dispose (GObject *object)
+{
+  MqRenderer *self = MQ_RENDERER (object);
+
+  g_clear_object (&self->dataset);
+  G_OBJECT_CLASS (mq_renderer_parent_class)->dispose (object);
+}
+
+static void
+mq_renderer_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  MqRenderer *self = MQ_RENDERER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATASET:
+      g_value_set_object (value, self->dataset);
+      break;
+    case PROP_THEME:
+      g_value_set_int (value, self->theme);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mq_renderer_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  MqRenderer *self = MQ_RENDERER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATASET:
+      mq_renderer_set_dataset (self, g_value_get_object (value));
+      break;
+    case PROP_THEME:
+      mq_renderer_set_theme (self, g_value_get_int (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mq_renderer_class_init (MqRendererClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = mq_renderer_dispose;
+  object_class->get_property = mq_renderer_get_property;
+  object_class->set_property = mq_renderer_set_property;
+
+  properties[PROP_DATASET] =
+    g_param_spec_object ("dataset", NULL, NULL, MQ_TYPE_DATASET,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_THEME] =
+    g_param_spec_int ("theme", NULL, NULL, MQ_THEME_LOCKS, MQ_THEME_LANDUSE, MQ_THEME_LOCKS,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+mq_renderer_init (MqRenderer *self)
+{
+  self->today = mq_today ();
+}
+
+MqRenderer *
+mq_renderer_new (void)
+{
+  return g_object_new (MQ_TYPE_RENDERER, NULL);
+}
+
+void
+mq_renderer_set_dataset (MqRenderer *self,
+                         MqDataset  *dataset)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+
+  if (g_set_object (&self->dataset, dataset))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATASET]);
+}
+
+MqDataset *
+mq_renderer_get_dataset (MqRenderer *self)
+{
+  g_return_val_if_fail (MQ_IS_RENDERER (self), NULL);
+  return self->dataset;
+}
+
+void
+mq_renderer_set_theme (MqRenderer *self,
+                       MqTheme     theme)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+
+  if (self->theme == theme)
+    return;
+  self->theme = theme;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THEME]);
+}
+
+MqTheme
+mq_renderer_get_theme (MqRenderer *self)
+{
+  g_return_val_if_fail (MQ_IS_RENDERER (self), MQ_THEME_LOCKS);
+  return self->theme;
+}
+
+void
+mq_renderer_set_today (MqRenderer *self,
+                       guint32     today)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  self->today = today;
+}
+
+/* Adds feature i of the shapes to the path, in screen coordinates. */
+static void
+path_feature (cairo_t        *cr,
+              MqViewport     *vp,
+              const MqShapes *shapes,
+              guint           feature,
+              gboolean        closed)
+{
+  const double *xy = (const double *) shapes->xy->data;
+  guint r0 = g_array_index (shapes->feat_ring, guint, feature);
+  guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
+
+  for (guint r = r0; r < r1; r++)
+    {
+      guint p0 = g_array_index (shapes->ring_start, guint, r);
+      guint p1 = g_array_index (shapes->ring_start, guint, r + 1);
+
+      for (guint p = p0; p < p1; p++)
+        {
+          double sx, sy;
+
+          mq_viewport_map_to_screen (vp, xy[2 * p], xy[2 * p + 1], &sx, &sy);
+          if (p == p0)
+            cairo_move_to (cr, sx, sy);
+          else
+            cairo_line_to (cr, sx, sy);
+        }
+      if (closed && p1 > p0)
+        cairo_close_path (cr);
+    }
+}
+
+static void
+set_rgb (cairo_t     *cr,
+         const MqRgb *c)
+{
+  cairo_set_source_rgb (cr, c->r, c->g, c->b);
+}
+
+static gboolean
+visible (const MqShapes *shapes,
+         guint           feature,
+         const MqBox    *view)
+{
+  const MqBox *b = mq_shapes_get_bbox (shapes, feature);
+
+  return !mq_box_is_empty (b) && mq_box_intersects (b, view);
+}
+
+static void
+draw_areas (MqRenderer        *self,
+            cairo_t           *cr,
+            MqViewport        *vp,
+            const MqReference *ref,
+            const MqBox       *view)
+{
+  static const MqRgb part_fill[] = { { 0.965, 0.953, 0.925 }, { 0.925, 0.949, 0.957 } };
+  guint n_parts = 0;
+
+  for (guint i = 0; i < ref->kind->len; i++)
+    {
+      if (g_array_index (ref->kind, guint8, i) != MQ_REF_PART || !visible (ref->shapes, i, view))
+        continue;
+      path_feature (cr, vp, ref->shapes, i, TRUE);
+      set_rgb (cr, &part_fill[n_parts++ % G_N_ELEMENTS (part_fill)]);
+      cairo_fill (cr);
+    }
+}
+
+/* Roads and rivers at their true width, never thinner than a hairline. */
+static void
+draw_lines (MqRenderer        *self,
+            cairo_t           *cr,
+            MqViewport        *vp,
+            const MqReference *ref,
+            const MqBox       *view,
+            MqRefKind          kind,
+            const MqRgb       *color,
+            double             casing_px)
+{
+  double res = mq_viewport_get_resolution (vp);
+
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  for (guint i = 0; i < ref->kind->len; i++)
+    {
+      double width;
+
+      if (g_array_index (ref->kind, guint8, i) != kind || !visible (ref->shapes, i, view))
+        continue;
+      width = MAX (g_array_index (ref->width_m, double, i) / res, 1.0) + casing_px;
+      path_feature (cr, vp, ref->shapes, i, FALSE);
+      cairo_set_line_width (cr, width);
+      set_rgb (cr, color);
+      cairo_stroke (cr);
+    }
+}
+
+static void
+draw_parcels (MqRenderer *self,
+              cairo_t    *cr,
+              MqViewport *vp,
+              const MqBox *view)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  double res = mq_viewport_get_resolution (vp);
+  guint n = mq_parcels_get_n_parcels (parcels);
+
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_width (cr, res < 2.0 ? 1.0 : 0.6);
+  for (guint i = 0; i < n; i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      MqRgb fill;
+
+      if (!visible (shapes, i, view))
+        continue;
+      mq_style_parcel_fill (self->theme, p, &fill);
+      path_feature (cr, vp, shapes, i, TRUE);
+      set_rgb (cr, &fill);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+      cairo_stroke (cr);
+    }
+}
+
+/* Deadlines are drawn on top of every theme: red for overdue, amber for due
+ * within 30 days. */
+static void
+draw_deadlines (MqRenderer  *self,
+                cairo_t     *cr,
+                MqViewport  *vp,
+                const MqBox *view)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  guint n = mq_parcels_get_n_parcels (parcels);
+
+  cairo_set_line_width (cr, 2.0);
+  for (guint i = 0; i < n; i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      gboolean overdue = mq_parcel_is_overdue (p, self->today);
+
+      if ((!overdue && !mq_parcel_is_due_soon (p, self->today)) || !visible (shapes, i, view))
+        continue;
+      path_feature (cr, vp, shapes, i, TRUE);
+      set_rgb (cr, overdue ? &mq_style_overdue : &mq_style_due_soon);
+      cairo_stroke (cr);
+    }
+}
+
+static void
+draw_zone_outline (MqRenderer        *self,
+                   cairo_t           *cr,
+                   MqViewport        *vp,
+                   const MqReference *ref)
+{
+  static const double dash[] = { 10.0, 4.0 };
+
+  cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+  cairo_set_line_width (cr, 2.5);
+  cairo_set_source_rgb (cr, 0.55, 0.18, 0.10);
+  for (guint i = 0; i < ref->kind->len; i++)
+    if (g_array_index (ref->kind, guint8, i) == MQ_REF_ZONE)
+      path_feature (cr, vp, ref->shapes, i, TRUE);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+}
+
+/* Text with a white halo, centred on (x, y). */
+static void
+draw_label (cairo_t    *cr,
+            const char *text,
+            double      x,
+            double      y,
+            const char *font)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *desc = pango_font_description_from_string (font);
+  int w, h;
+
+  pango_layout_set_font_description (layout, desc);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x - w / 2.0, y - h / 2.0);
+  pango_cairo_layout_path (cr, layout);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+  cairo_set_line_width (cr, 4.0);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 0.20, 0.20, 0.22);
+  cairo_fill (cr);
+  pango_font_description_free (desc);
+  g_object_unref (layout);
+}
+
+static void
+draw_part_names (MqRenderer        *self,
+                 cairo_t           *cr,
+                 MqViewport        *vp,
+                 const MqReference *ref)
+{
+  for (guint i = 0; i < ref->kind->len; i++)
+    {
+      const MqBox *b = mq_shapes_get_bbox (ref->shapes, i);
+      double sx, sy;
+
+      if (g_array_index (ref->kind, guint8, i) != MQ_REF_PART || mq_box_is_empty (b))
+        continue;
+      mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
+      draw_label (cr, g_ptr_array_index (ref->name, i), sx, sy, "Noto Sans CJK SC Bold 13");
+    }
+}
+
+/**
+ * mq_renderer_draw:
+ *
+ * Draws the map as the viewport sees it, from (0, 0) to its size in the
+ * context's user units.
+ */
+void
+mq_renderer_draw (MqRenderer *self,
+                  cairo_t    *cr,
+                  MqViewport *vp)
+{
+  static const MqRgb paper = { 0.957, 0.949, 0.929 };
+  static const MqRgb water = { 0.66, 0.80, 0.91 };
+  static const MqRgb road_casing = { 0.70, 0.67, 0.62 };
+  static const MqRgb road = { 1.0, 1.0, 1.0 };
+  const MqReference *ref;
+  MqBox view;
+
+  g_return_if_fail (MQ_IS_RENDERER (self));
+
+  cairo_save (cr);
+  set_rgb (cr, &paper);
+  cairo_rectangle (cr, 0, 0, mq_viewport_get_width (vp), mq_viewport_get_height (vp));
+  cairo_fill (cr);
+  if (self->dataset != NULL)
+    {
+      ref = mq_dataset_get_reference (self->dataset);
+      mq_viewport_get_visible_box (vp, &view);
+      draw_areas (self, cr, vp, ref, &view);
+      draw_lines (self, cr, vp, ref, &view, MQ_REF_RIVER, &water, 0);
+      draw_parcels (self, cr, vp, &view);
+      draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road_casing, 1.5);
+      draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road, 0);
+      draw_deadlines (self, cr, vp, &view);
+      draw_zone_outline (self, cr, vp, ref);
+      draw_part_names (self, cr, vp, ref);
+    }
+  cairo_restore (cr);
+}

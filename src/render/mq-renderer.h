@@ -1,0 +1,34 @@
+/* mq-renderer.h — draws a dataset into any cairo context.
+ *
+ * The map widget hands it the snapshot's context, the exporters a PNG or PDF
+ * surface: one drawing code for what is seen and what is printed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <cairo.h>
+
+#include "mq-dataset.h"
+#include "mq-viewport.h"
+
+G_BEGIN_DECLS
+
+#define MQ_TYPE_RENDERER (mq_renderer_get_type ())
+
+G_DECLARE_FINAL_TYPE (MqRenderer, mq_renderer, MQ, RENDERER, GObject)
+
+MqRenderer *mq_renderer_new         (void);
+void        mq_renderer_set_dataset (MqRenderer *self,
+                                     MqDataset  *dataset);
+MqDataset  *mq_renderer_get_dataset (MqRenderer *self);
+void        mq_renderer_set_theme   (MqRenderer *self,
+                                     MqTheme     theme);
+MqTheme     mq_renderer_get_theme   (MqRenderer *self);
+void        mq_renderer_set_today   (MqRenderer *self,
+                                     guint32     today);
+void        mq_renderer_draw        (MqRenderer *self,
+                                     cairo_t    *cr,
+                                     MqViewport *viewport);
+
+G_END_DECLS

@@ -1,0 +1,31 @@
+/* mq-style.h — the colours of the map themes.
+ *
+ * Palettes are colour-blind safe (ColorBrewer YlGnBu and Dark2) and keep
+ * enough contrast for a projector.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mq-parcels.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double r, g, b;
+} MqRgb;
+
+void mq_style_parcel_fill   (MqTheme         theme,
+                             const MqParcel *parcel,
+                             MqRgb          *out);
+void mq_style_locks_color   (guint           locks_held,
+                             MqRgb          *out);
+void mq_style_method_color  (MqMethod        method,
+                             MqRgb          *out);
+
+extern const MqRgb mq_style_overdue;
+extern const MqRgb mq_style_due_soon;
+extern const MqRgb mq_style_muted;
+
+G_END_DECLS

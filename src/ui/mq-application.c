@@ -1,0 +1,116 @@
+/* mq-application.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-application.h"
+
+#include <glib/gi18n.h>
+
+#include "mq-window.h"
+
+struct _MqApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (MqApplication, mq_application, ADW_TYPE_APPLICATION)
+
+static void
+mq_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (mq_window_new (GTK_APPLICATION (app)));
+  gtk_window_present (window);
+}
+
+static void
+mq_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    {
+      MqWindow *window = mq_window_new (GTK_APPLICATION (app));
+      g_autofree char *path = g_file_get_path (files[i]);
+
+      gtk_window_present (GTK_WINDOW (window));
+      if (path != NULL)
+        mq_window_open_path (window, path);
+    }
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  static const char *const developers[] = { "Maqiao Land Viewer developers", NULL };
+
+  adw_show_about_window (parent,
+                         "application-name", _("Maqiao Land Viewer"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "comments", _("Parcels, the four locks and map reports for the "
+                                       "transformation of industrial land in the Maqiao AI "
+                                       "pilot zone.\n\nThe bundled Maqiao sample is synthetic: "
+                                       "its boundary is approximate, and its parcels, names "
+                                       "and statuses are invented."),
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+mq_application_startup (GApplication *app)
+{
+  static const GActionEntry entries[] = {
+    { "about", about_action },
+    { "quit", quit_action },
+  };
+  static const char *const quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (mq_application_parent_class)->startup (app);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+}
+
+static void
+mq_application_class_init (MqApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = mq_application_activate;
+  app_class->open = mq_application_open;
+  app_class->startup = mq_application_startup;
+}
+
+static void
+mq_application_init (MqApplication *self)
+{
+}
+
+/* Not unique: a planner may open two projects side by side, and each run
+ * from the command line shows its own window. */
+MqApplication *
+mq_application_new (void)
+{
+  return g_object_new (MQ_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/org/maqiao/LandViewer",
+                       NULL);
+}

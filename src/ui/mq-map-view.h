@@ -1,0 +1,25 @@
+/* mq-map-view.h — the map widget: a renderer and a viewport in a snapshot.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "mq-renderer.h"
+
+G_BEGIN_DECLS
+
+#define MQ_TYPE_MAP_VIEW (mq_map_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (MqMapView, mq_map_view, MQ, MAP_VIEW, GtkWidget)
+
+GtkWidget  *mq_map_view_new           (void);
+void        mq_map_view_set_dataset   (MqMapView *self,
+                                       MqDataset *dataset);
+MqDataset  *mq_map_view_get_dataset   (MqMapView *self);
+MqRenderer *mq_map_view_get_renderer  (MqMapView *self);
+MqViewport *mq_map_view_get_viewport  (MqMapView *self);
+void        mq_map_view_zoom_to_all   (MqMapView *self);
+
+G_END_DECLS

@@ -1,0 +1,311 @@
+/* mq-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-window.h"
+
+#include <glib/gi18n.h>
+
+#include "mq-core.h"
+
+struct _MqWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay     *toast_overlay;
+  AdwWindowTitle      *window_title;
+  GtkStack            *stack;
+  MqMapView           *map_view;
+  GtkLabel            *status_label;
+
+  GCancellable        *load_cancellable;
+  GtkFileChooserNative *chooser;
+};
+
+G_DEFINE_FINAL_TYPE (MqWindow, mq_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_THEME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+show_error (MqWindow     *self,
+            const GError *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Cannot Open the File"),
+                                              error->message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+update_status (MqWindow  *self,
+               MqDataset *dataset)
+{
+  g_autoptr(MqSummary) s = mq_summary_new (dataset, mq_today ());
+  g_autofree char *base = g_path_get_basename (mq_dataset_get_path (dataset));
+  g_autofree char *text =
+    g_strdup_printf (_("%u parcels · %.1f mu · flagged for upgrade: %u parcels, %.1f mu · "
+                       "overdue: %u · %s · %s"),
+                     s->parcels, s->area_m2 / MQ_M2_PER_MU, s->flagged_parcels,
+                     s->flagged_m2 / MQ_M2_PER_MU, s->overdue, s->crs, s->encoding);
+
+  adw_window_title_set_subtitle (self->window_title, base);
+  gtk_label_set_text (self->status_label, text);
+}
+
+static void
+on_load_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(MqWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) dataset = mq_dataset_load_finish (result, &error);
+  g_autofree char *message = NULL;
+
+  /* A load replaced by a newer one is dropped quietly. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->load_cancellable);
+  if (dataset == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack,
+                                        mq_map_view_get_dataset (self->map_view) ? "map" : "empty");
+      show_error (self, error);
+      return;
+    }
+  mq_map_view_set_dataset (self->map_view, dataset);
+  gtk_stack_set_visible_child_name (self->stack, "map");
+  gtk_widget_grab_focus (GTK_WIDGET (self->map_view));
+  update_status (self, dataset);
+  message = g_strdup_printf (_("Opened %u parcels"),
+                             mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/**
+ * mq_window_open_path:
+ *
+ * Loads the file in a thread and shows it; errors appear in a dialog that
+ * names the file and the problem.
+ */
+void
+mq_window_open_path (MqWindow   *self,
+                     const char *path)
+{
+  g_return_if_fail (MQ_IS_WINDOW (self));
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  mq_dataset_load_async (path, NULL, self->load_cancellable, on_load_done, g_object_ref (self));
+}
+
+static void
+on_chooser_response (GtkNativeDialog *chooser,
+                     int              response,
+                     MqWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        mq_window_open_path (self, path);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *const *patterns)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  for (guint i = 0; patterns[i] != NULL; i++)
+    gtk_file_filter_add_suffix (filter, patterns[i]);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  static const char *const all[] = { "shp", "gpkg", "geojson", "json", "gml", "kml", "zip", NULL };
+  static const char *const shp[] = { "shp", NULL };
+  static const char *const gpkg[] = { "gpkg", NULL };
+  static const char *const geojson[] = { "geojson", "json", NULL };
+  MqWindow *self = MQ_WINDOW (widget);
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Open Parcel Data"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
+                                               _("_Cancel"));
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("All parcel data"), all);
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("Shapefiles"), shp);
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("GeoPackage projects"), gpkg);
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("GeoJSON"), geojson);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+open_sample_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  g_autofree char *path = mq_core_dup_sample_path ();
+
+  mq_window_open_path (MQ_WINDOW (widget), path);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         MqWindow      *self)
+{
+  GSList *files = g_value_get_boxed (value);
+  g_autofree char *path = NULL;
+
+  if (files == NULL || (path = g_file_get_path (files->data)) == NULL)
+    return FALSE;
+  mq_window_open_path (self, path);
+  return TRUE;
+}
+
+static const char *
+get_theme (MqWindow *self)
+{
+  /* The theme action reads this while the template is still being built. */
+  if (self->map_view == NULL)
+    return mq_theme_key (MQ_THEME_LOCKS);
+  return mq_theme_key (mq_renderer_get_theme (mq_map_view_get_renderer (self->map_view)));
+}
+
+static void
+set_theme (MqWindow   *self,
+           const char *key)
+{
+  MqTheme theme;
+
+  if (!mq_theme_parse (key, &theme) || g_strcmp0 (key, get_theme (self)) == 0)
+    return;
+  mq_renderer_set_theme (mq_map_view_get_renderer (self->map_view), theme);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THEME]);
+}
+
+static void
+mq_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_THEME:
+      g_value_set_string (value, get_theme (MQ_WINDOW (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mq_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_THEME:
+      set_theme (MQ_WINDOW (object), g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mq_window_dispose (GObject *object)
+{
+  MqWindow *self = MQ_WINDOW (object);
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (object), MQ_TYPE_WINDOW);
+  G_OBJECT_CLASS (mq_window_parent_class)->dispose (object);
+}
+
+static void
+mq_window_class_init (MqWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mq_window_dispose;
+  object_class->get_property = mq_window_get_property;
+  object_class->set_property = mq_window_set_property;
+
+  properties[PROP_THEME] =
+    g_param_spec_string ("theme", NULL, NULL, "locks",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (MQ_TYPE_MAP_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, map_view);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, status_label);
+
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
+  gtk_widget_class_install_property_action (widget_class, "win.theme", "theme");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+}
+
+static void
+mq_window_init (MqWindow *self)
+{
+  GtkDropTarget *drop;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+}
+
+MqWindow *
+mq_window_new (GtkApplication *application)
+{
+  return g_object_new (MQ_TYPE_WINDOW, "application", application, NULL);
+}
+
+MqMapView *
+mq_window_get_map_view (MqWindow *self)
+{
+  g_return_val_if_fail (MQ_IS_WINDOW (self), NULL);
+  return self->map_view;
+}

@@ -1,0 +1,22 @@
+/* mq-window.h — the main window.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "mq-map-view.h"
+
+G_BEGIN_DECLS
+
+#define MQ_TYPE_WINDOW (mq_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (MqWindow, mq_window, MQ, WINDOW, AdwApplicationWindow)
+
+MqWindow  *mq_window_new           (GtkApplication *application);
+void       mq_window_open_path     (MqWindow       *self,
+                                    const char     *path);
+MqMapView *mq_window_get_map_view  (MqWindow       *self);
+
+G_END_DECLS

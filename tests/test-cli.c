@@ -1,0 +1,250 @@
+/* test-cli.c — the headless command line, run as a user runs it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <cairo.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+
+#include "mq-core.h"
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs maqiao-land with the arguments (no shell); returns its exit status. */
+static void
+run (Run *result,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  int wait_status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("MQ_BINARY"));
+  va_start (args, result);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &result->out, &result->err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  result->status = WEXITSTATUS (wait_status);
+}
+
+static char *
+sample_file (const char *name)
+{
+  return g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), name, NULL);
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+assert_one_line_naming (const Run  *r,
+                        const char *path)
+{
+  g_assert_cmpint (r->status, ==, 2);
+  g_assert_nonnull (strstr (r->err, path));
+  g_assert_cmpint (strchr (r->err, '\n') - r->err, ==, (int) strlen (r->err) - 1);
+}
+
+static void
+test_summary_json (void)
+{
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonObject) o = NULL;
+  JsonArray *locks;
+  JsonObject *parts;
+  gint64 parcels, flagged, sum = 0;
+
+  run (&r, "--sample", "--summary", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  o = parse_object (r.out);
+  parcels = json_object_get_int_member (o, "parcels");
+  g_assert_cmpint (parcels, >=, 1000);
+  g_assert_cmpint (parcels, <=, 2000);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "area_mu"),
+                                  json_object_get_double_member (o, "area_m2") * 15 / 10000, 0.02);
+  g_assert_cmpstr (json_object_get_string_member (o, "crs"), ==, "EPSG:4549");
+  g_assert_cmpstr (json_object_get_string_member (o, "encoding"), ==, "UTF-8");
+  g_assert_cmpfloat (fabs (json_object_get_double_member (o, "flagged_mu") - 3000), <, 60);
+  g_assert_cmpfloat (fabs (json_object_get_double_member (o, "existing_industrial_mu") - 7460), <, 74.6);
+  g_assert_cmpfloat (fabs (json_object_get_double_member (o, "incremental_industrial_mu") - 1574), <, 15.74);
+  g_assert_cmpfloat (fabs (json_object_get_double_member (o, "zone_km2") - 15.7), <, 0.314);
+  g_assert_cmpint (json_object_get_int_member (o, "overdue"), >, 0);
+
+  flagged = json_object_get_int_member (o, "flagged_parcels");
+  locks = json_object_get_array_member (o, "locks_held");
+  g_assert_cmpuint (json_array_get_length (locks), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    sum += json_array_get_int_element (locks, i);
+  g_assert_cmpint (sum, ==, flagged);
+
+  parts = json_object_get_object_member (o, "parts");
+  g_assert_cmpfloat (fabs (json_object_get_double_member (parts, "产业创新发展区") - 10.8), <, 0.216);
+  g_assert_cmpfloat (fabs (json_object_get_double_member (parts, "应用综合实践区") - 4.9), <, 0.098);
+}
+
+static void
+test_summary_survey (void)
+{
+  g_autofree char *shp = sample_file ("maqiao-survey.shp");
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonObject) o = NULL;
+
+  run (&r, "--summary", "--json", shp, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  o = parse_object (r.out);
+  g_assert_cmpstr (json_object_get_string_member (o, "encoding"), ==, "GB18030");
+  g_assert_cmpstr (json_object_get_string_member (o, "encoding_source"), ==, "detected");
+  g_assert_cmpstr (json_object_get_string_member (o, "crs"), ==, "EPSG:4549");
+  g_assert_cmpfloat (fabs (json_object_get_double_member (o, "existing_industrial_mu") - 7460), <, 74.6);
+}
+
+static void
+test_missing_file (void)
+{
+  g_auto(Run) r = { 0 };
+
+  run (&r, "--summary", "/nonexistent/地块.shp", NULL);
+  assert_one_line_naming (&r, "/nonexistent/地块.shp");
+}
+
+/* Copies the survey shapefile without its .prj into a fresh folder. */
+static char *
+copy_without_prj (const char *dir)
+{
+  static const char *const exts[] = { "shp", "shx", "dbf" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (exts); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("maqiao-survey.%s", exts[i]);
+      g_autofree char *from = sample_file (name);
+      g_autofree char *to = g_build_filename (dir, name, NULL);
+      g_autofree char *data = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (from, &data, &len, NULL));
+      g_assert_true (g_file_set_contents (to, data, len, NULL));
+    }
+  return g_build_filename (dir, "maqiao-survey.shp", NULL);
+}
+
+static void
+test_missing_prj (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-test-XXXXXX", NULL);
+  g_autofree char *shp = copy_without_prj (dir);
+  g_auto(Run) r = { 0 };
+  g_auto(Run) r2 = { 0 };
+  g_autoptr(JsonObject) o = NULL;
+
+  /* Never guessed: refused with the way out named. */
+  run (&r, "--summary", shp, NULL);
+  assert_one_line_naming (&r, shp);
+  g_assert_nonnull (strstr (r.err, "--crs"));
+
+  run (&r2, "--summary", "--json", "--crs=EPSG:4549", shp, NULL);
+  g_assert_cmpint (r2.status, ==, 0);
+  o = parse_object (r2.out);
+  g_assert_cmpstr (json_object_get_string_member (o, "crs"), ==, "EPSG:4549");
+}
+
+static void
+test_random_bytes (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "noise.shp", NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  char bytes[4096];
+  g_auto(Run) r = { 0 };
+  g_auto(Run) empty = { 0 };
+  g_autofree char *zero = g_build_filename (dir, "zero.gpkg", NULL);
+
+  for (guint i = 0; i < sizeof bytes; i++)
+    bytes[i] = (char) g_rand_int (rand);
+  g_assert_true (g_file_set_contents (path, bytes, sizeof bytes, NULL));
+  run (&r, "--summary", path, NULL);
+  assert_one_line_naming (&r, path);
+
+  g_assert_true (g_file_set_contents (zero, "", 0, NULL));
+  run (&empty, "--summary", zero, NULL);
+  assert_one_line_naming (&empty, zero);
+}
+
+static guint32
+pixel (cairo_surface_t *s,
+       int              x,
+       int              y)
+{
+  const guint8 *data = cairo_image_surface_get_data (s);
+
+  return *(const guint32 *) (data + y * cairo_image_surface_get_stride (s) + x * 4) & 0xffffff;
+}
+
+static void
+test_export_png (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-test-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "map.png", NULL);
+  g_autofree char *arg = g_strconcat ("--export-png=", png, NULL);
+  g_auto(Run) r = { 0 };
+  cairo_surface_t *s;
+  guint dark_blue = 0;
+
+  run (&r, "--sample", arg, "--size=800x600", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  s = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (s), ==, 800);
+  g_assert_cmpint (cairo_image_surface_get_height (s), ==, 600);
+  /* The corner is paper; parcels holding all four locks show in YlGnBu's darkest blue. */
+  g_assert_cmphex (pixel (s, 2, 2), ==, 0xf4f2ed);
+  for (int y = 0; y < 600; y++)
+    for (int x = 0; x < 800; x++)
+      dark_blue += pixel (s, x, y) == 0x253494;
+  g_assert_cmpuint (dark_blue, >, 500);
+  cairo_surface_destroy (s);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli/summary-json", test_summary_json);
+  g_test_add_func ("/cli/summary-survey", test_summary_survey);
+  g_test_add_func ("/cli/missing-file", test_missing_file);
+  g_test_add_func ("/cli/missing-prj", test_missing_prj);
+  g_test_add_func ("/cli/random-bytes", test_random_bytes);
+  g_test_add_func ("/cli/export-png", test_export_png);
+  return g_test_run ();
+}

@@ -1,0 +1,343 @@
+/* test-sample.c — the bundled sample, measured from the written files.
+ *
+ * Figures are read back from maqiao.gpkg and maqiao-survey.shp, through the
+ * loader and, for areas, through a second computation straight on PROJ, never
+ * from the generator's own variables.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <gdal.h>
+#include <geodesic.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <proj.h>
+#include <stdio.h>
+
+#include "mq-core.h"
+
+#define MU(m2) ((m2) / MQ_M2_PER_MU)
+
+static MqDataset *project;
+static MqDataset *survey;
+
+static char *
+sample_file (const char *name)
+{
+  return g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), name, NULL);
+}
+
+static void
+assert_within (double value,
+               double target,
+               double tolerance)
+{
+  if (fabs (value - target) > fabs (target) * tolerance)
+    g_error ("%.3f is not within %.1f%% of %.3f", value, tolerance * 100, target);
+}
+
+/* Ellipsoidal area straight from PROJ: EPSG:4549 → CGCS2000 lon/lat, then
+ * geod_polygonarea on the CGCS2000 ellipsoid. Independent of mq-area.c. */
+static double
+proj_area (OGRGeometryH geometry,
+           PJ          *to_lonlat)
+{
+  struct geod_geodesic g;
+  double area = 0;
+
+  geod_init (&g, 6378137.0, 1 / 298.257222101);
+  for (int p = 0; p < MAX (1, OGR_G_GetGeometryCount (geometry)); p++)
+    {
+      OGRGeometryH poly = wkbFlatten (OGR_G_GetGeometryType (geometry)) == wkbMultiPolygon
+                            ? OGR_G_GetGeometryRef (geometry, p) : geometry;
+
+      for (int r = 0; r < OGR_G_GetGeometryCount (poly); r++)
+        {
+          OGRGeometryH ring = OGR_G_GetGeometryRef (poly, r);
+          int n = OGR_G_GetPointCount (ring);
+          g_autofree double *x = g_new (double, n);
+          g_autofree double *y = g_new (double, n);
+          double a = 0;
+
+          OGR_G_GetPoints (ring, x, sizeof (double), y, sizeof (double), NULL, 0);
+          proj_trans_generic (to_lonlat, PJ_FWD, x, sizeof (double), n, y, sizeof (double), n,
+                              NULL, 0, 0, NULL, 0, 0);
+          geod_polygonarea (&g, y, x, n, &a, NULL);
+          area += (r == 0 ? 1 : -1) * fabs (a);
+        }
+    }
+  return area;
+}
+
+static void
+test_parcel_count (void)
+{
+  guint n = mq_parcels_get_n_parcels (mq_dataset_get_parcels (project));
+
+  g_assert_cmpuint (n, >=, 1000);
+  g_assert_cmpuint (n, <=, 2000);
+  g_assert_cmpuint (n, ==, mq_parcels_get_n_parcels (mq_dataset_get_parcels (survey)));
+  g_assert_cmpstr (mq_dataset_get_crs_label (project), ==, "EPSG:4549");
+  g_assert_cmpstr (mq_dataset_get_crs_label (survey), ==, "EPSG:4549");
+}
+
+static void
+test_zone (void)
+{
+  g_autoptr(MqSummary) s = mq_summary_new (project, mq_today ());
+  gboolean seen_industrial = FALSE, seen_practice = FALSE;
+
+  g_assert_true (s->has_zone);
+  assert_within (s->zone_m2 / 1e6, 15.7, 0.02);
+  g_assert_cmpuint (s->parts->len, ==, 2);
+  for (guint i = 0; i < s->parts->len; i++)
+    {
+      MqSummaryPart *part = &g_array_index (s->parts, MqSummaryPart, i);
+
+      if (g_str_equal (part->name, "产业创新发展区"))
+        assert_within (part->area_m2 / 1e6, 10.8, 0.02), seen_industrial = TRUE;
+      else if (g_str_equal (part->name, "应用综合实践区"))
+        assert_within (part->area_m2 / 1e6, 4.9, 0.02), seen_practice = TRUE;
+    }
+  g_assert_true (seen_industrial && seen_practice);
+}
+
+static void
+test_reference_names (void)
+{
+  const MqReference *ref = mq_dataset_get_reference (project);
+  static const char *const wanted[] = { "元江路", "东川路", "江川路", "昆阳路", "剑川路",
+                                        "黄浦江", "北沙港", "女儿泾", "茜浦泾" };
+
+  for (guint w = 0; w < G_N_ELEMENTS (wanted); w++)
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < ref->name->len && !found; i++)
+        found = g_str_equal (g_ptr_array_index (ref->name, i), wanted[w]);
+      if (!found)
+        g_error ("reference layers lack %s", wanted[w]);
+    }
+}
+
+static void
+test_plan_figures (void)
+{
+  g_autoptr(MqSummary) s = mq_summary_new (project, mq_today ());
+
+  assert_within (MU (s->existing_industrial_m2), 7460, 0.01);
+  assert_within (MU (s->incremental_industrial_m2), 1574, 0.01);
+  assert_within (MU (s->flagged_m2), 3000, 0.02);
+  /* Mixed progress: every count of locks occurs, and some deadlines passed. */
+  for (guint i = 0; i <= MQ_N_LOCKS; i++)
+    g_assert_cmpuint (s->locks_held[i], >, 0);
+  g_assert_cmpuint (s->overdue, >, 0);
+}
+
+static void
+test_flagged_parcels (void)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (project);
+  static const char *const reasons[] = { "高能耗", "高污染", "高风险", "低产出" };
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      gboolean has_reason = FALSE;
+
+      if (p->land_class != MQ_LAND_CLASS_OTHER)
+        {
+          g_assert_cmpfloat (MU (p->area_m2), >=, 9.9);
+          g_assert_cmpfloat (MU (p->area_m2), <=, 200.1);
+        }
+      if (!p->flagged)
+        continue;
+      g_assert_cmpint (p->land_class, ==, MQ_LAND_CLASS_EXISTING_INDUSTRIAL);
+      g_assert_cmpint (p->method, !=, MQ_METHOD_NONE);
+      for (guint r = 0; r < G_N_ELEMENTS (reasons); r++)
+        has_reason |= p->flag_reason != NULL && strstr (p->flag_reason, reasons[r]) != NULL;
+      g_assert_true (has_reason);
+      if (p->locks & (1u << MQ_LOCK_PROJECT))
+        {
+          g_assert_nonnull (p->project);
+          g_assert_nonnull (p->industry);
+        }
+      if (p->locks & (1u << MQ_LOCK_DEADLINE))
+        g_assert_cmpuint (p->deadline, !=, 0);
+      if (p->locks & (1u << MQ_LOCK_OWNER))
+        g_assert_nonnull (p->entity);
+    }
+}
+
+/* Which side of 东川路 a point lies on, from the road as written in the file. */
+static gboolean
+north_of (OGRGeometryH road,
+          double       x,
+          double       y)
+{
+  OGRGeometryH line = OGR_G_GetGeometryCount (road) > 0 ? OGR_G_GetGeometryRef (road, 0) : road;
+  int n = OGR_G_GetPointCount (line);
+  double ax = OGR_G_GetX (line, 0), ay = OGR_G_GetY (line, 0);
+  double bx = OGR_G_GetX (line, n - 1), by = OGR_G_GetY (line, n - 1);
+  double side = (bx - ax) * (y - ay) - (by - ay) * (x - ax);
+
+  return bx > ax ? side > 0 : side < 0;
+}
+
+static void
+test_incremental_north_of_dongchuan (void)
+{
+  g_autofree char *path = sample_file ("maqiao.gpkg");
+  GDALDatasetH ds = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+  OGRLayerH roads = GDALDatasetGetLayerByName (ds, "roads");
+  OGRLayerH parcels = GDALDatasetGetLayerByName (ds, "parcels");
+  OGRFeatureH f, dongchuan = NULL;
+  double north = 0, total = 0;
+
+  while ((f = OGR_L_GetNextFeature (roads)) != NULL)
+    {
+      if (g_str_equal (OGR_F_GetFieldAsString (f, OGR_F_GetFieldIndex (f, "name")), "东川路"))
+        dongchuan = f;
+      else
+        OGR_F_Destroy (f);
+    }
+  g_assert_nonnull (dongchuan);
+  OGR_L_SetAttributeFilter (parcels, "land_class = '增量工业用地'");
+  while ((f = OGR_L_GetNextFeature (parcels)) != NULL)
+    {
+      OGRGeometryH point = OGR_G_PointOnSurface (OGR_F_GetGeometryRef (f));
+      double area = OGR_F_GetFieldAsDouble (f, OGR_F_GetFieldIndex (f, "area_m2"));
+
+      total += area;
+      if (north_of (OGR_F_GetGeometryRef (dongchuan), OGR_G_GetX (point, 0), OGR_G_GetY (point, 0)))
+        north += area;
+      OGR_G_DestroyGeometry (point);
+      OGR_F_Destroy (f);
+    }
+  OGR_F_Destroy (dongchuan);
+  GDALClose (ds);
+  g_assert_cmpfloat (MU (total), >, 1500);
+  g_assert_cmpfloat (north / total, >, 0.75);
+}
+
+/* The loader's areas agree with an independent computation to 0.01 %. */
+static void
+test_areas_independent (void)
+{
+  g_autofree char *path = sample_file ("maqiao-survey.shp");
+  GDALDatasetH ds = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+  OGRLayerH layer = GDALDatasetGetLayer (ds, 0);
+  PJ *to_lonlat = proj_create_crs_to_crs (NULL, "EPSG:4549", "EPSG:4490", NULL);
+  PJ *norm = proj_normalize_for_visualization (NULL, to_lonlat);
+  MqParcels *parcels = mq_dataset_get_parcels (survey);
+  OGRFeatureH f;
+  double independent = 0, loaded = 0;
+  guint i = 0;
+
+  while ((f = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      double a = proj_area (OGR_F_GetGeometryRef (f), norm);
+      const MqParcel *p = mq_parcels_get (parcels, i++);
+
+      assert_within (p->area_m2, a, 1e-4);
+      independent += a;
+      loaded += p->area_m2;
+      OGR_F_Destroy (f);
+    }
+  assert_within (loaded, independent, 1e-4);
+  proj_destroy (norm);
+  proj_destroy (to_lonlat);
+  GDALClose (ds);
+}
+
+static void
+test_survey_encoding (void)
+{
+  g_autofree char *cpg = sample_file ("maqiao-survey.cpg");
+  g_autofree char *dbf = sample_file ("maqiao-survey.dbf");
+  MqParcels *parcels = mq_dataset_get_parcels (survey);
+  guint with_rare = 0, firms = 0;
+  guint8 header[32];
+  FILE *f;
+
+  /* The hard case on purpose: no .cpg and no language-driver byte. */
+  g_assert_false (g_file_test (cpg, G_FILE_TEST_EXISTS));
+  f = fopen (dbf, "rb");
+  g_assert_nonnull (f);
+  g_assert_cmpuint (fread (header, 1, sizeof header, f), ==, sizeof header);
+  fclose (f);
+  g_assert_cmpuint (header[29], ==, 0);
+  g_assert_cmpstr (mq_dataset_get_encoding (survey), ==, "GB18030");
+  g_assert_cmpint (mq_dataset_get_encoding_source (survey), ==, MQ_ENCODING_SOURCE_DETECTED);
+  g_assert_cmpuint (mq_dataset_get_n_lossy_values (survey), ==, 0);
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+
+      g_assert_true (g_utf8_validate (p->owner, -1, NULL));
+      firms += g_str_has_suffix (p->owner, "有限公司");
+      /* 堃 and 喆 are outside GB2312: only a GBK/GB18030 decode gets them. */
+      with_rare += strstr (p->owner, "堃") != NULL || strstr (p->owner, "喆") != NULL;
+    }
+  g_assert_cmpuint (firms, >, 100);
+  g_assert_cmpuint (with_rare, >, 0);
+}
+
+/* Survey and project describe the same parcels. */
+static void
+test_survey_matches_project (void)
+{
+  MqParcels *a = mq_dataset_get_parcels (project);
+  MqParcels *b = mq_dataset_get_parcels (survey);
+  const char *const *names = mq_parcels_get_field_names (b);
+  int bsm = -1;
+
+  for (int i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], "BSM"))
+      bsm = i;
+  g_assert_cmpint (bsm, >=, 0);
+  for (guint i = 0; i < mq_parcels_get_n_parcels (a); i++)
+    {
+      const MqParcel *pa = mq_parcels_get (a, i), *pb = mq_parcels_get (b, i);
+
+      g_assert_cmpstr (pa->id, ==, pb->id);
+      g_assert_cmpstr (pa->owner, ==, pb->owner);
+      g_assert_cmpstr (pa->land_use_name, ==, pb->land_use_name);
+      g_assert_cmpint (pa->land_class, ==, pb->land_class);
+      assert_within (pa->area_m2, pb->area_m2, 1e-6);
+      /* BSM overflows 32 bits: kept as text, whole. */
+      g_assert_cmpuint (g_ascii_strtoull (mq_parcels_get_value (b, i, bsm), NULL, 10), >, G_MAXUINT32);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *gpkg = NULL, *shp = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  mq_core_init ();
+  gpkg = sample_file ("maqiao.gpkg");
+  shp = sample_file ("maqiao-survey.shp");
+  project = mq_dataset_load (gpkg, NULL, NULL, &error);
+  g_assert_no_error (error);
+  survey = mq_dataset_load (shp, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/sample/parcel-count", test_parcel_count);
+  g_test_add_func ("/sample/zone", test_zone);
+  g_test_add_func ("/sample/reference-names", test_reference_names);
+  g_test_add_func ("/sample/plan-figures", test_plan_figures);
+  g_test_add_func ("/sample/flagged-parcels", test_flagged_parcels);
+  g_test_add_func ("/sample/incremental-north-of-dongchuan", test_incremental_north_of_dongchuan);
+  g_test_add_func ("/sample/areas-independent", test_areas_independent);
+  g_test_add_func ("/sample/survey-encoding", test_survey_encoding);
+  g_test_add_func ("/sample/survey-matches-project", test_survey_matches_project);
+  status = g_test_run ();
+  g_clear_object (&project);
+  g_clear_object (&survey);
+  return status;
+}
