@@ -74,118 +74,60 @@ lookup (const Term *terms,
   return FALSE;
 }
 
-#define TERM_AT(table, i) ((i) < G_N_ELEMENTS (table) ? (table)[i].term : "")
-#define KEY_AT(table, i) ((i) < G_N_ELEMENTS (table) ? (table)[i].key : "")
-
-const char *
-mq_method_term (MqMethod method)
+/* An empty text is the first value (none, not started, other). */
+static gboolean
+parse_or_first (const Term *terms,
+                guint       n_terms,
+                const char *text,
+                guint      *out)
 {
-  return TERM_AT (method_terms, method);
-}
-
-const char *
-mq_method_key (MqMethod method)
-{
-  return KEY_AT (method_terms, method);
-}
-
-gboolean
-mq_method_parse (const char *text,
-                 MqMethod   *out)
-{
-  guint i;
-
   if (text == NULL || *text == '\0')
     {
-      *out = MQ_METHOD_NONE;
+      *out = 0;
       return TRUE;
     }
-  if (!lookup (method_terms, G_N_ELEMENTS (method_terms), text, &i))
-    return FALSE;
-  *out = i;
-  return TRUE;
+  return lookup (terms, n_terms, text, out);
 }
 
-const char *
-mq_stage_term (MqStage stage)
-{
-  return TERM_AT (stage_terms, stage);
-}
+/* term(), key() and parse() of one enum, all read from its table. */
+#define DEFINE_TERMS(prefix, Type, table, parse_fn)                        \
+  const char *                                                             \
+  prefix##_term (Type value)                                               \
+  {                                                                        \
+    return (guint) value < G_N_ELEMENTS (table) ? table[value].term : "";  \
+  }                                                                        \
+  const char *                                                             \
+  prefix##_key (Type value)                                                \
+  {                                                                        \
+    return (guint) value < G_N_ELEMENTS (table) ? table[value].key : "";   \
+  }                                                                        \
+  gboolean                                                                 \
+  prefix##_parse (const char *text,                                        \
+                  Type       *out)                                         \
+  {                                                                        \
+    guint i;                                                               \
+                                                                           \
+    if (!parse_fn (table, G_N_ELEMENTS (table), text, &i))                 \
+      return FALSE;                                                        \
+    *out = (Type) i;                                                       \
+    return TRUE;                                                           \
+  }
 
-const char *
-mq_stage_key (MqStage stage)
-{
-  return KEY_AT (stage_terms, stage);
-}
-
-gboolean
-mq_stage_parse (const char *text,
-                MqStage    *out)
-{
-  guint i;
-
-  if (text == NULL || *text == '\0')
-    {
-      *out = MQ_STAGE_NOT_STARTED;
-      return TRUE;
-    }
-  if (!lookup (stage_terms, G_N_ELEMENTS (stage_terms), text, &i))
-    return FALSE;
-  *out = i;
-  return TRUE;
-}
-
-const char *
-mq_land_class_term (MqLandClass land_class)
-{
-  return TERM_AT (land_class_terms, land_class);
-}
-
-gboolean
-mq_land_class_parse (const char  *text,
-                     MqLandClass *out)
-{
-  guint i;
-
-  if (text == NULL || *text == '\0')
-    {
-      *out = MQ_LAND_CLASS_OTHER;
-      return TRUE;
-    }
-  if (!lookup (land_class_terms, G_N_ELEMENTS (land_class_terms), text, &i))
-    return FALSE;
-  *out = i;
-  return TRUE;
-}
+DEFINE_TERMS (mq_method, MqMethod, method_terms, parse_or_first)
+DEFINE_TERMS (mq_stage, MqStage, stage_terms, parse_or_first)
+DEFINE_TERMS (mq_land_class, MqLandClass, land_class_terms, parse_or_first)
+DEFINE_TERMS (mq_theme, MqTheme, theme_terms, lookup)
 
 const char *
 mq_lock_term (MqLock lock)
 {
-  return TERM_AT (lock_terms, lock);
+  return (guint) lock < G_N_ELEMENTS (lock_terms) ? lock_terms[lock].term : "";
 }
 
 const char *
 mq_lock_key (MqLock lock)
 {
-  return KEY_AT (lock_terms, lock);
-}
-
-const char *
-mq_theme_key (MqTheme theme)
-{
-  return KEY_AT (theme_terms, theme);
-}
-
-gboolean
-mq_theme_parse (const char *text,
-                MqTheme    *out)
-{
-  guint i;
-
-  if (!lookup (theme_terms, G_N_ELEMENTS (theme_terms), text, &i))
-    return FALSE;
-  *out = i;
-  return TRUE;
+  return (guint) lock < G_N_ELEMENTS (lock_terms) ? lock_terms[lock].key : "";
 }
 
 /* Accepts YYYY-MM-DD, YYYY/MM/DD (GDAL's form for DATE fields) and

@@ -23,12 +23,14 @@ gboolean    mq_stage_parse   (const char  *text,
                               MqStage     *out);
 
 const char *mq_land_class_term  (MqLandClass  land_class);
+const char *mq_land_class_key   (MqLandClass  land_class);
 gboolean    mq_land_class_parse (const char  *text,
                                  MqLandClass *out);
 
 const char *mq_lock_term     (MqLock       lock);
 const char *mq_lock_key      (MqLock       lock);
 
+const char *mq_theme_term    (MqTheme      theme);
 const char *mq_theme_key     (MqTheme      theme);
 gboolean    mq_theme_parse   (const char  *text,
                               MqTheme     *out);
