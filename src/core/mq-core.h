@@ -10,6 +10,7 @@
 #include "mq-encoding.h"
 #include "mq-enum-types.h"
 #include "mq-field-map.h"
+#include "mq-geometry-check.h"
 #include "mq-parcels.h"
 #include "mq-project.h"
 #include "mq-shapes.h"

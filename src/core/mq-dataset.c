@@ -15,7 +15,11 @@
 #include "mq-area.h"
 #include "mq-crs.h"
 #include "mq-field-map.h"
+#include "mq-geometry-check.h"
 #include "mq-terms.h"
+
+/* Survey and computed areas may differ by this much before it is a problem. */
+#define SURVEY_AREA_TOLERANCE 0.005
 
 struct _MqDataset
 {
@@ -30,6 +34,8 @@ struct _MqDataset
   char             *encoding;
   MqEncodingSource  encoding_source;
   guint             n_lossy;
+  guint             problem_counts[MQ_N_PROBLEM_KINDS];
+  guint             n_problem_parcels;
 };
 
 G_DEFINE_FINAL_TYPE (MqDataset, mq_dataset, G_TYPE_OBJECT)
@@ -45,6 +51,7 @@ typedef struct
   OGRSpatialReferenceH         display_srs;
   OGRCoordinateTransformationH to_display;
   MqAreaCalc                  *area;
+  gboolean                     geographic;
   MqDataset                   *result;
 } Load;
 
@@ -222,6 +229,7 @@ setup_crs (Load      *load,
       OSRSetAxisMappingStrategy (load->source_srs, OAMS_TRADITIONAL_GIS_ORDER);
     }
 
+  load->geographic = OSRIsGeographic (load->source_srs);
   load->display_srs = mq_crs_new_display_for (load->source_srs, center_lon (layer));
   load->to_display = mq_crs_new_transform (load->source_srs, load->display_srs, &local_error);
   if (local_error == NULL)
@@ -305,25 +313,62 @@ setup_encoding (Load      *load,
   return TRUE;
 }
 
-/* Reads one feature's attribute values as UTF-8 strings (NULL where unset). */
+/* Reads one feature's attribute values as UTF-8 strings (NULL where unset);
+ * *lossy tells whether any had to be cut. */
 static char **
 decode_values (Load        *load,
                OGRFeatureH  feature,
-               int          n_fields)
+               int          n_fields,
+               gboolean    *lossy)
 {
   char **values = g_new0 (char *, n_fields + 1);
 
   for (int i = 0; i < n_fields; i++)
     {
-      gboolean lossy = FALSE;
+      gboolean cut = FALSE;
 
       if (!OGR_F_IsFieldSetAndNotNull (feature, i))
         continue;
       values[i] = mq_encoding_decode (OGR_F_GetFieldAsString (feature, i),
-                                      load->result->encoding, &lossy);
-      load->result->n_lossy += lossy ? 1 : 0;
+                                      load->result->encoding, &cut);
+      load->result->n_lossy += cut ? 1 : 0;
+      *lossy |= cut;
     }
   return values;
+}
+
+/* The ellipsoidal area of a parcel, with its geometry problems; an invalid
+ * geometry is measured after make-valid, and says so. */
+static double
+measure (Load         *load,
+         OGRGeometryH  geometry,
+         MqProblem    *problems)
+{
+  OGRGeometryH repaired;
+  double area;
+
+  *problems = mq_geometry_check (geometry, load->geographic);
+  if (*problems & (MQ_PROBLEM_EMPTY | MQ_PROBLEM_NOT_POLYGON | MQ_PROBLEM_BAD_COORDINATE))
+    return 0.0;
+  if (!mq_problem_needs_repair (*problems))
+    return mq_area_calc_measure (load->area, geometry);
+  repaired = mq_geometry_dup_repaired (geometry);
+  area = repaired ? mq_area_calc_measure (load->area, repaired) : 0.0;
+  *problems |= MQ_PROBLEM_MADE_VALID;
+  g_clear_pointer (&repaired, OGR_G_DestroyGeometry);
+  return area;
+}
+
+static void
+count_problems (MqDataset *result,
+                MqProblem  problems)
+{
+  if (problems == 0)
+    return;
+  result->n_problem_parcels++;
+  for (guint bit = 0; bit < MQ_N_PROBLEM_KINDS; bit++)
+    if (problems & (1u << bit))
+      result->problem_counts[bit]++;
 }
 
 /* Clones the geometry into the display CRS; the caller frees it. */
@@ -379,11 +424,20 @@ read_parcels (Load          *load,
     {
       OGRGeometryH geometry = OGR_F_GetGeometryRef (feature);
       OGRGeometryH display = to_display (load, geometry);
-      g_auto(GStrv) values = decode_values (load, feature, n_fields);
+      gboolean lossy = FALSE;
+      g_auto(GStrv) values = decode_values (load, feature, n_fields, &lossy);
       MqParcel *record = mq_parcels_append (parcels, display, (const char **) values);
+      MqProblem problems;
 
       mq_field_map_fill (&map, parcels, record, (const char * const *) values);
-      record->area_m2 = mq_area_calc_measure (load->area, geometry);
+      record->area_m2 = measure (load, geometry, &problems);
+      if (record->survey_area_m2 > 0 &&
+          fabs (record->area_m2 - record->survey_area_m2) > record->survey_area_m2 * SURVEY_AREA_TOLERANCE)
+        problems |= MQ_PROBLEM_SURVEY_AREA;
+      if (lossy)
+        problems |= MQ_PROBLEM_TRUNCATED_TEXT;
+      record->problems = problems;
+      count_problems (load->result, problems);
       g_clear_pointer (&display, OGR_G_DestroyGeometry);
       OGR_F_Destroy (feature);
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -612,6 +666,26 @@ mq_dataset_get_n_lossy_values (MqDataset *self)
 {
   g_return_val_if_fail (MQ_IS_DATASET (self), 0);
   return self->n_lossy;
+}
+
+guint
+mq_dataset_get_n_problem_parcels (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), 0);
+  return self->n_problem_parcels;
+}
+
+/* How many parcels have the problem (a single MqProblem flag). */
+guint
+mq_dataset_get_problem_count (MqDataset *self,
+                              MqProblem  problem)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), 0);
+
+  for (guint bit = 0; bit < MQ_N_PROBLEM_KINDS; bit++)
+    if (problem == (1u << bit))
+      return self->problem_counts[bit];
+  return 0;
 }
 
 /* The parcels' extent, widened by the zone when there is one. */

@@ -70,6 +70,9 @@ const char        *mq_dataset_get_display_wkt   (MqDataset *self);
 const char        *mq_dataset_get_encoding      (MqDataset *self);
 MqEncodingSource   mq_dataset_get_encoding_source (MqDataset *self);
 guint              mq_dataset_get_n_lossy_values (MqDataset *self);
+guint              mq_dataset_get_n_problem_parcels (MqDataset *self);
+guint              mq_dataset_get_problem_count (MqDataset *self,
+                                                 MqProblem  problem);
 void               mq_dataset_get_extent        (MqDataset *self,
                                                  MqBox     *extent);
 

@@ -38,6 +38,7 @@ typedef struct
   guint8      method;           /* MqMethod */
   guint8      stage;            /* MqStage */
   guint8      land_class;       /* MqLandClass */
+  guint16     problems;         /* MqProblem flags */
   gboolean    flagged;
 } MqParcel;
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "mq-geometry-check.h"
 #include "mq-terms.h"
 
 static void
@@ -76,6 +77,9 @@ mq_summary_new (MqDataset *dataset,
   s->encoding = g_strdup (mq_dataset_get_encoding (dataset));
   s->encoding_source = g_strdup (mq_encoding_source_key (mq_dataset_get_encoding_source (dataset)));
   s->lossy_values = mq_dataset_get_n_lossy_values (dataset);
+  s->problem_parcels = mq_dataset_get_n_problem_parcels (dataset);
+  for (guint bit = 0; bit < MQ_N_PROBLEM_KINDS; bit++)
+    s->problem_counts[bit] = mq_dataset_get_problem_count (dataset, 1u << bit);
   s->parts = g_array_new (FALSE, FALSE, sizeof (MqSummaryPart));
   g_array_set_clear_func (s->parts, clear_part);
   s->parcels = mq_parcels_get_n_parcels (parcels);
@@ -152,6 +156,19 @@ add_locks_and_methods (JsonBuilder     *b,
 }
 
 static void
+add_problems (JsonBuilder     *b,
+              const MqSummary *s)
+{
+  add_int (b, "problems", s->problem_parcels);
+  json_builder_set_member_name (b, "problem_kinds");
+  json_builder_begin_object (b);
+  for (guint bit = 0; bit < MQ_N_PROBLEM_KINDS; bit++)
+    if (s->problem_counts[bit] > 0)
+      add_int (b, mq_problem_key (1u << bit), s->problem_counts[bit]);
+  json_builder_end_object (b);
+}
+
+static void
 add_zone (JsonBuilder     *b,
           const MqSummary *s)
 {
@@ -185,6 +202,7 @@ mq_summary_to_json (const MqSummary *s)
   add_string (b, "encoding", s->encoding);
   add_string (b, "encoding_source", s->encoding_source);
   add_int (b, "lossy_values", s->lossy_values);
+  add_problems (b, s);
   add_int (b, "flagged_parcels", s->flagged_parcels);
   add_number (b, "flagged_mu", MU (s->flagged_m2), 100);
   add_locks_and_methods (b, s);
@@ -246,6 +264,14 @@ mq_summary_to_text (const MqSummary *s)
   row (out, _("Coordinate system"), s->crs);
   row_f (out, _("Text encoding"), "%s (%s)", s->encoding, s->encoding_source);
   row_f (out, _("Parcels"), "%u", s->parcels);
+  row_f (out, _("Parcels with problems"), "%u", s->problem_parcels);
+  for (guint bit = 0; bit < MQ_N_PROBLEM_KINDS; bit++)
+    if (s->problem_counts[bit] > 0)
+      {
+        g_autofree char *label = g_strdup_printf ("  %s", mq_problem_describe (1u << bit));
+
+        row_f (out, label, "%u", s->problem_counts[bit]);
+      }
   row_f (out, _("Total area"), _("%.2f mu (%.0f m²)"), MU (s->area_m2), s->area_m2);
   row_f (out, _("Existing industrial land"), _("%.2f mu"), MU (s->existing_industrial_m2));
   row_f (out, _("Incremental industrial land"), _("%.2f mu"), MU (s->incremental_industrial_m2));

@@ -34,6 +34,8 @@ typedef struct
   double     existing_industrial_m2;
   double     incremental_industrial_m2;
   guint      lossy_values;
+  guint      problem_parcels;
+  guint      problem_counts[MQ_N_PROBLEM_KINDS];
   gboolean   has_zone;
   double     zone_m2;
   GArray    *parts;                           /* MqSummaryPart */

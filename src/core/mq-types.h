@@ -67,6 +67,27 @@ typedef enum
   MQ_REF_RIVER,
 } MqRefKind;
 
+/* What can be wrong with a parcel; a parcel may have several. */
+typedef enum /*< flags >*/
+{
+  MQ_PROBLEM_NONE               = 0,
+  MQ_PROBLEM_EMPTY              = 1 << 0,
+  MQ_PROBLEM_BAD_COORDINATE     = 1 << 1,
+  MQ_PROBLEM_UNCLOSED_RING      = 1 << 2,
+  MQ_PROBLEM_SHORT_RING         = 1 << 3,
+  MQ_PROBLEM_DUPLICATE_VERTEX   = 1 << 4,
+  MQ_PROBLEM_SPIKE              = 1 << 5,
+  MQ_PROBLEM_SELF_INTERSECTION  = 1 << 6,
+  MQ_PROBLEM_HOLE_OUTSIDE       = 1 << 7,
+  MQ_PROBLEM_INVALID            = 1 << 8,
+  MQ_PROBLEM_NOT_POLYGON        = 1 << 9,
+  MQ_PROBLEM_SURVEY_AREA        = 1 << 10,
+  MQ_PROBLEM_TRUNCATED_TEXT     = 1 << 11,
+  MQ_PROBLEM_MADE_VALID         = 1 << 12,
+} MqProblem;
+
+#define MQ_N_PROBLEM_KINDS 13
+
 typedef struct
 {
   double min_x;
