@@ -23,6 +23,7 @@ typedef struct
   gboolean  summary;
   gboolean  json;
   gboolean  version;
+  gboolean  allow_partial;
   char     *crs;
   char     *encoding;
   char     *layer;
@@ -59,6 +60,7 @@ parse_options (Options  *o,
     { "crs", 0, 0, G_OPTION_ARG_STRING, &o->crs, N_("Coordinate system of a source without one"), "EPSG:N" },
     { "encoding", 0, 0, G_OPTION_ARG_STRING, &o->encoding, N_("Text encoding of the attributes"), N_("NAME") },
     { "layer", 0, 0, G_OPTION_ARG_STRING, &o->layer, N_("Polygon layer to read"), N_("NAME") },
+    { "allow-partial", 0, 0, G_OPTION_ARG_NONE, &o->allow_partial, N_("Open a damaged source, taking the records that can be read"), NULL },
     { "export-png", 0, 0, G_OPTION_ARG_FILENAME, &o->export_png, N_("Render the map to a PNG and exit"), N_("FILE") },
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Size of the exported image"), N_("WxH") },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &o->theme, N_("Map theme: locks, method, flagged, landuse"), N_("THEME") },
@@ -101,7 +103,7 @@ run_headless (Options *o)
   g_autoptr(GError) error = NULL;
   g_autoptr(MqDataset) dataset = NULL;
   g_autofree char *path = source_path (o);
-  MqLoadOptions load = { o->crs, o->encoding, o->layer };
+  MqLoadOptions load = { o->crs, o->encoding, o->layer, o->allow_partial };
 
   if (path == NULL)
     {

@@ -93,6 +93,9 @@ mq_crs_get_epsg (OGRSpatialReferenceH srs)
 char *
 mq_crs_dup_label (OGRSpatialReferenceH srs)
 {
+  const char *name;
+  char *proj = NULL;
+  char *label = NULL;
   int code;
 
   if (srs == NULL)
@@ -100,7 +103,14 @@ mq_crs_dup_label (OGRSpatialReferenceH srs)
   code = mq_crs_get_epsg (srs);
   if (code > 0)
     return g_strdup_printf ("EPSG:%d", code);
-  return g_strdup (OSRGetName (srs) ? OSRGetName (srs) : "?");
+  name = OSRGetName (srs);
+  if (name != NULL && *name != '\0' && g_ascii_strcasecmp (name, "unknown") != 0)
+    return g_strdup (name);
+  /* A bureau's own system has no name: its definition is its label. */
+  if (OSRExportToProj4 (srs, &proj) == OGRERR_NONE && proj != NULL)
+    label = g_strstrip (g_strdup (proj));
+  CPLFree (proj);
+  return label != NULL ? label : g_strdup ("?");
 }
 
 /* A projected source keeps its CRS; a geographic one is shown in the CGCS2000
@@ -136,4 +146,67 @@ mq_crs_new_transform (OGRSpatialReferenceH   from,
                  _("No coordinate transformation from %s to %s"),
                  OSRGetName (from), OSRGetName (to));
   return ct;
+}
+
+static void
+add_code (GArray *codes,
+          int     code)
+{
+  g_array_append_val (codes, code);
+}
+
+/**
+ * mq_crs_suggest:
+ *
+ * Candidate EPSG codes for a source without a CRS, from the range of its
+ * coordinates, most likely first. A suggestion for the user to confirm,
+ * never applied by itself.
+ */
+GArray *
+mq_crs_suggest (const MqBox *extent)
+{
+  GArray *codes = g_array_new (FALSE, FALSE, sizeof (int));
+  double x = (extent->min_x + extent->max_x) / 2, y = (extent->min_y + extent->max_y) / 2;
+
+  if (mq_box_is_empty (extent))
+    return codes;
+  if (fabs (extent->min_x) <= 180 && fabs (extent->max_x) <= 180 &&
+      fabs (extent->min_y) <= 90 && fabs (extent->max_y) <= 90)
+    {
+      add_code (codes, 4490);
+      add_code (codes, 4326);
+    }
+  else if (x >= 25e6 && x < 46e6 && y > 1.5e6 && y < 6.5e6)
+    {
+      /* An easting of 40,5xx,xxx: zone 40's prefix on a 3-degree GK easting. */
+      int zone = (int) (x / 1e6);
+
+      add_code (codes, 4513 + zone - 25);
+    }
+  else if (x > 1e5 && x < 9e5 && y > 1.5e6 && y < 6.5e6)
+    {
+      /* Plain GK or UTM eastings: the central meridian cannot be read off
+       * them, so the pilot zone's own (120°E) comes first. */
+      add_code (codes, 4549);
+      add_code (codes, 4548);
+      add_code (codes, 4550);
+      add_code (codes, 32651);
+      add_code (codes, 2385);
+      add_code (codes, 2437);
+    }
+  return codes;
+}
+
+/* "EPSG:4549 (CGCS2000 / 3-degree Gauss-Kruger CM 120E)" */
+char *
+mq_crs_dup_epsg_description (int code)
+{
+  OGRSpatialReferenceH srs = mq_crs_new_epsg (code);
+  char *text;
+
+  if (srs == NULL)
+    return g_strdup_printf ("EPSG:%d", code);
+  text = g_strdup_printf ("EPSG:%d (%s)", code, OSRGetName (srs));
+  OSRDestroySpatialReference (srs);
+  return text;
 }

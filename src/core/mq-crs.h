@@ -7,6 +7,8 @@
 #include <gio/gio.h>
 #include <ogr_srs_api.h>
 
+#include "mq-types.h"
+
 G_BEGIN_DECLS
 
 #define MQ_CRS_ERROR (mq_crs_error_quark ())
@@ -30,5 +32,8 @@ OGRCoordinateTransformationH
                      mq_crs_new_transform   (OGRSpatialReferenceH from,
                                              OGRSpatialReferenceH to,
                                              GError     **error);
+
+GArray              *mq_crs_suggest         (const MqBox *extent);
+char                *mq_crs_dup_epsg_description (int     code);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -16,7 +17,11 @@
 #include "mq-crs.h"
 #include "mq-field-map.h"
 #include "mq-geometry-check.h"
+#include "mq-shapefile.h"
 #include "mq-terms.h"
+
+/* A source this broken is not read further: a random file parsed as records. */
+#define MAX_DAMAGED_RECORDS 100000
 
 /* Survey and computed areas may differ by this much before it is a problem. */
 #define SURVEY_AREA_TOLERANCE 0.005
@@ -36,6 +41,8 @@ struct _MqDataset
   guint             n_lossy;
   guint             problem_counts[MQ_N_PROBLEM_KINDS];
   guint             n_problem_parcels;
+  guint             n_lost;
+  GPtrArray        *warnings;
 };
 
 G_DEFINE_FINAL_TYPE (MqDataset, mq_dataset, G_TYPE_OBJECT)
@@ -52,6 +59,10 @@ typedef struct
   OGRCoordinateTransformationH to_display;
   MqAreaCalc                  *area;
   gboolean                     geographic;
+  gboolean                     shapefile;
+  char                        *shp_path;
+  MqShapefileInfo              shp_info;
+  guint                        n_damaged;
   MqDataset                   *result;
 } Load;
 
@@ -63,6 +74,7 @@ load_clear (Load *load)
   g_clear_pointer (&load->source_srs, OSRRelease);
   g_clear_pointer (&load->display_srs, OSRRelease);
   g_clear_pointer (&load->ds, GDALClose);
+  g_clear_pointer (&load->shp_path, g_free);
   g_clear_object (&load->result);
 }
 
@@ -82,6 +94,7 @@ mq_dataset_finalize (GObject *object)
   g_clear_pointer (&self->crs_label, g_free);
   g_clear_pointer (&self->display_wkt, g_free);
   g_clear_pointer (&self->encoding, g_free);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
 
   G_OBJECT_CLASS (mq_dataset_parent_class)->finalize (object);
 }
@@ -100,6 +113,7 @@ mq_dataset_init (MqDataset *self)
   self->reference.name = g_ptr_array_new_with_free_func (g_free);
   self->reference.width_m = g_array_new (FALSE, FALSE, sizeof (double));
   self->reference.area_m2 = g_array_new (FALSE, FALSE, sizeof (double));
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
 }
 
 /* GDAL's own words for the last failure, for the one-line message. */
@@ -109,6 +123,39 @@ gdal_reason (void)
   const char *msg = CPLGetLastErrorMsg ();
 
   return (msg != NULL && *msg != '\0') ? msg : _("not a readable vector data source");
+}
+
+/* A shapefile is three files at least; say which one is missing rather than
+ * let GDAL open a .shp without its attributes. */
+static gboolean
+check_parts (Load    *load,
+             GError **error)
+{
+  guint64 size;
+
+  if (g_file_test (load->path, G_FILE_TEST_IS_REGULAR) && mq_vsi_file_size (load->path, &size) &&
+      size == 0)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_OPEN_FAILED,
+                   _("%s: the file is empty (0 bytes)"), load->path);
+      return FALSE;
+    }
+  if (!g_str_has_suffix (load->path, ".shp") && !g_str_has_suffix (load->path, ".SHP"))
+    return TRUE;
+  load->shapefile = mq_shapefile_inspect (load->path, &load->shp_info);
+  if (load->shapefile && !load->shp_info.has_shx)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_MISSING_PART,
+                   _("%s: the .shx index that belongs to it is missing"), load->path);
+      return FALSE;
+    }
+  if (load->shapefile && !load->shp_info.has_dbf)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_MISSING_PART,
+                   _("%s: the .dbf attribute table that belongs to it is missing"), load->path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -126,6 +173,8 @@ open_source (Load    *load,
                    _("%s: no such file"), load->path);
       return FALSE;
     }
+  if (!check_parts (load, error))
+    return FALSE;
   CPLErrorReset ();
   load->ds = GDALOpenEx (load->path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
                          shp_driver, raw_text, NULL);
@@ -144,12 +193,30 @@ open_source (Load    *load,
 }
 
 static gboolean
-is_polygon_layer (OGRLayerH layer)
+is_polygon_type (OGRwkbGeometryType type)
 {
-  OGRwkbGeometryType type = wkbFlatten (OGR_L_GetGeomType (layer));
-
+  type = wkbFlatten (type);
   return type == wkbPolygon || type == wkbMultiPolygon || type == wkbCurvePolygon ||
          type == wkbMultiSurface || type == wkbSurface;
+}
+
+/* Layers of mixed or undeclared type (KML, GML without a schema) are judged
+ * by their first geometry. */
+static gboolean
+is_polygon_layer (OGRLayerH layer)
+{
+  OGRFeatureH first;
+  gboolean polygon;
+
+  if (wkbFlatten (OGR_L_GetGeomType (layer)) != wkbUnknown)
+    return is_polygon_type (OGR_L_GetGeomType (layer));
+  OGR_L_ResetReading (layer);
+  first = OGR_L_GetNextFeature (layer);
+  polygon = first != NULL && OGR_F_GetGeometryRef (first) != NULL &&
+            is_polygon_type (OGR_G_GetGeometryType (OGR_F_GetGeometryRef (first)));
+  g_clear_pointer (&first, OGR_F_Destroy);
+  OGR_L_ResetReading (layer);
+  return polygon;
 }
 
 static gboolean
@@ -196,6 +263,28 @@ center_lon (OGRLayerH layer)
   return (env.MinX + env.MaxX) / 2.0;
 }
 
+/* ", perhaps EPSG:4549 (…) or EPSG:4548 (…)" from the coordinates. */
+static char *
+suggestion_text (OGRLayerH layer)
+{
+  g_autoptr(GArray) codes = NULL;
+  g_autofree char *first = NULL, *second = NULL;
+  OGREnvelope env;
+  MqBox box;
+
+  if (OGR_L_GetExtent (layer, &env, TRUE) != OGRERR_NONE)
+    return g_strdup ("");
+  box = (MqBox) { env.MinX, env.MinY, env.MaxX, env.MaxY };
+  codes = mq_crs_suggest (&box);
+  if (codes->len == 0)
+    return g_strdup ("");
+  first = mq_crs_dup_epsg_description (g_array_index (codes, int, 0));
+  if (codes->len == 1)
+    return g_strdup_printf (_("; the coordinates suggest %s"), first);
+  second = mq_crs_dup_epsg_description (g_array_index (codes, int, 1));
+  return g_strdup_printf (_("; the coordinates suggest %s or %s"), first, second);
+}
+
 /* The source CRS is never guessed: it comes from the file or from the user. */
 static gboolean
 setup_crs (Load      *load,
@@ -218,9 +307,11 @@ setup_crs (Load      *load,
     }
   else if (srs == NULL)
     {
+      g_autofree char *hint = suggestion_text (layer);
+
       g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_CRS,
-                   _("%s: has no coordinate reference system (no .prj); "
-                     "say which one it is, e.g. --crs=EPSG:4549"), load->path);
+                   _("%s: has no coordinate reference system (no .prj); say which one it is "
+                     "with --crs=EPSG:N%s"), load->path, hint);
       return FALSE;
     }
   else
@@ -298,7 +389,7 @@ setup_encoding (Load      *load,
         }
     }
   else if (is_shapefile (load->ds))
-    declared = mq_encoding_from_shapefile (GDALGetDescription (load->ds), &source);
+    declared = mq_encoding_from_shapefile (load->shp_path, &source);
 
   if (declared == NULL)
     {
@@ -404,6 +495,32 @@ field_names (OGRFeatureDefnH defn)
   return names;
 }
 
+static void
+add_parcel (Load         *load,
+            MqParcels    *parcels,
+            MqFieldMap   *map,
+            OGRFeatureH   feature,
+            int           n_fields)
+{
+  OGRGeometryH geometry = OGR_F_GetGeometryRef (feature);
+  OGRGeometryH display = to_display (load, geometry);
+  gboolean lossy = FALSE;
+  g_auto(GStrv) values = decode_values (load, feature, n_fields, &lossy);
+  MqParcel *record = mq_parcels_append (parcels, display, (const char **) values);
+  MqProblem problems;
+
+  mq_field_map_fill (map, parcels, record, (const char * const *) values);
+  record->area_m2 = measure (load, geometry, &problems);
+  if (record->survey_area_m2 > 0 &&
+      fabs (record->area_m2 - record->survey_area_m2) > record->survey_area_m2 * SURVEY_AREA_TOLERANCE)
+    problems |= MQ_PROBLEM_SURVEY_AREA;
+  if (lossy)
+    problems |= MQ_PROBLEM_TRUNCATED_TEXT;
+  record->problems = problems;
+  count_problems (load->result, problems);
+  g_clear_pointer (&display, OGR_G_DestroyGeometry);
+}
+
 static gboolean
 read_parcels (Load          *load,
               OGRLayerH      layer,
@@ -420,30 +537,79 @@ read_parcels (Load          *load,
   load->result->parcels = parcels;
   mq_field_map_guess (&map, defn);
   OGR_L_ResetReading (layer);
-  while ((feature = OGR_L_GetNextFeature (layer)) != NULL)
+  for (;;)
     {
-      OGRGeometryH geometry = OGR_F_GetGeometryRef (feature);
-      OGRGeometryH display = to_display (load, geometry);
-      gboolean lossy = FALSE;
-      g_auto(GStrv) values = decode_values (load, feature, n_fields, &lossy);
-      MqParcel *record = mq_parcels_append (parcels, display, (const char **) values);
-      MqProblem problems;
-
-      mq_field_map_fill (&map, parcels, record, (const char * const *) values);
-      record->area_m2 = measure (load, geometry, &problems);
-      if (record->survey_area_m2 > 0 &&
-          fabs (record->area_m2 - record->survey_area_m2) > record->survey_area_m2 * SURVEY_AREA_TOLERANCE)
-        problems |= MQ_PROBLEM_SURVEY_AREA;
-      if (lossy)
-        problems |= MQ_PROBLEM_TRUNCATED_TEXT;
-      record->problems = problems;
-      count_problems (load->result, problems);
-      g_clear_pointer (&display, OGR_G_DestroyGeometry);
+      CPLErrorReset ();
+      feature = OGR_L_GetNextFeature (layer);
+      /* A record GDAL could not read whole is lost, not a parcel. */
+      if (CPLGetLastErrorType () >= CE_Failure)
+        {
+          load->n_damaged++;
+          g_clear_pointer (&feature, OGR_F_Destroy);
+          if (load->n_damaged > MAX_DAMAGED_RECORDS)
+            break;
+          continue;
+        }
+      if (feature == NULL)
+        break;
+      add_parcel (load, parcels, &map, feature, n_fields);
       OGR_F_Destroy (feature);
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
   return TRUE;
+}
+
+static void
+warn (MqDataset  *result,
+      char       *message)
+{
+  g_ptr_array_add (result->warnings, message);
+}
+
+/* Headers that disagree with their files are told, not trusted. */
+static void
+check_shapefile_headers (Load *load)
+{
+  const MqShapefileInfo *info = &load->shp_info;
+
+  if (info->dbf_records_claimed != info->dbf_records_present)
+    warn (load->result, g_strdup_printf (_("the .dbf header claims %u records but the file holds %u"),
+                                         info->dbf_records_claimed, info->dbf_records_present));
+  if (info->shp_length_claimed != info->shp_length_actual)
+    warn (load->result, g_strdup_printf (_("the .shp header gives its length as %" G_GUINT64_FORMAT
+                                           " bytes but the file has %" G_GUINT64_FORMAT),
+                                         info->shp_length_claimed, info->shp_length_actual));
+  if (info->shx_records != info->dbf_records_present)
+    warn (load->result, g_strdup_printf (_("the .shx index has %u records but the .dbf table %u"),
+                                         info->shx_records, info->dbf_records_present));
+}
+
+/* How many records the source holds against how many were read: nothing
+ * lost is ever taken as whole without the user's word (allow_partial). */
+static gboolean
+account_records (Load       *load,
+                 OGRLayerH   layer,
+                 GError    **error)
+{
+  guint read = mq_parcels_get_n_parcels (load->result->parcels);
+  gint64 expected = read + load->n_damaged;
+
+  if (load->shapefile)
+    {
+      check_shapefile_headers (load);
+      expected = MAX (expected, mq_shapefile_expected_records (&load->shp_info));
+    }
+  else
+    expected = MAX (expected, OGR_L_GetFeatureCount (layer, FALSE));
+  load->result->n_lost = expected - read;
+  if (load->result->n_lost == 0 || (load->options && load->options->allow_partial))
+    return TRUE;
+  g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_PARTIAL,
+               _("%s: only %u of %u records could be read (%u lost); "
+                 "open it anyway with --allow-partial"),
+               load->path, read, (guint) expected, load->result->n_lost);
+  return FALSE;
 }
 
 static MqRefKind
@@ -491,6 +657,23 @@ read_reference_layer (Load       *load,
     }
 }
 
+/* A shapefile opened as a folder or a zip is one .shp among others: find
+ * the layer's own file, for its headers and its .cpg. */
+static void
+inspect_layer_file (Load      *load,
+                    OGRLayerH  layer)
+{
+  const char *description = GDALGetDescription (load->ds);
+  g_autofree char *name = g_strconcat (OGR_L_GetName (layer), ".shp", NULL);
+
+  if (g_str_has_suffix (description, ".shp") || g_str_has_suffix (description, ".SHP"))
+    load->shp_path = g_strdup (description);
+  else
+    load->shp_path = g_build_filename (description, name, NULL);
+  if (!load->shapefile)
+    load->shapefile = mq_shapefile_inspect (load->shp_path, &load->shp_info);
+}
+
 static MqDataset *
 load_run (Load          *load,
           GCancellable  *cancellable,
@@ -500,6 +683,8 @@ load_run (Load          *load,
 
   if (!open_source (load, error) || (layer = pick_layer (load, error)) == NULL)
     return NULL;
+  if (is_shapefile (load->ds))
+    inspect_layer_file (load, layer);
   load->result = g_object_new (MQ_TYPE_DATASET, NULL);
   load->result->path = g_strdup (load->path);
   load->result->layer_name = g_strdup (OGR_L_GetName (layer));
@@ -507,7 +692,7 @@ load_run (Load          *load,
     return NULL;
   load->result->crs_label = mq_crs_dup_label (load->source_srs);
   OSRExportToWkt (load->display_srs, &load->result->display_wkt);
-  if (!read_parcels (load, layer, cancellable, error))
+  if (!read_parcels (load, layer, cancellable, error) || !account_records (load, layer, error))
     return NULL;
   read_reference_layer (load, "zone");
   read_reference_layer (load, "rivers");
@@ -529,10 +714,16 @@ mq_dataset_load (const char           *path,
                  GCancellable         *cancellable,
                  GError              **error)
 {
+  g_autofree char *zip_path = NULL;
   Load load = { .path = path, .options = options };
   MqDataset *result;
 
   g_return_val_if_fail (path != NULL, NULL);
+
+  /* A zipped shapefile is read in place, through GDAL's /vsizip/. */
+  if ((g_str_has_suffix (path, ".zip") || g_str_has_suffix (path, ".ZIP")) &&
+      !g_str_has_prefix (path, "/vsizip/"))
+    load.path = zip_path = g_strconcat ("/vsizip/", path, NULL);
 
   CPLPushErrorHandler (CPLQuietErrorHandler);
   result = load_run (&load, cancellable, error);
@@ -592,6 +783,7 @@ mq_dataset_load_async (const char          *path,
       data->options.crs = data->crs = g_strdup (options->crs);
       data->options.encoding = data->encoding = g_strdup (options->encoding);
       data->options.layer = data->layer = g_strdup (options->layer);
+      data->options.allow_partial = options->allow_partial;
     }
   g_task_set_source_tag (task, mq_dataset_load_async);
   g_task_set_task_data (task, data, (GDestroyNotify) load_task_data_free);
@@ -666,6 +858,21 @@ mq_dataset_get_n_lossy_values (MqDataset *self)
 {
   g_return_val_if_fail (MQ_IS_DATASET (self), 0);
   return self->n_lossy;
+}
+
+guint
+mq_dataset_get_n_lost_records (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), 0);
+  return self->n_lost;
+}
+
+/* Translated sentences about the source that are not errors. */
+GPtrArray *
+mq_dataset_get_warnings (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
+  return self->warnings;
 }
 
 guint

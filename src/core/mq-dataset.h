@@ -23,6 +23,8 @@ typedef enum
   MQ_DATASET_ERROR_NO_CRS,
   MQ_DATASET_ERROR_BAD_CRS,
   MQ_DATASET_ERROR_BAD_ENCODING,
+  MQ_DATASET_ERROR_MISSING_PART,
+  MQ_DATASET_ERROR_PARTIAL,
 } MqDatasetError;
 
 typedef struct
@@ -30,6 +32,7 @@ typedef struct
   const char *crs;        /* overrides or supplies the source CRS: EPSG:N, WKT, PROJ, a file */
   const char *encoding;   /* overrides the text encoding */
   const char *layer;      /* the polygon layer to read */
+  gboolean    allow_partial;  /* take what is readable of a damaged source */
 } MqLoadOptions;
 
 /* Reference features drawn under the parcels: the zone and its parts, roads,
@@ -71,6 +74,8 @@ const char        *mq_dataset_get_encoding      (MqDataset *self);
 MqEncodingSource   mq_dataset_get_encoding_source (MqDataset *self);
 guint              mq_dataset_get_n_lossy_values (MqDataset *self);
 guint              mq_dataset_get_n_problem_parcels (MqDataset *self);
+guint              mq_dataset_get_n_lost_records (MqDataset *self);
+GPtrArray         *mq_dataset_get_warnings      (MqDataset *self);
 guint              mq_dataset_get_problem_count (MqDataset *self,
                                                  MqProblem  problem);
 void               mq_dataset_get_extent        (MqDataset *self,

@@ -134,11 +134,14 @@ mq_encoding_decode (const char *bytes,
       *lossy = TRUE;
       return g_utf8_make_valid (bytes, -1);
     }
+  /* With bytes_read given, g_convert() stops quietly before a character cut
+   * at the end: read falls short of the length. */
   out = g_convert (bytes, -1, "UTF-8", encoding, &read, NULL, &error);
   if (out != NULL)
-    return out;
+    {
+      *lossy |= read < strlen (bytes);
+      return out;
+    }
   *lossy = TRUE;
-  if (g_error_matches (error, G_CONVERT_ERROR, G_CONVERT_ERROR_PARTIAL_INPUT))
-    return g_convert (bytes, read, "UTF-8", encoding, NULL, NULL, NULL);
   return g_convert_with_fallback (bytes, -1, "UTF-8", encoding, "?", NULL, NULL, NULL);
 }

@@ -59,18 +59,17 @@ segments_cross (Pt a, Pt b, Pt c, Pt d)
          (o3 == 0 && on_segment (c, d, a)) || (o4 == 0 && on_segment (c, d, b));
 }
 
-/* Edges i and j of a closed ring of n edges, not neighbours, not zero-length. */
+/* Whether two edges of a closed ring of n_edges edges (no repeated
+ * vertices) that are not neighbours meet. */
 static gboolean
 ring_self_intersects (const Pt *p,
                       int       n_edges)
 {
   for (int i = 0; i < n_edges; i++)
     {
-      if (p[i].x == p[i + 1].x && p[i].y == p[i + 1].y)
-        continue;
       for (int j = i + 2; j < n_edges; j++)
         {
-          if ((i == 0 && j == n_edges - 1) || (p[j].x == p[j + 1].x && p[j].y == p[j + 1].y))
+          if (i == 0 && j == n_edges - 1)
             continue;
           if (segments_cross (p[i], p[i + 1], p[j], p[j + 1]))
             return TRUE;
@@ -102,6 +101,18 @@ check_vertices (const Pt *p,
     if (is_spike (p[i == 0 ? n - 2 : i - 1], p[i], p[i + 1]))
       problems |= MQ_PROBLEM_SPIKE;
   return problems;
+}
+
+static int
+drop_repeats (Pt  *p,
+              int  n)
+{
+  int kept = 1;
+
+  for (int i = 1; i < n; i++)
+    if (p[i].x != p[kept - 1].x || p[i].y != p[kept - 1].y)
+      p[kept++] = p[i];
+  return kept;
 }
 
 static MqProblem
@@ -136,7 +147,10 @@ check_ring (OGRGeometryH ring,
   if (n < 4)
     return problems;
   problems |= check_vertices (p, n);
-  if (n <= MAX_OWN_RING_POINTS ? ring_self_intersects (p, n - 1) : !OGR_G_IsSimple (ring))
+  /* Repeated vertices are their own problem; without them, neighbouring
+   * edges are neighbours again and do not count as crossing. */
+  n = drop_repeats (p, n);
+  if (n >= 4 && (n <= MAX_OWN_RING_POINTS ? ring_self_intersects (p, n - 1) : !OGR_G_IsSimple (ring)))
     problems |= MQ_PROBLEM_SELF_INTERSECTION;
   return problems;
 }

@@ -78,6 +78,8 @@ mq_summary_new (MqDataset *dataset,
   s->encoding_source = g_strdup (mq_encoding_source_key (mq_dataset_get_encoding_source (dataset)));
   s->lossy_values = mq_dataset_get_n_lossy_values (dataset);
   s->problem_parcels = mq_dataset_get_n_problem_parcels (dataset);
+  s->records_lost = mq_dataset_get_n_lost_records (dataset);
+  s->warnings = g_ptr_array_ref (mq_dataset_get_warnings (dataset));
   for (guint bit = 0; bit < MQ_N_PROBLEM_KINDS; bit++)
     s->problem_counts[bit] = mq_dataset_get_problem_count (dataset, 1u << bit);
   s->parts = g_array_new (FALSE, FALSE, sizeof (MqSummaryPart));
@@ -100,6 +102,7 @@ mq_summary_free (MqSummary *summary)
   g_free (summary->encoding);
   g_free (summary->encoding_source);
   g_array_unref (summary->parts);
+  g_ptr_array_unref (summary->warnings);
   g_free (summary);
 }
 
@@ -169,6 +172,18 @@ add_problems (JsonBuilder     *b,
 }
 
 static void
+add_warnings (JsonBuilder     *b,
+              const MqSummary *s)
+{
+  add_int (b, "records_lost", s->records_lost);
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < s->warnings->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (s->warnings, i));
+  json_builder_end_array (b);
+}
+
+static void
 add_zone (JsonBuilder     *b,
           const MqSummary *s)
 {
@@ -203,6 +218,7 @@ mq_summary_to_json (const MqSummary *s)
   add_string (b, "encoding_source", s->encoding_source);
   add_int (b, "lossy_values", s->lossy_values);
   add_problems (b, s);
+  add_warnings (b, s);
   add_int (b, "flagged_parcels", s->flagged_parcels);
   add_number (b, "flagged_mu", MU (s->flagged_m2), 100);
   add_locks_and_methods (b, s);
@@ -264,6 +280,10 @@ mq_summary_to_text (const MqSummary *s)
   row (out, _("Coordinate system"), s->crs);
   row_f (out, _("Text encoding"), "%s (%s)", s->encoding, s->encoding_source);
   row_f (out, _("Parcels"), "%u", s->parcels);
+  if (s->records_lost > 0)
+    row_f (out, _("Records lost"), "%u", s->records_lost);
+  for (guint i = 0; i < s->warnings->len; i++)
+    row (out, _("Warning"), g_ptr_array_index (s->warnings, i));
   row_f (out, _("Parcels with problems"), "%u", s->problem_parcels);
   for (guint bit = 0; bit < MQ_N_PROBLEM_KINDS; bit++)
     if (s->problem_counts[bit] > 0)

@@ -35,6 +35,8 @@ typedef struct
   double     incremental_industrial_m2;
   guint      lossy_values;
   guint      problem_parcels;
+  guint      records_lost;
+  GPtrArray *warnings;                        /* char *, translated */
   guint      problem_counts[MQ_N_PROBLEM_KINDS];
   gboolean   has_zone;
   double     zone_m2;
