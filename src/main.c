@@ -28,6 +28,9 @@ typedef struct
   char     *encoding;
   char     *layer;
   char     *export_png;
+  char     *export_csv;
+  char     *import;
+  char     *output;
   char     *size;
   char     *theme;
   char    **files;
@@ -62,6 +65,9 @@ parse_options (Options  *o,
     { "layer", 0, 0, G_OPTION_ARG_STRING, &o->layer, N_("Polygon layer to read"), N_("NAME") },
     { "allow-partial", 0, 0, G_OPTION_ARG_NONE, &o->allow_partial, N_("Open a damaged source, taking the records that can be read"), NULL },
     { "export-png", 0, 0, G_OPTION_ARG_FILENAME, &o->export_png, N_("Render the map to a PNG and exit"), N_("FILE") },
+    { "export-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->export_csv, N_("Write the parcel table as CSV (UTF-8, opens in Excel) and exit"), N_("FILE") },
+    { "import", 0, 0, G_OPTION_ARG_FILENAME, &o->import, N_("Import a source into a new project file (with --output) and exit"), N_("SOURCE") },
+    { "output", 0, 0, G_OPTION_ARG_FILENAME, &o->output, N_("The project file --import creates"), N_("PROJECT.gpkg") },
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Size of the exported image"), N_("WxH") },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &o->theme, N_("Map theme: locks, method, flagged, landuse"), N_("THEME") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, N_("Print the version and exit"), NULL },
@@ -82,6 +88,9 @@ clear_options (Options *o)
   g_free (o->encoding);
   g_free (o->layer);
   g_free (o->export_png);
+  g_free (o->export_csv);
+  g_free (o->import);
+  g_free (o->output);
   g_free (o->size);
   g_free (o->theme);
   g_strfreev (o->files);
@@ -98,30 +107,55 @@ source_path (Options *o)
 }
 
 static int
-run_headless (Options *o)
+fail (const GError *error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MqDataset) dataset = NULL;
-  g_autofree char *path = source_path (o);
-  MqLoadOptions load = { o->crs, o->encoding, o->layer, o->allow_partial };
+  g_printerr ("maqiao-land: %s\n", error->message);
+  return EXIT_BAD_INPUT;
+}
+
+static MqDataset *
+open_input (Options  *o,
+            GError  **error)
+{
+  g_autofree char *path = o->import ? g_strdup (o->import) : source_path (o);
+  MqLoadOptions load = { o->crs, o->encoding, o->layer, o->allow_partial, NULL };
+  MqDataset *dataset;
 
   if (path == NULL)
     {
-      g_printerr ("maqiao-land: %s\n", _("no input: name a file or pass --sample"));
-      return EXIT_BAD_INPUT;
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("no input: name a file or pass --sample"));
+      return NULL;
     }
-  dataset = mq_dataset_load (path, &load, NULL, &error);
-  if (dataset == NULL)
+  if (o->import == NULL)
+    return mq_dataset_load (path, &load, NULL, error);
+  if (o->output == NULL)
     {
-      g_printerr ("maqiao-land: %s\n", error->message);
-      return EXIT_BAD_INPUT;
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--import needs --output=PROJECT.gpkg"));
+      return NULL;
     }
+  dataset = mq_import (path, &load, o->output, NULL, error);
+  if (dataset != NULL)
+    g_print (_("Imported %u parcels into %s\n"),
+             mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)), o->output);
+  return dataset;
+}
+
+static int
+run_headless (Options *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) dataset = open_input (o, &error);
+
+  if (dataset == NULL)
+    return fail (error);
+  if (o->export_csv != NULL &&
+      !mq_csv_export (dataset, o->export_csv, mq_locale_is_chinese (), &error))
+    return fail (error);
   if (o->export_png != NULL &&
       !mq_export_png (dataset, o->export_png, o->size, o->theme, &error))
-    {
-      g_printerr ("maqiao-land: %s\n", error->message);
-      return EXIT_BAD_INPUT;
-    }
+    return fail (error);
   if (o->summary)
     {
       g_autoptr(MqSummary) summary = mq_summary_new (dataset, mq_today ());
@@ -159,16 +193,13 @@ main (int   argc,
   setup_i18n ();
   mq_core_init ();
   if (!parse_options (&o, &argc, &argv, &error))
-    {
-      g_printerr ("maqiao-land: %s\n", error->message);
-      return EXIT_BAD_INPUT;
-    }
+    return fail (error);
   if (o.version)
     {
       g_print ("maqiao-land %s\n", PACKAGE_VERSION);
       status = 0;
     }
-  else if (o.summary || o.export_png)
+  else if (o.summary || o.export_png || o.export_csv || o.import)
     status = run_headless (&o);
   else
     status = run_gui (&o, argv[0]);

@@ -6,11 +6,13 @@
 
 #include "mq-area.h"
 #include "mq-crs.h"
+#include "mq-csv.h"
 #include "mq-dataset.h"
 #include "mq-encoding.h"
 #include "mq-enum-types.h"
 #include "mq-field-map.h"
 #include "mq-geometry-check.h"
+#include "mq-import.h"
 #include "mq-parcels.h"
 #include "mq-project.h"
 #include "mq-shapes.h"

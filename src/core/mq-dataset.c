@@ -43,6 +43,7 @@ struct _MqDataset
   guint             n_problem_parcels;
   guint             n_lost;
   GPtrArray        *warnings;
+  MqFieldMap        field_map;
 };
 
 G_DEFINE_FINAL_TYPE (MqDataset, mq_dataset, G_TYPE_OBJECT)
@@ -495,14 +496,23 @@ field_names (OGRFeatureDefnH defn)
   return names;
 }
 
-static void
+static const MqLoadSink *
+sink_of (Load *load)
+{
+  return load->options ? load->options->sink : NULL;
+}
+
+static gboolean
 add_parcel (Load         *load,
             MqParcels    *parcels,
             MqFieldMap   *map,
             OGRFeatureH   feature,
-            int           n_fields)
+            int           n_fields,
+            GError      **error)
 {
+  const MqLoadSink *sink = sink_of (load);
   OGRGeometryH geometry = OGR_F_GetGeometryRef (feature);
+  gboolean ok;
   OGRGeometryH display = to_display (load, geometry);
   gboolean lossy = FALSE;
   g_auto(GStrv) values = decode_values (load, feature, n_fields, &lossy);
@@ -518,7 +528,10 @@ add_parcel (Load         *load,
     problems |= MQ_PROBLEM_TRUNCATED_TEXT;
   record->problems = problems;
   count_problems (load->result, problems);
+  ok = sink == NULL ||
+       sink->parcel (sink->data, parcels, mq_parcels_get_n_parcels (parcels) - 1, display, error);
   g_clear_pointer (&display, OGR_G_DestroyGeometry);
+  return ok;
 }
 
 static gboolean
@@ -531,11 +544,15 @@ read_parcels (Load          *load,
   int n_fields = OGR_FD_GetFieldCount (defn);
   g_auto(GStrv) names = field_names (defn);
   MqParcels *parcels = mq_parcels_new ((const char * const *) names);
-  MqFieldMap map;
+  MqFieldMap *map = &load->result->field_map;
+  const MqLoadSink *sink = sink_of (load);
   OGRFeatureH feature;
+  gboolean ok;
 
   load->result->parcels = parcels;
-  mq_field_map_guess (&map, defn);
+  mq_field_map_guess (map, defn);
+  if (sink != NULL && !sink->begin (sink->data, load->result, load->display_srs, error))
+    return FALSE;
   OGR_L_ResetReading (layer);
   for (;;)
     {
@@ -552,9 +569,9 @@ read_parcels (Load          *load,
         }
       if (feature == NULL)
         break;
-      add_parcel (load, parcels, &map, feature, n_fields);
+      ok = add_parcel (load, parcels, map, feature, n_fields, error);
       OGR_F_Destroy (feature);
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (!ok || g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
   return TRUE;
@@ -624,17 +641,20 @@ kind_for (const char *layer_name,
 }
 
 /* Reference layers are this project's own (zone, roads, rivers) and UTF-8. */
-static void
-read_reference_layer (Load       *load,
-                      const char *layer_name)
+static gboolean
+read_reference_layer (Load        *load,
+                      const char  *layer_name,
+                      GError     **error)
 {
   OGRLayerH layer = GDALDatasetGetLayerByName (load->ds, layer_name);
   MqReference *ref = &load->result->reference;
+  const MqLoadSink *sink = sink_of (load);
   OGRFeatureH feature;
   int name_i, kind_i, width_i;
+  gboolean ok;
 
   if (layer == NULL)
-    return;
+    return TRUE;
   name_i = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "name");
   kind_i = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "kind");
   width_i = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "width_m");
@@ -652,9 +672,15 @@ read_reference_layer (Load       *load,
       g_ptr_array_add (ref->name, g_strdup (name_i >= 0 ? OGR_F_GetFieldAsString (feature, name_i) : ""));
       g_array_append_val (ref->width_m, width);
       g_array_append_val (ref->area_m2, area);
+      ok = sink == NULL ||
+           sink->reference (sink->data, kind, g_ptr_array_index (ref->name, ref->name->len - 1),
+                            width, display, error);
       g_clear_pointer (&display, OGR_G_DestroyGeometry);
       OGR_F_Destroy (feature);
+      if (!ok)
+        return FALSE;
     }
+  return TRUE;
 }
 
 /* A shapefile opened as a folder or a zip is one .shp among others: find
@@ -694,9 +720,10 @@ load_run (Load          *load,
   OSRExportToWkt (load->display_srs, &load->result->display_wkt);
   if (!read_parcels (load, layer, cancellable, error) || !account_records (load, layer, error))
     return NULL;
-  read_reference_layer (load, "zone");
-  read_reference_layer (load, "rivers");
-  read_reference_layer (load, "roads");
+  if (!read_reference_layer (load, "zone", error) ||
+      !read_reference_layer (load, "rivers", error) ||
+      !read_reference_layer (load, "roads", error))
+    return NULL;
   return g_steal_pointer (&load->result);
 }
 
@@ -858,6 +885,13 @@ mq_dataset_get_n_lossy_values (MqDataset *self)
 {
   g_return_val_if_fail (MQ_IS_DATASET (self), 0);
   return self->n_lossy;
+}
+
+const MqFieldMap *
+mq_dataset_get_field_map (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
+  return &self->field_map;
 }
 
 guint

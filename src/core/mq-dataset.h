@@ -8,6 +8,7 @@
 #include <ogr_srs_api.h>
 
 #include "mq-encoding.h"
+#include "mq-field-map.h"
 #include "mq-parcels.h"
 
 G_BEGIN_DECLS
@@ -27,12 +28,37 @@ typedef enum
   MQ_DATASET_ERROR_PARTIAL,
 } MqDatasetError;
 
+typedef struct _MqDataset MqDataset;
+
+/* Receives each feature's geometry in the display CRS as it is read, for
+ * writers that must keep it whole (the import into a project file). */
+typedef struct
+{
+  gboolean (*begin)     (gpointer              data,
+                         MqDataset            *dataset,
+                         OGRSpatialReferenceH  display_srs,
+                         GError              **error);
+  gboolean (*parcel)    (gpointer              data,
+                         MqParcels            *parcels,
+                         guint                 index,
+                         OGRGeometryH          display,
+                         GError              **error);
+  gboolean (*reference) (gpointer              data,
+                         MqRefKind             kind,
+                         const char           *name,
+                         double                width_m,
+                         OGRGeometryH          display,
+                         GError              **error);
+  gpointer data;
+} MqLoadSink;
+
 typedef struct
 {
   const char *crs;        /* overrides or supplies the source CRS: EPSG:N, WKT, PROJ, a file */
   const char *encoding;   /* overrides the text encoding */
   const char *layer;      /* the polygon layer to read */
   gboolean    allow_partial;  /* take what is readable of a damaged source */
+  const MqLoadSink *sink;
 } MqLoadOptions;
 
 /* Reference features drawn under the parcels: the zone and its parts, roads,
@@ -76,6 +102,7 @@ guint              mq_dataset_get_n_lossy_values (MqDataset *self);
 guint              mq_dataset_get_n_problem_parcels (MqDataset *self);
 guint              mq_dataset_get_n_lost_records (MqDataset *self);
 GPtrArray         *mq_dataset_get_warnings      (MqDataset *self);
+const MqFieldMap  *mq_dataset_get_field_map     (MqDataset *self);
 guint              mq_dataset_get_problem_count (MqDataset *self,
                                                  MqProblem  problem);
 void               mq_dataset_get_extent        (MqDataset *self,

@@ -208,7 +208,11 @@ mq_parcel_dup_field_text (const MqParcel *p,
     case MQ_FIELD_PROJECT: return g_strdup (p->project);
     case MQ_FIELD_INVESTOR: return g_strdup (p->investor);
     case MQ_FIELD_DEADLINE: return mq_date_format (p->deadline);
-    case MQ_FIELD_STAGE: return g_strdup (mq_stage_term (p->stage));
+    case MQ_FIELD_STAGE:
+      /* Land that is not being transformed has no stage to speak of. */
+      if (!p->flagged && p->stage == MQ_STAGE_NOT_STARTED)
+        return NULL;
+      return g_strdup (mq_stage_term (p->stage));
     case MQ_FIELD_ENTITY: return g_strdup (p->entity);
     case MQ_FIELD_CONTACT: return g_strdup (p->contact);
     case MQ_FIELD_PHONE: return g_strdup (p->phone);

@@ -24,6 +24,7 @@ struct _MqProjectWriter
   OGRLayerH     roads;
   OGRLayerH     rivers;
   OGRLayerH     settings;
+  GArray       *source_columns;   /* int per source field: its column, or -1 */
 };
 
 static gboolean
@@ -62,6 +63,40 @@ create_layer (GDALDatasetH          ds,
 
   return GDALDatasetCreateLayer (ds, name, type == wkbNone ? NULL : srs, type,
                                  (char **) options);
+}
+
+static gboolean
+is_project_column (const char *name)
+{
+  if (g_ascii_strcasecmp (name, "area_m2") == 0 || g_ascii_strcasecmp (name, "area_mu") == 0)
+    return TRUE;
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    if (g_ascii_strcasecmp (name, mq_field_info (f)->key) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every source attribute is kept beside the project's own columns, under its
+ * own name — unless it is one of those columns (a project re-imported). */
+static void
+add_source_columns (MqProjectWriter    *w,
+                    const char * const *source_fields)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (w->parcels);
+
+  w->source_columns = g_array_new (FALSE, FALSE, sizeof (int));
+  for (guint i = 0; source_fields != NULL && source_fields[i] != NULL; i++)
+    {
+      int column = -1;
+
+      if (!is_project_column (source_fields[i]) &&
+          OGR_FD_GetFieldIndex (defn, source_fields[i]) < 0)
+        {
+          add_field (w->parcels, source_fields[i], OFTString, 0);
+          column = OGR_FD_GetFieldIndex (defn, source_fields[i]);
+        }
+      g_array_append_val (w->source_columns, column);
+    }
 }
 
 static gboolean
@@ -112,6 +147,7 @@ create_schema (MqProjectWriter      *w,
 MqProjectWriter *
 mq_project_writer_new (const char            *path,
                        OGRSpatialReferenceH   srs,
+                       const char * const    *source_fields,
                        GError               **error)
 {
   g_autoptr(MqProjectWriter) w = g_new0 (MqProjectWriter, 1);
@@ -122,8 +158,13 @@ mq_project_writer_new (const char            *path,
   g_unlink (w->tmp_path);
   CPLErrorReset ();
   w->ds = driver ? GDALCreate (driver, w->tmp_path, 0, 0, 0, GDT_Unknown, NULL) : NULL;
-  if (w->ds == NULL || !create_schema (w, srs) ||
-      GDALDatasetStartTransaction (w->ds, FALSE) != OGRERR_NONE)
+  if (w->ds == NULL || !create_schema (w, srs))
+    {
+      fail (error, MQ_PROJECT_ERROR_CREATE, path);
+      return NULL;
+    }
+  add_source_columns (w, source_fields);
+  if (GDALDatasetStartTransaction (w->ds, FALSE) != OGRERR_NONE)
     {
       fail (error, MQ_PROJECT_ERROR_CREATE, path);
       return NULL;
@@ -156,12 +197,21 @@ add_feature (MqProjectWriter  *w,
 }
 
 gboolean
-mq_project_writer_add_parcel (MqProjectWriter  *w,
-                              const MqParcel   *parcel,
-                              OGRGeometryH      geometry,
-                              GError          **error)
+mq_project_writer_add_parcel (MqProjectWriter    *w,
+                              const MqParcel     *parcel,
+                              const char * const *source_values,
+                              OGRGeometryH        geometry,
+                              GError            **error)
 {
   OGRFeatureH feature = OGR_F_Create (OGR_L_GetLayerDefn (w->parcels));
+
+  for (guint i = 0; source_values != NULL && i < w->source_columns->len; i++)
+    {
+      int column = g_array_index (w->source_columns, int, i);
+
+      if (column >= 0 && source_values[i] != NULL)
+        OGR_F_SetFieldString (feature, column, source_values[i]);
+    }
 
   for (guint f = 0; f < MQ_N_FIELDS; f++)
     {
@@ -239,6 +289,7 @@ mq_project_writer_free (MqProjectWriter *w)
       GDALClose (w->ds);
       g_unlink (w->tmp_path);
     }
+  g_clear_pointer (&w->source_columns, g_array_unref);
   g_free (w->path);
   g_free (w->tmp_path);
   g_free (w);

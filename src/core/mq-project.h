@@ -24,6 +24,7 @@ typedef enum
 {
   MQ_PROJECT_ERROR_CREATE,
   MQ_PROJECT_ERROR_WRITE,
+  MQ_PROJECT_ERROR_EXISTS,
 } MqProjectError;
 
 typedef struct _MqProjectWriter MqProjectWriter;
@@ -31,9 +32,11 @@ typedef struct _MqProjectWriter MqProjectWriter;
 GQuark           mq_project_error_quark         (void);
 MqProjectWriter *mq_project_writer_new          (const char              *path,
                                                  OGRSpatialReferenceH     srs,
+                                                 const char * const      *source_fields,
                                                  GError                 **error);
 gboolean         mq_project_writer_add_parcel   (MqProjectWriter         *writer,
                                                  const MqParcel          *parcel,
+                                                 const char * const      *source_values,
                                                  OGRGeometryH             geometry,
                                                  GError                 **error);
 gboolean         mq_project_writer_add_reference (MqProjectWriter        *writer,

@@ -788,14 +788,14 @@ write_project (Sample     *s,
                const char *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MqProjectWriter) w = mq_project_writer_new (path, s->srs, &error);
+  g_autoptr(MqProjectWriter) w = mq_project_writer_new (path, s->srs, NULL, &error);
   gboolean ok = w != NULL;
 
   for (guint i = 0; ok && i < s->lots->len; i++)
     {
       Lot *lot = g_ptr_array_index (s->lots, i);
 
-      ok = mq_project_writer_add_parcel (w, &lot->record, lot->geometry, &error);
+      ok = mq_project_writer_add_parcel (w, &lot->record, NULL, lot->geometry, &error);
     }
   ok = ok && mq_project_writer_add_reference (w, MQ_REF_ZONE, "上海马桥人工智能创新试验区", 0, s->zone, &error);
   ok = ok && mq_project_writer_add_reference (w, MQ_REF_PART, "产业创新发展区", 0, s->industrial, &error);

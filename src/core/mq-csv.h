@@ -1,0 +1,25 @@
+/* mq-csv.h — the parcel table as CSV, the way Excel opens it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mq-dataset.h"
+
+G_BEGIN_DECLS
+
+#define MQ_CSV_ERROR (mq_csv_error_quark ())
+
+typedef enum
+{
+  MQ_CSV_ERROR_WRITE,
+} MqCsvError;
+
+GQuark   mq_csv_error_quark       (void);
+gboolean mq_csv_export            (MqDataset   *dataset,
+                                   const char  *path,
+                                   gboolean     chinese_headers,
+                                   GError     **error);
+gboolean mq_locale_is_chinese     (void);
+
+G_END_DECLS
