@@ -7,13 +7,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <gdal.h>
-#include <geodesic.h>
 #include <math.h>
 #include <ogr_api.h>
-#include <proj.h>
 #include <stdio.h>
 
 #include "mq-core.h"
+#include "test-util.h"
 
 #define MU(m2) ((m2) / MQ_M2_PER_MU)
 
@@ -24,48 +23,6 @@ static char *
 sample_file (const char *name)
 {
   return g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), name, NULL);
-}
-
-static void
-assert_within (double value,
-               double target,
-               double tolerance)
-{
-  if (fabs (value - target) > fabs (target) * tolerance)
-    g_error ("%.3f is not within %.1f%% of %.3f", value, tolerance * 100, target);
-}
-
-/* Ellipsoidal area straight from PROJ: EPSG:4549 → CGCS2000 lon/lat, then
- * geod_polygonarea on the CGCS2000 ellipsoid. Independent of mq-area.c. */
-static double
-proj_area (OGRGeometryH geometry,
-           PJ          *to_lonlat)
-{
-  struct geod_geodesic g;
-  double area = 0;
-
-  geod_init (&g, 6378137.0, 1 / 298.257222101);
-  for (int p = 0; p < MAX (1, OGR_G_GetGeometryCount (geometry)); p++)
-    {
-      OGRGeometryH poly = wkbFlatten (OGR_G_GetGeometryType (geometry)) == wkbMultiPolygon
-                            ? OGR_G_GetGeometryRef (geometry, p) : geometry;
-
-      for (int r = 0; r < OGR_G_GetGeometryCount (poly); r++)
-        {
-          OGRGeometryH ring = OGR_G_GetGeometryRef (poly, r);
-          int n = OGR_G_GetPointCount (ring);
-          g_autofree double *x = g_new (double, n);
-          g_autofree double *y = g_new (double, n);
-          double a = 0;
-
-          OGR_G_GetPoints (ring, x, sizeof (double), y, sizeof (double), NULL, 0);
-          proj_trans_generic (to_lonlat, PJ_FWD, x, sizeof (double), n, y, sizeof (double), n,
-                              NULL, 0, 0, NULL, 0, 0);
-          geod_polygonarea (&g, y, x, n, &a, NULL);
-          area += (r == 0 ? 1 : -1) * fabs (a);
-        }
-    }
-  return area;
 }
 
 static void
@@ -87,16 +44,16 @@ test_zone (void)
   gboolean seen_industrial = FALSE, seen_practice = FALSE;
 
   g_assert_true (s->has_zone);
-  assert_within (s->zone_m2 / 1e6, 15.7, 0.02);
+  test_assert_within (s->zone_m2 / 1e6, 15.7, 0.02);
   g_assert_cmpuint (s->parts->len, ==, 2);
   for (guint i = 0; i < s->parts->len; i++)
     {
       MqSummaryPart *part = &g_array_index (s->parts, MqSummaryPart, i);
 
       if (g_str_equal (part->name, "产业创新发展区"))
-        assert_within (part->area_m2 / 1e6, 10.8, 0.02), seen_industrial = TRUE;
+        test_assert_within (part->area_m2 / 1e6, 10.8, 0.02), seen_industrial = TRUE;
       else if (g_str_equal (part->name, "应用综合实践区"))
-        assert_within (part->area_m2 / 1e6, 4.9, 0.02), seen_practice = TRUE;
+        test_assert_within (part->area_m2 / 1e6, 4.9, 0.02), seen_practice = TRUE;
     }
   g_assert_true (seen_industrial && seen_practice);
 }
@@ -124,9 +81,9 @@ test_plan_figures (void)
 {
   g_autoptr(MqSummary) s = mq_summary_new (project, mq_today ());
 
-  assert_within (MU (s->existing_industrial_m2), 7460, 0.01);
-  assert_within (MU (s->incremental_industrial_m2), 1574, 0.01);
-  assert_within (MU (s->flagged_m2), 3000, 0.02);
+  test_assert_within (MU (s->existing_industrial_m2), 7460, 0.01);
+  test_assert_within (MU (s->incremental_industrial_m2), 1574, 0.01);
+  test_assert_within (MU (s->flagged_m2), 3000, 0.02);
   /* Mixed progress: every count of locks occurs, and some deadlines passed. */
   for (guint i = 0; i <= MQ_N_LOCKS; i++)
     g_assert_cmpuint (s->locks_held[i], >, 0);
@@ -219,15 +176,14 @@ test_incremental_north_of_dongchuan (void)
   g_assert_cmpfloat (north / total, >, 0.75);
 }
 
-/* The loader's areas agree with an independent computation to 0.01 %. */
+/* The loader's areas agree with an independent computation (PROJ straight,
+ * in test-util.c) to 0.01 %. */
 static void
 test_areas_independent (void)
 {
   g_autofree char *path = sample_file ("maqiao-survey.shp");
   GDALDatasetH ds = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
   OGRLayerH layer = GDALDatasetGetLayer (ds, 0);
-  PJ *to_lonlat = proj_create_crs_to_crs (NULL, "EPSG:4549", "EPSG:4490", NULL);
-  PJ *norm = proj_normalize_for_visualization (NULL, to_lonlat);
   MqParcels *parcels = mq_dataset_get_parcels (survey);
   OGRFeatureH f;
   double independent = 0, loaded = 0;
@@ -235,17 +191,15 @@ test_areas_independent (void)
 
   while ((f = OGR_L_GetNextFeature (layer)) != NULL)
     {
-      double a = proj_area (OGR_F_GetGeometryRef (f), norm);
+      double a = test_proj_area (OGR_F_GetGeometryRef (f), "EPSG:4549");
       const MqParcel *p = mq_parcels_get (parcels, i++);
 
-      assert_within (p->area_m2, a, 1e-4);
+      test_assert_within (p->area_m2, a, 1e-4);
       independent += a;
       loaded += p->area_m2;
       OGR_F_Destroy (f);
     }
-  assert_within (loaded, independent, 1e-4);
-  proj_destroy (norm);
-  proj_destroy (to_lonlat);
+  test_assert_within (loaded, independent, 1e-4);
   GDALClose (ds);
 }
 
@@ -304,7 +258,7 @@ test_survey_matches_project (void)
       g_assert_cmpstr (pa->owner, ==, pb->owner);
       g_assert_cmpstr (pa->land_use_name, ==, pb->land_use_name);
       g_assert_cmpint (pa->land_class, ==, pb->land_class);
-      assert_within (pa->area_m2, pb->area_m2, 1e-6);
+      test_assert_within (pa->area_m2, pb->area_m2, 1e-6);
       /* BSM overflows 32 bits: kept as text, whole. */
       g_assert_cmpuint (g_ascii_strtoull (mq_parcels_get_value (b, i, bsm), NULL, 10), >, G_MAXUINT32);
     }

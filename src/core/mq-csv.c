@@ -106,7 +106,7 @@ cell_text (const Column   *c,
     {
     case COL_FIELD: return mq_parcel_dup_field_text (p, c->field);
     case COL_AREA_M2: return g_strdup_printf ("%.2f", p->area_m2);
-    case COL_AREA_MU: return g_strdup_printf ("%.4f", p->area_m2 / MQ_M2_PER_MU);
+    case COL_AREA_MU: return g_strdup_printf ("%.6f", p->area_m2 / MQ_M2_PER_MU);
     case COL_PROBLEMS: return mq_problems_to_keys (p->problems);
     default: g_return_val_if_reached (NULL);
     }

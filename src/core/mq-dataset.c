@@ -929,6 +929,25 @@ mq_dataset_get_problem_count (MqDataset *self,
   return 0;
 }
 
+/* Parcels with absurd coordinates (1e12, say) are left out: one bad record
+ * must not shrink the map to a dot. */
+static void
+parcels_extent (MqParcels *parcels,
+                MqBox     *extent)
+{
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+
+  *extent = (MqBox) { INFINITY, INFINITY, -INFINITY, -INFINITY };
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqBox *b = mq_shapes_get_bbox (shapes, i);
+
+      if (!(mq_parcels_get (parcels, i)->problems & MQ_PROBLEM_BAD_COORDINATE) &&
+          !mq_box_is_empty (b))
+        mq_box_union (extent, b);
+    }
+}
+
 /* The parcels' extent, widened by the zone when there is one. */
 void
 mq_dataset_get_extent (MqDataset *self,
@@ -938,7 +957,7 @@ mq_dataset_get_extent (MqDataset *self,
 
   g_return_if_fail (MQ_IS_DATASET (self));
 
-  mq_shapes_get_extent (mq_parcels_get_shapes (self->parcels), extent);
+  parcels_extent (self->parcels, extent);
   for (guint i = 0; i < self->reference.kind->len; i++)
     {
       if (g_array_index (self->reference.kind, guint8, i) != MQ_REF_ZONE)

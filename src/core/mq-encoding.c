@@ -114,6 +114,21 @@ mq_encoding_source_key (MqEncodingSource source)
   return keys[source];
 }
 
+/* A lead byte followed only by continuation bytes, at the end: a character
+ * cut by the field width, not garbage. */
+static gboolean
+is_cut_character (const char *tail)
+{
+  gsize len = strlen (tail);
+
+  if (len == 0 || len > 3 || ((guchar) tail[0] & 0xc0) != 0xc0)
+    return FALSE;
+  for (gsize i = 1; i < len; i++)
+    if (((guchar) tail[i] & 0xc0) != 0x80)
+      return FALSE;
+  return TRUE;
+}
+
 /* Decodes to UTF-8. A value cut in the middle of a character (the DBF 254-byte
  * limit does that) keeps what precedes the cut; *lossy tells the caller. */
 char *
@@ -129,9 +144,13 @@ mq_encoding_decode (const char *bytes,
     return NULL;
   if (g_str_equal (encoding, "UTF-8"))
     {
-      if (g_utf8_validate (bytes, -1, NULL))
+      const char *end;
+
+      if (g_utf8_validate (bytes, -1, &end))
         return g_strdup (bytes);
       *lossy = TRUE;
+      if (is_cut_character (end))
+        return g_strndup (bytes, end - bytes);
       return g_utf8_make_valid (bytes, -1);
     }
   /* With bytes_read given, g_convert() stops quietly before a character cut

@@ -13,7 +13,8 @@
 
 static const MqFieldInfo fields[MQ_N_FIELDS] = {
   [MQ_FIELD_ID] = { "parcel_id", "地块编号", OFTString, 32,
-                    ALIASES ("DKBH", "TBBH", "ZDDM", "BSM", "PARCEL", "PARCELID", "ID") },
+                    ALIASES ("DKBH", "TBBH", "ZDDM", "BSM", "PARCEL", "PARCELID", "ID",
+                             /* KML's <name> */ "NAME") },
   [MQ_FIELD_OWNER] = { "owner", "权属单位", OFTString, 120,
                        ALIASES ("QSDWMC", "QLR", "QLRMC", "OWNER_NAME", "RIGHT_HOLDER") },
   [MQ_FIELD_LAND_USE_CODE] = { "land_use_code", "地类编码", OFTString, 10,

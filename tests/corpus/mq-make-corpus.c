@@ -486,8 +486,10 @@ fill_layer (OGRLayerH layer, guint n, int epsg)
                            OGR_G_GetY (ring, k) + (row / 50) * 400.0);
       if (ct != NULL)
         OGR_G_Transform (g, ct);
-      OGR_F_SetFieldString (f, 0, id);
-      OGR_F_SetFieldString (f, 1, corpus_names[i % G_N_ELEMENTS (corpus_names)]);
+      /* By name: KML layers have Name and Description fields of their own first. */
+      OGR_F_SetFieldString (f, OGR_F_GetFieldIndex (f, "TBBH"), id);
+      OGR_F_SetFieldString (f, OGR_F_GetFieldIndex (f, "QSDWMC"),
+                            corpus_names[i % G_N_ELEMENTS (corpus_names)]);
       OGR_F_SetGeometryDirectly (f, g);
       if (OGR_L_CreateFeature (layer, f) != OGRERR_NONE)
         die ("feature");

@@ -1,0 +1,122 @@
+/* test-util.c
+ *
+ * The tests' own area: straight from PROJ (proj_trans_generic to the
+ * datum's lon/lat, then geod_polygonarea), independent of src/core.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "test-util.h"
+
+#include <geodesic.h>
+#include <math.h>
+#include <proj.h>
+
+typedef struct
+{
+  PJ                  *to_lonlat;
+  struct geod_geodesic geod;
+} Geo;
+
+static void
+geo_init (Geo        *g,
+          const char *crs)
+{
+  PJ *source = proj_create (NULL, crs);
+  PJ *geog = proj_crs_get_geodetic_crs (NULL, source);
+  PJ *ellipsoid = proj_get_ellipsoid (NULL, geog);
+  PJ *raw = proj_create_crs_to_crs_from_pj (NULL, source, geog, NULL, NULL);
+  double a, b, inv_f;
+  int computed;
+
+  g_assert_nonnull (raw);
+  g->to_lonlat = proj_normalize_for_visualization (NULL, raw);
+  proj_ellipsoid_get_parameters (NULL, ellipsoid, &a, &b, &computed, &inv_f);
+  geod_init (&g->geod, a, inv_f > 0 ? 1 / inv_f : 0);
+  proj_destroy (raw);
+  proj_destroy (ellipsoid);
+  proj_destroy (geog);
+  proj_destroy (source);
+}
+
+static double
+ring_area (Geo          *g,
+           const double *xy,
+           int           n)
+{
+  g_autofree double *x = g_new (double, n);
+  g_autofree double *y = g_new (double, n);
+  double area = 0;
+
+  for (int i = 0; i < n; i++)
+    x[i] = xy[2 * i], y[i] = xy[2 * i + 1];
+  proj_trans_generic (g->to_lonlat, PJ_FWD, x, sizeof (double), n, y, sizeof (double), n,
+                      NULL, 0, 0, NULL, 0, 0);
+  geod_polygonarea (&g->geod, y, x, n, &area, NULL);
+  return fabs (area);
+}
+
+double
+test_proj_ring_area (const double *xy,
+                     int           n,
+                     const char   *crs)
+{
+  Geo g;
+  double area;
+
+  geo_init (&g, crs);
+  area = ring_area (&g, xy, n);
+  proj_destroy (g.to_lonlat);
+  return area;
+}
+
+static double
+polygon_area (Geo          *g,
+              OGRGeometryH  polygon)
+{
+  double area = 0;
+
+  for (int r = 0; r < OGR_G_GetGeometryCount (polygon); r++)
+    {
+      OGRGeometryH ring = OGR_G_GetGeometryRef (polygon, r);
+      int n = OGR_G_GetPointCount (ring);
+      g_autofree double *xy = g_new (double, 2 * n);
+
+      for (int i = 0; i < n; i++)
+        xy[2 * i] = OGR_G_GetX (ring, i), xy[2 * i + 1] = OGR_G_GetY (ring, i);
+      area += (r == 0 ? 1 : -1) * ring_area (g, xy, n);
+    }
+  return area;
+}
+
+/* Polygon or multipolygon, holes subtracted. */
+double
+test_proj_area (OGRGeometryH  geometry,
+                const char   *crs)
+{
+  Geo g;
+  double area = 0;
+
+  geo_init (&g, crs);
+  if (wkbFlatten (OGR_G_GetGeometryType (geometry)) == wkbMultiPolygon)
+    for (int p = 0; p < OGR_G_GetGeometryCount (geometry); p++)
+      area += polygon_area (&g, OGR_G_GetGeometryRef (geometry, p));
+  else
+    area = polygon_area (&g, geometry);
+  proj_destroy (g.to_lonlat);
+  return area;
+}
+
+void
+test_assert_within (double value,
+                    double target,
+                    double tolerance)
+{
+  if (fabs (value - target) > fabs (target) * tolerance)
+    g_error ("%.6f is not within %g%% of %.6f", value, tolerance * 100, target);
+}
+
+char *
+test_corpus_file (const char *name)
+{
+  return g_build_filename (g_getenv ("MQ_CORPUS_DIR"), name, NULL);
+}

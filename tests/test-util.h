@@ -1,0 +1,22 @@
+/* test-util.h — helpers the tests share.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <ogr_api.h>
+
+G_BEGIN_DECLS
+
+double test_proj_area      (OGRGeometryH  geometry,
+                            const char   *crs);
+double test_proj_ring_area (const double *xy,
+                            int           n,
+                            const char   *crs);
+void   test_assert_within  (double        value,
+                            double        target,
+                            double        tolerance);
+char  *test_corpus_file    (const char   *name);
+
+G_END_DECLS
