@@ -594,9 +594,13 @@ check_shapefile_headers (Load *load)
     warn (load->result, g_strdup_printf (_("the .dbf header claims %u records but the file holds %u"),
                                          info->dbf_records_claimed, info->dbf_records_present));
   if (info->shp_length_claimed != info->shp_length_actual)
-    warn (load->result, g_strdup_printf (_("the .shp header gives its length as %" G_GUINT64_FORMAT
-                                           " bytes but the file has %" G_GUINT64_FORMAT),
-                                         info->shp_length_claimed, info->shp_length_actual));
+    {
+      g_autofree char *claimed = g_strdup_printf ("%" G_GUINT64_FORMAT, info->shp_length_claimed);
+      g_autofree char *actual = g_strdup_printf ("%" G_GUINT64_FORMAT, info->shp_length_actual);
+
+      warn (load->result, g_strdup_printf (_("the .shp header gives its length as %s bytes "
+                                             "but the file has %s"), claimed, actual));
+    }
   if (info->shx_records != info->dbf_records_present)
     warn (load->result, g_strdup_printf (_("the .shx index has %u records but the .dbf table %u"),
                                          info->shx_records, info->dbf_records_present));

@@ -291,7 +291,7 @@ static const struct
   { MQ_PROBLEM_HOLE_OUTSIDE, "hole-outside", N_("a hole outside its parcel") },
   { MQ_PROBLEM_INVALID, "invalid", N_("rings or parts that overlap") },
   { MQ_PROBLEM_NOT_POLYGON, "not-polygon", N_("a geometry that is not a polygon") },
-  { MQ_PROBLEM_SURVEY_AREA, "survey-area", N_("an area more than 0.5% off the surveyed area") },
+  { MQ_PROBLEM_SURVEY_AREA, "survey-area", N_("an area that differs from the surveyed area by more than 0.5 per cent") },
   { MQ_PROBLEM_TRUNCATED_TEXT, "truncated-text", N_("text cut off in the middle of a character") },
   { MQ_PROBLEM_MADE_VALID, "made-valid", N_("area computed after repairing the geometry") },
 };
