@@ -435,7 +435,7 @@ test_import_refuses (void)
 {
   g_autofree char *damaged = test_corpus_file ("dmg-truncated.shp");
   g_autofree char *out = tmp_path ("damaged.gpkg");
-  g_autofree char *part = g_strconcat (out, ".part", NULL);
+  g_autofree char *part = g_strconcat (out, ".part.gpkg", NULL);
   g_autofree char *existing = tmp_path ("existing.gpkg");
   g_autofree char *good = test_corpus_file ("parcels.gpkg");
   g_autoptr(GError) error = NULL;

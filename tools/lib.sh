@@ -8,9 +8,10 @@ MQ_BUILD_PACKAGES=(
   libgdal-dev libproj-dev libsqlite3-dev libcairo2-dev libpango1.0-dev libjson-glib-dev
   fonts-noto-cjk
 )
-# What the tests need on top: a virtual display and the file checkers.
+# What the tests need on top: a virtual display, the file checkers, and clang
+# for the AddressSanitizer/UBSan build and the libFuzzer target.
 MQ_TEST_PACKAGES=(
-  xvfb xauth poppler-utils desktop-file-utils appstream gdal-bin
+  xvfb xauth poppler-utils desktop-file-utils appstream gdal-bin clang
 )
 
 mq_root() {
@@ -41,13 +42,26 @@ mq_ensure_packages() {
     apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# Configures _build once (MQ_MESON_ARGS adds options) and builds it.
-mq_build() {
-  local root
-  root=$(mq_root)
-  if [ ! -f "$root/_build/build.ninja" ]; then
-    # shellcheck disable=SC2086
-    meson setup "$root/_build" "$root" ${MQ_MESON_ARGS:-}
+# libFuzzer and the sanitizer runtimes come in a package named after clang's
+# major version (libclang-rt-14-dev on Debian 12).
+mq_ensure_fuzzer_runtime() {
+  local major
+  major=$(clang -dumpversion | cut -d. -f1)
+  if [ ! -f "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then
+    mq_ensure_packages "libclang-rt-$major-dev"
   fi
-  meson compile -C "$root/_build"
+}
+
+# Configures a build directory once (MQ_MESON_ARGS adds options) and builds it.
+#   mq_build [DIR [extra meson setup arguments…]]
+mq_build() {
+  local root dir
+  root=$(mq_root)
+  dir=${1:-_build}
+  [ $# -gt 0 ] && shift
+  if [ ! -f "$root/$dir/build.ninja" ]; then
+    # shellcheck disable=SC2086
+    meson setup "$root/$dir" "$root" ${MQ_MESON_ARGS:-} "$@"
+  fi
+  meson compile -C "$root/$dir"
 }

@@ -405,24 +405,28 @@ setup_encoding (Load      *load,
   return TRUE;
 }
 
-/* Reads one feature's attribute values as UTF-8 strings (NULL where unset);
- * *lossy tells whether any had to be cut. */
-static char **
+/* Reads one feature's attribute values as UTF-8 strings, one per field
+ * (NULL where unset: the array is not NULL-terminated); *lossy tells
+ * whether any had to be cut. */
+static GPtrArray *
 decode_values (Load        *load,
                OGRFeatureH  feature,
                int          n_fields,
                gboolean    *lossy)
 {
-  char **values = g_new0 (char *, n_fields + 1);
+  GPtrArray *values = g_ptr_array_new_full (n_fields, g_free);
 
   for (int i = 0; i < n_fields; i++)
     {
       gboolean cut = FALSE;
 
       if (!OGR_F_IsFieldSetAndNotNull (feature, i))
-        continue;
-      values[i] = mq_encoding_decode (OGR_F_GetFieldAsString (feature, i),
-                                      load->result->encoding, &cut);
+        {
+          g_ptr_array_add (values, NULL);
+          continue;
+        }
+      g_ptr_array_add (values, mq_encoding_decode (OGR_F_GetFieldAsString (feature, i),
+                                                   load->result->encoding, &cut));
       load->result->n_lossy += cut ? 1 : 0;
       *lossy |= cut;
     }
@@ -443,11 +447,20 @@ measure (Load         *load,
   if (*problems & (MQ_PROBLEM_EMPTY | MQ_PROBLEM_NOT_POLYGON | MQ_PROBLEM_BAD_COORDINATE))
     return 0.0;
   if (!mq_problem_needs_repair (*problems))
-    return mq_area_calc_measure (load->area, geometry);
-  repaired = mq_geometry_dup_repaired (geometry);
-  area = repaired ? mq_area_calc_measure (load->area, repaired) : 0.0;
-  *problems |= MQ_PROBLEM_MADE_VALID;
-  g_clear_pointer (&repaired, OGR_G_DestroyGeometry);
+    area = mq_area_calc_measure (load->area, geometry);
+  else
+    {
+      repaired = mq_geometry_dup_repaired (geometry);
+      area = repaired ? mq_area_calc_measure (load->area, repaired) : 0.0;
+      *problems |= MQ_PROBLEM_MADE_VALID;
+      g_clear_pointer (&repaired, OGR_G_DestroyGeometry);
+    }
+  /* Coordinates PROJ cannot take to the ellipsoid have no area. */
+  if (!isfinite (area))
+    {
+      *problems |= MQ_PROBLEM_BAD_COORDINATE;
+      area = 0.0;
+    }
   return area;
 }
 
@@ -515,11 +528,11 @@ add_parcel (Load         *load,
   gboolean ok;
   OGRGeometryH display = to_display (load, geometry);
   gboolean lossy = FALSE;
-  g_auto(GStrv) values = decode_values (load, feature, n_fields, &lossy);
-  MqParcel *record = mq_parcels_append (parcels, display, (const char **) values);
+  g_autoptr(GPtrArray) values = decode_values (load, feature, n_fields, &lossy);
+  MqParcel *record = mq_parcels_append (parcels, display, (const char **) values->pdata);
   MqProblem problems;
 
-  mq_field_map_fill (map, parcels, record, (const char * const *) values);
+  mq_field_map_fill (map, parcels, record, (const char * const *) values->pdata);
   record->area_m2 = measure (load, geometry, &problems);
   if (record->survey_area_m2 > 0 &&
       fabs (record->area_m2 - record->survey_area_m2) > record->survey_area_m2 * SURVEY_AREA_TOLERANCE)

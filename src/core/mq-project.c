@@ -154,7 +154,8 @@ mq_project_writer_new (const char            *path,
   GDALDriverH driver = GDALGetDriverByName ("GPKG");
 
   w->path = g_strdup (path);
-  w->tmp_path = g_strdup_printf ("%s.part", path);
+  /* GDAL wants the .gpkg extension even on the file being written. */
+  w->tmp_path = g_strdup_printf ("%s.part.gpkg", path);
   g_unlink (w->tmp_path);
   CPLErrorReset ();
   w->ds = driver ? GDALCreate (driver, w->tmp_path, 0, 0, 0, GDT_Unknown, NULL) : NULL;

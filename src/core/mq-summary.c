@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 
 #include "mq-geometry-check.h"
 #include "mq-terms.h"
@@ -116,7 +117,7 @@ add_number (JsonBuilder *b,
             double       scale)
 {
   json_builder_set_member_name (b, key);
-  json_builder_add_double_value (b, (double) (gint64) (value * scale + 0.5) / scale);
+  json_builder_add_double_value (b, isfinite (value) ? round (value * scale) / scale : 0.0);
 }
 
 static void
@@ -149,7 +150,7 @@ add_locks_and_methods (JsonBuilder     *b,
   json_builder_set_member_name (b, "locks_held_mu");
   json_builder_begin_array (b);
   for (guint i = 0; i <= MQ_N_LOCKS; i++)
-    json_builder_add_double_value (b, (double) (gint64) (MU (s->locks_held_m2[i]) * 100 + 0.5) / 100);
+    json_builder_add_double_value (b, round (MU (s->locks_held_m2[i]) * 100) / 100);
   json_builder_end_array (b);
   json_builder_set_member_name (b, "method_mu");
   json_builder_begin_object (b);

@@ -866,7 +866,8 @@ write_survey (Sample     *s,
   GDALDatasetH ds;
   OGRLayerH layer;
 
-  GDALDeleteDataset (driver, path);
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    GDALDeleteDataset (driver, path);
   ds = GDALCreate (driver, path, 0, 0, 0, GDT_Unknown, NULL);
   layer = ds ? GDALDatasetCreateLayer (ds, "maqiao-survey", s->srs, wkbPolygon, (char **) no_recode)
              : NULL;
