@@ -63,6 +63,7 @@ typedef struct
   gboolean                     shapefile;
   char                        *shp_path;
   MqShapefileInfo              shp_info;
+  MqDecoder                   *decoder;
   guint                        n_damaged;
   MqDataset                   *result;
 } Load;
@@ -76,6 +77,7 @@ load_clear (Load *load)
   g_clear_pointer (&load->display_srs, OSRRelease);
   g_clear_pointer (&load->ds, GDALClose);
   g_clear_pointer (&load->shp_path, g_free);
+  g_clear_pointer (&load->decoder, mq_decoder_free);
   g_clear_object (&load->result);
 }
 
@@ -358,17 +360,6 @@ layer_text_is_utf8 (OGRLayerH layer)
 }
 
 static gboolean
-encoding_is_known (const char *encoding)
-{
-  GIConv cd = g_iconv_open ("UTF-8", encoding);
-
-  if (cd == (GIConv) -1)
-    return FALSE;
-  g_iconv_close (cd);
-  return TRUE;
-}
-
-static gboolean
 setup_encoding (Load      *load,
                 OGRLayerH  layer,
                 GError   **error)
@@ -382,7 +373,7 @@ setup_encoding (Load      *load,
     {
       declared = mq_encoding_normalize (user);
       source = MQ_ENCODING_SOURCE_USER;
-      if (declared == NULL || !encoding_is_known (declared))
+      if (declared == NULL || (load->decoder = mq_decoder_new (declared)) == NULL)
         {
           g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_BAD_ENCODING,
                        _("%s: unknown text encoding “%s”"), load->path, user);
@@ -399,6 +390,14 @@ setup_encoding (Load      *load,
       declared = g_strdup (utf8 ? "UTF-8" : "GB18030");
       source = (utf8 && !is_shapefile (load->ds)) ? MQ_ENCODING_SOURCE_DEFAULT
                                                   : MQ_ENCODING_SOURCE_DETECTED;
+    }
+  if (load->decoder == NULL)
+    load->decoder = mq_decoder_new (declared);
+  if (load->decoder == NULL)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_BAD_ENCODING,
+                   _("%s: unknown text encoding “%s”"), load->path, declared);
+      return FALSE;
     }
   result->encoding = g_steal_pointer (&declared);
   result->encoding_source = source;
@@ -425,8 +424,8 @@ decode_values (Load        *load,
           g_ptr_array_add (values, NULL);
           continue;
         }
-      g_ptr_array_add (values, mq_encoding_decode (OGR_F_GetFieldAsString (feature, i),
-                                                   load->result->encoding, &cut));
+      g_ptr_array_add (values, mq_decoder_decode (load->decoder,
+                                                  OGR_F_GetFieldAsString (feature, i), &cut));
       load->result->n_lossy += cut ? 1 : 0;
       *lossy |= cut;
     }

@@ -129,23 +129,61 @@ is_cut_character (const char *tail)
   return TRUE;
 }
 
-/* Decodes to UTF-8. A value cut in the middle of a character (the DBF 254-byte
- * limit does that) keeps what precedes the cut; *lossy tells the caller. */
+struct _MqDecoder
+{
+  char   *encoding;
+  GIConv  cd;          /* (GIConv) -1 for UTF-8 or an encoding iconv lacks */
+};
+
+/* One converter for a whole file: opening an iconv descriptor per value
+ * cost more than all of GDAL's reading. NULL when iconv does not know it. */
+MqDecoder *
+mq_decoder_new (const char *encoding)
+{
+  MqDecoder *decoder = g_new0 (MqDecoder, 1);
+
+  decoder->encoding = g_strdup (encoding);
+  decoder->cd = (GIConv) -1;
+  if (!g_str_equal (encoding, "UTF-8"))
+    {
+      decoder->cd = g_iconv_open ("UTF-8", encoding);
+      if (decoder->cd == (GIConv) -1)
+        {
+          mq_decoder_free (decoder);
+          return NULL;
+        }
+    }
+  return decoder;
+}
+
+void
+mq_decoder_free (MqDecoder *decoder)
+{
+  if (decoder == NULL)
+    return;
+  if (decoder->cd != (GIConv) -1)
+    g_iconv_close (decoder->cd);
+  g_free (decoder->encoding);
+  g_free (decoder);
+}
+
+/* Decodes to UTF-8. A value cut in the middle of a character (the DBF
+ * 254-byte limit does that) keeps what precedes the cut; *lossy tells the
+ * caller. */
 char *
-mq_encoding_decode (const char *bytes,
-                    const char *encoding,
-                    gboolean   *lossy)
+mq_decoder_decode (MqDecoder  *decoder,
+                   const char *bytes,
+                   gboolean   *lossy)
 {
   g_autoptr(GError) error = NULL;
-  gsize read = 0;
+  gsize len, read = 0;
+  const char *end;
   char *out;
 
   if (bytes == NULL)
     return NULL;
-  if (g_str_equal (encoding, "UTF-8"))
+  if (decoder->cd == (GIConv) -1)
     {
-      const char *end;
-
       if (g_utf8_validate (bytes, -1, &end))
         return g_strdup (bytes);
       *lossy = TRUE;
@@ -153,14 +191,20 @@ mq_encoding_decode (const char *bytes,
         return g_strndup (bytes, end - bytes);
       return g_utf8_make_valid (bytes, -1);
     }
-  /* With bytes_read given, g_convert() stops quietly before a character cut
-   * at the end: read falls short of the length. */
-  out = g_convert (bytes, -1, "UTF-8", encoding, &read, NULL, &error);
+  /* ASCII is the same in every encoding we meet: codes, numbers, dates. */
+  for (end = bytes; *end != '\0' && (guchar) *end < 0x80; end++)
+    ;
+  if (*end == '\0')
+    return g_strdup (bytes);
+  /* g_convert_with_iconv() stops quietly before a character cut at the
+   * end: read falls short of the length. */
+  len = strlen (bytes);
+  out = g_convert_with_iconv (bytes, len, decoder->cd, &read, NULL, &error);
   if (out != NULL)
     {
-      *lossy |= read < strlen (bytes);
+      *lossy |= read < len;
       return out;
     }
   *lossy = TRUE;
-  return g_convert_with_fallback (bytes, -1, "UTF-8", encoding, "?", NULL, NULL, NULL);
+  return g_convert_with_fallback (bytes, len, "UTF-8", decoder->encoding, "?", NULL, NULL, NULL);
 }

@@ -25,8 +25,14 @@ char       *mq_encoding_normalize        (const char       *name);
 char       *mq_encoding_from_shapefile   (const char       *path,
                                           MqEncodingSource *source);
 const char *mq_encoding_source_key       (MqEncodingSource  source);
-char       *mq_encoding_decode           (const char       *bytes,
-                                          const char       *encoding,
+typedef struct _MqDecoder MqDecoder;
+
+MqDecoder  *mq_decoder_new               (const char       *encoding);
+void        mq_decoder_free              (MqDecoder        *decoder);
+char       *mq_decoder_decode            (MqDecoder        *decoder,
+                                          const char       *bytes,
                                           gboolean         *lossy);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqDecoder, mq_decoder_free)
 
 G_END_DECLS
