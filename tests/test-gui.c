@@ -8,6 +8,7 @@
 #include <ogr_api.h>
 
 #include "mq-core.h"
+#include "mq-crs-dialog.h"
 #include "mq-style.h"
 #include "mq-window.h"
 
@@ -102,6 +103,93 @@ interior_point (const char *gpkg,
   return found;
 }
 
+/* The newest toplevel of a type, as a user would see it pop up. */
+static GtkWindow *
+find_window (GType type)
+{
+  GListModel *windows = gtk_window_get_toplevels ();
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      for (guint i = g_list_model_get_n_items (windows); i > 0; i--)
+        {
+          g_autoptr(GtkWindow) w = g_list_model_get_item (windows, i - 1);
+
+          if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+            return w;
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_error ("no %s appeared", g_type_name (type));
+}
+
+static MqWindow *
+open_corpus (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("MQ_CORPUS_DIR"), name, NULL);
+  MqWindow *window = mq_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, path);
+  return window;
+}
+
+static guint
+n_parcels (MqWindow *window)
+{
+  MqMapView *view = mq_window_get_map_view (window);
+
+  wait_for_dataset (view);
+  return mq_parcels_get_n_parcels (mq_dataset_get_parcels (mq_map_view_get_dataset (view)));
+}
+
+/* No .prj: the user is asked, and the answer opens it. */
+static void
+test_asks_crs (void)
+{
+  MqWindow *window = open_corpus ("crs-no-prj.shp");
+  GtkWindow *dialog = find_window (MQ_TYPE_CRS_DIALOG);
+
+  g_assert_null (mq_map_view_get_dataset (mq_window_get_map_view (window)));
+  g_signal_emit_by_name (dialog, "chosen", "EPSG:4549");
+  g_assert_cmpuint (n_parcels (window), ==, 5);
+  g_assert_cmpstr (mq_dataset_get_crs_label (mq_map_view_get_dataset (mq_window_get_map_view (window))),
+                   ==, "EPSG:4549");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A damaged file is opened only with consent, and only what is readable. */
+static void
+test_asks_partial (void)
+{
+  MqWindow *window = open_corpus ("dmg-short-dbf.shp");
+  GtkWindow *dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+
+  g_assert_null (mq_map_view_get_dataset (mq_window_get_map_view (window)));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "open");
+  g_assert_cmpuint (n_parcels (window), ==, 12);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Several polygon layers: the first is shown and the user may pick another. */
+static void
+test_asks_layer (void)
+{
+  MqWindow *window = open_corpus ("multi.gpkg");
+  GtkWindow *dialog;
+  MqMapView *view = mq_window_get_map_view (window);
+
+  g_assert_cmpuint (n_parcels (window), ==, 3);
+  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))), 1);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "open");
+  while (g_strcmp0 (mq_dataset_get_layer_name (mq_map_view_get_dataset (view)), "b_parcels") != 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_parcels (window), ==, 4);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_window_draws_sample (void)
 {
@@ -160,5 +248,8 @@ main (int   argc,
   adw_init ();
   mq_core_init ();
   g_test_add_func ("/gui/window-draws-sample", test_window_draws_sample);
+  g_test_add_func ("/gui/asks-crs", test_asks_crs);
+  g_test_add_func ("/gui/asks-partial", test_asks_partial);
+  g_test_add_func ("/gui/asks-layer", test_asks_layer);
   return g_test_run ();
 }

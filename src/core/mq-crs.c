@@ -9,6 +9,7 @@
 #include <cpl_conv.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <proj.h>
 
 G_DEFINE_QUARK (mq-crs-error-quark, mq_crs_error)
 
@@ -209,4 +210,38 @@ mq_crs_dup_epsg_description (int code)
   text = g_strdup_printf ("EPSG:%d (%s)", code, OSRGetName (srs));
   OSRDestroySpatialReference (srs);
   return text;
+}
+
+/**
+ * mq_crs_list_epsg:
+ *
+ * Every EPSG geographic 2D and projected CRS PROJ knows, as "EPSG:N  name"
+ * lines, for a searchable chooser.
+ *
+ * Returns: (transfer full): a %NULL-terminated array
+ */
+GStrv
+mq_crs_list_epsg (void)
+{
+  PJ_CONTEXT *ctx = proj_context_create ();
+  PROJ_CRS_LIST_PARAMETERS *params = proj_get_crs_list_parameters_create ();
+  PJ_TYPE types[] = { PJ_TYPE_GEOGRAPHIC_2D_CRS, PJ_TYPE_PROJECTED_CRS };
+  g_autoptr(GStrvBuilder) out = g_strv_builder_new ();
+  PROJ_CRS_INFO **list;
+  int count = 0;
+
+  params->types = types;
+  params->typesCount = G_N_ELEMENTS (types);
+  params->allow_deprecated = FALSE;
+  list = proj_get_crs_info_list_from_database (ctx, "EPSG", params, &count);
+  for (int i = 0; i < count; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("EPSG:%s  %s", list[i]->code, list[i]->name);
+
+      g_strv_builder_add (out, line);
+    }
+  proj_crs_info_list_destroy (list);
+  proj_get_crs_list_parameters_destroy (params);
+  proj_context_destroy (ctx);
+  return g_strv_builder_end (out);
 }

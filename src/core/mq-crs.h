@@ -35,5 +35,6 @@ OGRCoordinateTransformationH
 
 GArray              *mq_crs_suggest         (const MqBox *extent);
 char                *mq_crs_dup_epsg_description (int     code);
+GStrv                mq_crs_list_epsg       (void);
 
 G_END_DECLS

@@ -44,6 +44,7 @@ struct _MqDataset
   guint             n_lost;
   GPtrArray        *warnings;
   MqFieldMap        field_map;
+  GStrv             polygon_layers;
 };
 
 G_DEFINE_FINAL_TYPE (MqDataset, mq_dataset, G_TYPE_OBJECT)
@@ -98,6 +99,7 @@ mq_dataset_finalize (GObject *object)
   g_clear_pointer (&self->display_wkt, g_free);
   g_clear_pointer (&self->encoding, g_free);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_clear_pointer (&self->polygon_layers, g_strfreev);
 
   G_OBJECT_CLASS (mq_dataset_parent_class)->finalize (object);
 }
@@ -226,6 +228,17 @@ static gboolean
 is_shapefile (GDALDatasetH ds)
 {
   return g_str_equal (GDALGetDriverShortName (GDALGetDatasetDriver (ds)), "ESRI Shapefile");
+}
+
+static GStrv
+polygon_layer_names (GDALDatasetH ds)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  for (int i = 0; i < GDALDatasetGetLayerCount (ds); i++)
+    if (is_polygon_layer (GDALDatasetGetLayer (ds, i)))
+      g_strv_builder_add (names, OGR_L_GetName (GDALDatasetGetLayer (ds, i)));
+  return g_strv_builder_end (names);
 }
 
 /* The named layer, else this project's "parcels", else the first polygon layer. */
@@ -729,6 +742,7 @@ load_run (Load          *load,
     inspect_layer_file (load, layer);
   load->result = g_object_new (MQ_TYPE_DATASET, NULL);
   load->result->path = g_strdup (load->path);
+  load->result->polygon_layers = polygon_layer_names (load->ds);
   load->result->layer_name = g_strdup (OGR_L_GetName (layer));
   if (!setup_crs (load, layer, error) || !setup_encoding (load, layer, error))
     return NULL;
@@ -903,6 +917,14 @@ mq_dataset_get_n_lossy_values (MqDataset *self)
   return self->n_lossy;
 }
 
+/* Every polygon layer of the source, for the user to choose among. */
+const char * const *
+mq_dataset_get_polygon_layers (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
+  return (const char * const *) self->polygon_layers;
+}
+
 const MqFieldMap *
 mq_dataset_get_field_map (MqDataset *self)
 {
@@ -982,4 +1004,30 @@ mq_dataset_get_extent (MqDataset *self,
       if (!mq_box_is_empty (&ref))
         mq_box_union (extent, &ref);
     }
+}
+
+/**
+ * mq_source_suggest_crs:
+ * @path: a source without a CRS
+ *
+ * Returns: (transfer full): EPSG codes its coordinates suggest, likeliest
+ *   first; empty when nothing can be read.
+ */
+GArray *
+mq_source_suggest_crs (const char *path,
+                       const char *layer_name)
+{
+  MqLoadOptions options = { .layer = layer_name };
+  Load load = { .path = path, .options = &options };
+  GArray *codes = NULL;
+  OGRLayerH layer;
+  OGREnvelope env;
+
+  CPLPushErrorHandler (CPLQuietErrorHandler);
+  if (open_source (&load, NULL) && (layer = pick_layer (&load, NULL)) != NULL &&
+      OGR_L_GetExtent (layer, &env, TRUE) == OGRERR_NONE)
+    codes = mq_crs_suggest (&(MqBox) { env.MinX, env.MinY, env.MaxX, env.MaxY });
+  CPLPopErrorHandler ();
+  load_clear (&load);
+  return codes ? codes : g_array_new (FALSE, FALSE, sizeof (int));
 }

@@ -103,6 +103,9 @@ guint              mq_dataset_get_n_problem_parcels (MqDataset *self);
 guint              mq_dataset_get_n_lost_records (MqDataset *self);
 GPtrArray         *mq_dataset_get_warnings      (MqDataset *self);
 const MqFieldMap  *mq_dataset_get_field_map     (MqDataset *self);
+const char * const *mq_dataset_get_polygon_layers (MqDataset *self);
+GArray            *mq_source_suggest_crs        (const char *path,
+                                                 const char *layer);
 guint              mq_dataset_get_problem_count (MqDataset *self,
                                                  MqProblem  problem);
 void               mq_dataset_get_extent        (MqDataset *self,

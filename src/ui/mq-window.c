@@ -4,110 +4,40 @@
  */
 #include "config.h"
 
-#include "mq-window.h"
+#include "mq-window-private.h"
 
 #include <glib/gi18n.h>
 
-#include "mq-core.h"
 
-struct _MqWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  AdwToastOverlay     *toast_overlay;
-  AdwWindowTitle      *window_title;
-  GtkStack            *stack;
-  MqMapView           *map_view;
-  GtkLabel            *status_label;
-
-  GCancellable        *load_cancellable;
-  GtkFileChooserNative *chooser;
-};
 
 G_DEFINE_FINAL_TYPE (MqWindow, mq_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
   PROP_THEME,
+  PROP_ENCODING,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-show_error (MqWindow     *self,
-            const GError *error)
-{
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Cannot Open the File"),
-                                              error->message);
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-update_status (MqWindow  *self,
-               MqDataset *dataset)
-{
-  g_autoptr(MqSummary) s = mq_summary_new (dataset, mq_today ());
-  g_autofree char *base = g_path_get_basename (mq_dataset_get_path (dataset));
-  g_autofree char *text =
-    g_strdup_printf (_("%u parcels · %.1f mu · flagged for upgrade: %u parcels, %.1f mu · "
-                       "overdue: %u · %s · %s"),
-                     s->parcels, s->area_m2 / MQ_M2_PER_MU, s->flagged_parcels,
-                     s->flagged_m2 / MQ_M2_PER_MU, s->overdue, s->crs, s->encoding);
-
-  adw_window_title_set_subtitle (self->window_title, base);
-  gtk_label_set_text (self->status_label, text);
-}
-
-static void
-on_load_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(MqWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MqDataset) dataset = mq_dataset_load_finish (result, &error);
-  g_autofree char *message = NULL;
-
-  /* A load replaced by a newer one is dropped quietly. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_object (&self->load_cancellable);
-  if (dataset == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->stack,
-                                        mq_map_view_get_dataset (self->map_view) ? "map" : "empty");
-      show_error (self, error);
-      return;
-    }
-  mq_map_view_set_dataset (self->map_view, dataset);
-  gtk_stack_set_visible_child_name (self->stack, "map");
-  gtk_widget_grab_focus (GTK_WIDGET (self->map_view));
-  update_status (self, dataset);
-  message = g_strdup_printf (_("Opened %u parcels"),
-                             mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)));
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
-}
-
 /**
  * mq_window_open_path:
  *
- * Loads the file in a thread and shows it; errors appear in a dialog that
- * names the file and the problem.
+ * Loads the file in a thread and shows it. Whatever the file needs on the way
+ * — a CRS, a layer, consent to open a damaged file — is asked; errors appear
+ * in a dialog that names the file and the problem.
  */
 void
 mq_window_open_path (MqWindow   *self,
                      const char *path)
 {
+  MqOpenRequest *request = g_new0 (MqOpenRequest, 1);
+
   g_return_if_fail (MQ_IS_WINDOW (self));
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  mq_dataset_load_async (path, NULL, self->load_cancellable, on_load_done, g_object_ref (self));
+  request->path = g_strdup (path);
+  _mq_window_load (self, request);
 }
 
 static void
@@ -221,6 +151,9 @@ mq_window_get_property (GObject    *object,
     case PROP_THEME:
       g_value_set_string (value, get_theme (MQ_WINDOW (object)));
       break;
+    case PROP_ENCODING:
+      g_value_set_string (value, _mq_window_get_encoding (MQ_WINDOW (object)));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -237,6 +170,9 @@ mq_window_set_property (GObject      *object,
     case PROP_THEME:
       set_theme (MQ_WINDOW (object), g_value_get_string (value));
       break;
+    case PROP_ENCODING:
+      _mq_window_set_encoding (MQ_WINDOW (object), g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -249,6 +185,7 @@ mq_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  g_clear_pointer (&self->request, _mq_open_request_free);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -269,6 +206,10 @@ mq_window_class_init (MqWindowClass *klass)
   properties[PROP_THEME] =
     g_param_spec_string ("theme", NULL, NULL, "locks",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* "auto", or the encoding the user chose to read the current file with. */
+  properties[PROP_ENCODING] =
+    g_param_spec_string ("encoding", NULL, NULL, "auto",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (MQ_TYPE_MAP_VIEW);
@@ -282,6 +223,7 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
   gtk_widget_class_install_property_action (widget_class, "win.theme", "theme");
+  gtk_widget_class_install_property_action (widget_class, "win.encoding", "encoding");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
 }
 

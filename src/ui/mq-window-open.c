@@ -1,0 +1,276 @@
+/* mq-window-open.c — opening a file, and the questions it may raise.
+ *
+ * A load runs in a thread (mq_dataset_load_async). When it fails for a reason
+ * the user can answer, the answer is asked and the same request is loaded
+ * again with it: a CRS for a source without one, consent for a damaged file
+ * whose readable records may be used, a layer when there are several.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mq-crs-dialog.h"
+#include "mq-window-private.h"
+
+void
+_mq_open_request_free (MqOpenRequest *request)
+{
+  if (request == NULL)
+    return;
+  g_free (request->path);
+  g_free (request->crs);
+  g_free (request->encoding);
+  g_free (request->layer);
+  g_free (request);
+}
+
+static void
+show_error (MqWindow     *self,
+            const GError *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Cannot Open the File"),
+                                              error->message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+update_status (MqWindow  *self,
+               MqDataset *dataset)
+{
+  g_autoptr(MqSummary) s = mq_summary_new (dataset, mq_today ());
+  g_autofree char *base = g_path_get_basename (mq_dataset_get_path (dataset));
+  g_autofree char *text =
+    g_strdup_printf (_("%u parcels · %.1f mu · flagged for upgrade: %u parcels, %.1f mu · "
+                       "overdue: %u · %s · %s"),
+                     s->parcels, s->area_m2 / MQ_M2_PER_MU, s->flagged_parcels,
+                     s->flagged_m2 / MQ_M2_PER_MU, s->overdue, s->crs, s->encoding);
+
+  adw_window_title_set_subtitle (self->window_title, base);
+  gtk_label_set_text (self->status_label, text);
+}
+
+static void
+toast (MqWindow   *self,
+       const char *text)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+/* What the user should know about an opened file that is not an error. */
+static void
+report_opened (MqWindow  *self,
+               MqDataset *dataset)
+{
+  GPtrArray *warnings = mq_dataset_get_warnings (dataset);
+  guint problems = mq_dataset_get_n_problem_parcels (dataset);
+  g_autofree char *opened = g_strdup_printf (_("Opened %u parcels"),
+                                             mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)));
+
+  toast (self, opened);
+  if (mq_dataset_get_n_lost_records (dataset) > 0)
+    {
+      g_autofree char *lost = g_strdup_printf (_("%u records of the file could not be read and are missing"),
+                                               mq_dataset_get_n_lost_records (dataset));
+      toast (self, lost);
+    }
+  if (problems > 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("%u parcels have geometry or data problems"), problems);
+      toast (self, text);
+    }
+  for (guint i = 0; i < warnings->len; i++)
+    toast (self, g_ptr_array_index (warnings, i));
+}
+
+static void
+show_dataset (MqWindow  *self,
+              MqDataset *dataset)
+{
+  mq_map_view_set_dataset (self->map_view, dataset);
+  gtk_stack_set_visible_child_name (self->stack, "map");
+  gtk_widget_grab_focus (GTK_WIDGET (self->map_view));
+  update_status (self, dataset);
+  report_opened (self, dataset);
+  g_object_notify (G_OBJECT (self), "encoding");
+}
+
+static void
+back_to_previous (MqWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->stack,
+                                    mq_map_view_get_dataset (self->map_view) ? "map" : "empty");
+}
+
+/* ---- the questions -------------------------------------------------------- */
+
+static void
+on_partial_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     MqWindow         *self)
+{
+  if (g_str_equal (response, "open"))
+    {
+      self->request->allow_partial = TRUE;
+      _mq_window_load (self, g_steal_pointer (&self->request));
+    }
+}
+
+static void
+ask_partial (MqWindow     *self,
+             const GError *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("The File Is Damaged"),
+                                              error->message);
+
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s\n\n%s", error->message,
+                                  _("The readable records can be opened; the others will be "
+                                    "missing from the map, the figures and any project made "
+                                    "from them."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "open", _("_Open Readable Records"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_partial_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_crs_chosen (MqCrsDialog *dialog,
+               const char  *definition,
+               MqWindow    *self)
+{
+  if (self->request == NULL)
+    return;
+  g_free (self->request->crs);
+  self->request->crs = g_strdup (definition);
+  _mq_window_load (self, g_steal_pointer (&self->request));
+}
+
+static void
+ask_crs (MqWindow *self)
+{
+  g_autoptr(GArray) codes = mq_source_suggest_crs (self->request->path, self->request->layer);
+  MqCrsDialog *dialog = mq_crs_dialog_new (GTK_WINDOW (self), self->request->path, codes);
+
+  g_signal_connect (dialog, "chosen", G_CALLBACK (on_crs_chosen), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_layer_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   MqWindow         *self)
+{
+  GtkDropDown *choice = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
+  GtkStringObject *item = gtk_drop_down_get_selected_item (choice);
+  const char *layer = item ? gtk_string_object_get_string (item) : NULL;
+
+  if (!g_str_equal (response, "open") || layer == NULL || self->request == NULL ||
+      g_strcmp0 (layer, self->request->layer) == 0)
+    return;
+  g_free (self->request->layer);
+  self->request->layer = g_strdup (layer);
+  _mq_window_load (self, g_steal_pointer (&self->request));
+}
+
+/* Shown over the first layer, already opened: the usual answer costs nothing. */
+static void
+ask_layer (MqWindow  *self,
+           MqDataset *dataset)
+{
+  const char * const *layers = mq_dataset_get_polygon_layers (dataset);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Several Parcel Layers"), NULL);
+  GtkWidget *choice = gtk_drop_down_new_from_strings (layers);
+  g_autofree char *body =
+    g_strdup_printf (_("The file has %u polygon layers. “%s” is shown; choose the layer that "
+                       "holds the parcels."),
+                     g_strv_length ((char **) layers), mq_dataset_get_layer_name (dataset));
+
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), choice);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep"), "open", _("_Open Layer"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_layer_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- loading --------------------------------------------------------------- */
+
+static void
+on_load_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(MqWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) dataset = mq_dataset_load_finish (result, &error);
+  const char * const *layers;
+
+  /* A load replaced by a newer one is dropped quietly. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->load_cancellable);
+  if (dataset == NULL)
+    {
+      back_to_previous (self);
+      if (g_error_matches (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_PARTIAL))
+        ask_partial (self, error);
+      else if (g_error_matches (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_CRS))
+        ask_crs (self);
+      else
+        show_error (self, error);
+      return;
+    }
+  show_dataset (self, dataset);
+  layers = mq_dataset_get_polygon_layers (dataset);
+  if (self->request->layer == NULL && g_strv_length ((char **) layers) > 1 &&
+      !g_str_equal (mq_dataset_get_layer_name (dataset), "parcels"))
+    ask_layer (self, dataset);
+}
+
+/* Takes the request; it stays the window's current one, so that a question's
+ * answer, or a new encoding, loads the same file again. */
+void
+_mq_window_load (MqWindow      *self,
+                 MqOpenRequest *request)
+{
+  MqLoadOptions options = { request->crs, request->encoding, request->layer,
+                            request->allow_partial, NULL };
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  if (request != self->request)
+    g_clear_pointer (&self->request, _mq_open_request_free);
+  self->request = request;
+  self->load_cancellable = g_cancellable_new ();
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  mq_dataset_load_async (request->path, &options, self->load_cancellable, on_load_done,
+                         g_object_ref (self));
+}
+
+const char *
+_mq_window_get_encoding (MqWindow *self)
+{
+  return (self->request && self->request->encoding) ? self->request->encoding : "auto";
+}
+
+/* Reopens the current file with another text encoding ("auto": decide again). */
+void
+_mq_window_set_encoding (MqWindow   *self,
+                         const char *encoding)
+{
+  if (self->request == NULL || g_strcmp0 (encoding, _mq_window_get_encoding (self)) == 0)
+    return;
+  g_free (self->request->encoding);
+  self->request->encoding = g_str_equal (encoding, "auto") ? NULL : g_strdup (encoding);
+  _mq_window_load (self, self->request);
+}

@@ -1,0 +1,45 @@
+/* mq-window-private.h — what the files of MqWindow share.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mq-core.h"
+#include "mq-window.h"
+
+G_BEGIN_DECLS
+
+/* What the user asked to open, and the answers given on the way (which
+ * layer, which CRS, which encoding, whether a damaged file may be opened). */
+typedef struct
+{
+  char     *path;
+  char     *crs;
+  char     *encoding;
+  char     *layer;
+  gboolean  allow_partial;
+} MqOpenRequest;
+
+struct _MqWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay     *toast_overlay;
+  AdwWindowTitle      *window_title;
+  GtkStack            *stack;
+  MqMapView           *map_view;
+  GtkLabel            *status_label;
+
+  GCancellable        *load_cancellable;
+  MqOpenRequest       *request;
+  GtkFileChooserNative *chooser;
+};
+
+void  _mq_open_request_free      (MqOpenRequest *request);
+void  _mq_window_load            (MqWindow      *self,
+                                  MqOpenRequest *request);
+void  _mq_window_set_encoding    (MqWindow      *self,
+                                  const char    *encoding);
+const char *_mq_window_get_encoding (MqWindow   *self);
+
+G_END_DECLS
