@@ -27,6 +27,7 @@ typedef struct
   char     *crs;
   char     *encoding;
   char     *layer;
+  char     *field_mapping;
   char     *export_png;
   char     *export_csv;
   char     *import;
@@ -63,6 +64,7 @@ parse_options (Options  *o,
     { "crs", 0, 0, G_OPTION_ARG_STRING, &o->crs, N_("Coordinate system of a source without one"), "EPSG:N" },
     { "encoding", 0, 0, G_OPTION_ARG_STRING, &o->encoding, N_("Text encoding of the attributes"), N_("NAME") },
     { "layer", 0, 0, G_OPTION_ARG_STRING, &o->layer, N_("Polygon layer to read"), N_("NAME") },
+    { "field-mapping", 0, 0, G_OPTION_ARG_STRING, &o->field_mapping, N_("Correct the field mapping, e.g. '{\"owner\": \"QLR\"}'"), N_("JSON") },
     { "allow-partial", 0, 0, G_OPTION_ARG_NONE, &o->allow_partial, N_("Open a damaged source, taking the records that can be read"), NULL },
     { "export-png", 0, 0, G_OPTION_ARG_FILENAME, &o->export_png, N_("Render the map to a PNG and exit"), N_("FILE") },
     { "export-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->export_csv, N_("Write the parcel table as CSV (UTF-8, opens in Excel) and exit"), N_("FILE") },
@@ -87,6 +89,7 @@ clear_options (Options *o)
   g_free (o->crs);
   g_free (o->encoding);
   g_free (o->layer);
+  g_free (o->field_mapping);
   g_free (o->export_png);
   g_free (o->export_csv);
   g_free (o->import);
@@ -118,7 +121,7 @@ open_input (Options  *o,
             GError  **error)
 {
   g_autofree char *path = o->import ? g_strdup (o->import) : source_path (o);
-  MqLoadOptions load = { o->crs, o->encoding, o->layer, o->allow_partial, NULL };
+  MqLoadOptions load = { o->crs, o->encoding, o->layer, o->allow_partial, NULL, o->field_mapping };
   MqDataset *dataset;
 
   if (path == NULL)

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 #include <ogr_api.h>
 
+#include "corpus/corpus-cases.h"
 #include "mq-core.h"
 #include "mq-crs-dialog.h"
 #include "mq-style.h"
@@ -190,6 +191,33 @@ test_asks_layer (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The field mapping is shown, and a correction reloads the file with it. */
+static void
+test_field_mapping (void)
+{
+  MqWindow *window = open_corpus ("enc-utf8-cpg.shp");
+  MqMapView *view = mq_window_get_map_view (window);
+  GtkWindow *dialog;
+  GPtrArray *rows;
+  g_autoptr(MqDataset) before = NULL;
+
+  g_assert_cmpuint (n_parcels (window), ==, 5);
+  /* Held, so that the reloaded dataset cannot take its address. */
+  before = g_object_ref (mq_map_view_get_dataset (view));
+  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (before), 0)->owner, ==, corpus_names[0]);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.field-mapping", NULL));
+  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  rows = g_object_get_data (G_OBJECT (dialog), "mq-rows");
+  /* The owner row shows QSDWMC (item 2: "—", TBBH, QSDWMC); the user unmaps it. */
+  g_assert_cmpuint (adw_combo_row_get_selected (g_ptr_array_index (rows, MQ_FIELD_OWNER)), ==, 2);
+  adw_combo_row_set_selected (g_ptr_array_index (rows, MQ_FIELD_OWNER), 0);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  while (mq_map_view_get_dataset (view) == before || mq_map_view_get_dataset (view) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (mq_parcels_get (mq_dataset_get_parcels (mq_map_view_get_dataset (view)), 0)->owner);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_window_draws_sample (void)
 {
@@ -251,5 +279,6 @@ main (int   argc,
   g_test_add_func ("/gui/asks-crs", test_asks_crs);
   g_test_add_func ("/gui/asks-partial", test_asks_partial);
   g_test_add_func ("/gui/asks-layer", test_asks_layer);
+  g_test_add_func ("/gui/field-mapping", test_field_mapping);
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 #include <cpl_vsi.h>
 #include <gdal.h>
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 #include <math.h>
 
 #include "mq-area.h"
@@ -576,6 +577,12 @@ read_parcels (Load          *load,
 
   load->result->parcels = parcels;
   mq_field_map_guess (map, defn);
+  if (load->options != NULL && load->options->field_mapping != NULL &&
+      !mq_field_map_apply_json (map, defn, load->options->field_mapping, error))
+    {
+      g_prefix_error (error, _("%s: field mapping: "), load->path);
+      return FALSE;
+    }
   if (sink != NULL && !sink->begin (sink->data, load->result, load->display_srs, error))
     return FALSE;
   OGR_L_ResetReading (layer);
@@ -796,6 +803,7 @@ typedef struct
   char          *crs;
   char          *encoding;
   char          *layer;
+  char          *field_mapping;
 } LoadTaskData;
 
 static void
@@ -805,6 +813,7 @@ load_task_data_free (LoadTaskData *data)
   g_free (data->crs);
   g_free (data->encoding);
   g_free (data->layer);
+  g_free (data->field_mapping);
   g_free (data);
 }
 
@@ -841,6 +850,7 @@ mq_dataset_load_async (const char          *path,
       data->options.encoding = data->encoding = g_strdup (options->encoding);
       data->options.layer = data->layer = g_strdup (options->layer);
       data->options.allow_partial = options->allow_partial;
+      data->options.field_mapping = data->field_mapping = g_strdup (options->field_mapping);
     }
   g_task_set_source_tag (task, mq_dataset_load_async);
   g_task_set_task_data (task, data, (GDestroyNotify) load_task_data_free);
@@ -923,6 +933,30 @@ mq_dataset_get_polygon_layers (MqDataset *self)
 {
   g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
   return (const char * const *) self->polygon_layers;
+}
+
+/* The mapping in force, as JSON (see mq_field_map_to_json()). */
+char *
+mq_dataset_dup_field_mapping (MqDataset *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  const char * const *names;
+
+  g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
+
+  names = mq_parcels_get_field_names (self->parcels);
+  json_builder_begin_object (b);
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    {
+      if (self->field_map.index[f] < 0)
+        continue;
+      json_builder_set_member_name (b, mq_field_info (f)->key);
+      json_builder_add_string_value (b, names[self->field_map.index[f]]);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
 }
 
 const MqFieldMap *

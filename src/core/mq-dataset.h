@@ -59,6 +59,7 @@ typedef struct
   const char *layer;      /* the polygon layer to read */
   gboolean    allow_partial;  /* take what is readable of a damaged source */
   const MqLoadSink *sink;
+  const char *field_mapping;  /* JSON {"owner": "QSDWMC", "notes": ""}: overrides the guess */
 } MqLoadOptions;
 
 /* Reference features drawn under the parcels: the zone and its parts, roads,
@@ -103,6 +104,7 @@ guint              mq_dataset_get_n_problem_parcels (MqDataset *self);
 guint              mq_dataset_get_n_lost_records (MqDataset *self);
 GPtrArray         *mq_dataset_get_warnings      (MqDataset *self);
 const MqFieldMap  *mq_dataset_get_field_map     (MqDataset *self);
+char              *mq_dataset_dup_field_mapping (MqDataset *self);
 const char * const *mq_dataset_get_polygon_layers (MqDataset *self);
 GArray            *mq_source_suggest_crs        (const char *path,
                                                  const char *layer);

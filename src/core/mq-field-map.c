@@ -2,14 +2,51 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
 #include "mq-field-map.h"
+
+#include <glib/gi18n-lib.h>
 
 #include <math.h>
 #include <stdlib.h>
 
 #include "mq-terms.h"
 
+#include <json-glib/json-glib.h>
+
 #define ALIASES(...) ((const char *const[]) { __VA_ARGS__, NULL })
+
+/* Labels for the mapping dialog, in the order of MqField. */
+static const char *const labels[MQ_N_FIELDS] = {
+  [MQ_FIELD_ID] = N_("Parcel ID"),
+  [MQ_FIELD_OWNER] = N_("Right holder"),
+  [MQ_FIELD_LAND_USE_CODE] = N_("Land-use code"),
+  [MQ_FIELD_LAND_USE_NAME] = N_("Land-use name"),
+  [MQ_FIELD_LOCATION] = N_("Location"),
+  [MQ_FIELD_SURVEY_AREA] = N_("Surveyed area (m²)"),
+  [MQ_FIELD_LAND_CLASS] = N_("Industrial land class"),
+  [MQ_FIELD_FLAGGED] = N_("Flagged for upgrade"),
+  [MQ_FIELD_FLAG_REASON] = N_("Reason flagged"),
+  [MQ_FIELD_METHOD] = N_("Transformation method"),
+  [MQ_FIELD_INDUSTRY] = N_("Target industry"),
+  [MQ_FIELD_PROJECT] = N_("Project"),
+  [MQ_FIELD_INVESTOR] = N_("Investor"),
+  [MQ_FIELD_DEADLINE] = N_("Deadline"),
+  [MQ_FIELD_STAGE] = N_("Stage"),
+  [MQ_FIELD_ENTITY] = N_("Responsible entity"),
+  [MQ_FIELD_CONTACT] = N_("Contact person"),
+  [MQ_FIELD_PHONE] = N_("Phone"),
+  [MQ_FIELD_NOTES] = N_("Notes"),
+  [MQ_FIELD_LOCK_PARCEL] = N_("Parcel locked"),
+  [MQ_FIELD_LOCK_PROJECT] = N_("Project locked"),
+  [MQ_FIELD_LOCK_DEADLINE] = N_("Deadline locked"),
+  [MQ_FIELD_LOCK_OWNER] = N_("Responsible entity locked"),
+  [MQ_FIELD_LOCK_PARCEL_DATE] = N_("Date the parcel was locked"),
+  [MQ_FIELD_LOCK_PROJECT_DATE] = N_("Date the project was locked"),
+  [MQ_FIELD_LOCK_DEADLINE_DATE] = N_("Date the deadline was locked"),
+  [MQ_FIELD_LOCK_OWNER_DATE] = N_("Date the entity was locked"),
+};
 
 static const MqFieldInfo fields[MQ_N_FIELDS] = {
   [MQ_FIELD_ID] = { "parcel_id", "地块编号", OFTString, 32,
@@ -54,6 +91,14 @@ static const MqFieldInfo fields[MQ_N_FIELDS] = {
                                  ALIASES ("SDZTRQ") },
 };
 
+const char *
+mq_field_label (MqField field)
+{
+  g_return_val_if_fail (field < MQ_N_FIELDS, NULL);
+
+  return _(labels[field]);
+}
+
 const MqFieldInfo *
 mq_field_info (MqField field)
 {
@@ -89,6 +134,38 @@ mq_field_map_guess (MqFieldMap      *map,
       for (guint a = 0; map->index[f] < 0 && info->aliases[a] != NULL; a++)
         map->index[f] = find_field (defn, info->aliases[a]);
     }
+}
+
+/* The user's corrections over the guess: a key with a source field's name
+ * maps it, a key with "" unmaps it, keys not named keep the guess. */
+gboolean
+mq_field_map_apply_json (MqFieldMap       *map,
+                         OGRFeatureDefnH   defn,
+                         const char       *json,
+                         GError          **error)
+{
+  g_autoptr(JsonNode) root = json_from_string (json, error);
+  JsonObject *object;
+
+  if (root == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           "field mapping is not a JSON object");
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    {
+      const char *name;
+
+      if (!json_object_has_member (object, fields[f].key))
+        continue;
+      name = json_object_get_string_member_with_default (object, fields[f].key, "");
+      map->index[f] = *name ? find_field (defn, name) : -1;
+    }
+  return TRUE;
 }
 
 gboolean

@@ -63,10 +63,16 @@ typedef struct
 } MqFieldMap;
 
 const MqFieldInfo *mq_field_info        (MqField            field);
+const char        *mq_field_label       (MqField            field);
 void               mq_field_map_guess   (MqFieldMap        *map,
                                          OGRFeatureDefnH    defn);
 gboolean           mq_field_map_has     (const MqFieldMap  *map,
                                          MqField            field);
+gboolean           mq_field_map_apply_json (MqFieldMap     *map,
+                                         OGRFeatureDefnH    defn,
+                                         const char        *json,
+                                         GError           **error);
+
 void               mq_field_map_fill    (const MqFieldMap  *map,
                                          MqParcels         *parcels,
                                          MqParcel          *record,

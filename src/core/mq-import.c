@@ -12,7 +12,6 @@
 #include "mq-import.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 
 #include "mq-project.h"
 
@@ -69,35 +68,13 @@ import_reference (gpointer       data,
   return mq_project_writer_add_reference (import->writer, kind, name, width_m, display, error);
 }
 
-/* {"parcel_id": "TBBH", "owner": "QSDWMC", …}: which source field fed which column. */
-static char *
-field_mapping_json (MqDataset *dataset)
-{
-  const MqFieldMap *map = mq_dataset_get_field_map (dataset);
-  const char * const *names = mq_parcels_get_field_names (mq_dataset_get_parcels (dataset));
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (b);
-  for (guint f = 0; f < MQ_N_FIELDS; f++)
-    {
-      if (!mq_field_map_has (map, f))
-        continue;
-      json_builder_set_member_name (b, mq_field_info (f)->key);
-      json_builder_add_string_value (b, names[map->index[f]]);
-    }
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
-}
-
 static gboolean
 write_settings (MqProjectWriter  *w,
                 const char       *source,
                 MqDataset        *dataset,
                 GError          **error)
 {
-  g_autofree char *mapping = field_mapping_json (dataset);
+  g_autofree char *mapping = mq_dataset_dup_field_mapping (dataset);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = g_date_time_format_iso8601 (now);
 

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "mq-crs-dialog.h"
 #include "mq-window-private.h"
@@ -23,12 +24,13 @@ _mq_open_request_free (MqOpenRequest *request)
   g_free (request->crs);
   g_free (request->encoding);
   g_free (request->layer);
+  g_free (request->field_mapping);
   g_free (request);
 }
 
-static void
-show_error (MqWindow     *self,
-            const GError *error)
+void
+_mq_window_show_error (MqWindow     *self,
+                       const GError *error)
 {
   GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Cannot Open the File"),
                                               error->message);
@@ -227,7 +229,7 @@ on_load_done (GObject      *source,
       else if (g_error_matches (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_CRS))
         ask_crs (self);
       else
-        show_error (self, error);
+        _mq_window_show_error (self, error);
       return;
     }
   show_dataset (self, dataset);
@@ -244,7 +246,7 @@ _mq_window_load (MqWindow      *self,
                  MqOpenRequest *request)
 {
   MqLoadOptions options = { request->crs, request->encoding, request->layer,
-                            request->allow_partial, NULL };
+                            request->allow_partial, NULL, request->field_mapping };
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
@@ -273,4 +275,117 @@ _mq_window_set_encoding (MqWindow   *self,
   g_free (self->request->encoding);
   self->request->encoding = g_str_equal (encoding, "auto") ? NULL : g_strdup (encoding);
   _mq_window_load (self, self->request);
+}
+
+/* ---- saving as a project ---------------------------------------------------- */
+
+typedef struct
+{
+  MqOpenRequest *request;   /* a copy: the window's may change meanwhile */
+  char          *output;
+} SaveJob;
+
+static void
+save_job_free (SaveJob *job)
+{
+  _mq_open_request_free (job->request);
+  g_free (job->output);
+  g_free (job);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  SaveJob *job = data;
+  MqOpenRequest *r = job->request;
+  MqLoadOptions options = { r->crs, r->encoding, r->layer, r->allow_partial, NULL, r->field_mapping };
+  GError *error = NULL;
+  MqDataset *dataset = mq_import (r->path, &options, job->output, cancellable, &error);
+
+  if (dataset == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, dataset, g_object_unref);
+}
+
+static void
+on_save_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  MqWindow *self = MQ_WINDOW (source);
+  SaveJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) dataset = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (dataset == NULL)
+    {
+      back_to_previous (self);
+      _mq_window_show_error (self, error);
+      return;
+    }
+  /* From now on the window works on the project, not on the survey file. */
+  mq_window_open_path (self, job->output);
+}
+
+static MqOpenRequest *
+copy_request (const MqOpenRequest *r)
+{
+  MqOpenRequest *copy = g_new0 (MqOpenRequest, 1);
+
+  copy->path = g_strdup (r->path);
+  copy->crs = g_strdup (r->crs);
+  copy->encoding = g_strdup (r->encoding);
+  copy->layer = g_strdup (r->layer);
+  copy->field_mapping = g_strdup (r->field_mapping);
+  copy->allow_partial = r->allow_partial;
+  return copy;
+}
+
+static void
+on_save_chooser_response (GtkNativeDialog *chooser,
+                          int              response,
+                          MqWindow        *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GTask) task = NULL;
+  SaveJob *job;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->request != NULL)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      job = g_new0 (SaveJob, 1);
+      job->request = copy_request (self->request);
+      job->output = g_file_get_path (file);
+      task = g_task_new (self, NULL, on_save_done, NULL);
+      g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+      g_task_run_in_thread (task, save_thread);
+    }
+  g_object_unref (chooser);
+}
+
+/* The file as opened (same CRS, encoding, layer and field mapping) becomes a
+ * project GeoPackage; the survey file itself is never written to. */
+void
+_mq_window_save_project (MqWindow *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+
+  if (self->request == NULL)
+    return;
+  base = g_path_get_basename (self->request->path);
+  if (strrchr (base, '.') != NULL)
+    *strrchr (base, '.') = '\0';
+  name = g_strconcat (base, ".gpkg", NULL);
+  chooser = gtk_file_chooser_native_new (_("Save as Project"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_save_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

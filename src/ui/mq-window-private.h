@@ -17,6 +17,7 @@ typedef struct
   char     *crs;
   char     *encoding;
   char     *layer;
+  char     *field_mapping;
   gboolean  allow_partial;
 } MqOpenRequest;
 
@@ -41,5 +42,9 @@ void  _mq_window_load            (MqWindow      *self,
 void  _mq_window_set_encoding    (MqWindow      *self,
                                   const char    *encoding);
 const char *_mq_window_get_encoding (MqWindow   *self);
+void  _mq_window_edit_fields     (MqWindow      *self);
+void  _mq_window_save_project    (MqWindow      *self);
+void  _mq_window_show_error      (MqWindow      *self,
+                                  const GError  *error);
 
 G_END_DECLS

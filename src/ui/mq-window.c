@@ -103,6 +103,22 @@ open_sample_action (GtkWidget  *widget,
   mq_window_open_path (MQ_WINDOW (widget), path);
 }
 
+static void
+fields_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  _mq_window_edit_fields (MQ_WINDOW (widget));
+}
+
+static void
+save_project_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  _mq_window_save_project (MQ_WINDOW (widget));
+}
+
 static gboolean
 on_drop (GtkDropTarget *target,
          const GValue  *value,
@@ -222,9 +238,13 @@ mq_window_class_init (MqWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
+  gtk_widget_class_install_action (widget_class, "win.field-mapping", NULL, fields_action);
+  gtk_widget_class_install_action (widget_class, "win.save-project", NULL, save_project_action);
   gtk_widget_class_install_property_action (widget_class, "win.theme", "theme");
   gtk_widget_class_install_property_action (widget_class, "win.encoding", "encoding");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.save-project", NULL);
 }
 
 static void
