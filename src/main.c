@@ -24,6 +24,7 @@ typedef struct
   gboolean  json;
   gboolean  version;
   gboolean  allow_partial;
+  gboolean  problems;
   char     *crs;
   char     *encoding;
   char     *layer;
@@ -65,6 +66,7 @@ parse_options (Options  *o,
     { "encoding", 0, 0, G_OPTION_ARG_STRING, &o->encoding, N_("Text encoding of the attributes"), N_("NAME") },
     { "layer", 0, 0, G_OPTION_ARG_STRING, &o->layer, N_("Polygon layer to read"), N_("NAME") },
     { "field-mapping", 0, 0, G_OPTION_ARG_STRING, &o->field_mapping, N_("Correct the field mapping, e.g. '{\"owner\": \"QLR\"}'"), N_("JSON") },
+    { "problems", 0, 0, G_OPTION_ARG_NONE, &o->problems, N_("List every parcel with a problem (id, then what is wrong) and exit"), NULL },
     { "allow-partial", 0, 0, G_OPTION_ARG_NONE, &o->allow_partial, N_("Open a damaged source, taking the records that can be read"), NULL },
     { "export-png", 0, 0, G_OPTION_ARG_FILENAME, &o->export_png, N_("Render the map to a PNG and exit"), N_("FILE") },
     { "export-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->export_csv, N_("Write the parcel table as CSV (UTF-8, opens in Excel) and exit"), N_("FILE") },
@@ -145,6 +147,27 @@ open_input (Options  *o,
   return dataset;
 }
 
+static void
+print_problems (MqDataset *dataset)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      g_autofree char *text = NULL;
+
+      if (p->problems == 0)
+        continue;
+      text = mq_problems_describe (p->problems);
+      /* Records without an id are named by their position in the file. */
+      if (p->id != NULL)
+        g_print ("%s\t%s\n", p->id, text);
+      else
+        g_print ("#%u\t%s\n", i + 1, text);
+    }
+}
+
 static int
 run_headless (Options *o)
 {
@@ -159,6 +182,8 @@ run_headless (Options *o)
   if (o->export_png != NULL &&
       !mq_export_png (dataset, o->export_png, o->size, o->theme, &error))
     return fail (error);
+  if (o->problems)
+    print_problems (dataset);
   if (o->summary)
     {
       g_autoptr(MqSummary) summary = mq_summary_new (dataset, mq_today ());
@@ -202,7 +227,7 @@ main (int   argc,
       g_print ("maqiao-land %s\n", PACKAGE_VERSION);
       status = 0;
     }
-  else if (o.summary || o.export_png || o.export_csv || o.import)
+  else if (o.summary || o.export_png || o.export_csv || o.import || o.problems)
     status = run_headless (&o);
   else
     status = run_gui (&o, argv[0]);

@@ -234,6 +234,36 @@ test_export_png (void)
   cairo_surface_destroy (s);
 }
 
+/* Every parcel with a problem, one line each: id, tab, what is wrong. */
+static void
+test_problems_listed (void)
+{
+  g_autofree char *shp = g_build_filename (g_getenv ("MQ_CORPUS_DIR"), "geometry.shp", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("mq-test-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "problems.png", NULL);
+  g_autofree char *arg = g_strconcat ("--export-png=", png, NULL);
+  g_auto(Run) r = { 0 };
+  g_auto(Run) r2 = { 0 };
+  g_auto(GStrv) lines = NULL;
+  cairo_surface_t *s;
+  guint magenta = 0;
+
+  run (&r, "--problems", shp, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  lines = g_strsplit (g_strchomp (r.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 9);
+  g_assert_true (g_str_has_prefix (lines[0], "G01-bowtie\t"));
+  /* …and on the map they stay visible, outlined in magenta. */
+  run (&r2, arg, "--size=600x400", shp, NULL);
+  g_assert_cmpint (r2.status, ==, 0);
+  s = cairo_image_surface_create_from_png (png);
+  for (int y = 0; y < 400; y++)
+    for (int x = 0; x < 600; x++)
+      magenta += pixel (s, x, y) == 0xc51b7d;
+  cairo_surface_destroy (s);
+  g_assert_cmpuint (magenta, >, 50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -246,5 +276,6 @@ main (int   argc,
   g_test_add_func ("/cli/missing-prj", test_missing_prj);
   g_test_add_func ("/cli/random-bytes", test_random_bytes);
   g_test_add_func ("/cli/export-png", test_export_png);
+  g_test_add_func ("/cli/problems-listed", test_problems_listed);
   return g_test_run ();
 }

@@ -218,6 +218,29 @@ test_field_mapping (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Problem parcels are listed, one row each with its id and what is wrong. */
+static void
+test_problems_listed (void)
+{
+  MqWindow *window = open_corpus ("geometry.shp");
+  GtkWindow *dialog;
+  GtkWidget *scrolled, *list;
+  guint rows = 0;
+
+  g_assert_cmpuint (n_parcels (window), ==, G_N_ELEMENTS (geometry_cases));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.problems", NULL));
+  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  scrolled = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  list = gtk_viewport_get_child (GTK_VIEWPORT (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled))));
+  while (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), rows) != NULL)
+    rows++;
+  g_assert_cmpuint (rows, ==, 9);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0))),
+                   ==, "G01-bowtie");
+  gtk_window_destroy (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_window_draws_sample (void)
 {
@@ -280,5 +303,6 @@ main (int   argc,
   g_test_add_func ("/gui/asks-partial", test_asks_partial);
   g_test_add_func ("/gui/asks-layer", test_asks_layer);
   g_test_add_func ("/gui/field-mapping", test_field_mapping);
+  g_test_add_func ("/gui/problems-listed", test_problems_listed);
   return g_test_run ();
 }

@@ -325,3 +325,16 @@ mq_problems_to_keys (MqProblem problems)
       g_string_append_printf (out, "%s%s", out->len ? ";" : "", problem_info[i].key);
   return g_string_free (out, FALSE);
 }
+
+/* "bowtie: a boundary that crosses itself; area computed after repairing the
+ * geometry" — one translated line per parcel, for people. */
+char *
+mq_problems_describe (MqProblem problems)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (problem_info); i++)
+    if (problems & problem_info[i].problem)
+      g_string_append_printf (out, "%s%s", out->len ? _("; ") : "", _(problem_info[i].description));
+  return g_string_free (out, FALSE);
+}

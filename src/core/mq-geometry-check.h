@@ -21,6 +21,7 @@ MqProblem   mq_geometry_check          (OGRGeometryH  geometry,
 gboolean    mq_problem_needs_repair    (MqProblem     problems);
 OGRGeometryH mq_geometry_dup_repaired  (OGRGeometryH  geometry);
 char       *mq_problems_to_keys        (MqProblem     problems);
+char       *mq_problems_describe       (MqProblem     problems);
 const char *mq_problem_key             (MqProblem     problem);
 const char *mq_problem_describe        (MqProblem     problem);
 

@@ -308,6 +308,32 @@ draw_deadlines (MqRenderer  *self,
     }
 }
 
+/* Parcels with geometry or data problems stay visible, dashed in magenta so
+ * that nobody takes their area on trust. */
+static void
+draw_problems (MqRenderer  *self,
+               cairo_t     *cr,
+               MqViewport  *vp,
+               const MqBox *view)
+{
+  static const double dash[] = { 4.0, 3.0 };
+  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  guint n = mq_parcels_get_n_parcels (parcels);
+
+  cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+  cairo_set_line_width (cr, 1.5);
+  set_rgb (cr, &mq_style_problem);
+  for (guint i = 0; i < n; i++)
+    {
+      if (mq_parcels_get (parcels, i)->problems == 0 || !visible (shapes, i, view))
+        continue;
+      path_feature (cr, vp, shapes, i, TRUE);
+      cairo_stroke (cr);
+    }
+  cairo_set_dash (cr, NULL, 0, 0);
+}
+
 static void
 draw_zone_outline (MqRenderer        *self,
                    cairo_t           *cr,
@@ -404,6 +430,7 @@ mq_renderer_draw (MqRenderer *self,
       draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road_casing, 1.5);
       draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road, 0);
       draw_deadlines (self, cr, vp, &view);
+      draw_problems (self, cr, vp, &view);
       draw_zone_outline (self, cr, vp, ref);
       draw_part_names (self, cr, vp, ref);
     }

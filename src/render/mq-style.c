@@ -11,6 +11,7 @@
 const MqRgb mq_style_overdue = RGB (0xd7191c);
 const MqRgb mq_style_due_soon = RGB (0xf39c12);
 const MqRgb mq_style_muted = RGB (0xe4e0d8);
+const MqRgb mq_style_problem = RGB (0xc51b7d);
 
 /* ColorBrewer YlGnBu, 5 classes: 0 locks pale, 4 locks dark. */
 static const MqRgb locks_palette[MQ_N_LOCKS + 1] = {

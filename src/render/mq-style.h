@@ -27,5 +27,6 @@ void mq_style_method_color  (MqMethod        method,
 extern const MqRgb mq_style_overdue;
 extern const MqRgb mq_style_due_soon;
 extern const MqRgb mq_style_muted;
+extern const MqRgb mq_style_problem;
 
 G_END_DECLS

@@ -44,6 +44,8 @@ void  _mq_window_set_encoding    (MqWindow      *self,
 const char *_mq_window_get_encoding (MqWindow   *self);
 void  _mq_window_edit_fields     (MqWindow      *self);
 void  _mq_window_save_project    (MqWindow      *self);
+void  _mq_window_show_problems   (MqWindow      *self);
+void  _mq_window_export_csv      (MqWindow      *self);
 void  _mq_window_show_error      (MqWindow      *self,
                                   const GError  *error);
 

@@ -119,6 +119,22 @@ save_project_action (GtkWidget  *widget,
   _mq_window_save_project (MQ_WINDOW (widget));
 }
 
+static void
+problems_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  _mq_window_show_problems (MQ_WINDOW (widget));
+}
+
+static void
+export_csv_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  _mq_window_export_csv (MQ_WINDOW (widget));
+}
+
 static gboolean
 on_drop (GtkDropTarget *target,
          const GValue  *value,
@@ -240,6 +256,8 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
   gtk_widget_class_install_action (widget_class, "win.field-mapping", NULL, fields_action);
   gtk_widget_class_install_action (widget_class, "win.save-project", NULL, save_project_action);
+  gtk_widget_class_install_action (widget_class, "win.problems", NULL, problems_action);
+  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_property_action (widget_class, "win.theme", "theme");
   gtk_widget_class_install_property_action (widget_class, "win.encoding", "encoding");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);

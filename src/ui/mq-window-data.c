@@ -1,0 +1,114 @@
+/* mq-window-data.c — what the window tells about the data: the parcels with
+ * problems, and the parcel table as CSV.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "mq-window-private.h"
+
+/* Listing more rows than this helps nobody; the count says the rest. */
+#define MAX_PROBLEM_ROWS 2000
+
+static GtkWidget *
+problem_row (const MqParcel *p,
+             guint           index)
+{
+  g_autofree char *text = mq_problems_describe (p->problems);
+  g_autofree char *fallback = g_strdup_printf (_("Record %u"), index + 1);
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), p->id ? p->id : fallback);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+  return row;
+}
+
+void
+_mq_window_show_problems (MqWindow *self)
+{
+  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  g_autofree char *body = NULL;
+  MqParcels *parcels;
+  GtkWidget *dialog, *list, *scrolled;
+  guint shown = 0;
+
+  if (dataset == NULL)
+    return;
+  parcels = mq_dataset_get_parcels (dataset);
+  body = g_strdup_printf (_("%u of %u parcels have problems. They stay on the map, outlined in "
+                            "dashed magenta."),
+                          mq_dataset_get_n_problem_parcels (dataset),
+                          mq_parcels_get_n_parcels (parcels));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Data Problems"), body);
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels) && shown < MAX_PROBLEM_ROWS; i++)
+    if (mq_parcels_get (parcels, i)->problems != 0)
+      {
+        gtk_list_box_append (GTK_LIST_BOX (list), problem_row (mq_parcels_get (parcels, i), i));
+        shown++;
+      }
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), shown ? 360 : 0);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_widget_set_visible (scrolled, shown > 0);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_csv_chooser_response (GtkNativeDialog *chooser,
+                         int              response,
+                         MqWindow        *self)
+{
+  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && dataset != NULL)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      path = g_file_get_path (file);
+      if (mq_csv_export (dataset, path, mq_locale_is_chinese (), &error))
+        {
+          g_autofree char *base = g_path_get_basename (path);
+          g_autofree char *text = g_strdup_printf (_("Table saved as %s"), base);
+
+          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+        }
+      else
+        _mq_window_show_error (self, error);
+    }
+  g_object_unref (chooser);
+}
+
+/* UTF-8 with a BOM, so that Excel shows the Chinese; headers in the
+ * interface's language (stable English keys outside a Chinese locale). */
+void
+_mq_window_export_csv (MqWindow *self)
+{
+  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  GtkFileChooserNative *chooser;
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+
+  if (dataset == NULL)
+    return;
+  base = g_path_get_basename (mq_dataset_get_path (dataset));
+  if (strrchr (base, '.') != NULL)
+    *strrchr (base, '.') = '\0';
+  name = g_strconcat (base, ".csv", NULL);
+  chooser = gtk_file_chooser_native_new (_("Export Table as CSV"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_csv_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
