@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "mq-window-private.h"
 
@@ -97,15 +96,11 @@ _mq_window_export_csv (MqWindow *self)
 {
   MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
   GtkFileChooserNative *chooser;
-  g_autofree char *base = NULL;
   g_autofree char *name = NULL;
 
   if (dataset == NULL)
     return;
-  base = g_path_get_basename (mq_dataset_get_path (dataset));
-  if (strrchr (base, '.') != NULL)
-    *strrchr (base, '.') = '\0';
-  name = g_strconcat (base, ".csv", NULL);
+  name = _mq_suggest_file_name (mq_dataset_get_path (dataset), ".csv");
   chooser = gtk_file_chooser_native_new (_("Export Table as CSV"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);

@@ -277,6 +277,19 @@ _mq_window_set_encoding (MqWindow   *self,
   _mq_window_load (self, self->request);
 }
 
+/* "survey.shp" → "survey.gpkg": the name a save dialog proposes. */
+char *
+_mq_suggest_file_name (const char *path,
+                       const char *extension)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  return g_strconcat (base, extension, NULL);
+}
+
 /* ---- saving as a project ---------------------------------------------------- */
 
 typedef struct
@@ -374,15 +387,11 @@ void
 _mq_window_save_project (MqWindow *self)
 {
   GtkFileChooserNative *chooser;
-  g_autofree char *base = NULL;
   g_autofree char *name = NULL;
 
   if (self->request == NULL)
     return;
-  base = g_path_get_basename (self->request->path);
-  if (strrchr (base, '.') != NULL)
-    *strrchr (base, '.') = '\0';
-  name = g_strconcat (base, ".gpkg", NULL);
+  name = _mq_suggest_file_name (self->request->path, ".gpkg");
   chooser = gtk_file_chooser_native_new (_("Save as Project"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);

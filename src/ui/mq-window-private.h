@@ -48,5 +48,7 @@ void  _mq_window_show_problems   (MqWindow      *self);
 void  _mq_window_export_csv      (MqWindow      *self);
 void  _mq_window_show_error      (MqWindow      *self,
                                   const GError  *error);
+char *_mq_suggest_file_name      (const char    *path,
+                                  const char    *extension);
 
 G_END_DECLS

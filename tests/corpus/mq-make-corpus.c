@@ -656,27 +656,19 @@ copy_set (const char *from_stem, const char *to_stem, const char *const *exts)
     }
 }
 
+/* Overwrites a 32-bit header field in place, little- or big-endian. */
 static void
-patch_le32 (const char *name, gsize at, guint32 value)
+patch_u32 (const char *name,
+           gsize       at,
+           guint32     value,
+           gboolean    big_endian)
 {
   g_autoptr(GBytes) b = read_out (name);
   gsize len = g_bytes_get_size (b);
   g_autofree guint8 *data = g_memdup2 (g_bytes_get_data (b, NULL), len);
-  guint32 le = GUINT32_TO_LE (value);
+  guint32 raw = big_endian ? GUINT32_TO_BE (value) : GUINT32_TO_LE (value);
 
-  memcpy (data + at, &le, 4);
-  write_bytes (name, data, len);
-}
-
-static void
-patch_be32 (const char *name, gsize at, guint32 value)
-{
-  g_autoptr(GBytes) b = read_out (name);
-  gsize len = g_bytes_get_size (b);
-  g_autofree guint8 *data = g_memdup2 (g_bytes_get_data (b, NULL), len);
-  guint32 be = GUINT32_TO_BE (value);
-
-  memcpy (data + at, &be, 4);
+  memcpy (data + at, &raw, 4);
   write_bytes (name, data, len);
 }
 
@@ -704,13 +696,13 @@ write_damaged (void)
     gsize header = 32 + 32 * 2 + 1, record = 1 + 20 + 60;
 
     copy_part ("dmg-good.dbf", "dmg-short-dbf.dbf", header + 12 * record);
-    patch_le32 ("dmg-short-dbf.dbf", 4, 12);
+    patch_u32 ("dmg-short-dbf.dbf", 4, 12, FALSE);
   }
   /* Headers that lie: the .dbf claims 50 records, the .shp twice its length. */
   copy_set ("dmg-good", "dmg-lying-dbf", all);
-  patch_le32 ("dmg-lying-dbf.dbf", 4, 50);
+  patch_u32 ("dmg-lying-dbf.dbf", 4, 50, FALSE);
   copy_set ("dmg-good", "dmg-lying-shp", all);
-  patch_be32 ("dmg-lying-shp.shp", 24, g_bytes_get_size (shp));
+  patch_u32 ("dmg-lying-shp.shp", 24, g_bytes_get_size (shp), TRUE);
 
   write_bytes ("dmg-zero.shp", (guint8 *) "", 0);
   write_bytes ("dmg-zero.gpkg", (guint8 *) "", 0);
