@@ -46,6 +46,8 @@ struct _MqDataset
   GPtrArray        *warnings;
   MqFieldMap        field_map;
   GStrv             polygon_layers;
+  OGRCoordinateTransformationH to_lonlat;    /* display CRS → its lon/lat, made on demand */
+  OGRCoordinateTransformationH from_lonlat;
 };
 
 G_DEFINE_FINAL_TYPE (MqDataset, mq_dataset, G_TYPE_OBJECT)
@@ -101,6 +103,8 @@ mq_dataset_finalize (GObject *object)
   g_clear_pointer (&self->encoding, g_free);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
   g_clear_pointer (&self->polygon_layers, g_strfreev);
+  g_clear_pointer (&self->to_lonlat, OCTDestroyCoordinateTransformation);
+  g_clear_pointer (&self->from_lonlat, OCTDestroyCoordinateTransformation);
 
   G_OBJECT_CLASS (mq_dataset_parent_class)->finalize (object);
 }
@@ -1064,4 +1068,62 @@ mq_source_suggest_crs (const char *path,
   CPLPopErrorHandler ();
   load_clear (&load);
   return codes ? codes : g_array_new (FALSE, FALSE, sizeof (int));
+}
+
+static gboolean
+ensure_lonlat (MqDataset *self)
+{
+  OGRSpatialReferenceH display, geog;
+
+  if (self->to_lonlat != NULL)
+    return TRUE;
+  display = OSRNewSpatialReference (self->display_wkt);
+  if (display == NULL)
+    return FALSE;
+  geog = OSRCloneGeogCS (display);
+  OSRSetAxisMappingStrategy (display, OAMS_TRADITIONAL_GIS_ORDER);
+  OSRSetAxisMappingStrategy (geog, OAMS_TRADITIONAL_GIS_ORDER);
+  self->to_lonlat = OCTNewCoordinateTransformation (display, geog);
+  self->from_lonlat = OCTNewCoordinateTransformation (geog, display);
+  OSRDestroySpatialReference (geog);
+  OSRDestroySpatialReference (display);
+  return self->to_lonlat != NULL && self->from_lonlat != NULL;
+}
+
+/* A point of the display CRS in longitude and latitude (its own datum). */
+gboolean
+mq_dataset_to_lonlat (MqDataset *self,
+                      double     x,
+                      double     y,
+                      double    *lon,
+                      double    *lat)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), FALSE);
+
+  *lon = x, *lat = y;
+  return ensure_lonlat (self) && OCTTransform (self->to_lonlat, 1, lon, lat, NULL);
+}
+
+/**
+ * mq_dataset_get_north_angle:
+ *
+ * The angle from grid north to true north at a point of the display CRS, in
+ * radians, clockwise: Gauss-Krüger grid north leans away from true north the
+ * farther one is from the central meridian (about 0.7° at Maqiao).
+ */
+double
+mq_dataset_get_north_angle (MqDataset *self,
+                            double     x,
+                            double     y)
+{
+  double lon, lat, nx, ny;
+
+  g_return_val_if_fail (MQ_IS_DATASET (self), 0.0);
+
+  if (!mq_dataset_to_lonlat (self, x, y, &lon, &lat))
+    return 0.0;
+  nx = lon, ny = MIN (lat + 0.01, 89.9);
+  if (!OCTTransform (self->from_lonlat, 1, &nx, &ny, NULL))
+    return 0.0;
+  return atan2 (nx - x, ny - y);
 }

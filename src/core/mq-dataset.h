@@ -106,6 +106,14 @@ GPtrArray         *mq_dataset_get_warnings      (MqDataset *self);
 const MqFieldMap  *mq_dataset_get_field_map     (MqDataset *self);
 char              *mq_dataset_dup_field_mapping (MqDataset *self);
 const char * const *mq_dataset_get_polygon_layers (MqDataset *self);
+gboolean           mq_dataset_to_lonlat         (MqDataset *self,
+                                                 double     x,
+                                                 double     y,
+                                                 double    *lon,
+                                                 double    *lat);
+double             mq_dataset_get_north_angle   (MqDataset *self,
+                                                 double     x,
+                                                 double     y);
 GArray            *mq_source_suggest_crs        (const char *path,
                                                  const char *layer);
 guint              mq_dataset_get_problem_count (MqDataset *self,

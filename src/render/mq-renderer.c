@@ -7,6 +7,7 @@
 #include <math.h>
 #include <pango/pangocairo.h>
 
+#include "mq-furniture.h"
 #include "mq-style.h"
 
 struct _MqRenderer
@@ -16,6 +17,7 @@ struct _MqRenderer
   MqDataset *dataset;
   MqTheme    theme;
   guint32    today;
+  gboolean   furniture;
 };
 
 G_DEFINE_FINAL_TYPE (MqRenderer, mq_renderer, G_TYPE_OBJECT)
@@ -102,6 +104,16 @@ static void
 mq_renderer_init (MqRenderer *self)
 {
   self->today = mq_today ();
+  self->furniture = TRUE;
+}
+
+/* Legend, scale bar and north arrow; off for a map that a layout frames. */
+void
+mq_renderer_set_furniture (MqRenderer *self,
+                           gboolean    furniture)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  self->furniture = furniture;
 }
 
 MqRenderer *
@@ -352,32 +364,6 @@ draw_zone_outline (MqRenderer        *self,
   cairo_set_dash (cr, NULL, 0, 0);
 }
 
-/* Text with a white halo, centred on (x, y). */
-static void
-draw_label (cairo_t    *cr,
-            const char *text,
-            double      x,
-            double      y,
-            const char *font)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *desc = pango_font_description_from_string (font);
-  int w, h;
-
-  pango_layout_set_font_description (layout, desc);
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, x - w / 2.0, y - h / 2.0);
-  pango_cairo_layout_path (cr, layout);
-  cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
-  cairo_set_line_width (cr, 4.0);
-  cairo_stroke_preserve (cr);
-  cairo_set_source_rgb (cr, 0.20, 0.20, 0.22);
-  cairo_fill (cr);
-  pango_font_description_free (desc);
-  g_object_unref (layout);
-}
-
 static void
 draw_part_names (MqRenderer        *self,
                  cairo_t           *cr,
@@ -392,8 +378,27 @@ draw_part_names (MqRenderer        *self,
       if (g_array_index (ref->kind, guint8, i) != MQ_REF_PART || mq_box_is_empty (b))
         continue;
       mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
-      draw_label (cr, g_ptr_array_index (ref->name, i), sx, sy, "Noto Sans CJK SC Bold 13");
+      mq_draw_text (cr, g_ptr_array_index (ref->name, i), sx, sy, 17, TRUE, MQ_ANCHOR_CENTER, TRUE);
     }
+}
+
+#define MARGIN 14.0
+
+static void
+draw_furniture (MqRenderer *self,
+                cairo_t    *cr,
+                MqViewport *vp)
+{
+  double w = mq_viewport_get_width (vp), h = mq_viewport_get_height (vp);
+  double lw, lh, cx, cy;
+
+  mq_furniture_legend_size (self->theme, 1.0, &lw, &lh);
+  if (lw + 2 * MARGIN < w && lh + 2 * MARGIN < h)
+    mq_furniture_draw_legend (cr, self->theme, w - lw - MARGIN, MARGIN, 1.0);
+  mq_furniture_draw_scale_bar (cr, mq_viewport_get_resolution (vp), MARGIN, h - MARGIN, 1.0);
+  mq_viewport_get_center (vp, &cx, &cy);
+  mq_furniture_draw_north_arrow (cr, MARGIN + 16, MARGIN + 34, 32,
+                                 mq_dataset_get_north_angle (self->dataset, cx, cy));
 }
 
 /**
@@ -433,6 +438,8 @@ mq_renderer_draw (MqRenderer *self,
       draw_problems (self, cr, vp, &view);
       draw_zone_outline (self, cr, vp, ref);
       draw_part_names (self, cr, vp, ref);
+      if (self->furniture)
+        draw_furniture (self, cr, vp);
     }
   cairo_restore (cr);
 }

@@ -2,8 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
 #include "mq-style.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #define RGB(hex) { ((hex) >> 16 & 0xff) / 255.0, ((hex) >> 8 & 0xff) / 255.0, ((hex) & 0xff) / 255.0 }
@@ -28,10 +31,16 @@ static const MqRgb existing_color = RGB (0xb7ab98);
 static const MqRgb incremental_color = RGB (0x9ecae1);
 
 /* Customary colours of the land survey's classes, by the code's first digits. */
-static const struct { const char *prefix; MqRgb color; } landuse_palette[] = {
-  { "0601", RGB (0xc29578) }, { "07", RGB (0xf6d36b) }, { "05", RGB (0xe8766d) },
-  { "08", RGB (0xf0a8c6) }, { "0810", RGB (0x8cc97a) }, { "11", RGB (0x8ec7ea) },
-  { "01", RGB (0xd9e8a1) }, { "12", RGB (0xd4d4d4) }, { "10", RGB (0xbdbdbd) },
+static const struct { const char *prefix; MqRgb color; const char *label; } landuse_palette[] = {
+  { "0601", RGB (0xc29578), N_("Industrial (0601)") },
+  { "07", RGB (0xf6d36b), N_("Residential (07)") },
+  { "05", RGB (0xe8766d), N_("Commercial (05)") },
+  { "08", RGB (0xf0a8c6), N_("Public services (08)") },
+  { "0810", RGB (0x8cc97a), N_("Parks and green space (0810)") },
+  { "11", RGB (0x8ec7ea), N_("Water (11)") },
+  { "01", RGB (0xd9e8a1), N_("Farmland (01)") },
+  { "12", RGB (0xd4d4d4), N_("Idle and other land (12)") },
+  { "10", RGB (0xbdbdbd), N_("Transport (10)") },
 };
 
 void
@@ -104,4 +113,99 @@ mq_style_parcel_fill (MqTheme         theme,
       landuse_color (p->land_use_code, out);
       break;
     }
+}
+
+static void
+add_entry (GArray      *entries,
+           const MqRgb *color,
+           gboolean     outline,
+           gboolean     dashed,
+           const char  *label)
+{
+  MqLegendEntry entry = { *color, outline, dashed, label };
+
+  g_array_append_val (entries, entry);
+}
+
+/* Outlines every theme shares: deadlines and data problems are drawn on top
+ * of whatever the fill shows. */
+static void
+add_outlines (GArray *entries)
+{
+  add_entry (entries, &mq_style_overdue, TRUE, FALSE, _("Overdue"));
+  add_entry (entries, &mq_style_due_soon, TRUE, FALSE, _("Due within 30 days"));
+  add_entry (entries, &mq_style_problem, TRUE, TRUE, _("Data problem"));
+}
+
+static void
+add_locks_entries (GArray *entries)
+{
+  static const char *const labels[] = {
+    N_("No lock held"), N_("1 of 4 locks"), N_("2 of 4 locks"), N_("3 of 4 locks"),
+    N_("All 4 locks"),
+  };
+
+  for (guint i = 0; i <= MQ_N_LOCKS; i++)
+    add_entry (entries, &locks_palette[i], FALSE, FALSE, _(labels[i]));
+  add_entry (entries, &mq_style_muted, FALSE, FALSE, _("Not flagged for upgrade"));
+}
+
+static void
+add_method_entries (GArray *entries)
+{
+  static const char *const labels[] = {
+    NULL, N_("Capacity upgrade 能级提升"), N_("In-place transformation 就地转型"),
+    N_("Quality and efficiency 提质增效"),
+  };
+
+  for (guint m = MQ_METHOD_CAPACITY_UPGRADE; m < MQ_N_METHODS; m++)
+    add_entry (entries, &method_palette[m], FALSE, FALSE, _(labels[m]));
+  add_entry (entries, &mq_style_muted, FALSE, FALSE, _("Other land"));
+}
+
+/**
+ * mq_style_legend:
+ *
+ * The legend of a theme, from the same palettes the parcels are drawn with,
+ * so that it always matches the map.
+ *
+ * Returns: (transfer full): an array of #MqLegendEntry
+ */
+GArray *
+mq_style_legend (MqTheme theme)
+{
+  GArray *entries = g_array_new (FALSE, FALSE, sizeof (MqLegendEntry));
+
+  switch (theme)
+    {
+    case MQ_THEME_LOCKS:
+      add_locks_entries (entries);
+      break;
+    case MQ_THEME_METHOD:
+      add_method_entries (entries);
+      break;
+    case MQ_THEME_FLAGGED:
+      add_entry (entries, &flagged_color, FALSE, FALSE, _("Flagged for upgrade"));
+      add_entry (entries, &existing_color, FALSE, FALSE, _("Other existing industrial land"));
+      add_entry (entries, &incremental_color, FALSE, FALSE, _("Incremental industrial land"));
+      add_entry (entries, &mq_style_muted, FALSE, FALSE, _("Other land"));
+      break;
+    case MQ_THEME_LANDUSE:
+    default:
+      for (guint i = 0; i < G_N_ELEMENTS (landuse_palette); i++)
+        add_entry (entries, &landuse_palette[i].color, FALSE, FALSE, _(landuse_palette[i].label));
+      break;
+    }
+  add_outlines (entries);
+  return entries;
+}
+
+const char *
+mq_style_theme_title (MqTheme theme)
+{
+  static const char *const titles[] = {
+    N_("Four locks"), N_("Transformation method"), N_("Flagged for upgrade"), N_("Land use"),
+  };
+
+  return _(titles[MIN (theme, G_N_ELEMENTS (titles) - 1)]);
 }

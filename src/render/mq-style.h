@@ -16,6 +16,18 @@ typedef struct
   double r, g, b;
 } MqRgb;
 
+/* One line of a theme's legend: a fill, or an outline (dashed or not). */
+typedef struct
+{
+  MqRgb       color;
+  gboolean    outline;
+  gboolean    dashed;
+  const char *label;   /* translated */
+} MqLegendEntry;
+
+GArray *mq_style_legend      (MqTheme         theme);
+const char *mq_style_theme_title (MqTheme     theme);
+
 void mq_style_parcel_fill   (MqTheme         theme,
                              const MqParcel *parcel,
                              MqRgb          *out);

@@ -32,7 +32,16 @@ enum {
   N_PROPS
 };
 
+enum {
+  POINTER_MOVED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+#define KEY_ZOOM_STEP 1.5
+#define KEY_PAN_FRACTION 0.2
 
 static void
 mq_map_view_snapshot (GtkWidget   *widget,
@@ -77,8 +86,81 @@ on_motion (GtkEventControllerMotion *controller,
            double                    y,
            MqMapView                *self)
 {
+  double mx, my;
+
   self->pointer_x = x;
   self->pointer_y = y;
+  mq_viewport_screen_to_map (self->viewport, x, y, &mx, &my);
+  g_signal_emit (self, signals[POINTER_MOVED], 0, mx, my);
+}
+
+/* A double click zooms in about the point clicked. */
+static void
+on_click_pressed (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  MqMapView       *self)
+{
+  if (n_press == 2)
+    mq_viewport_zoom_at (self->viewport, 2.0, x, y);
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  MqMapView *self = MQ_MAP_VIEW (widget);
+  double factor = g_str_equal (action_name, "map.zoom-in") ? KEY_ZOOM_STEP : 1 / KEY_ZOOM_STEP;
+
+  mq_viewport_zoom_at (self->viewport, factor, mq_viewport_get_width (self->viewport) / 2,
+                       mq_viewport_get_height (self->viewport) / 2);
+}
+
+/* "map.pan" with (dx, dy) in fractions of the view: the arrow keys. */
+static void
+pan_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  MqMapView *self = MQ_MAP_VIEW (widget);
+  double dx, dy;
+
+  g_variant_get (parameter, "(dd)", &dx, &dy);
+  mq_viewport_pan_pixels (self->viewport, -dx * mq_viewport_get_width (self->viewport),
+                          -dy * mq_viewport_get_height (self->viewport));
+}
+
+static void
+zoom_all_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  mq_map_view_zoom_to_all (MQ_MAP_VIEW (widget));
+}
+
+static void
+install_actions (GtkWidgetClass *widget_class)
+{
+  static const struct { guint key; double dx, dy; } arrows[] = {
+    { GDK_KEY_Left, -KEY_PAN_FRACTION, 0 }, { GDK_KEY_Right, KEY_PAN_FRACTION, 0 },
+    { GDK_KEY_Up, 0, -KEY_PAN_FRACTION }, { GDK_KEY_Down, 0, KEY_PAN_FRACTION },
+  };
+
+  gtk_widget_class_install_action (widget_class, "map.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "map.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "map.zoom-all", NULL, zoom_all_action);
+  gtk_widget_class_install_action (widget_class, "map.pan", "(dd)", pan_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "map.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "map.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "map.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "map.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "map.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "map.zoom-all", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (arrows); i++)
+    gtk_widget_class_add_binding_action (widget_class, arrows[i].key, 0, "map.pan", "(dd)",
+                                         arrows[i].dx, arrows[i].dy);
 }
 
 /* Wheel notches zoom by a fixed step; touchpads scroll smoothly in surface
@@ -189,6 +271,16 @@ mq_map_view_class_init (MqMapViewClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * MqMapView::pointer-moved:
+   * @x: the pointer's map x in the display CRS
+   * @y: the pointer's map y
+   */
+  signals[POINTER_MOVED] = g_signal_new ("pointer-moved", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+
+  install_actions (widget_class);
   gtk_widget_class_set_css_name (widget_class, "mq-map-view");
 }
 
@@ -199,6 +291,7 @@ add_controllers (MqMapView *self)
   GtkEventController *scroll =
     gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
 
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
@@ -208,6 +301,8 @@ add_controllers (MqMapView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
 
 static void

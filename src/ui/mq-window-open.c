@@ -88,10 +88,24 @@ report_opened (MqWindow  *self,
     toast (self, g_ptr_array_index (warnings, i));
 }
 
+/* Survey data with no parcel flagged yet reads better by land use. */
+static void
+choose_theme (MqWindow  *self,
+              MqDataset *dataset)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (mq_parcels_get (parcels, i)->flagged)
+      return;
+  g_object_set (self, "theme", "landuse", NULL);
+}
+
 static void
 show_dataset (MqWindow  *self,
               MqDataset *dataset)
 {
+  choose_theme (self, dataset);
   mq_map_view_set_dataset (self->map_view, dataset);
   gtk_stack_set_visible_child_name (self->stack, "map");
   gtk_widget_grab_focus (GTK_WIDGET (self->map_view));

@@ -30,6 +30,7 @@ struct _MqWindow
   GtkStack            *stack;
   MqMapView           *map_view;
   GtkLabel            *status_label;
+  GtkLabel            *position_label;
 
   GCancellable        *load_cancellable;
   MqOpenRequest       *request;

@@ -135,6 +135,30 @@ export_csv_action (GtkWidget  *widget,
   _mq_window_export_csv (MQ_WINDOW (widget));
 }
 
+/* Standard rendering pixel (0.28 mm, OGC): what "1:N" means on a screen. */
+#define PIXEL_SIZE_M 0.00028
+
+/* x, y in the display CRS, longitude and latitude, and the scale 1:N. */
+static void
+on_pointer_moved (MqWindow *self,
+                  double    x,
+                  double    y)
+{
+  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  double res = mq_viewport_get_resolution (mq_map_view_get_viewport (self->map_view));
+  g_autofree char *text = NULL;
+  double lon, lat;
+
+  if (dataset == NULL)
+    return;
+  if (mq_dataset_to_lonlat (dataset, x, y, &lon, &lat))
+    text = g_strdup_printf (_("x %.1f  y %.1f · %.6f°E %.6f°N · 1:%.0f"), x, y, lon, lat,
+                            res / PIXEL_SIZE_M);
+  else
+    text = g_strdup_printf (_("x %.1f  y %.1f · 1:%.0f"), x, y, res / PIXEL_SIZE_M);
+  gtk_label_set_text (self->position_label, text);
+}
+
 static gboolean
 on_drop (GtkDropTarget *target,
          const GValue  *value,
@@ -251,6 +275,8 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, position_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_pointer_moved);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);

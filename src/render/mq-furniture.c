@@ -1,0 +1,252 @@
+/* mq-furniture.c
+ *
+ * Sizes are in user units of the context scaled by @scale: 1 on a screen at
+ * normal size, more on a projector or in print.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-furniture.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+
+#include "mq-style.h"
+
+#define LEGEND_PAD 10.0
+#define LEGEND_ROW 20.0
+#define LEGEND_SWATCH 14.0
+#define LEGEND_TEXT 12.0
+#define LEGEND_TITLE 13.0
+
+static PangoLayout *
+text_layout (cairo_t    *cr,
+             const char *text,
+             double      size_px,
+             gboolean    bold)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *desc = pango_font_description_new ();
+
+  pango_font_description_set_family (desc, MQ_FONT_FAMILY);
+  pango_font_description_set_absolute_size (desc, size_px * PANGO_SCALE);
+  pango_font_description_set_weight (desc, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_layout_set_font_description (layout, desc);
+  pango_layout_set_text (layout, text, -1);
+  pango_font_description_free (desc);
+  return layout;
+}
+
+/* Text in dark grey, with a white halo where it sits on the map. */
+void
+mq_draw_text (cairo_t    *cr,
+              const char *text,
+              double      x,
+              double      y,
+              double      size_px,
+              gboolean    bold,
+              MqAnchor    anchor,
+              gboolean    halo)
+{
+  PangoLayout *layout = text_layout (cr, text, size_px, bold);
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  if (anchor == MQ_ANCHOR_CENTER)
+    x -= w / 2.0, y -= h / 2.0;
+  else if (anchor == MQ_ANCHOR_BOTTOM_LEFT)
+    y -= h;
+  cairo_move_to (cr, x, y);
+  pango_cairo_layout_path (cr, layout);
+  if (halo)
+    {
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+      cairo_set_line_width (cr, size_px / 3.5);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      cairo_stroke_preserve (cr);
+    }
+  cairo_set_source_rgb (cr, 0.18, 0.18, 0.20);
+  cairo_fill (cr);
+  g_object_unref (layout);
+}
+
+static double
+text_width (const char *text,
+            double      size_px,
+            gboolean    bold)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_A8, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+  PangoLayout *layout = text_layout (cr, text, size_px, bold);
+  int w;
+
+  pango_layout_get_pixel_size (layout, &w, NULL);
+  g_object_unref (layout);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return w;
+}
+
+void
+mq_furniture_legend_size (MqTheme  theme,
+                          double   scale,
+                          double  *width,
+                          double  *height)
+{
+  g_autoptr(GArray) entries = mq_style_legend (theme);
+  double widest = text_width (mq_style_theme_title (theme), LEGEND_TITLE, TRUE);
+
+  for (guint i = 0; i < entries->len; i++)
+    widest = MAX (widest, LEGEND_SWATCH + 8 +
+                  text_width (g_array_index (entries, MqLegendEntry, i).label, LEGEND_TEXT, FALSE));
+  *width = (widest + 2 * LEGEND_PAD) * scale;
+  *height = (2 * LEGEND_PAD + LEGEND_ROW * (entries->len + 1)) * scale;
+}
+
+static void
+draw_swatch (cairo_t             *cr,
+             const MqLegendEntry *e,
+             double               x,
+             double               y)
+{
+  static const double dash[] = { 4.0, 2.0 };
+
+  cairo_rectangle (cr, x, y, LEGEND_SWATCH, LEGEND_SWATCH);
+  if (e->outline)
+    {
+      cairo_set_source_rgb (cr, 0.89, 0.88, 0.85);
+      cairo_fill_preserve (cr);
+      cairo_set_dash (cr, e->dashed ? dash : NULL, e->dashed ? 2 : 0, 0);
+      cairo_set_line_width (cr, 2.0);
+      cairo_set_source_rgb (cr, e->color.r, e->color.g, e->color.b);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      return;
+    }
+  cairo_set_source_rgb (cr, e->color.r, e->color.g, e->color.b);
+  cairo_fill_preserve (cr);
+  cairo_set_line_width (cr, 0.8);
+  cairo_set_source_rgb (cr, 0.55, 0.55, 0.55);
+  cairo_stroke (cr);
+}
+
+/* The legend of the active theme, in a white box with its top-left at (x, y). */
+void
+mq_furniture_draw_legend (cairo_t *cr,
+                          MqTheme  theme,
+                          double   x,
+                          double   y,
+                          double   scale)
+{
+  g_autoptr(GArray) entries = mq_style_legend (theme);
+  double w, h;
+
+  mq_furniture_legend_size (theme, scale, &w, &h);
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_scale (cr, scale, scale);
+  cairo_rectangle (cr, 0, 0, w / scale, h / scale);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.92);
+  cairo_fill_preserve (cr);
+  cairo_set_line_width (cr, 1.0);
+  cairo_set_source_rgb (cr, 0.7, 0.7, 0.7);
+  cairo_stroke (cr);
+  mq_draw_text (cr, mq_style_theme_title (theme), LEGEND_PAD, LEGEND_PAD, LEGEND_TITLE, TRUE,
+                MQ_ANCHOR_TOP_LEFT, FALSE);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const MqLegendEntry *e = &g_array_index (entries, MqLegendEntry, i);
+      double row_y = LEGEND_PAD + LEGEND_ROW * (i + 1) + 2;
+
+      draw_swatch (cr, e, LEGEND_PAD, row_y);
+      mq_draw_text (cr, e->label, LEGEND_PAD + LEGEND_SWATCH + 8, row_y + LEGEND_SWATCH / 2 - 8.5,
+                    LEGEND_TEXT, FALSE, MQ_ANCHOR_TOP_LEFT, FALSE);
+    }
+  cairo_restore (cr);
+}
+
+/* The longest round length (1, 2 or 5 × 10ⁿ metres) that fits in max_px. */
+double
+mq_furniture_scale_length (double resolution,
+                           double max_px)
+{
+  double max_m = resolution * max_px;
+  double unit = pow (10.0, floor (log10 (max_m)));
+
+  if (5 * unit <= max_m)
+    return 5 * unit;
+  if (2 * unit <= max_m)
+    return 2 * unit;
+  return unit;
+}
+
+static char *
+length_text (double metres)
+{
+  if (metres >= 1000)
+    return g_strdup_printf (_("%g km"), metres / 1000);
+  return g_strdup_printf (_("%g m"), metres);
+}
+
+/* A bar of two halves, black and white, with its bottom-left at (x, y). */
+void
+mq_furniture_draw_scale_bar (cairo_t *cr,
+                             double   resolution,
+                             double   x,
+                             double   y,
+                             double   scale)
+{
+  double length = mq_furniture_scale_length (resolution, 160 * scale);
+  double px = length / resolution;
+  g_autofree char *label = length_text (length);
+  g_autofree char *half = length_text (length / 2);
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.0 * scale);
+  for (int i = 0; i < 2; i++)
+    {
+      cairo_rectangle (cr, x + i * px / 2, y - 6 * scale, px / 2, 6 * scale);
+      cairo_set_source_rgb (cr, i == 0 ? 0.15 : 1.0, i == 0 ? 0.15 : 1.0, i == 0 ? 0.15 : 1.0);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+      cairo_stroke (cr);
+    }
+  mq_draw_text (cr, "0", x, y - 8 * scale, 11 * scale, FALSE, MQ_ANCHOR_BOTTOM_LEFT, TRUE);
+  mq_draw_text (cr, half, x + px / 2 - 4 * scale, y - 8 * scale, 11 * scale, FALSE,
+                MQ_ANCHOR_BOTTOM_LEFT, TRUE);
+  mq_draw_text (cr, label, x + px - 4 * scale, y - 8 * scale, 11 * scale, FALSE,
+                MQ_ANCHOR_BOTTOM_LEFT, TRUE);
+  cairo_restore (cr);
+}
+
+/* An arrow to true north, turned by angle (radians, clockwise from up). */
+void
+mq_furniture_draw_north_arrow (cairo_t *cr,
+                               double   x,
+                               double   y,
+                               double   size,
+                               double   angle)
+{
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_rotate (cr, angle);
+  cairo_move_to (cr, 0, -size / 2);
+  cairo_line_to (cr, size / 4, size / 2);
+  cairo_line_to (cr, 0, size / 3);
+  cairo_close_path (cr);
+  cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+  cairo_fill (cr);
+  cairo_move_to (cr, 0, -size / 2);
+  cairo_line_to (cr, -size / 4, size / 2);
+  cairo_line_to (cr, 0, size / 3);
+  cairo_close_path (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+  mq_draw_text (cr, "N", 0, -size / 2 - size * 0.3, size * 0.4, TRUE, MQ_ANCHOR_CENTER, TRUE);
+  cairo_restore (cr);
+}
