@@ -10,6 +10,7 @@
 #include "corpus/corpus-cases.h"
 #include "mq-core.h"
 #include "mq-crs-dialog.h"
+#include "mq-identify-panel.h"
 #include "mq-style.h"
 #include "mq-window.h"
 
@@ -241,6 +242,48 @@ test_problems_listed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Selecting shows the parcel's fields; a box selects many; Esc clears. */
+static void
+test_select_identify (void)
+{
+  g_autofree char *gpkg = mq_core_dup_sample_path ();
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqSelection *selection = mq_map_view_get_selection (view);
+  MqIdentifyPanel *panel = MQ_IDENTIFY_PANEL (mq_window_get_identify_panel (window));
+  MqParcels *parcels;
+  int hit = -1;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  settle ();
+  parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
+  /* What is under a parcel's middle is what a click there selects. */
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels) && hit < 0; i++)
+    {
+      const MqBox *b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), i);
+
+      if (mq_parcels_hit_test (parcels, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2) == (int) i)
+        hit = i;
+    }
+  g_assert_cmpint (hit, >=, 0);
+  mq_selection_select_only (selection, hit);
+  settle ();
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (GTK_WIDGET (panel), GTK_TYPE_REVEALER))));
+  g_assert_cmpstr (mq_identify_panel_get_title (panel), ==, mq_parcels_get (parcels, hit)->id);
+
+  mq_map_view_select_box (view, 0, 0, gtk_widget_get_width (GTK_WIDGET (view)),
+                          gtk_widget_get_height (GTK_WIDGET (view)));
+  g_assert_cmpuint (mq_selection_get_n (selection), ==, mq_parcels_get_n_parcels (parcels));
+  g_assert_true (g_str_has_prefix (mq_identify_panel_get_title (panel), "1154"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "map.clear-selection", NULL));
+  g_assert_cmpuint (mq_selection_get_n (selection), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_window_draws_sample (void)
 {
@@ -304,5 +347,6 @@ main (int   argc,
   g_test_add_func ("/gui/asks-layer", test_asks_layer);
   g_test_add_func ("/gui/field-mapping", test_field_mapping);
   g_test_add_func ("/gui/problems-listed", test_problems_listed);
+  g_test_add_func ("/gui/select-identify", test_select_identify);
   return g_test_run ();
 }

@@ -761,6 +761,7 @@ load_run (Load          *load,
   OSRExportToWkt (load->display_srs, &load->result->display_wkt);
   if (!read_parcels (load, layer, cancellable, error) || !account_records (load, layer, error))
     return NULL;
+  mq_parcels_build_index (load->result->parcels);
   if (!read_reference_layer (load, "zone", error) ||
       !read_reference_layer (load, "rivers", error) ||
       !read_reference_layer (load, "roads", error))

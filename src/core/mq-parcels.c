@@ -4,6 +4,8 @@
  */
 #include "mq-parcels.h"
 
+#include "mq-spatial-index.h"
+
 #include <math.h>
 
 /* Days before the deadline in which a parcel counts as due soon. */
@@ -19,6 +21,7 @@ struct _MqParcels
   GStrv         field_names;
   guint         n_fields;
   GPtrArray    *values;       /* const char *, n_fields per parcel, in the chunk */
+  MqSpatialIndex *index;
 };
 
 G_DEFINE_FINAL_TYPE (MqParcels, mq_parcels, G_TYPE_OBJECT)
@@ -33,6 +36,7 @@ mq_parcels_finalize (GObject *object)
   g_clear_pointer (&self->strings, g_string_chunk_free);
   g_clear_pointer (&self->field_names, g_strfreev);
   g_clear_pointer (&self->values, g_ptr_array_unref);
+  g_clear_pointer (&self->index, mq_spatial_index_free);
 
   G_OBJECT_CLASS (mq_parcels_parent_class)->finalize (object);
 }
@@ -174,4 +178,59 @@ mq_today (void)
     g_date_set_dmy (&date, g_date_time_get_day_of_month (now),
                     g_date_time_get_month (now), g_date_time_get_year (now));
   return g_date_get_julian (&date);
+}
+
+/* Built once the parcels are all read (the loader calls it, in its thread). */
+void
+mq_parcels_build_index (MqParcels *self)
+{
+  g_return_if_fail (MQ_IS_PARCELS (self));
+
+  g_clear_pointer (&self->index, mq_spatial_index_free);
+  self->index = mq_spatial_index_new ((const MqBox *) self->shapes->bbox->data,
+                                      self->shapes->bbox->len);
+}
+
+MqSpatialIndex *
+mq_parcels_get_index (MqParcels *self)
+{
+  g_return_val_if_fail (MQ_IS_PARCELS (self), NULL);
+
+  if (self->index == NULL)
+    mq_parcels_build_index (self);
+  return self->index;
+}
+
+typedef struct
+{
+  MqParcels *parcels;
+  double     x, y;
+  int        found;
+} Hit;
+
+static gboolean
+hit_visit (guint    item,
+           gpointer user_data)
+{
+  Hit *hit = user_data;
+
+  /* The parcel drawn last is on top: keep the highest index. */
+  if ((int) item > hit->found && mq_shapes_contains (hit->parcels->shapes, item, hit->x, hit->y))
+    hit->found = item;
+  return TRUE;
+}
+
+/* The parcel under a point of the display CRS, or -1. */
+int
+mq_parcels_hit_test (MqParcels *self,
+                     double     x,
+                     double     y)
+{
+  Hit hit = { self, x, y, -1 };
+  MqBox point = { x, y, x, y };
+
+  g_return_val_if_fail (MQ_IS_PARCELS (self), -1);
+
+  mq_spatial_index_search (mq_parcels_get_index (self), &point, hit_visit, &hit);
+  return hit.found;
 }

@@ -11,6 +11,7 @@
 #include <glib-object.h>
 
 #include "mq-shapes.h"
+#include "mq-spatial-index.h"
 #include "mq-types.h"
 
 G_BEGIN_DECLS
@@ -61,6 +62,13 @@ const char * const *
 const char     *mq_parcels_get_value       (MqParcels       *self,
                                             guint            index,
                                             guint            field);
+
+void            mq_parcels_build_index     (MqParcels       *self);
+MqSpatialIndex *
+                mq_parcels_get_index       (MqParcels       *self);
+int             mq_parcels_hit_test        (MqParcels       *self,
+                                            double           x,
+                                            double           y);
 
 guint           mq_parcel_get_locks_held   (const MqParcel  *parcel);
 gboolean        mq_parcel_is_overdue       (const MqParcel  *parcel,

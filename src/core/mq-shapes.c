@@ -138,3 +138,31 @@ mq_shapes_get_extent (const MqShapes *shapes,
         mq_box_union (extent, b);
     }
 }
+
+/* Even-odd over every ring of the feature: a point in a hole is outside. */
+gboolean
+mq_shapes_contains (const MqShapes *shapes,
+                    guint           feature,
+                    double          x,
+                    double          y)
+{
+  const double *xy = (const double *) shapes->xy->data;
+  guint r0 = g_array_index (shapes->feat_ring, guint, feature);
+  guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
+  gboolean inside = FALSE;
+
+  for (guint r = r0; r < r1; r++)
+    {
+      guint p0 = g_array_index (shapes->ring_start, guint, r);
+      guint p1 = g_array_index (shapes->ring_start, guint, r + 1);
+
+      for (guint i = p0, j = p1 - 1; i < p1; j = i++)
+        {
+          double xi = xy[2 * i], yi = xy[2 * i + 1], xj = xy[2 * j], yj = xy[2 * j + 1];
+
+          if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+            inside = !inside;
+        }
+    }
+  return inside;
+}

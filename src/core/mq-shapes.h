@@ -29,6 +29,10 @@ guint     mq_shapes_add_geometry  (MqShapes     *shapes,
                                    OGRGeometryH  geometry);
 void      mq_shapes_get_extent    (const MqShapes *shapes,
                                    MqBox        *extent);
+gboolean  mq_shapes_contains      (const MqShapes *shapes,
+                                   guint         feature,
+                                   double        x,
+                                   double        y);
 
 static inline const MqBox *
 mq_shapes_get_bbox (const MqShapes *shapes,

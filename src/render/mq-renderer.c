@@ -18,6 +18,8 @@ struct _MqRenderer
   MqTheme    theme;
   guint32    today;
   gboolean   furniture;
+  MqSelection *selection;
+  int        hover;
 };
 
 G_DEFINE_FINAL_TYPE (MqRenderer, mq_renderer, G_TYPE_OBJECT)
@@ -37,6 +39,7 @@ mq_renderer_dispose (GObject *object)
   MqRenderer *self = MQ_RENDERER (object);
 
   g_clear_object (&self->dataset);
+  g_clear_object (&self->selection);
   G_OBJECT_CLASS (mq_renderer_parent_class)->dispose (object);
 }
 
@@ -105,6 +108,24 @@ mq_renderer_init (MqRenderer *self)
 {
   self->today = mq_today ();
   self->furniture = TRUE;
+  self->hover = -1;
+}
+
+void
+mq_renderer_set_selection (MqRenderer  *self,
+                           MqSelection *selection)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  g_set_object (&self->selection, selection);
+}
+
+/* The parcel under the pointer, or -1. */
+void
+mq_renderer_set_hover (MqRenderer *self,
+                       int         parcel)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  self->hover = parcel;
 }
 
 /* Legend, scale bar and north arrow; off for a map that a layout frames. */
@@ -164,6 +185,15 @@ mq_renderer_set_today (MqRenderer *self,
 {
   g_return_if_fail (MQ_IS_RENDERER (self));
   self->today = today;
+}
+
+static int
+compare_guint (gconstpointer a,
+               gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
 }
 
 /* Adds feature i of the shapes to the path, in screen coordinates. */
@@ -264,6 +294,53 @@ draw_lines (MqRenderer        *self,
     }
 }
 
+/* The parcels a view shows, in drawing order: through the spatial index
+ * when the view holds a small part of them, all of them otherwise. */
+static GArray *
+visible_parcels (MqParcels   *parcels,
+                 const MqBox *view)
+{
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  guint n = mq_parcels_get_n_parcels (parcels);
+  MqBox extent;
+  GArray *items;
+
+  mq_shapes_get_extent (shapes, &extent);
+  if ((view->max_x - view->min_x) * (view->max_y - view->min_y) <
+      0.25 * (extent.max_x - extent.min_x) * (extent.max_y - extent.min_y))
+    {
+      items = mq_spatial_index_query (mq_parcels_get_index (parcels), view);
+      g_array_sort (items, compare_guint);
+      return items;
+    }
+  items = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
+  for (guint i = 0; i < n; i++)
+    if (visible (shapes, i, view))
+      g_array_append_val (items, i);
+  return items;
+}
+
+/* A parcel smaller than a pixel is a pixel: no path, no outline. */
+static gboolean
+draw_tiny (cairo_t        *cr,
+           MqViewport     *vp,
+           const MqShapes *shapes,
+           guint           i,
+           const MqRgb    *fill)
+{
+  const MqBox *b = mq_shapes_get_bbox (shapes, i);
+  double res = mq_viewport_get_resolution (vp);
+  double sx, sy;
+
+  if (b->max_x - b->min_x > res || b->max_y - b->min_y > res)
+    return FALSE;
+  mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &sx, &sy);
+  cairo_rectangle (cr, floor (sx), floor (sy), 1, 1);
+  set_rgb (cr, fill);
+  cairo_fill (cr);
+  return TRUE;
+}
+
 static void
 draw_parcels (MqRenderer *self,
               cairo_t    *cr,
@@ -273,23 +350,51 @@ draw_parcels (MqRenderer *self,
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
   double res = mq_viewport_get_resolution (vp);
-  guint n = mq_parcels_get_n_parcels (parcels);
+  g_autoptr(GArray) items = visible_parcels (parcels, view);
 
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_width (cr, res < 2.0 ? 1.0 : 0.6);
-  for (guint i = 0; i < n; i++)
+  for (guint k = 0; k < items->len; k++)
     {
-      const MqParcel *p = mq_parcels_get (parcels, i);
+      guint i = g_array_index (items, guint, k);
       MqRgb fill;
 
-      if (!visible (shapes, i, view))
+      mq_style_parcel_fill (self->theme, mq_parcels_get (parcels, i), &fill);
+      if (draw_tiny (cr, vp, shapes, i, &fill))
         continue;
-      mq_style_parcel_fill (self->theme, p, &fill);
       path_feature (cr, vp, shapes, i, TRUE);
       set_rgb (cr, &fill);
       cairo_fill_preserve (cr);
       cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+      cairo_stroke (cr);
+    }
+}
+
+/* Selected parcels: a white halo under a thick black line, visible on any
+ * fill and to any eye; the hovered one gets a thinner line. */
+static void
+draw_highlight (MqRenderer  *self,
+                cairo_t     *cr,
+                MqViewport  *vp)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  g_autoptr(GArray) selected = self->selection ? mq_selection_dup_sorted (self->selection) : NULL;
+
+  for (guint k = 0; selected != NULL && k < selected->len; k++)
+    path_feature (cr, vp, shapes, g_array_index (selected, guint, k), TRUE);
+  cairo_set_line_width (cr, 5.0);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_stroke_preserve (cr);
+  cairo_set_line_width (cr, 2.5);
+  cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
+  cairo_stroke (cr);
+  if (self->hover >= 0 && (guint) self->hover < mq_parcels_get_n_parcels (parcels))
+    {
+      path_feature (cr, vp, shapes, self->hover, TRUE);
+      cairo_set_line_width (cr, 1.5);
+      cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
       cairo_stroke (cr);
     }
 }
@@ -436,6 +541,7 @@ mq_renderer_draw (MqRenderer *self,
       draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road, 0);
       draw_deadlines (self, cr, vp, &view);
       draw_problems (self, cr, vp, &view);
+      draw_highlight (self, cr, vp);
       draw_zone_outline (self, cr, vp, ref);
       draw_part_names (self, cr, vp, ref);
       if (self->furniture)

@@ -10,6 +10,7 @@
 #include <cairo.h>
 
 #include "mq-dataset.h"
+#include "mq-selection.h"
 #include "mq-viewport.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,10 @@ void        mq_renderer_set_today   (MqRenderer *self,
                                      guint32     today);
 void        mq_renderer_set_furniture (MqRenderer *self,
                                      gboolean    furniture);
+void        mq_renderer_set_selection (MqRenderer  *self,
+                                     MqSelection *selection);
+void        mq_renderer_set_hover   (MqRenderer *self,
+                                     int         parcel);
 void        mq_renderer_draw        (MqRenderer *self,
                                      cairo_t    *cr,
                                      MqViewport *viewport);

@@ -6,6 +6,10 @@
 
 #include "mq-map-view.h"
 
+#include <glib/gi18n.h>
+
+#include "mq-core.h"
+
 #include <math.h>
 
 #define FIT_MARGIN_PX 24
@@ -17,6 +21,11 @@ struct _MqMapView
 
   MqRenderer *renderer;
   MqViewport *viewport;
+  MqSelection *selection;
+  int         hover;
+  gboolean    rubber_band;    /* a Shift+drag draws a selection box */
+  GdkModifierType drag_state;
+  double      band_x0, band_y0, band_x1, band_y1;
   gboolean    needs_fit;
   double      pointer_x;
   double      pointer_y;
@@ -41,7 +50,21 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 #define KEY_ZOOM_STEP 1.5
+#define CLICK_SLOP_PX 4.0
 #define KEY_PAN_FRACTION 0.2
+
+static void
+draw_band (MqMapView *self,
+           cairo_t   *cr)
+{
+  cairo_rectangle (cr, MIN (self->band_x0, self->band_x1), MIN (self->band_y0, self->band_y1),
+                   fabs (self->band_x1 - self->band_x0), fabs (self->band_y1 - self->band_y0));
+  cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.15);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 0.21, 0.52, 0.89);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+}
 
 static void
 mq_map_view_snapshot (GtkWidget   *widget,
@@ -56,6 +79,8 @@ mq_map_view_snapshot (GtkWidget   *widget,
     return;
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   mq_renderer_draw (self->renderer, cr, self->viewport);
+  if (self->rubber_band)
+    draw_band (self, cr);
   cairo_destroy (cr);
 }
 
@@ -80,6 +105,78 @@ on_viewport_changed (MqMapView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* The parcel under a point of the widget, or -1. */
+static int
+parcel_at (MqMapView *self,
+           double     x,
+           double     y)
+{
+  MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
+  double mx, my;
+
+  if (dataset == NULL)
+    return -1;
+  mq_viewport_screen_to_map (self->viewport, x, y, &mx, &my);
+  return mq_parcels_hit_test (mq_dataset_get_parcels (dataset), mx, my);
+}
+
+static void
+set_hover (MqMapView *self,
+           int        parcel)
+{
+  if (self->hover == parcel)
+    return;
+  self->hover = parcel;
+  mq_renderer_set_hover (self->renderer, parcel);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Id, owner, mu, locks held and deadline of the parcel under the pointer. */
+static gboolean
+on_query_tooltip (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  MqMapView  *self)
+{
+  MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
+  int i = keyboard ? -1 : parcel_at (self, x, y);
+  g_autofree char *text = NULL;
+  g_autofree char *deadline = NULL;
+  const MqParcel *p;
+
+  if (i < 0)
+    return FALSE;
+  p = mq_parcels_get (mq_dataset_get_parcels (dataset), i);
+  deadline = mq_date_format (p->deadline);
+  text = g_strdup_printf (_("%s\n%s\n%.2f mu · %u of 4 locks%s%s"),
+                          p->id ? p->id : "—", p->owner ? p->owner : "—",
+                          p->area_m2 / MQ_M2_PER_MU, mq_parcel_get_locks_held (p),
+                          *deadline ? _(" · deadline ") : "", deadline);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* A click selects the parcel under it; Shift or Ctrl adds or removes it; a
+ * click on nothing clears the selection. */
+static void
+click_select (MqMapView       *self,
+              double           x,
+              double           y,
+              GdkModifierType  state)
+{
+  gboolean extend = (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
+  int parcel = parcel_at (self, x, y);
+
+  if (parcel < 0 && !extend)
+    mq_selection_clear (self->selection);
+  else if (parcel >= 0 && extend)
+    mq_selection_toggle (self->selection, parcel);
+  else if (parcel >= 0)
+    mq_selection_select_only (self->selection, parcel);
+}
+
 static void
 on_motion (GtkEventControllerMotion *controller,
            double                    x,
@@ -91,6 +188,7 @@ on_motion (GtkEventControllerMotion *controller,
   self->pointer_x = x;
   self->pointer_y = y;
   mq_viewport_screen_to_map (self->viewport, x, y, &mx, &my);
+  set_hover (self, parcel_at (self, x, y));
   g_signal_emit (self, signals[POINTER_MOVED], 0, mx, my);
 }
 
@@ -141,6 +239,22 @@ zoom_all_action (GtkWidget  *widget,
 }
 
 static void
+clear_selection_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  mq_selection_clear (MQ_MAP_VIEW (widget)->selection);
+}
+
+static void
+zoom_selection_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  mq_map_view_zoom_to_selection (MQ_MAP_VIEW (widget));
+}
+
+static void
 install_actions (GtkWidgetClass *widget_class)
 {
   static const struct { guint key; double dx, dy; } arrows[] = {
@@ -152,6 +266,10 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "map.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "map.zoom-all", NULL, zoom_all_action);
   gtk_widget_class_install_action (widget_class, "map.pan", "(dd)", pan_action);
+  gtk_widget_class_install_action (widget_class, "map.clear-selection", NULL, clear_selection_action);
+  gtk_widget_class_install_action (widget_class, "map.zoom-selection", NULL, zoom_selection_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "map.clear-selection", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, 0, "map.zoom-selection", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "map.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "map.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "map.zoom-in", NULL);
@@ -187,21 +305,59 @@ on_drag_begin (GtkGestureDrag *gesture,
                double          y,
                MqMapView      *self)
 {
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+
   self->drag_last_x = 0;
   self->drag_last_y = 0;
+  self->drag_state = state;
+  self->rubber_band = (state & GDK_SHIFT_MASK) != 0;
+  self->band_x0 = self->band_x1 = x;
+  self->band_y0 = self->band_y1 = y;
 }
 
-/* The grabbed point stays under the pointer. */
+/* The grabbed point stays under the pointer; with Shift, a box is drawn. */
 static void
 on_drag_update (GtkGestureDrag *gesture,
                 double          offset_x,
                 double          offset_y,
                 MqMapView      *self)
 {
+  if (self->rubber_band)
+    {
+      self->band_x1 = self->band_x0 + offset_x;
+      self->band_y1 = self->band_y0 + offset_y;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
   mq_viewport_pan_pixels (self->viewport, offset_x - self->drag_last_x,
                           offset_y - self->drag_last_y);
   self->drag_last_x = offset_x;
   self->drag_last_y = offset_y;
+}
+
+/* A drag that did not move is a click, which selects. The box adds every
+ * parcel that meets it to the selection. */
+static void
+on_drag_end (GtkGestureDrag *gesture,
+             double          offset_x,
+             double          offset_y,
+             MqMapView      *self)
+{
+  MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
+
+  if (hypot (offset_x, offset_y) < CLICK_SLOP_PX)
+    {
+      self->rubber_band = FALSE;
+      click_select (self, self->band_x0, self->band_y0, self->drag_state);
+      return;
+    }
+  if (!self->rubber_band)
+    return;
+  self->rubber_band = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (dataset != NULL)
+    mq_map_view_select_box (self, self->band_x0, self->band_y0,
+                            self->band_x0 + offset_x, self->band_y0 + offset_y);
 }
 
 static void
@@ -213,6 +369,9 @@ mq_map_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->viewport, self);
   if (self->renderer != NULL)
     g_signal_handlers_disconnect_by_data (self->renderer, self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  g_clear_object (&self->selection);
   g_clear_object (&self->viewport);
   g_clear_object (&self->renderer);
   G_OBJECT_CLASS (mq_map_view_parent_class)->dispose (object);
@@ -298,10 +457,13 @@ add_controllers (MqMapView *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), 0);
   g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
   g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed), self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
 
@@ -310,6 +472,10 @@ mq_map_view_init (MqMapView *self)
 {
   self->renderer = mq_renderer_new ();
   self->viewport = mq_viewport_new ();
+  self->selection = mq_selection_new ();
+  self->hover = -1;
+  mq_renderer_set_selection (self->renderer, self->selection);
+  g_signal_connect_swapped (self->selection, "changed", G_CALLBACK (on_viewport_changed), self);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
@@ -332,6 +498,8 @@ mq_map_view_set_dataset (MqMapView *self,
 
   if (dataset == mq_renderer_get_dataset (self->renderer))
     return;
+  mq_selection_clear (self->selection);
+  set_hover (self, -1);
   mq_renderer_set_dataset (self->renderer, dataset);
   self->needs_fit = TRUE;
   if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
@@ -373,4 +541,53 @@ mq_map_view_zoom_to_all (MqMapView *self)
   mq_dataset_get_extent (dataset, &extent);
   mq_viewport_fit (self->viewport, &extent, FIT_MARGIN_PX);
   self->needs_fit = FALSE;
+}
+
+MqSelection *
+mq_map_view_get_selection (MqMapView *self)
+{
+  g_return_val_if_fail (MQ_IS_MAP_VIEW (self), NULL);
+  return self->selection;
+}
+
+/* Adds the parcels whose outline box meets a box of the widget. */
+void
+mq_map_view_select_box (MqMapView *self,
+                        double     x0,
+                        double     y0,
+                        double     x1,
+                        double     y1)
+{
+  MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
+  g_autoptr(GArray) items = NULL;
+  MqBox box;
+
+  g_return_if_fail (MQ_IS_MAP_VIEW (self));
+
+  if (dataset == NULL)
+    return;
+  mq_viewport_screen_to_map (self->viewport, MIN (x0, x1), MAX (y0, y1), &box.min_x, &box.min_y);
+  mq_viewport_screen_to_map (self->viewport, MAX (x0, x1), MIN (y0, y1), &box.max_x, &box.max_y);
+  items = mq_spatial_index_query (mq_parcels_get_index (mq_dataset_get_parcels (dataset)), &box);
+  mq_selection_add_many (self->selection, items);
+}
+
+/* Fits the selected parcels into the view, with room round them. */
+void
+mq_map_view_zoom_to_selection (MqMapView *self)
+{
+  MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
+  g_autoptr(GArray) selected = NULL;
+  MqBox box = { INFINITY, INFINITY, -INFINITY, -INFINITY };
+  const MqShapes *shapes;
+
+  g_return_if_fail (MQ_IS_MAP_VIEW (self));
+
+  if (dataset == NULL || mq_selection_get_n (self->selection) == 0)
+    return;
+  shapes = mq_parcels_get_shapes (mq_dataset_get_parcels (dataset));
+  selected = mq_selection_dup_sorted (self->selection);
+  for (guint k = 0; k < selected->len; k++)
+    mq_box_union (&box, mq_shapes_get_bbox (shapes, g_array_index (selected, guint, k)));
+  mq_viewport_fit (self->viewport, &box, 4 * FIT_MARGIN_PX);
 }

@@ -21,5 +21,12 @@ MqDataset  *mq_map_view_get_dataset   (MqMapView *self);
 MqRenderer *mq_map_view_get_renderer  (MqMapView *self);
 MqViewport *mq_map_view_get_viewport  (MqMapView *self);
 void        mq_map_view_zoom_to_all   (MqMapView *self);
+MqSelection *mq_map_view_get_selection (MqMapView *self);
+void        mq_map_view_select_box    (MqMapView *self,
+                                       double     x0,
+                                       double     y0,
+                                       double     x1,
+                                       double     y1);
+void        mq_map_view_zoom_to_selection (MqMapView *self);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "mq-core.h"
+#include "mq-identify-panel.h"
 #include "mq-window.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,8 @@ struct _MqWindow
   MqMapView           *map_view;
   GtkLabel            *status_label;
   GtkLabel            *position_label;
+  GtkRevealer         *identify_revealer;
+  MqIdentifyPanel     *identify_panel;
 
   GCancellable        *load_cancellable;
   MqOpenRequest       *request;

@@ -269,6 +269,7 @@ mq_window_class_init (MqWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (MQ_TYPE_MAP_VIEW);
+  g_type_ensure (MQ_TYPE_IDENTIFY_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MqWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, window_title);
@@ -276,6 +277,8 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, position_label);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, identify_revealer);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, identify_panel);
   gtk_widget_class_bind_template_callback (widget_class, on_pointer_moved);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
@@ -291,12 +294,24 @@ mq_window_class_init (MqWindowClass *klass)
                                        "win.save-project", NULL);
 }
 
+/* The identify panel follows the map's selection. */
+static void
+on_selection_changed (MqWindow *self)
+{
+  MqSelection *selection = mq_map_view_get_selection (self->map_view);
+
+  mq_identify_panel_show (self->identify_panel, mq_map_view_get_dataset (self->map_view), selection);
+  gtk_revealer_set_reveal_child (self->identify_revealer, mq_selection_get_n (selection) > 0);
+}
+
 static void
 mq_window_init (MqWindow *self)
 {
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (mq_map_view_get_selection (self->map_view), "changed",
+                           G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
@@ -314,4 +329,12 @@ mq_window_get_map_view (MqWindow *self)
 {
   g_return_val_if_fail (MQ_IS_WINDOW (self), NULL);
   return self->map_view;
+}
+
+/* Returns: (transfer none): the identify panel, shown while parcels are selected. */
+GtkWidget *
+mq_window_get_identify_panel (MqWindow *self)
+{
+  g_return_val_if_fail (MQ_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->identify_panel);
 }

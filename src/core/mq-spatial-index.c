@@ -1,0 +1,236 @@
+/* mq-spatial-index.c
+ *
+ * Layout (after the "flatbush" packed R-tree): all levels in one array of
+ * boxes, leaves first; a node's children are the NODE_SIZE entries starting
+ * at the position stored for it. Items with empty boxes are left out.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mq-spatial-index.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define NODE_SIZE 16
+#define HILBERT_MAX 65535.0
+
+struct _MqSpatialIndex
+{
+  MqBox  *boxes;        /* every level, leaves first */
+  guint  *indices;      /* leaves: the item; nodes: the first child's position */
+  guint  *level_end;    /* position one past each level */
+  guint   n_levels;
+  guint   n_leaves;
+};
+
+/* The Hilbert curve index of (x, y) on a 2¹⁶ grid (Warren, Hacker's Delight). */
+static guint32
+hilbert (guint32 x,
+         guint32 y)
+{
+  guint32 a = x ^ y, b = 0xFFFF ^ a, c = 0xFFFF ^ (x | y), d = x & (y ^ 0xFFFF);
+  guint32 A = a | (b >> 1), B = (a >> 1) ^ a;
+  guint32 C = ((c >> 1) ^ (b & (d >> 1))) ^ c, D = ((a & (c >> 1)) ^ (d >> 1)) ^ d;
+  guint32 i0, i1;
+
+  a = A, b = B, c = C, d = D;
+  A = (a & (a >> 2)) ^ (b & (b >> 2));
+  B = (a & (b >> 2)) ^ (b & ((a ^ b) >> 2));
+  C ^= (a & (c >> 2)) ^ (b & (d >> 2));
+  D ^= (b & (c >> 2)) ^ ((a ^ b) & (d >> 2));
+  a = A, b = B, c = C, d = D;
+  A = (a & (a >> 4)) ^ (b & (b >> 4));
+  B = (a & (b >> 4)) ^ (b & ((a ^ b) >> 4));
+  C ^= (a & (c >> 4)) ^ (b & (d >> 4));
+  D ^= (b & (c >> 4)) ^ ((a ^ b) & (d >> 4));
+  a = A, b = B, c = C, d = D;
+  C ^= (a & (c >> 8)) ^ (b & (d >> 8));
+  D ^= (b & (c >> 8)) ^ ((a ^ b) & (d >> 8));
+  a = C ^ (C >> 1);
+  b = D ^ (D >> 1);
+  i0 = x ^ y;
+  i1 = b | (0xFFFF ^ (i0 | a));
+  i0 = (i0 | (i0 << 8)) & 0x00FF00FF;
+  i0 = (i0 | (i0 << 4)) & 0x0F0F0F0F;
+  i0 = (i0 | (i0 << 2)) & 0x33333333;
+  i0 = (i0 | (i0 << 1)) & 0x55555555;
+  i1 = (i1 | (i1 << 8)) & 0x00FF00FF;
+  i1 = (i1 | (i1 << 4)) & 0x0F0F0F0F;
+  i1 = (i1 | (i1 << 2)) & 0x33333333;
+  i1 = (i1 | (i1 << 1)) & 0x55555555;
+  return (i1 << 1) | i0;
+}
+
+typedef struct
+{
+  guint32 key;
+  guint   item;
+} Keyed;
+
+static int
+compare_keyed (const void *a,
+               const void *b)
+{
+  guint32 ka = ((const Keyed *) a)->key, kb = ((const Keyed *) b)->key;
+
+  return ka < kb ? -1 : ka > kb;
+}
+
+static Keyed *
+sort_leaves (const MqBox *boxes,
+             guint        n,
+             guint       *n_leaves)
+{
+  Keyed *keyed = g_new (Keyed, MAX (n, 1));
+  MqBox extent = { INFINITY, INFINITY, -INFINITY, -INFINITY };
+  guint k = 0;
+
+  for (guint i = 0; i < n; i++)
+    if (!mq_box_is_empty (&boxes[i]))
+      mq_box_union (&extent, &boxes[i]);
+  for (guint i = 0; i < n; i++)
+    {
+      const MqBox *b = &boxes[i];
+      double w = MAX (extent.max_x - extent.min_x, 1e-9), h = MAX (extent.max_y - extent.min_y, 1e-9);
+
+      if (mq_box_is_empty (b))
+        continue;
+      keyed[k].item = i;
+      keyed[k].key = hilbert ((guint32) (HILBERT_MAX * ((b->min_x + b->max_x) / 2 - extent.min_x) / w),
+                              (guint32) (HILBERT_MAX * ((b->min_y + b->max_y) / 2 - extent.min_y) / h));
+      k++;
+    }
+  qsort (keyed, k, sizeof (Keyed), compare_keyed);
+  *n_leaves = k;
+  return keyed;
+}
+
+static guint
+total_slots (guint  n_leaves,
+             guint *n_levels)
+{
+  guint total = n_leaves, level = n_leaves;
+
+  *n_levels = 1;
+  while (level > 1)
+    {
+      level = (level + NODE_SIZE - 1) / NODE_SIZE;
+      total += level;
+      (*n_levels)++;
+    }
+  return total;
+}
+
+MqSpatialIndex *
+mq_spatial_index_new (const MqBox *boxes,
+                      guint        n_boxes)
+{
+  MqSpatialIndex *index = g_new0 (MqSpatialIndex, 1);
+  g_autofree Keyed *keyed = sort_leaves (boxes, n_boxes, &index->n_leaves);
+  guint total = total_slots (index->n_leaves, &index->n_levels);
+  guint pos = 0, start = 0, level = 0;
+
+  index->boxes = g_new (MqBox, MAX (total, 1));
+  index->indices = g_new (guint, MAX (total, 1));
+  index->level_end = g_new (guint, index->n_levels);
+  for (guint i = 0; i < index->n_leaves; i++, pos++)
+    {
+      index->boxes[pos] = boxes[keyed[i].item];
+      index->indices[pos] = keyed[i].item;
+    }
+  index->level_end[level++] = pos;
+  /* Each level groups NODE_SIZE entries of the one below. */
+  while (pos - start > 1)
+    {
+      guint end = pos;
+
+      for (guint child = start; child < end; child += NODE_SIZE, pos++)
+        {
+          MqBox box = { INFINITY, INFINITY, -INFINITY, -INFINITY };
+
+          for (guint c = child; c < MIN (child + NODE_SIZE, end); c++)
+            mq_box_union (&box, &index->boxes[c]);
+          index->boxes[pos] = box;
+          index->indices[pos] = child;
+        }
+      index->level_end[level++] = pos;
+      start = end;
+    }
+  index->n_levels = level;
+  return index;
+}
+
+void
+mq_spatial_index_free (MqSpatialIndex *index)
+{
+  if (index == NULL)
+    return;
+  g_free (index->boxes);
+  g_free (index->indices);
+  g_free (index->level_end);
+  g_free (index);
+}
+
+/* Calls visit for every item whose box meets the query, until it returns FALSE. */
+void
+mq_spatial_index_search (MqSpatialIndex *index,
+                         const MqBox    *query,
+                         MqIndexVisit    visit,
+                         gpointer        user_data)
+{
+  g_autoptr(GArray) stack = NULL;
+  guint node, level;
+
+  if (index->n_leaves == 0)
+    return;
+  stack = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+  node = index->level_end[index->n_levels - 1] - 1;
+  level = index->n_levels - 1;
+  for (;;)
+    {
+      guint end = level == 0 ? node + 1 : MIN (index->indices[node] + NODE_SIZE, index->level_end[level - 1]);
+      guint first = level == 0 ? node : index->indices[node];
+
+      for (guint pos = first; pos < end; pos++)
+        {
+          if (!mq_box_intersects (query, &index->boxes[pos]))
+            continue;
+          if (level == 0)
+            {
+              if (!visit (index->indices[pos], user_data))
+                return;
+            }
+          else
+            {
+              guint entry[2] = { pos, level - 1 };
+
+              g_array_append_val (stack, entry);
+            }
+        }
+      if (stack->len == 0)
+        return;
+      node = ((guint *) stack->data)[2 * (stack->len - 1)];
+      level = ((guint *) stack->data)[2 * (stack->len - 1) + 1];
+      g_array_set_size (stack, stack->len - 1);
+    }
+}
+
+static gboolean
+collect (guint    item,
+         gpointer user_data)
+{
+  g_array_append_val ((GArray *) user_data, item);
+  return TRUE;
+}
+
+/* Returns: (transfer full): the items (guint) whose boxes meet the query. */
+GArray *
+mq_spatial_index_query (MqSpatialIndex *index,
+                        const MqBox    *query)
+{
+  GArray *items = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  mq_spatial_index_search (index, query, collect, items);
+  return items;
+}
+

@@ -1,0 +1,169 @@
+/* mq-identify-panel.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-identify-panel.h"
+
+#include <glib/gi18n.h>
+
+struct _MqIdentifyPanel
+{
+  GtkWidget            parent_instance;
+
+  GtkLabel            *title;
+  GtkLabel            *subtitle;
+  AdwPreferencesGroup *figures;
+  AdwPreferencesGroup *attributes;
+  GPtrArray           *rows;      /* (group, row) pairs added, to take out again */
+};
+
+G_DEFINE_FINAL_TYPE (MqIdentifyPanel, mq_identify_panel, GTK_TYPE_WIDGET)
+
+static void
+clear_rows (MqIdentifyPanel *self)
+{
+  for (guint i = 0; i + 1 < self->rows->len; i += 2)
+    adw_preferences_group_remove (g_ptr_array_index (self->rows, i),
+                                  g_ptr_array_index (self->rows, i + 1));
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+/* Values are shown as they are: no markup, whatever the file holds. */
+static void
+add_row (MqIdentifyPanel     *self,
+         AdwPreferencesGroup *group,
+         const char          *name,
+         const char          *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value && *value ? value : "—");
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->rows, group);
+  g_ptr_array_add (self->rows, row);
+}
+
+static void
+add_figure (MqIdentifyPanel *self,
+            const char      *name,
+            char            *value)
+{
+  add_row (self, self->figures, name, value);
+  g_free (value);
+}
+
+static void
+show_parcel (MqIdentifyPanel *self,
+             MqDataset       *dataset,
+             guint            index)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  const MqParcel *p = mq_parcels_get (parcels, index);
+  const char * const *names = mq_parcels_get_field_names (parcels);
+
+  gtk_label_set_text (self->title, p->id ? p->id : _("Parcel without an id"));
+  gtk_label_set_text (self->subtitle, p->owner ? p->owner : "");
+  add_figure (self, _("Area"), g_strdup_printf (_("%.2f mu (%.1f m², ellipsoidal)"),
+                                                p->area_m2 / MQ_M2_PER_MU, p->area_m2));
+  add_figure (self, _("Land use"), g_strdup_printf ("%s %s", p->land_use_code ? p->land_use_code : "",
+                                                    p->land_use_name ? p->land_use_name : ""));
+  add_figure (self, _("Four locks"), g_strdup_printf (_("%u of 4 held"), mq_parcel_get_locks_held (p)));
+  add_figure (self, _("Deadline"), mq_date_format (p->deadline));
+  add_figure (self, _("Problems"), p->problems ? mq_problems_describe (p->problems) : g_strdup (_("None")));
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    add_row (self, self->attributes, names[i], mq_parcels_get_value (parcels, index, i));
+  gtk_widget_set_visible (GTK_WIDGET (self->attributes), TRUE);
+}
+
+static void
+show_many (MqIdentifyPanel *self,
+           MqDataset       *dataset,
+           GArray          *selected)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  g_autofree char *title = g_strdup_printf (_("%u parcels selected"), selected->len);
+  double area = 0;
+  guint flagged = 0;
+
+  for (guint k = 0; k < selected->len; k++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, g_array_index (selected, guint, k));
+
+      area += p->area_m2;
+      flagged += p->flagged ? 1 : 0;
+    }
+  gtk_label_set_text (self->title, title);
+  gtk_label_set_text (self->subtitle, "");
+  add_figure (self, _("Area"), g_strdup_printf (_("%.2f mu"), area / MQ_M2_PER_MU));
+  add_figure (self, _("Flagged for upgrade"), g_strdup_printf ("%u", flagged));
+  gtk_widget_set_visible (GTK_WIDGET (self->attributes), FALSE);
+}
+
+/* Shows the selection: one parcel in full, several as totals. */
+void
+mq_identify_panel_show (MqIdentifyPanel *self,
+                        MqDataset       *dataset,
+                        MqSelection     *selection)
+{
+  g_autoptr(GArray) selected = NULL;
+
+  g_return_if_fail (MQ_IS_IDENTIFY_PANEL (self));
+
+  clear_rows (self);
+  if (dataset == NULL || mq_selection_get_n (selection) == 0)
+    return;
+  selected = mq_selection_dup_sorted (selection);
+  if (selected->len == 1)
+    show_parcel (self, dataset, g_array_index (selected, guint, 0));
+  else
+    show_many (self, dataset, selected);
+}
+
+static void
+mq_identify_panel_dispose (GObject *object)
+{
+  MqIdentifyPanel *self = MQ_IDENTIFY_PANEL (object);
+
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), MQ_TYPE_IDENTIFY_PANEL);
+  /* A plain GtkWidget parent unparents its children itself. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  G_OBJECT_CLASS (mq_identify_panel_parent_class)->dispose (object);
+}
+
+static void
+mq_identify_panel_class_init (MqIdentifyPanelClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = mq_identify_panel_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/maqiao/LandViewer/mq-identify-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, MqIdentifyPanel, title);
+  gtk_widget_class_bind_template_child (widget_class, MqIdentifyPanel, subtitle);
+  gtk_widget_class_bind_template_child (widget_class, MqIdentifyPanel, figures);
+  gtk_widget_class_bind_template_child (widget_class, MqIdentifyPanel, attributes);
+}
+
+static void
+mq_identify_panel_init (MqIdentifyPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->rows = g_ptr_array_new ();
+}
+
+/* What the panel's heading says: the parcel id, or how many are selected. */
+const char *
+mq_identify_panel_get_title (MqIdentifyPanel *self)
+{
+  g_return_val_if_fail (MQ_IS_IDENTIFY_PANEL (self), NULL);
+  return gtk_label_get_text (self->title);
+}

@@ -1,0 +1,23 @@
+/* mq-identify-panel.h — every field of the selected parcel.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "mq-core.h"
+
+G_BEGIN_DECLS
+
+#define MQ_TYPE_IDENTIFY_PANEL (mq_identify_panel_get_type ())
+
+G_DECLARE_FINAL_TYPE (MqIdentifyPanel, mq_identify_panel, MQ, IDENTIFY_PANEL, GtkWidget)
+
+void mq_identify_panel_show (MqIdentifyPanel *self,
+                             MqDataset       *dataset,
+                             MqSelection     *selection);
+
+const char *mq_identify_panel_get_title (MqIdentifyPanel *self);
+
+G_END_DECLS

@@ -1,0 +1,298 @@
+/* test-map.c — viewport maths, the spatial index, hit-testing and the
+ * renderer's pixels, without GTK.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+
+#include "corpus/corpus-cases.h"
+#include "mq-core.h"
+#include "mq-furniture.h"
+#include "mq-renderer.h"
+#include "mq-style.h"
+#include "test-util.h"
+
+static MqDataset *sample;
+
+static void
+test_viewport_round_trip (void)
+{
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  double sx, sy, mx, my;
+
+  mq_viewport_set_size (vp, 800, 600);
+  mq_viewport_set_center (vp, 628000, 3432000);
+  mq_viewport_set_resolution (vp, 2.5);
+  mq_viewport_map_to_screen (vp, 628100, 3431900, &sx, &sy);
+  g_assert_cmpfloat_with_epsilon (sx, 440, 1e-9);
+  g_assert_cmpfloat_with_epsilon (sy, 340, 1e-9);
+  mq_viewport_screen_to_map (vp, sx, sy, &mx, &my);
+  g_assert_cmpfloat_with_epsilon (mx, 628100, 1e-6);
+  g_assert_cmpfloat_with_epsilon (my, 3431900, 1e-6);
+}
+
+/* Zooming about a point keeps that point where it is on the screen. */
+static void
+test_viewport_zoom_about_point (void)
+{
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  double before_x, before_y, after_x, after_y;
+
+  mq_viewport_set_size (vp, 800, 600);
+  mq_viewport_set_center (vp, 628000, 3432000);
+  mq_viewport_set_resolution (vp, 4);
+  mq_viewport_screen_to_map (vp, 123, 456, &before_x, &before_y);
+  mq_viewport_zoom_at (vp, 2.7, 123, 456);
+  g_assert_cmpfloat_with_epsilon (mq_viewport_get_resolution (vp), 4 / 2.7, 1e-12);
+  mq_viewport_screen_to_map (vp, 123, 456, &after_x, &after_y);
+  g_assert_cmpfloat_with_epsilon (after_x, before_x, 1e-6);
+  g_assert_cmpfloat_with_epsilon (after_y, before_y, 1e-6);
+  /* Zoom limits hold. */
+  for (int i = 0; i < 100; i++)
+    mq_viewport_zoom_at (vp, 10, 400, 300);
+  g_assert_cmpfloat (mq_viewport_get_resolution (vp), >=, 0.02);
+}
+
+/* The index finds exactly what a brute-force scan finds. */
+static void
+test_index_matches_scan (void)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  MqBox extent;
+
+  mq_shapes_get_extent (shapes, &extent);
+  for (int q = 0; q < 200; q++)
+    {
+      double x = g_rand_double_range (rand, extent.min_x, extent.max_x);
+      double y = g_rand_double_range (rand, extent.min_y, extent.max_y);
+      double r = g_rand_double_range (rand, 1, 800);
+      MqBox box = { x - r, y - r, x + r, y + r };
+      g_autoptr(GArray) found = mq_spatial_index_query (mq_parcels_get_index (parcels), &box);
+      guint expected = 0;
+
+      for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+        expected += mq_box_intersects (&box, mq_shapes_get_bbox (shapes, i));
+      g_assert_cmpuint (found->len, ==, expected);
+    }
+}
+
+/* A point in a hole is not in the parcel; a point in its ring is. */
+static void
+test_hit_test_hole (void)
+{
+  g_autofree char *path = test_corpus_file ("geometry.shp");
+  g_autoptr(MqDataset) d = mq_dataset_load (path, NULL, NULL, NULL);
+  MqParcels *parcels = mq_dataset_get_parcels (d);
+  int in_ring = mq_parcels_hit_test (parcels, CORPUS_X0 + 1020, CORPUS_Y0 + 20);
+  int in_hole = mq_parcels_hit_test (parcels, CORPUS_X0 + 1075, CORPUS_Y0 + 75);
+
+  g_assert_cmpint (in_ring, >=, 0);
+  g_assert_cmpstr (mq_parcels_get (parcels, in_ring)->id, ==, "G07-with-hole");
+  g_assert_cmpint (in_hole, ==, -1);
+  g_assert_cmpint (mq_parcels_hit_test (parcels, CORPUS_X0 - 5000, CORPUS_Y0), ==, -1);
+}
+
+static guint32
+pixel (cairo_surface_t *s,
+       double           x,
+       double           y)
+{
+  const guint8 *data = cairo_image_surface_get_data (s);
+
+  return *(const guint32 *) (data + (int) y * cairo_image_surface_get_stride (s) + (int) x * 4) & 0xffffff;
+}
+
+static guint32
+rgb_hex (const MqRgb *c)
+{
+  return (guint32) (c->r * 255 + 0.5) << 16 | (guint32) (c->g * 255 + 0.5) << 8 | (guint32) (c->b * 255 + 0.5);
+}
+
+/* Renders the sample zoomed on one parcel and returns the pixel at its
+ * centre point. */
+static guint32
+render_parcel_centre (MqRenderer *renderer,
+                      guint       index,
+                      MqViewport *vp)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_t *cr = cairo_create (s);
+  const MqShapes *shapes = mq_parcels_get_shapes (mq_dataset_get_parcels (sample));
+  double sx, sy, cx, cy;
+  guint32 px;
+
+  mq_viewport_set_size (vp, 400, 300);
+  mq_viewport_fit (vp, mq_shapes_get_bbox (shapes, index), 60);
+  mq_viewport_get_center (vp, &cx, &cy);
+  mq_viewport_map_to_screen (vp, cx, cy, &sx, &sy);
+  mq_renderer_draw (renderer, cr, vp);
+  cairo_surface_flush (s);
+  px = pixel (s, sx, sy);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  return px;
+}
+
+/* The first flagged parcel, rectangular enough that its box centre is inside. */
+static guint
+flagged_parcel (void)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      const MqBox *b = mq_shapes_get_bbox (shapes, i);
+
+      if (p->flagged && !mq_parcel_is_overdue (p, mq_today ()) && p->problems == 0 &&
+          mq_parcels_hit_test (parcels, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2) == (int) i)
+        return i;
+    }
+  g_error ("no flagged parcel");
+}
+
+/* The colour inside a parcel is its theme colour, and changes with its locks. */
+static void
+test_renderer_theme_colour (void)
+{
+  g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  guint index = flagged_parcel ();
+  MqParcel *p = (MqParcel *) mq_parcels_get (mq_dataset_get_parcels (sample), index);
+  guint8 saved = p->locks;
+  MqRgb expected;
+
+  mq_renderer_set_dataset (renderer, sample);
+  mq_renderer_set_furniture (renderer, FALSE);
+  mq_style_locks_color (mq_parcel_get_locks_held (p), &expected);
+  g_assert_cmphex (render_parcel_centre (renderer, index, vp), ==, rgb_hex (&expected));
+  /* Its locks change: so does its colour. */
+  p->locks = saved == 0xf ? 0 : 0xf;
+  mq_style_locks_color (mq_parcel_get_locks_held (p), &expected);
+  g_assert_cmphex (render_parcel_centre (renderer, index, vp), ==, rgb_hex (&expected));
+  p->locks = saved;
+  /* Another theme, another colour. */
+  mq_renderer_set_theme (renderer, MQ_THEME_METHOD);
+  mq_style_method_color (p->method, &expected);
+  g_assert_cmphex (render_parcel_centre (renderer, index, vp), ==, rgb_hex (&expected));
+}
+
+/* Far away from every parcel, only paper is drawn. */
+static void
+test_renderer_outside_view (void)
+{
+  g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 200);
+  cairo_t *cr = cairo_create (s);
+  guint32 paper = 0;
+
+  mq_renderer_set_dataset (renderer, sample);
+  mq_renderer_set_furniture (renderer, FALSE);
+  mq_viewport_set_size (vp, 200, 200);
+  mq_viewport_set_center (vp, 500000, 3000000);
+  mq_viewport_set_resolution (vp, 1);
+  mq_renderer_draw (renderer, cr, vp);
+  cairo_surface_flush (s);
+  for (int y = 0; y < 200; y += 7)
+    for (int x = 0; x < 200; x += 7)
+      paper += pixel (s, x, y) == pixel (s, 0, 0);
+  g_assert_cmpuint (paper, ==, 29 * 29);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
+static guint
+count_dark (MqRenderer *renderer,
+            MqViewport *vp)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_t *cr = cairo_create (s);
+  guint dark = 0;
+
+  mq_renderer_draw (renderer, cr, vp);
+  cairo_surface_flush (s);
+  for (int y = 0; y < 300; y++)
+    for (int x = 0; x < 400; x++)
+      {
+        guint32 c = pixel (s, x, y);
+
+        dark += (c >> 16) < 0x40 && ((c >> 8) & 0xff) < 0x40 && (c & 0xff) < 0x40;
+      }
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  return dark;
+}
+
+/* The selection is drawn: a dark line round the selected parcel. */
+static void
+test_renderer_selection (void)
+{
+  g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  g_autoptr(MqSelection) selection = mq_selection_new ();
+  guint index = flagged_parcel ();
+  const MqBox *b = mq_shapes_get_bbox (mq_parcels_get_shapes (mq_dataset_get_parcels (sample)), index);
+  guint without, with;
+
+  mq_renderer_set_dataset (renderer, sample);
+  mq_renderer_set_furniture (renderer, FALSE);
+  mq_renderer_set_theme (renderer, MQ_THEME_FLAGGED);
+  mq_renderer_set_selection (renderer, selection);
+  mq_viewport_set_size (vp, 400, 300);
+  mq_viewport_fit (vp, b, 60);
+  without = count_dark (renderer, vp);
+  mq_selection_select_only (selection, index);
+  with = count_dark (renderer, vp);
+  g_assert_cmpuint (with, >, without + 300);
+}
+
+static void
+test_scale_bar_round (void)
+{
+  g_assert_cmpfloat (mq_furniture_scale_length (3.2, 160), ==, 500);
+  g_assert_cmpfloat (mq_furniture_scale_length (1.0, 160), ==, 100);
+  g_assert_cmpfloat (mq_furniture_scale_length (0.1, 160), ==, 10);
+  g_assert_cmpfloat (mq_furniture_scale_length (9.0, 160), ==, 1000);
+}
+
+/* Grid north leans from true north east of the central meridian (120°E):
+ * at Maqiao (121.3°E, 31°N) by about 0.68°, true north to the left. */
+static void
+test_north_angle (void)
+{
+  double angle = mq_dataset_get_north_angle (sample, 628000, 3432000) * 180 / G_PI;
+
+  g_assert_cmpfloat (angle, <, -0.5);
+  g_assert_cmpfloat (angle, >, -0.9);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *gpkg = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  mq_core_init ();
+  gpkg = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao.gpkg", NULL);
+  sample = mq_dataset_load (gpkg, NULL, NULL, NULL);
+  g_assert_nonnull (sample);
+
+  g_test_add_func ("/map/viewport-round-trip", test_viewport_round_trip);
+  g_test_add_func ("/map/viewport-zoom-about-point", test_viewport_zoom_about_point);
+  g_test_add_func ("/map/index-matches-scan", test_index_matches_scan);
+  g_test_add_func ("/map/hit-test-hole", test_hit_test_hole);
+  g_test_add_func ("/map/renderer-theme-colour", test_renderer_theme_colour);
+  g_test_add_func ("/map/renderer-outside-view", test_renderer_outside_view);
+  g_test_add_func ("/map/renderer-selection", test_renderer_selection);
+  g_test_add_func ("/map/scale-bar-round", test_scale_bar_round);
+  g_test_add_func ("/map/north-angle", test_north_angle);
+  status = g_test_run ();
+  g_clear_object (&sample);
+  return status;
+}
