@@ -35,6 +35,7 @@ typedef struct
   char     *output;
   char     *size;
   char     *theme;
+  char     *bbox;
   char    **files;
 } Options;
 
@@ -73,6 +74,7 @@ parse_options (Options  *o,
     { "import", 0, 0, G_OPTION_ARG_FILENAME, &o->import, N_("Import a source into a new project file (with --output) and exit"), N_("SOURCE") },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &o->output, N_("The project file --import creates"), N_("PROJECT.gpkg") },
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Size of the exported image"), N_("WxH") },
+    { "bbox", 0, 0, G_OPTION_ARG_STRING, &o->bbox, N_("With --export-png: the area to show, in the map's coordinates"), N_("MINX,MINY,MAXX,MAXY") },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &o->theme, N_("Map theme: locks, method, flagged, landuse"), N_("THEME") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, N_("Print the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, N_("[FILE]") },
@@ -98,6 +100,7 @@ clear_options (Options *o)
   g_free (o->output);
   g_free (o->size);
   g_free (o->theme);
+  g_free (o->bbox);
   g_strfreev (o->files);
 }
 
@@ -180,7 +183,7 @@ run_headless (Options *o)
       !mq_csv_export (dataset, o->export_csv, mq_locale_is_chinese (), &error))
     return fail (error);
   if (o->export_png != NULL &&
-      !mq_export_png (dataset, o->export_png, o->size, o->theme, &error))
+      !mq_export_png (dataset, o->export_png, o->size, o->theme, o->bbox, &error))
     return fail (error);
   if (o->problems)
     print_problems (dataset);

@@ -110,8 +110,8 @@ rgb_hex (const MqRgb *c)
   return (guint32) (c->r * 255 + 0.5) << 16 | (guint32) (c->g * 255 + 0.5) << 8 | (guint32) (c->b * 255 + 0.5);
 }
 
-/* Renders the sample zoomed on one parcel and returns the pixel at its
- * centre point. */
+/* Renders the sample zoomed on one parcel and returns a pixel near its
+ * middle. */
 static guint32
 render_parcel_centre (MqRenderer *renderer,
                       guint       index,
@@ -129,7 +129,8 @@ render_parcel_centre (MqRenderer *renderer,
   mq_viewport_map_to_screen (vp, cx, cy, &sx, &sy);
   mq_renderer_draw (renderer, cr, vp);
   cairo_surface_flush (s);
-  px = pixel (s, sx, sy);
+  /* A little above the middle: the parcel's id label sits on the middle. */
+  px = pixel (s, sx, sy - 30);
   cairo_destroy (cr);
   cairo_surface_destroy (s);
   return px;
@@ -250,6 +251,30 @@ test_renderer_selection (void)
   g_assert_cmpuint (with, >, without + 300);
 }
 
+/* At a close zoom parcel ids and road names are drawn, and none overlap. */
+static void
+test_labels_do_not_overlap (void)
+{
+  g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1400, 1000);
+  cairo_t *cr = cairo_create (s);
+  MqBox close = { 627500, 3431000, 629500, 3432500 };
+  GArray *boxes;
+
+  mq_renderer_set_dataset (renderer, sample);
+  mq_viewport_set_size (vp, 1400, 1000);
+  mq_viewport_fit (vp, &close, 0);
+  mq_renderer_draw (renderer, cr, vp);
+  boxes = mq_renderer_get_label_boxes (renderer);
+  g_assert_cmpuint (boxes->len, >, 50);
+  for (guint i = 0; i < boxes->len; i++)
+    for (guint j = i + 1; j < boxes->len; j++)
+      g_assert_false (mq_box_intersects (&g_array_index (boxes, MqBox, i), &g_array_index (boxes, MqBox, j)));
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
 static void
 test_scale_bar_round (void)
 {
@@ -291,6 +316,7 @@ main (int   argc,
   g_test_add_func ("/map/renderer-outside-view", test_renderer_outside_view);
   g_test_add_func ("/map/renderer-selection", test_renderer_selection);
   g_test_add_func ("/map/scale-bar-round", test_scale_bar_round);
+  g_test_add_func ("/map/labels-do-not-overlap", test_labels_do_not_overlap);
   g_test_add_func ("/map/north-angle", test_north_angle);
   status = g_test_run ();
   g_clear_object (&sample);

@@ -76,6 +76,16 @@ compare_keyed (const void *a,
   return ka < kb ? -1 : ka > kb;
 }
 
+/* A fraction of the extent on the curve's grid; absurd coordinates (a damaged
+ * file's 1e300) land on its edge rather than overflow. */
+static guint32
+grid_coordinate (double fraction)
+{
+  if (!isfinite (fraction))
+    return 0;
+  return (guint32) (HILBERT_MAX * CLAMP (fraction, 0.0, 1.0));
+}
+
 static Keyed *
 sort_leaves (const MqBox *boxes,
              guint        n,
@@ -96,8 +106,8 @@ sort_leaves (const MqBox *boxes,
       if (mq_box_is_empty (b))
         continue;
       keyed[k].item = i;
-      keyed[k].key = hilbert ((guint32) (HILBERT_MAX * ((b->min_x + b->max_x) / 2 - extent.min_x) / w),
-                              (guint32) (HILBERT_MAX * ((b->min_y + b->max_y) / 2 - extent.min_y) / h));
+      keyed[k].key = hilbert (grid_coordinate ((b->min_x / 2 + b->max_x / 2 - extent.min_x) / w),
+                              grid_coordinate ((b->min_y / 2 + b->max_y / 2 - extent.min_y) / h));
       k++;
     }
   qsort (keyed, k, sizeof (Keyed), compare_keyed);

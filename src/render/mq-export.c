@@ -52,12 +52,29 @@ parse_theme (const char  *text,
   return FALSE;
 }
 
-/* The whole dataset, fitted into an image of the given size. */
+static gboolean
+parse_bbox (const char  *text,
+            MqBox       *box,
+            GError     **error)
+{
+  char tail = 0;
+
+  if (sscanf (text, "%lf,%lf,%lf,%lf%c", &box->min_x, &box->min_y, &box->max_x, &box->max_y,
+              &tail) == 4 && box->min_x < box->max_x && box->min_y < box->max_y)
+    return TRUE;
+  g_set_error (error, MQ_EXPORT_ERROR, MQ_EXPORT_ERROR_BAD_ARGUMENT,
+               _("--bbox=%s: expected minx,miny,maxx,maxy in the map's coordinates"), text);
+  return FALSE;
+}
+
+/* The whole dataset (or the box given, in the display CRS), fitted into an
+ * image of the given size. */
 gboolean
 mq_export_png (MqDataset   *dataset,
                const char  *path,
                const char  *size,
                const char  *theme_name,
+               const char  *bbox,
                GError     **error)
 {
   g_autoptr(MqRenderer) renderer = mq_renderer_new ();
@@ -71,11 +88,14 @@ mq_export_png (MqDataset   *dataset,
 
   if (!parse_size (size, &w, &h, error) || !parse_theme (theme_name, &theme, error))
     return FALSE;
+  if (bbox == NULL)
+    mq_dataset_get_extent (dataset, &extent);
+  else if (!parse_bbox (bbox, &extent, error))
+    return FALSE;
   mq_renderer_set_dataset (renderer, dataset);
   mq_renderer_set_theme (renderer, theme);
   mq_viewport_set_size (viewport, w, h);
-  mq_dataset_get_extent (dataset, &extent);
-  mq_viewport_fit (viewport, &extent, 24);
+  mq_viewport_fit (viewport, &extent, bbox ? 0 : 24);
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
   cr = cairo_create (surface);

@@ -21,6 +21,7 @@ gboolean mq_export_png         (MqDataset   *dataset,
                                 const char  *path,
                                 const char  *size,
                                 const char  *theme,
+                                const char  *bbox,
                                 GError     **error);
 
 G_END_DECLS

@@ -39,6 +39,24 @@ text_layout (cairo_t    *cr,
   return layout;
 }
 
+/* Size in pixels of a text as mq_draw_text() draws it. */
+void
+mq_text_size (cairo_t    *cr,
+              const char *text,
+              double      size_px,
+              gboolean    bold,
+              double     *width,
+              double     *height)
+{
+  PangoLayout *layout = text_layout (cr, text, size_px, bold);
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  *width = w;
+  *height = h;
+  g_object_unref (layout);
+}
+
 /* Text in dark grey, with a white halo where it sits on the map. */
 void
 mq_draw_text (cairo_t    *cr,

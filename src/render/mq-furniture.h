@@ -28,6 +28,12 @@ void   mq_draw_text                 (cairo_t    *cr,
                                      gboolean    bold,
                                      MqAnchor    anchor,
                                      gboolean    halo);
+void   mq_text_size                 (cairo_t    *cr,
+                                     const char *text,
+                                     double      size_px,
+                                     gboolean    bold,
+                                     double     *width,
+                                     double     *height);
 void   mq_furniture_legend_size     (MqTheme     theme,
                                      double      scale,
                                      double     *width,

@@ -8,6 +8,7 @@
 #include <pango/pangocairo.h>
 
 #include "mq-furniture.h"
+#include "mq-labels.h"
 #include "mq-style.h"
 
 struct _MqRenderer
@@ -20,6 +21,7 @@ struct _MqRenderer
   gboolean   furniture;
   MqSelection *selection;
   int        hover;
+  GArray    *label_boxes;   /* MqBox: where the last draw put its labels */
 };
 
 G_DEFINE_FINAL_TYPE (MqRenderer, mq_renderer, G_TYPE_OBJECT)
@@ -40,6 +42,7 @@ mq_renderer_dispose (GObject *object)
 
   g_clear_object (&self->dataset);
   g_clear_object (&self->selection);
+  g_clear_pointer (&self->label_boxes, g_array_unref);
   G_OBJECT_CLASS (mq_renderer_parent_class)->dispose (object);
 }
 
@@ -345,12 +348,11 @@ static void
 draw_parcels (MqRenderer *self,
               cairo_t    *cr,
               MqViewport *vp,
-              const MqBox *view)
+              GArray     *items)
 {
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
   double res = mq_viewport_get_resolution (vp);
-  g_autoptr(GArray) items = visible_parcels (parcels, view);
 
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
@@ -469,11 +471,47 @@ draw_zone_outline (MqRenderer        *self,
   cairo_set_dash (cr, NULL, 0, 0);
 }
 
+#define MARGIN 14.0
+#define PARCEL_LABEL_PX 11.0
+#define ROAD_LABEL_PX 11.0
+#define PART_LABEL_PX 17.0
+/* Road names appear from this scale (map units per pixel) down. */
+#define ROAD_LABEL_MAX_RES 4.0
+
+/* Draws a label centred on (x, y), turned by angle, if it overlaps none
+ * placed before. */
+static gboolean
+place_label (cairo_t     *cr,
+             MqLabelGrid *grid,
+             const char  *text,
+             double       x,
+             double       y,
+             double       size,
+             gboolean     bold,
+             double       angle)
+{
+  double w, h, c = fabs (cos (angle)), s = fabs (sin (angle));
+  double bw, bh;
+  MqBox box;
+
+  mq_text_size (cr, text, size, bold, &w, &h);
+  bw = w * c + h * s, bh = w * s + h * c;
+  box = (MqBox) { x - bw / 2 - 2, y - bh / 2 - 2, x + bw / 2 + 2, y + bh / 2 + 2 };
+  if (!mq_label_grid_place (grid, &box))
+    return FALSE;
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_rotate (cr, angle);
+  mq_draw_text (cr, text, 0, 0, size, bold, MQ_ANCHOR_CENTER, TRUE);
+  cairo_restore (cr);
+  return TRUE;
+}
+
 static void
-draw_part_names (MqRenderer        *self,
-                 cairo_t           *cr,
-                 MqViewport        *vp,
-                 const MqReference *ref)
+label_parts (cairo_t           *cr,
+             MqLabelGrid       *grid,
+             MqViewport        *vp,
+             const MqReference *ref)
 {
   for (guint i = 0; i < ref->kind->len; i++)
     {
@@ -483,11 +521,144 @@ draw_part_names (MqRenderer        *self,
       if (g_array_index (ref->kind, guint8, i) != MQ_REF_PART || mq_box_is_empty (b))
         continue;
       mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
-      mq_draw_text (cr, g_ptr_array_index (ref->name, i), sx, sy, 17, TRUE, MQ_ANCHOR_CENTER, TRUE);
+      place_label (cr, grid, g_ptr_array_index (ref->name, i), sx, sy, PART_LABEL_PX, TRUE, 0);
     }
 }
 
-#define MARGIN 14.0
+/* A road's or river's name along its longest visible segment, upright. */
+static void
+label_line (cairo_t           *cr,
+            MqLabelGrid       *grid,
+            MqViewport        *vp,
+            const MqReference *ref,
+            guint              feature)
+{
+  const MqShapes *shapes = ref->shapes;
+  const double *xy = (const double *) shapes->xy->data;
+  guint r0 = g_array_index (shapes->feat_ring, guint, feature);
+  guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
+  double best = 0, bx = 0, by = 0, angle = 0;
+
+  for (guint r = r0; r < r1; r++)
+    for (guint p = g_array_index (shapes->ring_start, guint, r) + 1;
+         p < g_array_index (shapes->ring_start, guint, r + 1); p++)
+      {
+        double ax, ay, cx, cy, len;
+
+        mq_viewport_map_to_screen (vp, xy[2 * p - 2], xy[2 * p - 1], &ax, &ay);
+        mq_viewport_map_to_screen (vp, xy[2 * p], xy[2 * p + 1], &cx, &cy);
+        len = hypot (cx - ax, cy - ay);
+        if (len > best && (ax + cx) / 2 > 0 && (ay + cy) / 2 > 0 &&
+            (ax + cx) / 2 < mq_viewport_get_width (vp) && (ay + cy) / 2 < mq_viewport_get_height (vp))
+          best = len, bx = (ax + cx) / 2, by = (ay + cy) / 2, angle = atan2 (cy - ay, cx - ax);
+      }
+  if (angle > G_PI / 2)
+    angle -= G_PI;
+  else if (angle < -G_PI / 2)
+    angle += G_PI;
+  if (best > 120)
+    place_label (cr, grid, g_ptr_array_index (ref->name, feature), bx, by, ROAD_LABEL_PX, FALSE, angle);
+}
+
+static void
+label_lines (cairo_t           *cr,
+             MqLabelGrid       *grid,
+             MqViewport        *vp,
+             const MqReference *ref,
+             const MqBox       *view)
+{
+  if (mq_viewport_get_resolution (vp) > ROAD_LABEL_MAX_RES)
+    return;
+  for (guint i = 0; i < ref->kind->len; i++)
+    {
+      guint8 kind = g_array_index (ref->kind, guint8, i);
+
+      if ((kind == MQ_REF_ROAD || kind == MQ_REF_RIVER) && visible (ref->shapes, i, view))
+        label_line (cr, grid, vp, ref, i);
+    }
+}
+
+/* Parcel ids where they fit inside the parcel, at a point inside it. */
+static void
+label_parcels (cairo_t     *cr,
+               MqLabelGrid *grid,
+               MqViewport  *vp,
+               MqParcels   *parcels,
+               GArray      *items)
+{
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  double res = mq_viewport_get_resolution (vp);
+
+  for (guint k = 0; k < items->len; k++)
+    {
+      guint i = g_array_index (items, guint, k);
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      const MqBox *b = mq_shapes_get_bbox (shapes, i);
+      double cx = (b->min_x + b->max_x) / 2, cy = (b->min_y + b->max_y) / 2, sx, sy, w, h;
+
+      /* Cheap tests first: most parcels are too small at most scales. */
+      if (p->id == NULL || (b->max_x - b->min_x) / res < 36 || (b->max_y - b->min_y) / res < 16)
+        continue;
+      mq_text_size (cr, p->id, PARCEL_LABEL_PX, FALSE, &w, &h);
+      if ((b->max_x - b->min_x) / res < w + 6 || (b->max_y - b->min_y) / res < h + 4 ||
+          !mq_shapes_contains (shapes, i, cx, cy))
+        continue;
+      mq_viewport_map_to_screen (vp, cx, cy, &sx, &sy);
+      place_label (cr, grid, p->id, sx, sy, PARCEL_LABEL_PX, FALSE, 0);
+    }
+}
+
+/* Labels keep clear of the legend, the scale bar and the north arrow. */
+static void
+reserve_furniture (MqRenderer  *self,
+                   MqLabelGrid *grid,
+                   MqViewport  *vp)
+{
+  double w = mq_viewport_get_width (vp), h = mq_viewport_get_height (vp), lw, lh;
+  MqBox legend, scale_bar = { 0, h - 2 * MARGIN - 24, MARGIN + 220, h };
+  MqBox north = { 0, 0, 2 * MARGIN + 40, 2 * MARGIN + 64 };
+
+  mq_furniture_legend_size (self->theme, 1.0, &lw, &lh);
+  legend = (MqBox) { w - lw - 2 * MARGIN, 0, w, lh + 2 * MARGIN };
+  mq_label_grid_place (grid, &legend);
+  mq_label_grid_place (grid, &scale_bar);
+  mq_label_grid_place (grid, &north);
+}
+
+/* Zone parts first, then roads and rivers, then parcels: the bigger name wins. */
+static void
+draw_labels (MqRenderer        *self,
+             cairo_t           *cr,
+             MqViewport        *vp,
+             const MqReference *ref,
+             const MqBox       *view,
+             GArray            *items)
+{
+  g_autoptr(MqLabelGrid) grid = mq_label_grid_new (mq_viewport_get_width (vp),
+                                                   mq_viewport_get_height (vp));
+
+  guint reserved = 0;
+
+  if (self->furniture)
+    {
+      reserve_furniture (self, grid, vp);
+      reserved = mq_label_grid_get_boxes (grid)->len;
+    }
+  label_parts (cr, grid, vp, ref);
+  label_lines (cr, grid, vp, ref, view);
+  label_parcels (cr, grid, vp, mq_dataset_get_parcels (self->dataset), items);
+  g_clear_pointer (&self->label_boxes, g_array_unref);
+  self->label_boxes = g_array_copy ((GArray *) mq_label_grid_get_boxes (grid));
+  g_array_remove_range (self->label_boxes, 0, reserved);
+}
+
+/* Where the last draw placed its labels, in pixels: none overlap. */
+GArray *
+mq_renderer_get_label_boxes (MqRenderer *self)
+{
+  g_return_val_if_fail (MQ_IS_RENDERER (self), NULL);
+  return self->label_boxes;
+}
 
 static void
 draw_furniture (MqRenderer *self,
@@ -521,6 +692,7 @@ mq_renderer_draw (MqRenderer *self,
   static const MqRgb water = { 0.66, 0.80, 0.91 };
   static const MqRgb road_casing = { 0.70, 0.67, 0.62 };
   static const MqRgb road = { 1.0, 1.0, 1.0 };
+  g_autoptr(GArray) items = NULL;
   const MqReference *ref;
   MqBox view;
 
@@ -534,16 +706,17 @@ mq_renderer_draw (MqRenderer *self,
     {
       ref = mq_dataset_get_reference (self->dataset);
       mq_viewport_get_visible_box (vp, &view);
+      items = visible_parcels (mq_dataset_get_parcels (self->dataset), &view);
       draw_areas (self, cr, vp, ref, &view);
       draw_lines (self, cr, vp, ref, &view, MQ_REF_RIVER, &water, 0);
-      draw_parcels (self, cr, vp, &view);
+      draw_parcels (self, cr, vp, items);
       draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road_casing, 1.5);
       draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road, 0);
       draw_deadlines (self, cr, vp, &view);
       draw_problems (self, cr, vp, &view);
       draw_highlight (self, cr, vp);
       draw_zone_outline (self, cr, vp, ref);
-      draw_part_names (self, cr, vp, ref);
+      draw_labels (self, cr, vp, ref, &view, items);
       if (self->furniture)
         draw_furniture (self, cr, vp);
     }

@@ -34,6 +34,7 @@ void        mq_renderer_set_selection (MqRenderer  *self,
                                      MqSelection *selection);
 void        mq_renderer_set_hover   (MqRenderer *self,
                                      int         parcel);
+GArray     *mq_renderer_get_label_boxes (MqRenderer *self);
 void        mq_renderer_draw        (MqRenderer *self,
                                      cairo_t    *cr,
                                      MqViewport *viewport);

@@ -27,6 +27,9 @@ for f in sorted(os.listdir(corpus)):
             + struct.pack("<I", len(parts[1])) + parts[1] + parts[2])
 PY
 
+# Inputs that once crashed it stay in the seeds, so the bugs stay fixed.
+cp "$(dirname "$0")"/regressions/* "$work/seeds/"
+
 # A crash is a failure (libFuzzer's default exit code 77 would read as
 # "skipped"); its input is kept in fuzz-artifacts/ to reproduce it.
 mkdir -p fuzz-artifacts

@@ -1,0 +1,87 @@
+/* mq-labels.c
+ *
+ * The screen is cut into square cells; each cell lists the placed labels that
+ * touch it, so a new label is tested only against its neighbours.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mq-labels.h"
+
+#include <math.h>
+
+#define CELL_PX 64.0
+
+struct _MqLabelGrid
+{
+  guint      columns;
+  guint      rows;
+  GPtrArray *cells;    /* GArray of guint (index into boxes), one per cell */
+  GArray    *boxes;    /* MqBox, screen pixels */
+};
+
+MqLabelGrid *
+mq_label_grid_new (double width,
+                   double height)
+{
+  MqLabelGrid *grid = g_new0 (MqLabelGrid, 1);
+
+  grid->columns = MAX (1, (guint) ceil (width / CELL_PX));
+  grid->rows = MAX (1, (guint) ceil (height / CELL_PX));
+  grid->cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < grid->columns * grid->rows; i++)
+    g_ptr_array_add (grid->cells, g_array_new (FALSE, FALSE, sizeof (guint)));
+  grid->boxes = g_array_new (FALSE, FALSE, sizeof (MqBox));
+  return grid;
+}
+
+void
+mq_label_grid_free (MqLabelGrid *grid)
+{
+  if (grid == NULL)
+    return;
+  g_ptr_array_unref (grid->cells);
+  g_array_unref (grid->boxes);
+  g_free (grid);
+}
+
+static void
+cell_range (MqLabelGrid *grid,
+            const MqBox *box,
+            guint        range[4])
+{
+  range[0] = (guint) CLAMP (floor (box->min_x / CELL_PX), 0, grid->columns - 1);
+  range[1] = (guint) CLAMP (floor (box->min_y / CELL_PX), 0, grid->rows - 1);
+  range[2] = (guint) CLAMP (floor (box->max_x / CELL_PX), 0, grid->columns - 1);
+  range[3] = (guint) CLAMP (floor (box->max_y / CELL_PX), 0, grid->rows - 1);
+}
+
+/* Places the label's box if it overlaps none placed before; says whether it did. */
+gboolean
+mq_label_grid_place (MqLabelGrid *grid,
+                     const MqBox *box)
+{
+  guint r[4], index = grid->boxes->len;
+
+  cell_range (grid, box, r);
+  for (guint y = r[1]; y <= r[3]; y++)
+    for (guint x = r[0]; x <= r[2]; x++)
+      {
+        GArray *cell = g_ptr_array_index (grid->cells, y * grid->columns + x);
+
+        for (guint k = 0; k < cell->len; k++)
+          if (mq_box_intersects (box, &g_array_index (grid->boxes, MqBox, g_array_index (cell, guint, k))))
+            return FALSE;
+      }
+  g_array_append_val (grid->boxes, *box);
+  for (guint y = r[1]; y <= r[3]; y++)
+    for (guint x = r[0]; x <= r[2]; x++)
+      g_array_append_val ((GArray *) g_ptr_array_index (grid->cells, y * grid->columns + x), index);
+  return TRUE;
+}
+
+/* The boxes placed so far, in screen pixels. */
+const GArray *
+mq_label_grid_get_boxes (MqLabelGrid *grid)
+{
+  return grid->boxes;
+}
