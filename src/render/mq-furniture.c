@@ -76,17 +76,25 @@ mq_draw_text (cairo_t    *cr,
     x -= w / 2.0, y -= h / 2.0;
   else if (anchor == MQ_ANCHOR_BOTTOM_LEFT)
     y -= h;
-  cairo_move_to (cr, x, y);
-  pango_cairo_layout_path (cr, layout);
+  /* The halo is the text drawn round itself in white: glyphs come from
+   * cairo's cache, where stroking their outlines would not. */
   if (halo)
     {
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
-      cairo_set_line_width (cr, size_px / 3.5);
-      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-      cairo_stroke_preserve (cr);
+      double d = MAX (1.0, size_px / 9.0);
+      static const double offsets[8][2] = {
+        { -1, -1 }, { 0, -1 }, { 1, -1 }, { -1, 0 }, { 1, 0 }, { -1, 1 }, { 0, 1 }, { 1, 1 },
+      };
+
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+      for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
+        {
+          cairo_move_to (cr, x + offsets[i][0] * d, y + offsets[i][1] * d);
+          pango_cairo_show_layout (cr, layout);
+        }
     }
+  cairo_move_to (cr, x, y);
   cairo_set_source_rgb (cr, 0.18, 0.18, 0.20);
-  cairo_fill (cr);
+  pango_cairo_show_layout (cr, layout);
   g_object_unref (layout);
 }
 
@@ -107,11 +115,8 @@ text_width (const char *text,
   return w;
 }
 
-void
-mq_furniture_legend_size (MqTheme  theme,
-                          double   scale,
-                          double  *width,
-                          double  *height)
+static double
+legend_text_width (MqTheme theme)
 {
   g_autoptr(GArray) entries = mq_style_legend (theme);
   double widest = text_width (mq_style_theme_title (theme), LEGEND_TITLE, TRUE);
@@ -119,7 +124,23 @@ mq_furniture_legend_size (MqTheme  theme,
   for (guint i = 0; i < entries->len; i++)
     widest = MAX (widest, LEGEND_SWATCH + 8 +
                   text_width (g_array_index (entries, MqLegendEntry, i).label, LEGEND_TEXT, FALSE));
-  *width = (widest + 2 * LEGEND_PAD) * scale;
+  return widest;
+}
+
+/* Measured once per theme: the labels do not change while the app runs. */
+void
+mq_furniture_legend_size (MqTheme  theme,
+                          double   scale,
+                          double  *width,
+                          double  *height)
+{
+  static double widths[MQ_THEME_LANDUSE + 1];
+  g_autoptr(GArray) entries = mq_style_legend (theme);
+
+  theme = MIN (theme, MQ_THEME_LANDUSE);
+  if (widths[theme] == 0)
+    widths[theme] = legend_text_width (theme);
+  *width = (widths[theme] + 2 * LEGEND_PAD) * scale;
   *height = (2 * LEGEND_PAD + LEGEND_ROW * (entries->len + 1)) * scale;
 }
 

@@ -323,27 +323,35 @@ visible_parcels (MqParcels   *parcels,
   return items;
 }
 
-/* A parcel smaller than a pixel is a pixel: no path, no outline. */
-static gboolean
-draw_tiny (cairo_t        *cr,
-           MqViewport     *vp,
-           const MqShapes *shapes,
-           guint           i,
-           const MqRgb    *fill)
-{
-  const MqBox *b = mq_shapes_get_bbox (shapes, i);
-  double res = mq_viewport_get_resolution (vp);
-  double sx, sy;
+#define OUTLINE_BATCH 32
 
-  if (b->max_x - b->min_x > res || b->max_y - b->min_y > res)
-    return FALSE;
-  mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &sx, &sy);
-  cairo_rectangle (cr, floor (sx), floor (sy), 1, 1);
-  set_rgb (cr, fill);
-  cairo_fill (cr);
-  return TRUE;
+/* Up to this many distinct fills are batched; themes use fewer. */
+#define MAX_FILLS 32
+
+typedef struct
+{
+  MqRgb   color;
+  GArray *items;   /* guint */
+} FillBatch;
+
+static GArray *
+batch_for (FillBatch   *batches,
+           guint       *n_batches,
+           const MqRgb *color)
+{
+  for (guint b = 0; b < *n_batches; b++)
+    if (batches[b].color.r == color->r && batches[b].color.g == color->g &&
+        batches[b].color.b == color->b)
+      return batches[b].items;
+  if (*n_batches == MAX_FILLS)
+    return batches[MAX_FILLS - 1].items;
+  batches[*n_batches].color = *color;
+  batches[*n_batches].items = g_array_new (FALSE, FALSE, sizeof (guint));
+  return batches[(*n_batches)++].items;
 }
 
+/* Parcels are filled one colour at a time and outlined in one stroke: a
+ * cairo call per colour, not per parcel. */
 static void
 draw_parcels (MqRenderer *self,
               cairo_t    *cr,
@@ -353,24 +361,48 @@ draw_parcels (MqRenderer *self,
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
   double res = mq_viewport_get_resolution (vp);
+  FillBatch batches[MAX_FILLS];
+  guint n_batches = 0;
 
-  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_width (cr, res < 2.0 ? 1.0 : 0.6);
   for (guint k = 0; k < items->len; k++)
     {
       guint i = g_array_index (items, guint, k);
       MqRgb fill;
 
       mq_style_parcel_fill (self->theme, mq_parcels_get (parcels, i), &fill);
-      if (draw_tiny (cr, vp, shapes, i, &fill))
+      g_array_append_val (batch_for (batches, &n_batches, &fill), i);
+    }
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  for (guint b = 0; b < n_batches; b++)
+    {
+      for (guint k = 0; k < batches[b].items->len; k++)
+        path_feature (cr, vp, shapes, g_array_index (batches[b].items, guint, k), TRUE);
+      set_rgb (cr, &batches[b].color);
+      cairo_fill (cr);
+      g_array_unref (batches[b].items);
+    }
+  /* Outlines only where a parcel is big enough for one to be seen, stroked a
+   * few dozen at a time: cairo's stroker slows down more than linearly on
+   * one path of thousands of rings, and per parcel costs a call each. A thin
+   * line needs no round joins, which cost most of a stroke. */
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+  cairo_set_line_width (cr, res < 2.0 ? 1.0 : 0.6);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+  for (guint k = 0, in_path = 0; k < items->len; k++)
+    {
+      guint i = g_array_index (items, guint, k);
+      const MqBox *bb = mq_shapes_get_bbox (shapes, i);
+
+      if ((bb->max_x - bb->min_x) <= 4 * res && (bb->max_y - bb->min_y) <= 4 * res)
         continue;
       path_feature (cr, vp, shapes, i, TRUE);
-      set_rgb (cr, &fill);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
-      cairo_stroke (cr);
+      if (++in_path == OUTLINE_BATCH || k + 1 == items->len)
+        {
+          cairo_stroke (cr);
+          in_path = 0;
+        }
     }
+  cairo_stroke (cr);
 }
 
 /* Selected parcels: a white halo under a thick black line, visible on any

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench-data.h"
 #include "mq-core.h"
 
 typedef struct
@@ -30,71 +31,6 @@ typedef struct
   double seconds;
   long   peak_kb;
 } Result;
-
-static char *
-gbk (const char *utf8)
-{
-  return g_convert (utf8, -1, "GBK", "UTF-8", NULL, NULL, NULL);
-}
-
-static void
-write_shapefile (const char *path,
-                 guint       n)
-{
-  static const char *const fields[] = { "BSM", "TBBH", "DLBM", "DLMC", "QSDWMC", "ZLDWMC", "TBMJ" };
-  static const char *const creation[] = { "ENCODING=", NULL };
-  GDALDriverH driver = GDALGetDriverByName ("ESRI Shapefile");
-  OGRSpatialReferenceH srs = mq_crs_new_epsg (4549);
-  g_autofree char *dlmc = gbk ("工业用地");
-  g_autofree char *zl = gbk ("马桥镇同福村");
-  GDALDatasetH ds;
-  OGRLayerH layer;
-  guint side = (guint) ceil (sqrt (n));
-
-  ds = GDALCreate (driver, path, 0, 0, 0, GDT_Unknown, NULL);
-  layer = GDALDatasetCreateLayer (ds, "parcels", srs, wkbPolygon, (char **) creation);
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      OGRFieldDefnH fd = OGR_Fld_Create (fields[i], i == 6 ? OFTReal : OFTString);
-
-      OGR_Fld_SetWidth (fd, i == 4 ? 80 : 20);
-      OGR_L_CreateField (layer, fd, TRUE);
-      OGR_Fld_Destroy (fd);
-    }
-  GDALDatasetStartTransaction (ds, TRUE);
-  for (guint i = 0; i < n; i++)
-    {
-      OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (layer));
-      OGRGeometryH poly = OGR_G_CreateGeometry (wkbPolygon);
-      OGRGeometryH ring = OGR_G_CreateGeometry (wkbLinearRing);
-      double x = 600000 + (i % side) * 60.0, y = 3400000 + (i / side) * 60.0;
-      g_autofree char *bsm = g_strdup_printf ("31011200%08u", i);
-      g_autofree char *id = g_strdup_printf ("B%07u", i);
-      g_autofree char *owner_utf8 = g_strdup_printf ("上海堃程第%u精密机械有限公司", i % 997);
-      g_autofree char *owner = gbk (owner_utf8);
-
-      OGR_G_AddPoint_2D (ring, x, y);
-      OGR_G_AddPoint_2D (ring, x, y + 50);
-      OGR_G_AddPoint_2D (ring, x + 50, y + 50);
-      OGR_G_AddPoint_2D (ring, x + 50, y);
-      OGR_G_AddPoint_2D (ring, x, y);
-      OGR_G_AddGeometryDirectly (poly, ring);
-      OGR_F_SetGeometryDirectly (f, poly);
-      OGR_F_SetFieldString (f, 0, bsm);
-      OGR_F_SetFieldString (f, 1, id);
-      OGR_F_SetFieldString (f, 2, "0601");
-      OGR_F_SetFieldString (f, 3, dlmc);
-      OGR_F_SetFieldString (f, 4, owner);
-      OGR_F_SetFieldString (f, 5, zl);
-      OGR_F_SetFieldDouble (f, 6, 2500.0);
-      if (OGR_L_CreateFeature (layer, f) != OGRERR_NONE)
-        g_error ("cannot write %s", path);
-      OGR_F_Destroy (f);
-    }
-  GDALDatasetCommitTransaction (ds);
-  GDALClose (ds);
-  OSRDestroySpatialReference (srs);
-}
 
 /* The floor: what any reader of these files must do at least. */
 static void
@@ -220,8 +156,7 @@ main (int   argc,
       int runs = n >= 1000000 ? 1 : 3;
       Result ogr, load, known;
 
-      if (!g_file_test (path, G_FILE_TEST_EXISTS))
-        write_shapefile (path, n);
+      bench_ensure_shapefile (path, n);
       ogr = best_of ("ogr", path, runs);
       load = best_of ("load", path, runs);
       known = best_of ("load-gbk", path, runs);

@@ -1,0 +1,174 @@
+/* bench-render.c — how long a map frame and a hit-test take.
+ *
+ *   bench-render [--sizes=sample,10000,100000,1000000] [--dir=DIR] [--frames=N]
+ *
+ * Offscreen, 1920×1080, the renderer the window uses (no GTK): the whole
+ * extent, then 1:2,000 at varied places, each as pan frames (the view moved a
+ * little each time); median and 95th percentile. Hit-testing: the parcel under
+ * 10,000 random points. Memory: peak resident size after loading, per parcel.
+ * Prints a table; the figures go to docs/PERFORMANCE.md. Not a test.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include "bench-data.h"
+#include "mq-core.h"
+#include "mq-renderer.h"
+
+#define WIDTH 1920
+#define HEIGHT 1080
+/* 1:2,000 at the standard 0.28 mm pixel. */
+#define RES_1_2000 (2000 * 0.00028)
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+stats (GArray *ms,
+       double *median,
+       double *p95)
+{
+  g_array_sort (ms, compare_double);
+  *median = g_array_index (ms, double, ms->len / 2);
+  *p95 = g_array_index (ms, double, MIN (ms->len - 1, (guint) (ms->len * 0.95)));
+}
+
+/* Frames of a pan: the view moves by 1/50 of its width each frame. */
+static void
+time_frames (MqRenderer *renderer,
+             MqViewport *vp,
+             int         frames,
+             double     *median,
+             double     *p95)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (int f = 0; f < frames; f++)
+    {
+      cairo_t *cr = cairo_create (surface);
+      gint64 t0 = g_get_monotonic_time ();
+      double t;
+
+      mq_viewport_pan_pixels (vp, WIDTH / 50.0, 0);
+      mq_renderer_draw (renderer, cr, vp);
+      cairo_surface_flush (surface);
+      t = (g_get_monotonic_time () - t0) / 1000.0;
+      g_array_append_val (ms, t);
+      cairo_destroy (cr);
+    }
+  cairo_surface_destroy (surface);
+  stats (ms, median, p95);
+}
+
+static void
+time_hits (MqDataset *dataset,
+           double    *median_us,
+           double    *p95_us)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  g_autoptr(GArray) us = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  MqBox extent;
+
+  mq_dataset_get_extent (dataset, &extent);
+  for (int i = 0; i < 10000; i++)
+    {
+      double x = g_rand_double_range (rand, extent.min_x, extent.max_x);
+      double y = g_rand_double_range (rand, extent.min_y, extent.max_y);
+      gint64 t0 = g_get_monotonic_time ();
+      double t;
+
+      mq_parcels_hit_test (parcels, x, y);
+      t = (double) (g_get_monotonic_time () - t0);
+      g_array_append_val (us, t);
+    }
+  stats (us, median_us, p95_us);
+}
+
+static void
+bench (const char *label,
+       const char *path,
+       int         frames)
+{
+  struct rusage before, after;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  double full_med, full_p95, close_med, close_p95, hit_med, hit_p95, cx, cy;
+  guint n;
+  MqBox extent;
+
+  getrusage (RUSAGE_SELF, &before);
+  dataset = mq_dataset_load (path, NULL, NULL, &error);
+  if (dataset == NULL)
+    g_error ("%s", error->message);
+  getrusage (RUSAGE_SELF, &after);
+  n = mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset));
+  mq_renderer_set_dataset (renderer, dataset);
+  mq_viewport_set_size (vp, WIDTH, HEIGHT);
+  mq_dataset_get_extent (dataset, &extent);
+  mq_viewport_fit (vp, &extent, 24);
+  time_frames (renderer, vp, frames, &full_med, &full_p95);
+  mq_viewport_fit (vp, &extent, 24);
+  mq_viewport_get_center (vp, &cx, &cy);
+  mq_viewport_set_resolution (vp, RES_1_2000);
+  time_frames (renderer, vp, frames, &close_med, &close_p95);
+  time_hits (dataset, &hit_med, &hit_p95);
+  g_print ("%-10s %9u %9.1f %9.1f %9.2f %9.2f %9.1f %9.1f %12.0f\n", label, n, full_med, full_p95,
+           close_med, close_p95, hit_med, hit_p95,
+           (after.ru_maxrss - before.ru_maxrss) * 1024.0 / n);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *sizes = g_strdup ("sample,10000,100000,1000000");
+  g_autofree char *dir = NULL;
+  int frames = 30;
+  GOptionEntry entries[] = {
+    { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes, "What to render", "sample,N,…" },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Where the synthetic data is (made if missing)", "DIR" },
+    { "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Frames per measurement", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_auto(GStrv) list = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, NULL))
+    return 2;
+  if (dir == NULL)
+    dir = g_dir_make_tmp ("mq-bench-XXXXXX", NULL);
+  mq_core_init ();
+  g_print ("%-10s %9s %9s %9s %9s %9s %9s %9s %12s\n", "data", "parcels", "full ms", "full p95",
+           "2000 ms", "2000 p95", "hit µs", "hit p95", "bytes/parcel");
+  list = g_strsplit (sizes, ",", -1);
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      g_autofree char *path = NULL;
+
+      if (g_str_equal (list[i], "sample"))
+        path = mq_core_dup_sample_path ();
+      else
+        {
+          g_autofree char *name = g_strdup_printf ("bench-%s.shp", list[i]);
+
+          path = g_build_filename (dir, name, NULL);
+          bench_ensure_shapefile (path, atoi (list[i]));
+        }
+      bench (list[i], path, frames);
+    }
+  return 0;
+}
