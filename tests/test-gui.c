@@ -24,6 +24,17 @@ wait_for_dataset (MqMapView *view)
   g_assert_nonnull (mq_map_view_get_dataset (view));
 }
 
+/* Until the map shows its finished frame (rendered in a worker thread). */
+static void
+wait_for_frame (MqMapView *view)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!mq_map_view_is_settled (view) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (mq_map_view_is_settled (view));
+}
+
 static void
 settle (void)
 {
@@ -53,6 +64,7 @@ render_widget (GtkWidget *widget,
   *height = gtk_widget_get_height (widget);
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), *width, *height);
   node = gtk_snapshot_to_node (snapshot);
+
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, *width, *height));
@@ -301,6 +313,8 @@ test_window_draws_sample (void)
   gtk_window_present (GTK_WINDOW (window));
   mq_window_open_path (window, gpkg);
   wait_for_dataset (view);
+  wait_for_frame (view);
+  /* …and until the window has drawn it. */
   settle ();
 
   pixels = render_widget (GTK_WIDGET (view), &width, &height, &stride);

@@ -48,6 +48,7 @@ struct _MqDataset
   GStrv             polygon_layers;
   OGRCoordinateTransformationH to_lonlat;    /* display CRS → its lon/lat, made on demand */
   OGRCoordinateTransformationH from_lonlat;
+  GMutex            lonlat_lock;              /* the window and a render thread both ask */
 };
 
 G_DEFINE_FINAL_TYPE (MqDataset, mq_dataset, G_TYPE_OBJECT)
@@ -105,6 +106,7 @@ mq_dataset_finalize (GObject *object)
   g_clear_pointer (&self->polygon_layers, g_strfreev);
   g_clear_pointer (&self->to_lonlat, OCTDestroyCoordinateTransformation);
   g_clear_pointer (&self->from_lonlat, OCTDestroyCoordinateTransformation);
+  g_mutex_clear (&self->lonlat_lock);
 
   G_OBJECT_CLASS (mq_dataset_parent_class)->finalize (object);
 }
@@ -124,6 +126,7 @@ mq_dataset_init (MqDataset *self)
   self->reference.width_m = g_array_new (FALSE, FALSE, sizeof (double));
   self->reference.area_m2 = g_array_new (FALSE, FALSE, sizeof (double));
   self->warnings = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_init (&self->lonlat_lock);
 }
 
 /* GDAL's own words for the last failure, for the one-line message. */
@@ -1099,8 +1102,11 @@ mq_dataset_to_lonlat (MqDataset *self,
                       double    *lon,
                       double    *lat)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_val_if_fail (MQ_IS_DATASET (self), FALSE);
 
+  locker = g_mutex_locker_new (&self->lonlat_lock);
   *lon = x, *lat = y;
   return ensure_lonlat (self) && OCTTransform (self->to_lonlat, 1, lon, lat, NULL);
 }
@@ -1121,9 +1127,12 @@ mq_dataset_get_north_angle (MqDataset *self,
 
   g_return_val_if_fail (MQ_IS_DATASET (self), 0.0);
 
+  g_autoptr(GMutexLocker) locker = NULL;
+
   if (!mq_dataset_to_lonlat (self, x, y, &lon, &lat))
     return 0.0;
   nx = lon, ny = MIN (lat + 0.01, 89.9);
+  locker = g_mutex_locker_new (&self->lonlat_lock);
   if (!OCTTransform (self->from_lonlat, 1, &nx, &ny, NULL))
     return 0.0;
   return atan2 (nx - x, ny - y);

@@ -147,3 +147,19 @@ mq_selection_dup_sorted (MqSelection *self)
   g_array_sort (out, compare_guint);
   return out;
 }
+
+/* A frozen copy, for a renderer working in another thread. */
+MqSelection *
+mq_selection_copy (MqSelection *self)
+{
+  MqSelection *copy = mq_selection_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (MQ_IS_SELECTION (self), copy);
+
+  g_hash_table_iter_init (&iter, self->parcels);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_add (copy->parcels, key);
+  return copy;
+}

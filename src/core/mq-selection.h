@@ -25,5 +25,6 @@ gboolean     mq_selection_contains     (MqSelection *self,
                                         guint        parcel);
 guint        mq_selection_get_n        (MqSelection *self);
 GArray      *mq_selection_dup_sorted   (MqSelection *self);
+MqSelection *mq_selection_copy         (MqSelection *self);
 
 G_END_DECLS

@@ -710,15 +710,15 @@ draw_furniture (MqRenderer *self,
 }
 
 /**
- * mq_renderer_draw:
+ * mq_renderer_draw_map:
  *
- * Draws the map as the viewport sees it, from (0, 0) to its size in the
- * context's user units.
+ * The map without its furniture (labels keep clear of where it goes): what
+ * the window caches while the furniture stays put over it.
  */
 void
-mq_renderer_draw (MqRenderer *self,
-                  cairo_t    *cr,
-                  MqViewport *vp)
+mq_renderer_draw_map (MqRenderer *self,
+                      cairo_t    *cr,
+                      MqViewport *vp)
 {
   static const MqRgb paper = { 0.957, 0.949, 0.929 };
   static const MqRgb water = { 0.66, 0.80, 0.91 };
@@ -749,8 +749,63 @@ mq_renderer_draw (MqRenderer *self,
       draw_highlight (self, cr, vp);
       draw_zone_outline (self, cr, vp, ref);
       draw_labels (self, cr, vp, ref, &view, items);
-      if (self->furniture)
-        draw_furniture (self, cr, vp);
     }
   cairo_restore (cr);
+}
+
+/* Legend, scale bar and north arrow, on top of a map drawn before. */
+void
+mq_renderer_draw_furniture (MqRenderer *self,
+                            cairo_t    *cr,
+                            MqViewport *vp)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+
+  if (self->dataset == NULL || !self->furniture)
+    return;
+  cairo_save (cr);
+  draw_furniture (self, cr, vp);
+  cairo_restore (cr);
+}
+
+/**
+ * mq_renderer_draw:
+ *
+ * Draws the map as the viewport sees it, from (0, 0) to its size in the
+ * context's user units, with its legend, scale bar and north arrow.
+ */
+void
+mq_renderer_draw (MqRenderer *self,
+                  cairo_t    *cr,
+                  MqViewport *vp)
+{
+  mq_renderer_draw_map (self, cr, vp);
+  mq_renderer_draw_furniture (self, cr, vp);
+}
+
+/**
+ * mq_renderer_dup:
+ *
+ * A renderer drawing what this one draws now (dataset, theme, selection as it
+ * is, hover), for a worker thread: nothing it reads changes under it.
+ */
+MqRenderer *
+mq_renderer_dup (MqRenderer *self)
+{
+  MqRenderer *copy = mq_renderer_new ();
+  g_autoptr(MqSelection) frozen = NULL;
+
+  g_return_val_if_fail (MQ_IS_RENDERER (self), copy);
+
+  g_set_object (&copy->dataset, self->dataset);
+  copy->theme = self->theme;
+  copy->today = self->today;
+  copy->furniture = self->furniture;
+  copy->hover = self->hover;
+  if (self->selection != NULL)
+    {
+      frozen = mq_selection_copy (self->selection);
+      g_set_object (&copy->selection, frozen);
+    }
+  return copy;
 }

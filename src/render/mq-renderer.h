@@ -20,6 +20,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MqRenderer, mq_renderer, MQ, RENDERER, GObject)
 
 MqRenderer *mq_renderer_new         (void);
+MqRenderer *mq_renderer_dup         (MqRenderer *self);
 void        mq_renderer_set_dataset (MqRenderer *self,
                                      MqDataset  *dataset);
 MqDataset  *mq_renderer_get_dataset (MqRenderer *self);
@@ -36,6 +37,12 @@ void        mq_renderer_set_hover   (MqRenderer *self,
                                      int         parcel);
 GArray     *mq_renderer_get_label_boxes (MqRenderer *self);
 void        mq_renderer_draw        (MqRenderer *self,
+                                     cairo_t    *cr,
+                                     MqViewport *viewport);
+void        mq_renderer_draw_map    (MqRenderer *self,
+                                     cairo_t    *cr,
+                                     MqViewport *viewport);
+void        mq_renderer_draw_furniture (MqRenderer *self,
                                      cairo_t    *cr,
                                      MqViewport *viewport);
 

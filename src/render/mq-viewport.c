@@ -267,3 +267,18 @@ mq_viewport_pan_pixels (MqViewport *self,
   mq_viewport_set_center (self, self->center_x - dx * self->resolution,
                           self->center_y + dy * self->resolution);
 }
+
+MqViewport *
+mq_viewport_copy (MqViewport *self)
+{
+  MqViewport *copy = mq_viewport_new ();
+
+  g_return_val_if_fail (MQ_IS_VIEWPORT (self), copy);
+
+  copy->center_x = self->center_x;
+  copy->center_y = self->center_y;
+  copy->resolution = self->resolution;
+  copy->width = self->width;
+  copy->height = self->height;
+  return copy;
+}

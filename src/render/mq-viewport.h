@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MqViewport, mq_viewport, MQ, VIEWPORT, GObject)
 
 MqViewport *mq_viewport_new             (void);
+MqViewport *mq_viewport_copy            (MqViewport  *self);
 void        mq_viewport_set_size        (MqViewport  *self,
                                          double       width,
                                          double       height);

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "mq-core.h"
+#include "mq-frame.h"
 
 #include <math.h>
 
@@ -22,6 +23,8 @@ struct _MqMapView
   MqRenderer *renderer;
   MqViewport *viewport;
   MqSelection *selection;
+  MqFrame    *frame;
+  guint       frame_timeout_id;
   int         hover;
   gboolean    rubber_band;    /* a Shift+drag draws a selection box */
   GdkModifierType drag_state;
@@ -77,11 +80,42 @@ mq_map_view_snapshot (GtkWidget   *widget,
 
   if (width <= 0 || height <= 0)
     return;
+  /* The last frame, moved to the current view; drawn here only the first time. */
+  if (!mq_frame_snapshot (self->frame, snapshot, self->viewport))
+    {
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      mq_renderer_draw_map (self->renderer, cr, self->viewport);
+      cairo_destroy (cr);
+    }
+  /* The furniture stays put while the map under it moves. */
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  mq_renderer_draw (self->renderer, cr, self->viewport);
+  mq_renderer_draw_furniture (self->renderer, cr, self->viewport);
   if (self->rubber_band)
     draw_band (self, cr);
   cairo_destroy (cr);
+}
+
+/* A still view gets a new frame at once; a moving one when it stops. */
+#define MOVING_FRAME_DELAY_MS 120
+
+static gboolean
+request_frame (gpointer user_data)
+{
+  MqMapView *self = user_data;
+
+  self->frame_timeout_id = 0;
+  if (mq_renderer_get_dataset (self->renderer) != NULL)
+    mq_frame_request (self->frame, self->renderer, self->viewport,
+                      gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_frame (MqMapView *self,
+                guint      delay_ms)
+{
+  g_clear_handle_id (&self->frame_timeout_id, g_source_remove);
+  self->frame_timeout_id = g_timeout_add (delay_ms, request_frame, self);
 }
 
 static void
@@ -91,16 +125,37 @@ mq_map_view_size_allocate (GtkWidget *widget,
                            int        baseline)
 {
   MqMapView *self = MQ_MAP_VIEW (widget);
+  gboolean resized = width != mq_viewport_get_width (self->viewport) ||
+                     height != mq_viewport_get_height (self->viewport);
 
+  /* GTK allocates again whenever anything round the map animates: only a
+   * real change of size asks for a new frame. */
+  if (!resized && !self->needs_fit)
+    return;
   g_signal_handlers_block_matched (self->viewport, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
   mq_viewport_set_size (self->viewport, width, height);
   if (self->needs_fit && mq_renderer_get_dataset (self->renderer) != NULL)
     mq_map_view_zoom_to_all (self);
   g_signal_handlers_unblock_matched (self->viewport, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  schedule_frame (self, MOVING_FRAME_DELAY_MS);
 }
 
 static void
 on_viewport_changed (MqMapView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  schedule_frame (self, MOVING_FRAME_DELAY_MS);
+}
+
+/* The theme, the selection or the hover changed: the view did not. */
+static void
+on_style_changed (MqMapView *self)
+{
+  schedule_frame (self, 0);
+}
+
+static void
+on_frame_ready (MqMapView *self)
 {
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -128,7 +183,7 @@ set_hover (MqMapView *self,
     return;
   self->hover = parcel;
   mq_renderer_set_hover (self->renderer, parcel);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  on_style_changed (self);
 }
 
 /* Id, owner, mu, locks held and deadline of the parcel under the pointer. */
@@ -371,6 +426,10 @@ mq_map_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->renderer, self);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
+  if (self->frame != NULL)
+    g_signal_handlers_disconnect_by_data (self->frame, self);
+  g_clear_handle_id (&self->frame_timeout_id, g_source_remove);
+  g_clear_object (&self->frame);
   g_clear_object (&self->selection);
   g_clear_object (&self->viewport);
   g_clear_object (&self->renderer);
@@ -475,12 +534,14 @@ mq_map_view_init (MqMapView *self)
   self->selection = mq_selection_new ();
   self->hover = -1;
   mq_renderer_set_selection (self->renderer, self->selection);
-  g_signal_connect_swapped (self->selection, "changed", G_CALLBACK (on_viewport_changed), self);
+  g_signal_connect_swapped (self->selection, "changed", G_CALLBACK (on_style_changed), self);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
   g_signal_connect_swapped (self->viewport, "changed", G_CALLBACK (on_viewport_changed), self);
-  g_signal_connect_swapped (self->renderer, "notify", G_CALLBACK (on_viewport_changed), self);
+  g_signal_connect_swapped (self->renderer, "notify", G_CALLBACK (on_style_changed), self);
+  self->frame = mq_frame_new ();
+  g_signal_connect_swapped (self->frame, "ready", G_CALLBACK (on_frame_ready), self);
   add_controllers (self);
 }
 
@@ -498,6 +559,7 @@ mq_map_view_set_dataset (MqMapView *self,
 
   if (dataset == mq_renderer_get_dataset (self->renderer))
     return;
+  mq_frame_clear (self->frame);
   mq_selection_clear (self->selection);
   set_hover (self, -1);
   mq_renderer_set_dataset (self->renderer, dataset);
@@ -590,4 +652,15 @@ mq_map_view_zoom_to_selection (MqMapView *self)
   for (guint k = 0; k < selected->len; k++)
     mq_box_union (&box, mq_shapes_get_bbox (shapes, g_array_index (selected, guint, k)));
   mq_viewport_fit (self->viewport, &box, 4 * FIT_MARGIN_PX);
+}
+
+/* Whether what is on screen is the finished frame of the current view and
+ * state: no render in flight or waiting. */
+gboolean
+mq_map_view_is_settled (MqMapView *self)
+{
+  g_return_val_if_fail (MQ_IS_MAP_VIEW (self), FALSE);
+
+  return self->frame_timeout_id == 0 && !mq_frame_is_busy (self->frame) &&
+         mq_frame_shows (self->frame, self->viewport);
 }

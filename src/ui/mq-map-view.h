@@ -28,5 +28,6 @@ void        mq_map_view_select_box    (MqMapView *self,
                                        double     x1,
                                        double     y1);
 void        mq_map_view_zoom_to_selection (MqMapView *self);
+gboolean    mq_map_view_is_settled    (MqMapView *self);
 
 G_END_DECLS
