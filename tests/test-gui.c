@@ -296,6 +296,87 @@ test_select_identify (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkEventController *
+find_controller (GtkWidget *widget,
+                 GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
+        return c;
+    }
+  g_error ("no %s on the map", g_type_name (type));
+}
+
+/* The hands, through the map's own controllers: the wheel zooms about the
+ * pointer, a drag pans, a click on a parcel selects it and shows its fields. */
+static void
+test_hands (void)
+{
+  g_autofree char *gpkg = mq_core_dup_sample_path ();
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqViewport *vp = mq_map_view_get_viewport (view);
+  GtkWidget *widget = GTK_WIDGET (view);
+  MqIdentifyPanel *panel = MQ_IDENTIFY_PANEL (mq_window_get_identify_panel (window));
+  GtkEventController *motion, *scroll, *drag;
+  MqParcels *parcels;
+  double before_x, before_y, after_x, after_y, res, cx0, cy0, cx1, cy1, sx, sy;
+  gboolean handled;
+  int target = -1;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  settle ();
+  motion = find_controller (widget, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  scroll = find_controller (widget, GTK_TYPE_EVENT_CONTROLLER_SCROLL);
+  drag = find_controller (widget, GTK_TYPE_GESTURE_DRAG);
+
+  /* Wheel: one notch in, about the pointer, which stays on the same ground. */
+  g_signal_emit_by_name (motion, "motion", 300.0, 200.0);
+  mq_viewport_screen_to_map (vp, 300, 200, &before_x, &before_y);
+  res = mq_viewport_get_resolution (vp);
+  g_signal_emit_by_name (scroll, "scroll", 0.0, -1.0, &handled);
+  g_assert_cmpfloat_with_epsilon (mq_viewport_get_resolution (vp), res / 1.25, 1e-9);
+  mq_viewport_screen_to_map (vp, 300, 200, &after_x, &after_y);
+  g_assert_cmpfloat_with_epsilon (after_x, before_x, 1e-6);
+  g_assert_cmpfloat_with_epsilon (after_y, before_y, 1e-6);
+
+  /* Drag: the ground under the pointer follows it. */
+  mq_viewport_get_center (vp, &cx0, &cy0);
+  g_signal_emit_by_name (drag, "drag-begin", 400.0, 300.0);
+  g_signal_emit_by_name (drag, "drag-update", 120.0, -80.0);
+  g_signal_emit_by_name (drag, "drag-end", 120.0, -80.0);
+  mq_viewport_get_center (vp, &cx1, &cy1);
+  g_assert_cmpfloat_with_epsilon (cx1, cx0 - 120 * mq_viewport_get_resolution (vp), 1e-6);
+  g_assert_cmpfloat_with_epsilon (cy1, cy0 - 80 * mq_viewport_get_resolution (vp), 1e-6);
+
+  /* Click (a press and release in place) on a parcel in view. */
+  parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels) && target < 0; i++)
+    {
+      const MqBox *b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), i);
+
+      mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
+      if (sx > 50 && sy > 50 && sx < 600 && sy < 600 &&
+          mq_parcels_hit_test (parcels, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2) == (int) i)
+        target = i;
+    }
+  g_assert_cmpint (target, >=, 0);
+  g_signal_emit_by_name (drag, "drag-begin", sx, sy);
+  g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+  settle ();
+  g_assert_true (mq_selection_contains (mq_map_view_get_selection (view), target));
+  g_assert_cmpstr (mq_identify_panel_get_title (panel), ==, mq_parcels_get (parcels, target)->id);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_window_draws_sample (void)
 {
@@ -362,5 +443,6 @@ main (int   argc,
   g_test_add_func ("/gui/field-mapping", test_field_mapping);
   g_test_add_func ("/gui/problems-listed", test_problems_listed);
   g_test_add_func ("/gui/select-identify", test_select_identify);
+  g_test_add_func ("/gui/hands", test_hands);
   return g_test_run ();
 }

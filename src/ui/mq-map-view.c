@@ -30,6 +30,10 @@ struct _MqMapView
   GdkModifierType drag_state;
   double      band_x0, band_y0, band_x1, band_y1;
   gboolean    needs_fit;
+  double      pinch_scale;     /* the zoom gesture's scale last applied */
+  guint       zoom_tick_id;    /* an animated zoom in progress */
+  gint64      zoom_start_us;
+  double      zoom_from_res, zoom_to_res, zoom_x, zoom_y;
   double      pointer_x;
   double      pointer_y;
   double      drag_last_x;
@@ -104,7 +108,8 @@ request_frame (gpointer user_data)
   MqMapView *self = user_data;
 
   self->frame_timeout_id = 0;
-  if (mq_renderer_get_dataset (self->renderer) != NULL)
+  /* Before its first allocation the view has no size worth a frame. */
+  if (mq_renderer_get_dataset (self->renderer) != NULL && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
     mq_frame_request (self->frame, self->renderer, self->viewport,
                       gtk_widget_get_scale_factor (GTK_WIDGET (self)));
   return G_SOURCE_REMOVE;
@@ -247,6 +252,56 @@ on_motion (GtkEventControllerMotion *controller,
   g_signal_emit (self, signals[POINTER_MOVED], 0, mx, my);
 }
 
+#define ZOOM_ANIMATION_US 200000
+
+static gboolean
+zoom_tick (GtkWidget     *widget,
+           GdkFrameClock *clock,
+           gpointer       user_data)
+{
+  MqMapView *self = MQ_MAP_VIEW (widget);
+  double t = MIN (1.0, (gdk_frame_clock_get_frame_time (clock) - self->zoom_start_us) /
+                       (double) ZOOM_ANIMATION_US);
+  double eased = 1 - pow (1 - t, 3);
+  double res = exp (log (self->zoom_from_res) + eased * (log (self->zoom_to_res) - log (self->zoom_from_res)));
+
+  mq_viewport_zoom_at (self->viewport, mq_viewport_get_resolution (self->viewport) / res,
+                       self->zoom_x, self->zoom_y);
+  if (t < 1.0)
+    return G_SOURCE_CONTINUE;
+  self->zoom_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Zooms about a point of the widget, animated unless the desktop says no
+ * (gtk-enable-animations). */
+static void
+animate_zoom (MqMapView *self,
+              double     factor,
+              double     x,
+              double     y)
+{
+  gboolean animate = FALSE;
+
+  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-enable-animations", &animate, NULL);
+  if (self->zoom_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->zoom_tick_id);
+      self->zoom_tick_id = 0;
+    }
+  if (!animate || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      mq_viewport_zoom_at (self->viewport, factor, x, y);
+      return;
+    }
+  self->zoom_from_res = mq_viewport_get_resolution (self->viewport);
+  self->zoom_to_res = self->zoom_from_res / factor;
+  self->zoom_x = x;
+  self->zoom_y = y;
+  self->zoom_start_us = gdk_frame_clock_get_frame_time (gtk_widget_get_frame_clock (GTK_WIDGET (self)));
+  self->zoom_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), zoom_tick, NULL, NULL);
+}
+
 /* A double click zooms in about the point clicked. */
 static void
 on_click_pressed (GtkGestureClick *gesture,
@@ -256,7 +311,29 @@ on_click_pressed (GtkGestureClick *gesture,
                   MqMapView       *self)
 {
   if (n_press == 2)
-    mq_viewport_zoom_at (self->viewport, 2.0, x, y);
+    animate_zoom (self, 2.0, x, y);
+}
+
+static void
+on_pinch_begin (GtkGesture       *gesture,
+                GdkEventSequence *sequence,
+                MqMapView        *self)
+{
+  self->pinch_scale = 1.0;
+}
+
+/* Two fingers: the map scales with their spread, about their middle. */
+static void
+on_pinch_scale_changed (GtkGestureZoom *gesture,
+                        double          scale,
+                        MqMapView      *self)
+{
+  double x, y;
+
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y) || scale <= 0)
+    return;
+  mq_viewport_zoom_at (self->viewport, scale / self->pinch_scale, x, y);
+  self->pinch_scale = scale;
 }
 
 static void
@@ -267,8 +344,8 @@ zoom_action (GtkWidget  *widget,
   MqMapView *self = MQ_MAP_VIEW (widget);
   double factor = g_str_equal (action_name, "map.zoom-in") ? KEY_ZOOM_STEP : 1 / KEY_ZOOM_STEP;
 
-  mq_viewport_zoom_at (self->viewport, factor, mq_viewport_get_width (self->viewport) / 2,
-                       mq_viewport_get_height (self->viewport) / 2);
+  animate_zoom (self, factor, mq_viewport_get_width (self->viewport) / 2,
+                mq_viewport_get_height (self->viewport) / 2);
 }
 
 /* "map.pan" with (dx, dy) in fractions of the view: the arrow keys. */
@@ -510,6 +587,7 @@ add_controllers (MqMapView *self)
     gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   GtkGesture *drag = gtk_gesture_drag_new ();
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *pinch = gtk_gesture_zoom_new ();
 
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
@@ -521,6 +599,9 @@ add_controllers (MqMapView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
   g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed), self);
+  g_signal_connect (pinch, "begin", G_CALLBACK (on_pinch_begin), self);
+  g_signal_connect (pinch, "scale-changed", G_CALLBACK (on_pinch_scale_changed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pinch));
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
@@ -662,5 +743,7 @@ mq_map_view_is_settled (MqMapView *self)
   g_return_val_if_fail (MQ_IS_MAP_VIEW (self), FALSE);
 
   return self->frame_timeout_id == 0 && !mq_frame_is_busy (self->frame) &&
+         gtk_widget_get_width (GTK_WIDGET (self)) == (int) mq_viewport_get_width (self->viewport) &&
+         gtk_widget_get_height (GTK_WIDGET (self)) == (int) mq_viewport_get_height (self->viewport) &&
          mq_frame_shows (self->frame, self->viewport);
 }
