@@ -216,15 +216,22 @@ path_feature (cairo_t        *cr,
       guint p0 = g_array_index (shapes->ring_start, guint, r);
       guint p1 = g_array_index (shapes->ring_start, guint, r + 1);
 
+      double last_x = 0, last_y = 0;
+
       for (guint p = p0; p < p1; p++)
         {
           double sx, sy;
 
           mq_viewport_map_to_screen (vp, xy[2 * p], xy[2 * p + 1], &sx, &sy);
+          /* Vertices closer than half a pixel to the last one drawn add nothing
+           * at this zoom: the outline is simplified for the scale. */
+          if (p != p0 && p != p1 - 1 && fabs (sx - last_x) < 0.5 && fabs (sy - last_y) < 0.5)
+            continue;
           if (p == p0)
             cairo_move_to (cr, sx, sy);
           else
             cairo_line_to (cr, sx, sy);
+          last_x = sx, last_y = sy;
         }
       if (closed && p1 > p0)
         cairo_close_path (cr);

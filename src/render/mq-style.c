@@ -21,9 +21,10 @@ static const MqRgb locks_palette[MQ_N_LOCKS + 1] = {
   RGB (0xffffcc), RGB (0xa1dab4), RGB (0x41b6c4), RGB (0x2c7fb8), RGB (0x253494),
 };
 
-/* ColorBrewer Dark2. */
+/* Okabe-Ito blue, orange and reddish purple: told apart with any colour
+ * vision, and by lightness alone on a greyscale print or a washed-out projector. */
 static const MqRgb method_palette[MQ_N_METHODS] = {
-  RGB (0xc9c2b5), RGB (0x1b9e77), RGB (0xd95f02), RGB (0x7570b3),
+  RGB (0xc9c2b5), RGB (0x0072b2), RGB (0xe69f00), RGB (0xcc79a7),
 };
 
 static const MqRgb flagged_color = RGB (0xd95f02);
