@@ -43,12 +43,13 @@ static void
 setup_i18n (void)
 {
   const char *localedir = g_getenv ("MQ_LOCALEDIR");
+  g_autofree char *installed = localedir ? NULL : mq_core_dup_installed_path ("locale");
 
   /* Under a bare "C" locale gettext ignores LANGUAGE; C.UTF-8 keeps the
    * user's LANGUAGE=zh_CN working on minimal systems and containers. */
   if (setlocale (LC_ALL, "") == NULL || g_strcmp0 (setlocale (LC_MESSAGES, NULL), "C") == 0)
     setlocale (LC_ALL, "C.UTF-8");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : installed ? installed : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 }

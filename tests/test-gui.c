@@ -377,6 +377,41 @@ test_hands (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The theme and the recent files outlive the window that set them. */
+static void
+test_settings_round_trip (void)
+{
+  g_autofree char *gpkg = mq_core_dup_sample_path ();
+  g_autoptr(GSettings) settings = g_settings_new ("org.maqiao.LandViewer");
+  MqWindow *first = mq_window_new (NULL);
+  MqWindow *second;
+  g_autofree char *theme = NULL;
+  g_auto(GStrv) recent = NULL;
+  int width, height;
+
+  g_settings_reset (settings, "recent-projects");
+  gtk_window_present (GTK_WINDOW (first));
+  mq_window_open_path (first, gpkg);
+  wait_for_dataset (mq_window_get_map_view (first));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "win.theme", "s", "method"));
+  theme = g_settings_get_string (settings, "theme");
+  g_assert_cmpstr (theme, ==, "method");
+  recent = g_settings_get_strv (settings, "recent-projects");
+  g_assert_cmpstr (recent[0], ==, gpkg);
+  gtk_window_set_default_size (GTK_WINDOW (first), 987, 654);
+  gtk_window_close (GTK_WINDOW (first));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 987);
+
+  second = mq_window_new (NULL);
+  g_object_get (second, "theme", &theme, NULL);
+  g_assert_cmpstr (theme, ==, "method");
+  gtk_window_get_default_size (GTK_WINDOW (second), &width, &height);
+  g_assert_cmpint (width, ==, 987);
+  g_assert_cmpint (height, ==, 654);
+  g_settings_reset (settings, "theme");
+  gtk_window_destroy (GTK_WINDOW (second));
+}
+
 static void
 test_window_draws_sample (void)
 {
@@ -444,5 +479,6 @@ main (int   argc,
   g_test_add_func ("/gui/problems-listed", test_problems_listed);
   g_test_add_func ("/gui/select-identify", test_select_identify);
   g_test_add_func ("/gui/hands", test_hands);
+  g_test_add_func ("/gui/settings-round-trip", test_settings_round_trip);
   return g_test_run ();
 }

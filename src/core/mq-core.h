@@ -26,5 +26,6 @@ G_BEGIN_DECLS
 
 void        mq_core_init            (void);
 char       *mq_core_dup_sample_path (void);
+char       *mq_core_dup_installed_path (const char *relative);
 
 G_END_DECLS

@@ -105,6 +105,7 @@ static void
 show_dataset (MqWindow  *self,
               MqDataset *dataset)
 {
+  _mq_window_remember (self, mq_dataset_get_path (dataset));
   choose_theme (self, dataset);
   mq_map_view_set_dataset (self->map_view, dataset);
   gtk_stack_set_visible_child_name (self->stack, "map");

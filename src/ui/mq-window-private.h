@@ -33,6 +33,10 @@ struct _MqWindow
   GtkLabel            *status_label;
   GtkLabel            *position_label;
   GtkRevealer         *identify_revealer;
+  AdwPreferencesGroup *recent_group;
+  GMenu               *recent_section;
+  GPtrArray           *recent_rows;
+  GSettings           *settings;
   MqIdentifyPanel     *identify_panel;
 
   GCancellable        *load_cancellable;
@@ -50,6 +54,8 @@ void  _mq_window_edit_fields     (MqWindow      *self);
 void  _mq_window_save_project    (MqWindow      *self);
 void  _mq_window_show_problems   (MqWindow      *self);
 void  _mq_window_export_csv      (MqWindow      *self);
+void  _mq_window_remember        (MqWindow      *self,
+                                  const char    *path);
 void  _mq_window_show_error      (MqWindow      *self,
                                   const GError  *error);
 char *_mq_suggest_file_name      (const char    *path,

@@ -4,9 +4,11 @@
  */
 #include "config.h"
 
+#include "mq-settings.h"
 #include "mq-window-private.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 
 
@@ -234,6 +236,105 @@ mq_window_set_property (GObject      *object,
     }
 }
 
+/* ---- what the window remembers --------------------------------------------- */
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  mq_window_open_path (MQ_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+on_recent_row_activated (AdwActionRow *row,
+                         MqWindow     *self)
+{
+  mq_window_open_path (self, g_object_get_data (G_OBJECT (row), "mq-path"));
+}
+
+static GtkWidget *
+recent_row (MqWindow   *self,
+            const char *path)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), base);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), dir);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "mq-path", g_strdup (path), g_free);
+  g_signal_connect (row, "activated", G_CALLBACK (on_recent_row_activated), self);
+  return row;
+}
+
+/* The recent files, in the empty state and in the main menu alike. */
+static void
+show_recent (MqWindow *self)
+{
+  g_auto(GStrv) recent = self->settings ? g_settings_get_strv (self->settings, "recent-projects")
+                                        : g_new0 (char *, 1);
+
+  for (guint i = 0; i < self->recent_rows->len; i++)
+    adw_preferences_group_remove (self->recent_group, g_ptr_array_index (self->recent_rows, i));
+  g_ptr_array_set_size (self->recent_rows, 0);
+  g_menu_remove_all (self->recent_section);
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autofree char *base = g_path_get_basename (recent[i]);
+      g_autoptr(GMenuItem) item = g_menu_item_new (base, NULL);
+      GtkWidget *row = recent_row (self, recent[i]);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-recent", g_variant_new_string (recent[i]));
+      g_menu_append_item (self->recent_section, item);
+      g_ptr_array_add (self->recent_rows, row);
+      adw_preferences_group_add (self->recent_group, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_group), recent[0] != NULL);
+}
+
+void
+_mq_window_remember (MqWindow   *self,
+                     const char *path)
+{
+  if (g_str_has_prefix (path, "/vsi"))
+    path += strlen ("/vsizip");
+  mq_settings_add_recent (self->settings, path);
+}
+
+/* Size and state come back as they were left. */
+static void
+restore_window (MqWindow *self)
+{
+  if (self->settings == NULL)
+    return;
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  g_settings_bind (self->settings, "theme", self, "theme", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->settings, "changed::recent-projects", G_CALLBACK (show_recent),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static gboolean
+mq_window_close_request (GtkWindow *window)
+{
+  MqWindow *self = MQ_WINDOW (window);
+  int width, height;
+
+  if (self->settings != NULL)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+  return GTK_WINDOW_CLASS (mq_window_parent_class)->close_request (window);
+}
+
 static void
 mq_window_dispose (GObject *object)
 {
@@ -242,6 +343,8 @@ mq_window_dispose (GObject *object)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_clear_pointer (&self->request, _mq_open_request_free);
+  g_clear_pointer (&self->recent_rows, g_ptr_array_unref);
+  g_clear_object (&self->settings);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -258,6 +361,7 @@ mq_window_class_init (MqWindowClass *klass)
   object_class->dispose = mq_window_dispose;
   object_class->get_property = mq_window_get_property;
   object_class->set_property = mq_window_set_property;
+  GTK_WINDOW_CLASS (klass)->close_request = mq_window_close_request;
 
   properties[PROP_THEME] =
     g_param_spec_string ("theme", NULL, NULL, "locks",
@@ -279,6 +383,8 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqWindow, position_label);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, identify_revealer);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, identify_panel);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, recent_group);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, recent_section);
   gtk_widget_class_bind_template_callback (widget_class, on_pointer_moved);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
@@ -286,6 +392,7 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.field-mapping", NULL, fields_action);
   gtk_widget_class_install_action (widget_class, "win.save-project", NULL, save_project_action);
   gtk_widget_class_install_action (widget_class, "win.problems", NULL, problems_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_property_action (widget_class, "win.theme", "theme");
   gtk_widget_class_install_property_action (widget_class, "win.encoding", "encoding");
@@ -310,6 +417,10 @@ mq_window_init (MqWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->recent_rows = g_ptr_array_new ();
+  self->settings = mq_settings_new ();
+  restore_window (self);
+  show_recent (self);
   g_signal_connect_object (mq_map_view_get_selection (self->map_view), "changed",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
 
