@@ -4,6 +4,8 @@
  */
 #include "mq-selection.h"
 
+#include "mq-types.h"
+
 struct _MqSelection
 {
   GObject     parent_instance;
@@ -118,15 +120,6 @@ mq_selection_get_n (MqSelection *self)
   return g_hash_table_size (self->parcels);
 }
 
-static int
-compare_guint (gconstpointer a,
-               gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 /* Returns: (transfer full): the selected parcel indices, ascending. */
 GArray *
 mq_selection_dup_sorted (MqSelection *self)
@@ -144,7 +137,7 @@ mq_selection_dup_sorted (MqSelection *self)
 
       g_array_append_val (out, i);
     }
-  g_array_sort (out, compare_guint);
+  g_array_sort (out, mq_compare_guint);
   return out;
 }
 

@@ -41,6 +41,16 @@ mq_shapes_get_n_features (const MqShapes *shapes)
 
 static const MqBox empty_box = { INFINITY, INFINITY, -INFINITY, -INFINITY };
 
+/* For g_array_sort () of parcel indices. */
+int
+mq_compare_guint (gconstpointer a,
+                  gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 gboolean
 mq_box_is_empty (const MqBox *box)
 {

@@ -96,6 +96,8 @@ typedef struct
   double max_y;
 } MqBox;
 
+int      mq_compare_guint  (gconstpointer a,
+                            gconstpointer b);
 gboolean mq_box_is_empty   (const MqBox *box);
 void     mq_box_union      (MqBox       *box,
                             const MqBox *other);

@@ -190,15 +190,6 @@ mq_renderer_set_today (MqRenderer *self,
   self->today = today;
 }
 
-static int
-compare_guint (gconstpointer a,
-               gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 /* Adds feature i of the shapes to the path, in screen coordinates. */
 static void
 path_feature (cairo_t        *cr,
@@ -320,7 +311,7 @@ visible_parcels (MqParcels   *parcels,
       0.25 * (extent.max_x - extent.min_x) * (extent.max_y - extent.min_y))
     {
       items = mq_spatial_index_query (mq_parcels_get_index (parcels), view);
-      g_array_sort (items, compare_guint);
+      g_array_sort (items, mq_compare_guint);
       return items;
     }
   items = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);

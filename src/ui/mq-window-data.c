@@ -26,8 +26,11 @@ problem_row (const MqParcel *p,
 }
 
 void
-_mq_window_show_problems (MqWindow *self)
+_mq_window_show_problems (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
 {
+  MqWindow *self = MQ_WINDOW (widget);
   MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
   g_autofree char *body = NULL;
   MqParcels *parcels;
@@ -92,8 +95,11 @@ on_csv_chooser_response (GtkNativeDialog *chooser,
 /* UTF-8 with a BOM, so that Excel shows the Chinese; headers in the
  * interface's language (stable English keys outside a Chinese locale). */
 void
-_mq_window_export_csv (MqWindow *self)
+_mq_window_export_csv (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
 {
+  MqWindow *self = MQ_WINDOW (widget);
   MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
   GtkFileChooserNative *chooser;
   g_autofree char *name = NULL;

@@ -69,8 +69,11 @@ on_fields_response (AdwMessageDialog *dialog,
 }
 
 void
-_mq_window_edit_fields (MqWindow *self)
+_mq_window_edit_fields (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
 {
+  MqWindow *self = MQ_WINDOW (widget);
   MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
   MqParcels *parcels;
   const MqFieldMap *map;

@@ -399,8 +399,11 @@ on_save_chooser_response (GtkNativeDialog *chooser,
 /* The file as opened (same CRS, encoding, layer and field mapping) becomes a
  * project GeoPackage; the survey file itself is never written to. */
 void
-_mq_window_save_project (MqWindow *self)
+_mq_window_save_project (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
 {
+  MqWindow *self = MQ_WINDOW (widget);
   GtkFileChooserNative *chooser;
   g_autofree char *name = NULL;
 

@@ -50,10 +50,19 @@ void  _mq_window_load            (MqWindow      *self,
 void  _mq_window_set_encoding    (MqWindow      *self,
                                   const char    *encoding);
 const char *_mq_window_get_encoding (MqWindow   *self);
-void  _mq_window_edit_fields     (MqWindow      *self);
-void  _mq_window_save_project    (MqWindow      *self);
-void  _mq_window_show_problems   (MqWindow      *self);
-void  _mq_window_export_csv      (MqWindow      *self);
+/* Actions (GtkWidgetActionActivateFunc), each in the file of its feature. */
+void  _mq_window_edit_fields     (GtkWidget     *widget,
+                                  const char    *action_name,
+                                  GVariant      *parameter);
+void  _mq_window_save_project    (GtkWidget     *widget,
+                                  const char    *action_name,
+                                  GVariant      *parameter);
+void  _mq_window_show_problems   (GtkWidget     *widget,
+                                  const char    *action_name,
+                                  GVariant      *parameter);
+void  _mq_window_export_csv      (GtkWidget     *widget,
+                                  const char    *action_name,
+                                  GVariant      *parameter);
 void  _mq_window_remember        (MqWindow      *self,
                                   const char    *path);
 void  _mq_window_show_error      (MqWindow      *self,

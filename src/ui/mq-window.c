@@ -105,38 +105,6 @@ open_sample_action (GtkWidget  *widget,
   mq_window_open_path (MQ_WINDOW (widget), path);
 }
 
-static void
-fields_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  _mq_window_edit_fields (MQ_WINDOW (widget));
-}
-
-static void
-save_project_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  _mq_window_save_project (MQ_WINDOW (widget));
-}
-
-static void
-problems_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  _mq_window_show_problems (MQ_WINDOW (widget));
-}
-
-static void
-export_csv_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  _mq_window_export_csv (MQ_WINDOW (widget));
-}
-
 /* Standard rendering pixel (0.28 mm, OGC): what "1:N" means on a screen. */
 #define PIXEL_SIZE_M 0.00028
 
@@ -389,11 +357,11 @@ mq_window_class_init (MqWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
-  gtk_widget_class_install_action (widget_class, "win.field-mapping", NULL, fields_action);
-  gtk_widget_class_install_action (widget_class, "win.save-project", NULL, save_project_action);
-  gtk_widget_class_install_action (widget_class, "win.problems", NULL, problems_action);
+  gtk_widget_class_install_action (widget_class, "win.field-mapping", NULL, _mq_window_edit_fields);
+  gtk_widget_class_install_action (widget_class, "win.save-project", NULL, _mq_window_save_project);
+  gtk_widget_class_install_action (widget_class, "win.problems", NULL, _mq_window_show_problems);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
-  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, _mq_window_export_csv);
   gtk_widget_class_install_property_action (widget_class, "win.theme", "theme");
   gtk_widget_class_install_property_action (widget_class, "win.encoding", "encoding");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
