@@ -14,6 +14,7 @@
 #include "mq-application.h"
 #include "mq-core.h"
 #include "mq-export.h"
+#include "mq-report.h"
 
 #define EXIT_BAD_INPUT 2
 
@@ -31,6 +32,13 @@ typedef struct
   char     *field_mapping;
   char     *export_png;
   char     *export_csv;
+  char     *export_pdf;
+  char     *export_svg;
+  char     *paper;
+  char     *title;
+  char     *unit;
+  gboolean  atlas;
+  gboolean  portrait;
   char     *import;
   char     *output;
   char     *size;
@@ -71,6 +79,13 @@ parse_options (Options  *o,
     { "problems", 0, 0, G_OPTION_ARG_NONE, &o->problems, N_("List every parcel with a problem (id, then what is wrong) and exit"), NULL },
     { "allow-partial", 0, 0, G_OPTION_ARG_NONE, &o->allow_partial, N_("Open a damaged source, taking the records that can be read"), NULL },
     { "export-png", 0, 0, G_OPTION_ARG_FILENAME, &o->export_png, N_("Render the map to a PNG and exit"), N_("FILE") },
+    { "export-pdf", 0, 0, G_OPTION_ARG_FILENAME, &o->export_pdf, N_("Write a PDF map report and exit"), N_("FILE") },
+    { "atlas", 0, 0, G_OPTION_ARG_NONE, &o->atlas, N_("With --export-pdf: a page per flagged parcel"), NULL },
+    { "paper", 0, 0, G_OPTION_ARG_STRING, &o->paper, N_("With --export-pdf: A3 (default) or A4"), N_("SIZE") },
+    { "portrait", 0, 0, G_OPTION_ARG_NONE, &o->portrait, N_("With --export-pdf: portrait pages"), NULL },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &o->title, N_("With --export-pdf: the report's title"), N_("TEXT") },
+    { "unit", 0, 0, G_OPTION_ARG_STRING, &o->unit, N_("With --export-pdf: the office that made the map (制图单位)"), N_("TEXT") },
+    { "export-svg", 0, 0, G_OPTION_ARG_FILENAME, &o->export_svg, N_("Render the map to an SVG and exit"), N_("FILE") },
     { "export-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->export_csv, N_("Write the parcel table as CSV (UTF-8, opens in Excel) and exit"), N_("FILE") },
     { "import", 0, 0, G_OPTION_ARG_FILENAME, &o->import, N_("Import a source into a new project file (with --output) and exit"), N_("SOURCE") },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &o->output, N_("The project file --import creates"), N_("PROJECT.gpkg") },
@@ -97,6 +112,11 @@ clear_options (Options *o)
   g_free (o->field_mapping);
   g_free (o->export_png);
   g_free (o->export_csv);
+  g_free (o->export_pdf);
+  g_free (o->export_svg);
+  g_free (o->paper);
+  g_free (o->title);
+  g_free (o->unit);
   g_free (o->import);
   g_free (o->output);
   g_free (o->size);
@@ -172,6 +192,22 @@ print_problems (MqDataset *dataset)
     }
 }
 
+static gboolean
+export_pdf (Options    *o,
+            MqDataset  *dataset,
+            GError    **error)
+{
+  MqReportOptions report = { o->title, o->unit, o->paper, o->portrait, MQ_THEME_LOCKS, o->atlas, NULL };
+
+  if (o->theme != NULL && !mq_theme_parse (o->theme, &report.theme))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--theme=%s: expected locks, method, flagged or landuse"), o->theme);
+      return FALSE;
+    }
+  return mq_report_write_pdf (dataset, o->export_pdf, &report, error);
+}
+
 static int
 run_headless (Options *o)
 {
@@ -185,6 +221,11 @@ run_headless (Options *o)
     return fail (error);
   if (o->export_png != NULL &&
       !mq_export_png (dataset, o->export_png, o->size, o->theme, o->bbox, &error))
+    return fail (error);
+  if (o->export_svg != NULL &&
+      !mq_export_png (dataset, o->export_svg, o->size, o->theme, o->bbox, &error))
+    return fail (error);
+  if (o->export_pdf != NULL && !export_pdf (o, dataset, &error))
     return fail (error);
   if (o->problems)
     print_problems (dataset);
@@ -231,7 +272,8 @@ main (int   argc,
       g_print ("maqiao-land %s\n", PACKAGE_VERSION);
       status = 0;
     }
-  else if (o.summary || o.export_png || o.export_csv || o.import || o.problems)
+  else if (o.summary || o.export_png || o.export_csv || o.import || o.problems || o.export_pdf ||
+           o.export_svg)
     status = run_headless (&o);
   else
     status = run_gui (&o, argv[0]);

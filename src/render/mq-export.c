@@ -6,6 +6,7 @@
 
 #include "mq-export.h"
 
+#include <cairo-svg.h>
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 
@@ -68,7 +69,7 @@ parse_bbox (const char  *text,
 }
 
 /* The whole dataset (or the box given, in the display CRS), fitted into an
- * image of the given size. */
+ * image of the given size: PNG pixels, or SVG paths when the name ends in .svg. */
 gboolean
 mq_export_png (MqDataset   *dataset,
                const char  *path,
@@ -77,6 +78,8 @@ mq_export_png (MqDataset   *dataset,
                const char  *bbox,
                GError     **error)
 {
+  gboolean svg = g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG");
+
   g_autoptr(MqRenderer) renderer = mq_renderer_new ();
   g_autoptr(MqViewport) viewport = mq_viewport_new ();
   cairo_surface_t *surface;
@@ -97,11 +100,14 @@ mq_export_png (MqDataset   *dataset,
   mq_viewport_set_size (viewport, w, h);
   mq_viewport_fit (viewport, &extent, bbox ? 0 : 24);
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  surface = svg ? cairo_svg_surface_create (path, w, h)
+              : cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
   cr = cairo_create (surface);
   mq_renderer_draw (renderer, cr, viewport);
   cairo_destroy (cr);
-  status = cairo_surface_write_to_png (surface, path);
+  if (svg)
+    cairo_surface_finish (surface);
+  status = svg ? cairo_surface_status (surface) : cairo_surface_write_to_png (surface, path);
   cairo_surface_destroy (surface);
   if (status != CAIRO_STATUS_SUCCESS)
     {

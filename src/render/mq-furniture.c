@@ -21,11 +21,12 @@
 #define LEGEND_TEXT 12.0
 #define LEGEND_TITLE 13.0
 
-static PangoLayout *
-text_layout (cairo_t    *cr,
-             const char *text,
-             double      size_px,
-             gboolean    bold)
+/* A layout in the map's font: every text on the map and in the report. */
+PangoLayout *
+mq_text_layout (cairo_t    *cr,
+                const char *text,
+                double      size_px,
+                gboolean    bold)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
   PangoFontDescription *desc = pango_font_description_new ();
@@ -34,7 +35,7 @@ text_layout (cairo_t    *cr,
   pango_font_description_set_absolute_size (desc, size_px * PANGO_SCALE);
   pango_font_description_set_weight (desc, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_layout_set_font_description (layout, desc);
-  pango_layout_set_text (layout, text, -1);
+  pango_layout_set_text (layout, text ? text : "", -1);
   pango_font_description_free (desc);
   return layout;
 }
@@ -48,7 +49,7 @@ mq_text_size (cairo_t    *cr,
               double     *width,
               double     *height)
 {
-  PangoLayout *layout = text_layout (cr, text, size_px, bold);
+  PangoLayout *layout = mq_text_layout (cr, text, size_px, bold);
   int w, h;
 
   pango_layout_get_pixel_size (layout, &w, &h);
@@ -68,7 +69,7 @@ mq_draw_text (cairo_t    *cr,
               MqAnchor    anchor,
               gboolean    halo)
 {
-  PangoLayout *layout = text_layout (cr, text, size_px, bold);
+  PangoLayout *layout = mq_text_layout (cr, text, size_px, bold);
   int w, h;
 
   pango_layout_get_pixel_size (layout, &w, &h);
@@ -105,7 +106,7 @@ text_width (const char *text,
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_A8, 1, 1);
   cairo_t *cr = cairo_create (surface);
-  PangoLayout *layout = text_layout (cr, text, size_px, bold);
+  PangoLayout *layout = mq_text_layout (cr, text, size_px, bold);
   int w;
 
   pango_layout_get_pixel_size (layout, &w, NULL);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cairo.h>
+#include <pango/pangocairo.h>
 
 #include "mq-types.h"
 
@@ -20,6 +21,10 @@ typedef enum
   MQ_ANCHOR_BOTTOM_LEFT,
 } MqAnchor;
 
+PangoLayout *mq_text_layout          (cairo_t    *cr,
+                                     const char *text,
+                                     double      size_px,
+                                     gboolean    bold);
 void   mq_draw_text                 (cairo_t    *cr,
                                      const char *text,
                                      double      x,

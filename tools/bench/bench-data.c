@@ -86,3 +86,20 @@ bench_ensure_shapefile (const char *path,
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     write_shapefile (path, n);
 }
+
+/* "sample" is the bundled sample; a number is a synthetic survey of that many
+ * parcels in @dir, made the first time it is asked for. */
+char *
+bench_data_path (const char *size,
+                 const char *dir)
+{
+  g_autofree char *name = NULL;
+  char *path;
+
+  if (g_str_equal (size, "sample"))
+    return mq_core_dup_sample_path ();
+  name = g_strdup_printf ("bench-%s.shp", size);
+  path = g_build_filename (dir, name, NULL);
+  bench_ensure_shapefile (path, atoi (size));
+  return path;
+}

@@ -8,3 +8,6 @@
 
 void bench_ensure_shapefile (const char *path,
                              guint       n);
+
+char *bench_data_path        (const char *size,
+                              const char *dir);

@@ -195,17 +195,8 @@ main (int   argc,
   list = g_strsplit (sizes, ",", -1);
   for (guint i = 0; list[i] != NULL; i++)
     {
-      g_autofree char *path = NULL;
+      g_autofree char *path = bench_data_path (list[i], dir);
 
-      if (g_str_equal (list[i], "sample"))
-        path = mq_core_dup_sample_path ();
-      else
-        {
-          g_autofree char *name = g_strdup_printf ("bench-%s.shp", list[i]);
-
-          path = g_build_filename (dir, name, NULL);
-          bench_ensure_shapefile (path, atoi (list[i]));
-        }
       bench (list[i], path, frames);
     }
   return 0;

@@ -1,0 +1,45 @@
+/* mq-report.h — PDF map reports: the overview map, the figures, the table of
+ * flagged parcels, the deadlines and, optionally, a page per parcel.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mq-renderer.h"
+
+G_BEGIN_DECLS
+
+#define MQ_REPORT_ERROR (mq_report_error_quark ())
+
+typedef enum
+{
+  MQ_REPORT_ERROR_BAD_ARGUMENT,
+  MQ_REPORT_ERROR_WRITE,
+} MqReportError;
+
+typedef struct
+{
+  const char  *title;      /* 图名; NULL: the default */
+  const char  *unit;       /* 制图单位; NULL or "": not printed */
+  const char  *paper;      /* "A3" (default) or "A4" */
+  gboolean     portrait;
+  MqTheme      theme;
+  gboolean     atlas;      /* a page per flagged (or selected) parcel */
+  MqSelection *only;       /* (nullable): the parcels the table and atlas show */
+} MqReportOptions;
+
+GQuark   mq_report_error_quark    (void);
+gboolean mq_report_write_pdf      (MqDataset              *dataset,
+                                   const char             *path,
+                                   const MqReportOptions  *options,
+                                   GError                **error);
+gboolean mq_report_page_size      (const MqReportOptions  *options,
+                                   double                 *width,
+                                   double                 *height,
+                                   GError                **error);
+void     mq_report_map_frame      (const MqReportOptions  *options,
+                                   MqDataset              *dataset,
+                                   MqBox                  *frame,
+                                   MqViewport             *viewport);
+
+G_END_DECLS

@@ -1,0 +1,221 @@
+/* test-report.c — the PDF report as a reader sees it: its text (pdftotext),
+ * pages (pdfinfo), fonts (pdffonts) and pixels (pdftoppm).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <cairo.h>
+#include <math.h>
+#include <string.h>
+
+#include "mq-core.h"
+#include "mq-report.h"
+#include "mq-style.h"
+
+static MqDataset *sample;
+static char *dir;
+
+static char *
+run (const char *const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+static char *
+export (const char *name,
+        const char *extra1,
+        const char *extra2)
+{
+  char *pdf = g_build_filename (dir, name, NULL);
+  g_autofree char *arg = g_strconcat ("--export-pdf=", pdf, NULL);
+  const char *argv[] = { g_getenv ("MQ_BINARY"), "--sample", arg, extra1, extra2, NULL };
+  g_autofree char *out = run (argv);
+
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  return pdf;
+}
+
+static guint
+flagged_count (void)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  guint n = 0;
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    n += mq_parcels_get (parcels, i)->flagged;
+  return n;
+}
+
+static char *
+pdfinfo_field (const char *pdf,
+               const char *field)
+{
+  const char *argv[] = { "pdfinfo", pdf, NULL };
+  g_autofree char *out = run (argv);
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], field))
+      return g_strstrip (g_strdup (lines[i] + strlen (field) + 1));
+  g_error ("pdfinfo has no %s", field);
+}
+
+/* Title, legend, every flagged parcel in the table, and the page count. */
+static void
+test_text_and_pages (void)
+{
+  g_autofree char *pdf = export ("atlas.pdf", "--atlas", "--title=马桥试验区转型升级图");
+  const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
+  g_autofree char *text = run (argv);
+  g_autofree char *pages = pdfinfo_field (pdf, "Pages");
+  g_autofree char *size = pdfinfo_field (pdf, "Page size");
+  g_autofree char *title = pdfinfo_field (pdf, "Title");
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  guint n = flagged_count ();
+
+  g_assert_nonnull (strstr (text, "马桥试验区转型升级图"));
+  g_assert_cmpstr (title, ==, "马桥试验区转型升级图");
+  g_assert_nonnull (strstr (text, "No lock held"));
+  g_assert_nonnull (strstr (text, "All 4 locks"));
+  g_assert_nonnull (strstr (text, "Page 1 of"));
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (mq_parcels_get (parcels, i)->flagged)
+      g_assert_nonnull (strstr (text, mq_parcels_get (parcels, i)->id));
+  /* A3 landscape: the overview, the table (43 rows a page), deadlines, the atlas. */
+  g_assert_true (g_str_has_prefix (size, "1190.55 x 841.89"));
+  g_assert_cmpint (atoi (pages), ==, 1 + (n + 42) / 43 + 1 + n);
+}
+
+static void
+test_paper_a4 (void)
+{
+  g_autofree char *pdf = export ("a4.pdf", "--paper=A4", NULL);
+  g_autofree char *pages = pdfinfo_field (pdf, "Pages");
+  g_autofree char *size = pdfinfo_field (pdf, "Page size");
+  guint n = flagged_count ();
+
+  g_assert_true (g_str_has_prefix (size, "841.89 x 595.28"));
+  /* 26 table rows a page on A4 landscape; no atlas. */
+  g_assert_cmpint (atoi (pages), ==, 1 + (n + 25) / 26 + 1);
+}
+
+/* Every font embedded: the report prints the same anywhere. */
+static void
+test_fonts_embedded (void)
+{
+  g_autofree char *pdf = export ("fonts.pdf", NULL, NULL);
+  const char *argv[] = { "pdffonts", pdf, NULL };
+  g_autofree char *out = run (argv);
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  guint fonts = 0;
+
+  for (guint i = 2; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) words = g_strsplit_set (lines[i], " ", -1);
+      g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+
+      for (guint w = 0; words[w] != NULL; w++)
+        if (*words[w] != '\0')
+          g_ptr_array_add (cells, words[w]);
+      /* name type [type] encoding emb sub uni object ID: emb is 5th from the end. */
+      g_assert_cmpstr (g_ptr_array_index (cells, cells->len - 5), ==, "yes");
+      fonts++;
+    }
+  g_assert_cmpuint (fonts, >, 0);
+  g_assert_nonnull (strstr (out, "NotoSansCJK"));
+}
+
+/* Page 1 at 72 dpi: a pixel is a point; large flagged parcels show their
+ * four-locks colour at a point inside them. */
+static void
+test_map_pixels (void)
+{
+  g_autofree char *pdf = export ("pixels.pdf", NULL, NULL);
+  g_autofree char *stem = g_build_filename (dir, "page", NULL);
+  g_autofree char *png = g_strconcat (stem, "-1.png", NULL);
+  const char *argv[] = { "pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", pdf, stem, NULL };
+  g_autofree char *out = run (argv);
+  MqReportOptions options = { 0 };
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  cairo_surface_t *page = cairo_image_surface_create_from_png (png);
+  const guint8 *data;
+  guint checked = 0, matched = 0;
+  MqBox frame;
+
+  g_assert_cmpint (cairo_surface_status (page), ==, CAIRO_STATUS_SUCCESS);
+  data = cairo_image_surface_get_data (page);
+  mq_report_map_frame (&options, sample, &frame, vp);
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      const MqBox *b = mq_shapes_get_bbox (shapes, i);
+      double cx = (b->min_x + b->max_x) / 2, cy = (b->min_y + b->max_y) / 2, sx, sy;
+      guint32 px;
+      MqRgb c;
+
+      if (!p->flagged || p->area_m2 < 40 * MQ_M2_PER_MU || mq_parcels_hit_test (parcels, cx, cy) != (int) i)
+        continue;
+      mq_viewport_map_to_screen (vp, cx, cy, &sx, &sy);
+      px = *(const guint32 *) (data + (int) (frame.min_y + sy) * cairo_image_surface_get_stride (page) +
+                               (int) (frame.min_x + sx) * 4);
+      mq_style_locks_color (mq_parcel_get_locks_held (p), &c);
+      checked++;
+      matched += abs ((int) (px >> 16 & 0xff) - (int) (c.r * 255 + 0.5)) <= 3 &&
+                 abs ((int) (px >> 8 & 0xff) - (int) (c.g * 255 + 0.5)) <= 3 &&
+                 abs ((int) (px & 0xff) - (int) (c.b * 255 + 0.5)) <= 3;
+    }
+  cairo_surface_destroy (page);
+  g_assert_cmpuint (checked, >, 10);
+  g_assert_cmpuint (matched, >=, checked * 8 / 10);
+}
+
+/* A report that cannot be written: a one-line error naming the file, and no
+ * half-written PDF left behind. */
+static void
+test_unwritable (void)
+{
+  g_autofree char *pdf = g_build_filename (dir, "no-such-dir", "r.pdf", NULL);
+  g_autofree char *arg = g_strconcat ("--export-pdf=", pdf, NULL);
+  g_autofree char *part = g_strconcat (pdf, ".part", NULL);
+  const char *argv[] = { g_getenv ("MQ_BINARY"), "--sample", arg, NULL };
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err, "r.pdf"));
+  g_assert_nonnull (strchr (err, '\n'));
+  g_assert_null (strchr (err, '\n') [1] == '\0' ? NULL : "more than one line");
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *gpkg = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+  mq_core_init ();
+  gpkg = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao.gpkg", NULL);
+  sample = mq_dataset_load (gpkg, NULL, NULL, NULL);
+  dir = g_dir_make_tmp ("mq-report-XXXXXX", NULL);
+  g_test_add_func ("/report/text-and-pages", test_text_and_pages);
+  g_test_add_func ("/report/paper-a4", test_paper_a4);
+  g_test_add_func ("/report/fonts-embedded", test_fonts_embedded);
+  g_test_add_func ("/report/map-pixels", test_map_pixels);
+  g_test_add_func ("/report/unwritable", test_unwritable);
+  return g_test_run ();
+}
