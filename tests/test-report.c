@@ -36,7 +36,7 @@ export (const char *name,
   char *pdf = g_build_filename (dir, name, NULL);
   g_autofree char *arg = g_strconcat ("--export-pdf=", pdf, NULL);
   const char *argv[] = { g_getenv ("MQ_BINARY"), "--sample", arg, extra1, extra2, NULL };
-  g_autofree char *out = run (argv);
+  g_free (run (argv));
 
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
   return pdf;
@@ -141,7 +141,7 @@ test_map_pixels (void)
   g_autofree char *stem = g_build_filename (dir, "page", NULL);
   g_autofree char *png = g_strconcat (stem, "-1.png", NULL);
   const char *argv[] = { "pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", pdf, stem, NULL };
-  g_autofree char *out = run (argv);
+  g_free (run (argv));
   MqReportOptions options = { 0 };
   g_autoptr(MqViewport) vp = mq_viewport_new ();
   MqParcels *parcels = mq_dataset_get_parcels (sample);
