@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <ogr_api.h>
 
 #include "corpus/corpus-cases.h"
@@ -412,6 +413,49 @@ test_settings_round_trip (void)
   gtk_window_destroy (GTK_WINDOW (second));
 }
 
+/* Export PDF Report… : the chooser, then a report with the map's theme written
+ * in the background, on the disk before the toast. */
+static void
+test_export_pdf (void)
+{
+  g_autofree char *gpkg = mq_core_dup_sample_path ();
+  g_autofree char *dir = g_dir_make_tmp ("mq-gui-XXXXXX", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "maqiao.pdf", NULL);
+  g_autofree char *copy = g_build_filename (dir, "maqiao.gpkg", NULL);
+  g_autoptr(GFile) from = g_file_new_for_path (gpkg);
+  g_autoptr(GFile) to = g_file_new_for_path (copy);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  GtkWindow *chooser;
+
+  /* The report is offered beside the survey it comes from. */
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, copy);
+  wait_for_dataset (view);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-pdf", NULL));
+  chooser = find_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  settle ();
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  while (!g_file_test (pdf, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  /* The atlas: more pages than the overview, table and deadlines alone. */
+  {
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+    g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+    g_assert_cmpuint (length, >, 100000);
+  }
+  g_unlink (pdf);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (copy);
+  g_rmdir (dir);
+}
+
 static void
 test_window_draws_sample (void)
 {
@@ -480,5 +524,6 @@ main (int   argc,
   g_test_add_func ("/gui/select-identify", test_select_identify);
   g_test_add_func ("/gui/hands", test_hands);
   g_test_add_func ("/gui/settings-round-trip", test_settings_round_trip);
+  g_test_add_func ("/gui/export-pdf", test_export_pdf);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mq-report.h"
 #include "mq-window-private.h"
 
 /* Listing more rows than this helps nobody; the count says the rest. */
@@ -112,4 +113,129 @@ _mq_window_export_csv (GtkWidget  *widget,
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_signal_connect (chooser, "response", G_CALLBACK (on_csv_chooser_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* The report is written in a worker thread: the atlas of a large survey takes
+ * seconds. The dataset is only read, as the map's own frame worker does. */
+typedef struct
+{
+  MqDataset *dataset;
+  char      *path;
+  MqTheme    theme;
+} ReportJob;
+
+static void
+report_job_free (ReportJob *job)
+{
+  g_object_unref (job->dataset);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+write_report_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      data,
+                     GCancellable *cancellable)
+{
+  ReportJob *job = data;
+  MqReportOptions options = { .theme = job->theme, .atlas = TRUE };
+  GError *error = NULL;
+
+  if (mq_report_write_pdf (job->dataset, job->path, &options, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_report_written (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  MqWindow *self = MQ_WINDOW (object);
+  ReportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *uri = NULL;
+  AdwToast *toast;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      _mq_window_show_error (self, error);
+      return;
+    }
+  file = g_file_new_for_path (job->path);
+  uri = g_file_get_uri (file);
+  base = g_path_get_basename (job->path);
+  text = g_strdup_printf (_("Report saved as %s"), base);
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Open"));
+  adw_toast_set_action_name (toast, "win.open-uri");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (uri));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_pdf_chooser_response (GtkNativeDialog *chooser,
+                         int              response,
+                         MqWindow        *self)
+{
+  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GTask) task = NULL;
+  ReportJob *job;
+
+  if (response == GTK_RESPONSE_ACCEPT && dataset != NULL)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      job = g_new0 (ReportJob, 1);
+      job->dataset = g_object_ref (dataset);
+      job->path = g_file_get_path (file);
+      job->theme = mq_renderer_get_theme (mq_map_view_get_renderer (self->map_view));
+      task = g_task_new (self, NULL, on_report_written, NULL);
+      g_task_set_task_data (task, job, (GDestroyNotify) report_job_free);
+      g_task_run_in_thread (task, write_report_thread);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Writing the report…")));
+    }
+  g_object_unref (chooser);
+}
+
+/* A3 landscape with the atlas, in the map's current theme. */
+void
+_mq_window_export_pdf (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MqWindow *self = MQ_WINDOW (widget);
+  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GFile) source = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *name = NULL;
+
+  if (dataset == NULL)
+    return;
+  name = _mq_suggest_file_name (mq_dataset_get_path (dataset), ".pdf");
+  source = g_file_new_for_path (mq_dataset_get_path (dataset));
+  folder = g_file_get_parent (source);
+  chooser = gtk_file_chooser_native_new (_("Export PDF Report"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  /* Beside the survey, where the bureau files its reports. */
+  if (folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_pdf_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* The toast's Open button: the file in the desktop's default viewer. */
+void
+_mq_window_open_uri (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  gtk_show_uri (GTK_WINDOW (widget), g_variant_get_string (parameter, NULL), GDK_CURRENT_TIME);
 }

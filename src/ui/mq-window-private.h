@@ -63,6 +63,12 @@ void  _mq_window_show_problems   (GtkWidget     *widget,
 void  _mq_window_export_csv      (GtkWidget     *widget,
                                   const char    *action_name,
                                   GVariant      *parameter);
+void  _mq_window_export_pdf      (GtkWidget     *widget,
+                                  const char    *action_name,
+                                  GVariant      *parameter);
+void  _mq_window_open_uri        (GtkWidget     *widget,
+                                  const char    *action_name,
+                                  GVariant      *parameter);
 void  _mq_window_remember        (MqWindow      *self,
                                   const char    *path);
 void  _mq_window_show_error      (MqWindow      *self,

@@ -362,6 +362,8 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.problems", NULL, _mq_window_show_problems);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, _mq_window_export_csv);
+  gtk_widget_class_install_action (widget_class, "win.export-pdf", NULL, _mq_window_export_pdf);
+  gtk_widget_class_install_action (widget_class, "win.open-uri", "s", _mq_window_open_uri);
   gtk_widget_class_install_property_action (widget_class, "win.theme", "theme");
   gtk_widget_class_install_property_action (widget_class, "win.encoding", "encoding");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
