@@ -6,6 +6,7 @@
  */
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <ogr_api.h>
 
 #include "corpus/corpus-cases.h"
@@ -413,6 +414,20 @@ test_settings_round_trip (void)
   gtk_window_destroy (GTK_WINDOW (second));
 }
 
+/* Where a text occurs in binary contents (a PDF has NUL bytes). */
+static const char *
+find_bytes (const char *contents,
+            gsize       length,
+            const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (contents + i, needle, n) == 0)
+      return contents + i;
+  return NULL;
+}
+
 /* Export PDF Report… : the chooser, then a report with the map's theme written
  * in the background, on the disk before the toast. */
 static void
@@ -427,7 +442,7 @@ test_export_pdf (void)
   MqWindow *window = mq_window_new (NULL);
   MqMapView *view = mq_window_get_map_view (window);
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  GtkWindow *chooser;
+  GtkWindow *chooser, *options;
 
   /* The report is offered beside the survey it comes from. */
   g_assert_true (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, NULL));
@@ -435,20 +450,26 @@ test_export_pdf (void)
   mq_window_open_path (window, copy);
   wait_for_dataset (view);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-pdf", NULL));
+  options = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  adw_combo_row_set_selected (g_object_get_data (G_OBJECT (options), "paper"), 1);
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (options), "title"), "马桥季度汇报");
+  gtk_switch_set_active (g_object_get_data (G_OBJECT (options), "atlas"), FALSE);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (options), "export");
   chooser = find_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
   settle ();
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
   while (!g_file_test (pdf, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
-  /* The atlas: more pages than the overview, table and deadlines alone. */
+  /* The options chosen: A4 landscape pages, the title in the metadata. */
   {
     g_autofree char *contents = NULL;
     gsize length = 0;
 
     g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
     g_assert_true (g_str_has_prefix (contents, "%PDF-"));
-    g_assert_cmpuint (length, >, 100000);
+    g_assert_nonnull (find_bytes (contents, length, "/MediaBox [ 0 0 841.89 595.28 ]"));
+    g_assert_null (find_bytes (contents, length, "/MediaBox [ 0 0 1190"));
   }
   g_unlink (pdf);
   gtk_window_destroy (GTK_WINDOW (window));

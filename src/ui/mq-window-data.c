@@ -119,16 +119,20 @@ _mq_window_export_csv (GtkWidget  *widget,
  * seconds. The dataset is only read, as the map's own frame worker does. */
 typedef struct
 {
-  MqDataset *dataset;
-  char      *path;
-  MqTheme    theme;
+  MqDataset       *dataset;
+  char            *path;
+  char            *title;
+  char            *unit;
+  MqReportOptions  options;
 } ReportJob;
 
 static void
 report_job_free (ReportJob *job)
 {
-  g_object_unref (job->dataset);
+  g_clear_object (&job->dataset);
   g_free (job->path);
+  g_free (job->title);
+  g_free (job->unit);
   g_free (job);
 }
 
@@ -139,10 +143,9 @@ write_report_thread (GTask        *task,
                      GCancellable *cancellable)
 {
   ReportJob *job = data;
-  MqReportOptions options = { .theme = job->theme, .atlas = TRUE };
   GError *error = NULL;
 
-  if (mq_report_write_pdf (job->dataset, job->path, &options, &error))
+  if (mq_report_write_pdf (job->dataset, job->path, &job->options, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -183,52 +186,155 @@ on_pdf_chooser_response (GtkNativeDialog *chooser,
                          int              response,
                          MqWindow        *self)
 {
-  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  ReportJob *job = g_object_steal_data (G_OBJECT (chooser), "job");
   g_autoptr(GFile) file = NULL;
   g_autoptr(GTask) task = NULL;
-  ReportJob *job;
 
-  if (response == GTK_RESPONSE_ACCEPT && dataset != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      job = g_new0 (ReportJob, 1);
-      job->dataset = g_object_ref (dataset);
       job->path = g_file_get_path (file);
-      job->theme = mq_renderer_get_theme (mq_map_view_get_renderer (self->map_view));
       task = g_task_new (self, NULL, on_report_written, NULL);
-      g_task_set_task_data (task, job, (GDestroyNotify) report_job_free);
+      g_task_set_task_data (task, g_steal_pointer (&job), (GDestroyNotify) report_job_free);
       g_task_run_in_thread (task, write_report_thread);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Writing the report…")));
     }
+  g_clear_pointer (&job, report_job_free);
   g_object_unref (chooser);
 }
 
-/* A3 landscape with the atlas, in the map's current theme. */
+/* The chooser opens beside the survey, where the bureau files its reports. */
+static void
+choose_report_file (MqWindow  *self,
+                    ReportJob *job)
+{
+  g_autofree char *name = _mq_suggest_file_name (mq_dataset_get_path (job->dataset), ".pdf");
+  g_autoptr(GFile) source = g_file_new_for_path (mq_dataset_get_path (job->dataset));
+  g_autoptr(GFile) folder = g_file_get_parent (source);
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Export PDF Report"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  if (folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data_full (G_OBJECT (chooser), "job", job, (GDestroyNotify) report_job_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_pdf_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static GtkWidget *
+combo_row (const char        *title,
+           const char *const *items)
+{
+  GtkWidget *row = adw_combo_row_new ();
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+
+  for (guint i = 0; items[i] != NULL; i++)
+    gtk_string_list_append (model, _(items[i]));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  return row;
+}
+
+static GtkWidget *
+entry_row (const char *title)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  return row;
+}
+
+static GtkWidget *
+switch_row (const char *title,
+            const char *subtitle,
+            GtkWidget  *toggle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  return row;
+}
+
+static char *
+entry_text (GObject    *dialog,
+            const char *key)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (g_object_get_data (dialog, key)));
+
+  return *text != '\0' ? g_strdup (text) : NULL;
+}
+
+static void
+on_report_options_response (AdwMessageDialog *dialog,
+                            const char       *response,
+                            MqWindow         *self)
+{
+  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  GObject *d = G_OBJECT (dialog);
+  ReportJob *job;
+
+  if (!g_str_equal (response, "export") || dataset == NULL)
+    return;
+  job = g_new0 (ReportJob, 1);
+  job->dataset = g_object_ref (dataset);
+  job->title = entry_text (d, "title");
+  job->unit = entry_text (d, "unit");
+  job->options.title = job->title;
+  job->options.unit = job->unit;
+  job->options.paper = adw_combo_row_get_selected (g_object_get_data (d, "paper")) == 1 ? "A4" : "A3";
+  job->options.portrait = adw_combo_row_get_selected (g_object_get_data (d, "orientation")) == 1;
+  job->options.atlas = gtk_switch_get_active (g_object_get_data (d, "atlas"));
+  job->options.theme = mq_renderer_get_theme (mq_map_view_get_renderer (self->map_view));
+  choose_report_file (self, job);
+}
+
+/* Export PDF Report…: the report's options, then where to save it. The map's
+ * current theme colours the report. */
 void
 _mq_window_export_pdf (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
+  static const char *const papers[] = { N_("A3"), N_("A4"), NULL };
+  static const char *const orientations[] = { N_("Landscape"), N_("Portrait"), NULL };
   MqWindow *self = MQ_WINDOW (widget);
-  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GFile) source = NULL;
-  g_autoptr(GFile) folder = NULL;
-  g_autofree char *name = NULL;
+  GtkWidget *dialog, *group, *paper, *orientation, *title, *unit, *atlas;
 
-  if (dataset == NULL)
+  if (mq_map_view_get_dataset (self->map_view) == NULL)
     return;
-  name = _mq_suggest_file_name (mq_dataset_get_path (dataset), ".pdf");
-  source = g_file_new_for_path (mq_dataset_get_path (dataset));
-  folder = g_file_get_parent (source);
-  chooser = gtk_file_chooser_native_new (_("Export PDF Report"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  /* Beside the survey, where the bureau files its reports. */
-  if (folder != NULL)
-    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_pdf_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Export PDF Report"), NULL);
+  group = adw_preferences_group_new ();
+  paper = combo_row (_("Paper"), papers);
+  orientation = combo_row (_("Orientation"), orientations);
+  title = entry_row (_("Title (empty: the default)"));
+  unit = entry_row (_("Made by (制图单位)"));
+  atlas = gtk_switch_new ();
+  gtk_switch_set_active (GTK_SWITCH (atlas), TRUE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), paper);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), orientation);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), title);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), unit);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             switch_row (_("Atlas"), _("A page for each flagged parcel"), atlas));
+  g_object_set_data (G_OBJECT (dialog), "paper", paper);
+  g_object_set_data (G_OBJECT (dialog), "orientation", orientation);
+  g_object_set_data (G_OBJECT (dialog), "title", title);
+  g_object_set_data (G_OBJECT (dialog), "unit", unit);
+  g_object_set_data (G_OBJECT (dialog), "atlas", atlas);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), group);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "export", _("_Choose File…"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "export",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "export");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_report_options_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* The toast's Open button: the file in the desktop's default viewer. */
