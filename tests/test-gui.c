@@ -461,6 +461,14 @@ test_export_pdf (void)
   while (!g_file_test (pdf, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  /* The paper is remembered for the next report. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("org.maqiao.LandViewer");
+    g_autofree char *paper = g_settings_get_string (settings, "report-paper");
+
+    g_assert_cmpstr (paper, ==, "A4");
+    g_settings_reset (settings, "report-paper");
+  }
   /* The options chosen: A4 landscape pages, the title in the metadata. */
   {
     g_autofree char *contents = NULL;

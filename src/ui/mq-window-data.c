@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "mq-report.h"
+#include "mq-style.h"
 #include "mq-window-private.h"
 
 /* Listing more rows than this helps nobody; the count says the rest. */
@@ -123,6 +124,7 @@ typedef struct
   char            *path;
   char            *title;
   char            *unit;
+  MqSelection     *only;
   MqReportOptions  options;
 } ReportJob;
 
@@ -133,6 +135,7 @@ report_job_free (ReportJob *job)
   g_free (job->path);
   g_free (job->title);
   g_free (job->unit);
+  g_clear_object (&job->only);
   g_free (job);
 }
 
@@ -231,7 +234,7 @@ combo_row (const char        *title,
   g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
 
   for (guint i = 0; items[i] != NULL; i++)
-    gtk_string_list_append (model, _(items[i]));
+    gtk_string_list_append (model, items[i]);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
   return row;
@@ -276,6 +279,7 @@ on_report_options_response (AdwMessageDialog *dialog,
                             MqWindow         *self)
 {
   MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  MqSelection *selection = mq_map_view_get_selection (self->map_view);
   GObject *d = G_OBJECT (dialog);
   ReportJob *job;
 
@@ -290,21 +294,38 @@ on_report_options_response (AdwMessageDialog *dialog,
   job->options.paper = adw_combo_row_get_selected (g_object_get_data (d, "paper")) == 1 ? "A4" : "A3";
   job->options.portrait = adw_combo_row_get_selected (g_object_get_data (d, "orientation")) == 1;
   job->options.atlas = gtk_switch_get_active (g_object_get_data (d, "atlas"));
-  job->options.theme = mq_renderer_get_theme (mq_map_view_get_renderer (self->map_view));
+  job->options.theme = adw_combo_row_get_selected (g_object_get_data (d, "theme"));
+  /* A copy: the worker reads it while the map's selection may change. */
+  if (gtk_switch_get_active (g_object_get_data (d, "only")) && mq_selection_get_n (selection) > 0)
+    job->only = mq_selection_copy (selection);
+  job->options.only = job->only;
+  g_settings_set_string (self->settings, "report-paper", job->options.paper);
+  g_settings_set_string (self->settings, "report-orientation",
+                         job->options.portrait ? "portrait" : "landscape");
+  g_settings_set_string (self->settings, "report-unit", job->unit ? job->unit : "");
   choose_report_file (self, job);
 }
 
-/* Export PDF Report…: the report's options, then where to save it. The map's
- * current theme colours the report. */
+/* Export PDF Report…: the report's options, then where to save it. Paper,
+ * orientation and 制图单位 are remembered; the theme starts as the map's. */
 void
 _mq_window_export_pdf (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  static const char *const papers[] = { N_("A3"), N_("A4"), NULL };
-  static const char *const orientations[] = { N_("Landscape"), N_("Portrait"), NULL };
+  static const char *const papers[] = { "A3", "A4", NULL };
+  const char *const orientations[] = { _("Landscape"), _("Portrait"), NULL };
+  const char *const themes[] = {
+    mq_style_theme_title (MQ_THEME_LOCKS), mq_style_theme_title (MQ_THEME_METHOD),
+    mq_style_theme_title (MQ_THEME_FLAGGED), mq_style_theme_title (MQ_THEME_LANDUSE), NULL,
+  };
   MqWindow *self = MQ_WINDOW (widget);
-  GtkWidget *dialog, *group, *paper, *orientation, *title, *unit, *atlas;
+  guint n_selected = mq_selection_get_n (mq_map_view_get_selection (self->map_view));
+  g_autofree char *paper_key = g_settings_get_string (self->settings, "report-paper");
+  g_autofree char *orientation_key = g_settings_get_string (self->settings, "report-orientation");
+  g_autofree char *unit_text = g_settings_get_string (self->settings, "report-unit");
+  g_autofree char *only_subtitle = NULL;
+  GtkWidget *dialog, *group, *paper, *orientation, *theme, *title, *unit, *atlas, *only, *only_row;
 
   if (mq_map_view_get_dataset (self->map_view) == NULL)
     return;
@@ -312,21 +333,35 @@ _mq_window_export_pdf (GtkWidget  *widget,
   group = adw_preferences_group_new ();
   paper = combo_row (_("Paper"), papers);
   orientation = combo_row (_("Orientation"), orientations);
+  theme = combo_row (_("Theme"), themes);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (paper), g_str_equal (paper_key, "A4"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (orientation), g_str_equal (orientation_key, "portrait"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (theme),
+                              mq_renderer_get_theme (mq_map_view_get_renderer (self->map_view)));
   title = entry_row (_("Title (empty: the default)"));
   unit = entry_row (_("Made by (制图单位)"));
+  gtk_editable_set_text (GTK_EDITABLE (unit), unit_text);
   atlas = gtk_switch_new ();
   gtk_switch_set_active (GTK_SWITCH (atlas), TRUE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), paper);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), orientation);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), theme);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), title);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), unit);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                              switch_row (_("Atlas"), _("A page for each flagged parcel"), atlas));
+  only = gtk_switch_new ();
+  only_subtitle = g_strdup_printf (_("The table and atlas show the %u selected parcels"), n_selected);
+  only_row = switch_row (_("Only Selected Parcels"), only_subtitle, only);
+  gtk_widget_set_visible (only_row, n_selected > 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), only_row);
   g_object_set_data (G_OBJECT (dialog), "paper", paper);
   g_object_set_data (G_OBJECT (dialog), "orientation", orientation);
   g_object_set_data (G_OBJECT (dialog), "title", title);
   g_object_set_data (G_OBJECT (dialog), "unit", unit);
   g_object_set_data (G_OBJECT (dialog), "atlas", atlas);
+  g_object_set_data (G_OBJECT (dialog), "theme", theme);
+  g_object_set_data (G_OBJECT (dialog), "only", only);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), group);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                     "export", _("_Choose File…"), NULL);
