@@ -15,6 +15,7 @@
 #include "mq-core.h"
 #include "mq-export.h"
 #include "mq-report.h"
+#include "mq-settings.h"
 
 #define EXIT_BAD_INPUT 2
 
@@ -197,7 +198,10 @@ export_pdf (Options    *o,
             MqDataset  *dataset,
             GError    **error)
 {
-  MqReportOptions report = { o->title, o->unit, o->paper, o->portrait, MQ_THEME_LOCKS, o->atlas, NULL };
+  g_autoptr(GSettings) settings = mq_settings_new ();
+  /* 制图单位: --unit, else what the window's report dialog remembered. */
+  g_autofree char *unit = o->unit ? g_strdup (o->unit) : g_settings_get_string (settings, "report-unit");
+  MqReportOptions report = { o->title, unit, o->paper, o->portrait, MQ_THEME_LOCKS, o->atlas, NULL };
 
   if (o->theme != NULL && !mq_theme_parse (o->theme, &report.theme))
     {
