@@ -103,17 +103,11 @@ _mq_window_export_csv (GtkWidget  *widget,
 {
   MqWindow *self = MQ_WINDOW (widget);
   MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
-  GtkFileChooserNative *chooser;
-  g_autofree char *name = NULL;
 
-  if (dataset == NULL)
-    return;
-  name = _mq_suggest_file_name (mq_dataset_get_path (dataset), ".csv");
-  chooser = gtk_file_chooser_native_new (_("Export Table as CSV"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_csv_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  if (dataset != NULL)
+    _mq_window_choose_save_file (self, _("Export Table as CSV"), _("_Export"),
+                                 mq_dataset_get_path (dataset), ".csv",
+                                 G_CALLBACK (on_csv_chooser_response));
 }
 
 /* The report is written in a worker thread: the atlas of a large survey takes
@@ -206,26 +200,6 @@ on_pdf_chooser_response (GtkNativeDialog *chooser,
   g_object_unref (chooser);
 }
 
-/* The chooser opens beside the survey, where the bureau files its reports. */
-static void
-choose_report_file (MqWindow  *self,
-                    ReportJob *job)
-{
-  g_autofree char *name = _mq_suggest_file_name (mq_dataset_get_path (job->dataset), ".pdf");
-  g_autoptr(GFile) source = g_file_new_for_path (mq_dataset_get_path (job->dataset));
-  g_autoptr(GFile) folder = g_file_get_parent (source);
-  GtkFileChooserNative *chooser;
-
-  chooser = gtk_file_chooser_native_new (_("Export PDF Report"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  if (folder != NULL)
-    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_object_set_data_full (G_OBJECT (chooser), "job", job, (GDestroyNotify) report_job_free);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_pdf_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
 static GtkWidget *
 combo_row (const char        *title,
            const char *const *items)
@@ -281,6 +255,7 @@ on_report_options_response (AdwMessageDialog *dialog,
   MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
   MqSelection *selection = mq_map_view_get_selection (self->map_view);
   GObject *d = G_OBJECT (dialog);
+  GtkFileChooserNative *chooser;
   ReportJob *job;
 
   if (!g_str_equal (response, "export") || dataset == NULL)
@@ -303,7 +278,11 @@ on_report_options_response (AdwMessageDialog *dialog,
   g_settings_set_string (self->settings, "report-orientation",
                          job->options.portrait ? "portrait" : "landscape");
   g_settings_set_string (self->settings, "report-unit", job->unit ? job->unit : "");
-  choose_report_file (self, job);
+  chooser = _mq_window_choose_save_file (self, _("Export PDF Report"), _("_Export"),
+                                         mq_dataset_get_path (dataset), ".pdf",
+                                         G_CALLBACK (on_pdf_chooser_response));
+  /* The chooser answers from the main loop, after this. */
+  g_object_set_data_full (G_OBJECT (chooser), "job", job, (GDestroyNotify) report_job_free);
 }
 
 /* Export PDF Report…: the report's options, then where to save it. Paper,

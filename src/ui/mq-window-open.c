@@ -292,17 +292,35 @@ _mq_window_set_encoding (MqWindow   *self,
   _mq_window_load (self, self->request);
 }
 
-/* "survey.shp" → "survey.gpkg": the name a save dialog proposes. */
-char *
-_mq_suggest_file_name (const char *path,
-                       const char *extension)
+/* A save chooser for a file made from @source: it proposes "survey.shp" →
+ * "survey<extension>" in the survey's own folder, where the bureau files what it
+ * makes from it. Shown at once; @on_response owns the chooser. */
+GtkFileChooserNative *
+_mq_window_choose_save_file (MqWindow   *self,
+                             const char *title,
+                             const char *accept,
+                             const char *source,
+                             const char *extension,
+                             GCallback   on_response)
 {
-  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *base = g_path_get_basename (source);
+  g_autofree char *name = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (source);
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+  GtkFileChooserNative *chooser;
   char *dot = strrchr (base, '.');
 
   if (dot != NULL && dot != base)
     *dot = '\0';
-  return g_strconcat (base, extension, NULL);
+  name = g_strconcat (base, extension, NULL);
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         accept, _("_Cancel"));
+  if (folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", on_response, self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  return chooser;
 }
 
 /* ---- saving as a project ---------------------------------------------------- */
@@ -404,15 +422,8 @@ _mq_window_save_project (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   MqWindow *self = MQ_WINDOW (widget);
-  GtkFileChooserNative *chooser;
-  g_autofree char *name = NULL;
 
-  if (self->request == NULL)
-    return;
-  name = _mq_suggest_file_name (self->request->path, ".gpkg");
-  chooser = gtk_file_chooser_native_new (_("Save as Project"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_save_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  if (self->request != NULL)
+    _mq_window_choose_save_file (self, _("Save as Project"), _("_Save"), self->request->path, ".gpkg",
+                                 G_CALLBACK (on_save_chooser_response));
 }

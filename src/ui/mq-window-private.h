@@ -73,7 +73,11 @@ void  _mq_window_remember        (MqWindow      *self,
                                   const char    *path);
 void  _mq_window_show_error      (MqWindow      *self,
                                   const GError  *error);
-char *_mq_suggest_file_name      (const char    *path,
-                                  const char    *extension);
+GtkFileChooserNative *_mq_window_choose_save_file (MqWindow   *self,
+                                                   const char *title,
+                                                   const char *accept,
+                                                   const char *source,
+                                                   const char *extension,
+                                                   GCallback   on_response);
 
 G_END_DECLS
