@@ -42,6 +42,7 @@ typedef struct
   gboolean  portrait;
   char     *import;
   char     *output;
+  char     *apply_csv;
   char     *size;
   char     *theme;
   char     *bbox;
@@ -88,6 +89,7 @@ parse_options (Options  *o,
     { "unit", 0, 0, G_OPTION_ARG_STRING, &o->unit, N_("With --export-pdf: the office that made the map (制图单位)"), N_("TEXT") },
     { "export-svg", 0, 0, G_OPTION_ARG_FILENAME, &o->export_svg, N_("Render the map to an SVG and exit"), N_("FILE") },
     { "export-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->export_csv, N_("Write the parcel table as CSV (UTF-8, opens in Excel) and exit"), N_("FILE") },
+    { "apply-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->apply_csv, N_("Apply a status table (the CSV --export-csv writes) to a project file, all rows or none, and exit"), N_("UPDATES.csv") },
     { "import", 0, 0, G_OPTION_ARG_FILENAME, &o->import, N_("Import a source into a new project file (with --output) and exit"), N_("SOURCE") },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &o->output, N_("The project file --import creates"), N_("PROJECT.gpkg") },
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Size of the exported image"), N_("WxH") },
@@ -119,6 +121,7 @@ clear_options (Options *o)
   g_free (o->title);
   g_free (o->unit);
   g_free (o->import);
+  g_free (o->apply_csv);
   g_free (o->output);
   g_free (o->size);
   g_free (o->theme);
@@ -212,6 +215,40 @@ export_pdf (Options    *o,
   return mq_report_write_pdf (dataset, o->export_pdf, &report, error);
 }
 
+/* One transaction: every row of the table, or nothing. */
+static gboolean
+apply_csv (Options    *o,
+           MqDataset  *dataset,
+           GError    **error)
+{
+  g_autoptr(MqStore) store = mq_store_open (dataset, error);
+  g_autoptr(MqEdit) edit = NULL;
+  MqEdit *step;
+  guint n_parcels;
+
+  if (store == NULL)
+    return FALSE;
+  edit = mq_csv_read_updates (mq_dataset_get_parcels (dataset), o->apply_csv, error);
+  if (edit == NULL)
+    return FALSE;
+  if (!mq_store_apply (store, edit, error))
+    {
+      g_prefix_error (error, "%s: ", o->apply_csv);
+      return FALSE;
+    }
+  step = mq_store_get_last_step (store);
+  if (step == NULL)
+    {
+      g_print (_("No changes: %s already matches the project\n"), o->apply_csv);
+      return TRUE;
+    }
+  n_parcels = mq_edit_count_parcels (step);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Applied %s to %s: %u parcel, %u fields changed\n",
+                        "Applied %s to %s: %u parcels, %u fields changed\n", n_parcels),
+           o->apply_csv, mq_dataset_get_path (dataset), n_parcels, mq_edit_get_n_changes (step));
+  return TRUE;
+}
+
 static int
 run_headless (Options *o)
 {
@@ -219,6 +256,8 @@ run_headless (Options *o)
   g_autoptr(MqDataset) dataset = open_input (o, &error);
 
   if (dataset == NULL)
+    return fail (error);
+  if (o->apply_csv != NULL && !apply_csv (o, dataset, &error))
     return fail (error);
   if (o->export_csv != NULL &&
       !mq_csv_export (dataset, o->export_csv, mq_locale_is_chinese (), &error))
@@ -250,7 +289,13 @@ run_gui (Options *o,
          char    *argv0)
 {
   g_autoptr(MqApplication) app = mq_application_new ();
-  g_autofree char *path = source_path (o);
+  g_autoptr(GError) error = NULL;
+  /* In the window the sample is the user's own copy, to edit. */
+  g_autofree char *path = (o->sample && o->files == NULL) ? mq_core_dup_sample_project (&error)
+                                                          : source_path (o);
+
+  if (error != NULL)
+    return fail (error);
   g_autofree char *abs_path = NULL;
   char *args[] = { argv0, NULL, NULL };
 
@@ -277,7 +322,7 @@ main (int   argc,
       status = 0;
     }
   else if (o.summary || o.export_png || o.export_csv || o.import || o.problems || o.export_pdf ||
-           o.export_svg)
+           o.export_svg || o.apply_csv)
     status = run_headless (&o);
   else
     status = run_gui (&o, argv[0]);

@@ -264,6 +264,111 @@ test_problems_listed (void)
   g_assert_cmpuint (magenta, >, 50);
 }
 
+static char *
+join_csv (GPtrArray *rows)
+{
+  GString *text = g_string_new ("\xEF\xBB\xBF");
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **cells = g_ptr_array_index (rows, r);
+
+      for (guint c = 0; cells[c] != NULL; c++)
+        {
+          g_autofree char *escaped = NULL;
+          g_auto(GStrv) parts = g_strsplit (cells[c], "\"", -1);
+
+          escaped = g_strjoinv ("\"\"", parts);
+          g_string_append_printf (text, c ? ",\"%s\"" : "\"%s\"", escaped);
+        }
+      g_string_append (text, "\r\n");
+    }
+  return g_string_free (text, FALSE);
+}
+
+static int
+column_of (char      **header,
+           const char *key)
+{
+  for (guint c = 0; header[c] != NULL; c++)
+    if (g_str_equal (header[c], key))
+      return (int) c;
+  g_assert_not_reached ();
+}
+
+/* The table --export-csv writes, edited (as in Excel) and applied back. */
+static void
+test_apply_csv (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-apply-XXXXXX", NULL);
+  g_autofree char *sample = sample_file ("maqiao.gpkg");
+  g_autofree char *project = g_build_filename (dir, "p.gpkg", NULL);
+  g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
+  g_autofree char *bytes = NULL, *text = NULL, *edited = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_auto(Run) r0 = { 0 }, r1 = { 0 }, r2 = { 0 }, r3 = { 0 }, r4 = { 0 }, r5 = { 0 };
+  char **header, **row = NULL;
+  int lock, entity, flag, stage;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (sample, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (project, bytes, length, NULL));
+  run (&r0, "--export-csv", table, project, NULL);
+  g_assert_cmpint (r0.status, ==, 0);
+
+  /* The whole table, untouched, changes nothing. */
+  run (&r1, "--apply-csv", table, project, NULL);
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_nonnull (strstr (r1.out, "No changes"));
+
+  g_assert_true (g_file_get_contents (table, &text, NULL, NULL));
+  rows = mq_csv_parse (text + 3);
+  header = g_ptr_array_index (rows, 0);
+  lock = column_of (header, "lock_owner");
+  entity = column_of (header, "responsible_entity");
+  flag = column_of (header, "flagged");
+  stage = column_of (header, "stage");
+  for (guint i = 1; i < rows->len && row == NULL; i++)
+    {
+      char **cells = g_ptr_array_index (rows, i);
+
+      if (g_str_equal (cells[flag], "1") && g_str_equal (cells[lock], "0"))
+        row = cells;
+    }
+  g_assert_nonnull (row);
+  g_free (row[lock]);
+  row[lock] = g_strdup ("1");
+  g_free (row[entity]);
+  row[entity] = g_strdup ("马桥镇经发办, 规划科");
+  edited = join_csv (rows);
+  g_assert_true (g_file_set_contents (table, edited, -1, NULL));
+  run (&r2, "--apply-csv", table, project, "--summary", "--json", NULL);
+  g_assert_cmpint (r2.status, ==, 0);
+  g_assert_nonnull (strstr (r2.out, "1 parcel, 3 fields changed"));
+
+  /* One bad row (row 5, an unknown stage) refuses the table: exit 2, one
+   * line naming the file and the row, nothing changed. */
+  row = g_ptr_array_index (rows, 4);
+  g_free (row[stage]);
+  row[stage] = g_strdup ("快完成了");
+  g_free (row[entity]);
+  row[entity] = g_strdup ("不应出现");
+  g_clear_pointer (&edited, g_free);
+  edited = join_csv (rows);
+  g_assert_true (g_file_set_contents (table, edited, -1, NULL));
+  run (&r3, "--summary", "--json", project, NULL);
+  run (&r4, "--apply-csv", table, project, NULL);
+  assert_one_line_naming (&r4, "t.csv");
+  g_assert_nonnull (strstr (r4.err, "row 5"));
+  g_assert_nonnull (strstr (r4.err, "快完成了"));
+  run (&r5, "--summary", "--json", project, NULL);
+  g_assert_cmpstr (r5.out, ==, r3.out);
+
+  g_unlink (table);
+  g_unlink (project);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,5 +382,6 @@ main (int   argc,
   g_test_add_func ("/cli/random-bytes", test_random_bytes);
   g_test_add_func ("/cli/export-png", test_export_png);
   g_test_add_func ("/cli/problems-listed", test_problems_listed);
+  g_test_add_func ("/cli/apply-csv", test_apply_csv);
   return g_test_run ();
 }

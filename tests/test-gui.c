@@ -13,6 +13,7 @@
 #include "mq-core.h"
 #include "mq-crs-dialog.h"
 #include "mq-identify-panel.h"
+#include "mq-locks-panel.h"
 #include "mq-style.h"
 #include "mq-window.h"
 
@@ -534,6 +535,193 @@ test_window_draws_sample (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A widget of the panel by its name (the template names rows after the
+ * model property they edit). */
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = g_str_equal (gtk_widget_get_name (child), name) ? child
+                                                                          : find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint32
+pixel_at_parcel (MqWindow   *window,
+                 const char *gpkg,
+                 const char *id)
+{
+  MqMapView *view = mq_window_get_map_view (window);
+  g_autoptr(GBytes) pixels = NULL;
+  const guint32 *px;
+  double mx, my, sx, sy;
+  int width, height;
+  gsize stride;
+
+  wait_for_frame (view);
+  settle ();
+  g_assert_true (interior_point (gpkg, id, &mx, &my));
+  mq_viewport_map_to_screen (mq_map_view_get_viewport (view), mx, my, &sx, &sy);
+  pixels = render_widget (GTK_WIDGET (view), &width, &height, &stride);
+  px = g_bytes_get_data (pixels, NULL);
+  g_assert_true (sx >= 0 && sy >= 0 && sx < width && sy < height);
+  return px[(int) sy * stride / 4 + (int) sx];
+}
+
+/* For a person to look at (MQ_SCREENSHOT_DIR set): the whole X screen, as
+ * ImageMagick's import sees it. */
+static void
+save_screenshot (const char *name)
+{
+  const char *dir = g_getenv ("MQ_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  settle ();
+  path = g_build_filename (dir, name, NULL);
+  {
+    const char *argv[] = { "import", "-window", "root", path, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+}
+
+/* A large flagged parcel with the project lock open and a project name,
+ * so that locking it is allowed and changes its colour. */
+static int
+lockable_parcel (MqParcels *parcels)
+{
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+
+      if (p->flagged && p->area_m2 > 20 * MQ_M2_PER_MU && p->project != NULL &&
+          !(p->locks & (1u << MQ_LOCK_PROJECT)) && p->entity == NULL &&
+          !(p->locks & (1u << MQ_LOCK_OWNER)))
+        return (int) i;
+    }
+  return -1;
+}
+
+static char *
+copy_sample_project (char **dir)
+{
+  g_autofree char *sample = mq_core_dup_sample_path ();
+  g_autofree char *bytes = NULL;
+  char *path;
+  gsize length;
+
+  *dir = g_dir_make_tmp ("mq-gui-edit-XXXXXX", NULL);
+  path = g_build_filename (*dir, "马桥项目.gpkg", NULL);
+  g_assert_true (g_file_get_contents (sample, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, length, NULL));
+  return path;
+}
+
+/* The four locks edited in the window, as a user does: the switch, the map
+ * colour, the file, a refused lock, undo — and a batch on three parcels. */
+static void
+test_edit_locks (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  GtkWidget *panel = mq_window_get_locks_panel (window);
+  MqParcelModel *model = mq_locks_panel_get_model (MQ_LOCKS_PANEL (panel));
+  MqSelection *selection = mq_map_view_get_selection (view);
+  GtkWidget *project_switch, *owner_switch;
+  g_autoptr(MqDataset) reread = NULL;
+  g_autoptr(GArray) three = g_array_new (FALSE, FALSE, sizeof (guint));
+  MqParcels *parcels;
+  guint32 before_px, locked_px;
+  MqRgb expected;
+  guint held;
+  int i;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
+  i = lockable_parcel (parcels);
+  g_assert_cmpint (i, >=, 0);
+  held = mq_parcel_get_locks_held (mq_parcels_get (parcels, i));
+  before_px = pixel_at_parcel (window, gpkg, mq_parcels_get (parcels, i)->id);
+  mq_style_locks_color (held, &expected);
+  g_assert_true (color_matches (before_px, &expected));
+
+  mq_selection_select_only (selection, i);
+  settle ();
+  project_switch = find_named (panel, "lock-project");
+  owner_switch = find_named (panel, "lock-owner");
+  g_assert_nonnull (project_switch);
+  g_assert_true (gtk_widget_is_sensitive (project_switch));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (project_switch)));
+
+  /* Lock the project: the parcel, the file and the map all follow. */
+  gtk_switch_set_active (GTK_SWITCH (project_switch), TRUE);
+  settle ();
+  g_assert_cmpuint (mq_parcel_get_locks_held (mq_parcels_get (parcels, i)), ==, held + 1);
+  reread = mq_dataset_load (gpkg, NULL, NULL, NULL);
+  g_assert_cmpuint (mq_parcels_get (mq_dataset_get_parcels (reread), i)->locks, ==,
+                    mq_parcels_get (parcels, i)->locks);
+  locked_px = pixel_at_parcel (window, gpkg, mq_parcels_get (parcels, i)->id);
+  mq_style_locks_color (held + 1, &expected);
+  g_assert_true (color_matches (locked_px, &expected));
+  save_screenshot ("edit-locked.png");
+
+  /* No entity: the entity lock is refused and the switch goes back. */
+  gtk_switch_set_active (GTK_SWITCH (owner_switch), TRUE);
+  settle ();
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (owner_switch)));
+  g_assert_false (mq_parcels_get (parcels, i)->locks & (1u << MQ_LOCK_OWNER));
+
+  /* Ctrl+Z takes the project lock back, on the map too. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  settle ();
+  g_assert_cmpuint (mq_parcel_get_locks_held (mq_parcels_get (parcels, i)), ==, held);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (project_switch)));
+  mq_style_locks_color (held, &expected);
+  g_assert_true (color_matches (pixel_at_parcel (window, gpkg, mq_parcels_get (parcels, i)->id),
+                                &expected));
+
+  /* A batch: three parcels, one method, one undo step. */
+  for (guint k = 0, n = 0; n < 3; k++)
+    if (mq_parcels_get (parcels, k)->flagged && mq_parcels_get (parcels, k)->method != MQ_METHOD_QUALITY)
+      {
+        g_array_append_val (three, k);
+        mq_selection_toggle (selection, k);
+        n++;
+      }
+  mq_selection_toggle (selection, i);
+  settle ();
+  g_assert_cmpuint (mq_parcel_model_get_n_parcels (model), ==, 3);
+  g_object_set (model, "method", (guint) MQ_METHOD_QUALITY, NULL);
+  settle ();
+  save_screenshot ("edit-batch.png");
+  for (guint k = 0; k < 3; k++)
+    g_assert_cmpuint (mq_parcels_get (parcels, g_array_index (three, guint, k))->method, ==,
+                      MQ_METHOD_QUALITY);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  for (guint k = 0; k < 3; k++)
+    g_assert_cmpuint (mq_parcels_get (parcels, g_array_index (three, guint, k))->method, !=,
+                      MQ_METHOD_QUALITY);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+  g_unlink (gpkg);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -554,5 +742,6 @@ main (int   argc,
   g_test_add_func ("/gui/hands", test_hands);
   g_test_add_func ("/gui/settings-round-trip", test_settings_round_trip);
   g_test_add_func ("/gui/export-pdf", test_export_pdf);
+  g_test_add_func ("/gui/edit-locks", test_edit_locks);
   return g_test_run ();
 }

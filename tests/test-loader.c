@@ -475,7 +475,8 @@ test_csv_export (void)
 {
   static const char *const header =
     "parcel_id,owner,land_use_code,land_use_name,area_m2,area_mu,survey_area_m2,flagged,method,"
-    "lock_parcel,lock_project,lock_deadline,lock_owner,project,deadline,stage,responsible_entity,problems";
+    "lock_parcel,lock_project,lock_deadline,lock_owner,project,deadline,stage,responsible_entity,"
+    "contact,phone,lock_parcel_date,lock_project_date,lock_deadline_date,lock_owner_date,problems";
   g_autofree char *gpkg = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao.gpkg", NULL);
   g_autofree char *out = tmp_path ("parcels.csv");
   g_autofree char *out_zh = tmp_path ("parcels-zh.csv");

@@ -7,6 +7,8 @@
 #include "mq-core.h"
 
 #include <gdal.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
 
 void
 mq_core_init (void)
@@ -54,4 +56,35 @@ mq_core_dup_sample_path (void)
     installed = mq_core_dup_installed_path ("maqiao-land/sample");
   return g_build_filename (dir ? dir : installed ? installed : PKGDATADIR "/sample",
                            "maqiao.gpkg", NULL);
+}
+
+/**
+ * mq_core_dup_sample_project:
+ *
+ * The sample as a project the user may edit: a copy in the user's data
+ * folder, made the first time. The bundled file stays as shipped (it may
+ * be read-only, and the headless --sample reads it as it is).
+ *
+ * Returns: (nullable): the copy's path
+ */
+char *
+mq_core_dup_sample_project (GError **error)
+{
+  g_autofree char *sample = mq_core_dup_sample_path ();
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "maqiao-land", NULL);
+  g_autofree char *path = g_build_filename (dir, "maqiao-sample.gpkg", NULL);
+  g_autoptr(GFile) source = g_file_new_for_path (sample);
+  g_autoptr(GFile) target = g_file_new_for_path (path);
+  g_autofree char *tmp = g_strconcat (path, ".part", NULL);
+  g_autoptr(GFile) part = g_file_new_for_path (tmp);
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&path);
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_copy (source, part, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error) ||
+      !g_file_move (part, target, G_FILE_COPY_NONE, NULL, NULL, NULL, error))
+    return NULL;
+  /* The shipped file may be read-only; the user's copy is theirs to edit. */
+  g_chmod (path, 0644);
+  return g_steal_pointer (&path);
 }

@@ -18,6 +18,7 @@
 #include "mq-selection.h"
 #include "mq-shapes.h"
 #include "mq-spatial-index.h"
+#include "mq-store.h"
 #include "mq-summary.h"
 #include "mq-terms.h"
 #include "mq-types.h"
@@ -26,6 +27,7 @@ G_BEGIN_DECLS
 
 void        mq_core_init            (void);
 char       *mq_core_dup_sample_path (void);
+char       *mq_core_dup_sample_project (GError **error);
 char       *mq_core_dup_installed_path (const char *relative);
 
 G_END_DECLS

@@ -57,6 +57,12 @@ static const Column columns[] = {
   { COL_FIELD, MQ_FIELD_DEADLINE, NULL, NULL },
   { COL_FIELD, MQ_FIELD_STAGE, NULL, NULL },
   { COL_FIELD, MQ_FIELD_ENTITY, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_CONTACT, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_PHONE, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_LOCK_PARCEL_DATE, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_LOCK_PROJECT_DATE, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_LOCK_DEADLINE_DATE, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_LOCK_OWNER_DATE, NULL, NULL },
   { COL_PROBLEMS, 0, "problems", "问题" },
 };
 
@@ -234,4 +240,218 @@ mq_csv_export (MqDataset   *dataset,
   g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_WRITE, _("%s: cannot be written: %s"),
                path, g_strerror (saved_errno));
   return FALSE;
+}
+
+/* ---- reading a status table back ---- */
+
+static void
+end_cell (GPtrArray *row,
+          GString   *cell)
+{
+  g_ptr_array_add (row, g_strndup (cell->str, cell->len));
+  g_string_truncate (cell, 0);
+}
+
+/**
+ * mq_csv_parse:
+ *
+ * RFC 4180, as Excel writes it: quoted cells may hold commas, quotes ("")
+ * and line breaks; CRLF or LF.
+ *
+ * Returns: (element-type GStrv): one row per record
+ */
+GPtrArray *
+mq_csv_parse (const char *text)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GPtrArray) row = g_ptr_array_new ();
+  g_autoptr(GString) cell = g_string_new (NULL);
+  gboolean quoted = FALSE;
+
+  for (const char *p = text; *p; p++)
+    {
+      if (quoted && *p == '"' && p[1] == '"')
+        g_string_append_c (cell, *p++);
+      else if (*p == '"' && (quoted || cell->len == 0))
+        quoted = !quoted;
+      else if (!quoted && *p == ',')
+        end_cell (row, cell);
+      else if (!quoted && (*p == '\n' || *p == '\r'))
+        {
+          if (*p == '\r' && p[1] == '\n')
+            p++;
+          end_cell (row, cell);
+          g_ptr_array_add (row, NULL);
+          g_ptr_array_add (rows, g_ptr_array_steal (row, NULL));
+        }
+      else
+        g_string_append_c (cell, *p);
+    }
+  if (cell->len > 0 || row->len > 0)
+    {
+      end_cell (row, cell);
+      g_ptr_array_add (row, NULL);
+      g_ptr_array_add (rows, g_ptr_array_steal (row, NULL));
+    }
+  return rows;
+}
+
+/* Excel saves "CSV UTF-8" with a BOM, plain "CSV" in the system's code page:
+ * GB18030 on a Chinese Windows. */
+static char *
+read_text (const char  *path,
+           GError     **error)
+{
+  g_autofree char *bytes = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize length;
+  char *text;
+
+  if (!g_file_get_contents (path, &bytes, &length, &local))
+    {
+      g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_READ, _("%s: cannot be read: %s"), path,
+                   local->message);
+      return NULL;
+    }
+  if (g_str_has_prefix (bytes, "\xEF\xBB\xBF"))
+    return g_strdup (bytes + 3);
+  if (g_utf8_validate (bytes, length, NULL) && strlen (bytes) == length)
+    return g_steal_pointer (&bytes);
+  text = g_convert (bytes, length, "UTF-8", "GB18030", NULL, NULL, NULL);
+  if (text == NULL)
+    g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_READ,
+                 _("%s: the text is neither UTF-8 nor GB18030"), path);
+  return text;
+}
+
+typedef struct
+{
+  MqParcels  *parcels;
+  GHashTable *ids;       /* id → index + 1, or 0 when the id is not unique */
+  MqField     field[256];
+  guint       n_columns;
+  int         id_column;
+  GPtrArray  *problems;
+} Reader;
+
+static void
+index_ids (Reader *r)
+{
+  r->ids = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < mq_parcels_get_n_parcels (r->parcels); i++)
+    {
+      const char *id = mq_parcels_get (r->parcels, i)->id;
+
+      if (id == NULL)
+        continue;
+      g_hash_table_insert (r->ids, (gpointer) id,
+                           GUINT_TO_POINTER (g_hash_table_contains (r->ids, id) ? 0 : i + 1));
+    }
+}
+
+/* Columns that are not editable fields (areas, problems, survey facts,
+ * other attributes) are read past: a whole exported table applies. */
+static gboolean
+read_header (Reader      *r,
+             char       **header,
+             const char  *path,
+             GError     **error)
+{
+  r->id_column = -1;
+  r->n_columns = MIN (g_strv_length (header), G_N_ELEMENTS (r->field));
+  for (guint c = 0; c < r->n_columns; c++)
+    {
+      MqField f = mq_field_from_header (header[c]);
+
+      if (f == MQ_FIELD_ID && r->id_column < 0)
+        r->id_column = (int) c;
+      r->field[c] = mq_field_is_editable (f) ? f : MQ_N_FIELDS;
+    }
+  if (r->id_column < 0)
+    {
+      g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_INVALID,
+                   _("%s: no parcel_id (地块编号) column"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+read_row (Reader  *r,
+          char   **cells,
+          guint    row,
+          MqEdit  *edit)
+{
+  guint n = g_strv_length (cells);
+  const char *id = (guint) r->id_column < n ? g_strstrip (cells[r->id_column]) : "";
+  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (r->ids, id));
+  MqParcel scratch;
+
+  if (n == 1 && *cells[0] == '\0')
+    return;   /* an empty line */
+  if (index == 0)
+    {
+      g_ptr_array_add (r->problems,
+                       g_strdup_printf (g_hash_table_contains (r->ids, id)
+                                          ? _("row %u: parcel id “%s” is not unique in the project")
+                                          : _("row %u: unknown parcel id “%s”"), row, id));
+      return;
+    }
+  scratch = *mq_parcels_get (r->parcels, index - 1);
+  for (guint c = 0; c < MIN (n, r->n_columns); c++)
+    {
+      g_autoptr(GError) local = NULL;
+
+      if (r->field[c] == MQ_N_FIELDS)
+        continue;
+      if (mq_parcel_set_field_text (r->parcels, &scratch, r->field[c], cells[c], &local))
+        mq_edit_set (edit, index - 1, r->field[c], cells[c], row);
+      else
+        g_ptr_array_add (r->problems, g_strdup_printf (_("row %u: %s: %s"), row,
+                                                       mq_field_label (r->field[c]),
+                                                       local->message));
+    }
+}
+
+/**
+ * mq_csv_read_updates:
+ *
+ * Reads a status table keyed by parcel id into one edit. Unknown ids and
+ * values that do not parse are all collected, by row number (the header is
+ * row 1, as in Excel), and refuse the whole table.
+ */
+MqEdit *
+mq_csv_read_updates (MqParcels   *parcels,
+                     const char  *path,
+                     GError     **error)
+{
+  g_autofree char *text = read_text (path, error);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_CSV);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  Reader r = { parcels, NULL, { 0 }, 0, -1, problems };
+  g_autofree char *joined = NULL;
+
+  if (text == NULL)
+    return NULL;
+  rows = mq_csv_parse (text);
+  if (rows->len == 0 || !read_header (&r, g_ptr_array_index (rows, 0), path, error))
+    {
+      if (rows->len == 0)
+        g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_INVALID, _("%s: the table is empty"), path);
+      return NULL;
+    }
+  index_ids (&r);
+  for (guint i = 1; i < rows->len; i++)
+    read_row (&r, g_ptr_array_index (rows, i), i + 1, edit);
+  g_hash_table_unref (r.ids);
+  if (problems->len == 0)
+    return g_steal_pointer (&edit);
+  g_ptr_array_add (problems, NULL);
+  joined = g_strjoinv ("; ", (char **) problems->pdata);
+  g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_INVALID,
+               g_dngettext (GETTEXT_PACKAGE, "%s: %u problem, nothing changed: %s",
+                            "%s: %u problems, nothing changed: %s", problems->len - 1),
+               path, problems->len - 1, joined);
+  return NULL;
 }

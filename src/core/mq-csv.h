@@ -5,6 +5,7 @@
 #pragma once
 
 #include "mq-dataset.h"
+#include "mq-store.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +14,8 @@ G_BEGIN_DECLS
 typedef enum
 {
   MQ_CSV_ERROR_WRITE,
+  MQ_CSV_ERROR_READ,
+  MQ_CSV_ERROR_INVALID,
 } MqCsvError;
 
 GQuark   mq_csv_error_quark       (void);
@@ -21,5 +24,9 @@ gboolean mq_csv_export            (MqDataset   *dataset,
                                    gboolean     chinese_headers,
                                    GError     **error);
 gboolean mq_locale_is_chinese     (void);
+GPtrArray *mq_csv_parse           (const char  *text);
+MqEdit  *mq_csv_read_updates      (MqParcels   *parcels,
+                                   const char  *path,
+                                   GError     **error);
 
 G_END_DECLS

@@ -310,3 +310,161 @@ mq_parcel_dup_field_text (const MqParcel *p,
       g_return_val_if_reached (NULL);
     }
 }
+
+G_DEFINE_QUARK (mq-field-error-quark, mq_field_error)
+
+/* What the bureau keeps current. The survey's own facts (id, owner, land
+ * use, surveyed area) belong to the survey and are not edited here — which
+ * also keeps a spreadsheet's reformatting (Excel turns "0601" into 601) from
+ * rewriting them. */
+gboolean
+mq_field_is_editable (MqField field)
+{
+  switch (field)
+    {
+    case MQ_FIELD_ID:
+    case MQ_FIELD_OWNER:
+    case MQ_FIELD_LAND_USE_CODE:
+    case MQ_FIELD_LAND_USE_NAME:
+    case MQ_FIELD_LOCATION:
+    case MQ_FIELD_SURVEY_AREA:
+    case MQ_FIELD_LAND_CLASS:
+    case MQ_N_FIELDS:
+      return FALSE;
+    default:
+      return TRUE;
+    }
+}
+
+/* A CSV header or column name: the key or the Chinese header. */
+MqField
+mq_field_from_header (const char *header)
+{
+  g_autofree char *name = g_strstrip (g_strdup (header ? header : ""));
+
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    if (g_ascii_strcasecmp (name, fields[f].key) == 0 || g_str_equal (name, fields[f].zh_header))
+      return f;
+  return MQ_N_FIELDS;
+}
+
+static gboolean invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+invalid (GError     **error,
+         const char  *format,
+         ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, MQ_FIELD_ERROR, MQ_FIELD_ERROR_INVALID, message);
+  return FALSE;
+}
+
+static const char **
+text_slot (MqParcel *p,
+           MqField   field)
+{
+  switch (field)
+    {
+    case MQ_FIELD_FLAG_REASON: return &p->flag_reason;
+    case MQ_FIELD_INDUSTRY: return &p->industry;
+    case MQ_FIELD_PROJECT: return &p->project;
+    case MQ_FIELD_INVESTOR: return &p->investor;
+    case MQ_FIELD_ENTITY: return &p->entity;
+    case MQ_FIELD_CONTACT: return &p->contact;
+    case MQ_FIELD_PHONE: return &p->phone;
+    case MQ_FIELD_NOTES: return &p->notes;
+    default: return NULL;
+    }
+}
+
+static gboolean
+set_lock (MqParcel    *p,
+          guint        lock,
+          const char  *text,
+          GError     **error)
+{
+  gboolean held;
+
+  /* An empty cell is not a state: a lock is either held or open. */
+  if (text == NULL || *text == '\0' || !mq_bool_parse (text, &held))
+    return invalid (error, _("invalid lock state “%s” (use 1 or 0)"), text ? text : "");
+  if (held)
+    p->locks |= 1u << lock;
+  else
+    p->locks &= ~(1u << lock);
+  return TRUE;
+}
+
+static gboolean
+set_date (guint32     *slot,
+          const char  *text,
+          GError     **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+
+  if (!mq_date_parse (stripped, slot))
+    return invalid (error, _("invalid date “%s” (use YYYY-MM-DD)"), stripped);
+  return TRUE;
+}
+
+/* Sets one editable field of a record from its text form, strictly: a value
+ * that does not parse is an error, never a silent default. */
+gboolean
+mq_parcel_set_field_text (MqParcels  *parcels,
+                          MqParcel   *p,
+                          MqField     field,
+                          const char *text,
+                          GError    **error)
+{
+  const char **slot = text_slot (p, field);
+  MqMethod method;
+  MqStage stage;
+
+  if (slot != NULL)
+    {
+      g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+
+      *slot = mq_parcels_intern (parcels, stripped);
+      return TRUE;
+    }
+  switch (field)
+    {
+    case MQ_FIELD_FLAGGED:
+      if (!mq_bool_parse (text, &p->flagged))
+        return invalid (error, _("invalid yes/no value “%s” (use 1 or 0)"), text);
+      return TRUE;
+    case MQ_FIELD_METHOD:
+      if (!mq_method_parse (text, &method))
+        return invalid (error, _("unknown transformation method “%s”"), text);
+      p->method = method;
+      return TRUE;
+    case MQ_FIELD_STAGE:
+      if (!mq_stage_parse (text, &stage))
+        return invalid (error, _("unknown stage “%s” (未启动, 推进中 or 已完成)"), text);
+      p->stage = stage;
+      return TRUE;
+    case MQ_FIELD_DEADLINE:
+      return set_date (&p->deadline, text, error);
+    case MQ_FIELD_LOCK_PARCEL:
+    case MQ_FIELD_LOCK_PROJECT:
+    case MQ_FIELD_LOCK_DEADLINE:
+    case MQ_FIELD_LOCK_OWNER:
+      return set_lock (p, field - MQ_FIELD_LOCK_PARCEL, text, error);
+    case MQ_FIELD_LOCK_PARCEL_DATE:
+    case MQ_FIELD_LOCK_PROJECT_DATE:
+    case MQ_FIELD_LOCK_DEADLINE_DATE:
+    case MQ_FIELD_LOCK_OWNER_DATE:
+      return set_date (&p->lock_date[field - MQ_FIELD_LOCK_PARCEL_DATE], text, error);
+    default:
+      g_set_error (error, MQ_FIELD_ERROR, MQ_FIELD_ERROR_READ_ONLY,
+                   _("“%s” comes from the survey and is not edited here"),
+                   mq_field_label (field));
+      return FALSE;
+    }
+}

@@ -57,6 +57,16 @@ typedef struct
   const char *const *aliases;
 } MqFieldInfo;
 
+#define MQ_FIELD_ERROR (mq_field_error_quark ())
+
+typedef enum
+{
+  MQ_FIELD_ERROR_INVALID,
+  MQ_FIELD_ERROR_READ_ONLY,
+} MqFieldError;
+
+GQuark             mq_field_error_quark (void);
+
 typedef struct
 {
   int index[MQ_N_FIELDS];   /* source field index, or -1 */
@@ -80,5 +90,12 @@ void               mq_field_map_fill    (const MqFieldMap  *map,
 
 char              *mq_parcel_dup_field_text (const MqParcel *parcel,
                                              MqField         field);
+gboolean           mq_field_is_editable     (MqField         field);
+gboolean           mq_parcel_set_field_text (MqParcels      *parcels,
+                                             MqParcel       *parcel,
+                                             MqField         field,
+                                             const char     *text,
+                                             GError        **error);
+MqField            mq_field_from_header     (const char     *header);
 
 G_END_DECLS

@@ -114,6 +114,46 @@ mq_parcels_append (MqParcels     *self,
   return &g_array_index (self->records, MqParcel, self->records->len - 1);
 }
 
+/* Puts an edited record in place; its strings must be interned here. */
+void
+mq_parcels_replace (MqParcels      *self,
+                    guint           index,
+                    const MqParcel *record)
+{
+  g_return_if_fail (MQ_IS_PARCELS (self));
+  g_return_if_fail (index < self->records->len);
+
+  g_array_index (self->records, MqParcel, index) = *record;
+}
+
+/* Keeps a source attribute in step with an edit of the column it came from
+ * (a project's own columns are source attributes too). */
+void
+mq_parcels_set_value (MqParcels  *self,
+                      guint       index,
+                      guint       field,
+                      const char *text)
+{
+  g_return_if_fail (MQ_IS_PARCELS (self));
+  g_return_if_fail (index < self->records->len && field < self->n_fields);
+
+  g_ptr_array_index (self->values, (gsize) index * self->n_fields + field) =
+    (gpointer) mq_parcels_intern (self, text);
+}
+
+/* The index of a source attribute by name (ASCII case ignored), or -1. */
+int
+mq_parcels_find_field (MqParcels  *self,
+                       const char *name)
+{
+  g_return_val_if_fail (MQ_IS_PARCELS (self), -1);
+
+  for (guint i = 0; i < self->n_fields; i++)
+    if (g_ascii_strcasecmp (self->field_names[i], name) == 0)
+      return (int) i;
+  return -1;
+}
+
 const MqShapes *
 mq_parcels_get_shapes (MqParcels *self)
 {

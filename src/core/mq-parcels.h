@@ -56,6 +56,15 @@ MqParcel       *mq_parcels_append          (MqParcels       *self,
                                             const char     **values);
 const char     *mq_parcels_intern          (MqParcels       *self,
                                             const char      *text);
+void            mq_parcels_replace         (MqParcels       *self,
+                                            guint            index,
+                                            const MqParcel  *record);
+void            mq_parcels_set_value       (MqParcels       *self,
+                                            guint            index,
+                                            guint            field,
+                                            const char      *text);
+int             mq_parcels_find_field      (MqParcels       *self,
+                                            const char      *name);
 const MqShapes *mq_parcels_get_shapes      (MqParcels       *self);
 const char * const *
                 mq_parcels_get_field_names (MqParcels       *self);

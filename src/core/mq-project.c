@@ -134,6 +134,8 @@ create_schema (MqProjectWriter      *w,
   add_field (history, "field", OFTString, 32);
   add_field (history, "old_value", OFTString, 0);
   add_field (history, "new_value", OFTString, 0);
+  add_field (history, "action", OFTString, 10);
+  add_field (history, "batch", OFTInteger64, 0);
   add_field (w->settings, "key", OFTString, 64);
   add_field (w->settings, "value", OFTString, 0);
   return TRUE;

@@ -18,7 +18,8 @@
 G_BEGIN_DECLS
 
 #define MQ_PROJECT_ERROR (mq_project_error_quark ())
-#define MQ_PROJECT_SCHEMA_VERSION 1
+/* 2: lock_history has action and batch. */
+#define MQ_PROJECT_SCHEMA_VERSION 2
 
 typedef enum
 {

@@ -747,3 +747,13 @@ mq_map_view_is_settled (MqMapView *self)
          gtk_widget_get_height (GTK_WIDGET (self)) == (int) mq_viewport_get_height (self->viewport) &&
          mq_frame_shows (self->frame, self->viewport);
 }
+
+/* The parcels changed (an edit): draw them again where the view is. */
+void
+mq_map_view_refresh (MqMapView *self)
+{
+  g_return_if_fail (MQ_IS_MAP_VIEW (self));
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  schedule_frame (self, 0);
+}

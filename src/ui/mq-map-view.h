@@ -29,5 +29,6 @@ void        mq_map_view_select_box    (MqMapView *self,
                                        double     y1);
 void        mq_map_view_zoom_to_selection (MqMapView *self);
 gboolean    mq_map_view_is_settled    (MqMapView *self);
+void        mq_map_view_refresh       (MqMapView *self);
 
 G_END_DECLS

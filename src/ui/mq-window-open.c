@@ -39,9 +39,9 @@ _mq_window_show_error (MqWindow     *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-update_status (MqWindow  *self,
-               MqDataset *dataset)
+void
+_mq_window_update_status (MqWindow  *self,
+                          MqDataset *dataset)
 {
   g_autoptr(MqSummary) s = mq_summary_new (dataset, mq_today ());
   g_autofree char *base = g_path_get_basename (mq_dataset_get_path (dataset));
@@ -55,9 +55,9 @@ update_status (MqWindow  *self,
   gtk_label_set_text (self->status_label, text);
 }
 
-static void
-toast (MqWindow   *self,
-       const char *text)
+void
+_mq_window_toast (MqWindow   *self,
+                  const char *text)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
@@ -72,20 +72,20 @@ report_opened (MqWindow  *self,
   g_autofree char *opened = g_strdup_printf (_("Opened %u parcels"),
                                              mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)));
 
-  toast (self, opened);
+  _mq_window_toast (self, opened);
   if (mq_dataset_get_n_lost_records (dataset) > 0)
     {
       g_autofree char *lost = g_strdup_printf (_("%u records of the file could not be read and are missing"),
                                                mq_dataset_get_n_lost_records (dataset));
-      toast (self, lost);
+      _mq_window_toast (self, lost);
     }
   if (problems > 0)
     {
       g_autofree char *text = g_strdup_printf (_("%u parcels have geometry or data problems"), problems);
-      toast (self, text);
+      _mq_window_toast (self, text);
     }
   for (guint i = 0; i < warnings->len; i++)
-    toast (self, g_ptr_array_index (warnings, i));
+    _mq_window_toast (self, g_ptr_array_index (warnings, i));
 }
 
 /* Survey data with no parcel flagged yet reads better by land use. */
@@ -110,7 +110,8 @@ show_dataset (MqWindow  *self,
   mq_map_view_set_dataset (self->map_view, dataset);
   gtk_stack_set_visible_child_name (self->stack, "map");
   gtk_widget_grab_focus (GTK_WIDGET (self->map_view));
-  update_status (self, dataset);
+  _mq_window_update_status (self, dataset);
+  _mq_window_attach_store (self, dataset);
   report_opened (self, dataset);
   g_object_notify (G_OBJECT (self), "encoding");
 }

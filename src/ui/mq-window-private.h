@@ -6,6 +6,7 @@
 
 #include "mq-core.h"
 #include "mq-identify-panel.h"
+#include "mq-locks-panel.h"
 #include "mq-window.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,12 @@ struct _MqWindow
   GPtrArray           *recent_rows;
   GSettings           *settings;
   MqIdentifyPanel     *identify_panel;
+  MqLocksPanel        *locks_panel;
+  GtkRevealer         *banner_revealer;
+  GtkLabel            *banner_label;
+
+  MqStore             *store;
+  guint                watch_id;
 
   GCancellable        *load_cancellable;
   MqOpenRequest       *request;
@@ -67,6 +74,20 @@ void  _mq_window_export_pdf      (GtkWidget     *widget,
                                   const char    *action_name,
                                   GVariant      *parameter);
 void  _mq_window_open_uri        (GtkWidget     *widget,
+                                  const char    *action_name,
+                                  GVariant      *parameter);
+void  _mq_window_attach_store    (MqWindow      *self,
+                                  MqDataset     *dataset);
+void  _mq_window_detach_store    (MqWindow      *self);
+void  _mq_window_init_editing    (MqWindow      *self);
+void  _mq_window_update_status   (MqWindow      *self,
+                                  MqDataset     *dataset);
+void  _mq_window_toast           (MqWindow      *self,
+                                  const char    *text);
+void  _mq_window_undo            (GtkWidget     *widget,
+                                  const char    *action_name,
+                                  GVariant      *parameter);
+void  _mq_window_redo            (GtkWidget     *widget,
                                   const char    *action_name,
                                   GVariant      *parameter);
 void  _mq_window_remember        (MqWindow      *self,

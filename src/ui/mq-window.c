@@ -100,8 +100,14 @@ open_sample_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  g_autofree char *path = mq_core_dup_sample_path ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = mq_core_dup_sample_project (&error);
 
+  if (path == NULL)
+    {
+      _mq_window_show_error (MQ_WINDOW (widget), error);
+      return;
+    }
   mq_window_open_path (MQ_WINDOW (widget), path);
 }
 
@@ -308,6 +314,7 @@ mq_window_dispose (GObject *object)
 {
   MqWindow *self = MQ_WINDOW (object);
 
+  _mq_window_detach_store (self);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_clear_pointer (&self->request, _mq_open_request_free);
@@ -342,6 +349,7 @@ mq_window_class_init (MqWindowClass *klass)
 
   g_type_ensure (MQ_TYPE_MAP_VIEW);
   g_type_ensure (MQ_TYPE_IDENTIFY_PANEL);
+  g_type_ensure (MQ_TYPE_LOCKS_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MqWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, window_title);
@@ -351,6 +359,9 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqWindow, position_label);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, identify_revealer);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, identify_panel);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, locks_panel);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, recent_group);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, recent_section);
   gtk_widget_class_bind_template_callback (widget_class, on_pointer_moved);
@@ -364,9 +375,14 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, _mq_window_export_csv);
   gtk_widget_class_install_action (widget_class, "win.export-pdf", NULL, _mq_window_export_pdf);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", _mq_window_open_uri);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, _mq_window_undo);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, _mq_window_redo);
   gtk_widget_class_install_property_action (widget_class, "win.theme", "theme");
   gtk_widget_class_install_property_action (widget_class, "win.encoding", "encoding");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.save-project", NULL);
 }
@@ -377,7 +393,10 @@ on_selection_changed (MqWindow *self)
 {
   MqSelection *selection = mq_map_view_get_selection (self->map_view);
 
+  g_autoptr(GArray) indices = mq_selection_dup_sorted (selection);
+
   mq_identify_panel_show (self->identify_panel, mq_map_view_get_dataset (self->map_view), selection);
+  mq_parcel_model_set_parcels (mq_locks_panel_get_model (self->locks_panel), indices);
   gtk_revealer_set_reveal_child (self->identify_revealer, mq_selection_get_n (selection) > 0);
 }
 
@@ -391,6 +410,7 @@ mq_window_init (MqWindow *self)
   self->settings = mq_settings_new ();
   restore_window (self);
   show_recent (self);
+  _mq_window_init_editing (self);
   g_signal_connect_object (mq_map_view_get_selection (self->map_view), "changed",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
 
@@ -418,4 +438,12 @@ mq_window_get_identify_panel (MqWindow *self)
 {
   g_return_val_if_fail (MQ_IS_WINDOW (self), NULL);
   return GTK_WIDGET (self->identify_panel);
+}
+
+/* Returns: (transfer none): the four-locks panel beside the map. */
+GtkWidget *
+mq_window_get_locks_panel (MqWindow *self)
+{
+  g_return_val_if_fail (MQ_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->locks_panel);
 }

@@ -18,6 +18,7 @@ MqWindow  *mq_window_new           (GtkApplication *application);
 void       mq_window_open_path     (MqWindow       *self,
                                     const char     *path);
 MqMapView *mq_window_get_map_view  (MqWindow       *self);
+GtkWidget *mq_window_get_locks_panel (MqWindow *self);
 GtkWidget *mq_window_get_identify_panel (MqWindow  *self);
 
 G_END_DECLS

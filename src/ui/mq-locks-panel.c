@@ -1,0 +1,324 @@
+/* mq-locks-panel.c
+ *
+ * Rows are bound to an MqParcelModel: switches and combo rows both ways,
+ * entry rows one way with their Apply button (Enter) writing back — a
+ * keystroke is not an edit, a finished value is. The dated subtitles and the
+ * history list follow the model.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-locks-panel.h"
+
+#include <glib/gi18n.h>
+
+#define HISTORY_ROWS 30
+
+struct _MqLocksPanel
+{
+  GtkWidget       parent_instance;
+
+  MqParcelModel  *model;
+  gboolean        syncing_calendar;
+
+  GtkLabel       *title;
+  GtkLabel       *subtitle;
+  GtkWidget      *save_project_button;
+  GtkWidget      *locks_group;
+  GtkWidget      *transformation_group;
+  GtkWidget      *history_group;
+  GtkListBox     *history_list;
+  AdwExpanderRow *lock_rows[MQ_N_LOCKS];
+  GtkWidget      *switches[MQ_N_LOCKS];
+  AdwActionRow   *area_row;
+  GtkWidget      *entries[8];
+  GtkMenuButton  *deadline_button;
+  GtkPopover     *deadline_popover;
+  GtkCalendar    *deadline_calendar;
+  GtkWidget      *stage_row;
+  GtkWidget      *method_row;
+};
+
+G_DEFINE_FINAL_TYPE (MqLocksPanel, mq_locks_panel, GTK_TYPE_WIDGET)
+
+static const char *const lock_date_props[MQ_N_LOCKS] = {
+  "lock-parcel-date", "lock-project-date", "lock-deadline-date", "lock-owner-date",
+};
+
+static void
+on_entry_apply (AdwEntryRow  *row,
+                MqLocksPanel *self)
+{
+  g_object_set (self->model, gtk_widget_get_name (GTK_WIDGET (row)),
+                gtk_editable_get_text (GTK_EDITABLE (row)), NULL);
+}
+
+static void
+set_deadline (MqLocksPanel *self,
+              const char   *date)
+{
+  gtk_popover_popdown (self->deadline_popover);
+  g_object_set (self->model, "deadline", date, NULL);
+}
+
+static void
+on_deadline_day_selected (MqLocksPanel *self)
+{
+  g_autoptr(GDateTime) day = NULL;
+  g_autofree char *date = NULL;
+
+  if (self->syncing_calendar)
+    return;
+  day = gtk_calendar_get_date (self->deadline_calendar);
+  date = g_date_time_format (day, "%Y-%m-%d");
+  set_deadline (self, date);
+}
+
+static void
+on_deadline_clear (MqLocksPanel *self)
+{
+  set_deadline (self, "");
+}
+
+/* The calendar opens on the parcel's deadline, or today. */
+static void
+on_deadline_popover_show (MqLocksPanel *self)
+{
+  g_autofree char *deadline = NULL;
+  g_autoptr(GDateTime) day = NULL;
+  guint32 julian = 0;
+  GDate date;
+
+  g_object_get (self->model, "deadline", &deadline, NULL);
+  if (mq_date_parse (deadline, &julian) && julian != 0)
+    {
+      g_date_clear (&date, 1);
+      g_date_set_julian (&date, julian);
+      day = g_date_time_new_local (g_date_get_year (&date), g_date_get_month (&date),
+                                   g_date_get_day (&date), 0, 0, 0);
+    }
+  else
+    day = g_date_time_new_now_local ();
+  self->syncing_calendar = TRUE;
+  gtk_calendar_select_day (self->deadline_calendar, day);
+  self->syncing_calendar = FALSE;
+}
+
+static const char *
+action_label (const char *action)
+{
+  if (g_strcmp0 (action, "batch") == 0)
+    return _("batch edit");
+  if (g_strcmp0 (action, "csv") == 0)
+    return _("status table");
+  if (g_strcmp0 (action, "undo") == 0)
+    return _("undo");
+  if (g_strcmp0 (action, "redo") == 0)
+    return _("redo");
+  return _("edit");
+}
+
+/* Lock states read as words, other values as they are. */
+static const char *
+value_text (MqField     field,
+            const char *value)
+{
+  gboolean is_lock = field >= MQ_FIELD_LOCK_PARCEL && field <= MQ_FIELD_LOCK_OWNER;
+
+  if (value == NULL || *value == '\0')
+    return "—";
+  if (is_lock)
+    return g_str_equal (value, "1") ? C_("lock", "Locked") : C_("lock", "Open");
+  return value;
+}
+
+static GtkWidget *
+history_row (const MqHistoryEntry *e)
+{
+  MqField field = mq_field_from_header (e->field);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (e->changed_at, NULL);
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+  g_autofree char *when = local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup (e->changed_at);
+  g_autofree char *title = g_strdup_printf ("%s: %s → %s",
+                                            field < MQ_N_FIELDS ? mq_field_label (field) : e->field,
+                                            value_text (field, e->old_value),
+                                            value_text (field, e->new_value));
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", when, e->user ? e->user : "",
+                                               action_label (e->action));
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  return row;
+}
+
+static void
+show_history (MqLocksPanel *self)
+{
+  MqStore *store = mq_parcel_model_get_store (self->model);
+  const MqParcel *p = mq_parcel_model_get_parcel (self->model);
+  g_autoptr(GPtrArray) history = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
+    gtk_list_box_remove (self->history_list, child);
+  if (store != NULL && p != NULL && p->id != NULL && mq_parcel_model_get_n_parcels (self->model) == 1)
+    history = mq_store_list_history (store, p->id, HISTORY_ROWS, NULL);
+  for (guint i = 0; history != NULL && i < history->len; i++)
+    gtk_list_box_append (self->history_list, history_row (g_ptr_array_index (history, i)));
+  if (history != NULL && history->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No changes recorded yet"));
+      gtk_list_box_append (self->history_list, row);
+    }
+  gtk_widget_set_visible (self->history_group, history != NULL);
+}
+
+/* "Locked on 2026-05-12" or "Open", under each lock's title. */
+static void
+show_lock_states (MqLocksPanel *self)
+{
+  const MqParcel *p = mq_parcel_model_get_parcel (self->model);
+  g_autofree char *area = NULL;
+
+  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+    {
+      g_autofree char *date = NULL;
+      g_autofree char *state = NULL;
+
+      g_object_get (self->model, lock_date_props[lock], &date, NULL);
+      if (p != NULL && (p->locks >> lock) & 1)
+        state = *date ? g_strdup_printf (_("Locked on %s"), date) : g_strdup (C_("lock", "Locked"));
+      else
+        state = g_strdup (C_("lock", "Open"));
+      adw_expander_row_set_subtitle (self->lock_rows[lock], state);
+    }
+  area = p ? g_strdup_printf (_("%.2f mu (%.1f m²)"), p->area_m2 / MQ_M2_PER_MU, p->area_m2)
+           : g_strdup ("");
+  adw_action_row_set_subtitle (self->area_row, area);
+}
+
+static void
+on_model_reloaded (MqLocksPanel *self)
+{
+  g_autofree char *deadline = NULL;
+
+  g_object_get (self->model, "deadline", &deadline, NULL);
+  gtk_menu_button_set_label (self->deadline_button, *deadline ? deadline : _("Not set"));
+  gtk_widget_set_visible (self->save_project_button, mq_parcel_model_get_store (self->model) == NULL);
+  show_lock_states (self);
+  show_history (self);
+}
+
+static void
+bind (MqLocksPanel *self,
+      const char   *property,
+      gpointer      widget,
+      const char   *widget_property,
+      GBindingFlags flags)
+{
+  g_object_bind_property (self->model, property, widget, widget_property,
+                          G_BINDING_SYNC_CREATE | flags);
+}
+
+static void
+bind_rows (MqLocksPanel *self)
+{
+  bind (self, "title", self->title, "label", 0);
+  bind (self, "subtitle", self->subtitle, "label", 0);
+  bind (self, "editable", self->locks_group, "sensitive", 0);
+  bind (self, "editable", self->transformation_group, "sensitive", 0);
+  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+    bind (self, gtk_widget_get_name (self->switches[lock]), self->switches[lock], "active",
+          G_BINDING_BIDIRECTIONAL);
+  /* Entries are named after the property they show (see the template). */
+  for (guint i = 0; i < G_N_ELEMENTS (self->entries); i++)
+    bind (self, gtk_widget_get_name (self->entries[i]), self->entries[i], "text", 0);
+  bind (self, "stage", self->stage_row, "selected", G_BINDING_BIDIRECTIONAL);
+  bind (self, "method", self->method_row, "selected", G_BINDING_BIDIRECTIONAL);
+  g_signal_connect_object (self->model, "notify::title", G_CALLBACK (on_model_reloaded), self,
+                           G_CONNECT_SWAPPED);
+  on_model_reloaded (self);
+}
+
+static void
+mq_locks_panel_dispose (GObject *object)
+{
+  MqLocksPanel *self = MQ_LOCKS_PANEL (object);
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), MQ_TYPE_LOCKS_PANEL);
+  /* A plain GtkWidget parent unparents its children itself. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->model);
+  G_OBJECT_CLASS (mq_locks_panel_parent_class)->dispose (object);
+}
+
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, MqLocksPanel, name)
+#define CHILD_AT(name, array, i) \
+  gtk_widget_class_bind_template_child_full (widget_class, name, FALSE, \
+                                             G_STRUCT_OFFSET (MqLocksPanel, array) + \
+                                             (i) * sizeof (gpointer))
+
+static void
+mq_locks_panel_class_init (MqLocksPanelClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  static const char *const entries[] = {
+    "project_entry", "investor_entry", "industry_entry", "entity_entry", "contact_entry",
+    "phone_entry", "flag_reason_entry", "notes_entry",
+  };
+  static const char *const locks[] = { "lock_parcel", "lock_project", "lock_deadline", "lock_owner" };
+
+  G_OBJECT_CLASS (klass)->dispose = mq_locks_panel_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/maqiao/LandViewer/mq-locks-panel.ui");
+  CHILD (title);
+  CHILD (subtitle);
+  CHILD (save_project_button);
+  CHILD (locks_group);
+  CHILD (transformation_group);
+  CHILD (history_group);
+  CHILD (history_list);
+  CHILD (area_row);
+  CHILD (deadline_button);
+  CHILD (deadline_popover);
+  CHILD (deadline_calendar);
+  CHILD (stage_row);
+  CHILD (method_row);
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    CHILD_AT (entries[i], entries, i);
+  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+    {
+      g_autofree char *row = g_strdup_printf ("%s_row", locks[lock]);
+      g_autofree char *toggle = g_strdup_printf ("%s_switch", locks[lock]);
+
+      CHILD_AT (g_intern_string (row), lock_rows, lock);
+      CHILD_AT (g_intern_string (toggle), switches, lock);
+    }
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_deadline_day_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_deadline_clear);
+  gtk_widget_class_bind_template_callback (widget_class, on_deadline_popover_show);
+}
+
+static void
+mq_locks_panel_init (MqLocksPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->model = mq_parcel_model_new ();
+  bind_rows (self);
+}
+
+MqParcelModel *
+mq_locks_panel_get_model (MqLocksPanel *self)
+{
+  g_return_val_if_fail (MQ_IS_LOCKS_PANEL (self), NULL);
+  return self->model;
+}

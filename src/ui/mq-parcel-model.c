@@ -1,0 +1,361 @@
+/* mq-parcel-model.c
+ *
+ * One table maps each property to the field it edits; values are kept as the
+ * text the store speaks (mq_parcel_dup_field_text) and converted only at the
+ * property boundary (switch → boolean, combo row → enum position).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-parcel-model.h"
+
+#include <glib/gi18n.h>
+
+typedef struct
+{
+  const char *name;
+  MqField     field;
+  GType       type;
+  gboolean    writable;
+} FieldProp;
+
+static const FieldProp field_props[] = {
+  { "lock-parcel", MQ_FIELD_LOCK_PARCEL, G_TYPE_BOOLEAN, TRUE },
+  { "lock-project", MQ_FIELD_LOCK_PROJECT, G_TYPE_BOOLEAN, TRUE },
+  { "lock-deadline", MQ_FIELD_LOCK_DEADLINE, G_TYPE_BOOLEAN, TRUE },
+  { "lock-owner", MQ_FIELD_LOCK_OWNER, G_TYPE_BOOLEAN, TRUE },
+  { "lock-parcel-date", MQ_FIELD_LOCK_PARCEL_DATE, G_TYPE_STRING, FALSE },
+  { "lock-project-date", MQ_FIELD_LOCK_PROJECT_DATE, G_TYPE_STRING, FALSE },
+  { "lock-deadline-date", MQ_FIELD_LOCK_DEADLINE_DATE, G_TYPE_STRING, FALSE },
+  { "lock-owner-date", MQ_FIELD_LOCK_OWNER_DATE, G_TYPE_STRING, FALSE },
+  { "project", MQ_FIELD_PROJECT, G_TYPE_STRING, TRUE },
+  { "investor", MQ_FIELD_INVESTOR, G_TYPE_STRING, TRUE },
+  { "industry", MQ_FIELD_INDUSTRY, G_TYPE_STRING, TRUE },
+  { "deadline", MQ_FIELD_DEADLINE, G_TYPE_STRING, TRUE },
+  { "stage", MQ_FIELD_STAGE, G_TYPE_UINT, TRUE },
+  { "entity", MQ_FIELD_ENTITY, G_TYPE_STRING, TRUE },
+  { "contact", MQ_FIELD_CONTACT, G_TYPE_STRING, TRUE },
+  { "phone", MQ_FIELD_PHONE, G_TYPE_STRING, TRUE },
+  { "method", MQ_FIELD_METHOD, G_TYPE_UINT, TRUE },
+  { "flag-reason", MQ_FIELD_FLAG_REASON, G_TYPE_STRING, TRUE },
+  { "notes", MQ_FIELD_NOTES, G_TYPE_STRING, TRUE },
+};
+
+struct _MqParcelModel
+{
+  GObject   parent_instance;
+
+  MqStore  *store;
+  GArray   *indices;              /* guint */
+  char     *text[MQ_N_FIELDS];    /* of the first selected parcel */
+};
+
+G_DEFINE_FINAL_TYPE (MqParcelModel, mq_parcel_model, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_EDITABLE,
+  PROP_TITLE,
+  PROP_SUBTITLE,
+  PROP_FIRST_FIELD,
+  N_PROPS = PROP_FIRST_FIELD + G_N_ELEMENTS (field_props)
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum { FAILED, APPLIED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static MqParcels *
+parcels_of (MqParcelModel *self)
+{
+  return mq_dataset_get_parcels (mq_store_get_dataset (self->store));
+}
+
+static char *
+dup_title (MqParcelModel *self)
+{
+  const MqParcel *p = mq_parcel_model_get_parcel (self);
+
+  if (self->indices->len > 1)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u parcel selected",
+                                         "%u parcels selected", self->indices->len),
+                            self->indices->len);
+  if (p == NULL)
+    return g_strdup (_("No parcel selected"));
+  return g_strdup (p->id ? p->id : _("Parcel without an id"));
+}
+
+static char *
+dup_subtitle (MqParcelModel *self)
+{
+  const MqParcel *p = mq_parcel_model_get_parcel (self);
+
+  if (self->store == NULL)
+    return g_strdup (_("Save the data as a project to track the four locks."));
+  if (mq_store_is_read_only (self->store))
+    return g_strdup (_("The project is read-only."));
+  if (self->indices->len > 1)
+    return g_strdup (_("A change applies to every selected parcel, as one step."));
+  if (p == NULL)
+    return g_strdup ("");
+  return g_strdup_printf (_("%s · %.2f mu · %u of 4 locks held"), p->owner ? p->owner : "—",
+                          p->area_m2 / MQ_M2_PER_MU, mq_parcel_get_locks_held (p));
+}
+
+static guint
+enum_of (MqField     field,
+         const char *text)
+{
+  MqStage stage = MQ_STAGE_NOT_STARTED;
+  MqMethod method = MQ_METHOD_NONE;
+
+  if (field == MQ_FIELD_STAGE)
+    return mq_stage_parse (text, &stage) ? stage : 0;
+  return mq_method_parse (text, &method) ? method : 0;
+}
+
+static void
+mq_parcel_model_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  MqParcelModel *self = MQ_PARCEL_MODEL (object);
+  const FieldProp *fp;
+  const char *text;
+
+  if (prop_id == PROP_EDITABLE)
+    {
+      g_value_set_boolean (value, self->store && !mq_store_is_read_only (self->store) &&
+                                  self->indices->len > 0);
+      return;
+    }
+  if (prop_id == PROP_TITLE || prop_id == PROP_SUBTITLE)
+    {
+      g_value_take_string (value, prop_id == PROP_TITLE ? dup_title (self) : dup_subtitle (self));
+      return;
+    }
+  fp = &field_props[prop_id - PROP_FIRST_FIELD];
+  text = self->text[fp->field] ? self->text[fp->field] : "";
+  if (fp->type == G_TYPE_BOOLEAN)
+    g_value_set_boolean (value, g_str_equal (text, "1"));
+  else if (fp->type == G_TYPE_UINT)
+    g_value_set_uint (value, enum_of (fp->field, text));
+  else
+    g_value_set_string (value, text);
+}
+
+static char *
+text_of (const FieldProp *fp,
+         const GValue    *value)
+{
+  if (fp->type == G_TYPE_BOOLEAN)
+    return g_strdup (g_value_get_boolean (value) ? "1" : "0");
+  if (fp->type == G_TYPE_UINT && fp->field == MQ_FIELD_STAGE)
+    return g_strdup (mq_stage_term (g_value_get_uint (value)));
+  if (fp->type == G_TYPE_UINT)
+    return g_strdup (mq_method_term (g_value_get_uint (value)));
+  return g_strdup (g_value_get_string (value));
+}
+
+static gboolean
+revert_rows (gpointer user_data)
+{
+  mq_parcel_model_reload (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Every selected parcel, one transaction, one undo step. A refused change
+ * puts the old value back in the row that tried it. */
+static void
+edit_field (MqParcelModel *self,
+            guint          prop_id,
+            const char    *text)
+{
+  const FieldProp *fp = &field_props[prop_id - PROP_FIRST_FIELD];
+  g_autoptr(MqEdit) edit = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL || self->indices->len == 0 ||
+      g_strcmp0 (text, self->text[fp->field] ? self->text[fp->field] : "") == 0)
+    return;
+  edit = mq_edit_new (self->indices->len > 1 ? MQ_EDIT_ACTION_BATCH : MQ_EDIT_ACTION_EDIT);
+  for (guint i = 0; i < self->indices->len; i++)
+    mq_edit_set (edit, g_array_index (self->indices, guint, i), fp->field, text, 0);
+  if (mq_store_apply (self->store, edit, &error))
+    {
+      g_signal_emit (self, signals[APPLIED], 0, self->indices->len);
+      return;
+    }
+  g_signal_emit (self, signals[FAILED], 0, error->message);
+  /* Not at once: a two-way binding ignores notifications while it is the
+   * one setting the property, and the row would keep the refused value. */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, revert_rows, g_object_ref (self), g_object_unref);
+}
+
+static void
+mq_parcel_model_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  MqParcelModel *self = MQ_PARCEL_MODEL (object);
+  g_autofree char *text = NULL;
+
+  if (prop_id < PROP_FIRST_FIELD || prop_id >= N_PROPS)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  text = text_of (&field_props[prop_id - PROP_FIRST_FIELD], value);
+  edit_field (self, prop_id, text);
+}
+
+static void
+mq_parcel_model_dispose (GObject *object)
+{
+  MqParcelModel *self = MQ_PARCEL_MODEL (object);
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (mq_parcel_model_parent_class)->dispose (object);
+}
+
+static void
+mq_parcel_model_finalize (GObject *object)
+{
+  MqParcelModel *self = MQ_PARCEL_MODEL (object);
+
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    g_free (self->text[f]);
+  g_array_unref (self->indices);
+  G_OBJECT_CLASS (mq_parcel_model_parent_class)->finalize (object);
+}
+
+static GParamSpec *
+field_pspec (const FieldProp *fp)
+{
+  GParamFlags flags = G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS |
+                      (fp->writable ? G_PARAM_READWRITE : G_PARAM_READABLE);
+
+  if (fp->type == G_TYPE_BOOLEAN)
+    return g_param_spec_boolean (fp->name, NULL, NULL, FALSE, flags);
+  if (fp->type == G_TYPE_UINT)
+    return g_param_spec_uint (fp->name, NULL, NULL, 0, G_MAXUINT, 0, flags);
+  return g_param_spec_string (fp->name, NULL, NULL, "", flags);
+}
+
+static void
+mq_parcel_model_class_init (MqParcelModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = mq_parcel_model_get_property;
+  object_class->set_property = mq_parcel_model_set_property;
+  object_class->dispose = mq_parcel_model_dispose;
+  object_class->finalize = mq_parcel_model_finalize;
+
+  properties[PROP_EDITABLE] = g_param_spec_boolean ("editable", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, "",
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SUBTITLE] = g_param_spec_string ("subtitle", NULL, NULL, "",
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  for (guint i = 0; i < G_N_ELEMENTS (field_props); i++)
+    properties[PROP_FIRST_FIELD + i] = field_pspec (&field_props[i]);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A change the store refused, with its message (the old value is back). */
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A change reached the file, for this many parcels. */
+  signals[APPLIED] = g_signal_new ("applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+static void
+mq_parcel_model_init (MqParcelModel *self)
+{
+  self->indices = g_array_new (FALSE, FALSE, sizeof (guint));
+}
+
+MqParcelModel *
+mq_parcel_model_new (void)
+{
+  return g_object_new (MQ_TYPE_PARCEL_MODEL, NULL);
+}
+
+/* Reads the first selected parcel again and tells every binding. */
+void
+mq_parcel_model_reload (MqParcelModel *self)
+{
+  const MqParcel *p;
+
+  g_return_if_fail (MQ_IS_PARCEL_MODEL (self));
+
+  p = mq_parcel_model_get_parcel (self);
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    {
+      g_free (self->text[f]);
+      self->text[f] = p ? mq_parcel_dup_field_text (p, f) : NULL;
+    }
+  g_object_freeze_notify (G_OBJECT (self));
+  for (guint prop = PROP_EDITABLE; prop < N_PROPS; prop++)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+mq_parcel_model_set_store (MqParcelModel *self,
+                           MqStore       *store)
+{
+  g_return_if_fail (MQ_IS_PARCEL_MODEL (self));
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+  g_array_set_size (self->indices, 0);
+  if (store != NULL)
+    g_signal_connect_swapped (store, "changed", G_CALLBACK (mq_parcel_model_reload), self);
+  mq_parcel_model_reload (self);
+}
+
+MqStore *
+mq_parcel_model_get_store (MqParcelModel *self)
+{
+  g_return_val_if_fail (MQ_IS_PARCEL_MODEL (self), NULL);
+  return self->store;
+}
+
+void
+mq_parcel_model_set_parcels (MqParcelModel *self,
+                             GArray        *indices)
+{
+  g_return_if_fail (MQ_IS_PARCEL_MODEL (self));
+
+  g_array_set_size (self->indices, 0);
+  if (self->store != NULL && indices != NULL)
+    g_array_append_vals (self->indices, indices->data, indices->len);
+  mq_parcel_model_reload (self);
+}
+
+guint
+mq_parcel_model_get_n_parcels (MqParcelModel *self)
+{
+  g_return_val_if_fail (MQ_IS_PARCEL_MODEL (self), 0);
+  return self->indices->len;
+}
+
+/* The first selected parcel, whose values the rows show. */
+const MqParcel *
+mq_parcel_model_get_parcel (MqParcelModel *self)
+{
+  g_return_val_if_fail (MQ_IS_PARCEL_MODEL (self), NULL);
+
+  if (self->store == NULL || self->indices->len == 0)
+    return NULL;
+  return mq_parcels_get (parcels_of (self), g_array_index (self->indices, guint, 0));
+}

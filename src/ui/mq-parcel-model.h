@@ -1,0 +1,31 @@
+/* mq-parcel-model.h — the selected parcels' four locks, as properties.
+ *
+ * The four-locks panel binds its rows to these properties. Setting one asks
+ * the store to change every selected parcel (one transaction, one undo
+ * step); the panel never writes the file itself.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "mq-core.h"
+
+G_BEGIN_DECLS
+
+#define MQ_TYPE_PARCEL_MODEL (mq_parcel_model_get_type ())
+
+G_DECLARE_FINAL_TYPE (MqParcelModel, mq_parcel_model, MQ, PARCEL_MODEL, GObject)
+
+MqParcelModel *mq_parcel_model_new            (void);
+void           mq_parcel_model_set_store      (MqParcelModel *self,
+                                               MqStore       *store);
+MqStore       *mq_parcel_model_get_store      (MqParcelModel *self);
+void           mq_parcel_model_set_parcels    (MqParcelModel *self,
+                                               GArray        *indices);
+guint          mq_parcel_model_get_n_parcels  (MqParcelModel *self);
+const MqParcel *mq_parcel_model_get_parcel    (MqParcelModel *self);
+void           mq_parcel_model_reload         (MqParcelModel *self);
+
+G_END_DECLS

@@ -1,0 +1,627 @@
+/* test-store.c — the project store: edits, rules, history, undo, CSV, safety.
+ *
+ * Every test works on a copy of the sample project in a temporary folder and
+ * checks what reached the file by reading it back with SQLite or by loading
+ * it again, not only what the store says.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include "mq-core.h"
+
+typedef struct
+{
+  char      *dir;
+  char      *path;
+  MqDataset *dataset;
+  MqStore   *store;
+} Fixture;
+
+static MqDataset *
+load (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  MqDataset *dataset = mq_dataset_load (path, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return dataset;
+}
+
+static void
+copy_sample (Fixture *f)
+{
+  g_autofree char *sample = mq_core_dup_sample_path ();
+  g_autofree char *bytes = NULL;
+  gsize length;
+
+  f->dir = g_dir_make_tmp ("mq-store-XXXXXX", NULL);
+  f->path = g_build_filename (f->dir, "项目.gpkg", NULL);
+  g_assert_true (g_file_get_contents (sample, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (f->path, bytes, length, NULL));
+}
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  copy_sample (f);
+  f->dataset = load (f->path);
+  f->store = mq_store_open (f->dataset, &error);
+  g_assert_no_error (error);
+  g_assert_false (mq_store_is_read_only (f->store));
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_clear_object (&f->store);
+  g_clear_object (&f->dataset);
+  remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+/* The n-th flagged parcel's index. */
+static guint
+flagged (MqDataset *dataset,
+         guint      n)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (mq_parcels_get (parcels, i)->flagged && n-- == 0)
+      return i;
+  g_assert_not_reached ();
+}
+
+static sqlite3_int64
+sql_int (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_int64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static char *
+sql_text (const char *path,
+          const char *sql,
+          const char *arg)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static gint64
+history_rows (Fixture *f)
+{
+  return sql_int (f->path, "SELECT count(*) FROM lock_history");
+}
+
+static const MqParcel *
+parcel (Fixture *f,
+        guint    i)
+{
+  return mq_parcels_get (mq_dataset_get_parcels (f->dataset), i);
+}
+
+static void
+test_edit_and_history (Fixture       *f,
+                       gconstpointer  data)
+{
+  guint i = flagged (f->dataset, 0);
+  g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(MqDataset) again = NULL;
+  g_autofree char *project = NULL;
+  const char *id = parcel (f, i)->id;
+  guint held = mq_parcel_get_locks_held (parcel (f, i));
+  gboolean had_owner_lock = parcel (f, i)->locks & (1u << MQ_LOCK_OWNER);
+  const MqParcel *reread;
+
+  mq_edit_set (edit, i, MQ_FIELD_ENTITY, "马桥镇经济发展办公室", 0);
+  mq_edit_set (edit, i, MQ_FIELD_LOCK_OWNER, "1", 0);
+  mq_edit_set (edit, i, MQ_FIELD_PROJECT, "智能机器人产业园（一期）", 0);
+  g_assert_true (mq_store_apply (f->store, edit, &error));
+  g_assert_no_error (error);
+
+  /* Memory: the parcel and its derived figures. */
+  g_assert_cmpstr (parcel (f, i)->entity, ==, "马桥镇经济发展办公室");
+  g_assert_cmpuint (mq_parcel_get_locks_held (parcel (f, i)), ==, held + (had_owner_lock ? 0 : 1));
+  g_assert_cmpuint (parcel (f, i)->lock_date[MQ_LOCK_OWNER], !=, 0);
+
+  /* The file: the column itself, as QGIS would read it. */
+  project = sql_text (f->path, "SELECT project FROM parcels WHERE parcel_id = ?1", id);
+  g_assert_cmpstr (project, ==, "智能机器人产业园（一期）");
+
+  /* History: one row per field changed, with user and values. */
+  history = mq_store_list_history (f->store, id, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, had_owner_lock ? 2 : 4);
+  for (guint k = 0; k < history->len; k++)
+    {
+      MqHistoryEntry *e = g_ptr_array_index (history, k);
+
+      g_assert_cmpstr (e->user, ==, g_get_user_name ());
+      g_assert_cmpstr (e->action, ==, "edit");
+      g_assert_true (g_str_has_suffix (e->changed_at, "Z"));
+      if (g_str_equal (e->field, "responsible_entity"))
+        g_assert_cmpstr (e->new_value, ==, "马桥镇经济发展办公室");
+    }
+
+  /* Loaded again from disk, the edit is there. */
+  again = load (f->path);
+  reread = mq_parcels_get (mq_dataset_get_parcels (again), i);
+  g_assert_cmpstr (reread->entity, ==, "马桥镇经济发展办公室");
+  g_assert_cmpuint (reread->locks, ==, parcel (f, i)->locks);
+}
+
+static void
+test_rules (Fixture       *f,
+            gconstpointer  data)
+{
+  guint i = flagged (f->dataset, 1);
+  gint64 rows = history_rows (f);
+  MqParcel before = *parcel (f, i);
+  struct { MqField lock; MqField empty; const char *message; } cases[] = {
+    { MQ_FIELD_LOCK_PROJECT, MQ_FIELD_PROJECT, "project lock needs a project name" },
+    { MQ_FIELD_LOCK_DEADLINE, MQ_FIELD_DEADLINE, "time lock needs a deadline" },
+    { MQ_FIELD_LOCK_OWNER, MQ_FIELD_ENTITY, "entity lock needs a responsible entity" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+      g_autoptr(GError) error = NULL;
+
+      mq_edit_set (edit, i, cases[c].lock, "1", 0);
+      mq_edit_set (edit, i, cases[c].empty, "", 0);
+      mq_edit_set (edit, i, MQ_FIELD_NOTES, "不应写入", 0);
+      g_assert_false (mq_store_apply (f->store, edit, &error));
+      g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, cases[c].message));
+      g_assert_nonnull (strstr (error->message, before.id));
+    }
+  {
+    g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+    g_autoptr(GError) error = NULL;
+
+    mq_edit_set (edit, i, MQ_FIELD_DEADLINE, "2026-02-30", 0);
+    g_assert_false (mq_store_apply (f->store, edit, &error));
+    g_assert_nonnull (strstr (error->message, "invalid date"));
+  }
+  /* Nothing reached memory, the file or the history. */
+  g_assert_cmpint (memcmp (&before, parcel (f, i), sizeof before), ==, 0);
+  g_assert_cmpint (history_rows (f), ==, rows);
+  g_assert_false (mq_store_can_undo (f->store));
+}
+
+static MqEdit *
+batch_of (Fixture    *f,
+          guint       n,
+          MqField     field,
+          const char *value)
+{
+  MqEdit *edit = mq_edit_new (MQ_EDIT_ACTION_BATCH);
+
+  for (guint k = 0; k < n; k++)
+    mq_edit_set (edit, flagged (f->dataset, k), field, value, 0);
+  return edit;
+}
+
+static void
+test_batch_undo_redo (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(MqEdit) edit = batch_of (f, 10, MQ_FIELD_METHOD, "提质增效");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  guint8 before[10];
+
+  for (guint k = 0; k < 10; k++)
+    before[k] = parcel (f, flagged (f->dataset, k))->method;
+  g_assert_true (mq_store_apply (f->store, edit, &error));
+  for (guint k = 0; k < 10; k++)
+    g_assert_cmpuint (parcel (f, flagged (f->dataset, k))->method, ==, MQ_METHOD_QUALITY);
+  /* One transaction: one batch number for every row. */
+  g_assert_cmpint (sql_int (f->path, "SELECT count(DISTINCT batch) FROM lock_history"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM parcels WHERE method = '提质增效'"),
+                   >=, 10);
+
+  /* One undo step takes back all ten. */
+  g_assert_true (mq_store_undo (f->store, &error));
+  g_assert_no_error (error);
+  for (guint k = 0; k < 10; k++)
+    g_assert_cmpuint (parcel (f, flagged (f->dataset, k))->method, ==, before[k]);
+  g_assert_false (mq_store_can_undo (f->store));
+  g_assert_true (mq_store_can_redo (f->store));
+
+  g_assert_true (mq_store_redo (f->store, &error));
+  for (guint k = 0; k < 10; k++)
+    g_assert_cmpuint (parcel (f, flagged (f->dataset, k))->method, ==, MQ_METHOD_QUALITY);
+
+  /* Undo and redo are history too. */
+  history = mq_store_list_history (f->store, NULL, 0, &error);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM lock_history WHERE action = 'undo'"),
+                   ==, sql_int (f->path, "SELECT count(*) FROM lock_history WHERE action = 'batch'"));
+  g_assert_cmpint (sql_int (f->path, "SELECT count(DISTINCT batch) FROM lock_history"), ==, 3);
+  g_assert_cmpstr (((MqHistoryEntry *) g_ptr_array_index (history, 0))->action, ==, "redo");
+}
+
+static char *
+write_table (Fixture    *f,
+             const char *name,
+             const char *text)
+{
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static void
+test_csv_all_or_nothing (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *a = parcel (f, flagged (f->dataset, 0))->id;
+  const char *b = parcel (f, flagged (f->dataset, 1))->id;
+  g_autofree char *good_text = g_strdup_printf (
+    "\xEF\xBB\xBF地块编号,锁定责任主体,责任主体,完成时限,面积（亩）\r\n"
+    "%s,1,马桥镇规划所,2027-06-30,99\r\n"
+    "\"%s\",0,\"镇政府, 经发办\",2027/12/31,1\r\n", a, b);
+  g_autofree char *bad_text = g_strdup_printf (
+    "parcel_id,lock_owner,deadline\n%s,1,2027-06-30\nMQ9999,1,\n%s,是的,2027-02-29\n", a, b);
+  g_autofree char *good = write_table (f, "good.csv", good_text);
+  g_autofree char *bad = write_table (f, "bad.csv", bad_text);
+  g_autoptr(MqEdit) refused = NULL;
+  g_autoptr(MqEdit) edit = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 rows = history_rows (f);
+
+  refused = mq_csv_read_updates (mq_dataset_get_parcels (f->dataset), bad, &error);
+  g_assert_null (refused);
+  g_assert_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "bad.csv"));
+  g_assert_nonnull (strstr (error->message, "row 3: unknown parcel id “MQ9999”"));
+  g_assert_nonnull (strstr (error->message, "row 4"));
+  g_assert_nonnull (strstr (error->message, "invalid lock state"));
+  g_assert_nonnull (strstr (error->message, "invalid date “2027-02-29”"));
+  g_assert_cmpint (history_rows (f), ==, rows);
+  g_clear_error (&error);
+
+  edit = mq_csv_read_updates (mq_dataset_get_parcels (f->dataset), good, &error);
+  g_assert_no_error (error);
+  g_assert_true (mq_store_apply (f->store, edit, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->entity, ==, "马桥镇规划所");
+  g_assert_cmpstr (parcel (f, flagged (f->dataset, 1))->entity, ==, "镇政府, 经发办");
+  g_assert_true (parcel (f, flagged (f->dataset, 0))->locks & (1u << MQ_LOCK_OWNER));
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM lock_history WHERE action = 'csv'"),
+                   ==, history_rows (f) - rows);
+  g_assert_cmpint (history_rows (f) - rows, >=, 4);
+}
+
+static void
+test_external_change (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(MqDataset) other_dataset = load (f->path);
+  g_autoptr(MqStore) other = mq_store_open (other_dataset, NULL);
+  g_autoptr(MqEdit) theirs = batch_of (f, 1, MQ_FIELD_NOTES, "另一个程序写的");
+  g_autoptr(MqEdit) ours = batch_of (f, 1, MQ_FIELD_NOTES, "我们写的");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notes = NULL;
+
+  g_assert_false (mq_store_changed_elsewhere (f->store));
+  g_assert_true (mq_store_apply (other, theirs, &error));
+  g_assert_true (mq_store_changed_elsewhere (f->store));
+  g_assert_false (mq_store_apply (f->store, ours, &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CHANGED);
+  notes = sql_text (f->path, "SELECT notes FROM parcels WHERE parcel_id = ?1",
+                    parcel (f, flagged (f->dataset, 0))->id);
+  g_assert_cmpstr (notes, ==, "另一个程序写的");
+}
+
+static void
+test_read_only (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(MqEdit) edit = batch_of (f, 1, MQ_FIELD_NOTES, "x");
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&f->store);
+  g_assert_cmpint (g_chmod (f->path, 0444), ==, 0);
+  store = mq_store_open (f->dataset, &error);
+  g_assert_no_error (error);
+  g_assert_true (mq_store_is_read_only (store));
+  g_assert_false (mq_store_apply (store, edit, &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY);
+  g_chmod (f->path, 0644);
+}
+
+static void
+test_disk_full (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GString) long_note = g_string_new (NULL);
+  g_autoptr(MqEdit) edit = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 rows = history_rows (f);
+  gint64 pages = sql_int (f->path, "PRAGMA page_count");
+  g_autofree char *check = NULL;
+
+  while (long_note->len < 200)
+    g_string_append (long_note, "很长的备注");
+  edit = batch_of (f, 60, MQ_FIELD_NOTES, long_note->str);
+  mq_store_set_max_pages (f->store, (guint) pages);
+  g_assert_false (mq_store_apply (f->store, edit, &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_FULL);
+  g_assert_nonnull (strstr (error->message, "项目.gpkg"));
+  g_assert_cmpint (history_rows (f), ==, rows);
+  g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->notes, !=, long_note->str);
+  check = sql_text (f->path, "PRAGMA integrity_check", NULL);
+  g_assert_cmpstr (check, ==, "ok");
+}
+
+/* A file of schema 1 (before action/batch) is brought up to date on open. */
+static void
+test_migration (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(MqEdit) edit = batch_of (f, 1, MQ_FIELD_NOTES, "迁移后");
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  g_clear_object (&f->store);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE lock_history DROP COLUMN action;"
+                                     "ALTER TABLE lock_history DROP COLUMN batch;"
+                                     "UPDATE project_settings SET value = '1'"
+                                     " WHERE key = 'schema_version'", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  store = mq_store_open (f->dataset, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "SELECT value FROM project_settings"
+                                     " WHERE key = 'schema_version'"), ==, 2);
+  g_assert_true (mq_store_apply (store, edit, &error));
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM lock_history WHERE action = 'batch'"),
+                   ==, 1);
+}
+
+static void
+test_not_a_project (void)
+{
+  g_autofree char *shp = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.shp", NULL);
+  g_autoptr(MqDataset) dataset = load (shp);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqStore) store = mq_store_open (dataset, &error);
+
+  g_assert_null (store);
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_NOT_A_PROJECT);
+  g_assert_nonnull (strstr (error->message, "maqiao-survey.shp"));
+}
+
+/* ---- the kill test ----
+ *
+ * A child edits the project in a loop: single edits of one parcel's notes,
+ * and every fourth step a CSV batch setting the contact of BATCH parcels.
+ * It prints each step after it committed. The parent kills it with SIGKILL
+ * at random moments, then checks the file. */
+
+#define BATCH 25
+#define EDITED 40
+
+static void
+child_batch (MqStore *store,
+             const char *dir,
+             guint step)
+{
+  MqDataset *dataset = mq_store_get_dataset (store);
+  g_autoptr(GString) table = g_string_new ("parcel_id,contact\n");
+  g_autofree char *path = g_build_filename (dir, "batch.csv", NULL);
+  g_autoptr(MqEdit) edit = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint k = 0; k < BATCH; k++)
+    g_string_append_printf (table, "%s,b%u\n",
+                            mq_parcels_get (mq_dataset_get_parcels (dataset), flagged (dataset, k))->id,
+                            step);
+  g_assert_true (g_file_set_contents (path, table->str, -1, NULL));
+  edit = mq_csv_read_updates (mq_dataset_get_parcels (dataset), path, &error);
+  g_assert_no_error (error);
+  g_assert_true (mq_store_apply (store, edit, &error));
+  printf ("batch %u\n", step);
+}
+
+static int
+run_child (const char *path,
+           guint       first)
+{
+  g_autoptr(MqDataset) dataset = load (path);
+  g_autoptr(MqStore) store = mq_store_open (dataset, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_nonnull (store);
+  setvbuf (stdout, NULL, _IONBF, 0);
+  printf ("ready\n");
+  for (guint step = first;; step++)
+    {
+      g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+      g_autofree char *note = g_strdup_printf ("e%u", step);
+      g_autoptr(GError) error = NULL;
+
+      if (step % 4 == 0)
+        {
+          child_batch (store, dir, step);
+          continue;
+        }
+      mq_edit_set (edit, flagged (dataset, BATCH + step % EDITED), MQ_FIELD_NOTES, note, 0);
+      g_assert_true (mq_store_apply (store, edit, &error));
+      printf ("edit %u\n", step);
+    }
+  return 0;
+}
+
+static guint
+number_after (const char *text,
+              char        prefix)
+{
+  return (text != NULL && *text == prefix) ? (guint) g_ascii_strtoull (text + 1, NULL, 10) : 0;
+}
+
+static void
+check_after_kill (Fixture *f,
+                  guint   *last_edit,
+                  guint    last_batch)
+{
+  g_autoptr(MqDataset) dataset = load (f->path);
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  g_autofree char *check = sql_text (f->path, "PRAGMA integrity_check", NULL);
+  const char *contact = mq_parcels_get (parcels, flagged (dataset, 0))->contact;
+
+  g_assert_cmpstr (check, ==, "ok");
+  /* No half batch: every parcel of it has the same contact, not older
+   * than the last batch the child reported. */
+  for (guint k = 1; k < BATCH; k++)
+    g_assert_cmpstr (mq_parcels_get (parcels, flagged (dataset, k))->contact, ==, contact);
+  g_assert_cmpuint (number_after (contact, 'b'), >=, last_batch);
+  /* Every edit reported committed is there (or a later one of that parcel). */
+  for (guint k = 0; k < EDITED; k++)
+    {
+      const char *notes = mq_parcels_get (parcels, flagged (dataset, BATCH + k))->notes;
+
+      g_assert_cmpuint (number_after (notes, 'e'), >=, last_edit[k]);
+    }
+}
+
+static void
+read_reports (GIOChannel *out,
+              guint      *last_edit,
+              guint      *last_batch,
+              guint      *next)
+{
+  g_autofree char *line = NULL;
+
+  while (g_io_channel_read_line (out, &line, NULL, NULL, NULL) == G_IO_STATUS_NORMAL)
+    {
+      guint step = 0;
+
+      if (sscanf (line, "edit %u", &step) == 1)
+        last_edit[step % EDITED] = step;
+      else if (sscanf (line, "batch %u", &step) == 1)
+        *last_batch = step;
+      *next = MAX (*next, step + 1);
+      g_clear_pointer (&line, g_free);
+    }
+}
+
+static void
+test_kill (Fixture       *f,
+           gconstpointer  data)
+{
+  guint last_edit[EDITED] = { 0 };
+  guint last_batch = 0, next = 1, iterations = g_test_slow () ? 200 : 40;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+  g_autofree char *self = g_test_build_filename (G_TEST_BUILT, "test-store", NULL);
+
+  g_clear_object (&f->store);
+  for (guint it = 0; it < iterations; it++)
+    {
+      g_autofree char *first = g_strdup_printf ("%u", next);
+      char *argv[] = { self, (char *) "--child", f->path, first, NULL };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GIOChannel) out = NULL;
+      g_autofree char *ready = NULL;
+      GPid pid;
+      int fd, status;
+
+      g_assert_true (g_spawn_async_with_pipes (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                                               NULL, &pid, NULL, &fd, NULL, &error));
+      out = g_io_channel_unix_new (fd);
+      g_io_channel_set_close_on_unref (out, TRUE);
+      g_io_channel_read_line (out, &ready, NULL, NULL, NULL);
+      g_assert_cmpstr (ready, ==, "ready\n");
+      g_usleep (g_rand_int_range (rand, 0, 150000));
+      kill (pid, SIGKILL);
+      waitpid (pid, &status, 0);
+      g_spawn_close_pid (pid);
+      g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+      read_reports (out, last_edit, &last_batch, &next);
+      check_after_kill (f, last_edit, last_batch);
+    }
+  g_test_message ("%u kills, %u steps committed", iterations, next - 1);
+  g_assert_cmpuint (next, >, iterations);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (argc == 4 && g_str_equal (argv[1], "--child"))
+    {
+      mq_core_init ();
+      return run_child (argv[2], (guint) g_ascii_strtoull (argv[3], NULL, 10));
+    }
+  g_test_init (&argc, &argv, NULL);
+  mq_core_init ();
+  g_setenv ("MQ_TODAY", "2026-06-01", TRUE);
+
+#define ADD(name, fn) g_test_add ("/store/" name, Fixture, NULL, setup, fn, teardown)
+  ADD ("edit-and-history", test_edit_and_history);
+  ADD ("rules", test_rules);
+  ADD ("batch-undo-redo", test_batch_undo_redo);
+  ADD ("csv-all-or-nothing", test_csv_all_or_nothing);
+  ADD ("external-change", test_external_change);
+  ADD ("read-only", test_read_only);
+  ADD ("disk-full", test_disk_full);
+  ADD ("migration", test_migration);
+  ADD ("kill", test_kill);
+#undef ADD
+  g_test_add_func ("/store/not-a-project", test_not_a_project);
+  return g_test_run ();
+}
