@@ -611,6 +611,18 @@ lockable_parcel (MqParcels *parcels)
   return -1;
 }
 
+/* The project and SQLite's files beside it. */
+static void
+remove_project (const char *gpkg)
+{
+  g_autofree char *wal = g_strconcat (gpkg, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (gpkg, "-shm", NULL);
+
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (gpkg);
+}
+
 static char *
 copy_sample_project (char **dir)
 {
@@ -718,7 +730,87 @@ test_edit_locks (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   settle ();
-  g_unlink (gpkg);
+  remove_project (gpkg);
+  g_rmdir (dir);
+}
+
+static AdwMessageDialog *
+message_dialog (void)
+{
+  return ADW_MESSAGE_DIALOG (find_window (ADW_TYPE_MESSAGE_DIALOG));
+}
+
+/* A status table: previewed, applied in one step; a bad one refused with its
+ * row named. Then another program edits the file: the window reloads it. */
+static void
+test_status_table_and_reload (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  g_autofree char *good = g_build_filename (dir, "进展表.csv", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.csv", NULL);
+  g_autofree char *good_text = NULL, *bad_text = NULL;
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  AdwMessageDialog *dialog;
+  MqDataset *opened;
+  MqParcels *parcels;
+  const char *id;
+  gint64 deadline;
+  int i;
+
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  opened = mq_map_view_get_dataset (view);
+  parcels = mq_dataset_get_parcels (opened);
+  i = lockable_parcel (parcels);
+  id = mq_parcels_get (parcels, i)->id;
+  good_text = g_strdup_printf ("地块编号,责任主体,锁定责任主体\n%s,马桥镇城运中心,1\n", id);
+  bad_text = g_strdup_printf ("地块编号,责任主体\n%s,甲\nMQ9999,乙\n", id);
+  g_assert_true (g_file_set_contents (good, good_text, -1, NULL));
+  g_assert_true (g_file_set_contents (bad, bad_text, -1, NULL));
+
+  mq_window_apply_status_table (window, good);
+  dialog = message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "3 fields of 1 parcel"));
+  save_screenshot ("status-table.png");
+  adw_message_dialog_response (dialog, "apply");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  settle ();
+  g_assert_cmpstr (mq_parcels_get (parcels, i)->entity, ==, "马桥镇城运中心");
+  g_assert_true (mq_parcels_get (parcels, i)->locks & (1u << MQ_LOCK_OWNER));
+
+  mq_window_apply_status_table (window, bad);
+  dialog = message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "row 3"));
+  save_screenshot ("status-table-refused.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpstr (mq_parcels_get (parcels, i)->entity, ==, "马桥镇城运中心");
+
+  /* Another program (here: a second store) commits; the window reloads. */
+  {
+    g_autoptr(MqDataset) other = mq_dataset_load (gpkg, NULL, NULL, NULL);
+    g_autoptr(MqStore) store = mq_store_open (other, NULL);
+    g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+
+    mq_edit_set (edit, i, MQ_FIELD_NOTES, "另一台电脑写的", 0);
+    g_assert_true (mq_store_apply (store, edit, NULL));
+  }
+  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while ((mq_map_view_get_dataset (view) == opened || mq_map_view_get_dataset (view) == NULL) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (mq_map_view_get_dataset (view) != opened);
+  wait_for_dataset (view);
+  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (mq_map_view_get_dataset (view)), i)->notes,
+                   ==, "另一台电脑写的");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+  g_unlink (good);
+  g_unlink (bad);
+  remove_project (gpkg);
   g_rmdir (dir);
 }
 
@@ -743,5 +835,6 @@ main (int   argc,
   g_test_add_func ("/gui/settings-round-trip", test_settings_round_trip);
   g_test_add_func ("/gui/export-pdf", test_export_pdf);
   g_test_add_func ("/gui/edit-locks", test_edit_locks);
+  g_test_add_func ("/gui/status-table-and-reload", test_status_table_and_reload);
   return g_test_run ();
 }

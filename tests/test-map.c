@@ -295,6 +295,41 @@ test_north_angle (void)
   g_assert_cmpfloat (angle, >, -0.9);
 }
 
+/* The legend's counts are the summary's figures, and follow an edit. */
+static void
+test_legend_counts (void)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  guint32 today = mq_today ();
+  g_autoptr(MqSummary) summary = mq_summary_new (sample, today);
+  g_autoptr(GArray) counts = mq_style_legend_counts (MQ_THEME_LOCKS, parcels, today);
+  g_autoptr(GArray) after = NULL;
+  guint flagged = 0, total = 0, i;
+  MqParcel edited;
+
+  for (guint e = 0; e <= MQ_N_LOCKS; e++)
+    flagged += g_array_index (counts, guint, e);
+  for (guint e = 0; e < counts->len - 3; e++)
+    total += g_array_index (counts, guint, e);
+  g_assert_cmpuint (flagged, ==, summary->flagged_parcels);
+  g_assert_cmpuint (total, ==, mq_parcels_get_n_parcels (parcels));
+  g_assert_cmpuint (g_array_index (counts, guint, counts->len - 3), ==, summary->overdue);
+  g_assert_cmpuint (g_array_index (counts, guint, counts->len - 1), ==,
+                    mq_dataset_get_n_problem_parcels (sample));
+
+  /* One flagged parcel with no lock takes its first: 0 → 1. */
+  for (i = 0; !(mq_parcels_get (parcels, i)->flagged && mq_parcels_get (parcels, i)->locks == 0); i++)
+    ;
+  edited = *mq_parcels_get (parcels, i);
+  edited.locks = 1;
+  mq_parcels_replace (parcels, i, &edited);
+  after = mq_style_legend_counts (MQ_THEME_LOCKS, parcels, today);
+  g_assert_cmpuint (g_array_index (after, guint, 0), ==, g_array_index (counts, guint, 0) - 1);
+  g_assert_cmpuint (g_array_index (after, guint, 1), ==, g_array_index (counts, guint, 1) + 1);
+  edited.locks = 0;
+  mq_parcels_replace (parcels, i, &edited);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -318,6 +353,7 @@ main (int   argc,
   g_test_add_func ("/map/scale-bar-round", test_scale_bar_round);
   g_test_add_func ("/map/labels-do-not-overlap", test_labels_do_not_overlap);
   g_test_add_func ("/map/north-angle", test_north_angle);
+  g_test_add_func ("/map/legend-counts", test_legend_counts);
   status = g_test_run ();
   g_clear_object (&sample);
   return status;

@@ -468,3 +468,18 @@ mq_parcel_set_field_text (MqParcels  *parcels,
       return FALSE;
     }
 }
+
+/* A value as a person reads it in a history or a preview: lock states as
+ * words, nothing as a dash, other values as they are. */
+const char *
+mq_field_value_label (MqField     field,
+                      const char *value)
+{
+  gboolean is_lock = field >= MQ_FIELD_LOCK_PARCEL && field <= MQ_FIELD_LOCK_OWNER;
+
+  if (value == NULL || *value == '\0')
+    return "—";
+  if (is_lock)
+    return g_str_equal (value, "1") ? C_("lock", "Locked") : C_("lock", "Open");
+  return value;
+}

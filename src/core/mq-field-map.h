@@ -97,5 +97,7 @@ gboolean           mq_parcel_set_field_text (MqParcels      *parcels,
                                              const char     *text,
                                              GError        **error);
 MqField            mq_field_from_header     (const char     *header);
+const char        *mq_field_value_label     (MqField         field,
+                                             const char     *value);
 
 G_END_DECLS

@@ -822,6 +822,27 @@ apply (MqStore       *self,
 }
 
 /**
+ * mq_store_preview:
+ *
+ * What applying @edit would change — field by field, old and new values,
+ * after the rules — without writing anything.
+ *
+ * Returns: (transfer full) (nullable): the changes, or %NULL with @error
+ */
+MqEdit *
+mq_store_preview (MqStore  *self,
+                  MqEdit   *edit,
+                  GError  **error)
+{
+  g_autoptr(GHashTable) staged = NULL;
+
+  g_return_val_if_fail (MQ_IS_STORE (self), NULL);
+
+  staged = stage (self, edit, error);
+  return staged ? diff (self, staged, edit->action) : NULL;
+}
+
+/**
  * mq_store_apply:
  *
  * Validates @edit, writes it in one transaction with its history and

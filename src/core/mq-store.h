@@ -89,6 +89,9 @@ MqStore    *mq_store_open          (MqDataset    *dataset,
 gboolean    mq_store_is_read_only  (MqStore      *self);
 const char *mq_store_get_path      (MqStore      *self);
 MqDataset  *mq_store_get_dataset   (MqStore      *self);
+MqEdit     *mq_store_preview       (MqStore      *self,
+                                    MqEdit       *edit,
+                                    GError      **error);
 gboolean    mq_store_apply         (MqStore      *self,
                                     MqEdit       *edit,
                                     GError      **error);

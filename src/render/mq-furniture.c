@@ -128,9 +128,21 @@ legend_text_width (MqTheme theme)
   return widest;
 }
 
+/* Room for counts up to six digits, right-aligned after the labels. */
+static double
+count_column_width (void)
+{
+  static double width;
+
+  if (width == 0)
+    width = text_width ("000000", LEGEND_TEXT, FALSE) + 12;
+  return width;
+}
+
 /* Measured once per theme: the labels do not change while the app runs. */
 void
 mq_furniture_legend_size (MqTheme  theme,
+                          gboolean counted,
                           double   scale,
                           double  *width,
                           double  *height)
@@ -141,7 +153,7 @@ mq_furniture_legend_size (MqTheme  theme,
   theme = MIN (theme, MQ_THEME_LANDUSE);
   if (widths[theme] == 0)
     widths[theme] = legend_text_width (theme);
-  *width = (widths[theme] + 2 * LEGEND_PAD) * scale;
+  *width = (widths[theme] + 2 * LEGEND_PAD + (counted ? count_column_width () : 0)) * scale;
   *height = (2 * LEGEND_PAD + LEGEND_ROW * (entries->len + 1)) * scale;
 }
 
@@ -172,10 +184,25 @@ draw_swatch (cairo_t             *cr,
   cairo_stroke (cr);
 }
 
-/* The legend of the active theme, in a white box with its top-left at (x, y). */
+static void
+draw_count (cairo_t *cr,
+            guint    count,
+            double   right,
+            double   y)
+{
+  g_autofree char *text = g_strdup_printf ("%u", count);
+  double w, h;
+
+  mq_text_size (cr, text, LEGEND_TEXT, FALSE, &w, &h);
+  mq_draw_text (cr, text, right - w, y, LEGEND_TEXT, FALSE, MQ_ANCHOR_TOP_LEFT, FALSE);
+}
+
+/* The legend of the active theme, in a white box with its top-left at (x, y);
+ * with @counts, how many parcels each line stands for. */
 void
 mq_furniture_draw_legend (cairo_t *cr,
                           MqTheme  theme,
+                          GArray  *counts,
                           double   x,
                           double   y,
                           double   scale)
@@ -183,7 +210,7 @@ mq_furniture_draw_legend (cairo_t *cr,
   g_autoptr(GArray) entries = mq_style_legend (theme);
   double w, h;
 
-  mq_furniture_legend_size (theme, scale, &w, &h);
+  mq_furniture_legend_size (theme, counts != NULL, scale, &w, &h);
   cairo_save (cr);
   cairo_translate (cr, x, y);
   cairo_scale (cr, scale, scale);
@@ -203,6 +230,9 @@ mq_furniture_draw_legend (cairo_t *cr,
       draw_swatch (cr, e, LEGEND_PAD, row_y);
       mq_draw_text (cr, e->label, LEGEND_PAD + LEGEND_SWATCH + 8, row_y + LEGEND_SWATCH / 2 - 8.5,
                     LEGEND_TEXT, FALSE, MQ_ANCHOR_TOP_LEFT, FALSE);
+      if (counts != NULL && i < counts->len)
+        draw_count (cr, g_array_index (counts, guint, i), w / scale - LEGEND_PAD,
+                    row_y + LEGEND_SWATCH / 2 - 8.5);
     }
   cairo_restore (cr);
 }

@@ -40,11 +40,13 @@ void   mq_text_size                 (cairo_t    *cr,
                                      double     *width,
                                      double     *height);
 void   mq_furniture_legend_size     (MqTheme     theme,
+                                     gboolean    counted,
                                      double      scale,
                                      double     *width,
                                      double     *height);
 void   mq_furniture_draw_legend     (cairo_t    *cr,
                                      MqTheme     theme,
+                                     GArray     *counts,
                                      double      x,
                                      double      y,
                                      double      scale);

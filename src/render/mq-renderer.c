@@ -22,6 +22,7 @@ struct _MqRenderer
   MqSelection *selection;
   int        hover;
   GArray    *label_boxes;   /* MqBox: where the last draw put its labels */
+  GArray    *legend_counts; /* guint per legend line, or NULL until drawn */
 };
 
 G_DEFINE_FINAL_TYPE (MqRenderer, mq_renderer, G_TYPE_OBJECT)
@@ -43,6 +44,7 @@ mq_renderer_dispose (GObject *object)
   g_clear_object (&self->dataset);
   g_clear_object (&self->selection);
   g_clear_pointer (&self->label_boxes, g_array_unref);
+  g_clear_pointer (&self->legend_counts, g_array_unref);
   G_OBJECT_CLASS (mq_renderer_parent_class)->dispose (object);
 }
 
@@ -131,6 +133,14 @@ mq_renderer_set_hover (MqRenderer *self,
   self->hover = parcel;
 }
 
+/* The parcels' attributes changed (an edit): the legend counts again. */
+void
+mq_renderer_parcels_changed (MqRenderer *self)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  g_clear_pointer (&self->legend_counts, g_array_unref);
+}
+
 /* Legend, scale bar and north arrow; off for a map that a layout frames. */
 void
 mq_renderer_set_furniture (MqRenderer *self,
@@ -152,6 +162,7 @@ mq_renderer_set_dataset (MqRenderer *self,
 {
   g_return_if_fail (MQ_IS_RENDERER (self));
 
+  g_clear_pointer (&self->legend_counts, g_array_unref);
   if (g_set_object (&self->dataset, dataset))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATASET]);
 }
@@ -172,6 +183,7 @@ mq_renderer_set_theme (MqRenderer *self,
   if (self->theme == theme)
     return;
   self->theme = theme;
+  g_clear_pointer (&self->legend_counts, g_array_unref);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THEME]);
 }
 
@@ -188,6 +200,7 @@ mq_renderer_set_today (MqRenderer *self,
 {
   g_return_if_fail (MQ_IS_RENDERER (self));
   self->today = today;
+  g_clear_pointer (&self->legend_counts, g_array_unref);
 }
 
 /* Adds feature i of the shapes to the path, in screen coordinates. */
@@ -648,7 +661,7 @@ reserve_furniture (MqRenderer  *self,
   MqBox legend, scale_bar = { 0, h - 2 * MARGIN - 24, MARGIN + 220, h };
   MqBox north = { 0, 0, 2 * MARGIN + 40, 2 * MARGIN + 64 };
 
-  mq_furniture_legend_size (self->theme, 1.0, &lw, &lh);
+  mq_furniture_legend_size (self->theme, TRUE, 1.0, &lw, &lh);
   legend = (MqBox) { w - lw - 2 * MARGIN, 0, w, lh + 2 * MARGIN };
   mq_label_grid_place (grid, &legend);
   mq_label_grid_place (grid, &scale_bar);
@@ -698,9 +711,13 @@ draw_furniture (MqRenderer *self,
   double w = mq_viewport_get_width (vp), h = mq_viewport_get_height (vp);
   double lw, lh, cx, cy;
 
-  mq_furniture_legend_size (self->theme, 1.0, &lw, &lh);
+  /* Counted once per theme and edit, not per frame: a pan draws this live. */
+  if (self->legend_counts == NULL)
+    self->legend_counts = mq_style_legend_counts (self->theme, mq_dataset_get_parcels (self->dataset),
+                                                  self->today);
+  mq_furniture_legend_size (self->theme, TRUE, 1.0, &lw, &lh);
   if (lw + 2 * MARGIN < w && lh + 2 * MARGIN < h)
-    mq_furniture_draw_legend (cr, self->theme, w - lw - MARGIN, MARGIN, 1.0);
+    mq_furniture_draw_legend (cr, self->theme, self->legend_counts, w - lw - MARGIN, MARGIN, 1.0);
   mq_furniture_draw_scale_bar (cr, mq_viewport_get_resolution (vp), MARGIN, h - MARGIN, 1.0);
   mq_viewport_get_center (vp, &cx, &cy);
   mq_furniture_draw_north_arrow (cr, MARGIN + 16, MARGIN + 34, 32,

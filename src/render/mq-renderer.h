@@ -29,6 +29,7 @@ void        mq_renderer_set_theme   (MqRenderer *self,
 MqTheme     mq_renderer_get_theme   (MqRenderer *self);
 void        mq_renderer_set_today   (MqRenderer *self,
                                      guint32     today);
+void        mq_renderer_parcels_changed (MqRenderer *self);
 void        mq_renderer_set_furniture (MqRenderer *self,
                                      gboolean    furniture);
 void        mq_renderer_set_selection (MqRenderer  *self,

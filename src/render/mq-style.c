@@ -58,26 +58,34 @@ mq_style_method_color (MqMethod  method,
   *out = method_palette[MIN (method, MQ_N_METHODS - 1)];
 }
 
-static void
-landuse_color (const char *code,
-               MqRgb      *out)
+/* The palette entry of a land-use code, or -1. The longest matching prefix
+ * wins: 0810 parks are green, not pink. */
+static int
+landuse_entry (const char *code)
 {
   gsize best = 0;
+  int found = -1;
 
-  *out = mq_style_muted;
-  if (code == NULL)
-    return;
-  /* The longest matching prefix wins: 0810 parks are green, not pink. */
-  for (guint i = 0; i < G_N_ELEMENTS (landuse_palette); i++)
+  for (guint i = 0; code != NULL && i < G_N_ELEMENTS (landuse_palette); i++)
     {
       gsize len = strlen (landuse_palette[i].prefix);
 
       if (len > best && g_str_has_prefix (code, landuse_palette[i].prefix))
         {
           best = len;
-          *out = landuse_palette[i].color;
+          found = (int) i;
         }
     }
+  return found;
+}
+
+static void
+landuse_color (const char *code,
+               MqRgb      *out)
+{
+  int entry = landuse_entry (code);
+
+  *out = entry >= 0 ? landuse_palette[entry].color : mq_style_muted;
 }
 
 void
@@ -209,4 +217,59 @@ mq_style_theme_title (MqTheme theme)
   };
 
   return _(titles[MIN (theme, G_N_ELEMENTS (titles) - 1)]);
+}
+
+/* The fill entry of the theme's legend a parcel is counted under, or -1:
+ * the same decisions as mq_style_parcel_fill(), in legend order. */
+static int
+fill_entry (MqTheme         theme,
+            const MqParcel *p)
+{
+  switch (theme)
+    {
+    case MQ_THEME_LOCKS:
+      return p->flagged ? (int) mq_parcel_get_locks_held (p) : MQ_N_LOCKS + 1;
+    case MQ_THEME_METHOD:
+      return (p->flagged && p->method != MQ_METHOD_NONE) ? (int) p->method - 1 : MQ_N_METHODS - 1;
+    case MQ_THEME_FLAGGED:
+      if (p->flagged)
+        return 0;
+      return p->land_class == MQ_LAND_CLASS_EXISTING_INDUSTRIAL ? 1
+             : p->land_class == MQ_LAND_CLASS_INCREMENTAL_INDUSTRIAL ? 2 : 3;
+    case MQ_THEME_LANDUSE:
+    default:
+      return landuse_entry (p->land_use_code);
+    }
+}
+
+/**
+ * mq_style_legend_counts:
+ *
+ * How many parcels each line of the theme's legend stands for (the three
+ * outline lines last: overdue, due soon, data problem).
+ *
+ * Returns: (transfer full): one guint per legend entry
+ */
+GArray *
+mq_style_legend_counts (MqTheme    theme,
+                        MqParcels *parcels,
+                        guint32    today)
+{
+  g_autoptr(GArray) entries = mq_style_legend (theme);
+  GArray *counts = g_array_sized_new (FALSE, TRUE, sizeof (guint), entries->len);
+  guint n_fills = entries->len - 3;
+
+  g_array_set_size (counts, entries->len);
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      int entry = fill_entry (theme, p);
+
+      if (entry >= 0 && (guint) entry < n_fills)
+        g_array_index (counts, guint, entry)++;
+      g_array_index (counts, guint, n_fills) += mq_parcel_is_overdue (p, today);
+      g_array_index (counts, guint, n_fills + 1) += mq_parcel_is_due_soon (p, today);
+      g_array_index (counts, guint, n_fills + 2) += p->problems != 0;
+    }
+  return counts;
 }

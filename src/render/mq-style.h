@@ -26,6 +26,9 @@ typedef struct
 } MqLegendEntry;
 
 GArray *mq_style_legend      (MqTheme         theme);
+GArray *mq_style_legend_counts (MqTheme       theme,
+                                MqParcels    *parcels,
+                                guint32       today);
 const char *mq_style_theme_title (MqTheme     theme);
 
 void mq_style_parcel_fill   (MqTheme         theme,

@@ -119,20 +119,6 @@ action_label (const char *action)
   return _("edit");
 }
 
-/* Lock states read as words, other values as they are. */
-static const char *
-value_text (MqField     field,
-            const char *value)
-{
-  gboolean is_lock = field >= MQ_FIELD_LOCK_PARCEL && field <= MQ_FIELD_LOCK_OWNER;
-
-  if (value == NULL || *value == '\0')
-    return "—";
-  if (is_lock)
-    return g_str_equal (value, "1") ? C_("lock", "Locked") : C_("lock", "Open");
-  return value;
-}
-
 static GtkWidget *
 history_row (const MqHistoryEntry *e)
 {
@@ -142,8 +128,8 @@ history_row (const MqHistoryEntry *e)
   g_autofree char *when = local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup (e->changed_at);
   g_autofree char *title = g_strdup_printf ("%s: %s → %s",
                                             field < MQ_N_FIELDS ? mq_field_label (field) : e->field,
-                                            value_text (field, e->old_value),
-                                            value_text (field, e->new_value));
+                                            mq_field_value_label (field, e->old_value),
+                                            mq_field_value_label (field, e->new_value));
   g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", when, e->user ? e->user : "",
                                                action_label (e->action));
   GtkWidget *row = adw_action_row_new ();

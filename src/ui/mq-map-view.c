@@ -754,6 +754,7 @@ mq_map_view_refresh (MqMapView *self)
 {
   g_return_if_fail (MQ_IS_MAP_VIEW (self));
 
+  mq_renderer_parcels_changed (self->renderer);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   schedule_frame (self, 0);
 }

@@ -24,6 +24,8 @@ update_actions (MqWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", can_undo);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo", can_redo);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.apply-csv",
+                                 self->store != NULL && !mq_store_is_read_only (self->store));
 }
 
 static void
@@ -169,4 +171,156 @@ _mq_window_init_editing (MqWindow *self)
   g_signal_connect_object (model, "failed", G_CALLBACK (on_edit_failed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (model, "applied", G_CALLBACK (on_edit_applied), self, G_CONNECT_SWAPPED);
   update_actions (self);
+}
+
+/* ---- a status table from the town, with a preview ---- */
+
+#define PREVIEW_ROWS 300
+
+static GtkWidget *
+preview_list (MqDataset *dataset,
+              MqEdit    *preview)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  guint n = mq_edit_get_n_changes (preview);
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < MIN (n, PREVIEW_ROWS); i++)
+    {
+      const MqChange *c = mq_edit_get_change (preview, i);
+      const char *id = mq_parcels_get (parcels, c->parcel)->id;
+      g_autofree char *title = g_strdup_printf ("%s · %s", id ? id : "?", mq_field_label (c->field));
+      g_autofree char *subtitle = g_strdup_printf ("%s → %s",
+                                                   mq_field_value_label (c->field, c->old_value),
+                                                   mq_field_value_label (c->field, c->value));
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
+  return scrolled;
+}
+
+static void
+on_table_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   MqWindow         *self)
+{
+  MqEdit *edit = g_object_get_data (G_OBJECT (dialog), "mq-edit");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+  guint n;
+
+  if (!g_str_equal (response, "apply") || self->store == NULL)
+    return;
+  if (!mq_store_apply (self->store, edit, &error))
+    {
+      _mq_window_show_problem (self, _("The Status Table Was Not Applied"), error);
+      return;
+    }
+  n = mq_store_get_last_step (self->store) ? mq_edit_count_parcels (mq_store_get_last_step (self->store)) : 0;
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Status table applied: %u parcel changed",
+                                       "Status table applied: %u parcels changed", n), n);
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo");
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  update_actions (self);
+}
+
+/**
+ * mq_window_apply_status_table:
+ *
+ * Reads the table, shows what it would change, and applies it — all rows in
+ * one transaction — if the user agrees. A table with bad rows is refused
+ * with every bad row named, before anything is shown as applicable.
+ */
+void
+mq_window_apply_status_table (MqWindow   *self,
+                              const char *path)
+{
+  MqDataset *dataset = self->store ? mq_store_get_dataset (self->store) : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqEdit) edit = NULL;
+  g_autoptr(MqEdit) preview = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  guint n;
+
+  if (dataset == NULL)
+    return;
+  edit = mq_csv_read_updates (mq_dataset_get_parcels (dataset), path, &error);
+  preview = edit ? mq_store_preview (self->store, edit, &error) : NULL;
+  if (preview == NULL)
+    {
+      _mq_window_show_problem (self, _("The Status Table Was Not Applied"), error);
+      return;
+    }
+  n = mq_edit_count_parcels (preview);
+  body = mq_edit_get_n_changes (preview) == 0
+           ? g_strdup_printf (_("%s matches the project: nothing would change."), base)
+           : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%s changes %u fields of %u parcel. All of it is applied in one step, which Undo takes back.",
+                                           "%s changes %u fields of %u parcels. All of it is applied in one step, which Undo takes back.",
+                                           n), base, mq_edit_get_n_changes (preview), n);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Apply the Status Table?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "apply", _("_Apply"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply",
+                                           mq_edit_get_n_changes (preview) > 0);
+  if (mq_edit_get_n_changes (preview) > 0)
+    adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), preview_list (dataset, preview));
+  g_object_set_data_full (G_OBJECT (dialog), "mq-edit", g_steal_pointer (&edit),
+                          (GDestroyNotify) mq_edit_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_table_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_table_chosen (GtkNativeDialog *chooser,
+                 int              response,
+                 MqWindow        *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      path = g_file_get_path (file);
+      if (path != NULL)
+        mq_window_apply_status_table (self, path);
+    }
+  g_object_unref (chooser);
+}
+
+void
+_mq_window_choose_status_table (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  MqWindow *self = MQ_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Apply Status Table"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Status tables (CSV)"));
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_table_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

@@ -32,8 +32,15 @@ void
 _mq_window_show_error (MqWindow     *self,
                        const GError *error)
 {
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Cannot Open the File"),
-                                              error->message);
+  _mq_window_show_problem (self, _("Cannot Open the File"), error);
+}
+
+void
+_mq_window_show_problem (MqWindow     *self,
+                         const char   *heading,
+                         const GError *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, error->message);
 
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));

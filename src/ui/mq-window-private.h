@@ -84,6 +84,9 @@ void  _mq_window_update_status   (MqWindow      *self,
                                   MqDataset     *dataset);
 void  _mq_window_toast           (MqWindow      *self,
                                   const char    *text);
+void  _mq_window_choose_status_table (GtkWidget *widget,
+                                      const char *action_name,
+                                      GVariant  *parameter);
 void  _mq_window_undo            (GtkWidget     *widget,
                                   const char    *action_name,
                                   GVariant      *parameter);
@@ -93,6 +96,9 @@ void  _mq_window_redo            (GtkWidget     *widget,
 void  _mq_window_remember        (MqWindow      *self,
                                   const char    *path);
 void  _mq_window_show_error      (MqWindow      *self,
+                                  const GError  *error);
+void  _mq_window_show_problem    (MqWindow      *self,
+                                  const char    *heading,
                                   const GError  *error);
 GtkFileChooserNative *_mq_window_choose_save_file (MqWindow   *self,
                                                    const char *title,

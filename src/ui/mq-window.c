@@ -376,6 +376,7 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-pdf", NULL, _mq_window_export_pdf);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", _mq_window_open_uri);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, _mq_window_undo);
+  gtk_widget_class_install_action (widget_class, "win.apply-csv", NULL, _mq_window_choose_status_table);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, _mq_window_redo);
   gtk_widget_class_install_property_action (widget_class, "win.theme", "theme");
   gtk_widget_class_install_property_action (widget_class, "win.encoding", "encoding");

@@ -19,6 +19,8 @@ void       mq_window_open_path     (MqWindow       *self,
                                     const char     *path);
 MqMapView *mq_window_get_map_view  (MqWindow       *self);
 GtkWidget *mq_window_get_locks_panel (MqWindow *self);
+void       mq_window_apply_status_table (MqWindow   *self,
+                                         const char *path);
 GtkWidget *mq_window_get_identify_panel (MqWindow  *self);
 
 G_END_DECLS

@@ -103,3 +103,48 @@ bench_data_path (const char *size,
   bench_ensure_shapefile (path, atoi (size));
   return path;
 }
+
+/**
+ * bench_run:
+ *
+ * The benchmarks' shared main: --sizes (default @sizes) and --dir, plus
+ * @extra options; prints @header, then calls @bench for each data set with
+ * its label and path.
+ */
+int
+bench_run (int                 argc,
+           char              **argv,
+           const char         *sizes,
+           const GOptionEntry *extra,
+           const char         *header,
+           BenchFunc           bench,
+           gpointer            data)
+{
+  g_autofree char *chosen = g_strdup (sizes);
+  g_autofree char *dir = NULL;
+  GOptionEntry entries[] = {
+    { "sizes", 0, 0, G_OPTION_ARG_STRING, &chosen, "Data sets", "sample,N,…" },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Where the synthetic data is (made if missing)", "DIR" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_auto(GStrv) list = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (extra != NULL)
+    g_option_context_add_main_entries (context, extra, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, NULL))
+    return 2;
+  if (dir == NULL)
+    dir = g_dir_make_tmp ("mq-bench-XXXXXX", NULL);
+  mq_core_init ();
+  g_print ("%s\n", header);
+  list = g_strsplit (chosen, ",", -1);
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      g_autofree char *path = bench_data_path (list[i], dir);
+
+      bench (list[i], path, dir, data);
+    }
+  return 0;
+}

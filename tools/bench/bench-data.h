@@ -11,3 +11,16 @@ void bench_ensure_shapefile (const char *path,
 
 char *bench_data_path        (const char *size,
                               const char *dir);
+
+typedef void (*BenchFunc) (const char *label,
+                           const char *path,
+                           const char *dir,
+                           gpointer    data);
+
+int bench_run (int                 argc,
+               char              **argv,
+               const char         *sizes,
+               const GOptionEntry *extra,
+               const char         *header,
+               BenchFunc           bench,
+               gpointer            data);

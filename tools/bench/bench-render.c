@@ -134,8 +134,10 @@ time_hits (MqDataset *dataset,
 static void
 bench (const char *label,
        const char *path,
-       int         frames)
+       const char *dir,
+       gpointer    data)
 {
+  int frames = *(int *) data;
   struct rusage before, after;
   g_autoptr(GError) error = NULL;
   g_autoptr(MqDataset) dataset = NULL;
@@ -171,33 +173,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *sizes = g_strdup ("sample,10000,100000,1000000");
-  g_autofree char *dir = NULL;
-  int frames = 30;
-  GOptionEntry entries[] = {
-    { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes, "What to render", "sample,N,…" },
-    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Where the synthetic data is (made if missing)", "DIR" },
+  static int frames = 30;
+  const GOptionEntry extra[] = {
     { "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Frames per measurement", "N" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_auto(GStrv) list = NULL;
+  g_autofree char *header =
+    g_strdup_printf ("%-10s %9s %9s %9s %9s %9s %9s %9s %9s %9s %12s", "data", "parcels",
+                     "full ms", "full p95", "2000 ms", "2000 p95", "pan ms", "pan p95", "hit us",
+                     "hit p95", "bytes/parcel");
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, NULL))
-    return 2;
-  if (dir == NULL)
-    dir = g_dir_make_tmp ("mq-bench-XXXXXX", NULL);
-  mq_core_init ();
-  g_print ("%-10s %9s %9s %9s %9s %9s %9s %9s %9s %9s %12s\n", "data", "parcels", "full ms",
-           "full p95", "2000 ms", "2000 p95", "pan ms", "pan p95", "hit us", "hit p95",
-           "bytes/parcel");
-  list = g_strsplit (sizes, ",", -1);
-  for (guint i = 0; list[i] != NULL; i++)
-    {
-      g_autofree char *path = bench_data_path (list[i], dir);
-
-      bench (list[i], path, frames);
-    }
-  return 0;
+  return bench_run (argc, argv, "sample,10000,100000,1000000", extra, header, bench, &frames);
 }

@@ -36,8 +36,9 @@ static void
 bench (const char *label,
        const char *path,
        const char *dir,
-       gboolean    synthetic)
+       gpointer    data)
 {
+  gboolean synthetic = !g_str_equal (label, "sample");
   g_autoptr(GError) error = NULL;
   g_autoptr(MqDataset) dataset = mq_dataset_load (path, NULL, NULL, &error);
   g_autofree char *pdf = g_build_filename (dir, "bench-report.pdf", NULL);
@@ -67,30 +68,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *sizes = g_strdup ("sample,10000");
-  g_autofree char *dir = NULL;
-  GOptionEntry entries[] = {
-    { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes, "What to report on", "sample,N,…" },
-    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Where the synthetic data is (made if missing)", "DIR" },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_auto(GStrv) list = NULL;
+  g_autofree char *header = g_strdup_printf ("%-10s %9s %9s %9s %9s %9s %9s", "data", "parcels",
+                                             "flagged", "report s", "MB", "atlas s", "atlas MB");
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, NULL))
-    return 2;
-  if (dir == NULL)
-    dir = g_dir_make_tmp ("mq-bench-XXXXXX", NULL);
-  mq_core_init ();
-  g_print ("%-10s %9s %9s %9s %9s %9s %9s\n", "data", "parcels", "flagged", "report s", "MB",
-           "atlas s", "atlas MB");
-  list = g_strsplit (sizes, ",", -1);
-  for (guint i = 0; list[i] != NULL; i++)
-    {
-      g_autofree char *path = bench_data_path (list[i], dir);
-
-      bench (list[i], path, dir, !g_str_equal (list[i], "sample"));
-    }
-  return 0;
+  return bench_run (argc, argv, "sample,10000", NULL, header, bench, NULL);
 }
