@@ -203,7 +203,9 @@ export_pdf (Options    *o,
 {
   g_autoptr(GSettings) settings = mq_settings_new ();
   /* 制图单位: --unit, else what the window's report dialog remembered. */
-  g_autofree char *unit = o->unit ? g_strdup (o->unit) : g_settings_get_string (settings, "report-unit");
+  g_autofree char *unit = o->unit     ? g_strdup (o->unit)
+                          : settings ? g_settings_get_string (settings, "report-unit")
+                                     : NULL;
   MqReportOptions report = { o->title, unit, o->paper, o->portrait, MQ_THEME_LOCKS, o->atlas, NULL };
 
   if (o->theme != NULL && !mq_theme_parse (o->theme, &report.theme))

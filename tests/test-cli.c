@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <cairo.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -25,6 +27,18 @@ run_clear (Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
+/* A disk that fills up: no file of the child may grow past 256 KiB. */
+static void
+limit_file_size (gpointer data)
+{
+  struct rlimit limit = { 256 * 1024, 256 * 1024 };
+
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+static GSpawnChildSetupFunc child_setup;
+
 /* Runs maqiao-land with the arguments (no shell); returns its exit status. */
 static void
 run (Run *result,
@@ -42,7 +56,7 @@ run (Run *result,
     g_ptr_array_add (argv, (char *) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, child_setup, NULL,
                 &result->out, &result->err, &wait_status, &error);
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (wait_status));
@@ -369,11 +383,56 @@ test_apply_csv (void)
   g_rmdir (dir);
 }
 
+/* A status table that fills the disk half-way is refused whole: exit 2,
+ * one line naming the project, every figure as before. */
+static void
+test_apply_csv_disk_full (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-full-XXXXXX", NULL);
+  g_autofree char *sample = sample_file ("maqiao.gpkg");
+  g_autofree char *project = g_build_filename (dir, "p.gpkg", NULL);
+  g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
+  g_autofree char *bytes = NULL;
+  g_autoptr(GString) text = g_string_new ("parcel_id,notes\n");
+  g_autoptr(MqDataset) dataset = NULL;
+  g_auto(Run) before = { 0 }, r = { 0 }, after = { 0 };
+  MqParcels *parcels;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (sample, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (project, bytes, length, NULL));
+  dataset = mq_dataset_load (project, NULL, NULL, NULL);
+  parcels = mq_dataset_get_parcels (dataset);
+  /* About 1 MB of notes: four times what the "disk" holds. */
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      g_string_append_printf (text, "%s,", mq_parcels_get (parcels, i)->id);
+      for (guint k = 0; k < 100; k++)
+        g_string_append (text, "备注");
+      g_string_append_c (text, '\n');
+    }
+  g_assert_true (g_file_set_contents (table, text->str, -1, NULL));
+  run (&before, "--summary", "--json", project, NULL);
+  child_setup = limit_file_size;
+  run (&r, "--apply-csv", table, project, NULL);
+  child_setup = NULL;
+  assert_one_line_naming (&r, "p.gpkg");
+  /* A real ENOSPC is SQLITE_FULL ("the disk is full"); the size limit
+   * used here comes back as an I/O error. Either way: nothing changed. */
+  run (&after, "--summary", "--json", project, NULL);
+  g_assert_cmpint (after.status, ==, 0);
+  g_assert_cmpstr (after.out, ==, before.out);
+  g_unlink (table);
+  g_unlink (project);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  mq_core_init ();
 
   g_test_add_func ("/cli/summary-json", test_summary_json);
   g_test_add_func ("/cli/summary-survey", test_summary_survey);
@@ -383,5 +442,6 @@ main (int   argc,
   g_test_add_func ("/cli/export-png", test_export_png);
   g_test_add_func ("/cli/problems-listed", test_problems_listed);
   g_test_add_func ("/cli/apply-csv", test_apply_csv);
+  g_test_add_func ("/cli/apply-csv-disk-full", test_apply_csv_disk_full);
   return g_test_run ();
 }

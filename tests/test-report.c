@@ -5,6 +5,9 @@
  */
 #include <cairo.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <math.h>
 #include <string.h>
 
@@ -201,6 +204,80 @@ test_unwritable (void)
   g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
 }
 
+/* A disk that fills half-way through: a file may grow only to 64 KiB (the
+ * report is ~1 MB), so writing fails the way a full disk fails. */
+static void
+limit_file_size (gpointer data)
+{
+  struct rlimit limit = { 64 * 1024, 64 * 1024 };
+
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+static void
+test_disk_full (void)
+{
+  g_autofree char *pdf = g_build_filename (dir, "full.pdf", NULL);
+  g_autofree char *arg = g_strconcat ("--export-pdf=", pdf, NULL);
+  g_autofree char *part = g_strconcat (pdf, ".part", NULL);
+  const char *argv[] = { g_getenv ("MQ_BINARY"), "--sample", arg, NULL };
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, 0, limit_file_size, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+  g_assert_nonnull (strstr (err, "full.pdf: cannot be written"));
+  g_assert_cmpstr (strchr (err, '\n'), ==, "\n");   /* one line */
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+}
+
+/* An edit of the project appears in its parcel's atlas page, with who and when. */
+static void
+test_atlas_history (void)
+{
+  g_autofree char *sample_path = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao.gpkg", NULL);
+  g_autofree char *project = g_build_filename (dir, "history.gpkg", NULL);
+  g_autofree char *table = g_build_filename (dir, "history.csv", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "history.pdf", NULL);
+  g_autofree char *apply = g_strconcat ("--apply-csv=", table, NULL);
+  g_autofree char *export_arg = g_strconcat ("--export-pdf=", pdf, NULL);
+  g_autofree char *bytes = NULL, *csv = NULL, *text = NULL, *wal = NULL, *shm = NULL;
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  const char *id = NULL;
+  gsize length;
+
+  for (guint i = 0; id == NULL; i++)
+    if (mq_parcels_get (parcels, i)->flagged)
+      id = mq_parcels_get (parcels, i)->id;
+  g_assert_true (g_file_get_contents (sample_path, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (project, bytes, length, NULL));
+  csv = g_strdup_printf ("parcel_id,project\n%s,智慧物流园二期项目\n", id);
+  g_assert_true (g_file_set_contents (table, csv, -1, NULL));
+  {
+    const char *argv[] = { g_getenv ("MQ_BINARY"), apply, project, NULL };
+    const char *export_argv[] = { g_getenv ("MQ_BINARY"), export_arg, "--atlas", project, NULL };
+    const char *text_argv[] = { "pdftotext", pdf, "-", NULL };
+
+    g_free (run (argv));
+    g_free (run (export_argv));
+    text = run (text_argv);
+  }
+  g_assert_nonnull (strstr (text, "Recent changes"));
+  g_assert_nonnull (strstr (text, "→ 智慧物流园二期项目"));
+  g_assert_nonnull (strstr (text, g_get_user_name ()));
+  /* Parcels nobody changed say so. */
+  g_assert_nonnull (strstr (text, "No changes recorded in this file yet."));
+  wal = g_strconcat (project, "-wal", NULL);
+  shm = g_strconcat (project, "-shm", NULL);
+  g_unlink (wal);
+  g_unlink (shm);
+}
+
 static void
 remove_dir (const char *path)
 {
@@ -233,6 +310,8 @@ main (int   argc,
   g_test_add_func ("/report/fonts-embedded", test_fonts_embedded);
   g_test_add_func ("/report/map-pixels", test_map_pixels);
   g_test_add_func ("/report/unwritable", test_unwritable);
+  g_test_add_func ("/report/atlas-history", test_atlas_history);
+  g_test_add_func ("/report/disk-full", test_disk_full);
   status = g_test_run ();
   remove_dir (dir);
   g_object_unref (sample);

@@ -202,8 +202,11 @@ sql_error (MqStore     *self,
            GError     **error)
 {
   int code = sqlite3_extended_errcode (self->db) & 0xff;
+  int sys = sqlite3_system_errno (self->db);
 
-  if (code == SQLITE_FULL)
+  /* A write the OS refused for want of room is a full disk, whatever
+   * SQLite calls it (EFBIG and EDQUOT come back as I/O errors). */
+  if (code == SQLITE_FULL || sys == ENOSPC || sys == EFBIG || sys == EDQUOT)
     g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_FULL,
                  _("%s: the disk is full; the change was not saved"), self->path);
   else if (code == SQLITE_READONLY)
@@ -946,6 +949,23 @@ column_dup (sqlite3_stmt *stmt,
   return g_strdup ((const char *) sqlite3_column_text (stmt, i));
 }
 
+#define HISTORY_COLUMNS "changed_at, user, parcel_id, field, old_value, new_value, action"
+
+static MqHistoryEntry *
+entry_from_row (sqlite3_stmt *stmt)
+{
+  MqHistoryEntry *e = g_new0 (MqHistoryEntry, 1);
+
+  e->changed_at = column_dup (stmt, 0);
+  e->user = column_dup (stmt, 1);
+  e->parcel_id = column_dup (stmt, 2);
+  e->field = column_dup (stmt, 3);
+  e->old_value = column_dup (stmt, 4);
+  e->new_value = column_dup (stmt, 5);
+  e->action = column_dup (stmt, 6);
+  return e;
+}
+
 /**
  * mq_store_list_history:
  * @parcel_id: (nullable): one parcel's, or everybody's
@@ -965,7 +985,7 @@ mq_store_list_history (MqStore     *self,
   g_return_val_if_fail (MQ_IS_STORE (self), NULL);
 
   if (sqlite3_prepare_v2 (self->db,
-                          "SELECT changed_at, user, parcel_id, field, old_value, new_value, action"
+                          "SELECT " HISTORY_COLUMNS
                           " FROM lock_history WHERE ?1 IS NULL OR parcel_id = ?1"
                           " ORDER BY fid DESC LIMIT ?2", -1, &stmt, NULL) != SQLITE_OK)
     {
@@ -975,18 +995,7 @@ mq_store_list_history (MqStore     *self,
   sqlite3_bind_text (stmt, 1, parcel_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (sqlite3_int64) limit : -1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      MqHistoryEntry *e = g_new0 (MqHistoryEntry, 1);
-
-      e->changed_at = column_dup (stmt, 0);
-      e->user = column_dup (stmt, 1);
-      e->parcel_id = column_dup (stmt, 2);
-      e->field = column_dup (stmt, 3);
-      e->old_value = column_dup (stmt, 4);
-      e->new_value = column_dup (stmt, 5);
-      e->action = column_dup (stmt, 6);
-      g_ptr_array_add (entries, e);
-    }
+    g_ptr_array_add (entries, entry_from_row (stmt));
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -994,4 +1003,67 @@ mq_store_list_history (MqStore     *self,
       return NULL;
     }
   return g_steal_pointer (&entries);
+}
+
+/**
+ * mq_history_load_recent:
+ *
+ * The newest @per_parcel changes of every parcel of a project file, read
+ * without a store (a report in a worker thread, a file opened elsewhere).
+ * A file that is not a project, or has no history, gives an empty table.
+ *
+ * Returns: (transfer full): parcel id → GPtrArray of #MqHistoryEntry, newest first
+ */
+GHashTable *
+mq_history_load_recent (const char *path,
+                        guint       per_parcel)
+{
+  GHashTable *by_parcel = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify) g_ptr_array_unref);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (path != NULL && g_str_has_suffix (path, ".gpkg") &&
+      sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (db, "SELECT " HISTORY_COLUMNS " FROM lock_history ORDER BY fid DESC",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        const char *id = (const char *) sqlite3_column_text (stmt, 2);
+        GPtrArray *entries = id ? g_hash_table_lookup (by_parcel, id) : NULL;
+
+        if (id == NULL)
+          continue;
+        if (entries == NULL)
+          {
+            entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free);
+            g_hash_table_insert (by_parcel, g_strdup (id), entries);
+          }
+        if (entries->len < per_parcel)
+          g_ptr_array_add (entries, entry_from_row (stmt));
+      }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return by_parcel;
+}
+
+/* When, in local time to the minute: "2026-11-24 18:05". */
+char *
+mq_history_entry_dup_time (const MqHistoryEntry *e)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (e->changed_at, NULL);
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup (e->changed_at);
+}
+
+/* What changed: "Project locked: Open → Locked". */
+char *
+mq_history_entry_dup_change (const MqHistoryEntry *e)
+{
+  MqField field = mq_field_from_header (e->field);
+
+  return g_strdup_printf ("%s: %s → %s", field < MQ_N_FIELDS ? mq_field_label (field) : e->field,
+                          mq_field_value_label (field, e->old_value),
+                          mq_field_value_label (field, e->new_value));
 }

@@ -76,7 +76,11 @@ typedef struct
   char *action;         /* edit, batch, csv, undo, redo */
 } MqHistoryEntry;
 
-void mq_history_entry_free (MqHistoryEntry *entry);
+void        mq_history_entry_free       (MqHistoryEntry       *entry);
+char       *mq_history_entry_dup_time   (const MqHistoryEntry *entry);
+char       *mq_history_entry_dup_change (const MqHistoryEntry *entry);
+GHashTable *mq_history_load_recent      (const char           *path,
+                                         guint                 per_parcel);
 
 #define MQ_TYPE_STORE (mq_store_get_type ())
 

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "mq-report.h"
+#include "mq-store.h"
 
 #include <cairo-pdf.h>
 #include <errno.h>
@@ -46,6 +47,7 @@ typedef struct
   GArray                *parcels;      /* guint: the table's and atlas's parcels, sorted */
   char                  *generated;
   guint32                today;
+  GHashTable            *history;      /* parcel id → recent MqHistoryEntry, for the atlas */
 } Report;
 
 /* ---- text ---------------------------------------------------------------- */
@@ -544,6 +546,35 @@ lock_lines (Report         *r,
   return y;
 }
 
+/* The parcel's newest changes from the project's history, as many as fit. */
+static void
+recent_changes (Report         *r,
+                const MqParcel *p,
+                double          x,
+                double          y,
+                double          width)
+{
+  GPtrArray *entries = p->id && r->history ? g_hash_table_lookup (r->history, p->id) : NULL;
+  double bottom = r->height - MARGIN - FOOTER - 2 * ROW;
+
+  text_in (r->cr, _("Recent changes"), x, y, width, 11, TRUE);
+  y += ROW + 2;
+  if (entries == NULL || entries->len == 0)
+    {
+      text_in (r->cr, _("No changes recorded in this file yet."), x, y, width, TEXT, FALSE);
+      return;
+    }
+  for (guint i = 0; i < entries->len && y < bottom; i++)
+    {
+      const MqHistoryEntry *e = g_ptr_array_index (entries, i);
+      g_autofree char *when = mq_history_entry_dup_time (e);
+      g_autofree char *change = mq_history_entry_dup_change (e);
+      g_autofree char *who = g_strdup_printf ("%s · %s", when, e->user ? e->user : "");
+
+      y = field_line (r, x, y, width, who, change);
+    }
+}
+
 static void
 atlas_page (Report *r,
             guint   index)
@@ -584,8 +615,7 @@ atlas_page (Report *r,
   y = field_line (r, x, y, width, _("Contact person"), p->contact);
   y = field_line (r, x, y, width, _("Phone"), p->phone) + 10;
   y = lock_lines (r, p, x, y, width) + 10;
-  text_in (r->cr, _("Recent changes"), x, y, width, 11, TRUE);
-  text_in (r->cr, _("No changes recorded in this file yet."), x, y + ROW + 2, width, TEXT, FALSE);
+  recent_changes (r, p, x, y, width);
   next_page (r);
 }
 
@@ -692,6 +722,8 @@ draw_report (Report    *r,
   r->parcels = report_parcels (r->dataset, r->options);
   r->generated = g_date_time_format (now, "%Y-%m-%d %H:%M");
   r->today = mq_today ();
+  r->history = r->options->atlas ? mq_history_load_recent (mq_dataset_get_path (r->dataset), 8)
+                                 : NULL;
   mq_renderer_set_dataset (r->renderer, r->dataset);
   mq_renderer_set_theme (r->renderer, r->options->theme);
   write_pages (r);
@@ -702,6 +734,7 @@ draw_report (Report    *r,
   cairo_surface_destroy (surface);
   g_object_unref (r->renderer);
   g_array_unref (r->parcels);
+  g_clear_pointer (&r->history, g_hash_table_unref);
   g_free (r->generated);
 }
 

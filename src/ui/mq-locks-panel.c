@@ -122,14 +122,8 @@ action_label (const char *action)
 static GtkWidget *
 history_row (const MqHistoryEntry *e)
 {
-  MqField field = mq_field_from_header (e->field);
-  g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (e->changed_at, NULL);
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-  g_autofree char *when = local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup (e->changed_at);
-  g_autofree char *title = g_strdup_printf ("%s: %s → %s",
-                                            field < MQ_N_FIELDS ? mq_field_label (field) : e->field,
-                                            mq_field_value_label (field, e->old_value),
-                                            mq_field_value_label (field, e->new_value));
+  g_autofree char *when = mq_history_entry_dup_time (e);
+  g_autofree char *title = mq_history_entry_dup_change (e);
   g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", when, e->user ? e->user : "",
                                                action_label (e->action));
   GtkWidget *row = adw_action_row_new ();

@@ -94,8 +94,6 @@ dup_subtitle (MqParcelModel *self)
 
   if (self->store == NULL)
     return g_strdup (_("Save the data as a project to track the four locks."));
-  if (mq_store_is_read_only (self->store))
-    return g_strdup (_("The project is read-only."));
   if (self->indices->len > 1)
     return g_strdup (_("A change applies to every selected parcel, as one step."));
   if (p == NULL)
