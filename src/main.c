@@ -40,6 +40,7 @@ typedef struct
   char     *unit;
   gboolean  atlas;
   gboolean  portrait;
+  gboolean  present;
   char     *import;
   char     *output;
   char     *apply_csv;
@@ -95,6 +96,7 @@ parse_options (Options  *o,
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Size of the exported image"), N_("WxH") },
     { "bbox", 0, 0, G_OPTION_ARG_STRING, &o->bbox, N_("With --export-png: the area to show, in the map's coordinates"), N_("MINX,MINY,MAXX,MAXY") },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &o->theme, N_("Map theme: locks, method, flagged, landuse"), N_("THEME") },
+    { "present", 0, 0, G_OPTION_ARG_NONE, &o->present, N_("Open in the meeting-room mode: full screen, the map and live totals (F5 toggles, Esc leaves)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, N_("Print the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, N_("[FILE]") },
     { NULL }
@@ -298,6 +300,7 @@ run_gui (Options *o,
 
   if (error != NULL)
     return fail (error);
+  mq_application_set_present (app, o->present);
   g_autofree char *abs_path = NULL;
   char *args[] = { argv0, NULL, NULL };
 

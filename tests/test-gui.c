@@ -13,7 +13,11 @@
 #include "mq-core.h"
 #include "mq-crs-dialog.h"
 #include "mq-identify-panel.h"
+#include "mq-dashboard.h"
+#include "mq-filter-bar.h"
 #include "mq-locks-panel.h"
+#include "mq-parcel-list.h"
+#include "mq-parcel-table.h"
 #include "mq-style.h"
 #include "mq-window.h"
 
@@ -535,6 +539,22 @@ test_window_draws_sample (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The first widget of a type under @root. */
+static GtkWidget *
+find_named_type (GtkWidget *root,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child : find_named_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* A widget of the panel by its name (the template names rows after the
  * model property they edit). */
 static GtkWidget *
@@ -638,6 +658,17 @@ copy_sample_project (char **dir)
   return path;
 }
 
+static void
+close_project (MqWindow   *window,
+               const char *dir,
+               const char *gpkg)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+  remove_project (gpkg);
+  g_rmdir (dir);
+}
+
 /* The four locks edited in the window, as a user does: the switch, the map
  * colour, the file, a refused lock, undo — and a batch on three parcels. */
 static void
@@ -728,10 +759,7 @@ test_edit_locks (void)
     g_assert_cmpuint (mq_parcels_get (parcels, g_array_index (three, guint, k))->method, !=,
                       MQ_METHOD_QUALITY);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
-  remove_project (gpkg);
-  g_rmdir (dir);
+  close_project (window, dir, gpkg);
 }
 
 static AdwMessageDialog *
@@ -814,6 +842,243 @@ test_status_table_and_reload (void)
   g_rmdir (dir);
 }
 
+static MqParcelTable *
+table_of (MqWindow *window)
+{
+  return MQ_PARCEL_TABLE (find_named_type (GTK_WIDGET (window), MQ_TYPE_PARCEL_TABLE));
+}
+
+/* Until the table's incremental filtering and sorting are done. */
+static guint
+table_rows (MqParcelTable *table)
+{
+  GListModel *model = mq_parcel_table_get_model (table);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while ((gtk_sort_list_model_get_pending (GTK_SORT_LIST_MODEL (model)) > 0 ||
+          gtk_filter_list_model_get_pending (GTK_FILTER_LIST_MODEL (
+            gtk_sort_list_model_get_model (GTK_SORT_LIST_MODEL (model)))) > 0) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return g_list_model_get_n_items (model);
+}
+
+static guint
+row_parcel (MqParcelTable *table,
+            guint          position)
+{
+  g_autoptr(MqParcelItem) item = g_list_model_get_item (mq_parcel_table_get_model (table), position);
+
+  return mq_parcel_item_get_index (item);
+}
+
+static guint
+count_matching (MqDataset *dataset,
+                gboolean (*test) (const MqParcel *p, guint32 today))
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  guint n = 0;
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    n += test (mq_parcels_get (parcels, i), mq_today ());
+  return n;
+}
+
+static gboolean
+owner_has_fangzhi (const MqParcel *p,
+                   guint32         today)
+{
+  return (p->owner && strstr (p->owner, "纺织")) || (p->project && strstr (p->project, "纺织")) ||
+         (p->entity && strstr (p->entity, "纺织")) || (p->location && strstr (p->location, "纺织")) ||
+         (p->investor && strstr (p->investor, "纺织"));
+}
+
+/* The table: every parcel, sorted by a column, searched in Chinese, filtered
+ * by a chip; its selection is the map's, both ways. */
+static void
+test_table_search_filters (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqParcelTable *table = table_of (window);
+  MqFilterBar *bar = MQ_FILTER_BAR (find_named_type (GTK_WIDGET (window), MQ_TYPE_FILTER_BAR));
+  MqFilter *filter = mq_filter_bar_get_filter (bar);
+  MqSelection *selection = mq_map_view_get_selection (view);
+  GtkColumnView *columns = mq_parcel_table_get_view (table);
+  g_autoptr(GtkColumnViewColumn) mu_column = NULL;
+  GtkSelectionModel *rows;
+  MqParcels *parcels;
+  double largest = 0;
+  guint n, k;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
+  n = mq_parcels_get_n_parcels (parcels);
+  g_assert_cmpuint (table_rows (table), ==, n);
+
+  /* Sorted by mu, largest first. */
+  for (guint i = 0; i < n; i++)
+    largest = MAX (largest, mq_parcels_get (parcels, i)->area_m2);
+  mu_column = g_list_model_get_item (gtk_column_view_get_columns (columns), 3);
+  gtk_column_view_sort_by_column (columns, mu_column, GTK_SORT_DESCENDING);
+  g_assert_cmpuint (table_rows (table), ==, n);
+  g_assert_cmpfloat (mq_parcels_get (parcels, row_parcel (table, 0))->area_m2, ==, largest);
+  g_assert_cmpfloat (mq_parcels_get (parcels, row_parcel (table, 0))->area_m2, >=,
+                     mq_parcels_get (parcels, row_parcel (table, 1))->area_m2);
+
+  /* A Chinese substring, typed in the search entry. */
+  gtk_editable_set_text (GTK_EDITABLE (mq_filter_bar_get_search_entry (bar)), "纺织");
+  g_object_set (filter, "text", "纺织", NULL);   /* search-changed is delayed */
+  g_assert_cmpuint (table_rows (table), ==, count_matching (mq_map_view_get_dataset (view), owner_has_fangzhi));
+  g_assert_cmpuint (table_rows (table), >, 0);
+  save_screenshot ("table-search.png");
+
+  /* The overdue chip, alone. */
+  mq_filter_reset (filter);
+  g_object_set (filter, "overdue", TRUE, NULL);
+  g_assert_cmpuint (table_rows (table), ==, count_matching (mq_map_view_get_dataset (view), mq_parcel_is_overdue));
+
+  /* Table → map: selecting a row selects the parcel. */
+  rows = gtk_column_view_get_model (columns);
+  gtk_selection_model_select_item (rows, 0, TRUE);
+  g_assert_cmpuint (mq_selection_get_n (selection), ==, 1);
+  g_assert_true (mq_selection_contains (selection, row_parcel (table, 0)));
+
+  /* Map → table: the parcel clicked is the row selected. */
+  k = row_parcel (table, 2);
+  mq_selection_select_only (selection, k);
+  g_assert_true (gtk_selection_model_is_selected (rows, 2));
+  g_assert_false (gtk_selection_model_is_selected (rows, 0));
+
+  close_project (window, dir, gpkg);
+}
+
+/* The dashboard's figures are --summary's; filtered, they follow the filter;
+ * the map fades what the filter leaves out. */
+static void
+test_dashboard_and_fading (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqDashboard *dashboard = MQ_DASHBOARD (find_named_type (GTK_WIDGET (window), MQ_TYPE_DASHBOARD));
+  MqFilterBar *bar = MQ_FILTER_BAR (find_named_type (GTK_WIDGET (window), MQ_TYPE_FILTER_BAR));
+  MqFilter *filter = mq_filter_bar_get_filter (bar);
+  g_autoptr(MqSummary) summary = NULL;
+  g_autofree char *shown = NULL, *expected = NULL;
+  MqParcels *parcels;
+  MqRgb color;
+  int faded = -1;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  summary = mq_summary_new (mq_map_view_get_dataset (view), mq_today ());
+  expected = mq_summary_to_json (summary);
+  shown = mq_summary_to_json (mq_dashboard_get_summary (dashboard));
+  g_assert_cmpstr (shown, ==, expected);
+  g_assert_cmpuint (gtk_list_box_get_row_at_index (mq_dashboard_get_overdue_list (dashboard),
+                                                    summary->overdue - 1) != NULL, ==, TRUE);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (find_named_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK)),
+                                         "dashboard");
+  save_screenshot ("dashboard.png");
+
+  /* Four locks only: the dashboard counts those; the map fades the others. */
+  g_object_set (filter, "locks-held", 4, NULL);
+  g_assert_cmpuint (mq_dashboard_get_summary (dashboard)->flagged_parcels, ==, summary->locks_held[4]);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (find_named_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK)),
+                                         "map");
+  parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels) && faded < 0; i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+
+      if (p->flagged && mq_parcel_get_locks_held (p) == 0 && p->area_m2 > 20 * MQ_M2_PER_MU &&
+          !mq_parcel_is_overdue (p, mq_today ()))
+        faded = (int) i;
+    }
+  g_assert_cmpint (faded, >=, 0);
+  mq_style_locks_color (0, &color);
+  color = (MqRgb) { 0.25 * color.r + 0.75 * 0.957, 0.25 * color.g + 0.75 * 0.949, 0.25 * color.b + 0.75 * 0.929 };
+  g_assert_true (color_matches (pixel_at_parcel (window, gpkg, mq_parcels_get (parcels, faded)->id), &color));
+
+  close_project (window, dir, gpkg);
+}
+
+/* The meeting-room mode: in and out, stepping through the flagged parcels;
+ * a saved view brings back its extent and filter. */
+static void
+test_presentation_and_views (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqViewport *vp = mq_map_view_get_viewport (view);
+  MqFilterBar *bar = MQ_FILTER_BAR (find_named_type (GTK_WIDGET (window), MQ_TYPE_FILTER_BAR));
+  MqFilter *filter = mq_filter_bar_get_filter (bar);
+  GtkWidget *header = find_named_type (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+  g_autoptr(GError) error = NULL;
+  MqParcels *parcels;
+  int first = -1, last = -1, shown;
+  double res, x, y, x2, y2;
+  gboolean north;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  settle ();
+  parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (mq_parcels_get (parcels, i)->flagged)
+      {
+        first = first < 0 ? (int) i : first;
+        last = (int) i;
+      }
+
+  /* F5 is win.present. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.present", NULL));
+  g_assert_true (mq_window_get_presenting (window));
+  g_assert_false (gtk_widget_get_visible (header));
+  shown = mq_window_present_step (window, 1);
+  g_assert_cmpint (shown, ==, first);
+  g_assert_true (mq_selection_contains (mq_map_view_get_selection (view), first));
+  g_assert_cmpint (mq_window_present_step (window, -1), ==, last);
+  g_assert_cmpint (mq_window_present_step (window, 1), ==, first);
+  settle ();
+  save_screenshot ("present.png");
+  mq_window_set_presenting (window, FALSE);
+  g_assert_true (gtk_widget_get_visible (header));
+
+  /* A view: north of 东川路, here; then elsewhere; then back. */
+  g_object_set (filter, "north", TRUE, NULL);
+  mq_map_view_zoom_to_all (view);
+  res = mq_viewport_get_resolution (vp) / 2;
+  mq_viewport_set_resolution (vp, res);
+  mq_viewport_get_center (vp, &x, &y);
+  g_assert_true (mq_window_save_view (window, "东川路以北", &error));
+  g_assert_no_error (error);
+  mq_filter_reset (filter);
+  mq_map_view_zoom_to_all (view);
+  g_assert_true (mq_window_go_to_view (window, "东川路以北", 0));
+  g_object_get (filter, "north", &north, NULL);
+  g_assert_true (north);
+  g_assert_cmpfloat_with_epsilon (mq_viewport_get_resolution (vp), res, 1e-9);
+  mq_viewport_get_center (vp, &x2, &y2);
+  g_assert_cmpfloat_with_epsilon (x2, x, 1e-6);
+  g_assert_cmpfloat_with_epsilon (y2, y, 1e-6);
+
+  close_project (window, dir, gpkg);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -836,5 +1101,8 @@ main (int   argc,
   g_test_add_func ("/gui/export-pdf", test_export_pdf);
   g_test_add_func ("/gui/edit-locks", test_edit_locks);
   g_test_add_func ("/gui/status-table-and-reload", test_status_table_and_reload);
+  g_test_add_func ("/gui/table-search-filters", test_table_search_filters);
+  g_test_add_func ("/gui/dashboard-and-fading", test_dashboard_and_fading);
+  g_test_add_func ("/gui/presentation-and-views", test_presentation_and_views);
   return g_test_run ();
 }

@@ -330,6 +330,117 @@ test_legend_counts (void)
   mq_parcels_replace (parcels, i, &edited);
 }
 
+static gboolean
+contains_folded (const char *text,
+                 const char *needle)
+{
+  g_autofree char *a = text ? g_utf8_casefold (text, -1) : NULL;
+  g_autofree char *b = g_utf8_casefold (needle, -1);
+
+  return a != NULL && strstr (a, b) != NULL;
+}
+
+/* The search against a plain scan; chips against the parcels' own facts. */
+static void
+test_filter (void)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  g_autoptr(MqFilter) filter = mq_filter_new ();
+  g_autoptr(GArray) hits = NULL;
+  g_autofree char *json = NULL;
+  guint32 today = mq_today ();
+  guint expected = 0, overdue = 0;
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+
+      expected += contains_folded (p->owner, "纺织") || contains_folded (p->project, "纺织") ||
+                  contains_folded (p->entity, "纺织") || contains_folded (p->location, "纺织") ||
+                  contains_folded (p->investor, "纺织") || contains_folded (p->id, "纺织");
+      overdue += mq_parcel_is_overdue (p, today);
+    }
+  g_assert_cmpuint (expected, >, 0);
+  g_object_set (filter, "text", " 纺织 ", NULL);
+  hits = mq_filter_dup_matches (filter, sample, today);
+  g_assert_cmpuint (hits->len, ==, expected);
+  g_clear_pointer (&hits, g_array_unref);
+
+  /* Ids ignore case: "mq08" finds MQ0800–MQ0899. */
+  g_object_set (filter, "text", "mq08", NULL);
+  hits = mq_filter_dup_matches (filter, sample, today);
+  g_assert_cmpuint (hits->len, ==, 100);
+  g_clear_pointer (&hits, g_array_unref);
+
+  mq_filter_reset (filter);
+  g_assert_false (mq_filter_is_active (filter));
+  g_object_set (filter, "overdue", TRUE, NULL);
+  hits = mq_filter_dup_matches (filter, sample, today);
+  g_assert_cmpuint (hits->len, ==, overdue);
+  g_clear_pointer (&hits, g_array_unref);
+
+  /* A saved view's filter comes back whole. */
+  g_object_set (filter, "locks-held", 2, "method", MQ_METHOD_IN_PLACE, NULL);
+  json = mq_filter_to_json (filter);
+  mq_filter_reset (filter);
+  g_assert_true (mq_filter_set_from_json (filter, json, NULL));
+  {
+    gboolean o;
+    int locks, method;
+
+    g_object_get (filter, "overdue", &o, "locks-held", &locks, "method", &method, NULL);
+    g_assert_true (o);
+    g_assert_cmpint (locks, ==, 2);
+    g_assert_cmpint (method, ==, MQ_METHOD_IN_PLACE);
+  }
+}
+
+/* The plan: at least 75 % of the incremental industrial land north of 东川路;
+ * the sample is made so, and the filter must see it so. */
+static void
+test_north_of_dongchuan (void)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  double north = 0, all = 0;
+  guint flagged_north = 0, flagged = 0;
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      gboolean is_north = mq_dataset_is_north_of_road (sample, i, MQ_DIVIDING_ROAD);
+
+      if (p->land_class == MQ_LAND_CLASS_INCREMENTAL_INDUSTRIAL)
+        {
+          all += p->area_m2;
+          north += is_north ? p->area_m2 : 0;
+        }
+      flagged += p->flagged;
+      flagged_north += p->flagged && is_north;
+    }
+  g_assert_cmpfloat (all, >, 0);
+  g_assert_cmpfloat (north / all, >=, 0.75);
+  /* …and the road does divide: parcels lie on both sides. */
+  g_assert_cmpuint (flagged_north, <, flagged);
+}
+
+/* A filtered summary is the summary of the parcels the filter leaves. */
+static void
+test_filtered_summary (void)
+{
+  g_autoptr(MqFilter) filter = mq_filter_new ();
+  g_autoptr(MqSummary) all = mq_summary_new (sample, mq_today ());
+  g_autoptr(MqSummary) none = NULL;
+  g_autoptr(MqSummary) four = NULL;
+
+  none = mq_summary_new_filtered (sample, mq_today (), filter);
+  g_assert_cmpuint (none->flagged_parcels, ==, all->flagged_parcels);
+  g_assert_cmpfloat (none->flagged_m2, ==, all->flagged_m2);
+  g_object_set (filter, "locks-held", 4, NULL);
+  four = mq_summary_new_filtered (sample, mq_today (), filter);
+  g_assert_cmpuint (four->flagged_parcels, ==, all->locks_held[4]);
+  g_assert_cmpfloat_with_epsilon (four->flagged_m2, all->locks_held_m2[4], 1e-6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -354,6 +465,9 @@ main (int   argc,
   g_test_add_func ("/map/labels-do-not-overlap", test_labels_do_not_overlap);
   g_test_add_func ("/map/north-angle", test_north_angle);
   g_test_add_func ("/map/legend-counts", test_legend_counts);
+  g_test_add_func ("/map/filter", test_filter);
+  g_test_add_func ("/map/north-of-dongchuan", test_north_of_dongchuan);
+  g_test_add_func ("/map/filtered-summary", test_filtered_summary);
   status = g_test_run ();
   g_clear_object (&sample);
   return status;

@@ -11,6 +11,7 @@
 #include "mq-encoding.h"
 #include "mq-enum-types.h"
 #include "mq-field-map.h"
+#include "mq-filter.h"
 #include "mq-geometry-check.h"
 #include "mq-import.h"
 #include "mq-parcels.h"

@@ -105,6 +105,19 @@ mq_selection_add_many (MqSelection *self,
   changed (self);
 }
 
+/* Exactly these parcels, in one change (the table's selection, say). */
+void
+mq_selection_set (MqSelection *self,
+                  GArray      *parcels)
+{
+  g_return_if_fail (MQ_IS_SELECTION (self));
+
+  g_hash_table_remove_all (self->parcels);
+  for (guint i = 0; i < parcels->len; i++)
+    g_hash_table_add (self->parcels, KEY (g_array_index (parcels, guint, i)));
+  changed (self);
+}
+
 gboolean
 mq_selection_contains (MqSelection *self,
                        guint        parcel)

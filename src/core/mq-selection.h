@@ -21,6 +21,8 @@ void         mq_selection_toggle       (MqSelection *self,
                                         guint        parcel);
 void         mq_selection_add_many     (MqSelection *self,
                                         GArray      *parcels);
+void         mq_selection_set          (MqSelection *self,
+                                        GArray      *parcels);
 gboolean     mq_selection_contains     (MqSelection *self,
                                         guint        parcel);
 guint        mq_selection_get_n        (MqSelection *self);

@@ -452,6 +452,8 @@ mq_store_set_max_pages (MqStore *self,
   sqlite3_finalize (stmt);
 }
 
+static char *column_dup (sqlite3_stmt *stmt, int i);
+
 /* ---- applying ---- */
 
 typedef struct
@@ -822,6 +824,75 @@ apply (MqStore       *self,
     return NULL;
   publish (self, staged, applied);
   return g_steal_pointer (&applied);
+}
+
+/**
+ * mq_store_dup_setting:
+ *
+ * Returns: (nullable): a value of the project's settings table
+ */
+char *
+mq_store_dup_setting (MqStore    *self,
+                      const char *key)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_return_val_if_fail (MQ_IS_STORE (self), NULL);
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM project_settings WHERE key = ?1", -1, &stmt,
+                          NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        value = column_dup (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+/* Replaces a setting in one transaction (saved views, say). */
+gboolean
+mq_store_set_setting (MqStore     *self,
+                      const char  *key,
+                      const char  *value,
+                      GError     **error)
+{
+  sqlite3_stmt *del = NULL, *ins = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (MQ_IS_STORE (self), FALSE);
+
+  if (self->read_only)
+    {
+      g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY,
+                   _("%s is open read-only; nothing can be changed"), self->path);
+      return FALSE;
+    }
+  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return sql_error (self, error);
+  ok = sqlite3_prepare_v2 (self->db, "DELETE FROM project_settings WHERE key = ?1", -1, &del, NULL) == SQLITE_OK &&
+       sqlite3_prepare_v2 (self->db, "INSERT INTO project_settings (key, value) VALUES (?1, ?2)", -1,
+                           &ins, NULL) == SQLITE_OK;
+  if (ok)
+    {
+      sqlite3_bind_text (del, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_text (ins, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_text (ins, 2, value, -1, SQLITE_STATIC);
+      ok = step_once (del) && step_once (ins);
+    }
+  if (!ok)
+    sql_error (self, error);
+  sqlite3_finalize (del);
+  sqlite3_finalize (ins);
+  ok = ok && sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+  if (!ok)
+    {
+      if (error != NULL && *error == NULL)
+        sql_error (self, error);
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+  return ok;
 }
 
 /**

@@ -111,6 +111,12 @@ GPtrArray  *mq_store_list_history  (MqStore      *self,
                                     guint         limit,
                                     GError      **error);
 gboolean    mq_store_changed_elsewhere (MqStore  *self);
+char       *mq_store_dup_setting   (MqStore      *self,
+                                    const char   *key);
+gboolean    mq_store_set_setting   (MqStore      *self,
+                                    const char   *key,
+                                    const char   *value,
+                                    GError      **error);
 void        mq_store_set_max_pages (MqStore      *self,
                                     guint         pages);
 

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 
+#include "mq-filter.h"
 #include "mq-geometry-check.h"
 #include "mq-terms.h"
 
@@ -36,6 +37,9 @@ add_parcel (MqSummary      *s,
   s->locks_held[mq_parcel_get_locks_held (p)]++;
   s->locks_held_m2[mq_parcel_get_locks_held (p)] += p->area_m2;
   s->method_m2[MIN (p->method, MQ_N_METHODS - 1)] += p->area_m2;
+  s->method_parcels[MIN (p->method, MQ_N_METHODS - 1)]++;
+  s->stage_m2[MIN (p->stage, MQ_STAGE_DONE)] += p->area_m2;
+  s->stage_parcels[MIN (p->stage, MQ_STAGE_DONE)]++;
   s->overdue += mq_parcel_is_overdue (p, today) ? 1 : 0;
   s->due_soon += mq_parcel_is_due_soon (p, today) ? 1 : 0;
 }
@@ -69,6 +73,21 @@ MqSummary *
 mq_summary_new (MqDataset *dataset,
                 guint32    today)
 {
+  return mq_summary_new_filtered (dataset, today, NULL);
+}
+
+/**
+ * mq_summary_new_filtered:
+ * @filter: (nullable): count only the parcels it leaves
+ *
+ * The figures of the parcels a filter leaves, as the dashboard shows them;
+ * the file's own facts (CRS, encoding, problems, zone) stay whole.
+ */
+MqSummary *
+mq_summary_new_filtered (MqDataset *dataset,
+                         guint32    today,
+                         MqFilter  *filter)
+{
   MqParcels *parcels = mq_dataset_get_parcels (dataset);
   MqSummary *s = g_new0 (MqSummary, 1);
 
@@ -85,9 +104,12 @@ mq_summary_new (MqDataset *dataset,
     s->problem_counts[bit] = mq_dataset_get_problem_count (dataset, 1u << bit);
   s->parts = g_array_new (FALSE, FALSE, sizeof (MqSummaryPart));
   g_array_set_clear_func (s->parts, clear_part);
-  s->parcels = mq_parcels_get_n_parcels (parcels);
-  for (guint i = 0; i < s->parcels; i++)
-    add_parcel (s, mq_parcels_get (parcels, i), today);
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (filter == NULL || mq_filter_matches (filter, dataset, i, today))
+      {
+        s->parcels++;
+        add_parcel (s, mq_parcels_get (parcels, i), today);
+      }
   add_reference (s, mq_dataset_get_reference (dataset));
   return s;
 }
@@ -156,6 +178,11 @@ add_locks_and_methods (JsonBuilder     *b,
   json_builder_begin_object (b);
   for (guint m = MQ_METHOD_CAPACITY_UPGRADE; m < MQ_N_METHODS; m++)
     add_number (b, mq_method_term (m), MU (s->method_m2[m]), 100);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "stage_mu");
+  json_builder_begin_object (b);
+  for (guint st = MQ_STAGE_NOT_STARTED; st <= MQ_STAGE_DONE; st++)
+    add_number (b, mq_stage_term (st), MU (s->stage_m2[st]), 100);
   json_builder_end_object (b);
 }
 
@@ -317,4 +344,80 @@ mq_summary_to_text (const MqSummary *s)
       row_f (out, part->name, _("%.2f km²"), KM2 (part->area_m2));
     }
   return g_string_free (out, FALSE);
+}
+
+static int
+month_of (guint32 julian,
+          int    *year)
+{
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, julian);
+  *year = g_date_get_year (&date);
+  return g_date_get_month (&date);
+}
+
+/**
+ * mq_summary_fully_locked_by_month:
+ *
+ * How much flagged land held all four locks at the end of each month, from
+ * the lock dates (a parcel counts from the month its last lock was taken),
+ * from the first such month to today's — at most the last @max_months, with
+ * earlier land in the first month's figure.
+ *
+ * Returns: (transfer full): an array of #MqMonthTotal, oldest first
+ */
+GArray *
+mq_summary_fully_locked_by_month (MqDataset *dataset,
+                                  guint32    today,
+                                  MqFilter  *filter,
+                                  guint      max_months)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  GArray *months = g_array_new (FALSE, TRUE, sizeof (MqMonthTotal));
+  int year, month = month_of (today, &year);
+  int now = year * 12 + month - 1, first = now;
+
+  /* From the first month any land was fully locked, at most max_months. */
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      guint32 last = 0;
+
+      if (!p->flagged || mq_parcel_get_locks_held (p) < MQ_N_LOCKS)
+        continue;
+      for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+        last = MAX (last, p->lock_date[lock]);
+      if (last != 0)
+        {
+          month = month_of (last, &year);
+          first = MIN (first, year * 12 + month - 1);
+        }
+    }
+  g_array_set_size (months, CLAMP (now - first + 1, 1, (int) MAX (max_months, 1)));
+  for (guint k = 0; k < months->len; k++)
+    {
+      int m = now - (int) (months->len - 1 - k);
+
+      g_array_index (months, MqMonthTotal, k).year = m / 12;
+      g_array_index (months, MqMonthTotal, k).month = m % 12 + 1;
+    }
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      guint32 last = 0;
+      int at;
+
+      if (!p->flagged || mq_parcel_get_locks_held (p) < MQ_N_LOCKS ||
+          (filter != NULL && !mq_filter_matches (filter, dataset, i, today)))
+        continue;
+      for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+        last = MAX (last, p->lock_date[lock]);
+      month = month_of (last ? last : today, &year);
+      at = MAX (0, (year * 12 + month - 1) - (now - (int) months->len + 1));
+      for (guint k = (guint) at; k < months->len; k++)
+        g_array_index (months, MqMonthTotal, k).m2 += p->area_m2;
+    }
+  return months;
 }

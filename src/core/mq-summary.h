@@ -6,6 +6,7 @@
 #pragma once
 
 #include "mq-dataset.h"
+#include "mq-filter.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,9 @@ typedef struct
   guint      locks_held[MQ_N_LOCKS + 1];      /* flagged parcels by locks held */
   double     locks_held_m2[MQ_N_LOCKS + 1];
   double     method_m2[MQ_N_METHODS];         /* flagged land by method */
+  guint      method_parcels[MQ_N_METHODS];
+  double     stage_m2[MQ_STAGE_DONE + 1];     /* flagged land by stage */
+  guint      stage_parcels[MQ_STAGE_DONE + 1];
   guint      overdue;
   guint      due_soon;
   double     existing_industrial_m2;
@@ -43,8 +47,26 @@ typedef struct
   GArray    *parts;                           /* MqSummaryPart */
 } MqSummary;
 
+/* The plan's figure: about 3,000 mu of industrial land to transform. */
+#define MQ_TARGET_MU 3000.0
+
+/* Land fully locked (all four) by the end of a month, cumulative. */
+typedef struct
+{
+  int    year;
+  int    month;
+  double m2;
+} MqMonthTotal;
+
+GArray    *mq_summary_fully_locked_by_month (MqDataset *dataset,
+                                             guint32    today,
+                                             MqFilter  *filter,
+                                             guint      max_months);
 MqSummary *mq_summary_new      (MqDataset *dataset,
                                 guint32    today);
+MqSummary *mq_summary_new_filtered (MqDataset *dataset,
+                                guint32    today,
+                                MqFilter  *filter);
 void       mq_summary_free     (MqSummary *summary);
 char      *mq_summary_to_json  (const MqSummary *summary);
 char      *mq_summary_to_text  (const MqSummary *summary);

@@ -99,6 +99,29 @@ mq_draw_text (cairo_t    *cr,
   g_object_unref (layout);
 }
 
+/* Text from its top-left corner, cut with "…" to @width when @width > 0. */
+void
+mq_text_in (cairo_t    *cr,
+            const char *text,
+            double      x,
+            double      y,
+            double      width,
+            double      size,
+            gboolean    bold)
+{
+  PangoLayout *layout = mq_text_layout (cr, text, size, bold);
+
+  if (width > 0)
+    {
+      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
+  cairo_set_source_rgb (cr, 0.13, 0.13, 0.15);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+}
+
 static double
 text_width (const char *text,
             double      size_px,

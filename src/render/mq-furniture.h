@@ -33,6 +33,13 @@ void   mq_draw_text                 (cairo_t    *cr,
                                      gboolean    bold,
                                      MqAnchor    anchor,
                                      gboolean    halo);
+void   mq_text_in                   (cairo_t    *cr,
+                                     const char *text,
+                                     double      x,
+                                     double      y,
+                                     double      width,
+                                     double      size,
+                                     gboolean    bold);
 void   mq_text_size                 (cairo_t    *cr,
                                      const char *text,
                                      double      size_px,

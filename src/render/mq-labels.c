@@ -17,6 +17,7 @@ struct _MqLabelGrid
   guint      rows;
   GPtrArray *cells;    /* GArray of guint (index into boxes), one per cell */
   GArray    *boxes;    /* MqBox, screen pixels */
+  double     text_scale;
 };
 
 MqLabelGrid *
@@ -31,6 +32,7 @@ mq_label_grid_new (double width,
   for (guint i = 0; i < grid->columns * grid->rows; i++)
     g_ptr_array_add (grid->cells, g_array_new (FALSE, FALSE, sizeof (guint)));
   grid->boxes = g_array_new (FALSE, FALSE, sizeof (MqBox));
+  grid->text_scale = 1.0;
   return grid;
 }
 
@@ -84,4 +86,18 @@ const GArray *
 mq_label_grid_get_boxes (MqLabelGrid *grid)
 {
   return grid->boxes;
+}
+
+/* Labels placed through this grid are this much larger (the meeting room). */
+void
+mq_label_grid_set_text_scale (MqLabelGrid *grid,
+                              double       scale)
+{
+  grid->text_scale = scale;
+}
+
+double
+mq_label_grid_get_text_scale (MqLabelGrid *grid)
+{
+  return grid->text_scale;
 }

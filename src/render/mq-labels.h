@@ -19,4 +19,8 @@ const GArray *mq_label_grid_get_boxes (MqLabelGrid *grid);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqLabelGrid, mq_label_grid_free)
 
+void         mq_label_grid_set_text_scale (MqLabelGrid *grid,
+                                          double       scale);
+double       mq_label_grid_get_text_scale (MqLabelGrid *grid);
+
 G_END_DECLS

@@ -23,6 +23,8 @@ struct _MqRenderer
   int        hover;
   GArray    *label_boxes;   /* MqBox: where the last draw put its labels */
   GArray    *legend_counts; /* guint per legend line, or NULL until drawn */
+  GBytes    *shown;         /* guint8 per parcel: 0 = filtered out, dimmed; NULL = all */
+  double     text_scale;    /* labels and furniture: 1, larger in the meeting room */
 };
 
 G_DEFINE_FINAL_TYPE (MqRenderer, mq_renderer, G_TYPE_OBJECT)
@@ -45,6 +47,7 @@ mq_renderer_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_pointer (&self->label_boxes, g_array_unref);
   g_clear_pointer (&self->legend_counts, g_array_unref);
+  g_clear_pointer (&self->shown, g_bytes_unref);
   G_OBJECT_CLASS (mq_renderer_parent_class)->dispose (object);
 }
 
@@ -112,6 +115,7 @@ static void
 mq_renderer_init (MqRenderer *self)
 {
   self->today = mq_today ();
+  self->text_scale = 1.0;
   self->furniture = TRUE;
   self->hover = -1;
 }
@@ -131,6 +135,41 @@ mq_renderer_set_hover (MqRenderer *self,
 {
   g_return_if_fail (MQ_IS_RENDERER (self));
   self->hover = parcel;
+}
+
+/* What the filter leaves out stays in place, faded into the ground. */
+static void
+dim (MqRgb *fill)
+{
+  fill->r = 0.25 * fill->r + 0.75 * 0.957;
+  fill->g = 0.25 * fill->g + 0.75 * 0.949;
+  fill->b = 0.25 * fill->b + 0.75 * 0.929;
+}
+
+/**
+ * mq_renderer_set_shown:
+ * @shown: (nullable): one byte per parcel, 0 for the parcels a filter leaves
+ *   out (drawn faded); %NULL shows every parcel as it is
+ *
+ * Immutable and shared with copies, so worker threads may read it.
+ */
+void
+mq_renderer_set_shown (MqRenderer *self,
+                       GBytes     *shown)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+
+  g_clear_pointer (&self->shown, g_bytes_unref);
+  self->shown = shown ? g_bytes_ref (shown) : NULL;
+}
+
+/* Larger labels, legend and scale bar, for a projector across a room. */
+void
+mq_renderer_set_text_scale (MqRenderer *self,
+                            double      scale)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  self->text_scale = scale;
 }
 
 /* The parcels' attributes changed (an edit): the legend counts again. */
@@ -369,6 +408,8 @@ draw_parcels (MqRenderer *self,
               MqViewport *vp,
               GArray     *items)
 {
+  gsize n_shown = 0;
+  const guint8 *shown = self->shown ? g_bytes_get_data (self->shown, &n_shown) : NULL;
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
   double res = mq_viewport_get_resolution (vp);
@@ -381,6 +422,8 @@ draw_parcels (MqRenderer *self,
       MqRgb fill;
 
       mq_style_parcel_fill (self->theme, mq_parcels_get (parcels, i), &fill);
+      if (shown != NULL && i < n_shown && !shown[i])
+        dim (&fill);
       g_array_append_val (batch_for (batches, &n_batches, &fill), i);
     }
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
@@ -537,6 +580,7 @@ place_label (cairo_t     *cr,
   double bw, bh;
   MqBox box;
 
+  size *= mq_label_grid_get_text_scale (grid);
   mq_text_size (cr, text, size, bold, &w, &h);
   bw = w * c + h * s, bh = w * s + h * c;
   box = (MqBox) { x - bw / 2 - 2, y - bh / 2 - 2, x + bw / 2 + 2, y + bh / 2 + 2 };
@@ -642,7 +686,7 @@ label_parcels (cairo_t     *cr,
       /* Cheap tests first: most parcels are too small at most scales. */
       if (p->id == NULL || (b->max_x - b->min_x) / res < 36 || (b->max_y - b->min_y) / res < 16)
         continue;
-      mq_text_size (cr, p->id, PARCEL_LABEL_PX, FALSE, &w, &h);
+      mq_text_size (cr, p->id, PARCEL_LABEL_PX * mq_label_grid_get_text_scale (grid), FALSE, &w, &h);
       if ((b->max_x - b->min_x) / res < w + 6 || (b->max_y - b->min_y) / res < h + 4 ||
           !mq_shapes_contains (shapes, i, cx, cy))
         continue;
@@ -658,10 +702,11 @@ reserve_furniture (MqRenderer  *self,
                    MqViewport  *vp)
 {
   double w = mq_viewport_get_width (vp), h = mq_viewport_get_height (vp), lw, lh;
-  MqBox legend, scale_bar = { 0, h - 2 * MARGIN - 24, MARGIN + 220, h };
+  double k = self->text_scale;
+  MqBox legend, scale_bar = { 0, h - 2 * MARGIN - 24 * k, MARGIN + 220 * k, h };
   MqBox north = { 0, 0, 2 * MARGIN + 40, 2 * MARGIN + 64 };
 
-  mq_furniture_legend_size (self->theme, TRUE, 1.0, &lw, &lh);
+  mq_furniture_legend_size (self->theme, TRUE, self->text_scale, &lw, &lh);
   legend = (MqBox) { w - lw - 2 * MARGIN, 0, w, lh + 2 * MARGIN };
   mq_label_grid_place (grid, &legend);
   mq_label_grid_place (grid, &scale_bar);
@@ -687,6 +732,7 @@ draw_labels (MqRenderer        *self,
       reserve_furniture (self, grid, vp);
       reserved = mq_label_grid_get_boxes (grid)->len;
     }
+  mq_label_grid_set_text_scale (grid, self->text_scale);
   label_parts (cr, grid, vp, ref);
   label_lines (cr, grid, vp, ref, view);
   label_parcels (cr, grid, vp, mq_dataset_get_parcels (self->dataset), items);
@@ -715,10 +761,11 @@ draw_furniture (MqRenderer *self,
   if (self->legend_counts == NULL)
     self->legend_counts = mq_style_legend_counts (self->theme, mq_dataset_get_parcels (self->dataset),
                                                   self->today);
-  mq_furniture_legend_size (self->theme, TRUE, 1.0, &lw, &lh);
+  mq_furniture_legend_size (self->theme, TRUE, self->text_scale, &lw, &lh);
   if (lw + 2 * MARGIN < w && lh + 2 * MARGIN < h)
-    mq_furniture_draw_legend (cr, self->theme, self->legend_counts, w - lw - MARGIN, MARGIN, 1.0);
-  mq_furniture_draw_scale_bar (cr, mq_viewport_get_resolution (vp), MARGIN, h - MARGIN, 1.0);
+    mq_furniture_draw_legend (cr, self->theme, self->legend_counts, w - lw - MARGIN, MARGIN,
+                              self->text_scale);
+  mq_furniture_draw_scale_bar (cr, mq_viewport_get_resolution (vp), MARGIN, h - MARGIN, self->text_scale);
   mq_viewport_get_center (vp, &cx, &cy);
   mq_furniture_draw_north_arrow (cr, MARGIN + 16, MARGIN + 34, 32,
                                  mq_dataset_get_north_angle (self->dataset, cx, cy));
@@ -817,6 +864,8 @@ mq_renderer_dup (MqRenderer *self)
   copy->today = self->today;
   copy->furniture = self->furniture;
   copy->hover = self->hover;
+  copy->text_scale = self->text_scale;
+  copy->shown = self->shown ? g_bytes_ref (self->shown) : NULL;
   if (self->selection != NULL)
     {
       frozen = mq_selection_copy (self->selection);

@@ -30,6 +30,10 @@ MqTheme     mq_renderer_get_theme   (MqRenderer *self);
 void        mq_renderer_set_today   (MqRenderer *self,
                                      guint32     today);
 void        mq_renderer_parcels_changed (MqRenderer *self);
+void        mq_renderer_set_text_scale (MqRenderer *self,
+                                     double      scale);
+void        mq_renderer_set_shown   (MqRenderer *self,
+                                     GBytes     *shown);
 void        mq_renderer_set_furniture (MqRenderer *self,
                                      gboolean    furniture);
 void        mq_renderer_set_selection (MqRenderer  *self,

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "mq-figures.h"
 #include "mq-furniture.h"
 #include "mq-style.h"
 #include "mq-summary.h"
@@ -32,7 +33,6 @@ G_DEFINE_QUARK (mq-report-error-quark, mq_report_error)
 #define FOOTER 22.0
 #define ROW 17.0
 #define TEXT 9.0
-#define TARGET_MU 3000.0
 /* A point is 1/72 inch: the denominator of the printed scale. */
 #define METRES_PER_POINT (0.0254 / 72.0)
 
@@ -49,30 +49,6 @@ typedef struct
   guint32                today;
   GHashTable            *history;      /* parcel id → recent MqHistoryEntry, for the atlas */
 } Report;
-
-/* ---- text ---------------------------------------------------------------- */
-
-static void
-text_in (cairo_t    *cr,
-         const char *text,
-         double      x,
-         double      y,
-         double      width,
-         double      size,
-         gboolean    bold)
-{
-  PangoLayout *layout = mq_text_layout (cr, text, size, bold);
-
-  if (width > 0)
-    {
-      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-    }
-  cairo_set_source_rgb (cr, 0.13, 0.13, 0.15);
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, layout);
-  g_object_unref (layout);
-}
 
 /* ---- page frame ---------------------------------------------------------- */
 
@@ -115,13 +91,13 @@ header (Report     *r,
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *line = NULL;
 
-  text_in (r->cr, heading, MARGIN, MARGIN - 6, r->width - 2 * MARGIN, 20, TRUE);
+  mq_text_in (r->cr, heading, MARGIN, MARGIN - 6, r->width - 2 * MARGIN, 20, TRUE);
   if (r->options->unit && *r->options->unit)
     line = g_strdup_printf (_("%s · %s · Made by %s"), _("Shanghai Maqiao AI Innovation Pilot Zone"), date,
                             r->options->unit);
   else
     line = g_strdup_printf ("%s · %s", _("Shanghai Maqiao AI Innovation Pilot Zone"), date);
-  text_in (r->cr, line, MARGIN, MARGIN + 22, r->width - 2 * MARGIN, 10, FALSE);
+  mq_text_in (r->cr, line, MARGIN, MARGIN + 22, r->width - 2 * MARGIN, 10, FALSE);
   cairo_set_source_rgb (r->cr, 0.55, 0.18, 0.10);
   cairo_set_line_width (r->cr, 1.5);
   cairo_move_to (r->cr, MARGIN, MARGIN + HEADER - 18);
@@ -138,9 +114,9 @@ footer (Report *r)
   g_autofree char *right = g_strdup_printf (_("Page %u of %u"), r->page, r->n_pages);
   double w, h;
 
-  text_in (r->cr, left, MARGIN, r->height - MARGIN + 4, r->width * 0.7, 8, FALSE);
+  mq_text_in (r->cr, left, MARGIN, r->height - MARGIN + 4, r->width * 0.7, 8, FALSE);
   mq_text_size (r->cr, right, 8, FALSE, &w, &h);
-  text_in (r->cr, right, r->width - MARGIN - w, r->height - MARGIN + 4, 0, 8, FALSE);
+  mq_text_in (r->cr, right, r->width - MARGIN - w, r->height - MARGIN + 4, 0, 8, FALSE);
 }
 
 static void
@@ -196,7 +172,7 @@ frame_ticks (Report      *r,
       cairo_move_to (r->cr, frame->min_x + sx, frame->max_y);
       cairo_line_to (r->cr, frame->min_x + sx, frame->max_y + 4);
       cairo_stroke (r->cr);
-      text_in (r->cr, label, frame->min_x + sx + 2, frame->max_y + 3, 0, 6.5, FALSE);
+      mq_text_in (r->cr, label, frame->min_x + sx + 2, frame->max_y + 3, 0, 6.5, FALSE);
     }
   for (double y = ceil (view.min_y / step) * step; y <= view.max_y; y += step)
     {
@@ -209,7 +185,7 @@ frame_ticks (Report      *r,
       cairo_move_to (r->cr, frame->max_x, frame->min_y + sy);
       cairo_line_to (r->cr, frame->max_x + 4, frame->min_y + sy);
       cairo_stroke (r->cr);
-      text_in (r->cr, label, frame->max_x + 5, frame->min_y + sy - 4, 0, 6.5, FALSE);
+      mq_text_in (r->cr, label, frame->max_x + 5, frame->min_y + sy - 4, 0, 6.5, FALSE);
     }
 }
 
@@ -235,89 +211,6 @@ draw_map_in (Report      *r,
   cairo_stroke (r->cr);
 }
 
-static double
-bar_row (Report      *r,
-         double       x,
-         double       y,
-         double       width,
-         const char  *label,
-         double       value,
-         double       max,
-         const MqRgb *color,
-         const char  *figure)
-{
-  text_in (r->cr, label, x, y, width * 0.42, TEXT, FALSE);
-  cairo_rectangle (r->cr, x + width * 0.44, y + 2, MAX (0.5, width * 0.34 * (max > 0 ? value / max : 0)), 10);
-  cairo_set_source_rgb (r->cr, color->r, color->g, color->b);
-  cairo_fill_preserve (r->cr);
-  cairo_set_source_rgb (r->cr, 0.5, 0.5, 0.5);
-  cairo_set_line_width (r->cr, 0.4);
-  cairo_stroke (r->cr);
-  text_in (r->cr, figure, x + width * 0.80, y, width * 0.20, TEXT, FALSE);
-  return y + ROW;
-}
-
-static double
-summary_heading (Report     *r,
-                 const char *text,
-                 double      x,
-                 double      y,
-                 double      width)
-{
-  text_in (r->cr, text, x, y, width, 11, TRUE);
-  return y + ROW + 4;
-}
-
-static double
-summary_locks (Report          *r,
-               const MqSummary *s,
-               double           x,
-               double           y,
-               double           width)
-{
-  static const char *const labels[] = {
-    N_("No lock held"), N_("1 of 4 locks"), N_("2 of 4 locks"), N_("3 of 4 locks"), N_("All 4 locks"),
-  };
-  double max = 0;
-
-  y = summary_heading (r, _("Flagged land by locks held"), x, y, width);
-  for (guint i = 0; i <= MQ_N_LOCKS; i++)
-    max = MAX (max, s->locks_held_m2[i]);
-  for (guint i = 0; i <= MQ_N_LOCKS; i++)
-    {
-      g_autofree char *figure = g_strdup_printf (_("%.0f mu · %u"), s->locks_held_m2[i] / MQ_M2_PER_MU,
-                                                 s->locks_held[i]);
-      MqRgb color;
-
-      mq_style_locks_color (i, &color);
-      y = bar_row (r, x, y, width, _(labels[i]), s->locks_held_m2[i], max, &color, figure);
-    }
-  return y + 8;
-}
-
-static double
-summary_methods (Report          *r,
-                 const MqSummary *s,
-                 double           x,
-                 double           y,
-                 double           width)
-{
-  double max = 0;
-
-  y = summary_heading (r, _("Flagged land by method"), x, y, width);
-  for (guint m = MQ_METHOD_CAPACITY_UPGRADE; m < MQ_N_METHODS; m++)
-    max = MAX (max, s->method_m2[m]);
-  for (guint m = MQ_METHOD_CAPACITY_UPGRADE; m < MQ_N_METHODS; m++)
-    {
-      g_autofree char *figure = g_strdup_printf (_("%.0f mu"), s->method_m2[m] / MQ_M2_PER_MU);
-      MqRgb color;
-
-      mq_style_method_color (m, &color);
-      y = bar_row (r, x, y, width, mq_method_term (m), s->method_m2[m], max, &color, figure);
-    }
-  return y + 8;
-}
-
 static void
 summary_panel (Report      *r,
                const MqBox *frame)
@@ -326,23 +219,9 @@ summary_panel (Report      *r,
   double x = r->options->portrait ? MARGIN : frame->max_x + 40;
   double y = r->options->portrait ? frame->max_y + 24 : frame->min_y;
   double width = r->options->portrait ? (r->width - 2 * MARGIN) / 2 : r->width - MARGIN - x;
-  g_autofree char *flagged = g_strdup_printf (_("%.1f of about %.0f mu flagged for upgrade (%.0f%%)"),
-                                              s->flagged_m2 / MQ_M2_PER_MU, TARGET_MU,
-                                              100 * s->flagged_m2 / MQ_M2_PER_MU / TARGET_MU);
-  g_autofree char *counts = g_strdup_printf (_("%u flagged parcels of %u · overdue %u · due within 30 days %u"),
-                                             s->flagged_parcels, s->parcels, s->overdue, s->due_soon);
-  const MqRgb done = { 0.145, 0.204, 0.580 };
+  MqFiguresStyle style = { TEXT, ROW, 0 };
 
-  y = summary_heading (r, _("Summary"), x, y, width);
-  text_in (r->cr, flagged, x, y, width, TEXT, FALSE);
-  y += ROW;
-  bar_row (r, x, y, width, _("Against the target"), MIN (s->flagged_m2 / MQ_M2_PER_MU, TARGET_MU),
-           TARGET_MU, &done, "3000");
-  y += ROW;
-  text_in (r->cr, counts, x, y, width, TEXT, FALSE);
-  y += ROW + 10;
-  y = summary_locks (r, s, x, y, width);
-  summary_methods (r, s, x, y, width);
+  mq_figures_draw (r->cr, s, NULL, x, y, width, &style);
 }
 
 static void
@@ -357,7 +236,7 @@ overview_page (Report *r)
   draw_map_in (r, &frame, vp, TRUE);
   frame_ticks (r, &frame, vp);
   scale = g_strdup_printf ("1:%.0f", mq_viewport_get_resolution (vp) / METRES_PER_POINT);
-  text_in (r->cr, scale, frame.min_x + 14, frame.max_y - 54, 0, 10, TRUE);
+  mq_text_in (r->cr, scale, frame.min_x + 14, frame.max_y - 54, 0, 10, TRUE);
   summary_panel (r, &frame);
   next_page (r);
 }
@@ -419,7 +298,7 @@ table_row (Report         *r,
     {
       g_autofree char *text = head ? g_strdup (_(table_columns[c].title)) : cell (p, c);
 
-      text_in (r->cr, text, x + 3, y, width * table_columns[c].share - 6, TEXT, head);
+      mq_text_in (r->cr, text, x + 3, y, width * table_columns[c].share - 6, TEXT, head);
       x += width * table_columns[c].share;
     }
   cairo_set_source_rgb (r->cr, 0.8, 0.8, 0.8);
@@ -465,7 +344,7 @@ deadline_list (Report     *r,
   double limit = r->height - MARGIN - FOOTER - ROW;
   guint shown = 0, total = 0;
 
-  text_in (r->cr, heading, MARGIN, y, 0, 12, TRUE);
+  mq_text_in (r->cr, heading, MARGIN, y, 0, 12, TRUE);
   y += ROW + 4;
   for (guint k = 0; k < r->parcels->len; k++)
     {
@@ -483,17 +362,17 @@ deadline_list (Report     *r,
       line = g_strdup_printf (_("%s  %s  deadline %s (%+d days)  %s  responsible: %s"), p->id,
                               p->owner ? p->owner : "—", deadline, (int) p->deadline - (int) r->today,
                               mq_stage_term (p->stage), p->entity ? p->entity : "—");
-      text_in (r->cr, line, MARGIN + 8, y, r->width - 2 * MARGIN - 8, TEXT, FALSE);
+      mq_text_in (r->cr, line, MARGIN + 8, y, r->width - 2 * MARGIN - 8, TEXT, FALSE);
       y += ROW;
       shown++;
     }
   if (total == 0)
-    text_in (r->cr, _("None."), MARGIN + 8, y, 0, TEXT, FALSE), y += ROW;
+    mq_text_in (r->cr, _("None."), MARGIN + 8, y, 0, TEXT, FALSE), y += ROW;
   else if (shown < total)
     {
       g_autofree char *more = g_strdup_printf (_("… and %u more (see the table)"), total - shown);
 
-      text_in (r->cr, more, MARGIN + 8, y, 0, TEXT, FALSE);
+      mq_text_in (r->cr, more, MARGIN + 8, y, 0, TEXT, FALSE);
       y += ROW;
     }
   return y + 12;
@@ -520,8 +399,8 @@ field_line (Report     *r,
             const char *name,
             const char *value)
 {
-  text_in (r->cr, name, x, y, width * 0.32, TEXT, TRUE);
-  text_in (r->cr, value && *value ? value : "—", x + width * 0.34, y, width * 0.66, TEXT, FALSE);
+  mq_text_in (r->cr, name, x, y, width * 0.32, TEXT, TRUE);
+  mq_text_in (r->cr, value && *value ? value : "—", x + width * 0.34, y, width * 0.66, TEXT, FALSE);
   return y + ROW;
 }
 
@@ -532,7 +411,7 @@ lock_lines (Report         *r,
             double          y,
             double          width)
 {
-  text_in (r->cr, _("The four locks"), x, y, width, 11, TRUE);
+  mq_text_in (r->cr, _("The four locks"), x, y, width, 11, TRUE);
   y += ROW + 2;
   for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
     {
@@ -557,11 +436,11 @@ recent_changes (Report         *r,
   GPtrArray *entries = p->id && r->history ? g_hash_table_lookup (r->history, p->id) : NULL;
   double bottom = r->height - MARGIN - FOOTER - 2 * ROW;
 
-  text_in (r->cr, _("Recent changes"), x, y, width, 11, TRUE);
+  mq_text_in (r->cr, _("Recent changes"), x, y, width, 11, TRUE);
   y += ROW + 2;
   if (entries == NULL || entries->len == 0)
     {
-      text_in (r->cr, _("No changes recorded in this file yet."), x, y, width, TEXT, FALSE);
+      mq_text_in (r->cr, _("No changes recorded in this file yet."), x, y, width, TEXT, FALSE);
       return;
     }
   for (guint i = 0; i < entries->len && y < bottom; i++)

@@ -13,6 +13,8 @@
 struct _MqApplication
 {
   AdwApplication parent_instance;
+
+  gboolean       present;   /* windows start in the meeting-room mode */
 };
 
 G_DEFINE_FINAL_TYPE (MqApplication, mq_application, ADW_TYPE_APPLICATION)
@@ -25,6 +27,8 @@ mq_application_activate (GApplication *app)
   if (window == NULL)
     window = GTK_WINDOW (mq_window_new (GTK_APPLICATION (app)));
   gtk_window_present (window);
+  if (MQ_APPLICATION (app)->present)
+    mq_window_set_presenting (MQ_WINDOW (window), TRUE);
 }
 
 static void
@@ -39,6 +43,8 @@ mq_application_open (GApplication  *app,
       g_autofree char *path = g_file_get_path (files[i]);
 
       gtk_window_present (GTK_WINDOW (window));
+      if (MQ_APPLICATION (app)->present)
+        mq_window_set_presenting (window, TRUE);
       if (path != NULL)
         mq_window_open_path (window, path);
     }
@@ -113,4 +119,13 @@ mq_application_new (void)
                        "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
                        "resource-base-path", "/org/maqiao/LandViewer",
                        NULL);
+}
+
+/* --present: every window opens in the meeting-room mode. */
+void
+mq_application_set_present (MqApplication *self,
+                            gboolean       present)
+{
+  g_return_if_fail (MQ_IS_APPLICATION (self));
+  self->present = present;
 }

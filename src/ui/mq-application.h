@@ -13,5 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MqApplication, mq_application, MQ, APPLICATION, AdwApplication)
 
 MqApplication *mq_application_new (void);
+void           mq_application_set_present (MqApplication *self,
+                                           gboolean       present);
 
 G_END_DECLS

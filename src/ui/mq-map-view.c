@@ -716,8 +716,11 @@ mq_map_view_select_box (MqMapView *self,
 }
 
 /* Fits the selected parcels into the view, with room round them. */
-void
-mq_map_view_zoom_to_selection (MqMapView *self)
+#define MIN_CONTEXT_M 120.0
+
+static void
+zoom_to_selection (MqMapView *self,
+                   double     context)
 {
   MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
   g_autoptr(GArray) selected = NULL;
@@ -732,7 +735,30 @@ mq_map_view_zoom_to_selection (MqMapView *self)
   selected = mq_selection_dup_sorted (self->selection);
   for (guint k = 0; k < selected->len; k++)
     mq_box_union (&box, mq_shapes_get_bbox (shapes, g_array_index (selected, guint, k)));
+  /* With context: the neighbours in view too, and never closer than a
+   * block (a room needs to see where the parcel is). */
+  if (context > 0)
+    {
+      double dx = MAX ((box.max_x - box.min_x) * context, MIN_CONTEXT_M);
+      double dy = MAX ((box.max_y - box.min_y) * context, MIN_CONTEXT_M);
+
+      box = (MqBox) { box.min_x - dx, box.min_y - dy, box.max_x + dx, box.max_y + dy };
+    }
   mq_viewport_fit (self->viewport, &box, 4 * FIT_MARGIN_PX);
+}
+
+void
+mq_map_view_zoom_to_selection (MqMapView *self)
+{
+  zoom_to_selection (self, 0);
+}
+
+/* The selection with its surroundings, @context times its size each side. */
+void
+mq_map_view_show_selection (MqMapView *self,
+                            double     context)
+{
+  zoom_to_selection (self, context);
 }
 
 /* Whether what is on screen is the finished frame of the current view and

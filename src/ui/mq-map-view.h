@@ -28,6 +28,8 @@ void        mq_map_view_select_box    (MqMapView *self,
                                        double     x1,
                                        double     y1);
 void        mq_map_view_zoom_to_selection (MqMapView *self);
+void        mq_map_view_show_selection (MqMapView *self,
+                                        double     context);
 gboolean    mq_map_view_is_settled    (MqMapView *self);
 void        mq_map_view_refresh       (MqMapView *self);
 

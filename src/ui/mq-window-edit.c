@@ -34,6 +34,8 @@ on_store_changed (MqWindow *self)
   MqDataset *dataset = mq_store_get_dataset (self->store);
 
   mq_map_view_refresh (self->map_view);
+  _mq_window_views_data_changed (self);
+  _mq_window_present_data_changed (self);
   mq_identify_panel_show (self->identify_panel, dataset, mq_map_view_get_selection (self->map_view));
   _mq_window_update_status (self, dataset);
   update_actions (self);
@@ -80,6 +82,7 @@ _mq_window_detach_store (MqWindow *self)
   mq_parcel_model_set_store (mq_locks_panel_get_model (self->locks_panel), NULL);
   show_banner (self, NULL);
   update_actions (self);
+  _mq_window_show_saved_views (self);
 }
 
 /* A survey file is not a project: the panel offers Save as Project. */
@@ -103,6 +106,7 @@ _mq_window_attach_store (MqWindow  *self,
   else
     self->watch_id = g_timeout_add_seconds (WATCH_INTERVAL_S, watch_file, self);
   update_actions (self);
+  _mq_window_show_saved_views (self);
 }
 
 static void

@@ -58,7 +58,7 @@ _mq_window_update_status (MqWindow  *self,
                      s->parcels, s->area_m2 / MQ_M2_PER_MU, s->flagged_parcels,
                      s->flagged_m2 / MQ_M2_PER_MU, s->overdue, s->crs, s->encoding);
 
-  adw_window_title_set_subtitle (self->window_title, base);
+  adw_view_switcher_title_set_subtitle (self->window_title, base);
   gtk_label_set_text (self->status_label, text);
 }
 
@@ -115,6 +115,7 @@ show_dataset (MqWindow  *self,
   _mq_window_remember (self, mq_dataset_get_path (dataset));
   choose_theme (self, dataset);
   mq_map_view_set_dataset (self->map_view, dataset);
+  _mq_window_show_in_views (self, dataset);
   gtk_stack_set_visible_child_name (self->stack, "map");
   gtk_widget_grab_focus (GTK_WIDGET (self->map_view));
   _mq_window_update_status (self, dataset);

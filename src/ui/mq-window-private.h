@@ -5,7 +5,10 @@
 #pragma once
 
 #include "mq-core.h"
+#include "mq-dashboard.h"
+#include "mq-filter-bar.h"
 #include "mq-identify-panel.h"
+#include "mq-parcel-table.h"
 #include "mq-locks-panel.h"
 #include "mq-window.h"
 
@@ -28,7 +31,23 @@ struct _MqWindow
   AdwApplicationWindow parent_instance;
 
   AdwToastOverlay     *toast_overlay;
-  AdwWindowTitle      *window_title;
+  AdwViewSwitcherTitle *window_title;
+  MqFilterBar         *filter_bar;
+  AdwViewStack        *view_stack;
+  GtkOverlay          *map_overlay;
+  MqParcelTable       *parcel_table;
+  MqDashboard         *dashboard;
+  GtkWidget           *header_bar;
+  GtkWidget           *status_bar;
+  GtkWidget           *present_title_card;
+  GtkLabel            *present_title;
+  GtkLabel            *present_totals;
+  GtkWidget           *present_parcel_card;
+  GtkLabel            *present_parcel_label;
+  GtkEventController  *present_keys;
+  gboolean             presenting;
+  int                  present_position;
+  GMenu               *saved_views_section;
   GtkStack            *stack;
   MqMapView           *map_view;
   GtkLabel            *status_label;
@@ -80,6 +99,19 @@ void  _mq_window_attach_store    (MqWindow      *self,
                                   MqDataset     *dataset);
 void  _mq_window_detach_store    (MqWindow      *self);
 void  _mq_window_init_editing    (MqWindow      *self);
+void  _mq_window_init_views      (MqWindow      *self);
+void  _mq_window_show_in_views   (MqWindow      *self,
+                                  MqDataset     *dataset);
+void  _mq_window_views_data_changed (MqWindow   *self);
+void  _mq_window_init_present    (MqWindow      *self);
+void  _mq_window_show_saved_views (MqWindow     *self);
+void  _mq_window_goto_view       (GtkWidget     *widget,
+                                  const char    *action_name,
+                                  GVariant      *parameter);
+void  _mq_window_ask_view_name   (GtkWidget     *widget,
+                                  const char    *action_name,
+                                  GVariant      *parameter);
+void  _mq_window_present_data_changed (MqWindow *self);
 void  _mq_window_update_status   (MqWindow      *self,
                                   MqDataset     *dataset);
 void  _mq_window_toast           (MqWindow      *self,

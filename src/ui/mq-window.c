@@ -18,6 +18,7 @@ enum {
   PROP_0,
   PROP_THEME,
   PROP_ENCODING,
+  PROP_PRESENTING,
   N_PROPS
 };
 
@@ -186,6 +187,9 @@ mq_window_get_property (GObject    *object,
     case PROP_ENCODING:
       g_value_set_string (value, _mq_window_get_encoding (MQ_WINDOW (object)));
       break;
+    case PROP_PRESENTING:
+      g_value_set_boolean (value, mq_window_get_presenting (MQ_WINDOW (object)));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -204,6 +208,9 @@ mq_window_set_property (GObject      *object,
       break;
     case PROP_ENCODING:
       _mq_window_set_encoding (MQ_WINDOW (object), g_value_get_string (value));
+      break;
+    case PROP_PRESENTING:
+      mq_window_set_presenting (MQ_WINDOW (object), g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -345,11 +352,18 @@ mq_window_class_init (MqWindowClass *klass)
   properties[PROP_ENCODING] =
     g_param_spec_string ("encoding", NULL, NULL, "auto",
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* The meeting-room mode (win.present, F5). */
+  properties[PROP_PRESENTING] =
+    g_param_spec_boolean ("presenting", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (MQ_TYPE_MAP_VIEW);
   g_type_ensure (MQ_TYPE_IDENTIFY_PANEL);
   g_type_ensure (MQ_TYPE_LOCKS_PANEL);
+  g_type_ensure (MQ_TYPE_FILTER_BAR);
+  g_type_ensure (MQ_TYPE_PARCEL_TABLE);
+  g_type_ensure (MQ_TYPE_DASHBOARD);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MqWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, window_title);
@@ -362,6 +376,19 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqWindow, locks_panel);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, filter_bar);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, map_overlay);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, parcel_table);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, dashboard);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, status_bar);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, present_title_card);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, present_title);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, present_totals);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, present_parcel_card);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, present_parcel_label);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, saved_views_section);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, recent_group);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, recent_section);
   gtk_widget_class_bind_template_callback (widget_class, on_pointer_moved);
@@ -376,9 +403,13 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-pdf", NULL, _mq_window_export_pdf);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", _mq_window_open_uri);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, _mq_window_undo);
+  gtk_widget_class_install_action (widget_class, "win.save-view", NULL, _mq_window_ask_view_name);
+  gtk_widget_class_install_action (widget_class, "win.goto-view", "s", _mq_window_goto_view);
   gtk_widget_class_install_action (widget_class, "win.apply-csv", NULL, _mq_window_choose_status_table);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, _mq_window_redo);
   gtk_widget_class_install_property_action (widget_class, "win.theme", "theme");
+  gtk_widget_class_install_property_action (widget_class, "win.present", "presenting");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.present", NULL);
   gtk_widget_class_install_property_action (widget_class, "win.encoding", "encoding");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
@@ -412,6 +443,8 @@ mq_window_init (MqWindow *self)
   restore_window (self);
   show_recent (self);
   _mq_window_init_editing (self);
+  _mq_window_init_views (self);
+  _mq_window_init_present (self);
   g_signal_connect_object (mq_map_view_get_selection (self->map_view), "changed",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
 

@@ -1,0 +1,435 @@
+/* mq-filter.c
+ *
+ * The search matches a casefolded substring of the id, owner, project,
+ * investor, responsible entity and location. Those texts are casefolded once
+ * per dataset into one string per parcel, so a keystroke over 10⁵ parcels is
+ * a strstr each, not six allocations each.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-filter.h"
+
+#include <json-glib/json-glib.h>
+
+struct _MqFilter
+{
+  GObject     parent_instance;
+
+  char       *text;           /* casefolded, or NULL */
+  gboolean    flagged;
+  int         locks_held;     /* -1: any */
+  int         method;         /* -1: any */
+  gboolean    overdue;
+  gboolean    due_soon;
+  gboolean    missing_entity;
+  gboolean    north;
+
+  MqDataset  *indexed;        /* the dataset haystacks were made for (not a ref) */
+  GPtrArray  *haystacks;      /* char *, casefolded, per parcel */
+};
+
+G_DEFINE_FINAL_TYPE (MqFilter, mq_filter, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_TEXT,
+  PROP_FLAGGED,
+  PROP_LOCKS_HELD,
+  PROP_METHOD,
+  PROP_OVERDUE,
+  PROP_DUE_SOON,
+  PROP_MISSING_ENTITY,
+  PROP_NORTH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static gboolean *
+flag_of (MqFilter *self,
+         guint     prop_id)
+{
+  switch (prop_id)
+    {
+    case PROP_FLAGGED: return &self->flagged;
+    case PROP_OVERDUE: return &self->overdue;
+    case PROP_DUE_SOON: return &self->due_soon;
+    case PROP_MISSING_ENTITY: return &self->missing_entity;
+    case PROP_NORTH: return &self->north;
+    default: return NULL;
+    }
+}
+
+static void
+mq_filter_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  MqFilter *self = MQ_FILTER (object);
+
+  if (flag_of (self, prop_id) != NULL)
+    g_value_set_boolean (value, *flag_of (self, prop_id));
+  else if (prop_id == PROP_TEXT)
+    g_value_set_string (value, self->text ? self->text : "");
+  else if (prop_id == PROP_LOCKS_HELD)
+    g_value_set_int (value, self->locks_held);
+  else if (prop_id == PROP_METHOD)
+    g_value_set_int (value, self->method);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static gboolean
+set_text (MqFilter   *self,
+          const char *text)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+  char *folded = *stripped ? g_utf8_casefold (stripped, -1) : NULL;
+
+  if (g_strcmp0 (folded, self->text) == 0)
+    {
+      g_free (folded);
+      return FALSE;
+    }
+  g_free (self->text);
+  self->text = folded;
+  return TRUE;
+}
+
+static void
+mq_filter_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  MqFilter *self = MQ_FILTER (object);
+  gboolean *flag = flag_of (self, prop_id);
+  gboolean changed;
+
+  if (flag != NULL)
+    {
+      changed = *flag != g_value_get_boolean (value);
+      *flag = g_value_get_boolean (value);
+    }
+  else if (prop_id == PROP_TEXT)
+    changed = set_text (self, g_value_get_string (value));
+  else if (prop_id == PROP_LOCKS_HELD || prop_id == PROP_METHOD)
+    {
+      int *slot = prop_id == PROP_LOCKS_HELD ? &self->locks_held : &self->method;
+
+      changed = *slot != g_value_get_int (value);
+      *slot = g_value_get_int (value);
+    }
+  else
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  if (!changed)
+    return;
+  g_object_notify_by_pspec (object, pspec);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+mq_filter_finalize (GObject *object)
+{
+  MqFilter *self = MQ_FILTER (object);
+
+  g_free (self->text);
+  g_clear_pointer (&self->haystacks, g_ptr_array_unref);
+  G_OBJECT_CLASS (mq_filter_parent_class)->finalize (object);
+}
+
+static GParamSpec *
+flag_pspec (const char *name)
+{
+  return g_param_spec_boolean (name, NULL, NULL, FALSE,
+                               G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+}
+
+static void
+mq_filter_class_init (MqFilterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->get_property = mq_filter_get_property;
+  object_class->set_property = mq_filter_set_property;
+  object_class->finalize = mq_filter_finalize;
+
+  properties[PROP_TEXT] = g_param_spec_string ("text", NULL, NULL, "", flags);
+  properties[PROP_FLAGGED] = flag_pspec ("flagged");
+  properties[PROP_LOCKS_HELD] = g_param_spec_int ("locks-held", NULL, NULL, -1, MQ_N_LOCKS, -1, flags);
+  properties[PROP_METHOD] = g_param_spec_int ("method", NULL, NULL, -1, MQ_N_METHODS - 1, -1, flags);
+  properties[PROP_OVERDUE] = flag_pspec ("overdue");
+  properties[PROP_DUE_SOON] = flag_pspec ("due-soon");
+  properties[PROP_MISSING_ENTITY] = flag_pspec ("missing-entity");
+  properties[PROP_NORTH] = flag_pspec ("north");
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+mq_filter_init (MqFilter *self)
+{
+  self->locks_held = -1;
+  self->method = -1;
+}
+
+MqFilter *
+mq_filter_new (void)
+{
+  return g_object_new (MQ_TYPE_FILTER, NULL);
+}
+
+gboolean
+mq_filter_is_active (MqFilter *self)
+{
+  g_return_val_if_fail (MQ_IS_FILTER (self), FALSE);
+
+  return self->text != NULL || self->flagged || self->locks_held >= 0 || self->method >= 0 ||
+         self->overdue || self->due_soon || self->missing_entity || self->north;
+}
+
+static void
+append_folded (GString    *haystack,
+               const char *text)
+{
+  g_autofree char *folded = NULL;
+
+  if (text == NULL)
+    return;
+  folded = g_utf8_casefold (text, -1);
+  g_string_append (haystack, folded);
+  g_string_append_c (haystack, '\x1f');   /* no match spans two fields */
+}
+
+static void
+index_texts (MqFilter  *self,
+             MqDataset *dataset)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  guint n = mq_parcels_get_n_parcels (parcels);
+
+  g_clear_pointer (&self->haystacks, g_ptr_array_unref);
+  self->haystacks = g_ptr_array_new_full (n, g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      GString *haystack = g_string_new (NULL);
+
+      append_folded (haystack, p->id);
+      append_folded (haystack, p->owner);
+      append_folded (haystack, p->project);
+      append_folded (haystack, p->investor);
+      append_folded (haystack, p->entity);
+      append_folded (haystack, p->location);
+      g_ptr_array_add (self->haystacks, g_string_free (haystack, FALSE));
+    }
+  self->indexed = dataset;
+}
+
+/* The parcels' texts changed (an edit): search them afresh. */
+void
+mq_filter_data_changed (MqFilter *self)
+{
+  g_return_if_fail (MQ_IS_FILTER (self));
+
+  g_clear_pointer (&self->haystacks, g_ptr_array_unref);
+  self->indexed = NULL;
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static gboolean
+text_matches (MqFilter  *self,
+              MqDataset *dataset,
+              guint      index)
+{
+  if (self->haystacks == NULL || self->indexed != dataset ||
+      self->haystacks->len != mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)))
+    index_texts (self, dataset);
+  return strstr (g_ptr_array_index (self->haystacks, index), self->text) != NULL;
+}
+
+gboolean
+mq_filter_matches (MqFilter  *self,
+                   MqDataset *dataset,
+                   guint      index,
+                   guint32    today)
+{
+  const MqParcel *p = mq_parcels_get (mq_dataset_get_parcels (dataset), index);
+
+  if ((self->flagged && !p->flagged) ||
+      (self->locks_held >= 0 && (!p->flagged || (int) mq_parcel_get_locks_held (p) != self->locks_held)) ||
+      (self->method >= 0 && (!p->flagged || p->method != self->method)) ||
+      (self->overdue && !mq_parcel_is_overdue (p, today)) ||
+      (self->due_soon && !mq_parcel_is_due_soon (p, today)) ||
+      (self->missing_entity && (!p->flagged || p->entity != NULL)))
+    return FALSE;
+  if (self->north && !mq_dataset_is_north_of_road (dataset, index, MQ_DIVIDING_ROAD))
+    return FALSE;
+  return self->text == NULL || text_matches (self, dataset, index);
+}
+
+/* Returns: (transfer full): the indices of the parcels the filter leaves */
+GArray *
+mq_filter_dup_matches (MqFilter  *self,
+                       MqDataset *dataset,
+                       guint32    today)
+{
+  guint n = mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset));
+  GArray *matches = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < n; i++)
+    if (mq_filter_matches (self, dataset, i, today))
+      g_array_append_val (matches, i);
+  return matches;
+}
+
+void
+mq_filter_reset (MqFilter *self)
+{
+  g_return_if_fail (MQ_IS_FILTER (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_set (self, "text", "", "flagged", FALSE, "locks-held", -1, "method", -1,
+                "overdue", FALSE, "due-soon", FALSE, "missing-entity", FALSE, "north", FALSE, NULL);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* A saved view keeps its filter as JSON: {"text": "…", "flagged": true, …}. */
+char *
+mq_filter_to_json (MqFilter *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, self->text ? self->text : "");
+  for (guint prop = PROP_FLAGGED; prop < N_PROPS; prop++)
+    {
+      GValue value = G_VALUE_INIT;
+
+      g_value_init (&value, properties[prop]->value_type);
+      g_object_get_property (G_OBJECT (self), properties[prop]->name, &value);
+      json_builder_set_member_name (b, properties[prop]->name);
+      if (G_VALUE_HOLDS_BOOLEAN (&value))
+        json_builder_add_boolean_value (b, g_value_get_boolean (&value));
+      else
+        json_builder_add_int_value (b, g_value_get_int (&value));
+      g_value_unset (&value);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+gboolean
+mq_filter_set_from_json (MqFilter    *self,
+                         const char  *json,
+                         GError     **error)
+{
+  g_autoptr(JsonNode) root = json_from_string (json, error);
+  JsonObject *o;
+
+  if (root == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           "a filter is a JSON object");
+      return FALSE;
+    }
+  o = json_node_get_object (root);
+  mq_filter_reset (self);
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_set (self, "text", json_object_get_string_member_with_default (o, "text", ""), NULL);
+  for (guint prop = PROP_FLAGGED; prop < N_PROPS; prop++)
+    {
+      const char *name = properties[prop]->name;
+
+      if (!json_object_has_member (o, name))
+        continue;
+      if (properties[prop]->value_type == G_TYPE_BOOLEAN)
+        g_object_set (self, name, json_object_get_boolean_member (o, name), NULL);
+      else
+        g_object_set (self, name, (int) json_object_get_int_member (o, name), NULL);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+  return TRUE;
+}
+
+/* ---- north of a road ---- */
+
+/* The road's y at x, from the segment of its polyline that spans x (roads
+ * here run roughly east–west); FALSE if none does. */
+static gboolean
+road_y_at (const MqShapes *shapes,
+           guint           feature,
+           double          x,
+           double         *y)
+{
+  guint first = g_array_index (shapes->feat_ring, guint, feature);
+  guint last = g_array_index (shapes->feat_ring, guint, feature + 1);
+  const double *xy = (const double *) shapes->xy->data;
+
+  for (guint ring = first; ring < last; ring++)
+    {
+      guint a = g_array_index (shapes->ring_start, guint, ring);
+      guint b = g_array_index (shapes->ring_start, guint, ring + 1);
+
+      for (guint k = a; k + 1 < b; k++)
+        {
+          double x0 = xy[2 * k], y0 = xy[2 * k + 1], x1 = xy[2 * k + 2], y1 = xy[2 * k + 3];
+
+          if (x0 != x1 && x >= MIN (x0, x1) && x <= MAX (x0, x1))
+            {
+              *y = y0 + (y1 - y0) * (x - x0) / (x1 - x0);
+              return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
+/**
+ * mq_dataset_is_north_of_road:
+ *
+ * Whether a parcel's centre lies north of the named road of the reference
+ * layer. Beyond the road's ends the nearer end's side is used; without such
+ * a road nothing is north of it.
+ */
+gboolean
+mq_dataset_is_north_of_road (MqDataset  *dataset,
+                             guint       index,
+                             const char *road)
+{
+  const MqReference *ref = mq_dataset_get_reference (dataset);
+  const MqBox *b = mq_shapes_get_bbox (mq_parcels_get_shapes (mq_dataset_get_parcels (dataset)), index);
+  double cx = (b->min_x + b->max_x) / 2, cy = (b->min_y + b->max_y) / 2, y;
+
+  for (guint f = 0; ref != NULL && ref->name != NULL && f < ref->name->len; f++)
+    {
+      const MqBox *rb;
+
+      if (g_array_index (ref->kind, guint8, f) != MQ_REF_ROAD ||
+          g_strcmp0 (g_ptr_array_index (ref->name, f), road) != 0)
+        continue;
+      if (road_y_at (ref->shapes, f, cx, &y))
+        return cy > y;
+      rb = mq_shapes_get_bbox (ref->shapes, f);
+      if (road_y_at (ref->shapes, f, CLAMP (cx, rb->min_x, rb->max_x), &y))
+        return cy > y;
+    }
+  return FALSE;
+}

@@ -1,0 +1,231 @@
+/* mq-dashboard.c
+ *
+ * The figures are drawn by render/mq-figures.c, the same drawing as the PDF
+ * report's summary panel, from an MqSummary of the filtered parcels — so the
+ * dashboard, the report and --summary agree by construction. The overdue and
+ * due-soon lists are rows: activating one selects the parcel and shows it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-dashboard.h"
+
+#include <glib/gi18n.h>
+
+#include "mq-figures.h"
+
+#define MONTHS 72
+#define LIST_ROWS 100
+
+struct _MqDashboard
+{
+  GtkWidget       parent_instance;
+
+  MqDataset      *dataset;
+  MqFilter       *filter;
+  MqSummary      *summary;
+  GArray         *months;
+
+  GtkDrawingArea *chart;
+  GtkLabel       *overdue_label;
+  GtkListBox     *overdue_list;
+  GtkLabel       *due_soon_label;
+  GtkListBox     *due_soon_list;
+};
+
+G_DEFINE_FINAL_TYPE (MqDashboard, mq_dashboard, GTK_TYPE_WIDGET)
+
+enum { PARCEL_ACTIVATED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+draw_chart (GtkDrawingArea *area,
+            cairo_t        *cr,
+            int             width,
+            int             height,
+            gpointer        data)
+{
+  MqDashboard *self = data;
+  MqFiguresStyle style = { 14, 26, MQ_FIGURES_STAGES };
+
+  if (self->summary != NULL)
+    mq_figures_draw (cr, self->summary, self->months, 0, 0, width, &style);
+}
+
+static void
+on_row_activated (MqDashboard   *self,
+                  GtkListBoxRow *row)
+{
+  g_signal_emit (self, signals[PARCEL_ACTIVATED], 0,
+                 GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "mq-parcel")));
+}
+
+static GtkWidget *
+deadline_row (const MqParcel *p,
+              guint           index,
+              guint32         today)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *deadline = mq_date_format (p->deadline);
+  int days = (int) p->deadline - (int) today;
+  g_autofree char *title = g_strdup_printf ("%s · %s", p->id ? p->id : "?", p->owner ? p->owner : "");
+  g_autofree char *when = days < 0 ? g_strdup_printf (_("%s, %d days overdue"), deadline, -days)
+                                   : g_strdup_printf (_("%s, in %d days"), deadline, days);
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, p->entity ? p->entity : _("no responsible entity"));
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data (G_OBJECT (row), "mq-parcel", GUINT_TO_POINTER (index));
+  return row;
+}
+
+static int
+by_deadline (gconstpointer a,
+             gconstpointer b,
+             gpointer      data)
+{
+  MqParcels *parcels = data;
+  guint32 x = mq_parcels_get (parcels, *(const guint *) a)->deadline;
+  guint32 y = mq_parcels_get (parcels, *(const guint *) b)->deadline;
+
+  return (x > y) - (x < y);
+}
+
+/* The overdue (or due-soon) parcels the filter leaves, earliest first. */
+static void
+fill_list (MqDashboard *self,
+           GtkListBox  *list,
+           GtkLabel    *label,
+           gboolean     overdue,
+           guint32      today)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *heading = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+
+      if (p->flagged && (overdue ? mq_parcel_is_overdue (p, today) : mq_parcel_is_due_soon (p, today)) &&
+          mq_filter_matches (self->filter, self->dataset, i, today))
+        g_array_append_val (found, i);
+    }
+  g_array_sort_with_data (found, by_deadline, parcels);
+  for (guint k = 0; k < MIN (found->len, LIST_ROWS); k++)
+    {
+      guint i = g_array_index (found, guint, k);
+
+      gtk_list_box_append (list, deadline_row (mq_parcels_get (parcels, i), i, today));
+    }
+  heading = overdue ? g_strdup_printf (_("Overdue: %u"), found->len)
+                    : g_strdup_printf (_("Due within 30 days: %u"), found->len);
+  gtk_label_set_text (label, heading);
+  gtk_widget_set_visible (GTK_WIDGET (list), found->len > 0);
+}
+
+/* The figures again: after an edit, or when the filter changed. */
+void
+mq_dashboard_refresh (MqDashboard *self)
+{
+  guint32 today = mq_today ();
+
+  g_return_if_fail (MQ_IS_DASHBOARD (self));
+
+  g_clear_pointer (&self->summary, mq_summary_free);
+  g_clear_pointer (&self->months, g_array_unref);
+  if (self->dataset == NULL || self->filter == NULL)
+    return;
+  self->summary = mq_summary_new_filtered (self->dataset, today, self->filter);
+  self->months = mq_summary_fully_locked_by_month (self->dataset, today, self->filter, MONTHS);
+  fill_list (self, self->overdue_list, self->overdue_label, TRUE, today);
+  fill_list (self, self->due_soon_list, self->due_soon_label, FALSE, today);
+  gtk_widget_queue_draw (GTK_WIDGET (self->chart));
+}
+
+static void
+mq_dashboard_dispose (GObject *object)
+{
+  MqDashboard *self = MQ_DASHBOARD (object);
+  GtkWidget *child;
+
+  if (self->filter != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MQ_TYPE_DASHBOARD);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->dataset);
+  g_clear_object (&self->filter);
+  g_clear_pointer (&self->summary, mq_summary_free);
+  g_clear_pointer (&self->months, g_array_unref);
+  G_OBJECT_CLASS (mq_dashboard_parent_class)->dispose (object);
+}
+
+static void
+mq_dashboard_class_init (MqDashboardClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = mq_dashboard_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-dashboard.ui");
+  gtk_widget_class_bind_template_child (widget_class, MqDashboard, chart);
+  gtk_widget_class_bind_template_child (widget_class, MqDashboard, overdue_label);
+  gtk_widget_class_bind_template_child (widget_class, MqDashboard, overdue_list);
+  gtk_widget_class_bind_template_child (widget_class, MqDashboard, due_soon_label);
+  gtk_widget_class_bind_template_child (widget_class, MqDashboard, due_soon_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+
+  /* An overdue or due-soon parcel was activated: select it and show it. */
+  signals[PARCEL_ACTIVATED] = g_signal_new ("parcel-activated", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+static void
+mq_dashboard_init (MqDashboard *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
+}
+
+void
+mq_dashboard_setup (MqDashboard *self,
+                    MqFilter    *filter)
+{
+  g_return_if_fail (MQ_IS_DASHBOARD (self));
+
+  g_set_object (&self->filter, filter);
+  g_signal_connect_swapped (filter, "changed", G_CALLBACK (mq_dashboard_refresh), self);
+}
+
+void
+mq_dashboard_set_dataset (MqDashboard *self,
+                          MqDataset   *dataset)
+{
+  g_return_if_fail (MQ_IS_DASHBOARD (self));
+
+  g_set_object (&self->dataset, dataset);
+  mq_dashboard_refresh (self);
+}
+
+/* The figures shown, for the tests to hold against --summary. */
+const MqSummary *
+mq_dashboard_get_summary (MqDashboard *self)
+{
+  g_return_val_if_fail (MQ_IS_DASHBOARD (self), NULL);
+  return self->summary;
+}
+
+GtkListBox *
+mq_dashboard_get_overdue_list (MqDashboard *self)
+{
+  g_return_val_if_fail (MQ_IS_DASHBOARD (self), NULL);
+  return self->overdue_list;
+}

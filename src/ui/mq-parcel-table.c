@@ -1,0 +1,393 @@
+/* mq-parcel-table.c
+ *
+ * MqParcelList → GtkFilterListModel (the shared MqFilter) → GtkSortListModel
+ * (the column view's sorter) → GtkMultiSelection. Both models work
+ * incrementally, so typing in the search stays smooth with 10⁵ rows. The
+ * selection is the map's: a row selected here is selected there, and a
+ * parcel clicked on the map is selected — and scrolled to — here.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-parcel-table.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "mq-parcel-list.h"
+
+typedef enum
+{
+  COL_ID,
+  COL_OWNER,
+  COL_LAND_USE,
+  COL_MU,
+  COL_METHOD,
+  COL_LOCK_PARCEL,
+  COL_LOCK_PROJECT,
+  COL_LOCK_DEADLINE,
+  COL_LOCK_OWNER,
+  COL_DEADLINE,
+  COL_STAGE,
+  COL_ENTITY,
+  N_COLUMNS
+} Column;
+
+static const struct { const char *title; gboolean expand; gboolean numeric; } columns[N_COLUMNS] = {
+  [COL_ID] = { N_("Parcel ID"), FALSE, FALSE },
+  [COL_OWNER] = { N_("Right holder"), TRUE, FALSE },
+  [COL_LAND_USE] = { N_("Land use"), FALSE, FALSE },
+  [COL_MU] = { N_("Mu"), FALSE, TRUE },
+  [COL_METHOD] = { N_("Method"), FALSE, FALSE },
+  [COL_LOCK_PARCEL] = { N_("Parcel"), FALSE, FALSE },
+  [COL_LOCK_PROJECT] = { N_("Project"), FALSE, FALSE },
+  [COL_LOCK_DEADLINE] = { N_("Time"), FALSE, FALSE },
+  [COL_LOCK_OWNER] = { N_("Entity"), FALSE, FALSE },
+  [COL_DEADLINE] = { N_("Deadline"), FALSE, FALSE },
+  [COL_STAGE] = { N_("Stage"), FALSE, FALSE },
+  [COL_ENTITY] = { N_("Responsible entity"), TRUE, FALSE },
+};
+
+struct _MqParcelTable
+{
+  GtkWidget           parent_instance;
+
+  GtkColumnView      *view;
+  MqParcelList       *list;
+  GtkCustomFilter    *custom_filter;
+  GtkFilterListModel *filtered;
+  GtkSortListModel   *sorted;
+  GtkMultiSelection  *selection_model;
+  MqFilter           *filter;
+  MqSelection        *selection;
+  guint32             today;
+  gboolean            syncing;
+  GArray             *positions;   /* guint per parcel: its row, or G_MAXUINT; NULL = stale */
+};
+
+G_DEFINE_FINAL_TYPE (MqParcelTable, mq_parcel_table, GTK_TYPE_WIDGET)
+
+enum { PARCEL_ACTIVATED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static char *
+cell_text (Column          column,
+           const MqParcel *p)
+{
+  switch (column)
+    {
+    case COL_ID: return g_strdup (p->id);
+    case COL_OWNER: return g_strdup (p->owner);
+    case COL_LAND_USE: return g_strdup (p->land_use_name);
+    case COL_MU: return g_strdup_printf ("%.2f", p->area_m2 / MQ_M2_PER_MU);
+    case COL_METHOD: return g_strdup (mq_method_term (p->method));
+    case COL_LOCK_PARCEL:
+    case COL_LOCK_PROJECT:
+    case COL_LOCK_DEADLINE:
+    case COL_LOCK_OWNER:
+      if (!p->flagged && p->locks == 0)
+        return NULL;
+      return g_strdup ((p->locks >> (column - COL_LOCK_PARCEL)) & 1 ? "✓" : "—");
+    case COL_DEADLINE: return mq_date_format (p->deadline);
+    case COL_STAGE: return mq_parcel_dup_field_text (p, MQ_FIELD_STAGE);
+    case COL_ENTITY: return g_strdup (p->entity);
+    case N_COLUMNS:
+    default: g_return_val_if_reached (NULL);
+    }
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), columns[GPOINTER_TO_INT (data)].numeric ? 1.0 : 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (columns[GPOINTER_TO_INT (data)].numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  data)
+{
+  MqParcelItem *parcel = gtk_list_item_get_item (item);
+  g_autofree char *text = cell_text (GPOINTER_TO_INT (data), mq_parcel_item_get_parcel (parcel));
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text ? text : "");
+}
+
+static int
+compare_numbers (double a,
+                 double b)
+{
+  return (a > b) - (a < b);
+}
+
+static int
+compare_parcels (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      data)
+{
+  Column column = GPOINTER_TO_INT (data);
+  const MqParcel *p = mq_parcel_item_get_parcel ((MqParcelItem *) a);
+  const MqParcel *q = mq_parcel_item_get_parcel ((MqParcelItem *) b);
+  g_autofree char *x = NULL, *y = NULL;
+
+  if (column == COL_MU)
+    return compare_numbers (p->area_m2, q->area_m2);
+  if (column == COL_DEADLINE)
+    return compare_numbers (p->deadline, q->deadline);
+  x = cell_text (column, p);
+  y = cell_text (column, q);
+  return g_strcmp0 (x, y);
+}
+
+static void
+add_column (MqParcelTable *self,
+            Column         column)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_parcels,
+                                                                  GINT_TO_POINTER (column), NULL));
+  g_autoptr(GtkColumnViewColumn) c = NULL;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (column));
+  c = gtk_column_view_column_new (_(columns[column].title), factory);
+  gtk_column_view_column_set_sorter (c, sorter);
+  gtk_column_view_column_set_resizable (c, TRUE);
+  gtk_column_view_column_set_expand (c, columns[column].expand);
+  gtk_column_view_append_column (self->view, c);
+}
+
+static gboolean
+keep_parcel (gpointer item,
+             gpointer data)
+{
+  MqParcelTable *self = data;
+  MqDataset *dataset = mq_parcel_list_get_dataset (self->list);
+
+  return self->filter == NULL || dataset == NULL ||
+         mq_filter_matches (self->filter, dataset, mq_parcel_item_get_index (item), self->today);
+}
+
+/* ---- the selection, shared with the map ---- */
+
+static void
+on_rows_selected (MqParcelTable *self)
+{
+  g_autoptr(GtkBitset) rows = NULL;
+  g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  GtkBitsetIter iter;
+  guint position;
+
+  if (self->syncing || self->selection == NULL)
+    return;
+  rows = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection_model));
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, rows, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr(MqParcelItem) item = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+      guint index = mq_parcel_item_get_index (item);
+
+      g_array_append_val (indices, index);
+    }
+  self->syncing = TRUE;
+  mq_selection_set (self->selection, indices);
+  self->syncing = FALSE;
+}
+
+static void
+scroll_to (MqParcelTable *self,
+           guint          position)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+}
+
+/* Which row shows each parcel: found once per sort or filter, so that a
+ * click on the map finds its row at once even among 10⁵. */
+static GArray *
+row_positions (MqParcelTable *self)
+{
+  GListModel *rows = G_LIST_MODEL (self->sorted);
+  MqDataset *dataset = mq_parcel_list_get_dataset (self->list);
+  guint n = dataset ? mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)) : 0;
+
+  if (self->positions != NULL)
+    return self->positions;
+  self->positions = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
+  g_array_set_size (self->positions, n);
+  memset (self->positions->data, 0xff, n * sizeof (guint));
+  for (guint position = 0; position < g_list_model_get_n_items (rows); position++)
+    {
+      g_autoptr(MqParcelItem) item = g_list_model_get_item (rows, position);
+
+      g_array_index (self->positions, guint, mq_parcel_item_get_index (item)) = position;
+    }
+  return self->positions;
+}
+
+static void
+on_rows_changed (MqParcelTable *self)
+{
+  g_clear_pointer (&self->positions, g_array_unref);
+}
+
+static void
+on_selection_changed (MqParcelTable *self)
+{
+  GListModel *rows = G_LIST_MODEL (self->sorted);
+  g_autoptr(GtkBitset) selected = gtk_bitset_new_empty ();
+  g_autoptr(GtkBitset) all = NULL;
+  g_autoptr(GArray) parcels = NULL;
+  guint n = g_list_model_get_n_items (rows);
+  GArray *positions;
+
+  if (self->syncing)
+    return;
+  parcels = mq_selection_dup_sorted (self->selection);
+  positions = parcels->len > 0 ? row_positions (self) : NULL;
+  for (guint k = 0; k < parcels->len; k++)
+    {
+      guint index = g_array_index (parcels, guint, k);
+
+      if (index < positions->len && g_array_index (positions, guint, index) != G_MAXUINT)
+        gtk_bitset_add (selected, g_array_index (positions, guint, index));
+    }
+  all = gtk_bitset_new_range (0, n);
+  self->syncing = TRUE;
+  gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection_model), selected, all);
+  self->syncing = FALSE;
+  if (!gtk_bitset_is_empty (selected))
+    scroll_to (self, gtk_bitset_get_minimum (selected));
+}
+
+static void
+on_view_activate (MqParcelTable *self,
+                  guint          position)
+{
+  g_autoptr(MqParcelItem) item = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+
+  if (item != NULL)
+    g_signal_emit (self, signals[PARCEL_ACTIVATED], 0, mq_parcel_item_get_index (item));
+}
+
+static void
+on_filter_changed (MqParcelTable *self)
+{
+  self->today = mq_today ();
+  gtk_filter_changed (GTK_FILTER (self->custom_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+mq_parcel_table_dispose (GObject *object)
+{
+  MqParcelTable *self = MQ_PARCEL_TABLE (object);
+  GtkWidget *child;
+
+  if (self->filter != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter, self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MQ_TYPE_PARCEL_TABLE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->selection_model);
+  g_clear_pointer (&self->positions, g_array_unref);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->selection);
+  G_OBJECT_CLASS (mq_parcel_table_parent_class)->dispose (object);
+}
+
+static void
+mq_parcel_table_class_init (MqParcelTableClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = mq_parcel_table_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-parcel-table.ui");
+  gtk_widget_class_bind_template_child (widget_class, MqParcelTable, view);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_activate);
+
+  /* A row was activated (double-click, Enter): show that parcel. */
+  signals[PARCEL_ACTIVATED] = g_signal_new ("parcel-activated", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+static void
+mq_parcel_table_init (MqParcelTable *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->today = mq_today ();
+  self->list = mq_parcel_list_new ();
+  self->custom_filter = gtk_custom_filter_new (keep_parcel, self, NULL);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->list), GTK_FILTER (self->custom_filter));
+  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
+  for (Column c = 0; c < N_COLUMNS; c++)
+    add_column (self, c);
+  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered),
+                                          g_object_ref (gtk_column_view_get_sorter (self->view)));
+  gtk_sort_list_model_set_incremental (self->sorted, TRUE);
+  self->selection_model = gtk_multi_selection_new (G_LIST_MODEL (self->sorted));
+  gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (self->selection_model));
+  g_signal_connect_swapped (self->selection_model, "selection-changed", G_CALLBACK (on_rows_selected), self);
+  g_signal_connect_swapped (self->sorted, "items-changed", G_CALLBACK (on_rows_changed), self);
+}
+
+/* The filter and the selection the map uses too. */
+void
+mq_parcel_table_setup (MqParcelTable *self,
+                       MqFilter      *filter,
+                       MqSelection   *selection)
+{
+  g_return_if_fail (MQ_IS_PARCEL_TABLE (self));
+
+  g_set_object (&self->filter, filter);
+  g_set_object (&self->selection, selection);
+  g_signal_connect_swapped (filter, "changed", G_CALLBACK (on_filter_changed), self);
+  g_signal_connect_swapped (selection, "changed", G_CALLBACK (on_selection_changed), self);
+}
+
+void
+mq_parcel_table_set_dataset (MqParcelTable *self,
+                             MqDataset     *dataset)
+{
+  g_return_if_fail (MQ_IS_PARCEL_TABLE (self));
+  mq_parcel_list_set_dataset (self->list, dataset);
+}
+
+/* The rows after filtering and sorting, in the order shown. */
+GListModel *
+mq_parcel_table_get_model (MqParcelTable *self)
+{
+  g_return_val_if_fail (MQ_IS_PARCEL_TABLE (self), NULL);
+  return G_LIST_MODEL (self->sorted);
+}
+
+GtkColumnView *
+mq_parcel_table_get_view (MqParcelTable *self)
+{
+  g_return_val_if_fail (MQ_IS_PARCEL_TABLE (self), NULL);
+  return self->view;
+}
+
+/* The parcels' values changed (an edit): rows show and sort them afresh. */
+void
+mq_parcel_table_refresh (MqParcelTable *self)
+{
+  g_return_if_fail (MQ_IS_PARCEL_TABLE (self));
+
+  gtk_filter_changed (GTK_FILTER (self->custom_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_sorter_changed (gtk_column_view_get_sorter (self->view), GTK_SORTER_CHANGE_DIFFERENT);
+}

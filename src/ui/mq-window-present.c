@@ -1,0 +1,212 @@
+/* mq-window-present.c — the meeting-room mode.
+ *
+ * Full screen, the map alone with larger labels and legend, a title card
+ * with live totals, and N / P stepping through the flagged parcels (or those
+ * the filter leaves) with a large card for each. Esc leaves. The keys are a
+ * capture-phase shortcut controller, added only while presenting, so they
+ * win over the map's own Esc (clear the selection).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mq-window-private.h"
+
+#define PRESENT_TEXT_SCALE 1.6
+/* Keys 1–9 carry 100 + n: the n-th saved view. */
+#define FIRST_VIEW_KEY 100
+
+static void
+update_totals (MqWindow *self)
+{
+  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  g_autoptr(MqSummary) s = NULL;
+  g_autofree char *text = NULL;
+
+  if (dataset == NULL || !self->presenting)
+    return;
+  s = mq_summary_new_filtered (dataset, mq_today (), mq_filter_bar_get_filter (self->filter_bar));
+  text = g_strdup_printf (_("Flagged %u parcels, %.1f mu of the %.0f mu target · all four locks: %u parcels, %.1f mu · overdue %u"),
+                          s->flagged_parcels, s->flagged_m2 / MQ_M2_PER_MU, MQ_TARGET_MU,
+                          s->locks_held[MQ_N_LOCKS], s->locks_held_m2[MQ_N_LOCKS] / MQ_M2_PER_MU,
+                          s->overdue);
+  gtk_label_set_text (self->present_totals, text);
+}
+
+static char *
+parcel_card_text (const MqParcel *p)
+{
+  g_autofree char *deadline = mq_date_format (p->deadline);
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text, "%s\n%s\n", p->id ? p->id : "?", p->owner ? p->owner : "");
+  g_string_append_printf (text, _("%.1f mu · %s · %s"), p->area_m2 / MQ_M2_PER_MU,
+                          *mq_method_term (p->method) ? mq_method_term (p->method) : "—",
+                          mq_stage_term (p->stage));
+  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+    g_string_append_printf (text, "%s%s %s", lock % 2 ? "　" : "\n", (p->locks >> lock) & 1 ? "✓" : "—",
+                            mq_lock_term (lock));
+  g_string_append_printf (text, _("\nDeadline %s · %s"), *deadline ? deadline : "—",
+                          p->entity ? p->entity : _("no responsible entity"));
+  return g_string_free (text, FALSE);
+}
+
+/* The parcels N and P step through: what the filter leaves if it is on,
+ * else the flagged ones, by id. */
+static GArray *
+stepping_order (MqWindow  *self,
+                MqDataset *dataset)
+{
+  MqFilter *filter = mq_filter_bar_get_filter (self->filter_bar);
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  guint32 today = mq_today ();
+  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (mq_filter_is_active (filter) ? mq_filter_matches (filter, dataset, i, today)
+                                     : mq_parcels_get (parcels, i)->flagged)
+      g_array_append_val (order, i);
+  return order;
+}
+
+/**
+ * mq_window_present_step:
+ * @step: +1 for the next parcel, -1 for the previous one
+ *
+ * Returns: the parcel shown, or -1 when there is none to show
+ */
+int
+mq_window_present_step (MqWindow *self,
+                        int       step)
+{
+  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  g_autoptr(GArray) order = NULL;
+  g_autofree char *text = NULL;
+  guint index;
+
+  if (dataset == NULL)
+    return -1;
+  order = stepping_order (self, dataset);
+  if (order->len == 0)
+    return -1;
+  self->present_position = (self->present_position + step + (int) order->len) % (int) order->len;
+  index = g_array_index (order, guint, self->present_position);
+  mq_selection_select_only (mq_map_view_get_selection (self->map_view), index);
+  mq_map_view_show_selection (self->map_view, 1.0);
+  text = parcel_card_text (mq_parcels_get (mq_dataset_get_parcels (dataset), index));
+  gtk_label_set_text (self->present_parcel_label, text);
+  gtk_widget_set_visible (self->present_parcel_card, TRUE);
+  return (int) index;
+}
+
+static gboolean
+on_present_key (GtkWidget *widget,
+                GVariant  *args,
+                gpointer   data)
+{
+  MqWindow *self = MQ_WINDOW (widget);
+  int key = GPOINTER_TO_INT (data);
+
+  if (key == 0)
+    mq_window_set_presenting (self, FALSE);
+  else if (key >= FIRST_VIEW_KEY)
+    mq_window_go_to_view (self, NULL, key - FIRST_VIEW_KEY);
+  else
+    mq_window_present_step (self, key);
+  return TRUE;
+}
+
+static GtkEventController *
+present_keys (void)
+{
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+  static const struct { guint key; int step; } bindings[] = {
+    { GDK_KEY_Escape, 0 }, { GDK_KEY_n, 1 }, { GDK_KEY_Page_Down, 1 }, { GDK_KEY_space, 1 },
+    { GDK_KEY_p, -1 }, { GDK_KEY_Page_Up, -1 }, { GDK_KEY_BackSpace, -1 },
+  };
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  for (guint n = 0; n < 9; n++)
+    gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (keys),
+      gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_1 + n, 0),
+                        gtk_callback_action_new (on_present_key, GINT_TO_POINTER (FIRST_VIEW_KEY + n), NULL)));
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (keys),
+      gtk_shortcut_new (gtk_keyval_trigger_new (bindings[i].key, 0),
+                        gtk_callback_action_new (on_present_key, GINT_TO_POINTER (bindings[i].step), NULL)));
+  return keys;
+}
+
+static void
+show_chrome (MqWindow *self,
+             gboolean  shown)
+{
+  gtk_widget_set_visible (self->header_bar, shown);
+  gtk_widget_set_visible (GTK_WIDGET (self->filter_bar), shown);
+  gtk_widget_set_visible (self->status_bar, shown);
+  gtk_widget_set_visible (GTK_WIDGET (self->identify_revealer), shown);
+  gtk_widget_set_visible (self->present_title_card, !shown);
+  if (shown)
+    gtk_widget_set_visible (self->present_parcel_card, FALSE);
+}
+
+/**
+ * mq_window_set_presenting:
+ *
+ * Enters or leaves the meeting-room mode.
+ */
+void
+mq_window_set_presenting (MqWindow *self,
+                          gboolean  presenting)
+{
+  MqRenderer *renderer = mq_map_view_get_renderer (self->map_view);
+
+  g_return_if_fail (MQ_IS_WINDOW (self));
+
+  if (self->presenting == presenting)
+    return;
+  self->presenting = presenting;
+  show_chrome (self, !presenting);
+  mq_renderer_set_text_scale (renderer, presenting ? PRESENT_TEXT_SCALE : 1.0);
+  mq_map_view_refresh (self->map_view);
+  if (presenting)
+    {
+      self->present_keys = present_keys ();
+      gtk_widget_add_controller (GTK_WIDGET (self), self->present_keys);
+      adw_view_stack_set_visible_child_name (self->view_stack, "map");
+      self->present_position = -1;
+      gtk_window_fullscreen (GTK_WINDOW (self));
+      update_totals (self);
+    }
+  else
+    {
+      gtk_widget_remove_controller (GTK_WIDGET (self), g_steal_pointer (&self->present_keys));
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+    }
+  g_object_notify (G_OBJECT (self), "presenting");
+}
+
+gboolean
+mq_window_get_presenting (MqWindow *self)
+{
+  g_return_val_if_fail (MQ_IS_WINDOW (self), FALSE);
+  return self->presenting;
+}
+
+void
+_mq_window_present_data_changed (MqWindow *self)
+{
+  update_totals (self);
+}
+
+void
+_mq_window_init_present (MqWindow *self)
+{
+  gtk_label_set_text (self->present_title, _("Maqiao AI Pilot Zone · the Four Locks"));
+  g_signal_connect_object (mq_filter_bar_get_filter (self->filter_bar), "changed",
+                           G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
+}

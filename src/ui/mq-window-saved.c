@@ -1,0 +1,187 @@
+/* mq-window-saved.c — saved views: a named extent, theme and filter, kept in
+ * the project (project_settings "saved_views", a JSON array) to jump between
+ * areas during a meeting. In the meeting-room mode keys 1–9 jump to them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "mq-window-private.h"
+
+#define SAVED_VIEWS_KEY "saved_views"
+
+static JsonArray *
+load_views (MqWindow *self)
+{
+  g_autofree char *json = self->store ? mq_store_dup_setting (self->store, SAVED_VIEWS_KEY) : NULL;
+  g_autoptr(JsonNode) root = json ? json_from_string (json, NULL) : NULL;
+
+  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    return json_array_ref (json_node_get_array (root));
+  return json_array_new ();
+}
+
+/* The main menu lists the saved views of the open project. */
+void
+_mq_window_show_saved_views (MqWindow *self)
+{
+  g_autoptr(JsonArray) views = load_views (self);
+
+  g_menu_remove_all (self->saved_views_section);
+  for (guint i = 0; i < json_array_get_length (views); i++)
+    {
+      const char *name = json_object_get_string_member_with_default (json_array_get_object_element (views, i),
+                                                                     "name", "");
+      g_autoptr(GMenuItem) item = g_menu_item_new (name, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.goto-view", g_variant_new_string (name));
+      g_menu_append_item (self->saved_views_section, item);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-view",
+                                 self->store != NULL && !mq_store_is_read_only (self->store));
+}
+
+static JsonObject *
+current_view (MqWindow   *self,
+              const char *name)
+{
+  MqViewport *vp = mq_map_view_get_viewport (self->map_view);
+  g_autofree char *filter = mq_filter_to_json (mq_filter_bar_get_filter (self->filter_bar));
+  g_autofree char *theme = NULL;
+  JsonObject *view = json_object_new ();
+  double x, y;
+
+  g_object_get (self, "theme", &theme, NULL);
+  mq_viewport_get_center (vp, &x, &y);
+  json_object_set_string_member (view, "name", name);
+  json_object_set_double_member (view, "x", x);
+  json_object_set_double_member (view, "y", y);
+  json_object_set_double_member (view, "resolution", mq_viewport_get_resolution (vp));
+  json_object_set_string_member (view, "theme", theme);
+  json_object_set_string_member (view, "filter", filter);
+  return view;
+}
+
+/**
+ * mq_window_save_view:
+ *
+ * Keeps the current extent, theme and filter under @name in the project
+ * (replacing a view of that name).
+ */
+gboolean
+mq_window_save_view (MqWindow    *self,
+                     const char  *name,
+                     GError     **error)
+{
+  g_autoptr(JsonArray) views = load_views (self);
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *json = NULL;
+
+  if (self->store == NULL)
+    {
+      g_set_error_literal (error, MQ_STORE_ERROR, MQ_STORE_ERROR_NOT_A_PROJECT,
+                           _("Save the data as a project to keep views in it"));
+      return FALSE;
+    }
+  for (guint i = json_array_get_length (views); i > 0; i--)
+    if (g_strcmp0 (json_object_get_string_member_with_default (json_array_get_object_element (views, i - 1),
+                                                               "name", ""), name) == 0)
+      json_array_remove_element (views, i - 1);
+  json_array_add_object_element (views, current_view (self, name));
+  json_node_set_array (root, views);
+  json = json_to_string (root, FALSE);
+  if (!mq_store_set_setting (self->store, SAVED_VIEWS_KEY, json, error))
+    return FALSE;
+  _mq_window_show_saved_views (self);
+  return TRUE;
+}
+
+static void
+go_to (MqWindow   *self,
+       JsonObject *view)
+{
+  MqViewport *vp = mq_map_view_get_viewport (self->map_view);
+
+  g_object_set (self, "theme", json_object_get_string_member_with_default (view, "theme", "locks"), NULL);
+  mq_filter_set_from_json (mq_filter_bar_get_filter (self->filter_bar),
+                           json_object_get_string_member_with_default (view, "filter", "{}"), NULL);
+  adw_view_stack_set_visible_child_name (self->view_stack, "map");
+  mq_viewport_set_resolution (vp, json_object_get_double_member_with_default (view, "resolution", 1));
+  mq_viewport_set_center (vp, json_object_get_double_member_with_default (view, "x", 0),
+                          json_object_get_double_member_with_default (view, "y", 0));
+}
+
+/**
+ * mq_window_go_to_view:
+ * @name: (nullable): the view's name, or %NULL with @position
+ * @position: the view's place in the list, from 0
+ *
+ * Returns: whether there was such a view
+ */
+gboolean
+mq_window_go_to_view (MqWindow   *self,
+                      const char *name,
+                      guint       position)
+{
+  g_autoptr(JsonArray) views = load_views (self);
+
+  for (guint i = 0; i < json_array_get_length (views); i++)
+    {
+      JsonObject *view = json_array_get_object_element (views, i);
+
+      if (name ? g_strcmp0 (json_object_get_string_member_with_default (view, "name", ""), name) == 0
+               : i == position)
+        {
+          go_to (self, view);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+void
+_mq_window_goto_view (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  mq_window_go_to_view (MQ_WINDOW (widget), g_variant_get_string (parameter, NULL), 0);
+}
+
+static void
+on_name_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  MqWindow         *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (response, "save") || *name == '\0')
+    return;
+  if (!mq_window_save_view (self, name, &error))
+    _mq_window_toast (self, error->message);
+}
+
+void
+_mq_window_ask_view_name (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  MqWindow *self = MQ_WINDOW (widget);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save the Current View"),
+                                              _("The extent, map theme and filter are kept in the project, to come back to in a meeting."));
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Name, e.g. 东川路以北"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "save", _("_Save"), NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_name_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}

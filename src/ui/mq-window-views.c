@@ -1,0 +1,89 @@
+/* mq-window-views.c — the map, the table and the dashboard over one filter
+ * and one selection.
+ *
+ * The filter bar's MqFilter is the one filter: the table shows what it
+ * leaves, the map fades the rest, the dashboard counts what it leaves. The
+ * map's MqSelection is the one selection: the table selects the same rows.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mq-window-private.h"
+
+static MqFilter *
+filter_of (MqWindow *self)
+{
+  return mq_filter_bar_get_filter (self->filter_bar);
+}
+
+/* The map fades what the filter leaves out; the bar says how many it left. */
+static void
+on_filter_changed (MqWindow *self)
+{
+  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  MqRenderer *renderer = mq_map_view_get_renderer (self->map_view);
+  g_autoptr(GBytes) shown = NULL;
+  guint32 today = mq_today ();
+  guint n, kept = 0;
+  guint8 *bytes;
+
+  if (dataset == NULL)
+    return;
+  n = mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset));
+  if (mq_filter_is_active (filter_of (self)))
+    {
+      bytes = g_malloc (MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        kept += bytes[i] = mq_filter_matches (filter_of (self), dataset, i, today);
+      shown = g_bytes_new_take (bytes, n);
+    }
+  else
+    kept = n;
+  mq_renderer_set_shown (renderer, shown);
+  mq_map_view_refresh (self->map_view);
+  mq_filter_bar_set_counts (self->filter_bar, kept, n);
+}
+
+static void
+on_parcel_activated (MqWindow *self,
+                     guint     index)
+{
+  mq_selection_select_only (mq_map_view_get_selection (self->map_view), index);
+  adw_view_stack_set_visible_child_name (self->view_stack, "map");
+  mq_map_view_zoom_to_selection (self->map_view);
+}
+
+void
+_mq_window_init_views (MqWindow *self)
+{
+  MqFilter *filter = filter_of (self);
+
+  mq_parcel_table_setup (self->parcel_table, filter, mq_map_view_get_selection (self->map_view));
+  mq_dashboard_setup (self->dashboard, filter);
+  g_signal_connect_object (filter, "changed", G_CALLBACK (on_filter_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->parcel_table, "parcel-activated", G_CALLBACK (on_parcel_activated),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->dashboard, "parcel-activated", G_CALLBACK (on_parcel_activated),
+                           self, G_CONNECT_SWAPPED);
+}
+
+void
+_mq_window_show_in_views (MqWindow  *self,
+                          MqDataset *dataset)
+{
+  mq_parcel_table_set_dataset (self->parcel_table, dataset);
+  mq_dashboard_set_dataset (self->dashboard, dataset);
+  on_filter_changed (self);
+  _mq_window_present_data_changed (self);
+}
+
+/* An edit changed the parcels: search texts, rows, figures and fading. */
+void
+_mq_window_views_data_changed (MqWindow *self)
+{
+  mq_parcel_table_refresh (self->parcel_table);
+  mq_filter_data_changed (filter_of (self));
+}
