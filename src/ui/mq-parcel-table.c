@@ -34,19 +34,20 @@ typedef enum
   N_COLUMNS
 } Column;
 
-static const struct { const char *title; gboolean expand; gboolean numeric; } columns[N_COLUMNS] = {
-  [COL_ID] = { N_("Parcel ID"), FALSE, FALSE },
-  [COL_OWNER] = { N_("Right holder"), TRUE, FALSE },
-  [COL_LAND_USE] = { N_("Land use"), FALSE, FALSE },
-  [COL_MU] = { N_("Mu"), FALSE, TRUE },
-  [COL_METHOD] = { N_("Method"), FALSE, FALSE },
-  [COL_LOCK_PARCEL] = { N_("Parcel"), FALSE, FALSE },
-  [COL_LOCK_PROJECT] = { N_("Project"), FALSE, FALSE },
-  [COL_LOCK_DEADLINE] = { N_("Time"), FALSE, FALSE },
-  [COL_LOCK_OWNER] = { N_("Entity"), FALSE, FALSE },
-  [COL_DEADLINE] = { N_("Deadline"), FALSE, FALSE },
-  [COL_STAGE] = { N_("Stage"), FALSE, FALSE },
-  [COL_ENTITY] = { N_("Responsible entity"), TRUE, FALSE },
+/* Widths in pixels for the short columns, -1 to size to the content. */
+static const struct { const char *title; gboolean expand; gboolean numeric; int width; } columns[N_COLUMNS] = {
+  [COL_ID] = { N_("Parcel ID"), FALSE, FALSE, 84 },
+  [COL_OWNER] = { N_("Right holder"), TRUE, FALSE, -1 },
+  [COL_LAND_USE] = { N_("Land use"), FALSE, FALSE, 110 },
+  [COL_MU] = { N_("Mu"), FALSE, TRUE, 76 },
+  [COL_METHOD] = { N_("Method"), FALSE, FALSE, 84 },
+  [COL_LOCK_PARCEL] = { N_("Parcel"), FALSE, FALSE, 56 },
+  [COL_LOCK_PROJECT] = { N_("Project"), FALSE, FALSE, 56 },
+  [COL_LOCK_DEADLINE] = { N_("Time"), FALSE, FALSE, 56 },
+  [COL_LOCK_OWNER] = { N_("Entity"), FALSE, FALSE, 56 },
+  [COL_DEADLINE] = { N_("Deadline"), FALSE, FALSE, 100 },
+  [COL_STAGE] = { N_("Stage"), FALSE, FALSE, 70 },
+  [COL_ENTITY] = { N_("Responsible entity"), TRUE, FALSE, -1 },
 };
 
 struct _MqParcelTable
@@ -64,6 +65,7 @@ struct _MqParcelTable
   guint32             today;
   gboolean            syncing;
   GArray             *positions;   /* guint per parcel: its row, or G_MAXUINT; NULL = stale */
+  guint               scroll_to;   /* a row to show once mapped, or G_MAXUINT */
 };
 
 G_DEFINE_FINAL_TYPE (MqParcelTable, mq_parcel_table, GTK_TYPE_WIDGET)
@@ -163,6 +165,7 @@ add_column (MqParcelTable *self,
   gtk_column_view_column_set_sorter (c, sorter);
   gtk_column_view_column_set_resizable (c, TRUE);
   gtk_column_view_column_set_expand (c, columns[column].expand);
+  gtk_column_view_column_set_fixed_width (c, columns[column].width);
   gtk_column_view_append_column (self->view, c);
 }
 
@@ -203,10 +206,18 @@ on_rows_selected (MqParcelTable *self)
   self->syncing = FALSE;
 }
 
+/* A list view scrolled while unmapped draws no rows afterwards (GTK 4.8):
+ * a hidden table remembers the row and scrolls when it is shown. */
 static void
 scroll_to (MqParcelTable *self,
            guint          position)
 {
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->scroll_to = position;
+      return;
+    }
+  self->scroll_to = G_MAXUINT;
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->view)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (GTK_IS_LIST_VIEW (child))
@@ -288,6 +299,32 @@ on_filter_changed (MqParcelTable *self)
   gtk_filter_changed (GTK_FILTER (self->custom_filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
+/* Scrolls once the shown table has its size: earlier, the list view would
+ * keep one row and draw no others. */
+static gboolean
+scroll_when_shown (GtkWidget     *widget,
+                   GdkFrameClock *clock,
+                   gpointer       data)
+{
+  MqParcelTable *self = MQ_PARCEL_TABLE (widget);
+
+  if (gtk_widget_get_height (GTK_WIDGET (self->view)) <= 0)
+    return G_SOURCE_CONTINUE;
+  if (self->scroll_to < g_list_model_get_n_items (G_LIST_MODEL (self->sorted)))
+    scroll_to (self, self->scroll_to);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+mq_parcel_table_map (GtkWidget *widget)
+{
+  MqParcelTable *self = MQ_PARCEL_TABLE (widget);
+
+  GTK_WIDGET_CLASS (mq_parcel_table_parent_class)->map (widget);
+  if (self->scroll_to != G_MAXUINT)
+    gtk_widget_add_tick_callback (widget, scroll_when_shown, NULL, NULL);
+}
+
 static void
 mq_parcel_table_dispose (GObject *object)
 {
@@ -314,6 +351,7 @@ mq_parcel_table_class_init (MqParcelTableClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = mq_parcel_table_dispose;
+  widget_class->map = mq_parcel_table_map;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-parcel-table.ui");
   gtk_widget_class_bind_template_child (widget_class, MqParcelTable, view);
@@ -330,6 +368,7 @@ mq_parcel_table_init (MqParcelTable *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->today = mq_today ();
+  self->scroll_to = G_MAXUINT;
   self->list = mq_parcel_list_new ();
   self->custom_filter = gtk_custom_filter_new (keep_parcel, self, NULL);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->list), GTK_FILTER (self->custom_filter));
