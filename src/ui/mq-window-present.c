@@ -36,7 +36,8 @@ update_totals (MqWindow *self)
 }
 
 static char *
-parcel_card_text (const MqParcel *p)
+parcel_card_text (const MqParcel *p,
+                  guint32         today)
 {
   g_autofree char *deadline = mq_date_format (p->deadline);
   GString *text = g_string_new (NULL);
@@ -50,6 +51,8 @@ parcel_card_text (const MqParcel *p)
                             mq_lock_term (lock));
   g_string_append_printf (text, _("\nDeadline %s · %s"), *deadline ? deadline : "—",
                           p->entity ? p->entity : _("no responsible entity"));
+  if (mq_parcel_is_overdue (p, today))
+    g_string_append_printf (text, _("\nOverdue by %u days"), today - p->deadline);
   return g_string_free (text, FALSE);
 }
 
@@ -95,7 +98,7 @@ mq_window_present_step (MqWindow *self,
   index = g_array_index (order, guint, self->present_position);
   mq_selection_select_only (mq_map_view_get_selection (self->map_view), index);
   mq_map_view_show_selection (self->map_view, 1.0);
-  text = parcel_card_text (mq_parcels_get (mq_dataset_get_parcels (dataset), index));
+  text = parcel_card_text (mq_parcels_get (mq_dataset_get_parcels (dataset), index), mq_today ());
   gtk_label_set_text (self->present_parcel_label, text);
   gtk_widget_set_visible (self->present_parcel_card, TRUE);
   return (int) index;
