@@ -410,6 +410,7 @@ test_settings_round_trip (void)
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 987);
 
   second = mq_window_new (NULL);
+  g_clear_pointer (&theme, g_free);
   g_object_get (second, "theme", &theme, NULL);
   g_assert_cmpstr (theme, ==, "method");
   gtk_window_get_default_size (GTK_WINDOW (second), &width, &height);
