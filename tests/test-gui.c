@@ -760,6 +760,34 @@ test_edit_locks (void)
     g_assert_cmpuint (mq_parcels_get (parcels, g_array_index (three, guint, k))->method, !=,
                       MQ_METHOD_QUALITY);
 
+  /* Mixed: one of two holds the parcel lock, so the switch shows off; on,
+   * it locks both, as one step. */
+  {
+    int locked = -1, open = -1;
+    GtkWidget *parcel_switch = find_named (panel, "lock-parcel");
+
+    for (guint k = 0; k < mq_parcels_get_n_parcels (parcels) && (locked < 0 || open < 0); k++)
+      {
+        const MqParcel *p = mq_parcels_get (parcels, k);
+
+        if (p->flagged && (p->locks & 1) && locked < 0)
+          locked = (int) k;
+        else if (p->flagged && !(p->locks & 1) && open < 0)
+          open = (int) k;
+      }
+    mq_selection_select_only (selection, locked);
+    mq_selection_toggle (selection, open);
+    settle ();
+    g_assert_false (gtk_switch_get_active (GTK_SWITCH (parcel_switch)));
+    gtk_switch_set_active (GTK_SWITCH (parcel_switch), TRUE);
+    settle ();
+    g_assert_true (mq_parcels_get (parcels, locked)->locks & 1);
+    g_assert_true (mq_parcels_get (parcels, open)->locks & 1);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+    g_assert_true (mq_parcels_get (parcels, locked)->locks & 1);
+    g_assert_false (mq_parcels_get (parcels, open)->locks & 1);
+  }
+
   close_project (window, dir, gpkg);
 }
 

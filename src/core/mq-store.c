@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include "mq-gpkg-functions.h"
 #include "mq-project.h"
@@ -340,6 +341,26 @@ remember_identity (MqStore *self)
   self->data_version = query_int (self, "PRAGMA data_version");
 }
 
+/* NFS, SMB/CIFS (the bureau's file server), by the file system's magic. */
+static gboolean
+on_network_share (const char *path)
+{
+  struct statfs fs;
+
+  if (statfs (path, &fs) != 0)
+    return FALSE;
+  switch ((unsigned long) fs.f_type)
+    {
+    case 0x6969:       /* NFS */
+    case 0x517B:       /* SMB */
+    case 0xFF534D42:   /* CIFS */
+    case 0xFE534D42:   /* SMB2 */
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static gboolean
 open_db (MqStore  *self,
          GError  **error)
@@ -360,7 +381,11 @@ open_db (MqStore  *self,
     return not_a_project (self, error);
   if (self->read_only)
     return TRUE;
-  /* FULL: in WAL mode NORMAL may lose the last commits on a power cut. */
+  /* WAL needs shared memory between the processes that open the file, which
+   * a network share does not give: there, the rollback journal. FULL: in WAL
+   * mode NORMAL may lose the last commits on a power cut. */
+  if (on_network_share (self->path))
+    return exec (self, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL", error);
   return exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", error);
 }
 

@@ -42,6 +42,10 @@ struct _MqLocksPanel
 
 G_DEFINE_FINAL_TYPE (MqLocksPanel, mq_locks_panel, GTK_TYPE_WIDGET)
 
+static const char *const lock_props[MQ_N_LOCKS] = {
+  "lock-parcel", "lock-project", "lock-deadline", "lock-owner",
+};
+
 static const char *const lock_date_props[MQ_N_LOCKS] = {
   "lock-parcel-date", "lock-project-date", "lock-deadline-date", "lock-owner-date",
 };
@@ -170,8 +174,10 @@ show_lock_states (MqLocksPanel *self)
       g_autofree char *date = NULL;
       g_autofree char *state = NULL;
 
-      g_object_get (self->model, lock_date_props[lock], &date, NULL);
-      if (p != NULL && (p->locks >> lock) & 1)
+      gboolean held = FALSE;
+
+      g_object_get (self->model, lock_date_props[lock], &date, lock_props[lock], &held, NULL);
+      if (p != NULL && held)
         state = *date ? g_strdup_printf (_("Locked on %s"), date) : g_strdup (C_("lock", "Locked"));
       else
         state = g_strdup (C_("lock", "Open"));

@@ -286,7 +286,31 @@ mq_parcel_model_new (void)
   return g_object_new (MQ_TYPE_PARCEL_MODEL, NULL);
 }
 
-/* Reads the first selected parcel again and tells every binding. */
+/* A field's value if every selected parcel has it, else NULL ("mixed": a
+ * switch shows off, an entry is empty), so that setting it sets them all. */
+static char *
+common_text (MqParcelModel *self,
+             MqField        field)
+{
+  MqParcels *parcels = parcels_of (self);
+  char *first = mq_parcel_dup_field_text (mq_parcels_get (parcels, g_array_index (self->indices, guint, 0)),
+                                          field);
+
+  for (guint i = 1; i < self->indices->len; i++)
+    {
+      g_autofree char *other = mq_parcel_dup_field_text (mq_parcels_get (parcels, g_array_index (self->indices, guint, i)),
+                                                         field);
+
+      if (g_strcmp0 (first ? first : "", other ? other : "") != 0)
+        {
+          g_free (first);
+          return NULL;
+        }
+    }
+  return first;
+}
+
+/* Reads the selected parcels again and tells every binding. */
 void
 mq_parcel_model_reload (MqParcelModel *self)
 {
@@ -298,7 +322,7 @@ mq_parcel_model_reload (MqParcelModel *self)
   for (guint f = 0; f < MQ_N_FIELDS; f++)
     {
       g_free (self->text[f]);
-      self->text[f] = p ? mq_parcel_dup_field_text (p, f) : NULL;
+      self->text[f] = p ? common_text (self, f) : NULL;
     }
   g_object_freeze_notify (G_OBJECT (self));
   for (guint prop = PROP_EDITABLE; prop < N_PROPS; prop++)
@@ -347,7 +371,7 @@ mq_parcel_model_get_n_parcels (MqParcelModel *self)
   return self->indices->len;
 }
 
-/* The first selected parcel, whose values the rows show. */
+/* The first selected parcel (the rows show the values all of them share). */
 const MqParcel *
 mq_parcel_model_get_parcel (MqParcelModel *self)
 {
