@@ -372,6 +372,22 @@ test_filter (void)
   g_assert_cmpuint (hits->len, ==, 100);
   g_clear_pointer (&hits, g_array_unref);
 
+  /* Pinyin initials: "fz" (fang zhi) finds every 纺织 owner; nonsense finds none. */
+  g_object_set (filter, "text", "fz", NULL);
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (contains_folded (mq_parcels_get (parcels, i)->owner, "纺织"))
+      g_assert_true (mq_filter_matches (filter, sample, i, today));
+  g_object_set (filter, "text", "fzyxgs", NULL);   /* 纺织有限公司 */
+  hits = mq_filter_dup_matches (filter, sample, today);
+  g_assert_cmpuint (hits->len, >, 0);
+  for (guint k = 0; k < hits->len; k++)
+    g_assert_true (contains_folded (mq_parcels_get (parcels, g_array_index (hits, guint, k))->owner, "有限公司"));
+  g_clear_pointer (&hits, g_array_unref);
+  g_object_set (filter, "text", "qxqxqx", NULL);
+  hits = mq_filter_dup_matches (filter, sample, today);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_array_unref);
+
   mq_filter_reset (filter);
   g_assert_false (mq_filter_is_active (filter));
   g_object_set (filter, "overdue", TRUE, NULL);
