@@ -364,6 +364,27 @@ test_external_change (Fixture       *f,
   g_assert_cmpstr (notes, ==, "另一个程序写的");
 }
 
+/* Closed, the project is one file again, in rollback-journal mode. */
+static void
+test_closed_is_one_file (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(MqEdit) edit = batch_of (f, 1, MQ_FIELD_NOTES, "关闭后仍在");
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *mode = NULL;
+  g_autofree char *notes = NULL;
+
+  g_assert_true (mq_store_apply (f->store, edit, NULL));
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_clear_object (&f->store);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  mode = sql_text (f->path, "PRAGMA journal_mode", NULL);
+  g_assert_cmpstr (mode, ==, "delete");
+  notes = sql_text (f->path, "SELECT notes FROM parcels WHERE parcel_id = ?1",
+                    parcel (f, flagged (f->dataset, 0))->id);
+  g_assert_cmpstr (notes, ==, "关闭后仍在");
+}
+
 static void
 test_read_only (Fixture       *f,
                 gconstpointer  data)
@@ -624,6 +645,7 @@ main (int   argc,
   ADD ("csv-all-or-nothing", test_csv_all_or_nothing);
   ADD ("external-change", test_external_change);
   ADD ("read-only", test_read_only);
+  ADD ("closed-is-one-file", test_closed_is_one_file);
   ADD ("disk-full", test_disk_full);
   ADD ("migration", test_migration);
   ADD ("kill", test_kill);

@@ -169,6 +169,15 @@ mq_store_finalize (GObject *object)
 {
   MqStore *self = MQ_STORE (object);
 
+  /* Closed, the project is one self-contained file again (no -wal beside it,
+   * rollback mode in its header): safe to copy, mail or burn, and readable
+   * from read-only media. If another program still has it open, it stays
+   * in WAL until that one closes it. */
+  if (self->db != NULL && !self->read_only)
+    {
+      sqlite3_busy_timeout (self->db, 0);
+      sqlite3_exec (self->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+    }
   g_clear_pointer (&self->db, sqlite3_close);
   g_clear_pointer (&self->fids, g_array_unref);
   g_clear_pointer (&self->undo, g_ptr_array_unref);
