@@ -31,10 +31,17 @@ struct _MqFilter
   gboolean    missing_entity;
   gboolean    north;
 
-  MqDataset  *indexed;        /* the dataset haystacks were made for (not a ref) */
+  /* Made on demand for one dataset (a ref, so a reloaded file at the same
+   * address is never mistaken for it) and dropped when it changes. */
+  MqDataset  *dataset;
   GPtrArray  *haystacks;      /* char *, casefolded, per parcel */
-  GPtrArray  *initials;       /* char *, pinyin initials, per parcel; made on demand */
+  GPtrArray  *initials;       /* char *, pinyin initials, per parcel */
+  GBytes     *shown;          /* guint8 per parcel: what the filter leaves */
+  guint32     shown_today;
+  guint       n_shown;
   gboolean    latin;          /* the text is Latin letters only: try initials too */
+  gboolean    batching;       /* several criteria set as one change */
+  gboolean    pending;
   UTransliterator *to_pinyin;
 };
 
@@ -144,8 +151,40 @@ mq_filter_set_property (GObject      *object,
     }
   if (!changed)
     return;
+  g_clear_pointer (&self->shown, g_bytes_unref);
   g_object_notify_by_pspec (object, pspec);
-  g_signal_emit (self, signals[CHANGED], 0);
+  if (self->batching)
+    self->pending = TRUE;
+  else
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* Sets several criteria (a reset, a saved view) as one change: the table,
+ * the map and the dashboard work once, not once per criterion. */
+static void
+begin_batch (MqFilter *self)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  self->batching = TRUE;
+  self->pending = FALSE;
+}
+
+static void
+end_batch (MqFilter *self)
+{
+  self->batching = FALSE;
+  g_object_thaw_notify (G_OBJECT (self));
+  if (self->pending)
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+forget_dataset (MqFilter *self)
+{
+  g_clear_pointer (&self->haystacks, g_ptr_array_unref);
+  g_clear_pointer (&self->initials, g_ptr_array_unref);
+  g_clear_pointer (&self->shown, g_bytes_unref);
+  g_clear_object (&self->dataset);
 }
 
 static void
@@ -154,8 +193,7 @@ mq_filter_finalize (GObject *object)
   MqFilter *self = MQ_FILTER (object);
 
   g_free (self->text);
-  g_clear_pointer (&self->haystacks, g_ptr_array_unref);
-  g_clear_pointer (&self->initials, g_ptr_array_unref);
+  forget_dataset (self);
   g_clear_pointer (&self->to_pinyin, utrans_close);
   G_OBJECT_CLASS (mq_filter_parent_class)->finalize (object);
 }
@@ -248,7 +286,6 @@ index_texts (MqFilter  *self,
       append_folded (haystack, p->location);
       g_ptr_array_add (self->haystacks, g_string_free (haystack, FALSE));
     }
-  self->indexed = dataset;
 }
 
 /* The parcels' texts changed (an edit): search them afresh. */
@@ -257,9 +294,7 @@ mq_filter_data_changed (MqFilter *self)
 {
   g_return_if_fail (MQ_IS_FILTER (self));
 
-  g_clear_pointer (&self->haystacks, g_ptr_array_unref);
-  g_clear_pointer (&self->initials, g_ptr_array_unref);
-  self->indexed = NULL;
+  forget_dataset (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -336,12 +371,8 @@ text_matches (MqFilter  *self,
               MqDataset *dataset,
               guint      index)
 {
-  if (self->haystacks == NULL || self->indexed != dataset ||
-      self->haystacks->len != mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)))
-    {
-      g_clear_pointer (&self->initials, g_ptr_array_unref);
-      index_texts (self, dataset);
-    }
+  if (self->haystacks == NULL)
+    index_texts (self, dataset);
   if (strstr (g_ptr_array_index (self->haystacks, index), self->text) != NULL)
     return TRUE;
   if (!self->latin)
@@ -351,14 +382,13 @@ text_matches (MqFilter  *self,
   return strstr (g_ptr_array_index (self->initials, index), self->text) != NULL;
 }
 
-gboolean
-mq_filter_matches (MqFilter  *self,
-                   MqDataset *dataset,
-                   guint      index,
-                   guint32    today)
+static gboolean
+match (MqFilter       *self,
+       MqDataset      *dataset,
+       guint           index,
+       const MqParcel *p,
+       guint32         today)
 {
-  const MqParcel *p = mq_parcels_get (mq_dataset_get_parcels (dataset), index);
-
   if ((self->flagged && !p->flagged) ||
       (self->locks_held >= 0 && (!p->flagged || (int) mq_parcel_get_locks_held (p) != self->locks_held)) ||
       (self->method >= 0 && (!p->flagged || p->method != self->method)) ||
@@ -369,6 +399,58 @@ mq_filter_matches (MqFilter  *self,
   if (self->north && !mq_dataset_is_north_of_road (dataset, index, MQ_DIVIDING_ROAD))
     return FALSE;
   return self->text == NULL || text_matches (self, dataset, index);
+}
+
+/**
+ * mq_filter_get_shown:
+ * @n_shown: (out) (optional): how many parcels it leaves
+ *
+ * One byte per parcel, 1 for the parcels the filter leaves. Worked out once
+ * per change of the filter, the data or the day, however many views ask.
+ *
+ * Returns: (transfer none): the bytes, immutable (threads may read them)
+ */
+GBytes *
+mq_filter_get_shown (MqFilter  *self,
+                     MqDataset *dataset,
+                     guint32    today,
+                     guint     *n_shown)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  guint n = mq_parcels_get_n_parcels (parcels);
+  guint8 *bytes;
+
+  g_return_val_if_fail (MQ_IS_FILTER (self), NULL);
+
+  if (self->dataset != dataset)
+    {
+      forget_dataset (self);
+      self->dataset = g_object_ref (dataset);
+    }
+  if (self->shown == NULL || self->shown_today != today)
+    {
+      g_clear_pointer (&self->shown, g_bytes_unref);
+      bytes = g_malloc (MAX (n, 1));
+      self->n_shown = 0;
+      for (guint i = 0; i < n; i++)
+        self->n_shown += bytes[i] = match (self, dataset, i, mq_parcels_get (parcels, i), today);
+      self->shown = g_bytes_new_take (bytes, n);
+      self->shown_today = today;
+    }
+  if (n_shown != NULL)
+    *n_shown = self->n_shown;
+  return self->shown;
+}
+
+gboolean
+mq_filter_matches (MqFilter  *self,
+                   MqDataset *dataset,
+                   guint      index,
+                   guint32    today)
+{
+  if (!mq_filter_is_active (self))
+    return TRUE;
+  return ((const guint8 *) g_bytes_get_data (mq_filter_get_shown (self, dataset, today, NULL), NULL))[index];
 }
 
 /* Returns: (transfer full): the indices of the parcels the filter leaves */
@@ -391,10 +473,10 @@ mq_filter_reset (MqFilter *self)
 {
   g_return_if_fail (MQ_IS_FILTER (self));
 
-  g_object_freeze_notify (G_OBJECT (self));
+  begin_batch (self);
   g_object_set (self, "text", "", "flagged", FALSE, "locks-held", -1, "method", -1,
                 "overdue", FALSE, "due-soon", FALSE, "missing-entity", FALSE, "north", FALSE, NULL);
-  g_object_thaw_notify (G_OBJECT (self));
+  end_batch (self);
 }
 
 /* A saved view keeps its filter as JSON: {"text": "…", "flagged": true, …}. */
@@ -442,21 +524,20 @@ mq_filter_set_from_json (MqFilter    *self,
       return FALSE;
     }
   o = json_node_get_object (root);
-  mq_filter_reset (self);
-  g_object_freeze_notify (G_OBJECT (self));
+  /* Criteria the view did not keep are cleared. */
+  begin_batch (self);
   g_object_set (self, "text", json_object_get_string_member_with_default (o, "text", ""), NULL);
   for (guint prop = PROP_FLAGGED; prop < N_PROPS; prop++)
     {
       const char *name = properties[prop]->name;
+      const GValue *fallback = g_param_spec_get_default_value (properties[prop]);
 
-      if (!json_object_has_member (o, name))
-        continue;
       if (properties[prop]->value_type == G_TYPE_BOOLEAN)
-        g_object_set (self, name, json_object_get_boolean_member (o, name), NULL);
+        g_object_set (self, name, json_object_get_boolean_member_with_default (o, name, g_value_get_boolean (fallback)), NULL);
       else
-        g_object_set (self, name, (int) json_object_get_int_member (o, name), NULL);
+        g_object_set (self, name, (int) json_object_get_int_member_with_default (o, name, g_value_get_int (fallback)), NULL);
     }
-  g_object_thaw_notify (G_OBJECT (self));
+  end_batch (self);
   return TRUE;
 }
 

@@ -27,6 +27,10 @@ gboolean  mq_filter_matches        (MqFilter   *self,
                                     MqDataset  *dataset,
                                     guint       index,
                                     guint32     today);
+GBytes   *mq_filter_get_shown      (MqFilter   *self,
+                                    MqDataset  *dataset,
+                                    guint32     today,
+                                    guint      *n_shown);
 GArray   *mq_filter_dup_matches    (MqFilter   *self,
                                     MqDataset  *dataset,
                                     guint32     today);

@@ -24,25 +24,15 @@ static void
 on_filter_changed (MqWindow *self)
 {
   MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
-  MqRenderer *renderer = mq_map_view_get_renderer (self->map_view);
-  g_autoptr(GBytes) shown = NULL;
-  guint32 today = mq_today ();
-  guint n, kept = 0;
-  guint8 *bytes;
+  MqFilter *filter = filter_of (self);
+  guint n, kept;
 
   if (dataset == NULL)
     return;
-  n = mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset));
-  if (mq_filter_is_active (filter_of (self)))
-    {
-      bytes = g_malloc (MAX (n, 1));
-      for (guint i = 0; i < n; i++)
-        kept += bytes[i] = mq_filter_matches (filter_of (self), dataset, i, today);
-      shown = g_bytes_new_take (bytes, n);
-    }
-  else
-    kept = n;
-  mq_renderer_set_shown (renderer, shown);
+  n = kept = mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset));
+  mq_renderer_set_shown (mq_map_view_get_renderer (self->map_view),
+                         mq_filter_is_active (filter)
+                           ? mq_filter_get_shown (filter, dataset, mq_today (), &kept) : NULL);
   mq_map_view_refresh (self->map_view);
   mq_filter_bar_set_counts (self->filter_bar, kept, n);
 }
