@@ -439,7 +439,9 @@ test_migration (Fixture       *f,
 
   g_clear_object (&f->store);
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE lock_history DROP COLUMN action;"
+  /* A file of version 1 had neither the columns nor their index. */
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX IF EXISTS lock_history_batch;"
+                                     "ALTER TABLE lock_history DROP COLUMN action;"
                                      "ALTER TABLE lock_history DROP COLUMN batch;"
                                      "UPDATE project_settings SET value = '1'"
                                      " WHERE key = 'schema_version'", NULL, NULL, NULL),

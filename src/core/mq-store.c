@@ -300,7 +300,10 @@ migrate (MqStore  *self,
       return FALSE;
     }
   if (!self->read_only)
-    exec (self, "CREATE INDEX IF NOT EXISTS lock_history_parcel ON lock_history (parcel_id)", NULL);
+    /* A parcel's history for the panel, and max(batch) for each edit, without
+     * reading the whole history as it grows. */
+    exec (self, "CREATE INDEX IF NOT EXISTS lock_history_parcel ON lock_history (parcel_id);"
+                "CREATE INDEX IF NOT EXISTS lock_history_batch ON lock_history (batch)", NULL);
   return TRUE;
 }
 
