@@ -73,6 +73,16 @@ G_DEFINE_FINAL_TYPE (MqParcelTable, mq_parcel_table, GTK_TYPE_WIDGET)
 enum { PARCEL_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+/* A lock column: held, open, or nothing to say (land not flagged). */
+static int
+lock_rank (Column          column,
+           const MqParcel *p)
+{
+  if (!p->flagged && p->locks == 0)
+    return -1;
+  return (p->locks >> (column - COL_LOCK_PARCEL)) & 1;
+}
+
 static char *
 cell_text (Column          column,
            const MqParcel *p)
@@ -88,9 +98,7 @@ cell_text (Column          column,
     case COL_LOCK_PROJECT:
     case COL_LOCK_DEADLINE:
     case COL_LOCK_OWNER:
-      if (!p->flagged && p->locks == 0)
-        return NULL;
-      return g_strdup ((p->locks >> (column - COL_LOCK_PARCEL)) & 1 ? "✓" : "—");
+      return lock_rank (column, p) < 0 ? NULL : g_strdup (lock_rank (column, p) ? "✓" : "—");
     case COL_DEADLINE: return mq_date_format (p->deadline);
     case COL_STAGE: return mq_parcel_dup_field_text (p, MQ_FIELD_STAGE);
     case COL_ENTITY: return g_strdup (p->entity);
@@ -131,6 +139,24 @@ compare_numbers (double a,
   return (a > b) - (a < b);
 }
 
+/* What a text column sorts by, without allocating: a sort of 10⁵ rows
+ * compares each row some twenty times. */
+static const char *
+sort_text (Column          column,
+           const MqParcel *p)
+{
+  switch (column)
+    {
+    case COL_ID: return p->id;
+    case COL_OWNER: return p->owner;
+    case COL_LAND_USE: return p->land_use_name;
+    case COL_METHOD: return mq_method_term (p->method);
+    case COL_STAGE: return mq_stage_term (p->stage);
+    case COL_ENTITY: return p->entity;
+    default: return NULL;
+    }
+}
+
 static int
 compare_parcels (gconstpointer a,
                  gconstpointer b,
@@ -139,15 +165,19 @@ compare_parcels (gconstpointer a,
   Column column = GPOINTER_TO_INT (data);
   const MqParcel *p = mq_parcel_item_get_parcel ((MqParcelItem *) a);
   const MqParcel *q = mq_parcel_item_get_parcel ((MqParcelItem *) b);
-  g_autofree char *x = NULL, *y = NULL;
 
-  if (column == COL_MU)
-    return compare_numbers (p->area_m2, q->area_m2);
-  if (column == COL_DEADLINE)
-    return compare_numbers (p->deadline, q->deadline);
-  x = cell_text (column, p);
-  y = cell_text (column, q);
-  return g_strcmp0 (x, y);
+  switch (column)
+    {
+    case COL_MU: return compare_numbers (p->area_m2, q->area_m2);
+    case COL_DEADLINE: return compare_numbers (p->deadline, q->deadline);
+    case COL_LOCK_PARCEL:
+    case COL_LOCK_PROJECT:
+    case COL_LOCK_DEADLINE:
+    case COL_LOCK_OWNER:
+      return compare_numbers (lock_rank (column, p), lock_rank (column, q));
+    default:
+      return g_strcmp0 (sort_text (column, p), sort_text (column, q));
+    }
 }
 
 static void
