@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "mq-core.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -315,18 +316,14 @@ static void
 test_apply_csv (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("mq-apply-XXXXXX", NULL);
-  g_autofree char *sample = sample_file ("maqiao.gpkg");
-  g_autofree char *project = g_build_filename (dir, "p.gpkg", NULL);
+  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
   g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
-  g_autofree char *bytes = NULL, *text = NULL, *edited = NULL;
+  g_autofree char *text = NULL, *edited = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_auto(Run) r0 = { 0 }, r1 = { 0 }, r2 = { 0 }, r3 = { 0 }, r4 = { 0 }, r5 = { 0 };
   char **header, **row = NULL;
   int lock, entity, flag, stage;
-  gsize length;
 
-  g_assert_true (g_file_get_contents (sample, &bytes, &length, NULL));
-  g_assert_true (g_file_set_contents (project, bytes, length, NULL));
   run (&r0, "--export-csv", table, project, NULL);
   g_assert_cmpint (r0.status, ==, 0);
 
@@ -378,9 +375,7 @@ test_apply_csv (void)
   run (&r5, "--summary", "--json", project, NULL);
   g_assert_cmpstr (r5.out, ==, r3.out);
 
-  g_unlink (table);
-  g_unlink (project);
-  g_rmdir (dir);
+  test_remove_dir (dir);
 }
 
 /* A status table that fills the disk half-way is refused whole: exit 2,
@@ -389,18 +384,13 @@ static void
 test_apply_csv_disk_full (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("mq-full-XXXXXX", NULL);
-  g_autofree char *sample = sample_file ("maqiao.gpkg");
-  g_autofree char *project = g_build_filename (dir, "p.gpkg", NULL);
+  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
   g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
-  g_autofree char *bytes = NULL;
   g_autoptr(GString) text = g_string_new ("parcel_id,notes\n");
   g_autoptr(MqDataset) dataset = NULL;
   g_auto(Run) before = { 0 }, r = { 0 }, after = { 0 };
   MqParcels *parcels;
-  gsize length;
 
-  g_assert_true (g_file_get_contents (sample, &bytes, &length, NULL));
-  g_assert_true (g_file_set_contents (project, bytes, length, NULL));
   dataset = mq_dataset_load (project, NULL, NULL, NULL);
   parcels = mq_dataset_get_parcels (dataset);
   /* About 1 MB of notes: four times what the "disk" holds. */
@@ -422,9 +412,7 @@ test_apply_csv_disk_full (void)
   run (&after, "--summary", "--json", project, NULL);
   g_assert_cmpint (after.status, ==, 0);
   g_assert_cmpstr (after.out, ==, before.out);
-  g_unlink (table);
-  g_unlink (project);
-  g_rmdir (dir);
+  test_remove_dir (dir);
 }
 
 int

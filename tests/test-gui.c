@@ -11,6 +11,7 @@
 
 #include "corpus/corpus-cases.h"
 #include "mq-core.h"
+#include "test-util.h"
 #include "mq-crs-dialog.h"
 #include "mq-identify-panel.h"
 #include "mq-dashboard.h"
@@ -540,39 +541,31 @@ test_window_draws_sample (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* The first widget of a type under @root. */
+/* The first widget under @root of a type and, if given, a name (the
+ * templates name rows after the model property they edit). */
 static GtkWidget *
-find_named_type (GtkWidget *root,
-                 GType      type)
+find_widget (GtkWidget  *root,
+             GType       type,
+             const char *name)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child : find_named_type (child, type);
+      GtkWidget *found = NULL;
 
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
+          (name == NULL || g_str_equal (gtk_widget_get_name (child), name)))
+        found = child;
+      else
+        found = find_widget (child, type, name);
       if (found != NULL)
         return found;
     }
   return NULL;
 }
 
-/* A widget of the panel by its name (the template names rows after the
- * model property they edit). */
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = g_str_equal (gtk_widget_get_name (child), name) ? child
-                                                                          : find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
+#define find_named(root, name) find_widget ((root), GTK_TYPE_WIDGET, (name))
+#define find_named_type(root, type) find_widget ((root), (type), NULL)
 
 static guint32
 pixel_at_parcel (MqWindow   *window,
@@ -632,42 +625,20 @@ lockable_parcel (MqParcels *parcels)
   return -1;
 }
 
-/* The project and SQLite's files beside it. */
-static void
-remove_project (const char *gpkg)
-{
-  g_autofree char *wal = g_strconcat (gpkg, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (gpkg, "-shm", NULL);
-
-  g_unlink (wal);
-  g_unlink (shm);
-  g_unlink (gpkg);
-}
-
 static char *
 copy_sample_project (char **dir)
 {
-  g_autofree char *sample = mq_core_dup_sample_path ();
-  g_autofree char *bytes = NULL;
-  char *path;
-  gsize length;
-
   *dir = g_dir_make_tmp ("mq-gui-edit-XXXXXX", NULL);
-  path = g_build_filename (*dir, "马桥项目.gpkg", NULL);
-  g_assert_true (g_file_get_contents (sample, &bytes, &length, NULL));
-  g_assert_true (g_file_set_contents (path, bytes, length, NULL));
-  return path;
+  return test_copy_sample (*dir, "马桥项目.gpkg");
 }
 
 static void
 close_project (MqWindow   *window,
-               const char *dir,
-               const char *gpkg)
+               const char *dir)
 {
   gtk_window_destroy (GTK_WINDOW (window));
   settle ();
-  remove_project (gpkg);
-  g_rmdir (dir);
+  test_remove_dir (dir);
 }
 
 /* The four locks edited in the window, as a user does: the switch, the map
@@ -788,7 +759,7 @@ test_edit_locks (void)
     g_assert_false (mq_parcels_get (parcels, open)->locks & 1);
   }
 
-  close_project (window, dir, gpkg);
+  close_project (window, dir);
 }
 
 static AdwMessageDialog *
@@ -863,12 +834,7 @@ test_status_table_and_reload (void)
   g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (mq_map_view_get_dataset (view)), i)->notes,
                    ==, "另一台电脑写的");
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
-  g_unlink (good);
-  g_unlink (bad);
-  remove_project (gpkg);
-  g_rmdir (dir);
+  close_project (window, dir);
 }
 
 static MqParcelTable *
@@ -984,7 +950,7 @@ test_table_search_filters (void)
   g_assert_true (gtk_selection_model_is_selected (rows, 2));
   g_assert_false (gtk_selection_model_is_selected (rows, 0));
 
-  close_project (window, dir, gpkg);
+  close_project (window, dir);
 }
 
 /* The dashboard's figures are --summary's; filtered, they follow the filter;
@@ -1038,7 +1004,7 @@ test_dashboard_and_fading (void)
   color = (MqRgb) { 0.25 * color.r + 0.75 * 0.957, 0.25 * color.g + 0.75 * 0.949, 0.25 * color.b + 0.75 * 0.929 };
   g_assert_true (color_matches (pixel_at_parcel (window, gpkg, mq_parcels_get (parcels, faded)->id), &color));
 
-  close_project (window, dir, gpkg);
+  close_project (window, dir);
 }
 
 /* The meeting-room mode: in and out, stepping through the flagged parcels;
@@ -1105,7 +1071,7 @@ test_presentation_and_views (void)
   g_assert_cmpfloat_with_epsilon (x2, x, 1e-6);
   g_assert_cmpfloat_with_epsilon (y2, y, 1e-6);
 
-  close_project (window, dir, gpkg);
+  close_project (window, dir);
 }
 
 int

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mq-core.h"
+#include "test-util.h"
 #include "mq-report.h"
 #include "mq-style.h"
 
@@ -237,22 +238,18 @@ test_disk_full (void)
 static void
 test_atlas_history (void)
 {
-  g_autofree char *sample_path = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao.gpkg", NULL);
-  g_autofree char *project = g_build_filename (dir, "history.gpkg", NULL);
+  g_autofree char *project = test_copy_sample (dir, "history.gpkg");
   g_autofree char *table = g_build_filename (dir, "history.csv", NULL);
   g_autofree char *pdf = g_build_filename (dir, "history.pdf", NULL);
   g_autofree char *apply = g_strconcat ("--apply-csv=", table, NULL);
   g_autofree char *export_arg = g_strconcat ("--export-pdf=", pdf, NULL);
-  g_autofree char *bytes = NULL, *csv = NULL, *text = NULL, *wal = NULL, *shm = NULL;
+  g_autofree char *csv = NULL, *text = NULL;
   MqParcels *parcels = mq_dataset_get_parcels (sample);
   const char *id = NULL;
-  gsize length;
 
   for (guint i = 0; id == NULL; i++)
     if (mq_parcels_get (parcels, i)->flagged)
       id = mq_parcels_get (parcels, i)->id;
-  g_assert_true (g_file_get_contents (sample_path, &bytes, &length, NULL));
-  g_assert_true (g_file_set_contents (project, bytes, length, NULL));
   csv = g_strdup_printf ("parcel_id,project\n%s,智慧物流园二期项目\n", id);
   g_assert_true (g_file_set_contents (table, csv, -1, NULL));
   {
@@ -269,25 +266,6 @@ test_atlas_history (void)
   g_assert_nonnull (strstr (text, g_get_user_name ()));
   /* Parcels nobody changed say so. */
   g_assert_nonnull (strstr (text, "No changes recorded in this file yet."));
-  wal = g_strconcat (project, "-wal", NULL);
-  shm = g_strconcat (project, "-shm", NULL);
-  g_unlink (wal);
-  g_unlink (shm);
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (path);
 }
 
 int
@@ -310,7 +288,7 @@ main (int   argc,
   g_test_add_func ("/report/atlas-history", test_atlas_history);
   g_test_add_func ("/report/disk-full", test_disk_full);
   status = g_test_run ();
-  remove_dir (dir);
+  test_remove_dir (dir);
   g_object_unref (sample);
   g_free (dir);
   return status;

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "mq-core.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -33,44 +34,17 @@ load (const char *path)
 }
 
 static void
-copy_sample (Fixture *f)
-{
-  g_autofree char *sample = mq_core_dup_sample_path ();
-  g_autofree char *bytes = NULL;
-  gsize length;
-
-  f->dir = g_dir_make_tmp ("mq-store-XXXXXX", NULL);
-  f->path = g_build_filename (f->dir, "项目.gpkg", NULL);
-  g_assert_true (g_file_get_contents (sample, &bytes, &length, NULL));
-  g_assert_true (g_file_set_contents (f->path, bytes, length, NULL));
-}
-
-static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
 
-  copy_sample (f);
+  f->dir = g_dir_make_tmp ("mq-store-XXXXXX", NULL);
+  f->path = test_copy_sample (f->dir, "项目.gpkg");
   f->dataset = load (f->path);
   f->store = mq_store_open (f->dataset, &error);
   g_assert_no_error (error);
   g_assert_false (mq_store_is_read_only (f->store));
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
 }
 
 static void
@@ -79,7 +53,7 @@ teardown (Fixture       *f,
 {
   g_clear_object (&f->store);
   g_clear_object (&f->dataset);
-  remove_dir (f->dir);
+  test_remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

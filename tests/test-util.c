@@ -8,6 +8,7 @@
 #include "test-util.h"
 
 #include <geodesic.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <proj.h>
 
@@ -119,4 +120,36 @@ char *
 test_corpus_file (const char *name)
 {
   return g_build_filename (g_getenv ("MQ_CORPUS_DIR"), name, NULL);
+}
+
+/* A copy of the bundled sample project, named @name, in @dir: tests that
+ * edit never touch the build's own sample. */
+char *
+test_copy_sample (const char *dir,
+                  const char *name)
+{
+  g_autofree char *sample = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao.gpkg", NULL);
+  g_autofree char *bytes = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+  gsize length;
+
+  g_assert_true (g_file_get_contents (sample, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, length, NULL));
+  return path;
+}
+
+/* A temporary folder and what is in it (SQLite's -wal/-shm included). */
+void
+test_remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
 }

@@ -18,5 +18,8 @@ void   test_assert_within  (double        value,
                             double        target,
                             double        tolerance);
 char  *test_corpus_file    (const char   *name);
+char  *test_copy_sample    (const char   *dir,
+                            const char   *name);
+void   test_remove_dir     (const char   *dir);
 
 G_END_DECLS
