@@ -190,6 +190,7 @@ test_missing_prj (void)
   g_assert_cmpint (r2.status, ==, 0);
   o = parse_object (r2.out);
   g_assert_cmpstr (json_object_get_string_member (o, "crs"), ==, "EPSG:4549");
+  test_remove_dir (dir);
 }
 
 static void
@@ -212,6 +213,7 @@ test_random_bytes (void)
   g_assert_true (g_file_set_contents (zero, "", 0, NULL));
   run (&empty, "--summary", zero, NULL);
   assert_one_line_naming (&empty, zero);
+  test_remove_dir (dir);
 }
 
 static guint32
@@ -247,6 +249,7 @@ test_export_png (void)
       dark_blue += pixel (s, x, y) == 0x253494;
   g_assert_cmpuint (dark_blue, >, 500);
   cairo_surface_destroy (s);
+  test_remove_dir (dir);
 }
 
 /* Every parcel with a problem, one line each: id, tab, what is wrong. */
@@ -277,6 +280,7 @@ test_problems_listed (void)
       magenta += pixel (s, x, y) == 0xc51b7d;
   cairo_surface_destroy (s);
   g_assert_cmpuint (magenta, >, 50);
+  test_remove_dir (dir);
 }
 
 static char *

@@ -435,6 +435,8 @@ find_bytes (const char *contents,
   return NULL;
 }
 
+static void close_project (MqWindow *window, const char *dir);
+
 /* Export PDF Report… : the chooser, then a report with the map's theme written
  * in the background, on the disk before the toast. */
 static void
@@ -486,10 +488,7 @@ test_export_pdf (void)
     g_assert_nonnull (find_bytes (contents, length, "/MediaBox [ 0 0 841.89 595.28 ]"));
     g_assert_null (find_bytes (contents, length, "/MediaBox [ 0 0 1190"));
   }
-  g_unlink (pdf);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_unlink (copy);
-  g_rmdir (dir);
+  close_project (window, dir);
 }
 
 static void

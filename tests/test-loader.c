@@ -383,14 +383,14 @@ test_lying_headers (void)
 
 /* ---- import and CSV ----------------------------------------------------------- */
 
+static char *tmp_dir;   /* removed, with what is in it, at the end */
+
 static char *
 tmp_path (const char *name)
 {
-  static char *dir;
-
-  if (dir == NULL)
-    dir = g_dir_make_tmp ("mq-loader-XXXXXX", NULL);
-  return g_build_filename (dir, name, NULL);
+  if (tmp_dir == NULL)
+    tmp_dir = g_dir_make_tmp ("mq-loader-XXXXXX", NULL);
+  return g_build_filename (tmp_dir, name, NULL);
 }
 
 static void
@@ -513,6 +513,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
   mq_core_init ();
 
@@ -535,5 +537,9 @@ main (int   argc,
   g_test_add_func ("/loader/import-round-trip", test_import_round_trip);
   g_test_add_func ("/loader/import-refuses", test_import_refuses);
   g_test_add_func ("/loader/csv-export", test_csv_export);
-  return g_test_run ();
+  status = g_test_run ();
+  if (tmp_dir != NULL)
+    test_remove_dir (tmp_dir);
+  g_free (tmp_dir);
+  return status;
 }
