@@ -304,6 +304,7 @@ test_legend_counts (void)
   g_autoptr(MqSummary) summary = mq_summary_new (sample, today);
   g_autoptr(GArray) counts = mq_style_legend_counts (MQ_THEME_LOCKS, parcels, today);
   g_autoptr(GArray) after = NULL;
+  g_autoptr(MqParcels) next = NULL;
   guint flagged = 0, total = 0, i;
   MqParcel edited;
 
@@ -322,12 +323,13 @@ test_legend_counts (void)
     ;
   edited = *mq_parcels_get (parcels, i);
   edited.locks = 1;
-  mq_parcels_replace (parcels, i, &edited);
-  after = mq_style_legend_counts (MQ_THEME_LOCKS, parcels, today);
+  next = mq_parcels_new_generation (parcels);
+  mq_parcels_replace (next, i, &edited);
+  after = mq_style_legend_counts (MQ_THEME_LOCKS, next, today);
   g_assert_cmpuint (g_array_index (after, guint, 0), ==, g_array_index (counts, guint, 0) - 1);
   g_assert_cmpuint (g_array_index (after, guint, 1), ==, g_array_index (counts, guint, 1) + 1);
-  edited.locks = 0;
-  mq_parcels_replace (parcels, i, &edited);
+  /* The generation before is as it was. */
+  g_assert_cmpuint (mq_parcels_get (parcels, i)->locks, ==, 0);
 }
 
 static gboolean

@@ -537,6 +537,21 @@ check_after_kill (Fixture *f,
 }
 
 static void
+read_report (const char *line,
+             guint      *last_edit,
+             guint      *last_batch,
+             guint      *next)
+{
+  guint step = 0;
+
+  if (sscanf (line, "edit %u", &step) == 1)
+    last_edit[step % EDITED] = step;
+  else if (sscanf (line, "batch %u", &step) == 1)
+    *last_batch = step;
+  *next = MAX (*next, step + 1);
+}
+
+static void
 read_reports (GIOChannel *out,
               guint      *last_edit,
               guint      *last_batch,
@@ -546,13 +561,7 @@ read_reports (GIOChannel *out,
 
   while (g_io_channel_read_line (out, &line, NULL, NULL, NULL) == G_IO_STATUS_NORMAL)
     {
-      guint step = 0;
-
-      if (sscanf (line, "edit %u", &step) == 1)
-        last_edit[step % EDITED] = step;
-      else if (sscanf (line, "batch %u", &step) == 1)
-        *last_batch = step;
-      *next = MAX (*next, step + 1);
+      read_report (line, last_edit, last_batch, next);
       g_clear_pointer (&line, g_free);
     }
 }
@@ -580,6 +589,7 @@ test_kill (Fixture       *f,
       g_autoptr(GError) error = NULL;
       g_autoptr(GIOChannel) out = NULL;
       g_autofree char *ready = NULL;
+      g_autofree char *step = NULL;
       GPid pid;
       int fd, status;
 
@@ -589,6 +599,11 @@ test_kill (Fixture       *f,
       g_io_channel_set_close_on_unref (out, TRUE);
       g_io_channel_read_line (out, &ready, NULL, NULL, NULL);
       g_assert_cmpstr (ready, ==, "ready\n");
+      /* Each child commits at least one step, however busy the machine, and
+       * is killed at a random moment after it. */
+      g_io_channel_read_line (out, &step, NULL, NULL, NULL);
+      g_assert_nonnull (step);
+      read_report (step, last_edit, &last_batch, &next);
       g_usleep (g_rand_int_range (rand, 0, 150000));
       kill (pid, SIGKILL);
       waitpid (pid, &status, 0);

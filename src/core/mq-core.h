@@ -21,6 +21,7 @@
 #include "mq-spatial-index.h"
 #include "mq-store.h"
 #include "mq-summary.h"
+#include "mq-task.h"
 #include "mq-terms.h"
 #include "mq-types.h"
 

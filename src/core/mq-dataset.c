@@ -19,6 +19,7 @@
 #include "mq-field-map.h"
 #include "mq-geometry-check.h"
 #include "mq-shapefile.h"
+#include "mq-task.h"
 #include "mq-terms.h"
 
 /* A source this broken is not read further: a random file parsed as records. */
@@ -49,6 +50,7 @@ struct _MqDataset
   OGRCoordinateTransformationH to_lonlat;    /* display CRS → its lon/lat, made on demand */
   OGRCoordinateTransformationH from_lonlat;
   GMutex            lonlat_lock;              /* the window and a render thread both ask */
+  MqDataset        *origin;                   /* a snapshot's live dataset, whose fields it borrows */
 };
 
 G_DEFINE_FINAL_TYPE (MqDataset, mq_dataset, G_TYPE_OBJECT)
@@ -91,9 +93,17 @@ mq_dataset_finalize (GObject *object)
 {
   MqDataset *self = MQ_DATASET (object);
 
+  g_clear_object (&self->parcels);
+  g_mutex_clear (&self->lonlat_lock);
+  /* A snapshot borrows everything else from its live dataset. */
+  if (self->origin != NULL)
+    {
+      g_clear_object (&self->origin);
+      G_OBJECT_CLASS (mq_dataset_parent_class)->finalize (object);
+      return;
+    }
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->layer_name, g_free);
-  g_clear_object (&self->parcels);
   g_clear_pointer (&self->reference.shapes, mq_shapes_free);
   g_clear_pointer (&self->reference.kind, g_array_unref);
   g_clear_pointer (&self->reference.name, g_ptr_array_unref);
@@ -106,7 +116,6 @@ mq_dataset_finalize (GObject *object)
   g_clear_pointer (&self->polygon_layers, g_strfreev);
   g_clear_pointer (&self->to_lonlat, OCTDestroyCoordinateTransformation);
   g_clear_pointer (&self->from_lonlat, OCTDestroyCoordinateTransformation);
-  g_mutex_clear (&self->lonlat_lock);
 
   G_OBJECT_CLASS (mq_dataset_parent_class)->finalize (object);
 }
@@ -765,6 +774,7 @@ load_run (Load          *load,
   if (!read_parcels (load, layer, cancellable, error) || !account_records (load, layer, error))
     return NULL;
   mq_parcels_build_index (load->result->parcels);
+  mq_parcels_freeze (load->result->parcels);
   if (!read_reference_layer (load, "zone", error) ||
       !read_reference_layer (load, "rivers", error) ||
       !read_reference_layer (load, "roads", error))
@@ -836,9 +846,9 @@ load_thread (GTask        *task,
   MqDataset *dataset = mq_dataset_load (data->path, &data->options, cancellable, &error);
 
   if (dataset == NULL)
-    g_task_return_error (task, error);
+    mq_task_return_error (task, error);
   else
-    g_task_return_pointer (task, dataset, g_object_unref);
+    mq_task_return_pointer (task, dataset, g_object_unref);
 }
 
 void
@@ -848,7 +858,7 @@ mq_dataset_load_async (const char          *path,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GTask) task = mq_task_new (NULL, cancellable, callback, user_data);
   LoadTaskData *data = g_new0 (LoadTaskData, 1);
 
   data->path = g_strdup (path);
@@ -861,8 +871,8 @@ mq_dataset_load_async (const char          *path,
       data->options.field_mapping = data->field_mapping = g_strdup (options->field_mapping);
     }
   g_task_set_source_tag (task, mq_dataset_load_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) load_task_data_free);
-  g_task_run_in_thread (task, load_thread);
+  mq_task_set_data (task, data, (GDestroyNotify) load_task_data_free);
+  mq_task_run_in_thread (task, load_thread);
 }
 
 MqDataset *
@@ -886,11 +896,87 @@ mq_dataset_get_layer_name (MqDataset *self)
   return self->layer_name;
 }
 
+/**
+ * mq_dataset_get_parcels:
+ *
+ * Returns: (transfer none): the current generation of the parcels. On a live
+ *   dataset it is replaced by the next edit: look it up again rather than
+ *   keep it, and hand a worker mq_dataset_snapshot(), never the live dataset.
+ */
 MqParcels *
 mq_dataset_get_parcels (MqDataset *self)
 {
   g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
   return self->parcels;
+}
+
+/**
+ * mq_dataset_set_parcels:
+ * @parcels: the next generation (mq_parcels_new_generation()), frozen here
+ *
+ * Publishes an edit. Main thread, live datasets only: snapshots already
+ * handed out keep the generation they were made with.
+ */
+void
+mq_dataset_set_parcels (MqDataset *self,
+                        MqParcels *parcels)
+{
+  g_return_if_fail (MQ_IS_DATASET (self));
+  g_return_if_fail (MQ_IS_PARCELS (parcels));
+  g_return_if_fail (self->origin == NULL);
+
+  mq_parcels_freeze (parcels);
+  g_set_object (&self->parcels, parcels);
+}
+
+/**
+ * mq_dataset_snapshot:
+ *
+ * Returns: (transfer full): this dataset as it is now, for a worker thread:
+ *   its parcels are the current generation and stay so; everything else is
+ *   shared with @self (and was never to change after loading).
+ */
+MqDataset *
+mq_dataset_snapshot (MqDataset *self)
+{
+  MqDataset *snapshot;
+  MqDataset *live;
+
+  g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
+
+  live = self->origin != NULL ? self->origin : self;
+  snapshot = g_object_new (MQ_TYPE_DATASET, NULL);
+  /* What init made is replaced by the live dataset's own. */
+  g_clear_pointer (&snapshot->reference.shapes, mq_shapes_free);
+  g_clear_pointer (&snapshot->reference.kind, g_array_unref);
+  g_clear_pointer (&snapshot->reference.name, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->reference.width_m, g_array_unref);
+  g_clear_pointer (&snapshot->reference.area_m2, g_array_unref);
+  g_clear_pointer (&snapshot->warnings, g_ptr_array_unref);
+  snapshot->path = live->path;
+  snapshot->layer_name = live->layer_name;
+  snapshot->parcels = g_object_ref (self->parcels);
+  snapshot->reference = live->reference;
+  snapshot->crs_label = live->crs_label;
+  snapshot->display_wkt = live->display_wkt;
+  snapshot->encoding = live->encoding;
+  snapshot->encoding_source = live->encoding_source;
+  snapshot->n_lossy = live->n_lossy;
+  memcpy (snapshot->problem_counts, live->problem_counts, sizeof live->problem_counts);
+  snapshot->n_problem_parcels = live->n_problem_parcels;
+  snapshot->n_lost = live->n_lost;
+  snapshot->warnings = live->warnings;
+  snapshot->field_map = live->field_map;
+  snapshot->polygon_layers = live->polygon_layers;
+  snapshot->origin = g_object_ref (live);
+  return snapshot;
+}
+
+gboolean
+mq_dataset_is_snapshot (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), FALSE);
+  return self->origin != NULL;
 }
 
 const MqReference *
@@ -1102,11 +1188,13 @@ mq_dataset_to_lonlat (MqDataset *self,
                       double    *lon,
                       double    *lat)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(MqMutexLocker) locker = NULL;
 
   g_return_val_if_fail (MQ_IS_DATASET (self), FALSE);
 
-  locker = g_mutex_locker_new (&self->lonlat_lock);
+  if (self->origin != NULL)
+    return mq_dataset_to_lonlat (self->origin, x, y, lon, lat);
+  locker = mq_mutex_locker_new (&self->lonlat_lock);
   *lon = x, *lat = y;
   return ensure_lonlat (self) && OCTTransform (self->to_lonlat, 1, lon, lat, NULL);
 }
@@ -1127,12 +1215,14 @@ mq_dataset_get_north_angle (MqDataset *self,
 
   g_return_val_if_fail (MQ_IS_DATASET (self), 0.0);
 
-  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(MqMutexLocker) locker = NULL;
 
+  if (self->origin != NULL)
+    return mq_dataset_get_north_angle (self->origin, x, y);
   if (!mq_dataset_to_lonlat (self, x, y, &lon, &lat))
     return 0.0;
   nx = lon, ny = MIN (lat + 0.01, 89.9);
-  locker = g_mutex_locker_new (&self->lonlat_lock);
+  locker = mq_mutex_locker_new (&self->lonlat_lock);
   if (!OCTTransform (self->from_lonlat, 1, &nx, &ny, NULL))
     return 0.0;
   return atan2 (nx - x, ny - y);

@@ -94,6 +94,10 @@ MqDataset         *mq_dataset_load_finish       (GAsyncResult         *result,
 const char        *mq_dataset_get_path          (MqDataset *self);
 const char        *mq_dataset_get_layer_name    (MqDataset *self);
 MqParcels         *mq_dataset_get_parcels       (MqDataset *self);
+void               mq_dataset_set_parcels       (MqDataset *self,
+                                                 MqParcels *parcels);
+MqDataset         *mq_dataset_snapshot          (MqDataset *self);
+gboolean           mq_dataset_is_snapshot       (MqDataset *self);
 const MqReference *mq_dataset_get_reference     (MqDataset *self);
 const char        *mq_dataset_get_crs_label     (MqDataset *self);
 const char        *mq_dataset_get_display_wkt   (MqDataset *self);

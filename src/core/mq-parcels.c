@@ -5,38 +5,78 @@
 #include "mq-parcels.h"
 
 #include "mq-spatial-index.h"
+#include "mq-task.h"
 
 #include <math.h>
 
 /* Days before the deadline in which a parcel counts as due soon. */
 #define DUE_SOON_DAYS 30
 
+/* Records live in blocks of this many: an edit copies the blocks it touches,
+ * not the whole array (4,096 block pointers at 10⁶ parcels). */
+#define BLOCK_SHIFT 8
+#define BLOCK_SIZE  (1u << BLOCK_SHIFT)
+#define BLOCK_MASK  (BLOCK_SIZE - 1)
+
+/* What every generation of one dataset shares. Written only while the first
+ * generation is being read (one thread); after that only the string chunk
+ * grows, under its lock, and the index is built once. */
+typedef struct
+{
+  MqShapes       *shapes;
+  GStringChunk   *strings;      /* append-only: an interned string never moves */
+  GMutex          strings_lock;
+  GStrv           field_names;
+  guint           n_fields;
+  MqSpatialIndex *index;        /* built once, then read by any thread */
+} Shared;
+
+/* A block of records and their source attribute values (n_fields per
+ * record, strings in the shared chunk). Immutable once its generation is. */
+typedef struct
+{
+  MqParcel     records[BLOCK_SIZE];
+  const char  *values[];
+} Block;
+
 struct _MqParcels
 {
   GObject       parent_instance;
 
-  MqShapes     *shapes;
-  GArray       *records;      /* MqParcel */
-  GStringChunk *strings;
-  GStrv         field_names;
-  guint         n_fields;
-  GPtrArray    *values;       /* const char *, n_fields per parcel, in the chunk */
-  MqSpatialIndex *index;
+  Shared       *shared;
+  GPtrArray    *blocks;       /* Block, g_atomic_rc_box */
+  guint8       *owned;        /* per block: copied for this generation, writable */
+  guint         n_records;
+  guint         generation;
+  gboolean      frozen;
 };
 
 G_DEFINE_FINAL_TYPE (MqParcels, mq_parcels, G_TYPE_OBJECT)
+
+static void
+shared_clear (Shared *shared)
+{
+  g_clear_pointer (&shared->shapes, mq_shapes_free);
+  g_clear_pointer (&shared->strings, g_string_chunk_free);
+  g_clear_pointer (&shared->field_names, g_strfreev);
+  g_clear_pointer (&shared->index, mq_spatial_index_free);
+  g_mutex_clear (&shared->strings_lock);
+}
+
+static gsize
+block_size (guint n_fields)
+{
+  return sizeof (Block) + sizeof (const char *) * BLOCK_SIZE * n_fields;
+}
 
 static void
 mq_parcels_finalize (GObject *object)
 {
   MqParcels *self = MQ_PARCELS (object);
 
-  g_clear_pointer (&self->shapes, mq_shapes_free);
-  g_clear_pointer (&self->records, g_array_unref);
-  g_clear_pointer (&self->strings, g_string_chunk_free);
-  g_clear_pointer (&self->field_names, g_strfreev);
-  g_clear_pointer (&self->values, g_ptr_array_unref);
-  g_clear_pointer (&self->index, mq_spatial_index_free);
+  g_clear_pointer (&self->blocks, g_ptr_array_unref);
+  g_clear_pointer (&self->owned, g_free);
+  g_atomic_rc_box_release_full (self->shared, (GDestroyNotify) shared_clear);
 
   G_OBJECT_CLASS (mq_parcels_parent_class)->finalize (object);
 }
@@ -50,10 +90,7 @@ mq_parcels_class_init (MqParcelsClass *klass)
 static void
 mq_parcels_init (MqParcels *self)
 {
-  self->shapes = mq_shapes_new ();
-  self->records = g_array_new (FALSE, TRUE, sizeof (MqParcel));
-  self->strings = g_string_chunk_new (64 * 1024);
-  self->values = g_ptr_array_new ();
+  self->blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_atomic_rc_box_release);
 }
 
 MqParcels *
@@ -61,9 +98,60 @@ mq_parcels_new (const char * const *field_names)
 {
   MqParcels *self = g_object_new (MQ_TYPE_PARCELS, NULL);
 
-  self->field_names = g_strdupv ((char **) field_names);
-  self->n_fields = field_names ? g_strv_length (self->field_names) : 0;
+  self->shared = g_atomic_rc_box_new0 (Shared);
+  self->shared->shapes = mq_shapes_new ();
+  self->shared->strings = g_string_chunk_new (64 * 1024);
+  g_mutex_init (&self->shared->strings_lock);
+  self->shared->field_names = g_strdupv ((char **) field_names);
+  self->shared->n_fields = field_names ? g_strv_length (self->shared->field_names) : 0;
   return self;
+}
+
+/**
+ * mq_parcels_new_generation:
+ *
+ * The next generation of @self: the same records, shared until
+ * mq_parcels_replace() or mq_parcels_set_value() copies the block it writes.
+ * @self is frozen and stays as it is for whoever holds it.
+ */
+MqParcels *
+mq_parcels_new_generation (MqParcels *self)
+{
+  MqParcels *next;
+
+  g_return_val_if_fail (MQ_IS_PARCELS (self), NULL);
+
+  mq_parcels_freeze (self);
+  next = g_object_new (MQ_TYPE_PARCELS, NULL);
+  next->shared = g_atomic_rc_box_acquire (self->shared);
+  next->n_records = self->n_records;
+  next->generation = self->generation + 1;
+  next->owned = g_new0 (guint8, self->blocks->len + 1);
+  for (guint b = 0; b < self->blocks->len; b++)
+    g_ptr_array_add (next->blocks, g_atomic_rc_box_acquire (self->blocks->pdata[b]));
+  return next;
+}
+
+/* From now on nothing changes in this generation: it may go to any thread. */
+void
+mq_parcels_freeze (MqParcels *self)
+{
+  g_return_if_fail (MQ_IS_PARCELS (self));
+  self->frozen = TRUE;
+}
+
+gboolean
+mq_parcels_is_frozen (MqParcels *self)
+{
+  g_return_val_if_fail (MQ_IS_PARCELS (self), TRUE);
+  return self->frozen;
+}
+
+guint
+mq_parcels_get_generation (MqParcels *self)
+{
+  g_return_val_if_fail (MQ_IS_PARCELS (self), 0);
+  return self->generation;
 }
 
 guint
@@ -71,7 +159,14 @@ mq_parcels_get_n_parcels (MqParcels *self)
 {
   g_return_val_if_fail (MQ_IS_PARCELS (self), 0);
 
-  return self->records->len;
+  return self->n_records;
+}
+
+static inline Block *
+block_of (MqParcels *self,
+          guint      index)
+{
+  return self->blocks->pdata[index >> BLOCK_SHIFT];
 }
 
 const MqParcel *
@@ -79,51 +174,85 @@ mq_parcels_get (MqParcels *self,
                 guint      index)
 {
   g_return_val_if_fail (MQ_IS_PARCELS (self), NULL);
-  g_return_val_if_fail (index < self->records->len, NULL);
+  g_return_val_if_fail (index < self->n_records, NULL);
 
-  return &g_array_index (self->records, MqParcel, index);
+  return &block_of (self, index)->records[index & BLOCK_MASK];
 }
 
-/* Interned strings are shared: a land-use name repeated 10⁵ times is stored once. */
+/* The block holding @index, copied first if an older generation shares it. */
+static Block *
+writable_block (MqParcels *self,
+                guint      index)
+{
+  guint b = index >> BLOCK_SHIFT;
+  Block *copy;
+
+  if (self->owned == NULL || self->owned[b])
+    return self->blocks->pdata[b];
+  copy = g_atomic_rc_box_dup (block_size (self->shared->n_fields), self->blocks->pdata[b]);
+  g_atomic_rc_box_release (g_steal_pointer (&self->blocks->pdata[b]));
+  self->blocks->pdata[b] = copy;
+  self->owned[b] = TRUE;
+  return copy;
+}
+
+/* Interned strings are shared: a land-use name repeated 10⁵ times is stored
+ * once. Any generation may intern (an edit does, into the one it builds);
+ * the lock keeps two of them from growing the chunk at once. */
 const char *
 mq_parcels_intern (MqParcels  *self,
                    const char *text)
 {
+  const char *interned;
+
   if (text == NULL || *text == '\0')
     return NULL;
-  return g_string_chunk_insert_const (self->strings, text);
+  mq_mutex_lock (&self->shared->strings_lock);
+  interned = g_string_chunk_insert_const (self->shared->strings, text);
+  mq_mutex_unlock (&self->shared->strings_lock);
+  return interned;
 }
 
 /* Adds a parcel with its source attribute values (n_fields of them, already
- * UTF-8) and returns its record for the caller to fill in; the record stays
- * valid until the next append. */
+ * UTF-8) and returns its record for the caller to fill in. Only the first
+ * generation grows, while it is read. */
 MqParcel *
 mq_parcels_append (MqParcels     *self,
                    OGRGeometryH   display_geometry,
                    const char   **values)
 {
-  MqParcel blank = { 0 };
+  guint i, n_fields;
+  Block *block;
 
   g_return_val_if_fail (MQ_IS_PARCELS (self), NULL);
+  g_return_val_if_fail (!self->frozen && self->generation == 0, NULL);
 
-  blank.survey_area_m2 = NAN;
-  mq_shapes_add_geometry (self->shapes, display_geometry);
-  for (guint i = 0; i < self->n_fields; i++)
-    g_ptr_array_add (self->values, (gpointer) mq_parcels_intern (self, values ? values[i] : NULL));
-  g_array_append_val (self->records, blank);
-  return &g_array_index (self->records, MqParcel, self->records->len - 1);
+  i = self->n_records;
+  n_fields = self->shared->n_fields;
+  if ((i & BLOCK_MASK) == 0)
+    g_ptr_array_add (self->blocks, g_atomic_rc_box_alloc0 (block_size (n_fields)));
+  block = block_of (self, i);
+  mq_shapes_add_geometry (self->shared->shapes, display_geometry);
+  for (guint f = 0; f < n_fields; f++)
+    block->values[(i & BLOCK_MASK) * n_fields + f] =
+      mq_parcels_intern (self, values ? values[f] : NULL);
+  block->records[i & BLOCK_MASK].survey_area_m2 = NAN;
+  self->n_records++;
+  return &block->records[i & BLOCK_MASK];
 }
 
-/* Puts an edited record in place; its strings must be interned here. */
+/* Puts an edited record in place, in a generation not yet frozen; its
+ * strings must be interned here. */
 void
 mq_parcels_replace (MqParcels      *self,
                     guint           index,
                     const MqParcel *record)
 {
   g_return_if_fail (MQ_IS_PARCELS (self));
-  g_return_if_fail (index < self->records->len);
+  g_return_if_fail (!self->frozen);
+  g_return_if_fail (index < self->n_records);
 
-  g_array_index (self->records, MqParcel, index) = *record;
+  writable_block (self, index)->records[index & BLOCK_MASK] = *record;
 }
 
 /* Keeps a source attribute in step with an edit of the column it came from
@@ -134,11 +263,15 @@ mq_parcels_set_value (MqParcels  *self,
                       guint       field,
                       const char *text)
 {
-  g_return_if_fail (MQ_IS_PARCELS (self));
-  g_return_if_fail (index < self->records->len && field < self->n_fields);
+  guint n_fields;
 
-  g_ptr_array_index (self->values, (gsize) index * self->n_fields + field) =
-    (gpointer) mq_parcels_intern (self, text);
+  g_return_if_fail (MQ_IS_PARCELS (self));
+  g_return_if_fail (!self->frozen);
+  n_fields = self->shared->n_fields;
+  g_return_if_fail (index < self->n_records && field < n_fields);
+
+  writable_block (self, index)->values[(index & BLOCK_MASK) * n_fields + field] =
+    mq_parcels_intern (self, text);
 }
 
 /* The index of a source attribute by name (ASCII case ignored), or -1. */
@@ -148,8 +281,8 @@ mq_parcels_find_field (MqParcels  *self,
 {
   g_return_val_if_fail (MQ_IS_PARCELS (self), -1);
 
-  for (guint i = 0; i < self->n_fields; i++)
-    if (g_ascii_strcasecmp (self->field_names[i], name) == 0)
+  for (guint i = 0; i < self->shared->n_fields; i++)
+    if (g_ascii_strcasecmp (self->shared->field_names[i], name) == 0)
       return (int) i;
   return -1;
 }
@@ -159,7 +292,7 @@ mq_parcels_get_shapes (MqParcels *self)
 {
   g_return_val_if_fail (MQ_IS_PARCELS (self), NULL);
 
-  return self->shapes;
+  return self->shared->shapes;
 }
 
 const char * const *
@@ -167,7 +300,7 @@ mq_parcels_get_field_names (MqParcels *self)
 {
   g_return_val_if_fail (MQ_IS_PARCELS (self), NULL);
 
-  return (const char * const *) self->field_names;
+  return (const char * const *) self->shared->field_names;
 }
 
 const char *
@@ -175,10 +308,13 @@ mq_parcels_get_value (MqParcels *self,
                       guint      index,
                       guint      field)
 {
-  g_return_val_if_fail (MQ_IS_PARCELS (self), NULL);
-  g_return_val_if_fail (index < self->records->len && field < self->n_fields, NULL);
+  guint n_fields;
 
-  return g_ptr_array_index (self->values, (gsize) index * self->n_fields + field);
+  g_return_val_if_fail (MQ_IS_PARCELS (self), NULL);
+  n_fields = self->shared->n_fields;
+  g_return_val_if_fail (index < self->n_records && field < n_fields, NULL);
+
+  return block_of (self, index)->values[(index & BLOCK_MASK) * n_fields + field];
 }
 
 guint
@@ -225,20 +361,27 @@ void
 mq_parcels_build_index (MqParcels *self)
 {
   g_return_if_fail (MQ_IS_PARCELS (self));
+  g_return_if_fail (!self->frozen && self->generation == 0);
 
-  g_clear_pointer (&self->index, mq_spatial_index_free);
-  self->index = mq_spatial_index_new ((const MqBox *) self->shapes->bbox->data,
-                                      self->shapes->bbox->len);
+  g_clear_pointer (&self->shared->index, mq_spatial_index_free);
+  self->shared->index = mq_spatial_index_new ((const MqBox *) self->shared->shapes->bbox->data,
+                                              self->shared->shapes->bbox->len);
 }
 
+/* Built at most once, whichever thread asks first. */
 MqSpatialIndex *
 mq_parcels_get_index (MqParcels *self)
 {
+  Shared *shared;
+
   g_return_val_if_fail (MQ_IS_PARCELS (self), NULL);
 
-  if (self->index == NULL)
-    mq_parcels_build_index (self);
-  return self->index;
+  shared = self->shared;
+  if (g_once_init_enter (&shared->index))
+    g_once_init_leave (&shared->index,
+                       mq_spatial_index_new ((const MqBox *) shared->shapes->bbox->data,
+                                             shared->shapes->bbox->len));
+  return shared->index;
 }
 
 typedef struct
@@ -255,7 +398,7 @@ hit_visit (guint    item,
   Hit *hit = user_data;
 
   /* The parcel drawn last is on top: keep the highest index. */
-  if ((int) item > hit->found && mq_shapes_contains (hit->parcels->shapes, item, hit->x, hit->y))
+  if ((int) item > hit->found && mq_shapes_contains (hit->parcels->shared->shapes, item, hit->x, hit->y))
     hit->found = item;
   return TRUE;
 }

@@ -4,6 +4,15 @@
  * MqParcel record per parcel whose strings live in a shared string chunk.
  * Every source attribute is kept too, for the identify panel.
  *
+ * An MqParcels is one *generation* of a dataset's records. The loader builds
+ * the first; an edit builds the next with mq_parcels_new_generation() (which
+ * shares every block of records it does not change) and publishes it with
+ * mq_dataset_set_parcels(). A generation is frozen once it is shared, and a
+ * frozen generation never changes: a worker thread that holds a reference
+ * reads it without locks while the main thread publishes the next one.
+ * Geometry, the spatial index and the field names are shared by all
+ * generations and never change after loading.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -48,6 +57,10 @@ typedef struct
 G_DECLARE_FINAL_TYPE (MqParcels, mq_parcels, MQ, PARCELS, GObject)
 
 MqParcels      *mq_parcels_new             (const char * const *field_names);
+MqParcels      *mq_parcels_new_generation  (MqParcels       *self);
+void            mq_parcels_freeze          (MqParcels       *self);
+gboolean        mq_parcels_is_frozen       (MqParcels       *self);
+guint           mq_parcels_get_generation  (MqParcels       *self);
 guint           mq_parcels_get_n_parcels   (MqParcels       *self);
 const MqParcel *mq_parcels_get             (MqParcels       *self,
                                             guint            index);

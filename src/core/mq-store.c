@@ -816,13 +816,15 @@ commit (MqStore  *self,
   return TRUE;
 }
 
-/* Only once the file has it does the map see it. */
+/* Only once the file has it does the map see it: as a new generation of the
+ * parcels, so a frame or a report being drawn from the last one in a worker
+ * thread reads it unchanged to the end. */
 static void
 publish (MqStore    *self,
          GHashTable *staged,
          MqEdit     *applied)
 {
-  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
+  g_autoptr(MqParcels) parcels = mq_parcels_new_generation (mq_dataset_get_parcels (self->dataset));
   GHashTableIter iter;
   Staged *s;
 
@@ -836,6 +838,7 @@ publish (MqStore    *self,
       if (self->value_column[c->field] >= 0)
         mq_parcels_set_value (parcels, c->parcel, self->value_column[c->field], c->value);
     }
+  mq_dataset_set_parcels (self->dataset, parcels);
 }
 
 static MqEdit *

@@ -14,6 +14,7 @@
 #include <pango/pangocairo.h>
 
 #include "mq-style.h"
+#include "mq-task.h"
 
 #define LEGEND_PAD 10.0
 #define LEGEND_ROW 20.0
@@ -151,18 +152,28 @@ legend_text_width (MqTheme theme)
   return widest;
 }
 
-/* Room for counts up to six digits, right-aligned after the labels. */
-static double
-count_column_width (void)
-{
-  static double width;
+/* Measured once per theme: the labels do not change while the app runs.
+ * Frame workers and the main thread all ask, hence the lock. */
+static GMutex widths_lock;
+static double widths[MQ_THEME_LANDUSE + 1];
+static double count_width;
 
-  if (width == 0)
-    width = text_width ("000000", LEGEND_TEXT, FALSE) + 12;
-  return width;
+static void
+measure_widths (MqTheme  theme,
+                double  *text,
+                double  *counts)
+{
+  g_autoptr(MqMutexLocker) locker = mq_mutex_locker_new (&widths_lock);
+
+  if (widths[theme] == 0)
+    widths[theme] = legend_text_width (theme);
+  /* Room for counts up to six digits, right-aligned after the labels. */
+  if (count_width == 0)
+    count_width = text_width ("000000", LEGEND_TEXT, FALSE) + 12;
+  *text = widths[theme];
+  *counts = count_width;
 }
 
-/* Measured once per theme: the labels do not change while the app runs. */
 void
 mq_furniture_legend_size (MqTheme  theme,
                           gboolean counted,
@@ -170,13 +181,12 @@ mq_furniture_legend_size (MqTheme  theme,
                           double  *width,
                           double  *height)
 {
-  static double widths[MQ_THEME_LANDUSE + 1];
   g_autoptr(GArray) entries = mq_style_legend (theme);
+  double text, counts;
 
   theme = MIN (theme, MQ_THEME_LANDUSE);
-  if (widths[theme] == 0)
-    widths[theme] = legend_text_width (theme);
-  *width = (widths[theme] + 2 * LEGEND_PAD + (counted ? count_column_width () : 0)) * scale;
+  measure_widths (theme, &text, &counts);
+  *width = (text + 2 * LEGEND_PAD + (counted ? counts : 0)) * scale;
   *height = (2 * LEGEND_PAD + LEGEND_ROW * (entries->len + 1)) * scale;
 }
 

@@ -25,7 +25,13 @@ struct _MqRenderer
   GArray    *legend_counts; /* guint per legend line, or NULL until drawn */
   GBytes    *shown;         /* guint8 per parcel: 0 = filtered out, dimmed; NULL = all */
   double     text_scale;    /* labels and furniture: 1, larger in the meeting room */
+  gboolean   live_overlay;  /* selection and hover drawn apart, over a cached frame */
 };
+
+/* A selection larger than this stays in the cached frame even with a live
+ * overlay: drawing 10⁵ outlines on every pan frame would cost more than the
+ * worker render it saves. */
+#define MAX_OVERLAY_SELECTION 5000
 
 G_DEFINE_FINAL_TYPE (MqRenderer, mq_renderer, G_TYPE_OBJECT)
 
@@ -460,31 +466,91 @@ draw_parcels (MqRenderer *self,
 }
 
 /* Selected parcels: a white halo under a thick black line, visible on any
- * fill and to any eye; the hovered one gets a thinner line. */
+ * fill and to any eye. Only those in view are traced. */
 static void
-draw_highlight (MqRenderer  *self,
+draw_selection (MqRenderer  *self,
                 cairo_t     *cr,
                 MqViewport  *vp)
 {
-  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
-  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
-  g_autoptr(GArray) selected = self->selection ? mq_selection_dup_sorted (self->selection) : NULL;
+  const MqShapes *shapes = mq_parcels_get_shapes (mq_dataset_get_parcels (self->dataset));
+  g_autoptr(GArray) selected = NULL;
+  MqBox view;
 
-  for (guint k = 0; selected != NULL && k < selected->len; k++)
-    path_feature (cr, vp, shapes, g_array_index (selected, guint, k), TRUE);
+  if (self->selection == NULL || mq_selection_get_n (self->selection) == 0)
+    return;
+  selected = mq_selection_dup_sorted (self->selection);
+  mq_viewport_get_visible_box (vp, &view);
+  for (guint k = 0; k < selected->len; k++)
+    if (visible (shapes, g_array_index (selected, guint, k), &view))
+      path_feature (cr, vp, shapes, g_array_index (selected, guint, k), TRUE);
   cairo_set_line_width (cr, 5.0);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_stroke_preserve (cr);
   cairo_set_line_width (cr, 2.5);
   cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
   cairo_stroke (cr);
-  if (self->hover >= 0 && (guint) self->hover < mq_parcels_get_n_parcels (parcels))
-    {
-      path_feature (cr, vp, shapes, self->hover, TRUE);
-      cairo_set_line_width (cr, 1.5);
-      cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
-      cairo_stroke (cr);
-    }
+}
+
+/* The parcel under the pointer: a thinner line. */
+static void
+draw_hover (MqRenderer  *self,
+            cairo_t     *cr,
+            MqViewport  *vp)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
+
+  if (self->hover < 0 || (guint) self->hover >= mq_parcels_get_n_parcels (parcels))
+    return;
+  path_feature (cr, vp, mq_parcels_get_shapes (parcels), self->hover, TRUE);
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
+  cairo_stroke (cr);
+}
+
+static gboolean
+selection_in_overlay (MqRenderer *self)
+{
+  return self->live_overlay &&
+         (self->selection == NULL || mq_selection_get_n (self->selection) <= MAX_OVERLAY_SELECTION);
+}
+
+/**
+ * mq_renderer_set_live_overlay:
+ * @live: %TRUE when a cached map frame is shown with the selection and
+ *   hover drawn over it by mq_renderer_draw_overlay(), so that a hover or a
+ *   click never costs a new frame (libshumate's layers do the same)
+ */
+void
+mq_renderer_set_live_overlay (MqRenderer *self,
+                              gboolean    live)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  self->live_overlay = live;
+}
+
+/* Whether a change of the selection needs a new map frame. */
+gboolean
+mq_renderer_selection_in_frame (MqRenderer *self)
+{
+  g_return_val_if_fail (MQ_IS_RENDERER (self), TRUE);
+  return !selection_in_overlay (self);
+}
+
+/* Selection and hover, over a map frame drawn before (with a live overlay). */
+void
+mq_renderer_draw_overlay (MqRenderer *self,
+                          cairo_t    *cr,
+                          MqViewport *vp)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+
+  if (self->dataset == NULL || !self->live_overlay)
+    return;
+  cairo_save (cr);
+  if (selection_in_overlay (self))
+    draw_selection (self, cr, vp);
+  draw_hover (self, cr, vp);
+  cairo_restore (cr);
 }
 
 /* Deadlines are drawn on top of every theme: red for overdue, amber for due
@@ -808,7 +874,10 @@ mq_renderer_draw_map (MqRenderer *self,
       draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road, 0);
       draw_deadlines (self, cr, vp, &view);
       draw_problems (self, cr, vp, &view);
-      draw_highlight (self, cr, vp);
+      if (!selection_in_overlay (self))
+        draw_selection (self, cr, vp);
+      if (!self->live_overlay)
+        draw_hover (self, cr, vp);
       draw_zone_outline (self, cr, vp, ref);
       draw_labels (self, cr, vp, ref, &view, items);
     }
@@ -848,8 +917,9 @@ mq_renderer_draw (MqRenderer *self,
 /**
  * mq_renderer_dup:
  *
- * A renderer drawing what this one draws now (dataset, theme, selection as it
- * is, hover), for a worker thread: nothing it reads changes under it.
+ * A renderer drawing what this one draws now (a snapshot of the dataset,
+ * theme, selection as it is, hover, the filter's shown bytes), for a worker
+ * thread: nothing it reads changes under it.
  */
 MqRenderer *
 mq_renderer_dup (MqRenderer *self)
@@ -859,12 +929,15 @@ mq_renderer_dup (MqRenderer *self)
 
   g_return_val_if_fail (MQ_IS_RENDERER (self), copy);
 
-  g_set_object (&copy->dataset, self->dataset);
+  /* The live dataset's parcels are replaced by the next edit; the copy
+   * keeps the generation of now. */
+  copy->dataset = self->dataset != NULL ? mq_dataset_snapshot (self->dataset) : NULL;
   copy->theme = self->theme;
   copy->today = self->today;
   copy->furniture = self->furniture;
   copy->hover = self->hover;
   copy->text_scale = self->text_scale;
+  copy->live_overlay = self->live_overlay;
   copy->shown = self->shown ? g_bytes_ref (self->shown) : NULL;
   if (self->selection != NULL)
     {

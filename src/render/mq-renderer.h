@@ -40,11 +40,17 @@ void        mq_renderer_set_selection (MqRenderer  *self,
                                      MqSelection *selection);
 void        mq_renderer_set_hover   (MqRenderer *self,
                                      int         parcel);
+void        mq_renderer_set_live_overlay (MqRenderer *self,
+                                     gboolean    live);
+gboolean    mq_renderer_selection_in_frame (MqRenderer *self);
 GArray     *mq_renderer_get_label_boxes (MqRenderer *self);
 void        mq_renderer_draw        (MqRenderer *self,
                                      cairo_t    *cr,
                                      MqViewport *viewport);
 void        mq_renderer_draw_map    (MqRenderer *self,
+                                     cairo_t    *cr,
+                                     MqViewport *viewport);
+void        mq_renderer_draw_overlay (MqRenderer *self,
                                      cairo_t    *cr,
                                      MqViewport *viewport);
 void        mq_renderer_draw_furniture (MqRenderer *self,

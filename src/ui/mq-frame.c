@@ -6,6 +6,8 @@
 
 #include "mq-frame.h"
 
+#include "mq-task.h"
+
 struct _MqFrame
 {
   GObject       parent_instance;
@@ -60,7 +62,7 @@ render_thread (GTask        *task,
   mq_renderer_draw_map (job->renderer, cr, job->viewport);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
-  g_task_return_pointer (task, surface, (GDestroyNotify) cairo_surface_destroy);
+  mq_task_return_pointer (task, surface, (GDestroyNotify) cairo_surface_destroy);
 }
 
 /* Cairo's ARGB32 is GDK's default memory format: the pixels are shared. */
@@ -84,7 +86,7 @@ on_rendered (GObject      *source,
              gpointer      user_data)
 {
   MqFrame *self = MQ_FRAME (source);
-  Job *job = g_task_get_task_data (G_TASK (result));
+  Job *job = mq_task_get_data (G_TASK (result));
   cairo_surface_t *surface = g_task_propagate_pointer (G_TASK (result), NULL);
 
   if (surface == NULL)
@@ -118,9 +120,9 @@ start (MqFrame    *self,
   job->viewport = g_object_ref (viewport);
   job->scale = scale;
   self->cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->cancellable, on_rendered, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, render_thread);
+  task = mq_task_new (self, self->cancellable, on_rendered, NULL);
+  mq_task_set_data (task, job, (GDestroyNotify) job_free);
+  mq_task_run_in_thread (task, render_thread);
 }
 
 /**

@@ -26,6 +26,7 @@ struct _MqMapView
   MqFrame    *frame;
   guint       frame_timeout_id;
   int         hover;
+  gboolean    selection_in_frame;  /* the last frame shows the selection */
   gboolean    rubber_band;    /* a Shift+drag draws a selection box */
   GdkModifierType drag_state;
   double      band_x0, band_y0, band_x1, band_y1;
@@ -91,8 +92,10 @@ mq_map_view_snapshot (GtkWidget   *widget,
       mq_renderer_draw_map (self->renderer, cr, self->viewport);
       cairo_destroy (cr);
     }
-  /* The furniture stays put while the map under it moves. */
+  /* Selection, hover and furniture are drawn live over the frame: a hover
+   * costs no new frame, and the furniture stays put while the map moves. */
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  mq_renderer_draw_overlay (self->renderer, cr, self->viewport);
   mq_renderer_draw_furniture (self->renderer, cr, self->viewport);
   if (self->rubber_band)
     draw_band (self, cr);
@@ -152,11 +155,22 @@ on_viewport_changed (MqMapView *self)
   schedule_frame (self, MOVING_FRAME_DELAY_MS);
 }
 
-/* The theme, the selection or the hover changed: the view did not. */
+/* The theme or the data changed: the view did not. */
 static void
 on_style_changed (MqMapView *self)
 {
   schedule_frame (self, 0);
+}
+
+/* Only a very large selection is part of the frame; otherwise it is drawn
+ * live over it. */
+static void
+on_selection_changed (MqMapView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (mq_renderer_selection_in_frame (self->renderer) || self->selection_in_frame)
+    schedule_frame (self, 0);
+  self->selection_in_frame = mq_renderer_selection_in_frame (self->renderer);
 }
 
 static void
@@ -188,7 +202,7 @@ set_hover (MqMapView *self,
     return;
   self->hover = parcel;
   mq_renderer_set_hover (self->renderer, parcel);
-  on_style_changed (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* Id, owner, mu, locks held and deadline of the parcel under the pointer. */
@@ -615,7 +629,8 @@ mq_map_view_init (MqMapView *self)
   self->selection = mq_selection_new ();
   self->hover = -1;
   mq_renderer_set_selection (self->renderer, self->selection);
-  g_signal_connect_swapped (self->selection, "changed", G_CALLBACK (on_style_changed), self);
+  mq_renderer_set_live_overlay (self->renderer, TRUE);
+  g_signal_connect_swapped (self->selection, "changed", G_CALLBACK (on_selection_changed), self);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);

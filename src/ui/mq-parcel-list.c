@@ -15,15 +15,23 @@ struct _MqParcelItem
 {
   GObject    parent_instance;
 
-  MqParcels *parcels;   /* not a ref: the list keeps the dataset */
+  MqDataset *dataset;   /* its parcels are looked up each time: an edit replaces them */
   guint      index;
 };
 
 G_DEFINE_FINAL_TYPE (MqParcelItem, mq_parcel_item, G_TYPE_OBJECT)
 
 static void
+mq_parcel_item_finalize (GObject *object)
+{
+  g_clear_object (&MQ_PARCEL_ITEM (object)->dataset);
+  G_OBJECT_CLASS (mq_parcel_item_parent_class)->finalize (object);
+}
+
+static void
 mq_parcel_item_class_init (MqParcelItemClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = mq_parcel_item_finalize;
 }
 
 static void
@@ -42,7 +50,8 @@ const MqParcel *
 mq_parcel_item_get_parcel (MqParcelItem *self)
 {
   g_return_val_if_fail (MQ_IS_PARCEL_ITEM (self), NULL);
-  return mq_parcels_get (self->parcels, self->index);
+  /* The current generation: an edit replaces the parcels, not the item. */
+  return mq_parcels_get (mq_dataset_get_parcels (self->dataset), self->index);
 }
 
 struct _MqParcelList
@@ -83,7 +92,7 @@ get_item (GListModel *model,
   if (item == NULL)
     {
       item = g_object_new (MQ_TYPE_PARCEL_ITEM, NULL);
-      item->parcels = mq_dataset_get_parcels (self->dataset);
+      item->dataset = g_object_ref (self->dataset);
       item->index = position;
       g_ptr_array_index (self->items, position) = item;
     }

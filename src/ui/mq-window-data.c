@@ -111,7 +111,8 @@ _mq_window_export_csv (GtkWidget  *widget,
 }
 
 /* The report is written in a worker thread: the atlas of a large survey takes
- * seconds. The dataset is only read, as the map's own frame worker does. */
+ * seconds. The worker gets a snapshot of the dataset, as the map's own frame
+ * worker does, and copies of everything else it reads. */
 typedef struct
 {
   MqDataset       *dataset;
@@ -143,9 +144,9 @@ write_report_thread (GTask        *task,
   GError *error = NULL;
 
   if (mq_report_write_pdf (job->dataset, job->path, &job->options, &error))
-    g_task_return_boolean (task, TRUE);
+    mq_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, error);
+    mq_task_return_error (task, error);
 }
 
 static void
@@ -154,7 +155,7 @@ on_report_written (GObject      *object,
                    gpointer      user_data)
 {
   MqWindow *self = MQ_WINDOW (object);
-  ReportJob *job = g_task_get_task_data (G_TASK (result));
+  ReportJob *job = mq_task_get_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
   g_autofree char *base = NULL;
@@ -184,6 +185,7 @@ on_pdf_chooser_response (GtkNativeDialog *chooser,
                          MqWindow        *self)
 {
   ReportJob *job = g_object_steal_data (G_OBJECT (chooser), "job");
+  g_autoptr(MqDataset) snapshot = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GTask) task = NULL;
 
@@ -191,9 +193,12 @@ on_pdf_chooser_response (GtkNativeDialog *chooser,
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       job->path = g_file_get_path (file);
-      task = g_task_new (self, NULL, on_report_written, NULL);
-      g_task_set_task_data (task, g_steal_pointer (&job), (GDestroyNotify) report_job_free);
-      g_task_run_in_thread (task, write_report_thread);
+      /* The worker reads the parcels as they are now, whatever is edited meanwhile. */
+      snapshot = mq_dataset_snapshot (job->dataset);
+      g_set_object (&job->dataset, snapshot);
+      task = mq_task_new (self, NULL, on_report_written, NULL);
+      mq_task_set_data (task, g_steal_pointer (&job), (GDestroyNotify) report_job_free);
+      mq_task_run_in_thread (task, write_report_thread);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Writing the report…")));
     }
   g_clear_pointer (&job, report_job_free);

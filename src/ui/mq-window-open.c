@@ -361,9 +361,9 @@ save_thread (GTask        *task,
   MqDataset *dataset = mq_import (r->path, &options, job->output, cancellable, &error);
 
   if (dataset == NULL)
-    g_task_return_error (task, error);
+    mq_task_return_error (task, error);
   else
-    g_task_return_pointer (task, dataset, g_object_unref);
+    mq_task_return_pointer (task, dataset, g_object_unref);
 }
 
 static void
@@ -372,7 +372,7 @@ on_save_done (GObject      *source,
               gpointer      user_data)
 {
   MqWindow *self = MQ_WINDOW (source);
-  SaveJob *job = g_task_get_task_data (G_TASK (result));
+  SaveJob *job = mq_task_get_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autoptr(MqDataset) dataset = g_task_propagate_pointer (G_TASK (result), &error);
 
@@ -415,10 +415,10 @@ on_save_chooser_response (GtkNativeDialog *chooser,
       job = g_new0 (SaveJob, 1);
       job->request = copy_request (self->request);
       job->output = g_file_get_path (file);
-      task = g_task_new (self, NULL, on_save_done, NULL);
-      g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
+      task = mq_task_new (self, NULL, on_save_done, NULL);
+      mq_task_set_data (task, job, (GDestroyNotify) save_job_free);
       gtk_stack_set_visible_child_name (self->stack, "loading");
-      g_task_run_in_thread (task, save_thread);
+      mq_task_run_in_thread (task, save_thread);
     }
   g_object_unref (chooser);
 }
