@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every translatable string has its zh_CN translation, and POTFILES.in lists
-# every source file that has translatable strings.
+# every source file that has translatable strings. Plural messages
+# (g_dngettext) are checked too, with the Plural-Forms header msgfmt --check reads.
 set -euo pipefail
 top=$1
 cd "$top"
@@ -18,6 +19,7 @@ if [ -n "$missing" ]; then
 fi
 
 xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
+  --keyword=g_dngettext:2,3 --keyword=ngettext:1,2 --keyword=g_dpgettext2:2c,3 \
   --files-from=<(echo "$listed") -o "$tmp/mq.pot"
 for lang in $(cat po/LINGUAS); do
   msgmerge --quiet --no-fuzzy-matching "po/$lang.po" "$tmp/mq.pot" -o "$tmp/$lang.po"
