@@ -42,6 +42,9 @@ typedef struct
   gboolean  portrait;
   gboolean  present;
   char     *import;
+  char     *publish;
+  char     *publish_to;
+  char     *schema;
   char     *output;
   char     *apply_csv;
   char     *size;
@@ -93,6 +96,9 @@ parse_options (Options  *o,
     { "apply-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->apply_csv, N_("Apply a status table (the CSV --export-csv writes) to a project file, all rows or none, and exit"), N_("UPDATES.csv") },
     { "import", 0, 0, G_OPTION_ARG_FILENAME, &o->import, N_("Import a source into a new project file (with --output) and exit"), N_("SOURCE") },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &o->output, N_("The project file --import creates"), N_("PROJECT.gpkg") },
+    { "publish", 0, 0, G_OPTION_ARG_FILENAME, &o->publish, N_("Copy a project file to a PostgreSQL/PostGIS server (with --to) for several planners, and exit"), N_("PROJECT.gpkg") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &o->publish_to, N_("The server --publish copies to: a libpq connection string, e.g. service=maqiao"), N_("CONNINFO") },
+    { "schema", 0, 0, G_OPTION_ARG_STRING, &o->schema, N_("With --publish: the schema the project becomes (default maqiao)"), N_("NAME") },
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Size of the exported image"), N_("WxH") },
     { "bbox", 0, 0, G_OPTION_ARG_STRING, &o->bbox, N_("With --export-png: the area to show, in the map's coordinates"), N_("MINX,MINY,MAXX,MAXY") },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &o->theme, N_("Map theme: locks, method, flagged, landuse"), N_("THEME") },
@@ -123,6 +129,9 @@ clear_options (Options *o)
   g_free (o->title);
   g_free (o->unit);
   g_free (o->import);
+  g_free (o->publish);
+  g_free (o->publish_to);
+  g_free (o->schema);
   g_free (o->apply_csv);
   g_free (o->output);
   g_free (o->size);
@@ -289,6 +298,26 @@ run_headless (Options *o)
 }
 
 static int
+run_publish (Options *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *where = NULL;
+
+  if (o->publish_to == NULL)
+    {
+      g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--publish needs --to=CONNINFO (e.g. --to=service=maqiao)"));
+      return fail (error);
+    }
+  if (!mq_server_publish (o->publish, o->publish_to, o->schema, &error))
+    return fail (error);
+  where = mq_server_describe (o->publish_to);
+  g_print (_("Published %s to %s as “%s”\n"), o->publish, where,
+           o->schema ? o->schema : MQ_SERVER_DEFAULT_SCHEMA);
+  return 0;
+}
+
+static int
 run_gui (Options *o,
          char    *argv0)
 {
@@ -326,6 +355,8 @@ main (int   argc,
       g_print ("maqiao-land %s\n", PACKAGE_VERSION);
       status = 0;
     }
+  else if (o.publish != NULL)
+    status = run_publish (&o);
   else if (o.summary || o.export_png || o.export_csv || o.import || o.problems || o.export_pdf ||
            o.export_svg || o.apply_csv)
     status = run_headless (&o);

@@ -5,13 +5,14 @@
 MQ_BUILD_PACKAGES=(
   meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
-  libgdal-dev libproj-dev libsqlite3-dev libcairo2-dev libpango1.0-dev libjson-glib-dev libicu-dev
+  libgdal-dev libproj-dev libsqlite3-dev libpq-dev libcairo2-dev libpango1.0-dev libjson-glib-dev libicu-dev
   fonts-noto-cjk
 )
 # What the tests need on top: a virtual display, the file checkers, and clang
 # for the AddressSanitizer/UBSan build and the libFuzzer target.
 MQ_TEST_PACKAGES=(
   xvfb xauth poppler-utils desktop-file-utils appstream gdal-bin clang
+  postgresql-15 postgresql-15-postgis-3
 )
 
 mq_root() {
@@ -64,4 +65,37 @@ mq_build() {
     meson setup "$root/$dir" "$root" ${MQ_MESON_ARGS:-} "$@"
   fi
   meson compile -C "$root/$dir"
+}
+
+# A throwaway PostgreSQL/PostGIS cluster for the server tests: its own
+# folder, a unix socket only (no TCP port), trust authentication, removed
+# by mq_pg_stop. Sets MQ_TEST_PG (a libpq connection string) for the tests.
+#   mq_pg_start && trap mq_pg_stop EXIT
+mq_pg_start() {
+  local bin=/usr/lib/postgresql/15/bin run=()
+  [ -x "$bin/initdb" ] || { echo "PostgreSQL 15 is not installed" >&2; return 1; }
+  MQ_PG_DIR=$(mktemp -d /tmp/mq-pg-XXXXXX)
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres:postgres "$MQ_PG_DIR"
+    run=(runuser -u postgres --)
+  fi
+  "${run[@]}" "$bin/initdb" -D "$MQ_PG_DIR/data" -U postgres -A trust -E UTF8 \
+    --locale=C.UTF-8 --no-sync >"$MQ_PG_DIR/initdb.log" 2>&1 || {
+    cat "$MQ_PG_DIR/initdb.log" >&2; return 1; }
+  "${run[@]}" "$bin/pg_ctl" -D "$MQ_PG_DIR/data" -l "$MQ_PG_DIR/log" -w \
+    -o "-c listen_addresses='' -c unix_socket_directories='$MQ_PG_DIR' -c fsync=off" \
+    start >/dev/null || { cat "$MQ_PG_DIR/log" >&2; return 1; }
+  "$bin/createdb" -h "$MQ_PG_DIR" -U postgres mqtest &&
+    "$bin/psql" -q -h "$MQ_PG_DIR" -U postgres -d mqtest -c 'CREATE EXTENSION postgis' || return 1
+  export MQ_TEST_PG="host=$MQ_PG_DIR dbname=mqtest user=postgres"
+  export MQ_PG_DIR
+}
+
+mq_pg_stop() {
+  local run=()
+  [ -n "${MQ_PG_DIR:-}" ] && [ -d "$MQ_PG_DIR" ] || return 0
+  [ "$(id -u)" -eq 0 ] && run=(runuser -u postgres --)
+  "${run[@]}" /usr/lib/postgresql/15/bin/pg_ctl -D "$MQ_PG_DIR/data" -m fast stop >/dev/null 2>&1
+  rm -rf "$MQ_PG_DIR"
+  unset MQ_PG_DIR MQ_TEST_PG
 }

@@ -17,6 +17,7 @@
 #include "mq-parcels.h"
 #include "mq-project.h"
 #include "mq-selection.h"
+#include "mq-server.h"
 #include "mq-shapes.h"
 #include "mq-spatial-index.h"
 #include "mq-store.h"
