@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "mq-core.h"
+#include "mq-gpkg-functions.h"
 #include "test-util.h"
 
 typedef struct
@@ -431,6 +432,107 @@ test_migration (Fixture       *f,
 }
 
 static void
+plant (const char *path,
+       const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* A file that brings a trigger rewriting another parcel and erasing the
+ * history: loading it (GDAL) and opening it run none of it; it is read-only,
+ * saying why, and an edit is refused. */
+static void
+check_planted (Fixture    *f,
+               const char *sql,
+               const char *name)
+{
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *victim = g_strdup (parcel (f, flagged (f->dataset, 1))->id);
+  g_autofree char *notes = NULL;
+  gint64 rows;
+
+  edit = batch_of (f, 1, MQ_FIELD_NOTES, "历史");
+  g_assert_true (mq_store_apply (f->store, edit, &error));
+  g_clear_pointer (&edit, mq_edit_free);
+  g_clear_object (&f->store);
+  rows = history_rows (f);
+  g_assert_cmpint (rows, >, 0);
+  plant (f->path, sql);
+
+  dataset = load (f->path);
+  store = mq_store_open (dataset, &error);
+  g_assert_no_error (error);
+  g_assert_true (mq_store_is_read_only (store));
+  g_assert_nonnull (strstr (mq_store_get_read_only_reason (store), name));
+  g_assert_nonnull (strstr (mq_store_get_read_only_reason (store), "项目.gpkg"));
+  edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+  mq_edit_set (edit, flagged (dataset, 0), MQ_FIELD_NOTES, "改", 0);
+  g_assert_false (mq_store_apply (store, edit, &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, name));
+  g_clear_object (&store);
+  g_clear_object (&dataset);
+
+  g_assert_cmpint (history_rows (f), ==, rows);
+  notes = sql_text (f->path, "SELECT notes FROM parcels WHERE parcel_id = ?1", victim);
+  g_assert_cmpstr (notes, !=, "pwned");
+}
+
+static void
+test_untrusted_trigger (Fixture       *f,
+                        gconstpointer  data)
+{
+  check_planted (f, "CREATE TRIGGER evil AFTER UPDATE ON parcels BEGIN"
+                    " UPDATE parcels SET notes = 'pwned' WHERE fid <> NEW.fid;"
+                    " DELETE FROM lock_history; END", "evil");
+}
+
+/* A name GDAL uses does not make a trigger GDAL's: it must write only its
+ * own R-tree. */
+static void
+test_untrusted_disguised (Fixture       *f,
+                          gconstpointer  data)
+{
+  check_planted (f, "DROP TRIGGER rtree_parcels_geom_update3;"
+                    "CREATE TRIGGER rtree_parcels_geom_update3 AFTER UPDATE ON parcels BEGIN"
+                    " DELETE FROM \"rtree_parcels_geom\" WHERE id = OLD.fid;"
+                    " /* update */ DELETE FROM lock_history; END", "rtree_parcels_geom_update3");
+}
+
+/* Views the standard does not define are SQL the file brings, too. */
+static void
+test_untrusted_view (Fixture       *f,
+                     gconstpointer  data)
+{
+  check_planted (f, "CREATE VIEW evil AS SELECT * FROM parcels", "evil");
+}
+
+/* With trusted_schema=OFF a trigger may still call the ST_ functions: they
+ * are innocuous. */
+static void
+test_st_functions_innocuous (void)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+  mq_gpkg_harden (db);
+  mq_gpkg_register_functions (db);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE t (g BLOB); CREATE TABLE e (x REAL);"
+                                     "CREATE TRIGGER t_e AFTER INSERT ON t BEGIN"
+                                     " INSERT INTO e VALUES (ST_MinX (NEW.g)); END;"
+                                     "INSERT INTO t VALUES (NULL)", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
 test_not_a_project (void)
 {
   g_autofree char *shp = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.shp", NULL);
@@ -624,8 +726,12 @@ main (int   argc,
   ADD ("closed-is-one-file", test_closed_is_one_file);
   ADD ("disk-full", test_disk_full);
   ADD ("migration", test_migration);
+  ADD ("untrusted-trigger", test_untrusted_trigger);
+  ADD ("untrusted-disguised", test_untrusted_disguised);
+  ADD ("untrusted-view", test_untrusted_view);
   ADD ("kill", test_kill);
 #undef ADD
   g_test_add_func ("/store/not-a-project", test_not_a_project);
+  g_test_add_func ("/store/st-functions-innocuous", test_st_functions_innocuous);
   return g_test_run ();
 }

@@ -41,6 +41,7 @@ struct _MqStore
   char        *path;
   sqlite3     *db;
   gboolean     read_only;
+  char        *read_only_reason;  /* translated, or NULL */
   GArray      *fids;          /* sqlite3_int64 per parcel */
   int          value_column[MQ_N_FIELDS];  /* source attribute index, or -1 */
   sqlite3_int64 data_version;
@@ -183,6 +184,7 @@ mq_store_finalize (GObject *object)
   g_clear_pointer (&self->undo, g_ptr_array_unref);
   g_clear_pointer (&self->redo, g_ptr_array_unref);
   g_free (self->path);
+  g_free (self->read_only_reason);
   G_OBJECT_CLASS (mq_store_parent_class)->finalize (object);
 }
 
@@ -285,6 +287,9 @@ migrate (MqStore  *self,
   if (version > MQ_PROJECT_SCHEMA_VERSION)
     {
       self->read_only = TRUE;
+      if (self->read_only_reason == NULL)
+        self->read_only_reason = g_strdup_printf (_("%s was made by a newer version of "
+                                                    "Maqiao Land Viewer"), self->path);
       return TRUE;
     }
   if (version < 2 && !self->read_only &&
@@ -386,6 +391,7 @@ open_db (MqStore  *self,
       return FALSE;
     }
   sqlite3_busy_timeout (self->db, 5000);
+  mq_gpkg_harden (self->db);
   mq_gpkg_register_functions (self->db);
   sqlite3_extended_result_codes (self->db, TRUE);
   if (query_int (self, "SELECT count(*) FROM sqlite_master WHERE name IN"
@@ -399,6 +405,38 @@ open_db (MqStore  *self,
   if (on_network_share (self->path))
     return exec (self, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL", error);
   return exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", error);
+}
+
+static void
+set_foreign (MqStore    *self,
+             const char *name)
+{
+  self->read_only = TRUE;
+  g_free (self->read_only_reason);
+  self->read_only_reason =
+    g_strdup_printf (_("%s brings SQL of its own (trigger or view “%s”) that could change it "
+                       "behind your back; it is opened read-only"), self->path, name);
+}
+
+/* Before the file is opened for writing: a trigger or view it brings that
+ * GDAL and the GeoPackage standard do not define would run with our edits
+ * (rewrite other parcels, erase the history). Such a file is only read.
+ * Reading the schema runs none of it. */
+static void
+check_foreign_sql (MqStore *self)
+{
+  sqlite3 *db = NULL;
+  g_autofree char *foreign = NULL;
+
+  if (sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+    {
+      mq_gpkg_harden (db);
+      foreign = mq_gpkg_find_foreign_sql (db);
+    }
+  sqlite3_close (db);
+  if (foreign == NULL)
+    return;
+  set_foreign (self, foreign);
 }
 
 static void
@@ -432,6 +470,8 @@ mq_store_open (MqDataset  *dataset,
       return NULL;
     }
   self->read_only = is_read_only (path);
+  if (!self->read_only)
+    check_foreign_sql (self);
   if (!open_db (self, error) || !migrate (self, error) || !read_fids (self, error))
     return NULL;
   find_value_columns (self);
@@ -445,6 +485,32 @@ mq_store_is_read_only (MqStore *self)
   g_return_val_if_fail (MQ_IS_STORE (self), TRUE);
 
   return self->read_only;
+}
+
+/**
+ * mq_store_get_read_only_reason:
+ *
+ * Returns: (nullable): why the project is read-only, translated, naming the file
+ */
+const char *
+mq_store_get_read_only_reason (MqStore *self)
+{
+  g_return_val_if_fail (MQ_IS_STORE (self), NULL);
+
+  return self->read_only ? self->read_only_reason : NULL;
+}
+
+static gboolean
+read_only_error (MqStore  *self,
+                 GError  **error)
+{
+  if (self->read_only_reason != NULL)
+    g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY,
+                 _("%s; nothing can be changed"), self->read_only_reason);
+  else
+    g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY,
+                 _("%s is open read-only; nothing can be changed"), self->path);
+  return FALSE;
 }
 
 const char *
@@ -760,6 +826,11 @@ write_changes (MqStore  *self,
 
   /* %f gives microseconds; the format keeps milliseconds. */
   memmove (now + 23, now + 26, 2);
+  /* SQLite 3.40's R-tree module is not marked SQLITE_VTAB_INNOCUOUS, so with
+   * trusted_schema=OFF GDAL's R-tree triggers on parcels refuse to compile.
+   * They are let through only here, inside our transaction, once
+   * schema_still_ours() has found no trigger but GDAL's. */
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 1, NULL);
   ok = sqlite3_prepare_v2 (self->db,
                            "INSERT INTO lock_history (changed_at, user, parcel_id, field,"
                            " old_value, new_value, action, batch)"
@@ -776,6 +847,7 @@ write_changes (MqStore  *self,
   sqlite3_finalize (insert);
   for (guint f = 0; f < MQ_N_FIELDS; f++)
     sqlite3_finalize (updates[f]);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
   return ok;
 }
 
@@ -787,6 +859,20 @@ changed_elsewhere_error (MqStore  *self,
                _("%s was changed by another program; it must be reloaded before editing"),
                self->path);
   return FALSE;
+}
+
+/* Under the write lock nobody can add a trigger: what was checked when the
+ * file was opened is checked again, and holds until our COMMIT. */
+static gboolean
+schema_still_ours (MqStore  *self,
+                   GError  **error)
+{
+  g_autofree char *foreign = mq_gpkg_find_foreign_sql (self->db);
+
+  if (foreign == NULL)
+    return TRUE;
+  set_foreign (self, foreign);
+  return read_only_error (self, error);
 }
 
 static gboolean
@@ -802,7 +888,7 @@ commit (MqStore  *self,
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
       return changed_elsewhere_error (self, error);
     }
-  if (!write_changes (self, applied, error))
+  if (!schema_still_ours (self, error) || !write_changes (self, applied, error))
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
       return FALSE;
@@ -849,8 +935,7 @@ apply (MqStore       *self,
 
   if (self->read_only)
     {
-      g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY,
-                   _("%s is open read-only; nothing can be changed"), self->path);
+      read_only_error (self, error);
       return NULL;
     }
   staged = stage (self, edit, error);
@@ -901,11 +986,7 @@ mq_store_set_setting (MqStore     *self,
   g_return_val_if_fail (MQ_IS_STORE (self), FALSE);
 
   if (self->read_only)
-    {
-      g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY,
-                   _("%s is open read-only; nothing can be changed"), self->path);
-      return FALSE;
-    }
+    return read_only_error (self, error);
   if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     return sql_error (self, error);
   ok = sqlite3_prepare_v2 (self->db, "DELETE FROM project_settings WHERE key = ?1", -1, &del, NULL) == SQLITE_OK &&
@@ -1132,7 +1213,9 @@ mq_history_load_recent (const char *path,
   sqlite3_stmt *stmt = NULL;
 
   if (path != NULL && g_str_has_suffix (path, ".gpkg") &&
-      sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+    mq_gpkg_harden (db);
+  if (db != NULL &&
       sqlite3_prepare_v2 (db, "SELECT " HISTORY_COLUMNS " FROM lock_history ORDER BY fid DESC",
                           -1, &stmt, NULL) == SQLITE_OK)
     while (sqlite3_step (stmt) == SQLITE_ROW)

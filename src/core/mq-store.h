@@ -91,6 +91,7 @@ GQuark      mq_store_error_quark   (void);
 MqStore    *mq_store_open          (MqDataset    *dataset,
                                     GError      **error);
 gboolean    mq_store_is_read_only  (MqStore      *self);
+const char *mq_store_get_read_only_reason (MqStore *self);
 const char *mq_store_get_path      (MqStore      *self);
 MqDataset  *mq_store_get_dataset   (MqStore      *self);
 MqEdit     *mq_store_preview       (MqStore      *self,
