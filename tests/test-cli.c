@@ -337,7 +337,7 @@ test_apply_csv (void)
   g_assert_nonnull (strstr (r1.out, "No changes"));
 
   g_assert_true (g_file_get_contents (table, &text, NULL, NULL));
-  rows = mq_csv_parse (text + 3);
+  rows = mq_csv_parse (text + 3, -1, NULL);
   header = g_ptr_array_index (rows, 0);
   lock = column_of (header, "lock_owner");
   entity = column_of (header, "responsible_entity");
@@ -379,6 +379,54 @@ test_apply_csv (void)
   run (&r5, "--summary", "--json", project, NULL);
   g_assert_cmpstr (r5.out, ==, r3.out);
 
+  test_remove_dir (dir);
+}
+
+/* Text that a spreadsheet would run as a formula is written with a leading
+ * ' and read back without it; numbers are left alone. */
+static void
+test_csv_formulas (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-formula-XXXXXX", NULL);
+  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
+  g_autofree char *table = g_build_filename (dir, "in.csv", NULL);
+  g_autofree char *exported = g_build_filename (dir, "out.csv", NULL);
+  g_autoptr(MqDataset) dataset = mq_dataset_load (project, NULL, NULL, NULL);
+  const char *id = mq_parcels_get (mq_dataset_get_parcels (dataset), 3)->id;
+  g_autofree char *text = g_strdup_printf ("parcel_id,responsible_entity,contact,notes\n"
+                                           "%s,\"=HYPERLINK(\"\"http://x\"\")\",@SUM(A1),-2+3\n", id);
+  g_autofree char *out = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(MqDataset) reread = NULL;
+  g_auto(Run) r1 = { 0 }, r2 = { 0 };
+  char **header, **row = NULL;
+
+  g_assert_true (g_file_set_contents (table, text, -1, NULL));
+  run (&r1, "--apply-csv", table, project, "--export-csv", exported, NULL);
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_true (g_file_get_contents (exported, &out, NULL, NULL));
+  rows = mq_csv_parse (out + 3, -1, NULL);
+  header = g_ptr_array_index (rows, 0);
+  for (guint i = 1; i < rows->len; i++)
+    {
+      char **cells = g_ptr_array_index (rows, i);
+
+      if (g_str_equal (cells[0], id))
+        row = cells;
+      g_assert_cmpint (cells[column_of (header, "area_m2")][0], !=, '\'');
+    }
+  g_assert_nonnull (row);
+  g_assert_cmpstr (row[column_of (header, "responsible_entity")], ==, "'=HYPERLINK(\"http://x\")");
+  g_assert_cmpstr (row[column_of (header, "contact")], ==, "'@SUM(A1)");
+  g_assert_cmpstr (row[column_of (header, "notes")], ==, "'-2+3");
+
+  /* Read back, the ' is gone: the exported table changes nothing. */
+  run (&r2, "--apply-csv", exported, project, NULL);
+  g_assert_cmpint (r2.status, ==, 0);
+  g_assert_nonnull (strstr (r2.out, "No changes"));
+  reread = mq_dataset_load (project, NULL, NULL, NULL);
+  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (reread), 3)->entity, ==,
+                   "=HYPERLINK(\"http://x\")");
   test_remove_dir (dir);
 }
 
@@ -435,5 +483,6 @@ main (int   argc,
   g_test_add_func ("/cli/problems-listed", test_problems_listed);
   g_test_add_func ("/cli/apply-csv", test_apply_csv);
   g_test_add_func ("/cli/apply-csv-disk-full", test_apply_csv_disk_full);
+  g_test_add_func ("/cli/csv-formulas", test_csv_formulas);
   return g_test_run ();
 }

@@ -318,6 +318,65 @@ test_csv_all_or_nothing (Fixture       *f,
   g_assert_cmpint (history_rows (f) - rows, >=, 4);
 }
 
+/* Refused whole, naming the row; nothing reaches the file. */
+static void
+assert_table_refused (Fixture    *f,
+                      const char *text,
+                      gssize      length,
+                      const char *expected)
+{
+  g_autofree char *path = g_build_filename (f->dir, "hostile.csv", NULL);
+  g_autoptr(MqEdit) edit = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, length, NULL));
+  edit = mq_csv_read_updates (mq_dataset_get_parcels (f->dataset), path, &error);
+  g_assert_null (edit);
+  g_assert_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_INVALID);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "hostile.csv"));
+  g_assert_nonnull (strstr (error->message, expected));
+  g_assert_null (strchr (error->message, '\n'));
+}
+
+static void
+test_csv_hostile (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *a = parcel (f, flagged (f->dataset, 0))->id;
+  const char *b = parcel (f, flagged (f->dataset, 1))->id;
+  g_autofree char *nul = g_strdup_printf ("parcel_id,notes\r\n%s,x\r\n%s,y#z\r\n", a, b);
+  g_autofree char *unclosed = g_strdup_printf ("parcel_id,notes\n%s,x\n%s,\"y\n%s,z\n", a, b, a);
+  g_autofree char *stray = g_strdup_printf ("parcel_id,notes\n%s,x\n%s,y\"z\n", a, b);
+  g_autofree char *after = g_strdup_printf ("parcel_id,notes\n%s,\"x\"y\n", a);
+  g_autofree char *more = g_strdup_printf ("parcel_id,notes\n%s,x\n%s,y,z\n", a, b);
+  g_autofree char *fewer = g_strdup_printf ("parcel_id,notes,contact\n%s,x,c\n%s,y\n", a, b);
+  g_autofree char *twice = g_strdup_printf ("parcel_id,notes\n%s,x\n%s,y\n%s,z\n", a, b, a);
+  g_autofree char *same = g_strdup_printf ("parcel_id,notes\n%s,同\n%s,y\n%s,同\n", a, b, a);
+  g_autofree char *path = g_build_filename (f->dir, "same.csv", NULL);
+  g_autoptr(MqEdit) edit = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 rows = history_rows (f);
+
+  *strchr (nul, '#') = '\0';
+  assert_table_refused (f, nul, strlen (nul) + 1 + strlen (strchr (nul, '\0') + 1), "row 3");
+  assert_table_refused (f, unclosed, -1, "row 3: a quoted cell is never closed");
+  assert_table_refused (f, stray, -1, "row 3: a stray quote");
+  assert_table_refused (f, after, -1, "row 2: a stray quote");
+  assert_table_refused (f, more, -1, "row 3: 3 cells where the header has 2");
+  assert_table_refused (f, fewer, -1, "row 3: 2 cells where the header has 3");
+  assert_table_refused (f, twice, -1, "row 4: parcel");
+  assert_table_refused (f, twice, -1, "also in row 2");
+  g_assert_cmpint (history_rows (f), ==, rows);
+
+  /* Two rows that agree are one change. */
+  g_assert_true (g_file_set_contents (path, same, -1, NULL));
+  edit = mq_csv_read_updates (mq_dataset_get_parcels (f->dataset), path, &error);
+  g_assert_no_error (error);
+  g_assert_true (mq_store_apply (f->store, edit, &error));
+  g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->notes, ==, "同");
+}
+
 static void
 test_external_change (Fixture       *f,
                       gconstpointer  data)
@@ -721,6 +780,7 @@ main (int   argc,
   ADD ("rules", test_rules);
   ADD ("batch-undo-redo", test_batch_undo_redo);
   ADD ("csv-all-or-nothing", test_csv_all_or_nothing);
+  ADD ("csv-hostile", test_csv_hostile);
   ADD ("external-change", test_external_change);
   ADD ("read-only", test_read_only);
   ADD ("closed-is-one-file", test_closed_is_one_file);
