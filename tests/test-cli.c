@@ -283,6 +283,47 @@ test_problems_listed (void)
   test_remove_dir (dir);
 }
 
+/* Line ends and the tab between id and problem are ours; nothing else. */
+static void
+assert_no_controls (const char *text)
+{
+  for (const char *p = text; *p; p++)
+    if (*p != '\n' && *p != '\t')
+      g_assert_false (g_ascii_iscntrl (*p));
+  g_assert_null (strstr (text, "\u202e"));
+}
+
+/* Ids and paths from files reach the terminal with their control
+ * characters escaped: no forged line, no escape sequence. */
+static void
+test_terminal_safe (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-tty-XXXXXX", NULL);
+  g_autofree char *json = g_build_filename (dir, "ids.geojson", NULL);
+  g_autofree char *missing = g_build_filename (dir, "a\nmaqiao-land: all good\x1b[2J\u202e.shp",
+                                               NULL);
+  const char *text =
+    "{\"type\": \"FeatureCollection\", \"features\": ["
+    "{\"type\": \"Feature\", \"properties\": {\"parcel_id\": \"X1\\nMQ0001\\tfine\\u001b]0;owned\\u0007\\u001b[2J\"},"
+    " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[121.40, 31.10], [121.41, 31.11],"
+    " [121.41, 31.10], [121.40, 31.11], [121.40, 31.10]]]}}]}";
+  g_auto(Run) r1 = { 0 }, r2 = { 0 };
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_set_contents (json, text, -1, NULL));
+  run (&r1, "--problems", json, NULL);
+  g_assert_cmpint (r1.status, ==, 0);
+  lines = g_strsplit (g_strchomp (r1.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  g_assert_true (g_str_has_prefix (lines[0], "X1\\nMQ0001\\tfine\\x1b]0;owned\\x07\\x1b[2J\t"));
+  assert_no_controls (r1.out);
+
+  run (&r2, "--summary", missing, NULL);
+  assert_one_line_naming (&r2, "a\\nmaqiao-land: all good\\x1b[2J\\u202e.shp");
+  assert_no_controls (r2.err);
+  test_remove_dir (dir);
+}
+
 static char *
 join_csv (GPtrArray *rows)
 {
@@ -484,5 +525,6 @@ main (int   argc,
   g_test_add_func ("/cli/apply-csv", test_apply_csv);
   g_test_add_func ("/cli/apply-csv-disk-full", test_apply_csv_disk_full);
   g_test_add_func ("/cli/csv-formulas", test_csv_formulas);
+  g_test_add_func ("/cli/terminal-safe", test_terminal_safe);
   return g_test_run ();
 }
