@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <cpl_error.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
@@ -372,6 +373,9 @@ main (int   argc,
 
   setup_i18n ();
   mq_core_init ();
+  /* GDAL's "ERROR n:" lines would come before ours, in English, without
+   * the file's name: its reason is in our one line (CPLGetLastErrorMsg). */
+  CPLSetErrorHandler (CPLQuietErrorHandler);
   if (!parse_options (&o, &argc, &argv, &error))
     return fail (error);
   if (o.version)

@@ -3,7 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <cairo.h>
+#include <gio/gio.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -508,6 +511,142 @@ test_apply_csv_disk_full (void)
   test_remove_dir (dir);
 }
 
+static guint
+count_parts (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GDir) d = g_dir_open (folder, 0, NULL);
+  const char *entry;
+  guint n = 0;
+
+  while (d != NULL && (entry = g_dir_read_name (d)) != NULL)
+    n += g_str_has_prefix (entry, base) && strstr (entry, ".part") != NULL;
+  return n;
+}
+
+/* A map that cannot be written whole (the "disk" fills) leaves the previous
+ * one as it was, PNG or SVG, and no temporary file. */
+static void
+test_export_keeps_previous (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-keep-XXXXXX", NULL);
+  const char *names[] = { "map.png", "map.svg" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autofree char *small = g_strconcat (i ? "--export-svg=" : "--export-png=", path, NULL);
+      g_autofree char *before = NULL, *after = NULL;
+      gsize before_len, after_len;
+      g_auto(Run) r1 = { 0 }, r2 = { 0 };
+
+      run (&r1, "--sample", small, "--size=200x150", "--theme=flagged", NULL);
+      g_assert_cmpint (r1.status, ==, 0);
+      g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+      child_setup = limit_file_size;
+      run (&r2, "--sample", small, "--size=6000x4500", NULL);
+      child_setup = NULL;
+      assert_one_line_naming (&r2, names[i]);
+      g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+      g_assert_cmpuint (after_len, ==, before_len);
+      g_assert_true (memcmp (before, after, before_len) == 0);
+      g_assert_cmpuint (count_parts (path), ==, 0);
+    }
+  test_remove_dir (dir);
+}
+
+/* No export lands on the project it reads, by any name. */
+static void
+test_export_not_over_input (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-input-XXXXXX", NULL);
+  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
+  g_autofree char *link = g_build_filename (dir, "link.png", NULL);
+  g_autofree char *wal = g_strconcat (project, "-wal", NULL);
+  g_autofree char *png = g_strconcat ("--export-png=", project, NULL);
+  g_autofree char *svg = g_strconcat ("--export-svg=", link, NULL);
+  g_autofree char *csv = g_strconcat ("--export-csv=", wal, NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  gsize before_len, after_len;
+  g_auto(Run) r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
+
+  g_assert_cmpint (symlink (project, link), ==, 0);
+  g_assert_true (g_file_get_contents (project, &before, &before_len, NULL));
+  run (&r1, project, png, NULL);
+  assert_one_line_naming (&r1, "p.gpkg");
+  run (&r2, project, svg, NULL);
+  assert_one_line_naming (&r2, "link.png");
+  run (&r3, project, csv, NULL);
+  assert_one_line_naming (&r3, "p.gpkg-wal");
+  g_assert_nonnull (strstr (r3.err, "is the project being read"));
+  g_assert_true (g_file_get_contents (project, &after, &after_len, NULL));
+  g_assert_cmpuint (after_len, ==, before_len);
+  g_assert_true (memcmp (before, after, before_len) == 0);
+  test_remove_dir (dir);
+}
+
+static GSubprocess *
+start_import (const char *source,
+              const char *output)
+{
+  const char *argv[] = { g_getenv ("MQ_BINARY"), "--import", source, "--output", output, NULL };
+  g_autoptr(GError) error = NULL;
+  GSubprocess *p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+
+  g_assert_no_error (error);
+  return p;
+}
+
+/* Two imports to one name: one succeeds, the other says the file exists;
+ * the project is whole, and no temporary file is left. A .part of an import
+ * that was killed (its process gone) is removed by the next import. */
+static void
+test_import_race (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-race-XXXXXX", NULL);
+  g_autofree char *source = sample_file ("maqiao-survey.shp");
+  g_autofree char *output = g_build_filename (dir, "p.gpkg", NULL);
+  g_autofree char *stale = NULL;
+  g_autoptr(GSubprocess) a = NULL, b = NULL;
+  g_autoptr(MqDataset) dataset = NULL;
+  const char *argv[] = { "true", NULL };
+  GPid dead = 0;
+  int ok;
+
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                 NULL, &dead, NULL);
+  g_assert_cmpint (waitpid (dead, NULL, 0), ==, dead);
+  stale = g_strdup_printf ("%s.%d-abcdef.part.gpkg", output, (int) dead);
+  g_assert_true (g_file_set_contents (stale, "killed half-way", -1, NULL));
+
+  a = start_import (source, output);
+  b = start_import (source, output);
+  g_assert_true (g_subprocess_wait (a, NULL, NULL));
+  g_assert_true (g_subprocess_wait (b, NULL, NULL));
+  ok = (g_subprocess_get_exit_status (a) == 0) + (g_subprocess_get_exit_status (b) == 0);
+  g_assert_cmpint (ok, ==, 1);
+  g_assert_cmpint (g_subprocess_get_exit_status (a) + g_subprocess_get_exit_status (b), ==, 2);
+  dataset = mq_dataset_load (output, NULL, NULL, NULL);
+  g_assert_nonnull (dataset);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_parts (output), ==, 0);
+  test_remove_dir (dir);
+}
+
+/* GDAL's own "ERROR n:" lines never come before ours. */
+static void
+test_import_one_line (void)
+{
+  g_autofree char *source = sample_file ("maqiao-survey.shp");
+  g_auto(Run) r = { 0 };
+
+  run (&r, "--import", source, "--output", "/nonexistent-mq/p.gpkg", NULL);
+  assert_one_line_naming (&r, "/nonexistent-mq/p.gpkg");
+  g_assert_null (strstr (r.err, "ERROR"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -526,5 +665,9 @@ main (int   argc,
   g_test_add_func ("/cli/apply-csv-disk-full", test_apply_csv_disk_full);
   g_test_add_func ("/cli/csv-formulas", test_csv_formulas);
   g_test_add_func ("/cli/terminal-safe", test_terminal_safe);
+  g_test_add_func ("/cli/export-keeps-previous", test_export_keeps_previous);
+  g_test_add_func ("/cli/export-not-over-input", test_export_not_over_input);
+  g_test_add_func ("/cli/import-race", test_import_race);
+  g_test_add_func ("/cli/import-one-line", test_import_one_line);
   return g_test_run ();
 }

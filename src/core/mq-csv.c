@@ -20,6 +20,7 @@
 
 #include "mq-field-map.h"
 #include "mq-geometry-check.h"
+#include "mq-output.h"
 
 G_DEFINE_QUARK (mq-csv-error-quark, mq_csv_error)
 
@@ -211,8 +212,8 @@ parcel_row (GString    *row,
     put_cell (row, mq_parcels_get_value (parcels, index, g_array_index (extra, guint, i)));
 }
 
-static gboolean
-write_rows (FILE       *f,
+static void
+write_rows (MqOutput   *out,
             MqParcels  *parcels,
             gboolean    chinese)
 {
@@ -220,26 +221,26 @@ write_rows (FILE       *f,
   g_autoptr(GString) row = g_string_new (NULL);
   guint n = mq_parcels_get_n_parcels (parcels);
 
-  fputs ("\xEF\xBB\xBF", f);
+  mq_output_write (out, "\xEF\xBB\xBF", 3);
   header_row (row, parcels, extra, chinese);
   g_string_append (row, "\r\n");
-  fputs (row->str, f);
+  mq_output_write (out, row->str, row->len);
   for (guint i = 0; i < n; i++)
     {
       g_string_truncate (row, 0);
       parcel_row (row, parcels, i, extra);
       g_string_append (row, "\r\n");
-      if (fputs (row->str, f) < 0)
-        return FALSE;
+      if (!mq_output_write (out, row->str, row->len))
+        return;
     }
-  return TRUE;
 }
 
 /**
  * mq_csv_export:
  *
  * Writes under a temporary name and renames it into place: an export that
- * fails half-way (a full disk) leaves no half file behind.
+ * fails half-way (a full disk) leaves no half file behind, and the
+ * previous table as it was. The project itself is never written over.
  */
 gboolean
 mq_csv_export (MqDataset   *dataset,
@@ -247,29 +248,12 @@ mq_csv_export (MqDataset   *dataset,
                gboolean     chinese_headers,
                GError     **error)
 {
-  g_autofree char *tmp = g_strdup_printf ("%s.part", path);
-  FILE *f = g_fopen (tmp, "wb");
-  gboolean ok;
-  int saved_errno;
+  g_autoptr(MqOutput) out = mq_output_new (path, NULL, TRUE, mq_dataset_get_path (dataset), error);
 
-  if (f == NULL)
-    {
-      saved_errno = errno;
-      g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_WRITE, _("%s: cannot be written: %s"),
-                   path, g_strerror (saved_errno));
-      return FALSE;
-    }
-  ok = write_rows (f, mq_dataset_get_parcels (dataset), chinese_headers);
-  ok = (fflush (f) == 0) && ok;
-  saved_errno = errno;
-  ok = (fclose (f) == 0) && ok;
-  if (ok && g_rename (tmp, path) == 0)
-    return TRUE;
-  saved_errno = saved_errno ? saved_errno : errno;
-  g_unlink (tmp);
-  g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_WRITE, _("%s: cannot be written: %s"),
-               path, g_strerror (saved_errno));
-  return FALSE;
+  if (out == NULL)
+    return FALSE;
+  write_rows (out, mq_dataset_get_parcels (dataset), chinese_headers);
+  return mq_output_commit (out, error);
 }
 
 /* ---- reading a status table back ---- */
