@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include <gio/gio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <sys/resource.h>
@@ -635,6 +636,54 @@ test_import_race (void)
   test_remove_dir (dir);
 }
 
+static gint64
+count_rows (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* A project that brings its own trigger is not edited headless either:
+ * exit 2, one line saying why; the trigger never ran. */
+static void
+test_apply_csv_untrusted (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-trigger-XXXXXX", NULL);
+  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
+  g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
+  g_autoptr(MqDataset) dataset = mq_dataset_load (project, NULL, NULL, NULL);
+  g_autofree char *text = g_strdup_printf ("parcel_id,notes\n%s,新备注\n",
+                                           mq_parcels_get (mq_dataset_get_parcels (dataset), 0)->id);
+  const char *marked = "SELECT count(*) FROM parcels WHERE notes = 'pwned'";
+  sqlite3 *db = NULL;
+  g_auto(Run) r = { 0 };
+
+  g_assert_cmpint (sqlite3_open (project, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO lock_history (parcel_id, field) VALUES ('x', 'y');"
+                                     "CREATE TRIGGER evil AFTER UPDATE ON parcels BEGIN"
+                                     " UPDATE parcels SET notes = 'pwned' WHERE fid <> NEW.fid;"
+                                     " DELETE FROM lock_history; END", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (g_file_set_contents (table, text, -1, NULL));
+  run (&r, "--apply-csv", table, project, NULL);
+  assert_one_line_naming (&r, "p.gpkg");
+  g_assert_nonnull (strstr (r.err, "evil"));
+  g_assert_cmpint (count_rows (project, "SELECT count(*) FROM lock_history"), ==, 1);
+  g_assert_cmpint (count_rows (project, marked), ==, 0);
+  test_remove_dir (dir);
+}
+
 /* GDAL's own "ERROR n:" lines never come before ours. */
 static void
 test_import_one_line (void)
@@ -669,5 +718,6 @@ main (int   argc,
   g_test_add_func ("/cli/export-not-over-input", test_export_not_over_input);
   g_test_add_func ("/cli/import-race", test_import_race);
   g_test_add_func ("/cli/import-one-line", test_import_one_line);
+  g_test_add_func ("/cli/apply-csv-untrusted", test_apply_csv_untrusted);
   return g_test_run ();
 }
