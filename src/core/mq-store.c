@@ -21,17 +21,12 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
+#include "mq-edit-private.h"
 #include "mq-gpkg-functions.h"
+#include "mq-history-private.h"
 #include "mq-project.h"
 
 G_DEFINE_QUARK (mq-store-error-quark, mq_store_error)
-
-struct _MqEdit
-{
-  MqEditAction action;
-  GArray      *changes;   /* MqChange */
-  GHashTable  *slots;     /* parcel × field + 1 → index in changes + 1 */
-};
 
 struct _MqStore
 {
@@ -58,101 +53,6 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (MqStore, mq_store, G_TYPE_OBJECT)
 
 static const char *const action_keys[] = { "edit", "batch", "csv", "undo", "redo" };
-
-/* ---- edits ---- */
-
-static void
-clear_change (gpointer data)
-{
-  MqChange *c = data;
-
-  g_free (c->value);
-  g_free (c->old_value);
-}
-
-MqEdit *
-mq_edit_new (MqEditAction action)
-{
-  MqEdit *edit = g_new0 (MqEdit, 1);
-
-  edit->action = action;
-  edit->changes = g_array_new (FALSE, TRUE, sizeof (MqChange));
-  g_array_set_clear_func (edit->changes, clear_change);
-  edit->slots = g_hash_table_new (NULL, NULL);
-  return edit;
-}
-
-void
-mq_edit_free (MqEdit *edit)
-{
-  if (edit == NULL)
-    return;
-  g_array_unref (edit->changes);
-  g_hash_table_unref (edit->slots);
-  g_free (edit);
-}
-
-/* Setting a field twice in one edit keeps the last value. */
-void
-mq_edit_set (MqEdit     *edit,
-             guint       parcel,
-             MqField     field,
-             const char *value,
-             guint       row)
-{
-  MqChange change = { parcel, field, g_strdup (value ? value : ""), NULL, row };
-  gpointer slot = GSIZE_TO_POINTER ((gsize) parcel * MQ_N_FIELDS + field + 1);
-  guint at = GPOINTER_TO_UINT (g_hash_table_lookup (edit->slots, slot));
-
-  if (at > 0)
-    {
-      MqChange *c = &g_array_index (edit->changes, MqChange, at - 1);
-
-      clear_change (c);
-      *c = change;
-      return;
-    }
-  g_array_append_val (edit->changes, change);
-  g_hash_table_insert (edit->slots, slot, GUINT_TO_POINTER (edit->changes->len));
-}
-
-guint
-mq_edit_get_n_changes (MqEdit *edit)
-{
-  return edit->changes->len;
-}
-
-const MqChange *
-mq_edit_get_change (MqEdit *edit,
-                    guint   i)
-{
-  g_return_val_if_fail (i < edit->changes->len, NULL);
-
-  return &g_array_index (edit->changes, MqChange, i);
-}
-
-guint
-mq_edit_count_parcels (MqEdit *edit)
-{
-  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
-
-  for (guint i = 0; i < edit->changes->len; i++)
-    g_hash_table_add (seen, GUINT_TO_POINTER (g_array_index (edit->changes, MqChange, i).parcel));
-  return g_hash_table_size (seen);
-}
-
-void
-mq_history_entry_free (MqHistoryEntry *e)
-{
-  g_free (e->changed_at);
-  g_free (e->user);
-  g_free (e->parcel_id);
-  g_free (e->field);
-  g_free (e->old_value);
-  g_free (e->new_value);
-  g_free (e->action);
-  g_free (e);
-}
 
 /* ---- the store ---- */
 
@@ -555,8 +455,6 @@ mq_store_set_max_pages (MqStore *self,
   sqlite3_finalize (stmt);
 }
 
-static char *column_dup (sqlite3_stmt *stmt, int i);
-
 /* ---- applying ---- */
 
 typedef struct
@@ -661,9 +559,9 @@ stage (MqStore  *self,
   GHashTableIter iter;
   Staged *s;
 
-  for (guint i = 0; i < edit->changes->len; i++)
+  for (guint i = 0; i < mq_edit_get_n_changes (edit); i++)
     {
-      const MqChange *c = &g_array_index (edit->changes, MqChange, i);
+      const MqChange *c = mq_edit_get_change (edit, i);
       g_autoptr(GError) local = NULL;
 
       g_return_val_if_fail (c->parcel < self->fids->len, NULL);
@@ -724,13 +622,10 @@ diff (MqStore      *self,
         {
           g_autofree char *old = mq_field_is_editable (f) ? mq_parcel_dup_field_text (before, f) : NULL;
           g_autofree char *now = mq_field_is_editable (f) ? mq_parcel_dup_field_text (&s->record, f) : NULL;
-          MqChange c = { s->parcel, f, NULL, NULL, s->row };
 
           if (!mq_field_is_editable (f) || g_strcmp0 (old ? old : "", now ? now : "") == 0)
             continue;
-          c.value = g_strdup (now ? now : "");
-          c.old_value = g_strdup (old ? old : "");
-          g_array_append_val (applied->changes, c);
+          _mq_edit_append (applied, s->parcel, f, now ? now : "", old ? old : "", s->row);
         }
     }
   return applied;
@@ -835,12 +730,12 @@ write_changes (MqStore  *self,
                            "INSERT INTO lock_history (changed_at, user, parcel_id, field,"
                            " old_value, new_value, action, batch)"
                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &insert, NULL) == SQLITE_OK;
-  for (guint i = 0; ok && i < applied->changes->len; i++)
+  for (guint i = 0; ok && i < mq_edit_get_n_changes (applied); i++)
     {
-      const MqChange *c = &g_array_index (applied->changes, MqChange, i);
+      const MqChange *c = mq_edit_get_change (applied, i);
 
       ok = update_parcel (self, updates, c) &&
-           record_history (self, insert, c, now, applied->action, batch);
+           record_history (self, insert, c, now, _mq_edit_get_action (applied), batch);
     }
   if (!ok)
     sql_error (self, error);
@@ -915,9 +810,9 @@ publish (MqStore    *self,
   g_hash_table_iter_init (&iter, staged);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &s))
     mq_parcels_replace (parcels, s->parcel, &s->record);
-  for (guint i = 0; i < applied->changes->len; i++)
+  for (guint i = 0; i < mq_edit_get_n_changes (applied); i++)
     {
-      const MqChange *c = &g_array_index (applied->changes, MqChange, i);
+      const MqChange *c = mq_edit_get_change (applied, i);
 
       if (self->value_column[c->field] >= 0)
         mq_parcels_set_value (parcels, c->parcel, self->value_column[c->field], c->value);
@@ -942,7 +837,7 @@ apply (MqStore       *self,
   if (staged == NULL)
     return NULL;
   applied = diff (self, staged, action);
-  if (applied->changes->len > 0 && !commit (self, applied, error))
+  if (mq_edit_get_n_changes (applied) > 0 && !commit (self, applied, error))
     return NULL;
   publish (self, staged, applied);
   return g_steal_pointer (&applied);
@@ -967,7 +862,7 @@ mq_store_dup_setting (MqStore    *self,
     {
       sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
       if (sqlite3_step (stmt) == SQLITE_ROW)
-        value = column_dup (stmt, 0);
+        value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
     }
   sqlite3_finalize (stmt);
   return value;
@@ -1031,7 +926,7 @@ mq_store_preview (MqStore  *self,
   g_return_val_if_fail (MQ_IS_STORE (self), NULL);
 
   staged = stage (self, edit, error);
-  return staged ? diff (self, staged, edit->action) : NULL;
+  return staged ? diff (self, staged, _mq_edit_get_action (edit)) : NULL;
 }
 
 /**
@@ -1050,10 +945,10 @@ mq_store_apply (MqStore  *self,
 
   g_return_val_if_fail (MQ_IS_STORE (self), FALSE);
 
-  applied = apply (self, edit, edit->action, error);
+  applied = apply (self, edit, _mq_edit_get_action (edit), error);
   if (applied == NULL)
     return FALSE;
-  if (applied->changes->len == 0)
+  if (mq_edit_get_n_changes (applied) == 0)
     return TRUE;
   g_ptr_array_add (self->undo, g_steal_pointer (&applied));
   g_ptr_array_set_size (self->redo, 0);
@@ -1098,9 +993,9 @@ replay (MqStore       *self,
   g_return_val_if_fail (from->len > 0, FALSE);
 
   step = g_ptr_array_index (from, from->len - 1);
-  for (guint i = 0; i < step->changes->len; i++)
+  for (guint i = 0; i < mq_edit_get_n_changes (step); i++)
     {
-      const MqChange *c = &g_array_index (step->changes, MqChange, i);
+      const MqChange *c = mq_edit_get_change (step, i);
 
       mq_edit_set (replayed, c->parcel, c->field,
                    action == MQ_EDIT_ACTION_UNDO ? c->old_value : c->value, 0);
@@ -1131,30 +1026,6 @@ mq_store_redo (MqStore  *self,
   return replay (self, self->redo, self->undo, MQ_EDIT_ACTION_REDO, error);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           i)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, i));
-}
-
-#define HISTORY_COLUMNS "changed_at, user, parcel_id, field, old_value, new_value, action"
-
-static MqHistoryEntry *
-entry_from_row (sqlite3_stmt *stmt)
-{
-  MqHistoryEntry *e = g_new0 (MqHistoryEntry, 1);
-
-  e->changed_at = column_dup (stmt, 0);
-  e->user = column_dup (stmt, 1);
-  e->parcel_id = column_dup (stmt, 2);
-  e->field = column_dup (stmt, 3);
-  e->old_value = column_dup (stmt, 4);
-  e->new_value = column_dup (stmt, 5);
-  e->action = column_dup (stmt, 6);
-  return e;
-}
-
 /**
  * mq_store_list_history:
  * @parcel_id: (nullable): one parcel's, or everybody's
@@ -1174,7 +1045,7 @@ mq_store_list_history (MqStore     *self,
   g_return_val_if_fail (MQ_IS_STORE (self), NULL);
 
   if (sqlite3_prepare_v2 (self->db,
-                          "SELECT " HISTORY_COLUMNS
+                          "SELECT " MQ_HISTORY_COLUMNS
                           " FROM lock_history WHERE ?1 IS NULL OR parcel_id = ?1"
                           " ORDER BY fid DESC LIMIT ?2", -1, &stmt, NULL) != SQLITE_OK)
     {
@@ -1184,7 +1055,7 @@ mq_store_list_history (MqStore     *self,
   sqlite3_bind_text (stmt, 1, parcel_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (sqlite3_int64) limit : -1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (entries, entry_from_row (stmt));
+    g_ptr_array_add (entries, _mq_history_entry_from_row (stmt));
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -1194,67 +1065,3 @@ mq_store_list_history (MqStore     *self,
   return g_steal_pointer (&entries);
 }
 
-/**
- * mq_history_load_recent:
- *
- * The newest @per_parcel changes of every parcel of a project file, read
- * without a store (a report in a worker thread, a file opened elsewhere).
- * A file that is not a project, or has no history, gives an empty table.
- *
- * Returns: (transfer full): parcel id → GPtrArray of #MqHistoryEntry, newest first
- */
-GHashTable *
-mq_history_load_recent (const char *path,
-                        guint       per_parcel)
-{
-  GHashTable *by_parcel = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                 (GDestroyNotify) g_ptr_array_unref);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  if (path != NULL && g_str_has_suffix (path, ".gpkg") &&
-      sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
-    mq_gpkg_harden (db);
-  if (db != NULL &&
-      sqlite3_prepare_v2 (db, "SELECT " HISTORY_COLUMNS " FROM lock_history ORDER BY fid DESC",
-                          -1, &stmt, NULL) == SQLITE_OK)
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-      {
-        const char *id = (const char *) sqlite3_column_text (stmt, 2);
-        GPtrArray *entries = id ? g_hash_table_lookup (by_parcel, id) : NULL;
-
-        if (id == NULL)
-          continue;
-        if (entries == NULL)
-          {
-            entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free);
-            g_hash_table_insert (by_parcel, g_strdup (id), entries);
-          }
-        if (entries->len < per_parcel)
-          g_ptr_array_add (entries, entry_from_row (stmt));
-      }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return by_parcel;
-}
-
-/* When, in local time to the minute: "2026-11-24 18:05". */
-char *
-mq_history_entry_dup_time (const MqHistoryEntry *e)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (e->changed_at, NULL);
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-
-  return local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup (e->changed_at);
-}
-
-/* What changed: "Project locked: Open → Locked". */
-char *
-mq_history_entry_dup_change (const MqHistoryEntry *e)
-{
-  MqField field = mq_field_from_header (e->field);
-
-  return g_strdup_printf ("%s: %s → %s", field < MQ_N_FIELDS ? mq_field_label (field) : e->field,
-                          mq_field_value_label (field, e->old_value),
-                          mq_field_value_label (field, e->new_value));
-}

@@ -12,6 +12,8 @@
 #include <gio/gio.h>
 
 #include "mq-dataset.h"
+#include "mq-edit.h"
+#include "mq-history.h"
 #include "mq-field-map.h"
 
 G_BEGIN_DECLS
@@ -29,58 +31,7 @@ typedef enum
   MQ_STORE_ERROR_FULL,
 } MqStoreError;
 
-/* Why a change was made, as the history records it. */
-typedef enum
-{
-  MQ_EDIT_ACTION_EDIT,
-  MQ_EDIT_ACTION_BATCH,
-  MQ_EDIT_ACTION_CSV,
-  MQ_EDIT_ACTION_UNDO,
-  MQ_EDIT_ACTION_REDO,
-} MqEditAction;
 
-typedef struct
-{
-  guint    parcel;      /* index into the dataset's parcels */
-  MqField  field;
-  char    *value;       /* the new value, as text */
-  char    *old_value;   /* in an applied step: the value before */
-  guint    row;         /* CSV row it came from, 0 if none: named in errors */
-} MqChange;
-
-typedef struct _MqEdit MqEdit;
-
-MqEdit     *mq_edit_new            (MqEditAction  action);
-void        mq_edit_free           (MqEdit       *edit);
-void        mq_edit_set            (MqEdit       *edit,
-                                    guint         parcel,
-                                    MqField       field,
-                                    const char   *value,
-                                    guint         row);
-guint       mq_edit_get_n_changes  (MqEdit       *edit);
-const MqChange *
-            mq_edit_get_change     (MqEdit       *edit,
-                                    guint         i);
-guint       mq_edit_count_parcels  (MqEdit       *edit);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqEdit, mq_edit_free)
-
-typedef struct
-{
-  char *changed_at;     /* ISO 8601, UTC */
-  char *user;
-  char *parcel_id;
-  char *field;          /* the column's key */
-  char *old_value;
-  char *new_value;
-  char *action;         /* edit, batch, csv, undo, redo */
-} MqHistoryEntry;
-
-void        mq_history_entry_free       (MqHistoryEntry       *entry);
-char       *mq_history_entry_dup_time   (const MqHistoryEntry *entry);
-char       *mq_history_entry_dup_change (const MqHistoryEntry *entry);
-GHashTable *mq_history_load_recent      (const char           *path,
-                                         guint                 per_parcel);
 
 #define MQ_TYPE_STORE (mq_store_get_type ())
 
