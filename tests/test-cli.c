@@ -546,7 +546,7 @@ test_export_keeps_previous (void)
       g_assert_cmpint (r1.status, ==, 0);
       g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
       child_setup = limit_file_size;
-      run (&r2, "--sample", small, "--size=6000x4500", NULL);
+      run (&r2, "--sample", small, "--size=1600x1200", NULL);
       child_setup = NULL;
       assert_one_line_naming (&r2, names[i]);
       g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));

@@ -14,6 +14,7 @@
 
 #include "mq-core.h"
 #include "mq-gpkg-functions.h"
+#include "mq-gpkg-store.h"
 #include "test-util.h"
 
 typedef struct
@@ -592,6 +593,34 @@ test_st_functions_innocuous (void)
 }
 
 static void
+on_changed (MqStore *store,
+            guint   *count)
+{
+  (*count)++;
+}
+
+/* The project is a store behind the interface, the GeoPackage its backend;
+ * the interface's signal follows each stored step, not a refused one. */
+static void
+test_interface (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(MqEdit) edit = batch_of (f, 2, MQ_FIELD_NOTES, "经接口");
+  g_autoptr(MqEdit) refused = batch_of (f, 1, MQ_FIELD_LOCK_PROJECT, "不是锁");
+  guint changed = 0;
+
+  g_assert_true (G_TYPE_IS_INTERFACE (MQ_TYPE_STORE));
+  g_assert_true (MQ_IS_GPKG_STORE (f->store));
+  g_signal_connect (f->store, "changed", G_CALLBACK (on_changed), &changed);
+  g_assert_true (mq_store_apply (f->store, edit, NULL));
+  g_assert_false (mq_store_apply (f->store, refused, NULL));
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_true (mq_store_undo (f->store, NULL));
+  g_assert_cmpuint (changed, ==, 2);
+  g_assert_true (mq_store_can_redo (f->store));
+}
+
+static void
 test_not_a_project (void)
 {
   g_autofree char *shp = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.shp", NULL);
@@ -789,6 +818,7 @@ main (int   argc,
   ADD ("untrusted-trigger", test_untrusted_trigger);
   ADD ("untrusted-disguised", test_untrusted_disguised);
   ADD ("untrusted-view", test_untrusted_view);
+  ADD ("interface", test_interface);
   ADD ("kill", test_kill);
 #undef ADD
   g_test_add_func ("/store/not-a-project", test_not_a_project);
