@@ -290,6 +290,7 @@ parse_error (Parser      *ps,
              GError     **error)
 {
   g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_INVALID, _("row %u: %s"), row, problem);
+  g_ptr_array_set_free_func (ps->row, g_free);
   g_ptr_array_unref (ps->rows);
   g_ptr_array_unref (ps->row);
   g_string_free (ps->cell, TRUE);

@@ -170,6 +170,17 @@ is_read_only (const char *path)
   return g_access (path, W_OK) != 0 || g_access (dir, W_OK) != 0;
 }
 
+static void
+set_foreign (MqGpkgStore *self,
+             const char  *name)
+{
+  self->read_only = TRUE;
+  g_free (self->read_only_reason);
+  self->read_only_reason =
+    g_strdup_printf (_("%s brings SQL of its own (trigger or view “%s”) that could change it "
+                       "behind your back; it is opened read-only"), self->path, name);
+}
+
 /* Version 1 had no action/batch in the history; each step is one transaction. */
 static gboolean
 migrate (MqGpkgStore  *self,
@@ -177,6 +188,7 @@ migrate (MqGpkgStore  *self,
 {
   sqlite3_int64 version = query_int (self, "SELECT CAST(value AS INTEGER) FROM project_settings"
                                            " WHERE key = 'schema_version'");
+  g_autofree char *foreign = NULL;
 
   if (version > MQ_PROJECT_SCHEMA_VERSION)
     {
@@ -186,9 +198,17 @@ migrate (MqGpkgStore  *self,
                                                     "Maqiao Land Viewer"), self->path);
       return TRUE;
     }
+  if (version < 2 && !self->read_only && !exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  /* What the file brought is checked again under the write lock. */
+  foreign = version < 2 && !self->read_only ? mq_gpkg_find_foreign_sql (self->db) : NULL;
+  if (foreign != NULL)
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      set_foreign (self, foreign);
+    }
   if (version < 2 && !self->read_only &&
       !exec (self,
-             "BEGIN IMMEDIATE;"
              "ALTER TABLE lock_history ADD COLUMN action TEXT(10);"
              "ALTER TABLE lock_history ADD COLUMN batch INTEGER;"
              "DELETE FROM project_settings WHERE key = 'schema_version';"
@@ -299,17 +319,6 @@ open_db (MqGpkgStore  *self,
   if (on_network_share (self->path))
     return exec (self, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL", error);
   return exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", error);
-}
-
-static void
-set_foreign (MqGpkgStore *self,
-             const char  *name)
-{
-  self->read_only = TRUE;
-  g_free (self->read_only_reason);
-  self->read_only_reason =
-    g_strdup_printf (_("%s brings SQL of its own (trigger or view “%s”) that could change it "
-                       "behind your back; it is opened read-only"), self->path, name);
 }
 
 /* Before the file is opened for writing: a trigger or view it brings that
@@ -869,6 +878,11 @@ gpkg_set_setting (MqStore     *store,
     return read_only_error (self, error);
   if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     return sql_error (self, error);
+  if (!schema_still_ours (self, error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
   ok = sqlite3_prepare_v2 (self->db, "DELETE FROM project_settings WHERE key = ?1", -1, &del, NULL) == SQLITE_OK &&
        sqlite3_prepare_v2 (self->db, "INSERT INTO project_settings (key, value) VALUES (?1, ?2)", -1,
                            &ins, NULL) == SQLITE_OK;
