@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <cpl_error.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
@@ -150,10 +151,51 @@ source_path (Options *o)
   return NULL;
 }
 
+/* Unicode's invisible line breaks and direction overrides: a path or an id
+ * holding them could forge a line or turn text around on a terminal. */
+static gboolean
+is_format_control (gunichar c)
+{
+  return (c >= 0x80 && c <= 0x9f) || c == 0x200e || c == 0x200f || c == 0x2028 ||
+         c == 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* Text from files (ids, paths, messages naming them) as the terminal shows
+ * it: control characters escaped, so nothing read can start a line of its
+ * own or send the terminal an escape sequence. */
+static char *
+escape_controls (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text ? text : ""; *p; )
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p++);
+          continue;
+        }
+      if (c == '\n' || c == '\t' || c == '\r')
+        g_string_append (out, c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\r");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (is_format_control (c))
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static int
 fail (const GError *error)
 {
-  g_printerr ("maqiao-land: %s\n", error->message);
+  g_autofree char *message = escape_controls (error->message);
+
+  g_printerr ("maqiao-land: %s\n", message);
   return EXIT_BAD_INPUT;
 }
 
@@ -181,8 +223,12 @@ open_input (Options  *o,
     }
   dataset = mq_import (path, &load, o->output, NULL, error);
   if (dataset != NULL)
-    g_print (_("Imported %u parcels into %s\n"),
-             mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)), o->output);
+    {
+      g_autofree char *output = escape_controls (o->output);
+
+      g_print (_("Imported %u parcels into %s\n"),
+               mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)), output);
+    }
   return dataset;
 }
 
@@ -201,7 +247,11 @@ print_problems (MqDataset *dataset)
       text = mq_problems_describe (p->problems);
       /* Records without an id are named by their position in the file. */
       if (p->id != NULL)
-        g_print ("%s\t%s\n", p->id, text);
+        {
+          g_autofree char *id = escape_controls (p->id);
+
+          g_print ("%s\t%s\n", id, text);
+        }
       else
         g_print ("#%u\t%s\n", i + 1, text);
     }
@@ -236,6 +286,8 @@ apply_csv (Options    *o,
 {
   g_autoptr(MqStore) store = mq_store_open (dataset, error);
   g_autoptr(MqEdit) edit = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *project = NULL;
   MqEdit *step;
   guint n_parcels;
 
@@ -250,15 +302,17 @@ apply_csv (Options    *o,
       return FALSE;
     }
   step = mq_store_get_last_step (store);
+  table = escape_controls (o->apply_csv);
   if (step == NULL)
     {
-      g_print (_("No changes: %s already matches the project\n"), o->apply_csv);
+      g_print (_("No changes: %s already matches the project\n"), table);
       return TRUE;
     }
   n_parcels = mq_edit_count_parcels (step);
+  project = escape_controls (mq_dataset_get_path (dataset));
   g_print (g_dngettext (GETTEXT_PACKAGE, "Applied %s to %s: %u parcel, %u fields changed\n",
                         "Applied %s to %s: %u parcels, %u fields changed\n", n_parcels),
-           o->apply_csv, mq_dataset_get_path (dataset), n_parcels, mq_edit_get_n_changes (step));
+           table, project, n_parcels, mq_edit_get_n_changes (step));
   return TRUE;
 }
 
@@ -348,6 +402,9 @@ main (int   argc,
 
   setup_i18n ();
   mq_core_init ();
+  /* GDAL's "ERROR n:" lines would come before ours, in English, without
+   * the file's name: its reason is in our one line (CPLGetLastErrorMsg). */
+  CPLSetErrorHandler (CPLQuietErrorHandler);
   if (!parse_options (&o, &argc, &argv, &error))
     return fail (error);
   if (o.version)

@@ -3,7 +3,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <cairo.h>
+#include <gio/gio.h>
 #include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -283,6 +287,47 @@ test_problems_listed (void)
   test_remove_dir (dir);
 }
 
+/* Line ends and the tab between id and problem are ours; nothing else. */
+static void
+assert_no_controls (const char *text)
+{
+  for (const char *p = text; *p; p++)
+    if (*p != '\n' && *p != '\t')
+      g_assert_false (g_ascii_iscntrl (*p));
+  g_assert_null (strstr (text, "\u202e"));
+}
+
+/* Ids and paths from files reach the terminal with their control
+ * characters escaped: no forged line, no escape sequence. */
+static void
+test_terminal_safe (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-tty-XXXXXX", NULL);
+  g_autofree char *json = g_build_filename (dir, "ids.geojson", NULL);
+  g_autofree char *missing = g_build_filename (dir, "a\nmaqiao-land: all good\x1b[2J\u202e.shp",
+                                               NULL);
+  const char *text =
+    "{\"type\": \"FeatureCollection\", \"features\": ["
+    "{\"type\": \"Feature\", \"properties\": {\"parcel_id\": \"X1\\nMQ0001\\tfine\\u001b]0;owned\\u0007\\u001b[2J\"},"
+    " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[121.40, 31.10], [121.41, 31.11],"
+    " [121.41, 31.10], [121.40, 31.11], [121.40, 31.10]]]}}]}";
+  g_auto(Run) r1 = { 0 }, r2 = { 0 };
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_set_contents (json, text, -1, NULL));
+  run (&r1, "--problems", json, NULL);
+  g_assert_cmpint (r1.status, ==, 0);
+  lines = g_strsplit (g_strchomp (r1.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  g_assert_true (g_str_has_prefix (lines[0], "X1\\nMQ0001\\tfine\\x1b]0;owned\\x07\\x1b[2J\t"));
+  assert_no_controls (r1.out);
+
+  run (&r2, "--summary", missing, NULL);
+  assert_one_line_naming (&r2, "a\\nmaqiao-land: all good\\x1b[2J\\u202e.shp");
+  assert_no_controls (r2.err);
+  test_remove_dir (dir);
+}
+
 static char *
 join_csv (GPtrArray *rows)
 {
@@ -337,7 +382,7 @@ test_apply_csv (void)
   g_assert_nonnull (strstr (r1.out, "No changes"));
 
   g_assert_true (g_file_get_contents (table, &text, NULL, NULL));
-  rows = mq_csv_parse (text + 3);
+  rows = mq_csv_parse (text + 3, -1, NULL);
   header = g_ptr_array_index (rows, 0);
   lock = column_of (header, "lock_owner");
   entity = column_of (header, "responsible_entity");
@@ -382,6 +427,54 @@ test_apply_csv (void)
   test_remove_dir (dir);
 }
 
+/* Text that a spreadsheet would run as a formula is written with a leading
+ * ' and read back without it; numbers are left alone. */
+static void
+test_csv_formulas (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-formula-XXXXXX", NULL);
+  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
+  g_autofree char *table = g_build_filename (dir, "in.csv", NULL);
+  g_autofree char *exported = g_build_filename (dir, "out.csv", NULL);
+  g_autoptr(MqDataset) dataset = mq_dataset_load (project, NULL, NULL, NULL);
+  const char *id = mq_parcels_get (mq_dataset_get_parcels (dataset), 3)->id;
+  g_autofree char *text = g_strdup_printf ("parcel_id,responsible_entity,contact,notes\n"
+                                           "%s,\"=HYPERLINK(\"\"http://x\"\")\",@SUM(A1),-2+3\n", id);
+  g_autofree char *out = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(MqDataset) reread = NULL;
+  g_auto(Run) r1 = { 0 }, r2 = { 0 };
+  char **header, **row = NULL;
+
+  g_assert_true (g_file_set_contents (table, text, -1, NULL));
+  run (&r1, "--apply-csv", table, project, "--export-csv", exported, NULL);
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_true (g_file_get_contents (exported, &out, NULL, NULL));
+  rows = mq_csv_parse (out + 3, -1, NULL);
+  header = g_ptr_array_index (rows, 0);
+  for (guint i = 1; i < rows->len; i++)
+    {
+      char **cells = g_ptr_array_index (rows, i);
+
+      if (g_str_equal (cells[0], id))
+        row = cells;
+      g_assert_cmpint (cells[column_of (header, "area_m2")][0], !=, '\'');
+    }
+  g_assert_nonnull (row);
+  g_assert_cmpstr (row[column_of (header, "responsible_entity")], ==, "'=HYPERLINK(\"http://x\")");
+  g_assert_cmpstr (row[column_of (header, "contact")], ==, "'@SUM(A1)");
+  g_assert_cmpstr (row[column_of (header, "notes")], ==, "'-2+3");
+
+  /* Read back, the ' is gone: the exported table changes nothing. */
+  run (&r2, "--apply-csv", exported, project, NULL);
+  g_assert_cmpint (r2.status, ==, 0);
+  g_assert_nonnull (strstr (r2.out, "No changes"));
+  reread = mq_dataset_load (project, NULL, NULL, NULL);
+  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (reread), 3)->entity, ==,
+                   "=HYPERLINK(\"http://x\")");
+  test_remove_dir (dir);
+}
+
 /* A status table that fills the disk half-way is refused whole: exit 2,
  * one line naming the project, every figure as before. */
 static void
@@ -419,6 +512,190 @@ test_apply_csv_disk_full (void)
   test_remove_dir (dir);
 }
 
+static guint
+count_parts (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GDir) d = g_dir_open (folder, 0, NULL);
+  const char *entry;
+  guint n = 0;
+
+  while (d != NULL && (entry = g_dir_read_name (d)) != NULL)
+    n += g_str_has_prefix (entry, base) && strstr (entry, ".part") != NULL;
+  return n;
+}
+
+/* A map that cannot be written whole (the "disk" fills) leaves the previous
+ * one as it was, PNG or SVG, and no temporary file. */
+static void
+test_export_keeps_previous (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-keep-XXXXXX", NULL);
+  const char *names[] = { "map.png", "map.svg" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autofree char *small = g_strconcat (i ? "--export-svg=" : "--export-png=", path, NULL);
+      g_autofree char *before = NULL, *after = NULL;
+      gsize before_len, after_len;
+      g_auto(Run) r1 = { 0 }, r2 = { 0 };
+
+      run (&r1, "--sample", small, "--size=200x150", "--theme=flagged", NULL);
+      g_assert_cmpint (r1.status, ==, 0);
+      g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+      child_setup = limit_file_size;
+      run (&r2, "--sample", small, "--size=1600x1200", NULL);
+      child_setup = NULL;
+      assert_one_line_naming (&r2, names[i]);
+      g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+      g_assert_cmpuint (after_len, ==, before_len);
+      g_assert_true (memcmp (before, after, before_len) == 0);
+      g_assert_cmpuint (count_parts (path), ==, 0);
+    }
+  test_remove_dir (dir);
+}
+
+/* No export lands on the project it reads, by any name. */
+static void
+test_export_not_over_input (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-input-XXXXXX", NULL);
+  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
+  g_autofree char *link = g_build_filename (dir, "link.png", NULL);
+  g_autofree char *wal = g_strconcat (project, "-wal", NULL);
+  g_autofree char *png = g_strconcat ("--export-png=", project, NULL);
+  g_autofree char *svg = g_strconcat ("--export-svg=", link, NULL);
+  g_autofree char *csv = g_strconcat ("--export-csv=", wal, NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  gsize before_len, after_len;
+  g_auto(Run) r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
+
+  g_assert_cmpint (symlink (project, link), ==, 0);
+  g_assert_true (g_file_get_contents (project, &before, &before_len, NULL));
+  run (&r1, project, png, NULL);
+  assert_one_line_naming (&r1, "p.gpkg");
+  run (&r2, project, svg, NULL);
+  assert_one_line_naming (&r2, "link.png");
+  run (&r3, project, csv, NULL);
+  assert_one_line_naming (&r3, "p.gpkg-wal");
+  g_assert_nonnull (strstr (r3.err, "is the project being read"));
+  g_assert_true (g_file_get_contents (project, &after, &after_len, NULL));
+  g_assert_cmpuint (after_len, ==, before_len);
+  g_assert_true (memcmp (before, after, before_len) == 0);
+  test_remove_dir (dir);
+}
+
+static GSubprocess *
+start_import (const char *source,
+              const char *output)
+{
+  const char *argv[] = { g_getenv ("MQ_BINARY"), "--import", source, "--output", output, NULL };
+  g_autoptr(GError) error = NULL;
+  GSubprocess *p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+
+  g_assert_no_error (error);
+  return p;
+}
+
+/* Two imports to one name: one succeeds, the other says the file exists;
+ * the project is whole, and no temporary file is left. A .part of an import
+ * that was killed (its process gone) is removed by the next import. */
+static void
+test_import_race (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-race-XXXXXX", NULL);
+  g_autofree char *source = sample_file ("maqiao-survey.shp");
+  g_autofree char *output = g_build_filename (dir, "p.gpkg", NULL);
+  g_autofree char *stale = NULL;
+  g_autoptr(GSubprocess) a = NULL, b = NULL;
+  g_autoptr(MqDataset) dataset = NULL;
+  const char *argv[] = { "true", NULL };
+  GPid dead = 0;
+  int ok;
+
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                 NULL, &dead, NULL);
+  g_assert_cmpint (waitpid (dead, NULL, 0), ==, dead);
+  stale = g_strdup_printf ("%s.%d-abcdef.part.gpkg", output, (int) dead);
+  g_assert_true (g_file_set_contents (stale, "killed half-way", -1, NULL));
+
+  a = start_import (source, output);
+  b = start_import (source, output);
+  g_assert_true (g_subprocess_wait (a, NULL, NULL));
+  g_assert_true (g_subprocess_wait (b, NULL, NULL));
+  ok = (g_subprocess_get_exit_status (a) == 0) + (g_subprocess_get_exit_status (b) == 0);
+  g_assert_cmpint (ok, ==, 1);
+  g_assert_cmpint (g_subprocess_get_exit_status (a) + g_subprocess_get_exit_status (b), ==, 2);
+  dataset = mq_dataset_load (output, NULL, NULL, NULL);
+  g_assert_nonnull (dataset);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_parts (output), ==, 0);
+  test_remove_dir (dir);
+}
+
+static gint64
+count_rows (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* A project that brings its own trigger is not edited headless either:
+ * exit 2, one line saying why; the trigger never ran. */
+static void
+test_apply_csv_untrusted (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-trigger-XXXXXX", NULL);
+  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
+  g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
+  g_autoptr(MqDataset) dataset = mq_dataset_load (project, NULL, NULL, NULL);
+  g_autofree char *text = g_strdup_printf ("parcel_id,notes\n%s,新备注\n",
+                                           mq_parcels_get (mq_dataset_get_parcels (dataset), 0)->id);
+  const char *marked = "SELECT count(*) FROM parcels WHERE notes = 'pwned'";
+  sqlite3 *db = NULL;
+  g_auto(Run) r = { 0 };
+
+  g_assert_cmpint (sqlite3_open (project, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO lock_history (parcel_id, field) VALUES ('x', 'y');"
+                                     "CREATE TRIGGER evil AFTER UPDATE ON parcels BEGIN"
+                                     " UPDATE parcels SET notes = 'pwned' WHERE fid <> NEW.fid;"
+                                     " DELETE FROM lock_history; END", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (g_file_set_contents (table, text, -1, NULL));
+  run (&r, "--apply-csv", table, project, NULL);
+  assert_one_line_naming (&r, "p.gpkg");
+  g_assert_nonnull (strstr (r.err, "evil"));
+  g_assert_cmpint (count_rows (project, "SELECT count(*) FROM lock_history"), ==, 1);
+  g_assert_cmpint (count_rows (project, marked), ==, 0);
+  test_remove_dir (dir);
+}
+
+/* GDAL's own "ERROR n:" lines never come before ours. */
+static void
+test_import_one_line (void)
+{
+  g_autofree char *source = sample_file ("maqiao-survey.shp");
+  g_auto(Run) r = { 0 };
+
+  run (&r, "--import", source, "--output", "/nonexistent-mq/p.gpkg", NULL);
+  assert_one_line_naming (&r, "/nonexistent-mq/p.gpkg");
+  g_assert_null (strstr (r.err, "ERROR"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -435,5 +712,12 @@ main (int   argc,
   g_test_add_func ("/cli/problems-listed", test_problems_listed);
   g_test_add_func ("/cli/apply-csv", test_apply_csv);
   g_test_add_func ("/cli/apply-csv-disk-full", test_apply_csv_disk_full);
+  g_test_add_func ("/cli/csv-formulas", test_csv_formulas);
+  g_test_add_func ("/cli/terminal-safe", test_terminal_safe);
+  g_test_add_func ("/cli/export-keeps-previous", test_export_keeps_previous);
+  g_test_add_func ("/cli/export-not-over-input", test_export_not_over_input);
+  g_test_add_func ("/cli/import-race", test_import_race);
+  g_test_add_func ("/cli/import-one-line", test_import_one_line);
+  g_test_add_func ("/cli/apply-csv-untrusted", test_apply_csv_untrusted);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mq-core.h"
 #include "test-util.h"
@@ -183,6 +184,21 @@ test_map_pixels (void)
   g_assert_cmpuint (matched, >=, checked * 8 / 10);
 }
 
+/* Temporary files of @path's export in its folder. */
+static guint
+count_parts (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GDir) d = g_dir_open (folder, 0, NULL);
+  const char *entry;
+  guint n = 0;
+
+  while (d != NULL && (entry = g_dir_read_name (d)) != NULL)
+    n += g_str_has_prefix (entry, base) && strstr (entry, ".part") != NULL;
+  return n;
+}
+
 /* A report that cannot be written: exit 2, a one-line error naming the file,
  * and no half-written PDF left behind. */
 static void
@@ -190,7 +206,6 @@ assert_export_fails (const char           *pdf,
                      GSpawnChildSetupFunc  child_setup)
 {
   g_autofree char *arg = g_strconcat ("--export-pdf=", pdf, NULL);
-  g_autofree char *part = g_strconcat (pdf, ".part", NULL);
   g_autofree char *named = g_strconcat (pdf, ": cannot be written", NULL);
   const char *argv[] = { g_getenv ("MQ_BINARY"), "--sample", arg, NULL };
   g_autofree char *err = NULL;
@@ -204,7 +219,7 @@ assert_export_fails (const char           *pdf,
   g_assert_nonnull (strstr (err, named));
   g_assert_cmpstr (strchr (err, '\n'), ==, "\n");   /* one line */
   g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
-  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_parts (pdf), ==, 0);
 }
 
 static void
@@ -232,6 +247,78 @@ test_disk_full (void)
   g_autofree char *pdf = g_build_filename (dir, "full.pdf", NULL);
 
   assert_export_fails (pdf, limit_file_size);
+}
+
+/* A process id that no process has any more. */
+static GPid
+dead_pid (void)
+{
+  const char *argv[] = { "true", NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid = 0;
+
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                 NULL, NULL, &pid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (waitpid (pid, NULL, 0), ==, pid);
+  return pid;
+}
+
+/* A report killed half-way leaves a .part; the next report to that name
+ * removes it (its process is gone), never takes it for the report, and
+ * leaves a running process's .part alone. */
+static void
+test_stale_part (void)
+{
+  g_autofree char *pdf = g_build_filename (dir, "stale.pdf", NULL);
+  g_autofree char *dead = g_strdup_printf ("%s.%d-abcdef.part", pdf, (int) dead_pid ());
+  g_autofree char *alive = g_strdup_printf ("%s.%d-abcdef.part", pdf, (int) getpid ());
+  g_autofree char *out = NULL;
+  g_autofree char *head = NULL;
+
+  g_assert_true (g_file_set_contents (dead, "half a report", -1, NULL));
+  g_assert_true (g_file_set_contents (alive, "another report being written", -1, NULL));
+  g_free (export ("stale.pdf", NULL, NULL));
+  g_assert_false (g_file_test (dead, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (alive, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (pdf, &head, NULL, NULL));
+  g_assert_true (g_str_has_prefix (head, "%PDF"));
+  g_unlink (alive);
+  g_assert_cmpuint (count_parts (pdf), ==, 0);
+}
+
+/* A report named like the project it reads (or its -wal, or through "..")
+ * is refused; the project is as it was. */
+static void
+test_not_over_input (void)
+{
+  g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+  g_autofree char *project = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  gsize before_len, after_len;
+  const char *names[] = { "p.gpkg", "p.gpkg-wal", "../sub/p.gpkg" };
+
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  project = test_copy_sample (sub, "p.gpkg");
+  g_assert_true (g_file_get_contents (project, &before, &before_len, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *target = g_build_filename (sub, names[i], NULL);
+      g_autofree char *arg = g_strconcat ("--export-pdf=", target, NULL);
+      const char *argv[] = { g_getenv ("MQ_BINARY"), project, arg, NULL };
+      g_autofree char *err = NULL;
+      int status = 0;
+
+      g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, NULL, &err, &status, NULL);
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+      g_assert_nonnull (strstr (err, "is the project being read"));
+      g_assert_cmpstr (strchr (err, '\n'), ==, "\n");
+    }
+  g_assert_true (g_file_get_contents (project, &after, &after_len, NULL));
+  g_assert_cmpuint (after_len, ==, before_len);
+  g_assert_true (memcmp (before, after, before_len) == 0);
+  test_remove_dir (sub);
 }
 
 /* An edit of the project appears in its parcel's atlas page, with who and when. */
@@ -287,6 +374,8 @@ main (int   argc,
   g_test_add_func ("/report/unwritable", test_unwritable);
   g_test_add_func ("/report/atlas-history", test_atlas_history);
   g_test_add_func ("/report/disk-full", test_disk_full);
+  g_test_add_func ("/report/stale-part", test_stale_part);
+  g_test_add_func ("/report/not-over-input", test_not_over_input);
   status = g_test_run ();
   test_remove_dir (dir);
   g_object_unref (sample);

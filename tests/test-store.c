@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 
 #include "mq-core.h"
+#include "mq-gpkg-functions.h"
+#include "mq-gpkg-store.h"
 #include "test-util.h"
 
 typedef struct
@@ -317,6 +319,65 @@ test_csv_all_or_nothing (Fixture       *f,
   g_assert_cmpint (history_rows (f) - rows, >=, 4);
 }
 
+/* Refused whole, naming the row; nothing reaches the file. */
+static void
+assert_table_refused (Fixture    *f,
+                      const char *text,
+                      gssize      length,
+                      const char *expected)
+{
+  g_autofree char *path = g_build_filename (f->dir, "hostile.csv", NULL);
+  g_autoptr(MqEdit) edit = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, length, NULL));
+  edit = mq_csv_read_updates (mq_dataset_get_parcels (f->dataset), path, &error);
+  g_assert_null (edit);
+  g_assert_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_INVALID);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "hostile.csv"));
+  g_assert_nonnull (strstr (error->message, expected));
+  g_assert_null (strchr (error->message, '\n'));
+}
+
+static void
+test_csv_hostile (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *a = parcel (f, flagged (f->dataset, 0))->id;
+  const char *b = parcel (f, flagged (f->dataset, 1))->id;
+  g_autofree char *nul = g_strdup_printf ("parcel_id,notes\r\n%s,x\r\n%s,y#z\r\n", a, b);
+  g_autofree char *unclosed = g_strdup_printf ("parcel_id,notes\n%s,x\n%s,\"y\n%s,z\n", a, b, a);
+  g_autofree char *stray = g_strdup_printf ("parcel_id,notes\n%s,x\n%s,y\"z\n", a, b);
+  g_autofree char *after = g_strdup_printf ("parcel_id,notes\n%s,\"x\"y\n", a);
+  g_autofree char *more = g_strdup_printf ("parcel_id,notes\n%s,x\n%s,y,z\n", a, b);
+  g_autofree char *fewer = g_strdup_printf ("parcel_id,notes,contact\n%s,x,c\n%s,y\n", a, b);
+  g_autofree char *twice = g_strdup_printf ("parcel_id,notes\n%s,x\n%s,y\n%s,z\n", a, b, a);
+  g_autofree char *same = g_strdup_printf ("parcel_id,notes\n%s,同\n%s,y\n%s,同\n", a, b, a);
+  g_autofree char *path = g_build_filename (f->dir, "same.csv", NULL);
+  g_autoptr(MqEdit) edit = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 rows = history_rows (f);
+
+  *strchr (nul, '#') = '\0';
+  assert_table_refused (f, nul, strlen (nul) + 1 + strlen (strchr (nul, '\0') + 1), "row 3");
+  assert_table_refused (f, unclosed, -1, "row 3: a quoted cell is never closed");
+  assert_table_refused (f, stray, -1, "row 3: a stray quote");
+  assert_table_refused (f, after, -1, "row 2: a stray quote");
+  assert_table_refused (f, more, -1, "row 3: 3 cells where the header has 2");
+  assert_table_refused (f, fewer, -1, "row 3: 2 cells where the header has 3");
+  assert_table_refused (f, twice, -1, "row 4: parcel");
+  assert_table_refused (f, twice, -1, "also in row 2");
+  g_assert_cmpint (history_rows (f), ==, rows);
+
+  /* Two rows that agree are one change. */
+  g_assert_true (g_file_set_contents (path, same, -1, NULL));
+  edit = mq_csv_read_updates (mq_dataset_get_parcels (f->dataset), path, &error);
+  g_assert_no_error (error);
+  g_assert_true (mq_store_apply (f->store, edit, &error));
+  g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->notes, ==, "同");
+}
+
 static void
 test_external_change (Fixture       *f,
                       gconstpointer  data)
@@ -428,6 +489,135 @@ test_migration (Fixture       *f,
   g_assert_true (mq_store_apply (store, edit, &error));
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM lock_history WHERE action = 'batch'"),
                    ==, 1);
+}
+
+static void
+plant (const char *path,
+       const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* A file that brings a trigger rewriting another parcel and erasing the
+ * history: loading it (GDAL) and opening it run none of it; it is read-only,
+ * saying why, and an edit is refused. */
+static void
+check_planted (Fixture    *f,
+               const char *sql,
+               const char *name)
+{
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *victim = g_strdup (parcel (f, flagged (f->dataset, 1))->id);
+  g_autofree char *notes = NULL;
+  gint64 rows;
+
+  edit = batch_of (f, 1, MQ_FIELD_NOTES, "历史");
+  g_assert_true (mq_store_apply (f->store, edit, &error));
+  g_clear_pointer (&edit, mq_edit_free);
+  g_clear_object (&f->store);
+  rows = history_rows (f);
+  g_assert_cmpint (rows, >, 0);
+  plant (f->path, sql);
+
+  dataset = load (f->path);
+  store = mq_store_open (dataset, &error);
+  g_assert_no_error (error);
+  g_assert_true (mq_store_is_read_only (store));
+  g_assert_nonnull (strstr (mq_store_get_read_only_reason (store), name));
+  g_assert_nonnull (strstr (mq_store_get_read_only_reason (store), "项目.gpkg"));
+  edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+  mq_edit_set (edit, flagged (dataset, 0), MQ_FIELD_NOTES, "改", 0);
+  g_assert_false (mq_store_apply (store, edit, &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, name));
+  g_clear_object (&store);
+  g_clear_object (&dataset);
+
+  g_assert_cmpint (history_rows (f), ==, rows);
+  notes = sql_text (f->path, "SELECT notes FROM parcels WHERE parcel_id = ?1", victim);
+  g_assert_cmpstr (notes, !=, "pwned");
+}
+
+static void
+test_untrusted_trigger (Fixture       *f,
+                        gconstpointer  data)
+{
+  check_planted (f, "CREATE TRIGGER evil AFTER UPDATE ON parcels BEGIN"
+                    " UPDATE parcels SET notes = 'pwned' WHERE fid <> NEW.fid;"
+                    " DELETE FROM lock_history; END", "evil");
+}
+
+/* A name GDAL uses does not make a trigger GDAL's: it must write only its
+ * own R-tree. */
+static void
+test_untrusted_disguised (Fixture       *f,
+                          gconstpointer  data)
+{
+  check_planted (f, "DROP TRIGGER rtree_parcels_geom_update3;"
+                    "CREATE TRIGGER rtree_parcels_geom_update3 AFTER UPDATE ON parcels BEGIN"
+                    " DELETE FROM \"rtree_parcels_geom\" WHERE id = OLD.fid;"
+                    " /* update */ DELETE FROM lock_history; END", "rtree_parcels_geom_update3");
+}
+
+/* Views the standard does not define are SQL the file brings, too. */
+static void
+test_untrusted_view (Fixture       *f,
+                     gconstpointer  data)
+{
+  check_planted (f, "CREATE VIEW evil AS SELECT * FROM parcels", "evil");
+}
+
+/* With trusted_schema=OFF a trigger may still call the ST_ functions: they
+ * are innocuous. */
+static void
+test_st_functions_innocuous (void)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+  mq_gpkg_harden (db);
+  mq_gpkg_register_functions (db);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE t (g BLOB); CREATE TABLE e (x REAL);"
+                                     "CREATE TRIGGER t_e AFTER INSERT ON t BEGIN"
+                                     " INSERT INTO e VALUES (ST_MinX (NEW.g)); END;"
+                                     "INSERT INTO t VALUES (NULL)", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+on_changed (MqStore *store,
+            guint   *count)
+{
+  (*count)++;
+}
+
+/* The project is a store behind the interface, the GeoPackage its backend;
+ * the interface's signal follows each stored step, not a refused one. */
+static void
+test_interface (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(MqEdit) edit = batch_of (f, 2, MQ_FIELD_NOTES, "经接口");
+  g_autoptr(MqEdit) refused = batch_of (f, 1, MQ_FIELD_LOCK_PROJECT, "不是锁");
+  guint changed = 0;
+
+  g_assert_true (G_TYPE_IS_INTERFACE (MQ_TYPE_STORE));
+  g_assert_true (MQ_IS_GPKG_STORE (f->store));
+  g_signal_connect (f->store, "changed", G_CALLBACK (on_changed), &changed);
+  g_assert_true (mq_store_apply (f->store, edit, NULL));
+  g_assert_false (mq_store_apply (f->store, refused, NULL));
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_true (mq_store_undo (f->store, NULL));
+  g_assert_cmpuint (changed, ==, 2);
+  g_assert_true (mq_store_can_redo (f->store));
 }
 
 static void
@@ -634,13 +824,19 @@ main (int   argc,
   ADD ("rules", test_rules);
   ADD ("batch-undo-redo", test_batch_undo_redo);
   ADD ("csv-all-or-nothing", test_csv_all_or_nothing);
+  ADD ("csv-hostile", test_csv_hostile);
   ADD ("external-change", test_external_change);
   ADD ("read-only", test_read_only);
   ADD ("closed-is-one-file", test_closed_is_one_file);
   ADD ("disk-full", test_disk_full);
   ADD ("migration", test_migration);
+  ADD ("untrusted-trigger", test_untrusted_trigger);
+  ADD ("untrusted-disguised", test_untrusted_disguised);
+  ADD ("untrusted-view", test_untrusted_view);
+  ADD ("interface", test_interface);
   ADD ("kill", test_kill);
 #undef ADD
   g_test_add_func ("/store/not-a-project", test_not_a_project);
+  g_test_add_func ("/store/st-functions-innocuous", test_st_functions_innocuous);
   return g_test_run ();
 }

@@ -16,11 +16,16 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "mq-field-map.h"
 #include "mq-geometry-check.h"
+#include "mq-output.h"
 
 G_DEFINE_QUARK (mq-csv-error-quark, mq_csv_error)
+
+/* The first characters that make a spreadsheet read a cell as a formula. */
+#define FORMULA_STARTS "=+-@\t\r"
 
 typedef enum
 {
@@ -81,14 +86,40 @@ column_header (const Column *c,
   return chinese ? c->zh : c->key;
 }
 
+/* A plain number (a negative area, say) is left as it is: Excel reads it as
+ * the number it is, and it computes nothing. */
+static gboolean
+is_number (const char *text)
+{
+  char *end = NULL;
+
+  if ((text[0] != '-' && text[0] != '+') || (!g_ascii_isdigit (text[1]) && text[1] != '.'))
+    return FALSE;
+  g_ascii_strtod (text, &end);
+  return end != text && *end == '\0';
+}
+
+/* Excel (and LibreOffice) run a cell beginning with = + - @ as a formula,
+ * and a tab or carriage return may hide one: such text gets a leading ',
+ * which shows it as text and which --apply-csv takes off again. */
+static gboolean
+needs_guard (const char *text)
+{
+  return text[0] != '\0' && strchr (FORMULA_STARTS, text[0]) != NULL && !is_number (text);
+}
+
 static void
 put_cell (GString    *row,
           const char *text)
 {
+  g_autofree char *guarded = NULL;
+
   if (row->len > 0)
     g_string_append_c (row, ',');
   if (text == NULL)
     return;
+  if (needs_guard (text))
+    text = guarded = g_strconcat ("'", text, NULL);
   if (strpbrk (text, ",\"\r\n") == NULL)
     {
       g_string_append (row, text);
@@ -181,8 +212,8 @@ parcel_row (GString    *row,
     put_cell (row, mq_parcels_get_value (parcels, index, g_array_index (extra, guint, i)));
 }
 
-static gboolean
-write_rows (FILE       *f,
+static void
+write_rows (MqOutput   *out,
             MqParcels  *parcels,
             gboolean    chinese)
 {
@@ -190,26 +221,26 @@ write_rows (FILE       *f,
   g_autoptr(GString) row = g_string_new (NULL);
   guint n = mq_parcels_get_n_parcels (parcels);
 
-  fputs ("\xEF\xBB\xBF", f);
+  mq_output_write (out, "\xEF\xBB\xBF", 3);
   header_row (row, parcels, extra, chinese);
   g_string_append (row, "\r\n");
-  fputs (row->str, f);
+  mq_output_write (out, row->str, row->len);
   for (guint i = 0; i < n; i++)
     {
       g_string_truncate (row, 0);
       parcel_row (row, parcels, i, extra);
       g_string_append (row, "\r\n");
-      if (fputs (row->str, f) < 0)
-        return FALSE;
+      if (!mq_output_write (out, row->str, row->len))
+        return;
     }
-  return TRUE;
 }
 
 /**
  * mq_csv_export:
  *
  * Writes under a temporary name and renames it into place: an export that
- * fails half-way (a full disk) leaves no half file behind.
+ * fails half-way (a full disk) leaves no half file behind, and the
+ * previous table as it was. The project itself is never written over.
  */
 gboolean
 mq_csv_export (MqDataset   *dataset,
@@ -217,29 +248,12 @@ mq_csv_export (MqDataset   *dataset,
                gboolean     chinese_headers,
                GError     **error)
 {
-  g_autofree char *tmp = g_strdup_printf ("%s.part", path);
-  FILE *f = g_fopen (tmp, "wb");
-  gboolean ok;
-  int saved_errno;
+  g_autoptr(MqOutput) out = mq_output_new (path, NULL, TRUE, mq_dataset_get_path (dataset), error);
 
-  if (f == NULL)
-    {
-      saved_errno = errno;
-      g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_WRITE, _("%s: cannot be written: %s"),
-                   path, g_strerror (saved_errno));
-      return FALSE;
-    }
-  ok = write_rows (f, mq_dataset_get_parcels (dataset), chinese_headers);
-  ok = (fflush (f) == 0) && ok;
-  saved_errno = errno;
-  ok = (fclose (f) == 0) && ok;
-  if (ok && g_rename (tmp, path) == 0)
-    return TRUE;
-  saved_errno = saved_errno ? saved_errno : errno;
-  g_unlink (tmp);
-  g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_WRITE, _("%s: cannot be written: %s"),
-               path, g_strerror (saved_errno));
-  return FALSE;
+  if (out == NULL)
+    return FALSE;
+  write_rows (out, mq_dataset_get_parcels (dataset), chinese_headers);
+  return mq_output_commit (out, error);
 }
 
 /* ---- reading a status table back ---- */
@@ -252,59 +266,112 @@ end_cell (GPtrArray *row,
   g_string_truncate (cell, 0);
 }
 
+typedef struct
+{
+  GPtrArray *rows;
+  GPtrArray *row;
+  GString   *cell;
+  guint      number;     /* of the row being read, the header being 1 */
+} Parser;
+
+static void
+end_row (Parser *ps)
+{
+  end_cell (ps->row, ps->cell);
+  g_ptr_array_add (ps->row, NULL);
+  g_ptr_array_add (ps->rows, g_ptr_array_steal (ps->row, NULL));
+  ps->number++;
+}
+
+static GPtrArray *
+parse_error (Parser      *ps,
+             guint        row,
+             const char  *problem,
+             GError     **error)
+{
+  g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_INVALID, _("row %u: %s"), row, problem);
+  g_ptr_array_set_free_func (ps->row, g_free);
+  g_ptr_array_unref (ps->rows);
+  g_ptr_array_unref (ps->row);
+  g_string_free (ps->cell, TRUE);
+  return NULL;
+}
+
 /**
  * mq_csv_parse:
+ * @length: of @text in bytes, or -1 when it ends with a NUL
  *
  * RFC 4180, as Excel writes it: quoted cells may hold commas, quotes ("")
- * and line breaks; CRLF or LF.
+ * and line breaks; CRLF or LF. Anything else is refused, naming the row: a
+ * NUL byte, a quote that is never closed, a quote inside an unquoted cell
+ * or after a closing one. Guessing there would apply a table nobody wrote.
  *
- * Returns: (element-type GStrv): one row per record
+ * Returns: (element-type GStrv) (nullable): one row per record
  */
 GPtrArray *
-mq_csv_parse (const char *text)
+mq_csv_parse (const char  *text,
+              gssize       length,
+              GError     **error)
 {
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  g_autoptr(GPtrArray) row = g_ptr_array_new ();
-  g_autoptr(GString) cell = g_string_new (NULL);
-  gboolean quoted = FALSE;
+  Parser ps = { g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev), g_ptr_array_new (),
+                g_string_new (NULL), 1 };
+  const char *end = text + (length < 0 ? (gssize) strlen (text) : length);
+  gboolean quoted = FALSE, closed = FALSE;
+  guint opened = 0;
 
-  for (const char *p = text; *p; p++)
+  for (const char *p = text; p < end; p++)
     {
-      if (quoted && *p == '"' && p[1] == '"')
-        g_string_append_c (cell, *p++);
-      else if (*p == '"' && (quoted || cell->len == 0))
-        quoted = !quoted;
-      else if (!quoted && *p == ',')
-        end_cell (row, cell);
-      else if (!quoted && (*p == '\n' || *p == '\r'))
+      if (*p == '\0')
+        return parse_error (&ps, ps.number, _("a NUL byte; the file is not a text table"), error);
+      if (quoted && *p == '"' && p + 1 < end && p[1] == '"')
+        g_string_append_c (ps.cell, *p++);
+      else if (quoted)
         {
-          if (*p == '\r' && p[1] == '\n')
-            p++;
-          end_cell (row, cell);
-          g_ptr_array_add (row, NULL);
-          g_ptr_array_add (rows, g_ptr_array_steal (row, NULL));
+          quoted = *p != '"';
+          closed = !quoted;
+          if (quoted)
+            g_string_append_c (ps.cell, *p);
         }
+      else if (*p == ',' || *p == '\n' || *p == '\r')
+        {
+          if (*p == ',')
+            end_cell (ps.row, ps.cell);
+          else
+            end_row (&ps);
+          if (*p == '\r' && p + 1 < end && p[1] == '\n')
+            p++;
+          closed = FALSE;
+        }
+      else if (*p == '"' && ps.cell->len == 0 && !closed)
+        {
+          quoted = TRUE;
+          opened = ps.number;
+        }
+      else if (*p == '"' || closed)
+        return parse_error (&ps, ps.number, _("a stray quote inside a cell"), error);
       else
-        g_string_append_c (cell, *p);
+        g_string_append_c (ps.cell, *p);
     }
-  if (cell->len > 0 || row->len > 0)
-    {
-      end_cell (row, cell);
-      g_ptr_array_add (row, NULL);
-      g_ptr_array_add (rows, g_ptr_array_steal (row, NULL));
-    }
-  return rows;
+  if (quoted)
+    return parse_error (&ps, opened, _("a quoted cell is never closed"), error);
+  if (ps.cell->len > 0 || ps.row->len > 0 || closed)
+    end_row (&ps);
+  g_ptr_array_unref (ps.row);
+  g_string_free (ps.cell, TRUE);
+  return ps.rows;
 }
 
 /* Excel saves "CSV UTF-8" with a BOM, plain "CSV" in the system's code page:
- * GB18030 on a Chinese Windows. */
+ * GB18030 on a Chinese Windows. A NUL byte is left for the parser to name
+ * its row. */
 static char *
 read_text (const char  *path,
+           gsize       *text_length,
            GError     **error)
 {
   g_autofree char *bytes = NULL;
   g_autoptr(GError) local = NULL;
-  gsize length;
+  gsize length, skip = 0;
   char *text;
 
   if (!g_file_get_contents (path, &bytes, &length, &local))
@@ -313,11 +380,14 @@ read_text (const char  *path,
                    local->message);
       return NULL;
     }
-  if (g_str_has_prefix (bytes, "\xEF\xBB\xBF"))
-    return g_strdup (bytes + 3);
-  if (g_utf8_validate (bytes, length, NULL) && strlen (bytes) == length)
-    return g_steal_pointer (&bytes);
-  text = g_convert (bytes, length, "UTF-8", "GB18030", NULL, NULL, NULL);
+  if (length >= 3 && memcmp (bytes, "\xEF\xBB\xBF", 3) == 0)
+    skip = 3;
+  if (memchr (bytes, '\0', length) != NULL || g_utf8_validate_len (bytes + skip, length - skip, NULL))
+    {
+      *text_length = length - skip;
+      return skip ? g_memdup2 (bytes + skip, length - skip + 1) : g_steal_pointer (&bytes);
+    }
+  text = skip ? NULL : g_convert (bytes, length, "UTF-8", "GB18030", NULL, text_length, NULL);
   if (text == NULL)
     g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_READ,
                  _("%s: the text is neither UTF-8 nor GB18030"), path);
@@ -330,8 +400,11 @@ typedef struct
   GHashTable *ids;       /* id → index + 1, or 0 when the id is not unique */
   MqField     field[256];
   guint       n_columns;
+  guint       n_header;
   int         id_column;
   GPtrArray  *problems;
+  GHashTable *values;    /* parcel × field + 1 → the value a row gave, as the file keeps it */
+  GHashTable *rows;      /* parcel → the first row that named it */
 } Reader;
 
 static void
@@ -358,7 +431,8 @@ read_header (Reader      *r,
              GError     **error)
 {
   r->id_column = -1;
-  r->n_columns = MIN (g_strv_length (header), G_N_ELEMENTS (r->field));
+  r->n_header = g_strv_length (header);
+  r->n_columns = MIN (r->n_header, G_N_ELEMENTS (r->field));
   for (guint c = 0; c < r->n_columns; c++)
     {
       MqField f = mq_field_from_header (header[c]);
@@ -376,6 +450,43 @@ read_header (Reader      *r,
   return TRUE;
 }
 
+/* What mq_csv_export() put before a cell Excel would take for a formula. */
+static void
+unguard (char *cell)
+{
+  if (cell[0] == '\'' && cell[1] != '\0' && strchr (FORMULA_STARTS, cell[1]) != NULL)
+    memmove (cell, cell + 1, strlen (cell));
+}
+
+/* Two rows for one parcel may repeat a value, never contradict it: which
+ * one was meant is not ours to guess. */
+static void
+read_value (Reader         *r,
+            guint           index,
+            MqField         field,
+            const MqParcel *scratch,
+            const char     *cell,
+            guint           row,
+            MqEdit         *edit)
+{
+  gpointer key = GSIZE_TO_POINTER ((gsize) index * MQ_N_FIELDS + field + 1);
+  char *value = mq_parcel_dup_field_text (scratch, field);
+  const char *before = g_hash_table_lookup (r->values, key);
+  guint first = GPOINTER_TO_UINT (g_hash_table_lookup (r->rows, GUINT_TO_POINTER (index)));
+
+  if (before != NULL && g_strcmp0 (before, value ? value : "") != 0)
+    {
+      g_ptr_array_add (r->problems,
+                       g_strdup_printf (_("row %u: parcel “%s” is also in row %u, with another %s"),
+                                        row, mq_parcels_get (r->parcels, index)->id, first,
+                                        mq_field_label (field)));
+      g_free (value);
+      return;
+    }
+  g_hash_table_insert (r->values, key, value ? value : g_strdup (""));
+  mq_edit_set (edit, index, field, cell, row);
+}
+
 static void
 read_row (Reader  *r,
           char   **cells,
@@ -383,12 +494,22 @@ read_row (Reader  *r,
           MqEdit  *edit)
 {
   guint n = g_strv_length (cells);
-  const char *id = (guint) r->id_column < n ? g_strstrip (cells[r->id_column]) : "";
-  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (r->ids, id));
+  const char *id;
+  guint index;
   MqParcel scratch;
 
   if (n == 1 && *cells[0] == '\0')
     return;   /* an empty line */
+  if (n != r->n_header)
+    {
+      g_ptr_array_add (r->problems, g_strdup_printf (_("row %u: %u cells where the header has %u"),
+                                                     row, n, r->n_header));
+      return;
+    }
+  for (guint c = 0; c < n; c++)
+    unguard (cells[c]);
+  id = g_strstrip (cells[r->id_column]);
+  index = GPOINTER_TO_UINT (g_hash_table_lookup (r->ids, id));
   if (index == 0)
     {
       g_ptr_array_add (r->problems,
@@ -397,15 +518,17 @@ read_row (Reader  *r,
                                           : _("row %u: unknown parcel id “%s”"), row, id));
       return;
     }
+  if (!g_hash_table_contains (r->rows, GUINT_TO_POINTER (index - 1)))
+    g_hash_table_insert (r->rows, GUINT_TO_POINTER (index - 1), GUINT_TO_POINTER (row));
   scratch = *mq_parcels_get (r->parcels, index - 1);
-  for (guint c = 0; c < MIN (n, r->n_columns); c++)
+  for (guint c = 0; c < r->n_columns; c++)
     {
       g_autoptr(GError) local = NULL;
 
       if (r->field[c] == MQ_N_FIELDS)
         continue;
       if (mq_parcel_set_field_text (r->parcels, &scratch, r->field[c], cells[c], &local))
-        mq_edit_set (edit, index - 1, r->field[c], cells[c], row);
+        read_value (r, index - 1, r->field[c], &scratch, cells[c], row, edit);
       else
         g_ptr_array_add (r->problems, g_strdup_printf (_("row %u: %s: %s"), row,
                                                        mq_field_label (r->field[c]),
@@ -425,16 +548,24 @@ mq_csv_read_updates (MqParcels   *parcels,
                      const char  *path,
                      GError     **error)
 {
-  g_autofree char *text = read_text (path, error);
+  gsize length = 0;
+  g_autofree char *text = read_text (path, &length, error);
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_CSV);
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  Reader r = { parcels, NULL, { 0 }, 0, -1, problems };
+  g_autoptr(GHashTable) values = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_autoptr(GHashTable) first_rows = g_hash_table_new (NULL, NULL);
+  Reader r = { parcels, NULL, { 0 }, 0, 0, -1, problems, values, first_rows };
   g_autofree char *joined = NULL;
 
   if (text == NULL)
     return NULL;
-  rows = mq_csv_parse (text);
+  rows = mq_csv_parse (text, length, error);
+  if (rows == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
   if (rows->len == 0 || !read_header (&r, g_ptr_array_index (rows, 0), path, error))
     {
       if (rows->len == 0)

@@ -24,7 +24,9 @@ gboolean mq_csv_export            (MqDataset   *dataset,
                                    gboolean     chinese_headers,
                                    GError     **error);
 gboolean mq_locale_is_chinese     (void);
-GPtrArray *mq_csv_parse           (const char  *text);
+GPtrArray *mq_csv_parse           (const char  *text,
+                                   gssize       length,
+                                   GError     **error);
 MqEdit  *mq_csv_read_updates      (MqParcels   *parcels,
                                    const char  *path,
                                    GError     **error);

@@ -15,6 +15,8 @@
 
 G_BEGIN_DECLS
 
-void mq_gpkg_register_functions (sqlite3 *db);
+void  mq_gpkg_register_functions (sqlite3 *db);
+void  mq_gpkg_harden             (sqlite3 *db);
+char *mq_gpkg_find_foreign_sql   (sqlite3 *db);
 
 G_END_DECLS

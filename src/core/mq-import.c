@@ -33,6 +33,10 @@ import_begin (gpointer              data,
 
   import->writer = mq_project_writer_new (import->output, display_srs,
                                           mq_parcels_get_field_names (parcels), error);
+  /* Checked before reading, and again on the rename: two imports to one
+   * name never both succeed. */
+  if (import->writer != NULL)
+    mq_project_writer_keep_existing (import->writer);
   return import->writer != NULL;
 }
 

@@ -12,12 +12,14 @@
 #include <glib/gstdio.h>
 #include <ogr_api.h>
 
+#include "mq-output.h"
+
 G_DEFINE_QUARK (mq-project-error-quark, mq_project_error)
 
 struct _MqProjectWriter
 {
   char         *path;
-  char         *tmp_path;
+  MqOutput     *output;     /* the temporary file's name, ours until renamed */
   GDALDatasetH  ds;
   OGRLayerH     parcels;
   OGRLayerH     zone;
@@ -156,11 +158,19 @@ mq_project_writer_new (const char            *path,
   GDALDriverH driver = GDALGetDriverByName ("GPKG");
 
   w->path = g_strdup (path);
-  /* GDAL wants the .gpkg extension even on the file being written. */
-  w->tmp_path = g_strdup_printf ("%s.part.gpkg", path);
-  g_unlink (w->tmp_path);
+  /* GDAL wants the .gpkg extension even on the file being written, and
+   * creates it itself: the name is ours (made with O_EXCL), the file
+   * GDAL's. */
+  w->output = mq_output_new (path, ".gpkg", TRUE, NULL, error);
+  if (w->output == NULL)
+    return NULL;
+  mq_output_release_file (w->output);
   CPLErrorReset ();
-  w->ds = driver ? GDALCreate (driver, w->tmp_path, 0, 0, 0, GDT_Unknown, NULL) : NULL;
+  /* GDAL's reason goes into our message, not onto stderr before it. */
+  CPLPushErrorHandler (CPLQuietErrorHandler);
+  w->ds = driver ? GDALCreate (driver, mq_output_get_temp_path (w->output), 0, 0, 0, GDT_Unknown,
+                               NULL) : NULL;
+  CPLPopErrorHandler ();
   if (w->ds == NULL || !create_schema (w, srs))
     {
       fail (error, MQ_PROJECT_ERROR_CREATE, path);
@@ -266,19 +276,33 @@ mq_project_writer_commit (MqProjectWriter  *w,
                           GError          **error)
 {
   g_autofree char *version = g_strdup_printf ("%d", MQ_PROJECT_SCHEMA_VERSION);
+  g_autoptr(GError) local = NULL;
 
   if (!mq_project_writer_set_setting (w, "schema_version", version, error))
     return FALSE;
   if (GDALDatasetCommitTransaction (w->ds) != OGRERR_NONE)
     return fail (error, MQ_PROJECT_ERROR_WRITE, w->path);
   GDALClose (g_steal_pointer (&w->ds));
-  if (g_rename (w->tmp_path, w->path) != 0)
+  if (!mq_output_commit (w->output, &local))
     {
-      g_set_error (error, MQ_PROJECT_ERROR, MQ_PROJECT_ERROR_WRITE,
-                   _("%s: cannot be written: %s"), w->path, g_strerror (errno));
+      g_set_error_literal (error, MQ_PROJECT_ERROR,
+                           g_error_matches (local, MQ_OUTPUT_ERROR, MQ_OUTPUT_ERROR_EXISTS)
+                             ? MQ_PROJECT_ERROR_EXISTS : MQ_PROJECT_ERROR_WRITE, local->message);
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * mq_project_writer_keep_existing:
+ *
+ * On commit, a file found at the path (another import's, made meanwhile) is
+ * left as it is and the commit fails, rather than replacing it.
+ */
+void
+mq_project_writer_keep_existing (MqProjectWriter *w)
+{
+  mq_output_set_replace (w->output, FALSE);
 }
 
 /* Freeing an uncommitted writer discards the partial file. */
@@ -287,13 +311,9 @@ mq_project_writer_free (MqProjectWriter *w)
 {
   if (w == NULL)
     return;
-  if (w->ds != NULL)
-    {
-      GDALClose (w->ds);
-      g_unlink (w->tmp_path);
-    }
+  g_clear_pointer (&w->ds, GDALClose);
+  g_clear_pointer (&w->output, mq_output_free);
   g_clear_pointer (&w->source_columns, g_array_unref);
   g_free (w->path);
-  g_free (w->tmp_path);
   g_free (w);
 }

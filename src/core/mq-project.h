@@ -52,6 +52,7 @@ gboolean         mq_project_writer_set_setting  (MqProjectWriter         *writer
                                                  GError                 **error);
 gboolean         mq_project_writer_commit       (MqProjectWriter         *writer,
                                                  GError                 **error);
+void             mq_project_writer_keep_existing (MqProjectWriter        *writer);
 void             mq_project_writer_free         (MqProjectWriter         *writer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqProjectWriter, mq_project_writer_free)

@@ -8,7 +8,10 @@
 
 #include <cairo-svg.h>
 #include <glib/gi18n-lib.h>
+#include <errno.h>
 #include <stdio.h>
+
+#include "mq-output.h"
 
 #include "mq-terms.h"
 
@@ -68,8 +71,44 @@ parse_bbox (const char  *text,
   return FALSE;
 }
 
+static cairo_status_t
+write_out (void                *data,
+           const unsigned char *bytes,
+           unsigned int         length)
+{
+  return mq_output_write (data, bytes, length) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Draws into an SVG surface writing to @out, or an image written to it as
+ * PNG. */
+static void
+render_to (MqOutput   *out,
+           gboolean    svg,
+           MqRenderer *renderer,
+           MqViewport *viewport,
+           int         w,
+           int         h)
+{
+  cairo_surface_t *surface = svg ? cairo_svg_surface_create_for_stream (write_out, out, w, h)
+                                 : cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_status_t status;
+  cairo_t *cr = cairo_create (surface);
+
+  mq_renderer_draw (renderer, cr, viewport);
+  cairo_destroy (cr);
+  if (svg)
+    cairo_surface_finish (surface);
+  status = svg ? cairo_surface_status (surface)
+               : cairo_surface_write_to_png_stream (surface, write_out, out);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    mq_output_set_failed (out, EIO);
+}
+
 /* The whole dataset (or the box given, in the display CRS), fitted into an
- * image of the given size: PNG pixels, or SVG paths when the name ends in .svg. */
+ * image of the given size: PNG pixels, or SVG paths when the name ends in
+ * .svg. Written beside and renamed, as every export: a full disk or a kill
+ * leaves the previous map as it was. */
 gboolean
 mq_export_png (MqDataset   *dataset,
                const char  *path,
@@ -79,14 +118,11 @@ mq_export_png (MqDataset   *dataset,
                GError     **error)
 {
   gboolean svg = g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG");
-
   g_autoptr(MqRenderer) renderer = mq_renderer_new ();
   g_autoptr(MqViewport) viewport = mq_viewport_new ();
-  cairo_surface_t *surface;
-  cairo_status_t status;
+  g_autoptr(MqOutput) out = NULL;
   MqTheme theme;
   MqBox extent;
-  cairo_t *cr;
   int w, h;
 
   if (!parse_size (size, &w, &h, error) || !parse_theme (theme_name, &theme, error))
@@ -95,25 +131,13 @@ mq_export_png (MqDataset   *dataset,
     mq_dataset_get_extent (dataset, &extent);
   else if (!parse_bbox (bbox, &extent, error))
     return FALSE;
+  out = mq_output_new (path, NULL, TRUE, mq_dataset_get_path (dataset), error);
+  if (out == NULL)
+    return FALSE;
   mq_renderer_set_dataset (renderer, dataset);
   mq_renderer_set_theme (renderer, theme);
   mq_viewport_set_size (viewport, w, h);
   mq_viewport_fit (viewport, &extent, bbox ? 0 : 24);
-
-  surface = svg ? cairo_svg_surface_create (path, w, h)
-              : cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cr = cairo_create (surface);
-  mq_renderer_draw (renderer, cr, viewport);
-  cairo_destroy (cr);
-  if (svg)
-    cairo_surface_finish (surface);
-  status = svg ? cairo_surface_status (surface) : cairo_surface_write_to_png (surface, path);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, MQ_EXPORT_ERROR, MQ_EXPORT_ERROR_WRITE,
-                   _("%s: cannot be written: %s"), path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  render_to (out, svg, renderer, viewport, w, h);
+  return mq_output_commit (out, error);
 }

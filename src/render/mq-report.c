@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "mq-figures.h"
+#include "mq-output.h"
 #include "mq-furniture.h"
 #include "mq-style.h"
 #include "mq-summary.h"
@@ -556,41 +557,20 @@ write_pages (Report *r)
     atlas_page (r, g_array_index (r->parcels, guint, k));
 }
 
-/* The PDF goes through stdio rather than cairo's own file writer, so a full
- * disk or a missing folder reports the system's reason, not "write error". */
-typedef struct
-{
-  FILE *file;
-  int   errsv;
-} Sink;
-
+/* The PDF goes through our own output rather than cairo's file writer, so a
+ * full disk or a missing folder reports the system's reason, not "write
+ * error", and the file appears only whole. */
 static cairo_status_t
 sink_write (void                *data,
             const unsigned char *bytes,
             unsigned int         length)
 {
-  Sink *sink = data;
-
-  if (sink->errsv == 0 && fwrite (bytes, 1, length, sink->file) != length)
-    sink->errsv = errno != 0 ? errno : EIO;
-  return sink->errsv == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
-/* Flushed to the disk before the rename: after a power cut the report is
- * either the old file or the whole new one. */
-static int
-sink_close (Sink *sink)
-{
-  if (sink->errsv == 0 && (fflush (sink->file) != 0 || fsync (fileno (sink->file)) != 0))
-    sink->errsv = errno;
-  if (fclose (sink->file) != 0 && sink->errsv == 0)
-    sink->errsv = errno;
-  return sink->errsv;
+  return mq_output_write (data, bytes, length) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
 static void
 draw_report (Report    *r,
-             Sink      *sink,
+             MqOutput  *sink,
              GDateTime *now)
 {
   cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (sink_write, sink, r->width, r->height);
@@ -608,8 +588,8 @@ draw_report (Report    *r,
   write_pages (r);
   cairo_destroy (r->cr);
   cairo_surface_finish (surface);
-  if (sink->errsv == 0 && cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
-    sink->errsv = EIO;
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    mq_output_set_failed (sink, EIO);
   cairo_surface_destroy (surface);
   g_object_unref (r->renderer);
   g_array_unref (r->parcels);
@@ -628,28 +608,15 @@ mq_report_write_pdf (MqDataset              *dataset,
                      const MqReportOptions  *options,
                      GError                **error)
 {
-  g_autofree char *tmp = g_strdup_printf ("%s.part", path);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(MqOutput) out = NULL;
   Report r = { dataset, options };
-  Sink sink = { NULL, 0 };
-  int errsv;
 
   if (!mq_report_page_size (options, &r.width, &r.height, error))
     return FALSE;
-  sink.file = g_fopen (tmp, "wb");
-  if (sink.file == NULL)
-    errsv = errno;
-  else
-    {
-      draw_report (&r, &sink, now);
-      errsv = sink_close (&sink);
-      if (errsv == 0 && g_rename (tmp, path) != 0)
-        errsv = errno;
-      if (errsv == 0)
-        return TRUE;
-      g_unlink (tmp);
-    }
-  g_set_error (error, MQ_REPORT_ERROR, MQ_REPORT_ERROR_WRITE, _("%s: cannot be written: %s"), path,
-               g_strerror (errsv));
-  return FALSE;
+  out = mq_output_new (path, NULL, TRUE, mq_dataset_get_path (dataset), error);
+  if (out == NULL)
+    return FALSE;
+  draw_report (&r, out, now);
+  return mq_output_commit (out, error);
 }

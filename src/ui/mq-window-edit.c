@@ -100,7 +100,9 @@ _mq_window_attach_store (MqWindow  *self,
     return;
   g_signal_connect_swapped (self->store, "changed", G_CALLBACK (on_store_changed), self);
   mq_parcel_model_set_store (mq_locks_panel_get_model (self->locks_panel), self->store);
-  if (mq_store_is_read_only (self->store))
+  if (mq_store_get_read_only_reason (self->store) != NULL)
+    show_banner (self, mq_store_get_read_only_reason (self->store));
+  else if (mq_store_is_read_only (self->store))
     show_banner (self, _("This project is read-only: it can be viewed and exported, "
                          "but the four locks cannot be changed."));
   else

@@ -1,0 +1,50 @@
+/* mq-edit.h — an edit: a list of (parcel, field, text) changes, and what
+ * a step applied (with the values before).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "mq-field-map.h"
+
+G_BEGIN_DECLS
+
+/* Why a change was made, as the history records it. */
+typedef enum
+{
+  MQ_EDIT_ACTION_EDIT,
+  MQ_EDIT_ACTION_BATCH,
+  MQ_EDIT_ACTION_CSV,
+  MQ_EDIT_ACTION_UNDO,
+  MQ_EDIT_ACTION_REDO,
+} MqEditAction;
+
+typedef struct
+{
+  guint    parcel;      /* index into the dataset's parcels */
+  MqField  field;
+  char    *value;       /* the new value, as text */
+  char    *old_value;   /* in an applied step: the value before */
+  guint    row;         /* CSV row it came from, 0 if none: named in errors */
+} MqChange;
+
+typedef struct _MqEdit MqEdit;
+
+MqEdit     *mq_edit_new            (MqEditAction  action);
+void        mq_edit_free           (MqEdit       *edit);
+void        mq_edit_set            (MqEdit       *edit,
+                                    guint         parcel,
+                                    MqField       field,
+                                    const char   *value,
+                                    guint         row);
+guint       mq_edit_get_n_changes  (MqEdit       *edit);
+const MqChange *
+            mq_edit_get_change     (MqEdit       *edit,
+                                    guint         i);
+guint       mq_edit_count_parcels  (MqEdit       *edit);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqEdit, mq_edit_free)
+
+G_END_DECLS
