@@ -329,6 +329,66 @@ test_survey_area_mismatch (void)
   g_assert_cmpuint (flagged, >, 0);
 }
 
+/* ---- status values ------------------------------------------------------------ */
+
+#define STATUS_PROBLEMS (P_UNREADABLE_DATE | P_UNREADABLE_STATE | P_LOCK_RULE | P_SURVEY_AREA)
+
+static void
+test_status_values (void)
+{
+  g_autoptr(MqDataset) d = load_ok ("status.gpkg", NULL);
+  MqParcels *parcels = mq_dataset_get_parcels (d);
+  GPtrArray *warnings = mq_dataset_get_warnings (d);
+  gboolean told_grouped = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (status_cases); i++)
+    {
+      const StatusCase *c = &status_cases[i];
+      const MqParcel *p = find (d, c->id);
+      g_autofree char *deadline = mq_date_format (p->deadline);
+      g_autofree char *unread = mq_field_map_dup_unread (mq_dataset_get_field_map (d), parcels, i);
+      gboolean held = (p->locks >> MQ_LOCK_DEADLINE) & 1;
+
+      g_assert_cmpstr (p->id, ==, c->id);
+      if (g_strcmp0 (deadline, c->expect_deadline) != 0 || held != c->expect_held ||
+          (int) p->method != c->expect_method ||
+          (p->problems & STATUS_PROBLEMS) != c->expect_problems)
+        g_error ("%s: deadline %s held %d method %d problems 0x%x", c->id, deadline, held,
+                 p->method, p->problems);
+      /* Nothing read is lost: the source text is kept and named. */
+      if (c->expect_problems & (P_UNREADABLE_DATE | P_UNREADABLE_STATE))
+        {
+          g_assert_nonnull (unread);
+          g_assert_true (strstr (unread, c->deadline) || strstr (unread, c->lock_deadline) ||
+                         (*c->method && strstr (unread, c->method)));
+        }
+      else if (!(c->expect_problems & P_SURVEY_AREA))
+        g_assert_null (unread);
+    }
+  test_assert_within (find (d, "S15")->survey_area_m2, 7996.65, 1e-9);
+  for (guint i = 0; i < warnings->len; i++)
+    told_grouped |= strstr (g_ptr_array_index (warnings, i), "7,996.65") != NULL;
+  g_assert_true (told_grouped);
+}
+
+/* Dates that are not guessed at, and two-digit years that never become 0024. */
+static void
+test_date_forms (void)
+{
+  static const char *const refused[] = {
+    "12/31/2024", "31/12/2024", "24-12-31", "2024-13-01", "2024-02-30", "0024-12-31",
+    "2024-12", "1234", "2024-12-31x", "20241331",
+  };
+  guint32 julian;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    if (mq_date_parse (refused[i], &julian))
+      g_error ("“%s” read as a date", refused[i]);
+  g_assert_true (mq_date_parse ("2024-12-31 10:00:00+08", &julian));
+  g_assert_true (mq_date_parse ("45657.5", &julian));
+  g_assert_true (mq_date_parse ("  ", &julian) && julian == 0);
+}
+
 /* ---- damaged files ------------------------------------------------------------ */
 
 static void
@@ -531,6 +591,8 @@ main (int   argc,
   g_test_add_func ("/loader/geometry-problems", test_geometry_problems);
   g_test_add_func ("/loader/geometry-areas", test_geometry_areas);
   g_test_add_func ("/loader/survey-area-mismatch", test_survey_area_mismatch);
+  g_test_add_func ("/loader/status-values", test_status_values);
+  g_test_add_func ("/loader/date-forms", test_date_forms);
   g_test_add_func ("/loader/damaged-refused", test_damaged_refused);
   g_test_add_func ("/loader/damaged-partial", test_damaged_partial);
   g_test_add_func ("/loader/lying-headers", test_lying_headers);

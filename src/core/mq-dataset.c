@@ -70,6 +70,7 @@ typedef struct
   MqShapefileInfo              shp_info;
   MqDecoder                   *decoder;
   guint                        n_damaged;
+  guint                        n_grouped_areas;
   MqDataset                   *result;
 } Load;
 
@@ -535,6 +536,20 @@ sink_of (Load *load)
   return load->options ? load->options->sink : NULL;
 }
 
+/* "7,996.65" reads as 7996.65, and the file is told to use plain numbers. */
+static void
+note_grouped_area (Load               *load,
+                   const MqFieldMap   *map,
+                   const char *const  *values)
+{
+  int i = map->index[MQ_FIELD_SURVEY_AREA];
+  gboolean grouped = FALSE;
+  double area;
+
+  if (i >= 0 && mq_survey_area_parse (values[i], &area, &grouped) && grouped)
+    load->n_grouped_areas++;
+}
+
 static gboolean
 add_parcel (Load         *load,
             MqParcels    *parcels,
@@ -550,10 +565,12 @@ add_parcel (Load         *load,
   gboolean lossy = FALSE;
   g_autoptr(GPtrArray) values = decode_values (load, feature, n_fields, &lossy);
   MqParcel *record = mq_parcels_append (parcels, display, (const char **) values->pdata);
-  MqProblem problems;
+  MqProblem problems, read_problems;
 
-  mq_field_map_fill (map, parcels, record, (const char * const *) values->pdata);
+  read_problems = mq_field_map_fill (map, parcels, record, (const char * const *) values->pdata);
+  note_grouped_area (load, map, (const char * const *) values->pdata);
   record->area_m2 = measure (load, geometry, &problems);
+  problems |= read_problems;
   if (record->survey_area_m2 > 0 &&
       fabs (record->area_m2 - record->survey_area_m2) > record->survey_area_m2 * SURVEY_AREA_TOLERANCE)
     problems |= MQ_PROBLEM_SURVEY_AREA;
@@ -726,6 +743,16 @@ read_reference_layer (Load        *load,
   return TRUE;
 }
 
+/* What was read other than it was written, said once for the file. */
+static void
+warn_about_values (Load *load)
+{
+  if (load->n_grouped_areas > 0)
+    warn (load->result, g_strdup_printf (_("%u surveyed areas are written with thousands "
+                                           "separators (7,996.65); they were read as plain "
+                                           "numbers"), load->n_grouped_areas));
+}
+
 /* A shapefile opened as a folder or a zip is one .shp among others: find
  * the layer's own file, for its headers and its .cpg. */
 static void
@@ -764,6 +791,7 @@ load_run (Load          *load,
   OSRExportToWkt (load->display_srs, &load->result->display_wkt);
   if (!read_parcels (load, layer, cancellable, error) || !account_records (load, layer, error))
     return NULL;
+  warn_about_values (load);
   mq_parcels_build_index (load->result->parcels);
   if (!read_reference_layer (load, "zone", error) ||
       !read_reference_layer (load, "rivers", error) ||

@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mq-terms.h"
 
@@ -185,50 +186,149 @@ value_of (const MqFieldMap  *map,
   return i >= 0 ? values[i] : NULL;
 }
 
-static guint32
-date_of (const MqFieldMap *map, const char *const *values, MqField field)
+/* Each reader sets its slot and says whether the text could be read; an
+ * unreadable value keeps the default, and the caller reports it. */
+static gboolean
+date_of (const MqFieldMap  *map,
+         const char *const *values,
+         MqField            field,
+         guint32           *julian)
 {
-  guint32 julian = 0;
-
-  mq_date_parse (value_of (map, values, field), &julian);
-  return julian;
+  return mq_date_parse (value_of (map, values, field), julian);
 }
 
 static gboolean
-bool_of (const MqFieldMap *map, const char *const *values, MqField field)
+bool_of (const MqFieldMap  *map,
+         const char *const *values,
+         MqField            field,
+         gboolean          *b)
 {
-  gboolean b = FALSE;
-
-  mq_bool_parse (value_of (map, values, field), &b);
-  return b;
+  return mq_bool_parse (value_of (map, values, field), b);
 }
 
-static void
+static MqProblem
 fill_locks (const MqFieldMap  *map,
             MqParcel          *record,
             const char *const *values)
 {
+  MqProblem problems = 0;
+
   for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
     {
-      if (bool_of (map, values, MQ_FIELD_LOCK_PARCEL + lock))
+      gboolean held = FALSE;
+
+      if (!bool_of (map, values, MQ_FIELD_LOCK_PARCEL + lock, &held))
+        problems |= MQ_PROBLEM_UNREADABLE_STATE;
+      if (held)
         record->locks |= 1u << lock;
-      record->lock_date[lock] = date_of (map, values, MQ_FIELD_LOCK_PARCEL_DATE + lock);
+      if (!date_of (map, values, MQ_FIELD_LOCK_PARCEL_DATE + lock, &record->lock_date[lock]))
+        problems |= MQ_PROBLEM_UNREADABLE_DATE;
     }
+  return problems;
+}
+
+/* The rules the store keeps for every edit, checked on what a file brings
+ * in: a lock pins something, so it needs it. */
+static MqProblem
+check_lock_rules (const MqParcel *p)
+{
+  if (((p->locks & (1u << MQ_LOCK_PROJECT)) && p->project == NULL) ||
+      ((p->locks & (1u << MQ_LOCK_DEADLINE)) && p->deadline == 0) ||
+      ((p->locks & (1u << MQ_LOCK_OWNER)) && p->entity == NULL))
+    return MQ_PROBLEM_LOCK_RULE;
+  return 0;
+}
+
+/**
+ * mq_survey_area_parse:
+ * @grouped: (out): set when the text used thousands separators ("7,996.65")
+ *
+ * A surveyed area in m²; an empty text is NaN ("none given"). Text that is
+ * not a number is FALSE, never 0.
+ */
+gboolean
+mq_survey_area_parse (const char *text,
+                      double     *area,
+                      gboolean   *grouped)
+{
+  g_autofree char *s = g_strstrip (g_strdup (text ? text : ""));
+  g_autoptr(GString) plain = g_string_new (NULL);
+  char *end = NULL;
+
+  *area = NAN;
+  *grouped = FALSE;
+  if (*s == '\0')
+    return TRUE;
+  /* Separators only in groups of three before the decimal point. */
+  if (strchr (s, ',') != NULL)
+    {
+      if (!g_regex_match_simple ("^-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]*)?$", s, 0, 0))
+        return FALSE;
+      *grouped = TRUE;
+    }
+  for (const char *p = s; *p; p++)
+    if (*p != ',')
+      g_string_append_c (plain, *p);
+  *area = g_ascii_strtod (plain->str, &end);
+  if (end == plain->str || *end != '\0' || !isfinite (*area))
+    {
+      *area = NAN;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static MqProblem
+fill_terms (const MqFieldMap  *map,
+            MqParcel          *record,
+            const char *const *values)
+{
+  MqMethod method = MQ_METHOD_NONE;
+  MqStage stage = MQ_STAGE_NOT_STARTED;
+  MqLandClass land_class = MQ_LAND_CLASS_OTHER;
+  MqProblem problems = 0;
+
+  if (!bool_of (map, values, MQ_FIELD_FLAGGED, &record->flagged) ||
+      !mq_method_parse (value_of (map, values, MQ_FIELD_METHOD), &method) ||
+      !mq_stage_parse (value_of (map, values, MQ_FIELD_STAGE), &stage) ||
+      !mq_land_class_parse (value_of (map, values, MQ_FIELD_LAND_CLASS), &land_class))
+    problems |= MQ_PROBLEM_UNREADABLE_STATE;
+  /* Without the plan's own classification, current industrial use (三调 0601)
+   * is existing industrial land. */
+  if (!mq_field_map_has (map, MQ_FIELD_LAND_CLASS) && record->land_use_code != NULL &&
+      g_str_has_prefix (record->land_use_code, "0601"))
+    land_class = MQ_LAND_CLASS_EXISTING_INDUSTRIAL;
+  record->method = method;
+  record->stage = stage;
+  record->land_class = land_class;
+  return problems;
+}
+
+/* A surveyed area that is no number, zero or negative cannot be compared. */
+static MqProblem
+fill_survey_area (const MqFieldMap  *map,
+                  MqParcel          *record,
+                  const char *const *values)
+{
+  gboolean grouped;
+
+  if (!mq_survey_area_parse (value_of (map, values, MQ_FIELD_SURVEY_AREA),
+                             &record->survey_area_m2, &grouped) ||
+      record->survey_area_m2 <= 0)
+    return MQ_PROBLEM_SURVEY_AREA;
+  return 0;
 }
 
 /* Fills the record's known attributes from the source values (UTF-8, as
- * strings); values that do not parse are left at their defaults here, and
- * reported by the loader's validation. */
-void
+ * strings). A value that does not read keeps its default and is returned as
+ * a problem; its text stays in the record's source attributes. */
+MqProblem
 mq_field_map_fill (const MqFieldMap  *map,
                    MqParcels         *parcels,
                    MqParcel          *record,
                    const char *const *values)
 {
-  const char *area = value_of (map, values, MQ_FIELD_SURVEY_AREA);
-  MqMethod method = MQ_METHOD_NONE;
-  MqStage stage = MQ_STAGE_NOT_STARTED;
-  MqLandClass land_class = MQ_LAND_CLASS_OTHER;
+  MqProblem problems = 0;
 
 #define TEXT(f) mq_parcels_intern (parcels, value_of (map, values, (f)))
   record->id = TEXT (MQ_FIELD_ID);
@@ -246,21 +346,75 @@ mq_field_map_fill (const MqFieldMap  *map,
   record->notes = TEXT (MQ_FIELD_NOTES);
 #undef TEXT
 
-  record->survey_area_m2 = (area != NULL && *area != '\0') ? g_ascii_strtod (area, NULL) : NAN;
-  record->flagged = bool_of (map, values, MQ_FIELD_FLAGGED);
-  record->deadline = date_of (map, values, MQ_FIELD_DEADLINE);
-  mq_method_parse (value_of (map, values, MQ_FIELD_METHOD), &method);
-  mq_stage_parse (value_of (map, values, MQ_FIELD_STAGE), &stage);
-  mq_land_class_parse (value_of (map, values, MQ_FIELD_LAND_CLASS), &land_class);
-  /* Without the plan's own classification, current industrial use (三调 0601)
-   * is existing industrial land. */
-  if (!mq_field_map_has (map, MQ_FIELD_LAND_CLASS) && record->land_use_code != NULL &&
-      g_str_has_prefix (record->land_use_code, "0601"))
-    land_class = MQ_LAND_CLASS_EXISTING_INDUSTRIAL;
-  record->method = method;
-  record->stage = stage;
-  record->land_class = land_class;
-  fill_locks (map, record, values);
+  problems |= fill_survey_area (map, record, values);
+  if (!date_of (map, values, MQ_FIELD_DEADLINE, &record->deadline))
+    problems |= MQ_PROBLEM_UNREADABLE_DATE;
+  problems |= fill_terms (map, record, values);
+  problems |= fill_locks (map, record, values);
+  return problems | check_lock_rules (record);
+}
+
+/* The value of a mapped field as a record would hold it, or FALSE when its
+ * text does not read. */
+static gboolean
+field_text_reads (MqField     field,
+                  const char *text)
+{
+  union { guint32 julian; gboolean b; MqMethod method; MqStage stage; MqLandClass lc; } v;
+  gboolean grouped;
+  double area;
+
+  switch (field)
+    {
+    case MQ_FIELD_DEADLINE:
+    case MQ_FIELD_LOCK_PARCEL_DATE:
+    case MQ_FIELD_LOCK_PROJECT_DATE:
+    case MQ_FIELD_LOCK_DEADLINE_DATE:
+    case MQ_FIELD_LOCK_OWNER_DATE:
+      return mq_date_parse (text, &v.julian);
+    case MQ_FIELD_FLAGGED:
+    case MQ_FIELD_LOCK_PARCEL:
+    case MQ_FIELD_LOCK_PROJECT:
+    case MQ_FIELD_LOCK_DEADLINE:
+    case MQ_FIELD_LOCK_OWNER:
+      return mq_bool_parse (text, &v.b);
+    case MQ_FIELD_METHOD: return mq_method_parse (text, &v.method);
+    case MQ_FIELD_STAGE: return mq_stage_parse (text, &v.stage);
+    case MQ_FIELD_LAND_CLASS: return mq_land_class_parse (text, &v.lc);
+    case MQ_FIELD_SURVEY_AREA: return mq_survey_area_parse (text, &area, &grouped);
+    default: return TRUE;
+    }
+}
+
+/**
+ * mq_field_map_dup_unread:
+ *
+ * The source text of each of a parcel's values that could not be read, as
+ * "完成时限 “2024-13-01”; 锁定时间 “maybe”" — for the identify panel and the
+ * problem list; NULL when every value read.
+ */
+char *
+mq_field_map_dup_unread (const MqFieldMap *map,
+                         MqParcels        *parcels,
+                         guint             index)
+{
+  const char * const *names = mq_parcels_get_field_names (parcels);
+  GString *out = g_string_new (NULL);
+
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    {
+      const char *text;
+
+      if (map->index[f] < 0)
+        continue;
+      text = mq_parcels_get_value (parcels, index, map->index[f]);
+      if (!field_text_reads (f, text))
+        g_string_append_printf (out, "%s%s “%s”", out->len ? _("; ") : "",
+                                names[map->index[f]], text);
+    }
+  if (out->len == 0)
+    return (g_string_free (out, TRUE), NULL);
+  return g_string_free (out, FALSE);
 }
 
 /* The value of a field of a record as text, the way the project file and the

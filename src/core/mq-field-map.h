@@ -83,10 +83,16 @@ gboolean           mq_field_map_apply_json (MqFieldMap     *map,
                                          const char        *json,
                                          GError           **error);
 
-void               mq_field_map_fill    (const MqFieldMap  *map,
+MqProblem          mq_field_map_fill    (const MqFieldMap  *map,
                                          MqParcels         *parcels,
                                          MqParcel          *record,
                                          const char *const *values);
+char              *mq_field_map_dup_unread (const MqFieldMap  *map,
+                                            MqParcels         *parcels,
+                                            guint              index);
+gboolean           mq_survey_area_parse (const char        *text,
+                                         double            *area,
+                                         gboolean          *grouped);
 
 char              *mq_parcel_dup_field_text (const MqParcel *parcel,
                                              MqField         field);

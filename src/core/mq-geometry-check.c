@@ -291,9 +291,12 @@ static const struct
   { MQ_PROBLEM_HOLE_OUTSIDE, "hole-outside", N_("a hole outside its parcel") },
   { MQ_PROBLEM_INVALID, "invalid", N_("rings or parts that overlap") },
   { MQ_PROBLEM_NOT_POLYGON, "not-polygon", N_("a geometry that is not a polygon") },
-  { MQ_PROBLEM_SURVEY_AREA, "survey-area", N_("an area that differs from the surveyed area by more than 0.5 per cent") },
+  { MQ_PROBLEM_SURVEY_AREA, "survey-area", N_("a surveyed area that is not a positive number, or differs from the area by more than 0.5 per cent") },
   { MQ_PROBLEM_TRUNCATED_TEXT, "truncated-text", N_("text cut off in the middle of a character") },
   { MQ_PROBLEM_MADE_VALID, "made-valid", N_("area computed after repairing the geometry") },
+  { MQ_PROBLEM_UNREADABLE_DATE, "unreadable-deadline", N_("an unreadable deadline or lock date") },
+  { MQ_PROBLEM_UNREADABLE_STATE, "unreadable-state", N_("an unreadable lock state or method") },
+  { MQ_PROBLEM_LOCK_RULE, "lock-rule", N_("a lock held without what it locks (a time lock without a deadline, say)") },
 };
 
 const char *

@@ -123,3 +123,43 @@ static const GeometryCase geometry_cases[] = {
 static const char *const corpus_names[] = {
   "上海堃程精密机械有限公司", "马桥镇同福村", "喆睿智能装备", "一亩", "工业用地",
 };
+
+/* Status values as offices write them. P_* flags as in mq-types.h. */
+#define P_SURVEY_AREA (1 << 10)
+#define P_UNREADABLE_DATE (1 << 13)
+#define P_UNREADABLE_STATE (1 << 14)
+#define P_LOCK_RULE (1 << 15)
+
+typedef struct
+{
+  const char *id;
+  const char *deadline;       /* WCSX */
+  const char *lock_deadline;  /* SDSJ */
+  const char *method;         /* ZXFS */
+  const char *survey_area;    /* TBMJ */
+  const char *expect_deadline;  /* YYYY-MM-DD, "" for none */
+  gboolean    expect_held;
+  int         expect_method;    /* MqMethod */
+  guint       expect_problems;  /* of the P_ flags above */
+} StatusCase;
+
+static const StatusCase status_cases[] = {
+  { "S01", "2024-12-31", "是", "能级提升", "", "2024-12-31", TRUE, 1, 0 },
+  { "S02", "2024/12/31", "已锁定", "就地转型", "", "2024-12-31", TRUE, 2, 0 },
+  { "S03", "2024.12.31", "锁定", "提质增效", "", "2024-12-31", TRUE, 3, 0 },
+  { "S04", "2024年12月31日", "已锁", "能级提升类", "", "2024-12-31", TRUE, 1, 0 },
+  { "S05", "20241231", "1", "", "", "2024-12-31", TRUE, 0, 0 },
+  { "S06", "45657", "Y", "", "", "2024-12-31", TRUE, 0, 0 },
+  { "S07", "2024-12-31T08:00:00", "true", "", "", "2024-12-31", TRUE, 0, 0 },
+  { "S08", "12/31/2024", "否", "", "", "", FALSE, 0, P_UNREADABLE_DATE },
+  { "S09", "31/12/2024", "未锁定", "", "", "", FALSE, 0, P_UNREADABLE_DATE },
+  { "S10", "24-12-31", "N", "", "", "", FALSE, 0, P_UNREADABLE_DATE },
+  { "S11", "2024-13-01", "0", "", "", "", FALSE, 0, P_UNREADABLE_DATE },
+  { "S12", "2024-12-31", "大概", "", "", "2024-12-31", FALSE, 0, P_UNREADABLE_STATE },
+  { "S13", "2024-12-31", "false", "随便", "", "2024-12-31", FALSE, 0, P_UNREADABLE_STATE },
+  /* A time lock held without a deadline breaks the four-lock rules. */
+  { "S14", "", "是", "", "", "", TRUE, 0, P_LOCK_RULE },
+  { "S15", "2024-12-31", "否", "", "7,996.65", "2024-12-31", FALSE, 0, 0 },
+  { "S16", "2024-12-31", "否", "", "0", "2024-12-31", FALSE, 0, P_SURVEY_AREA },
+  { "S17", "2024-12-31", "否", "", "-8000", "2024-12-31", FALSE, 0, P_SURVEY_AREA },
+};

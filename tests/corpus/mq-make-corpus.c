@@ -553,6 +553,63 @@ write_csv_wkt (void)
     die (path);
 }
 
+/* A GeoPackage of string columns, each row on the first rectangle. */
+static void
+write_string_table (const char *name, const char *const *columns, guint n_columns,
+                    const char *const *rows, guint n_rows)
+{
+  g_autofree char *path = out_path (name);
+  OGRSpatialReferenceH srs = OSRNewSpatialReference (NULL);
+  GDALDatasetH ds;
+  OGRLayerH layer;
+
+  g_unlink (path);
+  OSRImportFromEPSG (srs, 4549);
+  ds = GDALCreate (GDALGetDriverByName ("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+  if (ds == NULL)
+    die (path);
+  layer = GDALDatasetCreateLayer (ds, "parcels", srs, wkbPolygon, NULL);
+  for (guint c = 0; c < n_columns; c++)
+    {
+      OGRFieldDefnH fd = OGR_Fld_Create (columns[c], OFTString);
+
+      OGR_L_CreateField (layer, fd, TRUE);
+      OGR_Fld_Destroy (fd);
+    }
+  for (guint r = 0; r < n_rows; r++)
+    {
+      OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (layer));
+
+      for (guint c = 0; c < n_columns; c++)
+        if (rows[r * n_columns + c] != NULL && *rows[r * n_columns + c] != '\0')
+          OGR_F_SetFieldString (f, c, rows[r * n_columns + c]);
+      OGR_F_SetGeometryDirectly (f, rect_geometry (0));
+      if (OGR_L_CreateFeature (layer, f) != OGRERR_NONE)
+        die ("feature");
+      OGR_F_Destroy (f);
+    }
+  GDALClose (ds);
+  OSRDestroySpatialReference (srs);
+}
+
+static void
+write_status (void)
+{
+  static const char *const columns[] = { "TBBH", "WCSX", "SDSJ", "ZXFS", "TBMJ", "SFZX" };
+  const char *rows[G_N_ELEMENTS (status_cases) * G_N_ELEMENTS (columns)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (status_cases); i++)
+    {
+      const StatusCase *c = &status_cases[i];
+      const char **row = rows + i * G_N_ELEMENTS (columns);
+
+      row[0] = c->id, row[1] = c->deadline, row[2] = c->lock_deadline;
+      row[3] = c->method, row[4] = c->survey_area, row[5] = "是";
+    }
+  write_string_table ("status.gpkg", columns, G_N_ELEMENTS (columns), rows,
+                      G_N_ELEMENTS (status_cases));
+}
+
 static void
 add_to_zip (void *zip, const char *stem, const char *ext)
 {
@@ -755,6 +812,7 @@ main (int argc, char *argv[])
   write_zip ();
   write_folder ();
   write_multi_layer ();
+  write_status ();
   write_damaged ();
   if (!g_file_set_contents (argv[2], "", 0, NULL))
     die (argv[2]);
