@@ -310,6 +310,65 @@ test_geometry_areas (void)
   test_assert_within (find (d, "G11-good")->area_m2, expected_rect_area (1), 1e-9);
 }
 
+/* Curved parcels are linearised and measured; a valid ring of 400 vertices
+ * is not "self-intersecting"; a crossed one is. */
+static void
+test_curves_and_long_rings (void)
+{
+  g_autoptr(MqDataset) d = load_ok ("curves.gpkg", NULL);
+  double n = LONG_RING_POINTS;
+  /* Planar areas; the projection's scale changes them by ~0.04 %. */
+  double polygon = n / 2 * LONG_RING_R * LONG_RING_R * sin (2 * G_PI / n);
+
+  test_assert_within (find (d, "C01-circle")->area_m2, G_PI * CURVE_R * CURVE_R, 2e-3);
+  g_assert_cmpuint (find (d, "C01-circle")->problems, ==, 0);
+  test_assert_within (find (d, "C02-multisurface")->area_m2, expected_rect_area (1), 1e-9);
+  g_assert_cmpuint (find (d, "C02-multisurface")->problems, ==, 0);
+  test_assert_within (find (d, "C03-long-ring")->area_m2, polygon, 1e-3);
+  g_assert_cmpuint (find (d, "C03-long-ring")->problems, ==, 0);
+  g_assert_true (find (d, "C04-long-crossed")->problems & MQ_PROBLEM_SELF_INTERSECTION);
+}
+
+/* A hole lying outside its shell is no land of the parcel's. */
+static void
+test_stray_hole_area (void)
+{
+  g_autoptr(MqDataset) d = load_ok ("geometry.shp", NULL);
+
+  test_assert_within (find (d, "G06-hole-outside")->area_m2,
+                      test_proj_ring_area (geom_hole_outside, 5, "EPSG:4549"), 1e-9);
+}
+
+/* Degrees in latitude-first order: the parcels cannot be placed, and the
+ * file is told why. */
+static void
+test_swapped_axes (void)
+{
+  g_autoptr(MqDataset) d = load_ok ("swapped.geojson", NULL);
+  GPtrArray *w = mq_dataset_get_warnings (d);
+
+  g_assert_cmpuint (mq_dataset_get_problem_count (d, MQ_PROBLEM_BAD_COORDINATE), ==, 3);
+  g_assert_cmpuint (w->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (w, 0), "swapped"));
+}
+
+/* A record the .dbf marks deleted is skipped, and not counted as lost. */
+static void
+test_deleted_records (void)
+{
+  g_autoptr(MqDataset) d = load_ok ("dmg-deleted.shp", NULL);
+  GPtrArray *w = mq_dataset_get_warnings (d);
+  g_autofree char *deleted_id = g_strdup_printf ("D%02d", DELETED_RECORD + 1);
+  MqParcels *parcels = mq_dataset_get_parcels (d);
+
+  g_assert_cmpuint (mq_parcels_get_n_parcels (parcels), ==, 19);
+  g_assert_cmpuint (mq_dataset_get_n_lost_records (d), ==, 0);
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    g_assert_cmpstr (mq_parcels_get (parcels, i)->id, !=, deleted_id);
+  g_assert_cmpuint (w->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (w, 0), "1"));
+}
+
 static void
 test_survey_area_mismatch (void)
 {
@@ -590,6 +649,10 @@ main (int   argc,
   g_test_add_func ("/loader/crs-suggest", test_crs_suggest);
   g_test_add_func ("/loader/geometry-problems", test_geometry_problems);
   g_test_add_func ("/loader/geometry-areas", test_geometry_areas);
+  g_test_add_func ("/loader/curves-and-long-rings", test_curves_and_long_rings);
+  g_test_add_func ("/loader/stray-hole-area", test_stray_hole_area);
+  g_test_add_func ("/loader/deleted-records", test_deleted_records);
+  g_test_add_func ("/loader/swapped-axes", test_swapped_axes);
   g_test_add_func ("/loader/survey-area-mismatch", test_survey_area_mismatch);
   g_test_add_func ("/loader/status-values", test_status_values);
   g_test_add_func ("/loader/date-forms", test_date_forms);

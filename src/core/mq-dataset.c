@@ -454,14 +454,32 @@ decode_values (Load        *load,
   return values;
 }
 
-/* The ellipsoidal area of a parcel, with its geometry problems; an invalid
- * geometry is measured after make-valid, and says so. */
+/* The area of a geometry that needs repair: stray holes left out (they
+ * are not land of the parcel's), then GEOS's make-valid. */
+static double
+measure_repaired (Load         *load,
+                  OGRGeometryH  geometry,
+                  MqProblem     problems)
+{
+  OGRGeometryH without = NULL, repaired;
+  double area;
+
+  if (problems & MQ_PROBLEM_HOLE_OUTSIDE)
+    geometry = without = mq_geometry_dup_without_stray_holes (geometry);
+  repaired = mq_geometry_dup_repaired (geometry);
+  area = repaired ? mq_area_calc_measure (load->area, repaired) : 0.0;
+  g_clear_pointer (&repaired, OGR_G_DestroyGeometry);
+  g_clear_pointer (&without, OGR_G_DestroyGeometry);
+  return area;
+}
+
+/* The ellipsoidal area of a parcel (linear), with its geometry problems; an
+ * invalid geometry is measured after repair, and says so. */
 static double
 measure (Load         *load,
          OGRGeometryH  geometry,
          MqProblem    *problems)
 {
-  OGRGeometryH repaired;
   double area;
 
   *problems = mq_geometry_check (geometry, load->geographic);
@@ -471,10 +489,8 @@ measure (Load         *load,
     area = mq_area_calc_measure (load->area, geometry);
   else
     {
-      repaired = mq_geometry_dup_repaired (geometry);
-      area = repaired ? mq_area_calc_measure (load->area, repaired) : 0.0;
+      area = measure_repaired (load, geometry, *problems);
       *problems |= MQ_PROBLEM_MADE_VALID;
-      g_clear_pointer (&repaired, OGR_G_DestroyGeometry);
     }
   /* Coordinates PROJ cannot take to the ellipsoid have no area. */
   if (!isfinite (area))
@@ -482,6 +498,9 @@ measure (Load         *load,
       *problems |= MQ_PROBLEM_BAD_COORDINATE;
       area = 0.0;
     }
+  /* A polygon of no area is no parcel: say so rather than count 0 mu. */
+  else if (area <= 0.0)
+    *problems |= MQ_PROBLEM_EMPTY;
   return area;
 }
 
@@ -506,14 +525,7 @@ to_display (Load         *load,
 
   if (geometry == NULL)
     return NULL;
-  copy = OGR_G_Clone (geometry);
-  if (OGR_G_HasCurveGeometry (copy, TRUE))
-    {
-      OGRGeometryH linear = OGR_G_GetLinearGeometry (copy, 0, NULL);
-
-      OGR_G_DestroyGeometry (copy);
-      copy = linear;
-    }
+  copy = mq_geometry_dup_linear (geometry);
   if (load->to_display != NULL)
     OGR_G_Transform (copy, load->to_display);
   return copy;
@@ -559,7 +571,7 @@ add_parcel (Load         *load,
             GError      **error)
 {
   const MqLoadSink *sink = sink_of (load);
-  OGRGeometryH geometry = OGR_F_GetGeometryRef (feature);
+  OGRGeometryH geometry = mq_geometry_dup_linear (OGR_F_GetGeometryRef (feature));
   gboolean ok;
   OGRGeometryH display = to_display (load, geometry);
   gboolean lossy = FALSE;
@@ -581,6 +593,7 @@ add_parcel (Load         *load,
   ok = sink == NULL ||
        sink->parcel (sink->data, parcels, mq_parcels_get_n_parcels (parcels) - 1, display, error);
   g_clear_pointer (&display, OGR_G_DestroyGeometry);
+  g_clear_pointer (&geometry, OGR_G_DestroyGeometry);
   return ok;
 }
 
@@ -657,6 +670,9 @@ check_shapefile_headers (Load *load)
       warn (load->result, g_strdup_printf (_("the .shp header gives its length as %s bytes "
                                              "but the file has %s"), claimed, actual));
     }
+  if (info->dbf_records_deleted > 0)
+    warn (load->result, g_strdup_printf (_("%u records of the .dbf are marked deleted and were "
+                                           "left out"), info->dbf_records_deleted));
   if (info->shx_records != info->dbf_records_present)
     warn (load->result, g_strdup_printf (_("the .shx index has %u records but the .dbf table %u"),
                                          info->shx_records, info->dbf_records_present));
@@ -743,6 +759,25 @@ read_reference_layer (Load        *load,
   return TRUE;
 }
 
+/* Degrees with y beyond ±90 but x within it: latitude and longitude given
+ * in swapped order (Excel tables, some web exports). The parcels are then
+ * bad coordinates; this says why. */
+static void
+check_axis_order (Load      *load,
+                  OGRLayerH  layer)
+{
+  OGREnvelope env;
+
+  if (!load->geographic || OGR_L_GetExtent (layer, &env, TRUE) != OGRERR_NONE)
+    return;
+  if (MAX (fabs (env.MinY), fabs (env.MaxY)) > 90.0 &&
+      MAX (fabs (env.MinX), fabs (env.MaxX)) <= 90.0)
+    warn (load->result, g_strdup_printf (_("latitude and longitude seem to be given in swapped "
+                                           "order (x %.2f to %.2f, y %.2f to %.2f): the "
+                                           "coordinates cannot be placed"),
+                                         env.MinX, env.MaxX, env.MinY, env.MaxY));
+}
+
 /* What was read other than it was written, said once for the file. */
 static void
 warn_about_values (Load *load)
@@ -792,6 +827,7 @@ load_run (Load          *load,
   if (!read_parcels (load, layer, cancellable, error) || !account_records (load, layer, error))
     return NULL;
   warn_about_values (load);
+  check_axis_order (load, layer);
   mq_parcels_build_index (load->result->parcels);
   if (!read_reference_layer (load, "zone", error) ||
       !read_reference_layer (load, "rivers", error) ||

@@ -106,7 +106,8 @@ static const int geom_hole_parts[] = { 0, 5 };
 static const GeometryCase geometry_cases[] = {
   { "G01-bowtie", SHAPE (corpus_one_part, 5, geom_bowtie), P_SELF_INTERSECTION | P_MADE_VALID, 0 },
   { "G02-unclosed", SHAPE (corpus_one_part, 4, geom_unclosed), P_UNCLOSED, 10000 },
-  { "G03-short", SHAPE (corpus_one_part, 3, geom_short), P_SHORT, 0 },
+  /* Its two distinct points enclose 0 m²: that is said too. */
+  { "G03-short", SHAPE (corpus_one_part, 3, geom_short), P_SHORT | P_EMPTY, 0 },
   { "G04-duplicate", SHAPE (corpus_one_part, 6, geom_duplicate), P_DUPLICATE, 10000 },
   /* The spike returns through its own vertex: the boundary touches itself too. */
   { "G05-spike", SHAPE (corpus_one_part, 8, geom_spike), P_SPIKE | P_SELF_INTERSECTION | P_MADE_VALID, 10000 },
@@ -163,3 +164,15 @@ static const StatusCase status_cases[] = {
   { "S16", "2024-12-31", "否", "", "0", "2024-12-31", FALSE, 0, P_SURVEY_AREA },
   { "S17", "2024-12-31", "否", "", "-8000", "2024-12-31", FALSE, 0, P_SURVEY_AREA },
 };
+
+/* Geometry honesty: curved parcels as ArcGIS writes them to a GeoPackage,
+ * and rings longer than the loader's own crossing test. */
+#define CURVE_CX (CORPUS_X0 + 2000)
+#define CURVE_CY CORPUS_Y0
+#define CURVE_R 50.0
+#define LONG_RING_POINTS 400
+#define LONG_RING_R 100.0
+#define LONG_RING_CX (CORPUS_X0 + 2300)
+#define LONG_RING_CY CORPUS_Y0
+/* A record of dmg-good marked deleted in dmg-deleted.dbf (0-based). */
+#define DELETED_RECORD 3

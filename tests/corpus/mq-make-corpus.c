@@ -610,6 +610,102 @@ write_status (void)
                       G_N_ELEMENTS (status_cases));
 }
 
+static OGRGeometryH
+geometry_from_wkt (const char *wkt)
+{
+  OGRGeometryH g = NULL;
+  char *text = (char *) wkt;
+
+  if (OGR_G_CreateFromWkt (&text, NULL, &g) != OGRERR_NONE)
+    die (wkt);
+  return g;
+}
+
+/* A ring of LONG_RING_POINTS round a circle; crossed, two far vertices swap. */
+static OGRGeometryH
+long_ring (double dx, gboolean crossed)
+{
+  OGRGeometryH poly = OGR_G_CreateGeometry (wkbPolygon);
+  OGRGeometryH ring = OGR_G_CreateGeometry (wkbLinearRing);
+
+  for (int i = 0; i < LONG_RING_POINTS; i++)
+    {
+      int k = crossed ? (i == 10 ? 200 : i == 200 ? 10 : i) : i;
+      double a = -2 * G_PI * k / LONG_RING_POINTS;
+
+      OGR_G_AddPoint_2D (ring, LONG_RING_CX + dx + LONG_RING_R * cos (a),
+                         LONG_RING_CY + LONG_RING_R * sin (a));
+    }
+  OGR_G_CloseRings (ring);
+  OGR_G_AddGeometryDirectly (poly, ring);
+  return poly;
+}
+
+static void
+write_curves (void)
+{
+  g_autofree char *path = out_path ("curves.gpkg");
+  g_autofree char *circle = g_strdup_printf (
+    "CURVEPOLYGON(CIRCULARSTRING(%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f))",
+    CURVE_CX - CURVE_R, CURVE_CY, CURVE_CX, CURVE_CY + CURVE_R, CURVE_CX + CURVE_R, CURVE_CY,
+    CURVE_CX, CURVE_CY - CURVE_R, CURVE_CX - CURVE_R, CURVE_CY);
+  g_autofree char *multi = g_strdup_printf (
+    "MULTISURFACE(((%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f)))",
+    corpus_rect_xy[0][0], corpus_rect_xy[0][1], corpus_rect_xy[0][2], corpus_rect_xy[0][3],
+    corpus_rect_xy[0][4], corpus_rect_xy[0][5], corpus_rect_xy[0][6], corpus_rect_xy[0][7],
+    corpus_rect_xy[0][8], corpus_rect_xy[0][9]);
+  OGRGeometryH shapes[] = { geometry_from_wkt (circle), geometry_from_wkt (multi),
+                            long_ring (0, FALSE), long_ring (300, TRUE) };
+  static const char *const ids[] = { "C01-circle", "C02-multisurface", "C03-long-ring",
+                                     "C04-long-crossed" };
+  OGRSpatialReferenceH srs = OSRNewSpatialReference (NULL);
+  GDALDatasetH ds;
+  OGRLayerH layer;
+  OGRFieldDefnH fd = OGR_Fld_Create ("TBBH", OFTString);
+
+  g_unlink (path);
+  OSRImportFromEPSG (srs, 4549);
+  ds = GDALCreate (GDALGetDriverByName ("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+  layer = GDALDatasetCreateLayer (ds, "parcels", srs, wkbMultiSurface, NULL);
+  OGR_L_CreateField (layer, fd, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (layer));
+
+      OGR_F_SetFieldString (f, 0, ids[i]);
+      OGR_F_SetGeometryDirectly (f, shapes[i]);
+      if (OGR_L_CreateFeature (layer, f) != OGRERR_NONE)
+        die ("curve feature");
+      OGR_F_Destroy (f);
+    }
+  OGR_Fld_Destroy (fd);
+  GDALClose (ds);
+  OSRDestroySpatialReference (srs);
+}
+
+/* Latitude first: a GeoJSON written by hand from a table of lat, lon. */
+static void
+write_swapped (void)
+{
+  g_autofree char *path = out_path ("swapped.geojson");
+  g_autoptr(GString) json = g_string_new ("{\"type\":\"FeatureCollection\",\"features\":[");
+
+  for (int i = 0; i < 3; i++)
+    {
+      double lon = 121.40 + 0.01 * i, lat = 31.00, d = 0.001;
+
+      g_string_append_printf (json,
+                              "%s{\"type\":\"Feature\",\"properties\":{\"TBBH\":\"W%d\"},"
+                              "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.3f,%.3f],"
+                              "[%.3f,%.3f],[%.3f,%.3f],[%.3f,%.3f],[%.3f,%.3f]]]}}",
+                              i ? "," : "", i + 1, lat, lon, lat + d, lon, lat + d, lon + d,
+                              lat, lon + d, lat, lon);
+    }
+  g_string_append (json, "]}");
+  if (!g_file_set_contents (path, json->str, json->len, NULL))
+    die (path);
+}
+
 static void
 add_to_zip (void *zip, const char *stem, const char *ext)
 {
@@ -744,6 +840,15 @@ write_damaged (void)
 
   copy_set ("dmg-good", "dmg-truncated", all);
   copy_part ("dmg-good.shp", "dmg-truncated.shp", g_bytes_get_size (shp) * 6 / 10);
+  copy_set ("dmg-good", "dmg-deleted", all);
+  {
+    gsize at = 32 + 32 * 2 + 1 + DELETED_RECORD * (1 + 20 + 60);
+    g_autoptr(GBytes) b = read_out ("dmg-deleted.dbf");
+    g_autofree guint8 *data = g_memdup2 (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+
+    data[at] = '*';
+    write_bytes ("dmg-deleted.dbf", data, g_bytes_get_size (b));
+  }
   copy_set ("dmg-good", "dmg-no-shx", no_shx);
   copy_set ("dmg-good", "dmg-no-dbf", no_dbf);
 
@@ -813,6 +918,8 @@ main (int argc, char *argv[])
   write_folder ();
   write_multi_layer ();
   write_status ();
+  write_curves ();
+  write_swapped ();
   write_damaged ();
   if (!g_file_set_contents (argv[2], "", 0, NULL))
     die (argv[2]);
