@@ -127,6 +127,87 @@ test_layer_choice (void)
   message = load_fails ("multi.gpkg", &nope, MQ_DATASET_ERROR_NO_LAYER);
 }
 
+/* A layer of mixed type is judged by its features, not its first one:
+ * polygons load, points and lines are left out and counted. */
+static void
+check_mixed (const char *name,
+             const char *crs,
+             guint       n_parcels,
+             guint       n_skipped)
+{
+  MqLoadOptions options = { .crs = crs };
+  g_autoptr(MqDataset) d = load_ok (name, &options);
+  MqParcels *parcels = mq_dataset_get_parcels (d);
+  GPtrArray *w = mq_dataset_get_warnings (d);
+  g_autofree char *count = g_strdup_printf ("%u", n_skipped);
+
+  g_assert_cmpuint (mq_parcels_get_n_parcels (parcels), ==, n_parcels);
+  g_assert_cmpuint (mq_dataset_get_n_lost_records (d), ==, 0);
+  g_assert_cmpuint (mq_dataset_get_n_problem_parcels (d), ==, 0);
+  for (guint i = 0; i < n_parcels; i++)
+    g_assert_cmpfloat (mq_parcels_get (parcels, i)->area_m2, >, 0);
+  g_assert_cmpuint (w->len, ==, 1);
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (w, 0), count));
+}
+
+static void
+test_mixed_layers (void)
+{
+  check_mixed ("mixed-point-first.geojson", NULL, 3, 2);
+  check_mixed ("mixed-polygon-first.geojson", NULL, 2, 2);
+  check_mixed ("mixed-wkt.csv", "EPSG:4549", 5, 1);
+}
+
+/* A CRS that places nothing on the earth is a missing one, with the usual
+ * hint; never "(null)". */
+static void
+test_crs_undefined (void)
+{
+  g_autofree char *gpkg = load_fails ("crs-undefined.gpkg", NULL, MQ_DATASET_ERROR_NO_CRS);
+  g_autofree char *nonearth = load_fails ("crs-nonearth.shp", NULL, MQ_DATASET_ERROR_NO_CRS);
+
+  g_assert_nonnull (strstr (gpkg, "--crs"));
+  g_assert_nonnull (strstr (gpkg, "EPSG:4549"));
+  g_assert_nonnull (strstr (nonearth, "NonEarth"));
+  g_assert_null (strstr (gpkg, "(null)"));
+}
+
+/* An absurd feature's 1e12 longitude never chooses the display CRS. */
+static void
+test_absurd_centre (void)
+{
+  g_autoptr(MqDataset) d = load_ok ("absurd-centre.geojson", NULL);
+  OGRSpatialReferenceH display = OSRNewSpatialReference (mq_dataset_get_display_wkt (d));
+
+  g_assert_cmpstr (OSRGetAuthorityCode (display, NULL), ==, "4549");
+  g_assert_cmpuint (mq_dataset_get_problem_count (d, MQ_PROBLEM_BAD_COORDINATE), ==, 1);
+  OSRDestroySpatialReference (display);
+}
+
+/* Opening a GML without its schema leaves nothing beside it (no .gfs). */
+static void
+test_open_writes_nothing (void)
+{
+  g_autofree char *source = test_corpus_file ("parcels.gml");
+  g_autofree char *dir = g_dir_make_tmp ("mq-gml-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename (dir, "survey.gml", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) d = NULL;
+  g_autoptr(GDir) listing = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (source, &text, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, text, len, NULL));
+  d = mq_dataset_load (copy, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mq_parcels_get_n_parcels (mq_dataset_get_parcels (d)), ==, 5);
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_cmpstr (g_dir_read_name (listing), ==, "survey.gml");
+  g_assert_null (g_dir_read_name (listing));
+  test_remove_dir (dir);
+}
+
 /* ---- encodings ---------------------------------------------------------------- */
 
 static void
@@ -154,6 +235,20 @@ test_encodings (void)
    * because the decision is the file's, not the value's. */
   check_encoding ("enc-gbk-detect.shp", "GB18030", MQ_ENCODING_SOURCE_DETECTED);
   check_encoding ("enc-utf8-detect.shp", "UTF-8", MQ_ENCODING_SOURCE_DETECTED);
+}
+
+/* A guessed encoding is said, so that a wrong guess can be seen and fixed. */
+static void
+test_encoding_guess_said (void)
+{
+  g_autoptr(MqDataset) guessed = load_ok ("enc-gbk-detect.shp", NULL);
+  g_autoptr(MqDataset) declared = load_ok ("enc-gbk-cpg.shp", NULL);
+  GPtrArray *w = mq_dataset_get_warnings (guessed);
+
+  g_assert_cmpuint (w->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (w, 0), "GB18030"));
+  g_assert_nonnull (strstr (g_ptr_array_index (w, 0), "--encoding"));
+  g_assert_cmpuint (mq_dataset_get_warnings (declared)->len, ==, 0);
 }
 
 static void
@@ -640,7 +735,12 @@ main (int   argc,
   g_test_add_func ("/loader/formats", test_formats);
   g_test_add_func ("/loader/csv-needs-crs", test_csv_needs_crs);
   g_test_add_func ("/loader/layer-choice", test_layer_choice);
+  g_test_add_func ("/loader/mixed-layers", test_mixed_layers);
+  g_test_add_func ("/loader/crs-undefined", test_crs_undefined);
+  g_test_add_func ("/loader/absurd-centre", test_absurd_centre);
+  g_test_add_func ("/loader/open-writes-nothing", test_open_writes_nothing);
   g_test_add_func ("/loader/encodings", test_encodings);
+  g_test_add_func ("/loader/encoding-guess-said", test_encoding_guess_said);
   g_test_add_func ("/loader/encoding-override", test_encoding_override);
   g_test_add_func ("/loader/truncated-text", test_truncated_text);
   g_test_add_func ("/loader/crs-families", test_crs_families);

@@ -71,6 +71,8 @@ typedef struct
   MqDecoder                   *decoder;
   guint                        n_damaged;
   guint                        n_grouped_areas;
+  guint                        n_skipped;     /* points and lines of a mixed layer */
+  int                          geom_field;    /* the layer's polygon geometry field */
   MqDataset                   *result;
 } Load;
 
@@ -130,13 +132,44 @@ mq_dataset_init (MqDataset *self)
   g_mutex_init (&self->lonlat_lock);
 }
 
+static void
+warn (MqDataset  *result,
+      char       *message)
+{
+  g_ptr_array_add (result->warnings, message);
+}
+
+/* A message on one line: GDAL's (a DWG or DXF error is three lines) and
+ * PROJ's may span several, and some name GDAL's own source files. */
+static char *
+fold_message (const char *message)
+{
+  g_autoptr(GRegex) source_path = g_regex_new ("\\S*/[^\\s/]+\\.(cpp|c|h)(:[0-9]+)?:?\\s*",
+                                               0, 0, NULL);
+  g_auto(GStrv) lines = g_strsplit_set (message, "\r\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *clean = g_regex_replace_literal (source_path, lines[i], -1, 0, "", 0,
+                                                        NULL);
+
+      g_strstrip (clean);
+      if (*clean != '\0' && strstr (out->str, clean) == NULL)
+        g_string_append_printf (out, "%s%s", out->len ? "; " : "", clean);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* GDAL's own words for the last failure, for the one-line message. */
-static const char *
-gdal_reason (void)
+static char *
+dup_gdal_reason (void)
 {
   const char *msg = CPLGetLastErrorMsg ();
 
-  return (msg != NULL && *msg != '\0') ? msg : _("not a readable vector data source");
+  if (msg == NULL || *msg == '\0')
+    return g_strdup (_("not a readable vector data source"));
+  return fold_message (msg);
 }
 
 /* A shapefile is three files at least; say which one is missing rather than
@@ -172,6 +205,21 @@ check_parts (Load    *load,
   return TRUE;
 }
 
+/* Opening a file never writes beside it: GML would leave a .gfs schema in
+ * the user's folder. Options go only to the driver that knows them (others
+ * warn, and a warning would stand in for the real reason of a failure). */
+static const char *const *
+open_options_for (const char *path)
+{
+  static const char *const gml[] = { "WRITE_GFS=NO", NULL };
+  GDALDriverH driver = GDALIdentifyDriverEx (path, GDAL_OF_VECTOR, NULL, NULL);
+  const char *name = driver ? GDALGetDriverShortName (driver) : "";
+
+  if (g_str_equal (name, "GML") || g_str_equal (name, "NAS"))
+    return gml;
+  return NULL;
+}
+
 static gboolean
 open_source (Load    *load,
              GError **error)
@@ -195,12 +243,15 @@ open_source (Load    *load,
   if (load->ds == NULL)
     {
       CPLErrorReset ();
-      load->ds = GDALOpenEx (load->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+      load->ds = GDALOpenEx (load->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+                             open_options_for (load->path), NULL);
     }
   if (load->ds == NULL)
     {
+      g_autofree char *reason = dup_gdal_reason ();
+
       g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_OPEN_FAILED,
-                   _("%s: cannot be opened: %s"), load->path, gdal_reason ());
+                   _("%s: cannot be opened: %s"), load->path, reason);
       return FALSE;
     }
   return TRUE;
@@ -214,23 +265,69 @@ is_polygon_type (OGRwkbGeometryType type)
          type == wkbMultiSurface || type == wkbSurface;
 }
 
-/* Layers of mixed or undeclared type (KML, GML without a schema) are judged
- * by their first geometry. */
+/* How many features of a layer of undeclared type are looked at. */
+#define MAX_SCANNED_FEATURES 100000
+
+static gboolean
+is_undeclared_type (OGRwkbGeometryType type)
+{
+  type = wkbFlatten (type);
+  return type == wkbUnknown || type == wkbGeometryCollection;
+}
+
+/* The first geometry field, among those of undeclared type, for which a
+ * feature holds a polygon; -1 when none does. */
+static int
+scan_for_polygons (OGRLayerH layer)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
+  int n_fields = OGR_FD_GetGeomFieldCount (defn);
+  int found = -1;
+  OGRFeatureH f;
+
+  OGR_L_ResetReading (layer);
+  for (guint n = 0; found < 0 && n < MAX_SCANNED_FEATURES &&
+                    (f = OGR_L_GetNextFeature (layer)) != NULL; n++)
+    {
+      for (int i = 0; i < n_fields && found < 0; i++)
+        {
+          OGRGeometryH g = OGR_F_GetGeomFieldRef (f, i);
+
+          if (is_undeclared_type (OGR_GFld_GetType (OGR_FD_GetGeomFieldDefn (defn, i))) &&
+              g != NULL && is_polygon_type (OGR_G_GetGeometryType (g)))
+            found = i;
+        }
+      OGR_F_Destroy (f);
+    }
+  OGR_L_ResetReading (layer);
+  return found;
+}
+
+/* The layer's geometry field that holds polygons, or -1. A declared type is
+ * believed; a layer of unknown or mixed type (GeoJSON, DXF, MapInfo, DGN,
+ * CSV with WKT, KML) is judged by its features, not by its first one, and
+ * every geometry field counts, not only the first. */
+static int
+polygon_geom_field (OGRLayerH layer)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
+  gboolean undeclared = FALSE;
+
+  for (int i = 0; i < OGR_FD_GetGeomFieldCount (defn); i++)
+    {
+      OGRwkbGeometryType type = OGR_GFld_GetType (OGR_FD_GetGeomFieldDefn (defn, i));
+
+      if (is_polygon_type (type))
+        return i;
+      undeclared |= is_undeclared_type (type);
+    }
+  return undeclared ? scan_for_polygons (layer) : -1;
+}
+
 static gboolean
 is_polygon_layer (OGRLayerH layer)
 {
-  OGRFeatureH first;
-  gboolean polygon;
-
-  if (wkbFlatten (OGR_L_GetGeomType (layer)) != wkbUnknown)
-    return is_polygon_type (OGR_L_GetGeomType (layer));
-  OGR_L_ResetReading (layer);
-  first = OGR_L_GetNextFeature (layer);
-  polygon = first != NULL && OGR_F_GetGeometryRef (first) != NULL &&
-            is_polygon_type (OGR_G_GetGeometryType (OGR_F_GetGeometryRef (first)));
-  g_clear_pointer (&first, OGR_F_Destroy);
-  OGR_L_ResetReading (layer);
-  return polygon;
+  return polygon_geom_field (layer) >= 0;
 }
 
 static gboolean
@@ -265,13 +362,15 @@ pick_layer (Load    *load,
       if (layer == NULL)
         g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_LAYER,
                      _("%s: has no layer named “%s”"), load->path, wanted);
+      else
+        load->geom_field = MAX (0, polygon_geom_field (layer));
       return layer;
     }
   layer = GDALDatasetGetLayerByName (ds, "parcels");
-  if (layer != NULL && is_polygon_layer (layer))
+  if (layer != NULL && (load->geom_field = polygon_geom_field (layer)) >= 0)
     return layer;
   for (int i = 0; i < GDALDatasetGetLayerCount (ds); i++)
-    if (is_polygon_layer (GDALDatasetGetLayer (ds, i)))
+    if ((load->geom_field = polygon_geom_field (GDALDatasetGetLayer (ds, i))) >= 0)
       return GDALDatasetGetLayer (ds, i);
   g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_POLYGONS,
                _("%s: contains no polygon layer"), load->path);
@@ -279,25 +378,27 @@ pick_layer (Load    *load,
 }
 
 static double
-center_lon (OGRLayerH layer)
+center_lon (Load      *load,
+            OGRLayerH  layer)
 {
   OGREnvelope env;
 
-  if (OGR_L_GetExtent (layer, &env, TRUE) != OGRERR_NONE)
+  if (OGR_L_GetExtentEx (layer, load->geom_field, &env, TRUE) != OGRERR_NONE)
     return 120.0;
   return (env.MinX + env.MaxX) / 2.0;
 }
 
 /* ", perhaps EPSG:4549 (…) or EPSG:4548 (…)" from the coordinates. */
 static char *
-suggestion_text (OGRLayerH layer)
+suggestion_text (Load      *load,
+                 OGRLayerH  layer)
 {
   g_autoptr(GArray) codes = NULL;
   g_autofree char *first = NULL, *second = NULL;
   OGREnvelope env;
   MqBox box;
 
-  if (OGR_L_GetExtent (layer, &env, TRUE) != OGRERR_NONE)
+  if (OGR_L_GetExtentEx (layer, load->geom_field, &env, TRUE) != OGRERR_NONE)
     return g_strdup ("");
   box = (MqBox) { env.MinX, env.MinY, env.MaxX, env.MaxY };
   codes = mq_crs_suggest (&box);
@@ -310,6 +411,25 @@ suggestion_text (OGRLayerH layer)
   return g_strdup_printf (_("; the coordinates suggest %s or %s"), first, second);
 }
 
+/* Why the source's own CRS cannot be used, or NULL when it can. An empty or
+ * engineering ("NonEarth", LOCAL_CS) CRS, or a GeoPackage's srs_id 0/-1
+ * "Undefined" SRS, places nothing on the earth: it counts as missing. */
+static char *
+crs_missing_reason (Load                 *load,
+                    OGRSpatialReferenceH  srs)
+{
+  const char *name = srs ? OSRGetName (srs) : NULL;
+
+  if (srs == NULL)
+    return g_strdup (load->shapefile || is_shapefile (load->ds) ? _("no .prj")
+                                                                : _("none in the file"));
+  if ((OSRIsGeographic (srs) || OSRIsProjected (srs)) &&
+      (name == NULL || !g_str_has_prefix (name, "Undefined")))
+    return NULL;
+  return g_strdup_printf (_("only an undefined or engineering one, “%s”"),
+                          name && *name ? name : "?");
+}
+
 /* The source CRS is never guessed: it comes from the file or from the user. */
 static gboolean
 setup_crs (Load      *load,
@@ -317,26 +437,30 @@ setup_crs (Load      *load,
            GError   **error)
 {
   const char *user = load->options ? load->options->crs : NULL;
-  OGRSpatialReferenceH srs = OGR_L_GetSpatialRef (layer);
+  OGRSpatialReferenceH srs = OGR_GFld_GetSpatialRef (
+    OGR_FD_GetGeomFieldDefn (OGR_L_GetLayerDefn (layer), load->geom_field));
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *missing = NULL;
 
   if (user != NULL)
     {
       load->source_srs = mq_crs_new_from_user (user, &local_error);
       if (load->source_srs == NULL)
         {
+          g_autofree char *message = fold_message (local_error->message);
+
           g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_BAD_CRS,
-                       "%s: %s", load->path, local_error->message);
+                       "%s: %s", load->path, message);
           return FALSE;
         }
     }
-  else if (srs == NULL)
+  else if ((missing = crs_missing_reason (load, srs)) != NULL)
     {
-      g_autofree char *hint = suggestion_text (layer);
+      g_autofree char *hint = suggestion_text (load, layer);
 
       g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_CRS,
-                   _("%s: has no coordinate reference system (no .prj); say which one it is "
-                     "with --crs=EPSG:N%s"), load->path, hint);
+                   _("%s: has no coordinate reference system (%s); say which one it is "
+                     "with --crs=EPSG:N%s"), load->path, missing, hint);
       return FALSE;
     }
   else
@@ -346,7 +470,7 @@ setup_crs (Load      *load,
     }
 
   load->geographic = OSRIsGeographic (load->source_srs);
-  load->display_srs = mq_crs_new_display_for (load->source_srs, center_lon (layer));
+  load->display_srs = mq_crs_new_display_for (load->source_srs, center_lon (load, layer));
   load->to_display = mq_crs_new_transform (load->source_srs, load->display_srs, &local_error);
   if (local_error == NULL)
     load->area = mq_area_calc_new (load->source_srs, &local_error);
@@ -421,6 +545,10 @@ setup_encoding (Load      *load,
                    _("%s: unknown text encoding “%s”"), load->path, declared);
       return FALSE;
     }
+  /* A guess is said, so that Latin-1 text read as Chinese is seen. */
+  if (source == MQ_ENCODING_SOURCE_DETECTED)
+    warn (result, g_strdup_printf (_("text encoding recognised as %s from the bytes; "
+                                     "change it with --encoding"), declared));
   result->encoding = g_steal_pointer (&declared);
   result->encoding_source = source;
   return TRUE;
@@ -571,7 +699,8 @@ add_parcel (Load         *load,
             GError      **error)
 {
   const MqLoadSink *sink = sink_of (load);
-  OGRGeometryH geometry = mq_geometry_dup_linear (OGR_F_GetGeometryRef (feature));
+  OGRGeometryH geometry = mq_geometry_dup_linear (OGR_F_GetGeomFieldRef (feature,
+                                                                        load->geom_field));
   gboolean ok;
   OGRGeometryH display = to_display (load, geometry);
   gboolean lossy = FALSE;
@@ -595,6 +724,20 @@ add_parcel (Load         *load,
   g_clear_pointer (&display, OGR_G_DestroyGeometry);
   g_clear_pointer (&geometry, OGR_G_DestroyGeometry);
   return ok;
+}
+
+/* Points and lines in a layer of parcels are not parcels of 0 mu: they are
+ * left out, and counted. */
+static gboolean
+is_point_or_line (OGRGeometryH geometry)
+{
+  OGRwkbGeometryType type;
+
+  if (geometry == NULL)
+    return FALSE;
+  type = wkbFlatten (OGR_G_GetGeometryType (geometry));
+  return type == wkbPoint || type == wkbMultiPoint || OGR_GT_IsCurve (type) ||
+         OGR_GT_IsSubClassOf (type, wkbMultiCurve);
 }
 
 static gboolean
@@ -638,19 +781,18 @@ read_parcels (Load          *load,
         }
       if (feature == NULL)
         break;
+      if (is_point_or_line (OGR_F_GetGeomFieldRef (feature, load->geom_field)))
+        {
+          load->n_skipped++;
+          OGR_F_Destroy (feature);
+          continue;
+        }
       ok = add_parcel (load, parcels, map, feature, n_fields, error);
       OGR_F_Destroy (feature);
       if (!ok || g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
   return TRUE;
-}
-
-static void
-warn (MqDataset  *result,
-      char       *message)
-{
-  g_ptr_array_add (result->warnings, message);
 }
 
 /* Headers that disagree with their files are told, not trusted. */
@@ -685,7 +827,7 @@ account_records (Load       *load,
                  OGRLayerH   layer,
                  GError    **error)
 {
-  guint read = mq_parcels_get_n_parcels (load->result->parcels);
+  guint read = mq_parcels_get_n_parcels (load->result->parcels) + load->n_skipped;
   gint64 expected = read + load->n_damaged;
 
   if (load->shapefile)
@@ -768,7 +910,8 @@ check_axis_order (Load      *load,
 {
   OGREnvelope env;
 
-  if (!load->geographic || OGR_L_GetExtent (layer, &env, TRUE) != OGRERR_NONE)
+  if (!load->geographic ||
+      OGR_L_GetExtentEx (layer, load->geom_field, &env, TRUE) != OGRERR_NONE)
     return;
   if (MAX (fabs (env.MinY), fabs (env.MaxY)) > 90.0 &&
       MAX (fabs (env.MinX), fabs (env.MaxX)) <= 90.0)
@@ -782,6 +925,9 @@ check_axis_order (Load      *load,
 static void
 warn_about_values (Load *load)
 {
+  if (load->n_skipped > 0)
+    warn (load->result, g_strdup_printf (_("features left out as points or lines, not parcels: "
+                                           "%u"), load->n_skipped));
   if (load->n_grouped_areas > 0)
     warn (load->result, g_strdup_printf (_("%u surveyed areas are written with thousands "
                                            "separators (7,996.65); they were read as plain "
@@ -1131,7 +1277,7 @@ mq_source_suggest_crs (const char *path,
 
   CPLPushErrorHandler (CPLQuietErrorHandler);
   if (open_source (&load, NULL) && (layer = pick_layer (&load, NULL)) != NULL &&
-      OGR_L_GetExtent (layer, &env, TRUE) == OGRERR_NONE)
+      OGR_L_GetExtentEx (layer, load.geom_field, &env, TRUE) == OGRERR_NONE)
     codes = mq_crs_suggest (&(MqBox) { env.MinX, env.MinY, env.MaxX, env.MaxY });
   CPLPopErrorHandler ();
   load_clear (&load);

@@ -706,6 +706,93 @@ write_swapped (void)
     die (path);
 }
 
+/* A GeoJSON polygon of d degrees at (lon, lat), or a point, or a line. */
+static void
+append_feature (GString *json, const char *id, char kind, double lon, double lat)
+{
+  const double d = 0.001;
+
+  g_string_append_printf (json, "%s{\"type\":\"Feature\",\"properties\":{\"TBBH\":\"%s\"},"
+                          "\"geometry\":", json->str[json->len - 1] == '[' ? "" : ",", id);
+  if (kind == 'P')
+    g_string_append_printf (json, "{\"type\":\"Point\",\"coordinates\":[%.4f,%.4f]}}", lon, lat);
+  else if (kind == 'L')
+    g_string_append_printf (json, "{\"type\":\"LineString\",\"coordinates\":[[%.4f,%.4f],"
+                            "[%.4f,%.4f]]}}", lon, lat, lon + d, lat + d);
+  else
+    g_string_append_printf (json, "{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],"
+                            "[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}}",
+                            lon, lat, lon, lat + d, lon + d, lat + d, lon + d, lat, lon, lat);
+}
+
+/* kinds: one letter a feature, P point, L line, A area (polygon). */
+static void
+write_geojson_kinds (const char *name, const char *kinds)
+{
+  g_autofree char *path = out_path (name);
+  g_autoptr(GString) json = g_string_new ("{\"type\":\"FeatureCollection\",\"features\":[");
+
+  for (int i = 0; kinds[i] != '\0'; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%c%02d", kinds[i], i + 1);
+      /* An absurd feature far off the earth's range. */
+      double lon = kinds[i] == 'X' ? 1e12 : 121.40 + 0.002 * i;
+
+      append_feature (json, id, kinds[i] == 'X' ? 'A' : kinds[i], lon, 31.00);
+    }
+  g_string_append (json, "]}");
+  if (!g_file_set_contents (path, json->str, json->len, NULL))
+    die (path);
+}
+
+static void
+write_mixed (void)
+{
+  g_autoptr(GString) csv = g_string_new ("WKT,TBBH\n\"POINT (628000 3432000)\",P0\n");
+  g_autofree char *csv_path = out_path ("mixed-wkt.csv");
+
+  write_geojson_kinds ("mixed-point-first.geojson", "PLAAA");
+  write_geojson_kinds ("mixed-polygon-first.geojson", "APAL");
+  write_geojson_kinds ("absurd-centre.geojson", "AX");
+  for (guint i = 0; i < G_N_ELEMENTS (corpus_rect_xy); i++)
+    {
+      OGRGeometryH g = rect_geometry (i);
+      char *wkt = NULL;
+
+      OGR_G_ExportToWkt (g, &wkt);
+      g_string_append_printf (csv, "\"%s\",R%02u\n", wkt, i + 1);
+      CPLFree (wkt);
+      OGR_G_DestroyGeometry (g);
+    }
+  if (!g_file_set_contents (csv_path, csv->str, csv->len, NULL))
+    die (csv_path);
+}
+
+/* CRSs that place nothing on the earth: a GeoPackage's srs_id 0
+ * ("Undefined geographic SRS") and an engineering .prj (ArcGIS's NonEarth). */
+static void
+write_undefined_crs (void)
+{
+  static const char nonearth[] = "LOCAL_CS[\"NonEarth\",UNIT[\"Meter\",1.0]]";
+  g_autofree char *path = out_path ("crs-undefined.gpkg");
+  GDALDatasetH ds;
+
+  g_unlink (path);
+  ds = GDALCreate (GDALGetDriverByName ("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+  {
+    OGRLayerH layer = GDALDatasetCreateLayer (ds, "parcels", NULL, wkbPolygon, NULL);
+    OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (layer));
+
+    OGR_F_SetGeometryDirectly (f, rect_geometry (0));
+    if (OGR_L_CreateFeature (layer, f) != OGRERR_NONE)
+      die ("undefined crs");
+    OGR_F_Destroy (f);
+  }
+  GDALClose (ds);
+  write_offset_rects ("crs-nonearth", 0, 0);
+  write_bytes ("crs-nonearth.prj", (const guint8 *) nonearth, strlen (nonearth));
+}
+
 static void
 add_to_zip (void *zip, const char *stem, const char *ext)
 {
@@ -920,6 +1007,8 @@ main (int argc, char *argv[])
   write_status ();
   write_curves ();
   write_swapped ();
+  write_mixed ();
+  write_undefined_crs ();
   write_damaged ();
   if (!g_file_set_contents (argv[2], "", 0, NULL))
     die (argv[2]);
