@@ -11,6 +11,16 @@
 #include "mq-core.h"
 #include "test-util.h"
 
+static char *tmp_dir;   /* removed, with what is in it, at the end */
+
+static char *
+tmp_path (const char *name)
+{
+  if (tmp_dir == NULL)
+    tmp_dir = g_dir_make_tmp ("mq-loader-XXXXXX", NULL);
+  return g_build_filename (tmp_dir, name, NULL);
+}
+
 static MqDataset *
 load_ok (const char          *name,
          const MqLoadOptions *options)
@@ -249,6 +259,85 @@ test_encoding_guess_said (void)
   g_assert_nonnull (strstr (g_ptr_array_index (w, 0), "GB18030"));
   g_assert_nonnull (strstr (g_ptr_array_index (w, 0), "--encoding"));
   g_assert_cmpuint (mq_dataset_get_warnings (declared)->len, ==, 0);
+}
+
+static int
+field_index (MqParcels  *parcels,
+             const char *name)
+{
+  const char * const *names = mq_parcels_get_field_names (parcels);
+
+  for (int i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], name))
+      return i;
+  return -1;
+}
+
+static void
+check_chinese_names (MqDataset *d)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (d);
+  const MqParcel *p = mq_parcels_get (parcels, 0);
+
+  /* Chinese headers map to their fields. */
+  g_assert_cmpstr (p->id, ==, "N01");
+  g_assert_cmpstr (p->owner, ==, names_values[1]);
+  g_assert_cmpstr (p->project, ==, names_values[2]);
+  g_assert_cmpstr (p->notes, ==, names_values[3]);
+  g_assert_cmpstr (p->location, ==, names_values[4]);
+  test_assert_within (p->survey_area_m2, 7996.65, 1e-9);
+  /* Every attribute kept, renamed where its name is taken. */
+  g_assert_cmpint (field_index (parcels, "权属单位"), ==, 1);
+  g_assert_cmpstr (mq_parcels_get_value (parcels, 0, field_index (parcels, "QLR")), ==, "甲");
+  g_assert_cmpstr (mq_parcels_get_value (parcels, 0, field_index (parcels, "qlr_2")), ==, "乙");
+  g_assert_cmpstr (mq_parcels_get_value (parcels, 0, field_index (parcels, "fid_2")), ==, "7");
+  g_assert_cmpstr (mq_parcels_get_value (parcels, 0, field_index (parcels, "geom_2")), ==, "x");
+}
+
+/* Column names go through the decoder too, and none is dropped. */
+static void
+test_chinese_names (void)
+{
+  g_autoptr(MqDataset) cpg = load_ok ("names-gbk-cpg.shp", NULL);
+  g_autoptr(MqDataset) detected = load_ok ("names-gbk-detect.shp", NULL);
+  GPtrArray *w = mq_dataset_get_warnings (cpg);
+
+  check_chinese_names (cpg);
+  check_chinese_names (detected);
+  /* Three renamings, each said. */
+  g_assert_cmpuint (w->len, ==, 3);
+  g_assert_nonnull (strstr (g_ptr_array_index (w, 0), "qlr_2"));
+}
+
+/* The project built by import has UTF-8 column names, every one kept. */
+static void
+test_chinese_names_import (void)
+{
+  g_autofree char *source = test_corpus_file ("names-gbk-detect.shp");
+  g_autofree char *out = tmp_path ("names.gpkg");
+  g_autofree char *csv = tmp_path ("names.csv");
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) imported = mq_import (source, NULL, out, NULL, &error);
+  g_autoptr(MqDataset) reopened = NULL;
+  MqParcels *parcels;
+
+  g_assert_no_error (error);
+  reopened = mq_dataset_load (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  parcels = mq_dataset_get_parcels (reopened);
+  for (const char * const *n = mq_parcels_get_field_names (parcels); *n; n++)
+    g_assert_true (g_utf8_validate (*n, -1, NULL));
+  g_assert_cmpint (field_index (parcels, "坐落"), >=, 0);
+  g_assert_cmpstr (mq_parcels_get_value (parcels, 0, field_index (parcels, "qlr_2")), ==, "乙");
+  g_assert_cmpstr (mq_parcels_get_value (parcels, 0, field_index (parcels, "fid_2")), ==, "7");
+  g_assert_cmpstr (mq_parcels_get (parcels, 0)->owner, ==, names_values[1]);
+  /* And so has the CSV header. */
+  g_assert_true (mq_csv_export (imported, csv, FALSE, &error));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  *strstr (text, "\r\n") = '\0';
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_assert_nonnull (strstr (text, ",坐落"));
 }
 
 static void
@@ -597,15 +686,6 @@ test_lying_headers (void)
 
 /* ---- import and CSV ----------------------------------------------------------- */
 
-static char *tmp_dir;   /* removed, with what is in it, at the end */
-
-static char *
-tmp_path (const char *name)
-{
-  if (tmp_dir == NULL)
-    tmp_dir = g_dir_make_tmp ("mq-loader-XXXXXX", NULL);
-  return g_build_filename (tmp_dir, name, NULL);
-}
 
 static void
 test_import_round_trip (void)
@@ -741,6 +821,8 @@ main (int   argc,
   g_test_add_func ("/loader/open-writes-nothing", test_open_writes_nothing);
   g_test_add_func ("/loader/encodings", test_encodings);
   g_test_add_func ("/loader/encoding-guess-said", test_encoding_guess_said);
+  g_test_add_func ("/loader/chinese-names", test_chinese_names);
+  g_test_add_func ("/loader/chinese-names-import", test_chinese_names_import);
   g_test_add_func ("/loader/encoding-override", test_encoding_override);
   g_test_add_func ("/loader/truncated-text", test_truncated_text);
   g_test_add_func ("/loader/crs-families", test_crs_families);

@@ -493,6 +493,8 @@ layer_text_is_utf8 (OGRLayerH layer)
   gboolean valid = TRUE;
   OGRFeatureH feature;
 
+  for (int i = 0; i < n_fields && valid; i++)
+    valid = g_utf8_validate (OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)), -1, NULL);
   OGR_L_ResetReading (layer);
   while (valid && (feature = OGR_L_GetNextFeature (layer)) != NULL)
     {
@@ -659,14 +661,77 @@ to_display (Load         *load,
   return copy;
 }
 
+/* Columns a GeoPackage keeps for itself; SQLite's default column limit. */
+static const char *const reserved_names[] = { "fid", "geom", "geometry", NULL };
+#define MAX_ATTRIBUTES (2000 - MQ_N_FIELDS - 4)
+
+/* A name the project file could not hold beside the earlier ones: one that
+ * differs from another only by case (QLR, qlr), or fid/geom. */
+static gboolean
+name_is_taken (char       **names,
+               int          n,
+               const char  *name)
+{
+  for (int i = 0; reserved_names[i] != NULL; i++)
+    if (g_ascii_strcasecmp (name, reserved_names[i]) == 0)
+      return TRUE;
+  for (int i = 0; i < n; i++)
+    if (g_ascii_strcasecmp (names[i], name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Keeps an attribute whose name is taken under name_2 (name_3, …), and says so. */
+static char *
+dup_free_name (Load        *load,
+               char       **names,
+               int          n,
+               const char  *name)
+{
+  char *renamed;
+
+  if (!name_is_taken (names, n, name))
+    return g_strdup (name);
+  for (guint k = 2;; k++)
+    {
+      renamed = g_strdup_printf ("%s_%u", name, k);
+      if (!name_is_taken (names, n, renamed))
+        break;
+      g_free (renamed);
+    }
+  warn (load->result, g_strdup_printf (_("attribute “%s” is kept as “%s”: its name is taken "
+                                         "(another differs only by case, or it is reserved)"),
+                                       name, renamed));
+  return renamed;
+}
+
+/* The source's attribute names, decoded like its values (a GBK .dbf names
+ * its columns in GBK, with or without .cpg or LDID), each one unique. */
 static char **
-field_names (OGRFeatureDefnH defn)
+field_names (Load             *load,
+             OGRFeatureDefnH   defn,
+             GError          **error)
 {
   int n = OGR_FD_GetFieldCount (defn);
-  char **names = g_new0 (char *, n + 1);
+  char **names;
 
+  if (n > MAX_ATTRIBUTES)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_OPEN_FAILED,
+                   _("%s: has %d attributes, more than a project file can hold (%d); "
+                     "remove some columns first"), load->path, n, MAX_ATTRIBUTES);
+      return NULL;
+    }
+  names = g_new0 (char *, n + 1);
   for (int i = 0; i < n; i++)
-    names[i] = g_strdup (OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)));
+    {
+      gboolean cut = FALSE;
+      g_autofree char *decoded = mq_decoder_decode (load->decoder,
+                                                    OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)),
+                                                    &cut);
+
+      names[i] = dup_free_name (load, names, i, decoded);
+    }
   return names;
 }
 
@@ -748,17 +813,20 @@ read_parcels (Load          *load,
 {
   OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
   int n_fields = OGR_FD_GetFieldCount (defn);
-  g_auto(GStrv) names = field_names (defn);
-  MqParcels *parcels = mq_parcels_new ((const char * const *) names);
+  g_auto(GStrv) names = field_names (load, defn, error);
+  MqParcels *parcels;
   MqFieldMap *map = &load->result->field_map;
   const MqLoadSink *sink = sink_of (load);
   OGRFeatureH feature;
   gboolean ok;
 
-  load->result->parcels = parcels;
-  mq_field_map_guess (map, defn);
+  if (names == NULL)
+    return FALSE;
+  load->result->parcels = parcels = mq_parcels_new ((const char * const *) names);
+  mq_field_map_guess (map, (const char * const *) names);
   if (load->options != NULL && load->options->field_mapping != NULL &&
-      !mq_field_map_apply_json (map, defn, load->options->field_mapping, error))
+      !mq_field_map_apply_json (map, (const char * const *) names,
+                                load->options->field_mapping, error))
     {
       g_prefix_error (error, _("%s: field mapping: "), load->path);
       return FALSE;

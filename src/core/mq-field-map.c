@@ -51,18 +51,21 @@ static const char *const labels[MQ_N_FIELDS] = {
 
 static const MqFieldInfo fields[MQ_N_FIELDS] = {
   [MQ_FIELD_ID] = { "parcel_id", "地块编号", OFTString, 32,
-                    ALIASES ("DKBH", "TBBH", "ZDDM", "BSM", "PARCEL", "PARCELID", "ID",
+                    ALIASES ("DKBH", "TBBH", "ZDDM", "宗地编号", "图斑编号", "BSM", "PARCEL",
+                             "PARCELID", "ID",
                              /* KML's <name> */ "NAME") },
   [MQ_FIELD_OWNER] = { "owner", "权属单位", OFTString, 120,
-                       ALIASES ("QSDWMC", "QLR", "QLRMC", "OWNER_NAME", "RIGHT_HOLDER") },
+                       ALIASES ("QSDWMC", "QLR", "QLRMC", "权利人", "权属人", "OWNER_NAME",
+                                "RIGHT_HOLDER") },
   [MQ_FIELD_LAND_USE_CODE] = { "land_use_code", "地类编码", OFTString, 10,
                                ALIASES ("DLBM", "LANDUSE_CODE", "LU_CODE", "LANDUSE_CO") },
   [MQ_FIELD_LAND_USE_NAME] = { "land_use_name", "地类名称", OFTString, 60,
                                ALIASES ("DLMC", "LANDUSE", "LAND_USE", "LANDUSE_NA") },
   [MQ_FIELD_LOCATION] = { "location", "坐落", OFTString, 120,
-                          ALIASES ("ZLDWMC", "ZL", "ADDRESS", "LOCATION") },
+                          ALIASES ("ZLDWMC", "ZL", "地址", "ADDRESS", "LOCATION") },
   [MQ_FIELD_SURVEY_AREA] = { "survey_area_m2", "调查面积", OFTReal, 0,
-                             ALIASES ("TBMJ", "DKMJ", "图斑面积", "SURVEY_ARE", "SURVEY_AREA") },
+                             ALIASES ("TBMJ", "DKMJ", "图斑面积", "面积", "宗地面积", "SURVEY_ARE",
+                                      "SURVEY_AREA") },
   [MQ_FIELD_LAND_CLASS] = { "land_class", "用地类别", OFTString, 20,
                             ALIASES ("GYYDLX", "YDLB") },
   [MQ_FIELD_FLAGGED] = { "flagged", "是否转型", OFTInteger, 1, ALIASES ("SFZX") },
@@ -108,12 +111,14 @@ mq_field_info (MqField field)
   return &fields[field];
 }
 
+/* Names are the source's, decoded like its values (a GBK .dbf names its
+ * columns in GBK too). */
 static int
-find_field (OGRFeatureDefnH  defn,
-            const char      *name)
+find_field (const char * const *names,
+            const char         *name)
 {
-  for (int i = 0; i < OGR_FD_GetFieldCount (defn); i++)
-    if (g_ascii_strcasecmp (OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)), name) == 0)
+  for (int i = 0; names[i] != NULL; i++)
+    if (g_ascii_strcasecmp (names[i], name) == 0)
       return i;
   return -1;
 }
@@ -122,28 +127,28 @@ find_field (OGRFeatureDefnH  defn,
  * header, then the aliases — whatever the order of the source's columns, so
  * that a survey's TBBH wins over its BSM as the parcel id. */
 void
-mq_field_map_guess (MqFieldMap      *map,
-                    OGRFeatureDefnH  defn)
+mq_field_map_guess (MqFieldMap         *map,
+                    const char * const *names)
 {
   for (guint f = 0; f < MQ_N_FIELDS; f++)
     {
       const MqFieldInfo *info = &fields[f];
 
-      map->index[f] = find_field (defn, info->key);
+      map->index[f] = find_field (names, info->key);
       if (map->index[f] < 0)
-        map->index[f] = find_field (defn, info->zh_header);
+        map->index[f] = find_field (names, info->zh_header);
       for (guint a = 0; map->index[f] < 0 && info->aliases[a] != NULL; a++)
-        map->index[f] = find_field (defn, info->aliases[a]);
+        map->index[f] = find_field (names, info->aliases[a]);
     }
 }
 
 /* The user's corrections over the guess: a key with a source field's name
  * maps it, a key with "" unmaps it, keys not named keep the guess. */
 gboolean
-mq_field_map_apply_json (MqFieldMap       *map,
-                         OGRFeatureDefnH   defn,
-                         const char       *json,
-                         GError          **error)
+mq_field_map_apply_json (MqFieldMap          *map,
+                         const char * const  *names,
+                         const char          *json,
+                         GError             **error)
 {
   g_autoptr(JsonNode) root = json_from_string (json, error);
   JsonObject *object;
@@ -164,7 +169,7 @@ mq_field_map_apply_json (MqFieldMap       *map,
       if (!json_object_has_member (object, fields[f].key))
         continue;
       name = json_object_get_string_member_with_default (object, fields[f].key, "");
-      map->index[f] = *name ? find_field (defn, name) : -1;
+      map->index[f] = *name ? find_field (names, name) : -1;
     }
   return TRUE;
 }

@@ -74,12 +74,12 @@ typedef struct
 
 const MqFieldInfo *mq_field_info        (MqField            field);
 const char        *mq_field_label       (MqField            field);
-void               mq_field_map_guess   (MqFieldMap        *map,
-                                         OGRFeatureDefnH    defn);
+void               mq_field_map_guess   (MqFieldMap         *map,
+                                         const char * const *names);
 gboolean           mq_field_map_has     (const MqFieldMap  *map,
                                          MqField            field);
 gboolean           mq_field_map_apply_json (MqFieldMap     *map,
-                                         OGRFeatureDefnH    defn,
+                                         const char * const *names,
                                          const char        *json,
                                          GError           **error);
 

@@ -176,3 +176,13 @@ static const StatusCase status_cases[] = {
 #define LONG_RING_CY CORPUS_Y0
 /* A record of dmg-good marked deleted in dmg-deleted.dbf (0-based). */
 #define DELETED_RECORD 3
+
+/* A survey with Chinese column names (GBK in the .dbf), names that differ
+ * only by case, and names a GeoPackage keeps for itself. */
+static const char *const names_columns[] = {
+  "地块编号", "权属单位", "项目名称", "备注", "坐落", "面积", "QLR", "qlr", "fid", "geom",
+};
+static const char *const names_values[] = {
+  "N01", "上海堃程精密机械有限公司", "智能机器人产业园", "一期", "马桥镇同福村", "7996.65",
+  "甲", "乙", "7", "x",
+};

@@ -314,6 +314,28 @@ write_encodings (void)
 }
 
 /* A value longer than the DBF's 254 bytes, cut in the middle of a character. */
+/* Column names and values in GBK; with a .cpg, and left to detection. */
+static void
+write_chinese_names (const char *stem, const char *cpg)
+{
+  DbfField fields[G_N_ELEMENTS (names_columns)];
+  const char *values[G_N_ELEMENTS (names_columns)];
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  Shapefile s = { rect_shapes, 1, fields, G_N_ELEMENTS (names_columns), values, 0, cpg, 4549 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names_columns); i++)
+    {
+      char *name = gbk (names_columns[i]);
+      char *value = gbk (names_values[i]);
+
+      g_ptr_array_add (owned, name);
+      g_ptr_array_add (owned, value);
+      fields[i] = (DbfField) { name, 'C', 60 };
+      values[i] = value;
+    }
+  write_shapefile (stem, &s);
+}
+
 static void
 write_truncated (const char *stem, const char *encoding, const char *cpg)
 {
@@ -992,6 +1014,8 @@ main (int argc, char *argv[])
     rect_shapes[i] = (CorpusShape) { 1, corpus_one_part, 5, corpus_rect_xy[i] };
 
   write_encodings ();
+  write_chinese_names ("names-gbk-cpg", "GBK");
+  write_chinese_names ("names-gbk-detect", NULL);
   write_truncated ("enc-truncated-gbk", "GBK", NULL);
   write_truncated ("enc-truncated-utf8", NULL, "UTF-8");
   write_geometry ();
