@@ -373,7 +373,8 @@ pick_layer (Load    *load,
     if ((load->geom_field = polygon_geom_field (GDALDatasetGetLayer (ds, i))) >= 0)
       return GDALDatasetGetLayer (ds, i);
   g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_POLYGONS,
-               _("%s: contains no polygon layer"), load->path);
+               _("%s: holds no polygons (parcels must be areas, not points or lines); "
+                 "export the parcels as polygons"), load->path);
   return NULL;
 }
 
@@ -1050,6 +1051,15 @@ load_run (Load          *load,
   return g_steal_pointer (&load->result);
 }
 
+/* For this thread's reading only: opening a file writes no .aux.xml beside
+ * it. (GDAL 3.6 has no DXF_CLOSED_LINE_AS_POLYGON: closed CAD polylines stay
+ * lines, and are left out and counted as such.) */
+static void
+set_reading_options (gboolean on)
+{
+  CPLSetThreadLocalConfigOption ("GDAL_PAM_ENABLED", on ? "NO" : NULL);
+}
+
 /**
  * mq_dataset_load:
  * @path: a file, folder or GDAL virtual path (/vsizip/…)
@@ -1076,7 +1086,9 @@ mq_dataset_load (const char           *path,
     load.path = zip_path = g_strconcat ("/vsizip/", path, NULL);
 
   CPLPushErrorHandler (CPLQuietErrorHandler);
+  set_reading_options (TRUE);
   result = load_run (&load, cancellable, error);
+  set_reading_options (FALSE);
   CPLPopErrorHandler ();
   load_clear (&load);
   return result;

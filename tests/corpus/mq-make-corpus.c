@@ -975,6 +975,17 @@ write_damaged (void)
   copy_set ("dmg-good", "dmg-lying-shp", all);
   patch_u32 ("dmg-lying-shp.shp", 24, g_bytes_get_size (shp), TRUE);
 
+  /* A DWG of a version libopencad does not read (its error is three lines),
+   * and a drawing of a closed polyline and a point: lines, not parcels. */
+  write_bytes ("dmg-cad-version.dwg", (guint8 *) "AC1027 not a drawing", 20);
+  {
+    static const char dxf[] =
+      "0\nSECTION\n2\nENTITIES\n0\nLWPOLYLINE\n8\n0\n90\n4\n70\n1\n10\n0\n20\n0\n"
+      "10\n100\n20\n0\n10\n100\n20\n100\n10\n0\n20\n100\n0\nPOINT\n8\n0\n10\n1\n20\n1\n"
+      "0\nENDSEC\n0\nEOF\n";
+
+    write_bytes ("dmg-lines-only.dxf", (const guint8 *) dxf, strlen (dxf));
+  }
   write_bytes ("dmg-zero.shp", (guint8 *) "", 0);
   write_bytes ("dmg-zero.gpkg", (guint8 *) "", 0);
   for (guint i = 0; i < sizeof noise; i++)
