@@ -166,6 +166,8 @@ test_mixed_layers (void)
   check_mixed ("mixed-point-first.geojson", NULL, 3, 2);
   check_mixed ("mixed-polygon-first.geojson", NULL, 2, 2);
   check_mixed ("mixed-wkt.csv", "EPSG:4549", 5, 1);
+  /* A collection's polygons are the parcel; one of a point and a line is not. */
+  check_mixed ("mixed-collections.geojson", NULL, 2, 1);
 }
 
 /* A CRS that places nothing on the earth is a missing one, with the usual

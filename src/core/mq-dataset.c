@@ -802,6 +802,13 @@ is_point_or_line (OGRGeometryH geometry)
   if (geometry == NULL)
     return FALSE;
   type = wkbFlatten (OGR_G_GetGeometryType (geometry));
+  if (type == wkbGeometryCollection)
+    {
+      for (int i = 0; i < OGR_G_GetGeometryCount (geometry); i++)
+        if (!is_point_or_line (OGR_G_GetGeometryRef (geometry, i)))
+          return FALSE;
+      return OGR_G_GetGeometryCount (geometry) > 0;
+    }
   return type == wkbPoint || type == wkbMultiPoint || OGR_GT_IsCurve (type) ||
          OGR_GT_IsSubClassOf (type, wkbMultiCurve);
 }

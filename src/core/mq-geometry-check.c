@@ -311,8 +311,41 @@ mq_geometry_dup_without_stray_holes (OGRGeometryH geometry)
   return out;
 }
 
+/* The polygons of a collection as one multipolygon (empty when it holds
+ * none); anything else as it is. Takes the geometry. */
+static OGRGeometryH
+polygonal_part (OGRGeometryH geometry)
+{
+  OGRGeometryH polygons;
+
+  if (geometry == NULL || wkbFlatten (OGR_G_GetGeometryType (geometry)) != wkbGeometryCollection)
+    return geometry;
+  polygons = OGR_G_CreateGeometry (wkbMultiPolygon);
+  for (int i = 0; i < OGR_G_GetGeometryCount (geometry); i++)
+    {
+      OGRGeometryH part = OGR_G_GetGeometryRef (geometry, i);
+      OGRwkbGeometryType t = wkbFlatten (OGR_G_GetGeometryType (part));
+
+      if (t == wkbPolygon)
+        OGR_G_AddGeometry (polygons, part);
+      else if (t == wkbMultiPolygon)
+        for (int k = 0; k < OGR_G_GetGeometryCount (part); k++)
+          OGR_G_AddGeometry (polygons, OGR_G_GetGeometryRef (part, k));
+    }
+  OGR_G_DestroyGeometry (geometry);
+  return polygons;
+}
+
+/* The polygonal part of GEOS's make-valid, or NULL. */
+OGRGeometryH
+mq_geometry_dup_repaired (OGRGeometryH geometry)
+{
+  return polygonal_part (OGR_G_MakeValid (geometry));
+}
+
 /* Curved types (CURVEPOLYGON, and MULTISURFACE as ArcGIS writes it to a
- * GeoPackage even without arcs) as the polygons they stand for; anything
+ * GeoPackage even without arcs) as the polygons they stand for, and a
+ * geometry collection (MapInfo, GeoJSON) as the polygons it holds; anything
  * else is cloned. */
 OGRGeometryH
 mq_geometry_dup_linear (OGRGeometryH geometry)
@@ -320,34 +353,8 @@ mq_geometry_dup_linear (OGRGeometryH geometry)
   if (geometry == NULL)
     return NULL;
   if (OGR_GT_IsNonLinear (OGR_G_GetGeometryType (geometry)))
-    return OGR_G_GetLinearGeometry (geometry, 0, NULL);
-  return OGR_G_Clone (geometry);
-}
-
-/* The polygonal part of GEOS's make-valid, or NULL. */
-OGRGeometryH
-mq_geometry_dup_repaired (OGRGeometryH geometry)
-{
-  OGRGeometryH valid = OGR_G_MakeValid (geometry);
-  OGRGeometryH polygons;
-
-  if (valid == NULL)
-    return NULL;
-  if (wkbFlatten (OGR_G_GetGeometryType (valid)) == wkbGeometryCollection)
-    {
-      polygons = OGR_G_CreateGeometry (wkbMultiPolygon);
-      for (int i = 0; i < OGR_G_GetGeometryCount (valid); i++)
-        {
-          OGRGeometryH part = OGR_G_GetGeometryRef (valid, i);
-          OGRwkbGeometryType t = wkbFlatten (OGR_G_GetGeometryType (part));
-
-          if (t == wkbPolygon || t == wkbMultiPolygon)
-            OGR_G_AddGeometry (polygons, part);
-        }
-      OGR_G_DestroyGeometry (valid);
-      return polygons;
-    }
-  return valid;
+    return polygonal_part (OGR_G_GetLinearGeometry (geometry, 0, NULL));
+  return polygonal_part (OGR_G_Clone (geometry));
 }
 
 static const struct

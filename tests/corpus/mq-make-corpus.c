@@ -741,13 +741,26 @@ append_feature (GString *json, const char *id, char kind, double lon, double lat
   else if (kind == 'L')
     g_string_append_printf (json, "{\"type\":\"LineString\",\"coordinates\":[[%.4f,%.4f],"
                             "[%.4f,%.4f]]}}", lon, lat, lon + d, lat + d);
+  else if (kind == 'C' || kind == 'G')
+    {
+      /* A collection of a polygon (C only), a point and a line. */
+      g_string_append_printf (json, "{\"type\":\"GeometryCollection\",\"geometries\":[");
+      if (kind == 'C')
+        g_string_append_printf (json, "{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],"
+                                "[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]},",
+                                lon, lat, lon, lat + d, lon + d, lat + d, lon + d, lat, lon, lat);
+      g_string_append_printf (json, "{\"type\":\"Point\",\"coordinates\":[%.4f,%.4f]},"
+                              "{\"type\":\"LineString\",\"coordinates\":[[%.4f,%.4f],"
+                              "[%.4f,%.4f]]}]}}", lon, lat, lon, lat, lon + d, lat + d);
+    }
   else
     g_string_append_printf (json, "{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],"
                             "[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}}",
                             lon, lat, lon, lat + d, lon + d, lat + d, lon + d, lat, lon, lat);
 }
 
-/* kinds: one letter a feature, P point, L line, A area (polygon). */
+/* kinds: one letter a feature, P point, L line, A area (polygon), C and G
+ * collections with and without a polygon, X a polygon far off the earth. */
 static void
 write_geojson_kinds (const char *name, const char *kinds)
 {
@@ -776,6 +789,7 @@ write_mixed (void)
   write_geojson_kinds ("mixed-point-first.geojson", "PLAAA");
   write_geojson_kinds ("mixed-polygon-first.geojson", "APAL");
   write_geojson_kinds ("absurd-centre.geojson", "AX");
+  write_geojson_kinds ("mixed-collections.geojson", "GCA");
   for (guint i = 0; i < G_N_ELEMENTS (corpus_rect_xy); i++)
     {
       OGRGeometryH g = rect_geometry (i);
