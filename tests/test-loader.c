@@ -111,6 +111,8 @@ test_formats (void)
   check_format ("parcels-shp.zip", NULL);
   check_format ("folder", NULL);
   check_format ("parcels-wkt.csv", "EPSG:4549");
+  /* Parcels in a geometry field after the first (a point field). */
+  check_format ("second-geometry.sqlite", NULL);
 }
 
 static void

@@ -804,6 +804,53 @@ write_mixed (void)
     die (csv_path);
 }
 
+/* Parcels in the second geometry field (the first holds points): SQLite
+ * keeps several geometry columns in one table. */
+static void
+write_second_geometry (void)
+{
+  g_autofree char *path = out_path ("second-geometry.sqlite");
+  OGRSpatialReferenceH srs = OSRNewSpatialReference (NULL);
+  const char *options[] = { "GEOMETRY_NAME=label_point", NULL };
+  OGRGeomFieldDefnH shape = OGR_GFld_Create ("shape", wkbPolygon);
+  OGRFieldDefnH fd = OGR_Fld_Create ("TBBH", OFTString);
+  OGRFieldDefnH owner = OGR_Fld_Create ("QSDWMC", OFTString);
+  GDALDatasetH ds;
+  OGRLayerH layer;
+
+  g_unlink (path);
+  OSRImportFromEPSG (srs, 4549);
+  ds = GDALCreate (GDALGetDriverByName ("SQLite"), path, 0, 0, 0, GDT_Unknown, NULL);
+  if (ds == NULL)
+    die (path);
+  layer = GDALDatasetCreateLayer (ds, "parcels", srs, wkbPoint, (char **) options);
+  OGR_GFld_SetSpatialRef (shape, srs);
+  if (layer == NULL || OGR_L_CreateGeomField (layer, shape, TRUE) != OGRERR_NONE ||
+      OGR_L_CreateField (layer, fd, TRUE) != OGRERR_NONE ||
+      OGR_L_CreateField (layer, owner, TRUE) != OGRERR_NONE)
+    die ("second geometry");
+  for (guint i = 0; i < G_N_ELEMENTS (corpus_rect_xy); i++)
+    {
+      OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (layer));
+      OGRGeometryH point = OGR_G_CreateGeometry (wkbPoint);
+      g_autofree char *id = g_strdup_printf ("R%02u", i + 1);
+
+      OGR_G_SetPoint_2D (point, 0, corpus_rect_xy[i][0] + 1, corpus_rect_xy[i][1] + 1);
+      OGR_F_SetFieldString (f, 0, id);
+      OGR_F_SetFieldString (f, 1, corpus_names[i]);
+      OGR_F_SetGeomFieldDirectly (f, 0, point);
+      OGR_F_SetGeomFieldDirectly (f, 1, rect_geometry (i));
+      if (OGR_L_CreateFeature (layer, f) != OGRERR_NONE)
+        die ("second geometry feature");
+      OGR_F_Destroy (f);
+    }
+  OGR_GFld_Destroy (shape);
+  OGR_Fld_Destroy (fd);
+  OGR_Fld_Destroy (owner);
+  GDALClose (ds);
+  OSRDestroySpatialReference (srs);
+}
+
 /* CRSs that place nothing on the earth: a GeoPackage's srs_id 0
  * ("Undefined geographic SRS") and an engineering .prj (ArcGIS's NonEarth). */
 static void
@@ -1057,6 +1104,7 @@ main (int argc, char *argv[])
   write_curves ();
   write_swapped ();
   write_mixed ();
+  write_second_geometry ();
   write_undefined_crs ();
   write_damaged ();
   if (!g_file_set_contents (argv[2], "", 0, NULL))
