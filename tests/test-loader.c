@@ -618,6 +618,36 @@ test_status_values (void)
   g_assert_true (told_grouped);
 }
 
+/* In a project built by import, the source text that did not read stays,
+ * and so does its problem when the project is opened again. */
+static void
+test_status_values_kept (void)
+{
+  g_autofree char *source = test_corpus_file ("status.gpkg");
+  g_autofree char *out = tmp_path ("status-project.gpkg");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) imported = mq_import (source, NULL, out, NULL, &error);
+  g_autoptr(MqDataset) d = NULL;
+  MqParcels *parcels;
+
+  g_assert_no_error (error);
+  d = mq_dataset_load (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  parcels = mq_dataset_get_parcels (d);
+  for (guint i = 0; i < G_N_ELEMENTS (status_cases); i++)
+    {
+      const StatusCase *c = &status_cases[i];
+      g_autofree char *unread = mq_field_map_dup_unread (mq_dataset_get_field_map (d), parcels, i);
+
+      g_assert_cmpstr (mq_parcels_get (parcels, i)->id, ==, c->id);
+      if (c->expect_problems & P_UNREADABLE_DATE)
+        {
+          g_assert_true (mq_parcels_get (parcels, i)->problems & MQ_PROBLEM_UNREADABLE_DATE);
+          g_assert_nonnull (strstr (unread, c->deadline));
+        }
+    }
+}
+
 /* Dates that are not guessed at, and two-digit years that never become 0024. */
 static void
 test_date_forms (void)
@@ -848,6 +878,7 @@ main (int   argc,
   g_test_add_func ("/loader/swapped-axes", test_swapped_axes);
   g_test_add_func ("/loader/survey-area-mismatch", test_survey_area_mismatch);
   g_test_add_func ("/loader/status-values", test_status_values);
+  g_test_add_func ("/loader/status-values-kept", test_status_values_kept);
   g_test_add_func ("/loader/date-forms", test_date_forms);
   g_test_add_func ("/loader/damaged-refused", test_damaged_refused);
   g_test_add_func ("/loader/damaged-partial", test_damaged_partial);

@@ -134,11 +134,18 @@ mq_field_map_guess (MqFieldMap         *map,
     {
       const MqFieldInfo *info = &fields[f];
 
+      int by_name = -1;
+
       map->index[f] = find_field (names, info->key);
+      by_name = find_field (names, info->zh_header);
+      for (guint a = 0; by_name < 0 && info->aliases[a] != NULL; a++)
+        by_name = find_field (names, info->aliases[a]);
+      /* A project file holds the value read under the key, and the source's
+       * own column beside it: an unreadable text stays there, and is told
+       * again whenever the project is opened. */
+      map->source[f] = map->index[f] >= 0 ? by_name : -1;
       if (map->index[f] < 0)
-        map->index[f] = find_field (names, info->zh_header);
-      for (guint a = 0; map->index[f] < 0 && info->aliases[a] != NULL; a++)
-        map->index[f] = find_field (names, info->aliases[a]);
+        map->index[f] = by_name;
     }
 }
 
@@ -324,6 +331,34 @@ fill_survey_area (const MqFieldMap  *map,
   return 0;
 }
 
+static gboolean field_text_reads (MqField     field,
+                                  const char *text);
+
+/* Values of a project's kept source columns that never read: their
+ * problems are the parcel's still (the project's own column is empty). */
+static MqProblem
+kept_source_problems (const MqFieldMap  *map,
+                      const char *const *values)
+{
+  MqProblem problems = 0;
+
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    {
+      const char *own = value_of (map, values, f);
+
+      if (map->source[f] < 0 || (own != NULL && *own != '\0') ||
+          field_text_reads (f, values[map->source[f]]))
+        continue;
+      if (f == MQ_FIELD_SURVEY_AREA)
+        problems |= MQ_PROBLEM_SURVEY_AREA;
+      else if (mq_field_info (f)->type == OFTDate)
+        problems |= MQ_PROBLEM_UNREADABLE_DATE;
+      else
+        problems |= MQ_PROBLEM_UNREADABLE_STATE;
+    }
+  return problems;
+}
+
 /* Fills the record's known attributes from the source values (UTF-8, as
  * strings). A value that does not read keeps its default and is returned as
  * a problem; its text stays in the record's source attributes. */
@@ -356,6 +391,7 @@ mq_field_map_fill (const MqFieldMap  *map,
     problems |= MQ_PROBLEM_UNREADABLE_DATE;
   problems |= fill_terms (map, record, values);
   problems |= fill_locks (map, record, values);
+  problems |= kept_source_problems (map, values);
   return problems | check_lock_rules (record);
 }
 
@@ -408,14 +444,18 @@ mq_field_map_dup_unread (const MqFieldMap *map,
 
   for (guint f = 0; f < MQ_N_FIELDS; f++)
     {
+      int column = map->index[f];
       const char *text;
 
-      if (map->index[f] < 0)
+      if (column < 0)
         continue;
-      text = mq_parcels_get_value (parcels, index, map->index[f]);
+      text = mq_parcels_get_value (parcels, index, column);
+      /* A project's own column is empty where the source text did not read. */
+      if ((text == NULL || *text == '\0') && map->source[f] >= 0)
+        text = mq_parcels_get_value (parcels, index, column = map->source[f]);
       if (!field_text_reads (f, text))
         g_string_append_printf (out, "%s%s “%s”", out->len ? _("; ") : "",
-                                names[map->index[f]], text);
+                                names[column], text);
     }
   if (out->len == 0)
     return (g_string_free (out, TRUE), NULL);

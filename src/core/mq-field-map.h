@@ -70,6 +70,8 @@ GQuark             mq_field_error_quark (void);
 typedef struct
 {
   int index[MQ_N_FIELDS];   /* source field index, or -1 */
+  int source[MQ_N_FIELDS];  /* a project file's kept source column for the
+                             * field (WCSX beside deadline), or -1 */
 } MqFieldMap;
 
 const MqFieldInfo *mq_field_info        (MqField            field);
