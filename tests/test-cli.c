@@ -147,6 +147,30 @@ test_summary_survey (void)
   g_assert_cmpfloat (fabs (json_object_get_double_member (o, "existing_industrial_mu") - 7460), <, 74.6);
 }
 
+/* Repaired shapes are counted apart from the total, with a warning. */
+static void
+test_summary_repaired (void)
+{
+  g_autofree char *shp = test_corpus_file ("geometry.shp");
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonObject) o = NULL;
+  JsonArray *warnings;
+  double repaired_mu, area_mu;
+
+  run (&r, "--summary", "--json", shp, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  o = parse_object (r.out);
+  /* The bow-tie, the spike and the stray hole (geometry_cases). */
+  g_assert_cmpint (json_object_get_int_member (o, "repaired_parcels"), ==, 3);
+  repaired_mu = json_object_get_double_member (o, "repaired_mu");
+  area_mu = json_object_get_double_member (o, "area_mu");
+  g_assert_cmpfloat (repaired_mu, >, 0);
+  g_assert_cmpfloat (repaired_mu, <, area_mu);
+  warnings = json_object_get_array_member (o, "warnings");
+  g_assert_cmpuint (json_array_get_length (warnings), ==, 1);
+  g_assert_nonnull (strstr (json_array_get_string_element (warnings, 0), "repair"));
+}
+
 static void
 test_missing_file (void)
 {
@@ -705,6 +729,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/summary-json", test_summary_json);
   g_test_add_func ("/cli/summary-survey", test_summary_survey);
+  g_test_add_func ("/cli/summary-repaired", test_summary_repaired);
   g_test_add_func ("/cli/missing-file", test_missing_file);
   g_test_add_func ("/cli/missing-prj", test_missing_prj);
   g_test_add_func ("/cli/random-bytes", test_random_bytes);

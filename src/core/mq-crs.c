@@ -125,6 +125,11 @@ mq_crs_new_display_for (OGRSpatialReferenceH source,
 
   if (OSRIsProjected (source))
     return traditional (OSRClone (source));
+  /* A centre that is no longitude (NaN, or an absurd parcel's 1e12) must not
+   * reach the int casts below: show such data in the pilot zone's own
+   * zone, where its sound parcels most likely lie. */
+  if (!isfinite (center_lon) || fabs (center_lon) > 180.0)
+    return mq_crs_new_epsg (MQ_CRS_HOME_EPSG);
 
   cm = (int) (round (center_lon / 3.0) * 3.0);
   if (cm >= 75 && cm <= 135)

@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* CGCS2000 / 3-degree Gauss-Kruger CM 120E: Maqiao's zone. */
+#define MQ_CRS_HOME_EPSG 4549
+
 #define MQ_CRS_ERROR (mq_crs_error_quark ())
 
 typedef enum

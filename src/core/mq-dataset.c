@@ -72,6 +72,9 @@ typedef struct
   MqShapefileInfo              shp_info;
   MqDecoder                   *decoder;
   guint                        n_damaged;
+  guint                        n_grouped_areas;
+  guint                        n_skipped;     /* points and lines of a mixed layer */
+  int                          geom_field;    /* the layer's polygon geometry field */
   MqDataset                   *result;
 } Load;
 
@@ -138,13 +141,44 @@ mq_dataset_init (MqDataset *self)
   g_mutex_init (&self->lonlat_lock);
 }
 
+static void
+warn (MqDataset  *result,
+      char       *message)
+{
+  g_ptr_array_add (result->warnings, message);
+}
+
+/* A message on one line: GDAL's (a DWG or DXF error is three lines) and
+ * PROJ's may span several, and some name GDAL's own source files. */
+static char *
+fold_message (const char *message)
+{
+  g_autoptr(GRegex) source_path = g_regex_new ("\\S*/[^\\s/]+\\.(cpp|c|h)(:[0-9]+)?:?\\s*",
+                                               0, 0, NULL);
+  g_auto(GStrv) lines = g_strsplit_set (message, "\r\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *clean = g_regex_replace_literal (source_path, lines[i], -1, 0, "", 0,
+                                                        NULL);
+
+      g_strstrip (clean);
+      if (*clean != '\0' && strstr (out->str, clean) == NULL)
+        g_string_append_printf (out, "%s%s", out->len ? "; " : "", clean);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* GDAL's own words for the last failure, for the one-line message. */
-static const char *
-gdal_reason (void)
+static char *
+dup_gdal_reason (void)
 {
   const char *msg = CPLGetLastErrorMsg ();
 
-  return (msg != NULL && *msg != '\0') ? msg : _("not a readable vector data source");
+  if (msg == NULL || *msg == '\0')
+    return g_strdup (_("not a readable vector data source"));
+  return fold_message (msg);
 }
 
 /* A shapefile is three files at least; say which one is missing rather than
@@ -180,6 +214,21 @@ check_parts (Load    *load,
   return TRUE;
 }
 
+/* Opening a file never writes beside it: GML would leave a .gfs schema in
+ * the user's folder. Options go only to the driver that knows them (others
+ * warn, and a warning would stand in for the real reason of a failure). */
+static const char *const *
+open_options_for (const char *path)
+{
+  static const char *const gml[] = { "WRITE_GFS=NO", NULL };
+  GDALDriverH driver = GDALIdentifyDriverEx (path, GDAL_OF_VECTOR, NULL, NULL);
+  const char *name = driver ? GDALGetDriverShortName (driver) : "";
+
+  if (g_str_equal (name, "GML") || g_str_equal (name, "NAS"))
+    return gml;
+  return NULL;
+}
+
 static gboolean
 open_source (Load    *load,
              GError **error)
@@ -203,12 +252,15 @@ open_source (Load    *load,
   if (load->ds == NULL)
     {
       CPLErrorReset ();
-      load->ds = GDALOpenEx (load->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+      load->ds = GDALOpenEx (load->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+                             open_options_for (load->path), NULL);
     }
   if (load->ds == NULL)
     {
+      g_autofree char *reason = dup_gdal_reason ();
+
       g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_OPEN_FAILED,
-                   _("%s: cannot be opened: %s"), load->path, gdal_reason ());
+                   _("%s: cannot be opened: %s"), load->path, reason);
       return FALSE;
     }
   return TRUE;
@@ -222,23 +274,69 @@ is_polygon_type (OGRwkbGeometryType type)
          type == wkbMultiSurface || type == wkbSurface;
 }
 
-/* Layers of mixed or undeclared type (KML, GML without a schema) are judged
- * by their first geometry. */
+/* How many features of a layer of undeclared type are looked at. */
+#define MAX_SCANNED_FEATURES 100000
+
+static gboolean
+is_undeclared_type (OGRwkbGeometryType type)
+{
+  type = wkbFlatten (type);
+  return type == wkbUnknown || type == wkbGeometryCollection;
+}
+
+/* The first geometry field, among those of undeclared type, for which a
+ * feature holds a polygon; -1 when none does. */
+static int
+scan_for_polygons (OGRLayerH layer)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
+  int n_fields = OGR_FD_GetGeomFieldCount (defn);
+  int found = -1;
+  OGRFeatureH f;
+
+  OGR_L_ResetReading (layer);
+  for (guint n = 0; found < 0 && n < MAX_SCANNED_FEATURES &&
+                    (f = OGR_L_GetNextFeature (layer)) != NULL; n++)
+    {
+      for (int i = 0; i < n_fields && found < 0; i++)
+        {
+          OGRGeometryH g = OGR_F_GetGeomFieldRef (f, i);
+
+          if (is_undeclared_type (OGR_GFld_GetType (OGR_FD_GetGeomFieldDefn (defn, i))) &&
+              g != NULL && is_polygon_type (OGR_G_GetGeometryType (g)))
+            found = i;
+        }
+      OGR_F_Destroy (f);
+    }
+  OGR_L_ResetReading (layer);
+  return found;
+}
+
+/* The layer's geometry field that holds polygons, or -1. A declared type is
+ * believed; a layer of unknown or mixed type (GeoJSON, DXF, MapInfo, DGN,
+ * CSV with WKT, KML) is judged by its features, not by its first one, and
+ * every geometry field counts, not only the first. */
+static int
+polygon_geom_field (OGRLayerH layer)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
+  gboolean undeclared = FALSE;
+
+  for (int i = 0; i < OGR_FD_GetGeomFieldCount (defn); i++)
+    {
+      OGRwkbGeometryType type = OGR_GFld_GetType (OGR_FD_GetGeomFieldDefn (defn, i));
+
+      if (is_polygon_type (type))
+        return i;
+      undeclared |= is_undeclared_type (type);
+    }
+  return undeclared ? scan_for_polygons (layer) : -1;
+}
+
 static gboolean
 is_polygon_layer (OGRLayerH layer)
 {
-  OGRFeatureH first;
-  gboolean polygon;
-
-  if (wkbFlatten (OGR_L_GetGeomType (layer)) != wkbUnknown)
-    return is_polygon_type (OGR_L_GetGeomType (layer));
-  OGR_L_ResetReading (layer);
-  first = OGR_L_GetNextFeature (layer);
-  polygon = first != NULL && OGR_F_GetGeometryRef (first) != NULL &&
-            is_polygon_type (OGR_G_GetGeometryType (OGR_F_GetGeometryRef (first)));
-  g_clear_pointer (&first, OGR_F_Destroy);
-  OGR_L_ResetReading (layer);
-  return polygon;
+  return polygon_geom_field (layer) >= 0;
 }
 
 static gboolean
@@ -273,39 +371,44 @@ pick_layer (Load    *load,
       if (layer == NULL)
         g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_LAYER,
                      _("%s: has no layer named “%s”"), load->path, wanted);
+      else
+        load->geom_field = MAX (0, polygon_geom_field (layer));
       return layer;
     }
   layer = GDALDatasetGetLayerByName (ds, "parcels");
-  if (layer != NULL && is_polygon_layer (layer))
+  if (layer != NULL && (load->geom_field = polygon_geom_field (layer)) >= 0)
     return layer;
   for (int i = 0; i < GDALDatasetGetLayerCount (ds); i++)
-    if (is_polygon_layer (GDALDatasetGetLayer (ds, i)))
+    if ((load->geom_field = polygon_geom_field (GDALDatasetGetLayer (ds, i))) >= 0)
       return GDALDatasetGetLayer (ds, i);
   g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_POLYGONS,
-               _("%s: contains no polygon layer"), load->path);
+               _("%s: holds no polygons (parcels must be areas, not points or lines); "
+                 "export the parcels as polygons"), load->path);
   return NULL;
 }
 
 static double
-center_lon (OGRLayerH layer)
+center_lon (Load      *load,
+            OGRLayerH  layer)
 {
   OGREnvelope env;
 
-  if (OGR_L_GetExtent (layer, &env, TRUE) != OGRERR_NONE)
+  if (OGR_L_GetExtentEx (layer, load->geom_field, &env, TRUE) != OGRERR_NONE)
     return 120.0;
   return (env.MinX + env.MaxX) / 2.0;
 }
 
 /* ", perhaps EPSG:4549 (…) or EPSG:4548 (…)" from the coordinates. */
 static char *
-suggestion_text (OGRLayerH layer)
+suggestion_text (Load      *load,
+                 OGRLayerH  layer)
 {
   g_autoptr(GArray) codes = NULL;
   g_autofree char *first = NULL, *second = NULL;
   OGREnvelope env;
   MqBox box;
 
-  if (OGR_L_GetExtent (layer, &env, TRUE) != OGRERR_NONE)
+  if (OGR_L_GetExtentEx (layer, load->geom_field, &env, TRUE) != OGRERR_NONE)
     return g_strdup ("");
   box = (MqBox) { env.MinX, env.MinY, env.MaxX, env.MaxY };
   codes = mq_crs_suggest (&box);
@@ -318,6 +421,25 @@ suggestion_text (OGRLayerH layer)
   return g_strdup_printf (_("; the coordinates suggest %s or %s"), first, second);
 }
 
+/* Why the source's own CRS cannot be used, or NULL when it can. An empty or
+ * engineering ("NonEarth", LOCAL_CS) CRS, or a GeoPackage's srs_id 0/-1
+ * "Undefined" SRS, places nothing on the earth: it counts as missing. */
+static char *
+crs_missing_reason (Load                 *load,
+                    OGRSpatialReferenceH  srs)
+{
+  const char *name = srs ? OSRGetName (srs) : NULL;
+
+  if (srs == NULL)
+    return g_strdup (load->shapefile || is_shapefile (load->ds) ? _("no .prj")
+                                                                : _("none in the file"));
+  if ((OSRIsGeographic (srs) || OSRIsProjected (srs)) &&
+      (name == NULL || !g_str_has_prefix (name, "Undefined")))
+    return NULL;
+  return g_strdup_printf (_("only an undefined or engineering one, “%s”"),
+                          name && *name ? name : "?");
+}
+
 /* The source CRS is never guessed: it comes from the file or from the user. */
 static gboolean
 setup_crs (Load      *load,
@@ -325,26 +447,30 @@ setup_crs (Load      *load,
            GError   **error)
 {
   const char *user = load->options ? load->options->crs : NULL;
-  OGRSpatialReferenceH srs = OGR_L_GetSpatialRef (layer);
+  OGRSpatialReferenceH srs = OGR_GFld_GetSpatialRef (
+    OGR_FD_GetGeomFieldDefn (OGR_L_GetLayerDefn (layer), load->geom_field));
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *missing = NULL;
 
   if (user != NULL)
     {
       load->source_srs = mq_crs_new_from_user (user, &local_error);
       if (load->source_srs == NULL)
         {
+          g_autofree char *message = fold_message (local_error->message);
+
           g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_BAD_CRS,
-                       "%s: %s", load->path, local_error->message);
+                       "%s: %s", load->path, message);
           return FALSE;
         }
     }
-  else if (srs == NULL)
+  else if ((missing = crs_missing_reason (load, srs)) != NULL)
     {
-      g_autofree char *hint = suggestion_text (layer);
+      g_autofree char *hint = suggestion_text (load, layer);
 
       g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_CRS,
-                   _("%s: has no coordinate reference system (no .prj); say which one it is "
-                     "with --crs=EPSG:N%s"), load->path, hint);
+                   _("%s: has no coordinate reference system (%s); say which one it is "
+                     "with --crs=EPSG:N%s"), load->path, missing, hint);
       return FALSE;
     }
   else
@@ -354,7 +480,7 @@ setup_crs (Load      *load,
     }
 
   load->geographic = OSRIsGeographic (load->source_srs);
-  load->display_srs = mq_crs_new_display_for (load->source_srs, center_lon (layer));
+  load->display_srs = mq_crs_new_display_for (load->source_srs, center_lon (load, layer));
   load->to_display = mq_crs_new_transform (load->source_srs, load->display_srs, &local_error);
   if (local_error == NULL)
     load->area = mq_area_calc_new (load->source_srs, &local_error);
@@ -377,6 +503,8 @@ layer_text_is_utf8 (OGRLayerH layer)
   gboolean valid = TRUE;
   OGRFeatureH feature;
 
+  for (int i = 0; i < n_fields && valid; i++)
+    valid = g_utf8_validate (OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)), -1, NULL);
   OGR_L_ResetReading (layer);
   while (valid && (feature = OGR_L_GetNextFeature (layer)) != NULL)
     {
@@ -429,6 +557,10 @@ setup_encoding (Load      *load,
                    _("%s: unknown text encoding “%s”"), load->path, declared);
       return FALSE;
     }
+  /* A guess is said, so that Latin-1 text read as Chinese is seen. */
+  if (source == MQ_ENCODING_SOURCE_DETECTED)
+    warn (result, g_strdup_printf (_("text encoding recognised as %s from the bytes; "
+                                     "change it with --encoding"), declared));
   result->encoding = g_steal_pointer (&declared);
   result->encoding_source = source;
   return TRUE;
@@ -462,14 +594,32 @@ decode_values (Load        *load,
   return values;
 }
 
-/* The ellipsoidal area of a parcel, with its geometry problems; an invalid
- * geometry is measured after make-valid, and says so. */
+/* The area of a geometry that needs repair: stray holes left out (they
+ * are not land of the parcel's), then GEOS's make-valid. */
+static double
+measure_repaired (Load         *load,
+                  OGRGeometryH  geometry,
+                  MqProblem     problems)
+{
+  OGRGeometryH without = NULL, repaired;
+  double area;
+
+  if (problems & MQ_PROBLEM_HOLE_OUTSIDE)
+    geometry = without = mq_geometry_dup_without_stray_holes (geometry);
+  repaired = mq_geometry_dup_repaired (geometry);
+  area = repaired ? mq_area_calc_measure (load->area, repaired) : 0.0;
+  g_clear_pointer (&repaired, OGR_G_DestroyGeometry);
+  g_clear_pointer (&without, OGR_G_DestroyGeometry);
+  return area;
+}
+
+/* The ellipsoidal area of a parcel (linear), with its geometry problems; an
+ * invalid geometry is measured after repair, and says so. */
 static double
 measure (Load         *load,
          OGRGeometryH  geometry,
          MqProblem    *problems)
 {
-  OGRGeometryH repaired;
   double area;
 
   *problems = mq_geometry_check (geometry, load->geographic);
@@ -479,10 +629,8 @@ measure (Load         *load,
     area = mq_area_calc_measure (load->area, geometry);
   else
     {
-      repaired = mq_geometry_dup_repaired (geometry);
-      area = repaired ? mq_area_calc_measure (load->area, repaired) : 0.0;
+      area = measure_repaired (load, geometry, *problems);
       *problems |= MQ_PROBLEM_MADE_VALID;
-      g_clear_pointer (&repaired, OGR_G_DestroyGeometry);
     }
   /* Coordinates PROJ cannot take to the ellipsoid have no area. */
   if (!isfinite (area))
@@ -490,6 +638,9 @@ measure (Load         *load,
       *problems |= MQ_PROBLEM_BAD_COORDINATE;
       area = 0.0;
     }
+  /* A polygon of no area is no parcel: say so rather than count 0 mu. */
+  else if (area <= 0.0)
+    *problems |= MQ_PROBLEM_EMPTY;
   return area;
 }
 
@@ -514,27 +665,83 @@ to_display (Load         *load,
 
   if (geometry == NULL)
     return NULL;
-  copy = OGR_G_Clone (geometry);
-  if (OGR_G_HasCurveGeometry (copy, TRUE))
-    {
-      OGRGeometryH linear = OGR_G_GetLinearGeometry (copy, 0, NULL);
-
-      OGR_G_DestroyGeometry (copy);
-      copy = linear;
-    }
+  copy = mq_geometry_dup_linear (geometry);
   if (load->to_display != NULL)
     OGR_G_Transform (copy, load->to_display);
   return copy;
 }
 
+/* Columns a GeoPackage keeps for itself; SQLite's default column limit. */
+static const char *const reserved_names[] = { "fid", "geom", "geometry", NULL };
+#define MAX_ATTRIBUTES (2000 - MQ_N_FIELDS - 4)
+
+/* A name the project file could not hold beside the earlier ones: one that
+ * differs from another only by case (QLR, qlr), or fid/geom. */
+static gboolean
+name_is_taken (char       **names,
+               int          n,
+               const char  *name)
+{
+  for (int i = 0; reserved_names[i] != NULL; i++)
+    if (g_ascii_strcasecmp (name, reserved_names[i]) == 0)
+      return TRUE;
+  for (int i = 0; i < n; i++)
+    if (g_ascii_strcasecmp (names[i], name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Keeps an attribute whose name is taken under name_2 (name_3, …), and says so. */
+static char *
+dup_free_name (Load        *load,
+               char       **names,
+               int          n,
+               const char  *name)
+{
+  char *renamed;
+
+  if (!name_is_taken (names, n, name))
+    return g_strdup (name);
+  for (guint k = 2;; k++)
+    {
+      renamed = g_strdup_printf ("%s_%u", name, k);
+      if (!name_is_taken (names, n, renamed))
+        break;
+      g_free (renamed);
+    }
+  warn (load->result, g_strdup_printf (_("attribute “%s” is kept as “%s”: its name is taken "
+                                         "(another differs only by case, or it is reserved)"),
+                                       name, renamed));
+  return renamed;
+}
+
+/* The source's attribute names, decoded like its values (a GBK .dbf names
+ * its columns in GBK, with or without .cpg or LDID), each one unique. */
 static char **
-field_names (OGRFeatureDefnH defn)
+field_names (Load             *load,
+             OGRFeatureDefnH   defn,
+             GError          **error)
 {
   int n = OGR_FD_GetFieldCount (defn);
-  char **names = g_new0 (char *, n + 1);
+  char **names;
 
+  if (n > MAX_ATTRIBUTES)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_OPEN_FAILED,
+                   _("%s: has %d attributes, more than a project file can hold (%d); "
+                     "remove some columns first"), load->path, n, MAX_ATTRIBUTES);
+      return NULL;
+    }
+  names = g_new0 (char *, n + 1);
   for (int i = 0; i < n; i++)
-    names[i] = g_strdup (OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)));
+    {
+      gboolean cut = FALSE;
+      g_autofree char *decoded = mq_decoder_decode (load->decoder,
+                                                    OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)),
+                                                    &cut);
+
+      names[i] = dup_free_name (load, names, i, decoded);
+    }
   return names;
 }
 
@@ -542,6 +749,20 @@ static const MqLoadSink *
 sink_of (Load *load)
 {
   return load->options ? load->options->sink : NULL;
+}
+
+/* "7,996.65" reads as 7996.65, and the file is told to use plain numbers. */
+static void
+note_grouped_area (Load               *load,
+                   const MqFieldMap   *map,
+                   const char *const  *values)
+{
+  int i = map->index[MQ_FIELD_SURVEY_AREA];
+  gboolean grouped = FALSE;
+  double area;
+
+  if (i >= 0 && mq_survey_area_parse (values[i], &area, &grouped) && grouped)
+    load->n_grouped_areas++;
 }
 
 static gboolean
@@ -553,16 +774,19 @@ add_parcel (Load         *load,
             GError      **error)
 {
   const MqLoadSink *sink = sink_of (load);
-  OGRGeometryH geometry = OGR_F_GetGeometryRef (feature);
+  OGRGeometryH geometry = mq_geometry_dup_linear (OGR_F_GetGeomFieldRef (feature,
+                                                                        load->geom_field));
   gboolean ok;
   OGRGeometryH display = to_display (load, geometry);
   gboolean lossy = FALSE;
   g_autoptr(GPtrArray) values = decode_values (load, feature, n_fields, &lossy);
   MqParcel *record = mq_parcels_append (parcels, display, (const char **) values->pdata);
-  MqProblem problems;
+  MqProblem problems, read_problems;
 
-  mq_field_map_fill (map, parcels, record, (const char * const *) values->pdata);
+  read_problems = mq_field_map_fill (map, parcels, record, (const char * const *) values->pdata);
+  note_grouped_area (load, map, (const char * const *) values->pdata);
   record->area_m2 = measure (load, geometry, &problems);
+  problems |= read_problems;
   if (record->survey_area_m2 > 0 &&
       fabs (record->area_m2 - record->survey_area_m2) > record->survey_area_m2 * SURVEY_AREA_TOLERANCE)
     problems |= MQ_PROBLEM_SURVEY_AREA;
@@ -573,7 +797,29 @@ add_parcel (Load         *load,
   ok = sink == NULL ||
        sink->parcel (sink->data, parcels, mq_parcels_get_n_parcels (parcels) - 1, display, error);
   g_clear_pointer (&display, OGR_G_DestroyGeometry);
+  g_clear_pointer (&geometry, OGR_G_DestroyGeometry);
   return ok;
+}
+
+/* Points and lines in a layer of parcels are not parcels of 0 mu: they are
+ * left out, and counted. */
+static gboolean
+is_point_or_line (OGRGeometryH geometry)
+{
+  OGRwkbGeometryType type;
+
+  if (geometry == NULL)
+    return FALSE;
+  type = wkbFlatten (OGR_G_GetGeometryType (geometry));
+  if (type == wkbGeometryCollection)
+    {
+      for (int i = 0; i < OGR_G_GetGeometryCount (geometry); i++)
+        if (!is_point_or_line (OGR_G_GetGeometryRef (geometry, i)))
+          return FALSE;
+      return OGR_G_GetGeometryCount (geometry) > 0;
+    }
+  return type == wkbPoint || type == wkbMultiPoint || OGR_GT_IsCurve (type) ||
+         OGR_GT_IsSubClassOf (type, wkbMultiCurve);
 }
 
 static gboolean
@@ -584,17 +830,20 @@ read_parcels (Load          *load,
 {
   OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
   int n_fields = OGR_FD_GetFieldCount (defn);
-  g_auto(GStrv) names = field_names (defn);
-  MqParcels *parcels = mq_parcels_new ((const char * const *) names);
+  g_auto(GStrv) names = field_names (load, defn, error);
+  MqParcels *parcels;
   MqFieldMap *map = &load->result->field_map;
   const MqLoadSink *sink = sink_of (load);
   OGRFeatureH feature;
   gboolean ok;
 
-  load->result->parcels = parcels;
-  mq_field_map_guess (map, defn);
+  if (names == NULL)
+    return FALSE;
+  load->result->parcels = parcels = mq_parcels_new ((const char * const *) names);
+  mq_field_map_guess (map, (const char * const *) names);
   if (load->options != NULL && load->options->field_mapping != NULL &&
-      !mq_field_map_apply_json (map, defn, load->options->field_mapping, error))
+      !mq_field_map_apply_json (map, (const char * const *) names,
+                                load->options->field_mapping, error))
     {
       g_prefix_error (error, _("%s: field mapping: "), load->path);
       return FALSE;
@@ -617,19 +866,18 @@ read_parcels (Load          *load,
         }
       if (feature == NULL)
         break;
+      if (is_point_or_line (OGR_F_GetGeomFieldRef (feature, load->geom_field)))
+        {
+          load->n_skipped++;
+          OGR_F_Destroy (feature);
+          continue;
+        }
       ok = add_parcel (load, parcels, map, feature, n_fields, error);
       OGR_F_Destroy (feature);
       if (!ok || g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
   return TRUE;
-}
-
-static void
-warn (MqDataset  *result,
-      char       *message)
-{
-  g_ptr_array_add (result->warnings, message);
 }
 
 /* Headers that disagree with their files are told, not trusted. */
@@ -649,6 +897,9 @@ check_shapefile_headers (Load *load)
       warn (load->result, g_strdup_printf (_("the .shp header gives its length as %s bytes "
                                              "but the file has %s"), claimed, actual));
     }
+  if (info->dbf_records_deleted > 0)
+    warn (load->result, g_strdup_printf (_("%u records of the .dbf are marked deleted and were "
+                                           "left out"), info->dbf_records_deleted));
   if (info->shx_records != info->dbf_records_present)
     warn (load->result, g_strdup_printf (_("the .shx index has %u records but the .dbf table %u"),
                                          info->shx_records, info->dbf_records_present));
@@ -661,7 +912,7 @@ account_records (Load       *load,
                  OGRLayerH   layer,
                  GError    **error)
 {
-  guint read = mq_parcels_get_n_parcels (load->result->parcels);
+  guint read = mq_parcels_get_n_parcels (load->result->parcels) + load->n_skipped;
   gint64 expected = read + load->n_damaged;
 
   if (load->shapefile)
@@ -735,6 +986,39 @@ read_reference_layer (Load        *load,
   return TRUE;
 }
 
+/* Degrees with y beyond ±90 but x within it: latitude and longitude given
+ * in swapped order (Excel tables, some web exports). The parcels are then
+ * bad coordinates; this says why. */
+static void
+check_axis_order (Load      *load,
+                  OGRLayerH  layer)
+{
+  OGREnvelope env;
+
+  if (!load->geographic ||
+      OGR_L_GetExtentEx (layer, load->geom_field, &env, TRUE) != OGRERR_NONE)
+    return;
+  if (MAX (fabs (env.MinY), fabs (env.MaxY)) > 90.0 &&
+      MAX (fabs (env.MinX), fabs (env.MaxX)) <= 90.0)
+    warn (load->result, g_strdup_printf (_("latitude and longitude seem to be given in swapped "
+                                           "order (x %.2f to %.2f, y %.2f to %.2f): the "
+                                           "coordinates cannot be placed"),
+                                         env.MinX, env.MaxX, env.MinY, env.MaxY));
+}
+
+/* What was read other than it was written, said once for the file. */
+static void
+warn_about_values (Load *load)
+{
+  if (load->n_skipped > 0)
+    warn (load->result, g_strdup_printf (_("features left out as points or lines, not parcels: "
+                                           "%u"), load->n_skipped));
+  if (load->n_grouped_areas > 0)
+    warn (load->result, g_strdup_printf (_("%u surveyed areas are written with thousands "
+                                           "separators (7,996.65); they were read as plain "
+                                           "numbers"), load->n_grouped_areas));
+}
+
 /* A shapefile opened as a folder or a zip is one .shp among others: find
  * the layer's own file, for its headers and its .cpg. */
 static void
@@ -773,6 +1057,8 @@ load_run (Load          *load,
   OSRExportToWkt (load->display_srs, &load->result->display_wkt);
   if (!read_parcels (load, layer, cancellable, error) || !account_records (load, layer, error))
     return NULL;
+  warn_about_values (load);
+  check_axis_order (load, layer);
   mq_parcels_build_index (load->result->parcels);
   mq_parcels_freeze (load->result->parcels);
   if (!read_reference_layer (load, "zone", error) ||
@@ -780,6 +1066,15 @@ load_run (Load          *load,
       !read_reference_layer (load, "roads", error))
     return NULL;
   return g_steal_pointer (&load->result);
+}
+
+/* For this thread's reading only: opening a file writes no .aux.xml beside
+ * it. (GDAL 3.6 has no DXF_CLOSED_LINE_AS_POLYGON: closed CAD polylines stay
+ * lines, and are left out and counted as such.) */
+static void
+set_reading_options (gboolean on)
+{
+  CPLSetThreadLocalConfigOption ("GDAL_PAM_ENABLED", on ? "NO" : NULL);
 }
 
 /**
@@ -808,7 +1103,9 @@ mq_dataset_load (const char           *path,
     load.path = zip_path = g_strconcat ("/vsizip/", path, NULL);
 
   CPLPushErrorHandler (CPLQuietErrorHandler);
+  set_reading_options (TRUE);
   result = load_run (&load, cancellable, error);
+  set_reading_options (FALSE);
   CPLPopErrorHandler ();
   load_clear (&load);
   return result;
@@ -1153,7 +1450,7 @@ mq_source_suggest_crs (const char *path,
 
   CPLPushErrorHandler (CPLQuietErrorHandler);
   if (open_source (&load, NULL) && (layer = pick_layer (&load, NULL)) != NULL &&
-      OGR_L_GetExtent (layer, &env, TRUE) == OGRERR_NONE)
+      OGR_L_GetExtentEx (layer, load.geom_field, &env, TRUE) == OGRERR_NONE)
     codes = mq_crs_suggest (&(MqBox) { env.MinX, env.MinY, env.MaxX, env.MaxY });
   CPLPopErrorHandler ();
   load_clear (&load);

@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mq-terms.h"
 
@@ -50,18 +51,21 @@ static const char *const labels[MQ_N_FIELDS] = {
 
 static const MqFieldInfo fields[MQ_N_FIELDS] = {
   [MQ_FIELD_ID] = { "parcel_id", "地块编号", OFTString, 32,
-                    ALIASES ("DKBH", "TBBH", "ZDDM", "BSM", "PARCEL", "PARCELID", "ID",
+                    ALIASES ("DKBH", "TBBH", "ZDDM", "宗地编号", "图斑编号", "BSM", "PARCEL",
+                             "PARCELID", "ID",
                              /* KML's <name> */ "NAME") },
   [MQ_FIELD_OWNER] = { "owner", "权属单位", OFTString, 120,
-                       ALIASES ("QSDWMC", "QLR", "QLRMC", "OWNER_NAME", "RIGHT_HOLDER") },
+                       ALIASES ("QSDWMC", "QLR", "QLRMC", "权利人", "权属人", "OWNER_NAME",
+                                "RIGHT_HOLDER") },
   [MQ_FIELD_LAND_USE_CODE] = { "land_use_code", "地类编码", OFTString, 10,
                                ALIASES ("DLBM", "LANDUSE_CODE", "LU_CODE", "LANDUSE_CO") },
   [MQ_FIELD_LAND_USE_NAME] = { "land_use_name", "地类名称", OFTString, 60,
                                ALIASES ("DLMC", "LANDUSE", "LAND_USE", "LANDUSE_NA") },
   [MQ_FIELD_LOCATION] = { "location", "坐落", OFTString, 120,
-                          ALIASES ("ZLDWMC", "ZL", "ADDRESS", "LOCATION") },
+                          ALIASES ("ZLDWMC", "ZL", "地址", "ADDRESS", "LOCATION") },
   [MQ_FIELD_SURVEY_AREA] = { "survey_area_m2", "调查面积", OFTReal, 0,
-                             ALIASES ("TBMJ", "DKMJ", "图斑面积", "SURVEY_ARE", "SURVEY_AREA") },
+                             ALIASES ("TBMJ", "DKMJ", "图斑面积", "面积", "宗地面积", "SURVEY_ARE",
+                                      "SURVEY_AREA") },
   [MQ_FIELD_LAND_CLASS] = { "land_class", "用地类别", OFTString, 20,
                             ALIASES ("GYYDLX", "YDLB") },
   [MQ_FIELD_FLAGGED] = { "flagged", "是否转型", OFTInteger, 1, ALIASES ("SFZX") },
@@ -107,12 +111,14 @@ mq_field_info (MqField field)
   return &fields[field];
 }
 
+/* Names are the source's, decoded like its values (a GBK .dbf names its
+ * columns in GBK too). */
 static int
-find_field (OGRFeatureDefnH  defn,
-            const char      *name)
+find_field (const char * const *names,
+            const char         *name)
 {
-  for (int i = 0; i < OGR_FD_GetFieldCount (defn); i++)
-    if (g_ascii_strcasecmp (OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)), name) == 0)
+  for (int i = 0; names[i] != NULL; i++)
+    if (g_ascii_strcasecmp (names[i], name) == 0)
       return i;
   return -1;
 }
@@ -121,28 +127,35 @@ find_field (OGRFeatureDefnH  defn,
  * header, then the aliases — whatever the order of the source's columns, so
  * that a survey's TBBH wins over its BSM as the parcel id. */
 void
-mq_field_map_guess (MqFieldMap      *map,
-                    OGRFeatureDefnH  defn)
+mq_field_map_guess (MqFieldMap         *map,
+                    const char * const *names)
 {
   for (guint f = 0; f < MQ_N_FIELDS; f++)
     {
       const MqFieldInfo *info = &fields[f];
 
-      map->index[f] = find_field (defn, info->key);
+      int by_name = -1;
+
+      map->index[f] = find_field (names, info->key);
+      by_name = find_field (names, info->zh_header);
+      for (guint a = 0; by_name < 0 && info->aliases[a] != NULL; a++)
+        by_name = find_field (names, info->aliases[a]);
+      /* A project file holds the value read under the key, and the source's
+       * own column beside it: an unreadable text stays there, and is told
+       * again whenever the project is opened. */
+      map->source[f] = map->index[f] >= 0 ? by_name : -1;
       if (map->index[f] < 0)
-        map->index[f] = find_field (defn, info->zh_header);
-      for (guint a = 0; map->index[f] < 0 && info->aliases[a] != NULL; a++)
-        map->index[f] = find_field (defn, info->aliases[a]);
+        map->index[f] = by_name;
     }
 }
 
 /* The user's corrections over the guess: a key with a source field's name
  * maps it, a key with "" unmaps it, keys not named keep the guess. */
 gboolean
-mq_field_map_apply_json (MqFieldMap       *map,
-                         OGRFeatureDefnH   defn,
-                         const char       *json,
-                         GError          **error)
+mq_field_map_apply_json (MqFieldMap          *map,
+                         const char * const  *names,
+                         const char          *json,
+                         GError             **error)
 {
   g_autoptr(JsonNode) root = json_from_string (json, error);
   JsonObject *object;
@@ -163,7 +176,7 @@ mq_field_map_apply_json (MqFieldMap       *map,
       if (!json_object_has_member (object, fields[f].key))
         continue;
       name = json_object_get_string_member_with_default (object, fields[f].key, "");
-      map->index[f] = *name ? find_field (defn, name) : -1;
+      map->index[f] = *name ? find_field (names, name) : -1;
     }
   return TRUE;
 }
@@ -185,50 +198,177 @@ value_of (const MqFieldMap  *map,
   return i >= 0 ? values[i] : NULL;
 }
 
-static guint32
-date_of (const MqFieldMap *map, const char *const *values, MqField field)
+/* Each reader sets its slot and says whether the text could be read; an
+ * unreadable value keeps the default, and the caller reports it. */
+static gboolean
+date_of (const MqFieldMap  *map,
+         const char *const *values,
+         MqField            field,
+         guint32           *julian)
 {
-  guint32 julian = 0;
-
-  mq_date_parse (value_of (map, values, field), &julian);
-  return julian;
+  return mq_date_parse (value_of (map, values, field), julian);
 }
 
 static gboolean
-bool_of (const MqFieldMap *map, const char *const *values, MqField field)
+bool_of (const MqFieldMap  *map,
+         const char *const *values,
+         MqField            field,
+         gboolean          *b)
 {
-  gboolean b = FALSE;
-
-  mq_bool_parse (value_of (map, values, field), &b);
-  return b;
+  return mq_bool_parse (value_of (map, values, field), b);
 }
 
-static void
+static MqProblem
 fill_locks (const MqFieldMap  *map,
             MqParcel          *record,
             const char *const *values)
 {
+  MqProblem problems = 0;
+
   for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
     {
-      if (bool_of (map, values, MQ_FIELD_LOCK_PARCEL + lock))
+      gboolean held = FALSE;
+
+      if (!bool_of (map, values, MQ_FIELD_LOCK_PARCEL + lock, &held))
+        problems |= MQ_PROBLEM_UNREADABLE_STATE;
+      if (held)
         record->locks |= 1u << lock;
-      record->lock_date[lock] = date_of (map, values, MQ_FIELD_LOCK_PARCEL_DATE + lock);
+      if (!date_of (map, values, MQ_FIELD_LOCK_PARCEL_DATE + lock, &record->lock_date[lock]))
+        problems |= MQ_PROBLEM_UNREADABLE_DATE;
     }
+  return problems;
+}
+
+/* The rules the store keeps for every edit, checked on what a file brings
+ * in: a lock pins something, so it needs it. */
+static MqProblem
+check_lock_rules (const MqParcel *p)
+{
+  if (((p->locks & (1u << MQ_LOCK_PROJECT)) && p->project == NULL) ||
+      ((p->locks & (1u << MQ_LOCK_DEADLINE)) && p->deadline == 0) ||
+      ((p->locks & (1u << MQ_LOCK_OWNER)) && p->entity == NULL))
+    return MQ_PROBLEM_LOCK_RULE;
+  return 0;
+}
+
+/**
+ * mq_survey_area_parse:
+ * @grouped: (out): set when the text used thousands separators ("7,996.65")
+ *
+ * A surveyed area in m²; an empty text is NaN ("none given"). Text that is
+ * not a number is FALSE, never 0.
+ */
+gboolean
+mq_survey_area_parse (const char *text,
+                      double     *area,
+                      gboolean   *grouped)
+{
+  g_autofree char *s = g_strstrip (g_strdup (text ? text : ""));
+  g_autoptr(GString) plain = g_string_new (NULL);
+  char *end = NULL;
+
+  *area = NAN;
+  *grouped = FALSE;
+  if (*s == '\0')
+    return TRUE;
+  /* Separators only in groups of three before the decimal point. */
+  if (strchr (s, ',') != NULL)
+    {
+      if (!g_regex_match_simple ("^-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]*)?$", s, 0, 0))
+        return FALSE;
+      *grouped = TRUE;
+    }
+  for (const char *p = s; *p; p++)
+    if (*p != ',')
+      g_string_append_c (plain, *p);
+  *area = g_ascii_strtod (plain->str, &end);
+  if (end == plain->str || *end != '\0' || !isfinite (*area))
+    {
+      *area = NAN;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static MqProblem
+fill_terms (const MqFieldMap  *map,
+            MqParcel          *record,
+            const char *const *values)
+{
+  MqMethod method = MQ_METHOD_NONE;
+  MqStage stage = MQ_STAGE_NOT_STARTED;
+  MqLandClass land_class = MQ_LAND_CLASS_OTHER;
+  MqProblem problems = 0;
+
+  if (!bool_of (map, values, MQ_FIELD_FLAGGED, &record->flagged) ||
+      !mq_method_parse (value_of (map, values, MQ_FIELD_METHOD), &method) ||
+      !mq_stage_parse (value_of (map, values, MQ_FIELD_STAGE), &stage) ||
+      !mq_land_class_parse (value_of (map, values, MQ_FIELD_LAND_CLASS), &land_class))
+    problems |= MQ_PROBLEM_UNREADABLE_STATE;
+  /* Without the plan's own classification, current industrial use (三调 0601)
+   * is existing industrial land. */
+  if (!mq_field_map_has (map, MQ_FIELD_LAND_CLASS) && record->land_use_code != NULL &&
+      g_str_has_prefix (record->land_use_code, "0601"))
+    land_class = MQ_LAND_CLASS_EXISTING_INDUSTRIAL;
+  record->method = method;
+  record->stage = stage;
+  record->land_class = land_class;
+  return problems;
+}
+
+/* A surveyed area that is no number, zero or negative cannot be compared. */
+static MqProblem
+fill_survey_area (const MqFieldMap  *map,
+                  MqParcel          *record,
+                  const char *const *values)
+{
+  gboolean grouped;
+
+  if (!mq_survey_area_parse (value_of (map, values, MQ_FIELD_SURVEY_AREA),
+                             &record->survey_area_m2, &grouped) ||
+      record->survey_area_m2 <= 0)
+    return MQ_PROBLEM_SURVEY_AREA;
+  return 0;
+}
+
+static gboolean field_text_reads (MqField     field,
+                                  const char *text);
+
+/* Values of a project's kept source columns that never read: their
+ * problems are the parcel's still (the project's own column is empty). */
+static MqProblem
+kept_source_problems (const MqFieldMap  *map,
+                      const char *const *values)
+{
+  MqProblem problems = 0;
+
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    {
+      const char *own = value_of (map, values, f);
+
+      if (map->source[f] < 0 || (own != NULL && *own != '\0') ||
+          field_text_reads (f, values[map->source[f]]))
+        continue;
+      if (f == MQ_FIELD_SURVEY_AREA)
+        problems |= MQ_PROBLEM_SURVEY_AREA;
+      else if (mq_field_info (f)->type == OFTDate)
+        problems |= MQ_PROBLEM_UNREADABLE_DATE;
+      else
+        problems |= MQ_PROBLEM_UNREADABLE_STATE;
+    }
+  return problems;
 }
 
 /* Fills the record's known attributes from the source values (UTF-8, as
- * strings); values that do not parse are left at their defaults here, and
- * reported by the loader's validation. */
-void
+ * strings). A value that does not read keeps its default and is returned as
+ * a problem; its text stays in the record's source attributes. */
+MqProblem
 mq_field_map_fill (const MqFieldMap  *map,
                    MqParcels         *parcels,
                    MqParcel          *record,
                    const char *const *values)
 {
-  const char *area = value_of (map, values, MQ_FIELD_SURVEY_AREA);
-  MqMethod method = MQ_METHOD_NONE;
-  MqStage stage = MQ_STAGE_NOT_STARTED;
-  MqLandClass land_class = MQ_LAND_CLASS_OTHER;
+  MqProblem problems = 0;
 
 #define TEXT(f) mq_parcels_intern (parcels, value_of (map, values, (f)))
   record->id = TEXT (MQ_FIELD_ID);
@@ -246,21 +386,80 @@ mq_field_map_fill (const MqFieldMap  *map,
   record->notes = TEXT (MQ_FIELD_NOTES);
 #undef TEXT
 
-  record->survey_area_m2 = (area != NULL && *area != '\0') ? g_ascii_strtod (area, NULL) : NAN;
-  record->flagged = bool_of (map, values, MQ_FIELD_FLAGGED);
-  record->deadline = date_of (map, values, MQ_FIELD_DEADLINE);
-  mq_method_parse (value_of (map, values, MQ_FIELD_METHOD), &method);
-  mq_stage_parse (value_of (map, values, MQ_FIELD_STAGE), &stage);
-  mq_land_class_parse (value_of (map, values, MQ_FIELD_LAND_CLASS), &land_class);
-  /* Without the plan's own classification, current industrial use (三调 0601)
-   * is existing industrial land. */
-  if (!mq_field_map_has (map, MQ_FIELD_LAND_CLASS) && record->land_use_code != NULL &&
-      g_str_has_prefix (record->land_use_code, "0601"))
-    land_class = MQ_LAND_CLASS_EXISTING_INDUSTRIAL;
-  record->method = method;
-  record->stage = stage;
-  record->land_class = land_class;
-  fill_locks (map, record, values);
+  problems |= fill_survey_area (map, record, values);
+  if (!date_of (map, values, MQ_FIELD_DEADLINE, &record->deadline))
+    problems |= MQ_PROBLEM_UNREADABLE_DATE;
+  problems |= fill_terms (map, record, values);
+  problems |= fill_locks (map, record, values);
+  problems |= kept_source_problems (map, values);
+  return problems | check_lock_rules (record);
+}
+
+/* The value of a mapped field as a record would hold it, or FALSE when its
+ * text does not read. */
+static gboolean
+field_text_reads (MqField     field,
+                  const char *text)
+{
+  union { guint32 julian; gboolean b; MqMethod method; MqStage stage; MqLandClass lc; } v;
+  gboolean grouped;
+  double area;
+
+  switch (field)
+    {
+    case MQ_FIELD_DEADLINE:
+    case MQ_FIELD_LOCK_PARCEL_DATE:
+    case MQ_FIELD_LOCK_PROJECT_DATE:
+    case MQ_FIELD_LOCK_DEADLINE_DATE:
+    case MQ_FIELD_LOCK_OWNER_DATE:
+      return mq_date_parse (text, &v.julian);
+    case MQ_FIELD_FLAGGED:
+    case MQ_FIELD_LOCK_PARCEL:
+    case MQ_FIELD_LOCK_PROJECT:
+    case MQ_FIELD_LOCK_DEADLINE:
+    case MQ_FIELD_LOCK_OWNER:
+      return mq_bool_parse (text, &v.b);
+    case MQ_FIELD_METHOD: return mq_method_parse (text, &v.method);
+    case MQ_FIELD_STAGE: return mq_stage_parse (text, &v.stage);
+    case MQ_FIELD_LAND_CLASS: return mq_land_class_parse (text, &v.lc);
+    case MQ_FIELD_SURVEY_AREA: return mq_survey_area_parse (text, &area, &grouped);
+    default: return TRUE;
+    }
+}
+
+/**
+ * mq_field_map_dup_unread:
+ *
+ * The source text of each of a parcel's values that could not be read, as
+ * "完成时限 “2024-13-01”; 锁定时间 “maybe”" — for the identify panel and the
+ * problem list; NULL when every value read.
+ */
+char *
+mq_field_map_dup_unread (const MqFieldMap *map,
+                         MqParcels        *parcels,
+                         guint             index)
+{
+  const char * const *names = mq_parcels_get_field_names (parcels);
+  GString *out = g_string_new (NULL);
+
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    {
+      int column = map->index[f];
+      const char *text;
+
+      if (column < 0)
+        continue;
+      text = mq_parcels_get_value (parcels, index, column);
+      /* A project's own column is empty where the source text did not read. */
+      if ((text == NULL || *text == '\0') && map->source[f] >= 0)
+        text = mq_parcels_get_value (parcels, index, column = map->source[f]);
+      if (!field_text_reads (f, text))
+        g_string_append_printf (out, "%s%s “%s”", out->len ? _("; ") : "",
+                                names[column], text);
+    }
+  if (out->len == 0)
+    return (g_string_free (out, TRUE), NULL);
+  return g_string_free (out, FALSE);
 }
 
 /* The value of a field of a record as text, the way the project file and the

@@ -70,23 +70,31 @@ GQuark             mq_field_error_quark (void);
 typedef struct
 {
   int index[MQ_N_FIELDS];   /* source field index, or -1 */
+  int source[MQ_N_FIELDS];  /* a project file's kept source column for the
+                             * field (WCSX beside deadline), or -1 */
 } MqFieldMap;
 
 const MqFieldInfo *mq_field_info        (MqField            field);
 const char        *mq_field_label       (MqField            field);
-void               mq_field_map_guess   (MqFieldMap        *map,
-                                         OGRFeatureDefnH    defn);
+void               mq_field_map_guess   (MqFieldMap         *map,
+                                         const char * const *names);
 gboolean           mq_field_map_has     (const MqFieldMap  *map,
                                          MqField            field);
 gboolean           mq_field_map_apply_json (MqFieldMap     *map,
-                                         OGRFeatureDefnH    defn,
+                                         const char * const *names,
                                          const char        *json,
                                          GError           **error);
 
-void               mq_field_map_fill    (const MqFieldMap  *map,
+MqProblem          mq_field_map_fill    (const MqFieldMap  *map,
                                          MqParcels         *parcels,
                                          MqParcel          *record,
                                          const char *const *values);
+char              *mq_field_map_dup_unread (const MqFieldMap  *map,
+                                            MqParcels         *parcels,
+                                            guint              index);
+gboolean           mq_survey_area_parse (const char        *text,
+                                         double            *area,
+                                         gboolean          *grouped);
 
 char              *mq_parcel_dup_field_text (const MqParcel *parcel,
                                              MqField         field);

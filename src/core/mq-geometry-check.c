@@ -9,7 +9,9 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
-/* Longer rings are left to GEOS: the pairwise segment test is quadratic. */
+/* Longer rings are left to GEOS (as a one-ring polygon: GDAL 3.6's
+ * OGR_G_IsSimple on a LINEARRING calls valid rings of this length
+ * self-intersecting): the pairwise segment test is quadratic. */
 #define MAX_OWN_RING_POINTS 256
 /* A vertex whose two edges meet at under ~0.6° is a spike. */
 #define SPIKE_COS 0.99995
@@ -115,6 +117,24 @@ drop_repeats (Pt  *p,
   return kept;
 }
 
+/* A closed ring without repeated vertices is sound when the polygon it
+ * bounds is valid for GEOS. */
+static gboolean
+ring_is_valid (const Pt *p,
+               int       n)
+{
+  OGRGeometryH poly = OGR_G_CreateGeometry (wkbPolygon);
+  OGRGeometryH ring = OGR_G_CreateGeometry (wkbLinearRing);
+  gboolean valid;
+
+  for (int i = 0; i < n; i++)
+    OGR_G_AddPoint_2D (ring, p[i].x, p[i].y);
+  OGR_G_AddGeometryDirectly (poly, ring);
+  valid = OGR_G_IsValid (poly);
+  OGR_G_DestroyGeometry (poly);
+  return valid;
+}
+
 static MqProblem
 check_ring (OGRGeometryH ring,
             gboolean     geographic)
@@ -150,7 +170,8 @@ check_ring (OGRGeometryH ring,
   /* Repeated vertices are their own problem; without them, neighbouring
    * edges are neighbours again and do not count as crossing. */
   n = drop_repeats (p, n);
-  if (n >= 4 && (n <= MAX_OWN_RING_POINTS ? ring_self_intersects (p, n - 1) : !OGR_G_IsSimple (ring)))
+  if (n >= 4 && (n <= MAX_OWN_RING_POINTS ? ring_self_intersects (p, n - 1)
+                                          : !ring_is_valid (p, n)))
     problems |= MQ_PROBLEM_SELF_INTERSECTION;
   return problems;
 }
@@ -249,30 +270,91 @@ mq_problem_needs_repair (MqProblem problems)
                       MQ_PROBLEM_INVALID | MQ_PROBLEM_SPIKE)) != 0;
 }
 
+/* A polygon without the holes that lie wholly outside its shell: make-valid
+ * would turn such a hole into land of its own and add it to the area. */
+static OGRGeometryH
+polygon_without_stray_holes (OGRGeometryH polygon)
+{
+  OGRGeometryH out = OGR_G_CreateGeometry (wkbPolygon);
+  OGRGeometryH shell;
+
+  if (OGR_G_GetGeometryCount (polygon) == 0)
+    return out;
+  shell = ring_as_polygon (OGR_G_GetGeometryRef (polygon, 0));
+  OGR_G_AddGeometry (out, OGR_G_GetGeometryRef (polygon, 0));
+  for (int i = 1; i < OGR_G_GetGeometryCount (polygon); i++)
+    {
+      OGRGeometryH hole = ring_as_polygon (OGR_G_GetGeometryRef (polygon, i));
+
+      if (OGR_G_Intersects (hole, shell))
+        OGR_G_AddGeometry (out, OGR_G_GetGeometryRef (polygon, i));
+      OGR_G_DestroyGeometry (hole);
+    }
+  OGR_G_DestroyGeometry (shell);
+  return out;
+}
+
+/* A copy of a polygon or multipolygon with its stray holes left out. */
+OGRGeometryH
+mq_geometry_dup_without_stray_holes (OGRGeometryH geometry)
+{
+  OGRGeometryH out;
+
+  if (wkbFlatten (OGR_G_GetGeometryType (geometry)) == wkbPolygon)
+    return polygon_without_stray_holes (geometry);
+  if (wkbFlatten (OGR_G_GetGeometryType (geometry)) != wkbMultiPolygon)
+    return OGR_G_Clone (geometry);
+  out = OGR_G_CreateGeometry (wkbMultiPolygon);
+  for (int i = 0; i < OGR_G_GetGeometryCount (geometry); i++)
+    OGR_G_AddGeometryDirectly (out,
+                               polygon_without_stray_holes (OGR_G_GetGeometryRef (geometry, i)));
+  return out;
+}
+
+/* The polygons of a collection as one multipolygon (empty when it holds
+ * none); anything else as it is. Takes the geometry. */
+static OGRGeometryH
+polygonal_part (OGRGeometryH geometry)
+{
+  OGRGeometryH polygons;
+
+  if (geometry == NULL || wkbFlatten (OGR_G_GetGeometryType (geometry)) != wkbGeometryCollection)
+    return geometry;
+  polygons = OGR_G_CreateGeometry (wkbMultiPolygon);
+  for (int i = 0; i < OGR_G_GetGeometryCount (geometry); i++)
+    {
+      OGRGeometryH part = OGR_G_GetGeometryRef (geometry, i);
+      OGRwkbGeometryType t = wkbFlatten (OGR_G_GetGeometryType (part));
+
+      if (t == wkbPolygon)
+        OGR_G_AddGeometry (polygons, part);
+      else if (t == wkbMultiPolygon)
+        for (int k = 0; k < OGR_G_GetGeometryCount (part); k++)
+          OGR_G_AddGeometry (polygons, OGR_G_GetGeometryRef (part, k));
+    }
+  OGR_G_DestroyGeometry (geometry);
+  return polygons;
+}
+
 /* The polygonal part of GEOS's make-valid, or NULL. */
 OGRGeometryH
 mq_geometry_dup_repaired (OGRGeometryH geometry)
 {
-  OGRGeometryH valid = OGR_G_MakeValid (geometry);
-  OGRGeometryH polygons;
+  return polygonal_part (OGR_G_MakeValid (geometry));
+}
 
-  if (valid == NULL)
+/* Curved types (CURVEPOLYGON, and MULTISURFACE as ArcGIS writes it to a
+ * GeoPackage even without arcs) as the polygons they stand for, and a
+ * geometry collection (MapInfo, GeoJSON) as the polygons it holds; anything
+ * else is cloned. */
+OGRGeometryH
+mq_geometry_dup_linear (OGRGeometryH geometry)
+{
+  if (geometry == NULL)
     return NULL;
-  if (wkbFlatten (OGR_G_GetGeometryType (valid)) == wkbGeometryCollection)
-    {
-      polygons = OGR_G_CreateGeometry (wkbMultiPolygon);
-      for (int i = 0; i < OGR_G_GetGeometryCount (valid); i++)
-        {
-          OGRGeometryH part = OGR_G_GetGeometryRef (valid, i);
-          OGRwkbGeometryType t = wkbFlatten (OGR_G_GetGeometryType (part));
-
-          if (t == wkbPolygon || t == wkbMultiPolygon)
-            OGR_G_AddGeometry (polygons, part);
-        }
-      OGR_G_DestroyGeometry (valid);
-      return polygons;
-    }
-  return valid;
+  if (OGR_GT_IsNonLinear (OGR_G_GetGeometryType (geometry)))
+    return polygonal_part (OGR_G_GetLinearGeometry (geometry, 0, NULL));
+  return polygonal_part (OGR_G_Clone (geometry));
 }
 
 static const struct
@@ -281,7 +363,7 @@ static const struct
   const char *key;
   const char *description;
 } problem_info[] = {
-  { MQ_PROBLEM_EMPTY, "empty-geometry", N_("no geometry") },
+  { MQ_PROBLEM_EMPTY, "empty-geometry", N_("no geometry, or an area of 0 m²") },
   { MQ_PROBLEM_BAD_COORDINATE, "bad-coordinate", N_("coordinates that are not numbers or far out of range") },
   { MQ_PROBLEM_UNCLOSED_RING, "unclosed-ring", N_("a ring that does not close") },
   { MQ_PROBLEM_SHORT_RING, "short-ring", N_("a ring of fewer than 4 points") },
@@ -291,9 +373,12 @@ static const struct
   { MQ_PROBLEM_HOLE_OUTSIDE, "hole-outside", N_("a hole outside its parcel") },
   { MQ_PROBLEM_INVALID, "invalid", N_("rings or parts that overlap") },
   { MQ_PROBLEM_NOT_POLYGON, "not-polygon", N_("a geometry that is not a polygon") },
-  { MQ_PROBLEM_SURVEY_AREA, "survey-area", N_("an area that differs from the surveyed area by more than 0.5 per cent") },
+  { MQ_PROBLEM_SURVEY_AREA, "survey-area", N_("a surveyed area that is not a positive number, or differs from the area by more than 0.5 per cent") },
   { MQ_PROBLEM_TRUNCATED_TEXT, "truncated-text", N_("text cut off in the middle of a character") },
   { MQ_PROBLEM_MADE_VALID, "made-valid", N_("area computed after repairing the geometry") },
+  { MQ_PROBLEM_UNREADABLE_DATE, "unreadable-deadline", N_("an unreadable deadline or lock date") },
+  { MQ_PROBLEM_UNREADABLE_STATE, "unreadable-state", N_("an unreadable lock state or method") },
+  { MQ_PROBLEM_LOCK_RULE, "lock-rule", N_("a lock held without what it locks (a time lock without a deadline, say)") },
 };
 
 const char *

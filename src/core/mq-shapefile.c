@@ -111,6 +111,28 @@ inspect_shx (const char      *shp_path,
     info->shx_records = (size - SHP_HEADER) / SHX_RECORD;
 }
 
+/* Records whose deletion flag is '*': GDAL skips them, as it should, so
+ * they are neither parcels nor lost. */
+static guint
+count_deleted (const char *dbf,
+               guint       header_len,
+               guint       record_len,
+               guint       n_records)
+{
+  VSILFILE *f = VSIFOpenL (dbf, "rb");
+  guint deleted = 0;
+  char flag;
+
+  if (f == NULL || record_len == 0)
+    return f ? (VSIFCloseL (f), 0) : 0;
+  for (guint r = 0; r < n_records; r++)
+    if (VSIFSeekL (f, header_len + (vsi_l_offset) r * record_len, SEEK_SET) == 0 &&
+        VSIFReadL (&flag, 1, 1, f) == 1 && flag == '*')
+      deleted++;
+  VSIFCloseL (f);
+  return deleted;
+}
+
 static void
 inspect_dbf (const char      *shp_path,
              MqShapefileInfo *info)
@@ -128,6 +150,8 @@ inspect_dbf (const char      *shp_path,
   record_len = le16 (head + 10);
   if (record_len > 0 && size > header_len)
     info->dbf_records_present = MIN ((size - header_len) / record_len, info->dbf_records_claimed);
+  info->dbf_records_deleted = count_deleted (dbf, header_len, record_len,
+                                             info->dbf_records_present);
 }
 
 /* Returns FALSE when the .shp itself cannot be read. */
@@ -147,5 +171,7 @@ mq_shapefile_inspect (const char      *shp_path,
 guint
 mq_shapefile_expected_records (const MqShapefileInfo *info)
 {
-  return MAX (info->shx_records, info->dbf_records_present);
+  guint held = MAX (info->shx_records, info->dbf_records_present);
+
+  return held - MIN (held, info->dbf_records_deleted);
 }

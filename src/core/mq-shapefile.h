@@ -20,6 +20,7 @@ typedef struct
   guint    shx_records;          /* from the .shx size */
   guint    dbf_records_claimed;  /* from the .dbf header */
   guint    dbf_records_present;  /* what the .dbf's size holds */
+  guint    dbf_records_deleted;  /* of those, marked deleted ('*') */
   guint64  shp_length_claimed;   /* bytes, from the .shp header */
   guint64  shp_length_actual;
 } MqShapefileInfo;

@@ -26,6 +26,11 @@ add_parcel (MqSummary      *s,
             guint32         today)
 {
   s->area_m2 += p->area_m2;
+  if (p->problems & MQ_PROBLEM_MADE_VALID)
+    {
+      s->repaired_parcels++;
+      s->repaired_m2 += p->area_m2;
+    }
   if (p->land_class == MQ_LAND_CLASS_EXISTING_INDUSTRIAL)
     s->existing_industrial_m2 += p->area_m2;
   else if (p->land_class == MQ_LAND_CLASS_INCREMENTAL_INDUSTRIAL)
@@ -199,15 +204,32 @@ add_problems (JsonBuilder     *b,
   json_builder_end_object (b);
 }
 
+/* Repaired shapes are measured as GEOS made them valid: an estimate the
+ * total should not pass off as survey. */
+static char *
+repaired_warning (const MqSummary *s)
+{
+  if (s->repaired_parcels == 0)
+    return NULL;
+  return g_strdup_printf (_("the total includes %.2f mu of %u shapes measured after repair"),
+                          MU (s->repaired_m2), s->repaired_parcels);
+}
+
 static void
 add_warnings (JsonBuilder     *b,
               const MqSummary *s)
 {
+  g_autofree char *repaired = repaired_warning (s);
+
   add_int (b, "records_lost", s->records_lost);
+  add_int (b, "repaired_parcels", s->repaired_parcels);
+  add_number (b, "repaired_mu", MU (s->repaired_m2), 100);
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (guint i = 0; i < s->warnings->len; i++)
     json_builder_add_string_value (b, g_ptr_array_index (s->warnings, i));
+  if (repaired != NULL)
+    json_builder_add_string_value (b, repaired);
   json_builder_end_array (b);
 }
 
@@ -321,6 +343,9 @@ mq_summary_to_text (const MqSummary *s)
         row_f (out, label, "%u", s->problem_counts[bit]);
       }
   row_f (out, _("Total area"), _("%.2f mu (%.0f m²)"), MU (s->area_m2), s->area_m2);
+  if (s->repaired_parcels > 0)
+    row_f (out, _("  of which repaired shapes"), _("%u parcels, %.2f mu"), s->repaired_parcels,
+           MU (s->repaired_m2));
   row_f (out, _("Existing industrial land"), _("%.2f mu"), MU (s->existing_industrial_m2));
   row_f (out, _("Incremental industrial land"), _("%.2f mu"), MU (s->incremental_industrial_m2));
   row_f (out, _("Flagged for upgrade"), _("%u parcels, %.2f mu"), s->flagged_parcels,

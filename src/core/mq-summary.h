@@ -42,6 +42,8 @@ typedef struct
   guint      records_lost;
   GPtrArray *warnings;                        /* char *, translated */
   guint      problem_counts[MQ_N_PROBLEM_KINDS];
+  guint      repaired_parcels;                /* measured after make-valid */
+  double     repaired_m2;                     /* their share of area_m2 */
   gboolean   has_zone;
   double     zone_m2;
   GArray    *parts;                           /* MqSummaryPart */

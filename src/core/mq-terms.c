@@ -5,6 +5,7 @@
 #include "mq-terms.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct
@@ -60,6 +61,9 @@ lookup (const Term *terms,
     return FALSE;
 
   stripped = g_strstrip (g_strdup (text));
+  /* "能级提升类": the category's name for the term. */
+  if (g_str_has_suffix (stripped, "类") && strlen (stripped) > strlen ("类"))
+    stripped[strlen (stripped) - strlen ("类")] = '\0';
   for (guint i = 0; i < n_terms; i++)
     {
       if (g_ascii_strcasecmp (stripped, terms[i].key) == 0 ||
@@ -130,31 +134,128 @@ mq_lock_key (MqLock lock)
   return (guint) lock < G_N_ELEMENTS (lock_terms) ? lock_terms[lock].key : "";
 }
 
-/* Accepts YYYY-MM-DD, YYYY/MM/DD (GDAL's form for DATE fields) and
- * YYYYMMDD (DBF's); an empty text is "no date" and parses to 0. */
-gboolean
-mq_date_parse (const char *text,
-               guint32    *julian)
+/* Excel counts days from 1899-12-30 (its 1900 leap-year bug included);
+ * only five-digit serials are taken, 1927 to 2173: a shorter number is more
+ * likely a year or a count than a date. */
+#define EXCEL_SERIAL_MIN 10000
+#define EXCEL_SERIAL_MAX 99999
+#define YEAR_MIN 1900
+#define YEAR_MAX 2200
+
+/* A run of min..max ASCII digits; moves *s past it. */
+static gboolean
+read_digits (const char **s,
+             int          min,
+             int          max,
+             int         *out)
 {
-  int y = 0, m = 0, d = 0;
-  char tail = 0;
+  int n = 0, value = 0;
+
+  while (g_ascii_isdigit ((*s)[n]) && n <= max)
+    value = value * 10 + ((*s)[n++] - '0');
+  if (n < min || n > max)
+    return FALSE;
+  *s += n;
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+skip (const char **s,
+      const char  *what)
+{
+  if (!g_str_has_prefix (*s, what))
+    return FALSE;
+  *s += strlen (what);
+  return TRUE;
+}
+
+static gboolean
+set_julian (int      y,
+            int      m,
+            int      d,
+            guint32 *julian)
+{
   GDate date;
 
-  *julian = 0;
-  if (text == NULL || *text == '\0')
-    return TRUE;
-  if (sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3 &&
-      sscanf (text, "%4d/%2d/%2d%c", &y, &m, &d, &tail) < 3 &&
-      sscanf (text, "%4d%2d%2d%c", &y, &m, &d, &tail) < 3)
-    return FALSE;
-  if (tail != 0 && tail != ' ' && tail != 'T')
-    return FALSE;
-  if (!g_date_valid_dmy (d, m, y))
+  if (y < YEAR_MIN || y > YEAR_MAX || m < 1 || m > 12 || d < 1 || !g_date_valid_dmy (d, m, y))
     return FALSE;
   g_date_clear (&date, 1);
   g_date_set_dmy (&date, d, m, y);
   *julian = g_date_get_julian (&date);
   return TRUE;
+}
+
+/* 20241231, or an Excel serial day (45657, perhaps with a time fraction). */
+static gboolean
+parse_number (const char *s,
+              guint32    *julian)
+{
+  gsize n = strspn (s, "0123456789");
+  GDate date;
+  int serial;
+
+  if (n == 8 && s[n] == '\0')
+    {
+      int v = atoi (s);
+
+      return set_julian (v / 10000, v / 100 % 100, v % 100, julian);
+    }
+  if (n != 5 || (s[n] != '\0' && !(s[n] == '.' && strspn (s + n + 1, "0123456789") ==
+                                                     strlen (s + n + 1))))
+    return FALSE;
+  serial = atoi (s);
+  if (serial < EXCEL_SERIAL_MIN || serial > EXCEL_SERIAL_MAX)
+    return FALSE;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 30, 12, 1899);
+  g_date_add_days (&date, serial);
+  *julian = g_date_get_julian (&date);
+  return TRUE;
+}
+
+/* 2024-12-31, 2024/12/31, 2024.12.31 or 2024年12月31日, with a time after a
+ * space or a T. The year comes first with four digits: 12/31/2024,
+ * 31/12/2024 and 24-12-31 are not guessed at. */
+static gboolean
+parse_ymd (const char *s,
+           guint32    *julian)
+{
+  int y, m, d;
+  char sep[2] = { 0, 0 };
+  gboolean chinese;
+
+  if (!read_digits (&s, 4, 4, &y))
+    return FALSE;
+  chinese = skip (&s, "年");
+  if (!chinese)
+    {
+      if (*s != '-' && *s != '/' && *s != '.')
+        return FALSE;
+      sep[0] = *s++;
+    }
+  if (!read_digits (&s, 1, 2, &m) || !skip (&s, chinese ? "月" : sep) ||
+      !read_digits (&s, 1, 2, &d))
+    return FALSE;
+  if (chinese)
+    skip (&s, "日");
+  if (*s != '\0' && !((*s == ' ' || *s == 'T') && g_ascii_isdigit (s[1])))
+    return FALSE;
+  return set_julian (y, m, d, julian);
+}
+
+/* Accepts the forms Chinese offices write dates in (see parse_ymd and
+ * parse_number); an empty text is "no date" and parses to 0. */
+gboolean
+mq_date_parse (const char *text,
+               guint32    *julian)
+{
+  g_autofree char *s = g_strstrip (g_strdup (text ? text : ""));
+
+  *julian = 0;
+  if (*s == '\0')
+    return TRUE;
+  return parse_ymd (s, julian) || parse_number (s, julian);
 }
 
 char *
@@ -174,8 +275,10 @@ gboolean
 mq_bool_parse (const char *text,
                gboolean   *out)
 {
-  static const char *yes[] = { "1", "true", "t", "y", "yes", "是", "✓", "√", "locked", "已锁定" };
-  static const char *no[] = { "0", "false", "f", "n", "no", "否", "—", "-", "open", "未锁定" };
+  static const char *yes[] = { "1", "true", "t", "y", "yes", "是", "✓", "√", "locked",
+                               "已锁定", "锁定", "已锁", "1.0" };
+  static const char *no[] = { "0", "false", "f", "n", "no", "否", "—", "-", "open",
+                              "未锁定", "未锁", "0.0" };
   g_autofree char *s = g_strstrip (g_strdup (text ? text : ""));
 
   *out = FALSE;

@@ -84,9 +84,13 @@ typedef enum /*< flags >*/
   MQ_PROBLEM_SURVEY_AREA        = 1 << 10,
   MQ_PROBLEM_TRUNCATED_TEXT     = 1 << 11,
   MQ_PROBLEM_MADE_VALID         = 1 << 12,
+  MQ_PROBLEM_UNREADABLE_DATE    = 1 << 13,
+  MQ_PROBLEM_UNREADABLE_STATE   = 1 << 14,
+  MQ_PROBLEM_LOCK_RULE          = 1 << 15,
 } MqProblem;
 
-#define MQ_N_PROBLEM_KINDS 13
+/* MqParcel keeps these in 16 bits: all are in use. */
+#define MQ_N_PROBLEM_KINDS 16
 
 typedef struct
 {

@@ -64,6 +64,7 @@ show_parcel (MqIdentifyPanel *self,
   MqParcels *parcels = mq_dataset_get_parcels (dataset);
   const MqParcel *p = mq_parcels_get (parcels, index);
   const char * const *names = mq_parcels_get_field_names (parcels);
+  char *unread;
 
   gtk_label_set_text (self->title, p->id ? p->id : _("Parcel without an id"));
   gtk_label_set_text (self->subtitle, p->owner ? p->owner : "");
@@ -74,6 +75,10 @@ show_parcel (MqIdentifyPanel *self,
   add_figure (self, _("Four locks"), g_strdup_printf (_("%u of 4 held"), mq_parcel_get_locks_held (p)));
   add_figure (self, _("Deadline"), mq_date_format (p->deadline));
   add_figure (self, _("Problems"), p->problems ? mq_problems_describe (p->problems) : g_strdup (_("None")));
+  /* Values that could not be read, as the file wrote them. */
+  unread = mq_field_map_dup_unread (mq_dataset_get_field_map (dataset), parcels, index);
+  if (unread != NULL)
+    add_figure (self, _("Unread values"), unread);
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
     add_row (self, self->attributes, names[i], mq_parcels_get_value (parcels, index, i));
   gtk_widget_set_visible (GTK_WIDGET (self->attributes), TRUE);

@@ -106,7 +106,8 @@ static const int geom_hole_parts[] = { 0, 5 };
 static const GeometryCase geometry_cases[] = {
   { "G01-bowtie", SHAPE (corpus_one_part, 5, geom_bowtie), P_SELF_INTERSECTION | P_MADE_VALID, 0 },
   { "G02-unclosed", SHAPE (corpus_one_part, 4, geom_unclosed), P_UNCLOSED, 10000 },
-  { "G03-short", SHAPE (corpus_one_part, 3, geom_short), P_SHORT, 0 },
+  /* Its two distinct points enclose 0 m²: that is said too. */
+  { "G03-short", SHAPE (corpus_one_part, 3, geom_short), P_SHORT | P_EMPTY, 0 },
   { "G04-duplicate", SHAPE (corpus_one_part, 6, geom_duplicate), P_DUPLICATE, 10000 },
   /* The spike returns through its own vertex: the boundary touches itself too. */
   { "G05-spike", SHAPE (corpus_one_part, 8, geom_spike), P_SPIKE | P_SELF_INTERSECTION | P_MADE_VALID, 10000 },
@@ -122,4 +123,66 @@ static const GeometryCase geometry_cases[] = {
  * bytes happen to be valid UTF-8 on their own. */
 static const char *const corpus_names[] = {
   "上海堃程精密机械有限公司", "马桥镇同福村", "喆睿智能装备", "一亩", "工业用地",
+};
+
+/* Status values as offices write them. P_* flags as in mq-types.h. */
+#define P_SURVEY_AREA (1 << 10)
+#define P_UNREADABLE_DATE (1 << 13)
+#define P_UNREADABLE_STATE (1 << 14)
+#define P_LOCK_RULE (1 << 15)
+
+typedef struct
+{
+  const char *id;
+  const char *deadline;       /* WCSX */
+  const char *lock_deadline;  /* SDSJ */
+  const char *method;         /* ZXFS */
+  const char *survey_area;    /* TBMJ */
+  const char *expect_deadline;  /* YYYY-MM-DD, "" for none */
+  gboolean    expect_held;
+  int         expect_method;    /* MqMethod */
+  guint       expect_problems;  /* of the P_ flags above */
+} StatusCase;
+
+static const StatusCase status_cases[] = {
+  { "S01", "2024-12-31", "是", "能级提升", "", "2024-12-31", TRUE, 1, 0 },
+  { "S02", "2024/12/31", "已锁定", "就地转型", "", "2024-12-31", TRUE, 2, 0 },
+  { "S03", "2024.12.31", "锁定", "提质增效", "", "2024-12-31", TRUE, 3, 0 },
+  { "S04", "2024年12月31日", "已锁", "能级提升类", "", "2024-12-31", TRUE, 1, 0 },
+  { "S05", "20241231", "1", "", "", "2024-12-31", TRUE, 0, 0 },
+  { "S06", "45657", "Y", "", "", "2024-12-31", TRUE, 0, 0 },
+  { "S07", "2024-12-31T08:00:00", "true", "", "", "2024-12-31", TRUE, 0, 0 },
+  { "S08", "12/31/2024", "否", "", "", "", FALSE, 0, P_UNREADABLE_DATE },
+  { "S09", "31/12/2024", "未锁定", "", "", "", FALSE, 0, P_UNREADABLE_DATE },
+  { "S10", "24-12-31", "N", "", "", "", FALSE, 0, P_UNREADABLE_DATE },
+  { "S11", "2024-13-01", "0", "", "", "", FALSE, 0, P_UNREADABLE_DATE },
+  { "S12", "2024-12-31", "大概", "", "", "2024-12-31", FALSE, 0, P_UNREADABLE_STATE },
+  { "S13", "2024-12-31", "false", "随便", "", "2024-12-31", FALSE, 0, P_UNREADABLE_STATE },
+  /* A time lock held without a deadline breaks the four-lock rules. */
+  { "S14", "", "是", "", "", "", TRUE, 0, P_LOCK_RULE },
+  { "S15", "2024-12-31", "否", "", "7,996.65", "2024-12-31", FALSE, 0, 0 },
+  { "S16", "2024-12-31", "否", "", "0", "2024-12-31", FALSE, 0, P_SURVEY_AREA },
+  { "S17", "2024-12-31", "否", "", "-8000", "2024-12-31", FALSE, 0, P_SURVEY_AREA },
+};
+
+/* Geometry honesty: curved parcels as ArcGIS writes them to a GeoPackage,
+ * and rings longer than the loader's own crossing test. */
+#define CURVE_CX (CORPUS_X0 + 2000)
+#define CURVE_CY CORPUS_Y0
+#define CURVE_R 50.0
+#define LONG_RING_POINTS 400
+#define LONG_RING_R 100.0
+#define LONG_RING_CX (CORPUS_X0 + 2300)
+#define LONG_RING_CY CORPUS_Y0
+/* A record of dmg-good marked deleted in dmg-deleted.dbf (0-based). */
+#define DELETED_RECORD 3
+
+/* A survey with Chinese column names (GBK in the .dbf), names that differ
+ * only by case, and names a GeoPackage keeps for itself. */
+static const char *const names_columns[] = {
+  "地块编号", "权属单位", "项目名称", "备注", "坐落", "面积", "QLR", "qlr", "fid", "geom",
+};
+static const char *const names_values[] = {
+  "N01", "上海堃程精密机械有限公司", "智能机器人产业园", "一期", "马桥镇同福村", "7996.65",
+  "甲", "乙", "7", "x",
 };

@@ -314,6 +314,28 @@ write_encodings (void)
 }
 
 /* A value longer than the DBF's 254 bytes, cut in the middle of a character. */
+/* Column names and values in GBK; with a .cpg, and left to detection. */
+static void
+write_chinese_names (const char *stem, const char *cpg)
+{
+  DbfField fields[G_N_ELEMENTS (names_columns)];
+  const char *values[G_N_ELEMENTS (names_columns)];
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  Shapefile s = { rect_shapes, 1, fields, G_N_ELEMENTS (names_columns), values, 0, cpg, 4549 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names_columns); i++)
+    {
+      char *name = gbk (names_columns[i]);
+      char *value = gbk (names_values[i]);
+
+      g_ptr_array_add (owned, name);
+      g_ptr_array_add (owned, value);
+      fields[i] = (DbfField) { name, 'C', 60 };
+      values[i] = value;
+    }
+  write_shapefile (stem, &s);
+}
+
 static void
 write_truncated (const char *stem, const char *encoding, const char *cpg)
 {
@@ -553,6 +575,311 @@ write_csv_wkt (void)
     die (path);
 }
 
+/* A GeoPackage of string columns, each row on the first rectangle. */
+static void
+write_string_table (const char *name, const char *const *columns, guint n_columns,
+                    const char *const *rows, guint n_rows)
+{
+  g_autofree char *path = out_path (name);
+  OGRSpatialReferenceH srs = OSRNewSpatialReference (NULL);
+  GDALDatasetH ds;
+  OGRLayerH layer;
+
+  g_unlink (path);
+  OSRImportFromEPSG (srs, 4549);
+  ds = GDALCreate (GDALGetDriverByName ("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+  if (ds == NULL)
+    die (path);
+  layer = GDALDatasetCreateLayer (ds, "parcels", srs, wkbPolygon, NULL);
+  for (guint c = 0; c < n_columns; c++)
+    {
+      OGRFieldDefnH fd = OGR_Fld_Create (columns[c], OFTString);
+
+      OGR_L_CreateField (layer, fd, TRUE);
+      OGR_Fld_Destroy (fd);
+    }
+  for (guint r = 0; r < n_rows; r++)
+    {
+      OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (layer));
+
+      for (guint c = 0; c < n_columns; c++)
+        if (rows[r * n_columns + c] != NULL && *rows[r * n_columns + c] != '\0')
+          OGR_F_SetFieldString (f, c, rows[r * n_columns + c]);
+      OGR_F_SetGeometryDirectly (f, rect_geometry (0));
+      if (OGR_L_CreateFeature (layer, f) != OGRERR_NONE)
+        die ("feature");
+      OGR_F_Destroy (f);
+    }
+  GDALClose (ds);
+  OSRDestroySpatialReference (srs);
+}
+
+static void
+write_status (void)
+{
+  static const char *const columns[] = { "TBBH", "WCSX", "SDSJ", "ZXFS", "TBMJ", "SFZX" };
+  const char *rows[G_N_ELEMENTS (status_cases) * G_N_ELEMENTS (columns)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (status_cases); i++)
+    {
+      const StatusCase *c = &status_cases[i];
+      const char **row = rows + i * G_N_ELEMENTS (columns);
+
+      row[0] = c->id, row[1] = c->deadline, row[2] = c->lock_deadline;
+      row[3] = c->method, row[4] = c->survey_area, row[5] = "是";
+    }
+  write_string_table ("status.gpkg", columns, G_N_ELEMENTS (columns), rows,
+                      G_N_ELEMENTS (status_cases));
+}
+
+static OGRGeometryH
+geometry_from_wkt (const char *wkt)
+{
+  OGRGeometryH g = NULL;
+  char *text = (char *) wkt;
+
+  if (OGR_G_CreateFromWkt (&text, NULL, &g) != OGRERR_NONE)
+    die (wkt);
+  return g;
+}
+
+/* A ring of LONG_RING_POINTS round a circle; crossed, two far vertices swap. */
+static OGRGeometryH
+long_ring (double dx, gboolean crossed)
+{
+  OGRGeometryH poly = OGR_G_CreateGeometry (wkbPolygon);
+  OGRGeometryH ring = OGR_G_CreateGeometry (wkbLinearRing);
+
+  for (int i = 0; i < LONG_RING_POINTS; i++)
+    {
+      int k = crossed ? (i == 10 ? 200 : i == 200 ? 10 : i) : i;
+      double a = -2 * G_PI * k / LONG_RING_POINTS;
+
+      OGR_G_AddPoint_2D (ring, LONG_RING_CX + dx + LONG_RING_R * cos (a),
+                         LONG_RING_CY + LONG_RING_R * sin (a));
+    }
+  OGR_G_CloseRings (ring);
+  OGR_G_AddGeometryDirectly (poly, ring);
+  return poly;
+}
+
+static void
+write_curves (void)
+{
+  g_autofree char *path = out_path ("curves.gpkg");
+  g_autofree char *circle = g_strdup_printf (
+    "CURVEPOLYGON(CIRCULARSTRING(%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f))",
+    CURVE_CX - CURVE_R, CURVE_CY, CURVE_CX, CURVE_CY + CURVE_R, CURVE_CX + CURVE_R, CURVE_CY,
+    CURVE_CX, CURVE_CY - CURVE_R, CURVE_CX - CURVE_R, CURVE_CY);
+  g_autofree char *multi = g_strdup_printf (
+    "MULTISURFACE(((%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f)))",
+    corpus_rect_xy[0][0], corpus_rect_xy[0][1], corpus_rect_xy[0][2], corpus_rect_xy[0][3],
+    corpus_rect_xy[0][4], corpus_rect_xy[0][5], corpus_rect_xy[0][6], corpus_rect_xy[0][7],
+    corpus_rect_xy[0][8], corpus_rect_xy[0][9]);
+  OGRGeometryH shapes[] = { geometry_from_wkt (circle), geometry_from_wkt (multi),
+                            long_ring (0, FALSE), long_ring (300, TRUE) };
+  static const char *const ids[] = { "C01-circle", "C02-multisurface", "C03-long-ring",
+                                     "C04-long-crossed" };
+  OGRSpatialReferenceH srs = OSRNewSpatialReference (NULL);
+  GDALDatasetH ds;
+  OGRLayerH layer;
+  OGRFieldDefnH fd = OGR_Fld_Create ("TBBH", OFTString);
+
+  g_unlink (path);
+  OSRImportFromEPSG (srs, 4549);
+  ds = GDALCreate (GDALGetDriverByName ("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+  layer = GDALDatasetCreateLayer (ds, "parcels", srs, wkbMultiSurface, NULL);
+  OGR_L_CreateField (layer, fd, TRUE);
+  /* GDAL warns that a CURVEPOLYGON or POLYGON in a MULTISURFACE layer is not
+   * by the GeoPackage book; such files are what the loader must read. */
+  CPLPushErrorHandler (CPLQuietErrorHandler);
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (layer));
+
+      OGR_F_SetFieldString (f, 0, ids[i]);
+      OGR_F_SetGeometryDirectly (f, shapes[i]);
+      if (OGR_L_CreateFeature (layer, f) != OGRERR_NONE)
+        die ("curve feature");
+      OGR_F_Destroy (f);
+    }
+  CPLPopErrorHandler ();
+  OGR_Fld_Destroy (fd);
+  GDALClose (ds);
+  OSRDestroySpatialReference (srs);
+}
+
+/* Latitude first: a GeoJSON written by hand from a table of lat, lon. */
+static void
+write_swapped (void)
+{
+  g_autofree char *path = out_path ("swapped.geojson");
+  g_autoptr(GString) json = g_string_new ("{\"type\":\"FeatureCollection\",\"features\":[");
+
+  for (int i = 0; i < 3; i++)
+    {
+      double lon = 121.40 + 0.01 * i, lat = 31.00, d = 0.001;
+
+      g_string_append_printf (json,
+                              "%s{\"type\":\"Feature\",\"properties\":{\"TBBH\":\"W%d\"},"
+                              "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.3f,%.3f],"
+                              "[%.3f,%.3f],[%.3f,%.3f],[%.3f,%.3f],[%.3f,%.3f]]]}}",
+                              i ? "," : "", i + 1, lat, lon, lat + d, lon, lat + d, lon + d,
+                              lat, lon + d, lat, lon);
+    }
+  g_string_append (json, "]}");
+  if (!g_file_set_contents (path, json->str, json->len, NULL))
+    die (path);
+}
+
+/* A GeoJSON polygon of d degrees at (lon, lat), or a point, or a line. */
+static void
+append_feature (GString *json, const char *id, char kind, double lon, double lat)
+{
+  const double d = 0.001;
+
+  g_string_append_printf (json, "%s{\"type\":\"Feature\",\"properties\":{\"TBBH\":\"%s\"},"
+                          "\"geometry\":", json->str[json->len - 1] == '[' ? "" : ",", id);
+  if (kind == 'P')
+    g_string_append_printf (json, "{\"type\":\"Point\",\"coordinates\":[%.4f,%.4f]}}", lon, lat);
+  else if (kind == 'L')
+    g_string_append_printf (json, "{\"type\":\"LineString\",\"coordinates\":[[%.4f,%.4f],"
+                            "[%.4f,%.4f]]}}", lon, lat, lon + d, lat + d);
+  else if (kind == 'C' || kind == 'G')
+    {
+      /* A collection of a polygon (C only), a point and a line. */
+      g_string_append_printf (json, "{\"type\":\"GeometryCollection\",\"geometries\":[");
+      if (kind == 'C')
+        g_string_append_printf (json, "{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],"
+                                "[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]},",
+                                lon, lat, lon, lat + d, lon + d, lat + d, lon + d, lat, lon, lat);
+      g_string_append_printf (json, "{\"type\":\"Point\",\"coordinates\":[%.4f,%.4f]},"
+                              "{\"type\":\"LineString\",\"coordinates\":[[%.4f,%.4f],"
+                              "[%.4f,%.4f]]}]}}", lon, lat, lon, lat, lon + d, lat + d);
+    }
+  else
+    g_string_append_printf (json, "{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],"
+                            "[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}}",
+                            lon, lat, lon, lat + d, lon + d, lat + d, lon + d, lat, lon, lat);
+}
+
+/* kinds: one letter a feature, P point, L line, A area (polygon), C and G
+ * collections with and without a polygon, X a polygon far off the earth. */
+static void
+write_geojson_kinds (const char *name, const char *kinds)
+{
+  g_autofree char *path = out_path (name);
+  g_autoptr(GString) json = g_string_new ("{\"type\":\"FeatureCollection\",\"features\":[");
+
+  for (int i = 0; kinds[i] != '\0'; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%c%02d", kinds[i], i + 1);
+      /* An absurd feature far off the earth's range. */
+      double lon = kinds[i] == 'X' ? 1e12 : 121.40 + 0.002 * i;
+
+      append_feature (json, id, kinds[i] == 'X' ? 'A' : kinds[i], lon, 31.00);
+    }
+  g_string_append (json, "]}");
+  if (!g_file_set_contents (path, json->str, json->len, NULL))
+    die (path);
+}
+
+static void
+write_mixed (void)
+{
+  g_autoptr(GString) csv = g_string_new ("WKT,TBBH\n\"POINT (628000 3432000)\",P0\n");
+  g_autofree char *csv_path = out_path ("mixed-wkt.csv");
+
+  write_geojson_kinds ("mixed-point-first.geojson", "PLAAA");
+  write_geojson_kinds ("mixed-polygon-first.geojson", "APAL");
+  write_geojson_kinds ("absurd-centre.geojson", "AX");
+  write_geojson_kinds ("mixed-collections.geojson", "GCA");
+  for (guint i = 0; i < G_N_ELEMENTS (corpus_rect_xy); i++)
+    {
+      OGRGeometryH g = rect_geometry (i);
+      char *wkt = NULL;
+
+      OGR_G_ExportToWkt (g, &wkt);
+      g_string_append_printf (csv, "\"%s\",R%02u\n", wkt, i + 1);
+      CPLFree (wkt);
+      OGR_G_DestroyGeometry (g);
+    }
+  if (!g_file_set_contents (csv_path, csv->str, csv->len, NULL))
+    die (csv_path);
+}
+
+/* Parcels in the second geometry field (the first holds points): SQLite
+ * keeps several geometry columns in one table. */
+static void
+write_second_geometry (void)
+{
+  g_autofree char *path = out_path ("second-geometry.sqlite");
+  OGRSpatialReferenceH srs = OSRNewSpatialReference (NULL);
+  const char *options[] = { "GEOMETRY_NAME=label_point", NULL };
+  OGRGeomFieldDefnH shape = OGR_GFld_Create ("shape", wkbPolygon);
+  OGRFieldDefnH fd = OGR_Fld_Create ("TBBH", OFTString);
+  OGRFieldDefnH owner = OGR_Fld_Create ("QSDWMC", OFTString);
+  GDALDatasetH ds;
+  OGRLayerH layer;
+
+  g_unlink (path);
+  OSRImportFromEPSG (srs, 4549);
+  ds = GDALCreate (GDALGetDriverByName ("SQLite"), path, 0, 0, 0, GDT_Unknown, NULL);
+  if (ds == NULL)
+    die (path);
+  layer = GDALDatasetCreateLayer (ds, "parcels", srs, wkbPoint, (char **) options);
+  OGR_GFld_SetSpatialRef (shape, srs);
+  if (layer == NULL || OGR_L_CreateGeomField (layer, shape, TRUE) != OGRERR_NONE ||
+      OGR_L_CreateField (layer, fd, TRUE) != OGRERR_NONE ||
+      OGR_L_CreateField (layer, owner, TRUE) != OGRERR_NONE)
+    die ("second geometry");
+  for (guint i = 0; i < G_N_ELEMENTS (corpus_rect_xy); i++)
+    {
+      OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (layer));
+      OGRGeometryH point = OGR_G_CreateGeometry (wkbPoint);
+      g_autofree char *id = g_strdup_printf ("R%02u", i + 1);
+
+      OGR_G_SetPoint_2D (point, 0, corpus_rect_xy[i][0] + 1, corpus_rect_xy[i][1] + 1);
+      OGR_F_SetFieldString (f, 0, id);
+      OGR_F_SetFieldString (f, 1, corpus_names[i]);
+      OGR_F_SetGeomFieldDirectly (f, 0, point);
+      OGR_F_SetGeomFieldDirectly (f, 1, rect_geometry (i));
+      if (OGR_L_CreateFeature (layer, f) != OGRERR_NONE)
+        die ("second geometry feature");
+      OGR_F_Destroy (f);
+    }
+  OGR_GFld_Destroy (shape);
+  OGR_Fld_Destroy (fd);
+  OGR_Fld_Destroy (owner);
+  GDALClose (ds);
+  OSRDestroySpatialReference (srs);
+}
+
+/* CRSs that place nothing on the earth: a GeoPackage's srs_id 0
+ * ("Undefined geographic SRS") and an engineering .prj (ArcGIS's NonEarth). */
+static void
+write_undefined_crs (void)
+{
+  static const char nonearth[] = "LOCAL_CS[\"NonEarth\",UNIT[\"Meter\",1.0]]";
+  g_autofree char *path = out_path ("crs-undefined.gpkg");
+  GDALDatasetH ds;
+
+  g_unlink (path);
+  ds = GDALCreate (GDALGetDriverByName ("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+  {
+    OGRLayerH layer = GDALDatasetCreateLayer (ds, "parcels", NULL, wkbPolygon, NULL);
+    OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (layer));
+
+    OGR_F_SetGeometryDirectly (f, rect_geometry (0));
+    if (OGR_L_CreateFeature (layer, f) != OGRERR_NONE)
+      die ("undefined crs");
+    OGR_F_Destroy (f);
+  }
+  GDALClose (ds);
+  write_offset_rects ("crs-nonearth", 0, 0);
+  write_bytes ("crs-nonearth.prj", (const guint8 *) nonearth, strlen (nonearth));
+}
+
 static void
 add_to_zip (void *zip, const char *stem, const char *ext)
 {
@@ -687,6 +1014,15 @@ write_damaged (void)
 
   copy_set ("dmg-good", "dmg-truncated", all);
   copy_part ("dmg-good.shp", "dmg-truncated.shp", g_bytes_get_size (shp) * 6 / 10);
+  copy_set ("dmg-good", "dmg-deleted", all);
+  {
+    gsize at = 32 + 32 * 2 + 1 + DELETED_RECORD * (1 + 20 + 60);
+    g_autoptr(GBytes) b = read_out ("dmg-deleted.dbf");
+    g_autofree guint8 *data = g_memdup2 (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+
+    data[at] = '*';
+    write_bytes ("dmg-deleted.dbf", data, g_bytes_get_size (b));
+  }
   copy_set ("dmg-good", "dmg-no-shx", no_shx);
   copy_set ("dmg-good", "dmg-no-dbf", no_dbf);
 
@@ -704,6 +1040,17 @@ write_damaged (void)
   copy_set ("dmg-good", "dmg-lying-shp", all);
   patch_u32 ("dmg-lying-shp.shp", 24, g_bytes_get_size (shp), TRUE);
 
+  /* A DWG of a version libopencad does not read (its error is three lines),
+   * and a drawing of a closed polyline and a point: lines, not parcels. */
+  write_bytes ("dmg-cad-version.dwg", (guint8 *) "AC1027 not a drawing", 20);
+  {
+    static const char dxf[] =
+      "0\nSECTION\n2\nENTITIES\n0\nLWPOLYLINE\n8\n0\n90\n4\n70\n1\n10\n0\n20\n0\n"
+      "10\n100\n20\n0\n10\n100\n20\n100\n10\n0\n20\n100\n0\nPOINT\n8\n0\n10\n1\n20\n1\n"
+      "0\nENDSEC\n0\nEOF\n";
+
+    write_bytes ("dmg-lines-only.dxf", (const guint8 *) dxf, strlen (dxf));
+  }
   write_bytes ("dmg-zero.shp", (guint8 *) "", 0);
   write_bytes ("dmg-zero.gpkg", (guint8 *) "", 0);
   for (guint i = 0; i < sizeof noise; i++)
@@ -743,6 +1090,8 @@ main (int argc, char *argv[])
     rect_shapes[i] = (CorpusShape) { 1, corpus_one_part, 5, corpus_rect_xy[i] };
 
   write_encodings ();
+  write_chinese_names ("names-gbk-cpg", "GBK");
+  write_chinese_names ("names-gbk-detect", NULL);
   write_truncated ("enc-truncated-gbk", "GBK", NULL);
   write_truncated ("enc-truncated-utf8", NULL, "UTF-8");
   write_geometry ();
@@ -755,6 +1104,12 @@ main (int argc, char *argv[])
   write_zip ();
   write_folder ();
   write_multi_layer ();
+  write_status ();
+  write_curves ();
+  write_swapped ();
+  write_mixed ();
+  write_second_geometry ();
+  write_undefined_crs ();
   write_damaged ();
   if (!g_file_set_contents (argv[2], "", 0, NULL))
     die (argv[2]);
