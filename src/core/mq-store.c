@@ -22,7 +22,7 @@
 #include <sys/vfs.h>
 
 #include "mq-gpkg-functions.h"
-#include "mq-project.h"
+#include "mq-project-file.h"
 
 G_DEFINE_QUARK (mq-store-error-quark, mq_store_error)
 

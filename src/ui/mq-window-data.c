@@ -27,13 +27,13 @@ problem_row (const MqParcel *p,
   return row;
 }
 
-void
-_mq_window_show_problems (GtkWidget  *widget,
+static void
+show_problems_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
   MqWindow *self = MQ_WINDOW (widget);
-  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  MqDataset *dataset = mq_project_get_dataset (self->project);
   g_autofree char *body = NULL;
   MqParcels *parcels;
   GtkWidget *dialog, *list, *scrolled;
@@ -72,7 +72,7 @@ on_csv_chooser_response (GtkNativeDialog *chooser,
                          int              response,
                          MqWindow        *self)
 {
-  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  MqDataset *dataset = mq_project_get_dataset (self->project);
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
@@ -89,20 +89,20 @@ on_csv_chooser_response (GtkNativeDialog *chooser,
           adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
         }
       else
-        _mq_window_show_error (self, error);
+        _mq_window_show_problem (self, _("Cannot Open the File"), error);
     }
   g_object_unref (chooser);
 }
 
 /* UTF-8 with a BOM, so that Excel shows the Chinese; headers in the
  * interface's language (stable English keys outside a Chinese locale). */
-void
-_mq_window_export_csv (GtkWidget  *widget,
+static void
+export_csv_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
   MqWindow *self = MQ_WINDOW (widget);
-  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  MqDataset *dataset = mq_project_get_dataset (self->project);
 
   if (dataset != NULL)
     _mq_window_choose_save_file (self, _("Export Table as CSV"), _("_Export"),
@@ -164,7 +164,7 @@ on_report_written (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      _mq_window_show_error (self, error);
+      _mq_window_show_problem (self, _("Cannot Open the File"), error);
       return;
     }
   file = g_file_new_for_path (job->path);
@@ -252,8 +252,8 @@ on_report_options_response (AdwMessageDialog *dialog,
                             const char       *response,
                             MqWindow         *self)
 {
-  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
-  MqSelection *selection = mq_map_view_get_selection (self->map_view);
+  MqDataset *dataset = mq_project_get_dataset (self->project);
+  MqSelection *selection = mq_project_get_selection (self->project);
   GObject *d = G_OBJECT (dialog);
   GtkFileChooserNative *chooser;
   ReportJob *job;
@@ -287,8 +287,8 @@ on_report_options_response (AdwMessageDialog *dialog,
 
 /* Export PDF Report…: the report's options, then where to save it. Paper,
  * orientation and 制图单位 are remembered; the theme starts as the map's. */
-void
-_mq_window_export_pdf (GtkWidget  *widget,
+static void
+export_pdf_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
@@ -299,14 +299,14 @@ _mq_window_export_pdf (GtkWidget  *widget,
     mq_style_theme_title (MQ_THEME_FLAGGED), mq_style_theme_title (MQ_THEME_LANDUSE), NULL,
   };
   MqWindow *self = MQ_WINDOW (widget);
-  guint n_selected = mq_selection_get_n (mq_map_view_get_selection (self->map_view));
+  guint n_selected = mq_selection_get_n (mq_project_get_selection (self->project));
   g_autofree char *paper_key = g_settings_get_string (self->settings, "report-paper");
   g_autofree char *orientation_key = g_settings_get_string (self->settings, "report-orientation");
   g_autofree char *unit_text = g_settings_get_string (self->settings, "report-unit");
   g_autofree char *only_subtitle = NULL;
   GtkWidget *dialog, *group, *paper, *orientation, *theme, *title, *unit, *atlas, *only, *only_row;
 
-  if (mq_map_view_get_dataset (self->map_view) == NULL)
+  if (mq_project_get_dataset (self->project) == NULL)
     return;
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Export PDF Report"), NULL);
   group = adw_preferences_group_new ();
@@ -352,10 +352,19 @@ _mq_window_export_pdf (GtkWidget  *widget,
 }
 
 /* The toast's Open button: the file in the desktop's default viewer. */
-void
-_mq_window_open_uri (GtkWidget  *widget,
+static void
+open_uri_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
   gtk_show_uri (GTK_WINDOW (widget), g_variant_get_string (parameter, NULL), GDK_CURRENT_TIME);
+}
+
+void
+_mq_window_class_init_data (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.problems", NULL, show_problems_action);
+  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.export-pdf", NULL, export_pdf_action);
+  gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
 }

@@ -61,20 +61,21 @@ on_fields_response (AdwMessageDialog *dialog,
   GPtrArray *rows = g_object_get_data (G_OBJECT (dialog), "mq-rows");
   const char * const *names = g_object_get_data (G_OBJECT (dialog), "mq-names");
 
-  if (!g_str_equal (response, "apply") || self->request == NULL)
+  g_autofree char *json = NULL;
+
+  if (!g_str_equal (response, "apply"))
     return;
-  g_free (self->request->field_mapping);
-  self->request->field_mapping = rows_to_json (rows, names);
-  _mq_window_load (self, self->request);
+  json = rows_to_json (rows, names);
+  mq_project_set_field_mapping (self->project, json);
 }
 
-void
-_mq_window_edit_fields (GtkWidget  *widget,
+static void
+edit_fields_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
   MqWindow *self = MQ_WINDOW (widget);
-  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  MqDataset *dataset = mq_project_get_dataset (self->project);
   MqParcels *parcels;
   const MqFieldMap *map;
   GtkWidget *dialog, *group, *scrolled;
@@ -112,4 +113,10 @@ _mq_window_edit_fields (GtkWidget  *widget,
                           (GDestroyNotify) g_strfreev);
   g_signal_connect (dialog, "response", G_CALLBACK (on_fields_response), self);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+_mq_window_class_init_fields (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.field-mapping", NULL, edit_fields_action);
 }

@@ -21,13 +21,13 @@
 static void
 update_totals (MqWindow *self)
 {
-  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  MqDataset *dataset = mq_project_get_dataset (self->project);
   g_autoptr(MqSummary) s = NULL;
   g_autofree char *text = NULL;
 
   if (dataset == NULL || !self->presenting)
     return;
-  s = mq_summary_new_filtered (dataset, mq_today (), mq_filter_bar_get_filter (self->filter_bar));
+  s = mq_summary_new_filtered (dataset, mq_today (), mq_project_get_filter (self->project));
   text = g_strdup_printf (_("Flagged %u parcels, %.1f mu of the %.0f mu target · all four locks: %u parcels, %.1f mu · overdue %u"),
                           s->flagged_parcels, s->flagged_m2 / MQ_M2_PER_MU, MQ_TARGET_MU,
                           s->locks_held[MQ_N_LOCKS], s->locks_held_m2[MQ_N_LOCKS] / MQ_M2_PER_MU,
@@ -56,24 +56,6 @@ parcel_card_text (const MqParcel *p,
   return g_string_free (text, FALSE);
 }
 
-/* The parcels N and P step through: what the filter leaves if it is on,
- * else the flagged ones, by id. */
-static GArray *
-stepping_order (MqWindow  *self,
-                MqDataset *dataset)
-{
-  MqFilter *filter = mq_filter_bar_get_filter (self->filter_bar);
-  MqParcels *parcels = mq_dataset_get_parcels (dataset);
-  guint32 today = mq_today ();
-  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
-    if (mq_filter_is_active (filter) ? mq_filter_matches (filter, dataset, i, today)
-                                     : mq_parcels_get (parcels, i)->flagged)
-      g_array_append_val (order, i);
-  return order;
-}
-
 /**
  * mq_window_present_step:
  * @step: +1 for the next parcel, -1 for the previous one
@@ -84,24 +66,35 @@ int
 mq_window_present_step (MqWindow *self,
                         int       step)
 {
-  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  MqDataset *dataset = mq_project_get_dataset (self->project);
   g_autoptr(GArray) order = NULL;
   g_autofree char *text = NULL;
   guint index;
 
   if (dataset == NULL)
     return -1;
-  order = stepping_order (self, dataset);
+  order = mq_project_dup_stepping_order (self->project);
   if (order->len == 0)
     return -1;
   self->present_position = (self->present_position + step + (int) order->len) % (int) order->len;
   index = g_array_index (order, guint, self->present_position);
-  mq_selection_select_only (mq_map_view_get_selection (self->map_view), index);
+  mq_selection_select_only (mq_project_get_selection (self->project), index);
   mq_map_view_show_selection (self->map_view, 1.0);
   text = parcel_card_text (mq_parcels_get (mq_dataset_get_parcels (dataset), index), mq_today ());
   gtk_label_set_text (self->present_parcel_label, text);
   gtk_widget_set_visible (self->present_parcel_card, TRUE);
   return (int) index;
+}
+
+/* The n-th saved view, through its action: saved views are their own feature. */
+static void
+go_to_view (MqWindow *self,
+            guint     n)
+{
+  g_auto(GStrv) names = mq_project_dup_view_names (self->project);
+
+  if (n < g_strv_length (names))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.goto-view", "s", names[n]);
 }
 
 static gboolean
@@ -115,7 +108,7 @@ on_present_key (GtkWidget *widget,
   if (key == 0)
     mq_window_set_presenting (self, FALSE);
   else if (key >= FIRST_VIEW_KEY)
-    mq_window_go_to_view (self, NULL, key - FIRST_VIEW_KEY);
+    go_to_view (self, key - FIRST_VIEW_KEY);
   else
     mq_window_present_step (self, key);
   return TRUE;
@@ -201,15 +194,18 @@ mq_window_get_presenting (MqWindow *self)
 }
 
 void
-_mq_window_present_data_changed (MqWindow *self)
+_mq_window_class_init_present (GtkWidgetClass *widget_class)
 {
-  update_totals (self);
+  gtk_widget_class_install_property_action (widget_class, "win.present", "presenting");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.present", NULL);
 }
 
 void
 _mq_window_init_present (MqWindow *self)
 {
   gtk_label_set_text (self->present_title, _("Maqiao AI Pilot Zone · the Four Locks"));
-  g_signal_connect_object (mq_filter_bar_get_filter (self->filter_bar), "changed",
+  /* Live totals: an edit reaches them through the filter's "changed". */
+  g_signal_connect_object (mq_project_get_filter (self->project), "changed",
                            G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_swapped (self->project_signals, "loaded", G_CALLBACK (update_totals), self);
 }
