@@ -1073,6 +1073,55 @@ test_presentation_and_views (void)
   close_project (window, dir);
 }
 
+static gboolean
+action_enabled (MqWindow   *window,
+                const char *name)
+{
+  /* As a menu item would see it: a button in a popover over the map. */
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *button = gtk_button_new ();
+  gboolean enabled;
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), name);
+  gtk_popover_set_child (GTK_POPOVER (popover), button);
+  gtk_widget_set_parent (popover, GTK_WIDGET (mq_window_get_map_view (window)));
+  enabled = gtk_widget_get_sensitive (button);
+  gtk_widget_unparent (popover);
+  return enabled;
+}
+
+/* Nothing open: nothing to export, save, list, map or undo. Closed, the
+ * window and its project are finalized: no view keeps a reference. */
+static void
+test_lifecycle (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = g_object_ref (mq_window_new (NULL));
+  MqProject *project = g_object_ref (mq_window_get_project (window));
+  static const char *const need_data[] = {
+    "win.export-pdf", "win.export-csv", "win.save-project", "win.problems", "win.field-mapping",
+    "win.undo", "win.redo", "win.apply-csv", "win.save-view",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (need_data); i++)
+    g_assert_false (action_enabled (window, need_data[i]));
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (mq_window_get_map_view (window));
+  wait_for_frame (mq_window_get_map_view (window));
+  g_assert_true (mq_project_get_editable (project));
+  g_assert_true (action_enabled (window, "win.export-pdf"));
+  g_assert_true (action_enabled (window, "win.apply-csv"));
+  g_assert_false (action_enabled (window, "win.undo"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+  g_assert_finalize_object (window);
+  g_assert_null (mq_project_get_dataset (project));
+  g_assert_finalize_object (project);
+  test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1098,5 +1147,6 @@ main (int   argc,
   g_test_add_func ("/gui/table-search-filters", test_table_search_filters);
   g_test_add_func ("/gui/dashboard-and-fading", test_dashboard_and_fading);
   g_test_add_func ("/gui/presentation-and-views", test_presentation_and_views);
+  g_test_add_func ("/gui/lifecycle", test_lifecycle);
   return g_test_run ();
 }

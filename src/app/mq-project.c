@@ -34,6 +34,7 @@ struct _MqProject
   guint          watch_id;
   MqSelection   *selection;
   MqFilter      *filter;
+  gboolean       told[4];         /* has-store, editable, can-undo, can-redo as last notified */
 };
 
 G_DEFINE_FINAL_TYPE (MqProject, mq_project, G_TYPE_OBJECT)
@@ -60,15 +61,28 @@ static guint signals[N_SIGNALS];
 
 /* ---- state the views follow ------------------------------------------------ */
 
+/* Tells only what changed: the four-locks panel reads its parcels again on
+ * each of these. */
 static void
-notify_store_state (MqProject *self)
+notify_store_state (MqProject *self,
+                    gboolean   views)
 {
+  const struct { guint prop; gboolean now; } state[] = {
+    { PROP_HAS_STORE, mq_project_get_has_store (self) },
+    { PROP_EDITABLE, mq_project_get_editable (self) },
+    { PROP_CAN_UNDO, mq_project_get_can_undo (self) },
+    { PROP_CAN_REDO, mq_project_get_can_redo (self) },
+  };
+
   g_object_freeze_notify (G_OBJECT (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_STORE]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITABLE]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW_NAMES]);
+  for (guint i = 0; i < G_N_ELEMENTS (state); i++)
+    if (self->told[i] != state[i].now)
+      {
+        self->told[i] = state[i].now;
+        g_object_notify_by_pspec (G_OBJECT (self), properties[state[i].prop]);
+      }
+  if (views)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW_NAMES]);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -116,7 +130,7 @@ on_store_changed (MqProject *self)
 
   g_signal_emit (self, signals[CHANGED], 0, parcels, fields);
   mq_filter_data_changed (self->filter);
-  notify_store_state (self);
+  notify_store_state (self, FALSE);
 }
 
 static void
@@ -159,7 +173,7 @@ mq_project_check_elsewhere (MqProject *self)
   path = g_strdup (mq_store_get_path (self->store));
   /* Also removes the watch, when it is the watch that asks. */
   detach_store (self);
-  notify_store_state (self);
+  notify_store_state (self, TRUE);
   g_signal_emit (self, signals[CHANGED_ELSEWHERE], 0, path);
   mq_project_open_path (self, path);
   return TRUE;
@@ -187,7 +201,7 @@ mq_project_open_store (MqProject  *self,
       if (!mq_store_is_read_only (self->store))
         self->watch_id = g_timeout_add_seconds (WATCH_INTERVAL_S, watch_file, self);
     }
-  notify_store_state (self);
+  notify_store_state (self, TRUE);
   return self->store != NULL;
 }
 
@@ -341,7 +355,7 @@ mq_project_close (MqProject *self)
   if (self->dataset != NULL)
     set_dataset (self, NULL);
   detach_store (self);
-  notify_store_state (self);
+  notify_store_state (self, was_open);
   if (was_open)
     g_signal_emit (self, signals[CLOSED], 0);
 }
@@ -551,7 +565,7 @@ mq_project_undo (MqProject  *self,
   g_return_val_if_fail (MQ_IS_PROJECT (self), FALSE);
 
   ok = !no_store (self, error) && mq_store_undo (self->store, error);
-  notify_store_state (self);
+  notify_store_state (self, FALSE);
   return ok;
 }
 
@@ -564,7 +578,7 @@ mq_project_redo (MqProject  *self,
   g_return_val_if_fail (MQ_IS_PROJECT (self), FALSE);
 
   ok = !no_store (self, error) && mq_store_redo (self->store, error);
-  notify_store_state (self);
+  notify_store_state (self, FALSE);
   return ok;
 }
 

@@ -421,7 +421,7 @@ _mq_window_actions_update (MqWindow *self)
   gboolean open = mq_project_get_dataset (project) != NULL;
   gboolean editable = mq_project_get_editable (project);
 
-  gtk_widget_action_set_enabled (widget, "win.save-project", open && !mq_project_get_has_store (project));
+  gtk_widget_action_set_enabled (widget, "win.save-project", open);
   gtk_widget_action_set_enabled (widget, "win.export-csv", open);
   gtk_widget_action_set_enabled (widget, "win.export-pdf", open);
   gtk_widget_action_set_enabled (widget, "win.problems", open);
@@ -571,6 +571,14 @@ MqWindow *
 mq_window_new (GtkApplication *application)
 {
   return g_object_new (MQ_TYPE_WINDOW, "application", application, NULL);
+}
+
+/* Returns: (transfer none): the project the window shows, its own for its lifetime */
+MqProject *
+mq_window_get_project (MqWindow *self)
+{
+  g_return_val_if_fail (MQ_IS_WINDOW (self), NULL);
+  return self->project;
 }
 
 MqMapView *
