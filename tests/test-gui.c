@@ -15,6 +15,7 @@
 #include "mq-crs-dialog.h"
 #include "mq-identify-panel.h"
 #include "mq-dashboard.h"
+#include "mq-field-mapping-dialog.h"
 #include "mq-filter-bar.h"
 #include "mq-locks-panel.h"
 #include "mq-parcel-list.h"
@@ -218,8 +219,8 @@ test_field_mapping (void)
 {
   MqWindow *window = open_corpus ("enc-utf8-cpg.shp");
   MqMapView *view = mq_window_get_map_view (window);
-  GtkWindow *dialog;
-  GPtrArray *rows;
+  MqFieldMappingDialog *dialog;
+  AdwComboRow *owner;
   g_autoptr(MqDataset) before = NULL;
 
   g_assert_cmpuint (n_parcels (window), ==, 5);
@@ -227,11 +228,11 @@ test_field_mapping (void)
   before = g_object_ref (mq_map_view_get_dataset (view));
   g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (before), 0)->owner, ==, corpus_names[0]);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.field-mapping", NULL));
-  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
-  rows = g_object_get_data (G_OBJECT (dialog), "mq-rows");
+  dialog = MQ_FIELD_MAPPING_DIALOG (find_window (MQ_TYPE_FIELD_MAPPING_DIALOG));
+  owner = mq_field_mapping_dialog_get_row (dialog, MQ_FIELD_OWNER);
   /* The owner row shows QSDWMC (item 2: "—", TBBH, QSDWMC); the user unmaps it. */
-  g_assert_cmpuint (adw_combo_row_get_selected (g_ptr_array_index (rows, MQ_FIELD_OWNER)), ==, 2);
-  adw_combo_row_set_selected (g_ptr_array_index (rows, MQ_FIELD_OWNER), 0);
+  g_assert_cmpuint (adw_combo_row_get_selected (owner), ==, 2);
+  adw_combo_row_set_selected (owner, 0);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   while (mq_map_view_get_dataset (view) == before || mq_map_view_get_dataset (view) == NULL)
     g_main_context_iteration (NULL, TRUE);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mq-status-table-dialog.h"
 #include "mq-window-private.h"
 
 static void
@@ -102,60 +103,45 @@ on_edit_applied (MqWindow *self,
 
 /* ---- a status table from the town, with a preview ---- */
 
-#define PREVIEW_ROWS 300
-
-static GtkWidget *
-preview_list (MqDataset *dataset,
-              MqEdit    *preview)
+/* The table read, waiting for the user's answer. */
+typedef struct
 {
-  MqParcels *parcels = mq_dataset_get_parcels (dataset);
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  guint n = mq_edit_get_n_changes (preview);
-
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  for (guint i = 0; i < MIN (n, PREVIEW_ROWS); i++)
-    {
-      const MqChange *c = mq_edit_get_change (preview, i);
-      const char *id = mq_parcels_get (parcels, c->parcel)->id;
-      g_autofree char *title = g_strdup_printf ("%s · %s", id ? id : "?", mq_field_label (c->field));
-      g_autofree char *subtitle = g_strdup_printf ("%s → %s",
-                                                   mq_field_value_label (c->field, c->old_value),
-                                                   mq_field_value_label (c->field, c->value));
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_list_box_append (GTK_LIST_BOX (list), row);
-    }
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
-  return scrolled;
-}
+  MqWindow *window;
+  MqEdit   *edit;
+} TableAnswer;
 
 static void
-on_table_response (AdwMessageDialog *dialog,
-                   const char       *response,
-                   MqWindow         *self)
+table_answer_free (TableAnswer *answer)
 {
-  MqEdit *edit = g_object_get_data (G_OBJECT (dialog), "mq-edit");
+  g_object_unref (answer->window);
+  mq_edit_free (answer->edit);
+  g_free (answer);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TableAnswer, table_answer_free)
+
+static void
+on_table_answered (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(TableAnswer) answer = user_data;
+  MqWindow *self = answer->window;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   AdwToast *toast;
+  MqEdit *step;
   guint n;
 
-  if (!g_str_equal (response, "apply"))
+  if (!mq_status_table_dialog_choose_finish (result, NULL))
     return;
-  if (!mq_project_apply (self->project, edit, &error))
+  if (!mq_project_apply (self->project, answer->edit, &error))
     {
       _mq_window_show_problem (self, _("The Status Table Was Not Applied"), error);
       return;
     }
-  n = mq_project_get_last_step (self->project) ? mq_edit_count_parcels (mq_project_get_last_step (self->project)) : 0;
+  step = mq_project_get_last_step (self->project);
+  n = step ? mq_edit_count_parcels (step) : 0;
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Status table applied: %u parcel changed",
                                        "Status table applied: %u parcels changed", n), n);
   toast = adw_toast_new (text);
@@ -179,10 +165,7 @@ mq_window_apply_status_table (MqWindow   *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(MqEdit) edit = NULL;
   g_autoptr(MqEdit) preview = NULL;
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *body = NULL;
-  GtkWidget *dialog;
-  guint n;
+  TableAnswer *answer;
 
   if (dataset == NULL || !mq_project_get_editable (self->project))
     return;
@@ -193,26 +176,11 @@ mq_window_apply_status_table (MqWindow   *self,
       _mq_window_show_problem (self, _("The Status Table Was Not Applied"), error);
       return;
     }
-  n = mq_edit_count_parcels (preview);
-  body = mq_edit_get_n_changes (preview) == 0
-           ? g_strdup_printf (_("%s matches the project: nothing would change."), base)
-           : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "%s changes %u fields of %u parcel. All of it is applied in one step, which Undo takes back.",
-                                           "%s changes %u fields of %u parcels. All of it is applied in one step, which Undo takes back.",
-                                           n), base, mq_edit_get_n_changes (preview), n);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Apply the Status Table?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "apply", _("_Apply"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply",
-                                           mq_edit_get_n_changes (preview) > 0);
-  if (mq_edit_get_n_changes (preview) > 0)
-    adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), preview_list (dataset, preview));
-  g_object_set_data_full (G_OBJECT (dialog), "mq-edit", g_steal_pointer (&edit),
-                          (GDestroyNotify) mq_edit_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_table_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
+  answer = g_new0 (TableAnswer, 1);
+  answer->window = g_object_ref (self);
+  answer->edit = g_steal_pointer (&edit);
+  mq_status_table_dialog_choose (GTK_WINDOW (self), path, dataset, preview, NULL,
+                                 on_table_answered, answer);
 }
 
 static void
