@@ -20,6 +20,7 @@
 #include "mq-locks-panel.h"
 #include "mq-parcel-list.h"
 #include "mq-parcel-table.h"
+#include "mq-report-dialog.h"
 #include "mq-style.h"
 #include "mq-window.h"
 
@@ -460,10 +461,8 @@ test_export_pdf (void)
   mq_window_open_path (window, copy);
   wait_for_dataset (view);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-pdf", NULL));
-  options = find_window (ADW_TYPE_MESSAGE_DIALOG);
-  adw_combo_row_set_selected (g_object_get_data (G_OBJECT (options), "paper"), 1);
-  gtk_editable_set_text (g_object_get_data (G_OBJECT (options), "title"), "马桥季度汇报");
-  gtk_switch_set_active (g_object_get_data (G_OBJECT (options), "atlas"), FALSE);
+  options = find_window (MQ_TYPE_REPORT_DIALOG);
+  g_object_set (options, "paper", "A4", "report-title", "马桥季度汇报", "atlas", FALSE, NULL);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (options), "export");
   chooser = find_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
   settle ();

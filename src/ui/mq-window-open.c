@@ -287,7 +287,7 @@ save_project_action (GtkWidget  *widget,
 
   if (request != NULL)
     _mq_window_choose_save_file (self, _("Save as Project"), _("_Save"), request->path, ".gpkg",
-                                 G_CALLBACK (on_save_chooser_response));
+                                 G_CALLBACK (on_save_chooser_response), self, NULL);
 }
 
 void

@@ -66,12 +66,14 @@ void  _mq_window_toast           (MqWindow      *self,
 void  _mq_window_show_problem    (MqWindow      *self,
                                   const char    *heading,
                                   const GError  *error);
-GtkFileChooserNative *_mq_window_choose_save_file (MqWindow   *self,
-                                                   const char *title,
-                                                   const char *accept,
-                                                   const char *source,
-                                                   const char *extension,
-                                                   GCallback   on_response);
+GtkFileChooserNative *_mq_window_choose_save_file (MqWindow       *self,
+                                                   const char     *title,
+                                                   const char     *accept,
+                                                   const char     *source,
+                                                   const char     *extension,
+                                                   GCallback       on_response,
+                                                   gpointer        data,
+                                                   GClosureNotify  destroy);
 
 /* The features: each installs its actions (class) and subscribes to the
  * project (instance); none calls another. */

@@ -453,14 +453,17 @@ _mq_window_show_problem (MqWindow     *self,
 
 /* A save chooser for a file made from @source: it proposes "survey.shp" →
  * "survey<extension>" in the survey's own folder, where the bureau files what it
- * makes from it. Shown at once; @on_response owns the chooser. */
+ * makes from it. Shown at once; @on_response (chooser, response, @data) owns
+ * the chooser; @destroy frees @data with the chooser's handler. */
 GtkFileChooserNative *
-_mq_window_choose_save_file (MqWindow   *self,
-                             const char *title,
-                             const char *accept,
-                             const char *source,
-                             const char *extension,
-                             GCallback   on_response)
+_mq_window_choose_save_file (MqWindow       *self,
+                             const char     *title,
+                             const char     *accept,
+                             const char     *source,
+                             const char     *extension,
+                             GCallback       on_response,
+                             gpointer        data,
+                             GClosureNotify  destroy)
 {
   g_autofree char *base = g_path_get_basename (source);
   g_autofree char *name = NULL;
@@ -477,7 +480,7 @@ _mq_window_choose_save_file (MqWindow   *self,
   if (folder != NULL)
     gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect (chooser, "response", on_response, self);
+  g_signal_connect_data (chooser, "response", on_response, data, destroy, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
   return chooser;
 }
