@@ -99,6 +99,43 @@ parcel (MqProject *project,
   return mq_parcels_get (mq_dataset_get_parcels (mq_project_get_dataset (project)), i);
 }
 
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+/* Another encoding reloads the same request with it, and says so. */
+static void
+test_encoding (void)
+{
+  g_autofree char *path = test_corpus_file ("enc-utf8-cpg.shp");
+  MqProject *project = mq_project_new ();
+  Events events = { 0 };
+  guint notified = 0;
+
+  watch (project, &events);
+  g_signal_connect (project, "notify::encoding", G_CALLBACK (count_notify), &notified);
+  mq_project_open_path (project, path);
+  wait_for (&events.loaded, 1);
+  g_assert_cmpstr (mq_project_get_encoding (project), ==, "auto");
+  notified = 0;
+  g_object_set (project, "encoding", "GB18030", NULL);
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpstr (mq_project_get_request (project)->encoding, ==, "GB18030");
+  wait_for (&events.loaded, 2);
+  g_assert_cmpstr (mq_dataset_get_encoding (mq_project_get_dataset (project)), ==, "GB18030");
+  /* The same again changes nothing and says nothing. */
+  notified = 0;
+  mq_project_set_encoding (project, "GB18030");
+  g_assert_cmpuint (notified, ==, 0);
+  g_assert_false (mq_project_get_loading (project));
+  mq_project_close (project);
+  g_assert_finalize_object (project);
+}
+
 /* A shapefile without .prj: the CRS is asked, and the answer opens it. */
 static void
 test_needs_answer (void)
@@ -160,7 +197,9 @@ test_edit_undo_redo (void)
   Events events = { 0 };
   MqProject *project = open_copy (dir, &events);
   g_autofree char *before = g_strdup (parcel (project, 3)->notes);
+  guint undo_notified = 0;
 
+  g_signal_connect (project, "notify::can-undo", G_CALLBACK (count_notify), &undo_notified);
   g_assert_false (mq_project_get_can_undo (project));
   g_assert_true (set_notes (project, 3, "项目会议已确认"));
   g_assert_cmpuint (events.changed, ==, 1);
@@ -170,10 +209,17 @@ test_edit_undo_redo (void)
   g_assert_true (events.fields & (G_GUINT64_CONSTANT (1) << MQ_FIELD_NOTES));
   g_assert_cmpstr (parcel (project, 3)->notes, ==, "项目会议已确认");
   g_assert_true (mq_project_get_can_undo (project));
+  /* Notified when it became true, not again for the same value. */
+  g_assert_cmpuint (undo_notified, ==, 1);
+  g_assert_true (set_notes (project, 3, "项目会议已确认，第二次"));
+  g_assert_cmpuint (undo_notified, ==, 1);
 
   g_assert_true (mq_project_undo (project, NULL));
-  g_assert_cmpuint (events.changed, ==, 2);
+  g_assert_true (mq_project_undo (project, NULL));
+  g_assert_cmpuint (events.changed, ==, 4);
   g_assert_cmpstr (parcel (project, 3)->notes, ==, before);
+  g_assert_false (mq_project_get_can_undo (project));
+  g_assert_cmpuint (undo_notified, ==, 2);
   g_assert_true (mq_project_get_can_redo (project));
   g_assert_true (mq_project_redo (project, NULL));
   g_assert_cmpstr (parcel (project, 3)->notes, ==, "项目会议已确认");
@@ -277,6 +323,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   mq_core_init ();
   g_test_add_func ("/project/needs-answer", test_needs_answer);
+  g_test_add_func ("/project/encoding", test_encoding);
   g_test_add_func ("/project/edit-undo-redo", test_edit_undo_redo);
   g_test_add_func ("/project/external-change", test_external_change);
   g_test_add_func ("/project/parcel-model", test_parcel_model);
