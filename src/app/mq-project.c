@@ -1,7 +1,8 @@
 /* mq-project.c
  *
- * A load runs in a thread (mq_dataset_load_async). When it fails for a
- * reason the user can answer, "needs-answer" asks, and the answer loads the
+ * A load runs in a thread, its task data a copy of the request (the one form
+ * the load options take; the loader reads it through MqLoadOptions). When it
+ * fails for a reason the user can answer, "needs-answer" asks, and the answer loads the
  * same request again with it. The dataset shown stays until its successor
  * has loaded, so a question or a failed reload never leaves an empty map.
  *
@@ -238,13 +239,32 @@ has_layer_question (MqProject *self)
 }
 
 static void
+load_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  const MqOpenRequest *request = data;
+  MqLoadOptions options;
+  GError *error = NULL;
+  MqDataset *dataset;
+
+  mq_open_request_get_options (request, &options);
+  dataset = mq_dataset_load (request->path, &options, cancellable, &error);
+  if (dataset == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, dataset, g_object_unref);
+}
+
+static void
 on_load_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
   g_autoptr(MqProject) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MqDataset) dataset = mq_dataset_load_finish (result, &error);
+  g_autoptr(MqDataset) dataset = g_task_propagate_pointer (G_TASK (result), &error);
   g_autoptr(GError) store_error = NULL;
 
   /* A load replaced by a newer one, or closed, is dropped quietly. */
@@ -282,7 +302,7 @@ void
 mq_project_open (MqProject     *self,
                  MqOpenRequest *request)
 {
-  MqLoadOptions options;
+  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (MQ_IS_PROJECT (self));
   g_return_if_fail (request != NULL && request->path != NULL);
@@ -293,9 +313,12 @@ mq_project_open (MqProject     *self,
       self->request = request;
     }
   set_loading (self, g_cancellable_new ());
-  mq_open_request_get_options (request, &options);
-  mq_dataset_load_async (request->path, &options, self->cancellable, on_load_done,
-                         g_object_ref (self));
+  /* Not the task's source object: the worker drops its task reference in
+   * its own thread, maybe after the callback; the project is let go here. */
+  task = g_task_new (NULL, self->cancellable, on_load_done, g_object_ref (self));
+  g_task_set_source_tag (task, mq_project_open);
+  g_task_set_task_data (task, mq_open_request_copy (request), (GDestroyNotify) mq_open_request_free);
+  g_task_run_in_thread (task, load_thread);
 }
 
 void
