@@ -317,7 +317,8 @@ mq_project_open (MqProject     *self,
    * its own thread, maybe after the callback; the project is let go here. */
   task = g_task_new (NULL, self->cancellable, on_load_done, g_object_ref (self));
   g_task_set_source_tag (task, mq_project_open);
-  g_task_set_task_data (task, mq_open_request_copy (request), (GDestroyNotify) mq_open_request_free);
+  g_task_set_task_data (task, mq_open_request_copy (request),
+                        (GDestroyNotify) mq_open_request_free);
   g_task_run_in_thread (task, load_thread);
 }
 
@@ -451,7 +452,8 @@ mq_project_set_encoding (MqProject  *self,
 
   if (self->request == NULL || g_strcmp0 (encoding, mq_project_get_encoding (self)) == 0)
     return;
-  mq_open_request_set (&self->request->encoding, g_strcmp0 (encoding, "auto") == 0 ? NULL : encoding);
+  mq_open_request_set (&self->request->encoding,
+                       g_strcmp0 (encoding, "auto") == 0 ? NULL : encoding);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENCODING]);
   mq_project_open (self, self->request);
 }
@@ -724,8 +726,9 @@ mq_project_dup_stepping_order (MqProject *self)
   /* Looked up again here: an edit replaces the generation of records. */
   parcels = mq_dataset_get_parcels (self->dataset);
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
-    if (mq_filter_is_active (self->filter) ? mq_filter_matches (self->filter, self->dataset, i, today)
-                                           : mq_parcels_get (parcels, i)->flagged)
+    if (mq_filter_is_active (self->filter)
+          ? mq_filter_matches (self->filter, self->dataset, i, today)
+          : mq_parcels_get (parcels, i)->flagged)
       g_array_append_val (order, i);
   return order;
 }
