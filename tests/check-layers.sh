@@ -2,7 +2,8 @@
 # The layers and the window's hub keep their shape (issue #12):
 # - src/app includes no GTK or libadwaita;
 # - mq-window-private.h shares at most 15 functions;
-# - no mq-window-<feature>.c calls a function another feature file defines.
+# - each mq-window-<feature>.c exports only its class-init and init functions,
+#   and calls no function another feature file defines.
 set -euo pipefail
 top=$1
 cd "$top"
@@ -20,6 +21,13 @@ if [ "$shared" -gt 15 ]; then
 fi
 
 for f in src/ui/mq-window-*.c; do
+  exported=$(grep -hE '^[a-z_]+ \(' "$f" | sed 's/ (.*//' |
+             grep -vxE "$(grep -hE '^static' -A1 "$f" | grep -E '^[a-z_]+ \(' | sed 's/ (.*//' | paste -sd'|' -)" |
+             grep -vE '^_mq_window_(class_)?init_[a-z]+$' || true)
+  if [ -n "$exported" ]; then
+    echo "$f exports more than its class-init and init: $exported"
+    status=1
+  fi
   for g in src/ui/mq-window-*.c; do
     [ "$f" = "$g" ] && continue
     for fn in $(grep -ohE '^_?mq_window_[a-z_]+ \(' "$g" | sed 's/ (//'); do

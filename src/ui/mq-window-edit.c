@@ -150,16 +150,12 @@ on_table_answered (GObject      *source,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/**
- * mq_window_apply_status_table:
- *
- * Reads the table, shows what it would change, and applies it — all rows in
+/* Reads the table, shows what it would change, and applies it — all rows in
  * one transaction — if the user agrees. A table with bad rows is refused
- * with every bad row named, before anything is shown as applicable.
- */
-void
-mq_window_apply_status_table (MqWindow   *self,
-                              const char *path)
+ * with every bad row named, before anything is shown as applicable. */
+static void
+apply_status_table (MqWindow   *self,
+                    const char *path)
 {
   MqDataset *dataset = mq_project_get_dataset (self->project);
   g_autoptr(GError) error = NULL;
@@ -196,9 +192,17 @@ on_table_chosen (GtkNativeDialog *chooser,
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       path = g_file_get_path (file);
       if (path != NULL)
-        mq_window_apply_status_table (self, path);
+        apply_status_table (self, path);
     }
   g_object_unref (chooser);
+}
+
+static void
+apply_status_table_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  apply_status_table (MQ_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -225,6 +229,8 @@ _mq_window_class_init_edit (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_action);
   gtk_widget_class_install_action (widget_class, "win.apply-csv", NULL, choose_status_table_action);
+  gtk_widget_class_install_action (widget_class, "win.apply-status-table", "s",
+                                   apply_status_table_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.redo", NULL);

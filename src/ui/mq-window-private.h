@@ -36,6 +36,7 @@ struct _MqWindow
   GtkEventController  *present_keys;
   gboolean             presenting;
   int                  present_position;
+  int                  present_shown;   /* the parcel N/P last showed, or -1 */
   GMenu               *saved_views_section;
   GtkStack            *stack;
   MqMapView           *map_view;

@@ -27,44 +27,6 @@ show_saved_views (MqWindow *self)
     }
 }
 
-static JsonObject *
-current_view (MqWindow   *self,
-              const char *name)
-{
-  MqViewport *vp = mq_map_view_get_viewport (self->map_view);
-  g_autofree char *filter = mq_filter_to_json (mq_project_get_filter (self->project));
-  g_autofree char *theme = NULL;
-  JsonObject *view = json_object_new ();
-  double x, y;
-
-  g_object_get (self, "theme", &theme, NULL);
-  mq_viewport_get_center (vp, &x, &y);
-  json_object_set_string_member (view, "name", name);
-  json_object_set_double_member (view, "x", x);
-  json_object_set_double_member (view, "y", y);
-  json_object_set_double_member (view, "resolution", mq_viewport_get_resolution (vp));
-  json_object_set_string_member (view, "theme", theme);
-  json_object_set_string_member (view, "filter", filter);
-  return view;
-}
-
-/**
- * mq_window_save_view:
- *
- * Keeps the current extent, theme and filter under @name in the project
- * (replacing a view of that name).
- */
-gboolean
-mq_window_save_view (MqWindow    *self,
-                     const char  *name,
-                     GError     **error)
-{
-  g_autoptr(JsonObject) view = current_view (self, name);
-
-  g_return_val_if_fail (MQ_IS_WINDOW (self), FALSE);
-  return mq_project_save_view (self->project, view, error);
-}
-
 static void
 go_to (MqWindow   *self,
        JsonObject *view)
@@ -80,34 +42,17 @@ go_to (MqWindow   *self,
                           json_object_get_double_member_with_default (view, "y", 0));
 }
 
-/**
- * mq_window_go_to_view:
- * @name: (nullable): the view's name, or %NULL with @position
- * @position: the view's place in the list, from 0
- *
- * Returns: whether there was such a view
- */
-gboolean
-mq_window_go_to_view (MqWindow   *self,
-                      const char *name,
-                      guint       position)
-{
-  g_autoptr(JsonObject) view = NULL;
-
-  g_return_val_if_fail (MQ_IS_WINDOW (self), FALSE);
-
-  view = mq_project_dup_view (self->project, name, position);
-  if (view != NULL)
-    go_to (self, view);
-  return view != NULL;
-}
-
 static void
 goto_view_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  mq_window_go_to_view (MQ_WINDOW (widget), g_variant_get_string (parameter, NULL), 0);
+  MqWindow *self = MQ_WINDOW (widget);
+  g_autoptr(JsonObject) view = mq_project_dup_view (self->project,
+                                                    g_variant_get_string (parameter, NULL), 0);
+
+  if (view != NULL)
+    go_to (self, view);
 }
 
 static void

@@ -184,7 +184,7 @@ mq_window_get_property (GObject    *object,
       g_value_set_string (value, mq_project_get_encoding (MQ_WINDOW (object)->project));
       break;
     case PROP_PRESENTING:
-      g_value_set_boolean (value, mq_window_get_presenting (MQ_WINDOW (object)));
+      g_value_set_boolean (value, MQ_WINDOW (object)->presenting);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -568,6 +568,126 @@ mq_window_init (MqWindow *self)
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+}
+
+/* ---- the public API: each a door into a feature, through the project, a
+ * property or an action ------------------------------------------------------- */
+
+/**
+ * mq_window_set_presenting:
+ *
+ * Enters or leaves the meeting-room mode (mq-window-present.c follows
+ * "presenting").
+ */
+void
+mq_window_set_presenting (MqWindow *self,
+                          gboolean  presenting)
+{
+  g_return_if_fail (MQ_IS_WINDOW (self));
+
+  if (self->presenting == presenting)
+    return;
+  self->presenting = presenting;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTING]);
+}
+
+gboolean
+mq_window_get_presenting (MqWindow *self)
+{
+  g_return_val_if_fail (MQ_IS_WINDOW (self), FALSE);
+  return self->presenting;
+}
+
+/**
+ * mq_window_present_step:
+ * @step: +1 for the next parcel, -1 for the previous one
+ *
+ * Returns: the parcel shown, or -1 when there is none to show
+ */
+int
+mq_window_present_step (MqWindow *self,
+                        int       step)
+{
+  g_return_val_if_fail (MQ_IS_WINDOW (self), -1);
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.present-step", "i", step);
+  return self->present_shown;
+}
+
+static JsonObject *
+current_view (MqWindow   *self,
+              const char *name)
+{
+  MqViewport *vp = mq_map_view_get_viewport (self->map_view);
+  g_autofree char *filter = mq_filter_to_json (mq_project_get_filter (self->project));
+  JsonObject *view = json_object_new ();
+  double x, y;
+
+  mq_viewport_get_center (vp, &x, &y);
+  json_object_set_string_member (view, "name", name);
+  json_object_set_double_member (view, "x", x);
+  json_object_set_double_member (view, "y", y);
+  json_object_set_double_member (view, "resolution", mq_viewport_get_resolution (vp));
+  json_object_set_string_member (view, "theme", get_theme (self));
+  json_object_set_string_member (view, "filter", filter);
+  return view;
+}
+
+/**
+ * mq_window_save_view:
+ *
+ * Keeps the current extent, theme and filter under @name in the project
+ * (replacing a view of that name).
+ */
+gboolean
+mq_window_save_view (MqWindow    *self,
+                     const char  *name,
+                     GError     **error)
+{
+  g_autoptr(JsonObject) view = NULL;
+
+  g_return_val_if_fail (MQ_IS_WINDOW (self), FALSE);
+
+  view = current_view (self, name);
+  return mq_project_save_view (self->project, view, error);
+}
+
+/**
+ * mq_window_go_to_view:
+ * @name: (nullable): the view's name, or %NULL with @position
+ * @position: the view's place in the list, from 0
+ *
+ * Returns: whether there was such a view
+ */
+gboolean
+mq_window_go_to_view (MqWindow   *self,
+                      const char *name,
+                      guint       position)
+{
+  g_autoptr(JsonObject) view = NULL;
+
+  g_return_val_if_fail (MQ_IS_WINDOW (self), FALSE);
+
+  view = mq_project_dup_view (self->project, name, position);
+  if (view == NULL)
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.goto-view", "s",
+                              json_object_get_string_member_with_default (view, "name", ""));
+  return TRUE;
+}
+
+/**
+ * mq_window_apply_status_table:
+ *
+ * Reads the table, shows what it would change, and applies it if the user
+ * agrees (mq-window-edit.c).
+ */
+void
+mq_window_apply_status_table (MqWindow   *self,
+                              const char *path)
+{
+  g_return_if_fail (MQ_IS_WINDOW (self));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.apply-status-table", "s", path);
 }
 
 MqWindow *
