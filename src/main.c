@@ -15,6 +15,7 @@
 #include "mq-application.h"
 #include "mq-core.h"
 #include "mq-export.h"
+#include "mq-project.h"
 #include "mq-report.h"
 #include "mq-settings.h"
 
@@ -26,12 +27,8 @@ typedef struct
   gboolean  summary;
   gboolean  json;
   gboolean  version;
-  gboolean  allow_partial;
   gboolean  problems;
-  char     *crs;
-  char     *encoding;
-  char     *layer;
-  char     *field_mapping;
+  MqOpenRequest request;    /* --crs, --encoding, --layer, --field-mapping, --allow-partial */
   char     *export_png;
   char     *export_csv;
   char     *export_pdf;
@@ -79,12 +76,12 @@ parse_options (Options  *o,
     { "sample", 0, 0, G_OPTION_ARG_NONE, &o->sample, N_("Open the bundled Maqiao sample"), NULL },
     { "summary", 0, 0, G_OPTION_ARG_NONE, &o->summary, N_("Print the figures of the data and exit"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("With --summary: print JSON"), NULL },
-    { "crs", 0, 0, G_OPTION_ARG_STRING, &o->crs, N_("Coordinate system of a source without one"), "EPSG:N" },
-    { "encoding", 0, 0, G_OPTION_ARG_STRING, &o->encoding, N_("Text encoding of the attributes"), N_("NAME") },
-    { "layer", 0, 0, G_OPTION_ARG_STRING, &o->layer, N_("Polygon layer to read"), N_("NAME") },
-    { "field-mapping", 0, 0, G_OPTION_ARG_STRING, &o->field_mapping, N_("Correct the field mapping, e.g. '{\"owner\": \"QLR\"}'"), N_("JSON") },
+    { "crs", 0, 0, G_OPTION_ARG_STRING, &o->request.crs, N_("Coordinate system of a source without one"), "EPSG:N" },
+    { "encoding", 0, 0, G_OPTION_ARG_STRING, &o->request.encoding, N_("Text encoding of the attributes"), N_("NAME") },
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &o->request.layer, N_("Polygon layer to read"), N_("NAME") },
+    { "field-mapping", 0, 0, G_OPTION_ARG_STRING, &o->request.field_mapping, N_("Correct the field mapping, e.g. '{\"owner\": \"QLR\"}'"), N_("JSON") },
     { "problems", 0, 0, G_OPTION_ARG_NONE, &o->problems, N_("List every parcel with a problem (id, then what is wrong) and exit"), NULL },
-    { "allow-partial", 0, 0, G_OPTION_ARG_NONE, &o->allow_partial, N_("Open a damaged source, taking the records that can be read"), NULL },
+    { "allow-partial", 0, 0, G_OPTION_ARG_NONE, &o->request.allow_partial, N_("Open a damaged source, taking the records that can be read"), NULL },
     { "export-png", 0, 0, G_OPTION_ARG_FILENAME, &o->export_png, N_("Render the map to a PNG and exit"), N_("FILE") },
     { "export-pdf", 0, 0, G_OPTION_ARG_FILENAME, &o->export_pdf, N_("Write a PDF map report and exit"), N_("FILE") },
     { "atlas", 0, 0, G_OPTION_ARG_NONE, &o->atlas, N_("With --export-pdf: a page per flagged parcel"), NULL },
@@ -118,10 +115,11 @@ parse_options (Options  *o,
 static void
 clear_options (Options *o)
 {
-  g_free (o->crs);
-  g_free (o->encoding);
-  g_free (o->layer);
-  g_free (o->field_mapping);
+  g_free (o->request.crs);
+  g_free (o->request.encoding);
+  g_free (o->request.layer);
+  g_free (o->request.field_mapping);
+  g_free (o->request.path);
   g_free (o->export_png);
   g_free (o->export_csv);
   g_free (o->export_pdf);
@@ -199,37 +197,42 @@ fail (const GError *error)
   return EXIT_BAD_INPUT;
 }
 
-static MqDataset *
-open_input (Options  *o,
-            GError  **error)
+/* The source (or the project --import made of it) opened in @project, as
+ * the window would open it, without the questions. */
+static gboolean
+open_input (Options    *o,
+            MqProject  *project,
+            GError    **error)
 {
   g_autofree char *path = o->import ? g_strdup (o->import) : source_path (o);
-  MqLoadOptions load = { o->crs, o->encoding, o->layer, o->allow_partial, NULL, o->field_mapping };
-  MqDataset *dataset;
+  g_autoptr(MqDataset) imported = NULL;
+  g_autofree char *output = NULL;
+  MqLoadOptions load;
 
   if (path == NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("no input: name a file or pass --sample"));
-      return NULL;
+      return FALSE;
     }
+  mq_open_request_set (&o->request.path, path);
   if (o->import == NULL)
-    return mq_dataset_load (path, &load, NULL, error);
+    return mq_project_open_sync (project, mq_open_request_copy (&o->request), error);
   if (o->output == NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("--import needs --output=PROJECT.gpkg"));
-      return NULL;
+      return FALSE;
     }
-  dataset = mq_import (path, &load, o->output, NULL, error);
-  if (dataset != NULL)
-    {
-      g_autofree char *output = escape_controls (o->output);
-
-      g_print (_("Imported %u parcels into %s\n"),
-               mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)), output);
-    }
-  return dataset;
+  mq_open_request_get_options (&o->request, &load);
+  imported = mq_import (path, &load, o->output, NULL, error);
+  if (imported == NULL)
+    return FALSE;
+  output = escape_controls (o->output);
+  g_print (_("Imported %u parcels into %s\n"),
+           mq_parcels_get_n_parcels (mq_dataset_get_parcels (imported)), output);
+  /* What follows (exports, a status table) works on the new project. */
+  return mq_project_open_sync (project, mq_open_request_new (o->output), error);
 }
 
 static void
@@ -281,27 +284,27 @@ export_pdf (Options    *o,
 /* One transaction: every row of the table, or nothing. */
 static gboolean
 apply_csv (Options    *o,
-           MqDataset  *dataset,
+           MqProject  *project,
            GError    **error)
 {
-  g_autoptr(MqStore) store = mq_store_open (dataset, error);
+  MqDataset *dataset = mq_project_get_dataset (project);
   g_autoptr(MqEdit) edit = NULL;
   g_autofree char *table = NULL;
-  g_autofree char *project = NULL;
+  g_autofree char *path = NULL;
   MqEdit *step;
   guint n_parcels;
 
-  if (store == NULL)
+  if (!mq_project_open_store (project, error))
     return FALSE;
   edit = mq_csv_read_updates (mq_dataset_get_parcels (dataset), o->apply_csv, error);
   if (edit == NULL)
     return FALSE;
-  if (!mq_store_apply (store, edit, error))
+  if (!mq_project_apply (project, edit, error))
     {
       g_prefix_error (error, "%s: ", o->apply_csv);
       return FALSE;
     }
-  step = mq_store_get_last_step (store);
+  step = mq_project_get_last_step (project);
   table = escape_controls (o->apply_csv);
   if (step == NULL)
     {
@@ -309,10 +312,10 @@ apply_csv (Options    *o,
       return TRUE;
     }
   n_parcels = mq_edit_count_parcels (step);
-  project = escape_controls (mq_dataset_get_path (dataset));
+  path = escape_controls (mq_dataset_get_path (dataset));
   g_print (g_dngettext (GETTEXT_PACKAGE, "Applied %s to %s: %u parcel, %u fields changed\n",
                         "Applied %s to %s: %u parcels, %u fields changed\n", n_parcels),
-           table, project, n_parcels, mq_edit_get_n_changes (step));
+           table, path, n_parcels, mq_edit_get_n_changes (step));
   return TRUE;
 }
 
@@ -320,11 +323,13 @@ static int
 run_headless (Options *o)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MqDataset) dataset = open_input (o, &error);
+  g_autoptr(MqProject) project = mq_project_new ();
+  MqDataset *dataset;
 
-  if (dataset == NULL)
+  if (!open_input (o, project, &error))
     return fail (error);
-  if (o->apply_csv != NULL && !apply_csv (o, dataset, &error))
+  dataset = mq_project_get_dataset (project);
+  if (o->apply_csv != NULL && !apply_csv (o, project, &error))
     return fail (error);
   if (o->export_csv != NULL &&
       !mq_csv_export (dataset, o->export_csv, mq_locale_is_chinese (), &error))
@@ -348,6 +353,7 @@ run_headless (Options *o)
       if (o->json)
         fputc ('\n', stdout);
     }
+  mq_project_close (project);
   return 0;
 }
 
@@ -356,6 +362,7 @@ run_publish (Options *o)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *where = NULL;
+  g_autofree char *project = NULL;
 
   if (o->publish_to == NULL)
     {
@@ -366,7 +373,8 @@ run_publish (Options *o)
   if (!mq_server_publish (o->publish, o->publish_to, o->schema, &error))
     return fail (error);
   where = mq_server_describe (o->publish_to);
-  g_print (_("Published %s to %s as “%s”\n"), o->publish, where,
+  project = escape_controls (o->publish);
+  g_print (_("Published %s to %s as “%s”\n"), project, where,
            o->schema ? o->schema : MQ_SERVER_DEFAULT_SCHEMA);
   return 0;
 }

@@ -15,10 +15,12 @@
 #include "mq-crs-dialog.h"
 #include "mq-identify-panel.h"
 #include "mq-dashboard.h"
+#include "mq-field-mapping-dialog.h"
 #include "mq-filter-bar.h"
 #include "mq-locks-panel.h"
 #include "mq-parcel-list.h"
 #include "mq-parcel-table.h"
+#include "mq-report-dialog.h"
 #include "mq-style.h"
 #include "mq-window.h"
 
@@ -255,8 +257,8 @@ test_field_mapping (void)
 {
   MqWindow *window = open_corpus ("enc-utf8-cpg.shp");
   MqMapView *view = mq_window_get_map_view (window);
-  GtkWindow *dialog;
-  GPtrArray *rows;
+  MqFieldMappingDialog *dialog;
+  AdwComboRow *owner;
   g_autoptr(MqDataset) before = NULL;
 
   g_assert_cmpuint (n_parcels (window), ==, 5);
@@ -264,11 +266,11 @@ test_field_mapping (void)
   before = g_object_ref (mq_map_view_get_dataset (view));
   g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (before), 0)->owner, ==, corpus_names[0]);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.field-mapping", NULL));
-  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
-  rows = g_object_get_data (G_OBJECT (dialog), "mq-rows");
+  dialog = MQ_FIELD_MAPPING_DIALOG (find_window (MQ_TYPE_FIELD_MAPPING_DIALOG));
+  owner = mq_field_mapping_dialog_get_row (dialog, MQ_FIELD_OWNER);
   /* The owner row shows QSDWMC (item 2: "—", TBBH, QSDWMC); the user unmaps it. */
-  g_assert_cmpuint (adw_combo_row_get_selected (g_ptr_array_index (rows, MQ_FIELD_OWNER)), ==, 2);
-  adw_combo_row_set_selected (g_ptr_array_index (rows, MQ_FIELD_OWNER), 0);
+  g_assert_cmpuint (adw_combo_row_get_selected (owner), ==, 2);
+  adw_combo_row_set_selected (owner, 0);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   while (mq_map_view_get_dataset (view) == before || mq_map_view_get_dataset (view) == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -496,10 +498,8 @@ test_export_pdf (void)
   mq_window_open_path (window, copy);
   wait_for_dataset (view);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-pdf", NULL));
-  options = find_window (ADW_TYPE_MESSAGE_DIALOG);
-  adw_combo_row_set_selected (g_object_get_data (G_OBJECT (options), "paper"), 1);
-  gtk_editable_set_text (g_object_get_data (G_OBJECT (options), "title"), "马桥季度汇报");
-  gtk_switch_set_active (g_object_get_data (G_OBJECT (options), "atlas"), FALSE);
+  options = find_window (MQ_TYPE_REPORT_DIALOG);
+  g_object_set (options, "paper", "A4", "report-title", "马桥季度汇报", "atlas", FALSE, NULL);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (options), "export");
   chooser = find_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
   settle ();
@@ -1094,6 +1094,55 @@ test_presentation_and_views (void)
   close_project (window, dir);
 }
 
+static gboolean
+action_enabled (MqWindow   *window,
+                const char *name)
+{
+  /* As a menu item would see it: a button in a popover over the map. */
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *button = gtk_button_new ();
+  gboolean enabled;
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), name);
+  gtk_popover_set_child (GTK_POPOVER (popover), button);
+  gtk_widget_set_parent (popover, GTK_WIDGET (mq_window_get_map_view (window)));
+  enabled = gtk_widget_get_sensitive (button);
+  gtk_widget_unparent (popover);
+  return enabled;
+}
+
+/* Nothing open: nothing to export, save, list, map or undo. Closed, the
+ * window and its project are finalized: no view keeps a reference. */
+static void
+test_lifecycle (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = g_object_ref (mq_window_new (NULL));
+  MqProject *project = g_object_ref (mq_window_get_project (window));
+  static const char *const need_data[] = {
+    "win.export-pdf", "win.export-csv", "win.save-project", "win.problems", "win.field-mapping",
+    "win.undo", "win.redo", "win.apply-csv", "win.save-view",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (need_data); i++)
+    g_assert_false (action_enabled (window, need_data[i]));
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (mq_window_get_map_view (window));
+  wait_for_frame (mq_window_get_map_view (window));
+  g_assert_true (mq_project_get_editable (project));
+  g_assert_true (action_enabled (window, "win.export-pdf"));
+  g_assert_true (action_enabled (window, "win.apply-csv"));
+  g_assert_false (action_enabled (window, "win.undo"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+  g_assert_finalize_object (window);
+  g_assert_null (mq_project_get_dataset (project));
+  g_assert_finalize_object (project);
+  test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1119,5 +1168,6 @@ main (int   argc,
   g_test_add_func ("/gui/table-search-filters", test_table_search_filters);
   g_test_add_func ("/gui/dashboard-and-fading", test_dashboard_and_fading);
   g_test_add_func ("/gui/presentation-and-views", test_presentation_and_views);
+  g_test_add_func ("/gui/lifecycle", test_lifecycle);
   return g_test_run ();
 }

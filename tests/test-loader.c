@@ -785,7 +785,7 @@ test_import_refuses (void)
   /* An existing file is never replaced. */
   g_assert_true (g_file_set_contents (existing, "keep me", -1, NULL));
   g_assert_null (mq_import (good, NULL, existing, NULL, &error2));
-  g_assert_error (error2, MQ_PROJECT_ERROR, MQ_PROJECT_ERROR_EXISTS);
+  g_assert_error (error2, MQ_PROJECT_FILE_ERROR, MQ_PROJECT_FILE_ERROR_EXISTS);
   g_assert_true (g_file_get_contents (existing, &kept, NULL, NULL));
   g_assert_cmpstr (kept, ==, "keep me");
 }

@@ -24,7 +24,7 @@
 #include "mq-edit-private.h"
 #include "mq-gpkg-functions.h"
 #include "mq-history-private.h"
-#include "mq-project.h"
+#include "mq-project-file.h"
 
 struct _MqGpkgStore
 {

@@ -13,12 +13,12 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "mq-project.h"
+#include "mq-project-file.h"
 
 typedef struct
 {
   const char      *output;
-  MqProjectWriter *writer;
+  MqProjectFileWriter *writer;
   GPtrArray       *values;
 } Import;
 
@@ -31,12 +31,12 @@ import_begin (gpointer              data,
   Import *import = data;
   MqParcels *parcels = mq_dataset_get_parcels (dataset);
 
-  import->writer = mq_project_writer_new (import->output, display_srs,
+  import->writer = mq_project_file_writer_new (import->output, display_srs,
                                           mq_parcels_get_field_names (parcels), error);
   /* Checked before reading, and again on the rename: two imports to one
    * name never both succeed. */
   if (import->writer != NULL)
-    mq_project_writer_keep_existing (import->writer);
+    mq_project_file_writer_keep_existing (import->writer);
   return import->writer != NULL;
 }
 
@@ -54,7 +54,7 @@ import_parcel (gpointer       data,
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
     g_ptr_array_add (import->values, (gpointer) mq_parcels_get_value (parcels, index, i));
   g_ptr_array_add (import->values, NULL);
-  return mq_project_writer_add_parcel (import->writer, mq_parcels_get (parcels, index),
+  return mq_project_file_writer_add_parcel (import->writer, mq_parcels_get (parcels, index),
                                        (const char * const *) import->values->pdata, display,
                                        error);
 }
@@ -69,11 +69,11 @@ import_reference (gpointer       data,
 {
   Import *import = data;
 
-  return mq_project_writer_add_reference (import->writer, kind, name, width_m, display, error);
+  return mq_project_file_writer_add_reference (import->writer, kind, name, width_m, display, error);
 }
 
 static gboolean
-write_settings (MqProjectWriter  *w,
+write_settings (MqProjectFileWriter  *w,
                 const char       *source,
                 MqDataset        *dataset,
                 GError          **error)
@@ -82,13 +82,13 @@ write_settings (MqProjectWriter  *w,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = g_date_time_format_iso8601 (now);
 
-  return mq_project_writer_set_setting (w, "source_path", source, error) &&
-         mq_project_writer_set_setting (w, "source_layer", mq_dataset_get_layer_name (dataset), error) &&
-         mq_project_writer_set_setting (w, "source_crs", mq_dataset_get_crs_label (dataset), error) &&
-         mq_project_writer_set_setting (w, "source_encoding", mq_dataset_get_encoding (dataset), error) &&
-         mq_project_writer_set_setting (w, "field_mapping", mapping, error) &&
-         mq_project_writer_set_setting (w, "imported_at", when, error) &&
-         mq_project_writer_set_setting (w, "imported_by", "maqiao-land " PACKAGE_VERSION, error);
+  return mq_project_file_writer_set_setting (w, "source_path", source, error) &&
+         mq_project_file_writer_set_setting (w, "source_layer", mq_dataset_get_layer_name (dataset), error) &&
+         mq_project_file_writer_set_setting (w, "source_crs", mq_dataset_get_crs_label (dataset), error) &&
+         mq_project_file_writer_set_setting (w, "source_encoding", mq_dataset_get_encoding (dataset), error) &&
+         mq_project_file_writer_set_setting (w, "field_mapping", mapping, error) &&
+         mq_project_file_writer_set_setting (w, "imported_at", when, error) &&
+         mq_project_file_writer_set_setting (w, "imported_by", "maqiao-land " PACKAGE_VERSION, error);
 }
 
 /**
@@ -111,7 +111,7 @@ mq_import (const char           *source,
 
   if (g_file_test (output, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, MQ_PROJECT_ERROR, MQ_PROJECT_ERROR_EXISTS,
+      g_set_error (error, MQ_PROJECT_FILE_ERROR, MQ_PROJECT_FILE_ERROR_EXISTS,
                    _("%s: already exists; choose another name (nothing was written)"), output);
       g_ptr_array_unref (import.values);
       return NULL;
@@ -122,9 +122,9 @@ mq_import (const char           *source,
   dataset = mq_dataset_load (source, &with_sink, cancellable, error);
   if (dataset != NULL && (import.writer == NULL ||
                           !write_settings (import.writer, source, dataset, error) ||
-                          !mq_project_writer_commit (import.writer, error)))
+                          !mq_project_file_writer_commit (import.writer, error)))
     g_clear_object (&dataset);
-  g_clear_pointer (&import.writer, mq_project_writer_free);
+  g_clear_pointer (&import.writer, mq_project_file_writer_free);
   g_ptr_array_unref (import.values);
   return g_steal_pointer (&dataset);
 }

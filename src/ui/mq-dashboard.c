@@ -22,6 +22,9 @@ struct _MqDashboard
 {
   GtkWidget       parent_instance;
 
+  MqProject      *project;
+  GSignalGroup   *project_signals;
+  GSignalGroup   *filter_signals;
   MqDataset      *dataset;
   MqFilter       *filter;
   MqSummary      *summary;
@@ -33,6 +36,8 @@ struct _MqDashboard
   GtkLabel       *due_soon_label;
   GtkListBox     *due_soon_list;
 };
+
+static void on_project_loaded (MqDashboard *self);
 
 G_DEFINE_FINAL_TYPE (MqDashboard, mq_dashboard, GTK_TYPE_WIDGET)
 
@@ -155,8 +160,9 @@ mq_dashboard_dispose (GObject *object)
   MqDashboard *self = MQ_DASHBOARD (object);
   GtkWidget *child;
 
-  if (self->filter != NULL)
-    g_signal_handlers_disconnect_by_data (self->filter, self);
+  g_clear_object (&self->project_signals);
+  g_clear_object (&self->filter_signals);
+  g_clear_object (&self->project);
   gtk_widget_dispose_template (GTK_WIDGET (self), MQ_TYPE_DASHBOARD);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -193,26 +199,34 @@ mq_dashboard_init (MqDashboard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
+  self->project_signals = g_signal_group_new (MQ_TYPE_PROJECT);
+  g_signal_group_connect_swapped (self->project_signals, "loaded", G_CALLBACK (on_project_loaded), self);
+  g_signal_group_connect_swapped (self->project_signals, "closed", G_CALLBACK (on_project_loaded), self);
+  /* An edit reaches the figures through the filter's "changed". */
+  self->filter_signals = g_signal_group_new (MQ_TYPE_FILTER);
+  g_signal_group_connect_swapped (self->filter_signals, "changed", G_CALLBACK (mq_dashboard_refresh), self);
 }
 
-void
-mq_dashboard_setup (MqDashboard *self,
-                    MqFilter    *filter)
+static void
+on_project_loaded (MqDashboard *self)
 {
-  g_return_if_fail (MQ_IS_DASHBOARD (self));
-
-  g_set_object (&self->filter, filter);
-  g_signal_connect_swapped (filter, "changed", G_CALLBACK (mq_dashboard_refresh), self);
-}
-
-void
-mq_dashboard_set_dataset (MqDashboard *self,
-                          MqDataset   *dataset)
-{
-  g_return_if_fail (MQ_IS_DASHBOARD (self));
-
-  g_set_object (&self->dataset, dataset);
+  g_set_object (&self->dataset, (self->project ? mq_project_get_dataset (self->project) : NULL));
   mq_dashboard_refresh (self);
+}
+
+/* The figures of what the filter of @project leaves, after every edit. */
+void
+mq_dashboard_set_project (MqDashboard *self,
+                          MqProject   *project)
+{
+  g_return_if_fail (MQ_IS_DASHBOARD (self));
+
+  if (!g_set_object (&self->project, project))
+    return;
+  g_set_object (&self->filter, (project ? mq_project_get_filter (project) : NULL));
+  g_signal_group_set_target (self->project_signals, project);
+  g_signal_group_set_target (self->filter_signals, self->filter);
+  on_project_loaded (self);
 }
 
 /* The figures shown, for the tests to hold against --summary. */

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "mq-core.h"
+#include "mq-project.h"
 
 G_BEGIN_DECLS
 
@@ -14,10 +14,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MqDashboard, mq_dashboard, MQ, DASHBOARD, GtkWidget)
 
-void             mq_dashboard_setup       (MqDashboard *self,
-                                           MqFilter    *filter);
-void             mq_dashboard_set_dataset (MqDashboard *self,
-                                           MqDataset   *dataset);
+void             mq_dashboard_set_project (MqDashboard *self,
+                                           MqProject   *project);
 void             mq_dashboard_refresh     (MqDashboard *self);
 const MqSummary *mq_dashboard_get_summary (MqDashboard *self);
 GtkListBox      *mq_dashboard_get_overdue_list (MqDashboard *self);

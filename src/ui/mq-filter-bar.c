@@ -16,7 +16,9 @@ struct _MqFilterBar
 {
   GtkBox          parent_instance;
 
-  MqFilter       *filter;
+  MqFilter       *filter;        /* the project's */
+  GBindingGroup  *bindings;      /* chips and drop-downs ↔ the filter */
+  GSignalGroup   *signals;
   GtkSearchEntry *search_entry;
   GtkWidget      *toggles[5];
   GtkWidget      *locks_dropdown;
@@ -29,7 +31,8 @@ G_DEFINE_FINAL_TYPE (MqFilterBar, mq_filter_bar, GTK_TYPE_BOX)
 static void
 on_search_changed (MqFilterBar *self)
 {
-  g_object_set (self->filter, "text", gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), NULL);
+  if (self->filter != NULL)
+    g_object_set (self->filter, "text", gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), NULL);
 }
 
 /* The filter changed from elsewhere (cleared, a saved view): the entry
@@ -41,7 +44,7 @@ on_filter_text (MqFilterBar *self)
   g_autofree char *shown = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
 
   g_object_get (self->filter, "text", &text, NULL);
-  if (g_strcmp0 (g_strstrip (shown), text) != 0)
+  if (text != NULL && g_strcmp0 (g_strstrip (shown), text) != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
 }
 
@@ -49,7 +52,8 @@ static void
 on_clear_clicked (MqFilterBar *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  mq_filter_reset (self->filter);
+  if (self->filter != NULL)
+    mq_filter_reset (self->filter);
 }
 
 /* Drop-down position 0 is "any" (-1); the others are the values from 0. */
@@ -84,10 +88,9 @@ bind_dropdown (MqFilterBar *self,
                const char  *property,
                int          first)
 {
-  g_object_bind_property_full (dropdown, "selected", self->filter, property,
-                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
-                               position_to_value, value_to_position,
-                               GINT_TO_POINTER (first), NULL);
+  g_binding_group_bind_full (self->bindings, property, dropdown, "selected",
+                             G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                             value_to_position, position_to_value, GINT_TO_POINTER (first), NULL);
 }
 
 static void
@@ -96,6 +99,8 @@ mq_filter_bar_dispose (GObject *object)
   MqFilterBar *self = MQ_FILTER_BAR (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MQ_TYPE_FILTER_BAR);
+  g_clear_object (&self->bindings);
+  g_clear_object (&self->signals);
   g_clear_object (&self->filter);
   G_OBJECT_CLASS (mq_filter_bar_parent_class)->dispose (object);
 }
@@ -126,17 +131,29 @@ static void
 mq_filter_bar_init (MqFilterBar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->filter = mq_filter_new ();
+  self->bindings = g_binding_group_new ();
+  self->signals = g_signal_group_new (MQ_TYPE_FILTER);
   for (guint i = 0; i < G_N_ELEMENTS (self->toggles); i++)
-    g_object_bind_property (self->filter, gtk_widget_get_name (self->toggles[i]), self->toggles[i],
-                            "active", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_signal_connect_object (self->filter, "notify::text", G_CALLBACK (on_filter_text), self,
-                           G_CONNECT_SWAPPED);
+    g_binding_group_bind (self->bindings, gtk_widget_get_name (self->toggles[i]), self->toggles[i],
+                          "active", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_group_connect_swapped (self->signals, "notify::text", G_CALLBACK (on_filter_text), self);
   bind_dropdown (self, self->locks_dropdown, "locks-held", 0);
   bind_dropdown (self, self->method_dropdown, "method", MQ_METHOD_CAPACITY_UPGRADE);
 }
 
-/* Returns: (transfer none): the filter the map, table and dashboard share */
+/* The bar edits the project's filter, the one the map, table and dashboard share. */
+void
+mq_filter_bar_set_project (MqFilterBar *self,
+                           MqProject   *project)
+{
+  g_return_if_fail (MQ_IS_FILTER_BAR (self));
+
+  g_set_object (&self->filter, (project ? mq_project_get_filter (project) : NULL));
+  g_binding_group_set_source (self->bindings, self->filter);
+  g_signal_group_set_target (self->signals, self->filter);
+}
+
+/* Returns: (transfer none) (nullable): the filter the bar edits */
 MqFilter *
 mq_filter_bar_get_filter (MqFilterBar *self)
 {

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "mq-core.h"
+#include "mq-project.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MqFilterBar, mq_filter_bar, MQ, FILTER_BAR, GtkBox)
 
+void      mq_filter_bar_set_project (MqFilterBar *self,
+                                     MqProject   *project);
 MqFilter *mq_filter_bar_get_filter (MqFilterBar *self);
 void      mq_filter_bar_set_counts (MqFilterBar *self,
                                     guint        shown,

@@ -12,6 +12,10 @@ struct _MqIdentifyPanel
 {
   GtkWidget            parent_instance;
 
+  MqProject           *project;
+  GSignalGroup        *project_signals;
+  GSignalGroup        *selection_signals;
+
   GtkLabel            *title;
   GtkLabel            *subtitle;
   AdwPreferencesGroup *figures;
@@ -140,6 +144,9 @@ mq_identify_panel_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_object (&self->project_signals);
+  g_clear_object (&self->selection_signals);
+  g_clear_object (&self->project);
   G_OBJECT_CLASS (mq_identify_panel_parent_class)->dispose (object);
 }
 
@@ -171,4 +178,33 @@ mq_identify_panel_get_title (MqIdentifyPanel *self)
 {
   g_return_val_if_fail (MQ_IS_IDENTIFY_PANEL (self), NULL);
   return gtk_label_get_text (self->title);
+}
+
+/* The selection of @project, shown again after every edit. */
+static void
+show_project (MqIdentifyPanel *self)
+{
+  if (self->project != NULL)
+    mq_identify_panel_show (self, mq_project_get_dataset (self->project),
+                            mq_project_get_selection (self->project));
+}
+
+void
+mq_identify_panel_set_project (MqIdentifyPanel *self,
+                               MqProject       *project)
+{
+  g_return_if_fail (MQ_IS_IDENTIFY_PANEL (self));
+
+  if (!g_set_object (&self->project, project))
+    return;
+  if (self->project_signals == NULL)
+    {
+      self->project_signals = g_signal_group_new (MQ_TYPE_PROJECT);
+      g_signal_group_connect_swapped (self->project_signals, "changed", G_CALLBACK (show_project), self);
+      self->selection_signals = g_signal_group_new (MQ_TYPE_SELECTION);
+      g_signal_group_connect_swapped (self->selection_signals, "changed", G_CALLBACK (show_project), self);
+    }
+  g_signal_group_set_target (self->project_signals, project);
+  g_signal_group_set_target (self->selection_signals, project ? mq_project_get_selection (project) : NULL);
+  show_project (self);
 }

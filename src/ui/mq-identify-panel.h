@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "mq-core.h"
+#include "mq-project.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +17,9 @@ G_DECLARE_FINAL_TYPE (MqIdentifyPanel, mq_identify_panel, MQ, IDENTIFY_PANEL, Gt
 void mq_identify_panel_show (MqIdentifyPanel *self,
                              MqDataset       *dataset,
                              MqSelection     *selection);
+
+void mq_identify_panel_set_project (MqIdentifyPanel *self,
+                                    MqProject       *project);
 
 const char *mq_identify_panel_get_title (MqIdentifyPanel *self);
 

@@ -141,15 +141,16 @@ history_row (const MqHistoryEntry *e)
 static void
 show_history (MqLocksPanel *self)
 {
-  MqStore *store = mq_parcel_model_get_store (self->model);
+  MqProject *project = mq_parcel_model_get_project (self->model);
   const MqParcel *p = mq_parcel_model_get_parcel (self->model);
   g_autoptr(GPtrArray) history = NULL;
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
     gtk_list_box_remove (self->history_list, child);
-  if (store != NULL && p != NULL && p->id != NULL && mq_parcel_model_get_n_parcels (self->model) == 1)
-    history = mq_store_list_history (store, p->id, HISTORY_ROWS, NULL);
+  if (project != NULL && mq_project_get_has_store (project) && p != NULL && p->id != NULL &&
+      mq_parcel_model_get_n_parcels (self->model) == 1)
+    history = mq_project_list_history (project, p->id, HISTORY_ROWS, NULL);
   for (guint i = 0; history != NULL && i < history->len; i++)
     gtk_list_box_append (self->history_list, history_row (g_ptr_array_index (history, i)));
   if (history != NULL && history->len == 0)
@@ -195,7 +196,9 @@ on_model_reloaded (MqLocksPanel *self)
 
   g_object_get (self->model, "deadline", &deadline, NULL);
   gtk_menu_button_set_label (self->deadline_button, *deadline ? deadline : _("Not set"));
-  gtk_widget_set_visible (self->save_project_button, mq_parcel_model_get_store (self->model) == NULL);
+  gtk_widget_set_visible (self->save_project_button,
+                          mq_parcel_model_get_project (self->model) == NULL ||
+                          !mq_project_get_has_store (mq_parcel_model_get_project (self->model)));
   show_lock_states (self);
   show_history (self);
 }
@@ -307,4 +310,13 @@ mq_locks_panel_get_model (MqLocksPanel *self)
 {
   g_return_val_if_fail (MQ_IS_LOCKS_PANEL (self), NULL);
   return self->model;
+}
+
+/* The panel edits the selection of @project. */
+void
+mq_locks_panel_set_project (MqLocksPanel *self,
+                            MqProject    *project)
+{
+  g_return_if_fail (MQ_IS_LOCKS_PANEL (self));
+  mq_parcel_model_set_project (self->model, project);
 }

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MqLocksPanel, mq_locks_panel, MQ, LOCKS_PANEL, GtkWidget)
 
-MqParcelModel *mq_locks_panel_get_model (MqLocksPanel *self);
+MqParcelModel *mq_locks_panel_get_model   (MqLocksPanel *self);
+void           mq_locks_panel_set_project (MqLocksPanel *self,
+                                           MqProject    *project);
 
 G_END_DECLS

@@ -22,7 +22,9 @@ struct _MqMapView
 
   MqRenderer *renderer;
   MqViewport *viewport;
-  MqSelection *selection;
+  MqSelection *selection;     /* the project's, once set */
+  MqProject  *project;
+  GSignalGroup *project_signals;
   MqFrame    *frame;
   guint       frame_timeout_id;
   int         hover;
@@ -520,6 +522,8 @@ mq_map_view_dispose (GObject *object)
   if (self->frame != NULL)
     g_signal_handlers_disconnect_by_data (self->frame, self);
   g_clear_handle_id (&self->frame_timeout_id, g_source_remove);
+  g_clear_object (&self->project_signals);
+  g_clear_object (&self->project);
   g_clear_object (&self->frame);
   g_clear_object (&self->selection);
   g_clear_object (&self->viewport);
@@ -798,4 +802,38 @@ mq_map_view_refresh (MqMapView *self)
   mq_renderer_parcels_changed (self->renderer);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   schedule_frame (self, 0);
+}
+
+static void
+on_project_loaded (MqMapView *self)
+{
+  mq_map_view_set_dataset (self, self->project ? mq_project_get_dataset (self->project) : NULL);
+}
+
+/* The map shows the dataset of @project, draws and edits its selection, and
+ * redraws after every edit. */
+void
+mq_map_view_set_project (MqMapView *self,
+                         MqProject *project)
+{
+  g_return_if_fail (MQ_IS_MAP_VIEW (self));
+
+  if (!g_set_object (&self->project, project))
+    return;
+  if (self->project_signals == NULL)
+    {
+      self->project_signals = g_signal_group_new (MQ_TYPE_PROJECT);
+      g_signal_group_connect_swapped (self->project_signals, "loaded", G_CALLBACK (on_project_loaded), self);
+      g_signal_group_connect_swapped (self->project_signals, "closed", G_CALLBACK (on_project_loaded), self);
+      g_signal_group_connect_swapped (self->project_signals, "changed", G_CALLBACK (mq_map_view_refresh), self);
+    }
+  g_signal_group_set_target (self->project_signals, project);
+  if (project != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->selection, self);
+      g_set_object (&self->selection, mq_project_get_selection (project));
+      mq_renderer_set_selection (self->renderer, self->selection);
+      g_signal_connect_swapped (self->selection, "changed", G_CALLBACK (on_style_changed), self);
+    }
+  on_project_loaded (self);
 }

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "mq-project.h"
 #include "mq-renderer.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,8 @@ GtkWidget  *mq_map_view_new           (void);
 void        mq_map_view_set_dataset   (MqMapView *self,
                                        MqDataset *dataset);
 MqDataset  *mq_map_view_get_dataset   (MqMapView *self);
+void        mq_map_view_set_project   (MqMapView *self,
+                                       MqProject *project);
 MqRenderer *mq_map_view_get_renderer  (MqMapView *self);
 MqViewport *mq_map_view_get_viewport  (MqMapView *self);
 void        mq_map_view_zoom_to_all   (MqMapView *self);

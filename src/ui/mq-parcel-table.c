@@ -60,6 +60,8 @@ struct _MqParcelTable
   GtkFilterListModel *filtered;
   GtkSortListModel   *sorted;
   GtkMultiSelection  *selection_model;
+  MqProject          *project;
+  GSignalGroup       *project_signals;
   MqFilter           *filter;
   MqSelection        *selection;
   guint32             today;
@@ -69,6 +71,8 @@ struct _MqParcelTable
 };
 
 G_DEFINE_FINAL_TYPE (MqParcelTable, mq_parcel_table, GTK_TYPE_WIDGET)
+
+static void on_project_loaded (MqParcelTable *self);
 
 enum { PARCEL_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -370,8 +374,8 @@ mq_parcel_table_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection_model);
   g_clear_pointer (&self->positions, g_array_unref);
-  g_clear_object (&self->filter);
-  g_clear_object (&self->selection);
+  mq_parcel_table_set_project (self, NULL);
+  g_clear_object (&self->project_signals);
   G_OBJECT_CLASS (mq_parcel_table_parent_class)->dispose (object);
 }
 
@@ -400,6 +404,12 @@ mq_parcel_table_init (MqParcelTable *self)
   self->today = mq_today ();
   self->scroll_to = G_MAXUINT;
   self->list = mq_parcel_list_new ();
+  self->project_signals = g_signal_group_new (MQ_TYPE_PROJECT);
+  g_signal_group_connect_swapped (self->project_signals, "loaded", G_CALLBACK (on_project_loaded), self);
+  g_signal_group_connect_swapped (self->project_signals, "closed", G_CALLBACK (on_project_loaded), self);
+  /* An edit: search texts, rows and their order; the filter tells what it leaves. */
+  g_signal_group_connect_swapped (self->project_signals, "changed",
+                                  G_CALLBACK (mq_parcel_table_refresh), self);
   self->custom_filter = gtk_custom_filter_new (keep_parcel, self, NULL);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->list), GTK_FILTER (self->custom_filter));
   gtk_filter_list_model_set_incremental (self->filtered, TRUE);
@@ -415,25 +425,36 @@ mq_parcel_table_init (MqParcelTable *self)
 }
 
 /* The filter and the selection the map uses too. */
-void
-mq_parcel_table_setup (MqParcelTable *self,
-                       MqFilter      *filter,
-                       MqSelection   *selection)
+static void
+on_project_loaded (MqParcelTable *self)
 {
-  g_return_if_fail (MQ_IS_PARCEL_TABLE (self));
-
-  g_set_object (&self->filter, filter);
-  g_set_object (&self->selection, selection);
-  g_signal_connect_swapped (filter, "changed", G_CALLBACK (on_filter_changed), self);
-  g_signal_connect_swapped (selection, "changed", G_CALLBACK (on_selection_changed), self);
+  mq_parcel_list_set_dataset (self->list, mq_project_get_dataset (self->project));
 }
 
+/* Rows show what the filter of @project leaves, and select as it does. */
 void
-mq_parcel_table_set_dataset (MqParcelTable *self,
-                             MqDataset     *dataset)
+mq_parcel_table_set_project (MqParcelTable *self,
+                             MqProject     *project)
 {
   g_return_if_fail (MQ_IS_PARCEL_TABLE (self));
-  mq_parcel_list_set_dataset (self->list, dataset);
+
+  if (self->project == project)
+    return;
+  if (self->filter != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter, self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->selection);
+  g_set_object (&self->project, project);
+  g_signal_group_set_target (self->project_signals, project);
+  if (project == NULL)
+    return;
+  self->filter = g_object_ref (mq_project_get_filter (project));
+  self->selection = g_object_ref (mq_project_get_selection (project));
+  g_signal_connect_swapped (self->filter, "changed", G_CALLBACK (on_filter_changed), self);
+  g_signal_connect_swapped (self->selection, "changed", G_CALLBACK (on_selection_changed), self);
+  on_project_loaded (self);
 }
 
 /* The rows after filtering and sorting, in the order shown. */

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "mq-core.h"
+#include "mq-project.h"
 
 G_BEGIN_DECLS
 
@@ -14,11 +14,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MqParcelTable, mq_parcel_table, MQ, PARCEL_TABLE, GtkWidget)
 
-void         mq_parcel_table_setup       (MqParcelTable *self,
-                                          MqFilter      *filter,
-                                          MqSelection   *selection);
-void         mq_parcel_table_set_dataset (MqParcelTable *self,
-                                          MqDataset     *dataset);
+void         mq_parcel_table_set_project (MqParcelTable *self,
+                                          MqProject     *project);
 GListModel  *mq_parcel_table_get_model   (MqParcelTable *self);
 GtkColumnView *mq_parcel_table_get_view  (MqParcelTable *self);
 void         mq_parcel_table_refresh     (MqParcelTable *self);

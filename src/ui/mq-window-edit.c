@@ -1,9 +1,9 @@
-/* mq-window-edit.c — the window's side of editing: the project store, undo
- * and redo, the read-only banner, and watching for other programs.
+/* mq-window-edit.c — the window's side of editing: undo and redo, the
+ * read-only banner, the toasts after an edit, and a status table applied.
  *
- * The four-locks panel's model asks the store; the store says "changed"
- * once the file has the edit, and only then do the map, the panels and the
- * status line show it.
+ * The four-locks panel's model asks the project; the project says "changed"
+ * once the file has the edit, and the map, the panels and the status line
+ * each follow it on their own.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,35 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "mq-status-table-dialog.h"
 #include "mq-window-private.h"
-
-/* How often the file is checked for commits by other programs. */
-#define WATCH_INTERVAL_S 2
-
-static void
-update_actions (MqWindow *self)
-{
-  gboolean can_undo = self->store != NULL && mq_store_can_undo (self->store);
-  gboolean can_redo = self->store != NULL && mq_store_can_redo (self->store);
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", can_undo);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo", can_redo);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.apply-csv",
-                                 self->store != NULL && !mq_store_is_read_only (self->store));
-}
-
-static void
-on_store_changed (MqWindow *self)
-{
-  MqDataset *dataset = mq_store_get_dataset (self->store);
-
-  mq_map_view_refresh (self->map_view);
-  _mq_window_views_data_changed (self);
-  _mq_window_present_data_changed (self);
-  mq_identify_panel_show (self->identify_panel, dataset, mq_map_view_get_selection (self->map_view));
-  _mq_window_update_status (self, dataset);
-  update_actions (self);
-}
 
 static void
 show_banner (MqWindow   *self,
@@ -50,65 +23,32 @@ show_banner (MqWindow   *self,
   gtk_revealer_set_reveal_child (self->banner_revealer, text != NULL);
 }
 
-/* Another program committed to the file: what we hold is stale, and an edit
- * would be refused anyway. Load the file again, as it now is. */
-static gboolean
-watch_file (gpointer user_data)
+/* A project file opened read-only says so above the map. */
+static void
+on_store_state (MqWindow *self)
 {
-  MqWindow *self = user_data;
-  g_autofree char *path = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *text = NULL;
+  gboolean read_only = mq_project_get_has_store (self->project) &&
+                       !mq_project_get_editable (self->project);
+  const char *reason = mq_project_get_read_only_reason (self->project);
 
-  if (self->store == NULL || !mq_store_changed_elsewhere (self->store))
-    return G_SOURCE_CONTINUE;
-  path = g_strdup (mq_store_get_path (self->store));
-  base = g_path_get_basename (path);
-  text = g_strdup_printf (_("%s was changed by another program and has been reloaded"), base);
-  self->watch_id = 0;
-  _mq_window_detach_store (self);
-  _mq_window_toast (self, text);
-  mq_window_open_path (self, path);
-  return G_SOURCE_REMOVE;
-}
-
-void
-_mq_window_detach_store (MqWindow *self)
-{
-  g_clear_handle_id (&self->watch_id, g_source_remove);
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_data (self->store, self);
-  g_clear_object (&self->store);
-  mq_parcel_model_set_store (mq_locks_panel_get_model (self->locks_panel), NULL);
-  show_banner (self, NULL);
-  update_actions (self);
-  _mq_window_show_saved_views (self);
-}
-
-/* A survey file is not a project: the panel offers Save as Project. */
-void
-_mq_window_attach_store (MqWindow  *self,
-                         MqDataset *dataset)
-{
-  g_autoptr(GError) error = NULL;
-
-  _mq_window_detach_store (self);
-  self->store = mq_store_open (dataset, &error);
-  if (self->store == NULL && !g_error_matches (error, MQ_STORE_ERROR, MQ_STORE_ERROR_NOT_A_PROJECT))
-    _mq_window_toast (self, error->message);
-  if (self->store == NULL)
-    return;
-  g_signal_connect_swapped (self->store, "changed", G_CALLBACK (on_store_changed), self);
-  mq_parcel_model_set_store (mq_locks_panel_get_model (self->locks_panel), self->store);
-  if (mq_store_get_read_only_reason (self->store) != NULL)
-    show_banner (self, mq_store_get_read_only_reason (self->store));
-  else if (mq_store_is_read_only (self->store))
-    show_banner (self, _("This project is read-only: it can be viewed and exported, "
-                         "but the four locks cannot be changed."));
+  if (read_only && reason != NULL)
+    show_banner (self, reason);
   else
-    self->watch_id = g_timeout_add_seconds (WATCH_INTERVAL_S, watch_file, self);
-  update_actions (self);
-  _mq_window_show_saved_views (self);
+    show_banner (self, read_only ? _("This project is read-only: it can be viewed and exported, "
+                                     "but the four locks cannot be changed.")
+                                 : NULL);
+}
+
+/* The project reloads a file another program committed to; say why the
+ * map blinks. */
+static void
+on_changed_elsewhere (MqWindow   *self,
+                      const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *text = g_strdup_printf (_("%s was changed by another program and has been reloaded"), base);
+
+  _mq_window_toast (self, text);
 }
 
 static void
@@ -117,25 +57,22 @@ replay (MqWindow *self,
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->store == NULL)
-    return;
-  if (!(undo ? mq_store_undo (self->store, &error) : mq_store_redo (self->store, &error)))
+  if (!(undo ? mq_project_undo (self->project, &error) : mq_project_redo (self->project, &error)))
     _mq_window_toast (self, error->message);
-  update_actions (self);
 }
 
-void
-_mq_window_undo (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
 {
   replay (MQ_WINDOW (widget), TRUE);
 }
 
-void
-_mq_window_redo (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+static void
+redo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
 {
   replay (MQ_WINDOW (widget), FALSE);
 }
@@ -158,7 +95,6 @@ on_edit_applied (MqWindow *self,
   g_autofree char *text = NULL;
   AdwToast *toast;
 
-  update_actions (self);
   if (n_parcels < 2)
     return;
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Changed %u parcel",
@@ -169,130 +105,82 @@ on_edit_applied (MqWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-void
-_mq_window_init_editing (MqWindow *self)
-{
-  MqParcelModel *model = mq_locks_panel_get_model (self->locks_panel);
-
-  g_signal_connect_object (model, "failed", G_CALLBACK (on_edit_failed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (model, "applied", G_CALLBACK (on_edit_applied), self, G_CONNECT_SWAPPED);
-  update_actions (self);
-}
-
 /* ---- a status table from the town, with a preview ---- */
 
-#define PREVIEW_ROWS 300
-
-static GtkWidget *
-preview_list (MqDataset *dataset,
-              MqEdit    *preview)
+/* The table read, waiting for the user's answer. */
+typedef struct
 {
-  MqParcels *parcels = mq_dataset_get_parcels (dataset);
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  guint n = mq_edit_get_n_changes (preview);
-
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  for (guint i = 0; i < MIN (n, PREVIEW_ROWS); i++)
-    {
-      const MqChange *c = mq_edit_get_change (preview, i);
-      const char *id = mq_parcels_get (parcels, c->parcel)->id;
-      g_autofree char *title = g_strdup_printf ("%s · %s", id ? id : "?", mq_field_label (c->field));
-      g_autofree char *subtitle = g_strdup_printf ("%s → %s",
-                                                   mq_field_value_label (c->field, c->old_value),
-                                                   mq_field_value_label (c->field, c->value));
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_list_box_append (GTK_LIST_BOX (list), row);
-    }
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
-  return scrolled;
-}
+  MqWindow *window;
+  MqEdit   *edit;
+} TableAnswer;
 
 static void
-on_table_response (AdwMessageDialog *dialog,
-                   const char       *response,
-                   MqWindow         *self)
+table_answer_free (TableAnswer *answer)
 {
-  MqEdit *edit = g_object_get_data (G_OBJECT (dialog), "mq-edit");
+  g_object_unref (answer->window);
+  mq_edit_free (answer->edit);
+  g_free (answer);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TableAnswer, table_answer_free)
+
+static void
+on_table_answered (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(TableAnswer) answer = user_data;
+  MqWindow *self = answer->window;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   AdwToast *toast;
+  MqEdit *step;
   guint n;
 
-  if (!g_str_equal (response, "apply") || self->store == NULL)
+  if (!mq_status_table_dialog_choose_finish (result, NULL))
     return;
-  if (!mq_store_apply (self->store, edit, &error))
+  if (!mq_project_apply (self->project, answer->edit, &error))
     {
       _mq_window_show_problem (self, _("The Status Table Was Not Applied"), error);
       return;
     }
-  n = mq_store_get_last_step (self->store) ? mq_edit_count_parcels (mq_store_get_last_step (self->store)) : 0;
+  step = mq_project_get_last_step (self->project);
+  n = step ? mq_edit_count_parcels (step) : 0;
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Status table applied: %u parcel changed",
                                        "Status table applied: %u parcels changed", n), n);
   toast = adw_toast_new (text);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo");
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  update_actions (self);
 }
 
-/**
- * mq_window_apply_status_table:
- *
- * Reads the table, shows what it would change, and applies it — all rows in
+/* Reads the table, shows what it would change, and applies it — all rows in
  * one transaction — if the user agrees. A table with bad rows is refused
- * with every bad row named, before anything is shown as applicable.
- */
-void
-mq_window_apply_status_table (MqWindow   *self,
-                              const char *path)
+ * with every bad row named, before anything is shown as applicable. */
+static void
+apply_status_table (MqWindow   *self,
+                    const char *path)
 {
-  MqDataset *dataset = self->store ? mq_store_get_dataset (self->store) : NULL;
+  MqDataset *dataset = mq_project_get_dataset (self->project);
   g_autoptr(GError) error = NULL;
   g_autoptr(MqEdit) edit = NULL;
   g_autoptr(MqEdit) preview = NULL;
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *body = NULL;
-  GtkWidget *dialog;
-  guint n;
+  TableAnswer *answer;
 
-  if (dataset == NULL)
+  if (dataset == NULL || !mq_project_get_editable (self->project))
     return;
   edit = mq_csv_read_updates (mq_dataset_get_parcels (dataset), path, &error);
-  preview = edit ? mq_store_preview (self->store, edit, &error) : NULL;
+  preview = edit ? mq_project_preview (self->project, edit, &error) : NULL;
   if (preview == NULL)
     {
       _mq_window_show_problem (self, _("The Status Table Was Not Applied"), error);
       return;
     }
-  n = mq_edit_count_parcels (preview);
-  body = mq_edit_get_n_changes (preview) == 0
-           ? g_strdup_printf (_("%s matches the project: nothing would change."), base)
-           : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "%s changes %u fields of %u parcel. All of it is applied in one step, which Undo takes back.",
-                                           "%s changes %u fields of %u parcels. All of it is applied in one step, which Undo takes back.",
-                                           n), base, mq_edit_get_n_changes (preview), n);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Apply the Status Table?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "apply", _("_Apply"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply",
-                                           mq_edit_get_n_changes (preview) > 0);
-  if (mq_edit_get_n_changes (preview) > 0)
-    adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), preview_list (dataset, preview));
-  g_object_set_data_full (G_OBJECT (dialog), "mq-edit", g_steal_pointer (&edit),
-                          (GDestroyNotify) mq_edit_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_table_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
+  answer = g_new0 (TableAnswer, 1);
+  answer->window = g_object_ref (self);
+  answer->edit = g_steal_pointer (&edit);
+  mq_status_table_dialog_choose (GTK_WINDOW (self), path, dataset, preview, NULL,
+                                 on_table_answered, answer);
 }
 
 static void
@@ -308,15 +196,23 @@ on_table_chosen (GtkNativeDialog *chooser,
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       path = g_file_get_path (file);
       if (path != NULL)
-        mq_window_apply_status_table (self, path);
+        apply_status_table (self, path);
     }
   g_object_unref (chooser);
 }
 
-void
-_mq_window_choose_status_table (GtkWidget  *widget,
-                                const char *action_name,
-                                GVariant   *parameter)
+static void
+apply_status_table_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  apply_status_table (MQ_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+choose_status_table_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
 {
   MqWindow *self = MQ_WINDOW (widget);
   GtkFileChooserNative *chooser;
@@ -329,4 +225,32 @@ _mq_window_choose_status_table (GtkWidget  *widget,
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_signal_connect (chooser, "response", G_CALLBACK (on_table_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+void
+_mq_window_class_init_edit (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_action);
+  gtk_widget_class_install_action (widget_class, "win.apply-csv", NULL, choose_status_table_action);
+  gtk_widget_class_install_action (widget_class, "win.apply-status-table", "s",
+                                   apply_status_table_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.redo", NULL);
+}
+
+void
+_mq_window_init_edit (MqWindow *self)
+{
+  MqParcelModel *model = mq_locks_panel_get_model (self->locks_panel);
+
+  g_signal_connect_object (model, "failed", G_CALLBACK (on_edit_failed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (model, "applied", G_CALLBACK (on_edit_applied), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_swapped (self->project_signals, "notify::editable",
+                                  G_CALLBACK (on_store_state), self);
+  g_signal_group_connect_swapped (self->project_signals, "notify::has-store",
+                                  G_CALLBACK (on_store_state), self);
+  g_signal_group_connect_swapped (self->project_signals, "changed-elsewhere",
+                                  G_CALLBACK (on_changed_elsewhere), self);
 }

@@ -21,13 +21,13 @@
 static void
 update_totals (MqWindow *self)
 {
-  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  MqDataset *dataset = mq_project_get_dataset (self->project);
   g_autoptr(MqSummary) s = NULL;
   g_autofree char *text = NULL;
 
-  if (dataset == NULL || !self->presenting)
+  if (dataset == NULL || !mq_window_get_presenting (self))
     return;
-  s = mq_summary_new_filtered (dataset, mq_today (), mq_filter_bar_get_filter (self->filter_bar));
+  s = mq_summary_new_filtered (dataset, mq_today (), mq_project_get_filter (self->project));
   text = g_strdup_printf (_("Flagged %u parcels, %.1f mu of the %.0f mu target · all four locks: %u parcels, %.1f mu · overdue %u"),
                           s->flagged_parcels, s->flagged_m2 / MQ_M2_PER_MU, MQ_TARGET_MU,
                           s->locks_held[MQ_N_LOCKS], s->locks_held_m2[MQ_N_LOCKS] / MQ_M2_PER_MU,
@@ -56,52 +56,39 @@ parcel_card_text (const MqParcel *p,
   return g_string_free (text, FALSE);
 }
 
-/* The parcels N and P step through: what the filter leaves if it is on,
- * else the flagged ones, by id. */
-static GArray *
-stepping_order (MqWindow  *self,
-                MqDataset *dataset)
+/* N / P: the next or previous parcel (@step +1 or -1) with its card;
+ * present_shown says which, or -1 when there is none to show. */
+static void
+step (MqWindow *self,
+      int       delta)
 {
-  MqFilter *filter = mq_filter_bar_get_filter (self->filter_bar);
-  MqParcels *parcels = mq_dataset_get_parcels (dataset);
-  guint32 today = mq_today ();
-  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
-    if (mq_filter_is_active (filter) ? mq_filter_matches (filter, dataset, i, today)
-                                     : mq_parcels_get (parcels, i)->flagged)
-      g_array_append_val (order, i);
-  return order;
-}
-
-/**
- * mq_window_present_step:
- * @step: +1 for the next parcel, -1 for the previous one
- *
- * Returns: the parcel shown, or -1 when there is none to show
- */
-int
-mq_window_present_step (MqWindow *self,
-                        int       step)
-{
-  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
+  MqDataset *dataset = mq_project_get_dataset (self->project);
   g_autoptr(GArray) order = NULL;
   g_autofree char *text = NULL;
   guint index;
 
+  self->present_shown = -1;
   if (dataset == NULL)
-    return -1;
-  order = stepping_order (self, dataset);
+    return;
+  order = mq_project_dup_stepping_order (self->project);
   if (order->len == 0)
-    return -1;
-  self->present_position = (self->present_position + step + (int) order->len) % (int) order->len;
+    return;
+  self->present_position = (self->present_position + delta + (int) order->len) % (int) order->len;
   index = g_array_index (order, guint, self->present_position);
-  mq_selection_select_only (mq_map_view_get_selection (self->map_view), index);
+  mq_selection_select_only (mq_project_get_selection (self->project), index);
   mq_map_view_show_selection (self->map_view, 1.0);
   text = parcel_card_text (mq_parcels_get (mq_dataset_get_parcels (dataset), index), mq_today ());
   gtk_label_set_text (self->present_parcel_label, text);
   gtk_widget_set_visible (self->present_parcel_card, TRUE);
-  return (int) index;
+  self->present_shown = (int) index;
+}
+
+static void
+step_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  step (MQ_WINDOW (widget), g_variant_get_int32 (parameter));
 }
 
 static gboolean
@@ -117,7 +104,7 @@ on_present_key (GtkWidget *widget,
   else if (key >= FIRST_VIEW_KEY)
     mq_window_go_to_view (self, NULL, key - FIRST_VIEW_KEY);
   else
-    mq_window_present_step (self, key);
+    step (self, key);
   return TRUE;
 }
 
@@ -157,22 +144,15 @@ show_chrome (MqWindow *self,
     gtk_widget_set_visible (self->present_parcel_card, FALSE);
 }
 
-/**
- * mq_window_set_presenting:
- *
- * Enters or leaves the meeting-room mode.
- */
-void
-mq_window_set_presenting (MqWindow *self,
-                          gboolean  presenting)
+/* The window's "presenting" changed: enter or leave the meeting room. */
+static void
+on_presenting (MqWindow *self)
 {
   MqRenderer *renderer = mq_map_view_get_renderer (self->map_view);
+  gboolean presenting = mq_window_get_presenting (self);
 
-  g_return_if_fail (MQ_IS_WINDOW (self));
-
-  if (self->presenting == presenting)
+  if ((self->present_keys != NULL) == presenting)
     return;
-  self->presenting = presenting;
   show_chrome (self, !presenting);
   mq_renderer_set_text_scale (renderer, presenting ? PRESENT_TEXT_SCALE : 1.0);
   mq_map_view_refresh (self->map_view);
@@ -190,26 +170,23 @@ mq_window_set_presenting (MqWindow *self,
       gtk_widget_remove_controller (GTK_WIDGET (self), g_steal_pointer (&self->present_keys));
       gtk_window_unfullscreen (GTK_WINDOW (self));
     }
-  g_object_notify (G_OBJECT (self), "presenting");
-}
-
-gboolean
-mq_window_get_presenting (MqWindow *self)
-{
-  g_return_val_if_fail (MQ_IS_WINDOW (self), FALSE);
-  return self->presenting;
 }
 
 void
-_mq_window_present_data_changed (MqWindow *self)
+_mq_window_class_init_present (GtkWidgetClass *widget_class)
 {
-  update_totals (self);
+  gtk_widget_class_install_property_action (widget_class, "win.present", "presenting");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.present", NULL);
+  gtk_widget_class_install_action (widget_class, "win.present-step", "i", step_action);
 }
 
 void
 _mq_window_init_present (MqWindow *self)
 {
   gtk_label_set_text (self->present_title, _("Maqiao AI Pilot Zone · the Four Locks"));
-  g_signal_connect_object (mq_filter_bar_get_filter (self->filter_bar), "changed",
+  /* Live totals: an edit reaches them through the filter's "changed". */
+  g_signal_connect_object (mq_project_get_filter (self->project), "changed",
                            G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_swapped (self->project_signals, "loaded", G_CALLBACK (update_totals), self);
+  g_signal_connect (self, "notify::presenting", G_CALLBACK (on_presenting), NULL);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "mq-core.h"
+#include "mq-project.h"
 #include "mq-dashboard.h"
 #include "mq-filter-bar.h"
 #include "mq-identify-panel.h"
@@ -13,18 +14,6 @@
 #include "mq-window.h"
 
 G_BEGIN_DECLS
-
-/* What the user asked to open, and the answers given on the way (which
- * layer, which CRS, which encoding, whether a damaged file may be opened). */
-typedef struct
-{
-  char     *path;
-  char     *crs;
-  char     *encoding;
-  char     *layer;
-  char     *field_mapping;
-  gboolean  allow_partial;
-} MqOpenRequest;
 
 struct _MqWindow
 {
@@ -47,6 +36,7 @@ struct _MqWindow
   GtkEventController  *present_keys;
   gboolean             presenting;
   int                  present_position;
+  int                  present_shown;   /* the parcel N/P last showed, or -1 */
   GMenu               *saved_views_section;
   GtkStack            *stack;
   MqMapView           *map_view;
@@ -62,81 +52,42 @@ struct _MqWindow
   GtkRevealer         *banner_revealer;
   GtkLabel            *banner_label;
 
-  MqStore             *store;
-  guint                watch_id;
-
-  GCancellable        *load_cancellable;
-  MqOpenRequest       *request;
+  /* The one project the window shows; every feature follows it through
+   * these groups, and talks to the others only through it. */
+  MqProject           *project;
+  GSignalGroup        *project_signals;
+  GBindingGroup       *project_bindings;
   GtkFileChooserNative *chooser;
 };
 
-void  _mq_open_request_free      (MqOpenRequest *request);
-void  _mq_window_load            (MqWindow      *self,
-                                  MqOpenRequest *request);
-void  _mq_window_set_encoding    (MqWindow      *self,
-                                  const char    *encoding);
-const char *_mq_window_get_encoding (MqWindow   *self);
-/* Actions (GtkWidgetActionActivateFunc), each in the file of its feature. */
-void  _mq_window_edit_fields     (GtkWidget     *widget,
-                                  const char    *action_name,
-                                  GVariant      *parameter);
-void  _mq_window_save_project    (GtkWidget     *widget,
-                                  const char    *action_name,
-                                  GVariant      *parameter);
-void  _mq_window_show_problems   (GtkWidget     *widget,
-                                  const char    *action_name,
-                                  GVariant      *parameter);
-void  _mq_window_export_csv      (GtkWidget     *widget,
-                                  const char    *action_name,
-                                  GVariant      *parameter);
-void  _mq_window_export_pdf      (GtkWidget     *widget,
-                                  const char    *action_name,
-                                  GVariant      *parameter);
-void  _mq_window_open_uri        (GtkWidget     *widget,
-                                  const char    *action_name,
-                                  GVariant      *parameter);
-void  _mq_window_attach_store    (MqWindow      *self,
-                                  MqDataset     *dataset);
-void  _mq_window_detach_store    (MqWindow      *self);
-void  _mq_window_init_editing    (MqWindow      *self);
-void  _mq_window_init_views      (MqWindow      *self);
-void  _mq_window_show_in_views   (MqWindow      *self,
-                                  MqDataset     *dataset);
-void  _mq_window_views_data_changed (MqWindow   *self);
-void  _mq_window_init_present    (MqWindow      *self);
-void  _mq_window_show_saved_views (MqWindow     *self);
-void  _mq_window_goto_view       (GtkWidget     *widget,
-                                  const char    *action_name,
-                                  GVariant      *parameter);
-void  _mq_window_ask_view_name   (GtkWidget     *widget,
-                                  const char    *action_name,
-                                  GVariant      *parameter);
-void  _mq_window_present_data_changed (MqWindow *self);
-void  _mq_window_update_status   (MqWindow      *self,
-                                  MqDataset     *dataset);
+/* The hub (mq-window.c), for every feature file. */
+void  _mq_window_actions_update  (MqWindow      *self);
 void  _mq_window_toast           (MqWindow      *self,
                                   const char    *text);
-void  _mq_window_choose_status_table (GtkWidget *widget,
-                                      const char *action_name,
-                                      GVariant  *parameter);
-void  _mq_window_undo            (GtkWidget     *widget,
-                                  const char    *action_name,
-                                  GVariant      *parameter);
-void  _mq_window_redo            (GtkWidget     *widget,
-                                  const char    *action_name,
-                                  GVariant      *parameter);
-void  _mq_window_remember        (MqWindow      *self,
-                                  const char    *path);
-void  _mq_window_show_error      (MqWindow      *self,
-                                  const GError  *error);
 void  _mq_window_show_problem    (MqWindow      *self,
                                   const char    *heading,
                                   const GError  *error);
-GtkFileChooserNative *_mq_window_choose_save_file (MqWindow   *self,
-                                                   const char *title,
-                                                   const char *accept,
-                                                   const char *source,
-                                                   const char *extension,
-                                                   GCallback   on_response);
+GtkFileChooserNative *_mq_window_choose_save_file (MqWindow       *self,
+                                                   const char     *title,
+                                                   const char     *accept,
+                                                   const char     *source,
+                                                   const char     *extension,
+                                                   GCallback       on_response,
+                                                   gpointer        data,
+                                                   GClosureNotify  destroy);
+
+/* The features: each installs its actions (class) and subscribes to the
+ * project (instance); none calls another. */
+void  _mq_window_class_init_open    (GtkWidgetClass *widget_class);
+void  _mq_window_init_open          (MqWindow       *self);
+void  _mq_window_class_init_edit    (GtkWidgetClass *widget_class);
+void  _mq_window_init_edit          (MqWindow       *self);
+void  _mq_window_class_init_fields  (GtkWidgetClass *widget_class);
+void  _mq_window_class_init_data    (GtkWidgetClass *widget_class);
+void  _mq_window_init_views         (MqWindow       *self);
+void  _mq_window_class_init_present (GtkWidgetClass *widget_class);
+void  _mq_window_init_present       (MqWindow       *self);
+void  _mq_window_class_init_saved   (GtkWidgetClass *widget_class);
+void  _mq_window_init_saved         (MqWindow       *self);
 
 G_END_DECLS

@@ -11,92 +11,20 @@
 
 #include "mq-window-private.h"
 
-#define SAVED_VIEWS_KEY "saved_views"
-
-static JsonArray *
-load_views (MqWindow *self)
-{
-  g_autofree char *json = self->store ? mq_store_dup_setting (self->store, SAVED_VIEWS_KEY) : NULL;
-  g_autoptr(JsonNode) root = json ? json_from_string (json, NULL) : NULL;
-
-  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
-    return json_array_ref (json_node_get_array (root));
-  return json_array_new ();
-}
-
 /* The main menu lists the saved views of the open project. */
-void
-_mq_window_show_saved_views (MqWindow *self)
+static void
+show_saved_views (MqWindow *self)
 {
-  g_autoptr(JsonArray) views = load_views (self);
+  g_auto(GStrv) names = mq_project_dup_view_names (self->project);
 
   g_menu_remove_all (self->saved_views_section);
-  for (guint i = 0; i < json_array_get_length (views); i++)
+  for (guint i = 0; names[i] != NULL; i++)
     {
-      const char *name = json_object_get_string_member_with_default (json_array_get_object_element (views, i),
-                                                                     "name", "");
-      g_autoptr(GMenuItem) item = g_menu_item_new (name, NULL);
+      g_autoptr(GMenuItem) item = g_menu_item_new (names[i], NULL);
 
-      g_menu_item_set_action_and_target_value (item, "win.goto-view", g_variant_new_string (name));
+      g_menu_item_set_action_and_target_value (item, "win.goto-view", g_variant_new_string (names[i]));
       g_menu_append_item (self->saved_views_section, item);
     }
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-view",
-                                 self->store != NULL && !mq_store_is_read_only (self->store));
-}
-
-static JsonObject *
-current_view (MqWindow   *self,
-              const char *name)
-{
-  MqViewport *vp = mq_map_view_get_viewport (self->map_view);
-  g_autofree char *filter = mq_filter_to_json (mq_filter_bar_get_filter (self->filter_bar));
-  g_autofree char *theme = NULL;
-  JsonObject *view = json_object_new ();
-  double x, y;
-
-  g_object_get (self, "theme", &theme, NULL);
-  mq_viewport_get_center (vp, &x, &y);
-  json_object_set_string_member (view, "name", name);
-  json_object_set_double_member (view, "x", x);
-  json_object_set_double_member (view, "y", y);
-  json_object_set_double_member (view, "resolution", mq_viewport_get_resolution (vp));
-  json_object_set_string_member (view, "theme", theme);
-  json_object_set_string_member (view, "filter", filter);
-  return view;
-}
-
-/**
- * mq_window_save_view:
- *
- * Keeps the current extent, theme and filter under @name in the project
- * (replacing a view of that name).
- */
-gboolean
-mq_window_save_view (MqWindow    *self,
-                     const char  *name,
-                     GError     **error)
-{
-  g_autoptr(JsonArray) views = load_views (self);
-  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
-  g_autofree char *json = NULL;
-
-  if (self->store == NULL)
-    {
-      g_set_error_literal (error, MQ_STORE_ERROR, MQ_STORE_ERROR_NOT_A_PROJECT,
-                           _("Save the data as a project to keep views in it"));
-      return FALSE;
-    }
-  for (guint i = json_array_get_length (views); i > 0; i--)
-    if (g_strcmp0 (json_object_get_string_member_with_default (json_array_get_object_element (views, i - 1),
-                                                               "name", ""), name) == 0)
-      json_array_remove_element (views, i - 1);
-  json_array_add_object_element (views, current_view (self, name));
-  json_node_set_array (root, views);
-  json = json_to_string (root, FALSE);
-  if (!mq_store_set_setting (self->store, SAVED_VIEWS_KEY, json, error))
-    return FALSE;
-  _mq_window_show_saved_views (self);
-  return TRUE;
 }
 
 static void
@@ -106,7 +34,7 @@ go_to (MqWindow   *self,
   MqViewport *vp = mq_map_view_get_viewport (self->map_view);
 
   g_object_set (self, "theme", json_object_get_string_member_with_default (view, "theme", "locks"), NULL);
-  mq_filter_set_from_json (mq_filter_bar_get_filter (self->filter_bar),
+  mq_filter_set_from_json (mq_project_get_filter (self->project),
                            json_object_get_string_member_with_default (view, "filter", "{}"), NULL);
   adw_view_stack_set_visible_child_name (self->view_stack, "map");
   mq_viewport_set_resolution (vp, json_object_get_double_member_with_default (view, "resolution", 1));
@@ -114,40 +42,17 @@ go_to (MqWindow   *self,
                           json_object_get_double_member_with_default (view, "y", 0));
 }
 
-/**
- * mq_window_go_to_view:
- * @name: (nullable): the view's name, or %NULL with @position
- * @position: the view's place in the list, from 0
- *
- * Returns: whether there was such a view
- */
-gboolean
-mq_window_go_to_view (MqWindow   *self,
-                      const char *name,
-                      guint       position)
-{
-  g_autoptr(JsonArray) views = load_views (self);
-
-  for (guint i = 0; i < json_array_get_length (views); i++)
-    {
-      JsonObject *view = json_array_get_object_element (views, i);
-
-      if (name ? g_strcmp0 (json_object_get_string_member_with_default (view, "name", ""), name) == 0
-               : i == position)
-        {
-          go_to (self, view);
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-void
-_mq_window_goto_view (GtkWidget  *widget,
+static void
+goto_view_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  mq_window_go_to_view (MQ_WINDOW (widget), g_variant_get_string (parameter, NULL), 0);
+  MqWindow *self = MQ_WINDOW (widget);
+  g_autoptr(JsonObject) view = mq_project_dup_view (self->project,
+                                                    g_variant_get_string (parameter, NULL), 0);
+
+  if (view != NULL)
+    go_to (self, view);
 }
 
 static void
@@ -165,8 +70,8 @@ on_name_response (AdwMessageDialog *dialog,
     _mq_window_toast (self, error->message);
 }
 
-void
-_mq_window_ask_view_name (GtkWidget  *widget,
+static void
+ask_view_name_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
@@ -184,4 +89,18 @@ _mq_window_ask_view_name (GtkWidget  *widget,
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
   g_signal_connect (dialog, "response", G_CALLBACK (on_name_response), self);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+_mq_window_class_init_saved (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.save-view", NULL, ask_view_name_action);
+  gtk_widget_class_install_action (widget_class, "win.goto-view", "s", goto_view_action);
+}
+
+void
+_mq_window_init_saved (MqWindow *self)
+{
+  g_signal_group_connect_swapped (self->project_signals, "notify::view-names",
+                                  G_CALLBACK (show_saved_views), self);
 }

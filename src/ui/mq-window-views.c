@@ -1,9 +1,10 @@
 /* mq-window-views.c — the map, the table and the dashboard over one filter
  * and one selection.
  *
- * The filter bar's MqFilter is the one filter: the table shows what it
- * leaves, the map fades the rest, the dashboard counts what it leaves. The
- * map's MqSelection is the one selection: the table selects the same rows.
+ * The project's MqFilter is the one filter: the table shows what it leaves,
+ * the map fades the rest, the dashboard counts what it leaves. The
+ * project's MqSelection is the one selection: the table selects the same
+ * rows. Each view follows the project itself; this file only joins them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,18 +14,12 @@
 
 #include "mq-window-private.h"
 
-static MqFilter *
-filter_of (MqWindow *self)
-{
-  return mq_filter_bar_get_filter (self->filter_bar);
-}
-
 /* The map fades what the filter leaves out; the bar says how many it left. */
 static void
 on_filter_changed (MqWindow *self)
 {
-  MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
-  MqFilter *filter = filter_of (self);
+  MqDataset *dataset = mq_project_get_dataset (self->project);
+  MqFilter *filter = mq_project_get_filter (self->project);
   guint n, kept;
 
   if (dataset == NULL)
@@ -41,7 +36,7 @@ static void
 on_parcel_activated (MqWindow *self,
                      guint     index)
 {
-  mq_selection_select_only (mq_map_view_get_selection (self->map_view), index);
+  mq_selection_select_only (mq_project_get_selection (self->project), index);
   adw_view_stack_set_visible_child_name (self->view_stack, "map");
   mq_map_view_zoom_to_selection (self->map_view);
 }
@@ -49,31 +44,11 @@ on_parcel_activated (MqWindow *self,
 void
 _mq_window_init_views (MqWindow *self)
 {
-  MqFilter *filter = filter_of (self);
-
-  mq_parcel_table_setup (self->parcel_table, filter, mq_map_view_get_selection (self->map_view));
-  mq_dashboard_setup (self->dashboard, filter);
-  g_signal_connect_object (filter, "changed", G_CALLBACK (on_filter_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (mq_project_get_filter (self->project), "changed",
+                           G_CALLBACK (on_filter_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_swapped (self->project_signals, "loaded", G_CALLBACK (on_filter_changed), self);
   g_signal_connect_object (self->parcel_table, "parcel-activated", G_CALLBACK (on_parcel_activated),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->dashboard, "parcel-activated", G_CALLBACK (on_parcel_activated),
                            self, G_CONNECT_SWAPPED);
-}
-
-void
-_mq_window_show_in_views (MqWindow  *self,
-                          MqDataset *dataset)
-{
-  mq_parcel_table_set_dataset (self->parcel_table, dataset);
-  mq_dashboard_set_dataset (self->dashboard, dataset);
-  on_filter_changed (self);
-  _mq_window_present_data_changed (self);
-}
-
-/* An edit changed the parcels: search texts, rows, figures and fading. */
-void
-_mq_window_views_data_changed (MqWindow *self)
-{
-  mq_parcel_table_refresh (self->parcel_table);
-  mq_filter_data_changed (filter_of (self));
 }

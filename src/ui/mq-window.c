@@ -35,12 +35,8 @@ void
 mq_window_open_path (MqWindow   *self,
                      const char *path)
 {
-  MqOpenRequest *request = g_new0 (MqOpenRequest, 1);
-
   g_return_if_fail (MQ_IS_WINDOW (self));
-
-  request->path = g_strdup (path);
-  _mq_window_load (self, request);
+  mq_project_open_path (self->project, path);
 }
 
 static void
@@ -106,7 +102,7 @@ open_sample_action (GtkWidget  *widget,
 
   if (path == NULL)
     {
-      _mq_window_show_error (MQ_WINDOW (widget), error);
+      _mq_window_show_problem (MQ_WINDOW (widget), _("Cannot Open the File"), error);
       return;
     }
   mq_window_open_path (MQ_WINDOW (widget), path);
@@ -185,10 +181,10 @@ mq_window_get_property (GObject    *object,
       g_value_set_string (value, get_theme (MQ_WINDOW (object)));
       break;
     case PROP_ENCODING:
-      g_value_set_string (value, _mq_window_get_encoding (MQ_WINDOW (object)));
+      g_value_set_string (value, mq_project_get_encoding (MQ_WINDOW (object)->project));
       break;
     case PROP_PRESENTING:
-      g_value_set_boolean (value, mq_window_get_presenting (MQ_WINDOW (object)));
+      g_value_set_boolean (value, MQ_WINDOW (object)->presenting);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -207,7 +203,7 @@ mq_window_set_property (GObject      *object,
       set_theme (MQ_WINDOW (object), g_value_get_string (value));
       break;
     case PROP_ENCODING:
-      _mq_window_set_encoding (MQ_WINDOW (object), g_value_get_string (value));
+      mq_project_set_encoding (MQ_WINDOW (object)->project, g_value_get_string (value));
       break;
     case PROP_PRESENTING:
       mq_window_set_presenting (MQ_WINDOW (object), g_value_get_boolean (value));
@@ -276,9 +272,9 @@ show_recent (MqWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->recent_group), recent[0] != NULL);
 }
 
-void
-_mq_window_remember (MqWindow   *self,
-                     const char *path)
+static void
+remember (MqWindow   *self,
+          const char *path)
 {
   if (g_str_has_prefix (path, "/vsi"))
     path += strlen ("/vsizip");
@@ -321,10 +317,16 @@ mq_window_dispose (GObject *object)
 {
   MqWindow *self = MQ_WINDOW (object);
 
-  _mq_window_detach_store (self);
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  g_clear_pointer (&self->request, _mq_open_request_free);
+  /* The views let go of the project as they are disposed; closing it stops
+   * a load under way and the watch on its file. */
+  if (self->project_signals != NULL)
+    g_signal_group_set_target (self->project_signals, NULL);
+  if (self->project_bindings != NULL)
+    g_binding_group_set_source (self->project_bindings, NULL);
+  if (self->project != NULL)
+    mq_project_close (self->project);
+  g_clear_object (&self->project_signals);
+  g_clear_object (&self->project_bindings);
   g_clear_pointer (&self->recent_rows, g_ptr_array_unref);
   g_clear_object (&self->settings);
   if (self->chooser != NULL)
@@ -332,6 +334,7 @@ mq_window_dispose (GObject *object)
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (object), MQ_TYPE_WINDOW);
   G_OBJECT_CLASS (mq_window_parent_class)->dispose (object);
+  g_clear_object (&self->project);
 }
 
 static void
@@ -395,41 +398,150 @@ mq_window_class_init (MqWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
-  gtk_widget_class_install_action (widget_class, "win.field-mapping", NULL, _mq_window_edit_fields);
-  gtk_widget_class_install_action (widget_class, "win.save-project", NULL, _mq_window_save_project);
-  gtk_widget_class_install_action (widget_class, "win.problems", NULL, _mq_window_show_problems);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
-  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, _mq_window_export_csv);
-  gtk_widget_class_install_action (widget_class, "win.export-pdf", NULL, _mq_window_export_pdf);
-  gtk_widget_class_install_action (widget_class, "win.open-uri", "s", _mq_window_open_uri);
-  gtk_widget_class_install_action (widget_class, "win.undo", NULL, _mq_window_undo);
-  gtk_widget_class_install_action (widget_class, "win.save-view", NULL, _mq_window_ask_view_name);
-  gtk_widget_class_install_action (widget_class, "win.goto-view", "s", _mq_window_goto_view);
-  gtk_widget_class_install_action (widget_class, "win.apply-csv", NULL, _mq_window_choose_status_table);
-  gtk_widget_class_install_action (widget_class, "win.redo", NULL, _mq_window_redo);
   gtk_widget_class_install_property_action (widget_class, "win.theme", "theme");
-  gtk_widget_class_install_property_action (widget_class, "win.present", "presenting");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.present", NULL);
   gtk_widget_class_install_property_action (widget_class, "win.encoding", "encoding");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "win.redo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "win.save-project", NULL);
+  _mq_window_class_init_open (widget_class);
+  _mq_window_class_init_edit (widget_class);
+  _mq_window_class_init_fields (widget_class);
+  _mq_window_class_init_data (widget_class);
+  _mq_window_class_init_present (widget_class);
+  _mq_window_class_init_saved (widget_class);
+}
+/* ---- the hub: what every feature shares -------------------------------------- */
+
+/* Which win.* actions can act, decided in one place from the project: with
+ * nothing open there is nothing to export, save, list, map or undo. */
+void
+_mq_window_actions_update (MqWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  MqProject *project = self->project;
+  gboolean open = mq_project_get_dataset (project) != NULL;
+  gboolean editable = mq_project_get_editable (project);
+
+  gtk_widget_action_set_enabled (widget, "win.save-project", open);
+  gtk_widget_action_set_enabled (widget, "win.export-csv", open);
+  gtk_widget_action_set_enabled (widget, "win.export-pdf", open);
+  gtk_widget_action_set_enabled (widget, "win.problems", open);
+  gtk_widget_action_set_enabled (widget, "win.field-mapping", open);
+  gtk_widget_action_set_enabled (widget, "win.encoding", mq_project_get_request (project) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.undo", mq_project_get_can_undo (project));
+  gtk_widget_action_set_enabled (widget, "win.redo", mq_project_get_can_redo (project));
+  gtk_widget_action_set_enabled (widget, "win.apply-csv", editable);
+  gtk_widget_action_set_enabled (widget, "win.save-view", editable);
 }
 
-/* The identify panel follows the map's selection. */
-static void
-on_selection_changed (MqWindow *self)
+void
+_mq_window_toast (MqWindow   *self,
+                  const char *text)
 {
-  MqSelection *selection = mq_map_view_get_selection (self->map_view);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
 
-  g_autoptr(GArray) indices = mq_selection_dup_sorted (selection);
+void
+_mq_window_show_problem (MqWindow     *self,
+                         const char   *heading,
+                         const GError *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, error->message);
 
-  mq_identify_panel_show (self->identify_panel, mq_map_view_get_dataset (self->map_view), selection);
-  mq_parcel_model_set_parcels (mq_locks_panel_get_model (self->locks_panel), indices);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A save chooser for a file made from @source: it proposes "survey.shp" →
+ * "survey<extension>" in the survey's own folder, where the bureau files what it
+ * makes from it. Shown at once; @on_response (chooser, response, @data) owns
+ * the chooser; @destroy frees @data with the chooser's handler. */
+GtkFileChooserNative *
+_mq_window_choose_save_file (MqWindow       *self,
+                             const char     *title,
+                             const char     *accept,
+                             const char     *source,
+                             const char     *extension,
+                             GCallback       on_response,
+                             gpointer        data,
+                             GClosureNotify  destroy)
+{
+  g_autofree char *base = g_path_get_basename (source);
+  g_autofree char *name = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (source);
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+  GtkFileChooserNative *chooser;
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  name = g_strconcat (base, extension, NULL);
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         accept, _("_Cancel"));
+  if (folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect_data (chooser, "response", on_response, data, destroy, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  return chooser;
+}
+
+/* The status line: the file's figures, kept current edit by edit. */
+static void
+update_status (MqWindow *self)
+{
+  MqDataset *dataset = mq_project_get_dataset (self->project);
+  g_autoptr(MqSummary) s = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *text = NULL;
+
+  if (dataset == NULL)
+    return;
+  s = mq_summary_new (dataset, mq_today ());
+  base = g_path_get_basename (mq_dataset_get_path (dataset));
+  text = g_strdup_printf (_("%u parcels · %.1f mu · flagged for upgrade: %u parcels, %.1f mu · "
+                            "overdue: %u · %s · %s"),
+                          s->parcels, s->area_m2 / MQ_M2_PER_MU, s->flagged_parcels,
+                          s->flagged_m2 / MQ_M2_PER_MU, s->overdue, s->crs, s->encoding);
+  adw_view_switcher_title_set_subtitle (self->window_title, base);
+  gtk_label_set_text (self->status_label, text);
+}
+
+static void
+on_project_loaded (MqWindow *self)
+{
+  remember (self, mq_dataset_get_path (mq_project_get_dataset (self->project)));
+  update_status (self);
+}
+
+/* The identify panel shows while parcels are selected. */
+static void
+on_selection_changed (MqWindow    *self,
+                      MqSelection *selection)
+{
   gtk_revealer_set_reveal_child (self->identify_revealer, mq_selection_get_n (selection) > 0);
+}
+
+/* Every view of the window follows the same project. */
+static void
+follow_project (MqWindow *self)
+{
+  self->project_signals = g_signal_group_new (MQ_TYPE_PROJECT);
+  g_signal_group_connect_swapped (self->project_signals, "loaded", G_CALLBACK (on_project_loaded), self);
+  g_signal_group_connect_swapped (self->project_signals, "changed", G_CALLBACK (update_status), self);
+  g_signal_group_connect_swapped (self->project_signals, "notify",
+                                  G_CALLBACK (_mq_window_actions_update), self);
+  /* win.encoding's state is the project's. */
+  self->project_bindings = g_binding_group_new ();
+  g_binding_group_bind (self->project_bindings, "encoding", self, "encoding", G_BINDING_DEFAULT);
+  g_binding_group_set_source (self->project_bindings, self->project);
+  g_signal_connect_object (mq_project_get_selection (self->project), "changed",
+                           G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
+  mq_map_view_set_project (self->map_view, self->project);
+  mq_filter_bar_set_project (self->filter_bar, self->project);
+  mq_parcel_table_set_project (self->parcel_table, self->project);
+  mq_dashboard_set_project (self->dashboard, self->project);
+  mq_identify_panel_set_project (self->identify_panel, self->project);
+  mq_locks_panel_set_project (self->locks_panel, self->project);
 }
 
 static void
@@ -437,26 +549,159 @@ mq_window_init (MqWindow *self)
 {
   GtkDropTarget *drop;
 
+  self->project = mq_project_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   self->recent_rows = g_ptr_array_new ();
   self->settings = mq_settings_new ();
   restore_window (self);
   show_recent (self);
-  _mq_window_init_editing (self);
+  follow_project (self);
+  _mq_window_init_open (self);
+  _mq_window_init_edit (self);
   _mq_window_init_views (self);
   _mq_window_init_present (self);
-  g_signal_connect_object (mq_map_view_get_selection (self->map_view), "changed",
-                           G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
+  _mq_window_init_saved (self);
+  /* Last: a signal group takes no handlers once it has its target. */
+  g_signal_group_set_target (self->project_signals, self->project);
+  _mq_window_actions_update (self);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
+/* ---- the public API: each a door into a feature, through the project, a
+ * property or an action ------------------------------------------------------- */
+
+/**
+ * mq_window_set_presenting:
+ *
+ * Enters or leaves the meeting-room mode (mq-window-present.c follows
+ * "presenting").
+ */
+void
+mq_window_set_presenting (MqWindow *self,
+                          gboolean  presenting)
+{
+  g_return_if_fail (MQ_IS_WINDOW (self));
+
+  if (self->presenting == presenting)
+    return;
+  self->presenting = presenting;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTING]);
+}
+
+gboolean
+mq_window_get_presenting (MqWindow *self)
+{
+  g_return_val_if_fail (MQ_IS_WINDOW (self), FALSE);
+  return self->presenting;
+}
+
+/**
+ * mq_window_present_step:
+ * @step: +1 for the next parcel, -1 for the previous one
+ *
+ * Returns: the parcel shown, or -1 when there is none to show
+ */
+int
+mq_window_present_step (MqWindow *self,
+                        int       step)
+{
+  g_return_val_if_fail (MQ_IS_WINDOW (self), -1);
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.present-step", "i", step);
+  return self->present_shown;
+}
+
+static JsonObject *
+current_view (MqWindow   *self,
+              const char *name)
+{
+  MqViewport *vp = mq_map_view_get_viewport (self->map_view);
+  g_autofree char *filter = mq_filter_to_json (mq_project_get_filter (self->project));
+  JsonObject *view = json_object_new ();
+  double x, y;
+
+  mq_viewport_get_center (vp, &x, &y);
+  json_object_set_string_member (view, "name", name);
+  json_object_set_double_member (view, "x", x);
+  json_object_set_double_member (view, "y", y);
+  json_object_set_double_member (view, "resolution", mq_viewport_get_resolution (vp));
+  json_object_set_string_member (view, "theme", get_theme (self));
+  json_object_set_string_member (view, "filter", filter);
+  return view;
+}
+
+/**
+ * mq_window_save_view:
+ *
+ * Keeps the current extent, theme and filter under @name in the project
+ * (replacing a view of that name).
+ */
+gboolean
+mq_window_save_view (MqWindow    *self,
+                     const char  *name,
+                     GError     **error)
+{
+  g_autoptr(JsonObject) view = NULL;
+
+  g_return_val_if_fail (MQ_IS_WINDOW (self), FALSE);
+
+  view = current_view (self, name);
+  return mq_project_save_view (self->project, view, error);
+}
+
+/**
+ * mq_window_go_to_view:
+ * @name: (nullable): the view's name, or %NULL with @position
+ * @position: the view's place in the list, from 0
+ *
+ * Returns: whether there was such a view
+ */
+gboolean
+mq_window_go_to_view (MqWindow   *self,
+                      const char *name,
+                      guint       position)
+{
+  g_autoptr(JsonObject) view = NULL;
+
+  g_return_val_if_fail (MQ_IS_WINDOW (self), FALSE);
+
+  view = mq_project_dup_view (self->project, name, position);
+  if (view == NULL)
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.goto-view", "s",
+                              json_object_get_string_member_with_default (view, "name", ""));
+  return TRUE;
+}
+
+/**
+ * mq_window_apply_status_table:
+ *
+ * Reads the table, shows what it would change, and applies it if the user
+ * agrees (mq-window-edit.c).
+ */
+void
+mq_window_apply_status_table (MqWindow   *self,
+                              const char *path)
+{
+  g_return_if_fail (MQ_IS_WINDOW (self));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.apply-status-table", "s", path);
+}
+
 MqWindow *
 mq_window_new (GtkApplication *application)
 {
   return g_object_new (MQ_TYPE_WINDOW, "application", application, NULL);
+}
+
+/* Returns: (transfer none): the project the window shows, its own for its lifetime */
+MqProject *
+mq_window_get_project (MqWindow *self)
+{
+  g_return_val_if_fail (MQ_IS_WINDOW (self), NULL);
+  return self->project;
 }
 
 MqMapView *

@@ -18,6 +18,7 @@ MqWindow  *mq_window_new           (GtkApplication *application);
 void       mq_window_open_path     (MqWindow       *self,
                                     const char     *path);
 MqMapView *mq_window_get_map_view  (MqWindow       *self);
+MqProject *mq_window_get_project   (MqWindow       *self);
 GtkWidget *mq_window_get_locks_panel (MqWindow *self);
 void       mq_window_set_presenting  (MqWindow *self,
                                       gboolean  presenting);

@@ -36,9 +36,9 @@ bench (const char *label,
        gpointer    data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MqDataset) dataset = mq_dataset_load (path, NULL, NULL, &error);
-  g_autoptr(MqFilter) filter = mq_filter_new ();
-  g_autoptr(MqSelection) selection = mq_selection_new ();
+  g_autoptr(MqProject) project = mq_project_new ();
+  MqFilter *filter = mq_project_get_filter (project);
+  MqSelection *selection = mq_project_get_selection (project);
   MqParcelTable *table = g_object_ref_sink (g_object_new (MQ_TYPE_PARCEL_TABLE, NULL));
   GtkColumnView *view = mq_parcel_table_get_view (table);
   g_autoptr(GtkColumnViewColumn) mu = NULL;
@@ -46,12 +46,11 @@ bench (const char *label,
   guint n;
   gint64 start;
 
-  if (dataset == NULL)
+  if (!mq_project_open_sync (project, mq_open_request_new (path), &error))
     g_error ("%s", error->message);
-  n = mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset));
-  mq_parcel_table_setup (table, filter, selection);
+  n = mq_parcels_get_n_parcels (mq_dataset_get_parcels (mq_project_get_dataset (project)));
   start = g_get_monotonic_time ();
-  mq_parcel_table_set_dataset (table, dataset);
+  mq_parcel_table_set_project (table, project);
   open_ms = settle_ms (table, start);
   mu = g_list_model_get_item (gtk_column_view_get_columns (view), 3);
   start = g_get_monotonic_time ();

@@ -788,35 +788,35 @@ write_project (Sample     *s,
                const char *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MqProjectWriter) w = mq_project_writer_new (path, s->srs, NULL, &error);
+  g_autoptr(MqProjectFileWriter) w = mq_project_file_writer_new (path, s->srs, NULL, &error);
   gboolean ok = w != NULL;
 
   for (guint i = 0; ok && i < s->lots->len; i++)
     {
       Lot *lot = g_ptr_array_index (s->lots, i);
 
-      ok = mq_project_writer_add_parcel (w, &lot->record, NULL, lot->geometry, &error);
+      ok = mq_project_file_writer_add_parcel (w, &lot->record, NULL, lot->geometry, &error);
     }
-  ok = ok && mq_project_writer_add_reference (w, MQ_REF_ZONE, "上海马桥人工智能创新试验区", 0, s->zone, &error);
-  ok = ok && mq_project_writer_add_reference (w, MQ_REF_PART, "产业创新发展区", 0, s->industrial, &error);
-  ok = ok && mq_project_writer_add_reference (w, MQ_REF_PART, "应用综合实践区", 0, s->practice, &error);
+  ok = ok && mq_project_file_writer_add_reference (w, MQ_REF_ZONE, "上海马桥人工智能创新试验区", 0, s->zone, &error);
+  ok = ok && mq_project_file_writer_add_reference (w, MQ_REF_PART, "产业创新发展区", 0, s->industrial, &error);
+  ok = ok && mq_project_file_writer_add_reference (w, MQ_REF_PART, "应用综合实践区", 0, s->practice, &error);
   for (guint i = 0; ok && i < s->roads->len; i++)
     {
       Road *r = g_ptr_array_index (s->roads, i);
 
-      ok = mq_project_writer_add_reference (w, MQ_REF_ROAD, r->name, r->width_m, r->line, &error);
+      ok = mq_project_file_writer_add_reference (w, MQ_REF_ROAD, r->name, r->width_m, r->line, &error);
     }
   for (guint i = 0; ok && i < s->rivers->len; i++)
     {
       Road *r = g_ptr_array_index (s->rivers, i);
 
-      ok = mq_project_writer_add_reference (w, MQ_REF_RIVER, r->name, r->width_m, r->line, &error);
+      ok = mq_project_file_writer_add_reference (w, MQ_REF_RIVER, r->name, r->width_m, r->line, &error);
     }
-  ok = ok && mq_project_writer_set_setting (w, "title", "马桥人工智能创新试验区 地块样例", &error);
-  ok = ok && mq_project_writer_set_setting (w, "synthetic",
+  ok = ok && mq_project_file_writer_set_setting (w, "title", "马桥人工智能创新试验区 地块样例", &error);
+  ok = ok && mq_project_file_writer_set_setting (w, "synthetic",
        "合成数据：边界为近似估计，地块、名称与状态均为虚构。"
        " Synthetic sample: approximate boundary; parcels, names and statuses invented.", &error);
-  ok = ok && mq_project_writer_commit (w, &error);
+  ok = ok && mq_project_file_writer_commit (w, &error);
   if (!ok)
     {
       g_printerr ("mq-make-sample: %s\n", error->message);

@@ -1,4 +1,4 @@
-/* mq-project.h — writing a project GeoPackage.
+/* mq-project-file.h — writing a project GeoPackage.
  *
  * The project file is an ordinary GeoPackage: a "parcels" layer whose columns
  * are the field table's keys (so QGIS shows the four locks as attributes), the
@@ -17,44 +17,44 @@
 
 G_BEGIN_DECLS
 
-#define MQ_PROJECT_ERROR (mq_project_error_quark ())
+#define MQ_PROJECT_FILE_ERROR (mq_project_file_error_quark ())
 /* 2: lock_history has action and batch. */
 #define MQ_PROJECT_SCHEMA_VERSION 2
 
 typedef enum
 {
-  MQ_PROJECT_ERROR_CREATE,
-  MQ_PROJECT_ERROR_WRITE,
-  MQ_PROJECT_ERROR_EXISTS,
-} MqProjectError;
+  MQ_PROJECT_FILE_ERROR_CREATE,
+  MQ_PROJECT_FILE_ERROR_WRITE,
+  MQ_PROJECT_FILE_ERROR_EXISTS,
+} MqProjectFileError;
 
-typedef struct _MqProjectWriter MqProjectWriter;
+typedef struct _MqProjectFileWriter MqProjectFileWriter;
 
-GQuark           mq_project_error_quark         (void);
-MqProjectWriter *mq_project_writer_new          (const char              *path,
+GQuark           mq_project_file_error_quark         (void);
+MqProjectFileWriter *mq_project_file_writer_new          (const char              *path,
                                                  OGRSpatialReferenceH     srs,
                                                  const char * const      *source_fields,
                                                  GError                 **error);
-gboolean         mq_project_writer_add_parcel   (MqProjectWriter         *writer,
+gboolean         mq_project_file_writer_add_parcel   (MqProjectFileWriter         *writer,
                                                  const MqParcel          *parcel,
                                                  const char * const      *source_values,
                                                  OGRGeometryH             geometry,
                                                  GError                 **error);
-gboolean         mq_project_writer_add_reference (MqProjectWriter        *writer,
+gboolean         mq_project_file_writer_add_reference (MqProjectFileWriter        *writer,
                                                  MqRefKind                kind,
                                                  const char              *name,
                                                  double                   width_m,
                                                  OGRGeometryH             geometry,
                                                  GError                 **error);
-gboolean         mq_project_writer_set_setting  (MqProjectWriter         *writer,
+gboolean         mq_project_file_writer_set_setting  (MqProjectFileWriter         *writer,
                                                  const char              *key,
                                                  const char              *value,
                                                  GError                 **error);
-gboolean         mq_project_writer_commit       (MqProjectWriter         *writer,
+gboolean         mq_project_file_writer_commit       (MqProjectFileWriter         *writer,
                                                  GError                 **error);
-void             mq_project_writer_keep_existing (MqProjectWriter        *writer);
-void             mq_project_writer_free         (MqProjectWriter         *writer);
+void             mq_project_file_writer_keep_existing (MqProjectFileWriter *writer);
+void             mq_project_file_writer_free         (MqProjectFileWriter         *writer);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqProjectWriter, mq_project_writer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqProjectFileWriter, mq_project_file_writer_free)
 
 G_END_DECLS

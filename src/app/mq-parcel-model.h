@@ -1,8 +1,9 @@
 /* mq-parcel-model.h — the selected parcels' four locks, as properties.
  *
- * The four-locks panel binds its rows to these properties. Setting one asks
- * the store to change every selected parcel (one transaction, one undo
- * step); the panel never writes the file itself.
+ * The four-locks panel binds its rows to these properties; the model
+ * follows the project's selection. Setting one asks the project's store to
+ * change every selected parcel (one transaction, one undo step); the panel
+ * never writes the file itself.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,7 +11,7 @@
 
 #include <glib-object.h>
 
-#include "mq-core.h"
+#include "mq-project.h"
 
 G_BEGIN_DECLS
 
@@ -19,9 +20,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MqParcelModel, mq_parcel_model, MQ, PARCEL_MODEL, GObject)
 
 MqParcelModel *mq_parcel_model_new            (void);
-void           mq_parcel_model_set_store      (MqParcelModel *self,
-                                               MqStore       *store);
-MqStore       *mq_parcel_model_get_store      (MqParcelModel *self);
+void           mq_parcel_model_set_project    (MqParcelModel *self,
+                                               MqProject     *project);
+MqProject     *mq_parcel_model_get_project    (MqParcelModel *self);
 void           mq_parcel_model_set_parcels    (MqParcelModel *self,
                                                GArray        *indices);
 guint          mq_parcel_model_get_n_parcels  (MqParcelModel *self);

@@ -1,10 +1,10 @@
-/* mq-project.c
+/* mq-project-file.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
-#include "mq-project.h"
+#include "mq-project-file.h"
 
 #include <cpl_error.h>
 #include <errno.h>
@@ -14,9 +14,9 @@
 
 #include "mq-output.h"
 
-G_DEFINE_QUARK (mq-project-error-quark, mq_project_error)
+G_DEFINE_QUARK (mq-project-file-error-quark, mq_project_file_error)
 
-struct _MqProjectWriter
+struct _MqProjectFileWriter
 {
   char         *path;
   MqOutput     *output;     /* the temporary file's name, ours until renamed */
@@ -36,7 +36,7 @@ fail (GError     **error,
 {
   const char *reason = CPLGetLastErrorMsg ();
 
-  g_set_error (error, MQ_PROJECT_ERROR, code, _("%s: cannot be written: %s"), path,
+  g_set_error (error, MQ_PROJECT_FILE_ERROR, code, _("%s: cannot be written: %s"), path,
                (reason && *reason) ? reason : _("unknown error"));
   return FALSE;
 }
@@ -81,7 +81,7 @@ is_project_column (const char *name)
 /* Every source attribute is kept beside the project's own columns, under its
  * own name — unless it is one of those columns (a project re-imported). */
 static void
-add_source_columns (MqProjectWriter    *w,
+add_source_columns (MqProjectFileWriter    *w,
                     const char * const *source_fields)
 {
   OGRFeatureDefnH defn = OGR_L_GetLayerDefn (w->parcels);
@@ -102,7 +102,7 @@ add_source_columns (MqProjectWriter    *w,
 }
 
 static gboolean
-create_schema (MqProjectWriter      *w,
+create_schema (MqProjectFileWriter      *w,
                OGRSpatialReferenceH  srs)
 {
   OGRLayerH history;
@@ -144,17 +144,17 @@ create_schema (MqProjectWriter      *w,
 }
 
 /**
- * mq_project_writer_new:
+ * mq_project_file_writer_new:
  *
  * Starts a new project at @path (replacing it only on commit).
  */
-MqProjectWriter *
-mq_project_writer_new (const char            *path,
+MqProjectFileWriter *
+mq_project_file_writer_new (const char            *path,
                        OGRSpatialReferenceH   srs,
                        const char * const    *source_fields,
                        GError               **error)
 {
-  g_autoptr(MqProjectWriter) w = g_new0 (MqProjectWriter, 1);
+  g_autoptr(MqProjectFileWriter) w = g_new0 (MqProjectFileWriter, 1);
   GDALDriverH driver = GDALGetDriverByName ("GPKG");
 
   w->path = g_strdup (path);
@@ -173,20 +173,20 @@ mq_project_writer_new (const char            *path,
   CPLPopErrorHandler ();
   if (w->ds == NULL || !create_schema (w, srs))
     {
-      fail (error, MQ_PROJECT_ERROR_CREATE, path);
+      fail (error, MQ_PROJECT_FILE_ERROR_CREATE, path);
       return NULL;
     }
   add_source_columns (w, source_fields);
   if (GDALDatasetStartTransaction (w->ds, FALSE) != OGRERR_NONE)
     {
-      fail (error, MQ_PROJECT_ERROR_CREATE, path);
+      fail (error, MQ_PROJECT_FILE_ERROR_CREATE, path);
       return NULL;
     }
   return g_steal_pointer (&w);
 }
 
 static gboolean
-add_feature (MqProjectWriter  *w,
+add_feature (MqProjectFileWriter  *w,
              OGRLayerH         layer,
              OGRFeatureH       feature,
              OGRGeometryH      geometry,
@@ -205,12 +205,12 @@ add_feature (MqProjectWriter  *w,
   err = OGR_L_CreateFeature (layer, feature);
   OGR_F_Destroy (feature);
   if (err != OGRERR_NONE)
-    return fail (error, MQ_PROJECT_ERROR_WRITE, w->path);
+    return fail (error, MQ_PROJECT_FILE_ERROR_WRITE, w->path);
   return TRUE;
 }
 
 gboolean
-mq_project_writer_add_parcel (MqProjectWriter    *w,
+mq_project_file_writer_add_parcel (MqProjectFileWriter    *w,
                               const MqParcel     *parcel,
                               const char * const *source_values,
                               OGRGeometryH        geometry,
@@ -239,7 +239,7 @@ mq_project_writer_add_parcel (MqProjectWriter    *w,
 }
 
 gboolean
-mq_project_writer_add_reference (MqProjectWriter  *w,
+mq_project_file_writer_add_reference (MqProjectFileWriter  *w,
                                  MqRefKind         kind,
                                  const char       *name,
                                  double            width_m,
@@ -258,7 +258,7 @@ mq_project_writer_add_reference (MqProjectWriter  *w,
 }
 
 gboolean
-mq_project_writer_set_setting (MqProjectWriter  *w,
+mq_project_file_writer_set_setting (MqProjectFileWriter  *w,
                                const char       *key,
                                const char       *value,
                                GError          **error)
@@ -272,42 +272,42 @@ mq_project_writer_set_setting (MqProjectWriter  *w,
 
 /* Commits, closes and renames the finished file into place. */
 gboolean
-mq_project_writer_commit (MqProjectWriter  *w,
+mq_project_file_writer_commit (MqProjectFileWriter  *w,
                           GError          **error)
 {
   g_autofree char *version = g_strdup_printf ("%d", MQ_PROJECT_SCHEMA_VERSION);
   g_autoptr(GError) local = NULL;
 
-  if (!mq_project_writer_set_setting (w, "schema_version", version, error))
+  if (!mq_project_file_writer_set_setting (w, "schema_version", version, error))
     return FALSE;
   if (GDALDatasetCommitTransaction (w->ds) != OGRERR_NONE)
-    return fail (error, MQ_PROJECT_ERROR_WRITE, w->path);
+    return fail (error, MQ_PROJECT_FILE_ERROR_WRITE, w->path);
   GDALClose (g_steal_pointer (&w->ds));
   if (!mq_output_commit (w->output, &local))
     {
-      g_set_error_literal (error, MQ_PROJECT_ERROR,
+      g_set_error_literal (error, MQ_PROJECT_FILE_ERROR,
                            g_error_matches (local, MQ_OUTPUT_ERROR, MQ_OUTPUT_ERROR_EXISTS)
-                             ? MQ_PROJECT_ERROR_EXISTS : MQ_PROJECT_ERROR_WRITE, local->message);
+                             ? MQ_PROJECT_FILE_ERROR_EXISTS : MQ_PROJECT_FILE_ERROR_WRITE, local->message);
       return FALSE;
     }
   return TRUE;
 }
 
 /**
- * mq_project_writer_keep_existing:
+ * mq_project_file_writer_keep_existing:
  *
  * On commit, a file found at the path (another import's, made meanwhile) is
  * left as it is and the commit fails, rather than replacing it.
  */
 void
-mq_project_writer_keep_existing (MqProjectWriter *w)
+mq_project_file_writer_keep_existing (MqProjectFileWriter *w)
 {
   mq_output_set_replace (w->output, FALSE);
 }
 
 /* Freeing an uncommitted writer discards the partial file. */
 void
-mq_project_writer_free (MqProjectWriter *w)
+mq_project_file_writer_free (MqProjectFileWriter *w)
 {
   if (w == NULL)
     return;

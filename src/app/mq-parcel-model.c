@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "mq-parcel-model.h"
+#include "mq-project.h"
 
 #include <glib/gi18n.h>
 
@@ -46,7 +47,9 @@ struct _MqParcelModel
 {
   GObject   parent_instance;
 
-  MqStore  *store;
+  MqProject    *project;
+  GSignalGroup *project_signals;
+  GSignalGroup *selection_signals;
   GArray   *indices;              /* guint */
   char     *text[MQ_N_FIELDS];    /* of the first selected parcel */
 };
@@ -67,10 +70,21 @@ static GParamSpec *properties[N_PROPS];
 enum { FAILED, APPLIED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+static void on_selection_changed (MqParcelModel *self,
+                                  MqSelection   *selection);
+static void on_project_state     (MqParcelModel *self);
+
+static gboolean
+has_store (MqParcelModel *self)
+{
+  return self->project != NULL && mq_project_get_has_store (self->project);
+}
+
 static MqParcels *
 parcels_of (MqParcelModel *self)
 {
-  return mq_dataset_get_parcels (mq_store_get_dataset (self->store));
+  /* Looked up each time: an edit replaces the generation of records. */
+  return mq_dataset_get_parcels (mq_project_get_dataset (self->project));
 }
 
 static char *
@@ -92,7 +106,7 @@ dup_subtitle (MqParcelModel *self)
 {
   const MqParcel *p = mq_parcel_model_get_parcel (self);
 
-  if (self->store == NULL)
+  if (!has_store (self))
     return g_strdup (_("Save the data as a project to track the four locks."));
   if (self->indices->len > 1)
     return g_strdup (_("A change applies to every selected parcel, as one step."));
@@ -126,7 +140,7 @@ mq_parcel_model_get_property (GObject    *object,
 
   if (prop_id == PROP_EDITABLE)
     {
-      g_value_set_boolean (value, self->store && !mq_store_is_read_only (self->store) &&
+      g_value_set_boolean (value, self->project && mq_project_get_editable (self->project) &&
                                   self->indices->len > 0);
       return;
     }
@@ -176,13 +190,13 @@ edit_field (MqParcelModel *self,
   g_autoptr(MqEdit) edit = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (self->store == NULL || self->indices->len == 0 ||
+  if (!has_store (self) || self->indices->len == 0 ||
       g_strcmp0 (text, self->text[fp->field] ? self->text[fp->field] : "") == 0)
     return;
   edit = mq_edit_new (self->indices->len > 1 ? MQ_EDIT_ACTION_BATCH : MQ_EDIT_ACTION_EDIT);
   for (guint i = 0; i < self->indices->len; i++)
     mq_edit_set (edit, g_array_index (self->indices, guint, i), fp->field, text, 0);
-  if (mq_store_apply (self->store, edit, &error))
+  if (mq_project_apply (self->project, edit, &error))
     {
       g_signal_emit (self, signals[APPLIED], 0, self->indices->len);
       return;
@@ -216,9 +230,9 @@ mq_parcel_model_dispose (GObject *object)
 {
   MqParcelModel *self = MQ_PARCEL_MODEL (object);
 
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_data (self->store, self);
-  g_clear_object (&self->store);
+  g_clear_object (&self->project_signals);
+  g_clear_object (&self->selection_signals);
+  g_clear_object (&self->project);
   G_OBJECT_CLASS (mq_parcel_model_parent_class)->dispose (object);
 }
 
@@ -278,6 +292,16 @@ static void
 mq_parcel_model_init (MqParcelModel *self)
 {
   self->indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->project_signals = g_signal_group_new (MQ_TYPE_PROJECT);
+  g_signal_group_connect_swapped (self->project_signals, "changed",
+                                  G_CALLBACK (mq_parcel_model_reload), self);
+  g_signal_group_connect_swapped (self->project_signals, "notify::has-store",
+                                  G_CALLBACK (on_project_state), self);
+  g_signal_group_connect_swapped (self->project_signals, "notify::editable",
+                                  G_CALLBACK (on_project_state), self);
+  self->selection_signals = g_signal_group_new (MQ_TYPE_SELECTION);
+  g_signal_group_connect_swapped (self->selection_signals, "changed",
+                                  G_CALLBACK (on_selection_changed), self);
 }
 
 MqParcelModel *
@@ -330,26 +354,48 @@ mq_parcel_model_reload (MqParcelModel *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-void
-mq_parcel_model_set_store (MqParcelModel *self,
-                           MqStore       *store)
+/* The selected parcels of the project, read again after every edit. */
+static void
+on_selection_changed (MqParcelModel *self,
+                      MqSelection   *selection)
 {
-  g_return_if_fail (MQ_IS_PARCEL_MODEL (self));
+  g_autoptr(GArray) indices = mq_selection_dup_sorted (selection);
 
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_data (self->store, self);
-  g_set_object (&self->store, store);
-  g_array_set_size (self->indices, 0);
-  if (store != NULL)
-    g_signal_connect_swapped (store, "changed", G_CALLBACK (mq_parcel_model_reload), self);
+  mq_parcel_model_set_parcels (self, indices);
+}
+
+static void
+on_project_state (MqParcelModel *self)
+{
+  if (!has_store (self))
+    g_array_set_size (self->indices, 0);
   mq_parcel_model_reload (self);
 }
 
-MqStore *
-mq_parcel_model_get_store (MqParcelModel *self)
+/**
+ * mq_parcel_model_set_project:
+ * @project: (nullable): the project whose selection the model edits
+ */
+void
+mq_parcel_model_set_project (MqParcelModel *self,
+                             MqProject     *project)
+{
+  g_return_if_fail (MQ_IS_PARCEL_MODEL (self));
+
+  if (!g_set_object (&self->project, project))
+    return;
+  g_signal_group_set_target (self->project_signals, project);
+  g_signal_group_set_target (self->selection_signals,
+                             project ? mq_project_get_selection (project) : NULL);
+  g_array_set_size (self->indices, 0);
+  mq_parcel_model_reload (self);
+}
+
+MqProject *
+mq_parcel_model_get_project (MqParcelModel *self)
 {
   g_return_val_if_fail (MQ_IS_PARCEL_MODEL (self), NULL);
-  return self->store;
+  return self->project;
 }
 
 void
@@ -359,7 +405,7 @@ mq_parcel_model_set_parcels (MqParcelModel *self,
   g_return_if_fail (MQ_IS_PARCEL_MODEL (self));
 
   g_array_set_size (self->indices, 0);
-  if (self->store != NULL && indices != NULL)
+  if (has_store (self) && indices != NULL)
     g_array_append_vals (self->indices, indices->data, indices->len);
   mq_parcel_model_reload (self);
 }
@@ -377,7 +423,7 @@ mq_parcel_model_get_parcel (MqParcelModel *self)
 {
   g_return_val_if_fail (MQ_IS_PARCEL_MODEL (self), NULL);
 
-  if (self->store == NULL || self->indices->len == 0)
+  if (!has_store (self) || self->indices->len == 0)
     return NULL;
   return mq_parcels_get (parcels_of (self), g_array_index (self->indices, guint, 0));
 }

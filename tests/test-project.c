@@ -1,0 +1,332 @@
+/* test-project.c — MqProject and MqParcelModel without a display: open, a
+ * question and its answer, edit, undo and redo, another program's commit,
+ * close, and nothing left holding a reference.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-parcel-model.h"
+#include "mq-project.h"
+#include "test-util.h"
+
+#define TIMEOUT_S 60
+
+typedef struct
+{
+  guint              loaded;
+  guint              answers;
+  MqProjectQuestion  question;
+  guint              changed;
+  guint64            fields;
+  GArray            *parcels;
+  guint              elsewhere;
+  guint              closed;
+} Events;
+
+static void
+on_loaded (MqProject *project,
+           Events    *events)
+{
+  events->loaded++;
+}
+
+static void
+on_needs_answer (MqProject         *project,
+                 MqProjectQuestion  question,
+                 const GError      *error,
+                 Events            *events)
+{
+  events->answers++;
+  events->question = question;
+}
+
+static void
+on_changed (MqProject *project,
+            GArray    *parcels,
+            guint64    fields,
+            Events    *events)
+{
+  events->changed++;
+  events->fields = fields;
+  g_clear_pointer (&events->parcels, g_array_unref);
+  events->parcels = parcels ? g_array_ref (parcels) : NULL;
+}
+
+static void
+on_elsewhere (MqProject  *project,
+              const char *path,
+              Events     *events)
+{
+  events->elsewhere++;
+}
+
+static void
+on_closed (MqProject *project,
+           Events    *events)
+{
+  events->closed++;
+}
+
+static void
+watch (MqProject *project,
+       Events    *events)
+{
+  g_signal_connect (project, "loaded", G_CALLBACK (on_loaded), events);
+  g_signal_connect (project, "needs-answer", G_CALLBACK (on_needs_answer), events);
+  g_signal_connect (project, "changed", G_CALLBACK (on_changed), events);
+  g_signal_connect (project, "changed-elsewhere", G_CALLBACK (on_elsewhere), events);
+  g_signal_connect (project, "closed", G_CALLBACK (on_closed), events);
+}
+
+/* Runs the main loop until *@counter reaches @value: no fixed sleeps. */
+static void
+wait_for (guint *counter,
+          guint  value)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;
+
+  while (*counter < value && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (*counter, >=, value);
+}
+
+static const MqParcel *
+parcel (MqProject *project,
+        guint      i)
+{
+  /* Looked up again each time: an edit replaces the generation. */
+  return mq_parcels_get (mq_dataset_get_parcels (mq_project_get_dataset (project)), i);
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+/* Another encoding reloads the same request with it, and says so. */
+static void
+test_encoding (void)
+{
+  g_autofree char *path = test_corpus_file ("enc-utf8-cpg.shp");
+  MqProject *project = mq_project_new ();
+  Events events = { 0 };
+  guint notified = 0;
+
+  watch (project, &events);
+  g_signal_connect (project, "notify::encoding", G_CALLBACK (count_notify), &notified);
+  mq_project_open_path (project, path);
+  wait_for (&events.loaded, 1);
+  g_assert_cmpstr (mq_project_get_encoding (project), ==, "auto");
+  notified = 0;
+  g_object_set (project, "encoding", "GB18030", NULL);
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpstr (mq_project_get_request (project)->encoding, ==, "GB18030");
+  wait_for (&events.loaded, 2);
+  g_assert_cmpstr (mq_dataset_get_encoding (mq_project_get_dataset (project)), ==, "GB18030");
+  /* The same again changes nothing and says nothing. */
+  notified = 0;
+  mq_project_set_encoding (project, "GB18030");
+  g_assert_cmpuint (notified, ==, 0);
+  g_assert_false (mq_project_get_loading (project));
+  mq_project_close (project);
+  g_assert_finalize_object (project);
+}
+
+/* A shapefile without .prj: the CRS is asked, and the answer opens it. */
+static void
+test_needs_answer (void)
+{
+  g_autofree char *path = test_corpus_file ("crs-no-prj.shp");
+  MqProject *project = mq_project_new ();
+  Events events = { 0 };
+
+  watch (project, &events);
+  mq_project_open_path (project, path);
+  g_assert_true (mq_project_get_loading (project));
+  wait_for (&events.answers, 1);
+  g_assert_cmpint (events.question, ==, MQ_PROJECT_QUESTION_CRS);
+  g_assert_null (mq_project_get_dataset (project));
+  g_assert_false (mq_project_get_loading (project));
+  mq_project_answer_crs (project, "EPSG:4549");
+  wait_for (&events.loaded, 1);
+  g_assert_cmpstr (mq_dataset_get_crs_label (mq_project_get_dataset (project)), ==, "EPSG:4549");
+  g_assert_cmpstr (mq_project_get_request (project)->crs, ==, "EPSG:4549");
+  /* A survey is not a project: nothing to edit, no error either. */
+  g_assert_false (mq_project_get_has_store (project));
+  g_assert_null (mq_project_get_store_error (project));
+  mq_project_close (project);
+  g_assert_cmpuint (events.closed, ==, 1);
+  g_assert_finalize_object (project);
+}
+
+static MqProject *
+open_copy (const char *dir,
+           Events     *events)
+{
+  g_autofree char *gpkg = test_copy_sample (dir, "maqiao.gpkg");
+  MqProject *project = mq_project_new ();
+
+  watch (project, events);
+  mq_project_open_path (project, gpkg);
+  wait_for (&events->loaded, 1);
+  g_assert_true (mq_project_get_has_store (project));
+  g_assert_true (mq_project_get_editable (project));
+  return project;
+}
+
+static gboolean
+set_notes (MqProject  *project,
+           guint       i,
+           const char *text)
+{
+  g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+
+  mq_edit_set (edit, i, MQ_FIELD_NOTES, text, 0);
+  return mq_project_apply (project, edit, NULL);
+}
+
+/* An edit says which parcel and which field; undo and redo replay it. */
+static void
+test_edit_undo_redo (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-project-XXXXXX", NULL);
+  Events events = { 0 };
+  MqProject *project = open_copy (dir, &events);
+  g_autofree char *before = g_strdup (parcel (project, 3)->notes);
+  guint undo_notified = 0;
+
+  g_signal_connect (project, "notify::can-undo", G_CALLBACK (count_notify), &undo_notified);
+  g_assert_false (mq_project_get_can_undo (project));
+  g_assert_true (set_notes (project, 3, "项目会议已确认"));
+  g_assert_cmpuint (events.changed, ==, 1);
+  g_assert_nonnull (events.parcels);
+  g_assert_cmpuint (events.parcels->len, ==, 1);
+  g_assert_cmpuint (g_array_index (events.parcels, guint, 0), ==, 3);
+  g_assert_true (events.fields & (G_GUINT64_CONSTANT (1) << MQ_FIELD_NOTES));
+  g_assert_cmpstr (parcel (project, 3)->notes, ==, "项目会议已确认");
+  g_assert_true (mq_project_get_can_undo (project));
+  /* Notified when it became true, not again for the same value. */
+  g_assert_cmpuint (undo_notified, ==, 1);
+  g_assert_true (set_notes (project, 3, "项目会议已确认，第二次"));
+  g_assert_cmpuint (undo_notified, ==, 1);
+
+  g_assert_true (mq_project_undo (project, NULL));
+  g_assert_true (mq_project_undo (project, NULL));
+  g_assert_cmpuint (events.changed, ==, 4);
+  g_assert_cmpstr (parcel (project, 3)->notes, ==, before);
+  g_assert_false (mq_project_get_can_undo (project));
+  g_assert_cmpuint (undo_notified, ==, 2);
+  g_assert_true (mq_project_get_can_redo (project));
+  g_assert_true (mq_project_redo (project, NULL));
+  g_assert_cmpstr (parcel (project, 3)->notes, ==, "项目会议已确认");
+
+  mq_project_close (project);
+  g_assert_null (mq_project_get_dataset (project));
+  g_assert_false (mq_project_get_can_undo (project));
+  g_clear_pointer (&events.parcels, g_array_unref);
+  g_assert_finalize_object (project);
+  test_remove_dir (dir);
+}
+
+/* Another program commits to the file: the project notices, says so and
+ * loads the file as it now is. */
+static void
+test_external_change (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-project-XXXXXX", NULL);
+  Events events = { 0 };
+  MqProject *project = open_copy (dir, &events);
+  MqDataset *opened = mq_project_get_dataset (project);
+
+  g_assert_false (mq_project_check_elsewhere (project));
+  {
+    g_autoptr(MqDataset) other = mq_dataset_load (mq_dataset_get_path (opened), NULL, NULL, NULL);
+    g_autoptr(MqStore) store = mq_store_open (other, NULL);
+    g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+
+    mq_edit_set (edit, 5, MQ_FIELD_NOTES, "另一台电脑写的", 0);
+    g_assert_true (mq_store_apply (store, edit, NULL));
+  }
+  /* The project's own watch finds it (every 2 s); wait for its signal. */
+  wait_for (&events.elsewhere, 1);
+  wait_for (&events.loaded, 2);
+  g_assert_cmpstr (parcel (project, 5)->notes, ==, "另一台电脑写的");
+  g_assert_true (mq_project_get_editable (project));
+  mq_project_close (project);
+  g_assert_finalize_object (project);
+  test_remove_dir (dir);
+}
+
+/* The four-locks model follows the project's selection and edits through it. */
+static void
+test_parcel_model (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-project-XXXXXX", NULL);
+  Events events = { 0 };
+  MqProject *project = open_copy (dir, &events);
+  MqParcelModel *model = mq_parcel_model_new ();
+  g_autofree char *notes = NULL;
+  gboolean editable = FALSE;
+
+  mq_parcel_model_set_project (model, project);
+  g_assert_cmpuint (mq_parcel_model_get_n_parcels (model), ==, 0);
+  mq_selection_select_only (mq_project_get_selection (project), 7);
+  g_assert_cmpuint (mq_parcel_model_get_n_parcels (model), ==, 1);
+  g_assert_true (mq_parcel_model_get_parcel (model) == parcel (project, 7));
+  g_object_get (model, "editable", &editable, NULL);
+  g_assert_true (editable);
+
+  g_object_set (model, "notes", "模型写入", NULL);
+  g_assert_cmpuint (events.changed, ==, 1);
+  g_assert_cmpstr (parcel (project, 7)->notes, ==, "模型写入");
+  g_object_get (model, "notes", &notes, NULL);
+  g_assert_cmpstr (notes, ==, "模型写入");
+
+  /* Closing empties the model: no parcel is looked up in a dataset gone. */
+  mq_project_close (project);
+  g_assert_null (mq_parcel_model_get_parcel (model));
+  g_assert_finalize_object (model);
+  g_clear_pointer (&events.parcels, g_array_unref);
+  g_assert_finalize_object (project);
+  test_remove_dir (dir);
+}
+
+/* The command line's way: in this thread, and the store only when asked. */
+static void
+test_open_sync (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-project-XXXXXX", NULL);
+  g_autofree char *gpkg = test_copy_sample (dir, "maqiao.gpkg");
+  MqProject *project = mq_project_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (mq_project_open_sync (project, mq_open_request_new (gpkg), &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (mq_project_get_dataset (project));
+  g_assert_false (mq_project_get_has_store (project));
+  g_assert_false (set_notes (project, 0, "x"));
+  g_assert_true (mq_project_open_store (project, &error));
+  g_assert_true (set_notes (project, 0, "x"));
+  mq_project_close (project);
+  g_assert_finalize_object (project);
+  test_remove_dir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  mq_core_init ();
+  g_test_add_func ("/project/needs-answer", test_needs_answer);
+  g_test_add_func ("/project/encoding", test_encoding);
+  g_test_add_func ("/project/edit-undo-redo", test_edit_undo_redo);
+  g_test_add_func ("/project/external-change", test_external_change);
+  g_test_add_func ("/project/parcel-model", test_parcel_model);
+  g_test_add_func ("/project/open-sync", test_open_sync);
+  return g_test_run ();
+}
