@@ -244,10 +244,21 @@ print_problems (MqDataset *dataset)
     {
       const MqParcel *p = mq_parcels_get (parcels, i);
       g_autofree char *text = NULL;
+      g_autofree char *unread = NULL;
 
       if (p->problems == 0)
         continue;
       text = mq_problems_describe (p->problems);
+      /* What did not read is shown as it was written: nothing is lost. */
+      unread = mq_field_map_dup_unread (mq_dataset_get_field_map (dataset), parcels, i);
+      if (unread != NULL)
+        {
+          g_autofree char *shown = escape_controls (unread);
+          char *both = g_strdup_printf ("%s (%s)", text, shown);
+
+          g_free (text);
+          text = both;
+        }
       /* Records without an id are named by their position in the file. */
       if (p->id != NULL)
         {

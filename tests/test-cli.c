@@ -281,6 +281,29 @@ test_export_png (void)
 }
 
 /* Every parcel with a problem, one line each: id, tab, what is wrong. */
+/* What did not read is listed with the text as the file had it. */
+static void
+test_problems_keep_text (void)
+{
+  g_autofree char *gpkg = g_build_filename (g_getenv ("MQ_CORPUS_DIR"), "status.gpkg", NULL);
+  g_auto(Run) r = { 0 };
+  g_auto(GStrv) lines = NULL;
+  gboolean s08 = FALSE, s13 = FALSE;
+
+  run (&r, "--problems", gpkg, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  lines = g_strsplit (r.out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "S08\t"))
+        s08 = strstr (lines[i], "WCSX “12/31/2024”") != NULL;
+      if (g_str_has_prefix (lines[i], "S13\t"))
+        s13 = strstr (lines[i], "ZXFS “随便”") != NULL;
+    }
+  g_assert_true (s08);
+  g_assert_true (s13);
+}
+
 static void
 test_problems_listed (void)
 {
@@ -735,6 +758,7 @@ main (int   argc,
   g_test_add_func ("/cli/random-bytes", test_random_bytes);
   g_test_add_func ("/cli/export-png", test_export_png);
   g_test_add_func ("/cli/problems-listed", test_problems_listed);
+  g_test_add_func ("/cli/problems-keep-text", test_problems_keep_text);
   g_test_add_func ("/cli/apply-csv", test_apply_csv);
   g_test_add_func ("/cli/apply-csv-disk-full", test_apply_csv_disk_full);
   g_test_add_func ("/cli/csv-formulas", test_csv_formulas);

@@ -6,6 +6,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <gdal.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -806,6 +807,71 @@ test_kill (Fixture       *f,
   g_assert_cmpuint (next, >, iterations);
 }
 
+/* A parcel whose file breaks a lock rule (a time lock, no deadline: another
+ * tool wrote it) is reported on load, and can still be edited — its notes,
+ * or the deadline that mends it — while a rule the edit would break anew is
+ * refused. */
+static void
+test_broken_on_load (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-store-XXXXXX", NULL);
+  g_autofree char *path = test_copy_sample (dir, "坏锁.gpkg");
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  GDALDatasetH ds;
+  OGRFeatureH feature;
+  OGRLayerH layer;
+  guint i;
+
+  /* As another tool would write it: GDAL, not us. */
+  ds = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+  layer = GDALDatasetGetLayerByName (ds, "parcels");
+  feature = OGR_L_GetFeature (layer, 1);
+  OGR_F_SetFieldInteger (feature, OGR_F_GetFieldIndex (feature, "lock_deadline"), 1);
+  OGR_F_SetFieldDateTime (feature, OGR_F_GetFieldIndex (feature, "lock_deadline_date"), 2026, 1, 5, 0, 0, 0, 0);
+  OGR_F_SetFieldNull (feature, OGR_F_GetFieldIndex (feature, "deadline"));
+  OGR_F_SetFieldNull (feature, OGR_F_GetFieldIndex (feature, "project"));
+  g_assert_cmpint (OGR_L_SetFeature (layer, feature), ==, OGRERR_NONE);
+  OGR_F_Destroy (feature);
+  GDALClose (ds);
+
+  dataset = load (path);
+  i = 0;   /* fid 1 */
+  g_assert_true (mq_parcels_get (mq_dataset_get_parcels (dataset), i)->problems & MQ_PROBLEM_LOCK_RULE);
+  store = mq_store_open (dataset, &error);
+  g_assert_no_error (error);
+
+  {
+    g_autoptr(MqEdit) notes = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+
+    mq_edit_set (notes, i, MQ_FIELD_NOTES, "待补完成时限", 0);
+    g_assert_true (mq_store_apply (store, notes, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (dataset), i)->notes, ==, "待补完成时限");
+  }
+  {
+    g_autoptr(MqEdit) anew = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+
+    mq_edit_set (anew, i, MQ_FIELD_LOCK_PROJECT, "1", 0);
+    g_assert_false (mq_store_apply (store, anew, &error));
+    g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "project lock needs a project name"));
+    g_assert_null (strstr (error->message, "time lock"));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(MqEdit) mend = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+
+    mq_edit_set (mend, i, MQ_FIELD_DEADLINE, "2026-12-31", 0);
+    g_assert_true (mq_store_apply (store, mend, &error));
+    g_assert_no_error (error);
+  }
+  g_clear_object (&store);
+  g_clear_object (&dataset);
+  test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -837,6 +903,7 @@ main (int   argc,
   ADD ("kill", test_kill);
 #undef ADD
   g_test_add_func ("/store/not-a-project", test_not_a_project);
+  g_test_add_func ("/store/broken-on-load", test_broken_on_load);
   g_test_add_func ("/store/st-functions-innocuous", test_st_functions_innocuous);
   return g_test_run ();
 }

@@ -495,19 +495,37 @@ where (MqParcels    *parcels,
 }
 
 /* The rules of the four locks: a lock pins something, so it needs it. */
-static void
-check_rules (MqParcels    *parcels,
-             const Staged *s,
-             GPtrArray    *problems)
+static guint
+broken_rules (const MqParcel *p)
 {
-  const MqParcel *p = &s->record;
-  g_autofree char *at = where (parcels, s);
+  guint broken = 0;
 
   if ((p->locks & (1u << MQ_LOCK_PROJECT)) && p->project == NULL)
-    g_ptr_array_add (problems, g_strdup_printf (_("%s: the project lock needs a project name"), at));
+    broken |= 1u << MQ_LOCK_PROJECT;
   if ((p->locks & (1u << MQ_LOCK_DEADLINE)) && p->deadline == 0)
-    g_ptr_array_add (problems, g_strdup_printf (_("%s: the time lock needs a deadline"), at));
+    broken |= 1u << MQ_LOCK_DEADLINE;
   if ((p->locks & (1u << MQ_LOCK_OWNER)) && p->entity == NULL)
+    broken |= 1u << MQ_LOCK_OWNER;
+  return broken;
+}
+
+/* Only what the edit breaks is refused: a parcel that came in breaking a
+ * rule (the loader reports it as a problem) can still have its notes or its
+ * deadline edited, which is how it gets mended. */
+static void
+check_rules (MqParcels      *parcels,
+             const Staged   *s,
+             const MqParcel *before,
+             GPtrArray      *problems)
+{
+  guint broken = broken_rules (&s->record) & ~broken_rules (before);
+  g_autofree char *at = where (parcels, s);
+
+  if (broken & (1u << MQ_LOCK_PROJECT))
+    g_ptr_array_add (problems, g_strdup_printf (_("%s: the project lock needs a project name"), at));
+  if (broken & (1u << MQ_LOCK_DEADLINE))
+    g_ptr_array_add (problems, g_strdup_printf (_("%s: the time lock needs a deadline"), at));
+  if (broken & (1u << MQ_LOCK_OWNER))
     g_ptr_array_add (problems,
                      g_strdup_printf (_("%s: the entity lock needs a responsible entity"), at));
 }
@@ -579,7 +597,7 @@ stage (MqGpkgStore  *self,
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &s))
     {
       date_locks (s, mq_parcels_get (parcels, s->parcel), mq_today ());
-      check_rules (parcels, s, problems);
+      check_rules (parcels, s, mq_parcels_get (parcels, s->parcel), problems);
     }
   if (problems->len > 0)
     {
