@@ -1,0 +1,1128 @@
+/* mq-load.c — reading any OGR vector source into a dataset.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-dataset-private.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_vsi.h>
+#include <gdal.h>
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+
+#include "mq-area.h"
+#include "mq-crs.h"
+#include "mq-field-map.h"
+#include "mq-geometry-check.h"
+#include "mq-shapefile.h"
+#include "mq-task.h"
+#include "mq-terms.h"
+
+/* A source this broken is not read further: a random file parsed as records. */
+#define MAX_DAMAGED_RECORDS 100000
+
+/* Survey and computed areas may differ by this much before it is a problem. */
+#define SURVEY_AREA_TOLERANCE 0.005
+
+/* State of one load; everything GDAL hands out is released in load_clear(). */
+typedef struct
+{
+  const char                  *path;
+  const MqLoadOptions         *options;
+  GDALDatasetH                 ds;
+  OGRSpatialReferenceH         source_srs;
+  OGRSpatialReferenceH         display_srs;
+  OGRCoordinateTransformationH to_display;
+  MqAreaCalc                  *area;
+  gboolean                     geographic;
+  gboolean                     shapefile;
+  char                        *shp_path;
+  MqShapefileInfo              shp_info;
+  MqDecoder                   *decoder;
+  guint                        n_damaged;
+  guint                        n_grouped_areas;
+  guint                        n_skipped;     /* points and lines of a mixed layer */
+  int                          geom_field;    /* the layer's polygon geometry field */
+  MqDataset                   *result;
+} Load;
+
+static void
+load_clear (Load *load)
+{
+  g_clear_pointer (&load->to_display, OCTDestroyCoordinateTransformation);
+  g_clear_pointer (&load->area, mq_area_calc_free);
+  g_clear_pointer (&load->source_srs, OSRRelease);
+  g_clear_pointer (&load->display_srs, OSRRelease);
+  g_clear_pointer (&load->ds, GDALClose);
+  g_clear_pointer (&load->shp_path, g_free);
+  g_clear_pointer (&load->decoder, mq_decoder_free);
+  g_clear_object (&load->result);
+}
+
+static void
+warn (MqDataset  *result,
+      char       *message)
+{
+  g_ptr_array_add (result->warnings, message);
+}
+
+/* A message on one line: GDAL's (a DWG or DXF error is three lines) and
+ * PROJ's may span several, and some name GDAL's own source files. */
+static char *
+fold_message (const char *message)
+{
+  g_autoptr(GRegex) source_path = g_regex_new ("\\S*/[^\\s/]+\\.(cpp|c|h)(:[0-9]+)?:?\\s*",
+                                               0, 0, NULL);
+  g_auto(GStrv) lines = g_strsplit_set (message, "\r\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *clean = g_regex_replace_literal (source_path, lines[i], -1, 0, "", 0,
+                                                        NULL);
+
+      g_strstrip (clean);
+      if (*clean != '\0' && strstr (out->str, clean) == NULL)
+        g_string_append_printf (out, "%s%s", out->len ? "; " : "", clean);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* GDAL's own words for the last failure, for the one-line message. */
+static char *
+dup_gdal_reason (void)
+{
+  const char *msg = CPLGetLastErrorMsg ();
+
+  if (msg == NULL || *msg == '\0')
+    return g_strdup (_("not a readable vector data source"));
+  return fold_message (msg);
+}
+
+/* A shapefile is three files at least; say which one is missing rather than
+ * let GDAL open a .shp without its attributes. */
+static gboolean
+check_parts (Load    *load,
+             GError **error)
+{
+  guint64 size;
+
+  if (g_file_test (load->path, G_FILE_TEST_IS_REGULAR) && mq_vsi_file_size (load->path, &size) &&
+      size == 0)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_OPEN_FAILED,
+                   _("%s: the file is empty (0 bytes)"), load->path);
+      return FALSE;
+    }
+  if (!g_str_has_suffix (load->path, ".shp") && !g_str_has_suffix (load->path, ".SHP"))
+    return TRUE;
+  load->shapefile = mq_shapefile_inspect (load->path, &load->shp_info);
+  if (load->shapefile && !load->shp_info.has_shx)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_MISSING_PART,
+                   _("%s: the .shx index that belongs to it is missing"), load->path);
+      return FALSE;
+    }
+  if (load->shapefile && !load->shp_info.has_dbf)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_MISSING_PART,
+                   _("%s: the .dbf attribute table that belongs to it is missing"), load->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Opening a file never writes beside it: GML would leave a .gfs schema in
+ * the user's folder. Options go only to the driver that knows them (others
+ * warn, and a warning would stand in for the real reason of a failure). */
+static const char *const *
+open_options_for (const char *path)
+{
+  static const char *const gml[] = { "WRITE_GFS=NO", NULL };
+  GDALDriverH driver = GDALIdentifyDriverEx (path, GDAL_OF_VECTOR, NULL, NULL);
+  const char *name = driver ? GDALGetDriverShortName (driver) : "";
+
+  if (g_str_equal (name, "GML") || g_str_equal (name, "NAS"))
+    return gml;
+  return NULL;
+}
+
+static gboolean
+open_source (Load    *load,
+             GError **error)
+{
+  /* Shapefiles are opened without GDAL's recoding so that the bytes reach our
+   * own per-file decision (GDAL would take an unmarked DBF as Latin-1). */
+  static const char *const shp_driver[] = { "ESRI Shapefile", NULL };
+  static const char *const raw_text[] = { "ENCODING=", NULL };
+
+  if (!g_file_test (load->path, G_FILE_TEST_EXISTS) && !g_str_has_prefix (load->path, "/vsi"))
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NOT_FOUND,
+                   _("%s: no such file"), load->path);
+      return FALSE;
+    }
+  if (!check_parts (load, error))
+    return FALSE;
+  CPLErrorReset ();
+  load->ds = GDALOpenEx (load->path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                         shp_driver, raw_text, NULL);
+  if (load->ds == NULL)
+    {
+      CPLErrorReset ();
+      load->ds = GDALOpenEx (load->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+                             open_options_for (load->path), NULL);
+    }
+  if (load->ds == NULL)
+    {
+      g_autofree char *reason = dup_gdal_reason ();
+
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_OPEN_FAILED,
+                   _("%s: cannot be opened: %s"), load->path, reason);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+is_polygon_type (OGRwkbGeometryType type)
+{
+  type = wkbFlatten (type);
+  return type == wkbPolygon || type == wkbMultiPolygon || type == wkbCurvePolygon ||
+         type == wkbMultiSurface || type == wkbSurface;
+}
+
+/* How many features of a layer of undeclared type are looked at. */
+#define MAX_SCANNED_FEATURES 100000
+
+static gboolean
+is_undeclared_type (OGRwkbGeometryType type)
+{
+  type = wkbFlatten (type);
+  return type == wkbUnknown || type == wkbGeometryCollection;
+}
+
+/* The first geometry field, among those of undeclared type, for which a
+ * feature holds a polygon; -1 when none does. */
+static int
+scan_for_polygons (OGRLayerH layer)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
+  int n_fields = OGR_FD_GetGeomFieldCount (defn);
+  int found = -1;
+  OGRFeatureH f;
+
+  OGR_L_ResetReading (layer);
+  for (guint n = 0; found < 0 && n < MAX_SCANNED_FEATURES &&
+                    (f = OGR_L_GetNextFeature (layer)) != NULL; n++)
+    {
+      for (int i = 0; i < n_fields && found < 0; i++)
+        {
+          OGRGeometryH g = OGR_F_GetGeomFieldRef (f, i);
+
+          if (is_undeclared_type (OGR_GFld_GetType (OGR_FD_GetGeomFieldDefn (defn, i))) &&
+              g != NULL && is_polygon_type (OGR_G_GetGeometryType (g)))
+            found = i;
+        }
+      OGR_F_Destroy (f);
+    }
+  OGR_L_ResetReading (layer);
+  return found;
+}
+
+/* The layer's geometry field that holds polygons, or -1. A declared type is
+ * believed; a layer of unknown or mixed type (GeoJSON, DXF, MapInfo, DGN,
+ * CSV with WKT, KML) is judged by its features, not by its first one, and
+ * every geometry field counts, not only the first. */
+static int
+polygon_geom_field (OGRLayerH layer)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
+  gboolean undeclared = FALSE;
+
+  for (int i = 0; i < OGR_FD_GetGeomFieldCount (defn); i++)
+    {
+      OGRwkbGeometryType type = OGR_GFld_GetType (OGR_FD_GetGeomFieldDefn (defn, i));
+
+      if (is_polygon_type (type))
+        return i;
+      undeclared |= is_undeclared_type (type);
+    }
+  return undeclared ? scan_for_polygons (layer) : -1;
+}
+
+static gboolean
+is_polygon_layer (OGRLayerH layer)
+{
+  return polygon_geom_field (layer) >= 0;
+}
+
+static gboolean
+is_shapefile (GDALDatasetH ds)
+{
+  return g_str_equal (GDALGetDriverShortName (GDALGetDatasetDriver (ds)), "ESRI Shapefile");
+}
+
+static GStrv
+polygon_layer_names (GDALDatasetH ds)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  for (int i = 0; i < GDALDatasetGetLayerCount (ds); i++)
+    if (is_polygon_layer (GDALDatasetGetLayer (ds, i)))
+      g_strv_builder_add (names, OGR_L_GetName (GDALDatasetGetLayer (ds, i)));
+  return g_strv_builder_end (names);
+}
+
+/* The named layer, else this project's "parcels", else the first polygon layer. */
+static OGRLayerH
+pick_layer (Load    *load,
+            GError **error)
+{
+  GDALDatasetH ds = load->ds;
+  const char *wanted = load->options ? load->options->layer : NULL;
+  OGRLayerH layer;
+
+  if (wanted != NULL)
+    {
+      layer = GDALDatasetGetLayerByName (ds, wanted);
+      if (layer == NULL)
+        g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_LAYER,
+                     _("%s: has no layer named “%s”"), load->path, wanted);
+      else
+        load->geom_field = MAX (0, polygon_geom_field (layer));
+      return layer;
+    }
+  layer = GDALDatasetGetLayerByName (ds, "parcels");
+  if (layer != NULL && (load->geom_field = polygon_geom_field (layer)) >= 0)
+    return layer;
+  for (int i = 0; i < GDALDatasetGetLayerCount (ds); i++)
+    if ((load->geom_field = polygon_geom_field (GDALDatasetGetLayer (ds, i))) >= 0)
+      return GDALDatasetGetLayer (ds, i);
+  g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_POLYGONS,
+               _("%s: holds no polygons (parcels must be areas, not points or lines); "
+                 "export the parcels as polygons"), load->path);
+  return NULL;
+}
+
+static double
+center_lon (Load      *load,
+            OGRLayerH  layer)
+{
+  OGREnvelope env;
+
+  if (OGR_L_GetExtentEx (layer, load->geom_field, &env, TRUE) != OGRERR_NONE)
+    return 120.0;
+  return (env.MinX + env.MaxX) / 2.0;
+}
+
+/* ", perhaps EPSG:4549 (…) or EPSG:4548 (…)" from the coordinates. */
+static char *
+suggestion_text (Load      *load,
+                 OGRLayerH  layer)
+{
+  g_autoptr(GArray) codes = NULL;
+  g_autofree char *first = NULL, *second = NULL;
+  OGREnvelope env;
+  MqBox box;
+
+  if (OGR_L_GetExtentEx (layer, load->geom_field, &env, TRUE) != OGRERR_NONE)
+    return g_strdup ("");
+  box = (MqBox) { env.MinX, env.MinY, env.MaxX, env.MaxY };
+  codes = mq_crs_suggest (&box);
+  if (codes->len == 0)
+    return g_strdup ("");
+  first = mq_crs_dup_epsg_description (g_array_index (codes, int, 0));
+  if (codes->len == 1)
+    return g_strdup_printf (_("; the coordinates suggest %s"), first);
+  second = mq_crs_dup_epsg_description (g_array_index (codes, int, 1));
+  return g_strdup_printf (_("; the coordinates suggest %s or %s"), first, second);
+}
+
+/* Why the source's own CRS cannot be used, or NULL when it can. An empty or
+ * engineering ("NonEarth", LOCAL_CS) CRS, or a GeoPackage's srs_id 0/-1
+ * "Undefined" SRS, places nothing on the earth: it counts as missing. */
+static char *
+crs_missing_reason (Load                 *load,
+                    OGRSpatialReferenceH  srs)
+{
+  const char *name = srs ? OSRGetName (srs) : NULL;
+
+  if (srs == NULL)
+    return g_strdup (load->shapefile || is_shapefile (load->ds) ? _("no .prj")
+                                                                : _("none in the file"));
+  if ((OSRIsGeographic (srs) || OSRIsProjected (srs)) &&
+      (name == NULL || !g_str_has_prefix (name, "Undefined")))
+    return NULL;
+  return g_strdup_printf (_("only an undefined or engineering one, “%s”"),
+                          name && *name ? name : "?");
+}
+
+/* The source CRS is never guessed: it comes from the file or from the user. */
+static gboolean
+setup_crs (Load      *load,
+           OGRLayerH  layer,
+           GError   **error)
+{
+  const char *user = load->options ? load->options->crs : NULL;
+  OGRSpatialReferenceH srs = OGR_GFld_GetSpatialRef (
+    OGR_FD_GetGeomFieldDefn (OGR_L_GetLayerDefn (layer), load->geom_field));
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *missing = NULL;
+
+  if (user != NULL)
+    {
+      load->source_srs = mq_crs_new_from_user (user, &local_error);
+      if (load->source_srs == NULL)
+        {
+          g_autofree char *message = fold_message (local_error->message);
+
+          g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_BAD_CRS,
+                       "%s: %s", load->path, message);
+          return FALSE;
+        }
+    }
+  else if ((missing = crs_missing_reason (load, srs)) != NULL)
+    {
+      g_autofree char *hint = suggestion_text (load, layer);
+
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_CRS,
+                   _("%s: has no coordinate reference system (%s); say which one it is "
+                     "with --crs=EPSG:N%s"), load->path, missing, hint);
+      return FALSE;
+    }
+  else
+    {
+      load->source_srs = OSRClone (srs);
+      OSRSetAxisMappingStrategy (load->source_srs, OAMS_TRADITIONAL_GIS_ORDER);
+    }
+
+  load->geographic = OSRIsGeographic (load->source_srs);
+  load->display_srs = mq_crs_new_display_for (load->source_srs, center_lon (load, layer));
+  load->to_display = mq_crs_new_transform (load->source_srs, load->display_srs, &local_error);
+  if (local_error == NULL)
+    load->area = mq_area_calc_new (load->source_srs, &local_error);
+  if (local_error != NULL)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_BAD_CRS,
+                   "%s: %s", load->path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether every text value of the layer is valid UTF-8: the per-file decision
+ * for sources that do not declare their encoding. */
+static gboolean
+layer_text_is_utf8 (OGRLayerH layer)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
+  int n_fields = OGR_FD_GetFieldCount (defn);
+  gboolean valid = TRUE;
+  OGRFeatureH feature;
+
+  for (int i = 0; i < n_fields && valid; i++)
+    valid = g_utf8_validate (OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)), -1, NULL);
+  OGR_L_ResetReading (layer);
+  while (valid && (feature = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      for (int i = 0; i < n_fields && valid; i++)
+        if (OGR_F_IsFieldSetAndNotNull (feature, i))
+          valid = g_utf8_validate (OGR_F_GetFieldAsString (feature, i), -1, NULL);
+      OGR_F_Destroy (feature);
+    }
+  OGR_L_ResetReading (layer);
+  return valid;
+}
+
+static gboolean
+setup_encoding (Load      *load,
+                OGRLayerH  layer,
+                GError   **error)
+{
+  MqDataset *result = load->result;
+  const char *user = load->options ? load->options->encoding : NULL;
+  MqEncodingSource source = MQ_ENCODING_SOURCE_DEFAULT;
+  g_autofree char *declared = NULL;
+
+  if (user != NULL)
+    {
+      declared = mq_encoding_normalize (user);
+      source = MQ_ENCODING_SOURCE_USER;
+      if (declared == NULL || (load->decoder = mq_decoder_new (declared)) == NULL)
+        {
+          g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_BAD_ENCODING,
+                       _("%s: unknown text encoding “%s”"), load->path, user);
+          return FALSE;
+        }
+    }
+  else if (is_shapefile (load->ds))
+    declared = mq_encoding_from_shapefile (load->shp_path, &source);
+
+  if (declared == NULL)
+    {
+      gboolean utf8 = layer_text_is_utf8 (layer);
+
+      declared = g_strdup (utf8 ? "UTF-8" : "GB18030");
+      source = (utf8 && !is_shapefile (load->ds)) ? MQ_ENCODING_SOURCE_DEFAULT
+                                                  : MQ_ENCODING_SOURCE_DETECTED;
+    }
+  if (load->decoder == NULL)
+    load->decoder = mq_decoder_new (declared);
+  if (load->decoder == NULL)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_BAD_ENCODING,
+                   _("%s: unknown text encoding “%s”"), load->path, declared);
+      return FALSE;
+    }
+  /* A guess is said, so that Latin-1 text read as Chinese is seen. */
+  if (source == MQ_ENCODING_SOURCE_DETECTED)
+    warn (result, g_strdup_printf (_("text encoding recognised as %s from the bytes; "
+                                     "change it with --encoding"), declared));
+  result->encoding = g_steal_pointer (&declared);
+  result->encoding_source = source;
+  return TRUE;
+}
+
+/* Reads one feature's attribute values as UTF-8 strings, one per field
+ * (NULL where unset: the array is not NULL-terminated); *lossy tells
+ * whether any had to be cut. */
+static GPtrArray *
+decode_values (Load        *load,
+               OGRFeatureH  feature,
+               int          n_fields,
+               gboolean    *lossy)
+{
+  GPtrArray *values = g_ptr_array_new_full (n_fields, g_free);
+
+  for (int i = 0; i < n_fields; i++)
+    {
+      gboolean cut = FALSE;
+
+      if (!OGR_F_IsFieldSetAndNotNull (feature, i))
+        {
+          g_ptr_array_add (values, NULL);
+          continue;
+        }
+      g_ptr_array_add (values, mq_decoder_decode (load->decoder,
+                                                  OGR_F_GetFieldAsString (feature, i), &cut));
+      load->result->n_lossy += cut ? 1 : 0;
+      *lossy |= cut;
+    }
+  return values;
+}
+
+/* The area of a geometry that needs repair: stray holes left out (they
+ * are not land of the parcel's), then GEOS's make-valid. */
+static double
+measure_repaired (Load         *load,
+                  OGRGeometryH  geometry,
+                  MqProblem     problems)
+{
+  OGRGeometryH without = NULL, repaired;
+  double area;
+
+  if (problems & MQ_PROBLEM_HOLE_OUTSIDE)
+    geometry = without = mq_geometry_dup_without_stray_holes (geometry);
+  repaired = mq_geometry_dup_repaired (geometry);
+  area = repaired ? mq_area_calc_measure (load->area, repaired) : 0.0;
+  g_clear_pointer (&repaired, OGR_G_DestroyGeometry);
+  g_clear_pointer (&without, OGR_G_DestroyGeometry);
+  return area;
+}
+
+/* The ellipsoidal area of a parcel (linear), with its geometry problems; an
+ * invalid geometry is measured after repair, and says so. */
+static double
+measure (Load         *load,
+         OGRGeometryH  geometry,
+         MqProblem    *problems)
+{
+  double area;
+
+  *problems = mq_geometry_check (geometry, load->geographic);
+  if (*problems & (MQ_PROBLEM_EMPTY | MQ_PROBLEM_NOT_POLYGON | MQ_PROBLEM_BAD_COORDINATE))
+    return 0.0;
+  if (!mq_problem_needs_repair (*problems))
+    area = mq_area_calc_measure (load->area, geometry);
+  else
+    {
+      area = measure_repaired (load, geometry, *problems);
+      *problems |= MQ_PROBLEM_MADE_VALID;
+    }
+  /* Coordinates PROJ cannot take to the ellipsoid have no area. */
+  if (!isfinite (area))
+    {
+      *problems |= MQ_PROBLEM_BAD_COORDINATE;
+      area = 0.0;
+    }
+  /* A polygon of no area is no parcel: say so rather than count 0 mu. */
+  else if (area <= 0.0)
+    *problems |= MQ_PROBLEM_EMPTY;
+  return area;
+}
+
+static void
+count_problems (MqDataset *result,
+                MqProblem  problems)
+{
+  if (problems == 0)
+    return;
+  result->n_problem_parcels++;
+  for (guint bit = 0; bit < MQ_N_PROBLEM_KINDS; bit++)
+    if (problems & (1u << bit))
+      result->problem_counts[bit]++;
+}
+
+/* Clones the geometry into the display CRS; the caller frees it. */
+static OGRGeometryH
+to_display (Load         *load,
+            OGRGeometryH  geometry)
+{
+  OGRGeometryH copy;
+
+  if (geometry == NULL)
+    return NULL;
+  copy = mq_geometry_dup_linear (geometry);
+  if (load->to_display != NULL)
+    OGR_G_Transform (copy, load->to_display);
+  return copy;
+}
+
+/* Columns a GeoPackage keeps for itself; SQLite's default column limit. */
+static const char *const reserved_names[] = { "fid", "geom", "geometry", NULL };
+#define MAX_ATTRIBUTES (2000 - MQ_N_FIELDS - 4)
+
+/* A name the project file could not hold beside the earlier ones: one that
+ * differs from another only by case (QLR, qlr), or fid/geom. */
+static gboolean
+name_is_taken (char       **names,
+               int          n,
+               const char  *name)
+{
+  for (int i = 0; reserved_names[i] != NULL; i++)
+    if (g_ascii_strcasecmp (name, reserved_names[i]) == 0)
+      return TRUE;
+  for (int i = 0; i < n; i++)
+    if (g_ascii_strcasecmp (names[i], name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Keeps an attribute whose name is taken under name_2 (name_3, …), and says so. */
+static char *
+dup_free_name (Load        *load,
+               char       **names,
+               int          n,
+               const char  *name)
+{
+  char *renamed;
+
+  if (!name_is_taken (names, n, name))
+    return g_strdup (name);
+  for (guint k = 2;; k++)
+    {
+      renamed = g_strdup_printf ("%s_%u", name, k);
+      if (!name_is_taken (names, n, renamed))
+        break;
+      g_free (renamed);
+    }
+  warn (load->result, g_strdup_printf (_("attribute “%s” is kept as “%s”: its name is taken "
+                                         "(another differs only by case, or it is reserved)"),
+                                       name, renamed));
+  return renamed;
+}
+
+/* The source's attribute names, decoded like its values (a GBK .dbf names
+ * its columns in GBK, with or without .cpg or LDID), each one unique. */
+static char **
+field_names (Load             *load,
+             OGRFeatureDefnH   defn,
+             GError          **error)
+{
+  int n = OGR_FD_GetFieldCount (defn);
+  char **names;
+
+  if (n > MAX_ATTRIBUTES)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_OPEN_FAILED,
+                   _("%s: has %d attributes, more than a project file can hold (%d); "
+                     "remove some columns first"), load->path, n, MAX_ATTRIBUTES);
+      return NULL;
+    }
+  names = g_new0 (char *, n + 1);
+  for (int i = 0; i < n; i++)
+    {
+      gboolean cut = FALSE;
+      g_autofree char *decoded = mq_decoder_decode (load->decoder,
+                                                    OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)),
+                                                    &cut);
+
+      names[i] = dup_free_name (load, names, i, decoded);
+    }
+  return names;
+}
+
+static const MqLoadSink *
+sink_of (Load *load)
+{
+  return load->options ? load->options->sink : NULL;
+}
+
+/* "7,996.65" reads as 7996.65, and the file is told to use plain numbers. */
+static void
+note_grouped_area (Load               *load,
+                   const MqFieldMap   *map,
+                   const char *const  *values)
+{
+  int i = map->index[MQ_FIELD_SURVEY_AREA];
+  gboolean grouped = FALSE;
+  double area;
+
+  if (i >= 0 && mq_survey_area_parse (values[i], &area, &grouped) && grouped)
+    load->n_grouped_areas++;
+}
+
+static gboolean
+add_parcel (Load         *load,
+            MqParcels    *parcels,
+            MqFieldMap   *map,
+            OGRFeatureH   feature,
+            int           n_fields,
+            GError      **error)
+{
+  const MqLoadSink *sink = sink_of (load);
+  OGRGeometryH geometry = mq_geometry_dup_linear (OGR_F_GetGeomFieldRef (feature,
+                                                                        load->geom_field));
+  gboolean ok;
+  OGRGeometryH display = to_display (load, geometry);
+  gboolean lossy = FALSE;
+  g_autoptr(GPtrArray) values = decode_values (load, feature, n_fields, &lossy);
+  MqParcel *record = mq_parcels_append (parcels, display, (const char **) values->pdata);
+  MqProblem problems, read_problems;
+
+  read_problems = mq_field_map_fill (map, parcels, record, (const char * const *) values->pdata);
+  note_grouped_area (load, map, (const char * const *) values->pdata);
+  record->area_m2 = measure (load, geometry, &problems);
+  problems |= read_problems;
+  if (record->survey_area_m2 > 0 &&
+      fabs (record->area_m2 - record->survey_area_m2) > record->survey_area_m2 * SURVEY_AREA_TOLERANCE)
+    problems |= MQ_PROBLEM_SURVEY_AREA;
+  if (lossy)
+    problems |= MQ_PROBLEM_TRUNCATED_TEXT;
+  record->problems = problems;
+  count_problems (load->result, problems);
+  ok = sink == NULL ||
+       sink->parcel (sink->data, parcels, mq_parcels_get_n_parcels (parcels) - 1, display, error);
+  g_clear_pointer (&display, OGR_G_DestroyGeometry);
+  g_clear_pointer (&geometry, OGR_G_DestroyGeometry);
+  return ok;
+}
+
+/* Points and lines in a layer of parcels are not parcels of 0 mu: they are
+ * left out, and counted. */
+static gboolean
+is_point_or_line (OGRGeometryH geometry)
+{
+  OGRwkbGeometryType type;
+
+  if (geometry == NULL)
+    return FALSE;
+  type = wkbFlatten (OGR_G_GetGeometryType (geometry));
+  if (type == wkbGeometryCollection)
+    {
+      for (int i = 0; i < OGR_G_GetGeometryCount (geometry); i++)
+        if (!is_point_or_line (OGR_G_GetGeometryRef (geometry, i)))
+          return FALSE;
+      return OGR_G_GetGeometryCount (geometry) > 0;
+    }
+  return type == wkbPoint || type == wkbMultiPoint || OGR_GT_IsCurve (type) ||
+         OGR_GT_IsSubClassOf (type, wkbMultiCurve);
+}
+
+static gboolean
+read_parcels (Load          *load,
+              OGRLayerH      layer,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
+  int n_fields = OGR_FD_GetFieldCount (defn);
+  g_auto(GStrv) names = field_names (load, defn, error);
+  MqParcels *parcels;
+  MqFieldMap *map = &load->result->field_map;
+  const MqLoadSink *sink = sink_of (load);
+  OGRFeatureH feature;
+  gboolean ok;
+
+  if (names == NULL)
+    return FALSE;
+  load->result->parcels = parcels = mq_parcels_new ((const char * const *) names);
+  mq_field_map_guess (map, (const char * const *) names);
+  if (load->options != NULL && load->options->field_mapping != NULL &&
+      !mq_field_map_apply_json (map, (const char * const *) names,
+                                load->options->field_mapping, error))
+    {
+      g_prefix_error (error, _("%s: field mapping: "), load->path);
+      return FALSE;
+    }
+  if (sink != NULL && !sink->begin (sink->data, load->result, load->display_srs, error))
+    return FALSE;
+  OGR_L_ResetReading (layer);
+  for (;;)
+    {
+      CPLErrorReset ();
+      feature = OGR_L_GetNextFeature (layer);
+      /* A record GDAL could not read whole is lost, not a parcel. */
+      if (CPLGetLastErrorType () >= CE_Failure)
+        {
+          load->n_damaged++;
+          g_clear_pointer (&feature, OGR_F_Destroy);
+          if (load->n_damaged > MAX_DAMAGED_RECORDS)
+            break;
+          continue;
+        }
+      if (feature == NULL)
+        break;
+      if (is_point_or_line (OGR_F_GetGeomFieldRef (feature, load->geom_field)))
+        {
+          load->n_skipped++;
+          OGR_F_Destroy (feature);
+          continue;
+        }
+      ok = add_parcel (load, parcels, map, feature, n_fields, error);
+      OGR_F_Destroy (feature);
+      if (!ok || g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Headers that disagree with their files are told, not trusted. */
+static void
+check_shapefile_headers (Load *load)
+{
+  const MqShapefileInfo *info = &load->shp_info;
+
+  if (info->dbf_records_claimed != info->dbf_records_present)
+    warn (load->result, g_strdup_printf (_("the .dbf header claims %u records but the file holds %u"),
+                                         info->dbf_records_claimed, info->dbf_records_present));
+  if (info->shp_length_claimed != info->shp_length_actual)
+    {
+      g_autofree char *claimed = g_strdup_printf ("%" G_GUINT64_FORMAT, info->shp_length_claimed);
+      g_autofree char *actual = g_strdup_printf ("%" G_GUINT64_FORMAT, info->shp_length_actual);
+
+      warn (load->result, g_strdup_printf (_("the .shp header gives its length as %s bytes "
+                                             "but the file has %s"), claimed, actual));
+    }
+  if (info->dbf_records_deleted > 0)
+    warn (load->result, g_strdup_printf (_("%u records of the .dbf are marked deleted and were "
+                                           "left out"), info->dbf_records_deleted));
+  if (info->shx_records != info->dbf_records_present)
+    warn (load->result, g_strdup_printf (_("the .shx index has %u records but the .dbf table %u"),
+                                         info->shx_records, info->dbf_records_present));
+}
+
+/* How many records the source holds against how many were read: nothing
+ * lost is ever taken as whole without the user's word (allow_partial). */
+static gboolean
+account_records (Load       *load,
+                 OGRLayerH   layer,
+                 GError    **error)
+{
+  guint read = mq_parcels_get_n_parcels (load->result->parcels) + load->n_skipped;
+  gint64 expected = read + load->n_damaged;
+
+  if (load->shapefile)
+    {
+      check_shapefile_headers (load);
+      expected = MAX (expected, mq_shapefile_expected_records (&load->shp_info));
+    }
+  else
+    expected = MAX (expected, OGR_L_GetFeatureCount (layer, FALSE));
+  load->result->n_lost = expected - read;
+  if (load->result->n_lost == 0 || (load->options && load->options->allow_partial))
+    return TRUE;
+  g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_PARTIAL,
+               _("%s: only %u of %u records could be read (%u lost); "
+                 "open it anyway with --allow-partial"),
+               load->path, read, (guint) expected, load->result->n_lost);
+  return FALSE;
+}
+
+static MqRefKind
+kind_for (const char *layer_name,
+          const char *kind_value)
+{
+  if (g_str_equal (layer_name, "roads"))
+    return MQ_REF_ROAD;
+  if (g_str_equal (layer_name, "rivers"))
+    return MQ_REF_RIVER;
+  return g_strcmp0 (kind_value, "part") == 0 ? MQ_REF_PART : MQ_REF_ZONE;
+}
+
+/* Reference layers are this project's own (zone, roads, rivers) and UTF-8. */
+static gboolean
+read_reference_layer (Load        *load,
+                      const char  *layer_name,
+                      GError     **error)
+{
+  OGRLayerH layer = GDALDatasetGetLayerByName (load->ds, layer_name);
+  MqReference *ref = &load->result->reference;
+  const MqLoadSink *sink = sink_of (load);
+  OGRFeatureH feature;
+  int name_i, kind_i, width_i;
+  gboolean ok;
+
+  if (layer == NULL)
+    return TRUE;
+  name_i = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "name");
+  kind_i = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "kind");
+  width_i = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "width_m");
+  OGR_L_ResetReading (layer);
+  while ((feature = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      OGRGeometryH geometry = OGR_F_GetGeometryRef (feature);
+      OGRGeometryH display = to_display (load, geometry);
+      guint8 kind = kind_for (layer_name, kind_i >= 0 ? OGR_F_GetFieldAsString (feature, kind_i) : NULL);
+      double width = width_i >= 0 ? OGR_F_GetFieldAsDouble (feature, width_i) : 0.0;
+      double area = mq_area_calc_measure (load->area, geometry);
+
+      mq_shapes_add_geometry (ref->shapes, display);
+      g_array_append_val (ref->kind, kind);
+      g_ptr_array_add (ref->name, g_strdup (name_i >= 0 ? OGR_F_GetFieldAsString (feature, name_i) : ""));
+      g_array_append_val (ref->width_m, width);
+      g_array_append_val (ref->area_m2, area);
+      ok = sink == NULL ||
+           sink->reference (sink->data, kind, g_ptr_array_index (ref->name, ref->name->len - 1),
+                            width, display, error);
+      g_clear_pointer (&display, OGR_G_DestroyGeometry);
+      OGR_F_Destroy (feature);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Degrees with y beyond ±90 but x within it: latitude and longitude given
+ * in swapped order (Excel tables, some web exports). The parcels are then
+ * bad coordinates; this says why. */
+static void
+check_axis_order (Load      *load,
+                  OGRLayerH  layer)
+{
+  OGREnvelope env;
+
+  if (!load->geographic ||
+      OGR_L_GetExtentEx (layer, load->geom_field, &env, TRUE) != OGRERR_NONE)
+    return;
+  if (MAX (fabs (env.MinY), fabs (env.MaxY)) > 90.0 &&
+      MAX (fabs (env.MinX), fabs (env.MaxX)) <= 90.0)
+    warn (load->result, g_strdup_printf (_("latitude and longitude seem to be given in swapped "
+                                           "order (x %.2f to %.2f, y %.2f to %.2f): the "
+                                           "coordinates cannot be placed"),
+                                         env.MinX, env.MaxX, env.MinY, env.MaxY));
+}
+
+/* What was read other than it was written, said once for the file. */
+static void
+warn_about_values (Load *load)
+{
+  if (load->n_skipped > 0)
+    warn (load->result, g_strdup_printf (_("features left out as points or lines, not parcels: "
+                                           "%u"), load->n_skipped));
+  if (load->n_grouped_areas > 0)
+    warn (load->result, g_strdup_printf (_("%u surveyed areas are written with thousands "
+                                           "separators (7,996.65); they were read as plain "
+                                           "numbers"), load->n_grouped_areas));
+}
+
+/* A shapefile opened as a folder or a zip is one .shp among others: find
+ * the layer's own file, for its headers and its .cpg. */
+static void
+inspect_layer_file (Load      *load,
+                    OGRLayerH  layer)
+{
+  const char *description = GDALGetDescription (load->ds);
+  g_autofree char *name = g_strconcat (OGR_L_GetName (layer), ".shp", NULL);
+
+  if (g_str_has_suffix (description, ".shp") || g_str_has_suffix (description, ".SHP"))
+    load->shp_path = g_strdup (description);
+  else
+    load->shp_path = g_build_filename (description, name, NULL);
+  if (!load->shapefile)
+    load->shapefile = mq_shapefile_inspect (load->shp_path, &load->shp_info);
+}
+
+static MqDataset *
+load_run (Load          *load,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  OGRLayerH layer;
+
+  if (!open_source (load, error) || (layer = pick_layer (load, error)) == NULL)
+    return NULL;
+  if (is_shapefile (load->ds))
+    inspect_layer_file (load, layer);
+  load->result = g_object_new (MQ_TYPE_DATASET, NULL);
+  load->result->path = g_strdup (load->path);
+  load->result->polygon_layers = polygon_layer_names (load->ds);
+  load->result->layer_name = g_strdup (OGR_L_GetName (layer));
+  if (!setup_crs (load, layer, error) || !setup_encoding (load, layer, error))
+    return NULL;
+  load->result->crs_label = mq_crs_dup_label (load->source_srs);
+  OSRExportToWkt (load->display_srs, &load->result->display_wkt);
+  if (!read_parcels (load, layer, cancellable, error) || !account_records (load, layer, error))
+    return NULL;
+  warn_about_values (load);
+  check_axis_order (load, layer);
+  mq_parcels_build_index (load->result->parcels);
+  mq_parcels_freeze (load->result->parcels);
+  if (!read_reference_layer (load, "zone", error) ||
+      !read_reference_layer (load, "rivers", error) ||
+      !read_reference_layer (load, "roads", error))
+    return NULL;
+  return g_steal_pointer (&load->result);
+}
+
+/* For this thread's reading only: opening a file writes no .aux.xml beside
+ * it. (GDAL 3.6 has no DXF_CLOSED_LINE_AS_POLYGON: closed CAD polylines stay
+ * lines, and are left out and counted as such.) */
+static void
+set_reading_options (gboolean on)
+{
+  CPLSetThreadLocalConfigOption ("GDAL_PAM_ENABLED", on ? "NO" : NULL);
+}
+
+/**
+ * mq_dataset_load:
+ * @path: a file, folder or GDAL virtual path (/vsizip/…)
+ * @options: (nullable): CRS, encoding and layer choices of the user
+ *
+ * Reads the source's polygon layer into parcels. Errors name the file and the
+ * problem in one line.
+ */
+MqDataset *
+mq_dataset_load (const char           *path,
+                 const MqLoadOptions  *options,
+                 GCancellable         *cancellable,
+                 GError              **error)
+{
+  g_autofree char *zip_path = NULL;
+  Load load = { .path = path, .options = options };
+  MqDataset *result;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* A zipped shapefile is read in place, through GDAL's /vsizip/. */
+  if ((g_str_has_suffix (path, ".zip") || g_str_has_suffix (path, ".ZIP")) &&
+      !g_str_has_prefix (path, "/vsizip/"))
+    load.path = zip_path = g_strconcat ("/vsizip/", path, NULL);
+
+  CPLPushErrorHandler (CPLQuietErrorHandler);
+  set_reading_options (TRUE);
+  result = load_run (&load, cancellable, error);
+  set_reading_options (FALSE);
+  CPLPopErrorHandler ();
+  load_clear (&load);
+  return result;
+}
+
+typedef struct
+{
+  char          *path;
+  MqLoadOptions  options;
+  char          *crs;
+  char          *encoding;
+  char          *layer;
+  char          *field_mapping;
+} LoadTaskData;
+
+static void
+load_task_data_free (LoadTaskData *data)
+{
+  g_free (data->path);
+  g_free (data->crs);
+  g_free (data->encoding);
+  g_free (data->layer);
+  g_free (data->field_mapping);
+  g_free (data);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadTaskData *data = task_data;
+  GError *error = NULL;
+  MqDataset *dataset = mq_dataset_load (data->path, &data->options, cancellable, &error);
+
+  if (dataset == NULL)
+    mq_task_return_error (task, error);
+  else
+    mq_task_return_pointer (task, dataset, g_object_unref);
+}
+
+void
+mq_dataset_load_async (const char          *path,
+                       const MqLoadOptions *options,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = mq_task_new (NULL, cancellable, callback, user_data);
+  LoadTaskData *data = g_new0 (LoadTaskData, 1);
+
+  data->path = g_strdup (path);
+  if (options != NULL)
+    {
+      data->options.crs = data->crs = g_strdup (options->crs);
+      data->options.encoding = data->encoding = g_strdup (options->encoding);
+      data->options.layer = data->layer = g_strdup (options->layer);
+      data->options.allow_partial = options->allow_partial;
+      data->options.field_mapping = data->field_mapping = g_strdup (options->field_mapping);
+    }
+  g_task_set_source_tag (task, mq_dataset_load_async);
+  mq_task_set_data (task, data, (GDestroyNotify) load_task_data_free);
+  mq_task_run_in_thread (task, load_thread);
+}
+
+MqDataset *
+mq_dataset_load_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * mq_source_suggest_crs:
+ * @path: a source without a CRS
+ *
+ * Returns: (transfer full): EPSG codes its coordinates suggest, likeliest
+ *   first; empty when nothing can be read.
+ */
+GArray *
+mq_source_suggest_crs (const char *path,
+                       const char *layer_name)
+{
+  MqLoadOptions options = { .layer = layer_name };
+  Load load = { .path = path, .options = &options };
+  GArray *codes = NULL;
+  OGRLayerH layer;
+  OGREnvelope env;
+
+  CPLPushErrorHandler (CPLQuietErrorHandler);
+  if (open_source (&load, NULL) && (layer = pick_layer (&load, NULL)) != NULL &&
+      OGR_L_GetExtentEx (layer, load.geom_field, &env, TRUE) == OGRERR_NONE)
+    codes = mq_crs_suggest (&(MqBox) { env.MinX, env.MinY, env.MaxX, env.MaxY });
+  CPLPopErrorHandler ();
+  load_clear (&load);
+  return codes ? codes : g_array_new (FALSE, FALSE, sizeof (int));
+}
