@@ -157,6 +157,39 @@ test_publish (Fixture       *f,
   g_assert_nonnull (strstr (error->message, f->schema));
 }
 
+/* A server project opens like a file ("pg:CONNINFO schema=NAME"), read as
+ * one snapshot: the same figures as the GeoPackage it was published from. */
+static void
+test_open (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *spec = NULL, *wrong = NULL;
+  g_autoptr(MqDataset) opened = NULL;
+  g_autoptr(MqSummary) from_file = NULL, from_server = NULL;
+  g_autoptr(GError) error = NULL;
+
+  SKIP_WITHOUT_SERVER ();
+  spec = g_strdup_printf ("pg:%s schema=%s", server (), f->schema);
+  opened = mq_dataset_load (spec, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mq_parcels_get_n_parcels (mq_dataset_get_parcels (opened)), ==,
+                    mq_parcels_get_n_parcels (mq_dataset_get_parcels (f->dataset)));
+  from_file = mq_summary_new (f->dataset, mq_today ());
+  from_server = mq_summary_new (opened, mq_today ());
+  g_assert_cmpfloat_with_epsilon (from_server->area_m2, from_file->area_m2, 1e-6);
+  g_assert_cmpuint (from_server->flagged_parcels, ==, from_file->flagged_parcels);
+  g_assert_cmpuint (from_server->overdue, ==, from_file->overdue);
+  g_assert_cmpuint (mq_dataset_get_reference (opened)->kind->len, ==,
+                    mq_dataset_get_reference (f->dataset)->kind->len);
+  /* Its name never carries a password. */
+  g_assert_null (strstr (mq_dataset_get_path (opened), "password"));
+
+  wrong = g_strdup_printf ("pg:%s password=zz-secret schema=nothing_here", server ());
+  g_assert_null (mq_dataset_load (wrong, NULL, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "no project is published there"));
+  g_assert_null (strstr (error->message, "zz-secret"));
+}
+
 /* The four-lock rules hold for any client, psql included. */
 static void
 test_rules (Fixture       *f,
@@ -293,6 +326,7 @@ main (int   argc,
   mq_core_init ();
 
   g_test_add ("/server/publish", Fixture, NULL, setup, test_publish, teardown);
+  g_test_add ("/server/open", Fixture, NULL, setup, test_open, teardown);
   g_test_add ("/server/rules", Fixture, NULL, setup, test_rules, teardown);
   g_test_add ("/server/history-and-notify", Fixture, NULL, setup, test_history_and_notify, teardown);
   g_test_add ("/server/permissions", Fixture, NULL, setup, test_permissions, teardown);

@@ -18,6 +18,7 @@
 #include "mq-crs.h"
 #include "mq-field-map.h"
 #include "mq-geometry-check.h"
+#include "mq-server.h"
 #include "mq-shapefile.h"
 #include "mq-task.h"
 #include "mq-terms.h"
@@ -31,7 +32,9 @@
 /* State of one load; everything GDAL hands out is released in load_clear(). */
 typedef struct
 {
-  const char                  *path;
+  const char                  *path;       /* for messages: a server's without its password */
+  char                        *server;     /* "PG:…" for a project on a server */
+  char                        *schema;
   const MqLoadOptions         *options;
   GDALDatasetH                 ds;
   OGRSpatialReferenceH         source_srs;
@@ -53,6 +56,8 @@ typedef struct
 static void
 load_clear (Load *load)
 {
+  g_clear_pointer (&load->server, g_free);
+  g_clear_pointer (&load->schema, g_free);
   g_clear_pointer (&load->to_display, OCTDestroyCoordinateTransformation);
   g_clear_pointer (&load->area, mq_area_calc_free);
   g_clear_pointer (&load->source_srs, OSRRelease);
@@ -151,6 +156,33 @@ open_options_for (const char *path)
   return NULL;
 }
 
+/* A project on a PostgreSQL/PostGIS server is read as one snapshot
+ * (REPEATABLE READ from the first query to the last), so that a planner
+ * committing meanwhile is not taken for lost records. */
+static gboolean
+open_server (Load    *load,
+             GError **error)
+{
+  static const char *const pg_driver[] = { "PostgreSQL", NULL };
+  g_autofree char *schemas = g_strconcat ("SCHEMAS=", load->schema, NULL);
+  g_autofree char *active = g_strconcat ("ACTIVE_SCHEMA=", load->schema, NULL);
+  const char *options[] = {
+    schemas, active, "LIST_ALL_TABLES=NO",
+    "PRELUDE_STATEMENTS=BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    "CLOSING_STATEMENTS=COMMIT", NULL,
+  };
+  g_autofree char *reason = NULL;
+
+  CPLErrorReset ();
+  load->ds = GDALOpenEx (load->server, GDAL_OF_VECTOR | GDAL_OF_READONLY, pg_driver, options, NULL);
+  if (load->ds != NULL)
+    return TRUE;
+  reason = dup_gdal_reason ();
+  g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_OPEN_FAILED,
+               _("%s: cannot be opened: %s"), load->path, reason);
+  return FALSE;
+}
+
 static gboolean
 open_source (Load    *load,
              GError **error)
@@ -160,6 +192,8 @@ open_source (Load    *load,
   static const char *const shp_driver[] = { "ESRI Shapefile", NULL };
   static const char *const raw_text[] = { "ENCODING=", NULL };
 
+  if (load->server != NULL)
+    return open_server (load, error);
   if (!g_file_test (load->path, G_FILE_TEST_EXISTS) && !g_str_has_prefix (load->path, "/vsi"))
     {
       g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NOT_FOUND,
@@ -300,6 +334,13 @@ pick_layer (Load    *load,
   layer = GDALDatasetGetLayerByName (ds, "parcels");
   if (layer != NULL && (load->geom_field = polygon_geom_field (layer)) >= 0)
     return layer;
+  if (load->server != NULL)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_LAYER,
+                   _("%s: no project is published there (maqiao-land --publish puts one there)"),
+                   load->path);
+      return NULL;
+    }
   for (int i = 0; i < GDALDatasetGetLayerCount (ds); i++)
     if ((load->geom_field = polygon_geom_field (GDALDatasetGetLayer (ds, i))) >= 0)
       return GDALDatasetGetLayer (ds, i);
@@ -999,6 +1040,38 @@ set_reading_options (gboolean on)
   CPLSetThreadLocalConfigOption ("GDAL_PAM_ENABLED", on ? "NO" : NULL);
 }
 
+/* "pg:CONNINFO [schema=NAME]": the connection for GDAL, and the name a
+ * person sees (no password, whatever the string held). */
+static char *
+parse_server (Load       *load,
+              const char *spec)
+{
+  g_auto(GStrv) words = g_strsplit_set (spec, " \t", -1);
+  g_autoptr(GStrvBuilder) rest = g_strv_builder_new ();
+  g_auto(GStrv) kept = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autofree char *where = NULL;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (g_str_has_prefix (words[i], "schema="))
+      {
+        g_free (load->schema);
+        load->schema = g_strdup (words[i] + strlen ("schema="));
+      }
+    else if (*words[i] != '\0')
+      g_strv_builder_add (rest, words[i]);
+  if (load->schema == NULL || *load->schema == '\0')
+    {
+      g_free (load->schema);
+      load->schema = g_strdup (MQ_SERVER_DEFAULT_SCHEMA);
+    }
+  kept = g_strv_builder_end (rest);
+  conninfo = g_strjoinv (" ", kept);
+  load->server = g_strconcat ("PG:", conninfo, NULL);
+  where = mq_server_describe (conninfo);
+  return g_strdup_printf ("%s%s schema=%s", MQ_SERVER_PREFIX, where, load->schema);
+}
+
 /**
  * mq_dataset_load:
  * @path: a file, folder or GDAL virtual path (/vsizip/…)
@@ -1014,10 +1087,14 @@ mq_dataset_load (const char           *path,
                  GError              **error)
 {
   g_autofree char *zip_path = NULL;
+  g_autofree char *shown = NULL;
   Load load = { .path = path, .options = options };
   MqDataset *result;
 
   g_return_val_if_fail (path != NULL, NULL);
+
+  if (g_str_has_prefix (path, MQ_SERVER_PREFIX))
+    load.path = shown = parse_server (&load, path + strlen (MQ_SERVER_PREFIX));
 
   /* A zipped shapefile is read in place, through GDAL's /vsizip/. */
   if ((g_str_has_suffix (path, ".zip") || g_str_has_suffix (path, ".ZIP")) &&

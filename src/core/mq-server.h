@@ -25,6 +25,10 @@ typedef enum
 
 #define MQ_SERVER_DEFAULT_SCHEMA "maqiao"
 
+/* A project on a server opens as "pg:CONNINFO", e.g. "pg:service=maqiao"
+ * (and "schema=NAME" when it is not the default). */
+#define MQ_SERVER_PREFIX "pg:"
+
 GQuark   mq_server_error_quark (void);
 gboolean mq_server_publish     (const char  *project_path,
                                 const char  *conninfo,
