@@ -175,7 +175,7 @@ on_report_written (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  MqWindow *self = MQ_WINDOW (object);
+  g_autoptr(MqWindow) self = user_data;
   ReportJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
@@ -214,10 +214,12 @@ on_pdf_chooser_response (GtkNativeDialog *chooser,
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       run = report_job_steal (job);
       run->path = g_file_get_path (file);
-      task = g_task_new (run->window, NULL, on_report_written, NULL);
+      _mq_window_toast (run->window, _("Writing the report…"));
+      /* The window is the callback's, not the task's: the worker may drop
+       * its task last, and a widget must not be finalized in a thread. */
+      task = g_task_new (NULL, NULL, on_report_written, g_steal_pointer (&run->window));
       g_task_set_task_data (task, run, (GDestroyNotify) report_job_free);
       g_task_run_in_thread (task, write_report_thread);
-      _mq_window_toast (run->window, _("Writing the report…"));
     }
   g_object_unref (chooser);
 }
