@@ -1143,6 +1143,49 @@ test_lifecycle (void)
   test_remove_dir (dir);
 }
 
+/* Save as Project: the survey, as opened, becomes a project file beside it,
+ * and the window goes on with the project (a store: the locks can be edited). */
+static void
+test_save_as_project (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-gui-save-XXXXXX", NULL);
+  g_autofree char *shp = g_build_filename (dir, "enc-utf8-cpg.shp", NULL);
+  g_autofree char *gpkg = g_build_filename (dir, "enc-utf8-cpg.gpkg", NULL);
+  static const char *const parts[] = { "shp", "shx", "dbf", "cpg", "prj" };
+  MqWindow *window = mq_window_new (NULL);
+  MqProject *project = mq_window_get_project (window);
+  gint64 deadline;
+  GtkWindow *chooser;
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("enc-utf8-cpg.%s", parts[i]);
+      g_autofree char *from = test_corpus_file (name);
+      g_autofree char *to = g_build_filename (dir, name, NULL);
+      g_autofree char *bytes = NULL;
+      gsize length;
+
+      g_assert_true (g_file_get_contents (from, &bytes, &length, NULL));
+      g_assert_true (g_file_set_contents (to, bytes, length, NULL));
+    }
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, shp);
+  wait_for_dataset (mq_window_get_map_view (window));
+  g_assert_false (mq_project_get_has_store (project));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-project", NULL));
+  chooser = find_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  settle ();
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (!mq_project_get_has_store (project) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (mq_project_get_editable (project));
+  g_assert_true (g_file_test (gpkg, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (mq_project_get_request (project)->path, ==, gpkg);
+  g_assert_cmpuint (n_parcels (window), ==, 5);
+  close_project (window, dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1169,5 +1212,6 @@ main (int   argc,
   g_test_add_func ("/gui/dashboard-and-fading", test_dashboard_and_fading);
   g_test_add_func ("/gui/presentation-and-views", test_presentation_and_views);
   g_test_add_func ("/gui/lifecycle", test_lifecycle);
+  g_test_add_func ("/gui/save-as-project", test_save_as_project);
   return g_test_run ();
 }

@@ -252,9 +252,9 @@ load_thread (GTask        *task,
   mq_open_request_get_options (request, &options);
   dataset = mq_dataset_load (request->path, &options, cancellable, &error);
   if (dataset == NULL)
-    g_task_return_error (task, error);
+    mq_task_return_error (task, error);
   else
-    g_task_return_pointer (task, dataset, g_object_unref);
+    mq_task_return_pointer (task, dataset, g_object_unref);
 }
 
 static void
@@ -315,11 +315,10 @@ mq_project_open (MqProject     *self,
   set_loading (self, g_cancellable_new ());
   /* Not the task's source object: the worker drops its task reference in
    * its own thread, maybe after the callback; the project is let go here. */
-  task = g_task_new (NULL, self->cancellable, on_load_done, g_object_ref (self));
+  task = mq_task_new (NULL, self->cancellable, on_load_done, g_object_ref (self));
   g_task_set_source_tag (task, mq_project_open);
-  g_task_set_task_data (task, mq_open_request_copy (request),
-                        (GDestroyNotify) mq_open_request_free);
-  g_task_run_in_thread (task, load_thread);
+  mq_task_set_data (task, mq_open_request_copy (request), (GDestroyNotify) mq_open_request_free);
+  mq_task_run_in_thread (task, load_thread);
 }
 
 void

@@ -176,7 +176,7 @@ on_report_written (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  MqWindow *self = MQ_WINDOW (object);
+  g_autoptr(MqWindow) self = user_data;
   ReportJob *job = mq_task_get_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
@@ -219,11 +219,10 @@ on_pdf_chooser_response (GtkNativeDialog *chooser,
       /* The worker reads the parcels as they are now, whatever is edited meanwhile. */
       snapshot = mq_dataset_snapshot (run->dataset);
       g_set_object (&run->dataset, snapshot);
-      task = mq_task_new (run->window, NULL, on_report_written, NULL);
       _mq_window_toast (run->window, _("Writing the report…"));
-      /* The task keeps the window for its callback; the worker's data holds
-       * no widget. */
-      g_clear_object (&run->window);
+      /* The window is the callback's, not the task's: the worker may drop
+       * its task last, and a widget must not be finalized in a thread. */
+      task = mq_task_new (NULL, NULL, on_report_written, g_steal_pointer (&run->window));
       mq_task_set_data (task, run, (GDestroyNotify) report_job_free);
       mq_task_run_in_thread (task, write_report_thread);
     }

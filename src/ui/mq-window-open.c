@@ -236,7 +236,7 @@ on_save_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  MqWindow *self = MQ_WINDOW (source);
+  g_autoptr(MqWindow) self = user_data;
   SaveJob *job = mq_task_get_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autoptr(MqDataset) dataset = g_task_propagate_pointer (G_TASK (result), &error);
@@ -267,7 +267,9 @@ on_save_chooser_response (GtkNativeDialog *chooser,
       job = g_new0 (SaveJob, 1);
       job->request = mq_open_request_copy (request);
       job->output = g_file_get_path (file);
-      task = mq_task_new (self, NULL, on_save_done, NULL);
+      /* The window is the callback's, not the task's source: the worker
+       * may drop the task last, and a widget is not finalized in a thread. */
+      task = mq_task_new (NULL, NULL, on_save_done, g_object_ref (self));
       mq_task_set_data (task, job, (GDestroyNotify) save_job_free);
       gtk_stack_set_visible_child_name (self->stack, "loading");
       mq_task_run_in_thread (task, save_thread);
