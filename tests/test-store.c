@@ -513,13 +513,12 @@ check_planted (Fixture    *f,
 {
   g_autoptr(MqDataset) dataset = NULL;
   g_autoptr(MqStore) store = NULL;
-  g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+  g_autoptr(MqEdit) edit = batch_of (f, 1, MQ_FIELD_NOTES, "历史");
   g_autoptr(GError) error = NULL;
   g_autofree char *victim = g_strdup (parcel (f, flagged (f->dataset, 1))->id);
   g_autofree char *notes = NULL;
   gint64 rows;
 
-  edit = batch_of (f, 1, MQ_FIELD_NOTES, "历史");
   g_assert_true (mq_store_apply (f->store, edit, &error));
   g_clear_pointer (&edit, mq_edit_free);
   g_clear_object (&f->store);

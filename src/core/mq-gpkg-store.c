@@ -35,6 +35,7 @@ struct _MqGpkgStore
   sqlite3     *db;
   gboolean     read_only;
   char        *read_only_reason;  /* translated, or NULL */
+  sqlite3_int64 checked_schema; /* PRAGMA schema_version found free of foreign SQL, or -1 */
   GArray      *fids;          /* sqlite3_int64 per parcel */
   int          value_column[MQ_N_FIELDS];  /* source attribute index, or -1 */
   sqlite3_int64 data_version;
@@ -99,6 +100,7 @@ static void
 mq_gpkg_store_init (MqGpkgStore *self)
 {
   self->fids = g_array_new (FALSE, FALSE, sizeof (sqlite3_int64));
+  self->checked_schema = -1;
   self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_edit_free);
   self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_edit_free);
 }
@@ -321,6 +323,19 @@ open_db (MqGpkgStore  *self,
   return exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", error);
 }
 
+static sqlite3_int64
+schema_version (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_int64 version = -1;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA schema_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
 /* Before the file is opened for writing: a trigger or view it brings that
  * GDAL and the GeoPackage standard do not define would run with our edits
  * (rewrite other parcels, erase the history). Such a file is only read.
@@ -331,14 +346,23 @@ check_foreign_sql (MqGpkgStore *self)
   sqlite3 *db = NULL;
   g_autofree char *foreign = NULL;
 
+  sqlite3_int64 version = -1;
+
+  /* One read transaction: the version is that of the schema scanned. */
   if (sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
     {
       mq_gpkg_harden (db);
+      sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
       foreign = mq_gpkg_find_foreign_sql (db);
+      version = schema_version (db);
+      sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
     }
   sqlite3_close (db);
   if (foreign == NULL)
-    return;
+    {
+      self->checked_schema = version;
+      return;
+    }
   set_foreign (self, foreign);
 }
 
@@ -781,10 +805,18 @@ static gboolean
 schema_still_ours (MqGpkgStore  *self,
                    GError      **error)
 {
-  g_autofree char *foreign = mq_gpkg_find_foreign_sql (self->db);
+  sqlite3_int64 version = schema_version (self->db);
+  g_autofree char *foreign = NULL;
 
-  if (foreign == NULL)
+  /* Unchanged since it was read (any CREATE TRIGGER changes the version). */
+  if (version >= 0 && version == self->checked_schema)
     return TRUE;
+  foreign = mq_gpkg_find_foreign_sql (self->db);
+  if (foreign == NULL)
+    {
+      self->checked_schema = version;
+      return TRUE;
+    }
   set_foreign (self, foreign);
   return read_only_error (self, error);
 }
