@@ -93,7 +93,7 @@ setup (Fixture       *f,
   f->schema = g_strdup_printf ("mq_test_%d_%u", (int) getpid (), serial++);
   f->dataset = mq_dataset_load (f->gpkg, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (mq_server_publish (f->gpkg, server (), f->schema, &error));
+  mq_server_publish (f->gpkg, server (), f->schema, &error);
   g_assert_no_error (error);
   f->conn = connect_or_fail ();
   search_path = g_strdup_printf ("SET search_path TO %s, public", f->schema);
@@ -132,6 +132,7 @@ test_publish (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *n = NULL, *zones = NULL, *version = NULL, *owner = NULL, *sql = NULL;
   g_autofree char *area = NULL;
+  g_autofree char *settings = NULL;
   guint i;
 
   SKIP_WITHOUT_SERVER ();
@@ -142,6 +143,9 @@ test_publish (Fixture       *f,
   g_assert_cmpuint (g_ascii_strtoull (zones, NULL, 10), >, 0);
   version = value (f->conn, "SELECT value FROM mq_project_settings WHERE key = 'schema_version'");
   g_assert_cmpstr (version, ==, "1");
+  /* The project's own settings came along; its schema version did not. */
+  settings = value (f->conn, "SELECT count(*) FROM mq_project_settings WHERE key IN ('title', 'synthetic')");
+  g_assert_cmpstr (settings, ==, "2");
 
   /* Parcel i is fid i + 1, with its owner's Chinese name intact. */
   for (i = 0; mq_parcels_get (parcels, i)->owner == NULL; i++)

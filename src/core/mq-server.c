@@ -215,63 +215,60 @@ field_text (OGRFeatureH  feature,
   return i >= 0 && OGR_F_IsFieldSetAndNotNull (feature, i) ? OGR_F_GetFieldAsString (feature, i) : NULL;
 }
 
-/* The history the project has so far, as it is; the server's trigger
- * writes what comes after. */
+#define MAX_COPIED_COLUMNS 8
+
+/* Every row of one of the project's tables, through one INSERT whose
+ * parameters are @columns in order. */
 static gboolean
-copy_history (PGconn        *conn,
-              GDALDatasetH   source,
-              GError       **error)
+copy_rows (PGconn             *conn,
+           GDALDatasetH        source,
+           const char         *layer_name,
+           const char * const *columns,
+           const char         *sql,
+           GError            **error)
 {
-  OGRLayerH layer = GDALDatasetGetLayerByName (source, "lock_history");
+  OGRLayerH layer = GDALDatasetGetLayerByName (source, layer_name);
+  const char *params[MAX_COPIED_COLUMNS];
   OGRFeatureH f;
   gboolean ok = TRUE;
+  guint n = g_strv_length ((char **) columns);
 
+  g_return_val_if_fail (n <= MAX_COPIED_COLUMNS, FALSE);
   if (layer == NULL)
     return TRUE;
   OGR_L_ResetReading (layer);
   while (ok && (f = OGR_L_GetNextFeature (layer)) != NULL)
     {
-      const char *params[] = {
-        field_text (f, "changed_at"), field_text (f, "user"), field_text (f, "parcel_id"),
-        field_text (f, "field"), field_text (f, "old_value"), field_text (f, "new_value"),
-        field_text (f, "action"), field_text (f, "batch"),
-      };
-
-      ok = run (conn,
-                "INSERT INTO lock_history (changed_at, db_user, fid, parcel_id, field, old_value,"
-                " new_value, action, batch, row_version)"
-                " VALUES (replace ($1, '/', '-')::timestamptz, coalesce ($2, ''),"
-                " (SELECT fid FROM parcels WHERE parcel_id = $3 LIMIT 1), $3, $4, $5, $6,"
-                " coalesce ($7, 'edit'), $8::bigint, 1)",
-                G_N_ELEMENTS (params), params, error);
+      for (guint i = 0; i < n; i++)
+        params[i] = field_text (f, columns[i]);
+      ok = run (conn, sql, n, params, error);
       OGR_F_Destroy (f);
     }
   return ok;
 }
 
+/* The history the project has so far, as it is (the server's trigger writes
+ * what comes after), and its settings but for the schema version: the
+ * server's schema has its own. */
 static gboolean
-copy_settings (PGconn        *conn,
-               GDALDatasetH   source,
-               GError       **error)
+copy_history_and_settings (PGconn        *conn,
+                           GDALDatasetH   source,
+                           GError       **error)
 {
-  OGRLayerH layer = GDALDatasetGetLayerByName (source, "project_settings");
-  OGRFeatureH f;
-  gboolean ok = TRUE;
+  static const char *const history[] = {
+    "changed_at", "user", "parcel_id", "field", "old_value", "new_value", "action", "batch", NULL
+  };
+  static const char *const settings[] = { "key", "value", NULL };
 
-  if (layer == NULL)
-    return TRUE;
-  OGR_L_ResetReading (layer);
-  while (ok && (f = OGR_L_GetNextFeature (layer)) != NULL)
-    {
-      const char *params[] = { field_text (f, "key"), field_text (f, "value") };
-
-      /* The server's schema has its own version. */
-      if (params[0] != NULL && !g_str_equal (params[0], "schema_version"))
-        ok = run (conn, "INSERT INTO mq_project_settings (key, value) VALUES ($1, $2)",
-                  2, params, error);
-      OGR_F_Destroy (f);
-    }
-  return ok;
+  return copy_rows (conn, source, "lock_history", history,
+                    "INSERT INTO lock_history (changed_at, db_user, fid, parcel_id, field, old_value,"
+                    " new_value, action, batch, row_version)"
+                    " VALUES (replace ($1, '/', '-')::timestamptz, coalesce ($2, ''),"
+                    " (SELECT fid FROM parcels WHERE parcel_id = $3 LIMIT 1), $3, $4, $5, $6,"
+                    " coalesce ($7, 'edit'), $8::bigint, 1)", error) &&
+         copy_rows (conn, source, "project_settings", settings,
+                    "INSERT INTO mq_project_settings (key, value)"
+                    " SELECT $1::text, $2::text WHERE $1::text <> 'schema_version'", error);
 }
 
 static gboolean
@@ -292,8 +289,7 @@ add_schema (PGconn        *conn,
   if (run (conn, path, 0, NULL, error) &&
       /* Our own file, several statements: the simple protocol. */
       run_script (conn, script, error) &&
-      copy_history (conn, source, error) &&
-      copy_settings (conn, source, error) &&
+      copy_history_and_settings (conn, source, error) &&
       run (conn, "COMMIT", 0, NULL, error))
     return TRUE;
   PQclear (PQexec (conn, "ROLLBACK"));
