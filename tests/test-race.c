@@ -48,6 +48,7 @@ typedef struct
   MqViewport *viewport;
   char       *path;
   guint       generation;
+  gboolean    atlas;
   guint       sum_before;
   guint       sum_after;
 } Job;
@@ -142,7 +143,9 @@ report_thread (GTask        *task,
                GCancellable *cancellable)
 {
   Job *job = data;
-  MqReportOptions options = { .title = "竞态测试", .atlas = TRUE };
+  /* The first report has a page per flagged parcel (with its history, read
+   * in the worker); the second, started mid-way, is the overview alone. */
+  MqReportOptions options = { .title = "竞态测试", .atlas = job->atlas };
   GError *error = NULL;
 
   job->sum_before = fingerprint (mq_dataset_get_parcels (job->snapshot));
@@ -182,6 +185,7 @@ start_report (Race *race,
 
   job->snapshot = mq_dataset_snapshot (race->dataset);
   job->path = g_build_filename (race->dir, name, NULL);
+  job->atlas = n == 0;
   mq_task_set_data (task, job, (GDestroyNotify) job_free);
   race->reports_running++;
   mq_task_run_in_thread (task, report_thread);
