@@ -10,7 +10,6 @@
 
 #include "mq-store.h"
 
-#include "mq-gpkg-store.h"
 
 G_DEFINE_QUARK (mq-store-error-quark, mq_store_error)
 
@@ -25,21 +24,6 @@ mq_store_default_init (MqStoreInterface *iface)
   /* Emitted after an edit, undo or redo reached the project and the parcels. */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-}
-
-/**
- * mq_store_open:
- *
- * Opens the project the @dataset was loaded from, for editing (or read-only
- * when it cannot, or must not, be written).
- *
- * Returns: (transfer full) (nullable): the store, or %NULL with @error
- */
-MqStore *
-mq_store_open (MqDataset  *dataset,
-               GError    **error)
-{
-  return mq_gpkg_store_open (dataset, error);
 }
 
 /* For the backends: the edit is stored and in the parcels. */

@@ -248,7 +248,7 @@ on_save_done (GObject      *source,
       return;
     }
   /* From now on the window works on the project, not on the survey file. */
-  mq_window_open_path (self, job->output);
+  mq_project_open_path (self->project, job->output);
 }
 
 static void

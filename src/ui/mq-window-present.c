@@ -25,7 +25,7 @@ update_totals (MqWindow *self)
   g_autoptr(MqSummary) s = NULL;
   g_autofree char *text = NULL;
 
-  if (dataset == NULL || !mq_window_get_presenting (self))
+  if (dataset == NULL || !self->presenting)
     return;
   s = mq_summary_new_filtered (dataset, mq_today (), mq_project_get_filter (self->project));
   text = g_strdup_printf (_("Flagged %u parcels, %.1f mu of the %.0f mu target · all four locks: %u parcels, %.1f mu · overdue %u"),
@@ -91,6 +91,18 @@ step_action (GtkWidget  *widget,
   step (MQ_WINDOW (widget), g_variant_get_int32 (parameter));
 }
 
+/* Keys 1–9: the saved views in their order, through the saved views' action. */
+static void
+go_to_view_at (MqWindow *self,
+               guint     position)
+{
+  g_autoptr(JsonObject) view = mq_project_dup_view (self->project, NULL, position);
+
+  if (view != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.goto-view", "s",
+                                json_object_get_string_member_with_default (view, "name", ""));
+}
+
 static gboolean
 on_present_key (GtkWidget *widget,
                 GVariant  *args,
@@ -100,9 +112,9 @@ on_present_key (GtkWidget *widget,
   int key = GPOINTER_TO_INT (data);
 
   if (key == 0)
-    mq_window_set_presenting (self, FALSE);
+    g_object_set (self, "presenting", FALSE, NULL);
   else if (key >= FIRST_VIEW_KEY)
-    mq_window_go_to_view (self, NULL, key - FIRST_VIEW_KEY);
+    go_to_view_at (self, key - FIRST_VIEW_KEY);
   else
     step (self, key);
   return TRUE;
@@ -149,7 +161,7 @@ static void
 on_presenting (MqWindow *self)
 {
   MqRenderer *renderer = mq_map_view_get_renderer (self->map_view);
-  gboolean presenting = mq_window_get_presenting (self);
+  gboolean presenting = self->presenting;
 
   if ((self->present_keys != NULL) == presenting)
     return;

@@ -62,12 +62,11 @@ on_name_response (AdwMessageDialog *dialog,
 {
   GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  g_autoptr(GError) error = NULL;
 
   if (!g_str_equal (response, "save") || *name == '\0')
     return;
-  if (!mq_window_save_view (self, name, &error))
-    _mq_window_toast (self, error->message);
+  /* The extent, theme and filter are the hub's to put together. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.keep-view", "s", name);
 }
 
 static void

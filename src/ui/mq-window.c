@@ -215,6 +215,18 @@ mq_window_set_property (GObject      *object,
 
 /* ---- what the window remembers --------------------------------------------- */
 
+/* The saved views' feature asks for the view to be kept under a name. */
+static void
+keep_view_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!mq_window_save_view (MQ_WINDOW (widget), g_variant_get_string (parameter, NULL), &error))
+    _mq_window_toast (MQ_WINDOW (widget), error->message);
+}
+
 static void
 open_recent_action (GtkWidget  *widget,
                     const char *action_name,
@@ -399,6 +411,7 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.keep-view", "s", keep_view_action);
   gtk_widget_class_install_property_action (widget_class, "win.theme", "theme");
   gtk_widget_class_install_property_action (widget_class, "win.encoding", "encoding");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
@@ -431,58 +444,6 @@ _mq_window_actions_update (MqWindow *self)
   gtk_widget_action_set_enabled (widget, "win.redo", mq_project_get_can_redo (project));
   gtk_widget_action_set_enabled (widget, "win.apply-csv", editable);
   gtk_widget_action_set_enabled (widget, "win.save-view", editable);
-}
-
-void
-_mq_window_toast (MqWindow   *self,
-                  const char *text)
-{
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
-}
-
-void
-_mq_window_show_problem (MqWindow     *self,
-                         const char   *heading,
-                         const GError *error)
-{
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, error->message);
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* A save chooser for a file made from @source: it proposes "survey.shp" →
- * "survey<extension>" in the survey's own folder, where the bureau files what it
- * makes from it. Shown at once; @on_response (chooser, response, @data) owns
- * the chooser; @destroy frees @data with the chooser's handler. */
-GtkFileChooserNative *
-_mq_window_choose_save_file (MqWindow       *self,
-                             const char     *title,
-                             const char     *accept,
-                             const char     *source,
-                             const char     *extension,
-                             GCallback       on_response,
-                             gpointer        data,
-                             GClosureNotify  destroy)
-{
-  g_autofree char *base = g_path_get_basename (source);
-  g_autofree char *name = NULL;
-  g_autoptr(GFile) file = g_file_new_for_path (source);
-  g_autoptr(GFile) folder = g_file_get_parent (file);
-  GtkFileChooserNative *chooser;
-  char *dot = strrchr (base, '.');
-
-  if (dot != NULL && dot != base)
-    *dot = '\0';
-  name = g_strconcat (base, extension, NULL);
-  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         accept, _("_Cancel"));
-  if (folder != NULL)
-    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect_data (chooser, "response", on_response, data, destroy, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-  return chooser;
 }
 
 /* The status line: the file's figures, kept current edit by edit. */
