@@ -72,12 +72,22 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
+/* Quitting closes every window first, as their close buttons would: each
+ * lets go of its project, whose store checkpoints and closes the file, so
+ * that a project is one self-contained file again (no -wal beside it) — what
+ * a planner copies or mails is everything. g_application_quit() alone would
+ * leave the process without finalising anything. */
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GList *windows;
+
+  while ((windows = gtk_application_get_windows (app)) != NULL)
+    gtk_window_destroy (windows->data);
+  g_application_quit (G_APPLICATION (app));
 }
 
 static void
