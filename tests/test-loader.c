@@ -631,6 +631,7 @@ test_status_values_kept (void)
   MqParcels *parcels;
 
   g_assert_no_error (error);
+  g_assert_nonnull (imported);
   d = mq_dataset_load (out, NULL, NULL, &error);
   g_assert_no_error (error);
   parcels = mq_dataset_get_parcels (d);

@@ -273,7 +273,6 @@ test_stale_part (void)
   g_autofree char *pdf = g_build_filename (dir, "stale.pdf", NULL);
   g_autofree char *dead = g_strdup_printf ("%s.%d-abcdef.part", pdf, (int) dead_pid ());
   g_autofree char *alive = g_strdup_printf ("%s.%d-abcdef.part", pdf, (int) getpid ());
-  g_autofree char *out = NULL;
   g_autofree char *head = NULL;
 
   g_assert_true (g_file_set_contents (dead, "half a report", -1, NULL));

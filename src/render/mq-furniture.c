@@ -163,8 +163,7 @@ measure_widths (MqTheme  theme,
                 double  *text,
                 double  *counts)
 {
-  g_autoptr(MqMutexLocker) locker = mq_mutex_locker_new (&widths_lock);
-
+  mq_mutex_lock (&widths_lock);
   if (widths[theme] == 0)
     widths[theme] = legend_text_width (theme);
   /* Room for counts up to six digits, right-aligned after the labels. */
@@ -172,6 +171,7 @@ measure_widths (MqTheme  theme,
     count_width = text_width ("000000", LEGEND_TEXT, FALSE) + 12;
   *text = widths[theme];
   *counts = count_width;
+  mq_mutex_unlock (&widths_lock);
 }
 
 void
