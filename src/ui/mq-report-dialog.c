@@ -245,7 +245,10 @@ mq_report_dialog_choose (GtkWindow           *parent,
                          gpointer             user_data)
 {
   MqReportDialog *self = g_object_new (MQ_TYPE_REPORT_DIALOG, "transient-for", parent, NULL);
-  g_autofree char *only = g_strdup_printf (_("The table and atlas show the %u selected parcels"),
+  g_autofree char *only = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                        "The table and atlas show the %u selected parcel",
+                                                        "The table and atlas show the %u selected parcels",
+                                                        n_selected),
                                            n_selected);
 
   self->task = g_task_new (self, cancellable, callback, user_data);
