@@ -646,6 +646,12 @@ test_status_values_kept (void)
           g_assert_true (mq_parcels_get (parcels, i)->problems & MQ_PROBLEM_UNREADABLE_DATE);
           g_assert_nonnull (strstr (unread, c->deadline));
         }
+      /* A lock state that did not read is not written as "open". */
+      if (c->expect_problems & P_UNREADABLE_STATE)
+        {
+          g_assert_true (mq_parcels_get (parcels, i)->problems & MQ_PROBLEM_UNREADABLE_STATE);
+          g_assert_nonnull (unread);
+        }
     }
 }
 

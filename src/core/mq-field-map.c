@@ -427,6 +427,20 @@ field_text_reads (MqField     field,
     }
 }
 
+/* Whether the source holds text for @field that does not read (kept as it
+ * was, never guessed). */
+gboolean
+mq_field_map_value_unread (const MqFieldMap   *map,
+                           MqField             field,
+                           const char * const *values)
+{
+  const char *text = value_of (map, values, field);
+
+  if ((text == NULL || *text == '\0') && map->source[field] >= 0)
+    text = values[map->source[field]];
+  return text != NULL && *text != '\0' && !field_text_reads (field, text);
+}
+
 /**
  * mq_field_map_dup_unread:
  *

@@ -89,6 +89,9 @@ MqProblem          mq_field_map_fill    (const MqFieldMap  *map,
                                          MqParcels         *parcels,
                                          MqParcel          *record,
                                          const char *const *values);
+gboolean           mq_field_map_value_unread (const MqFieldMap   *map,
+                                              MqField             field,
+                                              const char * const *values);
 char              *mq_field_map_dup_unread (const MqFieldMap  *map,
                                             MqParcels         *parcels,
                                             guint              index);

@@ -35,9 +35,11 @@ import_begin (gpointer              data,
                                           mq_parcels_get_field_names (parcels), error);
   /* Checked before reading, and again on the rename: two imports to one
    * name never both succeed. */
-  if (import->writer != NULL)
-    mq_project_file_writer_keep_existing (import->writer);
-  return import->writer != NULL;
+  if (import->writer == NULL)
+    return FALSE;
+  mq_project_file_writer_keep_existing (import->writer);
+  mq_project_file_writer_set_field_map (import->writer, mq_dataset_get_field_map (dataset));
+  return TRUE;
 }
 
 static gboolean

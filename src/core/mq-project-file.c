@@ -27,6 +27,7 @@ struct _MqProjectFileWriter
   OGRLayerH     rivers;
   OGRLayerH     settings;
   GArray       *source_columns;   /* int per source field: its column, or -1 */
+  const MqFieldMap *map;          /* the source's, to tell a value that did not read */
 };
 
 static gboolean
@@ -228,8 +229,14 @@ mq_project_file_writer_add_parcel (MqProjectFileWriter    *w,
 
   for (guint f = 0; f < MQ_N_FIELDS; f++)
     {
-      g_autofree char *text = mq_parcel_dup_field_text (parcel, f);
+      g_autofree char *text = NULL;
 
+      /* A state that did not read is left empty, not written as "open": the
+       * source text beside it tells the problem again at every opening. */
+      if (w->map != NULL && source_values != NULL &&
+          mq_field_map_value_unread (w->map, f, source_values))
+        continue;
+      text = mq_parcel_dup_field_text (parcel, f);
       if (text != NULL && *text != '\0')
         OGR_F_SetFieldString (feature, f, text);
     }
@@ -303,6 +310,15 @@ void
 mq_project_file_writer_keep_existing (MqProjectFileWriter *w)
 {
   mq_output_set_replace (w->output, FALSE);
+}
+
+/* The source's field map, so that a value which did not read is left empty
+ * rather than written as the record's default. */
+void
+mq_project_file_writer_set_field_map (MqProjectFileWriter *w,
+                                      const MqFieldMap    *map)
+{
+  w->map = map;
 }
 
 /* Freeing an uncommitted writer discards the partial file. */

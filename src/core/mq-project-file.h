@@ -53,6 +53,8 @@ gboolean         mq_project_file_writer_set_setting  (MqProjectFileWriter       
 gboolean         mq_project_file_writer_commit       (MqProjectFileWriter         *writer,
                                                  GError                 **error);
 void             mq_project_file_writer_keep_existing (MqProjectFileWriter *writer);
+void             mq_project_file_writer_set_field_map (MqProjectFileWriter *writer,
+                                                       const MqFieldMap    *map);
 void             mq_project_file_writer_free         (MqProjectFileWriter         *writer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqProjectFileWriter, mq_project_file_writer_free)
