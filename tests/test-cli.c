@@ -281,6 +281,25 @@ test_export_png (void)
 }
 
 /* Every parcel with a problem, one line each: id, tab, what is wrong. */
+/* The plan's terms are data in the files (能级提升, 推进中), but what a
+ * person reads is in their language. */
+static void
+test_terms_in_language (void)
+{
+  g_auto(Run) en = { 0 };
+  g_auto(Run) zh = { 0 };
+
+  run (&en, "--sample", "--summary", NULL);
+  g_assert_cmpint (en.status, ==, 0);
+  g_assert_nonnull (strstr (en.out, "In-place transformation"));
+  g_assert_null (strstr (en.out, "就地转型"));
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  run (&zh, "--sample", "--summary", NULL);
+  g_unsetenv ("LANGUAGE");
+  g_assert_cmpint (zh.status, ==, 0);
+  g_assert_nonnull (strstr (zh.out, "就地转型"));
+}
+
 /* What did not read is listed with the text as the file had it. */
 static void
 test_problems_keep_text (void)
@@ -759,6 +778,7 @@ main (int   argc,
   g_test_add_func ("/cli/export-png", test_export_png);
   g_test_add_func ("/cli/problems-listed", test_problems_listed);
   g_test_add_func ("/cli/problems-keep-text", test_problems_keep_text);
+  g_test_add_func ("/cli/terms-in-language", test_terms_in_language);
   g_test_add_func ("/cli/apply-csv", test_apply_csv);
   g_test_add_func ("/cli/apply-csv-disk-full", test_apply_csv_disk_full);
   g_test_add_func ("/cli/csv-formulas", test_csv_formulas);

@@ -357,7 +357,7 @@ mq_summary_to_text (const MqSummary *s)
       row_f (out, label, _("%u parcels, %.2f mu"), s->locks_held[i], MU (s->locks_held_m2[i]));
     }
   for (guint m = MQ_METHOD_CAPACITY_UPGRADE; m < MQ_N_METHODS; m++)
-    row_f (out, mq_method_term (m), _("%.2f mu"), MU (s->method_m2[m]));
+    row_f (out, mq_method_label (m), _("%.2f mu"), MU (s->method_m2[m]));
   row_f (out, _("Overdue"), "%u", s->overdue);
   row_f (out, _("Due within 30 days"), "%u", s->due_soon);
   if (s->has_zone)

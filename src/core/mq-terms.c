@@ -2,8 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
 #include "mq-terms.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,20 +14,21 @@
 typedef struct
 {
   const char *key;
-  const char *term;
+  const char *term;    /* official, as the files hold it */
+  const char *label;   /* shown: translated (in zh_CN the term itself) */
 } Term;
 
 static const Term method_terms[] = {
-  { "none", "" },
-  { "capacity-upgrade", "能级提升" },
-  { "in-place", "就地转型" },
-  { "quality", "提质增效" },
+  { "none", "", "" },
+  { "capacity-upgrade", "能级提升", N_("Capacity upgrade") },
+  { "in-place", "就地转型", N_("In-place transformation") },
+  { "quality", "提质增效", N_("Quality and efficiency") },
 };
 
 static const Term stage_terms[] = {
-  { "not-started", "未启动" },
-  { "in-progress", "推进中" },
-  { "done", "已完成" },
+  { "not-started", "未启动", N_("Not started") },
+  { "in-progress", "推进中", N_("In progress") },
+  { "done", "已完成", N_("Done") },
 };
 
 static const Term land_class_terms[] = {
@@ -34,10 +38,10 @@ static const Term land_class_terms[] = {
 };
 
 static const Term lock_terms[] = {
-  { "lock_parcel", "锁定地块" },
-  { "lock_project", "锁定项目" },
-  { "lock_deadline", "锁定时间" },
-  { "lock_owner", "锁定责任主体" },
+  { "lock_parcel", "锁定地块", N_("Lock the parcel") },
+  { "lock_project", "锁定项目", N_("Lock the project") },
+  { "lock_deadline", "锁定时间", N_("Lock the time") },
+  { "lock_owner", "锁定责任主体", N_("Lock the responsible entity") },
 };
 
 static const Term theme_terms[] = {
@@ -101,6 +105,14 @@ parse_or_first (const Term *terms,
     return (guint) value < G_N_ELEMENTS (table) ? table[value].term : "";  \
   }                                                                        \
   const char *                                                             \
+  prefix##_label (Type value)                                              \
+  {                                                                        \
+    if ((guint) value >= G_N_ELEMENTS (table))                             \
+      return "";                                                           \
+    return table[value].label != NULL && *table[value].label != '\0'      \
+           ? _(table[value].label) : table[value].term;                    \
+  }                                                                        \
+  const char *                                                             \
   prefix##_key (Type value)                                                \
   {                                                                        \
     return (guint) value < G_N_ELEMENTS (table) ? table[value].key : "";   \
@@ -126,6 +138,13 @@ const char *
 mq_lock_term (MqLock lock)
 {
   return (guint) lock < G_N_ELEMENTS (lock_terms) ? lock_terms[lock].term : "";
+}
+
+/* How the window and the reports name a lock, in the user's language. */
+const char *
+mq_lock_label (MqLock lock)
+{
+  return (guint) lock < G_N_ELEMENTS (lock_terms) ? _(lock_terms[lock].label) : "";
 }
 
 const char *

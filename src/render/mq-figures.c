@@ -95,7 +95,7 @@ method_rows (Panel           *p,
       MqRgb color;
 
       mq_style_method_color (m, &color);
-      y = bar_row (p, y, mq_method_term (m), s->method_m2[m], max, &color, figure);
+      y = bar_row (p, y, mq_method_label (m), s->method_m2[m], max, &color, figure);
     }
   return y + 8;
 }
@@ -116,7 +116,7 @@ stage_rows (Panel           *p,
       g_autofree char *figure = g_strdup_printf (_("%.0f mu · %u"), s->stage_m2[st] / MQ_M2_PER_MU,
                                                  s->stage_parcels[st]);
 
-      y = bar_row (p, y, mq_stage_term (st), s->stage_m2[st], max, &colors[st], figure);
+      y = bar_row (p, y, mq_stage_label (st), s->stage_m2[st], max, &colors[st], figure);
     }
   return y + 8;
 }

@@ -272,7 +272,7 @@ cell (const MqParcel *p,
     case 0: return g_strdup (p->id);
     case 1: return g_strdup (p->owner);
     case 2: return g_strdup_printf ("%.1f", p->area_m2 / MQ_M2_PER_MU);
-    case 3: return g_strdup (mq_method_term (p->method));
+    case 3: return g_strdup (mq_method_label (p->method));
     case 4: case 5: case 6: case 7:
       return g_strdup ((p->locks & (1u << (column - 4))) ? "✓" : "—");
     case 8: return mq_date_format (p->deadline);
@@ -362,7 +362,7 @@ deadline_list (Report     *r,
       deadline = mq_date_format (p->deadline);
       line = g_strdup_printf (_("%s  %s  deadline %s (%+d days)  %s  responsible: %s"), p->id,
                               p->owner ? p->owner : "—", deadline, (int) p->deadline - (int) r->today,
-                              mq_stage_term (p->stage), p->entity ? p->entity : "—");
+                              mq_stage_label (p->stage), p->entity ? p->entity : "—");
       mq_text_in (r->cr, line, MARGIN + 8, y, r->width - 2 * MARGIN - 8, TEXT, FALSE);
       y += ROW;
       shown++;
@@ -421,7 +421,7 @@ lock_lines (Report         *r,
                                  ? g_strdup_printf (_("✓ locked %s"), date)
                                  : g_strdup (_("— open"));
 
-      y = field_line (r, x, y, width, mq_lock_term (lock), state);
+      y = field_line (r, x, y, width, mq_lock_label (lock), state);
     }
   return y;
 }
@@ -485,12 +485,12 @@ atlas_page (Report *r,
   y = field_line (r, x, y, width, _("Land use"), p->land_use_name);
   y = field_line (r, x, y, width, _("Area"), area);
   y = field_line (r, x, y, width, _("Reason flagged"), p->flag_reason);
-  y = field_line (r, x, y, width, _("Transformation method"), mq_method_term (p->method));
+  y = field_line (r, x, y, width, _("Transformation method"), mq_method_label (p->method));
   y = field_line (r, x, y, width, _("Project"), p->project);
   y = field_line (r, x, y, width, _("Target industry"), p->industry);
   y = field_line (r, x, y, width, _("Investor"), p->investor);
   y = field_line (r, x, y, width, _("Deadline"), deadline);
-  y = field_line (r, x, y, width, _("Stage"), mq_stage_term (p->stage));
+  y = field_line (r, x, y, width, _("Stage"), mq_stage_label (p->stage));
   y = field_line (r, x, y, width, _("Responsible entity"), p->entity);
   y = field_line (r, x, y, width, _("Contact person"), p->contact);
   y = field_line (r, x, y, width, _("Phone"), p->phone) + 10;

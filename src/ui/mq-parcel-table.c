@@ -97,7 +97,7 @@ cell_text (Column          column,
     case COL_OWNER: return g_strdup (p->owner);
     case COL_LAND_USE: return g_strdup (p->land_use_name);
     case COL_MU: return g_strdup_printf ("%.2f", p->area_m2 / MQ_M2_PER_MU);
-    case COL_METHOD: return g_strdup (mq_method_term (p->method));
+    case COL_METHOD: return g_strdup (mq_method_label (p->method));
     case COL_LOCK_PARCEL:
     case COL_LOCK_PROJECT:
     case COL_LOCK_DEADLINE:
@@ -154,8 +154,8 @@ sort_text (Column          column,
     case COL_ID: return p->id;
     case COL_OWNER: return p->owner;
     case COL_LAND_USE: return p->land_use_name;
-    case COL_METHOD: return mq_method_term (p->method);
-    case COL_STAGE: return mq_stage_term (p->stage);
+    case COL_METHOD: return mq_method_label (p->method);
+    case COL_STAGE: return mq_stage_label (p->stage);
     case COL_ENTITY: return p->entity;
     default: return NULL;
     }

@@ -44,11 +44,11 @@ parcel_card_text (const MqParcel *p,
 
   g_string_append_printf (text, "%s\n%s\n", p->id ? p->id : "?", p->owner ? p->owner : "");
   g_string_append_printf (text, _("%.1f mu · %s · %s"), p->area_m2 / MQ_M2_PER_MU,
-                          *mq_method_term (p->method) ? mq_method_term (p->method) : "—",
-                          mq_stage_term (p->stage));
+                          *mq_method_label (p->method) ? mq_method_label (p->method) : "—",
+                          mq_stage_label (p->stage));
   for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
     g_string_append_printf (text, "%s%s %s", lock % 2 ? "　" : "\n", (p->locks >> lock) & 1 ? "✓" : "—",
-                            mq_lock_term (lock));
+                            mq_lock_label (lock));
   g_string_append_printf (text, _("\nDeadline %s · %s"), *deadline ? deadline : "—",
                           p->entity ? p->entity : _("no responsible entity"));
   if (mq_parcel_is_overdue (p, today))
