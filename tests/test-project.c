@@ -155,9 +155,21 @@ test_needs_answer (void)
   wait_for (&events.loaded, 1);
   g_assert_cmpstr (mq_dataset_get_crs_label (mq_project_get_dataset (project)), ==, "EPSG:4549");
   g_assert_cmpstr (mq_project_get_request (project)->crs, ==, "EPSG:4549");
-  /* A survey is not a project: nothing to edit, no error either. */
+  /* A survey is not a project: nothing to edit, no error either; the
+   * four-locks model still names what is selected. */
   g_assert_false (mq_project_get_has_store (project));
   g_assert_null (mq_project_get_store_error (project));
+  {
+    g_autoptr(MqParcelModel) model = mq_parcel_model_new ();
+    g_autofree char *title = NULL;
+
+    mq_parcel_model_set_project (model, project);
+    mq_selection_select_only (mq_project_get_selection (project), 0);
+    g_object_get (model, "title", &title, NULL);
+    g_assert_cmpstr (title, ==,
+                     mq_parcels_get (mq_dataset_get_parcels (mq_project_get_dataset (project)), 0)->id);
+    mq_parcel_model_set_project (model, NULL);
+  }
   mq_project_close (project);
   g_assert_cmpuint (events.closed, ==, 1);
   g_assert_finalize_object (project);

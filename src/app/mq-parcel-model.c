@@ -87,15 +87,35 @@ parcels_of (MqParcelModel *self)
   return mq_dataset_get_parcels (mq_project_get_dataset (self->project));
 }
 
+/* A survey file is not edited here, but what is selected is still named. */
+static void
+selection_without_store (MqParcelModel *self,
+                         guint         *n,
+                         const MqParcel **first)
+{
+  g_autoptr(GArray) selected = NULL;
+
+  *n = 0, *first = NULL;
+  if (self->project == NULL || mq_project_get_dataset (self->project) == NULL)
+    return;
+  selected = mq_selection_dup_sorted (mq_project_get_selection (self->project));
+  *n = selected->len;
+  if (*n > 0)
+    *first = mq_parcels_get (parcels_of (self), g_array_index (selected, guint, 0));
+}
+
 static char *
 dup_title (MqParcelModel *self)
 {
   const MqParcel *p = mq_parcel_model_get_parcel (self);
+  guint n = self->indices->len;
 
-  if (self->indices->len > 1)
+  if (!has_store (self))
+    selection_without_store (self, &n, &p);
+  if (n > 1)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u parcel selected",
-                                         "%u parcels selected", self->indices->len),
-                            self->indices->len);
+                                         "%u parcels selected", n),
+                            n);
   if (p == NULL)
     return g_strdup (_("No parcel selected"));
   return g_strdup (p->id ? p->id : _("Parcel without an id"));
