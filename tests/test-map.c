@@ -251,6 +251,51 @@ test_renderer_selection (void)
   g_assert_cmpuint (with, >, without + 300);
 }
 
+static guint
+count_color (MqRenderer  *renderer,
+             MqViewport  *vp,
+             const MqRgb *color)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 600);
+  cairo_t *cr = cairo_create (s);
+  guint32 want = ((guint32) (color->r * 255 + 0.5) << 16) | ((guint32) (color->g * 255 + 0.5) << 8) |
+                 (guint32) (color->b * 255 + 0.5);
+  guint n = 0;
+
+  mq_renderer_draw (renderer, cr, vp);
+  cairo_surface_flush (s);
+  for (int y = 0; y < 600; y++)
+    for (int x = 0; x < 800; x++)
+      n += pixel (s, x, y) == want;
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  return n;
+}
+
+/* What a filter leaves out fades, its overdue and due-soon outlines too:
+ * the map shows the red of the parcels the filter kept, not of all. */
+static void
+test_filter_fades_outlines (void)
+{
+  g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  guint n = mq_parcels_get_n_parcels (mq_dataset_get_parcels (sample));
+  g_autoptr(GBytes) none = g_bytes_new_take (g_malloc0 (n), n);
+  MqBox extent;
+  guint all, kept;
+
+  mq_renderer_set_dataset (renderer, sample);
+  mq_renderer_set_furniture (renderer, FALSE);
+  mq_dataset_get_extent (sample, &extent);
+  mq_viewport_set_size (vp, 800, 600);
+  mq_viewport_fit (vp, &extent, 10);
+  all = count_color (renderer, vp, &mq_style_overdue);
+  g_assert_cmpuint (all, >, 100);
+  mq_renderer_set_shown (renderer, none);
+  kept = count_color (renderer, vp, &mq_style_overdue);
+  g_assert_cmpuint (kept, ==, 0);
+}
+
 /* At a close zoom parcel ids and road names are drawn, and none overlap. */
 static void
 test_labels_do_not_overlap (void)
@@ -479,6 +524,7 @@ main (int   argc,
   g_test_add_func ("/map/renderer-theme-colour", test_renderer_theme_colour);
   g_test_add_func ("/map/renderer-outside-view", test_renderer_outside_view);
   g_test_add_func ("/map/renderer-selection", test_renderer_selection);
+  g_test_add_func ("/map/filter-fades-outlines", test_filter_fades_outlines);
   g_test_add_func ("/map/scale-bar-round", test_scale_bar_round);
   g_test_add_func ("/map/labels-do-not-overlap", test_labels_do_not_overlap);
   g_test_add_func ("/map/north-angle", test_north_angle);

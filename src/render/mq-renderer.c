@@ -553,8 +553,19 @@ mq_renderer_draw_overlay (MqRenderer *self,
   cairo_restore (cr);
 }
 
+/* Whether the filter keeps parcel @i (every parcel without a filter). */
+static gboolean
+is_shown (MqRenderer *self,
+          guint       i)
+{
+  gsize n = 0;
+  const guint8 *shown = self->shown ? g_bytes_get_data (self->shown, &n) : NULL;
+
+  return shown == NULL || i >= n || shown[i];
+}
+
 /* Deadlines are drawn on top of every theme: red for overdue, amber for due
- * within 30 days. */
+ * within 30 days; not round what a filter leaves out, which fades whole. */
 static void
 draw_deadlines (MqRenderer  *self,
                 cairo_t     *cr,
@@ -571,7 +582,8 @@ draw_deadlines (MqRenderer  *self,
       const MqParcel *p = mq_parcels_get (parcels, i);
       gboolean overdue = mq_parcel_is_overdue (p, self->today);
 
-      if ((!overdue && !mq_parcel_is_due_soon (p, self->today)) || !visible (shapes, i, view))
+      if ((!overdue && !mq_parcel_is_due_soon (p, self->today)) || !visible (shapes, i, view) ||
+          !is_shown (self, i))
         continue;
       path_feature (cr, vp, shapes, i, TRUE);
       set_rgb (cr, overdue ? &mq_style_overdue : &mq_style_due_soon);
@@ -597,7 +609,8 @@ draw_problems (MqRenderer  *self,
   set_rgb (cr, &mq_style_problem);
   for (guint i = 0; i < n; i++)
     {
-      if (mq_parcels_get (parcels, i)->problems == 0 || !visible (shapes, i, view))
+      if (mq_parcels_get (parcels, i)->problems == 0 || !visible (shapes, i, view) ||
+          !is_shown (self, i))
         continue;
       path_feature (cr, vp, shapes, i, TRUE);
       cairo_stroke (cr);
