@@ -82,7 +82,9 @@ fold_message (const char *message)
 {
   g_autoptr(GRegex) source_path = g_regex_new ("\\S*/[^\\s/]+\\.(cpp|c|h)(:[0-9]+)?:?\\s*",
                                                0, 0, NULL);
-  g_auto(GStrv) lines = g_strsplit_set (message, "\r\n", -1);
+  /* GDAL may quote bytes of a damaged file: GRegex takes UTF-8 only. */
+  g_autofree char *valid = g_utf8_make_valid (message ? message : "", -1);
+  g_auto(GStrv) lines = g_strsplit_set (valid, "\r\n", -1);
   GString *out = g_string_new (NULL);
 
   for (guint i = 0; lines[i] != NULL; i++)
@@ -703,6 +705,12 @@ field_names (Load             *load,
                                                     OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)),
                                                     &cut);
 
+      /* A column without a name (a damaged .dbf) is named by its place. */
+      if (decoded == NULL || *decoded == '\0')
+        {
+          g_free (decoded);
+          decoded = g_strdup_printf ("field_%d", i + 1);
+        }
       names[i] = dup_free_name (load, names, i, decoded);
     }
   return names;
