@@ -185,6 +185,49 @@ find_window (GType type)
   g_error ("no %s appeared", g_type_name (type));
 }
 
+/* The chooser's list of files: a GtkTreeView in GTK 4.8 (4.10 moved to a
+ * GtkColumnView), not the one in the name entry's completion popover. */
+static GtkWidget *
+file_list (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_POPOVER (child))
+        continue;
+      if (GTK_IS_TREE_VIEW (child))
+        return child;
+      if ((found = file_list (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A file chooser lists its folder in a thread; answering it before the list
+ * arrives makes GTK drop the late answer without freeing it. Waits for the
+ * list (the folder always holds the survey or project the test made). */
+static GtkWindow *
+find_chooser (void)
+{
+  GtkWindow *chooser = find_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  /* GTK 4.8's chooser lists files in a GtkTreeView (4.10 moved to a
+   * GtkColumnView). */
+  GtkWidget *list = file_list (GTK_WIDGET (chooser));
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  GtkTreeModel *model;
+
+  g_assert_nonnull (list);
+  while ((model = gtk_tree_view_get_model (GTK_TREE_VIEW (list))) == NULL ||
+         gtk_tree_model_iter_n_children (model, NULL) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return chooser;
+}
+
 static MqWindow *
 open_corpus (const char *name)
 {
@@ -501,7 +544,7 @@ test_export_pdf (void)
   options = find_window (MQ_TYPE_REPORT_DIALOG);
   g_object_set (options, "paper", "A4", "report-title", "马桥季度汇报", "atlas", FALSE, NULL);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (options), "export");
-  chooser = find_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  chooser = find_chooser ();
   settle ();
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
   while (!g_file_test (pdf, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
@@ -1173,7 +1216,7 @@ test_save_as_project (void)
   wait_for_dataset (mq_window_get_map_view (window));
   g_assert_false (mq_project_get_has_store (project));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-project", NULL));
-  chooser = find_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  chooser = find_chooser ();
   settle ();
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
