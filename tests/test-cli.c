@@ -578,20 +578,6 @@ test_apply_csv_disk_full (void)
   test_remove_dir (dir);
 }
 
-static guint
-count_parts (const char *path)
-{
-  g_autofree char *folder = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autoptr(GDir) d = g_dir_open (folder, 0, NULL);
-  const char *entry;
-  guint n = 0;
-
-  while (d != NULL && (entry = g_dir_read_name (d)) != NULL)
-    n += g_str_has_prefix (entry, base) && strstr (entry, ".part") != NULL;
-  return n;
-}
-
 /* A map that cannot be written whole (the "disk" fills) leaves the previous
  * one as it was, PNG or SVG, and no temporary file. */
 static void
@@ -618,7 +604,7 @@ test_export_keeps_previous (void)
       g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
       g_assert_cmpuint (after_len, ==, before_len);
       g_assert_true (memcmp (before, after, before_len) == 0);
-      g_assert_cmpuint (count_parts (path), ==, 0);
+      g_assert_cmpuint (test_count_parts (path), ==, 0);
     }
   test_remove_dir (dir);
 }
@@ -698,7 +684,7 @@ test_import_race (void)
   dataset = mq_dataset_load (output, NULL, NULL, NULL);
   g_assert_nonnull (dataset);
   g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (count_parts (output), ==, 0);
+  g_assert_cmpuint (test_count_parts (output), ==, 0);
   test_remove_dir (dir);
 }
 

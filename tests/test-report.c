@@ -184,21 +184,6 @@ test_map_pixels (void)
   g_assert_cmpuint (matched, >=, checked * 8 / 10);
 }
 
-/* Temporary files of @path's export in its folder. */
-static guint
-count_parts (const char *path)
-{
-  g_autofree char *folder = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autoptr(GDir) d = g_dir_open (folder, 0, NULL);
-  const char *entry;
-  guint n = 0;
-
-  while (d != NULL && (entry = g_dir_read_name (d)) != NULL)
-    n += g_str_has_prefix (entry, base) && strstr (entry, ".part") != NULL;
-  return n;
-}
-
 /* A report that cannot be written: exit 2, a one-line error naming the file,
  * and no half-written PDF left behind. */
 static void
@@ -219,7 +204,7 @@ assert_export_fails (const char           *pdf,
   g_assert_nonnull (strstr (err, named));
   g_assert_cmpstr (strchr (err, '\n'), ==, "\n");   /* one line */
   g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (count_parts (pdf), ==, 0);
+  g_assert_cmpuint (test_count_parts (pdf), ==, 0);
 }
 
 static void
@@ -283,7 +268,7 @@ test_stale_part (void)
   g_assert_true (g_file_get_contents (pdf, &head, NULL, NULL));
   g_assert_true (g_str_has_prefix (head, "%PDF"));
   g_unlink (alive);
-  g_assert_cmpuint (count_parts (pdf), ==, 0);
+  g_assert_cmpuint (test_count_parts (pdf), ==, 0);
 }
 
 /* A report named like the project it reads (or its -wal, or through "..")

@@ -153,3 +153,18 @@ test_remove_dir (const char *dir)
     }
   g_rmdir (dir);
 }
+
+/* Temporary files (".part") of @path's export left in its folder. */
+guint
+test_count_parts (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GDir) d = g_dir_open (folder, 0, NULL);
+  const char *entry;
+  guint n = 0;
+
+  while (d != NULL && (entry = g_dir_read_name (d)) != NULL)
+    n += g_str_has_prefix (entry, base) && strstr (entry, ".part") != NULL;
+  return n;
+}

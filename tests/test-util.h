@@ -21,5 +21,6 @@ char  *test_corpus_file    (const char   *name);
 char  *test_copy_sample    (const char   *dir,
                             const char   *name);
 void   test_remove_dir     (const char   *dir);
+guint  test_count_parts    (const char   *path);
 
 G_END_DECLS
