@@ -379,6 +379,8 @@ test_csv_hostile (Fixture       *f,
   g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->notes, ==, "同");
 }
 
+/* Two writers on one file: another field merges, the same field is a
+ * conflict naming both values and who, and nothing of ours is stored. */
 static void
 test_external_change (Fixture       *f,
                       gconstpointer  data)
@@ -387,17 +389,58 @@ test_external_change (Fixture       *f,
   g_autoptr(MqStore) other = mq_store_open (other_dataset, NULL);
   g_autoptr(MqEdit) theirs = batch_of (f, 1, MQ_FIELD_NOTES, "另一个程序写的");
   g_autoptr(MqEdit) ours = batch_of (f, 1, MQ_FIELD_NOTES, "我们写的");
+  g_autoptr(MqEdit) contact = batch_of (f, 1, MQ_FIELD_CONTACT, "王工");
+  guint index = flagged (f->dataset, 0);
+  const char *id = parcel (f, index)->id;
   g_autoptr(GError) error = NULL;
   g_autofree char *notes = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *version = NULL;
+  GPtrArray *conflicts;
+  const MqConflict *c;
 
   g_assert_false (mq_store_changed_elsewhere (f->store));
   g_assert_true (mq_store_apply (other, theirs, &error));
   g_assert_true (mq_store_changed_elsewhere (f->store));
-  g_assert_false (mq_store_apply (f->store, ours, &error));
-  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CHANGED);
-  notes = sql_text (f->path, "SELECT notes FROM parcels WHERE parcel_id = ?1",
-                    parcel (f, flagged (f->dataset, 0))->id);
-  g_assert_cmpstr (notes, ==, "另一个程序写的");
+
+  /* Another field: merged, their notes kept (and now shown), history right. */
+  g_assert_true (mq_store_apply (f->store, contact, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (parcel (f, index)->notes, ==, "另一个程序写的");
+  g_assert_cmpstr (parcel (f, index)->contact, ==, "王工");
+  version = sql_text (f->path, "SELECT row_version FROM parcels WHERE parcel_id = ?1", id);
+  g_assert_cmpstr (version, ==, "3");
+
+  /* The same field: refused, with base, mine, theirs and who. */
+  g_assert_true (mq_store_apply (other, ours, &error));   /* theirs moves on */
+  g_clear_object (&other);
+  {
+    g_autoptr(MqEdit) mine = batch_of (f, 1, MQ_FIELD_NOTES, "第三个值");
+
+    g_assert_false (mq_store_apply (f->store, mine, &error));
+    g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT);
+    g_clear_error (&error);
+    conflicts = mq_store_get_conflicts (f->store);
+    g_assert_cmpuint (conflicts->len, ==, 1);
+    c = g_ptr_array_index (conflicts, 0);
+    g_assert_cmpstr (c->parcel_id, ==, id);
+    g_assert_cmpint (c->field, ==, MQ_FIELD_NOTES);
+    g_assert_cmpstr (c->base, ==, "另一个程序写的");
+    g_assert_cmpstr (c->mine, ==, "第三个值");
+    g_assert_cmpstr (c->theirs, ==, "我们写的");
+    g_assert_cmpstr (c->who, ==, g_get_user_name ());
+    g_assert_nonnull (c->when);
+    notes = sql_text (f->path, "SELECT notes FROM parcels WHERE parcel_id = ?1", id);
+    g_assert_cmpstr (notes, ==, "我们写的");
+    /* The parcels show theirs now; applying again is a choice made over it. */
+    g_assert_cmpstr (parcel (f, index)->notes, ==, "我们写的");
+    g_assert_true (mq_store_apply (f->store, mine, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (mq_store_get_conflicts (f->store)->len, ==, 0);
+  }
+  old = sql_text (f->path, "SELECT old_value FROM lock_history WHERE parcel_id = ?1"
+                           " AND field = 'notes' ORDER BY fid DESC LIMIT 1", id);
+  g_assert_cmpstr (old, ==, "我们写的");
 }
 
 /* Closed, the project is one file again, in rollback-journal mode. */

@@ -112,3 +112,17 @@ _mq_edit_append (MqEdit     *edit,
 
   g_array_append_val (edit->changes, c);
 }
+
+void
+mq_conflict_free (MqConflict *conflict)
+{
+  if (conflict == NULL)
+    return;
+  g_free (conflict->parcel_id);
+  g_free (conflict->base);
+  g_free (conflict->mine);
+  g_free (conflict->theirs);
+  g_free (conflict->who);
+  g_free (conflict->when);
+  g_free (conflict);
+}

@@ -30,6 +30,22 @@ typedef struct
   guint    row;         /* CSV row it came from, 0 if none: named in errors */
 } MqChange;
 
+/* A change that met another planner's change to the same field since this
+ * client read the parcel: nothing of the edit was stored. */
+typedef struct
+{
+  guint    parcel;      /* index into the dataset's parcels */
+  char    *parcel_id;
+  MqField  field;
+  char    *base;        /* the value this client had */
+  char    *mine;        /* the value this edit set */
+  char    *theirs;      /* the value stored now */
+  char    *who;         /* who stored it, or NULL when the history does not say */
+  char    *when;        /* when, ISO 8601, or NULL */
+} MqConflict;
+
+void        mq_conflict_free       (MqConflict   *conflict);
+
 typedef struct _MqEdit MqEdit;
 
 MqEdit     *mq_edit_new            (MqEditAction  action);
@@ -46,5 +62,6 @@ const MqChange *
 guint       mq_edit_count_parcels  (MqEdit       *edit);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqEdit, mq_edit_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqConflict, mq_conflict_free)
 
 G_END_DECLS

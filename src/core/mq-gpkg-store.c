@@ -25,6 +25,7 @@
 #include "mq-gpkg-functions.h"
 #include "mq-history-private.h"
 #include "mq-project-file.h"
+#include "mq-staging.h"
 
 struct _MqGpkgStore
 {
@@ -37,12 +38,9 @@ struct _MqGpkgStore
   char        *read_only_reason;  /* translated, or NULL */
   sqlite3_int64 checked_schema; /* PRAGMA schema_version found free of foreign SQL, or -1 */
   GArray      *fids;          /* sqlite3_int64 per parcel */
-  int          value_column[MQ_N_FIELDS];  /* source attribute index, or -1 */
   sqlite3_int64 data_version;
   dev_t        dev;
   ino_t        ino;
-  GPtrArray   *undo;          /* MqEdit, as applied */
-  GPtrArray   *redo;
   guint        max_pages;
 };
 
@@ -80,8 +78,6 @@ mq_gpkg_store_finalize (GObject *object)
     }
   g_clear_pointer (&self->db, sqlite3_close);
   g_clear_pointer (&self->fids, g_array_unref);
-  g_clear_pointer (&self->undo, g_ptr_array_unref);
-  g_clear_pointer (&self->redo, g_ptr_array_unref);
   g_free (self->path);
   g_free (self->read_only_reason);
   G_OBJECT_CLASS (mq_gpkg_store_parent_class)->finalize (object);
@@ -101,8 +97,6 @@ mq_gpkg_store_init (MqGpkgStore *self)
 {
   self->fids = g_array_new (FALSE, FALSE, sizeof (sqlite3_int64));
   self->checked_schema = -1;
-  self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_edit_free);
-  self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_edit_free);
 }
 
 static gboolean
@@ -183,6 +177,38 @@ set_foreign (MqGpkgStore *self,
                        "behind your back; it is opened read-only"), self->path, name);
 }
 
+/* Every parcel gets a version, bumped by each edit (last column: the
+ * loader takes it for the version, not an attribute). Added on the first
+ * open for editing; older copies of the app write around it. */
+static gboolean
+add_row_versions (MqGpkgStore  *self,
+                  GError      **error)
+{
+  g_autofree char *foreign = NULL;
+  gboolean ok;
+
+  if (query_int (self, "SELECT count(*) FROM pragma_table_info('parcels')"
+                       " WHERE name = 'row_version'") != 0)
+    return TRUE;
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  foreign = mq_gpkg_find_foreign_sql (self->db);
+  if (foreign != NULL)
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      set_foreign (self, foreign);
+      return TRUE;
+    }
+  /* See commit(): GDAL's R-tree triggers need it, and only they are there. */
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 1, NULL);
+  ok = exec (self, "ALTER TABLE parcels ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;"
+                   "COMMIT", error);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  if (!ok)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return ok;
+}
+
 /* Version 1 had no action/batch in the history; each step is one transaction. */
 static gboolean
 migrate (MqGpkgStore  *self,
@@ -220,6 +246,8 @@ migrate (MqGpkgStore  *self,
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
       return FALSE;
     }
+  if (!self->read_only && !add_row_versions (self, error))
+    return FALSE;
   if (!self->read_only)
     /* A parcel's history for the panel, and max(batch) for each edit, without
      * reading the whole history as it grows. */
@@ -366,15 +394,6 @@ check_foreign_sql (MqGpkgStore *self)
   set_foreign (self, foreign);
 }
 
-static void
-find_value_columns (MqGpkgStore *self)
-{
-  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
-
-  for (guint f = 0; f < MQ_N_FIELDS; f++)
-    self->value_column[f] = mq_parcels_find_field (parcels, mq_field_info (f)->key);
-}
-
 /**
  * mq_gpkg_store_open:
  *
@@ -404,7 +423,6 @@ mq_gpkg_store_open (MqDataset  *dataset,
     check_foreign_sql (self);
   if (!open_db (self, error) || !migrate (self, error) || !read_fids (self, error))
     return NULL;
-  find_value_columns (self);
   remember_identity (self);
   return MQ_STORE (g_steal_pointer (&self));
 }
@@ -482,198 +500,6 @@ gpkg_set_max_pages (MqStore *store,
 
 /* ---- applying ---- */
 
-typedef struct
-{
-  guint     parcel;
-  guint     row;
-  MqParcel  record;
-} Staged;
-
-static Staged *
-stage_for (GHashTable *staged,
-           MqParcels  *parcels,
-           const MqChange *c)
-{
-  Staged *s = g_hash_table_lookup (staged, GUINT_TO_POINTER (c->parcel));
-
-  if (s == NULL)
-    {
-      s = g_new0 (Staged, 1);
-      s->parcel = c->parcel;
-      s->row = c->row;
-      s->record = *mq_parcels_get (parcels, c->parcel);
-      g_hash_table_insert (staged, GUINT_TO_POINTER (c->parcel), s);
-    }
-  return s;
-}
-
-static char *
-where (MqParcels    *parcels,
-       const Staged *s)
-{
-  const char *id = mq_parcels_get (parcels, s->parcel)->id;
-
-  if (s->row > 0)
-    return g_strdup_printf (_("row %u"), s->row);
-  return g_strdup_printf (_("parcel %s"), id ? id : "?");
-}
-
-/* The rules of the four locks: a lock pins something, so it needs it. */
-static guint
-broken_rules (const MqParcel *p)
-{
-  guint broken = 0;
-
-  if ((p->locks & (1u << MQ_LOCK_PROJECT)) && p->project == NULL)
-    broken |= 1u << MQ_LOCK_PROJECT;
-  if ((p->locks & (1u << MQ_LOCK_DEADLINE)) && p->deadline == 0)
-    broken |= 1u << MQ_LOCK_DEADLINE;
-  if ((p->locks & (1u << MQ_LOCK_OWNER)) && p->entity == NULL)
-    broken |= 1u << MQ_LOCK_OWNER;
-  return broken;
-}
-
-/* Only what the edit breaks is refused: a parcel that came in breaking a
- * rule (the loader reports it as a problem) can still have its notes or its
- * deadline edited, which is how it gets mended. */
-static void
-check_rules (MqParcels      *parcels,
-             const Staged   *s,
-             const MqParcel *before,
-             GPtrArray      *problems)
-{
-  guint broken = broken_rules (&s->record) & ~broken_rules (before);
-  g_autofree char *at = where (parcels, s);
-
-  if (broken & (1u << MQ_LOCK_PROJECT))
-    g_ptr_array_add (problems, g_strdup_printf (_("%s: the project lock needs a project name"), at));
-  if (broken & (1u << MQ_LOCK_DEADLINE))
-    g_ptr_array_add (problems, g_strdup_printf (_("%s: the time lock needs a deadline"), at));
-  if (broken & (1u << MQ_LOCK_OWNER))
-    g_ptr_array_add (problems,
-                     g_strdup_printf (_("%s: the entity lock needs a responsible entity"), at));
-}
-
-/* A held lock always has a date: the one given, else the one it had, else
- * today (it is being taken now). An opened lock pins nothing and keeps no
- * date. So a table with the date column left empty never undates a lock. */
-static void
-date_locks (Staged         *s,
-            const MqParcel *before,
-            guint32         today)
-{
-  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
-    {
-      gboolean held = (s->record.locks >> lock) & 1;
-      gboolean was_held = (before->locks >> lock) & 1;
-
-      if (held && s->record.lock_date[lock] == 0)
-        s->record.lock_date[lock] = (was_held && before->lock_date[lock]) ? before->lock_date[lock]
-                                                                          : today;
-      if (!held)
-        s->record.lock_date[lock] = 0;
-    }
-}
-
-static gboolean
-refuse (GPtrArray  *problems,
-        GError    **error)
-{
-  g_autofree char *joined = NULL;
-
-  g_ptr_array_add (problems, NULL);
-  joined = g_strjoinv ("; ", (char **) problems->pdata);
-  g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_INVALID,
-               g_dngettext (GETTEXT_PACKAGE, "%u problem, nothing changed: %s",
-                            "%u problems, nothing changed: %s", problems->len - 1),
-               problems->len - 1, joined);
-  return FALSE;
-}
-
-/* Parses every change into a copy of its record and checks the rules. */
-static GHashTable *
-stage (MqGpkgStore  *self,
-       MqEdit       *edit,
-       GError      **error)
-{
-  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
-  g_autoptr(GHashTable) staged = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  GHashTableIter iter;
-  Staged *s;
-
-  for (guint i = 0; i < mq_edit_get_n_changes (edit); i++)
-    {
-      const MqChange *c = mq_edit_get_change (edit, i);
-      g_autoptr(GError) local = NULL;
-
-      g_return_val_if_fail (c->parcel < self->fids->len, NULL);
-      s = stage_for (staged, parcels, c);
-      if (!mq_parcel_set_field_text (parcels, &s->record, c->field, c->value, &local))
-        {
-          g_autofree char *at = where (parcels, s);
-
-          g_ptr_array_add (problems, g_strdup_printf ("%s: %s: %s", at,
-                                                      mq_field_label (c->field), local->message));
-        }
-    }
-  g_hash_table_iter_init (&iter, staged);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &s))
-    {
-      date_locks (s, mq_parcels_get (parcels, s->parcel), mq_today ());
-      check_rules (parcels, s, mq_parcels_get (parcels, s->parcel), problems);
-    }
-  if (problems->len > 0)
-    {
-      refuse (problems, error);
-      return NULL;
-    }
-  return g_steal_pointer (&staged);
-}
-
-static int
-compare_staged (gconstpointer a,
-                gconstpointer b)
-{
-  const Staged *x = *(Staged **) a, *y = *(Staged **) b;
-
-  return (x->parcel > y->parcel) - (x->parcel < y->parcel);
-}
-
-/* What actually differs, field by field, in the text form the file keeps. */
-static MqEdit *
-diff (MqGpkgStore  *self,
-      GHashTable   *staged,
-      MqEditAction  action)
-{
-  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
-  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
-  MqEdit *applied = mq_edit_new (action);
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, staged);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (sorted, value);
-  g_ptr_array_sort (sorted, compare_staged);
-  for (guint i = 0; i < sorted->len; i++)
-    {
-      const Staged *s = g_ptr_array_index (sorted, i);
-      const MqParcel *before = mq_parcels_get (parcels, s->parcel);
-
-      for (guint f = 0; f < MQ_N_FIELDS; f++)
-        {
-          g_autofree char *old = mq_field_is_editable (f) ? mq_parcel_dup_field_text (before, f) : NULL;
-          g_autofree char *now = mq_field_is_editable (f) ? mq_parcel_dup_field_text (&s->record, f) : NULL;
-
-          if (!mq_field_is_editable (f) || g_strcmp0 (old ? old : "", now ? now : "") == 0)
-            continue;
-          _mq_edit_append (applied, s->parcel, f, now ? now : "", old ? old : "", s->row);
-        }
-    }
-  return applied;
-}
-
 static void
 bind_value (sqlite3_stmt *stmt,
             int           index,
@@ -702,23 +528,125 @@ step_once (sqlite3_stmt *stmt)
   return rc == SQLITE_DONE;
 }
 
-static gboolean
-update_parcel (MqGpkgStore     *self,
-               sqlite3_stmt   **updates,
-               const MqChange  *c)
+/* The editable columns, in MqField order; names are the field table's
+ * constant keys, never user text. */
+static char *
+editable_columns (void)
 {
-  if (updates[c->field] == NULL)
-    {
-      /* The column name is the field table's constant key. */
-      g_autofree char *sql = g_strdup_printf ("UPDATE parcels SET \"%s\" = ?1 WHERE fid = ?2",
-                                              mq_field_info (c->field)->key);
+  g_autoptr(GString) sql = g_string_new (NULL);
 
-      if (sqlite3_prepare_v2 (self->db, sql, -1, &updates[c->field], NULL) != SQLITE_OK)
-        return FALSE;
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    if (mq_field_is_editable (f))
+      g_string_append_printf (sql, "%s\"%s\"", sql->len ? ", " : "", mq_field_info (f)->key);
+  return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
+/* Reads each staged parcel's row as it is on disk (we hold the write lock,
+ * so it stays so until our COMMIT) and rebases the edit onto it. */
+static gboolean
+rebase_on_disk (MqGpkgStore  *self,
+                MqStaging    *staging,
+                GPtrArray    *conflicts,
+                GError      **error)
+{
+  g_autofree char *columns = editable_columns ();
+  g_autofree char *sql = g_strdup_printf ("SELECT %s, row_version FROM parcels WHERE fid = ?1",
+                                          columns);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  ok = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) == SQLITE_OK;
+  for (guint i = 0; ok && i < mq_staging_get_n_staged (staging); i++)
+    {
+      MqStaged *s = mq_staging_get_staged (staging, i);
+      const char *stored[MQ_N_FIELDS] = { NULL };
+      int column = 0;
+
+      sqlite3_bind_int64 (stmt, 1, g_array_index (self->fids, sqlite3_int64, s->parcel));
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          sqlite3_finalize (stmt);
+          g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CHANGED,
+                       _("%s: parcel %s is no longer in the file; it must be reloaded"),
+                       self->path, s->before.id ? s->before.id : "?");
+          return FALSE;
+        }
+      for (guint f = 0; f < MQ_N_FIELDS; f++)
+        if (mq_field_is_editable (f))
+          stored[f] = (const char *) sqlite3_column_text (stmt, column++);
+      ok = mq_staging_rebase (staging, s, stored, sqlite3_column_int64 (stmt, column),
+                              conflicts, error);
+      sqlite3_reset (stmt);
     }
-  bind_value (updates[c->field], 1, c->field, c->value);
-  sqlite3_bind_int64 (updates[c->field], 2, g_array_index (self->fids, sqlite3_int64, c->parcel));
-  return step_once (updates[c->field]);
+  if (stmt == NULL)
+    sql_error (self, error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* Who stored the value a conflict met, and when: the file's history says. */
+static void
+name_conflicts (MqGpkgStore *self,
+                GPtrArray   *conflicts)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT user, changed_at FROM lock_history"
+                                    " WHERE parcel_id = ?1 AND field = ?2 ORDER BY fid DESC LIMIT 1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return;
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      MqConflict *c = g_ptr_array_index (conflicts, i);
+
+      sqlite3_bind_text (stmt, 1, c->parcel_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, mq_field_info (c->field)->key, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          c->who = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          c->when = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+        }
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+}
+
+/* One UPDATE per parcel, of the columns that change, and only of the row
+ * version that was read: the file keeps its versions as a server does. */
+static gboolean
+update_parcel (MqGpkgStore  *self,
+               MqStaged     *s,
+               MqEdit       *applied,
+               guint        *next)
+{
+  g_autoptr(GString) sql = g_string_new ("UPDATE parcels SET ");
+  sqlite3_stmt *stmt = NULL;
+  guint first = *next, n = 0;
+  gboolean ok;
+
+  for (; *next < mq_edit_get_n_changes (applied) &&
+         mq_edit_get_change (applied, *next)->parcel == s->parcel; (*next)++, n++)
+    g_string_append_printf (sql, "\"%s\" = ?%u, ",
+                            mq_field_info (mq_edit_get_change (applied, *next)->field)->key, n + 1);
+  if (n == 0)
+    return TRUE;
+  g_string_append_printf (sql, "row_version = ?%u + 1 WHERE fid = ?%u AND row_version = ?%u",
+                          n + 1, n + 2, n + 1);
+  if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      const MqChange *c = mq_edit_get_change (applied, first + i);
+
+      bind_value (stmt, i + 1, c->field, c->value);
+    }
+  sqlite3_bind_int64 (stmt, n + 1, s->before.row_version);
+  sqlite3_bind_int64 (stmt, n + 2, g_array_index (self->fids, sqlite3_int64, s->parcel));
+  ok = sqlite3_step (stmt) == SQLITE_DONE && sqlite3_changes (self->db) == 1;
+  sqlite3_finalize (stmt);
+  if (ok)
+    s->record.row_version = s->before.row_version + 1;
+  return ok;
 }
 
 static gboolean
@@ -753,50 +681,32 @@ now_iso8601 (void)
 
 static gboolean
 write_changes (MqGpkgStore  *self,
+               MqStaging    *staging,
                MqEdit       *applied,
                GError      **error)
 {
-  sqlite3_stmt *updates[MQ_N_FIELDS] = { NULL };
   sqlite3_stmt *insert = NULL;
   g_autofree char *now = now_iso8601 ();
   sqlite3_int64 batch = query_int (self, "SELECT coalesce(max(batch), 0) + 1 FROM lock_history");
-  gboolean ok;
+  guint next = 0;
+  gboolean ok = TRUE;
 
   /* %f gives microseconds; the format keeps milliseconds. */
   memmove (now + 23, now + 26, 2);
-  /* SQLite 3.40's R-tree module is not marked SQLITE_VTAB_INNOCUOUS, so with
-   * trusted_schema=OFF GDAL's R-tree triggers on parcels refuse to compile.
-   * They are let through only here, inside our transaction, once
-   * schema_still_ours() has found no trigger but GDAL's. */
-  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 1, NULL);
-  ok = sqlite3_prepare_v2 (self->db,
-                           "INSERT INTO lock_history (changed_at, user, parcel_id, field,"
-                           " old_value, new_value, action, batch)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &insert, NULL) == SQLITE_OK;
+  for (guint i = 0; ok && i < mq_staging_get_n_staged (staging); i++)
+    ok = update_parcel (self, mq_staging_get_staged (staging, i), applied, &next);
+  ok = ok && sqlite3_prepare_v2 (self->db,
+                                 "INSERT INTO lock_history (changed_at, user, parcel_id, field,"
+                                 " old_value, new_value, action, batch)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &insert,
+                                 NULL) == SQLITE_OK;
   for (guint i = 0; ok && i < mq_edit_get_n_changes (applied); i++)
-    {
-      const MqChange *c = mq_edit_get_change (applied, i);
-
-      ok = update_parcel (self, updates, c) &&
-           record_history (self, insert, c, now, _mq_edit_get_action (applied), batch);
-    }
+    ok = record_history (self, insert, mq_edit_get_change (applied, i), now,
+                         _mq_edit_get_action (applied), batch);
   if (!ok)
     sql_error (self, error);
   sqlite3_finalize (insert);
-  for (guint f = 0; f < MQ_N_FIELDS; f++)
-    sqlite3_finalize (updates[f]);
-  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
   return ok;
-}
-
-static gboolean
-changed_elsewhere_error (MqGpkgStore  *self,
-                         GError      **error)
-{
-  g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CHANGED,
-               _("%s was changed by another program; it must be reloaded before editing"),
-               self->path);
-  return FALSE;
 }
 
 /* Under the write lock nobody can add a trigger: what was checked when the
@@ -822,64 +732,76 @@ schema_still_ours (MqGpkgStore  *self,
 }
 
 static gboolean
-commit (MqGpkgStore  *self,
-        MqEdit       *applied,
-        GError      **error)
+conflict_error (GPtrArray  *conflicts,
+                GError    **error)
 {
-  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    return sql_error (self, error);
-  /* Checked under the write lock: nobody can commit between this and ours. */
-  if (gpkg_changed_elsewhere (MQ_STORE (self)))
-    {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      return changed_elsewhere_error (self, error);
-    }
-  if (!schema_still_ours (self, error) || !write_changes (self, applied, error))
-    {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      return FALSE;
-    }
-  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      sql_error (self, error);
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      return FALSE;
-    }
-  return TRUE;
+  const MqConflict *c = g_ptr_array_index (conflicts, 0);
+
+  g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%u field was changed by someone else meanwhile (first: parcel %s, %s); "
+                            "nothing changed",
+                            "%u fields were changed by someone else meanwhile (first: parcel %s, %s); "
+                            "nothing changed", conflicts->len),
+               conflicts->len, c->parcel_id ? c->parcel_id : "?", mq_field_label (c->field));
+  return FALSE;
 }
 
-/* Only once the file has it does the map see it: as a new generation of the
- * parcels, so a frame or a report being drawn from the last one in a worker
- * thread reads it unchanged to the end. */
-static void
-publish (MqGpkgStore *self,
-         GHashTable  *staged,
-         MqEdit      *applied)
+/* Inside one BEGIN IMMEDIATE: read the rows, rebase, check, write, COMMIT.
+ * The history's old values are the file's, whoever wrote them. */
+static MqEdit *
+commit (MqGpkgStore   *self,
+        MqStaging     *staging,
+        MqEditAction   action,
+        GPtrArray     *conflicts,
+        GError       **error)
 {
-  g_autoptr(MqParcels) parcels = mq_parcels_new_generation (mq_dataset_get_parcels (self->dataset));
-  GHashTableIter iter;
-  Staged *s;
+  g_autoptr(MqEdit) applied = NULL;
+  gboolean ok;
 
-  g_hash_table_iter_init (&iter, staged);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &s))
-    mq_parcels_replace (parcels, s->parcel, &s->record);
-  for (guint i = 0; i < mq_edit_get_n_changes (applied); i++)
+  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     {
-      const MqChange *c = mq_edit_get_change (applied, i);
-
-      if (self->value_column[c->field] >= 0)
-        mq_parcels_set_value (parcels, c->parcel, self->value_column[c->field], c->value);
+      sql_error (self, error);
+      return NULL;
     }
-  mq_dataset_set_parcels (self->dataset, parcels);
+  /* SQLite 3.40's R-tree module is not marked SQLITE_VTAB_INNOCUOUS, so with
+   * trusted_schema=OFF GDAL's R-tree triggers on parcels refuse to compile.
+   * They are let through only here, inside our transaction, once
+   * schema_still_ours() has found no trigger but GDAL's. */
+  ok = schema_still_ours (self, error) && rebase_on_disk (self, staging, conflicts, error);
+  if (ok && conflicts->len > 0)
+    {
+      name_conflicts (self, conflicts);
+      ok = conflict_error (conflicts, error);
+      mq_staging_publish (staging, TRUE);
+    }
+  ok = ok && mq_staging_check (staging, error);
+  if (ok)
+    {
+      applied = mq_staging_diff (staging, action);
+      sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 1, NULL);
+      ok = write_changes (self, staging, applied, error);
+      sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    }
+  if (ok && sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    ok = sql_error (self, error);
+  if (!ok)
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&applied);
 }
 
 static MqEdit *
-apply (MqGpkgStore   *self,
-       MqEdit        *edit,
-       MqEditAction   action,
-       GError       **error)
+gpkg_store_edit (MqStore       *store,
+                 MqEdit        *edit,
+                 MqEditAction   action,
+                 GPtrArray     *conflicts,
+                 GError       **error)
 {
-  g_autoptr(GHashTable) staged = NULL;
+  MqGpkgStore *self = MQ_GPKG_STORE (store);
+  g_autoptr(MqStaging) staging = NULL;
   g_autoptr(MqEdit) applied = NULL;
 
   if (self->read_only)
@@ -887,13 +809,13 @@ apply (MqGpkgStore   *self,
       read_only_error (self, error);
       return NULL;
     }
-  staged = stage (self, edit, error);
-  if (staged == NULL)
+  staging = mq_staging_new (self->dataset, edit, error);
+  if (staging == NULL)
     return NULL;
-  applied = diff (self, staged, action);
-  if (mq_edit_get_n_changes (applied) > 0 && !commit (self, applied, error))
+  applied = commit (self, staging, action, conflicts, error);
+  if (applied == NULL)
     return NULL;
-  publish (self, staged, applied);
+  mq_staging_publish (staging, FALSE);
   return g_steal_pointer (&applied);
 }
 
@@ -960,111 +882,6 @@ gpkg_set_setting (MqStore     *store,
   return ok;
 }
 
-static MqEdit *
-gpkg_preview (MqStore  *store,
-              MqEdit   *edit,
-              GError  **error)
-{
-  MqGpkgStore *self = MQ_GPKG_STORE (store);
-  g_autoptr(GHashTable) staged = NULL;
-
-  staged = stage (self, edit, error);
-  return staged ? diff (self, staged, _mq_edit_get_action (edit)) : NULL;
-}
-
-static gboolean
-gpkg_apply (MqStore  *store,
-            MqEdit   *edit,
-            GError  **error)
-{
-  MqGpkgStore *self = MQ_GPKG_STORE (store);
-  g_autoptr(MqEdit) applied = NULL;
-
-  applied = apply (self, edit, _mq_edit_get_action (edit), error);
-  if (applied == NULL)
-    return FALSE;
-  if (mq_edit_get_n_changes (applied) == 0)
-    return TRUE;
-  g_ptr_array_add (self->undo, g_steal_pointer (&applied));
-  g_ptr_array_set_size (self->redo, 0);
-  mq_store_emit_changed (MQ_STORE (self));
-  return TRUE;
-}
-
-/* The step undo would take back, as applied (old and new values), or NULL. */
-static MqEdit *
-gpkg_get_last_step (MqStore *store)
-{
-  MqGpkgStore *self = MQ_GPKG_STORE (store);
-
-  return self->undo->len > 0 ? g_ptr_array_index (self->undo, self->undo->len - 1) : NULL;
-}
-
-static gboolean
-gpkg_can_undo (MqStore *store)
-{
-  MqGpkgStore *self = MQ_GPKG_STORE (store);
-
-  return self->undo->len > 0 && !self->read_only;
-}
-
-static gboolean
-gpkg_can_redo (MqStore *store)
-{
-  MqGpkgStore *self = MQ_GPKG_STORE (store);
-
-  return self->redo->len > 0 && !self->read_only;
-}
-
-/* Applies the old values (undo) or the new ones (redo) of a step, moving it
- * from one stack to the other only once the file has it. */
-static gboolean
-replay (MqGpkgStore   *self,
-        GPtrArray     *from,
-        GPtrArray     *to,
-        MqEditAction   action,
-        GError       **error)
-{
-  MqEdit *step;
-  g_autoptr(MqEdit) replayed = mq_edit_new (action);
-  g_autoptr(MqEdit) applied = NULL;
-
-  g_return_val_if_fail (from->len > 0, FALSE);
-
-  step = g_ptr_array_index (from, from->len - 1);
-  for (guint i = 0; i < mq_edit_get_n_changes (step); i++)
-    {
-      const MqChange *c = mq_edit_get_change (step, i);
-
-      mq_edit_set (replayed, c->parcel, c->field,
-                   action == MQ_EDIT_ACTION_UNDO ? c->old_value : c->value, 0);
-    }
-  applied = apply (self, replayed, action, error);
-  if (applied == NULL)
-    return FALSE;
-  g_ptr_array_add (to, g_ptr_array_steal_index (from, from->len - 1));
-  mq_store_emit_changed (MQ_STORE (self));
-  return TRUE;
-}
-
-static gboolean
-gpkg_undo (MqStore  *store,
-           GError  **error)
-{
-  MqGpkgStore *self = MQ_GPKG_STORE (store);
-
-  return replay (self, self->undo, self->redo, MQ_EDIT_ACTION_UNDO, error);
-}
-
-static gboolean
-gpkg_redo (MqStore  *store,
-           GError  **error)
-{
-  MqGpkgStore *self = MQ_GPKG_STORE (store);
-
-  return replay (self, self->redo, self->undo, MQ_EDIT_ACTION_REDO, error);
-}
-
 static GPtrArray *
 gpkg_list_history (MqStore     *store,
                    const char  *parcel_id,
@@ -1105,13 +922,7 @@ store_iface_init (MqStoreInterface *iface)
   iface->get_read_only_reason = gpkg_get_read_only_reason;
   iface->get_path = gpkg_get_path;
   iface->get_dataset = gpkg_get_dataset;
-  iface->preview = gpkg_preview;
-  iface->apply = gpkg_apply;
-  iface->get_last_step = gpkg_get_last_step;
-  iface->can_undo = gpkg_can_undo;
-  iface->can_redo = gpkg_can_redo;
-  iface->undo = gpkg_undo;
-  iface->redo = gpkg_redo;
+  iface->store_edit = gpkg_store_edit;
   iface->list_history = gpkg_list_history;
   iface->changed_elsewhere = gpkg_changed_elsewhere;
   iface->dup_setting = gpkg_dup_setting;

@@ -50,6 +50,7 @@ typedef struct
   guint                        n_grouped_areas;
   guint                        n_skipped;     /* points and lines of a mixed layer */
   int                          geom_field;    /* the layer's polygon geometry field */
+  int                          version_field; /* a project's row_version column, or -1 */
   MqDataset                   *result;
 } Load;
 
@@ -680,14 +681,30 @@ dup_free_name (Load        *load,
   return renamed;
 }
 
+/* A project's row_version (the store adds it as the last column) is the
+ * parcel's version, not one of its attributes: it is never kept or shown. */
+static int
+attribute_count (Load            *load,
+                 OGRFeatureDefnH  defn)
+{
+  int n = OGR_FD_GetFieldCount (defn);
+  OGRFieldDefnH last = n > 0 ? OGR_FD_GetFieldDefn (defn, n - 1) : NULL;
+
+  load->version_field = -1;
+  if (last != NULL && strcmp (OGR_Fld_GetNameRef (last), "row_version") == 0 &&
+      (OGR_Fld_GetType (last) == OFTInteger64 || OGR_Fld_GetType (last) == OFTInteger))
+    load->version_field = --n;
+  return n;
+}
+
 /* The source's attribute names, decoded like its values (a GBK .dbf names
  * its columns in GBK, with or without .cpg or LDID), each one unique. */
 static char **
 field_names (Load             *load,
              OGRFeatureDefnH   defn,
+             int               n,
              GError          **error)
 {
-  int n = OGR_FD_GetFieldCount (defn);
   char **names;
 
   if (n > MAX_ATTRIBUTES)
@@ -764,6 +781,9 @@ add_parcel (Load         *load,
   if (lossy)
     problems |= MQ_PROBLEM_TRUNCATED_TEXT;
   record->problems = problems;
+  record->fid = OGR_F_GetFID (feature);
+  if (load->version_field >= 0)
+    record->row_version = OGR_F_GetFieldAsInteger64 (feature, load->version_field);
   count_problems (load->result, problems);
   ok = sink == NULL ||
        sink->parcel (sink->data, parcels, mq_parcels_get_n_parcels (parcels) - 1, display, error);
@@ -800,8 +820,8 @@ read_parcels (Load          *load,
               GError       **error)
 {
   OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
-  int n_fields = OGR_FD_GetFieldCount (defn);
-  g_auto(GStrv) names = field_names (load, defn, error);
+  int n_fields = attribute_count (load, defn);
+  g_auto(GStrv) names = field_names (load, defn, n_fields, error);
   MqParcels *parcels;
   MqFieldMap *map = &load->result->field_map;
   const MqLoadSink *sink = sink_of (load);

@@ -50,6 +50,8 @@ typedef struct
   guint8      land_class;       /* MqLandClass */
   guint16     problems;         /* MqProblem flags */
   gboolean    flagged;
+  gint64      fid;              /* the source's feature id: a project's row key */
+  gint64      row_version;      /* a project's per-parcel version, 0 when it has none */
 } MqParcel;
 
 #define MQ_TYPE_PARCELS (mq_parcels_get_type ())
