@@ -20,6 +20,7 @@
 #include "mq-settings.h"
 
 #define EXIT_BAD_INPUT 2
+#define EXIT_CONFLICT 3   /* someone else changed the same fields meanwhile */
 
 typedef struct
 {
@@ -292,6 +293,30 @@ export_pdf (Options    *o,
   return mq_report_write_pdf (dataset, o->export_pdf, &report, error);
 }
 
+/* One line per field someone else changed meanwhile: the parcel, the
+ * field, the value stored now and who stored it. */
+static int
+print_conflicts (MqProject    *project,
+                 const GError *error)
+{
+  GPtrArray *conflicts = mq_project_get_conflicts (project);
+
+  fail (error);
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      const MqConflict *c = g_ptr_array_index (conflicts, i);
+      g_autofree char *id = escape_controls (c->parcel_id ? c->parcel_id : "?");
+      g_autofree char *theirs = escape_controls (c->theirs);
+      g_autofree char *mine = escape_controls (c->mine);
+      g_autofree char *who = escape_controls (c->who ? c->who : _("unknown"));
+      g_autofree char *when = escape_controls (c->when ? c->when : "?");
+
+      g_printerr (_("conflict: parcel %s, %s: now “%s” (set by %s at %s), the table has “%s”\n"),
+                  id, mq_field_label (c->field), theirs, who, when, mine);
+    }
+  return EXIT_CONFLICT;
+}
+
 /* One transaction: every row of the table, or nothing. */
 static gboolean
 apply_csv (Options    *o,
@@ -341,7 +366,9 @@ run_headless (Options *o)
     return fail (error);
   dataset = mq_project_get_dataset (project);
   if (o->apply_csv != NULL && !apply_csv (o, project, &error))
-    return fail (error);
+    return g_error_matches (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT)
+             ? print_conflicts (project, error)
+             : fail (error);
   if (o->export_csv != NULL &&
       !mq_csv_export (dataset, o->export_csv, mq_locale_is_chinese (), &error))
     return fail (error);

@@ -568,6 +568,22 @@ mq_project_apply (MqProject  *self,
 }
 
 /* Returns: (nullable) (transfer none): the last step applied */
+/* Returns: (transfer none) (element-type MqConflict): of the last edit
+ * refused for them (see mq_store_get_conflicts()) */
+GPtrArray *
+mq_project_get_conflicts (MqProject *self)
+{
+  static GPtrArray *none;
+
+  g_return_val_if_fail (MQ_IS_PROJECT (self), NULL);
+
+  if (self->store != NULL)
+    return mq_store_get_conflicts (self->store);
+  if (none == NULL)
+    none = g_ptr_array_new ();
+  return none;
+}
+
 MqEdit *
 mq_project_get_last_step (MqProject *self)
 {

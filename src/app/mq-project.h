@@ -69,6 +69,7 @@ MqEdit              *mq_project_preview          (MqProject      *self,
 gboolean             mq_project_apply            (MqProject      *self,
                                                   MqEdit         *edit,
                                                   GError        **error);
+GPtrArray           *mq_project_get_conflicts    (MqProject      *self);
 MqEdit              *mq_project_get_last_step    (MqProject      *self);
 gboolean             mq_project_get_can_undo     (MqProject      *self);
 gboolean             mq_project_get_can_redo     (MqProject      *self);

@@ -267,6 +267,29 @@ known_trigger (const char  *name,
   return FALSE;
 }
 
+/* Reading the schema can meet SQLITE_BUSY without SQLite's busy handler
+ * being asked, while another process switches the file's journal mode (as
+ * the store does when it closes the file): that is waited out, as a lock
+ * is, and not taken for a schema nobody can read. */
+static gboolean
+prepare_schema_query (sqlite3       *db,
+                      sqlite3_stmt **stmt)
+{
+  for (guint attempt = 0; attempt < 500; attempt++)
+    {
+      int rc = sqlite3_prepare_v2 (db, "SELECT type, lower(name), lower(tbl_name), sql"
+                                       " FROM sqlite_master WHERE type IN ('trigger', 'view')",
+                                   -1, stmt, NULL);
+
+      if (rc == SQLITE_OK)
+        return TRUE;
+      if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+        return FALSE;
+      g_usleep (10000);
+    }
+  return FALSE;
+}
+
 /**
  * mq_gpkg_find_foreign_sql:
  *
@@ -282,8 +305,7 @@ mq_gpkg_find_foreign_sql (sqlite3 *db)
   sqlite3_stmt *stmt = NULL;
   char *found = NULL;
 
-  if (sqlite3_prepare_v2 (db, "SELECT type, lower(name), lower(tbl_name), sql FROM sqlite_master"
-                              " WHERE type IN ('trigger', 'view')", -1, &stmt, NULL) != SQLITE_OK)
+  if (!prepare_schema_query (db, &stmt))
     return g_strdup ("sqlite_master");
   while (found == NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {

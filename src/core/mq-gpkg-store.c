@@ -184,14 +184,18 @@ static gboolean
 add_row_versions (MqGpkgStore  *self,
                   GError      **error)
 {
+  const char *has_versions = "SELECT count(*) FROM pragma_table_info('parcels')"
+                             " WHERE name = 'row_version'";
   g_autofree char *foreign = NULL;
   gboolean ok;
 
-  if (query_int (self, "SELECT count(*) FROM pragma_table_info('parcels')"
-                       " WHERE name = 'row_version'") != 0)
+  if (query_int (self, has_versions) != 0)
     return TRUE;
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
+  /* Another process may have added them while we waited for the lock. */
+  if (query_int (self, has_versions) != 0)
+    return exec (self, "COMMIT", error);
   foreign = mq_gpkg_find_foreign_sql (self->db);
   if (foreign != NULL)
     {

@@ -38,6 +38,13 @@ mq_staging_free (MqStaging *self)
   g_free (self);
 }
 
+static gboolean
+same_text (const char *a,
+           const char *b)
+{
+  return g_strcmp0 (a ? a : "", b ? b : "") == 0;
+}
+
 static char *
 where (MqParcels      *parcels,
        const MqStaged *s)
@@ -127,6 +134,23 @@ restage (MqStaging *self,
   date_locks (s, mq_today ());
 }
 
+/* A cell that repeats the value the client had changes nothing: it must
+ * neither conflict with nor undo another writer's change to that field (a
+ * status table carries every column, changed or not). */
+static void
+keep_real_changes (MqStaged *s)
+{
+  for (guint i = s->changes->len; i-- > 0;)
+    {
+      const MqChange *c = g_ptr_array_index (s->changes, i);
+      g_autofree char *before = mq_parcel_dup_field_text (&s->before, c->field);
+      g_autofree char *after = mq_parcel_dup_field_text (&s->record, c->field);
+
+      if (same_text (before, after))
+        g_ptr_array_remove_index (s->changes, i);
+    }
+}
+
 static int
 compare_staged (gconstpointer a,
                 gconstpointer b)
@@ -178,7 +202,10 @@ mq_staging_new (MqDataset  *dataset,
     }
   g_ptr_array_sort (self->staged, compare_staged);
   for (guint i = 0; i < self->staged->len; i++)
-    restage (self, g_ptr_array_index (self->staged, i));
+    {
+      restage (self, g_ptr_array_index (self->staged, i));
+      keep_real_changes (g_ptr_array_index (self->staged, i));
+    }
   if (!mq_staging_check (self, error))
     return NULL;
   return g_steal_pointer (&self);
@@ -224,13 +251,6 @@ mq_parcel_read_stored (MqParcels          *parcels,
         return FALSE;
       }
   return TRUE;
-}
-
-static gboolean
-same_text (const char *a,
-           const char *b)
-{
-  return g_strcmp0 (a ? a : "", b ? b : "") == 0;
 }
 
 /**
