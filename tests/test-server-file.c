@@ -272,6 +272,39 @@ test_cli_missing_service (void)
   g_assert_cmpstr (out, ==, "");
 }
 
+/* Section names only, as libpq reads them: its user file, then its
+ * system file, each name once. */
+static void
+test_lists_services (void)
+{
+  g_autofree char *user = write_file ("user-services.conf",
+                                      "# IT's file\n[maqiao]\nhost=db\n  [ 马桥 测试 ]\nnot a line\n"
+                                      "[]\n[maqiao]\n", -1);
+  g_autofree char *system = write_file ("pg_service.conf", "[bureau]\ndbname=x\n[maqiao]\n", -1);
+  g_auto(GStrv) services = NULL;
+
+  g_setenv ("PGSERVICEFILE", user, TRUE);
+  services = mq_server_list_services ();
+  g_unsetenv ("PGSERVICEFILE");
+  g_unlink (system);
+  g_assert_cmpuint (g_strv_length (services), ==, 3);
+  g_assert_cmpstr (services[0], ==, "maqiao");
+  g_assert_cmpstr (services[1], ==, "马桥 测试");
+  g_assert_cmpstr (services[2], ==, "bureau");
+}
+
+static void
+test_check_missing_service (void)
+{
+  MqServerFile server = { .service = "mq_no_such_service", .user = "wang" };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (mq_server_file_check (&server, "s3cr3t-Pa55", &error));
+  g_assert_error (error, MQ_SERVER_FILE_ERROR, MQ_SERVER_FILE_ERROR_CONNECT);
+  g_assert_nonnull (strstr (error->message, "mq_no_such_service"));
+  g_assert_null (strstr (error->message, "s3cr3t-Pa55"));
+}
+
 /* ---- on the test cluster ---------------------------------------------------- */
 
 static const char *
@@ -342,6 +375,18 @@ test_opens_published (void)
   g_assert_true (g_str_has_prefix (mq_dataset_get_path (shared), MQ_SERVER_PREFIX));
   g_assert_null (strstr (mq_dataset_get_path (shared), "quoted"));
 
+  /* The connect dialog's check: the project is there, and not elsewhere. */
+  {
+    MqServerFile there = { .service = "mq_test", .schema = schema };
+    MqServerFile elsewhere = { .service = "mq_test", .schema = "mq_nothing_here" };
+
+    g_assert_true (mq_server_file_check (&there, "unused by trust", &error));
+    g_assert_no_error (error);
+    g_assert_false (mq_server_file_check (&elsewhere, NULL, &error));
+    g_assert_error (error, MQ_SERVER_FILE_ERROR, MQ_SERVER_FILE_ERROR_NO_PROJECT);
+    g_clear_error (&error);
+  }
+
   argv[1] = mqproj;
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
                 &status, &error);
@@ -377,6 +422,8 @@ main (int   argc,
   g_test_add_func ("/server-file/write-round-trip", test_write_round_trip);
   g_test_add_func ("/server-file/load-missing-service", test_load_missing_service);
   g_test_add_func ("/server-file/cli-missing-service", test_cli_missing_service);
+  g_test_add_func ("/server-file/lists-services", test_lists_services);
+  g_test_add_func ("/server-file/check-missing-service", test_check_missing_service);
   g_test_add_func ("/server-file/opens-published", test_opens_published);
   status = g_test_run ();
   test_remove_dir (tmp_dir);

@@ -12,6 +12,7 @@
 #include "mq-server-file.h"
 
 #include <glib/gi18n-lib.h>
+#include <libpq-fe.h>
 #include <string.h>
 
 #include "mq-server.h"
@@ -27,6 +28,9 @@ G_DEFINE_QUARK (mq-server-file-error-quark, mq_server_file_error)
  * longer, and PostgreSQL identifiers stop at 63 bytes. */
 #define MAX_VALUE_BYTES 255
 #define MAX_SCHEMA_BYTES 63
+
+/* A pg_service.conf of a whole bureau is a few KiB. */
+#define MAX_SERVICE_FILE_BYTES (1024 * 1024)
 
 /* The libpq keywords a .mqproj may set, in the order they are written. Not
  * options, passfile, sslkey, hostaddr…: a file from elsewhere must not be
@@ -441,15 +445,15 @@ mq_conninfo_split (const char *conninfo)
 }
 
 /**
- * mq_server_file_dup_spec:
+ * mq_server_file_dup_conninfo:
  *
- * Returns: the project as the loader opens it: "pg:service='…' …
- *   schema=NAME", every connection value quoted.
+ * Returns: the libpq connection string of @self (without the schema),
+ *   every value quoted
  */
 char *
-mq_server_file_dup_spec (const MqServerFile *self)
+mq_server_file_dup_conninfo (const MqServerFile *self)
 {
-  GString *spec = g_string_new (MQ_SERVER_PREFIX);
+  GString *conninfo = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (conninfo_keys); i++)
     {
@@ -459,11 +463,24 @@ mq_server_file_dup_spec (const MqServerFile *self)
       if (value == NULL)
         continue;
       quoted = mq_conninfo_quote (value);
-      g_string_append_printf (spec, "%s%s=%s", spec->len > strlen (MQ_SERVER_PREFIX) ? " " : "",
-                              conninfo_keys[i], quoted);
+      g_string_append_printf (conninfo, "%s%s=%s", conninfo->len ? " " : "", conninfo_keys[i], quoted);
     }
-  g_string_append_printf (spec, " schema=%s", self->schema ? self->schema : MQ_SERVER_DEFAULT_SCHEMA);
-  return g_string_free (spec, FALSE);
+  return g_string_free (conninfo, FALSE);
+}
+
+/**
+ * mq_server_file_dup_spec:
+ *
+ * Returns: the project as the loader opens it: "pg:service='…' …
+ *   schema=NAME", every connection value quoted.
+ */
+char *
+mq_server_file_dup_spec (const MqServerFile *self)
+{
+  g_autofree char *conninfo = mq_server_file_dup_conninfo (self);
+
+  return g_strdup_printf ("%s%s schema=%s", MQ_SERVER_PREFIX, conninfo,
+                          self->schema ? self->schema : MQ_SERVER_DEFAULT_SCHEMA);
 }
 
 /**
@@ -479,4 +496,134 @@ mq_server_file_load_spec (const char  *path,
   g_autoptr(MqServerFile) server = mq_server_file_read (path, error);
 
   return server ? mq_server_file_dup_spec (server) : NULL;
+}
+
+/* ---- the services a planner may choose ------------------------------------ */
+
+/* pg_service.conf is INI-like but not a GKeyFile (libpq takes lines GKeyFile
+ * refuses): only its [section] names are read, each line on its own. */
+static void
+add_services_of (const char    *path,
+                 GStrvBuilder  *names,
+                 GHashTable    *seen)
+{
+  g_autofree char *data = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize length;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) ||
+      !g_file_get_contents (path, &data, &length, NULL) || length > MAX_SERVICE_FILE_BYTES)
+    return;
+  lines = g_strsplit (data, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      gsize len = strlen (line);
+
+      if (len < 3 || line[0] != '[' || line[len - 1] != ']')
+        continue;
+      line[len - 1] = '\0';
+      line = g_strstrip (line + 1);
+      if (is_plain_text (line, MAX_VALUE_BYTES) && !g_hash_table_contains (seen, line))
+        {
+          g_hash_table_add (seen, g_strdup (line));
+          g_strv_builder_add (names, line);
+        }
+    }
+}
+
+/**
+ * mq_server_list_services:
+ *
+ * The files libpq itself reads, in its order: $PGSERVICEFILE (else
+ * ~/.pg_service.conf), then pg_service.conf in $PGSYSCONFDIR (else
+ * Debian's /etc/postgresql-common).
+ *
+ * Returns: (transfer full): the service names, each once
+ */
+GStrv
+mq_server_list_services (void)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *user_file = g_getenv ("PGSERVICEFILE");
+  const char *sysconf = g_getenv ("PGSYSCONFDIR");
+  g_autofree char *home_file = g_build_filename (g_get_home_dir (), ".pg_service.conf", NULL);
+  g_autofree char *system_file = g_build_filename (sysconf ? sysconf : "/etc/postgresql-common",
+                                                   "pg_service.conf", NULL);
+
+  add_services_of (user_file ? user_file : home_file, names, seen);
+  add_services_of (system_file, names, seen);
+  return g_strv_builder_end (names);
+}
+
+/* libpq's message, first line only, and never the password: libpq does not
+ * repeat it, but a message is shown and logged, so it is made sure. */
+static char *
+connect_reason (PGconn     *conn,
+                const char *password)
+{
+  g_auto(GStrv) lines = g_strsplit (PQerrorMessage (conn), "\n", 2);
+  g_autofree char *first = g_strstrip (g_strdup (lines[0] ? lines[0] : ""));
+  g_auto(GStrv) parts = NULL;
+
+  if (password == NULL || *password == '\0' || strstr (first, password) == NULL)
+    return g_steal_pointer (&first);
+  parts = g_strsplit (first, password, -1);
+  return g_strjoinv ("…", parts);
+}
+
+/**
+ * mq_server_file_check:
+ * @password: (nullable): from the keyring or typed; NULL lets libpq find
+ *   one (~/.pgpass)
+ *
+ * Connects once, as opening would, and looks for the project's parcels, so
+ * that the connect dialog can say what is wrong before the window loads.
+ * Blocks: call it from a worker. Errors never hold the password.
+ */
+gboolean
+mq_server_file_check (const MqServerFile  *self,
+                      const char          *password,
+                      GError             **error)
+{
+  static const char *const sql = "SELECT to_regclass (quote_ident ($1) || '.parcels') IS NOT NULL";
+  g_autofree char *conninfo = mq_server_file_dup_conninfo (self);
+  g_autofree char *where = mq_server_describe (conninfo);
+  g_autofree char *full = NULL;
+  const char *schema = self->schema ? self->schema : MQ_SERVER_DEFAULT_SCHEMA;
+  PGconn *conn;
+  PGresult *result;
+  gboolean found;
+
+  if (password != NULL && *password != '\0')
+    {
+      g_autofree char *quoted = mq_conninfo_quote (password);
+
+      full = g_strconcat (conninfo, " password=", quoted, " connect_timeout=15", NULL);
+    }
+  else
+    full = g_strconcat (conninfo, " connect_timeout=15", NULL);
+  conn = PQconnectdb (full);
+  memset (full, 0, strlen (full));
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      g_autofree char *reason = connect_reason (conn, password);
+
+      g_set_error (error, MQ_SERVER_FILE_ERROR, MQ_SERVER_FILE_ERROR_CONNECT,
+                   _("%s: cannot connect: %s"), where, reason);
+      PQfinish (conn);
+      return FALSE;
+    }
+  result = PQexecParams (conn, sql, 1, NULL, &schema, NULL, NULL, 0);
+  found = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1 &&
+          g_str_equal (PQgetvalue (result, 0, 0), "t");
+  PQclear (result);
+  PQfinish (conn);
+  if (!found)
+    g_set_error (error, MQ_SERVER_FILE_ERROR, MQ_SERVER_FILE_ERROR_NO_PROJECT,
+                 _("%s: no project is published in schema “%s” (maqiao-land --publish puts one "
+                   "there)"),
+                 where, schema);
+  return found;
 }

@@ -24,6 +24,8 @@ typedef enum
   MQ_SERVER_FILE_ERROR_INVALID,
   MQ_SERVER_FILE_ERROR_PASSWORD,
   MQ_SERVER_FILE_ERROR_WRITE,
+  MQ_SERVER_FILE_ERROR_CONNECT,
+  MQ_SERVER_FILE_ERROR_NO_PROJECT,
 } MqServerFileError;
 
 #define MQ_SERVER_FILE_SUFFIX ".mqproj"
@@ -50,10 +52,15 @@ gboolean      mq_server_file_validate    (const MqServerFile  *self,
 gboolean      mq_server_file_write       (const MqServerFile  *self,
                                           const char          *path,
                                           GError             **error);
+char         *mq_server_file_dup_conninfo (const MqServerFile *self);
 char         *mq_server_file_dup_spec    (const MqServerFile  *self);
 char         *mq_server_file_load_spec   (const char          *path,
                                           GError             **error);
 void          mq_server_file_free        (MqServerFile        *self);
+gboolean      mq_server_file_check       (const MqServerFile  *self,
+                                          const char          *password,
+                                          GError             **error);
+GStrv         mq_server_list_services    (void);
 
 char         *mq_conninfo_quote          (const char          *value);
 GStrv         mq_conninfo_split          (const char          *conninfo);
