@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "mq-connect-dialog.h"
 #include "mq-crs-dialog.h"
 #include "mq-window-private.h"
 
@@ -292,9 +293,37 @@ save_project_action (GtkWidget  *widget,
                                  G_CALLBACK (on_save_chooser_response), self, NULL);
 }
 
+/* ---- connecting to a server ---------------------------------------------------- */
+
+static void
+on_connected (MqConnectDialog     *dialog,
+              const MqOpenRequest *request,
+              const char          *notice,
+              MqWindow            *self)
+{
+  if (notice != NULL)
+    _mq_window_toast (self, notice);
+  mq_project_open (self->project, mq_open_request_copy (request));
+}
+
+/* The dialog checks the connection itself, so that a wrong password is
+ * corrected there; loading the project is then the window's, as for a file. */
+static void
+connect_server_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MqWindow *self = MQ_WINDOW (widget);
+  MqConnectDialog *dialog = mq_connect_dialog_new (GTK_WINDOW (self));
+
+  g_signal_connect_object (dialog, "connected", G_CALLBACK (on_connected), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 void
 _mq_window_class_init_open (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.connect-server", NULL, connect_server_action);
   gtk_widget_class_install_action (widget_class, "win.save-project", NULL, save_project_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.save-project", NULL);
