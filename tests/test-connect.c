@@ -15,6 +15,7 @@
 
 #include "mq-connect-dialog.h"
 #include "mq-core.h"
+#include "mq-settings.h"
 #include "mq-window.h"
 #include "test-util.h"
 
@@ -205,6 +206,10 @@ test_opens_published (void)
   MqWindow *window;
   MqMapView *view;
   MqConnectDialog *dialog;
+  g_autofree char *contents = NULL;
+  g_autofree char *mqproj = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_auto(GStrv) recent = NULL;
   gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
 
   if (server () == NULL)
@@ -232,6 +237,27 @@ test_opens_published (void)
   g_assert_cmpuint (mq_parcels_get_n_parcels (mq_dataset_get_parcels (mq_map_view_get_dataset (view))),
                     ==, mq_parcels_get_n_parcels (mq_dataset_get_parcels (local)));
   g_assert_null (strstr (mq_dataset_get_path (mq_map_view_get_dataset (view)), PASSWORD));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* The same project as a .mqproj, opened as a file is: it loads, and the
+   * recent files keep the .mqproj. */
+  contents = g_strdup_printf ("[Server]\nservice=mq_gui_test\nschema=%s\n", schema);
+  mqproj = g_build_filename (tmp_dir, "共享.mqproj", NULL);
+  g_assert_true (g_file_set_contents (mqproj, contents, -1, NULL));
+  window = mq_window_new (NULL);
+  view = mq_window_get_map_view (window);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, mqproj);
+  while (mq_map_view_get_dataset (view) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (mq_parcels_get_n_parcels (mq_dataset_get_parcels (mq_map_view_get_dataset (view))),
+                    ==, mq_parcels_get_n_parcels (mq_dataset_get_parcels (local)));
+  settings = mq_settings_new ();
+  recent = g_settings_get_strv (settings, "recent-projects");
+  g_assert_cmpstr (recent[0], ==, mqproj);
   gtk_window_destroy (GTK_WINDOW (window));
 
   conn = PQconnectdb (server ());

@@ -16,6 +16,7 @@
 
 #include "mq-connect-dialog.h"
 #include "mq-crs-dialog.h"
+#include "mq-keyring.h"
 #include "mq-window-private.h"
 
 /* What the user should know about an opened file that is not an error. */
@@ -304,6 +305,58 @@ on_connected (MqConnectDialog     *dialog,
   if (notice != NULL)
     _mq_window_toast (self, notice);
   mq_project_open (self->project, mq_open_request_copy (request));
+}
+
+typedef struct
+{
+  MqWindow *self;
+  char     *path;
+} ServerFileJob;
+
+static void
+on_server_file_password (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      data)
+{
+  ServerFileJob *job = data;
+  g_autoptr(GError) error = NULL;
+  char *password = mq_keyring_lookup_finish (result, &error);
+  MqOpenRequest *request;
+
+  /* No keyring is no password: libpq may find one in ~/.pgpass. */
+  if (error != NULL)
+    g_debug ("keyring: %s", error->message);
+  if (job->self->project != NULL)
+    {
+      request = mq_open_request_new (job->path);
+      request->password = g_strdup (password);
+      mq_project_open (job->self->project, request);
+    }
+  mq_keyring_free_password (password);
+  g_object_unref (job->self);
+  g_free (job->path);
+  g_free (job);
+}
+
+/* A .mqproj opened from anywhere (Open, recent files, a drop, the command
+ * line) takes the password Connect to Server… remembered for its service
+ * and user. A file that cannot be read is left to the loader to report. */
+void
+_mq_window_open_server_file (MqWindow   *self,
+                             const char *path)
+{
+  g_autoptr(MqServerFile) server = mq_server_file_read (path, NULL);
+  ServerFileJob *job;
+
+  if (server == NULL)
+    {
+      mq_project_open_path (self->project, path);
+      return;
+    }
+  job = g_new0 (ServerFileJob, 1);
+  job->self = g_object_ref (self);
+  job->path = g_strdup (path);
+  mq_keyring_lookup (server->service, server->user, NULL, on_server_file_password, job);
 }
 
 /* The dialog checks the connection itself, so that a wrong password is

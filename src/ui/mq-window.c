@@ -36,7 +36,10 @@ mq_window_open_path (MqWindow   *self,
                      const char *path)
 {
   g_return_if_fail (MQ_IS_WINDOW (self));
-  mq_project_open_path (self->project, path);
+  if (mq_server_file_is (path))
+    _mq_window_open_server_file (self, path);
+  else
+    mq_project_open_path (self->project, path);
 }
 
 static void
