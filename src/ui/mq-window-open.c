@@ -341,10 +341,13 @@ on_server_file_password (GObject      *source,
 /* A .mqproj opened from anywhere (Open, recent files, a drop, the command
  * line) takes the password Connect to Server… remembered for its service
  * and user. A file that cannot be read is left to the loader to report. */
-void
-_mq_window_open_server_file (MqWindow   *self,
-                             const char *path)
+static void
+open_server_file_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
 {
+  MqWindow *self = MQ_WINDOW (widget);
+  const char *path = g_variant_get_string (parameter, NULL);
   g_autoptr(MqServerFile) server = mq_server_file_read (path, NULL);
   ServerFileJob *job;
 
@@ -377,6 +380,7 @@ void
 _mq_window_class_init_open (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.connect-server", NULL, connect_server_action);
+  gtk_widget_class_install_action (widget_class, "win.open-server-file", "s", open_server_file_action);
   gtk_widget_class_install_action (widget_class, "win.save-project", NULL, save_project_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.save-project", NULL);

@@ -79,8 +79,6 @@ GtkFileChooserNative *_mq_window_choose_save_file (MqWindow       *self,
 /* The features: each installs its actions (class) and subscribes to the
  * project (instance); none calls another. */
 void  _mq_window_class_init_open    (GtkWidgetClass *widget_class);
-void  _mq_window_open_server_file   (MqWindow       *self,
-                                     const char     *path);
 void  _mq_window_init_open          (MqWindow       *self);
 void  _mq_window_class_init_edit    (GtkWidgetClass *widget_class);
 void  _mq_window_init_edit          (MqWindow       *self);

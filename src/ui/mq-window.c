@@ -36,8 +36,9 @@ mq_window_open_path (MqWindow   *self,
                      const char *path)
 {
   g_return_if_fail (MQ_IS_WINDOW (self));
+  /* A server project first asks the keyring (mq-window-open.c). */
   if (mq_server_file_is (path))
-    _mq_window_open_server_file (self, path);
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.open-server-file", "s", path);
   else
     mq_project_open_path (self->project, path);
 }
