@@ -286,6 +286,13 @@ connect_action (GtkWidget  *widget,
     mq_keyring_lookup (server->service, server->user, attempt->cancellable, on_looked_up, attempt);
 }
 
+/* Enter in any entry connects, as the suggested button would. */
+static void
+on_entry_activated (MqConnectDialog *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "connect.connect", NULL);
+}
+
 /* ---- saving as a .mqproj --------------------------------------------------- */
 
 static void
@@ -442,6 +449,8 @@ mq_connect_dialog_class_init (MqConnectDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqConnectDialog, remember_switch);
   gtk_widget_class_bind_template_child (widget_class, MqConnectDialog, status_label);
   gtk_widget_class_bind_template_child (widget_class, MqConnectDialog, spinner);
+
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
 
   gtk_widget_class_install_action (widget_class, "connect.connect", NULL, connect_action);
   gtk_widget_class_install_action (widget_class, "connect.save", NULL, save_action);
