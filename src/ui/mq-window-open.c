@@ -347,7 +347,7 @@ open_server_file_action (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   MqWindow *self = MQ_WINDOW (widget);
-  const char *path = g_variant_get_string (parameter, NULL);
+  const char *path = g_variant_get_bytestring (parameter);
   g_autoptr(MqServerFile) server = mq_server_file_read (path, NULL);
   ServerFileJob *job;
 
@@ -380,7 +380,7 @@ void
 _mq_window_class_init_open (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.connect-server", NULL, connect_server_action);
-  gtk_widget_class_install_action (widget_class, "win.open-server-file", "s", open_server_file_action);
+  gtk_widget_class_install_action (widget_class, "win.open-server-file", "ay", open_server_file_action);
   gtk_widget_class_install_action (widget_class, "win.save-project", NULL, save_project_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.save-project", NULL);

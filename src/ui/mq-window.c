@@ -36,9 +36,10 @@ mq_window_open_path (MqWindow   *self,
                      const char *path)
 {
   g_return_if_fail (MQ_IS_WINDOW (self));
-  /* A server project first asks the keyring (mq-window-open.c). */
+  /* A server project first asks the keyring (mq-window-open.c); a file
+   * name need not be UTF-8, so it travels as bytes. */
   if (mq_server_file_is (path))
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.open-server-file", "s", path);
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.open-server-file", "^ay", path);
   else
     mq_project_open_path (self->project, path);
 }
