@@ -232,6 +232,11 @@ test_opens_published (void)
   /* The dialog closes once the server answered; the window loads. */
   while (has_window (MQ_TYPE_CONNECT_DIALOG) || mq_map_view_get_dataset (view) == NULL)
     {
+      if (has_window (MQ_TYPE_CONNECT_DIALOG) && !mq_connect_dialog_get_busy (dialog))
+        g_error ("the dialog stayed: %s", mq_connect_dialog_get_message (dialog));
+      if (has_window (ADW_TYPE_MESSAGE_DIALOG))
+        g_error ("the window did not open the project: %s",
+                 adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (find_window (ADW_TYPE_MESSAGE_DIALOG))));
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, TRUE);
     }
