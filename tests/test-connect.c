@@ -199,7 +199,8 @@ test_opens_published (void)
 {
   g_autofree char *gpkg = NULL;
   g_autofree char *schema = g_strdup_printf ("mq_gui_%d", (int) getpid ());
-  g_autofree char *drop = g_strdup_printf ("DROP SCHEMA %s CASCADE", schema);
+  g_autofree char *drop = g_strdup_printf ("SET client_min_messages TO warning; DROP SCHEMA %s CASCADE",
+                                          schema);
   g_autoptr(MqDataset) local = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(PGconn) conn = NULL;

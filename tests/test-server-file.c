@@ -171,7 +171,8 @@ test_refuses_garbage (void)
     "[Server]\nservice=\xff\xfe\n",                           /* not UTF-8 */
   };
   g_autofree char *big = g_strnfill (20 * 1024, '#');
-  g_autofree char *long_value = g_strconcat ("[Server]\nservice=", g_strnfill (300, 'a'), "\n", NULL);
+  g_autofree char *long_name = g_strnfill (300, 'a');
+  g_autofree char *long_value = g_strconcat ("[Server]\nservice=", long_name, "\n", NULL);
   static const char nul[] = "[Server]\nservice=ma\0qiao\n";
   g_autofree char *folder = g_build_filename (tmp_dir, "folder.mqproj", NULL);
   g_autofree char *missing = g_build_filename (tmp_dir, "missing.mqproj", NULL);
@@ -395,7 +396,7 @@ test_opens_published (void)
   g_assert_nonnull (strstr (out, "\"parcels\""));
 
   conn = PQconnectdb (server ());
-  drop = g_strdup_printf ("DROP SCHEMA %s CASCADE", schema);
+  drop = g_strdup_printf ("SET client_min_messages TO warning; DROP SCHEMA %s CASCADE", schema);
   dropped = PQexec (conn, drop);
   g_assert_cmpint (PQresultStatus (dropped), ==, PGRES_COMMAND_OK);
   g_unsetenv ("PGSERVICEFILE");
