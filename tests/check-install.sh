@@ -12,7 +12,7 @@ bin=$(find "$dest" -path '*/bin/maqiao-land' -type f | head -n 1)
 [ -x "$bin" ] || { echo "no installed maqiao-land under $dest"; exit 1; }
 share=$(dirname "$(dirname "$bin")")/share
 for f in applications/org.maqiao.LandViewer.desktop metainfo/org.maqiao.LandViewer.metainfo.xml \
-         glib-2.0/schemas/org.maqiao.LandViewer.gschema.xml \
+         glib-2.0/schemas/org.maqiao.LandViewer.gschema.xml mime/packages/org.maqiao.LandViewer.xml \
          icons/hicolor/scalable/apps/org.maqiao.LandViewer.svg \
          icons/hicolor/symbolic/apps/org.maqiao.LandViewer-symbolic.svg \
          locale/zh_CN/LC_MESSAGES/maqiao-land.mo maqiao-land/sample/maqiao.gpkg; do

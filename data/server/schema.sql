@@ -14,8 +14,9 @@ CREATE TABLE mq_project_settings (
 );
 INSERT INTO mq_project_settings (key, value) VALUES ('schema_version', '1');
 
--- Optimistic concurrency: every write bumps the version, whoever makes it.
-ALTER TABLE parcels ADD COLUMN row_version bigint NOT NULL DEFAULT 1;
+-- Optimistic concurrency: every write bumps the version, whoever makes it. A
+-- project the app has edited already has the column (core/mq-gpkg-store.c).
+ALTER TABLE parcels ADD COLUMN IF NOT EXISTS row_version bigint NOT NULL DEFAULT 1;
 
 -- The four-lock rules (README, "Tracking the four locks"): a lock that pins
 -- nothing is refused, and a held lock has the date it was taken.

@@ -6,6 +6,8 @@
 
 #include "mq-open-request.h"
 
+#include <string.h>
+
 G_DEFINE_BOXED_TYPE (MqOpenRequest, mq_open_request, mq_open_request_copy, mq_open_request_free)
 
 MqOpenRequest *
@@ -27,6 +29,7 @@ mq_open_request_copy (const MqOpenRequest *self)
   copy->layer = g_strdup (self->layer);
   copy->field_mapping = g_strdup (self->field_mapping);
   copy->allow_partial = self->allow_partial;
+  copy->password = g_strdup (self->password);
   return copy;
 }
 
@@ -40,6 +43,10 @@ mq_open_request_free (MqOpenRequest *self)
   g_free (self->encoding);
   g_free (self->layer);
   g_free (self->field_mapping);
+  /* Not left behind in freed memory for a core dump to show. */
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_free (self->password);
   g_free (self);
 }
 
@@ -59,5 +66,5 @@ mq_open_request_get_options (const MqOpenRequest *self,
                              MqLoadOptions       *options)
 {
   *options = (MqLoadOptions) { self->crs, self->encoding, self->layer, self->allow_partial, NULL,
-                               self->field_mapping };
+                               self->field_mapping, self->password };
 }

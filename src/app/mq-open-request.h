@@ -23,6 +23,7 @@ typedef struct
   char     *layer;          /* NULL: parcels, else the first polygon layer */
   char     *field_mapping;  /* JSON corrections to the guessed mapping */
   gboolean  allow_partial;  /* take what is readable of a damaged file */
+  char     *password;       /* a server's, from the connect dialog: memory only */
 } MqOpenRequest;
 
 GType          mq_open_request_get_type     (void) G_GNUC_CONST;

@@ -18,6 +18,7 @@
 #include "mq-project-file.h"
 #include "mq-selection.h"
 #include "mq-server.h"
+#include "mq-server-file.h"
 #include "mq-shapes.h"
 #include "mq-spatial-index.h"
 #include "mq-store.h"

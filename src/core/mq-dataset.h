@@ -60,6 +60,7 @@ typedef struct
   gboolean    allow_partial;  /* take what is readable of a damaged source */
   const MqLoadSink *sink;
   const char *field_mapping;  /* JSON {"owner": "QSDWMC", "notes": ""}: overrides the guess */
+  const char *password;   /* a server's, from the keyring: in memory only, never shown */
 } MqLoadOptions;
 
 /* Reference features drawn under the parcels: the zone and its parts, roads,

@@ -13,12 +13,14 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
 
 #include "mq-area.h"
 #include "mq-crs.h"
 #include "mq-field-map.h"
 #include "mq-geometry-check.h"
 #include "mq-server.h"
+#include "mq-server-file.h"
 #include "mq-shapefile.h"
 #include "mq-task.h"
 #include "mq-terms.h"
@@ -1069,12 +1071,14 @@ set_reading_options (gboolean on)
 }
 
 /* "pg:CONNINFO [schema=NAME]": the connection for GDAL, and the name a
- * person sees (no password, whatever the string held). */
+ * person sees (no password, whatever the string held). Words are split as
+ * libpq reads them, so a quoted value keeps its blanks; the keyring's
+ * password joins the connection only, quoted like any value. */
 static char *
 parse_server (Load       *load,
               const char *spec)
 {
-  g_auto(GStrv) words = g_strsplit_set (spec, " \t", -1);
+  g_auto(GStrv) words = mq_conninfo_split (spec);
   g_autoptr(GStrvBuilder) rest = g_strv_builder_new ();
   g_auto(GStrv) kept = NULL;
   g_autofree char *conninfo = NULL;
@@ -1095,7 +1099,14 @@ parse_server (Load       *load,
     }
   kept = g_strv_builder_end (rest);
   conninfo = g_strjoinv (" ", kept);
-  load->server = g_strconcat ("PG:", conninfo, NULL);
+  if (load->options != NULL && load->options->password != NULL && *load->options->password != '\0')
+    {
+      g_autofree char *password = mq_conninfo_quote (load->options->password);
+
+      load->server = g_strconcat ("PG:", conninfo, " password=", password, NULL);
+    }
+  else
+    load->server = g_strconcat ("PG:", conninfo, NULL);
   where = mq_server_describe (conninfo);
   return g_strdup_printf ("%s%s schema=%s", MQ_SERVER_PREFIX, where, load->schema);
 }
@@ -1116,10 +1127,21 @@ mq_dataset_load (const char           *path,
 {
   g_autofree char *zip_path = NULL;
   g_autofree char *shown = NULL;
+  g_autofree char *server_spec = NULL;
   Load load = { .path = path, .options = options };
+  const char *server_file = path;
   MqDataset *result;
 
   g_return_val_if_fail (path != NULL, NULL);
+
+  /* A .mqproj names a server project: it opens as its "pg:" spec (and its
+   * errors name the file the user opened, then the server). */
+  if (mq_server_file_is (path))
+    {
+      if ((server_spec = mq_server_file_load_spec (path, error)) == NULL)
+        return NULL;
+      path = load.path = server_spec;
+    }
 
   if (g_str_has_prefix (path, MQ_SERVER_PREFIX))
     load.path = shown = parse_server (&load, path + strlen (MQ_SERVER_PREFIX));
@@ -1135,6 +1157,8 @@ mq_dataset_load (const char           *path,
   set_reading_options (FALSE);
   CPLPopErrorHandler ();
   load_clear (&load);
+  if (result == NULL && server_spec != NULL)
+    g_prefix_error (error, "%s: ", server_file);
   return result;
 }
 
@@ -1146,11 +1170,15 @@ typedef struct
   char          *encoding;
   char          *layer;
   char          *field_mapping;
+  char          *password;
 } LoadTaskData;
 
 static void
 load_task_data_free (LoadTaskData *data)
 {
+  if (data->password != NULL)
+    memset (data->password, 0, strlen (data->password));
+  g_free (data->password);
   g_free (data->path);
   g_free (data->crs);
   g_free (data->encoding);
@@ -1193,6 +1221,7 @@ mq_dataset_load_async (const char          *path,
       data->options.layer = data->layer = g_strdup (options->layer);
       data->options.allow_partial = options->allow_partial;
       data->options.field_mapping = data->field_mapping = g_strdup (options->field_mapping);
+      data->options.password = data->password = g_strdup (options->password);
     }
   g_task_set_source_tag (task, mq_dataset_load_async);
   mq_task_set_data (task, data, (GDestroyNotify) load_task_data_free);

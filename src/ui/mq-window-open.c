@@ -14,7 +14,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "mq-connect-dialog.h"
 #include "mq-crs-dialog.h"
+#include "mq-keyring.h"
 #include "mq-window-private.h"
 
 /* What the user should know about an opened file that is not an error. */
@@ -292,9 +294,93 @@ save_project_action (GtkWidget  *widget,
                                  G_CALLBACK (on_save_chooser_response), self, NULL);
 }
 
+/* ---- connecting to a server ---------------------------------------------------- */
+
+static void
+on_connected (MqConnectDialog     *dialog,
+              const MqOpenRequest *request,
+              const char          *notice,
+              MqWindow            *self)
+{
+  if (notice != NULL)
+    _mq_window_toast (self, notice);
+  mq_project_open (self->project, mq_open_request_copy (request));
+}
+
+typedef struct
+{
+  MqWindow *self;
+  char     *path;
+} ServerFileJob;
+
+static void
+on_server_file_password (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      data)
+{
+  ServerFileJob *job = data;
+  g_autoptr(GError) error = NULL;
+  char *password = mq_keyring_lookup_finish (result, &error);
+  MqOpenRequest *request;
+
+  /* No keyring is no password: libpq may find one in ~/.pgpass. */
+  if (error != NULL)
+    g_debug ("keyring: %s", error->message);
+  if (job->self->project != NULL)
+    {
+      request = mq_open_request_new (job->path);
+      request->password = g_strdup (password);
+      mq_project_open (job->self->project, request);
+    }
+  mq_keyring_free_password (password);
+  g_object_unref (job->self);
+  g_free (job->path);
+  g_free (job);
+}
+
+/* A .mqproj opened from anywhere (Open, recent files, a drop, the command
+ * line) takes the password Connect to Server… remembered for its service
+ * and user. A file that cannot be read is left to the loader to report. */
+static void
+open_server_file_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  MqWindow *self = MQ_WINDOW (widget);
+  const char *path = g_variant_get_bytestring (parameter);
+  g_autoptr(MqServerFile) server = mq_server_file_read (path, NULL);
+  ServerFileJob *job;
+
+  if (server == NULL)
+    {
+      mq_project_open_path (self->project, path);
+      return;
+    }
+  job = g_new0 (ServerFileJob, 1);
+  job->self = g_object_ref (self);
+  job->path = g_strdup (path);
+  mq_keyring_lookup (server->service, server->user, NULL, on_server_file_password, job);
+}
+
+/* The dialog checks the connection itself, so that a wrong password is
+ * corrected there; loading the project is then the window's, as for a file. */
+static void
+connect_server_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MqWindow *self = MQ_WINDOW (widget);
+  MqConnectDialog *dialog = mq_connect_dialog_new (GTK_WINDOW (self));
+
+  g_signal_connect_object (dialog, "connected", G_CALLBACK (on_connected), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 void
 _mq_window_class_init_open (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.connect-server", NULL, connect_server_action);
+  gtk_widget_class_install_action (widget_class, "win.open-server-file", "ay", open_server_file_action);
   gtk_widget_class_install_action (widget_class, "win.save-project", NULL, save_project_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.save-project", NULL);

@@ -36,7 +36,12 @@ mq_window_open_path (MqWindow   *self,
                      const char *path)
 {
   g_return_if_fail (MQ_IS_WINDOW (self));
-  mq_project_open_path (self->project, path);
+  /* A server project first asks the keyring (mq-window-open.c); a file
+   * name need not be UTF-8, so it travels as bytes. */
+  if (mq_server_file_is (path))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.open-server-file", "^ay", path);
+  else
+    mq_project_open_path (self->project, path);
 }
 
 static void
@@ -73,9 +78,11 @@ open_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  static const char *const all[] = { "shp", "gpkg", "geojson", "json", "gml", "kml", "zip", NULL };
+  static const char *const all[] = { "shp", "gpkg", "mqproj", "geojson", "json", "gml", "kml", "zip",
+                                     NULL };
   static const char *const shp[] = { "shp", NULL };
   static const char *const gpkg[] = { "gpkg", NULL };
+  static const char *const mqproj[] = { "mqproj", NULL };
   static const char *const geojson[] = { "geojson", "json", NULL };
   MqWindow *self = MQ_WINDOW (widget);
 
@@ -87,6 +94,7 @@ open_action (GtkWidget  *widget,
   add_filter (GTK_FILE_CHOOSER (self->chooser), _("All parcel data"), all);
   add_filter (GTK_FILE_CHOOSER (self->chooser), _("Shapefiles"), shp);
   add_filter (GTK_FILE_CHOOSER (self->chooser), _("GeoPackage projects"), gpkg);
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("Server projects"), mqproj);
   add_filter (GTK_FILE_CHOOSER (self->chooser), _("GeoJSON"), geojson);
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
@@ -470,7 +478,14 @@ update_status (MqWindow *self)
 static void
 on_project_loaded (MqWindow *self)
 {
-  remember (self, mq_dataset_get_path (mq_project_get_dataset (self->project)));
+  const MqOpenRequest *request = mq_project_get_request (self->project);
+
+  /* A server project is remembered as the .mqproj it came from: the name
+   * the loader gives it keeps no user, port or TLS setting. */
+  if (request != NULL && mq_server_file_is (request->path))
+    remember (self, request->path);
+  else
+    remember (self, mq_dataset_get_path (mq_project_get_dataset (self->project)));
   update_status (self);
 }
 
