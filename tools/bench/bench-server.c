@@ -135,7 +135,7 @@ typedef struct
   MqStore  *store;
   GArray   *hot;
   GRand    *rand;
-  guint     seq;
+  guint     seq;              /* saves tried */
   guint     ok;
   guint     conflicts;        /* saves refused for a conflict */
   guint     conflicts_again;  /* … and refused again when re-applied */
@@ -269,9 +269,9 @@ report (Editor *e,
 {
   g_autoptr(GString) json = g_string_new (NULL);
 
-  g_string_append_printf (json, "{\"editor\":%u,\"ok\":%u,\"conflicts\":%u,\"conflicts_again\":%u,"
+  g_string_append_printf (json, "{\"editor\":%u,\"saves\":%u,\"ok\":%u,\"conflicts\":%u,\"conflicts_again\":%u,"
                           "\"errors\":%u,\"notified\":%" G_GUINT64_FORMAT ",\"settled_us\":%"
-                          G_GINT64_FORMAT ",\"latencies_us\":[", e->id, e->ok, e->conflicts,
+                          G_GINT64_FORMAT ",\"latencies_us\":[", e->id, e->seq, e->ok, e->conflicts,
                           e->conflicts_again, e->errors, e->notified, settled_us);
   for (guint i = 0; i < e->latencies->len; i++)
     g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "",
@@ -437,6 +437,7 @@ hot_values (MqDataset *dataset,
 typedef struct
 {
   guint   editors;
+  guint   saves;
   guint   ok;
   guint   conflicts;
   guint   conflicts_again;
@@ -460,6 +461,7 @@ add_report (Totals     *t,
   if (!json_parser_load_from_data (parser, line, -1, NULL))
     g_error ("not a report: %.80s", line);
   o = json_node_get_object (json_parser_get_root (parser));
+  t->saves += json_object_get_int_member (o, "saves");
   t->ok += json_object_get_int_member (o, "ok");
   t->conflicts += json_object_get_int_member (o, "conflicts");
   t->conflicts_again += json_object_get_int_member (o, "conflicts_again");
@@ -567,8 +569,6 @@ print_totals (const Options *o,
               Totals        *t,
               const Check   *c)
 {
-  guint saves = t->ok + t->conflicts - t->conflicts_again;  /* first attempts */
-
   g_array_sort (t->latencies, compare_gint64);
   g_print ("%s, %d editors, %d s, %s pace, %d hot parcels x %u fields\n", o->backend,
            o->editors, o->seconds, o->pace, N_HOT, (guint) G_N_ELEMENTS (fields));
@@ -576,8 +576,9 @@ print_totals (const Options *o,
   g_print ("commit latency    p50 %.1f ms, p95 %.1f ms, max %.1f ms\n",
            percentile_ms (t->latencies, 50), percentile_ms (t->latencies, 95),
            percentile_ms (t->latencies, 100));
-  g_print ("conflicts         %u refused (1 save in %.1f), %u refused again keeping mine\n",
-           t->conflicts, t->conflicts ? (double) saves / t->conflicts : 0, t->conflicts_again);
+  g_print ("conflicts         %u of %u saves refused (%.1f %%), %u refused again keeping mine\n",
+           t->conflicts, t->saves, t->saves ? 100.0 * t->conflicts / t->saves : 0,
+           t->conflicts_again);
   g_print ("other errors      %u\n", t->errors);
   g_print ("history rows      %u (edits stored %u)\n", c->rows, t->ok);
   g_print ("lost updates      %u (not in the history %u, chain breaks %u)\n",
