@@ -64,21 +64,33 @@ is_server (const Options *o)
   return g_str_equal (o->backend, "server");
 }
 
-/* The first N_HOT parcels a text edit keeps within the rules (an owner
- * lock needs an entity); every process loads the same order. */
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b,
+             gpointer      parcels)
+{
+  return strcmp (mq_parcels_get (parcels, *(const guint *) a)->id,
+                 mq_parcels_get (parcels, *(const guint *) b)->id);
+}
+
+/* The N_HOT first parcels by id that a text edit keeps within the rules (an
+ * owner lock needs an entity). By id, not index: a server returns its rows
+ * in another order once they have been updated. */
 static GArray *
 hot_parcels (MqDataset *dataset)
 {
   MqParcels *parcels = mq_dataset_get_parcels (dataset);
   GArray *hot = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels) && hot->len < N_HOT; i++)
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
     {
       const MqParcel *p = mq_parcels_get (parcels, i);
 
       if (p->id != NULL && (!(p->locks & (1u << MQ_LOCK_OWNER)) || p->entity != NULL))
         g_array_append_val (hot, i);
     }
+  g_array_sort_with_data (hot, compare_ids, parcels);
+  g_array_set_size (hot, MIN (hot->len, N_HOT));
   return hot;
 }
 
@@ -585,7 +597,7 @@ print_totals (const Options *o,
            c->missing + c->breaks, c->missing, c->breaks);
   if (is_server (o))
     g_print ("notifications     %" G_GUINT64_FORMAT " history entries of %" G_GUINT64_FORMAT
-             " (edits × %d)\nup to date        %u of %u editors, the last after %.2f s\n",
+             " (edits x %d)\nup to date        %u of %u editors, the last after %.2f s\n",
              t->notified, (guint64) t->ok * (o->editors - 1), o->editors - 1, t->settled,
              t->editors, t->settled_max_us / 1e6);
   else
@@ -633,7 +645,7 @@ remove_project (const Options *o,
   if (schema != NULL)
     {
       g_autoptr(PGconn) conn = PQconnectdb (o->conninfo);
-      g_autofree char *drop = g_strdup_printf ("DROP SCHEMA \"%s\" CASCADE", schema);
+      g_autofree char *drop = g_strdup_printf ("SET client_min_messages TO warning; DROP SCHEMA \"%s\" CASCADE", schema);
       g_autoptr(PGresult) result = PQexec (conn, drop);
 
       if (PQresultStatus (result) != PGRES_COMMAND_OK)
@@ -664,6 +676,8 @@ run_parent (const Options *o)
   tell_all (children, "go");
   expect_from_all (children, "done");
   store = open_project (spec, &dataset);
+  g_array_unref (hot);
+  hot = hot_parcels (dataset);
   stored = digest (dataset, hot);
   tell_all (children, stored);
   for (guint i = 0; i < children->len; i++)
