@@ -257,8 +257,8 @@ edit_once (Editor   *e,
 
 /* After "done": run the main loop until this window shows what is stored. */
 static gint64
-settle (Editor    *e,
-        MqDataset *dataset,
+settle (Editor     *e,
+        MqDataset  *dataset,
         const char *stored)
 {
   gint64 start = g_get_monotonic_time ();
@@ -281,10 +281,11 @@ report (Editor *e,
 {
   g_autoptr(GString) json = g_string_new (NULL);
 
-  g_string_append_printf (json, "{\"editor\":%u,\"saves\":%u,\"ok\":%u,\"conflicts\":%u,\"conflicts_again\":%u,"
-                          "\"errors\":%u,\"notified\":%" G_GUINT64_FORMAT ",\"settled_us\":%"
-                          G_GINT64_FORMAT ",\"latencies_us\":[", e->id, e->seq, e->ok, e->conflicts,
-                          e->conflicts_again, e->errors, e->notified, settled_us);
+  g_string_append_printf (json, "{\"editor\":%u,\"saves\":%u,\"ok\":%u,\"conflicts\":%u,"
+                          "\"conflicts_again\":%u,\"errors\":%u,\"notified\":%" G_GUINT64_FORMAT
+                          ",\"settled_us\":%" G_GINT64_FORMAT ",\"latencies_us\":[", e->id, e->seq,
+                          e->ok, e->conflicts, e->conflicts_again, e->errors, e->notified,
+                          settled_us);
   for (guint i = 0; i < e->latencies->len; i++)
     g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "",
                             g_array_index (e->latencies, gint64, i));
@@ -300,7 +301,7 @@ run_editor (const Options *o)
 {
   g_autoptr(MqDataset) dataset = NULL;
   gboolean human = g_str_equal (o->pace, "human");
-  g_autofree char *go = NULL, *stored = NULL;
+  g_autofree char *stored = NULL;
   Editor e = { .id = o->editor };
   gint64 deadline, settled = 0;
 
@@ -311,7 +312,7 @@ run_editor (const Options *o)
   e.values = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect (e.store, "changed-remotely", G_CALLBACK (on_changed_remotely), &e);
   say ("ready");
-  go = hear ();
+  g_free (hear ());   /* "go" */
   deadline = g_get_monotonic_time () + o->seconds * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < deadline)
     {
@@ -645,7 +646,8 @@ remove_project (const Options *o,
   if (schema != NULL)
     {
       g_autoptr(PGconn) conn = PQconnectdb (o->conninfo);
-      g_autofree char *drop = g_strdup_printf ("SET client_min_messages TO warning; DROP SCHEMA \"%s\" CASCADE", schema);
+      g_autofree char *drop = g_strdup_printf ("SET client_min_messages TO warning;"
+                                               " DROP SCHEMA \"%s\" CASCADE", schema);
       g_autoptr(PGresult) result = PQexec (conn, drop);
 
       if (PQresultStatus (result) != PGRES_COMMAND_OK)
