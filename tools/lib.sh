@@ -71,9 +71,12 @@ mq_build() {
 # A throwaway PostgreSQL/PostGIS cluster for the server tests: its own
 # folder, a unix socket only (no TCP port), trust authentication, removed
 # by mq_pg_stop. Sets MQ_TEST_PG (a libpq connection string) for the tests.
+# Tests run it with fsync=off; MQ_PG_FSYNC=on keeps fsync, as load figures
+# must (tools/bench/bench-server.c).
 #   mq_pg_start && trap mq_pg_stop EXIT
 mq_pg_start() {
-  local bin=/usr/lib/postgresql/15/bin run=()
+  local bin=/usr/lib/postgresql/15/bin run=() fsync="-c fsync=off"
+  [ "${MQ_PG_FSYNC:-off}" = on ] && fsync=""
   [ -x "$bin/initdb" ] || { echo "PostgreSQL 15 is not installed" >&2; return 1; }
   MQ_PG_DIR=$(mktemp -d /tmp/mq-pg-XXXXXX)
   if [ "$(id -u)" -eq 0 ]; then
@@ -84,7 +87,7 @@ mq_pg_start() {
     --locale=C.UTF-8 --no-sync >"$MQ_PG_DIR/initdb.log" 2>&1 || {
     cat "$MQ_PG_DIR/initdb.log" >&2; return 1; }
   "${run[@]}" "$bin/pg_ctl" -D "$MQ_PG_DIR/data" -l "$MQ_PG_DIR/log" -w \
-    -o "-c listen_addresses='' -c unix_socket_directories='$MQ_PG_DIR' -c fsync=off" \
+    -o "-c listen_addresses='' -c unix_socket_directories='$MQ_PG_DIR' $fsync" \
     start >/dev/null || { cat "$MQ_PG_DIR/log" >&2; return 1; }
   "$bin/createdb" -h "$MQ_PG_DIR" -U postgres mqtest &&
     "$bin/psql" -q -h "$MQ_PG_DIR" -U postgres -d mqtest -c 'CREATE EXTENSION postgis' || return 1
