@@ -34,6 +34,7 @@ typedef struct
 {
   const char                  *path;       /* for messages: a server's without its password */
   char                        *server;     /* "PG:…" for a project on a server */
+  char                        *conninfo;   /* the same for libpq (the store): never shown */
   char                        *schema;
   const MqLoadOptions         *options;
   GDALDatasetH                 ds;
@@ -58,6 +59,7 @@ static void
 load_clear (Load *load)
 {
   g_clear_pointer (&load->server, g_free);
+  g_clear_pointer (&load->conninfo, g_free);
   g_clear_pointer (&load->schema, g_free);
   g_clear_pointer (&load->to_display, OCTDestroyCoordinateTransformation);
   g_clear_pointer (&load->area, mq_area_calc_free);
@@ -1042,6 +1044,8 @@ load_run (Load          *load,
   load->result->path = g_strdup (load->path);
   load->result->polygon_layers = polygon_layer_names (load->ds);
   load->result->layer_name = g_strdup (OGR_L_GetName (layer));
+  load->result->server_conninfo = g_strdup (load->conninfo);
+  load->result->server_schema = g_strdup (load->server ? load->schema : NULL);
   if (!setup_crs (load, layer, error) || !setup_encoding (load, layer, error))
     return NULL;
   load->result->crs_label = mq_crs_dup_label (load->source_srs);
@@ -1096,6 +1100,7 @@ parse_server (Load       *load,
   kept = g_strv_builder_end (rest);
   conninfo = g_strjoinv (" ", kept);
   load->server = g_strconcat ("PG:", conninfo, NULL);
+  load->conninfo = g_strdup (conninfo);
   where = mq_server_describe (conninfo);
   return g_strdup_printf ("%s%s schema=%s", MQ_SERVER_PREFIX, where, load->schema);
 }
