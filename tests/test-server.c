@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <libpq-fe.h>
+#include <string.h>
+#include <sys/wait.h>
 
 #include "mq-core.h"
 #include "mq-store.h"
@@ -818,6 +820,100 @@ test_store_offline (Fixture       *f,
   g_assert_no_error (error);
 }
 
+
+/* Runs maqiao-land (no shell); its exit status, output and errors. */
+static int
+run_cli (char       **out,
+         char       **err,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg = first;
+  int wait_status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("MQ_BINARY"));
+  va_start (args, first);
+  for (; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  return WEXITSTATUS (wait_status);
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *text)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  gsize n = strlen (text);
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  /* Byte by byte: a PDF holds NULs. */
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (contents + i, text, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The command line on a server project: the same figures as the file it
+ * was published from, a status table applied (recorded as "csv"), exports
+ * that never carry the password. */
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *spec = NULL, *csv = NULL, *updates = NULL, *table = NULL, *pdf = NULL;
+  g_autofree char *id = NULL, *stored = NULL;
+  g_autofree char *out = NULL, *err = NULL, *file_out = NULL, *file_err = NULL;
+  g_autofree char *server_json = NULL, *file_json = NULL;
+
+  SKIP_WITHOUT_SERVER ();
+  spec = g_strdup_printf ("pg:%s password=zz-secret schema=%s", server (), f->schema);
+  g_assert_cmpint (run_cli (&out, &err, spec, "--summary", "--json", NULL), ==, 0);
+  g_assert_cmpint (run_cli (&file_out, &file_err, f->gpkg, "--summary", "--json", NULL), ==, 0);
+  g_assert_null (strstr (out, "zz-secret"));
+  /* All but the line naming the source. */
+  server_json = g_strdup (strstr (out, "\n  \"file\"") ? strchr (strstr (out, "\n  \"file\"") + 1, '\n') : out);
+  file_json = g_strdup (strstr (file_out, "\n  \"file\"") ? strchr (strstr (file_out, "\n  \"file\"") + 1, '\n') : file_out);
+  g_assert_cmpstr (server_json, ==, file_json);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  id = value (f->conn, "SELECT parcel_id FROM parcels WHERE fid = 3");
+  updates = g_build_filename (f->dir, "updates.csv", NULL);
+  table = g_strdup_printf ("parcel_id,notes\n%s,命令行改的\n", id);
+  g_assert_true (g_file_set_contents (updates, table, -1, NULL));
+  g_assert_cmpint (run_cli (&out, &err, spec, "--apply-csv", updates, NULL), ==, 0);
+  g_assert_null (strstr (out, "zz-secret"));
+  g_assert_null (strstr (err, "zz-secret"));
+  stored = value (f->conn, "SELECT notes || '|' || (SELECT action FROM lock_history WHERE fid = 3"
+                           " ORDER BY id DESC LIMIT 1) FROM parcels WHERE fid = 3");
+  g_assert_cmpstr (stored, ==, "命令行改的|csv");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  csv = g_build_filename (f->dir, "table.csv", NULL);
+  pdf = g_build_filename (f->dir, "report.pdf", NULL);
+  g_assert_cmpint (run_cli (&out, &err, spec, "--export-csv", csv, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, spec, "--export-pdf", pdf, NULL), ==, 0);
+  g_assert_true (file_contains (csv, "命令行改的"));
+  g_assert_false (file_contains (csv, "zz-secret"));
+  g_assert_false (file_contains (pdf, "zz-secret"));
+  g_assert_null (strstr (out, "zz-secret"));
+  g_assert_null (strstr (err, "zz-secret"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -836,6 +932,7 @@ main (int   argc,
   g_test_add ("/server/store/presence", Fixture, NULL, setup, test_store_presence, teardown);
   g_test_add ("/server/store/refusals", Fixture, NULL, setup, test_store_refusals, teardown);
   g_test_add ("/server/store/settings", Fixture, NULL, setup, test_store_settings, teardown);
+  g_test_add ("/server/cli", Fixture, NULL, setup, test_cli, teardown);
   g_test_add ("/server/store/offline", Fixture, NULL, setup, test_store_offline, teardown);
   return g_test_run ();
 }
