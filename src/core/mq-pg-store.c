@@ -94,6 +94,7 @@ struct _MqPgStore
   GSource      *poll;
   GHashTable   *notified;        /* gint64 * fids waiting to be re-read */
   gboolean      refresh_due;
+  gboolean      resync;          /* a re-read failed: compare every parcel */
   gboolean      want_editors;
   Query         busy;
   GArray       *applied;         /* Applied, of the last re-read */
@@ -520,6 +521,7 @@ catch_up (MqPgStore *self)
     g_hash_table_add (self->notified, g_memdup2 (&mq_parcels_get (parcels, i)->fid, sizeof (gint64)));
   self->refresh_due = TRUE;
   self->want_editors = TRUE;
+  self->resync = FALSE;
 }
 
 static void
@@ -647,7 +649,9 @@ finish_reconnect (MqPgStore *self)
   self->backoff = 1;
   start_live (self);
   take_editing_lock (self);
-  mq_store_emit_online_changed (MQ_STORE (self), TRUE);
+  /* Either may have found the connection gone again (and said so). */
+  if (self->online)
+    mq_store_emit_online_changed (MQ_STORE (self), TRUE);
 }
 
 static void wait_for_connect (MqPgStore *self, PostgresPollingStatusType status);
@@ -1293,6 +1297,7 @@ send_refresh (MqPgStore *self)
     }
   g_hash_table_remove_all (self->notified);
   self->refresh_due = FALSE;
+  g_array_set_size (self->applied, 0);
   params[0] = fid_array = end_array (fids);
   params[1] = version_array = end_array (versions);
   send_query (self, QUERY_REFRESH, sql, 2, params);
@@ -1358,7 +1363,6 @@ apply_refresh (MqPgStore *self,
   g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (MqParcel));
 
-  g_array_set_size (self->applied, 0);
   for (int r = 0; r < PQntuples (result); r++)
     {
       const char *stored[MQ_N_FIELDS] = { NULL };
@@ -1425,6 +1429,8 @@ take_result (MqPgStore *self,
       g_autofree char *reason = pq_reason (PQresultErrorMessage (result));
 
       g_debug ("%s: %s", self->path, reason);
+      /* The notified parcels are not lost: all are compared at the next poll. */
+      self->resync |= self->busy == QUERY_REFRESH;
       return;
     }
   if (self->busy == QUERY_REFRESH)
@@ -1500,6 +1506,8 @@ on_poll (gpointer data)
       return G_SOURCE_REMOVE;
     }
   self->want_editors = TRUE;
+  if (self->resync)
+    catch_up (self);
   pump (self);
   return G_SOURCE_CONTINUE;
 }
