@@ -662,6 +662,8 @@ on_connect_ready (int           fd,
                   gpointer      data)
 {
   MqPgStore *self = data;
+  /* A handler of the signals this may emit can drop the last reference. */
+  g_autoptr(MqPgStore) hold = g_object_ref (self);
   PostgresPollingStatusType status = PQconnectPoll (self->trying[self->n_ready]);
 
   if (status == PGRES_POLLING_FAILED)
@@ -1191,6 +1193,8 @@ static gboolean
 on_coalesced (gpointer data)
 {
   MqPgStore *self = data;
+  /* A handler of the signals this may emit can drop the last reference. */
+  g_autoptr(MqPgStore) hold = g_object_ref (self);
 
   g_clear_pointer (&self->coalesce, g_source_unref);
   self->refresh_due = TRUE;
@@ -1238,6 +1242,8 @@ on_listen_out (int           fd,
                gpointer      data)
 {
   MqPgStore *self = data;
+  /* A handler of the signals this may emit can drop the last reference. */
+  g_autoptr(MqPgStore) hold = g_object_ref (self);
   int flushed = PQflush (self->listen);
 
   if (flushed == 1)
@@ -1470,6 +1476,8 @@ on_listen (int           fd,
            gpointer      data)
 {
   MqPgStore *self = data;
+  /* A handler of the signals this may emit can drop the last reference. */
+  g_autoptr(MqPgStore) hold = g_object_ref (self);
 
   if (!PQconsumeInput (self->listen))
     {
@@ -1499,6 +1507,8 @@ static gboolean
 on_poll (gpointer data)
 {
   MqPgStore *self = data;
+  /* A handler of the signals this may emit can drop the last reference. */
+  g_autoptr(MqPgStore) hold = g_object_ref (self);
 
   if (!PQconsumeInput (self->conn) || PQstatus (self->conn) != CONNECTION_OK)
     {
