@@ -425,69 +425,6 @@ notes_are (gpointer data)
   return g_strcmp0 (parcel_of_fid (w->dataset, w->fid)->notes, w->notes) == 0;
 }
 
-/* Two planners on one parcel: different fields merge, the same field is a
- * conflict with base, mine, theirs, who and when; nothing is lost. */
-static void
-test_store_merge_and_conflict (Fixture       *f,
-                               gconstpointer  data)
-{
-  g_autoptr(MqDataset) da = NULL, db = NULL;
-  g_autoptr(MqStore) a = NULL, b = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *row = NULL, *history = NULL, *version = NULL;
-  const MqConflict *c;
-
-  SKIP_WITHOUT_SERVER ();
-  da = load_server (f, NULL);
-  db = load_server (f, NULL);
-  a = open_store (da);
-  b = open_store (db);
-  g_assert_true (apply_one (a, 5, MQ_FIELD_NOTES, "甲的备注", &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (parcel_of_fid (da, 5)->row_version, ==, 2);
-  /* b has not heard of it (its main loop did not run): merged on the server. */
-  g_assert_true (apply_one (b, 5, MQ_FIELD_CONTACT, "乙", &error));
-  g_assert_no_error (error);
-  g_assert_cmpstr (parcel_of_fid (db, 5)->notes, ==, "甲的备注");
-  g_assert_cmpint (parcel_of_fid (db, 5)->row_version, ==, 3);
-  row = value (f->conn, "SELECT notes || '|' || contact || '|' || row_version FROM parcels WHERE fid = 5");
-  g_assert_cmpstr (row, ==, "甲的备注|乙|3");
-  history = value (f->conn, "SELECT string_agg (field || ':' || action || ':' || db_user, ',' ORDER BY id)"
-                            " FROM lock_history WHERE fid = 5");
-  g_assert_nonnull (strstr (history, "notes:edit:"));
-  g_assert_nonnull (strstr (history, "contact:edit:"));
-
-  /* The same field: refused, theirs shown, then stored over theirs. */
-  g_assert_true (apply_one (a, 5, MQ_FIELD_NOTES, "甲改了", &error));
-  g_assert_false (apply_one (b, 5, MQ_FIELD_NOTES, "乙改了", &error));
-  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT);
-  g_clear_error (&error);
-  g_assert_cmpuint (mq_store_get_conflicts (b)->len, ==, 1);
-  c = g_ptr_array_index (mq_store_get_conflicts (b), 0);
-  g_assert_cmpint (c->field, ==, MQ_FIELD_NOTES);
-  g_assert_cmpstr (c->base, ==, "甲的备注");
-  g_assert_cmpstr (c->mine, ==, "乙改了");
-  g_assert_cmpstr (c->theirs, ==, "甲改了");
-  g_assert_cmpstr (c->who, ==, PQuser (f->conn));
-  g_assert_nonnull (c->when);
-  g_assert_true (g_str_has_suffix (c->when, "Z"));
-  g_assert_cmpstr (parcel_of_fid (db, 5)->notes, ==, "甲改了");
-  version = value (f->conn, "SELECT notes FROM parcels WHERE fid = 5");
-  g_assert_cmpstr (version, ==, "甲改了");
-  g_assert_true (apply_one (b, 5, MQ_FIELD_NOTES, "乙改了", &error));
-  g_assert_no_error (error);
-  g_clear_pointer (&version, g_free);
-  version = value (f->conn, "SELECT notes FROM parcels WHERE fid = 5");
-  g_assert_cmpstr (version, ==, "乙改了");
-  /* Undo is an edit like any other, recorded as such. */
-  g_assert_true (mq_store_undo (b, &error));
-  g_assert_no_error (error);
-  g_clear_pointer (&version, g_free);
-  version = value (f->conn, "SELECT notes || '|' || (SELECT action FROM lock_history WHERE fid = 5"
-                            " ORDER BY id DESC LIMIT 1) FROM parcels WHERE fid = 5");
-  g_assert_cmpstr (version, ==, "甲改了|undo");
-}
-
 typedef struct
 {
   GPtrArray *entries;   /* MqHistoryEntry, borrowed */
@@ -511,6 +448,77 @@ on_changed_remotely (MqStore   *store,
       copy->changed_at = g_strdup (e->changed_at);
       g_ptr_array_add (heard->entries, copy);
     }
+}
+
+/* Two planners on one parcel: different fields merge, the same field is a
+ * conflict with base, mine, theirs, who and when; nothing is lost. */
+static void
+test_store_merge_and_conflict (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(MqDataset) da = NULL, db = NULL;
+  g_autoptr(MqStore) a = NULL, b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *row = NULL, *history = NULL, *version = NULL;
+  Heard heard = { g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free), 0, TRUE };
+  const MqConflict *c;
+
+  SKIP_WITHOUT_SERVER ();
+  da = load_server (f, NULL);
+  db = load_server (f, NULL);
+  a = open_store (da);
+  b = open_store (db);
+  g_signal_connect (b, "changed-remotely", G_CALLBACK (on_changed_remotely), &heard);
+  g_assert_true (apply_one (a, 5, MQ_FIELD_NOTES, "甲的备注", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (parcel_of_fid (da, 5)->row_version, ==, 2);
+  /* b has not heard of it (its main loop did not run): merged on the server. */
+  g_assert_true (apply_one (b, 5, MQ_FIELD_CONTACT, "乙", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (parcel_of_fid (db, 5)->notes, ==, "甲的备注");
+  g_assert_cmpint (parcel_of_fid (db, 5)->row_version, ==, 3);
+  /* What was merged in is told as another planner's change. */
+  g_assert_cmpuint (heard.entries->len, ==, 1);
+  g_assert_cmpstr (((MqHistoryEntry *) g_ptr_array_index (heard.entries, 0))->new_value, ==, "甲的备注");
+  row = value (f->conn, "SELECT notes || '|' || contact || '|' || row_version FROM parcels WHERE fid = 5");
+  g_assert_cmpstr (row, ==, "甲的备注|乙|3");
+  history = value (f->conn, "SELECT string_agg (field || ':' || action || ':' || db_user, ',' ORDER BY id)"
+                            " FROM lock_history WHERE fid = 5");
+  g_assert_nonnull (strstr (history, "notes:edit:"));
+  g_assert_nonnull (strstr (history, "contact:edit:"));
+
+  /* The same field: refused, theirs shown, then stored over theirs. */
+  g_assert_true (apply_one (a, 5, MQ_FIELD_NOTES, "甲改了", &error));
+  g_assert_false (apply_one (b, 5, MQ_FIELD_NOTES, "乙改了", &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpuint (mq_store_get_conflicts (b)->len, ==, 1);
+  c = g_ptr_array_index (mq_store_get_conflicts (b), 0);
+  g_assert_cmpint (c->field, ==, MQ_FIELD_NOTES);
+  g_assert_cmpstr (c->base, ==, "甲的备注");
+  g_assert_cmpstr (c->mine, ==, "乙改了");
+  g_assert_cmpstr (c->theirs, ==, "甲改了");
+  g_assert_cmpstr (c->who, ==, PQuser (f->conn));
+  g_assert_nonnull (c->when);
+  g_assert_true (g_str_has_suffix (c->when, "Z"));
+  g_assert_cmpstr (parcel_of_fid (db, 5)->notes, ==, "甲改了");
+  g_assert_cmpuint (heard.entries->len, ==, 2);
+  version = value (f->conn, "SELECT notes FROM parcels WHERE fid = 5");
+  g_assert_cmpstr (version, ==, "甲改了");
+  g_assert_true (apply_one (b, 5, MQ_FIELD_NOTES, "乙改了", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&version, g_free);
+  version = value (f->conn, "SELECT notes FROM parcels WHERE fid = 5");
+  g_assert_cmpstr (version, ==, "乙改了");
+  /* Undo is an edit like any other, recorded as such. */
+  g_assert_true (mq_store_undo (b, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&version, g_free);
+  version = value (f->conn, "SELECT notes || '|' || (SELECT action FROM lock_history WHERE fid = 5"
+                            " ORDER BY id DESC LIMIT 1) FROM parcels WHERE fid = 5");
+  g_assert_cmpstr (version, ==, "甲改了|undo");
+  g_assert_cmpuint (heard.entries->len, ==, 2);
+  g_ptr_array_unref (heard.entries);
 }
 
 static void
@@ -617,6 +625,18 @@ test_store_live (Fixture       *f,
   wait_for (notes_are, &notes);
   count.n++;
   wait_for (heard_enough, &count);
+  /* Our own edit is no news; the next one of psql's is. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (apply_one (store, 11, MQ_FIELD_NOTES, "我们自己的", &error));
+    g_assert_no_error (error);
+    exec_ok (f->conn, "UPDATE parcels SET notes = '别人的' WHERE fid = 12");
+    count.n++;
+    wait_for (heard_enough, &count);
+    g_assert_cmpstr (((MqHistoryEntry *) g_ptr_array_index (heard.entries, count.n - 1))->new_value,
+                     ==, "别人的");
+  }
   g_ptr_array_unref (heard.entries);
 }
 

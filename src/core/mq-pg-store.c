@@ -907,6 +907,37 @@ rebase_on_server (MqPgStore  *self,
 
 #define TIME_TEXT(column) \
   "to_char (" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+#define HISTORY_COLUMNS(h) \
+  TIME_TEXT (h "changed_at") ", " h "db_user, " h "parcel_id, " h "field, " h "old_value, " \
+  h "new_value, " h "action"
+
+/* The history of parcels between two versions ($1 fids, $2 after, $3 up
+ * to), oldest first. */
+#define HISTORY_BETWEEN_SQL \
+  "SELECT " HISTORY_COLUMNS ("h.") " FROM lock_history h" \
+  " JOIN unnest ($1::bigint[], $2::bigint[], $3::bigint[]) AS v (fid, prior, now)" \
+  " ON h.fid = v.fid AND h.row_version > v.prior AND h.row_version <= v.now" \
+  " ORDER BY h.id"
+
+/* The three arrays of HISTORY_BETWEEN_SQL, for @versions (Applied). */
+static void
+history_params (GArray  *versions,
+                char   **params)
+{
+  GString *fids = g_string_new ("{"), *prior = g_string_new ("{"), *now = g_string_new ("{");
+
+  for (guint i = 0; i < versions->len; i++)
+    {
+      const Applied *x = &g_array_index (versions, Applied, i);
+
+      append_array_item (fids, x->fid);
+      append_array_item (prior, x->prior);
+      append_array_item (now, x->now);
+    }
+  params[0] = end_array (fids);
+  params[1] = end_array (prior);
+  params[2] = end_array (now);
+}
 
 /* Who stored the value a conflict met, and when: the server's history. */
 static void
@@ -1077,6 +1108,61 @@ read_only_error (MqPgStore  *self,
   return FALSE;
 }
 
+static MqHistoryEntry *entry_from_row (PGresult *result, int row);
+
+/* The versions of the staged parcels as this client has them. */
+static GArray *
+client_versions (MqPgStore *self,
+                 MqStaging *staging)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
+  GArray *versions = g_array_new (FALSE, FALSE, sizeof (Applied));
+
+  for (guint i = 0; i < mq_staging_get_n_staged (staging); i++)
+    {
+      MqStaged *s = mq_staging_get_staged (staging, i);
+      Applied x = { staged_fid (self, s), mq_parcels_get (parcels, s->parcel)->row_version, 0 };
+
+      g_array_append_val (versions, x);
+    }
+  return versions;
+}
+
+/* What another planner stored that the edit was rebased onto (merged, or
+ * met as a conflict) is in the parcels now; its notification will find
+ * nothing new. So it is told here, as the live refresh tells it. */
+static void
+report_merged (MqPgStore *self,
+               MqStaging *staging,
+               GArray    *versions)
+{
+  g_autoptr(GArray) newer = g_array_new (FALSE, FALSE, sizeof (Applied));
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(PGresult) result = NULL;
+  char *params[3];
+
+  for (guint i = 0; i < versions->len; i++)
+    {
+      Applied x = g_array_index (versions, Applied, i);
+
+      x.now = mq_staging_get_staged (staging, i)->before.row_version;
+      if (x.now > x.prior)
+        g_array_append_val (newer, x);
+    }
+  if (newer->len == 0 || !self->online)
+    return;
+  history_params (newer, params);
+  result = run (self, HISTORY_BETWEEN_SQL, 3, (const char * const *) params, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (params); i++)
+    g_free (params[i]);
+  if (result == NULL || PQntuples (result) == 0)
+    return;
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free);
+  for (int r = 0; r < PQntuples (result); r++)
+    g_ptr_array_add (entries, entry_from_row (result, r));
+  mq_store_emit_changed_remotely (MQ_STORE (self), entries);
+}
+
 static MqEdit *
 pg_store_edit (MqStore       *store,
                MqEdit        *edit,
@@ -1087,6 +1173,7 @@ pg_store_edit (MqStore       *store,
   MqPgStore *self = MQ_PG_STORE (store);
   g_autoptr(MqStaging) staging = NULL;
   g_autoptr(MqEdit) applied = NULL;
+  g_autoptr(GArray) versions = NULL;
 
   if (self->read_only)
     {
@@ -1101,18 +1188,17 @@ pg_store_edit (MqStore       *store,
   staging = mq_staging_new (self->dataset, edit, error);
   if (staging == NULL)
     return NULL;
+  versions = client_versions (self, staging);
   applied = commit (self, staging, action, conflicts, error);
-  if (applied == NULL)
-    return NULL;
-  mq_staging_publish (staging, FALSE);
+  if (applied != NULL)
+    mq_staging_publish (staging, FALSE);
+  /* Published: stored (merged) or met as a conflict; else nothing was. */
+  if (applied != NULL || conflicts->len > 0)
+    report_merged (self, staging, versions);
   return g_steal_pointer (&applied);
 }
 
 /* ---- history and settings ---- */
-
-#define HISTORY_COLUMNS(h) \
-  TIME_TEXT (h "changed_at") ", " h "db_user, " h "parcel_id, " h "field, " h "old_value, " \
-  h "new_value, " h "action"
 
 static char *
 dup_value (PGresult *result,
@@ -1314,26 +1400,12 @@ send_refresh (MqPgStore *self)
 static void
 send_history (MqPgStore *self)
 {
-  GString *fids = g_string_new ("{"), *prior = g_string_new ("{"), *now = g_string_new ("{");
-  g_autofree char *a = NULL, *b = NULL, *c = NULL;
-  const char *params[3];
+  char *params[3];
 
-  for (guint i = 0; i < self->applied->len; i++)
-    {
-      const Applied *x = &g_array_index (self->applied, Applied, i);
-
-      append_array_item (fids, x->fid);
-      append_array_item (prior, x->prior);
-      append_array_item (now, x->now);
-    }
-  params[0] = a = end_array (fids);
-  params[1] = b = end_array (prior);
-  params[2] = c = end_array (now);
-  send_query (self, QUERY_HISTORY,
-              "SELECT " HISTORY_COLUMNS ("h.") " FROM lock_history h"
-              " JOIN unnest ($1::bigint[], $2::bigint[], $3::bigint[]) AS v (fid, prior, now)"
-              " ON h.fid = v.fid AND h.row_version > v.prior AND h.row_version <= v.now"
-              " ORDER BY h.id", 3, params);
+  history_params (self->applied, params);
+  send_query (self, QUERY_HISTORY, HISTORY_BETWEEN_SQL, 3, (const char * const *) params);
+  for (guint i = 0; i < G_N_ELEMENTS (params); i++)
+    g_free (params[i]);
 }
 
 static void
