@@ -100,7 +100,6 @@ struct _MqPgStore
   GArray       *applied;         /* Applied, of the last re-read */
   GPtrArray    *entries;         /* MqHistoryEntry, of the history query */
   GPtrArray    *editors;         /* MqEditor */
-  GPtrArray    *next_editors;
   char         *editors_key;
   int           editing;         /* the parcel open in the locks panel, or -1 */
 
@@ -244,7 +243,6 @@ mq_pg_store_finalize (GObject *object)
   g_array_unref (self->applied);
   g_ptr_array_unref (self->entries);
   g_ptr_array_unref (self->editors);
-  g_clear_pointer (&self->next_editors, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   G_OBJECT_CLASS (mq_pg_store_parent_class)->finalize (object);
 }
