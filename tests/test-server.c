@@ -745,6 +745,33 @@ test_store_refusals (Fixture       *f,
   g_assert_cmpstr (parcel_of_fid (dataset, 3)->notes, ==, "可以");
 }
 
+/* A user the server lets read but not change: the project opens read-only,
+ * saying why. */
+static void
+test_store_read_only (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *grant = NULL;
+
+  SKIP_WITHOUT_SERVER ();
+  exec_ok (f->conn, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mq_test_reader')"
+                    " THEN CREATE ROLE mq_test_reader LOGIN; END IF; END $$");
+  grant = g_strdup_printf ("GRANT USAGE ON SCHEMA %s TO mq_test_reader;"
+                           " GRANT SELECT ON ALL TABLES IN SCHEMA %s TO mq_test_reader",
+                           f->schema, f->schema);
+  exec_ok (f->conn, grant);
+  dataset = load_server (f, "user=mq_test_reader");
+  store = mq_store_open (dataset, &error);
+  g_assert_no_error (error);
+  g_assert_true (mq_store_is_read_only (store));
+  g_assert_nonnull (strstr (mq_store_get_read_only_reason (store), "may read"));
+  g_assert_false (apply_one (store, 3, MQ_FIELD_NOTES, "不行", &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY);
+}
+
 /* Settings are shared through the server; the schema version is not one. */
 static void
 test_store_settings (Fixture       *f,
@@ -951,6 +978,7 @@ main (int   argc,
   g_test_add ("/server/store/live", Fixture, NULL, setup, test_store_live, teardown);
   g_test_add ("/server/store/presence", Fixture, NULL, setup, test_store_presence, teardown);
   g_test_add ("/server/store/refusals", Fixture, NULL, setup, test_store_refusals, teardown);
+  g_test_add ("/server/store/read-only", Fixture, NULL, setup, test_store_read_only, teardown);
   g_test_add ("/server/store/settings", Fixture, NULL, setup, test_store_settings, teardown);
   g_test_add ("/server/cli", Fixture, NULL, setup, test_cli, teardown);
   g_test_add ("/server/store/offline", Fixture, NULL, setup, test_store_offline, teardown);

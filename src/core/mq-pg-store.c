@@ -301,8 +301,11 @@ pq_error (MqPgStore  *self,
   g_autofree char *reason = pq_reason (result ? PQresultErrorMessage (result)
                                               : PQerrorMessage (self->conn));
 
-  if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK ||
-      (state != NULL && (g_str_has_prefix (state, "08") || g_str_has_prefix (state, "57P"))))
+  if (self->setting_up)
+    g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_OPEN, _("%s: cannot be opened: %s"),
+                 self->path, reason);
+  else if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK ||
+           (state != NULL && (g_str_has_prefix (state, "08") || g_str_has_prefix (state, "57P"))))
     {
       offline_error (self, error);
       go_offline (self);
