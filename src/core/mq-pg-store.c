@@ -664,7 +664,7 @@ on_connect_ready (int           fd,
 {
   MqPgStore *self = data;
   /* A handler of the signals this may emit can drop the last reference. */
-  g_autoptr(MqPgStore) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(MqPgStore) hold = g_object_ref (self);
   PostgresPollingStatusType status = PQconnectPoll (self->trying[self->n_ready]);
 
   if (status == PGRES_POLLING_FAILED)
@@ -1281,7 +1281,7 @@ on_coalesced (gpointer data)
 {
   MqPgStore *self = data;
   /* A handler of the signals this may emit can drop the last reference. */
-  g_autoptr(MqPgStore) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(MqPgStore) hold = g_object_ref (self);
 
   g_clear_pointer (&self->coalesce, g_source_unref);
   self->refresh_due = TRUE;
@@ -1330,7 +1330,7 @@ on_listen_out (int           fd,
 {
   MqPgStore *self = data;
   /* A handler of the signals this may emit can drop the last reference. */
-  g_autoptr(MqPgStore) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(MqPgStore) hold = g_object_ref (self);
   int flushed = PQflush (self->listen);
 
   if (flushed == 1)
@@ -1550,7 +1550,7 @@ on_listen (int           fd,
 {
   MqPgStore *self = data;
   /* A handler of the signals this may emit can drop the last reference. */
-  g_autoptr(MqPgStore) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(MqPgStore) hold = g_object_ref (self);
 
   if (!PQconsumeInput (self->listen))
     {
@@ -1581,7 +1581,7 @@ on_poll (gpointer data)
 {
   MqPgStore *self = data;
   /* A handler of the signals this may emit can drop the last reference. */
-  g_autoptr(MqPgStore) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(MqPgStore) hold = g_object_ref (self);
 
   if (!PQconsumeInput (self->conn) || PQstatus (self->conn) != CONNECTION_OK)
     {
