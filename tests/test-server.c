@@ -450,6 +450,32 @@ on_changed_remotely (MqStore   *store,
     }
 }
 
+/* After an UPDATE the server returns rows in another order: the store keys
+ * parcels by fid, never by their place. */
+static void
+test_store_keyed_by_fid (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL, *second = NULL;
+
+  SKIP_WITHOUT_SERVER ();
+  exec_ok (f->conn, "UPDATE parcels SET notes = '先改' WHERE fid = 1");
+  dataset = load_server (f, NULL);
+  g_assert_cmpuint (index_of_fid (dataset, 1), !=, 0);
+  store = open_store (dataset);
+  g_assert_true (apply_one (store, 1, MQ_FIELD_CONTACT, "一号", &error));
+  g_assert_no_error (error);
+  g_assert_true (apply_one (store, 2, MQ_FIELD_CONTACT, "二号", &error));
+  g_assert_no_error (error);
+  first = value (f->conn, "SELECT contact || '|' || notes FROM parcels WHERE fid = 1");
+  g_assert_cmpstr (first, ==, "一号|先改");
+  second = value (f->conn, "SELECT contact FROM parcels WHERE fid = 2");
+  g_assert_cmpstr (second, ==, "二号");
+}
+
 /* Two planners on one parcel: different fields merge, the same field is a
  * conflict with base, mine, theirs, who and when; nothing is lost. */
 static void
@@ -974,6 +1000,7 @@ main (int   argc,
   g_test_add ("/server/history-and-notify", Fixture, NULL, setup, test_history_and_notify, teardown);
   g_test_add ("/server/permissions", Fixture, NULL, setup, test_permissions, teardown);
   g_test_add_func ("/server/refusals", test_refusals);
+  g_test_add ("/server/store/keyed-by-fid", Fixture, NULL, setup, test_store_keyed_by_fid, teardown);
   g_test_add ("/server/store/merge-and-conflict", Fixture, NULL, setup, test_store_merge_and_conflict, teardown);
   g_test_add ("/server/store/live", Fixture, NULL, setup, test_store_live, teardown);
   g_test_add ("/server/store/presence", Fixture, NULL, setup, test_store_presence, teardown);
