@@ -9,8 +9,11 @@
 #include "config.h"
 
 #include <libpq-fe.h>
+#include <string.h>
+#include <sys/wait.h>
 
 #include "mq-core.h"
+#include "mq-store.h"
 #include "test-util.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
@@ -322,6 +325,668 @@ test_refusals (void)
   test_remove_dir (dir);
 }
 
+
+/* ---- the PostgreSQL store ---- */
+
+/* "pg:CONNINFO [extra] schema=NAME", as a person types it. */
+static MqDataset *
+load_server (Fixture    *f,
+             const char *extra)
+{
+  g_autofree char *spec = g_strdup_printf ("pg:%s %s schema=%s", server (), extra ? extra : "",
+                                           f->schema);
+  g_autoptr(GError) error = NULL;
+  MqDataset *dataset = mq_dataset_load (spec, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return dataset;
+}
+
+static MqStore *
+open_store (MqDataset *dataset)
+{
+  g_autoptr(GError) error = NULL;
+  MqStore *store = mq_store_open (dataset, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (mq_store_is_online (store));
+  g_assert_false (mq_store_is_read_only (store));
+  return store;
+}
+
+static guint
+index_of_fid (MqDataset *dataset,
+              gint64     fid)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (mq_parcels_get (parcels, i)->fid == fid)
+      return i;
+  g_assert_not_reached ();
+}
+
+static const MqParcel *
+parcel_of_fid (MqDataset *dataset,
+               gint64     fid)
+{
+  return mq_parcels_get (mq_dataset_get_parcels (dataset), index_of_fid (dataset, fid));
+}
+
+static gboolean
+apply_one (MqStore     *store,
+           gint64       fid,
+           MqField      field,
+           const char  *value,
+           GError     **error)
+{
+  g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+
+  mq_edit_set (edit, index_of_fid (mq_store_get_dataset (store), fid), field, value, 0);
+  return mq_store_apply (store, edit, error);
+}
+
+static gboolean
+tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until @done says so; a minute at most (a loaded
+ * machine, a sanitizer), never a fixed sleep. */
+static void
+wait_for (gboolean (*done) (gpointer data),
+          gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint ticker = g_timeout_add (50, tick, NULL);
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting");
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (ticker);
+}
+
+typedef struct
+{
+  MqDataset  *dataset;
+  gint64      fid;
+  const char *notes;
+} NotesAre;
+
+static gboolean
+notes_are (gpointer data)
+{
+  NotesAre *w = data;
+
+  return g_strcmp0 (parcel_of_fid (w->dataset, w->fid)->notes, w->notes) == 0;
+}
+
+typedef struct
+{
+  GPtrArray *entries;   /* MqHistoryEntry, borrowed */
+  guint      online_changes;
+  gboolean   online;
+} Heard;
+
+static void
+on_changed_remotely (MqStore   *store,
+                     GPtrArray *entries,
+                     Heard     *heard)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const MqHistoryEntry *e = g_ptr_array_index (entries, i);
+      MqHistoryEntry *copy = g_new0 (MqHistoryEntry, 1);
+
+      copy->user = g_strdup (e->user);
+      copy->field = g_strdup (e->field);
+      copy->new_value = g_strdup (e->new_value);
+      copy->changed_at = g_strdup (e->changed_at);
+      g_ptr_array_add (heard->entries, copy);
+    }
+}
+
+/* After an UPDATE the server returns rows in another order: the store keys
+ * parcels by fid, never by their place. */
+static void
+test_store_keyed_by_fid (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL, *second = NULL;
+
+  SKIP_WITHOUT_SERVER ();
+  exec_ok (f->conn, "UPDATE parcels SET notes = '先改' WHERE fid = 1");
+  dataset = load_server (f, NULL);
+  g_assert_cmpuint (index_of_fid (dataset, 1), !=, 0);
+  store = open_store (dataset);
+  g_assert_true (apply_one (store, 1, MQ_FIELD_CONTACT, "一号", &error));
+  g_assert_no_error (error);
+  g_assert_true (apply_one (store, 2, MQ_FIELD_CONTACT, "二号", &error));
+  g_assert_no_error (error);
+  first = value (f->conn, "SELECT contact || '|' || notes FROM parcels WHERE fid = 1");
+  g_assert_cmpstr (first, ==, "一号|先改");
+  second = value (f->conn, "SELECT contact FROM parcels WHERE fid = 2");
+  g_assert_cmpstr (second, ==, "二号");
+}
+
+/* Two planners on one parcel: different fields merge, the same field is a
+ * conflict with base, mine, theirs, who and when; nothing is lost. */
+static void
+test_store_merge_and_conflict (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(MqDataset) da = NULL, db = NULL;
+  g_autoptr(MqStore) a = NULL, b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *row = NULL, *history = NULL, *version = NULL;
+  Heard heard = { g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free), 0, TRUE };
+  const MqConflict *c;
+
+  SKIP_WITHOUT_SERVER ();
+  da = load_server (f, NULL);
+  db = load_server (f, NULL);
+  a = open_store (da);
+  b = open_store (db);
+  g_signal_connect (b, "changed-remotely", G_CALLBACK (on_changed_remotely), &heard);
+  g_assert_true (apply_one (a, 5, MQ_FIELD_NOTES, "甲的备注", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (parcel_of_fid (da, 5)->row_version, ==, 2);
+  /* b has not heard of it (its main loop did not run): merged on the server. */
+  g_assert_true (apply_one (b, 5, MQ_FIELD_CONTACT, "乙", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (parcel_of_fid (db, 5)->notes, ==, "甲的备注");
+  g_assert_cmpint (parcel_of_fid (db, 5)->row_version, ==, 3);
+  /* What was merged in is told as another planner's change. */
+  g_assert_cmpuint (heard.entries->len, ==, 1);
+  g_assert_cmpstr (((MqHistoryEntry *) g_ptr_array_index (heard.entries, 0))->new_value, ==, "甲的备注");
+  row = value (f->conn, "SELECT notes || '|' || contact || '|' || row_version FROM parcels WHERE fid = 5");
+  g_assert_cmpstr (row, ==, "甲的备注|乙|3");
+  history = value (f->conn, "SELECT string_agg (field || ':' || action || ':' || db_user, ',' ORDER BY id)"
+                            " FROM lock_history WHERE fid = 5");
+  g_assert_nonnull (strstr (history, "notes:edit:"));
+  g_assert_nonnull (strstr (history, "contact:edit:"));
+
+  /* The same field: refused, theirs shown, then stored over theirs. */
+  g_assert_true (apply_one (a, 5, MQ_FIELD_NOTES, "甲改了", &error));
+  g_assert_false (apply_one (b, 5, MQ_FIELD_NOTES, "乙改了", &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpuint (mq_store_get_conflicts (b)->len, ==, 1);
+  c = g_ptr_array_index (mq_store_get_conflicts (b), 0);
+  g_assert_cmpint (c->field, ==, MQ_FIELD_NOTES);
+  g_assert_cmpstr (c->base, ==, "甲的备注");
+  g_assert_cmpstr (c->mine, ==, "乙改了");
+  g_assert_cmpstr (c->theirs, ==, "甲改了");
+  g_assert_cmpstr (c->who, ==, PQuser (f->conn));
+  g_assert_nonnull (c->when);
+  g_assert_true (g_str_has_suffix (c->when, "Z"));
+  g_assert_cmpstr (parcel_of_fid (db, 5)->notes, ==, "甲改了");
+  g_assert_cmpuint (heard.entries->len, ==, 2);
+  version = value (f->conn, "SELECT notes FROM parcels WHERE fid = 5");
+  g_assert_cmpstr (version, ==, "甲改了");
+  g_assert_true (apply_one (b, 5, MQ_FIELD_NOTES, "乙改了", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&version, g_free);
+  version = value (f->conn, "SELECT notes FROM parcels WHERE fid = 5");
+  g_assert_cmpstr (version, ==, "乙改了");
+  /* Undo is an edit like any other, recorded as such. */
+  g_assert_true (mq_store_undo (b, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&version, g_free);
+  version = value (f->conn, "SELECT notes || '|' || (SELECT action FROM lock_history WHERE fid = 5"
+                            " ORDER BY id DESC LIMIT 1) FROM parcels WHERE fid = 5");
+  g_assert_cmpstr (version, ==, "甲改了|undo");
+  g_assert_cmpuint (heard.entries->len, ==, 2);
+  g_ptr_array_unref (heard.entries);
+}
+
+static void
+on_online_changed (MqStore  *store,
+                   gboolean  online,
+                   Heard    *heard)
+{
+  heard->online_changes++;
+  heard->online = online;
+}
+
+typedef struct
+{
+  Heard *heard;
+  guint  n;
+} HeardCount;
+
+static gboolean
+heard_enough (gpointer data)
+{
+  HeardCount *w = data;
+
+  return w->heard->entries->len >= w->n;
+}
+
+static gboolean
+heard_online (gpointer data)
+{
+  return ((Heard *) data)->online;
+}
+
+static gboolean
+heard_offline (gpointer data)
+{
+  return !((Heard *) data)->online;
+}
+
+static void
+kill_store_sessions (PGconn *conn)
+{
+  exec_ok (conn, "SELECT pg_terminate_backend (pid) FROM pg_stat_activity"
+                 " WHERE application_name = 'maqiao-land' AND pid <> pg_backend_pid ()");
+}
+
+/* An edit made with psql reaches an open store by NOTIFY (in the parcels
+ * and as history entries, in count and order), also after a reconnect. */
+static void
+test_store_live (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqStore) store = NULL;
+  Heard heard = { g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free), 0, TRUE };
+  NotesAre notes = { NULL, 7, "会上确认" };
+  HeardCount count = { &heard, 1 };
+  static const gint64 fids[] = { 2, 3, 2, 4, 5 };
+
+  SKIP_WITHOUT_SERVER ();
+  dataset = load_server (f, NULL);
+  store = open_store (dataset);
+  g_signal_connect (store, "changed-remotely", G_CALLBACK (on_changed_remotely), &heard);
+  g_signal_connect (store, "online-changed", G_CALLBACK (on_online_changed), &heard);
+  exec_ok (f->conn, "UPDATE parcels SET notes = '会上确认' WHERE fid = 7");
+  notes.dataset = dataset;
+  wait_for (notes_are, &notes);
+  g_assert_cmpint (parcel_of_fid (dataset, 7)->row_version, ==, 2);
+  wait_for (heard_enough, &count);
+  {
+    const MqHistoryEntry *e = g_ptr_array_index (heard.entries, 0);
+
+    g_assert_cmpstr (e->user, ==, PQuser (f->conn));
+    g_assert_cmpstr (e->field, ==, "notes");
+    g_assert_cmpstr (e->new_value, ==, "会上确认");
+  }
+
+  /* Five edits, one after the other: five entries, in their order. */
+  for (guint i = 0; i < G_N_ELEMENTS (fids); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("UPDATE parcels SET notes = 'n%u' WHERE fid = %"
+                                              G_GINT64_FORMAT, i, fids[i]);
+
+      exec_ok (f->conn, sql);
+    }
+  count.n = 1 + G_N_ELEMENTS (fids);
+  wait_for (heard_enough, &count);
+  g_assert_cmpuint (heard.entries->len, ==, count.n);
+  for (guint i = 0; i < G_N_ELEMENTS (fids); i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("n%u", i);
+
+      g_assert_cmpstr (((MqHistoryEntry *) g_ptr_array_index (heard.entries, i + 1))->new_value, ==,
+                       expected);
+    }
+  g_assert_cmpstr (parcel_of_fid (dataset, 2)->notes, ==, "n2");
+
+  /* The server drops us: offline, then back by itself, and hearing again. */
+  kill_store_sessions (f->conn);
+  wait_for (heard_offline, &heard);
+  g_assert_false (mq_store_is_online (store));
+  wait_for (heard_online, &heard);
+  g_assert_cmpuint (heard.online_changes, ==, 2);
+  exec_ok (f->conn, "UPDATE parcels SET notes = '重连以后' WHERE fid = 7");
+  notes.notes = "重连以后";
+  wait_for (notes_are, &notes);
+  count.n++;
+  wait_for (heard_enough, &count);
+  /* Our own edit is no news; the next one of psql's is. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (apply_one (store, 11, MQ_FIELD_NOTES, "我们自己的", &error));
+    g_assert_no_error (error);
+    exec_ok (f->conn, "UPDATE parcels SET notes = '别人的' WHERE fid = 12");
+    count.n++;
+    wait_for (heard_enough, &count);
+    g_assert_cmpstr (((MqHistoryEntry *) g_ptr_array_index (heard.entries, count.n - 1))->new_value,
+                     ==, "别人的");
+  }
+  g_ptr_array_unref (heard.entries);
+}
+
+typedef struct
+{
+  MqStore *store;
+  int      parcel;    /* the parcel someone else has open, or -1: none */
+} EditorsAre;
+
+static gboolean
+editors_are (gpointer data)
+{
+  EditorsAre *w = data;
+  g_autoptr(GPtrArray) editors = mq_store_list_editors (w->store);
+
+  if (w->parcel < 0)
+    return editors->len == 0;
+  return editors->len == 1 && ((MqEditor *) g_ptr_array_index (editors, 0))->parcel == (guint) w->parcel;
+}
+
+/* A parcel open in one window shows in the other, with the planner's name,
+ * and goes when the first closes the project. */
+static void
+test_store_presence (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(MqDataset) da = NULL, db = NULL;
+  g_autoptr(MqStore) a = NULL, b = NULL;
+  EditorsAre wait = { NULL, -1 };
+  g_autoptr(GPtrArray) editors = NULL;
+  const MqEditor *e;
+
+  SKIP_WITHOUT_SERVER ();
+  da = load_server (f, NULL);
+  db = load_server (f, NULL);
+  a = open_store (da);
+  b = open_store (db);
+  mq_store_set_editing (a, (int) index_of_fid (da, 9));
+  wait.store = b;
+  wait.parcel = (int) index_of_fid (db, 9);
+  wait_for (editors_are, &wait);
+  editors = mq_store_list_editors (b);
+  e = g_ptr_array_index (editors, 0);
+  g_assert_nonnull (e->display_name);
+  g_assert_cmpstr (e->db_user, ==, PQuser (f->conn));
+  /* Our own parcel is not someone else's. */
+  wait.store = a;
+  wait.parcel = -1;
+  g_assert_true (editors_are (&wait));
+
+  mq_store_set_editing (a, (int) index_of_fid (da, 10));
+  wait.store = b;
+  wait.parcel = (int) index_of_fid (db, 10);
+  wait_for (editors_are, &wait);
+  g_clear_object (&a);
+  wait.parcel = -1;
+  wait_for (editors_are, &wait);
+}
+
+/* The server's refusals, said as such: a column this user may not change,
+ * a row row-level security hides, a row deleted, a rule of the server's. */
+static void
+test_store_refusals (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = NULL;
+
+  SKIP_WITHOUT_SERVER ();
+  exec_ok (f->conn, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mq_test_login')"
+                    " THEN CREATE ROLE mq_test_login LOGIN IN ROLE mq_editor; END IF; END $$");
+  dataset = load_server (f, "user=mq_test_login");
+  store = open_store (dataset);
+  g_assert_true (apply_one (store, 3, MQ_FIELD_NOTES, "可以", &error));
+  g_assert_no_error (error);
+  user = value (f->conn, "SELECT db_user FROM lock_history WHERE fid = 3 ORDER BY id DESC LIMIT 1");
+  g_assert_cmpstr (user, ==, "mq_test_login");
+
+  exec_ok (f->conn, "REVOKE UPDATE (contact) ON parcels FROM mq_editor");
+  g_assert_false (apply_one (store, 3, MQ_FIELD_CONTACT, "不行", &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  exec_ok (f->conn, "GRANT UPDATE (contact) ON parcels TO mq_editor");
+
+  exec_ok (f->conn, "ALTER TABLE parcels ENABLE ROW LEVEL SECURITY");
+  exec_ok (f->conn, "CREATE POLICY mq_test_hide ON parcels USING (fid <> 4)");
+  g_assert_false (apply_one (store, 4, MQ_FIELD_NOTES, "看不见", &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_NOT_PERMITTED);
+  g_assert_nonnull (strstr (error->message, parcel_of_fid (dataset, 4)->id));
+  g_clear_error (&error);
+  exec_ok (f->conn, "ALTER TABLE parcels DISABLE ROW LEVEL SECURITY");
+
+  exec_ok (f->conn, "DELETE FROM parcels WHERE fid = 6");
+  g_assert_false (apply_one (store, 6, MQ_FIELD_NOTES, "没了", &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CHANGED);
+  g_clear_error (&error);
+
+  exec_ok (f->conn, "ALTER TABLE parcels ADD CONSTRAINT mq_test_short_notes CHECK (length (notes) < 10)");
+  g_assert_false (apply_one (store, 3, MQ_FIELD_NOTES, "这条备注写得实在是太长了一点", &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "mq_test_short_notes"));
+  g_clear_error (&error);
+  g_assert_true (mq_store_is_online (store));
+  g_assert_cmpstr (parcel_of_fid (dataset, 3)->notes, ==, "可以");
+}
+
+/* A user the server lets read but not change: the project opens read-only,
+ * saying why. */
+static void
+test_store_read_only (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *grant = NULL;
+
+  SKIP_WITHOUT_SERVER ();
+  exec_ok (f->conn, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mq_test_reader')"
+                    " THEN CREATE ROLE mq_test_reader LOGIN; END IF; END $$");
+  grant = g_strdup_printf ("GRANT USAGE ON SCHEMA %s TO mq_test_reader;"
+                           " GRANT SELECT ON ALL TABLES IN SCHEMA %s TO mq_test_reader",
+                           f->schema, f->schema);
+  exec_ok (f->conn, grant);
+  dataset = load_server (f, "user=mq_test_reader");
+  store = mq_store_open (dataset, &error);
+  g_assert_no_error (error);
+  g_assert_true (mq_store_is_read_only (store));
+  g_assert_nonnull (strstr (mq_store_get_read_only_reason (store), "may read"));
+  g_assert_false (apply_one (store, 3, MQ_FIELD_NOTES, "不行", &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY);
+}
+
+/* Settings are shared through the server; the schema version is not one. */
+static void
+test_store_settings (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL, *stored = NULL, *all = NULL;
+
+  SKIP_WITHOUT_SERVER ();
+  dataset = load_server (f, "password=zz-secret");
+  store = open_store (dataset);
+  title = mq_store_dup_setting (store, "title");
+  g_assert_nonnull (title);
+  g_assert_true (mq_store_set_setting (store, "saved_views", "[{\"name\":\"东片\"}]", &error));
+  g_assert_no_error (error);
+  stored = value (f->conn, "SELECT value FROM mq_project_settings WHERE key = 'saved_views'");
+  g_assert_cmpstr (stored, ==, "[{\"name\":\"东片\"}]");
+  g_assert_false (mq_store_set_setting (store, "schema_version", "99", &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  all = value (f->conn, "SELECT string_agg (key || value, ' ') FROM mq_project_settings");
+  g_assert_null (strstr (all, "zz-secret"));
+  g_assert_null (strstr (mq_store_get_path (store), "zz-secret"));
+}
+
+typedef struct
+{
+  char   *conninfo;
+  char   *schema;
+  gint64  fid;
+} Killer;
+
+/* Waits (on its own connection) for the store's edit to wait for the row
+ * the test holds, then ends that session: the connection dies mid-edit. */
+static gpointer
+kill_when_waiting (gpointer data)
+{
+  Killer *k = data;
+  g_autoptr(PGconn) conn = PQconnectdb (k->conninfo);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(PGresult) r =
+        PQexec (conn, "SELECT pg_terminate_backend (pid) FROM pg_stat_activity"
+                      " WHERE application_name = 'maqiao-land' AND wait_event_type = 'Lock'");
+
+      if (PQresultStatus (r) == PGRES_TUPLES_OK && PQntuples (r) > 0)
+        return GINT_TO_POINTER (TRUE);
+      g_usleep (20 * 1000);   /* polling the server for a state, not waiting for time */
+    }
+  return GINT_TO_POINTER (FALSE);
+}
+
+/* The connection dies in the middle of an edit: refused as offline,
+ * nothing stored, "online-changed" FALSE, then back by itself. */
+static void
+test_store_offline (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notes = NULL;
+  Heard heard = { NULL, 0, TRUE };
+  Killer killer = { (char *) server (), f->schema, 8 };
+  GThread *thread;
+
+  SKIP_WITHOUT_SERVER ();
+  dataset = load_server (f, NULL);
+  store = open_store (dataset);
+  g_signal_connect (store, "online-changed", G_CALLBACK (on_online_changed), &heard);
+  exec_ok (f->conn, "BEGIN");
+  exec_ok (f->conn, "SELECT 1 FROM parcels WHERE fid = 8 FOR UPDATE");
+  thread = g_thread_new ("killer", kill_when_waiting, &killer);
+  g_assert_false (apply_one (store, 8, MQ_FIELD_NOTES, "断线了", &error));
+  g_assert_true (g_thread_join (thread));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_OFFLINE);
+  g_clear_error (&error);
+  exec_ok (f->conn, "ROLLBACK");
+  g_assert_false (mq_store_is_online (store));
+  g_assert_false (heard.online);
+  /* Offline, an edit is refused at once: nothing is queued. */
+  g_assert_false (apply_one (store, 8, MQ_FIELD_NOTES, "还是断线", &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_OFFLINE);
+  g_clear_error (&error);
+  notes = value (f->conn, "SELECT coalesce (notes, '') FROM parcels WHERE fid = 8");
+  g_assert_cmpstr (notes, !=, "断线了");
+  wait_for (heard_online, &heard);
+  g_assert_true (apply_one (store, 8, MQ_FIELD_NOTES, "又连上了", &error));
+  g_assert_no_error (error);
+}
+
+
+/* Runs maqiao-land (no shell); its exit status, output and errors. */
+static int
+run_cli (char       **out,
+         char       **err,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg = first;
+  int wait_status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("MQ_BINARY"));
+  va_start (args, first);
+  for (; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  return WEXITSTATUS (wait_status);
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *text)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  gsize n = strlen (text);
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  /* Byte by byte: a PDF holds NULs. */
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (contents + i, text, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The command line on a server project: the same figures as the file it
+ * was published from, a status table applied (recorded as "csv"), exports
+ * that never carry the password. */
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *spec = NULL, *csv = NULL, *updates = NULL, *table = NULL, *pdf = NULL;
+  g_autofree char *id = NULL, *stored = NULL;
+  g_autofree char *out = NULL, *err = NULL, *file_out = NULL, *file_err = NULL;
+  g_autofree char *server_json = NULL, *file_json = NULL;
+
+  SKIP_WITHOUT_SERVER ();
+  spec = g_strdup_printf ("pg:%s password=zz-secret schema=%s", server (), f->schema);
+  g_assert_cmpint (run_cli (&out, &err, spec, "--summary", "--json", NULL), ==, 0);
+  g_assert_cmpint (run_cli (&file_out, &file_err, f->gpkg, "--summary", "--json", NULL), ==, 0);
+  g_assert_null (strstr (out, "zz-secret"));
+  /* All but the line naming the source. */
+  server_json = g_strdup (strstr (out, "\n  \"file\"") ? strchr (strstr (out, "\n  \"file\"") + 1, '\n') : out);
+  file_json = g_strdup (strstr (file_out, "\n  \"file\"") ? strchr (strstr (file_out, "\n  \"file\"") + 1, '\n') : file_out);
+  g_assert_cmpstr (server_json, ==, file_json);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  id = value (f->conn, "SELECT parcel_id FROM parcels WHERE fid = 3");
+  updates = g_build_filename (f->dir, "updates.csv", NULL);
+  table = g_strdup_printf ("parcel_id,notes\n%s,命令行改的\n", id);
+  g_assert_true (g_file_set_contents (updates, table, -1, NULL));
+  g_assert_cmpint (run_cli (&out, &err, spec, "--apply-csv", updates, NULL), ==, 0);
+  g_assert_null (strstr (out, "zz-secret"));
+  g_assert_null (strstr (err, "zz-secret"));
+  stored = value (f->conn, "SELECT notes || '|' || (SELECT action FROM lock_history WHERE fid = 3"
+                           " ORDER BY id DESC LIMIT 1) FROM parcels WHERE fid = 3");
+  g_assert_cmpstr (stored, ==, "命令行改的|csv");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  csv = g_build_filename (f->dir, "table.csv", NULL);
+  pdf = g_build_filename (f->dir, "report.pdf", NULL);
+  g_assert_cmpint (run_cli (&out, &err, spec, "--export-csv", csv, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, spec, "--export-pdf", pdf, NULL), ==, 0);
+  g_assert_true (file_contains (csv, "命令行改的"));
+  g_assert_false (file_contains (csv, "zz-secret"));
+  g_assert_false (file_contains (pdf, "zz-secret"));
+  g_assert_null (strstr (out, "zz-secret"));
+  g_assert_null (strstr (err, "zz-secret"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -335,5 +1000,14 @@ main (int   argc,
   g_test_add ("/server/history-and-notify", Fixture, NULL, setup, test_history_and_notify, teardown);
   g_test_add ("/server/permissions", Fixture, NULL, setup, test_permissions, teardown);
   g_test_add_func ("/server/refusals", test_refusals);
+  g_test_add ("/server/store/keyed-by-fid", Fixture, NULL, setup, test_store_keyed_by_fid, teardown);
+  g_test_add ("/server/store/merge-and-conflict", Fixture, NULL, setup, test_store_merge_and_conflict, teardown);
+  g_test_add ("/server/store/live", Fixture, NULL, setup, test_store_live, teardown);
+  g_test_add ("/server/store/presence", Fixture, NULL, setup, test_store_presence, teardown);
+  g_test_add ("/server/store/refusals", Fixture, NULL, setup, test_store_refusals, teardown);
+  g_test_add ("/server/store/read-only", Fixture, NULL, setup, test_store_read_only, teardown);
+  g_test_add ("/server/store/settings", Fixture, NULL, setup, test_store_settings, teardown);
+  g_test_add ("/server/cli", Fixture, NULL, setup, test_cli, teardown);
+  g_test_add ("/server/store/offline", Fixture, NULL, setup, test_store_offline, teardown);
   return g_test_run ();
 }

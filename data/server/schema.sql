@@ -122,6 +122,28 @@ CREATE VIEW mq_editing AS
     LEFT JOIN mq_sessions s ON s.pid = l.pid
    WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 'parcels'::regclass::oid;
 
+-- The project's settings (saved views…) are shared: an editor replaces one
+-- through this function, never the schema version, and has no INSERT or
+-- UPDATE on the table itself.
+CREATE FUNCTION mq_set_setting (setting_key text, setting_value text) RETURNS void
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+  IF setting_key = 'schema_version' THEN
+    RAISE EXCEPTION 'the schema version is not a setting' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  INSERT INTO mq_project_settings (key, value) VALUES (setting_key, setting_value)
+    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
+END
+$$;
+
+-- Row-level security hides a row from an editor silently: which of these
+-- parcels exist at all, so that a refusal says "not permitted" and a parcel
+-- someone deleted says so. (It tells existence only, nothing of the row.)
+CREATE FUNCTION mq_parcels_exist (fids bigint[]) RETURNS SETOF bigint LANGUAGE sql STABLE
+  SECURITY DEFINER SET search_path FROM CURRENT AS $$
+  SELECT fid FROM parcels WHERE fid = ANY (fids)
+$$;
+
 -- Planners are members of mq_editor: they read everything, change only the
 -- status columns, and cannot write the history themselves. (A bureau may
 -- add department roles with row-level security on top; README.)
@@ -135,5 +157,8 @@ BEGIN
   EXECUTE format ('GRANT UPDATE (%s) ON parcels TO mq_editor',
                   (SELECT string_agg (quote_ident (c), ', ') FROM unnest (mq_status_columns ()) c));
   EXECUTE format ('GRANT EXECUTE ON FUNCTION mq_announce (text) TO mq_editor');
+  REVOKE EXECUTE ON FUNCTION mq_set_setting (text, text) FROM PUBLIC;
+  EXECUTE format ('GRANT EXECUTE ON FUNCTION mq_set_setting (text, text) TO mq_editor');
+  EXECUTE format ('GRANT EXECUTE ON FUNCTION mq_parcels_exist (bigint[]) TO mq_editor');
 END
 $$;

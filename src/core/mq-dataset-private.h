@@ -31,6 +31,12 @@ struct _MqDataset
   OGRCoordinateTransformationH from_lonlat;
   GMutex            lonlat_lock;              /* the window and a render thread both ask */
   MqDataset        *origin;                   /* a snapshot's live dataset, whose fields it borrows */
+  char             *server_conninfo;          /* "pg:…" only: libpq's string, maybe with a password: never shown */
+  char             *server_schema;
 };
+
+/* A project loaded from a server: its connection (private) and schema. */
+const char *_mq_dataset_get_server (MqDataset   *self,
+                                    const char **schema);
 
 G_END_DECLS

@@ -33,6 +33,8 @@ mq_dataset_finalize (GObject *object)
     }
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->layer_name, g_free);
+  g_clear_pointer (&self->server_conninfo, g_free);
+  g_clear_pointer (&self->server_schema, g_free);
   g_clear_pointer (&self->reference.shapes, mq_shapes_free);
   g_clear_pointer (&self->reference.kind, g_array_unref);
   g_clear_pointer (&self->reference.name, g_ptr_array_unref);
@@ -153,8 +155,23 @@ mq_dataset_snapshot (MqDataset *self)
   snapshot->warnings = live->warnings;
   snapshot->field_map = live->field_map;
   snapshot->polygon_layers = live->polygon_layers;
+  snapshot->server_conninfo = live->server_conninfo;
+  snapshot->server_schema = live->server_schema;
   snapshot->origin = g_object_ref (live);
   return snapshot;
+}
+
+/* Returns: (nullable): the libpq connection string of a project loaded
+ *   from "pg:…" (for the store only: it may hold a password), else NULL */
+const char *
+_mq_dataset_get_server (MqDataset   *self,
+                        const char **schema)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), NULL);
+
+  if (schema != NULL)
+    *schema = self->server_schema;
+  return self->server_conninfo;
 }
 
 gboolean

@@ -36,6 +36,7 @@ typedef struct
 {
   const char                  *path;       /* for messages: a server's without its password */
   char                        *server;     /* "PG:…" for a project on a server */
+  char                        *conninfo;   /* the same for libpq (the store): never shown */
   char                        *schema;
   const MqLoadOptions         *options;
   GDALDatasetH                 ds;
@@ -59,7 +60,13 @@ typedef struct
 static void
 load_clear (Load *load)
 {
+  /* Both may hold a password: wiped, not just freed. */
+  if (load->server != NULL)
+    memset (load->server, 0, strlen (load->server));
+  if (load->conninfo != NULL)
+    memset (load->conninfo, 0, strlen (load->conninfo));
   g_clear_pointer (&load->server, g_free);
+  g_clear_pointer (&load->conninfo, g_free);
   g_clear_pointer (&load->schema, g_free);
   g_clear_pointer (&load->to_display, OCTDestroyCoordinateTransformation);
   g_clear_pointer (&load->area, mq_area_calc_free);
@@ -1044,6 +1051,8 @@ load_run (Load          *load,
   load->result->path = g_strdup (load->path);
   load->result->polygon_layers = polygon_layer_names (load->ds);
   load->result->layer_name = g_strdup (OGR_L_GetName (layer));
+  load->result->server_conninfo = g_strdup (load->conninfo);
+  load->result->server_schema = g_strdup (load->server ? load->schema : NULL);
   if (!setup_crs (load, layer, error) || !setup_encoding (load, layer, error))
     return NULL;
   load->result->crs_label = mq_crs_dup_label (load->source_srs);
@@ -1099,14 +1108,16 @@ parse_server (Load       *load,
     }
   kept = g_strv_builder_end (rest);
   conninfo = g_strjoinv (" ", kept);
+  /* The store connects with the same words, the password included. */
   if (load->options != NULL && load->options->password != NULL && *load->options->password != '\0')
     {
       g_autofree char *password = mq_conninfo_quote (load->options->password);
 
-      load->server = g_strconcat ("PG:", conninfo, " password=", password, NULL);
+      load->conninfo = g_strconcat (conninfo, " password=", password, NULL);
     }
   else
-    load->server = g_strconcat ("PG:", conninfo, NULL);
+    load->conninfo = g_strdup (conninfo);
+  load->server = g_strconcat ("PG:", load->conninfo, NULL);
   where = mq_server_describe (conninfo);
   return g_strdup_printf ("%s%s schema=%s", MQ_SERVER_PREFIX, where, load->schema);
 }

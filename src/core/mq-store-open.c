@@ -7,7 +7,9 @@
  */
 #include "config.h"
 
+#include "mq-dataset-private.h"
 #include "mq-gpkg-store.h"
+#include "mq-pg-store.h"
 #include "mq-store.h"
 
 /**
@@ -22,5 +24,8 @@ MqStore *
 mq_store_open (MqDataset  *dataset,
                GError    **error)
 {
+  /* A project loaded from "pg:…" is kept on its server. */
+  if (_mq_dataset_get_server (dataset, NULL) != NULL)
+    return mq_pg_store_open (dataset, error);
   return mq_gpkg_store_open (dataset, error);
 }

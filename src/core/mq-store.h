@@ -2,8 +2,9 @@
  *
  * A store is the open project of a loaded dataset: the one interface the
  * window, the command line and the report talk to, whatever keeps the
- * project (MqGpkgStore: the GeoPackage file). Every change to a parcel goes
- * through mq_store_apply(): validated, rebased onto the rows as they are
+ * project (MqGpkgStore: the GeoPackage file; MqPgStore: a PostgreSQL
+ * server). Every change to a parcel goes through mq_store_apply():
+ * validated, rebased onto the rows as they are
  * stored (another planner's change to another field is kept; to the same
  * field, a conflict), written in one transaction with its lock_history rows,
  * then published as the next generation of the parcels. There is no Save:
