@@ -82,6 +82,18 @@ GPtrArray           *mq_project_list_history     (MqProject      *self,
                                                   GError        **error);
 gboolean             mq_project_check_elsewhere  (MqProject      *self);
 
+GPtrArray           *mq_project_get_conflicts    (MqProject      *self);
+gboolean             mq_project_resolve_conflicts (MqProject     *self,
+                                                  const gboolean *keep_theirs,
+                                                  GError        **error);
+void                 mq_project_forget_conflicts (MqProject      *self);
+void                 mq_project_set_editing      (MqProject      *self,
+                                                  int             parcel);
+int                  mq_project_get_editing      (MqProject      *self);
+GPtrArray           *mq_project_list_editors     (MqProject      *self);
+gboolean             mq_project_get_online       (MqProject      *self);
+MqStore             *mq_project_get_store        (MqProject      *self);
+
 GStrv                mq_project_dup_view_names   (MqProject      *self);
 JsonObject          *mq_project_dup_view         (MqProject      *self,
                                                   const char     *name,
