@@ -187,6 +187,11 @@ watch_file (gpointer user_data)
 {
   MqProject *self = user_data;
 
+  /* Not while the user decides about an edit that met another planner's:
+   * a reload would drop the edit (the store has merged the file's rows
+   * into the parcels already). */
+  if (self->refused != NULL)
+    return G_SOURCE_CONTINUE;
   return mq_project_check_elsewhere (self) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
 }
 
