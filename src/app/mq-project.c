@@ -475,9 +475,10 @@ on_load_done (GObject      *source,
   if (!mq_project_open_store (self, &store_error) &&
       !g_error_matches (store_error, MQ_STORE_ERROR, MQ_STORE_ERROR_NOT_A_PROJECT))
     self->store_error = g_steal_pointer (&store_error);
-  if (self->reconnecting)
-    restore_selection (self);
   g_signal_emit (self, signals[LOADED], 0);
+  /* After "loaded": a view may clear the selection for a new dataset. */
+  if (self->reconnecting && self->dataset == dataset)
+    restore_selection (self);
   if (self->dataset == dataset && has_layer_question (self))
     ask (self, MQ_PROJECT_QUESTION_LAYER, NULL);
 }
