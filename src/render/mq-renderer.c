@@ -2,8 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
 #include "mq-renderer.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 
@@ -585,7 +588,8 @@ mq_renderer_set_editors (MqRenderer *self,
           found = &g_array_index (self->editors, Presence, k);
       if (found != NULL)
         {
-          char *joined = g_strconcat (found->names, "、", name ? name : "?", NULL);
+          char *joined = g_strconcat (found->names, C_("list separator", ", "), name ? name : "?",
+                                      NULL);
 
           g_free (found->names);
           found->names = joined;

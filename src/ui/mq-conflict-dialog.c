@@ -19,6 +19,7 @@ struct _MqConflictDialog
 {
   AdwMessageDialog  parent_instance;
 
+  GtkScrolledWindow *scroller;
   GtkListBox       *conflict_list;
   GPtrArray        *theirs_buttons;   /* GtkToggleButton, one per conflict */
   GTask            *task;
@@ -97,6 +98,7 @@ mq_conflict_dialog_class_init (MqConflictDialogClass *klass)
   ADW_MESSAGE_DIALOG_CLASS (klass)->response = mq_conflict_dialog_response;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/maqiao/LandViewer/mq-conflict-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, MqConflictDialog, scroller);
   gtk_widget_class_bind_template_child (widget_class, MqConflictDialog, conflict_list);
   gtk_widget_class_bind_template_callback (widget_class, on_all_mine);
   gtk_widget_class_bind_template_callback (widget_class, on_all_theirs);
@@ -142,11 +144,11 @@ static GtkWidget *
 choice_buttons (MqConflictDialog *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *mine = gtk_toggle_button_new_with_mnemonic (_("Keep Mine"));
-  GtkWidget *theirs = gtk_toggle_button_new_with_mnemonic (_("Keep Theirs"));
+  GtkWidget *mine = gtk_toggle_button_new_with_label (_("Keep Mine"));
+  GtkWidget *theirs = gtk_toggle_button_new_with_label (_("Keep Theirs"));
 
   gtk_widget_add_css_class (box, "linked");
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (box, GTK_ALIGN_START);
   gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (mine), GTK_TOGGLE_BUTTON (theirs));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (theirs), TRUE);
   gtk_box_append (GTK_BOX (box), mine);
@@ -156,28 +158,73 @@ choice_buttons (MqConflictDialog *self)
 }
 
 static GtkWidget *
+label_new (const char *text,
+           const char *style,
+           float       xalign)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), style == NULL);
+  if (style != NULL)
+    gtk_widget_add_css_class (label, style);
+  return label;
+}
+
+/* 原值 / 我的 / 他人的, one line each: the values can be long (notes). */
+static GtkWidget *
+values_grid (const MqConflict *c)
+{
+  GtkWidget *grid = gtk_grid_new ();
+  const struct { const char *key; const char *value; } lines[] = {
+    { C_("conflict", "Was"), c->base },
+    { C_("conflict", "Mine"), c->mine },
+    { C_("conflict", "Theirs"), c->theirs },
+  };
+
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 2);
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      GtkWidget *value = label_new (mq_field_value_label (c->field, lines[i].value), NULL, 0);
+
+      gtk_widget_set_hexpand (value, TRUE);
+      gtk_grid_attach (GTK_GRID (grid), label_new (lines[i].key, "dim-label", 1), 0, i, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), value, 1, i, 1, 1);
+    }
+  return grid;
+}
+
+/* Parcel · field and the choice on top; the three values; who and when. */
+static GtkWidget *
 conflict_row (MqConflictDialog *self,
               const MqConflict *c)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   g_autofree char *title = g_strdup_printf ("%s · %s", c->parcel_id ? c->parcel_id : "?",
                                             mq_field_label (c->field));
   g_autofree char *who_when = dup_who_when (c);
-  g_autofree char *values = NULL;
-  g_autofree char *subtitle = NULL;
+  GtkWidget *heading = label_new (title, "heading", 0);
 
-  /* Translators: the value before (base), this planner's (mine), the other's (theirs) */
-  values = g_strdup_printf (_("Was: %s · Mine: %s · Theirs: %s"),
-                            mq_field_value_label (c->field, c->base),
-                            mq_field_value_label (c->field, c->mine),
-                            mq_field_value_label (c->field, c->theirs));
-  subtitle = g_strconcat (values, "\n", who_when, NULL);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), choice_buttons (self));
-  return row;
+  gtk_widget_set_hexpand (heading, TRUE);
+  gtk_box_append (GTK_BOX (top), heading);
+  gtk_box_append (GTK_BOX (top), choice_buttons (self));
+  gtk_box_append (GTK_BOX (box), top);
+  gtk_box_append (GTK_BOX (box), values_grid (c));
+  gtk_box_append (GTK_BOX (box), label_new (who_when, "dim-label", 0));
+  gtk_widget_add_css_class (gtk_widget_get_last_child (box), "caption");
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 10);
+  gtk_widget_set_margin_bottom (box, 10);
+  return box;
 }
+
+/* A few conflicts show whole; many scroll. */
+#define ROWS_SHOWN_WHOLE 3
 
 /**
  * mq_conflict_dialog_choose:
@@ -199,6 +246,11 @@ mq_conflict_dialog_choose (GtkWindow           *parent,
   g_task_set_source_tag (self->task, mq_conflict_dialog_choose);
   for (guint i = 0; i < conflicts->len; i++)
     gtk_list_box_append (self->conflict_list, conflict_row (self, g_ptr_array_index (conflicts, i)));
+  if (conflicts->len > ROWS_SHOWN_WHOLE)
+    {
+      gtk_scrolled_window_set_policy (self->scroller, GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+      gtk_scrolled_window_set_min_content_height (self->scroller, 360);
+    }
   gtk_window_present (GTK_WINDOW (self));
 }
 

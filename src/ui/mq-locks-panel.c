@@ -223,7 +223,7 @@ show_presence (MqLocksPanel *self)
       if ((int) e->parcel != parcel)
         continue;
       if (names->len > 0)
-        g_string_append (names, _("、"));
+        g_string_append (names, C_("list separator", ", "));
       g_string_append (names, e->display_name ? e->display_name : e->db_user);
     }
   if (names->len > 0)
