@@ -4,7 +4,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <ogr_api.h>
@@ -1003,6 +1007,12 @@ test_conflict_dialog (void)
 static gboolean action_enabled (MqWindow   *window,
                                 const char *name);
 
+static void
+count_remote (guint *count)
+{
+  (*count)++;
+}
+
 static gboolean fake_online = TRUE;
 static int fake_parcel = -1;
 
@@ -1094,7 +1104,6 @@ test_presence_offline_ui (void)
 
   i = lockable_parcel (live_parcels (view));
   mq_selection_select_only (mq_map_view_get_selection (view), i);
-  mq_map_view_zoom_to_selection (view);
   settle ();
   /* The panel shows the parcel: this window is "editing" it. */
   g_assert_cmpint (mq_project_get_editing (project), ==, i);
@@ -1109,10 +1118,45 @@ test_presence_offline_ui (void)
   g_assert_cmpuint (count_color (GTK_WIDGET (view), &presence), >, 50);
   save_screenshot ("presence.png");
 
+  /* Two bursts of another planner's changes (entries made here; the
+   * parcels themselves are not changed): one refresh, one toast. */
+  {
+    g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free);
+    g_autoptr(GPtrArray) second = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free);
+    guint remote = 0;
+    gulong handler = g_signal_connect_swapped (project, "changed-remotely",
+                                               G_CALLBACK (count_remote), &remote);
+    gint64 until = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+    for (guint k = 0; k < 5; k++)
+      {
+        MqHistoryEntry *e = g_new0 (MqHistoryEntry, 1);
+
+        e->changed_at = g_strdup ("2026-11-29T06:02:00.000Z");
+        e->user = g_strdup (k < 3 ? "王工" : "李工");
+        e->parcel_id = g_strdup (mq_parcels_get (live_parcels (view), i + k)->id);
+        e->field = g_strdup (mq_field_info (MQ_FIELD_ENTITY)->key);
+        e->new_value = g_strdup ("马桥镇城运中心");
+        e->action = g_strdup ("edit");
+        g_ptr_array_add (k < 2 ? first : second, e);
+      }
+    mq_store_emit_changed_remotely (store, first);
+    mq_store_emit_changed_remotely (store, second);
+    while (remote == 0 && g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (remote, ==, 1);
+    save_screenshot ("remote-toast.png");
+    g_assert_cmpuint (remote, ==, 1);
+    g_signal_handler_disconnect (project, handler);
+  }
+
   fake_online = FALSE;
   mq_store_emit_online_changed (store, FALSE);
   settle ();
-  banner = find_label (GTK_WIDGET (window), "reconnecting");
+  /* In the language the screenshots are taken in. */
+  banner = find_label (GTK_WIDGET (window),
+                       g_dgettext (GETTEXT_PACKAGE, "The connection to the server was lost; "
+                                                    "reconnecting… Changes will not be saved."));
   g_assert_nonnull (banner);
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (banner, GTK_TYPE_REVEALER))));
   g_assert_false (action_enabled (window, "win.apply-csv"));
@@ -1483,6 +1527,14 @@ main (int   argc,
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     return 77;
   gtk_test_init (&argc, &argv, NULL);
+  /* Screenshots for a person (MQ_SCREENSHOT_DIR) are taken in the
+   * environment's language, as main.c does; gtk_test_init() keeps C. */
+  if (g_getenv ("MQ_SCREENSHOT_DIR") != NULL && setlocale (LC_ALL, "") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("MQ_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   adw_init ();
   mq_core_init ();
   /* What AdwApplication loads from the resource base path for the app: the

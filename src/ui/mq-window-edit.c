@@ -329,11 +329,17 @@ on_changed_remotely (MqWindow  *self,
                      GPtrArray *entries)
 {
   g_autofree char *text = NULL;
+  AdwToast *toast;
 
   if (entries == NULL || entries->len == 0)
     return;
+
   text = dup_remote_text (entries);
-  _mq_window_toast (self, text);
+  toast = adw_toast_new (text);
+  /* News of the project as it is now: ahead of a toast about the past
+   * (the open), and the next burst's replaces this one. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
