@@ -370,6 +370,7 @@ test_conflict_resolved (void)
   const MqConflict *c;
   guint conflicted = 0;
 
+  g_assert_cmpuint (theirs->len, ==, 1);
   g_signal_connect (project, "conflicted", G_CALLBACK (count_signal), &conflicted);
   mq_edit_set (mine, 6, MQ_FIELD_NOTES, "我的备注", 0);
   mq_edit_set (mine, 6, MQ_FIELD_CONTACT, "李工", 0);
