@@ -384,7 +384,7 @@ test_conflict_resolved (void)
   g_assert_cmpstr (c->mine, ==, "我的备注");
   g_assert_cmpstr (c->theirs, ==, "他人的备注");
 
-  g_assert_true (mq_project_resolve_conflicts (project, keep_mine, NULL));
+  g_assert_true (mq_project_resolve_conflicts (project, keep_mine, 1, NULL));
   g_assert_cmpstr (parcel (project, 6)->notes, ==, "我的备注");
   g_assert_cmpstr (parcel (project, 6)->contact, ==, "李工");
   history = mq_project_list_history (project, parcel (project, 6)->id, 5, NULL);
@@ -397,8 +397,62 @@ test_conflict_resolved (void)
         break;
       }
   /* Nothing left to settle. */
-  g_assert_true (mq_project_resolve_conflicts (project, keep_mine, NULL));
+  g_assert_true (mq_project_resolve_conflicts (project, keep_mine, 1, NULL));
   g_assert_cmpuint (conflicted, ==, 1);
+  mq_project_close (project);
+  g_clear_pointer (&events.parcels, g_array_unref);
+  g_assert_finalize_object (project);
+  test_remove_dir (dir);
+}
+
+/* An undo that meets another planner's change is kept whole when the user
+ * keeps mine: retried as itself, so redo still has the step. An edit with
+ * two conflicting fields, one kept as theirs: only the other is stored. */
+static void
+test_conflict_undo_and_partial (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-project-XXXXXX", NULL);
+  Events events = { 0 };
+  MqProject *project = open_copy (dir, &events);
+  g_autofree char *before = g_strdup (parcel (project, 8)->notes);
+  g_autoptr(MqDataset) other = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(GPtrArray) theirs = NULL;
+  g_autoptr(GPtrArray) theirs_too = NULL;
+  g_autoptr(MqEdit) both = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+  const gboolean keep_mine[] = { FALSE };
+  gboolean keep[2];
+  GPtrArray *conflicts;
+  GError *error = NULL;
+
+  g_assert_true (set_notes (project, 8, "我的第一版"));
+  /* The other planner reads after our edit. */
+  other = mq_dataset_load (mq_project_get_store_path (project), NULL, NULL, NULL);
+  store = mq_store_open (other, NULL);
+  theirs = edit_elsewhere (other, store, 8, MQ_FIELD_NOTES, "他人的第二版");
+  g_assert_false (mq_project_undo (project, &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpstr (parcel (project, 8)->notes, ==, "他人的第二版");
+  g_assert_true (mq_project_resolve_conflicts (project, keep_mine, 1, NULL));
+  g_assert_cmpstr (parcel (project, 8)->notes, ==, before);
+  g_assert_true (mq_project_get_can_redo (project));
+  g_assert_true (mq_project_redo (project, NULL));
+  g_assert_cmpstr (parcel (project, 8)->notes, ==, "我的第一版");
+
+  g_clear_pointer (&theirs, g_ptr_array_unref);
+  theirs = edit_elsewhere (other, store, 9, MQ_FIELD_NOTES, "他人的备注");
+  theirs_too = edit_elsewhere (other, store, 9, MQ_FIELD_CONTACT, "王工");
+  mq_edit_set (both, 9, MQ_FIELD_NOTES, "我的备注", 0);
+  mq_edit_set (both, 9, MQ_FIELD_CONTACT, "李工", 0);
+  g_assert_false (mq_project_apply (project, both, NULL));
+  conflicts = mq_project_get_conflicts (project);
+  g_assert_cmpuint (conflicts->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    keep[i] = ((MqConflict *) g_ptr_array_index (conflicts, i))->field == MQ_FIELD_CONTACT;
+  g_assert_true (mq_project_resolve_conflicts (project, keep, 2, NULL));
+  g_assert_cmpstr (parcel (project, 9)->notes, ==, "我的备注");
+  g_assert_cmpstr (parcel (project, 9)->contact, ==, "王工");
   mq_project_close (project);
   g_clear_pointer (&events.parcels, g_array_unref);
   g_assert_finalize_object (project);
@@ -513,6 +567,7 @@ main (int   argc,
   g_test_add_func ("/project/parcel-model", test_parcel_model);
   g_test_add_func ("/project/changed-remotely", test_changed_remotely);
   g_test_add_func ("/project/conflict-resolved", test_conflict_resolved);
+  g_test_add_func ("/project/conflict-undo-and-partial", test_conflict_undo_and_partial);
   g_test_add_func ("/project/presence-online", test_presence_online);
   g_test_add_func ("/project/open-sync", test_open_sync);
   return g_test_run ();

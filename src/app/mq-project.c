@@ -934,9 +934,10 @@ mq_project_get_conflicts (MqProject *self)
 static gboolean
 kept_theirs (GPtrArray      *conflicts,
              const gboolean *keep_theirs,
+             guint           n_keep,
              const MqChange *c)
 {
-  for (guint i = 0; i < conflicts->len; i++)
+  for (guint i = 0; i < conflicts->len && i < n_keep; i++)
     {
       const MqConflict *k = g_ptr_array_index (conflicts, i);
 
@@ -948,8 +949,9 @@ kept_theirs (GPtrArray      *conflicts,
 
 /**
  * mq_project_resolve_conflicts:
- * @keep_theirs: (array): for each of mq_project_get_conflicts(), whether
- *   the other planner's value stays
+ * @keep_theirs: (array length=n_keep): for each of mq_project_get_conflicts(),
+ *   whether the other planner's value stays
+ * @n_keep: its length (a conflict past it keeps mine)
  *
  * Asks the store again for the edit it refused, without the fields given
  * up: the parcels show theirs, so what is asked now is stored over them.
@@ -960,6 +962,7 @@ kept_theirs (GPtrArray      *conflicts,
 gboolean
 mq_project_resolve_conflicts (MqProject       *self,
                               const gboolean  *keep_theirs,
+                              guint            n_keep,
                               GError         **error)
 {
   GPtrArray *conflicts;
@@ -980,7 +983,7 @@ mq_project_resolve_conflicts (MqProject       *self,
     {
       const MqChange *c = mq_edit_get_change (refused, i);
 
-      if (kept_theirs (conflicts, keep_theirs, c))
+      if (kept_theirs (conflicts, keep_theirs, n_keep, c))
         any_theirs = TRUE;
       else
         mq_edit_set (asked, c->parcel, c->field, c->value, c->row);

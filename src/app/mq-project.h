@@ -85,6 +85,7 @@ gboolean             mq_project_check_elsewhere  (MqProject      *self);
 GPtrArray           *mq_project_get_conflicts    (MqProject      *self);
 gboolean             mq_project_resolve_conflicts (MqProject     *self,
                                                   const gboolean *keep_theirs,
+                                                  guint           n_keep,
                                                   GError        **error);
 void                 mq_project_forget_conflicts (MqProject      *self);
 void                 mq_project_set_editing      (MqProject      *self,

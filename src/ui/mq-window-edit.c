@@ -285,7 +285,8 @@ on_conflicts_chosen (GObject      *source,
       mq_project_forget_conflicts (self->project);
       return;
     }
-  if (!mq_project_resolve_conflicts (self->project, (const gboolean *) keep_theirs->data, &error))
+  if (!mq_project_resolve_conflicts (self->project, (const gboolean *) keep_theirs->data,
+                                     keep_theirs->len, &error))
     tell_refused (self, error);
 }
 
