@@ -1147,6 +1147,13 @@ test_presence_offline_ui (void)
     g_assert_cmpuint (remote, ==, 1);
     save_screenshot ("remote-toast.png");
     g_assert_cmpuint (remote, ==, 1);
+    /* One change alone is named: who, which parcel, which field. */
+    g_ptr_array_set_size (first, 1);
+    mq_store_emit_changed_remotely (store, first);
+    while (remote == 1 && g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (remote, ==, 2);
+    save_screenshot ("remote-toast-one.png");
     g_signal_handler_disconnect (project, handler);
   }
 

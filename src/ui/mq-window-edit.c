@@ -290,7 +290,32 @@ on_conflicts_chosen (GObject      *source,
     tell_refused (self, error);
 }
 
-/* "王工 修改了 MQ0123 的 责任主体"; several: "王工 等修改了 5 个地块". */
+/* The fields of one parcel's changes, as labels: "责任主体、联系人". */
+static char *
+dup_field_labels (GPtrArray *entries)
+{
+  g_autoptr(GString) labels = g_string_new (NULL);
+  guint64 seen = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const MqHistoryEntry *e = g_ptr_array_index (entries, i);
+      MqField field = mq_field_from_header (e->field);
+      const char *label = field < MQ_N_FIELDS ? mq_field_label (field) : e->field;
+
+      if (field < MQ_N_FIELDS && (seen & (G_GUINT64_CONSTANT (1) << field)))
+        continue;
+      if (field < MQ_N_FIELDS)
+        seen |= G_GUINT64_CONSTANT (1) << field;
+      if (labels->len > 0)
+        g_string_append (labels, C_("list separator", ", "));
+      g_string_append (labels, label ? label : "?");
+    }
+  return g_string_free (g_steal_pointer (&labels), FALSE);
+}
+
+/* "王工 修改了 MQ0123 的 责任主体"; several parcels: "王工 修改了 5 个地块", or
+ * with other planners among them "王工 等修改了 5 个地块". */
 static char *
 dup_remote_text (GPtrArray *entries)
 {
@@ -308,14 +333,13 @@ dup_remote_text (GPtrArray *entries)
       one_user = one_user && g_strcmp0 (e->user, first->user) == 0;
     }
   n = g_hash_table_size (parcels);
-  if (entries->len == 1)
+  if (n == 1 && one_user)
     {
-      MqField field = mq_field_from_header (first->field);
+      g_autofree char *fields = dup_field_labels (entries);
 
-      /* Translators: who, parcel, field: "王工 修改了 MQ0123 的 责任主体" */
+      /* Translators: who, parcel, field(s): "王工 修改了 MQ0123 的 责任主体" */
       return g_strdup_printf (_("%1$s changed %3$s of %2$s"), who,
-                              first->parcel_id ? first->parcel_id : "?",
-                              field < MQ_N_FIELDS ? mq_field_label (field) : first->field);
+                              first->parcel_id ? first->parcel_id : "?", fields);
     }
   if (one_user)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s changed %u parcel",
