@@ -180,6 +180,8 @@ detach_store (MqProject *self)
   g_clear_error (&self->store_error);
 }
 
+static gboolean flush_remote (gpointer user_data);
+
 /* Another program committed to the file: what we hold is stale, and an edit
  * would be refused anyway. Load the file again, as it now is. */
 static gboolean
@@ -213,6 +215,12 @@ mq_project_check_elsewhere (MqProject *self)
   if (self->store == NULL || !mq_store_changed_elsewhere (self->store))
     return FALSE;
   path = g_strdup (mq_store_get_path (self->store));
+  /* Who changed what is still news, though the reload will show it. */
+  if (self->remote_id != 0)
+    {
+      g_clear_handle_id (&self->remote_id, g_source_remove);
+      flush_remote (self);
+    }
   /* Also removes the watch, when it is the watch that asks. */
   detach_store (self);
   notify_store_state (self, TRUE);
