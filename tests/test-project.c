@@ -376,6 +376,7 @@ test_conflict_resolved (void)
   mq_edit_set (mine, 6, MQ_FIELD_CONTACT, "李工", 0);
   g_assert_false (mq_project_apply (project, mine, &error));
   g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
   g_assert_cmpuint (conflicted, ==, 1);
   g_assert_cmpuint (events.changed, ==, 1);   /* the views show theirs */
   g_assert_cmpstr (parcel (project, 6)->notes, ==, "他人的备注");
@@ -384,6 +385,16 @@ test_conflict_resolved (void)
   g_assert_cmpstr (c->mine, ==, "我的备注");
   g_assert_cmpstr (c->theirs, ==, "他人的备注");
 
+  /* Theirs moves on while the user decides: asked again, it conflicts
+   * again, and "conflicted" brings the choice back. */
+  g_clear_pointer (&theirs, g_ptr_array_unref);
+  theirs = edit_elsewhere (other, store, 6, MQ_FIELD_NOTES, "他人的第二次备注");
+  g_assert_false (mq_project_resolve_conflicts (project, keep_mine, 1, &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpuint (conflicted, ==, 2);
+  c = g_ptr_array_index (mq_project_get_conflicts (project), 0);
+  g_assert_cmpstr (c->theirs, ==, "他人的第二次备注");
   g_assert_true (mq_project_resolve_conflicts (project, keep_mine, 1, NULL));
   g_assert_cmpstr (parcel (project, 6)->notes, ==, "我的备注");
   g_assert_cmpstr (parcel (project, 6)->contact, ==, "李工");
@@ -392,13 +403,13 @@ test_conflict_resolved (void)
     if (g_str_equal (((MqHistoryEntry *) g_ptr_array_index (history, i))->field, "notes"))
       {
         last = g_ptr_array_index (history, i);
-        g_assert_cmpstr (last->old_value, ==, "他人的备注");
+        g_assert_cmpstr (last->old_value, ==, "他人的第二次备注");
         g_assert_cmpstr (last->new_value, ==, "我的备注");
         break;
       }
   /* Nothing left to settle. */
   g_assert_true (mq_project_resolve_conflicts (project, keep_mine, 1, NULL));
-  g_assert_cmpuint (conflicted, ==, 1);
+  g_assert_cmpuint (conflicted, ==, 2);
   mq_project_close (project);
   g_clear_pointer (&events.parcels, g_array_unref);
   g_assert_finalize_object (project);
