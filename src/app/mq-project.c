@@ -277,12 +277,14 @@ flush_remote (gpointer user_data)
 {
   MqProject *self = user_data;
   g_autoptr(GPtrArray) entries = g_ptr_array_new ();
-  g_autoptr(GPtrArray) held = g_ptr_array_ref (self->remote);
+  /* The views may answer by editing; new arrivals gather afresh. */
+  g_autoptr(GPtrArray) held = g_steal_pointer (&self->remote);
   g_autoptr(GArray) parcels = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   guint64 fields = 0;
 
   self->remote_id = 0;
+  self->remote = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   for (guint a = 0; a < held->len; a++)
     {
       GPtrArray *batch = g_ptr_array_index (held, a);
@@ -300,8 +302,6 @@ flush_remote (gpointer user_data)
             g_array_append_val (parcels, index);
         }
     }
-  /* The views may answer by editing; new arrivals gather afresh. */
-  self->remote = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   if (entries->len > 0)
     {
       g_signal_emit (self, signals[CHANGED], 0, parcels, fields);
