@@ -182,8 +182,9 @@ detach_store (MqProject *self)
 
 static gboolean flush_remote (gpointer user_data);
 
-/* Another program committed to the file: what we hold is stale, and an edit
- * would be refused anyway. Load the file again, as it now is. */
+/* Another program committed to the file: what we hold is stale (an edit is
+ * rebased onto the stored rows, but the map and the figures would not show
+ * their changes). Load the file again, as it now is. */
 static gboolean
 watch_file (gpointer user_data)
 {
