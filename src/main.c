@@ -302,7 +302,7 @@ print_conflicts (MqProject    *project,
   GPtrArray *conflicts = mq_project_get_conflicts (project);
 
   fail (error);
-  for (guint i = 0; i < conflicts->len; i++)
+  for (guint i = 0; conflicts != NULL && i < conflicts->len; i++)
     {
       const MqConflict *c = g_ptr_array_index (conflicts, i);
       g_autofree char *id = escape_controls (c->parcel_id ? c->parcel_id : "?");

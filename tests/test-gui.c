@@ -4,7 +4,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <ogr_api.h>
@@ -12,6 +16,7 @@
 #include "corpus/corpus-cases.h"
 #include "mq-core.h"
 #include "test-util.h"
+#include "mq-conflict-dialog.h"
 #include "mq-crs-dialog.h"
 #include "mq-identify-panel.h"
 #include "mq-dashboard.h"
@@ -897,6 +902,298 @@ test_status_table_and_reload (void)
   close_project (window, dir);
 }
 
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *part)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = NULL;
+
+      if (GTK_IS_LABEL (child) && strstr (gtk_label_get_text (GTK_LABEL (child)), part))
+        return child;
+      if ((found = find_label (child, part)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Another planner (here: a second MqStore in this process, on the file the
+ * window has open) sets a parcel's entity; this window's user sets it too,
+ * through the four-locks panel's entry. Nothing is stored, the conflict
+ * dialog names both values; kept mine, the file holds mine and the history's
+ * old value is theirs. */
+static void
+test_conflict_dialog (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  GtkWidget *panel = mq_window_get_locks_panel (window);
+  g_autoptr(MqDataset) other = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(MqEdit) theirs = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+  g_autoptr(MqDataset) reread = NULL;
+  g_autoptr(MqStore) reread_store = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  MqConflictDialog *dialog;
+  const MqHistoryEntry *last;
+  GtkWidget *entry;
+  g_autofree char *id = NULL;
+  int i;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  i = lockable_parcel (live_parcels (view));
+  g_assert_cmpint (i, >=, 0);
+  id = g_strdup (mq_parcels_get (live_parcels (view), i)->id);
+  mq_selection_select_only (mq_map_view_get_selection (view), i);
+  settle ();
+  entry = find_named (panel, "entity");
+  g_assert_true (ADW_IS_ENTRY_ROW (entry));
+
+  /* Theirs lands between this window's read and its edit: no main-loop
+   * turn in between, so the window's 2-second watch cannot reload first. */
+  other = mq_dataset_load (gpkg, NULL, NULL, NULL);
+  store = mq_store_open (other, NULL);
+  mq_edit_set (theirs, i, MQ_FIELD_ENTITY, "马桥镇城运中心", 0);
+  g_assert_true (mq_store_apply (store, theirs, NULL));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "闵行区规划和自然资源局");
+  g_signal_emit_by_name (entry, "apply");
+
+  dialog = MQ_CONFLICT_DIALOG (find_window (MQ_TYPE_CONFLICT_DIALOG));
+  g_assert_cmpuint (mq_conflict_dialog_get_n_conflicts (dialog), ==, 1);
+  g_assert_true (mq_conflict_dialog_get_keep_theirs (dialog, 0));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), id));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "马桥镇城运中心"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "闵行区规划和自然资源局"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), g_get_user_name ()));
+  /* Refused: the parcel shows theirs meanwhile. */
+  g_assert_cmpstr (mq_parcels_get (live_parcels (view), i)->entity, ==, "马桥镇城运中心");
+  save_screenshot ("conflict-dialog.png");
+
+  mq_conflict_dialog_set_keep_theirs (dialog, 0, FALSE);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  settle ();
+  g_assert_cmpstr (mq_parcels_get (live_parcels (view), i)->entity, ==, "闵行区规划和自然资源局");
+  reread = mq_dataset_load (gpkg, NULL, NULL, NULL);
+  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (reread), i)->entity, ==,
+                   "闵行区规划和自然资源局");
+  reread_store = mq_store_open (reread, NULL);
+  history = mq_store_list_history (reread_store, id, 1, NULL);
+  last = g_ptr_array_index (history, 0);
+  g_assert_cmpstr (last->field, ==, mq_field_info (MQ_FIELD_ENTITY)->key);
+  g_assert_cmpstr (last->old_value, ==, "马桥镇城运中心");
+  g_assert_cmpstr (last->new_value, ==, "闵行区规划和自然资源局");
+  g_clear_object (&reread_store);
+  g_clear_object (&store);
+  close_project (window, dir);
+}
+
+/* ---- a UI test of presence and the server's reach, with a fake ----
+ *
+ * A GeoPackage has no other planners and is never offline, so this test
+ * patches the GeoPackage store's interface vtable in this process: who is
+ * editing, whether the server is reachable and an edit refused offline come
+ * from these fakes, and the test emits the store's "presence-changed" and
+ * "online-changed" itself. It checks the window's side only: the badge, the
+ * map's outline, the banner, the disabled actions and the problem dialog. */
+
+static gboolean action_enabled (MqWindow   *window,
+                                const char *name);
+
+static void
+count_remote (guint *count)
+{
+  (*count)++;
+}
+
+static gboolean fake_online = TRUE;
+static int fake_parcel = -1;
+
+static GPtrArray *
+fake_list_editors (MqStore *store)
+{
+  GPtrArray *editors = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_editor_free);
+  MqEditor *e;
+
+  if (fake_parcel < 0)
+    return editors;
+  e = g_new0 (MqEditor, 1);
+  e->parcel = (guint) fake_parcel;
+  e->display_name = g_strdup ("王工");
+  e->db_user = g_strdup ("wang");
+  g_ptr_array_add (editors, e);
+  return editors;
+}
+
+static gboolean
+fake_is_online (MqStore *store)
+{
+  return fake_online;
+}
+
+static MqEdit *(*real_store_edit) (MqStore *, MqEdit *, MqEditAction, GPtrArray *, GError **);
+
+static MqEdit *
+fake_store_edit (MqStore       *store,
+                 MqEdit        *edit,
+                 MqEditAction   action,
+                 GPtrArray     *conflicts,
+                 GError       **error)
+{
+  if (!fake_online)
+    {
+      g_set_error_literal (error, MQ_STORE_ERROR, MQ_STORE_ERROR_OFFLINE,
+                           "服务器连接已断开：修改未保存");
+      return NULL;
+    }
+  return real_store_edit (store, edit, action, conflicts, error);
+}
+
+static guint
+count_color (GtkWidget   *widget,
+             const MqRgb *rgb)
+{
+  int width, height;
+  gsize stride;
+  g_autoptr(GBytes) pixels = render_widget (widget, &width, &height, &stride);
+  const guint32 *px = g_bytes_get_data (pixels, NULL);
+  guint n = 0;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      n += color_matches (px[y * stride / 4 + x], rgb);
+  return n;
+}
+
+static void
+test_presence_offline_ui (void)
+{
+  static const MqRgb presence = { 0x91 / 255.0, 0x41 / 255.0, 0xac / 255.0 };
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqProject *project = mq_window_get_project (window);
+  GtkWidget *panel = mq_window_get_locks_panel (window);
+  MqStoreInterface *iface, saved;
+  GtkWidget *badge, *banner;
+  AdwMessageDialog *problem;
+  MqStore *store;
+  MqDataset *before;
+  gint64 deadline;
+  int i;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  store = mq_project_get_store (project);
+  iface = MQ_STORE_GET_IFACE (store);
+  saved = *iface;
+  iface->list_editors = fake_list_editors;
+  iface->is_online = fake_is_online;
+  real_store_edit = saved.store_edit;
+  iface->store_edit = fake_store_edit;
+
+  i = lockable_parcel (live_parcels (view));
+  mq_selection_select_only (mq_map_view_get_selection (view), i);
+  settle ();
+  /* The panel shows the parcel: this window is "editing" it. */
+  g_assert_cmpint (mq_project_get_editing (project), ==, i);
+  g_assert_cmpuint (count_color (GTK_WIDGET (view), &presence), ==, 0);
+
+  fake_parcel = i;
+  mq_store_emit_presence_changed (store);
+  settle ();
+  badge = find_label (panel, "王工");
+  g_assert_nonnull (badge);
+  g_assert_true (gtk_widget_get_visible (badge));
+  g_assert_cmpuint (count_color (GTK_WIDGET (view), &presence), >, 50);
+  save_screenshot ("presence.png");
+
+  /* Two bursts of another planner's changes (entries made here; the
+   * parcels themselves are not changed): one refresh, one toast. */
+  {
+    g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free);
+    g_autoptr(GPtrArray) second = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free);
+    guint remote = 0;
+    gulong handler = g_signal_connect_swapped (project, "changed-remotely",
+                                               G_CALLBACK (count_remote), &remote);
+    gint64 until = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+    for (guint k = 0; k < 5; k++)
+      {
+        MqHistoryEntry *e = g_new0 (MqHistoryEntry, 1);
+
+        e->changed_at = g_strdup ("2026-11-29T06:02:00.000Z");
+        e->user = g_strdup (k < 3 ? "王工" : "李工");
+        e->parcel_id = g_strdup (mq_parcels_get (live_parcels (view), i + k)->id);
+        e->field = g_strdup (mq_field_info (MQ_FIELD_ENTITY)->key);
+        e->new_value = g_strdup ("马桥镇城运中心");
+        e->action = g_strdup ("edit");
+        g_ptr_array_add (k < 2 ? first : second, e);
+      }
+    mq_store_emit_changed_remotely (store, first);
+    mq_store_emit_changed_remotely (store, second);
+    while (remote == 0 && g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (remote, ==, 1);
+    save_screenshot ("remote-toast.png");
+    g_assert_cmpuint (remote, ==, 1);
+    /* One change alone is named: who, which parcel, which field. */
+    g_ptr_array_set_size (first, 1);
+    mq_store_emit_changed_remotely (store, first);
+    while (remote == 1 && g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (remote, ==, 2);
+    save_screenshot ("remote-toast-one.png");
+    g_signal_handler_disconnect (project, handler);
+  }
+
+  fake_online = FALSE;
+  mq_store_emit_online_changed (store, FALSE);
+  settle ();
+  /* In the language the screenshots are taken in. */
+  banner = find_label (GTK_WIDGET (window),
+                       g_dgettext (GETTEXT_PACKAGE, "The connection to the server was lost; "
+                                                    "reconnecting… Changes will not be saved."));
+  g_assert_nonnull (banner);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (banner, GTK_TYPE_REVEALER))));
+  g_assert_false (action_enabled (window, "win.apply-csv"));
+  g_assert_false (gtk_widget_is_sensitive (find_named (panel, "notes")));
+  save_screenshot ("offline.png");
+  /* An edit that goes out anyway (the panel's model, as a binding would)
+   * meets the store's own message, in the problem dialog. */
+  g_object_set (mq_locks_panel_get_model (MQ_LOCKS_PANEL (panel)), "notes", "断线时写的", NULL);
+  problem = message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_body (problem), ==, "服务器连接已断开：修改未保存");
+  gtk_window_destroy (GTK_WINDOW (problem));
+
+  /* Back: the banner goes, the project is read again, edits come back. */
+  before = mq_map_view_get_dataset (view);
+  fake_online = TRUE;
+  mq_store_emit_online_changed (store, TRUE);
+  deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  while ((mq_map_view_get_dataset (view) == before || mq_map_view_get_dataset (view) == NULL) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  settle ();
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (banner, GTK_TYPE_REVEALER))));
+  g_assert_true (action_enabled (window, "win.apply-csv"));
+  g_assert_true (mq_selection_contains (mq_map_view_get_selection (view), i));
+
+  *iface = saved;
+  fake_parcel = -1;
+  close_project (window, dir);
+}
+
 static MqParcelTable *
 table_of (MqWindow *window)
 {
@@ -1237,8 +1534,25 @@ main (int   argc,
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     return 77;
   gtk_test_init (&argc, &argv, NULL);
+  /* Screenshots for a person (MQ_SCREENSHOT_DIR) are taken in the
+   * environment's language, as main.c does; gtk_test_init() keeps C. */
+  if (g_getenv ("MQ_SCREENSHOT_DIR") != NULL && setlocale (LC_ALL, "") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("MQ_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   adw_init ();
   mq_core_init ();
+  /* What AdwApplication loads from the resource base path for the app: the
+   * screenshots show the window as users see it. */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/org/maqiao/LandViewer/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   g_test_add_func ("/gui/window-draws-sample", test_window_draws_sample);
   g_test_add_func ("/gui/asks-crs", test_asks_crs);
   g_test_add_func ("/gui/asks-partial", test_asks_partial);
@@ -1251,6 +1565,8 @@ main (int   argc,
   g_test_add_func ("/gui/export-pdf", test_export_pdf);
   g_test_add_func ("/gui/edit-locks", test_edit_locks);
   g_test_add_func ("/gui/status-table-and-reload", test_status_table_and_reload);
+  g_test_add_func ("/gui/conflict-dialog", test_conflict_dialog);
+  g_test_add_func ("/gui/presence-offline-ui", test_presence_offline_ui);
   g_test_add_func ("/gui/table-search-filters", test_table_search_filters);
   g_test_add_func ("/gui/dashboard-and-fading", test_dashboard_and_fading);
   g_test_add_func ("/gui/presentation-and-views", test_presentation_and_views);

@@ -160,7 +160,9 @@ mq_parcel_model_get_property (GObject    *object,
 
   if (prop_id == PROP_EDITABLE)
     {
+      /* Offline, nothing would be stored: the rows say so before a try. */
       g_value_set_boolean (value, self->project && mq_project_get_editable (self->project) &&
+                                  mq_project_get_online (self->project) &&
                                   self->indices->len > 0);
       return;
     }
@@ -221,7 +223,7 @@ edit_field (MqParcelModel *self,
       g_signal_emit (self, signals[APPLIED], 0, self->indices->len);
       return;
     }
-  g_signal_emit (self, signals[FAILED], 0, error->message);
+  g_signal_emit (self, signals[FAILED], 0, error);
   /* Not at once: a two-way binding ignores notifications while it is the
    * one setting the property, and the row would keep the refused value. */
   g_idle_add_full (G_PRIORITY_HIGH_IDLE, revert_rows, g_object_ref (self), g_object_unref);
@@ -300,9 +302,10 @@ mq_parcel_model_class_init (MqParcelModelClass *klass)
     properties[PROP_FIRST_FIELD + i] = field_pspec (&field_props[i]);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* A change the store refused, with its message (the old value is back). */
+  /* A change the store refused, with its error (the old value is back; for
+   * conflicts the project says "conflicted" too). */
   signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
   /* A change reached the file, for this many parcels. */
   signals[APPLIED] = g_signal_new ("applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
@@ -318,6 +321,8 @@ mq_parcel_model_init (MqParcelModel *self)
   g_signal_group_connect_swapped (self->project_signals, "notify::has-store",
                                   G_CALLBACK (on_project_state), self);
   g_signal_group_connect_swapped (self->project_signals, "notify::editable",
+                                  G_CALLBACK (on_project_state), self);
+  g_signal_group_connect_swapped (self->project_signals, "notify::online",
                                   G_CALLBACK (on_project_state), self);
   self->selection_signals = g_signal_group_new (MQ_TYPE_SELECTION);
   g_signal_group_connect_swapped (self->selection_signals, "changed",
@@ -446,4 +451,15 @@ mq_parcel_model_get_parcel (MqParcelModel *self)
   if (!has_store (self) || self->indices->len == 0)
     return NULL;
   return mq_parcels_get (parcels_of (self), g_array_index (self->indices, guint, 0));
+}
+
+/* The parcel the panel shows when one is selected, else -1 (presence). */
+int
+mq_parcel_model_get_shown_index (MqParcelModel *self)
+{
+  g_return_val_if_fail (MQ_IS_PARCEL_MODEL (self), -1);
+
+  if (!has_store (self) || self->indices->len != 1)
+    return -1;
+  return (int) g_array_index (self->indices, guint, 0);
 }

@@ -8,7 +8,15 @@
  *
  * The store's "changed" says an edit is on disk; the project then tells the
  * filter (its texts and what it leaves) and its views, with which parcels
- * and which fields changed.
+ * and which fields changed. Another planner's edits ("changed-remotely" of a
+ * server store) take the same path, gathered for a moment first: a
+ * colleague's status table arrives as a burst of notifications, and the
+ * views should redraw once, not a hundred times.
+ *
+ * An edit refused for conflicts is kept (as the store was asked: an apply,
+ * an undo or a redo) until the user has chosen, field by field, whose value
+ * stays; mq_project_resolve_conflicts() then asks again without the fields
+ * given up.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +30,11 @@
 /* How often the file is checked for commits by other programs. */
 #define WATCH_INTERVAL_S 2
 #define SAVED_VIEWS_KEY "saved_views"
+/* How long remote changes are gathered before the views hear of them. */
+#define REMOTE_COALESCE_MS 250
+
+/* What the store was asked when it refused an edit for conflicts. */
+typedef enum { REFUSED_APPLY, REFUSED_UNDO, REFUSED_REDO } RefusedKind;
 
 struct _MqProject
 {
@@ -36,6 +49,17 @@ struct _MqProject
   MqSelection   *selection;
   MqFilter      *filter;
   gboolean       told[4];         /* has-store, editable, can-undo, can-redo as last notified */
+
+  gboolean       online;          /* as last notified */
+  gboolean       reconnecting;    /* a reload after the server came back */
+  GArray        *kept_selection;  /* guint: restored after that reload */
+  int            editing;         /* the parcel the locks panel shows, or -1 */
+  GPtrArray     *remote;          /* MqHistoryEntry arrays (refs) not yet told */
+  guint          remote_id;
+  GHashTable    *ids;             /* parcel id → index + 1, built on the first remote change */
+  MqEdit        *refused;         /* the edit refused for conflicts, as asked */
+  RefusedKind    refused_kind;
+  GPtrArray     *undone;          /* copies of the steps undone, newest last: a redo's edit */
 };
 
 G_DEFINE_FINAL_TYPE (MqProject, mq_project, G_TYPE_OBJECT)
@@ -52,12 +76,16 @@ enum {
   PROP_CAN_REDO,
   PROP_ENCODING,
   PROP_VIEW_NAMES,
+  PROP_ONLINE,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-enum { LOADED, NEEDS_ANSWER, FAILED, CHANGED, CHANGED_ELSEWHERE, CLOSED, N_SIGNALS };
+enum {
+  LOADED, NEEDS_ANSWER, FAILED, CHANGED, CHANGED_ELSEWHERE, CHANGED_REMOTELY, PRESENCE_CHANGED,
+  CONFLICTED, CLOSED, N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 /* ---- state the views follow ------------------------------------------------ */
@@ -138,19 +166,35 @@ static void
 detach_store (MqProject *self)
 {
   g_clear_handle_id (&self->watch_id, g_source_remove);
+  g_clear_handle_id (&self->remote_id, g_source_remove);
+  g_ptr_array_set_size (self->remote, 0);
+  g_clear_pointer (&self->refused, mq_edit_free);
+  g_ptr_array_set_size (self->undone, 0);
   if (self->store != NULL)
-    g_signal_handlers_disconnect_by_data (self->store, self);
+    {
+      /* Other planners should not see us on a parcel of a store we left. */
+      mq_store_set_editing (self->store, -1);
+      g_signal_handlers_disconnect_by_data (self->store, self);
+    }
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);
 }
 
-/* Another program committed to the file: what we hold is stale, and an edit
- * would be refused anyway. Load the file again, as it now is. */
+static gboolean flush_remote (gpointer user_data);
+
+/* Another program committed to the file: what we hold is stale (an edit is
+ * rebased onto the stored rows, but the map and the figures would not show
+ * their changes). Load the file again, as it now is. */
 static gboolean
 watch_file (gpointer user_data)
 {
   MqProject *self = user_data;
 
+  /* Not while the user decides about an edit that met another planner's:
+   * a reload would drop the edit (the store has merged the file's rows
+   * into the parcels already). */
+  if (self->refused != NULL)
+    return G_SOURCE_CONTINUE;
   return mq_project_check_elsewhere (self) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
 }
 
@@ -172,12 +216,162 @@ mq_project_check_elsewhere (MqProject *self)
   if (self->store == NULL || !mq_store_changed_elsewhere (self->store))
     return FALSE;
   path = g_strdup (mq_store_get_path (self->store));
+  /* Who changed what is still news, though the reload will show it. */
+  if (self->remote_id != 0)
+    {
+      g_clear_handle_id (&self->remote_id, g_source_remove);
+      flush_remote (self);
+    }
   /* Also removes the watch, when it is the watch that asks. */
   detach_store (self);
   notify_store_state (self, TRUE);
   g_signal_emit (self, signals[CHANGED_ELSEWHERE], 0, path);
   mq_project_open_path (self, path);
   return TRUE;
+}
+
+
+/* ---- other planners: their changes, presence, the server's reach ----------- */
+
+/* As the store last said: its signal carries the news, the getter may
+ * lag it. */
+static void
+set_online (MqProject *self,
+            gboolean   online)
+{
+  if (self->online == online)
+    return;
+  self->online = online;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
+}
+
+/* A parcel's index from its id, for changes the server names by id. Built
+ * once per dataset: ids do not change with the generations of records. */
+static int
+parcel_index (MqProject  *self,
+              const char *id)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
+
+  if (id == NULL)
+    return -1;
+  if (self->ids == NULL)
+    {
+      self->ids = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+        {
+          const char *pid = mq_parcels_get (parcels, i)->id;
+
+          /* Interned strings live as long as the dataset, which owns the table. */
+          if (pid != NULL)
+            g_hash_table_insert (self->ids, (gpointer) pid, GUINT_TO_POINTER (i + 1));
+        }
+    }
+  return (int) GPOINTER_TO_UINT (g_hash_table_lookup (self->ids, id)) - 1;
+}
+
+/* The gathered remote changes, told once: "changed" as after an edit of
+ * ours (the views refresh only those parcels), then "changed-remotely"
+ * with every entry, oldest first, for whoever names them. */
+static gboolean
+flush_remote (gpointer user_data)
+{
+  MqProject *self = user_data;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  /* The views may answer by editing; new arrivals gather afresh. */
+  g_autoptr(GPtrArray) held = g_steal_pointer (&self->remote);
+  g_autoptr(GArray) parcels = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint64 fields = 0;
+
+  self->remote_id = 0;
+  self->remote = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  for (guint a = 0; a < held->len; a++)
+    {
+      GPtrArray *batch = g_ptr_array_index (held, a);
+
+      for (guint i = 0; i < batch->len; i++)
+        {
+          const MqHistoryEntry *e = g_ptr_array_index (batch, i);
+          int index = parcel_index (self, e->parcel_id);
+          MqField field = mq_field_from_header (e->field);
+
+          g_ptr_array_add (entries, (gpointer) e);
+          /* A field we do not know still changed the parcel: redo all of it. */
+          fields |= field < MQ_N_FIELDS ? G_GUINT64_CONSTANT (1) << field : G_MAXUINT64;
+          if (index >= 0 && g_hash_table_add (seen, GINT_TO_POINTER (index + 1)))
+            g_array_append_val (parcels, index);
+        }
+    }
+  if (entries->len > 0)
+    {
+      g_signal_emit (self, signals[CHANGED], 0, parcels, fields);
+      mq_filter_data_changed (self->filter);
+      g_signal_emit (self, signals[CHANGED_REMOTELY], 0, entries);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_store_changed_remotely (MqProject *self,
+                           GPtrArray *entries)
+{
+  if (entries == NULL || entries->len == 0 || self->dataset == NULL)
+    return;
+  g_ptr_array_add (self->remote, g_ptr_array_ref (entries));
+  if (self->remote_id == 0)
+    self->remote_id = g_timeout_add (REMOTE_COALESCE_MS, flush_remote, self);
+}
+
+static void
+on_store_presence_changed (MqProject *self)
+{
+  g_signal_emit (self, signals[PRESENCE_CHANGED], 0);
+}
+
+/* Back online after a break: what the server now holds may differ in ways
+ * no notification told us (they are not queued while we are away), so the
+ * project is read again — the same request, the selection kept. */
+static void
+on_store_online_changed (MqProject *self,
+                         gboolean   online)
+{
+  gboolean was = self->online;
+
+  set_online (self, online);
+  if (!online || was || self->request == NULL || self->reconnecting)
+    return;
+  self->reconnecting = TRUE;
+  g_clear_pointer (&self->kept_selection, g_array_unref);
+  self->kept_selection = mq_selection_dup_sorted (self->selection);
+  mq_project_open (self, self->request);
+}
+
+static void
+follow_store (MqProject *self)
+{
+  g_signal_connect_swapped (self->store, "changed-remotely",
+                            G_CALLBACK (on_store_changed_remotely), self);
+  g_signal_connect_swapped (self->store, "presence-changed",
+                            G_CALLBACK (on_store_presence_changed), self);
+  g_signal_connect_swapped (self->store, "online-changed",
+                            G_CALLBACK (on_store_online_changed), self);
+  if (self->editing >= 0)
+    mq_store_set_editing (self->store, self->editing);
+}
+
+/* After a reload for a reconnection: the same parcels selected, if the
+ * project still has them. */
+static void
+restore_selection (MqProject *self)
+{
+  g_autoptr(GArray) kept = g_steal_pointer (&self->kept_selection);
+  guint n = mq_parcels_get_n_parcels (mq_dataset_get_parcels (self->dataset));
+
+  self->reconnecting = FALSE;
+  if (kept == NULL || kept->len == 0 || g_array_index (kept, guint, kept->len - 1) >= n)
+    return;
+  mq_selection_set (self->selection, kept);
 }
 
 /**
@@ -199,10 +393,12 @@ mq_project_open_store (MqProject  *self,
   if (self->store != NULL)
     {
       g_signal_connect_swapped (self->store, "changed", G_CALLBACK (on_store_changed), self);
+      follow_store (self);
       if (!mq_store_is_read_only (self->store))
         self->watch_id = g_timeout_add_seconds (WATCH_INTERVAL_S, watch_file, self);
     }
   notify_store_state (self, TRUE);
+  set_online (self, self->store == NULL || mq_store_is_online (self->store));
   return self->store != NULL;
 }
 
@@ -214,6 +410,7 @@ set_dataset (MqProject *self,
 {
   detach_store (self);
   mq_selection_clear (self->selection);
+  g_clear_pointer (&self->ids, g_hash_table_unref);
   g_set_object (&self->dataset, dataset);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATASET]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENCODING]);
@@ -273,6 +470,8 @@ on_load_done (GObject      *source,
   set_loading (self, NULL);
   if (dataset == NULL)
     {
+      self->reconnecting = FALSE;
+      g_clear_pointer (&self->kept_selection, g_array_unref);
       if (g_error_matches (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_PARTIAL))
         ask (self, MQ_PROJECT_QUESTION_DAMAGED, error);
       else if (g_error_matches (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_CRS))
@@ -286,6 +485,9 @@ on_load_done (GObject      *source,
       !g_error_matches (store_error, MQ_STORE_ERROR, MQ_STORE_ERROR_NOT_A_PROJECT))
     self->store_error = g_steal_pointer (&store_error);
   g_signal_emit (self, signals[LOADED], 0);
+  /* After "loaded": a view may clear the selection for a new dataset. */
+  if (self->reconnecting && self->dataset == dataset)
+    restore_selection (self);
   if (self->dataset == dataset && has_layer_question (self))
     ask (self, MQ_PROJECT_QUESTION_LAYER, NULL);
 }
@@ -379,6 +581,7 @@ mq_project_close (MqProject *self)
     set_dataset (self, NULL);
   detach_store (self);
   notify_store_state (self, was_open);
+  set_online (self, TRUE);
   if (was_open)
     g_signal_emit (self, signals[CLOSED], 0);
 }
@@ -557,33 +760,86 @@ mq_project_preview (MqProject  *self,
   return no_store (self, error) ? NULL : mq_store_preview (self->store, edit, error);
 }
 
-/* One transaction; "changed" follows once it is on disk. */
+/* Core keeps an edit's action to itself (mq-edit-private.h); the window's
+ * edits are told apart as they are made: rows from a status table, several
+ * parcels at once, one parcel. */
+static MqEditAction
+guess_action (MqEdit *edit)
+{
+  for (guint i = 0; i < mq_edit_get_n_changes (edit); i++)
+    if (mq_edit_get_change (edit, i)->row > 0)
+      return MQ_EDIT_ACTION_CSV;
+  return mq_edit_count_parcels (edit) > 1 ? MQ_EDIT_ACTION_BATCH : MQ_EDIT_ACTION_EDIT;
+}
+
+/* @edit's changes, the new values (@old: the values before) as a new edit. */
+static MqEdit *
+copy_edit (MqEdit       *edit,
+           MqEditAction  action,
+           gboolean      old)
+{
+  MqEdit *copy = mq_edit_new (action);
+
+  for (guint i = 0; i < mq_edit_get_n_changes (edit); i++)
+    {
+      const MqChange *c = mq_edit_get_change (edit, i);
+
+      mq_edit_set (copy, c->parcel, c->field, old ? c->old_value : c->value, c->row);
+    }
+  return copy;
+}
+
+/* A refused edit (@asked, taken) is kept only for conflicts, which the user
+ * can settle. The parcels it touched show the stored rows now — other
+ * fields of theirs too — so the views are told: every field. */
+static void
+remember_refused (MqProject    *self,
+                  RefusedKind   kind,
+                  MqEdit       *asked,
+                  const GError *error)
+{
+  g_autoptr(MqEdit) owned = asked;
+  g_autoptr(GArray) parcels = NULL;
+  guint64 fields;
+
+  g_clear_pointer (&self->refused, mq_edit_free);
+  if (!g_error_matches (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT) || owned == NULL)
+    return;
+  parcels = changed_parcels (owned, &fields);
+  self->refused = g_steal_pointer (&owned);
+  self->refused_kind = kind;
+  g_signal_emit (self, signals[CHANGED], 0, parcels, G_MAXUINT64);
+  mq_filter_data_changed (self->filter);
+  g_signal_emit (self, signals[CONFLICTED], 0);
+}
+
+/* One transaction; "changed" follows once it is on disk. Refused for
+ * conflicts, "conflicted" follows (see mq_project_resolve_conflicts()). */
 gboolean
 mq_project_apply (MqProject  *self,
                   MqEdit     *edit,
                   GError    **error)
 {
+  g_autoptr(GError) local = NULL;
+
   g_return_val_if_fail (MQ_IS_PROJECT (self), FALSE);
-  return !no_store (self, error) && mq_store_apply (self->store, edit, error);
+
+  if (no_store (self, error))
+    return FALSE;
+  if (mq_store_apply (self->store, edit, &local))
+    {
+      g_clear_pointer (&self->refused, mq_edit_free);
+      if (!mq_store_can_redo (self->store))
+        g_ptr_array_set_size (self->undone, 0);
+      return TRUE;
+    }
+  /* The signal's handlers may ask the user at once: the error first. */
+  g_propagate_error (error, g_error_copy (local));
+  remember_refused (self, REFUSED_APPLY, copy_edit (edit, guess_action (edit), FALSE), local);
+  return FALSE;
 }
 
 /* Returns: (nullable) (transfer none): the last step applied */
-/* Returns: (transfer none) (element-type MqConflict): of the last edit
- * refused for them (see mq_store_get_conflicts()) */
-GPtrArray *
-mq_project_get_conflicts (MqProject *self)
-{
-  static GPtrArray *none;
-
-  g_return_val_if_fail (MQ_IS_PROJECT (self), NULL);
-
-  if (self->store != NULL)
-    return mq_store_get_conflicts (self->store);
-  if (none == NULL)
-    none = g_ptr_array_new ();
-  return none;
-}
-
 MqEdit *
 mq_project_get_last_step (MqProject *self)
 {
@@ -605,15 +861,39 @@ mq_project_get_can_redo (MqProject *self)
   return self->store != NULL && mq_store_can_redo (self->store);
 }
 
+/* The store keeps its redo steps to itself: the project keeps a copy of
+ * each step it undid, so that a redo refused for conflicts can be asked
+ * again without the fields the user gives up. */
 gboolean
 mq_project_undo (MqProject  *self,
                  GError    **error)
 {
+  g_autoptr(GError) local = NULL;
+  g_autoptr(MqEdit) redo = NULL;
+  MqEdit *asked = NULL;
+  MqEdit *step;
   gboolean ok;
 
   g_return_val_if_fail (MQ_IS_PROJECT (self), FALSE);
 
-  ok = !no_store (self, error) && mq_store_undo (self->store, error);
+  if (no_store (self, error))
+    return FALSE;
+  step = mq_store_get_last_step (self->store);
+  if (step != NULL)
+    {
+      redo = copy_edit (step, MQ_EDIT_ACTION_REDO, FALSE);
+      asked = copy_edit (step, MQ_EDIT_ACTION_UNDO, TRUE);
+    }
+  ok = mq_store_undo (self->store, &local);
+  if (ok && redo != NULL)
+    g_ptr_array_add (self->undone, g_steal_pointer (&redo));
+  if (ok)
+    g_clear_pointer (&asked, mq_edit_free);
+  else
+    {
+      g_propagate_error (error, g_error_copy (local));
+      remember_refused (self, REFUSED_UNDO, asked, local);
+    }
   notify_store_state (self, FALSE);
   return ok;
 }
@@ -622,13 +902,176 @@ gboolean
 mq_project_redo (MqProject  *self,
                  GError    **error)
 {
+  g_autoptr(GError) local = NULL;
+  MqEdit *step;
   gboolean ok;
 
   g_return_val_if_fail (MQ_IS_PROJECT (self), FALSE);
 
-  ok = !no_store (self, error) && mq_store_redo (self->store, error);
+  if (no_store (self, error))
+    return FALSE;
+  step = self->undone->len > 0 ? g_ptr_array_index (self->undone, self->undone->len - 1) : NULL;
+  ok = mq_store_redo (self->store, &local);
+  if (ok && step != NULL)
+    g_ptr_array_set_size (self->undone, self->undone->len - 1);
+  else if (!ok)
+    {
+      g_propagate_error (error, g_error_copy (local));
+      remember_refused (self, REFUSED_REDO,
+                        step ? copy_edit (step, MQ_EDIT_ACTION_REDO, FALSE) : NULL, local);
+    }
   notify_store_state (self, FALSE);
   return ok;
+}
+
+/**
+ * mq_project_get_conflicts:
+ *
+ * After an apply, undo or redo was refused with %MQ_STORE_ERROR_CONFLICT:
+ * each field another planner changed meanwhile (base, mine, theirs, who,
+ * when). The parcels show theirs.
+ *
+ * Returns: (nullable) (transfer none) (element-type MqConflict): %NULL without a store
+ */
+GPtrArray *
+mq_project_get_conflicts (MqProject *self)
+{
+  g_return_val_if_fail (MQ_IS_PROJECT (self), NULL);
+  return self->store ? mq_store_get_conflicts (self->store) : NULL;
+}
+
+static gboolean
+kept_theirs (GPtrArray      *conflicts,
+             const gboolean *keep_theirs,
+             guint           n_keep,
+             const MqChange *c)
+{
+  for (guint i = 0; i < conflicts->len && i < n_keep; i++)
+    {
+      const MqConflict *k = g_ptr_array_index (conflicts, i);
+
+      if (k->parcel == c->parcel && k->field == c->field)
+        return keep_theirs[i];
+    }
+  return FALSE;
+}
+
+/**
+ * mq_project_resolve_conflicts:
+ * @keep_theirs: (array length=n_keep): for each of mq_project_get_conflicts(),
+ *   whether the other planner's value stays
+ * @n_keep: its length (a conflict past it keeps mine)
+ *
+ * Asks the store again for the edit it refused, without the fields given
+ * up: the parcels show theirs, so what is asked now is stored over them.
+ * An undo or redo whose every field is kept mine is asked again as itself,
+ * staying one step of the undo stack; with fields given up it becomes a new
+ * edit. A new conflict fails as the first did ("conflicted" again).
+ */
+gboolean
+mq_project_resolve_conflicts (MqProject       *self,
+                              const gboolean  *keep_theirs,
+                              guint            n_keep,
+                              GError         **error)
+{
+  GPtrArray *conflicts;
+  g_autoptr(MqEdit) refused = NULL;
+  g_autoptr(MqEdit) asked = NULL;
+  gboolean any_theirs = FALSE;
+
+  g_return_val_if_fail (MQ_IS_PROJECT (self), FALSE);
+
+  if (self->refused == NULL || no_store (self, error))
+    return TRUE;
+  conflicts = mq_store_get_conflicts (self->store);
+  refused = g_steal_pointer (&self->refused);
+  asked = mq_edit_new (self->refused_kind == REFUSED_APPLY ? guess_action (refused)
+                       : self->refused_kind == REFUSED_UNDO ? MQ_EDIT_ACTION_UNDO
+                                                            : MQ_EDIT_ACTION_REDO);
+  for (guint i = 0; i < mq_edit_get_n_changes (refused); i++)
+    {
+      const MqChange *c = mq_edit_get_change (refused, i);
+
+      if (kept_theirs (conflicts, keep_theirs, n_keep, c))
+        any_theirs = TRUE;
+      else
+        mq_edit_set (asked, c->parcel, c->field, c->value, c->row);
+    }
+  if (self->refused_kind == REFUSED_UNDO && !any_theirs)
+    return mq_project_undo (self, error);
+  if (self->refused_kind == REFUSED_REDO && !any_theirs)
+    return mq_project_redo (self, error);
+  if (mq_edit_get_n_changes (asked) == 0)
+    return TRUE;
+  return mq_project_apply (self, asked, error);
+}
+
+/* Drops an edit refused for conflicts: the user keeps theirs for all of it. */
+void
+mq_project_forget_conflicts (MqProject *self)
+{
+  g_return_if_fail (MQ_IS_PROJECT (self));
+  g_clear_pointer (&self->refused, mq_edit_free);
+}
+
+/* ---- presence: who else has which parcel open ----------------------------- */
+
+/**
+ * mq_project_set_editing:
+ * @parcel: the parcel this window's locks panel shows, or -1
+ *
+ * Tells other planners (a server project; a file ignores it). Kept across
+ * reloads.
+ */
+void
+mq_project_set_editing (MqProject *self,
+                        int        parcel)
+{
+  g_return_if_fail (MQ_IS_PROJECT (self));
+
+  if (self->editing == parcel)
+    return;
+  self->editing = parcel;
+  if (self->store != NULL)
+    mq_store_set_editing (self->store, parcel);
+}
+
+int
+mq_project_get_editing (MqProject *self)
+{
+  g_return_val_if_fail (MQ_IS_PROJECT (self), -1);
+  return self->editing;
+}
+
+/* Returns: (transfer container) (element-type MqEditor): other planners
+ *   with a parcel open; empty without a server */
+GPtrArray *
+mq_project_list_editors (MqProject *self)
+{
+  g_return_val_if_fail (MQ_IS_PROJECT (self), NULL);
+
+  if (self->store == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) mq_editor_free);
+  return mq_store_list_editors (self->store);
+}
+
+/* Whether edits can reach the project now: always for a file; a server can
+ * be out of reach (then "online" is %FALSE and edits fail with
+ * %MQ_STORE_ERROR_OFFLINE). */
+gboolean
+mq_project_get_online (MqProject *self)
+{
+  g_return_val_if_fail (MQ_IS_PROJECT (self), TRUE);
+  return self->online;
+}
+
+/* Returns: (nullable) (transfer none): the open store, for tests and tools
+ *   that play another part of it (a backend's signals) */
+MqStore *
+mq_project_get_store (MqProject *self)
+{
+  g_return_val_if_fail (MQ_IS_PROJECT (self), NULL);
+  return self->store;
 }
 
 /* Returns: (transfer full) (nullable): MqHistoryEntry, newest first */
@@ -779,6 +1222,7 @@ mq_project_get_property (GObject    *object,
     case PROP_CAN_REDO: g_value_set_boolean (value, mq_project_get_can_redo (self)); break;
     case PROP_ENCODING: g_value_set_string (value, mq_project_get_encoding (self)); break;
     case PROP_VIEW_NAMES: g_value_take_boxed (value, mq_project_dup_view_names (self)); break;
+    case PROP_ONLINE: g_value_set_boolean (value, mq_project_get_online (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -802,6 +1246,7 @@ mq_project_dispose (GObject *object)
 
   set_loading (self, NULL);
   detach_store (self);
+  g_clear_pointer (&self->ids, g_hash_table_unref);
   g_clear_object (&self->dataset);
   G_OBJECT_CLASS (mq_project_parent_class)->dispose (object);
 }
@@ -814,6 +1259,9 @@ mq_project_finalize (GObject *object)
   g_clear_pointer (&self->request, mq_open_request_free);
   g_clear_object (&self->selection);
   g_clear_object (&self->filter);
+  g_clear_pointer (&self->remote, g_ptr_array_unref);
+  g_clear_pointer (&self->undone, g_ptr_array_unref);
+  g_clear_pointer (&self->kept_selection, g_array_unref);
   G_OBJECT_CLASS (mq_project_parent_class)->finalize (object);
 }
 
@@ -851,6 +1299,16 @@ install_signals (GType type)
   /* Another program committed to the file (its path); it is being reloaded. */
   signals[CHANGED_ELSEWHERE] = g_signal_new ("changed-elsewhere", type, G_SIGNAL_RUN_LAST, 0,
                                              NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* Another planner's edits reached the parcels (gathered for a moment):
+   * MqHistoryEntry, oldest first; "changed" has told the views already. */
+  signals[CHANGED_REMOTELY] = g_signal_new ("changed-remotely", type, G_SIGNAL_RUN_LAST, 0, NULL,
+                                            NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+  /* Who has which parcel open changed (mq_project_list_editors()). */
+  signals[PRESENCE_CHANGED] = g_signal_new ("presence-changed", type, G_SIGNAL_RUN_LAST, 0, NULL,
+                                            NULL, NULL, G_TYPE_NONE, 0);
+  /* An apply, undo or redo was refused for conflicts (mq_project_get_conflicts()). */
+  signals[CONFLICTED] = g_signal_new ("conflicted", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                      G_TYPE_NONE, 0);
   signals[CLOSED] = g_signal_new ("closed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                   G_TYPE_NONE, 0);
 }
@@ -873,6 +1331,10 @@ mq_project_class_init (MqProjectClass *klass)
   properties[PROP_EDITABLE] = boolean_pspec ("editable");
   properties[PROP_CAN_UNDO] = boolean_pspec ("can-undo");
   properties[PROP_CAN_REDO] = boolean_pspec ("can-redo");
+  /* Edits can reach the project (a server can be out of reach). */
+  properties[PROP_ONLINE] =
+    g_param_spec_boolean ("online", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ENCODING] =
     g_param_spec_string ("encoding", NULL, NULL, "auto",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -888,6 +1350,10 @@ mq_project_init (MqProject *self)
 {
   self->selection = mq_selection_new ();
   self->filter = mq_filter_new ();
+  self->online = TRUE;
+  self->editing = -1;
+  self->remote = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  self->undone = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_edit_free);
 }
 
 MqProject *

@@ -69,7 +69,6 @@ MqEdit              *mq_project_preview          (MqProject      *self,
 gboolean             mq_project_apply            (MqProject      *self,
                                                   MqEdit         *edit,
                                                   GError        **error);
-GPtrArray           *mq_project_get_conflicts    (MqProject      *self);
 MqEdit              *mq_project_get_last_step    (MqProject      *self);
 gboolean             mq_project_get_can_undo     (MqProject      *self);
 gboolean             mq_project_get_can_redo     (MqProject      *self);
@@ -82,6 +81,19 @@ GPtrArray           *mq_project_list_history     (MqProject      *self,
                                                   guint           limit,
                                                   GError        **error);
 gboolean             mq_project_check_elsewhere  (MqProject      *self);
+
+GPtrArray           *mq_project_get_conflicts    (MqProject      *self);
+gboolean             mq_project_resolve_conflicts (MqProject     *self,
+                                                  const gboolean *keep_theirs,
+                                                  guint           n_keep,
+                                                  GError        **error);
+void                 mq_project_forget_conflicts (MqProject      *self);
+void                 mq_project_set_editing      (MqProject      *self,
+                                                  int             parcel);
+int                  mq_project_get_editing      (MqProject      *self);
+GPtrArray           *mq_project_list_editors     (MqProject      *self);
+gboolean             mq_project_get_online       (MqProject      *self);
+MqStore             *mq_project_get_store        (MqProject      *self);
 
 GStrv                mq_project_dup_view_names   (MqProject      *self);
 JsonObject          *mq_project_dup_view         (MqProject      *self,

@@ -2,8 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
 #include "mq-renderer.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 
@@ -26,7 +29,19 @@ struct _MqRenderer
   GBytes    *shown;         /* guint8 per parcel: 0 = filtered out, dimmed; NULL = all */
   double     text_scale;    /* labels and furniture: 1, larger in the meeting room */
   gboolean   live_overlay;  /* selection and hover drawn apart, over a cached frame */
+  GArray    *editors;       /* Presence: the few parcels other planners have open */
 };
+
+/* A parcel another planner has open, and who (names joined). */
+typedef struct
+{
+  guint  parcel;
+  char  *names;
+} Presence;
+
+/* Presence outlines: libadwaita's purple 3, apart from every theme's fills
+ * and from the selection's and deadlines' outlines. */
+static const MqRgb presence_color = { 0x91 / 255.0, 0x41 / 255.0, 0xac / 255.0 };
 
 /* A selection larger than this stays in the cached frame even with a live
  * overlay: drawing 10⁵ outlines on every pan frame would cost more than the
@@ -54,6 +69,7 @@ mq_renderer_dispose (GObject *object)
   g_clear_pointer (&self->label_boxes, g_array_unref);
   g_clear_pointer (&self->legend_counts, g_array_unref);
   g_clear_pointer (&self->shown, g_bytes_unref);
+  g_clear_pointer (&self->editors, g_array_unref);
   G_OBJECT_CLASS (mq_renderer_parent_class)->dispose (object);
 }
 
@@ -536,6 +552,106 @@ mq_renderer_selection_in_frame (MqRenderer *self)
   return !selection_in_overlay (self);
 }
 
+static void
+clear_presence (gpointer data)
+{
+  g_free (((Presence *) data)->names);
+}
+
+/**
+ * mq_renderer_set_editors:
+ * @editors: (nullable) (element-type MqEditor): other planners with a parcel
+ *   open, from the project
+ *
+ * Drawn by mq_renderer_draw_overlay() only: a handful of parcels, looked up
+ * by index, so presence costs nothing per parcel of the dataset.
+ */
+void
+mq_renderer_set_editors (MqRenderer *self,
+                         GPtrArray  *editors)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+
+  g_clear_pointer (&self->editors, g_array_unref);
+  if (editors == NULL || editors->len == 0)
+    return;
+  self->editors = g_array_new (FALSE, TRUE, sizeof (Presence));
+  g_array_set_clear_func (self->editors, clear_presence);
+  for (guint i = 0; i < editors->len; i++)
+    {
+      const MqEditor *e = g_ptr_array_index (editors, i);
+      const char *name = e->display_name ? e->display_name : e->db_user;
+      Presence *found = NULL;
+
+      for (guint k = 0; k < self->editors->len && found == NULL; k++)
+        if (g_array_index (self->editors, Presence, k).parcel == e->parcel)
+          found = &g_array_index (self->editors, Presence, k);
+      if (found != NULL)
+        {
+          char *joined = g_strconcat (found->names, C_("list separator", ", "), name ? name : "?",
+                                      NULL);
+
+          g_free (found->names);
+          found->names = joined;
+        }
+      else
+        g_array_append_val (self->editors, ((Presence) { e->parcel, g_strdup (name ? name : "?") }));
+    }
+}
+
+/* A name tag above the parcel's centre: white on the presence colour. */
+static void
+draw_name_tag (MqRenderer *self,
+               cairo_t    *cr,
+               double      x,
+               double      y,
+               const char *name)
+{
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans Bold 9");
+  int w, h;
+
+  pango_font_description_set_size (font, (int) (9 * PANGO_SCALE * self->text_scale));
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, name, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  x -= w / 2.0 + 4, y -= h + 4;
+  cairo_new_path (cr);
+  cairo_rectangle (cr, x, y, w + 8, h + 2);
+  set_rgb (cr, &presence_color);
+  cairo_fill (cr);
+  cairo_move_to (cr, x + 4, y + 1);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static void
+draw_presence (MqRenderer  *self,
+               cairo_t     *cr,
+               MqViewport  *vp)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  guint n = mq_parcels_get_n_parcels (parcels);
+
+  for (guint k = 0; self->editors != NULL && k < self->editors->len; k++)
+    {
+      const Presence *p = &g_array_index (self->editors, Presence, k);
+      const MqBox *b;
+      double x, y;
+
+      if (p->parcel >= n)
+        continue;
+      path_feature (cr, vp, shapes, p->parcel, TRUE);
+      cairo_set_line_width (cr, 3.0);
+      set_rgb (cr, &presence_color);
+      cairo_stroke (cr);
+      b = mq_shapes_get_bbox (shapes, p->parcel);
+      mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &x, &y);
+      draw_name_tag (self, cr, x, y, p->names);
+    }
+}
+
 /* Selection and hover, over a map frame drawn before (with a live overlay). */
 void
 mq_renderer_draw_overlay (MqRenderer *self,
@@ -549,6 +665,7 @@ mq_renderer_draw_overlay (MqRenderer *self,
   cairo_save (cr);
   if (selection_in_overlay (self))
     draw_selection (self, cr, vp);
+  draw_presence (self, cr, vp);
   draw_hover (self, cr, vp);
   cairo_restore (cr);
 }

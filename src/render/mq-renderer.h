@@ -11,6 +11,7 @@
 
 #include "mq-dataset.h"
 #include "mq-selection.h"
+#include "mq-store.h"
 #include "mq-viewport.h"
 
 G_BEGIN_DECLS
@@ -40,6 +41,8 @@ void        mq_renderer_set_selection (MqRenderer  *self,
                                      MqSelection *selection);
 void        mq_renderer_set_hover   (MqRenderer *self,
                                      int         parcel);
+void        mq_renderer_set_editors (MqRenderer *self,
+                                     GPtrArray  *editors);
 void        mq_renderer_set_live_overlay (MqRenderer *self,
                                      gboolean    live);
 gboolean    mq_renderer_selection_in_frame (MqRenderer *self);

@@ -3,7 +3,9 @@
  * Rows are bound to an MqParcelModel: switches and combo rows both ways,
  * entry rows one way with their Apply button (Enter) writing back — a
  * keystroke is not an edit, a finished value is. The dated subtitles and the
- * history list follow the model.
+ * history list follow the model. The parcel shown is the one this planner
+ * is "editing" for the others (presence); a badge names whoever else has it
+ * open.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,10 +22,12 @@ struct _MqLocksPanel
   GtkWidget       parent_instance;
 
   MqParcelModel  *model;
+  GSignalGroup   *project_signals;
   gboolean        syncing_calendar;
 
   GtkLabel       *title;
   GtkLabel       *subtitle;
+  GtkLabel       *presence_badge;
   GtkWidget      *save_project_button;
   GtkWidget      *locks_group;
   GtkWidget      *transformation_group;
@@ -189,6 +193,48 @@ show_lock_states (MqLocksPanel *self)
   adw_action_row_set_subtitle (self->area_row, area);
 }
 
+/* The one parcel shown, while the panel is on screen; else none. */
+static int
+shown_parcel (MqLocksPanel *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return -1;
+  return mq_parcel_model_get_shown_index (self->model);
+}
+
+/* "王工 正在编辑": others who have the parcel shown open too. */
+static void
+show_presence (MqLocksPanel *self)
+{
+  MqProject *project = mq_parcel_model_get_project (self->model);
+  int parcel = shown_parcel (self);
+  g_autoptr(GPtrArray) editors = NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *text = NULL;
+
+  if (project == NULL)
+    return;
+  mq_project_set_editing (project, parcel);
+  editors = parcel >= 0 ? mq_project_list_editors (project) : NULL;
+  for (guint i = 0; editors != NULL && i < editors->len; i++)
+    {
+      const MqEditor *e = g_ptr_array_index (editors, i);
+
+      if ((int) e->parcel != parcel)
+        continue;
+      if (names->len > 0)
+        g_string_append (names, C_("list separator", ", "));
+      g_string_append (names, e->display_name ? e->display_name : e->db_user);
+    }
+  if (names->len > 0)
+    {
+      /* Translators: %s is a planner's name, or several joined */
+      text = g_strdup_printf (_("%s is editing this parcel"), names->str);
+      gtk_label_set_text (self->presence_badge, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->presence_badge), names->len > 0);
+}
+
 static void
 on_model_reloaded (MqLocksPanel *self)
 {
@@ -201,6 +247,7 @@ on_model_reloaded (MqLocksPanel *self)
                           !mq_project_get_has_store (mq_parcel_model_get_project (self->model)));
   show_lock_states (self);
   show_history (self);
+  show_presence (self);
 }
 
 static void
@@ -244,8 +291,24 @@ mq_locks_panel_dispose (GObject *object)
   /* A plain GtkWidget parent unparents its children itself. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  g_clear_object (&self->project_signals);
   g_clear_object (&self->model);
   G_OBJECT_CLASS (mq_locks_panel_parent_class)->dispose (object);
+}
+
+/* Shown or hidden, the panel tells the others whether the parcel is open. */
+static void
+mq_locks_panel_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (mq_locks_panel_parent_class)->map (widget);
+  show_presence (MQ_LOCKS_PANEL (widget));
+}
+
+static void
+mq_locks_panel_unmap (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (mq_locks_panel_parent_class)->unmap (widget);
+  show_presence (MQ_LOCKS_PANEL (widget));
 }
 
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, MqLocksPanel, name)
@@ -265,11 +328,14 @@ mq_locks_panel_class_init (MqLocksPanelClass *klass)
   static const char *const locks[] = { "lock_parcel", "lock_project", "lock_deadline", "lock_owner" };
 
   G_OBJECT_CLASS (klass)->dispose = mq_locks_panel_dispose;
+  widget_class->map = mq_locks_panel_map;
+  widget_class->unmap = mq_locks_panel_unmap;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/maqiao/LandViewer/mq-locks-panel.ui");
   CHILD (title);
   CHILD (subtitle);
+  CHILD (presence_badge);
   CHILD (save_project_button);
   CHILD (locks_group);
   CHILD (transformation_group);
@@ -302,6 +368,9 @@ mq_locks_panel_init (MqLocksPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->model = mq_parcel_model_new ();
+  self->project_signals = g_signal_group_new (MQ_TYPE_PROJECT);
+  g_signal_group_connect_swapped (self->project_signals, "presence-changed",
+                                  G_CALLBACK (show_presence), self);
   bind_rows (self);
 }
 
@@ -318,5 +387,6 @@ mq_locks_panel_set_project (MqLocksPanel *self,
                             MqProject    *project)
 {
   g_return_if_fail (MQ_IS_LOCKS_PANEL (self));
+  g_signal_group_set_target (self->project_signals, project);
   mq_parcel_model_set_project (self->model, project);
 }

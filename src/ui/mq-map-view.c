@@ -804,10 +804,22 @@ mq_map_view_refresh (MqMapView *self)
   schedule_frame (self, 0);
 }
 
+/* Who else has which parcel open: drawn live over the frame, as the hover
+ * is, so a colleague opening a parcel costs no worker render. */
+static void
+on_presence_changed (MqMapView *self)
+{
+  g_autoptr(GPtrArray) editors = self->project ? mq_project_list_editors (self->project) : NULL;
+
+  mq_renderer_set_editors (self->renderer, editors);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 on_project_loaded (MqMapView *self)
 {
   mq_map_view_set_dataset (self, self->project ? mq_project_get_dataset (self->project) : NULL);
+  on_presence_changed (self);
 }
 
 /* The map shows the dataset of @project, draws and edits its selection, and
@@ -826,6 +838,8 @@ mq_map_view_set_project (MqMapView *self,
       g_signal_group_connect_swapped (self->project_signals, "loaded", G_CALLBACK (on_project_loaded), self);
       g_signal_group_connect_swapped (self->project_signals, "closed", G_CALLBACK (on_project_loaded), self);
       g_signal_group_connect_swapped (self->project_signals, "changed", G_CALLBACK (mq_map_view_refresh), self);
+      g_signal_group_connect_swapped (self->project_signals, "presence-changed",
+                                      G_CALLBACK (on_presence_changed), self);
     }
   g_signal_group_set_target (self->project_signals, project);
   if (project != NULL)

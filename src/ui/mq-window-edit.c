@@ -1,9 +1,13 @@
 /* mq-window-edit.c — the window's side of editing: undo and redo, the
- * read-only banner, the toasts after an edit, and a status table applied.
+ * read-only and offline banners, the toasts after an edit, a status table
+ * applied, and the other planners: their changes named in a toast, an edit
+ * that met theirs settled in the conflict dialog.
  *
  * The four-locks panel's model asks the project; the project says "changed"
- * once the file has the edit, and the map, the panels and the status line
- * each follow it on their own.
+ * once the file has the edit (or another planner's edit arrived), and the
+ * map, the panels and the status line each follow it on their own. Whatever
+ * path an edit took — the panel, undo, redo, a status table — a conflict
+ * reaches this file once, as the project's "conflicted".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mq-conflict-dialog.h"
 #include "mq-status-table-dialog.h"
 #include "mq-window-private.h"
 
@@ -51,6 +56,26 @@ on_changed_elsewhere (MqWindow   *self,
   _mq_window_toast (self, text);
 }
 
+/* How a refused edit is told: a conflict has its own dialog (the project
+ * says "conflicted"), the server out of reach the problem dialog — it is not
+ * a slip of the user's to be shown in passing — and the rest a toast. */
+static void
+tell_refused (MqWindow     *self,
+              const GError *error)
+{
+  if (g_error_matches (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT))
+    return;
+  if (g_error_matches (error, MQ_STORE_ERROR, MQ_STORE_ERROR_OFFLINE))
+    _mq_window_show_problem (self, _("The Change Was Not Saved"), error);
+  else
+    {
+      AdwToast *toast = adw_toast_new (error->message);
+
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+}
+
 static void
 replay (MqWindow *self,
         gboolean  undo)
@@ -58,7 +83,7 @@ replay (MqWindow *self,
   g_autoptr(GError) error = NULL;
 
   if (!(undo ? mq_project_undo (self->project, &error) : mq_project_redo (self->project, &error)))
-    _mq_window_toast (self, error->message);
+    tell_refused (self, error);
 }
 
 static void
@@ -78,13 +103,10 @@ redo_action (GtkWidget  *widget,
 }
 
 static void
-on_edit_failed (MqWindow   *self,
-                const char *message)
+on_edit_failed (MqWindow     *self,
+                const GError *error)
 {
-  AdwToast *toast = adw_toast_new (message);
-
-  adw_toast_set_timeout (toast, 8);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  tell_refused (self, error);
 }
 
 /* A change to several parcels is easy to regret: offer to take it back. */
@@ -141,7 +163,8 @@ on_table_answered (GObject      *source,
     return;
   if (!mq_project_apply (self->project, answer->edit, &error))
     {
-      _mq_window_show_problem (self, _("The Status Table Was Not Applied"), error);
+      if (!g_error_matches (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT))
+        _mq_window_show_problem (self, _("The Status Table Was Not Applied"), error);
       return;
     }
   step = mq_project_get_last_step (self->project);
@@ -227,6 +250,130 @@ choose_status_table_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* ---- other planners ---- */
+
+static void on_conflicts_chosen (GObject      *source,
+                                 GAsyncResult *result,
+                                 gpointer      user_data);
+
+/* An edit met another planner's change to the same field: nothing was
+ * stored and the parcels show theirs. The user chooses field by field. */
+static void
+on_conflicted (MqWindow *self)
+{
+  GPtrArray *conflicts = mq_project_get_conflicts (self->project);
+
+  if (conflicts == NULL || conflicts->len == 0)
+    return;
+  mq_conflict_dialog_choose (GTK_WINDOW (self), conflicts, NULL, on_conflicts_chosen,
+                             g_object_ref (self));
+}
+
+/* The edit is asked again without the fields kept as theirs; a conflict
+ * met on the way says "conflicted" again, and the dialog comes back. */
+static void
+on_conflicts_chosen (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(MqWindow) self = user_data;
+  g_autoptr(GArray) keep_theirs = mq_conflict_dialog_choose_finish (result, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (keep_theirs == NULL)
+    {
+      mq_project_forget_conflicts (self->project);
+      return;
+    }
+  if (!mq_project_resolve_conflicts (self->project, (const gboolean *) keep_theirs->data,
+                                     keep_theirs->len, &error))
+    tell_refused (self, error);
+}
+
+/* The fields of one parcel's changes, as labels: "责任主体、联系人". */
+static char *
+dup_field_labels (GPtrArray *entries)
+{
+  g_autoptr(GString) labels = g_string_new (NULL);
+  guint64 seen = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const MqHistoryEntry *e = g_ptr_array_index (entries, i);
+      MqField field = mq_field_from_header (e->field);
+      const char *label = field < MQ_N_FIELDS ? mq_field_label (field) : e->field;
+
+      if (field < MQ_N_FIELDS && (seen & (G_GUINT64_CONSTANT (1) << field)))
+        continue;
+      if (field < MQ_N_FIELDS)
+        seen |= G_GUINT64_CONSTANT (1) << field;
+      if (labels->len > 0)
+        g_string_append (labels, C_("list separator", ", "));
+      g_string_append (labels, label ? label : "?");
+    }
+  return g_string_free (g_steal_pointer (&labels), FALSE);
+}
+
+/* "王工 修改了 MQ0123 的 责任主体"; several parcels: "王工 修改了 5 个地块", or
+ * with other planners among them "王工 等修改了 5 个地块". */
+static char *
+dup_remote_text (GPtrArray *entries)
+{
+  const MqHistoryEntry *first = g_ptr_array_index (entries, 0);
+  g_autoptr(GHashTable) parcels = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean one_user = TRUE;
+  const char *who = first->user ? first->user : _("Someone");
+  guint n;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const MqHistoryEntry *e = g_ptr_array_index (entries, i);
+
+      g_hash_table_add (parcels, e->parcel_id ? e->parcel_id : "");
+      one_user = one_user && g_strcmp0 (e->user, first->user) == 0;
+    }
+  n = g_hash_table_size (parcels);
+  if (n == 1 && one_user)
+    {
+      g_autofree char *fields = dup_field_labels (entries);
+
+      /* Translators: who, parcel, field(s): "王工 修改了 MQ0123 的 责任主体" */
+      return g_strdup_printf (_("%1$s changed %3$s of %2$s"), who,
+                              first->parcel_id ? first->parcel_id : "?", fields);
+    }
+  if (one_user)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s changed %u parcel",
+                                         "%s changed %u parcels", n), who, n);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and others changed %u parcel",
+                                       "%s and others changed %u parcels", n), who, n);
+}
+
+/* The views have refreshed already (the project's "changed"); say who. */
+static void
+on_changed_remotely (MqWindow  *self,
+                     GPtrArray *entries)
+{
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  if (entries == NULL || entries->len == 0)
+    return;
+
+  text = dup_remote_text (entries);
+  toast = adw_toast_new (text);
+  /* News of the project as it is now: ahead of a toast about the past
+   * (the open), and the next burst's replaces this one. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_online (MqWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->offline_revealer,
+                                 !mq_project_get_online (self->project));
+}
+
 void
 _mq_window_class_init_edit (GtkWidgetClass *widget_class)
 {
@@ -253,4 +400,10 @@ _mq_window_init_edit (MqWindow *self)
                                   G_CALLBACK (on_store_state), self);
   g_signal_group_connect_swapped (self->project_signals, "changed-elsewhere",
                                   G_CALLBACK (on_changed_elsewhere), self);
+  g_signal_group_connect_swapped (self->project_signals, "conflicted",
+                                  G_CALLBACK (on_conflicted), self);
+  g_signal_group_connect_swapped (self->project_signals, "changed-remotely",
+                                  G_CALLBACK (on_changed_remotely), self);
+  g_signal_group_connect_swapped (self->project_signals, "notify::online",
+                                  G_CALLBACK (on_online), self);
 }

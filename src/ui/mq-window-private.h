@@ -51,6 +51,7 @@ struct _MqWindow
   MqLocksPanel        *locks_panel;
   GtkRevealer         *banner_revealer;
   GtkLabel            *banner_label;
+  GtkRevealer         *offline_revealer;
 
   /* The one project the window shows; every feature follows it through
    * these groups, and talks to the others only through it. */

@@ -399,6 +399,7 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqWindow, locks_panel);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, offline_revealer);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, filter_bar);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, map_overlay);
@@ -440,7 +441,9 @@ _mq_window_actions_update (MqWindow *self)
   GtkWidget *widget = GTK_WIDGET (self);
   MqProject *project = self->project;
   gboolean open = mq_project_get_dataset (project) != NULL;
-  gboolean editable = mq_project_get_editable (project);
+  /* Offline a server stores nothing: no edit is offered that would fail. */
+  gboolean online = mq_project_get_online (project);
+  gboolean editable = mq_project_get_editable (project) && online;
 
   gtk_widget_action_set_enabled (widget, "win.save-project", open);
   gtk_widget_action_set_enabled (widget, "win.export-csv", open);
@@ -448,8 +451,8 @@ _mq_window_actions_update (MqWindow *self)
   gtk_widget_action_set_enabled (widget, "win.problems", open);
   gtk_widget_action_set_enabled (widget, "win.field-mapping", open);
   gtk_widget_action_set_enabled (widget, "win.encoding", mq_project_get_request (project) != NULL);
-  gtk_widget_action_set_enabled (widget, "win.undo", mq_project_get_can_undo (project));
-  gtk_widget_action_set_enabled (widget, "win.redo", mq_project_get_can_redo (project));
+  gtk_widget_action_set_enabled (widget, "win.undo", online && mq_project_get_can_undo (project));
+  gtk_widget_action_set_enabled (widget, "win.redo", online && mq_project_get_can_redo (project));
   gtk_widget_action_set_enabled (widget, "win.apply-csv", editable);
   gtk_widget_action_set_enabled (widget, "win.save-view", editable);
 }
