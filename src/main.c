@@ -433,6 +433,11 @@ run_gui (Options *o,
   g_autofree char *abs_path = NULL;
   char *args[] = { argv0, NULL, NULL };
 
+  if (path != NULL && g_str_has_prefix (path, MQ_SERVER_PREFIX))
+    {
+      mq_application_set_server (app, path);
+      g_clear_pointer (&path, g_free);
+    }
   if (path != NULL)
     args[1] = abs_path = g_canonicalize_filename (path, NULL);
   return g_application_run (G_APPLICATION (app), path ? 2 : 1, args);

@@ -717,6 +717,15 @@ test_store_presence (Fixture       *f,
   wait.store = b;
   wait.parcel = (int) index_of_fid (db, 10);
   wait_for (editors_are, &wait);
+  /* Both on one parcel: each sees the other. */
+  mq_store_set_editing (b, (int) index_of_fid (db, 10));
+  wait.store = a;
+  wait.parcel = (int) index_of_fid (da, 10);
+  wait_for (editors_are, &wait);
+  wait.store = b;
+  wait.parcel = (int) index_of_fid (db, 10);
+  wait_for (editors_are, &wait);
+  mq_store_set_editing (b, -1);
   g_clear_object (&a);
   wait.parcel = -1;
   wait_for (editors_are, &wait);

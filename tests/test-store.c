@@ -441,6 +441,21 @@ test_external_change (Fixture       *f,
   old = sql_text (f->path, "SELECT old_value FROM lock_history WHERE parcel_id = ?1"
                            " AND field = 'notes' ORDER BY fid DESC LIMIT 1", id);
   g_assert_cmpstr (old, ==, "我们写的");
+
+  /* Made from a value the person saw, which the parcels have moved on from
+   * (a live refresh while they typed): a conflict, even in this client. */
+  {
+    g_autoptr(MqEdit) typed = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+
+    mq_edit_set_from (typed, index, MQ_FIELD_NOTES, "打字时的值", "我们写的");
+    g_assert_false (mq_store_apply (f->store, typed, &error));
+    g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT);
+    g_clear_error (&error);
+    c = g_ptr_array_index (mq_store_get_conflicts (f->store), 0);
+    g_assert_cmpstr (c->base, ==, "我们写的");
+    g_assert_cmpstr (c->theirs, ==, "第三个值");
+    g_assert_cmpstr (c->mine, ==, "打字时的值");
+  }
 }
 
 /* Closed, the project is one file again, in rollback-journal mode. */

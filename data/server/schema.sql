@@ -16,7 +16,11 @@ INSERT INTO mq_project_settings (key, value) VALUES ('schema_version', '1');
 
 -- Optimistic concurrency: every write bumps the version, whoever makes it. A
 -- project the app has edited already has the column (core/mq-gpkg-store.c).
+-- A project file brings its own (a GDAL column: no default, nullable).
 ALTER TABLE parcels ADD COLUMN IF NOT EXISTS row_version bigint NOT NULL DEFAULT 1;
+UPDATE parcels SET row_version = 1 WHERE row_version IS NULL;
+ALTER TABLE parcels ALTER COLUMN row_version SET DEFAULT 1,
+                    ALTER COLUMN row_version SET NOT NULL;
 
 -- The four-lock rules (README, "Tracking the four locks"): a lock that pins
 -- nothing is refused, and a held lock has the date it was taken.
@@ -99,9 +103,9 @@ $$;
 CREATE TRIGGER mq_record_history AFTER UPDATE ON parcels
   FOR EACH ROW EXECUTE FUNCTION mq_record_history ();
 
--- Presence: a planner's window takes a session advisory lock on a parcel
--- while it shows it in the locks panel (pg_try_advisory_lock(oid of parcels,
--- fid)); names come from this table, since PostgreSQL 15 turns non-ASCII in
+-- Presence: a planner's window takes a shared session advisory lock on a
+-- parcel while it shows it in the locks panel
+-- (pg_try_advisory_lock_shared(oid of parcels, fid): several may hold it); names come from this table, since PostgreSQL 15 turns non-ASCII in
 -- application_name into '?'.
 CREATE TABLE mq_sessions (
   pid          integer PRIMARY KEY,

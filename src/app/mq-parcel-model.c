@@ -206,7 +206,8 @@ revert_rows (gpointer user_data)
 static void
 edit_field (MqParcelModel *self,
             guint          prop_id,
-            const char    *text)
+            const char    *text,
+            const char    *base)
 {
   const FieldProp *fp = &field_props[prop_id - PROP_FIRST_FIELD];
   g_autoptr(MqEdit) edit = NULL;
@@ -217,7 +218,10 @@ edit_field (MqParcelModel *self,
     return;
   edit = mq_edit_new (self->indices->len > 1 ? MQ_EDIT_ACTION_BATCH : MQ_EDIT_ACTION_EDIT);
   for (guint i = 0; i < self->indices->len; i++)
-    mq_edit_set (edit, g_array_index (self->indices, guint, i), fp->field, text, 0);
+    if (base != NULL)
+      mq_edit_set_from (edit, g_array_index (self->indices, guint, i), fp->field, text, base);
+    else
+      mq_edit_set (edit, g_array_index (self->indices, guint, i), fp->field, text, 0);
   if (mq_project_apply (self->project, edit, &error))
     {
       g_signal_emit (self, signals[APPLIED], 0, self->indices->len);
@@ -244,7 +248,33 @@ mq_parcel_model_set_property (GObject      *object,
       return;
     }
   text = text_of (&field_props[prop_id - PROP_FIRST_FIELD], value);
-  edit_field (self, prop_id, text);
+  edit_field (self, prop_id, text, NULL);
+}
+
+/**
+ * mq_parcel_model_edit_text:
+ * @property: a text property of the model ("notes", "entity", …)
+ * @base: (nullable): the text the person saw when they began typing
+ *
+ * Sets @property as setting it would, but as a change made from @base: if
+ * the parcel moved on from it meanwhile (another planner's edit arrived
+ * while they typed), the store refuses it as a conflict instead of laying
+ * it over a value they never saw.
+ */
+void
+mq_parcel_model_edit_text (MqParcelModel *self,
+                           const char    *property,
+                           const char    *text,
+                           const char    *base)
+{
+  GParamSpec *pspec;
+
+  g_return_if_fail (MQ_IS_PARCEL_MODEL (self));
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), property);
+  g_return_if_fail (pspec != NULL && pspec->param_id >= PROP_FIRST_FIELD &&
+                    pspec->param_id < N_PROPS && pspec->value_type == G_TYPE_STRING);
+  edit_field (self, pspec->param_id, text, base);
 }
 
 static void

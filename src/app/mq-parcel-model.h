@@ -28,6 +28,10 @@ void           mq_parcel_model_set_parcels    (MqParcelModel *self,
 guint          mq_parcel_model_get_n_parcels  (MqParcelModel *self);
 const MqParcel *mq_parcel_model_get_parcel    (MqParcelModel *self);
 void           mq_parcel_model_reload         (MqParcelModel *self);
+void           mq_parcel_model_edit_text      (MqParcelModel *self,
+                                               const char    *property,
+                                               const char    *text,
+                                               const char    *base);
 int            mq_parcel_model_get_shown_index (MqParcelModel *self);
 
 G_END_DECLS

@@ -20,6 +20,7 @@ clear_change (gpointer data)
 
   g_free (c->value);
   g_free (c->old_value);
+  g_free (c->base);
 }
 
 MqEdit *
@@ -52,7 +53,7 @@ mq_edit_set (MqEdit     *edit,
              const char *value,
              guint       row)
 {
-  MqChange change = { parcel, field, g_strdup (value ? value : ""), NULL, row };
+  MqChange change = { parcel, field, g_strdup (value ? value : ""), NULL, row, NULL };
   gpointer slot = GSIZE_TO_POINTER ((gsize) parcel * MQ_N_FIELDS + field + 1);
   guint at = GPOINTER_TO_UINT (g_hash_table_lookup (edit->slots, slot));
 
@@ -66,6 +67,25 @@ mq_edit_set (MqEdit     *edit,
     }
   g_array_append_val (edit->changes, change);
   g_hash_table_insert (edit->slots, slot, GUINT_TO_POINTER (edit->changes->len));
+}
+
+/* A change made from what a person saw (@base, as text): had the parcel moved
+ * on from it by the time it is stored, even in this client (a live refresh
+ * while they typed), the change is a conflict, never laid over unseen. */
+void
+mq_edit_set_from (MqEdit     *edit,
+                  guint       parcel,
+                  MqField     field,
+                  const char *value,
+                  const char *base)
+{
+  gpointer slot = GSIZE_TO_POINTER ((gsize) parcel * MQ_N_FIELDS + field + 1);
+  MqChange *c;
+
+  mq_edit_set (edit, parcel, field, value, 0);
+  c = &g_array_index (edit->changes, MqChange,
+                      GPOINTER_TO_UINT (g_hash_table_lookup (edit->slots, slot)) - 1);
+  c->base = g_strdup (base ? base : "");
 }
 
 guint
@@ -108,7 +128,7 @@ _mq_edit_append (MqEdit     *edit,
                  const char *old_value,
                  guint       row)
 {
-  MqChange c = { parcel, field, g_strdup (value), g_strdup (old_value), row };
+  MqChange c = { parcel, field, g_strdup (value), g_strdup (old_value), row, NULL };
 
   g_array_append_val (edit->changes, c);
 }

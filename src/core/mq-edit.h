@@ -28,6 +28,8 @@ typedef struct
   char    *value;       /* the new value, as text */
   char    *old_value;   /* in an applied step: the value before */
   guint    row;         /* CSV row it came from, 0 if none: named in errors */
+  char    *base;        /* the value the person saw when they began the change,
+                         * or NULL: the value the parcels hold when it is applied */
 } MqChange;
 
 /* A change that met another planner's change to the same field since this
@@ -55,6 +57,11 @@ void        mq_edit_set            (MqEdit       *edit,
                                     MqField       field,
                                     const char   *value,
                                     guint         row);
+void        mq_edit_set_from       (MqEdit       *edit,
+                                    guint         parcel,
+                                    MqField       field,
+                                    const char   *value,
+                                    const char   *base);
 guint       mq_edit_get_n_changes  (MqEdit       *edit);
 const MqChange *
             mq_edit_get_change     (MqEdit       *edit,

@@ -1599,7 +1599,9 @@ on_poll (gpointer data)
 
 /* Our session's advisory lock on the parcel open in the locks panel (the
  * two-key form: the parcels table's oid and the fid, as mq_editing reads
- * it), and a notification so that the others look at once. */
+ * it), and a notification so that the others look at once. Shared: two
+ * planners with one parcel open must both be seen (an exclusive lock would
+ * leave the second one out). */
 static void
 take_editing_lock (MqPgStore *self)
 {
@@ -1614,7 +1616,7 @@ take_editing_lock (MqPgStore *self)
   params[0] = fid;
   if (!run_ok (self, "SELECT pg_advisory_unlock_all (),"
                      " CASE WHEN $1::bigint IS NOT NULL"
-                     "  THEN pg_try_advisory_lock ('parcels'::regclass::oid::int, $1::int) END,"
+                     "  THEN pg_try_advisory_lock_shared ('parcels'::regclass::oid::int, $1::int) END,"
                      " pg_notify ('mq_presence', coalesce ($1::text, ''))", 1, params, &error))
     g_debug ("%s", error->message);
 }

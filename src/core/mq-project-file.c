@@ -27,6 +27,7 @@ struct _MqProjectFileWriter
   OGRLayerH     rivers;
   OGRLayerH     settings;
   GArray       *source_columns;   /* int per source field: its column, or -1 */
+  int           version_column;   /* row_version: the last column */
   const MqFieldMap *map;          /* the source's, to tell a value that did not read */
 };
 
@@ -71,7 +72,8 @@ create_layer (GDALDatasetH          ds,
 static gboolean
 is_project_column (const char *name)
 {
-  if (g_ascii_strcasecmp (name, "area_m2") == 0 || g_ascii_strcasecmp (name, "area_mu") == 0)
+  if (g_ascii_strcasecmp (name, "area_m2") == 0 || g_ascii_strcasecmp (name, "area_mu") == 0 ||
+      g_ascii_strcasecmp (name, "row_version") == 0)
     return TRUE;
   for (guint f = 0; f < MQ_N_FIELDS; f++)
     if (g_ascii_strcasecmp (name, mq_field_info (f)->key) == 0)
@@ -178,6 +180,10 @@ mq_project_file_writer_new (const char            *path,
       return NULL;
     }
   add_source_columns (w, source_fields);
+  /* Every parcel starts at version 1 (core/mq-gpkg-store.c bumps it with
+   * each edit); last, where the loader looks for it. */
+  add_field (w->parcels, "row_version", OFTInteger64, 0);
+  w->version_column = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (w->parcels), "row_version");
   if (GDALDatasetStartTransaction (w->ds, FALSE) != OGRERR_NONE)
     {
       fail (error, MQ_PROJECT_FILE_ERROR_CREATE, path);
@@ -242,6 +248,7 @@ mq_project_file_writer_add_parcel (MqProjectFileWriter    *w,
     }
   OGR_F_SetFieldDouble (feature, MQ_N_FIELDS, parcel->area_m2);
   OGR_F_SetFieldDouble (feature, MQ_N_FIELDS + 1, parcel->area_m2 / MQ_M2_PER_MU);
+  OGR_F_SetFieldInteger64 (feature, w->version_column, 1);
   return add_feature (w, w->parcels, feature, geometry, TRUE, error);
 }
 

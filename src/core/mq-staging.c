@@ -253,6 +253,21 @@ mq_parcel_read_stored (MqParcels          *parcels,
   return TRUE;
 }
 
+/* A base as text, in the form the parcels give (a lock as 0/1, a date as
+ * YYYY-MM-DD), so that it compares with what is stored. */
+static char *
+normalized (MqStaging      *self,
+            const MqParcel *record,
+            MqField         field,
+            const char     *text)
+{
+  MqParcel copy = *record;
+
+  if (!mq_parcel_set_field_text (self->parcels, &copy, field, text, NULL))
+    return g_strdup (text);
+  return mq_parcel_dup_field_text (&copy, field);
+}
+
 /**
  * mq_staging_rebase:
  * @stored: the parcel's row as stored now (see mq_parcel_read_stored())
@@ -281,7 +296,8 @@ mq_staging_rebase (MqStaging          *self,
   for (guint i = 0; i < staged->changes->len; i++)
     {
       const MqChange *c = g_ptr_array_index (staged->changes, i);
-      g_autofree char *base = mq_parcel_dup_field_text (&staged->before, c->field);
+      g_autofree char *base = c->base ? normalized (self, &staged->before, c->field, c->base)
+                                      : mq_parcel_dup_field_text (&staged->before, c->field);
       g_autofree char *mine = mq_parcel_dup_field_text (&staged->record, c->field);
       g_autofree char *theirs = mq_parcel_dup_field_text (&now, c->field);
       MqConflict *conflict;

@@ -15,6 +15,7 @@ struct _MqApplication
   AdwApplication parent_instance;
 
   gboolean       present;   /* windows start in the meeting-room mode */
+  char          *server;    /* a "pg:…" project named on the command line, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (MqApplication, mq_application, ADW_TYPE_APPLICATION)
@@ -29,6 +30,10 @@ mq_application_activate (GApplication *app)
   gtk_window_present (window);
   if (MQ_APPLICATION (app)->present)
     mq_window_set_presenting (MQ_WINDOW (window), TRUE);
+  /* A server project is no file: it comes here, not through open(). */
+  if (MQ_APPLICATION (app)->server != NULL)
+    mq_window_open_path (MQ_WINDOW (window), MQ_APPLICATION (app)->server);
+  g_clear_pointer (&MQ_APPLICATION (app)->server, g_free);
 }
 
 static void
@@ -105,10 +110,18 @@ mq_application_startup (GApplication *app)
 }
 
 static void
+mq_application_finalize (GObject *object)
+{
+  g_free (MQ_APPLICATION (object)->server);
+  G_OBJECT_CLASS (mq_application_parent_class)->finalize (object);
+}
+
+static void
 mq_application_class_init (MqApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->finalize = mq_application_finalize;
   app_class->activate = mq_application_activate;
   app_class->open = mq_application_open;
   app_class->startup = mq_application_startup;
@@ -138,4 +151,14 @@ mq_application_set_present (MqApplication *self,
 {
   g_return_if_fail (MQ_IS_APPLICATION (self));
   self->present = present;
+}
+
+/* "pg:CONNINFO [schema=NAME]": the first window opens that server project. */
+void
+mq_application_set_server (MqApplication *self,
+                           const char    *spec)
+{
+  g_return_if_fail (MQ_IS_APPLICATION (self));
+  g_free (self->server);
+  self->server = g_strdup (spec);
 }

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MqApplication, mq_application, MQ, APPLICATION, AdwApplication)
 
 MqApplication *mq_application_new (void);
+void           mq_application_set_server  (MqApplication *self,
+                                           const char    *spec);
 void           mq_application_set_present (MqApplication *self,
                                            gboolean       present);
 

@@ -37,6 +37,7 @@ struct _MqLocksPanel
   GtkWidget      *switches[MQ_N_LOCKS];
   AdwActionRow   *area_row;
   GtkWidget      *entries[8];
+  gboolean        syncing_entries;  /* the model's text is being put in an entry */
   GtkMenuButton  *deadline_button;
   GtkPopover     *deadline_popover;
   GtkCalendar    *deadline_calendar;
@@ -54,12 +55,97 @@ static const char *const lock_date_props[MQ_N_LOCKS] = {
   "lock-parcel-date", "lock-project-date", "lock-deadline-date", "lock-owner-date",
 };
 
+/* An entry being typed in remembers what it showed when typing began (its
+ * base, and whose parcel): the edit is made from that, so another planner's
+ * change arriving meanwhile is a conflict to settle, not overwritten unseen
+ * — and it does not wipe what is being typed. */
+#define BASE_KEY "mq-base"
+#define BASE_TITLE_KEY "mq-base-title"
+
+static char *
+model_text (MqLocksPanel *self,
+            const char   *property)
+{
+  char *text = NULL;
+
+  g_object_get (self->model, property, &text, NULL);
+  return text;
+}
+
+static void
+on_entry_changed (GtkEditable  *row,
+                  MqLocksPanel *self)
+{
+  g_autofree char *shown = NULL;
+
+  if (self->syncing_entries || g_object_get_data (G_OBJECT (row), BASE_KEY) != NULL)
+    return;
+  shown = model_text (self, gtk_widget_get_name (GTK_WIDGET (row)));
+  if (g_strcmp0 (gtk_editable_get_text (row), shown ? shown : "") == 0)
+    return;
+  g_object_set_data_full (G_OBJECT (row), BASE_TITLE_KEY, model_text (self, "title"), g_free);
+  g_object_set_data_full (G_OBJECT (row), BASE_KEY, g_steal_pointer (&shown), g_free);
+}
+
+/* The model's text, shown in its entry unless someone is typing there. */
+static void
+show_model_text (MqLocksPanel *self,
+                 GtkWidget    *row)
+{
+  g_autofree char *text = NULL;
+
+  if (g_object_get_data (G_OBJECT (row), BASE_KEY) != NULL)
+    return;
+  text = model_text (self, gtk_widget_get_name (row));
+  /* Setting the text passes through "" and partial texts: not typing. */
+  self->syncing_entries = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
+  self->syncing_entries = FALSE;
+}
+
+static void
+on_model_text (MqParcelModel *model,
+               GParamSpec    *pspec,
+               MqLocksPanel  *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->entries); i++)
+    if (g_strcmp0 (gtk_widget_get_name (self->entries[i]), pspec->name) == 0)
+      show_model_text (self, self->entries[i]);
+}
+
+static void
+forget_base (GtkWidget *row)
+{
+  g_object_set_data (G_OBJECT (row), BASE_TITLE_KEY, NULL);
+  g_object_set_data (G_OBJECT (row), BASE_KEY, NULL);
+}
+
 static void
 on_entry_apply (AdwEntryRow  *row,
                 MqLocksPanel *self)
 {
-  g_object_set (self->model, gtk_widget_get_name (GTK_WIDGET (row)),
-                gtk_editable_get_text (GTK_EDITABLE (row)), NULL);
+  g_autofree char *base = g_strdup (g_object_get_data (G_OBJECT (row), BASE_KEY));
+  g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
+
+  forget_base (GTK_WIDGET (row));
+  mq_parcel_model_edit_text (self->model, gtk_widget_get_name (GTK_WIDGET (row)), text, base);
+}
+
+/* Another parcel shown: what was being typed for the last one is dropped. */
+static void
+forget_stale_bases (MqLocksPanel *self)
+{
+  g_autofree char *title = model_text (self, "title");
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->entries); i++)
+    {
+      const char *typed_for = g_object_get_data (G_OBJECT (self->entries[i]), BASE_TITLE_KEY);
+
+      if (typed_for == NULL || g_strcmp0 (typed_for, title) == 0)
+        continue;
+      forget_base (self->entries[i]);
+      show_model_text (self, self->entries[i]);
+    }
 }
 
 static void
@@ -240,6 +326,7 @@ on_model_reloaded (MqLocksPanel *self)
 {
   g_autofree char *deadline = NULL;
 
+  forget_stale_bases (self);
   g_object_get (self->model, "deadline", &deadline, NULL);
   gtk_menu_button_set_label (self->deadline_button, *deadline ? deadline : _("Not set"));
   gtk_widget_set_visible (self->save_project_button,
@@ -273,7 +360,13 @@ bind_rows (MqLocksPanel *self)
           G_BINDING_BIDIRECTIONAL);
   /* Entries are named after the property they show (see the template). */
   for (guint i = 0; i < G_N_ELEMENTS (self->entries); i++)
-    bind (self, gtk_widget_get_name (self->entries[i]), self->entries[i], "text", 0);
+    {
+      g_autofree char *signal = g_strconcat ("notify::", gtk_widget_get_name (self->entries[i]), NULL);
+
+      g_signal_connect_object (self->model, signal, G_CALLBACK (on_model_text), self, 0);
+      g_signal_connect_object (self->entries[i], "changed", G_CALLBACK (on_entry_changed), self, 0);
+      show_model_text (self, self->entries[i]);
+    }
   bind (self, "stage", self->stage_row, "selected", G_BINDING_BIDIRECTIONAL);
   bind (self, "method", self->method_row, "selected", G_BINDING_BIDIRECTIONAL);
   g_signal_connect_object (self->model, "notify::title", G_CALLBACK (on_model_reloaded), self,
