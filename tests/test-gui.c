@@ -98,6 +98,13 @@ settle (void)
     }
 }
 
+/* Wakes a waiting loop now and then, to look at its deadline. */
+static gboolean
+keep_ticking (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 /* Renders the widget as GTK would and returns its pixels (Cairo ARGB32). */
 static GBytes *
 render_widget (GtkWidget *widget,
@@ -110,8 +117,15 @@ render_widget (GtkWidget *widget,
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
   guchar *data;
+  guint tick = g_timeout_add (100, keep_ticking, NULL);
 
+  /* On a busy machine the first allocation can come after the frame. */
+  while ((gtk_widget_get_width (widget) <= 0 || !gtk_widget_get_mapped (widget)) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
   *width = gtk_widget_get_width (widget);
   *height = gtk_widget_get_height (widget);
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), *width, *height);
