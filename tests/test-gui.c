@@ -112,8 +112,6 @@ render_widget (GtkWidget *widget,
                int       *height,
                gsize     *stride)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
@@ -121,16 +119,25 @@ render_widget (GtkWidget *widget,
   guchar *data;
   guint tick = g_timeout_add (100, keep_ticking, NULL);
 
-  /* On a busy machine the first allocation can come after the frame. */
-  while ((gtk_widget_get_width (widget) <= 0 || !gtk_widget_get_mapped (widget)) &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  *width = gtk_widget_get_width (widget);
-  *height = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), *width, *height);
-  node = gtk_snapshot_to_node (snapshot);
+  /* On a busy machine the widget can be waiting for its (first or next)
+   * allocation, when it draws nothing: wait until it draws. */
+  for (;;)
+    {
+      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
 
+      *width = gtk_widget_get_width (widget);
+      *height = gtk_widget_get_height (widget);
+      if (*width > 0 && gtk_widget_get_mapped (widget))
+        {
+          gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), *width, *height);
+          node = gtk_snapshot_to_node (snapshot);
+        }
+      if (node != NULL || g_get_monotonic_time () > deadline)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, *width, *height));
