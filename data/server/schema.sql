@@ -45,6 +45,7 @@ CREATE TABLE lock_history (
   id          bigserial PRIMARY KEY,
   changed_at  timestamptz NOT NULL DEFAULT now (),
   db_user     text NOT NULL DEFAULT session_user,
+  display_name text,            -- the planner's name, when the app announced one
   fid         bigint,           -- NULL: a history row whose parcel is gone
   parcel_id   text,
   field       text NOT NULL,
@@ -86,13 +87,17 @@ DECLARE
   col     text;
   act     text := coalesce (nullif (current_setting ('mq.action', true), ''), 'sql');
   bat     bigint := nullif (current_setting ('mq.batch', true), '')::bigint;
+  -- Announced by this very session (a reused pid's old row is not ours).
+  who     text := (SELECT s.display_name FROM mq_sessions s
+                     JOIN pg_stat_activity a ON a.pid = s.pid
+                    WHERE s.pid = pg_backend_pid () AND s.since >= a.backend_start);
 BEGIN
   FOREACH col IN ARRAY mq_status_columns () LOOP
     IF old_row -> col IS DISTINCT FROM new_row -> col THEN
-      INSERT INTO lock_history (db_user, fid, parcel_id, field, old_value, new_value, action,
-                                batch, row_version)
-        VALUES (session_user, NEW.fid, NEW.parcel_id, col, old_row ->> col, new_row ->> col,
-                act, bat, NEW.row_version);
+      INSERT INTO lock_history (db_user, display_name, fid, parcel_id, field, old_value,
+                                new_value, action, batch, row_version)
+        VALUES (session_user, who, NEW.fid, NEW.parcel_id, col, old_row ->> col,
+                new_row ->> col, act, bat, NEW.row_version);
     END IF;
   END LOOP;
   PERFORM pg_notify ('mq_parcels', NEW.fid || ':' || NEW.row_version);

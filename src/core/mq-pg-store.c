@@ -909,7 +909,8 @@ rebase_on_server (MqPgStore  *self,
 #define TIME_TEXT(column) \
   "to_char (" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 #define HISTORY_COLUMNS(h) \
-  TIME_TEXT (h "changed_at") ", " h "db_user, " h "parcel_id, " h "field, " h "old_value, " \
+  TIME_TEXT (h "changed_at") ", coalesce (" h "display_name, " h "db_user), " h "parcel_id, " \
+  h "field, " h "old_value, " \
   h "new_value, " h "action"
 
 /* The history of parcels between two versions ($1 fids, $2 after, $3 up
@@ -953,7 +954,8 @@ name_conflicts (MqPgStore *self,
                                                               c->parcel)->fid);
       const char *params[] = { fid, mq_field_info (c->field)->key };
       g_autoptr(PGresult) result =
-        run (self, "SELECT db_user, " TIME_TEXT ("changed_at") " FROM lock_history"
+        run (self, "SELECT coalesce (display_name, db_user), " TIME_TEXT ("changed_at")
+                   " FROM lock_history"
                    " WHERE fid = $1::bigint AND field = $2 ORDER BY id DESC LIMIT 1", 2, params, NULL);
 
       if (result != NULL && PQntuples (result) > 0)
