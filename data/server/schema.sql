@@ -8,6 +8,10 @@
 --
 -- SPDX-License-Identifier: GPL-3.0-or-later
 
+-- The server's notices (a column a project file already brings) are no
+-- news to the person publishing.
+SET LOCAL client_min_messages = warning;
+
 CREATE TABLE mq_project_settings (
   key   text PRIMARY KEY,
   value text
