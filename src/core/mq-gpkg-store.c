@@ -735,22 +735,6 @@ schema_still_ours (MqGpkgStore  *self,
   return read_only_error (self, error);
 }
 
-static gboolean
-conflict_error (GPtrArray  *conflicts,
-                GError    **error)
-{
-  const MqConflict *c = g_ptr_array_index (conflicts, 0);
-
-  g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT,
-               g_dngettext (GETTEXT_PACKAGE,
-                            "%u field was changed by someone else meanwhile (first: parcel %s, %s); "
-                            "nothing changed",
-                            "%u fields were changed by someone else meanwhile (first: parcel %s, %s); "
-                            "nothing changed", conflicts->len),
-               conflicts->len, c->parcel_id ? c->parcel_id : "?", mq_field_label (c->field));
-  return FALSE;
-}
-
 /* Inside one BEGIN IMMEDIATE: read the rows, rebase, check, write, COMMIT.
  * The history's old values are the file's, whoever wrote them. */
 static MqEdit *
@@ -776,7 +760,7 @@ commit (MqGpkgStore   *self,
   if (ok && conflicts->len > 0)
     {
       name_conflicts (self, conflicts);
-      ok = conflict_error (conflicts, error);
+      ok = mq_staging_conflict_error (conflicts, error);
       mq_staging_publish (staging, TRUE);
     }
   ok = ok && mq_staging_check (staging, error);

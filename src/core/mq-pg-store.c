@@ -966,22 +966,6 @@ name_conflicts (MqPgStore *self,
     }
 }
 
-static gboolean
-conflict_error (GPtrArray  *conflicts,
-                GError    **error)
-{
-  const MqConflict *c = g_ptr_array_index (conflicts, 0);
-
-  g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT,
-               g_dngettext (GETTEXT_PACKAGE,
-                            "%u field was changed by someone else meanwhile (first: parcel %s, %s); "
-                            "nothing changed",
-                            "%u fields were changed by someone else meanwhile (first: parcel %s, %s); "
-                            "nothing changed", conflicts->len),
-               conflicts->len, c->parcel_id ? c->parcel_id : "?", mq_field_label (c->field));
-  return FALSE;
-}
-
 /* One UPDATE per parcel, of the columns that change and only of the row
  * version that was read; the trigger bumps the version and writes the
  * history, and the new version comes back for the parcel. */
@@ -1085,7 +1069,7 @@ commit (MqPgStore     *self,
   if (ok && conflicts->len > 0)
     {
       name_conflicts (self, conflicts);
-      ok = conflict_error (conflicts, error);
+      ok = mq_staging_conflict_error (conflicts, error);
       mq_staging_publish (staging, TRUE);
     }
   ok = ok && mq_staging_check (staging, error);

@@ -318,6 +318,24 @@ mq_staging_rebase (MqStaging          *self,
   return TRUE;
 }
 
+/* MQ_STORE_ERROR_CONFLICT, naming how many fields and the first of them
+ * (the list itself is mq_store_get_conflicts()). Returns FALSE. */
+gboolean
+mq_staging_conflict_error (GPtrArray  *conflicts,
+                           GError    **error)
+{
+  const MqConflict *c = g_ptr_array_index (conflicts, 0);
+
+  g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%u field was changed by someone else meanwhile (first: parcel %s, %s); "
+                            "nothing changed",
+                            "%u fields were changed by someone else meanwhile (first: parcel %s, %s); "
+                            "nothing changed", conflicts->len),
+               conflicts->len, c->parcel_id ? c->parcel_id : "?", mq_field_label (c->field));
+  return FALSE;
+}
+
 static gboolean
 refuse (GPtrArray  *problems,
         GError    **error)
@@ -374,23 +392,23 @@ mq_staging_diff (MqStaging    *self,
 }
 
 /* A source attribute that is also a project column follows its field, so the
- * identify panel shows what the project holds. */
+ * identify panel shows what the project holds. @columns: each field's
+ * attribute, or -1. */
 static void
 set_values (MqParcels      *parcels,
+            const int      *columns,
             guint           index,
             const MqParcel *record)
 {
   for (guint f = 0; f < MQ_N_FIELDS; f++)
     {
-      int column;
       g_autofree char *text = NULL;
 
-      if (!mq_field_is_editable (f) ||
-          (column = mq_parcels_find_field (parcels, mq_field_info (f)->key)) < 0)
+      if (columns[f] < 0)
         continue;
       text = mq_parcel_dup_field_text (record, f);
-      if (!same_text (text, mq_parcels_get_value (parcels, index, column)))
-        mq_parcels_set_value (parcels, index, column, text ? text : "");
+      if (!same_text (text, mq_parcels_get_value (parcels, index, columns[f])))
+        mq_parcels_set_value (parcels, index, columns[f], text ? text : "");
     }
 }
 
@@ -409,17 +427,21 @@ mq_dataset_publish_records (MqDataset *dataset,
                             GArray    *records)
 {
   g_autoptr(MqParcels) parcels = NULL;
+  int columns[MQ_N_FIELDS];
 
   if (indices->len == 0)
     return;
   parcels = mq_parcels_new_generation (mq_dataset_get_parcels (dataset));
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    columns[f] = mq_field_is_editable (f) ? mq_parcels_find_field (parcels, mq_field_info (f)->key)
+                                          : -1;
   for (guint i = 0; i < indices->len; i++)
     {
       guint index = g_array_index (indices, guint, i);
       const MqParcel *record = &g_array_index (records, MqParcel, i);
 
       mq_parcels_replace (parcels, index, record);
-      set_values (parcels, index, record);
+      set_values (parcels, columns, index, record);
     }
   mq_dataset_set_parcels (dataset, parcels);
 }

@@ -42,6 +42,8 @@ gboolean    mq_staging_rebase       (MqStaging          *self,
                                      gint64              row_version,
                                      GPtrArray          *conflicts,
                                      GError            **error);
+gboolean    mq_staging_conflict_error (GPtrArray        *conflicts,
+                                       GError          **error);
 gboolean    mq_staging_check        (MqStaging          *self,
                                      GError            **error);
 MqEdit     *mq_staging_diff         (MqStaging          *self,
