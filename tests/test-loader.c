@@ -851,6 +851,28 @@ test_csv_export (void)
   g_assert_cmpuint (flagged, ==, summary->flagged_parcels);
 }
 
+/* The days past a deadline every view shows: none once the parcel is done
+ * or has no deadline. */
+static void
+test_days_overdue (void)
+{
+  MqParcel p = { 0 };
+  g_autofree char *text = NULL;
+
+  p.deadline = 1000;
+  p.stage = MQ_STAGE_IN_PROGRESS;
+  g_assert_cmpuint (mq_parcel_days_overdue (&p, 1817), ==, 817);
+  g_assert_cmpuint (mq_parcel_days_overdue (&p, 1000), ==, 0);
+  text = mq_overdue_text (817);
+  g_assert_nonnull (strstr (text, "817"));
+  g_assert_null (mq_overdue_text (0));
+  p.stage = MQ_STAGE_DONE;
+  g_assert_cmpuint (mq_parcel_days_overdue (&p, 1817), ==, 0);
+  p.stage = MQ_STAGE_NOT_STARTED;
+  p.deadline = 0;
+  g_assert_cmpuint (mq_parcel_days_overdue (&p, 1817), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -893,6 +915,7 @@ main (int   argc,
   g_test_add_func ("/loader/import-round-trip", test_import_round_trip);
   g_test_add_func ("/loader/import-refuses", test_import_refuses);
   g_test_add_func ("/loader/csv-export", test_csv_export);
+  g_test_add_func ("/loader/days-overdue", test_days_overdue);
   status = g_test_run ();
   if (tmp_dir != NULL)
     test_remove_dir (tmp_dir);

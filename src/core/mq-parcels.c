@@ -330,6 +330,15 @@ mq_parcel_is_overdue (const MqParcel *parcel,
   return parcel->deadline != 0 && parcel->deadline < today && parcel->stage != MQ_STAGE_DONE;
 }
 
+/* How many days past its deadline an unfinished parcel is; 0 when it is not
+ * overdue. Panel, table, tooltip and meeting card all say the same number. */
+guint
+mq_parcel_days_overdue (const MqParcel *parcel,
+                        guint32         today)
+{
+  return mq_parcel_is_overdue (parcel, today) ? today - parcel->deadline : 0;
+}
+
 gboolean
 mq_parcel_is_due_soon (const MqParcel *parcel,
                        guint32         today)

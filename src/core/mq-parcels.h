@@ -99,6 +99,8 @@ gboolean        mq_parcel_is_overdue       (const MqParcel  *parcel,
                                             guint32          today);
 gboolean        mq_parcel_is_due_soon      (const MqParcel  *parcel,
                                             guint32          today);
+guint           mq_parcel_days_overdue     (const MqParcel  *parcel,
+                                            guint32          today);
 guint32         mq_today                   (void);
 
 G_END_DECLS

@@ -311,3 +311,13 @@ mq_bool_parse (const char *text,
       return TRUE;
   return FALSE;
 }
+
+/* "Overdue by 817 days" (已逾期 817 天), as every view of a parcel says it;
+ * NULL when @days is 0. */
+char *
+mq_overdue_text (guint days)
+{
+  if (days == 0)
+    return NULL;
+  return g_strdup_printf (ngettext ("Overdue by %u day", "Overdue by %u days", days), days);
+}

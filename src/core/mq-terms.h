@@ -44,6 +44,7 @@ gboolean    mq_theme_parse   (const char  *text,
 gboolean    mq_date_parse    (const char  *text,
                               guint32     *julian);
 char       *mq_date_format   (guint32      julian);
+char       *mq_overdue_text  (guint        days);
 gboolean    mq_bool_parse    (const char  *text,
                               gboolean    *out);
 
