@@ -172,6 +172,25 @@ test_mixed_layers (void)
   check_mixed ("mixed-collections.geojson", NULL, 2, 1);
 }
 
+/* Polygons where the declared type says otherwise: a shapefile header that
+ * says points, a layer of collections only. Solids are refused as what
+ * they are, not as "no polygons". */
+static void
+test_undeclared_polygons (void)
+{
+  MqLoadOptions crs = { .crs = "EPSG:4549" };
+  g_autoptr(MqDataset) points = load_ok ("mixed-header-points.shp", NULL);
+  g_autoptr(MqDataset) collections = load_ok ("collections-only.geojson", NULL);
+  g_autofree char *solids = load_fails ("solids.csv", &crs, MQ_DATASET_ERROR_NO_POLYGONS);
+
+  g_assert_cmpuint (mq_parcels_get_n_parcels (mq_dataset_get_parcels (points)), ==,
+                    G_N_ELEMENTS (corpus_rect_xy));
+  g_assert_cmpfloat (mq_parcels_get (mq_dataset_get_parcels (points), 0)->area_m2, >, 0);
+  g_assert_cmpuint (mq_parcels_get_n_parcels (mq_dataset_get_parcels (collections)), ==, 2);
+  g_assert_nonnull (strstr (solids, "3-D"));
+  g_assert_null (strchr (solids, '\n'));
+}
+
 /* A CRS that places nothing on the earth is a missing one, with the usual
  * hint; never "(null)". */
 static void
@@ -886,6 +905,7 @@ main (int   argc,
   g_test_add_func ("/loader/csv-needs-crs", test_csv_needs_crs);
   g_test_add_func ("/loader/layer-choice", test_layer_choice);
   g_test_add_func ("/loader/mixed-layers", test_mixed_layers);
+  g_test_add_func ("/loader/undeclared-polygons", test_undeclared_polygons);
   g_test_add_func ("/loader/crs-undefined", test_crs_undefined);
   g_test_add_func ("/loader/absurd-centre", test_absurd_centre);
   g_test_add_func ("/loader/open-writes-nothing", test_open_writes_nothing);

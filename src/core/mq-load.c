@@ -252,10 +252,51 @@ is_undeclared_type (OGRwkbGeometryType type)
   return type == wkbUnknown || type == wkbGeometryCollection;
 }
 
-/* The first geometry field, among those of undeclared type, for which a
- * feature holds a polygon; -1 when none does. */
+/* Solids and meshes (DXF 3DSOLID, CityGML buildings, shapefile multipatches):
+ * surfaces, but not the outline of a piece of land. */
+static gboolean
+holds_3d_surface (OGRGeometryH geometry)
+{
+  OGRwkbGeometryType type;
+
+  if (geometry == NULL)
+    return FALSE;
+  type = wkbFlatten (OGR_G_GetGeometryType (geometry));
+  if (type == wkbPolyhedralSurface || type == wkbTIN || type == wkbTriangle)
+    return TRUE;
+  if (type == wkbGeometryCollection)
+    for (int i = 0; i < OGR_G_GetGeometryCount (geometry); i++)
+      if (holds_3d_surface (OGR_G_GetGeometryRef (geometry, i)))
+        return TRUE;
+  return FALSE;
+}
+
+/* A polygon, or a collection (GML MultiGeometry, GeoJSON) holding one; a
+ * solid whose faces are polygons (a shapefile multipatch) is no parcel. */
+static gboolean
+holds_polygon (OGRGeometryH geometry)
+{
+  if (geometry == NULL)
+    return FALSE;
+  if (is_polygon_type (OGR_G_GetGeometryType (geometry)))
+    return TRUE;
+  if (wkbFlatten (OGR_G_GetGeometryType (geometry)) == wkbGeometryCollection &&
+      !holds_3d_surface (geometry))
+    for (int i = 0; i < OGR_G_GetGeometryCount (geometry); i++)
+      if (holds_polygon (OGR_G_GetGeometryRef (geometry, i)))
+        return TRUE;
+  return FALSE;
+}
+
+/* The first geometry field for which a feature holds a polygon; -1 when
+ * none does. Only fields of undeclared type are looked at, or every field
+ * when @any_declared (a shapefile whose header says points may hold
+ * polygons: GDAL's "non-conformant" mixed shapefiles). @surfaces_3d is set
+ * when 3-D surfaces were met instead, so the refusal can say so. */
 static int
-scan_for_polygons (OGRLayerH layer)
+scan_for_polygons (OGRLayerH  layer,
+                   gboolean   any_declared,
+                   gboolean  *surfaces_3d)
 {
   OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
   int n_fields = OGR_FD_GetGeomFieldCount (defn);
@@ -270,9 +311,13 @@ scan_for_polygons (OGRLayerH layer)
         {
           OGRGeometryH g = OGR_F_GetGeomFieldRef (f, i);
 
-          if (is_undeclared_type (OGR_GFld_GetType (OGR_FD_GetGeomFieldDefn (defn, i))) &&
-              g != NULL && is_polygon_type (OGR_G_GetGeometryType (g)))
+          if (!any_declared &&
+              !is_undeclared_type (OGR_GFld_GetType (OGR_FD_GetGeomFieldDefn (defn, i))))
+            continue;
+          if (holds_polygon (g))
             found = i;
+          else if (surfaces_3d != NULL && holds_3d_surface (g))
+            *surfaces_3d = TRUE;
         }
       OGR_F_Destroy (f);
     }
@@ -298,7 +343,7 @@ polygon_geom_field (OGRLayerH layer)
         return i;
       undeclared |= is_undeclared_type (type);
     }
-  return undeclared ? scan_for_polygons (layer) : -1;
+  return undeclared ? scan_for_polygons (layer, FALSE, NULL) : -1;
 }
 
 static gboolean
@@ -331,6 +376,7 @@ pick_layer (Load    *load,
 {
   GDALDatasetH ds = load->ds;
   const char *wanted = load->options ? load->options->layer : NULL;
+  gboolean surfaces_3d = FALSE;
   OGRLayerH layer;
 
   if (wanted != NULL)
@@ -356,9 +402,19 @@ pick_layer (Load    *load,
   for (int i = 0; i < GDALDatasetGetLayerCount (ds); i++)
     if ((load->geom_field = polygon_geom_field (GDALDatasetGetLayer (ds, i))) >= 0)
       return GDALDatasetGetLayer (ds, i);
-  g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_POLYGONS,
-               _("%s: holds no polygons (parcels must be areas, not points or lines); "
-                 "export the parcels as polygons"), load->path);
+  /* Before refusing: a layer declared as points or lines may still hold
+   * polygons (a mixed shapefile); its points and lines are skipped, counted. */
+  for (int i = 0; i < GDALDatasetGetLayerCount (ds); i++)
+    if ((load->geom_field = scan_for_polygons (GDALDatasetGetLayer (ds, i), TRUE, &surfaces_3d)) >= 0)
+      return GDALDatasetGetLayer (ds, i);
+  if (surfaces_3d)
+    g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_POLYGONS,
+                 _("%s: holds 3-D surfaces (solids, meshes or multipatches), not the polygons "
+                   "of parcels; export the parcels' outlines as 2-D polygons"), load->path);
+  else
+    g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_POLYGONS,
+                 _("%s: holds no polygons (parcels must be areas, not points or lines); "
+                   "export the parcels as polygons"), load->path);
   return NULL;
 }
 

@@ -1073,6 +1073,45 @@ write_damaged (void)
   }
 }
 
+/* A shapefile whose header says points while its records are polygons (as
+ * GDAL's "non-conformant" mixed shapefiles): its polygons are parcels all
+ * the same. */
+static void
+write_header_says_points (void)
+{
+  static const char *const exts[] = { ".shp", ".shx" };
+
+  write_named_rects ("mixed-header-points", NULL, 0, "UTF-8", 4549);
+  for (guint i = 0; i < G_N_ELEMENTS (exts); i++)
+    {
+      g_autofree char *name = g_strconcat ("mixed-header-points", exts[i], NULL);
+      g_autoptr(GBytes) b = read_out (name);
+      gsize len = g_bytes_get_size (b);
+      guint8 *data = g_memdup2 (g_bytes_get_data (b, NULL), len);
+
+      data[32] = 1; /* shape type: point */
+      write_bytes (name, data, len);
+      g_free (data);
+    }
+}
+
+/* Only collections, each holding a polygon (a GML MultiGeometry); and solids
+ * (a multipatch, a polyhedral surface), which are not parcels. */
+static void
+write_collections_and_solids (void)
+{
+  static const char solids[] =
+    "WKT,TBBH\n"
+    "\"GEOMETRYCOLLECTION Z (TIN Z (((0 0 0,1 0 0,0 1 1,0 0 0))),"
+    "POLYGON Z ((0 0 0,1 0 0,1 1 0,0 1 0,0 0 0)))\",S1\n"
+    "\"POLYHEDRALSURFACE Z (((0 0 0,0 1 0,1 1 0,1 0 0,0 0 0)),"
+    "((0 0 0,0 0 1,0 1 1,0 1 0,0 0 0)))\",S2\n"
+    "\"POINT (0 0)\",P3\n";
+
+  write_geojson_kinds ("collections-only.geojson", "CC");
+  write_bytes ("solids.csv", (const guint8 *) solids, strlen (solids));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1108,6 +1147,8 @@ main (int argc, char *argv[])
   write_curves ();
   write_swapped ();
   write_mixed ();
+  write_header_says_points ();
+  write_collections_and_solids ();
   write_second_geometry ();
   write_undefined_crs ();
   write_damaged ();
