@@ -241,6 +241,41 @@ test_open_writes_nothing (void)
   test_remove_dir (dir);
 }
 
+/* A Norwegian SOSI file (ISO 8859-1: "NØ" is N\xd8): GDAL's SOSI reader
+ * builds an index folder beside the file it reads, so it reads a private
+ * copy; the user's folder keeps only the file. */
+static void
+test_open_sosi_writes_nothing (void)
+{
+  static const char sosi[] =
+    ".HODE\n..TEGNSETT ISO8859-1\n..TRANSPAR\n...KOORDSYS 23\n...ORIGO-N\xd8 0 0\n"
+    "...ENHET 0.01\n..OMR\xc5" "DE\n...MIN-N\xd8 699900000 59900000\n"
+    "...MAX-N\xd8 700100000 60100000\n..SOSI-VERSJON 4.5\n..SOSI-NIV\xc5 4\n"
+    ".KURVE 1:\n..OBJTYPE Grense\n..N\xd8\n"
+    "700000000 60000000\n700010000 60000000\n700010000 60010000\n700000000 60010000\n"
+    "700000000 60000000\n"
+    ".FLATE 2:\n..OBJTYPE Teig\n..REF :1\n..N\xd8\n700005000 60005000\n.SLUTT\n";
+  g_autofree char *dir = g_dir_make_tmp ("mq-sosi-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "teig.sos", NULL);
+  MqLoadOptions options = { .crs = "EPSG:25833" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) d = NULL;
+  g_autoptr(GDir) listing = NULL;
+
+  g_assert_true (g_file_set_contents (path, sosi, sizeof sosi - 1, NULL));
+  d = mq_dataset_load (path, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mq_parcels_get_n_parcels (mq_dataset_get_parcels (d)), ==, 1);
+  /* 100 m × 100 m of the grid, in centimetres: 10 000 m², the ellipsoid's
+   * area within the projection's scale error. */
+  g_assert_cmpfloat_with_epsilon (mq_parcels_get (mq_dataset_get_parcels (d), 0)->area_m2,
+                                  10000.0, 20.0);
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_cmpstr (g_dir_read_name (listing), ==, "teig.sos");
+  g_assert_null (g_dir_read_name (listing));
+  test_remove_dir (dir);
+}
+
 /* ---- encodings ---------------------------------------------------------------- */
 
 static void
@@ -906,6 +941,7 @@ main (int   argc,
   g_test_add_func ("/loader/layer-choice", test_layer_choice);
   g_test_add_func ("/loader/mixed-layers", test_mixed_layers);
   g_test_add_func ("/loader/undeclared-polygons", test_undeclared_polygons);
+  g_test_add_func ("/loader/open-sosi-writes-nothing", test_open_sosi_writes_nothing);
   g_test_add_func ("/loader/crs-undefined", test_crs_undefined);
   g_test_add_func ("/loader/absurd-centre", test_absurd_centre);
   g_test_add_func ("/loader/open-writes-nothing", test_open_writes_nothing);

@@ -54,6 +54,8 @@ typedef struct
   guint                        n_skipped;     /* points and lines of a mixed layer */
   int                          geom_field;    /* the layer's polygon geometry field */
   int                          version_field; /* a project's row_version column, or -1 */
+  char                        *scratch_dir;   /* a private copy of a source whose driver */
+  char                        *scratch_path;  /* writes beside it, or NULL */
   MqDataset                   *result;
 } Load;
 
@@ -73,6 +75,10 @@ load_clear (Load *load)
   g_clear_pointer (&load->source_srs, OSRRelease);
   g_clear_pointer (&load->display_srs, OSRRelease);
   g_clear_pointer (&load->ds, GDALClose);
+  if (load->scratch_dir != NULL)
+    VSIRmdirRecursive (load->scratch_dir);
+  g_clear_pointer (&load->scratch_dir, g_free);
+  g_clear_pointer (&load->scratch_path, g_free);
   g_clear_pointer (&load->shp_path, g_free);
   g_clear_pointer (&load->decoder, mq_decoder_free);
   g_clear_object (&load->result);
@@ -141,13 +147,15 @@ check_parts (Load    *load,
   if (load->shapefile && !load->shp_info.has_shx)
     {
       g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_MISSING_PART,
-                   _("%s: the .shx index that belongs to it is missing"), load->path);
+                   _("%s: the .shx index that belongs to it is missing; a shapefile is several files: "
+                     "copy its .shx (same name) beside it"), load->path);
       return FALSE;
     }
   if (load->shapefile && !load->shp_info.has_dbf)
     {
       g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_MISSING_PART,
-                   _("%s: the .dbf attribute table that belongs to it is missing"), load->path);
+                   _("%s: the .dbf attribute table that belongs to it is missing; a shapefile is several "
+                     "files: copy its .dbf (same name) beside it"), load->path);
       return FALSE;
     }
   return TRUE;
@@ -165,6 +173,65 @@ open_options_for (const char *path)
 
   if (g_str_equal (name, "GML") || g_str_equal (name, "NAS"))
     return gml;
+  return NULL;
+}
+
+/* Drivers that write beside the file they read, whatever they are told: NAS
+ * its .gfs schema, VFK an SQLite database, SOSI an index folder. */
+static gboolean
+is_sosi (const char *path)
+{
+  char head[1025] = { 0 };
+  VSILFILE *f = VSIFOpenL (path, "rb");
+
+  if (f == NULL)
+    return FALSE;
+  VSIFReadL (head, 1, sizeof head - 1, f);
+  VSIFCloseL (f);
+  return strstr (head, ".HODE") != NULL;
+}
+
+static gboolean
+writes_beside (const char *path)
+{
+  static const char *const writers[] = { "NAS", "VFK" };
+  GDALDriverH driver;
+
+  /* SOSI's identification is a "maybe", which GDAL settles by opening the
+   * file: that alone would write the index folder. */
+  if (is_sosi (path))
+    return TRUE;
+  driver = GDALIdentifyDriverEx (path, GDAL_OF_VECTOR, NULL, NULL);
+
+  if (driver == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    if (g_str_equal (GDALGetDriverShortName (driver), writers[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Such a source is read from a private copy, so the user's folder stays as
+ * it was; the copy goes when the load ends. Returns the path to open. */
+static const char *
+scratch_copy (Load    *load,
+              GError **error)
+{
+  g_autofree char *base = g_path_get_basename (load->path);
+  g_autoptr(GFile) from = g_file_new_for_path (load->path);
+  g_autoptr(GFile) to = NULL;
+  g_autoptr(GError) local = NULL;
+
+  load->scratch_dir = g_dir_make_tmp ("maqiao-read-XXXXXX", &local);
+  if (load->scratch_dir != NULL)
+    {
+      load->scratch_path = g_build_filename (load->scratch_dir, base, NULL);
+      to = g_file_new_for_path (load->scratch_path);
+      if (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &local))
+        return load->scratch_path;
+    }
+  g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_OPEN_FAILED,
+               _("%s: cannot be opened: %s"), load->path, local->message);
   return NULL;
 }
 
@@ -203,6 +270,7 @@ open_source (Load    *load,
    * own per-file decision (GDAL would take an unmarked DBF as Latin-1). */
   static const char *const shp_driver[] = { "ESRI Shapefile", NULL };
   static const char *const raw_text[] = { "ENCODING=", NULL };
+  const char *open_path = load->path;
 
   if (load->server != NULL)
     return open_server (load, error);
@@ -214,14 +282,16 @@ open_source (Load    *load,
     }
   if (!check_parts (load, error))
     return FALSE;
+  if (writes_beside (load->path) && (open_path = scratch_copy (load, error)) == NULL)
+    return FALSE;
   CPLErrorReset ();
-  load->ds = GDALOpenEx (load->path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+  load->ds = GDALOpenEx (open_path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
                          shp_driver, raw_text, NULL);
   if (load->ds == NULL)
     {
       CPLErrorReset ();
-      load->ds = GDALOpenEx (load->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
-                             open_options_for (load->path), NULL);
+      load->ds = GDALOpenEx (open_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+                             open_options_for (open_path), NULL);
     }
   if (load->ds == NULL)
     {
