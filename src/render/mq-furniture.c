@@ -78,21 +78,19 @@ mq_draw_text (cairo_t    *cr,
     x -= w / 2.0, y -= h / 2.0;
   else if (anchor == MQ_ANCHOR_BOTTOM_LEFT)
     y -= h;
-  /* The halo is the text drawn round itself in white: glyphs come from
-   * cairo's cache, where stroking their outlines would not. */
+  /* The halo is the glyphs' outline stroked in white, a path and no text:
+   * a PDF's text layer (search, copy, pdftotext) holds each label once. */
   if (halo)
     {
-      double d = MAX (1.0, size_px / 9.0);
-      static const double offsets[8][2] = {
-        { -1, -1 }, { 0, -1 }, { 1, -1 }, { -1, 0 }, { 1, 0 }, { -1, 1 }, { 0, 1 }, { 1, 1 },
-      };
-
+      cairo_save (cr);
+      cairo_new_path (cr);
+      cairo_move_to (cr, x, y);
+      pango_cairo_layout_path (cr, layout);
+      cairo_set_line_width (cr, 2 * MAX (1.0, size_px / 9.0));
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
       cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
-      for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
-        {
-          cairo_move_to (cr, x + offsets[i][0] * d, y + offsets[i][1] * d);
-          pango_cairo_show_layout (cr, layout);
-        }
+      cairo_stroke (cr);
+      cairo_restore (cr);
     }
   cairo_move_to (cr, x, y);
   cairo_set_source_rgb (cr, 0.18, 0.18, 0.20);
@@ -188,6 +186,13 @@ mq_furniture_legend_size (MqTheme  theme,
   measure_widths (theme, &text, &counts);
   *width = (text + 2 * LEGEND_PAD + (counted ? counts : 0)) * scale;
   *height = (2 * LEGEND_PAD + LEGEND_ROW * (entries->len + 1)) * scale;
+}
+
+/* The size in pixels of the legend's lines of text at @scale. */
+double
+mq_furniture_legend_text_px (double scale)
+{
+  return LEGEND_TEXT * scale;
 }
 
 static void
