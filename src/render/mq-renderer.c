@@ -806,6 +806,10 @@ draw_zone_outline (MqRenderer        *self,
  * taller one): the smallest label and the legend's text, in pixels. */
 #define MEETING_LABEL_PX 24.0
 #define MEETING_LEGEND_PX 20.0
+/* At most this many parcels are tried for a label, the most urgent first:
+ * a screen holds fewer, and measuring text for 10⁵ flagged parcels of a
+ * large dataset would cost a frame its time. */
+#define MAX_PARCEL_LABEL_TRIES 1500
 
 /* The scale of labels and of furniture text: the meeting room's sizes
  * follow the screen's height; elsewhere both are the text scale. */
@@ -1094,8 +1098,8 @@ more_urgent_first (gconstpointer a,
 
 /* The parcels worth a label in this view, the overdue first, then the
  * flagged, larger before smaller; at overview scale only those two. A parcel
- * that needs attention is named when it can be seen at all; another only
- * where its label fits inside it. */
+ * that needs attention is named when it can be seen at all (beside it if
+ * need be); another only where its label fits inside it. */
 static GArray *
 label_candidates (MqRenderer *self,
                   MqViewport *vp,
@@ -1123,10 +1127,74 @@ label_candidates (MqRenderer *self,
       g_array_append_val (candidates, c);
     }
   g_array_sort (candidates, more_urgent_first);
+  if (candidates->len > MAX_PARCEL_LABEL_TRIES)
+    g_array_set_size (candidates, MAX_PARCEL_LABEL_TRIES);
   return candidates;
 }
 
-/* Parcel labels in the chosen field, at a point inside the parcel. */
+/* A label for a parcel too small to hold it: beside the parcel (above,
+ * below, right, left), so that its fill, which says its state, stays seen. */
+static void
+place_beside (cairo_t     *cr,
+              MqLabelGrid *grid,
+              MqViewport  *vp,
+              const char  *text,
+              guint        parcel,
+              const MqBox *b,
+              double       w,
+              double       h)
+{
+  double x0, y0, x1, y1, cx, cy;
+
+  mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &x0, &y0);
+  mq_viewport_map_to_screen (vp, b->max_x, b->min_y, &x1, &y1);
+  cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  if (!place_label (cr, grid, vp, text, (int) parcel, cx, y0 - h / 2 - 1, PARCEL_LABEL_PX, FALSE, 0) &&
+      !place_label (cr, grid, vp, text, (int) parcel, cx, y1 + h / 2 + 1, PARCEL_LABEL_PX, FALSE, 0) &&
+      !place_label (cr, grid, vp, text, (int) parcel, x1 + w / 2 + 3, cy, PARCEL_LABEL_PX, FALSE, 0))
+    place_label (cr, grid, vp, text, (int) parcel, x0 - w / 2 - 3, cy, PARCEL_LABEL_PX, FALSE, 0);
+}
+
+/* Whether the label fits inside the parcel, at its box's centre. */
+static gboolean
+fits_inside (const MqShapes *shapes,
+             guint           parcel,
+             double          res,
+             double          w,
+             double          h)
+{
+  const MqBox *b = mq_shapes_get_bbox (shapes, parcel);
+
+  return (b->max_x - b->min_x) / res >= w + 6 && (b->max_y - b->min_y) / res >= h + 4 &&
+         mq_shapes_contains (shapes, parcel, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2);
+}
+
+/* The parcels that need attention and are labelled beside themselves keep
+ * their fill clear of every parcel label: it is what says their state. */
+static void
+reserve_small_urgent (MqLabelGrid    *grid,
+                      MqViewport     *vp,
+                      const MqShapes *shapes,
+                      GArray         *candidates,
+                      const guint8   *inside)
+{
+  for (guint k = 0; k < candidates->len; k++)
+    {
+      const Candidate *c = &g_array_index (candidates, Candidate, k);
+      const MqBox *b = mq_shapes_get_bbox (shapes, c->parcel);
+      MqBox box;
+
+      if (c->rank == 0 || inside[k])
+        continue;
+      mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &box.min_x, &box.min_y);
+      mq_viewport_map_to_screen (vp, b->max_x, b->min_y, &box.max_x, &box.max_y);
+      box.min_x += 1, box.min_y += 1, box.max_x -= 1, box.max_y -= 1;
+      mq_label_grid_place (grid, &box);
+    }
+}
+
+/* Parcel labels in the chosen field, at a point inside the parcel where
+ * they fit, beside it for a parcel that needs attention. */
 static void
 label_parcels (MqRenderer  *self,
                cairo_t     *cr,
@@ -1137,24 +1205,40 @@ label_parcels (MqRenderer  *self,
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
   g_autoptr(GArray) candidates = label_candidates (self, vp, items);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_full (candidates->len, g_free);
+  g_autofree double *sizes = g_new (double, 2 * candidates->len + 1);
+  g_autofree guint8 *inside = g_new0 (guint8, candidates->len + 1);
   double res = mq_viewport_get_resolution (vp);
 
   for (guint k = 0; k < candidates->len; k++)
     {
       const Candidate *c = &g_array_index (candidates, Candidate, k);
-      g_autofree char *text = parcel_label_text (mq_parcels_get (parcels, c->parcel), self->label_field);
+      char *text = parcel_label_text (mq_parcels_get (parcels, c->parcel), self->label_field);
+
+      g_ptr_array_add (texts, text);
+      if (text == NULL)
+        continue;
+      mq_text_size (cr, text, PARCEL_LABEL_PX * mq_label_grid_get_text_scale (grid), FALSE,
+                    &sizes[2 * k], &sizes[2 * k + 1]);
+      inside[k] = fits_inside (shapes, c->parcel, res, sizes[2 * k], sizes[2 * k + 1]);
+    }
+  reserve_small_urgent (grid, vp, shapes, candidates, inside);
+  for (guint k = 0; k < candidates->len; k++)
+    {
+      const Candidate *c = &g_array_index (candidates, Candidate, k);
+      const char *text = g_ptr_array_index (texts, k);
       const MqBox *b = mq_shapes_get_bbox (shapes, c->parcel);
-      double cx = (b->min_x + b->max_x) / 2, cy = (b->min_y + b->max_y) / 2, sx, sy, w, h;
+      double sx, sy;
 
       if (text == NULL)
         continue;
-      mq_text_size (cr, text, PARCEL_LABEL_PX * mq_label_grid_get_text_scale (grid), FALSE, &w, &h);
-      if (c->rank == 0 &&
-          ((b->max_x - b->min_x) / res < w + 6 || (b->max_y - b->min_y) / res < h + 4 ||
-           !mq_shapes_contains (shapes, c->parcel, cx, cy)))
-        continue;
-      mq_viewport_map_to_screen (vp, cx, cy, &sx, &sy);
-      place_label (cr, grid, vp, text, (int) c->parcel, sx, sy, PARCEL_LABEL_PX, FALSE, 0);
+      if (inside[k])
+        {
+          mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
+          place_label (cr, grid, vp, text, (int) c->parcel, sx, sy, PARCEL_LABEL_PX, FALSE, 0);
+        }
+      else if (c->rank > 0)
+        place_beside (cr, grid, vp, text, c->parcel, b, sizes[2 * k], sizes[2 * k + 1]);
     }
 }
 
@@ -1190,24 +1274,21 @@ draw_labels (MqRenderer        *self,
   g_autoptr(MqLabelGrid) grid = mq_label_grid_new (mq_viewport_get_width (vp),
                                                    mq_viewport_get_height (vp));
   double labels, furniture;
-  guint reserved = 0;
 
   if (self->furniture)
-    {
-      reserve_furniture (self, grid, vp);
-      reserved = mq_label_grid_get_boxes (grid)->len;
-    }
+    reserve_furniture (self, grid, vp);
   text_scales (self, vp, &labels, &furniture);
   mq_label_grid_set_text_scale (grid, labels);
   label_parts (cr, grid, vp, ref);
   label_lines (cr, grid, vp, ref, view, TRUE);
   label_lines (cr, grid, vp, ref, view, FALSE);
   label_parcels (self, cr, grid, vp, items);
-  g_clear_pointer (&self->label_boxes, g_array_unref);
-  self->label_boxes = g_array_copy ((GArray *) mq_label_grid_get_boxes (grid));
-  g_array_remove_range (self->label_boxes, 0, reserved);
   g_clear_pointer (&self->labels, g_array_unref);
   self->labels = mq_label_grid_steal_labels (grid);
+  g_clear_pointer (&self->label_boxes, g_array_unref);
+  self->label_boxes = g_array_sized_new (FALSE, FALSE, sizeof (MqBox), self->labels->len);
+  for (guint i = 0; i < self->labels->len; i++)
+    g_array_append_val (self->label_boxes, g_array_index (self->labels, MqLabel, i).box);
 }
 
 /* Where the last draw placed its labels, in pixels: none overlap. */
