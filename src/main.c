@@ -48,6 +48,7 @@ typedef struct
   char     *apply_csv;
   char     *size;
   char     *theme;
+  char     *label_field;
   char     *bbox;
   char    **files;
 } Options;
@@ -101,6 +102,7 @@ parse_options (Options  *o,
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Size of the exported image"), N_("WxH") },
     { "bbox", 0, 0, G_OPTION_ARG_STRING, &o->bbox, N_("With --export-png: the area to show, in the map's coordinates"), N_("MINX,MINY,MAXX,MAXY") },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &o->theme, N_("Map theme: locks, method, flagged, landuse"), N_("THEME") },
+    { "label-field", 0, 0, G_OPTION_ARG_STRING, &o->label_field, N_("With --export-png/--export-pdf: what parcel labels say: id, owner, project, entity, mu"), N_("FIELD") },
     { "present", 0, 0, G_OPTION_ARG_NONE, &o->present, N_("Open in the meeting-room mode: full screen, the map and live totals (F5 toggles, Esc leaves)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, N_("Print the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, N_("[FILE]") },
@@ -136,6 +138,7 @@ clear_options (Options *o)
   g_free (o->output);
   g_free (o->size);
   g_free (o->theme);
+  g_free (o->label_field);
   g_free (o->bbox);
   g_strfreev (o->files);
 }
@@ -273,16 +276,18 @@ print_problems (MqDataset *dataset)
 }
 
 static gboolean
-export_pdf (Options    *o,
-            MqDataset  *dataset,
-            GError    **error)
+export_pdf (Options      *o,
+            MqDataset    *dataset,
+            MqLabelField  label_field,
+            GError      **error)
 {
   g_autoptr(GSettings) settings = mq_settings_new ();
   /* 制图单位: --unit, else what the window's report dialog remembered. */
   g_autofree char *unit = o->unit     ? g_strdup (o->unit)
                           : settings ? g_settings_get_string (settings, "report-unit")
                                      : NULL;
-  MqReportOptions report = { o->title, unit, o->paper, o->portrait, MQ_THEME_LOCKS, o->atlas, NULL };
+  MqReportOptions report = { o->title, unit, o->paper, o->portrait, MQ_THEME_LOCKS, o->atlas, NULL,
+                             label_field };
 
   if (o->theme != NULL && !mq_theme_parse (o->theme, &report.theme))
     {
@@ -361,8 +366,10 @@ run_headless (Options *o)
   g_autoptr(GError) error = NULL;
   g_autoptr(MqProject) project = mq_project_new ();
   MqDataset *dataset;
+  MqLabelField label_field;
 
-  if (!open_input (o, project, &error))
+  if (!mq_export_parse_label_field (o->label_field, &label_field, &error) ||
+      !open_input (o, project, &error))
     return fail (error);
   dataset = mq_project_get_dataset (project);
   if (o->apply_csv != NULL && !apply_csv (o, project, &error))
@@ -373,12 +380,12 @@ run_headless (Options *o)
       !mq_csv_export (dataset, o->export_csv, mq_locale_is_chinese (), &error))
     return fail (error);
   if (o->export_png != NULL &&
-      !mq_export_png (dataset, o->export_png, o->size, o->theme, o->bbox, &error))
+      !mq_export_png (dataset, o->export_png, o->size, o->theme, o->bbox, label_field, &error))
     return fail (error);
   if (o->export_svg != NULL &&
-      !mq_export_png (dataset, o->export_svg, o->size, o->theme, o->bbox, &error))
+      !mq_export_png (dataset, o->export_svg, o->size, o->theme, o->bbox, label_field, &error))
     return fail (error);
-  if (o->export_pdf != NULL && !export_pdf (o, dataset, &error))
+  if (o->export_pdf != NULL && !export_pdf (o, dataset, label_field, &error))
     return fail (error);
   if (o->problems)
     print_problems (dataset);

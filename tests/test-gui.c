@@ -1547,6 +1547,136 @@ test_save_as_project (void)
   close_project (window, dir);
 }
 
+/* ---- #15 labels ---- */
+
+/* Whether @model (its sections and submenus too) has an item for @action
+ * with @target. */
+static gboolean
+menu_has_item (GMenuModel *model,
+               const char *action,
+               const char *target)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GVariant) value = g_menu_model_get_item_attribute_value (model, i, "target", NULL);
+      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (model, i);
+      GMenuModel *linked;
+
+      if (g_menu_model_get_item_attribute (model, i, "action", "s", &name) &&
+          g_str_equal (name, action) && value != NULL &&
+          g_str_equal (g_variant_get_string (value, NULL), target))
+        return TRUE;
+      while (g_menu_link_iter_get_next (links, NULL, &linked))
+        {
+          gboolean found = menu_has_item (linked, action, target);
+
+          g_object_unref (linked);
+          if (found)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static GMenuModel *
+primary_menu (MqWindow *window)
+{
+  GtkWidget *header = find_named_type (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+
+  for (GtkWidget *button = find_named_type (header, GTK_TYPE_MENU_BUTTON); button != NULL;
+       button = gtk_widget_get_next_sibling (button))
+    if (GTK_IS_MENU_BUTTON (button) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (button)))
+      return gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  return NULL;
+}
+
+static const char *
+label_field_state (MqWindow *window)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (window), "label-field");
+  g_autoptr(GVariant) state = action ? g_action_get_state (action) : NULL;
+
+  return state ? g_intern_string (g_variant_get_string (state, NULL)) : NULL;
+}
+
+/* The primary menu chooses what parcel labels say (win.label-field): the
+ * map's renderer follows, the choice is remembered for the next window. */
+static void
+test_label_field_menu (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  g_autoptr(GSettings) settings = g_settings_new ("org.maqiao.LandViewer");
+  MqWindow *window = mq_window_new (NULL);
+  MqWindow *second;
+  MqMapView *view = mq_window_get_map_view (window);
+  g_autofree char *remembered = NULL;
+  GMenuModel *menu;
+
+  g_settings_reset (settings, "label-field");
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  settle ();
+  menu = primary_menu (window);
+  g_assert_nonnull (menu);
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (menu_has_item (menu, "win.label-field",
+                                  (const char *[]) { "id", "owner", "project", "entity", "mu" }[i]));
+  g_assert_cmpstr (label_field_state (window), ==, "id");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.label-field", "s", "owner"));
+  g_assert_cmpint (mq_renderer_get_label_field (mq_map_view_get_renderer (view)), ==, MQ_LABEL_FIELD_OWNER);
+  g_assert_cmpstr (label_field_state (window), ==, "owner");
+  remembered = g_settings_get_string (settings, "label-field");
+  g_assert_cmpstr (remembered, ==, "owner");
+  settle ();
+  save_screenshot ("label-owner.png");
+  /* A key that names no field changes nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.label-field", "s", "area"));
+  g_assert_cmpstr (label_field_state (window), ==, "owner");
+
+  second = mq_window_new (NULL);
+  g_assert_cmpint (mq_renderer_get_label_field (mq_map_view_get_renderer (mq_window_get_map_view (second))),
+                   ==, MQ_LABEL_FIELD_OWNER);
+  g_assert_cmpstr (label_field_state (second), ==, "owner");
+  gtk_window_destroy (GTK_WINDOW (second));
+  g_settings_reset (settings, "label-field");
+  close_project (window, dir);
+}
+
+/* Presenting (F5): labels at least 24 pixels and the legend's text 20 on a
+ * 1080-line screen, in proportion on this one; back to normal after. */
+static void
+test_meeting_room_text_size (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqRenderer *renderer = mq_map_view_get_renderer (view);
+  MqViewport *vp = mq_map_view_get_viewport (view);
+  double label_px, legend_px, k;
+
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.present", NULL));
+  settle ();
+  k = MAX (1.0, mq_viewport_get_height (vp) / 1080.0);
+  mq_renderer_get_text_px (renderer, vp, &label_px, &legend_px);
+  g_assert_cmpfloat (label_px, >=, 24 * k - 1e-9);
+  g_assert_cmpfloat (legend_px, >=, 20 * k - 1e-9);
+  save_screenshot ("meeting-labels.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.present", NULL));
+  g_assert_false (mq_window_get_presenting (window));
+  mq_renderer_get_text_px (renderer, vp, &label_px, &legend_px);
+  g_assert_cmpfloat (label_px, <, 20);
+  close_project (window, dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1593,5 +1723,7 @@ main (int   argc,
   g_test_add_func ("/gui/presentation-and-views", test_presentation_and_views);
   g_test_add_func ("/gui/lifecycle", test_lifecycle);
   g_test_add_func ("/gui/save-as-project", test_save_as_project);
+  g_test_add_func ("/gui/label-field-menu", test_label_field_menu);
+  g_test_add_func ("/gui/meeting-room-text-size", test_meeting_room_text_size);
   return g_test_run ();
 }

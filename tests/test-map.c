@@ -504,6 +504,192 @@ test_filtered_summary (void)
   g_assert_cmpfloat_with_epsilon (four->flagged_m2, all->locks_held_m2[4], 1e-6);
 }
 
+/* ---- #15 labels ---- */
+
+static const char *const main_lines[] = { "东川路", "元江路", "剑川路", "江川路", "昆阳路", "黄浦江" };
+
+/* Draws the sample into a w × h image, the whole zone or @box, with the
+ * renderer's labels as they come. */
+static void
+draw_sample (MqRenderer  *renderer,
+             int          w,
+             int          h,
+             const MqBox *box)
+{
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (s);
+  MqBox extent;
+
+  mq_dataset_get_extent (sample, &extent);
+  mq_renderer_set_dataset (renderer, sample);
+  mq_viewport_set_size (vp, w, h);
+  mq_viewport_fit (vp, box ? box : &extent, box ? 0 : 24);
+  mq_renderer_draw (renderer, cr, vp);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
+/* Where the label saying @text came in the placing order, or -1. */
+static int
+label_position (MqRenderer *renderer,
+                const char *text)
+{
+  GArray *labels = mq_renderer_get_labels (renderer);
+
+  for (guint i = 0; labels != NULL && i < labels->len; i++)
+    if (g_strcmp0 (g_array_index (labels, MqLabel, i).text, text) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* The main roads and 黄浦江 are named at overview scale (a screen, a
+ * thumbnail) and close up, and before any parcel: a parcel's label never
+ * takes a road's place. */
+static void
+test_main_roads_named (void)
+{
+  static const int sizes[][2] = { { 1600, 1000 }, { 1000, 700 } };
+  MqBox close = { 627500, 3431000, 629500, 3432500 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    {
+      g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+      GArray *labels;
+      int first_parcel = -1;
+
+      draw_sample (renderer, sizes[k][0], sizes[k][1], NULL);
+      labels = mq_renderer_get_labels (renderer);
+      for (guint i = 0; i < labels->len && first_parcel < 0; i++)
+        if (g_array_index (labels, MqLabel, i).parcel >= 0)
+          first_parcel = (int) i;
+      g_assert_cmpint (first_parcel, >, 0);
+      for (guint i = 0; i < G_N_ELEMENTS (main_lines); i++)
+        {
+          int at = label_position (renderer, main_lines[i]);
+
+          if (at < 0)
+            g_error ("%s not named at %dx%d", main_lines[i], sizes[k][0], sizes[k][1]);
+          g_assert_cmpint (at, <, first_parcel);
+        }
+    }
+  {
+    /* Close up, 东川路 crosses the view: still named, with ids round it. */
+    g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+
+    draw_sample (renderer, 1400, 1000, &close);
+    g_assert_cmpint (label_position (renderer, "东川路"), >=, 0);
+  }
+}
+
+/* At overview scale the labels go to the parcels that need attention,
+ * overdue first, then flagged: never to an unflagged parcel, and none of
+ * the overdue is left out for a flagged one. */
+static void
+test_overview_labels_urgent_first (void)
+{
+  g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  guint32 today = mq_today ();
+  guint overdue = 0, flagged = 0, last_rank = 2;
+  GArray *labels;
+
+  draw_sample (renderer, 1600, 1000, NULL);
+  labels = mq_renderer_get_labels (renderer);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const MqLabel *l = &g_array_index (labels, MqLabel, i);
+      const MqParcel *p;
+      guint rank;
+
+      if (l->parcel < 0)
+        continue;
+      p = mq_parcels_get (parcels, l->parcel);
+      g_assert_true (p->flagged || mq_parcel_is_overdue (p, today));
+      g_assert_cmpstr (l->text, ==, p->id);
+      rank = mq_parcel_is_overdue (p, today) ? 2 : 1;
+      g_assert_cmpuint (rank, <=, last_rank);
+      last_rank = rank;
+      overdue += rank == 2;
+      flagged += rank == 1;
+    }
+  g_assert_cmpuint (overdue, >=, 8);
+  g_assert_cmpuint (flagged, >=, 20);
+}
+
+/* Each label field puts the parcel's own value on the map. */
+static void
+test_label_fields (void)
+{
+  static const char *const keys[] = { "id", "owner", "project", "entity", "mu" };
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  MqBox close = { 627500, 3431000, 629500, 3432500 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+      MqLabelField field;
+      guint named = 0;
+      GArray *labels;
+
+      g_assert_true (mq_label_field_parse (keys[k], &field));
+      g_assert_cmpstr (mq_label_field_key (field), ==, keys[k]);
+      mq_renderer_set_label_field (renderer, field);
+      draw_sample (renderer, 1400, 1000, &close);
+      labels = mq_renderer_get_labels (renderer);
+      for (guint i = 0; i < labels->len; i++)
+        {
+          const MqLabel *l = &g_array_index (labels, MqLabel, i);
+          const MqParcel *p;
+          g_autofree char *mu = NULL;
+
+          if (l->parcel < 0)
+            continue;
+          p = mq_parcels_get (parcels, l->parcel);
+          mu = g_strdup_printf ("%.1f", p->area_m2 / MQ_M2_PER_MU);
+          named++;
+          switch (field)
+            {
+            case MQ_LABEL_FIELD_ID: g_assert_cmpstr (l->text, ==, p->id); break;
+            case MQ_LABEL_FIELD_OWNER: g_assert_cmpstr (l->text, ==, p->owner); break;
+            case MQ_LABEL_FIELD_PROJECT: g_assert_cmpstr (l->text, ==, p->project); break;
+            case MQ_LABEL_FIELD_ENTITY: g_assert_cmpstr (l->text, ==, p->entity); break;
+            case MQ_LABEL_FIELD_MU: g_assert_true (g_str_has_prefix (l->text, mu)); break;
+            default: g_assert_not_reached ();
+            }
+        }
+      g_assert_cmpuint (named, >, 5);
+    }
+  g_assert_false (mq_label_field_parse ("area", &(MqLabelField) { 0 }));
+}
+
+/* The meeting room on a 1080-line screen: no label under 24 pixels, the
+ * legend's text 20; larger in proportion on a taller screen. */
+static void
+test_meeting_room_text (void)
+{
+  static const int heights[] = { 1080, 2160 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (heights); k++)
+    {
+      g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+      g_autoptr(MqViewport) vp = mq_viewport_new ();
+      double k_px = heights[k] / 1080.0, label_px, legend_px;
+      GArray *labels;
+
+      mq_renderer_set_meeting_room (renderer, TRUE);
+      draw_sample (renderer, heights[k] * 16 / 9, heights[k], NULL);
+      labels = mq_renderer_get_labels (renderer);
+      g_assert_cmpuint (labels->len, >, 6);
+      for (guint i = 0; i < labels->len; i++)
+        g_assert_cmpfloat (g_array_index (labels, MqLabel, i).size_px, >=, 24 * k_px - 1e-9);
+      mq_viewport_set_size (vp, heights[k] * 16 / 9, heights[k]);
+      mq_renderer_get_text_px (renderer, vp, &label_px, &legend_px);
+      g_assert_cmpfloat (label_px, >=, 24 * k_px - 1e-9);
+      g_assert_cmpfloat (legend_px, >=, 20 * k_px - 1e-9);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -532,6 +718,10 @@ main (int   argc,
   g_test_add_func ("/map/filter", test_filter);
   g_test_add_func ("/map/north-of-dongchuan", test_north_of_dongchuan);
   g_test_add_func ("/map/filtered-summary", test_filtered_summary);
+  g_test_add_func ("/map/main-roads-named", test_main_roads_named);
+  g_test_add_func ("/map/overview-labels-urgent-first", test_overview_labels_urgent_first);
+  g_test_add_func ("/map/label-fields", test_label_fields);
+  g_test_add_func ("/map/meeting-room-text", test_meeting_room_text);
   status = g_test_run ();
   g_clear_object (&sample);
   return status;

@@ -339,6 +339,80 @@ test_atlas_history (void)
   g_assert_nonnull (strstr (text, "No changes recorded in this file yet."));
 }
 
+/* ---- #15 labels ---- */
+
+/* Page 1's text, as pdftotext reads it. */
+static char *
+first_page_text (const char *pdf)
+{
+  const char *argv[] = { "pdftotext", "-f", "1", "-l", "1", pdf, "-", NULL };
+
+  return run (argv);
+}
+
+static guint
+count_in (const char *text,
+          const char *what)
+{
+  guint n = 0;
+
+  for (const char *at = strstr (text, what); at != NULL; at = strstr (at + strlen (what), what))
+    n++;
+  return n;
+}
+
+/* The map's labels are in the text layer once each: the halo round them
+ * is a path, not the text drawn again (a search or a copy finds one). */
+static void
+test_labels_once (void)
+{
+  g_autofree char *pdf = export ("labels.pdf", NULL, NULL);
+  g_autofree char *text = first_page_text (pdf);
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  guint ids = 0;
+
+  g_assert_cmpuint (count_in (text, "产业创新发展区"), ==, 1);
+  g_assert_cmpuint (count_in (text, "应用综合实践区"), ==, 1);
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      guint n = count_in (text, mq_parcels_get (parcels, i)->id);
+
+      g_assert_cmpuint (n, <=, 1);
+      ids += n;
+    }
+  g_assert_cmpuint (ids, >=, 10);
+}
+
+/* --label-field=owner: the map names flagged parcels' owners, not ids;
+ * a field that does not exist is refused, naming the choices. */
+static void
+test_label_field_option (void)
+{
+  g_autofree char *pdf = export ("owners.pdf", "--label-field=owner", NULL);
+  g_autofree char *text = first_page_text (pdf);
+  g_autofree char *bad = g_build_filename (dir, "bad.pdf", NULL);
+  g_autofree char *bad_arg = g_strconcat ("--export-pdf=", bad, NULL);
+  const char *argv[] = { g_getenv ("MQ_BINARY"), "--sample", bad_arg, "--label-field=area", NULL };
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  g_autofree char *err = NULL;
+  guint owners = 0;
+  int status = 0;
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+
+      g_assert_null (strstr (text, p->id));
+      owners += p->flagged && p->owner != NULL && strstr (text, p->owner) != NULL;
+    }
+  g_assert_cmpuint (owners, >=, 5);
+  g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, NULL, &err, &status, NULL);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), !=, 0);
+  g_assert_nonnull (strstr (err, "--label-field=area"));
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -360,6 +434,8 @@ main (int   argc,
   g_test_add_func ("/report/disk-full", test_disk_full);
   g_test_add_func ("/report/stale-part", test_stale_part);
   g_test_add_func ("/report/not-over-input", test_not_over_input);
+  g_test_add_func ("/report/labels-once", test_labels_once);
+  g_test_add_func ("/report/label-field-option", test_label_field_option);
   status = g_test_run ();
   test_remove_dir (dir);
   g_object_unref (sample);

@@ -71,6 +71,25 @@ parse_bbox (const char  *text,
   return FALSE;
 }
 
+/**
+ * mq_export_parse_label_field:
+ * @arg: (nullable): a --label-field value; %NULL means the parcel id
+ *
+ * Reads what the exports' parcel labels are to say.
+ */
+gboolean
+mq_export_parse_label_field (const char    *arg,
+                             MqLabelField  *field,
+                             GError       **error)
+{
+  *field = MQ_LABEL_FIELD_ID;
+  if (arg == NULL || mq_label_field_parse (arg, field))
+    return TRUE;
+  g_set_error (error, MQ_EXPORT_ERROR, MQ_EXPORT_ERROR_BAD_ARGUMENT,
+               _("--label-field=%s: expected id, owner, project, entity or mu"), arg);
+  return FALSE;
+}
+
 static cairo_status_t
 write_out (void                *data,
            const unsigned char *bytes,
@@ -115,6 +134,7 @@ mq_export_png (MqDataset   *dataset,
                const char  *size,
                const char  *theme_name,
                const char  *bbox,
+               MqLabelField label_field,
                GError     **error)
 {
   gboolean svg = g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG");
@@ -136,6 +156,7 @@ mq_export_png (MqDataset   *dataset,
     return FALSE;
   mq_renderer_set_dataset (renderer, dataset);
   mq_renderer_set_theme (renderer, theme);
+  mq_renderer_set_label_field (renderer, label_field);
   mq_viewport_set_size (viewport, w, h);
   mq_viewport_fit (viewport, &extent, bbox ? 0 : 24);
   render_to (out, svg, renderer, viewport, w, h);

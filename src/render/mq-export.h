@@ -17,11 +17,15 @@ typedef enum
 } MqExportError;
 
 GQuark   mq_export_error_quark (void);
+gboolean mq_export_parse_label_field (const char    *arg,
+                                      MqLabelField  *field,
+                                      GError       **error);
 gboolean mq_export_png         (MqDataset   *dataset,
                                 const char  *path,
                                 const char  *size,
                                 const char  *theme,
                                 const char  *bbox,
+                                MqLabelField label_field,
                                 GError     **error);
 
 G_END_DECLS

@@ -51,6 +51,7 @@ void   mq_furniture_legend_size     (MqTheme     theme,
                                      double      scale,
                                      double     *width,
                                      double     *height);
+double mq_furniture_legend_text_px  (double      scale);
 void   mq_furniture_draw_legend     (cairo_t    *cr,
                                      MqTheme     theme,
                                      GArray     *counts,

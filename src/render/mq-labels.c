@@ -17,8 +17,37 @@ struct _MqLabelGrid
   guint      rows;
   GPtrArray *cells;    /* GArray of guint (index into boxes), one per cell */
   GArray    *boxes;    /* MqBox, screen pixels */
+  GArray    *labels;   /* MqLabel: what was placed with a text, in order */
   double     text_scale;
 };
+
+static const char *const field_keys[] = { "id", "owner", "project", "entity", "mu" };
+
+/* The label field a settings or command-line key names ("id", "owner", …). */
+gboolean
+mq_label_field_parse (const char   *key,
+                      MqLabelField *field)
+{
+  for (guint i = 0; key != NULL && i < G_N_ELEMENTS (field_keys); i++)
+    if (g_str_equal (key, field_keys[i]))
+      {
+        *field = (MqLabelField) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+mq_label_field_key (MqLabelField field)
+{
+  return field < G_N_ELEMENTS (field_keys) ? field_keys[field] : field_keys[0];
+}
+
+static void
+clear_label (gpointer data)
+{
+  g_free (((MqLabel *) data)->text);
+}
 
 MqLabelGrid *
 mq_label_grid_new (double width,
@@ -32,6 +61,8 @@ mq_label_grid_new (double width,
   for (guint i = 0; i < grid->columns * grid->rows; i++)
     g_ptr_array_add (grid->cells, g_array_new (FALSE, FALSE, sizeof (guint)));
   grid->boxes = g_array_new (FALSE, FALSE, sizeof (MqBox));
+  grid->labels = g_array_new (FALSE, FALSE, sizeof (MqLabel));
+  g_array_set_clear_func (grid->labels, clear_label);
   grid->text_scale = 1.0;
   return grid;
 }
@@ -43,6 +74,7 @@ mq_label_grid_free (MqLabelGrid *grid)
     return;
   g_ptr_array_unref (grid->cells);
   g_array_unref (grid->boxes);
+  g_clear_pointer (&grid->labels, g_array_unref);
   g_free (grid);
 }
 
@@ -86,6 +118,36 @@ const GArray *
 mq_label_grid_get_boxes (MqLabelGrid *grid)
 {
   return grid->boxes;
+}
+
+/* Places a label's box as mq_label_grid_place() does and, when it fits,
+ * remembers what it says: a test (or a caller) can ask what was named. */
+gboolean
+mq_label_grid_place_label (MqLabelGrid *grid,
+                           const MqBox *box,
+                           const char  *text,
+                           int          parcel,
+                           double       size_px)
+{
+  MqLabel label = { *box, NULL, parcel, size_px };
+
+  if (!mq_label_grid_place (grid, box))
+    return FALSE;
+  label.text = g_strdup (text);
+  g_array_append_val (grid->labels, label);
+  return TRUE;
+}
+
+/* Returns: (transfer full): the labels placed with a text, in placing order;
+ * the grid keeps none after. */
+GArray *
+mq_label_grid_steal_labels (MqLabelGrid *grid)
+{
+  GArray *labels = g_steal_pointer (&grid->labels);
+
+  grid->labels = g_array_new (FALSE, FALSE, sizeof (MqLabel));
+  g_array_set_clear_func (grid->labels, clear_label);
+  return labels;
 }
 
 /* Labels placed through this grid are this much larger (the meeting room). */

@@ -30,6 +30,9 @@ struct _MqRenderer
   double     text_scale;    /* labels and furniture: 1, larger in the meeting room */
   gboolean   live_overlay;  /* selection and hover drawn apart, over a cached frame */
   GArray    *editors;       /* Presence: the few parcels other planners have open */
+  GArray    *labels;        /* MqLabel: what the last draw named, in priority order */
+  MqLabelField label_field; /* what a parcel's label says */
+  gboolean   meeting_room;  /* text sized for a room: see text_scales() */
 };
 
 /* A parcel another planner has open, and who (names joined). */
@@ -70,6 +73,7 @@ mq_renderer_dispose (GObject *object)
   g_clear_pointer (&self->legend_counts, g_array_unref);
   g_clear_pointer (&self->shown, g_bytes_unref);
   g_clear_pointer (&self->editors, g_array_unref);
+  g_clear_pointer (&self->labels, g_array_unref);
   G_OBJECT_CLASS (mq_renderer_parent_class)->dispose (object);
 }
 
@@ -192,6 +196,37 @@ mq_renderer_set_text_scale (MqRenderer *self,
 {
   g_return_if_fail (MQ_IS_RENDERER (self));
   self->text_scale = scale;
+}
+
+/**
+ * mq_renderer_set_meeting_room:
+ * @meeting_room: %TRUE to size labels and the legend for a room: at least
+ *   24 and 20 pixels on a 1080-line screen, in proportion on a taller one
+ *
+ * What the window's meeting-room mode turns on.
+ */
+void
+mq_renderer_set_meeting_room (MqRenderer *self,
+                              gboolean    meeting_room)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  self->meeting_room = meeting_room;
+}
+
+/* What parcels' labels say: id, owner, project, entity or area in mu. */
+void
+mq_renderer_set_label_field (MqRenderer   *self,
+                             MqLabelField  field)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  self->label_field = field;
+}
+
+MqLabelField
+mq_renderer_get_label_field (MqRenderer *self)
+{
+  g_return_val_if_fail (MQ_IS_RENDERER (self), MQ_LABEL_FIELD_ID);
+  return self->label_field;
 }
 
 /* The parcels' attributes changed (an edit): the legend counts again. */
@@ -756,16 +791,54 @@ draw_zone_outline (MqRenderer        *self,
 #define MARGIN 14.0
 #define PARCEL_LABEL_PX 11.0
 #define ROAD_LABEL_PX 11.0
+#define MAIN_LABEL_PX 13.0
 #define PART_LABEL_PX 17.0
-/* Road names appear from this scale (map units per pixel) down. */
+/* Minor road names appear from this scale (map units per pixel) down. */
 #define ROAD_LABEL_MAX_RES 4.0
+/* Beyond this scale the map is an overview: only parcels that need
+ * attention (overdue, flagged) are named; closer, every parcel that fits. */
+#define PARCEL_OVERVIEW_RES 2.5
+/* Roads this wide and rivers this wide are the ones a planner orients by
+ * (东川路, 元江路, 剑川路, 江川路, 昆阳路; 黄浦江): named at every scale. */
+#define MAIN_ROAD_MIN_WIDTH_M 30.0
+#define MAIN_RIVER_MIN_WIDTH_M 100.0
+/* The meeting room, on a 1080-line screen (larger in proportion on a
+ * taller one): the smallest label and the legend's text, in pixels. */
+#define MEETING_LABEL_PX 24.0
+#define MEETING_LEGEND_PX 20.0
+/* At most this many parcels are tried for a label, the most urgent first:
+ * a screen holds fewer, and measuring text for 10⁵ flagged parcels of a
+ * large dataset would cost a frame its time. */
+#define MAX_PARCEL_LABEL_TRIES 1500
+
+/* The scale of labels and of furniture text: the meeting room's sizes
+ * follow the screen's height; elsewhere both are the text scale. */
+static void
+text_scales (MqRenderer *self,
+             MqViewport *vp,
+             double     *labels,
+             double     *furniture)
+{
+  double k;
+
+  if (!self->meeting_room)
+    {
+      *labels = *furniture = self->text_scale;
+      return;
+    }
+  k = MAX (1.0, mq_viewport_get_height (vp) / 1080.0);
+  *labels = MAX (self->text_scale, k * MEETING_LABEL_PX / MIN (PARCEL_LABEL_PX, ROAD_LABEL_PX));
+  *furniture = MAX (self->text_scale, k * MEETING_LEGEND_PX / mq_furniture_legend_text_px (1.0));
+}
 
 /* Draws a label centred on (x, y), turned by angle, if it overlaps none
- * placed before. */
+ * placed before and stays on the screen. */
 static gboolean
 place_label (cairo_t     *cr,
              MqLabelGrid *grid,
+             MqViewport  *vp,
              const char  *text,
+             int          parcel,
              double       x,
              double       y,
              double       size,
@@ -780,7 +853,9 @@ place_label (cairo_t     *cr,
   mq_text_size (cr, text, size, bold, &w, &h);
   bw = w * c + h * s, bh = w * s + h * c;
   box = (MqBox) { x - bw / 2 - 2, y - bh / 2 - 2, x + bw / 2 + 2, y + bh / 2 + 2 };
-  if (!mq_label_grid_place (grid, &box))
+  if (box.min_x < 0 || box.min_y < 0 || box.max_x > mq_viewport_get_width (vp) ||
+      box.max_y > mq_viewport_get_height (vp) ||
+      !mq_label_grid_place_label (grid, &box, text, parcel, size))
     return FALSE;
   cairo_save (cr);
   cairo_translate (cr, x, y);
@@ -804,90 +879,366 @@ label_parts (cairo_t           *cr,
       if (g_array_index (ref->kind, guint8, i) != MQ_REF_PART || mq_box_is_empty (b))
         continue;
       mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
-      place_label (cr, grid, g_ptr_array_index (ref->name, i), sx, sy, PART_LABEL_PX, TRUE, 0);
+      place_label (cr, grid, vp, g_ptr_array_index (ref->name, i), -1, sx, sy, PART_LABEL_PX, TRUE, 0);
     }
 }
 
-/* A road's or river's name along its longest visible segment, upright. */
-static void
-label_line (cairo_t           *cr,
-            MqLabelGrid       *grid,
-            MqViewport        *vp,
-            const MqReference *ref,
-            guint              feature)
+/* A stretch of a line on the screen, from a to c. */
+typedef struct
 {
-  const MqShapes *shapes = ref->shapes;
+  double ax, ay, cx, cy, len;
+} Segment;
+
+static int
+longer_first (gconstpointer a,
+              gconstpointer b)
+{
+  double la = ((const Segment *) a)->len, lb = ((const Segment *) b)->len;
+
+  return (la < lb) - (la > lb);
+}
+
+/* Cuts the segment to the screen (Liang–Barsky); FALSE when none is on it. */
+static gboolean
+clip_segment (Segment *seg,
+              double   width,
+              double   height)
+{
+  double dx = seg->cx - seg->ax, dy = seg->cy - seg->ay, t0 = 0, t1 = 1;
+  double p[4] = { -dx, dx, -dy, dy };
+  double q[4] = { seg->ax, width - seg->ax, seg->ay, height - seg->ay };
+
+  for (guint i = 0; i < 4; i++)
+    {
+      double t;
+
+      if (p[i] == 0)
+        {
+          if (q[i] < 0)
+            return FALSE;
+          continue;
+        }
+      t = q[i] / p[i];
+      if (p[i] < 0)
+        t0 = MAX (t0, t);
+      else
+        t1 = MIN (t1, t);
+    }
+  if (t0 >= t1)
+    return FALSE;
+  *seg = (Segment) { seg->ax + t0 * dx, seg->ay + t0 * dy, seg->ax + t1 * dx, seg->ay + t1 * dy,
+                     (t1 - t0) * hypot (dx, dy) };
+  return TRUE;
+}
+
+/* The line's stretches on the screen, the longest first. */
+static GArray *
+screen_segments (MqViewport     *vp,
+                 const MqShapes *shapes,
+                 guint           feature)
+{
   const double *xy = (const double *) shapes->xy->data;
   guint r0 = g_array_index (shapes->feat_ring, guint, feature);
   guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
-  double best = 0, bx = 0, by = 0, angle = 0;
+  GArray *segments = g_array_new (FALSE, FALSE, sizeof (Segment));
 
   for (guint r = r0; r < r1; r++)
     for (guint p = g_array_index (shapes->ring_start, guint, r) + 1;
          p < g_array_index (shapes->ring_start, guint, r + 1); p++)
       {
-        double ax, ay, cx, cy, len;
+        Segment seg;
 
-        mq_viewport_map_to_screen (vp, xy[2 * p - 2], xy[2 * p - 1], &ax, &ay);
-        mq_viewport_map_to_screen (vp, xy[2 * p], xy[2 * p + 1], &cx, &cy);
-        len = hypot (cx - ax, cy - ay);
-        if (len > best && (ax + cx) / 2 > 0 && (ay + cy) / 2 > 0 &&
-            (ax + cx) / 2 < mq_viewport_get_width (vp) && (ay + cy) / 2 < mq_viewport_get_height (vp))
-          best = len, bx = (ax + cx) / 2, by = (ay + cy) / 2, angle = atan2 (cy - ay, cx - ax);
+        mq_viewport_map_to_screen (vp, xy[2 * p - 2], xy[2 * p - 1], &seg.ax, &seg.ay);
+        mq_viewport_map_to_screen (vp, xy[2 * p], xy[2 * p + 1], &seg.cx, &seg.cy);
+        if (clip_segment (&seg, mq_viewport_get_width (vp), mq_viewport_get_height (vp)))
+          g_array_append_val (segments, seg);
       }
+  g_array_sort (segments, longer_first);
+  return segments;
+}
+
+/* Tries the name at a few places along a stretch, middle first, where the
+ * whole name lies on it (anywhere on it when @anywhere). */
+static gboolean
+place_along (cairo_t       *cr,
+             MqLabelGrid   *grid,
+             MqViewport    *vp,
+             const char    *text,
+             double         size,
+             gboolean       bold,
+             const Segment *seg,
+             gboolean       anywhere)
+{
+  static const double at[] = { 0.5, 0.35, 0.65, 0.2, 0.8 };
+  double angle = atan2 (seg->cy - seg->ay, seg->cx - seg->ax), w, h;
+
   if (angle > G_PI / 2)
     angle -= G_PI;
   else if (angle < -G_PI / 2)
     angle += G_PI;
-  if (best > 120)
-    place_label (cr, grid, g_ptr_array_index (ref->name, feature), bx, by, ROAD_LABEL_PX, FALSE, angle);
+  mq_text_size (cr, text, size * mq_label_grid_get_text_scale (grid), bold, &w, &h);
+  for (guint i = 0; i < G_N_ELEMENTS (at); i++)
+    {
+      double t = at[i];
+
+      if (!anywhere && (t * seg->len < w / 2 + 4 || (1 - t) * seg->len < w / 2 + 4))
+        continue;
+      if (place_label (cr, grid, vp, text, -1, seg->ax + t * (seg->cx - seg->ax),
+                       seg->ay + t * (seg->cy - seg->ay), size, bold, angle))
+        return TRUE;
+    }
+  return FALSE;
 }
 
+/* A road's or river's name along its longest visible segment where it fits,
+ * upright. A main line that fits nowhere whole is named across its longest
+ * stretch anyway: a planner orients by it at every scale. */
+static void
+label_line (cairo_t           *cr,
+            MqLabelGrid       *grid,
+            MqViewport        *vp,
+            const MqReference *ref,
+            guint              feature,
+            gboolean           main)
+{
+  g_autoptr(GArray) segments = screen_segments (vp, ref->shapes, feature);
+  const char *name = g_ptr_array_index (ref->name, feature);
+  double size = main ? MAIN_LABEL_PX : ROAD_LABEL_PX;
+
+  if (name == NULL || *name == '\0')
+    return;
+  for (guint i = 0; i < segments->len; i++)
+    if (place_along (cr, grid, vp, name, size, main, &g_array_index (segments, Segment, i), FALSE))
+      return;
+  for (guint i = 0; main && i < MIN (segments->len, 3); i++)
+    if (place_along (cr, grid, vp, name, size, main, &g_array_index (segments, Segment, i), TRUE))
+      return;
+}
+
+static gboolean
+is_main_line (const MqReference *ref,
+              guint              i)
+{
+  guint8 kind = g_array_index (ref->kind, guint8, i);
+  double width = g_array_index (ref->width_m, double, i);
+
+  return (kind == MQ_REF_ROAD && width >= MAIN_ROAD_MIN_WIDTH_M) ||
+         (kind == MQ_REF_RIVER && width >= MAIN_RIVER_MIN_WIDTH_M);
+}
+
+/* Roads and rivers, the main ones (@main) or the others, close enough. */
 static void
 label_lines (cairo_t           *cr,
              MqLabelGrid       *grid,
              MqViewport        *vp,
              const MqReference *ref,
-             const MqBox       *view)
+             const MqBox       *view,
+             gboolean           main)
 {
-  if (mq_viewport_get_resolution (vp) > ROAD_LABEL_MAX_RES)
+  if (!main && mq_viewport_get_resolution (vp) > ROAD_LABEL_MAX_RES)
     return;
   for (guint i = 0; i < ref->kind->len; i++)
     {
       guint8 kind = g_array_index (ref->kind, guint8, i);
 
-      if ((kind == MQ_REF_ROAD || kind == MQ_REF_RIVER) && visible (ref->shapes, i, view))
-        label_line (cr, grid, vp, ref, i);
+      if ((kind == MQ_REF_ROAD || kind == MQ_REF_RIVER) && is_main_line (ref, i) == main &&
+          visible (ref->shapes, i, view))
+        label_line (cr, grid, vp, ref, i, main);
     }
 }
 
-/* Parcel ids where they fit inside the parcel, at a point inside it. */
-static void
-label_parcels (cairo_t     *cr,
-               MqLabelGrid *grid,
-               MqViewport  *vp,
-               MqParcels   *parcels,
-               GArray      *items)
+/* What a parcel's label says in the chosen field; NULL (no label) when the
+ * parcel has nothing there. */
+static char *
+parcel_label_text (const MqParcel *p,
+                   MqLabelField    field)
 {
+  const char *text = NULL;
+
+  switch (field)
+    {
+    case MQ_LABEL_FIELD_OWNER:
+      text = p->owner;
+      break;
+    case MQ_LABEL_FIELD_PROJECT:
+      text = p->project;
+      break;
+    case MQ_LABEL_FIELD_ENTITY:
+      text = p->entity;
+      break;
+    case MQ_LABEL_FIELD_MU:
+      return g_strdup_printf (_("%.1f mu"), p->area_m2 / MQ_M2_PER_MU);
+    case MQ_LABEL_FIELD_ID:
+    default:
+      text = p->id;
+    }
+  return text != NULL && *text != '\0' ? g_strdup (text) : NULL;
+}
+
+/* A parcel that may carry a label, and how much it needs one. */
+typedef struct
+{
+  guint  parcel;
+  int    rank;     /* 2 overdue, 1 flagged, 0 neither */
+  double area;
+} Candidate;
+
+static int
+more_urgent_first (gconstpointer a,
+                   gconstpointer b)
+{
+  const Candidate *ca = a, *cb = b;
+
+  if (ca->rank != cb->rank)
+    return cb->rank - ca->rank;
+  if (ca->area != cb->area)
+    return (ca->area < cb->area) - (ca->area > cb->area);
+  return (ca->parcel > cb->parcel) - (ca->parcel < cb->parcel);
+}
+
+/* The parcels worth a label in this view, the overdue first, then the
+ * flagged, larger before smaller; at overview scale only those two. A parcel
+ * that needs attention is named when it can be seen at all (beside it if
+ * need be); another only where its label fits inside it. */
+static GArray *
+label_candidates (MqRenderer *self,
+                  MqViewport *vp,
+                  GArray     *items)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
   double res = mq_viewport_get_resolution (vp);
+  gboolean overview = res > PARCEL_OVERVIEW_RES;
+  GArray *candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
 
   for (guint k = 0; k < items->len; k++)
     {
       guint i = g_array_index (items, guint, k);
       const MqParcel *p = mq_parcels_get (parcels, i);
       const MqBox *b = mq_shapes_get_bbox (shapes, i);
-      double cx = (b->min_x + b->max_x) / 2, cy = (b->min_y + b->max_y) / 2, sx, sy, w, h;
+      double w = (b->max_x - b->min_x) / res, h = (b->max_y - b->min_y) / res;
+      Candidate c = { i, mq_parcel_is_overdue (p, self->today) ? 2 : p->flagged ? 1 : 0,
+                      p->area_m2 };
 
       /* Cheap tests first: most parcels are too small at most scales. */
-      if (p->id == NULL || (b->max_x - b->min_x) / res < 36 || (b->max_y - b->min_y) / res < 16)
+      if (!is_shown (self, i) || (c.rank == 0 && (overview || w < 36 || h < 16)) ||
+          (c.rank > 0 && (w < 6 || h < 6)))
         continue;
-      mq_text_size (cr, p->id, PARCEL_LABEL_PX * mq_label_grid_get_text_scale (grid), FALSE, &w, &h);
-      if ((b->max_x - b->min_x) / res < w + 6 || (b->max_y - b->min_y) / res < h + 4 ||
-          !mq_shapes_contains (shapes, i, cx, cy))
+      g_array_append_val (candidates, c);
+    }
+  g_array_sort (candidates, more_urgent_first);
+  if (candidates->len > MAX_PARCEL_LABEL_TRIES)
+    g_array_set_size (candidates, MAX_PARCEL_LABEL_TRIES);
+  return candidates;
+}
+
+/* A label for a parcel too small to hold it: beside the parcel (above,
+ * below, right, left), so that its fill, which says its state, stays seen. */
+static void
+place_beside (cairo_t     *cr,
+              MqLabelGrid *grid,
+              MqViewport  *vp,
+              const char  *text,
+              guint        parcel,
+              const MqBox *b,
+              double       w,
+              double       h)
+{
+  double x0, y0, x1, y1, cx, cy;
+
+  mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &x0, &y0);
+  mq_viewport_map_to_screen (vp, b->max_x, b->min_y, &x1, &y1);
+  cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  if (!place_label (cr, grid, vp, text, (int) parcel, cx, y0 - h / 2 - 1, PARCEL_LABEL_PX, FALSE, 0) &&
+      !place_label (cr, grid, vp, text, (int) parcel, cx, y1 + h / 2 + 1, PARCEL_LABEL_PX, FALSE, 0) &&
+      !place_label (cr, grid, vp, text, (int) parcel, x1 + w / 2 + 3, cy, PARCEL_LABEL_PX, FALSE, 0))
+    place_label (cr, grid, vp, text, (int) parcel, x0 - w / 2 - 3, cy, PARCEL_LABEL_PX, FALSE, 0);
+}
+
+/* Whether the label fits inside the parcel, at its box's centre. */
+static gboolean
+fits_inside (const MqShapes *shapes,
+             guint           parcel,
+             double          res,
+             double          w,
+             double          h)
+{
+  const MqBox *b = mq_shapes_get_bbox (shapes, parcel);
+
+  return (b->max_x - b->min_x) / res >= w + 6 && (b->max_y - b->min_y) / res >= h + 4 &&
+         mq_shapes_contains (shapes, parcel, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2);
+}
+
+/* The parcels that need attention and are labelled beside themselves keep
+ * their fill clear of every parcel label: it is what says their state. */
+static void
+reserve_small_urgent (MqLabelGrid    *grid,
+                      MqViewport     *vp,
+                      const MqShapes *shapes,
+                      GArray         *candidates,
+                      const guint8   *inside)
+{
+  for (guint k = 0; k < candidates->len; k++)
+    {
+      const Candidate *c = &g_array_index (candidates, Candidate, k);
+      const MqBox *b = mq_shapes_get_bbox (shapes, c->parcel);
+      MqBox box;
+
+      if (c->rank == 0 || inside[k])
         continue;
-      mq_viewport_map_to_screen (vp, cx, cy, &sx, &sy);
-      place_label (cr, grid, p->id, sx, sy, PARCEL_LABEL_PX, FALSE, 0);
+      mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &box.min_x, &box.min_y);
+      mq_viewport_map_to_screen (vp, b->max_x, b->min_y, &box.max_x, &box.max_y);
+      box.min_x += 1, box.min_y += 1, box.max_x -= 1, box.max_y -= 1;
+      mq_label_grid_place (grid, &box);
+    }
+}
+
+/* Parcel labels in the chosen field, at a point inside the parcel where
+ * they fit, beside it for a parcel that needs attention. */
+static void
+label_parcels (MqRenderer  *self,
+               cairo_t     *cr,
+               MqLabelGrid *grid,
+               MqViewport  *vp,
+               GArray      *items)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  g_autoptr(GArray) candidates = label_candidates (self, vp, items);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_full (candidates->len, g_free);
+  g_autofree double *sizes = g_new (double, 2 * candidates->len + 1);
+  g_autofree guint8 *inside = g_new0 (guint8, candidates->len + 1);
+  double res = mq_viewport_get_resolution (vp);
+
+  for (guint k = 0; k < candidates->len; k++)
+    {
+      const Candidate *c = &g_array_index (candidates, Candidate, k);
+      char *text = parcel_label_text (mq_parcels_get (parcels, c->parcel), self->label_field);
+
+      g_ptr_array_add (texts, text);
+      if (text == NULL)
+        continue;
+      mq_text_size (cr, text, PARCEL_LABEL_PX * mq_label_grid_get_text_scale (grid), FALSE,
+                    &sizes[2 * k], &sizes[2 * k + 1]);
+      inside[k] = fits_inside (shapes, c->parcel, res, sizes[2 * k], sizes[2 * k + 1]);
+    }
+  reserve_small_urgent (grid, vp, shapes, candidates, inside);
+  for (guint k = 0; k < candidates->len; k++)
+    {
+      const Candidate *c = &g_array_index (candidates, Candidate, k);
+      const char *text = g_ptr_array_index (texts, k);
+      const MqBox *b = mq_shapes_get_bbox (shapes, c->parcel);
+      double sx, sy;
+
+      if (text == NULL)
+        continue;
+      if (inside[k])
+        {
+          mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
+          place_label (cr, grid, vp, text, (int) c->parcel, sx, sy, PARCEL_LABEL_PX, FALSE, 0);
+        }
+      else if (c->rank > 0)
+        place_beside (cr, grid, vp, text, c->parcel, b, sizes[2 * k], sizes[2 * k + 1]);
     }
 }
 
@@ -897,19 +1248,21 @@ reserve_furniture (MqRenderer  *self,
                    MqLabelGrid *grid,
                    MqViewport  *vp)
 {
-  double w = mq_viewport_get_width (vp), h = mq_viewport_get_height (vp), lw, lh;
-  double k = self->text_scale;
-  MqBox legend, scale_bar = { 0, h - 2 * MARGIN - 24 * k, MARGIN + 220 * k, h };
-  MqBox north = { 0, 0, 2 * MARGIN + 40, 2 * MARGIN + 64 };
+  double w = mq_viewport_get_width (vp), h = mq_viewport_get_height (vp), lw, lh, k, labels;
+  MqBox legend, scale_bar, north = { 0, 0, 2 * MARGIN + 40, 2 * MARGIN + 64 };
 
-  mq_furniture_legend_size (self->theme, TRUE, self->text_scale, &lw, &lh);
+  text_scales (self, vp, &labels, &k);
+  scale_bar = (MqBox) { 0, h - 2 * MARGIN - 24 * k, MARGIN + 220 * k, h };
+  mq_furniture_legend_size (self->theme, TRUE, k, &lw, &lh);
   legend = (MqBox) { w - lw - 2 * MARGIN, 0, w, lh + 2 * MARGIN };
   mq_label_grid_place (grid, &legend);
   mq_label_grid_place (grid, &scale_bar);
   mq_label_grid_place (grid, &north);
 }
 
-/* Zone parts first, then roads and rivers, then parcels: the bigger name wins. */
+/* Zone parts first, then the main roads and rivers (which try several
+ * places), the other roads and rivers, then parcels: the bigger name wins,
+ * and a parcel's never hides a road's. */
 static void
 draw_labels (MqRenderer        *self,
              cairo_t           *cr,
@@ -920,21 +1273,22 @@ draw_labels (MqRenderer        *self,
 {
   g_autoptr(MqLabelGrid) grid = mq_label_grid_new (mq_viewport_get_width (vp),
                                                    mq_viewport_get_height (vp));
-
-  guint reserved = 0;
+  double labels, furniture;
 
   if (self->furniture)
-    {
-      reserve_furniture (self, grid, vp);
-      reserved = mq_label_grid_get_boxes (grid)->len;
-    }
-  mq_label_grid_set_text_scale (grid, self->text_scale);
+    reserve_furniture (self, grid, vp);
+  text_scales (self, vp, &labels, &furniture);
+  mq_label_grid_set_text_scale (grid, labels);
   label_parts (cr, grid, vp, ref);
-  label_lines (cr, grid, vp, ref, view);
-  label_parcels (cr, grid, vp, mq_dataset_get_parcels (self->dataset), items);
+  label_lines (cr, grid, vp, ref, view, TRUE);
+  label_lines (cr, grid, vp, ref, view, FALSE);
+  label_parcels (self, cr, grid, vp, items);
+  g_clear_pointer (&self->labels, g_array_unref);
+  self->labels = mq_label_grid_steal_labels (grid);
   g_clear_pointer (&self->label_boxes, g_array_unref);
-  self->label_boxes = g_array_copy ((GArray *) mq_label_grid_get_boxes (grid));
-  g_array_remove_range (self->label_boxes, 0, reserved);
+  self->label_boxes = g_array_sized_new (FALSE, FALSE, sizeof (MqBox), self->labels->len);
+  for (guint i = 0; i < self->labels->len; i++)
+    g_array_append_val (self->label_boxes, g_array_index (self->labels, MqLabel, i).box);
 }
 
 /* Where the last draw placed its labels, in pixels: none overlap. */
@@ -945,23 +1299,59 @@ mq_renderer_get_label_boxes (MqRenderer *self)
   return self->label_boxes;
 }
 
+/**
+ * mq_renderer_get_labels:
+ *
+ * Returns: (transfer none) (element-type MqLabel) (nullable): the labels the
+ *   last draw placed, in the order they were placed (which is their
+ *   priority), or %NULL before a draw
+ */
+GArray *
+mq_renderer_get_labels (MqRenderer *self)
+{
+  g_return_val_if_fail (MQ_IS_RENDERER (self), NULL);
+  return self->labels;
+}
+
+/**
+ * mq_renderer_get_text_px:
+ * @label_px: (out): the size of the smallest labels (parcels, roads)
+ * @legend_px: (out): the size of the legend's text
+ *
+ * The text sizes this renderer draws in @vp, in pixels.
+ */
+void
+mq_renderer_get_text_px (MqRenderer *self,
+                         MqViewport *vp,
+                         double     *label_px,
+                         double     *legend_px)
+{
+  double labels, furniture;
+
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  text_scales (self, vp, &labels, &furniture);
+  *label_px = MIN (PARCEL_LABEL_PX, ROAD_LABEL_PX) * labels;
+  *legend_px = mq_furniture_legend_text_px (furniture);
+}
+
 static void
 draw_furniture (MqRenderer *self,
                 cairo_t    *cr,
                 MqViewport *vp)
 {
   double w = mq_viewport_get_width (vp), h = mq_viewport_get_height (vp);
-  double lw, lh, cx, cy;
+  double lw, lh, cx, cy, labels, k;
 
   /* Counted once per theme and edit, not per frame: a pan draws this live. */
   if (self->legend_counts == NULL)
     self->legend_counts = mq_style_legend_counts (self->theme, mq_dataset_get_parcels (self->dataset),
                                                   self->today);
-  mq_furniture_legend_size (self->theme, TRUE, self->text_scale, &lw, &lh);
+  text_scales (self, vp, &labels, &k);
+  mq_furniture_legend_size (self->theme, TRUE, k, &lw, &lh);
   if (lw + 2 * MARGIN < w && lh + 2 * MARGIN < h)
     mq_furniture_draw_legend (cr, self->theme, self->legend_counts, w - lw - MARGIN, MARGIN,
-                              self->text_scale);
-  mq_furniture_draw_scale_bar (cr, mq_viewport_get_resolution (vp), MARGIN, h - MARGIN, self->text_scale);
+                              k);
+  mq_furniture_draw_scale_bar (cr, mq_viewport_get_resolution (vp), MARGIN, h - MARGIN, k);
   mq_viewport_get_center (vp, &cx, &cy);
   mq_furniture_draw_north_arrow (cr, MARGIN + 16, MARGIN + 34, 32,
                                  mq_dataset_get_north_angle (self->dataset, cx, cy));
@@ -1067,6 +1457,8 @@ mq_renderer_dup (MqRenderer *self)
   copy->furniture = self->furniture;
   copy->hover = self->hover;
   copy->text_scale = self->text_scale;
+  copy->meeting_room = self->meeting_room;
+  copy->label_field = self->label_field;
   copy->live_overlay = self->live_overlay;
   copy->shown = self->shown ? g_bytes_ref (self->shown) : NULL;
   if (self->selection != NULL)

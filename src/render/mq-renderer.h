@@ -10,6 +10,7 @@
 #include <cairo.h>
 
 #include "mq-dataset.h"
+#include "mq-labels.h"
 #include "mq-selection.h"
 #include "mq-store.h"
 #include "mq-viewport.h"
@@ -33,6 +34,11 @@ void        mq_renderer_set_today   (MqRenderer *self,
 void        mq_renderer_parcels_changed (MqRenderer *self);
 void        mq_renderer_set_text_scale (MqRenderer *self,
                                      double      scale);
+void        mq_renderer_set_meeting_room (MqRenderer *self,
+                                     gboolean    meeting_room);
+void        mq_renderer_set_label_field (MqRenderer  *self,
+                                     MqLabelField field);
+MqLabelField mq_renderer_get_label_field (MqRenderer *self);
 void        mq_renderer_set_shown   (MqRenderer *self,
                                      GBytes     *shown);
 void        mq_renderer_set_furniture (MqRenderer *self,
@@ -47,6 +53,11 @@ void        mq_renderer_set_live_overlay (MqRenderer *self,
                                      gboolean    live);
 gboolean    mq_renderer_selection_in_frame (MqRenderer *self);
 GArray     *mq_renderer_get_label_boxes (MqRenderer *self);
+GArray     *mq_renderer_get_labels  (MqRenderer *self);
+void        mq_renderer_get_text_px (MqRenderer *self,
+                                     MqViewport *vp,
+                                     double     *label_px,
+                                     double     *legend_px);
 void        mq_renderer_draw        (MqRenderer *self,
                                      cairo_t    *cr,
                                      MqViewport *viewport);

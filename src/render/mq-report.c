@@ -585,6 +585,7 @@ draw_report (Report    *r,
                                  : NULL;
   mq_renderer_set_dataset (r->renderer, r->dataset);
   mq_renderer_set_theme (r->renderer, r->options->theme);
+  mq_renderer_set_label_field (r->renderer, r->options->label_field);
   write_pages (r);
   cairo_destroy (r->cr);
   cairo_surface_finish (surface);

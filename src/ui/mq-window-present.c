@@ -14,7 +14,6 @@
 
 #include "mq-window-private.h"
 
-#define PRESENT_TEXT_SCALE 1.6
 /* Keys 1–9 carry 100 + n: the n-th saved view. */
 #define FIRST_VIEW_KEY 100
 
@@ -166,7 +165,7 @@ on_presenting (MqWindow *self)
   if ((self->present_keys != NULL) == presenting)
     return;
   show_chrome (self, !presenting);
-  mq_renderer_set_text_scale (renderer, presenting ? PRESENT_TEXT_SCALE : 1.0);
+  mq_renderer_set_meeting_room (renderer, presenting);
   mq_map_view_refresh (self->map_view);
   if (presenting)
     {

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "mq-settings.h"
+#include "mq-window-labels.h"
 #include "mq-window-private.h"
 
 #include <glib/gi18n.h>
@@ -539,6 +540,7 @@ mq_window_init (MqWindow *self)
   _mq_window_init_edit (self);
   _mq_window_init_views (self);
   _mq_window_init_present (self);
+  _mq_window_init_labels (self);
   _mq_window_init_saved (self);
   /* Last: a signal group takes no handlers once it has its target. */
   g_signal_group_set_target (self->project_signals, self->project);
