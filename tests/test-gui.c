@@ -1998,6 +1998,27 @@ test_dates (void)
   close_project (window, dir);
 }
 
+/* A survey file (no project): the panel still names the parcel selected. */
+static void
+test_survey_title (void)
+{
+  g_autofree char *shp = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.shp", NULL);
+  MqWindow *window = mq_window_new (NULL);
+  GtkWidget *panel = mq_window_get_locks_panel (window);
+
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, shp);
+  wait_for_dataset (mq_window_get_map_view (window));
+  settle ();
+  g_assert_false (mq_project_get_has_store (mq_window_get_project (window)));
+  select_parcels (window, 3, -1);
+  g_assert_nonnull (find_label (panel, parcel_of (window, 3)->id));
+  g_assert_null (find_label (panel, "No parcel selected"));
+  save_screenshot ("15-survey-title.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2050,5 +2071,6 @@ main (int   argc,
   g_test_add_func ("/gui/15/batch-refusal", test_batch_refusal);
   g_test_add_func ("/gui/15/entry-undo", test_entry_undo);
   g_test_add_func ("/gui/15/dates", test_dates);
+  g_test_add_func ("/gui/15/survey-title", test_survey_title);
   return g_test_run ();
 }
