@@ -14,6 +14,7 @@
 #include "mq-locks-panel.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #define HISTORY_ROWS 30
 #define N_SWITCHES (MQ_N_LOCKS + 1)
@@ -47,6 +48,8 @@ struct _MqLocksPanel
   GtkPopover     *deadline_popover;
   GtkCalendar    *deadline_calendar;
   GtkEditable    *deadline_entry;
+  GtkWidget      *reason_box;
+  GtkWidget      *reasons[4];            /* check buttons, one per 三高一低 term */
   AdwComboRow    *combo_rows[N_COMBOS];  /* stage, method */
 };
 
@@ -59,6 +62,10 @@ static const char *const lock_props[MQ_N_LOCKS] = {
 static const char *const lock_date_props[MQ_N_LOCKS] = {
   "lock-parcel-date", "lock-project-date", "lock-deadline-date", "lock-owner-date",
 };
+
+/* Why a parcel is flagged, as the town's tables write it (data, not UI
+ * text): high energy use, pollution, risk; low output. */
+static const char *const reason_terms[] = { "高能耗", "高污染", "高风险", "低产出" };
 
 static const char *const combo_props[N_COMBOS] = { "stage", "method" };
 static const guint combo_choices[N_COMBOS] = { MQ_STAGE_DONE + 1, MQ_METHOD_QUALITY + 1 };
@@ -153,6 +160,11 @@ forget_base (GtkWidget *row)
   g_object_set_data (G_OBJECT (row), BASE_KEY, NULL);
 }
 
+static void apply_text (MqLocksPanel *self,
+                        GtkWidget    *row,
+                        const char   *text,
+                        const char   *base);
+
 static void
 on_entry_apply (AdwEntryRow  *row,
                 MqLocksPanel *self)
@@ -160,9 +172,20 @@ on_entry_apply (AdwEntryRow  *row,
   g_autofree char *base = g_strdup (g_object_get_data (G_OBJECT (row), BASE_KEY));
   g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
 
-  const char *property = gtk_widget_get_name (GTK_WIDGET (row));
-
   forget_base (GTK_WIDGET (row));
+  apply_text (self, GTK_WIDGET (row), text, base);
+}
+
+/* A finished text for @row's property: parcels that disagreed are all
+ * overwritten, so that is asked first. */
+static void
+apply_text (MqLocksPanel *self,
+            GtkWidget    *row,
+            const char   *text,
+            const char   *base)
+{
+  const char *property = gtk_widget_get_name (row);
+
   if (mq_parcel_model_is_mixed (self->model, property))
     {
       g_auto(GValue) value = G_VALUE_INIT;
@@ -467,6 +490,50 @@ on_model_reloaded (MqLocksPanel *self)
   show_presence (self);
 }
 
+/* ---- the 三高一低 reason, ticked ---- */
+
+static void
+on_reason_popover_show (MqLocksPanel *self)
+{
+  g_autofree char *reason = model_text (self, "flag-reason");
+
+  for (guint i = 0; i < G_N_ELEMENTS (reason_terms); i++)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (self->reasons[i]),
+                                 reason != NULL && strstr (reason, reason_terms[i]) != NULL);
+}
+
+/* The ticked terms, as the tables write them: "高能耗、低产出". Applied when
+ * the list closes, as one change however many were ticked. */
+static void
+on_reason_popover_closed (MqLocksPanel *self)
+{
+  g_autoptr(GString) reason = g_string_new (NULL);
+  g_autofree char *shown = model_text (self, "flag-reason");
+  GtkWidget *row = self->entries[6];
+
+  for (guint i = 0; i < G_N_ELEMENTS (reason_terms); i++)
+    if (gtk_check_button_get_active (GTK_CHECK_BUTTON (self->reasons[i])))
+      g_string_append_printf (reason, "%s%s", reason->len ? "、" : "", reason_terms[i]);
+  if (g_strcmp0 (reason->str, shown ? shown : "") == 0 &&
+      !mq_parcel_model_is_mixed (self->model, "flag-reason"))
+    return;
+  forget_base (row);
+  apply_text (self, row, reason->str, shown);
+}
+
+static void
+add_reason_checks (MqLocksPanel *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (reason_terms); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("reason-%u", i);
+
+      self->reasons[i] = gtk_check_button_new_with_label (reason_terms[i]);
+      gtk_widget_set_name (self->reasons[i], name);
+      gtk_box_append (GTK_BOX (self->reason_box), self->reasons[i]);
+    }
+}
+
 /* ---- switches and drop-downs: shown from the model, changed by asking ---- */
 
 /* Parcels that disagree: the switch stands between off and on (style.css)
@@ -563,7 +630,11 @@ on_pending_answered (AdwMessageDialog *dialog,
   if (g_str_equal (response, "apply") || g_str_equal (response, "flag"))
     mq_parcel_model_apply (self->model, g_str_equal (response, "flag") ? 2 : 1, names, values);
   else
-    sync_rows (self);
+    {
+      sync_rows (self);
+      for (guint i = 0; i < G_N_ELEMENTS (self->entries); i++)
+        show_model_text (self, self->entries[i]);
+    }
   g_value_unset (&values[0]);
   g_value_unset (&values[1]);
 }
@@ -812,6 +883,7 @@ mq_locks_panel_class_init (MqLocksPanelClass *klass)
   CHILD (presence_badge);
   CHILD (flagged_row);
   CHILD (deadline_entry);
+  CHILD (reason_box);
   CHILD (save_project_button);
   CHILD (locks_group);
   CHILD (transformation_group);
@@ -839,6 +911,8 @@ mq_locks_panel_class_init (MqLocksPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_deadline_clear);
   gtk_widget_class_bind_template_callback (widget_class, on_deadline_typed);
   gtk_widget_class_bind_template_callback (widget_class, on_deadline_today);
+  gtk_widget_class_bind_template_callback (widget_class, on_reason_popover_show);
+  gtk_widget_class_bind_template_callback (widget_class, on_reason_popover_closed);
   gtk_widget_class_bind_template_callback (widget_class, on_deadline_popover_show);
 }
 
@@ -846,6 +920,7 @@ static void
 mq_locks_panel_init (MqLocksPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_reason_checks (self);
   self->model = mq_parcel_model_new ();
   self->project_signals = g_signal_group_new (MQ_TYPE_PROJECT);
   g_signal_group_connect_swapped (self->project_signals, "presence-changed",
