@@ -723,10 +723,16 @@ request_change (MqLocksPanel *self,
       g_autofree char *heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
         "Flag %u Parcel for Transformation?", "Flag %u Parcels for Transformation?", n_unflagged),
         n_unflagged);
-      g_autofree char *why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-        "%u parcel is not flagged for transformation; the four locks are kept for flagged parcels.",
-        "%u parcels are not flagged for transformation; the four locks are kept for flagged parcels.",
-        n_unflagged), n_unflagged);
+      g_autofree char *why = NULL;
+
+      if (mq_parcel_model_get_n_parcels (self->model) == 1)
+        why = g_strdup (_("The parcel is not flagged for transformation; the four locks are kept "
+                          "for flagged parcels."));
+      else
+        why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+          "%u of them is not flagged for transformation; the four locks are kept for flagged parcels.",
+          "%u of them are not flagged for transformation; the four locks are kept for flagged parcels.",
+          n_unflagged), n_unflagged);
       g_autofree char *body = question ? g_strconcat (question, "\n", why, NULL) : g_strdup (why);
 
       ask (self, property, value, heading, body, n_unflagged);
