@@ -19,6 +19,8 @@
 #define HISTORY_ROWS 30
 #define N_SWITCHES (MQ_N_LOCKS + 1)
 #define N_COMBOS 2
+#define FLAG_REASON_ENTRY 6       /* in entries[], as class_init lists them */
+#define FIRST_LOCK_DATE_ENTRY 8
 
 struct _MqLocksPanel
 {
@@ -50,6 +52,7 @@ struct _MqLocksPanel
   GtkEditable    *deadline_entry;
   GtkWidget      *reason_box;
   GtkWidget      *reasons[4];            /* check buttons, one per 三高一低 term */
+  gboolean        reasons_ticked;        /* by the user, since the list opened */
   AdwComboRow    *combo_rows[N_COMBOS];  /* stage, method */
 };
 
@@ -120,10 +123,6 @@ show_mixed_entry (MqLocksPanel *self,
 
   if (GTK_IS_TEXT (text))
     gtk_text_set_placeholder_text (GTK_TEXT (text), mixed ? _("Several values") : NULL);
-  if (mixed)
-    gtk_widget_add_css_class (row, "mq-mixed");
-  else
-    gtk_widget_remove_css_class (row, "mq-mixed");
 }
 
 /* The model's text, shown in its entry unless someone is typing there. */
@@ -160,22 +159,6 @@ forget_base (GtkWidget *row)
   g_object_set_data (G_OBJECT (row), BASE_KEY, NULL);
 }
 
-static void apply_text (MqLocksPanel *self,
-                        GtkWidget    *row,
-                        const char   *text,
-                        const char   *base);
-
-static void
-on_entry_apply (AdwEntryRow  *row,
-                MqLocksPanel *self)
-{
-  g_autofree char *base = g_strdup (g_object_get_data (G_OBJECT (row), BASE_KEY));
-  g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
-
-  forget_base (GTK_WIDGET (row));
-  apply_text (self, GTK_WIDGET (row), text, base);
-}
-
 /* A finished text for @row's property: parcels that disagreed are all
  * overwritten, so that is asked first. */
 static void
@@ -199,6 +182,17 @@ apply_text (MqLocksPanel *self,
       return;
     }
   mq_parcel_model_edit_text (self->model, property, text, base);
+}
+
+static void
+on_entry_apply (AdwEntryRow  *row,
+                MqLocksPanel *self)
+{
+  g_autofree char *base = g_strdup (g_object_get_data (G_OBJECT (row), BASE_KEY));
+  g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
+
+  forget_base (GTK_WIDGET (row));
+  apply_text (self, GTK_WIDGET (row), text, base);
 }
 
 /* Ctrl+Z in an entry whose text is applied takes back the project's last
@@ -500,6 +494,13 @@ on_reason_popover_show (MqLocksPanel *self)
   for (guint i = 0; i < G_N_ELEMENTS (reason_terms); i++)
     gtk_check_button_set_active (GTK_CHECK_BUTTON (self->reasons[i]),
                                  reason != NULL && strstr (reason, reason_terms[i]) != NULL);
+  self->reasons_ticked = FALSE;
+}
+
+static void
+on_reason_toggled (MqLocksPanel *self)
+{
+  self->reasons_ticked = TRUE;
 }
 
 /* The ticked terms, as the tables write them: "高能耗、低产出". Applied when
@@ -509,14 +510,15 @@ on_reason_popover_closed (MqLocksPanel *self)
 {
   g_autoptr(GString) reason = g_string_new (NULL);
   g_autofree char *shown = model_text (self, "flag-reason");
-  GtkWidget *row = self->entries[6];
+  GtkWidget *row = self->entries[FLAG_REASON_ENTRY];
 
+  /* Opened and closed untouched is no change, even where parcels disagree. */
+  if (!self->reasons_ticked)
+    return;
+  self->reasons_ticked = FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (reason_terms); i++)
     if (gtk_check_button_get_active (GTK_CHECK_BUTTON (self->reasons[i])))
       g_string_append_printf (reason, "%s%s", reason->len ? "、" : "", reason_terms[i]);
-  if (g_strcmp0 (reason->str, shown ? shown : "") == 0 &&
-      !mq_parcel_model_is_mixed (self->model, "flag-reason"))
-    return;
   forget_base (row);
   apply_text (self, row, reason->str, shown);
 }
@@ -530,6 +532,8 @@ add_reason_checks (MqLocksPanel *self)
 
       self->reasons[i] = gtk_check_button_new_with_label (reason_terms[i]);
       gtk_widget_set_name (self->reasons[i], name);
+      g_signal_connect_object (self->reasons[i], "toggled", G_CALLBACK (on_reason_toggled), self,
+                               G_CONNECT_SWAPPED);
       gtk_box_append (GTK_BOX (self->reason_box), self->reasons[i]);
     }
 }
@@ -590,7 +594,7 @@ sync_rows (MqLocksPanel *self)
   adw_action_row_set_subtitle (self->flagged_row, flagged_mixed ? _("Several values") : "");
   /* A lock's date is the date of a lock held by every parcel shown. */
   for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
-    gtk_widget_set_sensitive (self->entries[8 + lock],
+    gtk_widget_set_sensitive (self->entries[FIRST_LOCK_DATE_ENTRY + lock],
                               gtk_switch_get_active (GTK_SWITCH (self->switches[lock])));
 }
 
