@@ -279,15 +279,17 @@ tell_refused_parcels (MqParcelModel *self,
   g_autoptr(GArray) refused = g_array_new (FALSE, FALSE, sizeof (guint));
   g_auto(GStrv) id_list = NULL;
   g_auto(GStrv) reason_list = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   guint n_passing;
 
-  for (guint i = 0; i < self->indices->len; i++)
+  for (guint i = 0; i < mq_edit_get_n_changes (edit); i++)
     {
-      guint parcel = g_array_index (self->indices, guint, i);
-      g_autofree char *why = dup_refusal (self, edit, parcel);
+      guint parcel = mq_edit_get_change (edit, i)->parcel;
+      g_autofree char *why = NULL;
       const MqParcel *p = mq_parcels_get (parcels_of (self), parcel);
 
-      if (why == NULL)
+      if (!g_hash_table_add (seen, GUINT_TO_POINTER (parcel)) ||
+          (why = dup_refusal (self, edit, parcel)) == NULL)
         continue;
       g_array_append_val (refused, parcel);
       g_strv_builder_add (ids, p->id ? p->id : "?");
