@@ -16,6 +16,7 @@
 #include "corpus/corpus-cases.h"
 #include "mq-core.h"
 #include "test-util.h"
+#include "mq-batch-refusal-dialog.h"
 #include "mq-conflict-dialog.h"
 #include "mq-crs-dialog.h"
 #include "mq-identify-panel.h"
@@ -819,8 +820,8 @@ test_edit_locks (void)
     g_assert_cmpuint (mq_parcels_get (live_parcels (view), g_array_index (three, guint, k))->method, !=,
                       MQ_METHOD_QUALITY);
 
-  /* Mixed: one of two holds the parcel lock, so the switch shows off; on,
-   * it locks both, as one step. */
+  /* Mixed: one of two holds the parcel lock, so the switch shows neither
+   * (#15); on, once confirmed, it locks both, as one step. */
   {
     int locked = -1, open = -1;
     GtkWidget *parcel_switch = find_named (panel, "lock-parcel");
@@ -838,7 +839,14 @@ test_edit_locks (void)
     mq_selection_toggle (selection, open);
     settle ();
     g_assert_false (gtk_switch_get_active (GTK_SWITCH (parcel_switch)));
+    g_assert_true (gtk_widget_has_css_class (parcel_switch, "mq-mixed"));
     gtk_switch_set_active (GTK_SWITCH (parcel_switch), TRUE);
+    {
+      GtkWindow *confirm = find_window (ADW_TYPE_MESSAGE_DIALOG);
+
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "apply");
+      gtk_window_destroy (confirm);
+    }
     settle ();
     g_assert_true (mq_parcels_get (live_parcels (view), locked)->locks & 1);
     g_assert_true (mq_parcels_get (live_parcels (view), open)->locks & 1);
@@ -1677,6 +1685,486 @@ test_meeting_room_text_size (void)
   close_project (window, dir);
 }
 
+/* ---- #15 four-locks panel ---- */
+
+/* A project window on a copy of the sample, its dataset loaded. */
+static MqWindow *
+open_sample_project (char **dir,
+                     char **gpkg)
+{
+  MqWindow *window = mq_window_new (NULL);
+
+  *gpkg = copy_sample_project (dir);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, *gpkg);
+  wait_for_dataset (mq_window_get_map_view (window));
+  settle ();
+  return window;
+}
+
+static int
+find_parcel (MqWindow *window,
+             gboolean (*wanted) (const MqParcel *p),
+             int       not)
+{
+  MqParcels *parcels = live_parcels (mq_window_get_map_view (window));
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if ((int) i != not && wanted (mq_parcels_get (parcels, i)))
+      return (int) i;
+  g_assert_not_reached ();
+}
+
+static const MqParcel *
+parcel_of (MqWindow *window,
+           int       i)
+{
+  return mq_parcels_get (live_parcels (mq_window_get_map_view (window)), i);
+}
+
+static void
+select_parcels (MqWindow *window,
+                int       a,
+                int       b)
+{
+  MqSelection *selection = mq_map_view_get_selection (mq_window_get_map_view (window));
+
+  mq_selection_select_only (selection, a);
+  if (b >= 0)
+    mq_selection_toggle (selection, b);
+  settle ();
+}
+
+/* The question that popped up, answered as the user would; its heading
+ * and body are returned to be looked at. */
+static char *
+answer_dialog (const char *response)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (find_window (ADW_TYPE_MESSAGE_DIALOG));
+  char *text = g_strconcat (adw_message_dialog_get_heading (dialog), "\n",
+                            adw_message_dialog_get_body (dialog), NULL);
+
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  settle ();
+  return text;
+}
+
+static gboolean
+no_dialog (void)
+{
+  GListModel *windows = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (windows); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (windows, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+combo_text (GtkWidget *row)
+{
+  GListModel *items = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+
+  return gtk_string_list_get_string (GTK_STRING_LIST (items),
+                                     adw_combo_row_get_selected (ADW_COMBO_ROW (row)));
+}
+
+/* Typing, as keystrokes do it (the entry's own undo records it), then
+ * the row's Apply button. */
+static void
+type_and_apply (GtkWidget  *row,
+                const char *text)
+{
+  int position = 0;
+
+  gtk_editable_delete_text (GTK_EDITABLE (row), 0, -1);
+  gtk_editable_insert_text (GTK_EDITABLE (row), text, -1, &position);
+  g_signal_emit_by_name (row, "apply");
+  settle ();
+}
+
+static gboolean
+is_done_and_locked (const MqParcel *p)
+{
+  return p->flagged && p->stage == MQ_STAGE_DONE && mq_parcel_get_locks_held (p) == 4;
+}
+
+static gboolean
+is_fresh (const MqParcel *p)
+{
+  return p->flagged && p->stage == MQ_STAGE_NOT_STARTED && p->locks == 0 && p->project == NULL &&
+         p->deadline == 0;
+}
+
+/* A 4/4-locked, finished parcel selected with one not started: every row
+ * they disagree on says so (never the default), and a change to such a row
+ * is asked first — cancelled it changes nothing, confirmed all of them. */
+static void
+test_mixed_values (void)
+{
+  g_autofree char *dir = NULL, *gpkg = NULL, *asked = NULL, *asked_again = NULL;
+  MqWindow *window = open_sample_project (&dir, &gpkg);
+  GtkWidget *panel = mq_window_get_locks_panel (window);
+  GtkWidget *stage = find_named (panel, "stage");
+  GtkWidget *project = find_named (panel, "project");
+  GtkWidget *deadline = find_named_type (panel, GTK_TYPE_MENU_BUTTON);
+  int done = find_parcel (window, is_done_and_locked, -1);
+  int fresh = find_parcel (window, is_fresh, -1);
+
+  select_parcels (window, done, fresh);
+  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+    {
+      static const char *const names[] = { "lock-parcel", "lock-project", "lock-deadline", "lock-owner" };
+      GtkWidget *toggle = find_named (panel, names[lock]);
+
+      g_assert_false (gtk_switch_get_active (GTK_SWITCH (toggle)));
+      g_assert_true (gtk_widget_has_css_class (toggle, "mq-mixed"));
+    }
+  g_assert_cmpstr (combo_text (stage), ==, "Several values");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (project)), ==, "");
+  g_assert_cmpstr (gtk_text_get_placeholder_text (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (project)))),
+                   ==, "Several values");
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (deadline)), ==, "Several values");
+  g_assert_nonnull (find_label (panel, "Several values"));
+  save_screenshot ("15-mixed.png");
+
+  /* Asked, and cancelled: nothing changed, the row says 多个值 again. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (stage), MQ_STAGE_IN_PROGRESS);
+  g_assert_cmpuint (parcel_of (window, done)->stage, ==, MQ_STAGE_DONE);
+  asked = answer_dialog ("cancel");
+  g_assert_nonnull (strstr (asked, "Change Stage of all 2 parcels to In progress?"));
+  g_assert_cmpuint (parcel_of (window, done)->stage, ==, MQ_STAGE_DONE);
+  g_assert_cmpuint (parcel_of (window, fresh)->stage, ==, MQ_STAGE_NOT_STARTED);
+  g_assert_cmpstr (combo_text (stage), ==, "Several values");
+
+  /* Confirmed: both, as one step. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (stage), MQ_STAGE_IN_PROGRESS);
+  g_free (answer_dialog ("apply"));
+  g_assert_cmpuint (parcel_of (window, done)->stage, ==, MQ_STAGE_IN_PROGRESS);
+  g_assert_cmpuint (parcel_of (window, fresh)->stage, ==, MQ_STAGE_IN_PROGRESS);
+  g_assert_cmpstr (combo_text (stage), ==, "In progress");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  settle ();
+  g_assert_cmpuint (parcel_of (window, done)->stage, ==, MQ_STAGE_DONE);
+  g_assert_cmpuint (parcel_of (window, fresh)->stage, ==, MQ_STAGE_NOT_STARTED);
+
+  /* A mixed entry too: typed and applied, asked, then both have it. */
+  type_and_apply (project, "智能制造园");
+  asked_again = answer_dialog ("apply");
+  g_assert_nonnull (strstr (asked_again, "Project name"));
+  g_assert_cmpstr (parcel_of (window, done)->project, ==, "智能制造园");
+  g_assert_cmpstr (parcel_of (window, fresh)->project, ==, "智能制造园");
+  g_assert_true (no_dialog ());
+  close_project (window, dir);
+}
+
+static gboolean
+is_unflagged (const MqParcel *p)
+{
+  return !p->flagged && p->locks == 0;
+}
+
+/* The flag switch, for one parcel and for a batch, recorded and undoable
+ * like any edit; its reason; and a lock on an unflagged parcel asks to flag
+ * it as well, both as one step. */
+static void
+test_flag_parcels (void)
+{
+  g_autofree char *dir = NULL, *gpkg = NULL, *asked = NULL;
+  MqWindow *window = open_sample_project (&dir, &gpkg);
+  MqProject *project = mq_window_get_project (window);
+  GtkWidget *panel = mq_window_get_locks_panel (window);
+  GtkWidget *flag = find_named (panel, "flagged");
+  GtkWidget *reason = find_named (panel, "flag-reason");
+  int a = find_parcel (window, is_unflagged, -1);
+  int b = find_parcel (window, is_unflagged, a);
+  g_autoptr(GPtrArray) history = NULL;
+
+  select_parcels (window, a, -1);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (flag)));
+  g_assert_true (gtk_widget_is_sensitive (flag));
+  gtk_switch_set_active (GTK_SWITCH (flag), TRUE);
+  settle ();
+  g_assert_true (no_dialog ());
+  g_assert_true (parcel_of (window, a)->flagged);
+  type_and_apply (reason, "高能耗、低产出");
+  g_assert_cmpstr (parcel_of (window, a)->flag_reason, ==, "高能耗、低产出");
+  /* Or ticked from the 三高一低 list, applied as it closes. */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (find_named (panel, "reason-menu")));
+  settle ();
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (find_named (panel, "reason-0"))));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_named (panel, "reason-1")), TRUE);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (find_named (panel, "reason-menu")));
+  settle ();
+  g_assert_cmpstr (parcel_of (window, a)->flag_reason, ==, "高能耗、高污染、低产出");
+  history = mq_project_list_history (project, parcel_of (window, a)->id, 10, NULL);
+  {
+    gboolean flagged_recorded = FALSE;
+
+    for (guint k = 0; k < history->len; k++)
+      {
+        const MqHistoryEntry *e = g_ptr_array_index (history, k);
+
+        g_test_message ("history: %s %s -> %s", e->field, e->old_value, e->new_value);
+        flagged_recorded |= g_str_equal (e->field, mq_field_info (MQ_FIELD_FLAGGED)->key);
+      }
+    g_assert_true (flagged_recorded);
+  }
+  for (guint k = 0; k < 3; k++)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  settle ();
+  g_assert_false (parcel_of (window, a)->flagged);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (flag)));
+
+  /* A batch: both flagged in one step. */
+  select_parcels (window, a, b);
+  gtk_switch_set_active (GTK_SWITCH (flag), TRUE);
+  settle ();
+  g_assert_true (parcel_of (window, a)->flagged && parcel_of (window, b)->flagged);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  settle ();
+  g_assert_false (parcel_of (window, a)->flagged || parcel_of (window, b)->flagged);
+
+  /* A lock taken on an unflagged parcel asks to flag it too. */
+  select_parcels (window, a, -1);
+  gtk_switch_set_active (GTK_SWITCH (find_named (panel, "lock-parcel")), TRUE);
+  g_assert_false (parcel_of (window, a)->locks & 1);
+  asked = answer_dialog ("flag");
+  g_assert_nonnull (strstr (asked, "Flag 1 Parcel for Transformation?"));
+  g_assert_true (parcel_of (window, a)->flagged);
+  g_assert_true (parcel_of (window, a)->locks & 1);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (flag)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  settle ();
+  g_assert_false (parcel_of (window, a)->flagged);
+  g_assert_false (parcel_of (window, a)->locks & 1);
+
+  /* Cancelled: the switch goes back, nothing stored. */
+  gtk_switch_set_active (GTK_SWITCH (find_named (panel, "lock-parcel")), TRUE);
+  g_free (answer_dialog ("cancel"));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (find_named (panel, "lock-parcel"))));
+  g_assert_false (parcel_of (window, a)->locks & 1);
+  close_project (window, dir);
+}
+
+static gboolean
+is_overdue (const MqParcel *p)
+{
+  return mq_parcel_days_overdue (p, mq_today ()) > 0;
+}
+
+static gboolean
+is_on_time (const MqParcel *p)
+{
+  return p->flagged && !mq_parcel_is_overdue (p, mq_today ());
+}
+
+/* "已逾期 817 天" in red under the name of an overdue parcel; not for others. */
+static void
+test_overdue_header (void)
+{
+  g_autofree char *dir = NULL, *gpkg = NULL, *expected = NULL;
+  MqWindow *window = open_sample_project (&dir, &gpkg);
+  GtkWidget *panel = mq_window_get_locks_panel (window);
+  int late = find_parcel (window, is_overdue, -1);
+  GtkWidget *label;
+
+  select_parcels (window, late, -1);
+  expected = mq_overdue_text (mq_parcel_days_overdue (parcel_of (window, late), mq_today ()));
+  label = find_label (panel, expected);
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_true (gtk_widget_has_css_class (label, "mq-overdue"));
+  save_screenshot ("15-overdue.png");
+  select_parcels (window, find_parcel (window, is_on_time, -1), -1);
+  g_assert_false (gtk_widget_get_visible (label));
+  close_project (window, dir);
+}
+
+static gboolean
+is_project_lockable (const MqParcel *p)
+{
+  return p->flagged && p->project != NULL && !(p->locks & (1u << MQ_LOCK_PROJECT));
+}
+
+static gboolean
+is_without_project (const MqParcel *p)
+{
+  return p->flagged && p->project == NULL && !(p->locks & (1u << MQ_LOCK_PROJECT));
+}
+
+/* A batch lock the rules refuse for one parcel: the dialog names it and
+ * why, and applies the change to the two others when asked. */
+static void
+test_batch_refusal (void)
+{
+  g_autofree char *dir = NULL, *gpkg = NULL;
+  MqWindow *window = open_sample_project (&dir, &gpkg);
+  GtkWidget *panel = mq_window_get_locks_panel (window);
+  MqSelection *selection = mq_map_view_get_selection (mq_window_get_map_view (window));
+  int a = find_parcel (window, is_project_lockable, -1);
+  int b = find_parcel (window, is_project_lockable, a);
+  int bare = find_parcel (window, is_without_project, -1);
+  AdwMessageDialog *dialog;
+
+  select_parcels (window, a, b);
+  mq_selection_toggle (selection, bare);
+  settle ();
+  gtk_switch_set_active (GTK_SWITCH (find_named (panel, "lock-project")), TRUE);
+  dialog = ADW_MESSAGE_DIALOG (find_window (MQ_TYPE_BATCH_REFUSAL_DIALOG));
+  g_assert_false (parcel_of (window, a)->locks & (1u << MQ_LOCK_PROJECT));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), parcel_of (window, bare)->id));
+  g_assert_null (find_label (GTK_WIDGET (dialog), parcel_of (window, a)->id));
+  /* Said in the user's language (the screenshot is taken in zh_CN). */
+  {
+    g_autofree char *rule = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE,
+                                                         "%s: the project lock needs a project name"), "");
+    const char *why = rule;
+
+    while (*why == ':' || *why == ' ' || g_str_has_prefix (why, "\uff1a"))
+      why = g_utf8_next_char (why);
+    g_assert_nonnull (find_label (GTK_WIDGET (dialog), why));
+  }
+  g_assert_nonnull (strstr (adw_message_dialog_get_response_label (dialog, "apply"), " 2 "));
+  save_screenshot ("15-refused.png");
+  adw_message_dialog_response (dialog, "apply");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  settle ();
+  g_assert_true (parcel_of (window, a)->locks & (1u << MQ_LOCK_PROJECT));
+  g_assert_true (parcel_of (window, b)->locks & (1u << MQ_LOCK_PROJECT));
+  g_assert_false (parcel_of (window, bare)->locks & (1u << MQ_LOCK_PROJECT));
+  close_project (window, dir);
+}
+
+/* How a key press reaches the widgets (GTK's propagation): capture phase
+ * from the window down to @target, then bubble phase back up, each widget's
+ * shortcuts in turn until one handles it. */
+static gboolean
+shortcut_in_phase (GtkWidget          *widget,
+                   GtkPropagationPhase phase,
+                   GtkShortcutTrigger *trigger)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c) || gtk_event_controller_get_propagation_phase (c) != phase)
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (c)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (c), k);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), trigger) &&
+              gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                            gtk_shortcut_get_arguments (shortcut)))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+press_shortcut (GtkWidget      *target,
+                guint           keyval,
+                GdkModifierType modifiers)
+{
+  g_autoptr(GtkShortcutTrigger) trigger = gtk_keyval_trigger_new (keyval, modifiers);
+  g_autoptr(GPtrArray) chain = g_ptr_array_new ();
+
+  for (GtkWidget *w = target; w != NULL; w = gtk_widget_get_parent (w))
+    g_ptr_array_insert (chain, 0, w);
+  for (guint i = 0; i < chain->len; i++)
+    if (shortcut_in_phase (g_ptr_array_index (chain, i), GTK_PHASE_CAPTURE, trigger))
+      return TRUE;
+  for (guint i = chain->len; i > 0; i--)
+    if (shortcut_in_phase (g_ptr_array_index (chain, i - 1), GTK_PHASE_BUBBLE, trigger))
+      return TRUE;
+  return FALSE;
+}
+
+/* Ctrl+Z in an entry whose text was applied undoes the project's change,
+ * as it does anywhere in the window (the entry used to swallow it). */
+static void
+test_entry_undo (void)
+{
+  g_autofree char *dir = NULL, *gpkg = NULL;
+  MqWindow *window = open_sample_project (&dir, &gpkg);
+  GtkWidget *notes = find_named (mq_window_get_locks_panel (window), "notes");
+  GtkWidget *text = GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (notes)));
+  int i = find_parcel (window, is_fresh, -1);
+  g_autofree char *before = g_strdup (parcel_of (window, i)->notes);
+
+  select_parcels (window, i, -1);
+  gtk_widget_grab_focus (text);
+  type_and_apply (notes, "会上定的");
+  g_assert_cmpstr (parcel_of (window, i)->notes, ==, "会上定的");
+  g_assert_true (press_shortcut (text, GDK_KEY_z, GDK_CONTROL_MASK));
+  settle ();
+  g_assert_cmpstr (parcel_of (window, i)->notes, ==, before);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (notes)), ==, before ? before : "");
+  close_project (window, dir);
+}
+
+/* A deadline typed as the minutes have it, or 今天; a lock dated back to
+ * the meeting that set it. */
+static void
+test_dates (void)
+{
+  g_autofree char *dir = NULL, *gpkg = NULL;
+  MqWindow *window = open_sample_project (&dir, &gpkg);
+  GtkWidget *panel = mq_window_get_locks_panel (window);
+  GtkWidget *typed = find_named (panel, "deadline-entry");
+  GtkWidget *lock_date = find_named (panel, "lock-parcel-date");
+  int i = find_parcel (window, is_done_and_locked, -1);
+  guint32 julian = 0;
+
+  select_parcels (window, i, -1);
+  gtk_editable_set_text (GTK_EDITABLE (typed), "2027/5/12");
+  g_signal_emit_by_name (typed, "activate");  /* Enter */
+  settle ();
+  g_assert_true (mq_date_parse ("2027-05-12", &julian));
+  g_assert_cmpuint (parcel_of (window, i)->deadline, ==, julian);
+  g_signal_emit_by_name (find_named (panel, "deadline-today"), "clicked");
+  settle ();
+  g_assert_cmpuint (parcel_of (window, i)->deadline, ==, mq_today ());
+
+  g_assert_true (gtk_widget_is_sensitive (lock_date));
+  type_and_apply (lock_date, "2025-03-01");
+  g_assert_true (mq_date_parse ("2025-03-01", &julian));
+  g_assert_cmpuint (parcel_of (window, i)->lock_date[MQ_LOCK_PARCEL], ==, julian);
+  g_assert_true (parcel_of (window, i)->locks & (1u << MQ_LOCK_PARCEL));
+  close_project (window, dir);
+}
+
+/* A survey file (no project): the panel still names the parcel selected. */
+static void
+test_survey_title (void)
+{
+  g_autofree char *shp = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.shp", NULL);
+  MqWindow *window = mq_window_new (NULL);
+  GtkWidget *panel = mq_window_get_locks_panel (window);
+
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, shp);
+  wait_for_dataset (mq_window_get_map_view (window));
+  settle ();
+  g_assert_false (mq_project_get_has_store (mq_window_get_project (window)));
+  select_parcels (window, 3, -1);
+  g_assert_nonnull (find_label (panel, parcel_of (window, 3)->id));
+  g_assert_null (find_label (panel, "No parcel selected"));
+  save_screenshot ("15-survey-title.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1725,5 +2213,12 @@ main (int   argc,
   g_test_add_func ("/gui/save-as-project", test_save_as_project);
   g_test_add_func ("/gui/label-field-menu", test_label_field_menu);
   g_test_add_func ("/gui/meeting-room-text-size", test_meeting_room_text_size);
+  g_test_add_func ("/gui/15/mixed-values", test_mixed_values);
+  g_test_add_func ("/gui/15/flag-parcels", test_flag_parcels);
+  g_test_add_func ("/gui/15/overdue-header", test_overdue_header);
+  g_test_add_func ("/gui/15/batch-refusal", test_batch_refusal);
+  g_test_add_func ("/gui/15/entry-undo", test_entry_undo);
+  g_test_add_func ("/gui/15/dates", test_dates);
+  g_test_add_func ("/gui/15/survey-title", test_survey_title);
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 #include "mq-project.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 typedef struct
 {
@@ -26,10 +27,12 @@ static const FieldProp field_props[] = {
   { "lock-project", MQ_FIELD_LOCK_PROJECT, G_TYPE_BOOLEAN, TRUE },
   { "lock-deadline", MQ_FIELD_LOCK_DEADLINE, G_TYPE_BOOLEAN, TRUE },
   { "lock-owner", MQ_FIELD_LOCK_OWNER, G_TYPE_BOOLEAN, TRUE },
-  { "lock-parcel-date", MQ_FIELD_LOCK_PARCEL_DATE, G_TYPE_STRING, FALSE },
-  { "lock-project-date", MQ_FIELD_LOCK_PROJECT_DATE, G_TYPE_STRING, FALSE },
-  { "lock-deadline-date", MQ_FIELD_LOCK_DEADLINE_DATE, G_TYPE_STRING, FALSE },
-  { "lock-owner-date", MQ_FIELD_LOCK_OWNER_DATE, G_TYPE_STRING, FALSE },
+  /* Back-datable: the day of the meeting that set the lock. */
+  { "lock-parcel-date", MQ_FIELD_LOCK_PARCEL_DATE, G_TYPE_STRING, TRUE },
+  { "lock-project-date", MQ_FIELD_LOCK_PROJECT_DATE, G_TYPE_STRING, TRUE },
+  { "lock-deadline-date", MQ_FIELD_LOCK_DEADLINE_DATE, G_TYPE_STRING, TRUE },
+  { "lock-owner-date", MQ_FIELD_LOCK_OWNER_DATE, G_TYPE_STRING, TRUE },
+  { "flagged", MQ_FIELD_FLAGGED, G_TYPE_BOOLEAN, TRUE },
   { "project", MQ_FIELD_PROJECT, G_TYPE_STRING, TRUE },
   { "investor", MQ_FIELD_INVESTOR, G_TYPE_STRING, TRUE },
   { "industry", MQ_FIELD_INDUSTRY, G_TYPE_STRING, TRUE },
@@ -52,6 +55,8 @@ struct _MqParcelModel
   GSignalGroup *selection_signals;
   GArray   *indices;              /* guint */
   char     *text[MQ_N_FIELDS];    /* of the first selected parcel */
+  guint64   mixed;                /* bit per MqField: the selected parcels disagree */
+  MqEdit   *refused;              /* the last batch the rules refused some parcels of */
 };
 
 G_DEFINE_FINAL_TYPE (MqParcelModel, mq_parcel_model, G_TYPE_OBJECT)
@@ -67,7 +72,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum { FAILED, APPLIED, N_SIGNALS };
+enum { FAILED, APPLIED, REFUSED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void on_selection_changed (MqParcelModel *self,
@@ -201,36 +206,165 @@ revert_rows (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+is_mixed (MqParcelModel *self,
+          MqField        field)
+{
+  return (self->mixed >> field) & 1;
+}
+
+/* The changes of @edit to @parcels (@keep), or to every parcel but those. */
+static MqEdit *
+edit_subset (MqEdit   *edit,
+             GArray   *parcels,
+             gboolean  keep)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new (NULL, NULL);
+  MqEdit *subset = mq_edit_new (keep ? MQ_EDIT_ACTION_EDIT : MQ_EDIT_ACTION_BATCH);
+
+  for (guint i = 0; i < parcels->len; i++)
+    g_hash_table_add (wanted, GUINT_TO_POINTER (g_array_index (parcels, guint, i)));
+  for (guint i = 0; i < mq_edit_get_n_changes (edit); i++)
+    {
+      const MqChange *c = mq_edit_get_change (edit, i);
+
+      if (g_hash_table_contains (wanted, GUINT_TO_POINTER (c->parcel)) != keep)
+        continue;
+      if (c->base != NULL)
+        mq_edit_set_from (subset, c->parcel, c->field, c->value, c->base);
+      else
+        mq_edit_set (subset, c->parcel, c->field, c->value, c->row);
+    }
+  return subset;
+}
+
+/* What the rules say of one parcel's part of a refused batch: NULL if it
+ * passes, else why not — without the "1 problem, parcel MQ0123:" the
+ * dialog already says by naming the parcel. */
+static char *
+dup_refusal (MqParcelModel *self,
+             MqEdit        *edit,
+             guint          parcel)
+{
+  g_autoptr(GArray) one = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(MqEdit) part = NULL;
+  g_autoptr(MqEdit) preview = NULL;
+  g_autoptr(GError) error = NULL;
+  const MqParcel *p = mq_parcels_get (parcels_of (self), parcel);
+  g_autofree char *where = g_strdup_printf (_("parcel %s"), p->id ? p->id : "?");
+  const char *why;
+
+  g_array_append_val (one, parcel);
+  part = edit_subset (edit, one, TRUE);
+  preview = mq_project_preview (self->project, part, &error);
+  if (preview != NULL)
+    return NULL;
+  why = strstr (error->message, where);
+  if (why == NULL)
+    return g_strdup (error->message);
+  why += strlen (where);
+  while (*why == ':' || *why == ' ' || g_str_has_prefix (why, "\uff1a"))
+    why = g_utf8_next_char (why);
+  return g_strdup (why);
+}
+
+/* A batch the rules refused for some of its parcels: name them and why,
+ * and keep the rest ready to apply (mq_parcel_model_apply_refused()). */
+static gboolean
+tell_refused_parcels (MqParcelModel *self,
+                      MqEdit        *edit)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) reasons = g_strv_builder_new ();
+  g_autoptr(GArray) refused = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_auto(GStrv) id_list = NULL;
+  g_auto(GStrv) reason_list = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint n_passing;
+
+  for (guint i = 0; i < mq_edit_get_n_changes (edit); i++)
+    {
+      guint parcel = mq_edit_get_change (edit, i)->parcel;
+      g_autofree char *why = NULL;
+      const MqParcel *p = mq_parcels_get (parcels_of (self), parcel);
+
+      if (!g_hash_table_add (seen, GUINT_TO_POINTER (parcel)) ||
+          (why = dup_refusal (self, edit, parcel)) == NULL)
+        continue;
+      g_array_append_val (refused, parcel);
+      g_strv_builder_add (ids, p->id ? p->id : "?");
+      g_strv_builder_add (reasons, why);
+    }
+  if (refused->len == 0)
+    return FALSE;
+  g_clear_pointer (&self->refused, mq_edit_free);
+  self->refused = edit_subset (edit, refused, FALSE);
+  n_passing = mq_edit_count_parcels (self->refused);
+  id_list = g_strv_builder_end (ids);
+  reason_list = g_strv_builder_end (reasons);
+  g_signal_emit (self, signals[REFUSED], 0, id_list, reason_list, n_passing);
+  return TRUE;
+}
+
+static void
+apply_edit (MqParcelModel *self,
+            MqEdit        *edit)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = mq_edit_count_parcels (edit);
+
+  if (mq_project_apply (self->project, edit, &error))
+    {
+      g_signal_emit (self, signals[APPLIED], 0, n);
+      return;
+    }
+  if (!(n > 1 && g_error_matches (error, MQ_STORE_ERROR, MQ_STORE_ERROR_INVALID) &&
+        tell_refused_parcels (self, edit)))
+    g_signal_emit (self, signals[FAILED], 0, error);
+  /* Not at once: a two-way binding ignores notifications while it is the
+   * one setting the property, and the row would keep the refused value. */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, revert_rows, g_object_ref (self), g_object_unref);
+}
+
 /* Every selected parcel, one transaction, one undo step. A refused change
  * puts the old value back in the row that tried it. */
+static void
+edit_fields (MqParcelModel *self,
+             guint          n,
+             const MqField *fields,
+             char * const  *texts,
+             const char    *base)
+{
+  g_autoptr(MqEdit) edit = NULL;
+  gboolean changes = FALSE;
+
+  if (!has_store (self) || self->indices->len == 0)
+    return;
+  for (guint k = 0; k < n; k++)
+    changes = changes || is_mixed (self, fields[k]) ||
+              g_strcmp0 (texts[k], self->text[fields[k]] ? self->text[fields[k]] : "") != 0;
+  if (!changes)
+    return;
+  edit = mq_edit_new (self->indices->len > 1 ? MQ_EDIT_ACTION_BATCH : MQ_EDIT_ACTION_EDIT);
+  for (guint i = 0; i < self->indices->len; i++)
+    for (guint k = 0; k < n; k++)
+      if (base != NULL)
+        mq_edit_set_from (edit, g_array_index (self->indices, guint, i), fields[k], texts[k], base);
+      else
+        mq_edit_set (edit, g_array_index (self->indices, guint, i), fields[k], texts[k], 0);
+  apply_edit (self, edit);
+}
+
 static void
 edit_field (MqParcelModel *self,
             guint          prop_id,
             const char    *text,
             const char    *base)
 {
-  const FieldProp *fp = &field_props[prop_id - PROP_FIRST_FIELD];
-  g_autoptr(MqEdit) edit = NULL;
-  g_autoptr(GError) error = NULL;
+  MqField field = field_props[prop_id - PROP_FIRST_FIELD].field;
+  char *texts[] = { (char *) text };
 
-  if (!has_store (self) || self->indices->len == 0 ||
-      g_strcmp0 (text, self->text[fp->field] ? self->text[fp->field] : "") == 0)
-    return;
-  edit = mq_edit_new (self->indices->len > 1 ? MQ_EDIT_ACTION_BATCH : MQ_EDIT_ACTION_EDIT);
-  for (guint i = 0; i < self->indices->len; i++)
-    if (base != NULL)
-      mq_edit_set_from (edit, g_array_index (self->indices, guint, i), fp->field, text, base);
-    else
-      mq_edit_set (edit, g_array_index (self->indices, guint, i), fp->field, text, 0);
-  if (mq_project_apply (self->project, edit, &error))
-    {
-      g_signal_emit (self, signals[APPLIED], 0, self->indices->len);
-      return;
-    }
-  g_signal_emit (self, signals[FAILED], 0, error);
-  /* Not at once: a two-way binding ignores notifications while it is the
-   * one setting the property, and the row would keep the refused value. */
-  g_idle_add_full (G_PRIORITY_HIGH_IDLE, revert_rows, g_object_ref (self), g_object_unref);
+  edit_fields (self, 1, &field, texts, base);
 }
 
 static void
@@ -296,6 +430,7 @@ mq_parcel_model_finalize (GObject *object)
   for (guint f = 0; f < MQ_N_FIELDS; f++)
     g_free (self->text[f]);
   g_array_unref (self->indices);
+  g_clear_pointer (&self->refused, mq_edit_free);
   G_OBJECT_CLASS (mq_parcel_model_parent_class)->finalize (object);
 }
 
@@ -339,6 +474,11 @@ mq_parcel_model_class_init (MqParcelModelClass *klass)
   /* A change reached the file, for this many parcels. */
   signals[APPLIED] = g_signal_new ("applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  /* A batch the rules refused for some parcels (their ids, and why); nothing
+   * was stored. mq_parcel_model_apply_refused() applies it to the others. */
+  signals[REFUSED] = g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRV, G_TYPE_STRV,
+                                   G_TYPE_UINT);
 }
 
 static void
@@ -365,11 +505,12 @@ mq_parcel_model_new (void)
   return g_object_new (MQ_TYPE_PARCEL_MODEL, NULL);
 }
 
-/* A field's value if every selected parcel has it, else NULL ("mixed": a
- * switch shows off, an entry is empty), so that setting it sets them all. */
+/* A field's value if every selected parcel has it, else NULL and @mixed
+ * (the rows say 多个值, never a default a click would spread). */
 static char *
 common_text (MqParcelModel *self,
-             MqField        field)
+             MqField        field,
+             gboolean      *mixed)
 {
   MqParcels *parcels = parcels_of (self);
   char *first = mq_parcel_dup_field_text (mq_parcels_get (parcels, g_array_index (self->indices, guint, 0)),
@@ -382,6 +523,7 @@ common_text (MqParcelModel *self,
 
       if (g_strcmp0 (first ? first : "", other ? other : "") != 0)
         {
+          *mixed = TRUE;
           g_free (first);
           return NULL;
         }
@@ -398,10 +540,14 @@ mq_parcel_model_reload (MqParcelModel *self)
   g_return_if_fail (MQ_IS_PARCEL_MODEL (self));
 
   p = mq_parcel_model_get_parcel (self);
+  self->mixed = 0;
   for (guint f = 0; f < MQ_N_FIELDS; f++)
     {
+      gboolean mixed = FALSE;
+
       g_free (self->text[f]);
-      self->text[f] = p ? common_text (self, f) : NULL;
+      self->text[f] = p ? common_text (self, f, &mixed) : NULL;
+      self->mixed |= (guint64) mixed << f;
     }
   g_object_freeze_notify (G_OBJECT (self));
   for (guint prop = PROP_EDITABLE; prop < N_PROPS; prop++)
@@ -492,4 +638,83 @@ mq_parcel_model_get_shown_index (MqParcelModel *self)
   if (!has_store (self) || self->indices->len != 1)
     return -1;
   return (int) g_array_index (self->indices, guint, 0);
+}
+
+static const FieldProp *
+field_prop (MqParcelModel *self,
+            const char    *property)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), property);
+
+  g_return_val_if_fail (pspec != NULL && pspec->param_id >= PROP_FIRST_FIELD &&
+                        pspec->param_id < N_PROPS, NULL);
+  return &field_props[pspec->param_id - PROP_FIRST_FIELD];
+}
+
+/* Whether the selected parcels disagree on @property. */
+gboolean
+mq_parcel_model_is_mixed (MqParcelModel *self,
+                          const char    *property)
+{
+  const FieldProp *fp;
+
+  g_return_val_if_fail (MQ_IS_PARCEL_MODEL (self), FALSE);
+  fp = field_prop (self, property);
+  return fp != NULL && is_mixed (self, fp->field);
+}
+
+/**
+ * mq_parcel_model_apply:
+ * @names: (array length=n): properties of the model
+ * @values: (array length=n): their new values
+ *
+ * Sets several properties on every selected parcel as one step (to flag a
+ * parcel as its lock is set, say): one transaction, one undo.
+ */
+void
+mq_parcel_model_apply (MqParcelModel      *self,
+                       guint               n,
+                       const char * const *names,
+                       const GValue       *values)
+{
+  g_autofree MqField *fields = g_new0 (MqField, n);
+  g_auto(GStrv) texts = g_new0 (char *, n + 1);
+
+  g_return_if_fail (MQ_IS_PARCEL_MODEL (self));
+
+  for (guint k = 0; k < n; k++)
+    {
+      const FieldProp *fp = field_prop (self, names[k]);
+
+      g_return_if_fail (fp != NULL && fp->writable);
+      fields[k] = fp->field;
+      texts[k] = text_of (fp, &values[k]);
+    }
+  edit_fields (self, n, fields, texts, NULL);
+}
+
+/* After "refused": the same change, to the parcels the rules let pass. */
+void
+mq_parcel_model_apply_refused (MqParcelModel *self)
+{
+  g_autoptr(MqEdit) edit = NULL;
+
+  g_return_if_fail (MQ_IS_PARCEL_MODEL (self));
+
+  edit = g_steal_pointer (&self->refused);
+  if (edit != NULL && mq_edit_get_n_changes (edit) > 0 && has_store (self))
+    apply_edit (self, edit);
+}
+
+/* How many of the selected parcels are not flagged for transformation. */
+guint
+mq_parcel_model_count_unflagged (MqParcelModel *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (MQ_IS_PARCEL_MODEL (self), 0);
+
+  for (guint i = 0; i < self->indices->len; i++)
+    n += !mq_parcels_get (parcels_of (self), g_array_index (self->indices, guint, i))->flagged;
+  return n;
 }

@@ -33,5 +33,13 @@ void           mq_parcel_model_edit_text      (MqParcelModel *self,
                                                const char    *text,
                                                const char    *base);
 int            mq_parcel_model_get_shown_index (MqParcelModel *self);
+gboolean       mq_parcel_model_is_mixed       (MqParcelModel *self,
+                                               const char    *property);
+void           mq_parcel_model_apply          (MqParcelModel      *self,
+                                               guint               n,
+                                               const char * const *names,
+                                               const GValue       *values);
+void           mq_parcel_model_apply_refused  (MqParcelModel *self);
+guint          mq_parcel_model_count_unflagged (MqParcelModel *self);
 
 G_END_DECLS

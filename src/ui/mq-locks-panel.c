@@ -14,8 +14,13 @@
 #include "mq-locks-panel.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #define HISTORY_ROWS 30
+#define N_SWITCHES (MQ_N_LOCKS + 1)
+#define N_COMBOS 2
+#define FLAG_REASON_ENTRY 6       /* in entries[], as class_init lists them */
+#define FIRST_LOCK_DATE_ENTRY 8
 
 struct _MqLocksPanel
 {
@@ -27,6 +32,7 @@ struct _MqLocksPanel
 
   GtkLabel       *title;
   GtkLabel       *subtitle;
+  GtkLabel       *overdue_label;
   GtkLabel       *presence_badge;
   GtkWidget      *save_project_button;
   GtkWidget      *locks_group;
@@ -34,15 +40,20 @@ struct _MqLocksPanel
   GtkWidget      *history_group;
   GtkListBox     *history_list;
   AdwExpanderRow *lock_rows[MQ_N_LOCKS];
-  GtkWidget      *switches[MQ_N_LOCKS];
+  GtkWidget      *switches[N_SWITCHES];   /* the four locks, then "flagged" */
+  gboolean        syncing_rows;          /* the model's values are being put in the rows */
+  AdwActionRow   *flagged_row;
   AdwActionRow   *area_row;
-  GtkWidget      *entries[8];
+  GtkWidget      *entries[12];
   gboolean        syncing_entries;  /* the model's text is being put in an entry */
   GtkMenuButton  *deadline_button;
   GtkPopover     *deadline_popover;
   GtkCalendar    *deadline_calendar;
-  GtkWidget      *stage_row;
-  GtkWidget      *method_row;
+  GtkEditable    *deadline_entry;
+  GtkWidget      *reason_box;
+  GtkWidget      *reasons[4];            /* check buttons, one per 三高一低 term */
+  gboolean        reasons_ticked;        /* by the user, since the list opened */
+  AdwComboRow    *combo_rows[N_COMBOS];  /* stage, method */
 };
 
 G_DEFINE_FINAL_TYPE (MqLocksPanel, mq_locks_panel, GTK_TYPE_WIDGET)
@@ -54,6 +65,20 @@ static const char *const lock_props[MQ_N_LOCKS] = {
 static const char *const lock_date_props[MQ_N_LOCKS] = {
   "lock-parcel-date", "lock-project-date", "lock-deadline-date", "lock-owner-date",
 };
+
+/* Why a parcel is flagged, as the town's tables write it (data, not UI
+ * text): high energy use, pollution, risk; low output. */
+static const char *const reason_terms[] = { "高能耗", "高污染", "高风险", "低产出" };
+
+static const char *const combo_props[N_COMBOS] = { "stage", "method" };
+static const guint combo_choices[N_COMBOS] = { MQ_STAGE_DONE + 1, MQ_METHOD_QUALITY + 1 };
+
+static void request_change (MqLocksPanel *self,
+                            const char   *property,
+                            const GValue *value,
+                            const char   *what,
+                            const char   *shown);
+static void sync_rows      (MqLocksPanel *self);
 
 /* An entry being typed in remembers what it showed when typing began (its
  * base, and whose parcel): the edit is made from that, so another planner's
@@ -87,6 +112,19 @@ on_entry_changed (GtkEditable  *row,
   g_object_set_data_full (G_OBJECT (row), BASE_KEY, g_steal_pointer (&shown), g_free);
 }
 
+/* Parcels that disagree leave the entry empty, saying so where the text
+ * goes; the row's title still names the field. */
+static void
+show_mixed_entry (MqLocksPanel *self,
+                  GtkWidget    *row)
+{
+  gboolean mixed = mq_parcel_model_is_mixed (self->model, gtk_widget_get_name (row));
+  GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+  if (GTK_IS_TEXT (text))
+    gtk_text_set_placeholder_text (GTK_TEXT (text), mixed ? _("Several values") : NULL);
+}
+
 /* The model's text, shown in its entry unless someone is typing there. */
 static void
 show_model_text (MqLocksPanel *self,
@@ -101,6 +139,7 @@ show_model_text (MqLocksPanel *self,
   self->syncing_entries = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
   self->syncing_entries = FALSE;
+  show_mixed_entry (self, row);
 }
 
 static void
@@ -120,6 +159,31 @@ forget_base (GtkWidget *row)
   g_object_set_data (G_OBJECT (row), BASE_KEY, NULL);
 }
 
+/* A finished text for @row's property: parcels that disagreed are all
+ * overwritten, so that is asked first. */
+static void
+apply_text (MqLocksPanel *self,
+            GtkWidget    *row,
+            const char   *text,
+            const char   *base)
+{
+  const char *property = gtk_widget_get_name (row);
+
+  if (mq_parcel_model_is_mixed (self->model, property))
+    {
+      g_auto(GValue) value = G_VALUE_INIT;
+      g_autofree char *shown = *text ? g_strdup_printf (_("“%s”"), text) : g_strdup (_("empty"));
+
+      /* Each parcel had its own text: there is no one base to check. */
+      g_value_init (&value, G_TYPE_STRING);
+      g_value_set_string (&value, text);
+      request_change (self, property, &value,
+                      adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), shown);
+      return;
+    }
+  mq_parcel_model_edit_text (self->model, property, text, base);
+}
+
 static void
 on_entry_apply (AdwEntryRow  *row,
                 MqLocksPanel *self)
@@ -128,7 +192,39 @@ on_entry_apply (AdwEntryRow  *row,
   g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
 
   forget_base (GTK_WIDGET (row));
-  mq_parcel_model_edit_text (self->model, gtk_widget_get_name (GTK_WIDGET (row)), text, base);
+  apply_text (self, GTK_WIDGET (row), text, base);
+}
+
+/* Ctrl+Z in an entry whose text is applied takes back the project's last
+ * change, as it would anywhere else in the window; while typing it undoes
+ * the typing. */
+static gboolean
+on_entry_undo (GtkWidget *row,
+               GVariant  *args,
+               gpointer   user_data)
+{
+  const char *action = user_data;
+
+  if (g_object_get_data (G_OBJECT (row), BASE_KEY) != NULL)
+    return FALSE;
+  return gtk_widget_activate_action (row, action, NULL);
+}
+
+static void
+add_entry_undo (GtkWidget *row)
+{
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+  /* Capture: ahead of the text's own Ctrl+Z, which would otherwise undo
+   * typing already applied (and swallow the key). */
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_z, GDK_CONTROL_MASK),
+                      gtk_callback_action_new (on_entry_undo, (gpointer) "win.undo", NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
+                      gtk_callback_action_new (on_entry_undo, (gpointer) "win.redo", NULL)));
+  gtk_widget_add_controller (row, shortcuts);
 }
 
 /* Another parcel shown: what was being typed for the last one is dropped. */
@@ -152,8 +248,37 @@ static void
 set_deadline (MqLocksPanel *self,
               const char   *date)
 {
+  g_auto(GValue) value = G_VALUE_INIT;
+
   gtk_popover_popdown (self->deadline_popover);
-  g_object_set (self->model, "deadline", date, NULL);
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, date);
+  request_change (self, "deadline", &value, _("Deadline"), *date ? date : _("No deadline"));
+}
+
+/* A date typed as the minutes have it (2026-05-12, 2026/5/12, 20260512). */
+static void
+on_deadline_typed (MqLocksPanel *self)
+{
+  guint32 julian = 0;
+  g_autofree char *date = NULL;
+
+  if (!mq_date_parse (gtk_editable_get_text (self->deadline_entry), &julian) || julian == 0)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->deadline_entry), "error");
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->deadline_entry), "error");
+  date = mq_date_format (julian);
+  set_deadline (self, date);
+}
+
+static void
+on_deadline_today (MqLocksPanel *self)
+{
+  g_autofree char *date = mq_date_format (mq_today ());
+
+  set_deadline (self, date);
 }
 
 static void
@@ -197,6 +322,8 @@ on_deadline_popover_show (MqLocksPanel *self)
   self->syncing_calendar = TRUE;
   gtk_calendar_select_day (self->deadline_calendar, day);
   self->syncing_calendar = FALSE;
+  gtk_editable_set_text (self->deadline_entry, deadline);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->deadline_entry), "error");
 }
 
 static const char *
@@ -268,7 +395,9 @@ show_lock_states (MqLocksPanel *self)
       gboolean held = FALSE;
 
       g_object_get (self->model, lock_date_props[lock], &date, lock_props[lock], &held, NULL);
-      if (p != NULL && held)
+      if (p != NULL && mq_parcel_model_is_mixed (self->model, lock_props[lock]))
+        state = g_strdup (_("Several values"));
+      else if (p != NULL && held)
         state = *date ? g_strdup_printf (_("Locked on %s"), date) : g_strdup (C_("lock", "Locked"));
       else
         state = g_strdup (C_("lock", "Open"));
@@ -321,6 +450,20 @@ show_presence (MqLocksPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->presence_badge), names->len > 0);
 }
 
+/* "已逾期 817 天", in red, under the parcel's name: the one thing about it a
+ * meeting should not miss. */
+static void
+show_overdue (MqLocksPanel *self)
+{
+  const MqParcel *p = mq_parcel_model_get_parcel (self->model);
+  g_autofree char *text = NULL;
+
+  if (p != NULL && mq_parcel_model_get_n_parcels (self->model) == 1)
+    text = mq_overdue_text (mq_parcel_days_overdue (p, mq_today ()));
+  gtk_label_set_text (self->overdue_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->overdue_label), text != NULL);
+}
+
 static void
 on_model_reloaded (MqLocksPanel *self)
 {
@@ -328,13 +471,324 @@ on_model_reloaded (MqLocksPanel *self)
 
   forget_stale_bases (self);
   g_object_get (self->model, "deadline", &deadline, NULL);
-  gtk_menu_button_set_label (self->deadline_button, *deadline ? deadline : _("Not set"));
+  if (mq_parcel_model_is_mixed (self->model, "deadline"))
+    gtk_menu_button_set_label (self->deadline_button, _("Several values"));
+  else
+    gtk_menu_button_set_label (self->deadline_button, *deadline ? deadline : _("Not set"));
+  show_overdue (self);
   gtk_widget_set_visible (self->save_project_button,
                           mq_parcel_model_get_project (self->model) == NULL ||
                           !mq_project_get_has_store (mq_parcel_model_get_project (self->model)));
   show_lock_states (self);
   show_history (self);
   show_presence (self);
+}
+
+/* ---- the 三高一低 reason, ticked ---- */
+
+static void
+on_reason_popover_show (MqLocksPanel *self)
+{
+  g_autofree char *reason = model_text (self, "flag-reason");
+
+  for (guint i = 0; i < G_N_ELEMENTS (reason_terms); i++)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (self->reasons[i]),
+                                 reason != NULL && strstr (reason, reason_terms[i]) != NULL);
+  self->reasons_ticked = FALSE;
+}
+
+static void
+on_reason_toggled (MqLocksPanel *self)
+{
+  self->reasons_ticked = TRUE;
+}
+
+/* The ticked terms, as the tables write them: "高能耗、低产出". Applied when
+ * the list closes, as one change however many were ticked. */
+static void
+on_reason_popover_closed (MqLocksPanel *self)
+{
+  g_autoptr(GString) reason = g_string_new (NULL);
+  g_autofree char *shown = model_text (self, "flag-reason");
+  GtkWidget *row = self->entries[FLAG_REASON_ENTRY];
+
+  /* Opened and closed untouched is no change, even where parcels disagree. */
+  if (!self->reasons_ticked)
+    return;
+  self->reasons_ticked = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (reason_terms); i++)
+    if (gtk_check_button_get_active (GTK_CHECK_BUTTON (self->reasons[i])))
+      g_string_append_printf (reason, "%s%s", reason->len ? "、" : "", reason_terms[i]);
+  forget_base (row);
+  apply_text (self, row, reason->str, shown);
+}
+
+static void
+add_reason_checks (MqLocksPanel *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (reason_terms); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("reason-%u", i);
+
+      self->reasons[i] = gtk_check_button_new_with_label (reason_terms[i]);
+      gtk_widget_set_name (self->reasons[i], name);
+      g_signal_connect_object (self->reasons[i], "toggled", G_CALLBACK (on_reason_toggled), self,
+                               G_CONNECT_SWAPPED);
+      gtk_box_append (GTK_BOX (self->reason_box), self->reasons[i]);
+    }
+}
+
+/* ---- switches and drop-downs: shown from the model, changed by asking ---- */
+
+/* Parcels that disagree: the switch stands between off and on (style.css)
+ * and its row says 多个值 — a default shown would be spread by one click. */
+static void
+sync_switch (MqLocksPanel *self,
+             guint         i)
+{
+  const char *property = gtk_widget_get_name (self->switches[i]);
+  gboolean mixed = mq_parcel_model_is_mixed (self->model, property);
+  gboolean active = FALSE;
+
+  g_object_get (self->model, property, &active, NULL);
+  gtk_switch_set_active (GTK_SWITCH (self->switches[i]), active && !mixed);
+  if (mixed)
+    gtk_widget_add_css_class (self->switches[i], "mq-mixed");
+  else
+    gtk_widget_remove_css_class (self->switches[i], "mq-mixed");
+}
+
+/* A drop-down of disagreeing parcels shows an extra last item, 多个值,
+ * that is there only while they disagree. */
+static void
+sync_combo (MqLocksPanel *self,
+            guint         i)
+{
+  GtkStringList *list = GTK_STRING_LIST (adw_combo_row_get_model (self->combo_rows[i]));
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (list));
+  guint selected = 0;
+
+  g_object_get (self->model, combo_props[i], &selected, NULL);
+  if (mq_parcel_model_is_mixed (self->model, combo_props[i]))
+    {
+      if (n_items == combo_choices[i])
+        gtk_string_list_append (list, _("Several values"));
+      selected = combo_choices[i];
+    }
+  adw_combo_row_set_selected (self->combo_rows[i], selected);
+  if (n_items > combo_choices[i] && selected < combo_choices[i])
+    gtk_string_list_splice (list, combo_choices[i], n_items - combo_choices[i], NULL);
+}
+
+static void
+sync_rows (MqLocksPanel *self)
+{
+  gboolean flagged_mixed = mq_parcel_model_is_mixed (self->model, "flagged");
+
+  self->syncing_rows = TRUE;
+  for (guint i = 0; i < N_SWITCHES; i++)
+    sync_switch (self, i);
+  for (guint i = 0; i < N_COMBOS; i++)
+    sync_combo (self, i);
+  self->syncing_rows = FALSE;
+  adw_action_row_set_subtitle (self->flagged_row, flagged_mixed ? _("Several values") : "");
+  /* A lock's date is the date of a lock held by every parcel shown. */
+  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+    gtk_widget_set_sensitive (self->entries[FIRST_LOCK_DATE_ENTRY + lock],
+                              gtk_switch_get_active (GTK_SWITCH (self->switches[lock])));
+}
+
+/* A change asked about, waiting for the answer. */
+typedef struct
+{
+  MqLocksPanel *panel;
+  char         *property;
+  GValue        value;
+} Pending;
+
+static void
+pending_free (gpointer  data,
+              GClosure *closure)
+{
+  Pending *pending = data;
+
+  g_object_unref (pending->panel);
+  g_free (pending->property);
+  g_value_unset (&pending->value);
+  g_free (pending);
+}
+
+static void
+on_pending_answered (AdwMessageDialog *dialog,
+                     const char       *response,
+                     Pending          *pending)
+{
+  MqLocksPanel *self = pending->panel;
+  const char *names[] = { pending->property, "flagged" };
+  GValue values[2] = { G_VALUE_INIT, G_VALUE_INIT };
+
+  g_value_init (&values[0], G_VALUE_TYPE (&pending->value));
+  g_value_copy (&pending->value, &values[0]);
+  g_value_init (&values[1], G_TYPE_BOOLEAN);
+  g_value_set_boolean (&values[1], TRUE);
+  if (g_str_equal (response, "apply") || g_str_equal (response, "flag"))
+    mq_parcel_model_apply (self->model, g_str_equal (response, "flag") ? 2 : 1, names, values);
+  else
+    {
+      sync_rows (self);
+      for (guint i = 0; i < G_N_ELEMENTS (self->entries); i++)
+        show_model_text (self, self->entries[i]);
+    }
+  g_value_unset (&values[0]);
+  g_value_unset (&values[1]);
+}
+
+/* "将 3 块地的进展阶段都改为 推进中？" */
+static char *
+dup_mixed_question (MqLocksPanel *self,
+                    const char   *what,
+                    const char   *shown)
+{
+  guint n = mq_parcel_model_get_n_parcels (self->model);
+
+  /* Translators: field, number of parcels, new value: 将 3 块地的进展阶段都改为 推进中？ */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Change %1$s of %2$u parcel to %3$s?",
+                                       "Change %1$s of all %2$u parcels to %3$s?", n),
+                          what, n, shown);
+}
+
+/* The panel asks once, then the model applies (or the rows go back). */
+static void
+ask (MqLocksPanel *self,
+     const char   *property,
+     const GValue *value,
+     const char   *heading,
+     const char   *body,
+     guint         n_unflagged)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdwMessageDialog *dialog;
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->panel = g_object_ref (self);
+  pending->property = g_strdup (property);
+  g_value_init (&pending->value, G_VALUE_TYPE (value));
+  g_value_copy (value, &pending->value);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, body));
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  if (n_unflagged > 0)
+    {
+      adw_message_dialog_add_responses (dialog, "apply", _("_Lock Only"),
+                                        "flag", _("_Flag and Lock"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "flag", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "flag");
+    }
+  else
+    {
+      adw_message_dialog_add_response (dialog, "apply", _("_Change All"));
+      adw_message_dialog_set_response_appearance (dialog, "apply", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "apply");
+    }
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_pending_answered), pending,
+                         pending_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+is_lock (const char *property)
+{
+  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+    if (g_str_equal (property, lock_props[lock]))
+      return TRUE;
+  return FALSE;
+}
+
+/* A row changed by the user. Parcels that disagreed are all overwritten, so
+ * that is asked first; a lock taken on parcels not flagged for
+ * transformation asks whether to flag them too. Else it is applied. */
+static void
+request_change (MqLocksPanel *self,
+                const char   *property,
+                const GValue *value,
+                const char   *what,
+                const char   *shown)
+{
+  gboolean mixed = mq_parcel_model_is_mixed (self->model, property);
+  guint n_unflagged = 0;
+  g_autofree char *question = NULL;
+
+  if (is_lock (property) && g_value_get_boolean (value))
+    n_unflagged = mq_parcel_model_count_unflagged (self->model);
+  question = mixed ? dup_mixed_question (self, what, shown) : NULL;
+  if (n_unflagged > 0)
+    {
+      g_autofree char *heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+        "Flag %u Parcel for Transformation?", "Flag %u Parcels for Transformation?", n_unflagged),
+        n_unflagged);
+      g_autofree char *why = NULL;
+
+      if (mq_parcel_model_get_n_parcels (self->model) == 1)
+        why = g_strdup (_("The parcel is not flagged for transformation; the four locks are kept "
+                          "for flagged parcels."));
+      else
+        why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+          "%u of them is not flagged for transformation; the four locks are kept for flagged parcels.",
+          "%u of them are not flagged for transformation; the four locks are kept for flagged parcels.",
+          n_unflagged), n_unflagged);
+      g_autofree char *body = question ? g_strconcat (question, "\n", why, NULL) : g_strdup (why);
+
+      ask (self, property, value, heading, body, n_unflagged);
+    }
+  else if (mixed)
+    ask (self, property, value, question, _("The selected parcels do not all have the same value; "
+                                            "this changes every one of them, as one step."), 0);
+  else
+    mq_parcel_model_apply (self->model, 1, &property, value);
+}
+
+static void
+on_switch_active (MqLocksPanel *self,
+                  GParamSpec   *pspec,
+                  GtkSwitch    *toggle)
+{
+  const char *property = gtk_widget_get_name (GTK_WIDGET (toggle));
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (toggle), ADW_TYPE_PREFERENCES_ROW);
+  gboolean active = gtk_switch_get_active (toggle);
+  g_auto(GValue) value = G_VALUE_INIT;
+  const char *shown;
+
+  if (self->syncing_rows)
+    return;
+  g_value_init (&value, G_TYPE_BOOLEAN);
+  g_value_set_boolean (&value, active);
+  if (g_str_equal (property, "flagged"))
+    shown = active ? _("flagged") : _("not flagged");
+  else
+    shown = active ? C_("lock", "Locked") : C_("lock", "Open");
+  request_change (self, property, &value,
+                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), shown);
+}
+
+static void
+on_combo_selected (MqLocksPanel *self,
+                   GParamSpec   *pspec,
+                   AdwComboRow  *row)
+{
+  guint i = row == self->combo_rows[0] ? 0 : 1;
+  guint selected = adw_combo_row_get_selected (row);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  /* 多个值 chosen again is no change. */
+  if (self->syncing_rows || selected >= combo_choices[i])
+    return;
+  g_value_init (&value, G_TYPE_UINT);
+  g_value_set_uint (&value, selected);
+  request_change (self, combo_props[i], &value,
+                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                  gtk_string_list_get_string (GTK_STRING_LIST (adw_combo_row_get_model (row)),
+                                              selected));
 }
 
 static void
@@ -355,9 +809,15 @@ bind_rows (MqLocksPanel *self)
   bind (self, "subtitle", self->subtitle, "label", 0);
   bind (self, "editable", self->locks_group, "sensitive", 0);
   bind (self, "editable", self->transformation_group, "sensitive", 0);
-  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
-    bind (self, gtk_widget_get_name (self->switches[lock]), self->switches[lock], "active",
-          G_BINDING_BIDIRECTIONAL);
+  for (guint i = 0; i < N_SWITCHES; i++)
+    g_signal_connect_object (self->switches[i], "notify::active", G_CALLBACK (on_switch_active),
+                             self, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < N_COMBOS; i++)
+    g_signal_connect_object (self->combo_rows[i], "notify::selected",
+                             G_CALLBACK (on_combo_selected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify", G_CALLBACK (sync_rows), self,
+                           G_CONNECT_SWAPPED);
+  sync_rows (self);
   /* Entries are named after the property they show (see the template). */
   for (guint i = 0; i < G_N_ELEMENTS (self->entries); i++)
     {
@@ -365,10 +825,9 @@ bind_rows (MqLocksPanel *self)
 
       g_signal_connect_object (self->model, signal, G_CALLBACK (on_model_text), self, 0);
       g_signal_connect_object (self->entries[i], "changed", G_CALLBACK (on_entry_changed), self, 0);
+      add_entry_undo (self->entries[i]);
       show_model_text (self, self->entries[i]);
     }
-  bind (self, "stage", self->stage_row, "selected", G_BINDING_BIDIRECTIONAL);
-  bind (self, "method", self->method_row, "selected", G_BINDING_BIDIRECTIONAL);
   g_signal_connect_object (self->model, "notify::title", G_CALLBACK (on_model_reloaded), self,
                            G_CONNECT_SWAPPED);
   on_model_reloaded (self);
@@ -416,9 +875,11 @@ mq_locks_panel_class_init (MqLocksPanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   static const char *const entries[] = {
     "project_entry", "investor_entry", "industry_entry", "entity_entry", "contact_entry",
-    "phone_entry", "flag_reason_entry", "notes_entry",
+    "phone_entry", "flag_reason_entry", "notes_entry", "lock_parcel_date_entry",
+    "lock_project_date_entry", "lock_deadline_date_entry", "lock_owner_date_entry",
   };
   static const char *const locks[] = { "lock_parcel", "lock_project", "lock_deadline", "lock_owner" };
+  static const char *const combos[] = { "stage_row", "method_row" };
 
   G_OBJECT_CLASS (klass)->dispose = mq_locks_panel_dispose;
   widget_class->map = mq_locks_panel_map;
@@ -428,7 +889,11 @@ mq_locks_panel_class_init (MqLocksPanelClass *klass)
                                                "/org/maqiao/LandViewer/mq-locks-panel.ui");
   CHILD (title);
   CHILD (subtitle);
+  CHILD (overdue_label);
   CHILD (presence_badge);
+  CHILD (flagged_row);
+  CHILD (deadline_entry);
+  CHILD (reason_box);
   CHILD (save_project_button);
   CHILD (locks_group);
   CHILD (transformation_group);
@@ -438,10 +903,11 @@ mq_locks_panel_class_init (MqLocksPanelClass *klass)
   CHILD (deadline_button);
   CHILD (deadline_popover);
   CHILD (deadline_calendar);
-  CHILD (stage_row);
-  CHILD (method_row);
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
     CHILD_AT (entries[i], entries, i);
+  for (guint i = 0; i < G_N_ELEMENTS (combos); i++)
+    CHILD_AT (combos[i], combo_rows, i);
+  CHILD_AT ("flagged_switch", switches, MQ_N_LOCKS);
   for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
     {
       g_autofree char *row = g_strdup_printf ("%s_row", locks[lock]);
@@ -453,6 +919,10 @@ mq_locks_panel_class_init (MqLocksPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_entry_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_deadline_day_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_deadline_clear);
+  gtk_widget_class_bind_template_callback (widget_class, on_deadline_typed);
+  gtk_widget_class_bind_template_callback (widget_class, on_deadline_today);
+  gtk_widget_class_bind_template_callback (widget_class, on_reason_popover_show);
+  gtk_widget_class_bind_template_callback (widget_class, on_reason_popover_closed);
   gtk_widget_class_bind_template_callback (widget_class, on_deadline_popover_show);
 }
 
@@ -460,6 +930,7 @@ static void
 mq_locks_panel_init (MqLocksPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_reason_checks (self);
   self->model = mq_parcel_model_new ();
   self->project_signals = g_signal_group_new (MQ_TYPE_PROJECT);
   g_signal_group_connect_swapped (self->project_signals, "presence-changed",

@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mq-batch-refusal-dialog.h"
 #include "mq-conflict-dialog.h"
 #include "mq-status-table-dialog.h"
 #include "mq-window-private.h"
@@ -107,6 +108,29 @@ on_edit_failed (MqWindow     *self,
                 const GError *error)
 {
   tell_refused (self, error);
+}
+
+static void
+on_refusal_answered (AdwMessageDialog *dialog,
+                     const char       *response,
+                     MqWindow         *self)
+{
+  if (g_str_equal (response, "apply"))
+    mq_parcel_model_apply_refused (mq_locks_panel_get_model (self->locks_panel));
+}
+
+/* A batch the rules refused for some parcels: which and why, in a list,
+ * with the choice to change only the others. */
+static void
+on_edit_refused (MqWindow           *self,
+                 const char * const *ids,
+                 const char * const *reasons,
+                 guint               n_passing)
+{
+  GtkWidget *dialog = mq_batch_refusal_dialog_new (GTK_WINDOW (self), ids, reasons, n_passing);
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_refusal_answered), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* A change to several parcels is easy to regret: offer to take it back. */
@@ -394,6 +418,7 @@ _mq_window_init_edit (MqWindow *self)
 
   g_signal_connect_object (model, "failed", G_CALLBACK (on_edit_failed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (model, "applied", G_CALLBACK (on_edit_applied), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (model, "refused", G_CALLBACK (on_edit_refused), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_swapped (self->project_signals, "notify::editable",
                                   G_CALLBACK (on_store_state), self);
   g_signal_group_connect_swapped (self->project_signals, "notify::has-store",
