@@ -521,6 +521,29 @@ test_disk_full (Fixture       *f,
   g_assert_cmpstr (check, ==, "ok");
 }
 
+/* Another process holding the write lock past the busy wait: the edit is
+ * refused as "busy", in one line, and nothing of it is stored. */
+static void
+test_busy (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(MqEdit) edit = batch_of (f, 1, MQ_FIELD_NOTES, "忙时的备注");
+  g_autoptr(GError) error = NULL;
+  gint64 rows = history_rows (f);
+  sqlite3 *other = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (mq_store_apply (f->store, edit, &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "项目.gpkg"));
+  g_assert_null (strchr (error->message, '\n'));
+  sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (other);
+  g_assert_cmpint (history_rows (f), ==, rows);
+  g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->notes, !=, "忙时的备注");
+}
+
 /* A file of schema 1 (before action/batch) is brought up to date on open. */
 static void
 test_migration (Fixture       *f,
@@ -954,6 +977,7 @@ main (int   argc,
   ADD ("csv-hostile", test_csv_hostile);
   ADD ("external-change", test_external_change);
   ADD ("read-only", test_read_only);
+  ADD ("busy", test_busy);
   ADD ("closed-is-one-file", test_closed_is_one_file);
   ADD ("disk-full", test_disk_full);
   ADD ("migration", test_migration);

@@ -114,6 +114,12 @@ sql_error (MqGpkgStore  *self,
   else if (code == SQLITE_READONLY)
     g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY,
                  _("%s: the file is read-only; the change was not saved"), self->path);
+  /* Another window or process kept the write lock past the busy wait (a
+   * heavily loaded machine): said as such, and nothing was stored. */
+  else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_BUSY,
+                 _("%s: another window or program was writing to it for too long; "
+                   "the change was not saved, try again"), self->path);
   else
     g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_WRITE, _("%s: cannot be written: %s"),
                  self->path, sqlite3_errmsg (self->db));

@@ -41,6 +41,7 @@ typedef enum
   MQ_STORE_ERROR_CONFLICT,       /* see mq_store_get_conflicts() */
   MQ_STORE_ERROR_OFFLINE,        /* the server is not reachable: nothing was stored */
   MQ_STORE_ERROR_NOT_PERMITTED,  /* the server refused this user the change */
+  MQ_STORE_ERROR_BUSY,           /* another writer held the file past the wait: nothing was stored */
 } MqStoreError;
 
 /* Another planner, with a parcel open in the locks panel (a server project). */
