@@ -748,6 +748,100 @@ test_import_one_line (void)
   g_assert_null (strstr (r.err, "ERROR"));
 }
 
+/* ---- #15 misc: leaving the window by a signal ---- */
+
+#define WAIT_SECONDS 180
+
+static gboolean
+keep_ticking (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) data = TRUE;
+}
+
+/* Until @path exists (@want) or not, or the process has exited. */
+static void
+wait_for_file (const char *path,
+               gboolean    want,
+               gboolean   *exited)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) dir = g_file_get_parent (file);
+  g_autoptr(GFileMonitor) monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_NONE, NULL, NULL);
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_ticking, NULL);
+
+  while (g_file_test (path, G_FILE_TEST_EXISTS) != want && !*exited &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+/* The window on a project that another program edited (its edit sits in
+ * the -wal while the window holds the file open): SIGTERM or SIGINT quits
+ * as Ctrl+Q does, and the .gpkg alone holds the edit. */
+static void
+signal_leaves_one_file (int signum)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-signal-XXXXXX", NULL);
+  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
+  g_autofree char *wal = g_strconcat (project, "-wal", NULL);
+  g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
+  g_autofree char *alone = g_build_filename (dir, "alone.gpkg", NULL);
+  g_autoptr(MqDataset) dataset = mq_dataset_load (project, NULL, NULL, NULL);
+  g_autofree char *text = g_strdup_printf ("parcel_id,notes\n%s,退出前的备注\n",
+                                           mq_parcels_get (mq_dataset_get_parcels (dataset), 0)->id);
+  const char *argv[] = { g_getenv ("MQ_BINARY"), project, NULL };
+  const char *noted = "SELECT count(*) FROM parcels WHERE notes = '退出前的备注'";
+  g_autoptr(GSubprocess) window = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  gboolean exited = FALSE;
+  g_auto(Run) r = { 0 };
+  gsize length;
+
+  window = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (window, NULL, on_exited, &exited);
+  wait_for_file (wal, TRUE, &exited);
+  g_assert_false (exited);
+  g_assert_true (g_file_set_contents (table, text, -1, NULL));
+  run (&r, "--apply-csv", table, project, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  g_subprocess_send_signal (window, signum);
+  while (!exited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_subprocess_get_if_exited (window));
+  g_assert_cmpint (g_subprocess_get_exit_status (window), ==, 0);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (project, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (alone, bytes, length, NULL));
+  g_assert_cmpint (count_rows (alone, noted), ==, 1);
+  test_remove_dir (dir);
+}
+
+static void
+test_sigterm_leaves_one_file (void)
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_test_skip ("no display for the window");
+      return;
+    }
+  signal_leaves_one_file (SIGTERM);
+  signal_leaves_one_file (SIGINT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -774,5 +868,6 @@ main (int   argc,
   g_test_add_func ("/cli/import-race", test_import_race);
   g_test_add_func ("/cli/import-one-line", test_import_one_line);
   g_test_add_func ("/cli/apply-csv-untrusted", test_apply_csv_untrusted);
+  g_test_add_func ("/cli/sigterm-leaves-one-file", test_sigterm_leaves_one_file);
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <signal.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <ogr_api.h>
@@ -16,6 +17,7 @@
 #include "corpus/corpus-cases.h"
 #include "mq-core.h"
 #include "test-util.h"
+#include "mq-application.h"
 #include "mq-conflict-dialog.h"
 #include "mq-crs-dialog.h"
 #include "mq-identify-panel.h"
@@ -26,6 +28,7 @@
 #include "mq-parcel-list.h"
 #include "mq-parcel-table.h"
 #include "mq-report-dialog.h"
+#include "mq-settings.h"
 #include "mq-style.h"
 #include "mq-window.h"
 
@@ -1547,6 +1550,164 @@ test_save_as_project (void)
   close_project (window, dir);
 }
 
+/* ---- #15 misc: quitting, data problems, labels, settings ---- */
+
+/* A file beside the project: SQLite's -wal or -shm. */
+static gboolean
+side_file_exists (const char *gpkg,
+                  const char *suffix)
+{
+  g_autofree char *side = g_strconcat (gpkg, suffix, NULL);
+
+  return g_file_test (side, G_FILE_TEST_EXISTS);
+}
+
+/* The .gpkg alone, copied elsewhere as a planner would mail it, then read. */
+static MqDataset *
+load_file_alone (const char *gpkg)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-gui-alone-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename (dir, "alone.gpkg", NULL);
+  g_autofree char *bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  MqDataset *dataset;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (gpkg, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, bytes, length, NULL));
+  dataset = mq_dataset_load (copy, NULL, NULL, &error);
+  g_assert_no_error (error);
+  test_remove_dir (dir);
+  return dataset;
+}
+
+/* Makes an edit in the window: parcel i gets the method "quality". */
+static guint
+edit_a_parcel (MqWindow *window)
+{
+  MqMapView *view = mq_window_get_map_view (window);
+  MqParcelModel *model = mq_locks_panel_get_model (MQ_LOCKS_PANEL (mq_window_get_locks_panel (window)));
+  guint i;
+
+  wait_for_dataset (view);
+  for (i = 0; mq_parcels_get (live_parcels (view), i)->method == MQ_METHOD_QUALITY; i++)
+    ;
+  mq_selection_select_only (mq_map_view_get_selection (view), i);
+  settle ();
+  g_object_set (model, "method", (guint) MQ_METHOD_QUALITY, NULL);
+  settle ();
+  g_assert_cmpuint (mq_parcels_get (live_parcels (view), i)->method, ==, MQ_METHOD_QUALITY);
+  return i;
+}
+
+/* Left, the project is whole: no side file, the edit in the .gpkg alone. */
+static void
+assert_closed_with_edit (const char *gpkg,
+                         guint       i)
+{
+  g_autoptr(MqDataset) reread = NULL;
+
+  g_assert_false (side_file_exists (gpkg, "-wal"));
+  g_assert_false (side_file_exists (gpkg, "-shm"));
+  reread = load_file_alone (gpkg);
+  g_assert_cmpuint (mq_parcels_get (mq_dataset_get_parcels (reread), i)->method, ==,
+                    MQ_METHOD_QUALITY);
+}
+
+/* Ctrl+Q (app.quit) with an edit made: the window closes through its own
+ * close path (its size is remembered) and the project is one file again. */
+static void
+test_quit_closes_project (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  g_autoptr(MqApplication) app = mq_application_new ();
+  g_autoptr(GSettings) settings = mq_settings_new ();
+  g_autoptr(GError) error = NULL;
+  MqWindow *window;
+  guint i;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  window = mq_window_new (GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1234, 789);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  i = edit_a_parcel (window);
+  g_assert_true (side_file_exists (gpkg, "-wal"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  settle ();
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1234);
+  assert_closed_with_edit (gpkg, i);
+  test_remove_dir (dir);
+}
+
+typedef struct
+{
+  GtkApplication *app;
+  void          (*leave) (GtkApplication *app);
+  guint           edited;
+} LeaveRun;
+
+static void
+leave_by_sigterm (GtkApplication *app)
+{
+  raise (SIGTERM);
+}
+
+/* As GtkApplication does when the session manager says EndSession or Stop. */
+static void
+leave_by_session_end (GtkApplication *app)
+{
+  g_application_quit (G_APPLICATION (app));
+}
+
+static gboolean
+edit_then_leave (gpointer data)
+{
+  LeaveRun *run = data;
+  GList *windows = gtk_application_get_windows (run->app);
+
+  if (windows == NULL)
+    return G_SOURCE_CONTINUE;   /* open() has not made it yet */
+  run->edited = edit_a_parcel (windows->data);
+  run->leave (run->app);
+  return G_SOURCE_REMOVE;
+}
+
+/* The app run as main.c runs it on a project, an edit made, then left by a
+ * SIGTERM or by the session's end: the project is one file again. */
+static void
+run_and_leave (void (*leave) (GtkApplication *app))
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  g_autoptr(MqApplication) app = mq_application_new ();
+  char *argv[] = { (char *) "maqiao-land", gpkg, NULL };
+  LeaveRun run = { GTK_APPLICATION (app), leave, G_MAXUINT };
+
+  g_idle_add (edit_then_leave, &run);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 2, argv), ==, 0);
+  g_assert_cmpuint (run.edited, !=, G_MAXUINT);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  assert_closed_with_edit (gpkg, run.edited);
+  test_remove_dir (dir);
+}
+
+static void
+test_sigterm_closes_project (void)
+{
+  run_and_leave (leave_by_sigterm);
+}
+
+static void
+test_session_end_closes_project (void)
+{
+  run_and_leave (leave_by_session_end);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1593,5 +1754,8 @@ main (int   argc,
   g_test_add_func ("/gui/presentation-and-views", test_presentation_and_views);
   g_test_add_func ("/gui/lifecycle", test_lifecycle);
   g_test_add_func ("/gui/save-as-project", test_save_as_project);
+  g_test_add_func ("/gui/quit-closes-project", test_quit_closes_project);
+  g_test_add_func ("/gui/sigterm-closes-project", test_sigterm_closes_project);
+  g_test_add_func ("/gui/session-end-closes-project", test_session_end_closes_project);
   return g_test_run ();
 }
