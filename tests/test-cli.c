@@ -300,6 +300,7 @@ test_terms_in_language (void)
   g_assert_nonnull (strstr (zh.out, "就地转型"));
 }
 
+
 /* What did not read is listed with the text as the file had it. */
 static void
 test_problems_keep_text (void)
@@ -748,7 +749,7 @@ test_import_one_line (void)
   g_assert_null (strstr (r.err, "ERROR"));
 }
 
-/* ---- #15 misc: leaving the window by a signal ---- */
+/* ---- #15 misc: leaving the window by a signal; zh_CN leftovers ---- */
 
 #define WAIT_SECONDS 180
 
@@ -830,6 +831,26 @@ signal_leaves_one_file (int signum)
   test_remove_dir (dir);
 }
 
+/* How the text encoding was found is said in Chinese too: no "(default)"
+ * or "(detected)" in a Chinese summary. */
+static void
+test_encoding_source_in_language (void)
+{
+  g_autofree char *gbk = test_corpus_file ("enc-gbk-detect.shp");
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  run (&a, "--sample", "--summary", NULL);
+  run (&b, gbk, "--summary", NULL);
+  g_unsetenv ("LANGUAGE");
+  g_assert_cmpint (a.status, ==, 0);
+  g_assert_cmpint (b.status, ==, 0);
+  g_assert_null (strstr (a.out, "(default)"));
+  g_assert_null (strstr (b.out, "(detected)"));
+  g_assert_nonnull (strstr (b.out, "检测"));
+}
+
 static void
 test_sigterm_leaves_one_file (void)
 {
@@ -869,5 +890,6 @@ main (int   argc,
   g_test_add_func ("/cli/import-one-line", test_import_one_line);
   g_test_add_func ("/cli/apply-csv-untrusted", test_apply_csv_untrusted);
   g_test_add_func ("/cli/sigterm-leaves-one-file", test_sigterm_leaves_one_file);
+  g_test_add_func ("/cli/encoding-source-in-language", test_encoding_source_in_language);
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <math.h>
 #include <signal.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -1708,6 +1709,106 @@ test_session_end_closes_project (void)
   run_and_leave (leave_by_session_end);
 }
 
+/* The Data Problems dialog on the sample survey: a row shows the figures
+ * the area check compared (计算 / 调查 / 差), and a click selects the parcel
+ * and flies the map to it. */
+static void
+test_problems_zoom_figures (void)
+{
+  g_autofree char *shp = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.shp", NULL);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqViewport *viewport = mq_map_view_get_viewport (view);
+  GtkWidget *scrolled, *list;
+  GtkListBoxRow *row;
+  AdwMessageDialog *dialog;
+  const MqParcel *p;
+  const MqBox *bbox;
+  MqBox before, after;
+  guint index = 0;
+  g_autofree char *computed = NULL, *surveyed = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, shp);
+  wait_for_dataset (view);
+  settle ();
+  mq_viewport_get_visible_box (viewport, &before);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.problems", NULL));
+  dialog = message_dialog ();
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  scrolled = adw_message_dialog_get_extra_child (dialog);
+  list = gtk_viewport_get_child (GTK_VIEWPORT (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled))));
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0);
+  while (g_strcmp0 (mq_parcels_get (live_parcels (view), index)->id,
+                    adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))) != 0)
+    index++;
+  p = mq_parcels_get (live_parcels (view), index);
+  g_assert_false (isnan (p->survey_area_m2));
+  computed = g_strdup_printf ("%.2f", p->area_m2 / MQ_M2_PER_MU);
+  surveyed = g_strdup_printf ("%.2f", p->survey_area_m2 / MQ_M2_PER_MU);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), computed));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), surveyed));
+  save_screenshot ("problems-figures.png");
+
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
+  settle ();
+  g_assert_null (dialog);
+  g_assert_cmpuint (mq_selection_get_n (mq_map_view_get_selection (view)), ==, 1);
+  g_assert_true (mq_selection_contains (mq_map_view_get_selection (view), index));
+  mq_viewport_get_visible_box (viewport, &after);
+  bbox = mq_shapes_get_bbox (mq_parcels_get_shapes (live_parcels (view)), index);
+  g_assert_cmpfloat (after.max_x - after.min_x, <, (before.max_x - before.min_x) / 4);
+  g_assert_cmpfloat (after.min_x, <=, bbox->min_x);
+  g_assert_cmpfloat (after.max_x, >=, bbox->max_x);
+  g_assert_cmpfloat (after.min_y, <=, bbox->min_y);
+  g_assert_cmpfloat (after.max_y, >=, bbox->max_y);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Rows of a widget tree whose title is @title. */
+static gboolean
+has_row_titled (GtkWidget  *root,
+                const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if ((ADW_IS_PREFERENCES_ROW (child) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0) ||
+        has_row_titled (child, title))
+      return TRUE;
+  return FALSE;
+}
+
+/* The 属性 tab names a survey's columns by what they mean, then as the file
+ * does: "权属单位 (QLR)", not the bare QLR. */
+static void
+test_identify_field_aliases (void)
+{
+  g_autofree char *shp = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.shp", NULL);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  GtkWidget *panel = mq_window_get_identify_panel (window);
+  const MqFieldMap *map;
+  const char * const *names;
+  g_autofree char *owner = NULL, *id = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, shp);
+  wait_for_dataset (view);
+  map = mq_dataset_get_field_map (mq_map_view_get_dataset (view));
+  names = mq_parcels_get_field_names (live_parcels (view));
+  g_assert_cmpint (map->index[MQ_FIELD_OWNER], >=, 0);
+  owner = g_strdup_printf ("%s (%s)", mq_field_label (MQ_FIELD_OWNER), names[map->index[MQ_FIELD_OWNER]]);
+  id = g_strdup_printf ("%s (%s)", mq_field_label (MQ_FIELD_ID), names[map->index[MQ_FIELD_ID]]);
+  mq_selection_select_only (mq_map_view_get_selection (view), 0);
+  settle ();
+  g_assert_true (has_row_titled (panel, owner));
+  g_assert_true (has_row_titled (panel, id));
+  g_assert_false (has_row_titled (panel, names[map->index[MQ_FIELD_OWNER]]));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1757,5 +1858,7 @@ main (int   argc,
   g_test_add_func ("/gui/quit-closes-project", test_quit_closes_project);
   g_test_add_func ("/gui/sigterm-closes-project", test_sigterm_closes_project);
   g_test_add_func ("/gui/session-end-closes-project", test_session_end_closes_project);
+  g_test_add_func ("/gui/problems-zoom-figures", test_problems_zoom_figures);
+  g_test_add_func ("/gui/identify-field-aliases", test_identify_field_aliases);
   return g_test_run ();
 }
