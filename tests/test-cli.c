@@ -749,7 +749,7 @@ test_import_one_line (void)
   g_assert_null (strstr (r.err, "ERROR"));
 }
 
-/* ---- #15 misc: leaving the window by a signal; zh_CN leftovers ---- */
+/* ---- #15 misc: leaving by a signal, zh_CN leftovers, which file --sample is ---- */
 
 #define WAIT_SECONDS 180
 
@@ -851,6 +851,88 @@ test_encoding_source_in_language (void)
   g_assert_nonnull (strstr (b.out, "检测"));
 }
 
+/* --sample is the file the window edits: once the user's copy exists, the
+ * command line reads it (a table applied headless goes into it, made if need
+ * be), and the bundled file stays as shipped. */
+static void
+test_sample_is_window_copy (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-sample-XXXXXX", NULL);
+  g_autofree char *bundled_dir = g_build_filename (dir, "share", NULL);
+  g_autofree char *xdg = g_build_filename (dir, "xdg", NULL);
+  g_autofree char *copy = g_build_filename (xdg, "maqiao-land", "maqiao-sample.gpkg", NULL);
+  g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.csv", NULL);
+  g_autofree char *old_sample = g_strdup (g_getenv ("MQ_SAMPLE_DIR"));
+  g_autofree char *old_xdg = g_strdup (g_getenv ("XDG_DATA_HOME"));
+  g_autofree char *bundled = NULL, *text = NULL, *exported = NULL;
+  g_autoptr(MqDataset) dataset = NULL;
+  const char *noted = "SELECT count(*) FROM parcels WHERE notes = '命令行的备注'";
+  g_auto(Run) r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
+
+  g_assert_cmpint (g_mkdir (bundled_dir, 0700), ==, 0);
+  bundled = test_copy_sample (bundled_dir, "maqiao.gpkg");
+  dataset = mq_dataset_load (bundled, NULL, NULL, NULL);
+  text = g_strdup_printf ("parcel_id,notes\n%s,命令行的备注\n",
+                          mq_parcels_get (mq_dataset_get_parcels (dataset), 0)->id);
+  g_assert_true (g_file_set_contents (table, text, -1, NULL));
+  g_setenv ("MQ_SAMPLE_DIR", bundled_dir, TRUE);
+  g_setenv ("XDG_DATA_HOME", xdg, TRUE);
+
+  run (&r1, "--sample", "--summary", NULL);
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));   /* reading makes no copy */
+  run (&r2, "--sample", "--apply-csv", table, NULL);
+  g_assert_cmpint (r2.status, ==, 0);
+  g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (count_rows (copy, noted), ==, 1);
+  g_assert_cmpint (count_rows (bundled, noted), ==, 0);
+  run (&r3, "--sample", "--export-csv", out, NULL);
+  g_assert_cmpint (r3.status, ==, 0);
+  g_assert_true (g_file_get_contents (out, &exported, NULL, NULL));
+  g_assert_nonnull (strstr (exported, "命令行的备注"));
+
+  g_setenv ("MQ_SAMPLE_DIR", old_sample, TRUE);
+  g_setenv ("XDG_DATA_HOME", old_xdg, TRUE);
+  test_remove_dir (dir);
+}
+
+/* The build's binary run as it is (no meson devenv) finds the build's
+ * sample; a copy of it elsewhere says in one line what to do. */
+static void
+test_build_binary_finds_sample (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-bare-XXXXXX", NULL);
+  g_autofree char *moved = g_build_filename (dir, "maqiao-land", NULL);
+  g_autofree char *old_sample = g_strdup (g_getenv ("MQ_SAMPLE_DIR"));
+  g_autofree char *old_xdg = g_strdup (g_getenv ("XDG_DATA_HOME"));
+  g_autofree char *bytes = NULL;
+  const char *argv[] = { moved, "--sample", "--summary", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_auto(Run) r = { 0 };
+  int wait_status = 0;
+  gsize length;
+
+  g_unsetenv ("MQ_SAMPLE_DIR");
+  g_setenv ("XDG_DATA_HOME", dir, TRUE);
+  run (&r, "--sample", "--summary", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "maqiao.gpkg"));
+
+  g_assert_true (g_file_get_contents (g_getenv ("MQ_BINARY"), &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (moved, bytes, length, NULL));
+  g_assert_cmpint (g_chmod (moved, 0755), ==, 0);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait_status, NULL);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 2);
+  g_assert_nonnull (strstr (err, "meson devenv"));
+  g_assert_cmpint (strchr (err, '\n') - err, ==, (int) strlen (err) - 1);
+
+  g_setenv ("MQ_SAMPLE_DIR", old_sample, TRUE);
+  g_setenv ("XDG_DATA_HOME", old_xdg, TRUE);
+  test_remove_dir (dir);
+}
+
 static void
 test_sigterm_leaves_one_file (void)
 {
@@ -891,5 +973,7 @@ main (int   argc,
   g_test_add_func ("/cli/apply-csv-untrusted", test_apply_csv_untrusted);
   g_test_add_func ("/cli/sigterm-leaves-one-file", test_sigterm_leaves_one_file);
   g_test_add_func ("/cli/encoding-source-in-language", test_encoding_source_in_language);
+  g_test_add_func ("/cli/sample-is-window-copy", test_sample_is_window_copy);
+  g_test_add_func ("/cli/build-binary-finds-sample", test_build_binary_finds_sample);
   return g_test_run ();
 }
