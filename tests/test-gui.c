@@ -1809,6 +1809,56 @@ test_identify_field_aliases (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Settings that cannot be saved (a read-only backend: GIO's "null", as
+ * under a locked-down or read-only home): the window stays usable and the
+ * theme menu still switches the map's theme. Run in a child of its own, as
+ * the settings backend is chosen once per process. */
+static void
+theme_without_saving (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  g_autofree char *theme = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  settle ();
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (view)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.theme", "s", "method"));
+  settle ();
+  g_object_get (window, "theme", &theme, NULL);
+  g_assert_cmpstr (theme, ==, "method");
+  g_assert_cmpint (mq_renderer_get_theme (mq_map_view_get_renderer (view)), ==, MQ_THEME_METHOD);
+  close_project (window, dir);
+}
+
+static void
+test_theme_read_only_settings (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  const char *argv[] = { exe, "-p", "/gui/theme-read-only-settings", NULL };
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (g_getenv ("MQ_TEST_READ_ONLY_CHILD") != NULL)
+    {
+      theme_without_saving ();
+      return;
+    }
+  envp = g_environ_setenv (envp, "GSETTINGS_BACKEND", "null", TRUE);
+  envp = g_environ_setenv (envp, "MQ_TEST_READ_ONLY_CHILD", "1", TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("the child without saved settings failed:\n%s", err);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1860,5 +1910,6 @@ main (int   argc,
   g_test_add_func ("/gui/session-end-closes-project", test_session_end_closes_project);
   g_test_add_func ("/gui/problems-zoom-figures", test_problems_zoom_figures);
   g_test_add_func ("/gui/identify-field-aliases", test_identify_field_aliases);
+  g_test_add_func ("/gui/theme-read-only-settings", test_theme_read_only_settings);
   return g_test_run ();
 }
