@@ -1754,6 +1754,7 @@ test_problems_zoom_figures (void)
   g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
   settle ();
   g_assert_null (dialog);
+  save_screenshot ("problems-zoomed.png");
   g_assert_cmpuint (mq_selection_get_n (mq_map_view_get_selection (view)), ==, 1);
   g_assert_true (mq_selection_contains (mq_map_view_get_selection (view), index));
   mq_viewport_get_visible_box (viewport, &after);
