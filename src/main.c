@@ -59,6 +59,10 @@ setup_i18n (void)
   const char *localedir = g_getenv ("MQ_LOCALEDIR");
   g_autofree char *installed = localedir ? NULL : mq_core_dup_installed_path ("locale");
 
+  /* A build's binary run directly finds the catalogs it built. */
+  if (localedir == NULL && installed == NULL)
+    installed = mq_core_dup_build_path ("po");
+
   /* Under a bare "C" locale gettext ignores LANGUAGE; C.UTF-8 keeps the
    * user's LANGUAGE=zh_CN working on minimal systems and containers. */
   if (setlocale (LC_ALL, "") == NULL || g_strcmp0 (setlocale (LC_MESSAGES, NULL), "C") == 0)
@@ -143,13 +147,39 @@ clear_options (Options *o)
   g_strfreev (o->files);
 }
 
+/* --sample is the file the window shows: the user's copy of the sample once
+ * one was made (edits and all), else the bundled file, which is the same
+ * then. The window edits the copy, made the first time (@make_copy), and so
+ * does a status table applied headless, so that the window shows it too. */
 static char *
-source_path (Options *o)
+sample_path (gboolean   make_copy,
+             GError   **error)
+{
+  g_autofree char *copy = mq_core_dup_user_sample_path ();
+  g_autofree char *bundled = NULL;
+
+  if (g_file_test (copy, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&copy);
+  bundled = mq_core_dup_sample_path ();
+  if (!g_file_test (bundled, G_FILE_TEST_EXISTS))
+    {
+      /* Typically a build tree's binary, run from somewhere else. */
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   _("%s: no such file; the sample comes with an installed app — from a build "
+                     "folder, run “meson devenv -C _build maqiao-land”"), bundled);
+      return NULL;
+    }
+  return make_copy ? mq_core_dup_sample_project (error) : g_steal_pointer (&bundled);
+}
+
+static char *
+source_path (Options  *o,
+             GError  **error)
 {
   if (o->files != NULL && o->files[0] != NULL)
     return g_strdup (o->files[0]);
   if (o->sample)
-    return mq_core_dup_sample_path ();
+    return sample_path (o->apply_csv != NULL, error);
   return NULL;
 }
 
@@ -208,11 +238,13 @@ open_input (Options    *o,
             MqProject  *project,
             GError    **error)
 {
-  g_autofree char *path = o->import ? g_strdup (o->import) : source_path (o);
+  g_autofree char *path = o->import ? g_strdup (o->import) : source_path (o, error);
   g_autoptr(MqDataset) imported = NULL;
   g_autofree char *output = NULL;
   MqLoadOptions load;
 
+  if (path == NULL && error != NULL && *error != NULL)
+    return FALSE;
   if (path == NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -431,8 +463,8 @@ run_gui (Options *o,
   g_autoptr(MqApplication) app = mq_application_new ();
   g_autoptr(GError) error = NULL;
   /* In the window the sample is the user's own copy, to edit. */
-  g_autofree char *path = (o->sample && o->files == NULL) ? mq_core_dup_sample_project (&error)
-                                                          : source_path (o);
+  g_autofree char *path = (o->sample && o->files == NULL) ? sample_path (TRUE, &error)
+                                                          : source_path (o, &error);
 
   if (error != NULL)
     return fail (error);

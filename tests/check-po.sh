@@ -2,6 +2,7 @@
 # Every translatable string has its zh_CN translation, and POTFILES.in lists
 # every source file that has translatable strings. Plural messages
 # (g_dngettext) are checked too, with the Plural-Forms header msgfmt --check reads.
+# And no menu has two items on one mnemonic (tests/check-mnemonics.py).
 set -euo pipefail
 top=$1
 cd "$top"
@@ -29,4 +30,6 @@ for lang in $(cat po/LINGUAS); do
     *) echo "po/$lang.po: $stats" ;;
   esac
 done
+# Menus: each mnemonic once per menu, in every language.
+python3 tests/check-mnemonics.py . || status=1
 exit $status

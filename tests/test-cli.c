@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <sys/resource.h>
@@ -299,6 +300,7 @@ test_terms_in_language (void)
   g_assert_cmpint (zh.status, ==, 0);
   g_assert_nonnull (strstr (zh.out, "就地转型"));
 }
+
 
 /* What did not read is listed with the text as the file had it. */
 static void
@@ -748,6 +750,216 @@ test_import_one_line (void)
   g_assert_null (strstr (r.err, "ERROR"));
 }
 
+/* ---- #15 misc: leaving by a signal, zh_CN leftovers, which file --sample is ---- */
+
+#define WAIT_SECONDS 180
+
+static gboolean
+keep_ticking (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) data = TRUE;
+}
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Until @path exists (@want) or not, or the process has exited. */
+static void
+wait_for_file (const char *path,
+               gboolean    want,
+               gboolean   *exited)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) dir = g_file_get_parent (file);
+  g_autoptr(GFileMonitor) monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_NONE, NULL, NULL);
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_ticking, NULL);
+
+  while (g_file_test (path, G_FILE_TEST_EXISTS) != want && !*exited &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+/* The window on a project that another program edited (its edit sits in
+ * the -wal while the window holds the file open): SIGTERM or SIGINT quits
+ * as Ctrl+Q does, and the .gpkg alone holds the edit. */
+static void
+signal_leaves_one_file (int signum)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-signal-XXXXXX", NULL);
+  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
+  g_autofree char *wal = g_strconcat (project, "-wal", NULL);
+  g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
+  g_autofree char *alone = g_build_filename (dir, "alone.gpkg", NULL);
+  g_autoptr(MqDataset) dataset = mq_dataset_load (project, NULL, NULL, NULL);
+  g_autofree char *text = g_strdup_printf ("parcel_id,notes\n%s,退出前的备注\n",
+                                           mq_parcels_get (mq_dataset_get_parcels (dataset), 0)->id);
+  const char *argv[] = { g_getenv ("MQ_BINARY"), project, NULL };
+  const char *noted = "SELECT count(*) FROM parcels WHERE notes = '退出前的备注'";
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) window = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  gboolean exited = FALSE;
+  g_auto(Run) r = { 0 };
+  gsize length;
+
+  /* A failed assertion must not leave the window running (holding the test
+   * runner's pipes open until its timeout). */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  window = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (window, NULL, on_exited, &exited);
+  wait_for_file (wal, TRUE, &exited);
+  g_assert_false (exited);
+  g_assert_true (g_file_set_contents (table, text, -1, NULL));
+  run (&r, "--apply-csv", table, project, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  /* The window reloads what another program committed (closing and opening
+   * its store): signalled once it holds the file again. */
+  wait_for_file (wal, TRUE, &exited);
+  g_assert_false (exited);
+
+  g_subprocess_send_signal (window, signum);
+  while (!exited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_subprocess_get_if_exited (window));
+  g_assert_cmpint (g_subprocess_get_exit_status (window), ==, 0);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (project, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (alone, bytes, length, NULL));
+  g_assert_cmpint (count_rows (alone, noted), ==, 1);
+  test_remove_dir (dir);
+}
+
+/* How the text encoding was found is said in Chinese too: no "(default)"
+ * or "(detected)" in a Chinese summary. */
+static void
+test_encoding_source_in_language (void)
+{
+  g_autofree char *gbk = test_corpus_file ("enc-gbk-detect.shp");
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  run (&a, "--sample", "--summary", NULL);
+  run (&b, gbk, "--summary", NULL);
+  g_unsetenv ("LANGUAGE");
+  g_assert_cmpint (a.status, ==, 0);
+  g_assert_cmpint (b.status, ==, 0);
+  g_assert_null (strstr (a.out, "(default)"));
+  g_assert_null (strstr (b.out, "(detected)"));
+  g_assert_nonnull (strstr (b.out, "检测"));
+}
+
+/* --sample is the file the window edits: once the user's copy exists, the
+ * command line reads it (a table applied headless goes into it, made if need
+ * be), and the bundled file stays as shipped. */
+static void
+test_sample_is_window_copy (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-sample-XXXXXX", NULL);
+  g_autofree char *bundled_dir = g_build_filename (dir, "share", NULL);
+  g_autofree char *xdg = g_build_filename (dir, "xdg", NULL);
+  g_autofree char *copy = g_build_filename (xdg, "maqiao-land", "maqiao-sample.gpkg", NULL);
+  g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.csv", NULL);
+  g_autofree char *old_sample = g_strdup (g_getenv ("MQ_SAMPLE_DIR"));
+  g_autofree char *old_xdg = g_strdup (g_getenv ("XDG_DATA_HOME"));
+  g_autofree char *bundled = NULL, *text = NULL, *exported = NULL;
+  g_autoptr(MqDataset) dataset = NULL;
+  const char *noted = "SELECT count(*) FROM parcels WHERE notes = '命令行的备注'";
+  g_auto(Run) r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
+
+  g_assert_cmpint (g_mkdir (bundled_dir, 0700), ==, 0);
+  bundled = test_copy_sample (bundled_dir, "maqiao.gpkg");
+  dataset = mq_dataset_load (bundled, NULL, NULL, NULL);
+  text = g_strdup_printf ("parcel_id,notes\n%s,命令行的备注\n",
+                          mq_parcels_get (mq_dataset_get_parcels (dataset), 0)->id);
+  g_assert_true (g_file_set_contents (table, text, -1, NULL));
+  g_setenv ("MQ_SAMPLE_DIR", bundled_dir, TRUE);
+  g_setenv ("XDG_DATA_HOME", xdg, TRUE);
+
+  run (&r1, "--sample", "--summary", NULL);
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));   /* reading makes no copy */
+  run (&r2, "--sample", "--apply-csv", table, NULL);
+  g_assert_cmpint (r2.status, ==, 0);
+  g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (count_rows (copy, noted), ==, 1);
+  g_assert_cmpint (count_rows (bundled, noted), ==, 0);
+  run (&r3, "--sample", "--export-csv", out, NULL);
+  g_assert_cmpint (r3.status, ==, 0);
+  g_assert_true (g_file_get_contents (out, &exported, NULL, NULL));
+  g_assert_nonnull (strstr (exported, "命令行的备注"));
+
+  g_setenv ("MQ_SAMPLE_DIR", old_sample, TRUE);
+  g_setenv ("XDG_DATA_HOME", old_xdg, TRUE);
+  test_remove_dir (dir);
+}
+
+/* The build's binary run as it is (no meson devenv) finds the build's
+ * sample; a copy of it elsewhere says in one line what to do. */
+static void
+test_build_binary_finds_sample (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-bare-XXXXXX", NULL);
+  g_autofree char *moved = g_build_filename (dir, "maqiao-land", NULL);
+  g_autofree char *old_sample = g_strdup (g_getenv ("MQ_SAMPLE_DIR"));
+  g_autofree char *old_xdg = g_strdup (g_getenv ("XDG_DATA_HOME"));
+  g_autofree char *bytes = NULL;
+  const char *argv[] = { moved, "--sample", "--summary", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_auto(Run) r = { 0 };
+  int wait_status = 0;
+  gsize length;
+
+  g_unsetenv ("MQ_SAMPLE_DIR");
+  g_setenv ("XDG_DATA_HOME", dir, TRUE);
+  run (&r, "--sample", "--summary", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "maqiao.gpkg"));
+
+  g_assert_true (g_file_get_contents (g_getenv ("MQ_BINARY"), &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (moved, bytes, length, NULL));
+  g_assert_cmpint (g_chmod (moved, 0755), ==, 0);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait_status, NULL);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 2);
+  g_assert_nonnull (strstr (err, "meson devenv"));
+  g_assert_cmpint (strchr (err, '\n') - err, ==, (int) strlen (err) - 1);
+
+  g_setenv ("MQ_SAMPLE_DIR", old_sample, TRUE);
+  g_setenv ("XDG_DATA_HOME", old_xdg, TRUE);
+  test_remove_dir (dir);
+}
+
+static void
+test_sigterm_leaves_one_file (void)
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_test_skip ("no display for the window");
+      return;
+    }
+  signal_leaves_one_file (SIGTERM);
+  signal_leaves_one_file (SIGINT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -774,5 +986,9 @@ main (int   argc,
   g_test_add_func ("/cli/import-race", test_import_race);
   g_test_add_func ("/cli/import-one-line", test_import_one_line);
   g_test_add_func ("/cli/apply-csv-untrusted", test_apply_csv_untrusted);
+  g_test_add_func ("/cli/sigterm-leaves-one-file", test_sigterm_leaves_one_file);
+  g_test_add_func ("/cli/encoding-source-in-language", test_encoding_source_in_language);
+  g_test_add_func ("/cli/sample-is-window-copy", test_sample_is_window_copy);
+  g_test_add_func ("/cli/build-binary-finds-sample", test_build_binary_finds_sample);
   return g_test_run ();
 }

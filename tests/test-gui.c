@@ -9,6 +9,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <math.h>
+#include <signal.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <ogr_api.h>
@@ -27,8 +29,10 @@
 #include "mq-parcel-list.h"
 #include "mq-parcel-table.h"
 #include "mq-report-dialog.h"
+#include "mq-settings.h"
 #include "mq-style.h"
 #include "mq-window.h"
+#include "mq-application.h"
 
 /* How long a test waits for a condition before it fails: generous, for a
  * sanitizer build on a busy machine. Nothing waits a fixed time. */
@@ -2165,6 +2169,315 @@ test_survey_title (void)
   settle ();
 }
 
+/* ---- #15 misc: quitting, data problems, labels, settings ---- */
+
+/* A file beside the project: SQLite's -wal or -shm. */
+static gboolean
+side_file_exists (const char *gpkg,
+                  const char *suffix)
+{
+  g_autofree char *side = g_strconcat (gpkg, suffix, NULL);
+
+  return g_file_test (side, G_FILE_TEST_EXISTS);
+}
+
+/* The .gpkg alone, copied elsewhere as a planner would mail it, then read. */
+static MqDataset *
+load_file_alone (const char *gpkg)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-gui-alone-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename (dir, "alone.gpkg", NULL);
+  g_autofree char *bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  MqDataset *dataset;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (gpkg, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, bytes, length, NULL));
+  dataset = mq_dataset_load (copy, NULL, NULL, &error);
+  g_assert_no_error (error);
+  test_remove_dir (dir);
+  return dataset;
+}
+
+/* Makes an edit in the window: parcel i gets the method "quality". */
+static guint
+edit_a_parcel (MqWindow *window)
+{
+  MqMapView *view = mq_window_get_map_view (window);
+  MqParcelModel *model = mq_locks_panel_get_model (MQ_LOCKS_PANEL (mq_window_get_locks_panel (window)));
+  guint i;
+
+  wait_for_dataset (view);
+  for (i = 0; mq_parcels_get (live_parcels (view), i)->method == MQ_METHOD_QUALITY; i++)
+    ;
+  mq_selection_select_only (mq_map_view_get_selection (view), i);
+  settle ();
+  g_object_set (model, "method", (guint) MQ_METHOD_QUALITY, NULL);
+  settle ();
+  g_assert_cmpuint (mq_parcels_get (live_parcels (view), i)->method, ==, MQ_METHOD_QUALITY);
+  return i;
+}
+
+/* Left, the project is whole: no side file, the edit in the .gpkg alone. */
+static void
+assert_closed_with_edit (const char *gpkg,
+                         guint       i)
+{
+  g_autoptr(MqDataset) reread = NULL;
+
+  g_assert_false (side_file_exists (gpkg, "-wal"));
+  g_assert_false (side_file_exists (gpkg, "-shm"));
+  reread = load_file_alone (gpkg);
+  g_assert_cmpuint (mq_parcels_get (mq_dataset_get_parcels (reread), i)->method, ==,
+                    MQ_METHOD_QUALITY);
+}
+
+/* Ctrl+Q (app.quit) with an edit made: the window closes through its own
+ * close path (its size is remembered) and the project is one file again. */
+static void
+test_quit_closes_project (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  g_autoptr(MqApplication) app = mq_application_new ();
+  g_autoptr(GSettings) settings = mq_settings_new ();
+  g_autoptr(GError) error = NULL;
+  MqWindow *window;
+  guint i;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  window = mq_window_new (GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1234, 789);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  i = edit_a_parcel (window);
+  g_assert_true (side_file_exists (gpkg, "-wal"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  settle ();
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1234);
+  assert_closed_with_edit (gpkg, i);
+  test_remove_dir (dir);
+}
+
+typedef struct
+{
+  GtkApplication *app;
+  void          (*leave) (GtkApplication *app);
+  guint           edited;
+} LeaveRun;
+
+static void
+leave_by_sigterm (GtkApplication *app)
+{
+  raise (SIGTERM);
+}
+
+/* As GtkApplication does when the session manager says EndSession or Stop. */
+static void
+leave_by_session_end (GtkApplication *app)
+{
+  g_application_quit (G_APPLICATION (app));
+}
+
+static gboolean
+edit_then_leave (gpointer data)
+{
+  LeaveRun *run = data;
+  GList *windows = gtk_application_get_windows (run->app);
+
+  if (windows == NULL)
+    return G_SOURCE_CONTINUE;   /* open() has not made it yet */
+  run->edited = edit_a_parcel (windows->data);
+  run->leave (run->app);
+  return G_SOURCE_REMOVE;
+}
+
+/* The app run as main.c runs it on a project, an edit made, then left by a
+ * SIGTERM or by the session's end: the project is one file again. */
+static void
+run_and_leave (void (*leave) (GtkApplication *app))
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  g_autoptr(MqApplication) app = mq_application_new ();
+  char *argv[] = { (char *) "maqiao-land", gpkg, NULL };
+  LeaveRun run = { GTK_APPLICATION (app), leave, G_MAXUINT };
+
+  g_idle_add (edit_then_leave, &run);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 2, argv), ==, 0);
+  g_assert_cmpuint (run.edited, !=, G_MAXUINT);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  assert_closed_with_edit (gpkg, run.edited);
+  test_remove_dir (dir);
+}
+
+static void
+test_sigterm_closes_project (void)
+{
+  run_and_leave (leave_by_sigterm);
+}
+
+static void
+test_session_end_closes_project (void)
+{
+  run_and_leave (leave_by_session_end);
+}
+
+/* The Data Problems dialog on the sample survey: a row shows the figures
+ * the area check compared (计算 / 调查 / 差), and a click selects the parcel
+ * and flies the map to it. */
+static void
+test_problems_zoom_figures (void)
+{
+  g_autofree char *shp = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.shp", NULL);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqViewport *viewport = mq_map_view_get_viewport (view);
+  GtkWidget *scrolled, *list;
+  GtkListBoxRow *row;
+  AdwMessageDialog *dialog;
+  const MqParcel *p;
+  const MqBox *bbox;
+  MqBox before, after;
+  guint index = 0;
+  g_autofree char *computed = NULL, *surveyed = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, shp);
+  wait_for_dataset (view);
+  settle ();
+  mq_viewport_get_visible_box (viewport, &before);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.problems", NULL));
+  dialog = message_dialog ();
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  scrolled = adw_message_dialog_get_extra_child (dialog);
+  list = gtk_viewport_get_child (GTK_VIEWPORT (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled))));
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0);
+  while (g_strcmp0 (mq_parcels_get (live_parcels (view), index)->id,
+                    adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))) != 0)
+    index++;
+  p = mq_parcels_get (live_parcels (view), index);
+  g_assert_false (isnan (p->survey_area_m2));
+  computed = g_strdup_printf ("%.2f", p->area_m2 / MQ_M2_PER_MU);
+  surveyed = g_strdup_printf ("%.2f", p->survey_area_m2 / MQ_M2_PER_MU);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), computed));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), surveyed));
+  save_screenshot ("problems-figures.png");
+
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
+  settle ();
+  g_assert_null (dialog);
+  save_screenshot ("problems-zoomed.png");
+  g_assert_cmpuint (mq_selection_get_n (mq_map_view_get_selection (view)), ==, 1);
+  g_assert_true (mq_selection_contains (mq_map_view_get_selection (view), index));
+  mq_viewport_get_visible_box (viewport, &after);
+  bbox = mq_shapes_get_bbox (mq_parcels_get_shapes (live_parcels (view)), index);
+  g_assert_cmpfloat (after.max_x - after.min_x, <, (before.max_x - before.min_x) / 4);
+  g_assert_cmpfloat (after.min_x, <=, bbox->min_x);
+  g_assert_cmpfloat (after.max_x, >=, bbox->max_x);
+  g_assert_cmpfloat (after.min_y, <=, bbox->min_y);
+  g_assert_cmpfloat (after.max_y, >=, bbox->max_y);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Rows of a widget tree whose title is @title. */
+static gboolean
+has_row_titled (GtkWidget  *root,
+                const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if ((ADW_IS_PREFERENCES_ROW (child) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0) ||
+        has_row_titled (child, title))
+      return TRUE;
+  return FALSE;
+}
+
+/* The 属性 tab names a survey's columns by what they mean, then as the file
+ * does: "权属单位 (QLR)", not the bare QLR. */
+static void
+test_identify_field_aliases (void)
+{
+  g_autofree char *shp = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.shp", NULL);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  GtkWidget *panel = mq_window_get_identify_panel (window);
+  const MqFieldMap *map;
+  const char * const *names;
+  g_autofree char *owner = NULL, *id = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, shp);
+  wait_for_dataset (view);
+  map = mq_dataset_get_field_map (mq_map_view_get_dataset (view));
+  names = mq_parcels_get_field_names (live_parcels (view));
+  g_assert_cmpint (map->index[MQ_FIELD_OWNER], >=, 0);
+  owner = g_strdup_printf ("%s (%s)", mq_field_label (MQ_FIELD_OWNER), names[map->index[MQ_FIELD_OWNER]]);
+  id = g_strdup_printf ("%s (%s)", mq_field_label (MQ_FIELD_ID), names[map->index[MQ_FIELD_ID]]);
+  mq_selection_select_only (mq_map_view_get_selection (view), 0);
+  settle ();
+  g_assert_true (has_row_titled (panel, owner));
+  g_assert_true (has_row_titled (panel, id));
+  g_assert_false (has_row_titled (panel, names[map->index[MQ_FIELD_OWNER]]));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Settings that cannot be saved (a read-only backend: GIO's "null", as
+ * under a locked-down or read-only home): the window stays usable and the
+ * theme menu still switches the map's theme. Run in a child of its own, as
+ * the settings backend is chosen once per process. */
+static void
+theme_without_saving (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  g_autofree char *theme = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  settle ();
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (view)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.theme", "s", "method"));
+  settle ();
+  g_object_get (window, "theme", &theme, NULL);
+  g_assert_cmpstr (theme, ==, "method");
+  g_assert_cmpint (mq_renderer_get_theme (mq_map_view_get_renderer (view)), ==, MQ_THEME_METHOD);
+  close_project (window, dir);
+}
+
+static void
+test_theme_read_only_settings (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  const char *argv[] = { exe, "-p", "/gui/theme-read-only-settings", NULL };
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (g_getenv ("MQ_TEST_READ_ONLY_CHILD") != NULL)
+    {
+      theme_without_saving ();
+      return;
+    }
+  envp = g_environ_setenv (envp, "GSETTINGS_BACKEND", "null", TRUE);
+  envp = g_environ_setenv (envp, "MQ_TEST_READ_ONLY_CHILD", "1", TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("the child without saved settings failed:\n%s", err);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2220,5 +2533,11 @@ main (int   argc,
   g_test_add_func ("/gui/15/entry-undo", test_entry_undo);
   g_test_add_func ("/gui/15/dates", test_dates);
   g_test_add_func ("/gui/15/survey-title", test_survey_title);
+  g_test_add_func ("/gui/quit-closes-project", test_quit_closes_project);
+  g_test_add_func ("/gui/sigterm-closes-project", test_sigterm_closes_project);
+  g_test_add_func ("/gui/session-end-closes-project", test_session_end_closes_project);
+  g_test_add_func ("/gui/problems-zoom-figures", test_problems_zoom_figures);
+  g_test_add_func ("/gui/identify-field-aliases", test_identify_field_aliases);
+  g_test_add_func ("/gui/theme-read-only-settings", test_theme_read_only_settings);
   return g_test_run ();
 }

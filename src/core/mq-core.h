@@ -33,5 +33,7 @@ void        mq_core_init            (void);
 char       *mq_core_dup_sample_path (void);
 char       *mq_core_dup_sample_project (GError **error);
 char       *mq_core_dup_installed_path (const char *relative);
+char       *mq_core_dup_build_path (const char *relative);
+char       *mq_core_dup_user_sample_path (void);
 
 G_END_DECLS

@@ -320,6 +320,23 @@ row_f (GString    *out,
   row (out, label, value);
 }
 
+/* How the encoding was found, in the reader's language (the JSON keeps the
+ * stable key). */
+static const char *
+encoding_source_label (const char *key)
+{
+  static const struct { const char *key, *label; } labels[] = {
+    { "default", N_("the format's default") }, { "cpg", N_("from the .cpg file") },
+    { "ldid", N_("from the .dbf header") }, { "detected", N_("detected") },
+    { "user", N_("chosen") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (key, labels[i].key) == 0)
+      return _(labels[i].label);
+  return key;
+}
+
 char *
 mq_summary_to_text (const MqSummary *s)
 {
@@ -328,7 +345,8 @@ mq_summary_to_text (const MqSummary *s)
   row (out, _("File"), s->path);
   row (out, _("Layer"), s->layer);
   row (out, _("Coordinate system"), s->crs);
-  row_f (out, _("Text encoding"), "%s (%s)", s->encoding, s->encoding_source);
+  row_f (out, _("Text encoding"), "%s (%s)", s->encoding,
+         encoding_source_label (s->encoding_source));
   row_f (out, _("Parcels"), "%u", s->parcels);
   if (s->records_lost > 0)
     row_f (out, _("Records lost"), "%u", s->records_lost);

@@ -7,6 +7,8 @@
 #include "mq-application.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "mq-window.h"
 
@@ -16,6 +18,7 @@ struct _MqApplication
 
   gboolean       present;   /* windows start in the meeting-room mode */
   char          *server;    /* a "pg:…" project named on the command line, or NULL */
+  guint          signal_ids[3];   /* SIGTERM, SIGINT, SIGHUP */
 };
 
 G_DEFINE_FINAL_TYPE (MqApplication, mq_application, ADW_TYPE_APPLICATION)
@@ -77,22 +80,53 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
-/* Quitting closes every window first, as their close buttons would: each
- * lets go of its project, whose store checkpoints and closes the file, so
- * that a project is one self-contained file again (no -wal beside it) — what
- * a planner copies or mails is everything. g_application_quit() alone would
- * leave the process without finalising anything. */
+/* Closes every window as its close button would (its close-request
+ * handler runs: size and state are remembered), so each lets go of its
+ * project, whose store checkpoints and closes the file: a project is one
+ * self-contained file again, with no -wal beside it, and what a planner
+ * copies or mails is everything. A window that refuses (a question it asks
+ * first) stays. Returns whether none is left. */
+static gboolean
+close_windows (GtkApplication *app)
+{
+  GList *windows = g_list_copy (gtk_application_get_windows (app));
+
+  /* Held while the list is walked: a closed window is destroyed at once. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    g_object_ref (l->data);
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
+  return gtk_application_get_windows (app) == NULL;
+}
+
+/* Ctrl+Q, 退出, a signal and the session's end all leave this way. */
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  GtkApplication *app = GTK_APPLICATION (user_data);
-  GList *windows;
+  if (close_windows (GTK_APPLICATION (user_data)))
+    g_application_quit (G_APPLICATION (user_data));
+}
 
-  while ((windows = gtk_application_get_windows (app)) != NULL)
-    gtk_window_destroy (windows->data);
-  g_application_quit (G_APPLICATION (app));
+/* SIGTERM (a logout, `kill`, systemd), SIGINT (Ctrl+C in the terminal) and
+ * SIGHUP (the terminal closed) quit as Ctrl+Q does, instead of ending the
+ * process with the last edits still in the -wal. */
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The session is ending (GtkApplication asks the session manager to tell
+ * us): close the projects now, while there is time, rather than count on
+ * the EndSession that follows. */
+static void
+on_query_end (GtkApplication *app)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
 }
 
 static void
@@ -103,10 +137,33 @@ mq_application_startup (GApplication *app)
     { "quit", quit_action },
   };
   static const char *const quit_accels[] = { "<Control>q", NULL };
+  static const int signals[] = { SIGTERM, SIGINT, SIGHUP };
+  MqApplication *self = MQ_APPLICATION (app);
 
   G_APPLICATION_CLASS (mq_application_parent_class)->startup (app);
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    self->signal_ids[i] = g_unix_signal_add (signals[i], on_quit_signal, app);
+  g_signal_connect (app, "query-end", G_CALLBACK (on_query_end), NULL);
+}
+
+/* g_application_quit() from elsewhere (the session manager's EndSession or
+ * Stop, a window's own code) leaves the windows open: they are closed here,
+ * after the main loop, and any that refused is destroyed — the app is going
+ * either way, and its project must be whole when it does. */
+static void
+mq_application_shutdown (GApplication *app)
+{
+  MqApplication *self = MQ_APPLICATION (app);
+  GList *windows;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->signal_ids); i++)
+    g_clear_handle_id (&self->signal_ids[i], g_source_remove);
+  close_windows (GTK_APPLICATION (app));
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
+    gtk_window_destroy (windows->data);
+  G_APPLICATION_CLASS (mq_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -125,6 +182,7 @@ mq_application_class_init (MqApplicationClass *klass)
   app_class->activate = mq_application_activate;
   app_class->open = mq_application_open;
   app_class->startup = mq_application_startup;
+  app_class->shutdown = mq_application_shutdown;
 }
 
 static void
@@ -141,6 +199,8 @@ mq_application_new (void)
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
                        "resource-base-path", "/org/maqiao/LandViewer",
+                       /* to hear of the session's end: on_query_end() */
+                       "register-session", TRUE,
                        NULL);
 }
 

@@ -60,6 +60,29 @@ add_figure (MqIdentifyPanel *self,
   g_free (value);
 }
 
+/* A source column by what it means, then its own name: "权属单位 (QLR)". A
+ * column the project does not know keeps its name alone. */
+static char *
+attribute_title (const MqFieldMap *map,
+                 const char       *name,
+                 guint             column)
+{
+  MqField field = MQ_N_FIELDS;
+  const char *label;
+
+  for (guint f = 0; map != NULL && f < MQ_N_FIELDS && field == MQ_N_FIELDS; f++)
+    if (map->index[f] == (int) column)
+      field = f;
+  if (field == MQ_N_FIELDS)
+    field = mq_field_from_header (name);
+  if (field == MQ_N_FIELDS)
+    return g_strdup (name);
+  label = mq_field_label (field);
+  if (g_ascii_strcasecmp (label, name) == 0)
+    return g_strdup (name);
+  return g_strdup_printf ("%s (%s)", label, name);
+}
+
 static void
 show_parcel (MqIdentifyPanel *self,
              MqDataset       *dataset,
@@ -84,7 +107,11 @@ show_parcel (MqIdentifyPanel *self,
   if (unread != NULL)
     add_figure (self, _("Unread values"), unread);
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
-    add_row (self, self->attributes, names[i], mq_parcels_get_value (parcels, index, i));
+    {
+      g_autofree char *title = attribute_title (mq_dataset_get_field_map (dataset), names[i], i);
+
+      add_row (self, self->attributes, title, mq_parcels_get_value (parcels, index, i));
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->attributes), TRUE);
 }
 

@@ -2,8 +2,9 @@
  *
  * The schema is looked for where GLib looks (GSETTINGS_SCHEMA_DIR, the data
  * dirs), then beside the installed binary (PREFIX/share/glib-2.0/schemas):
- * an install into any prefix works without touching XDG_DATA_DIRS. Without a
- * schema the app runs on, remembering nothing.
+ * an install into any prefix works without touching XDG_DATA_DIRS, and in
+ * the build tree of a binary run directly. Without a schema the app runs
+ * on, remembering nothing.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,6 +22,9 @@ lookup_schema (void)
   g_autoptr(GSettingsSchemaSource) beside = NULL;
   GSettingsSchema *schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
 
+  /* A build's binary run directly: the schema that build compiled. */
+  if (schema == NULL && dir == NULL)
+    dir = mq_core_dup_build_path ("data");
   if (schema != NULL || dir == NULL)
     return schema;
   beside = g_settings_schema_source_new_from_directory (dir, source, FALSE, NULL);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "mq-report.h"
 #include "mq-report-dialog.h"
@@ -15,17 +16,56 @@
 /* Listing more rows than this helps nobody; the count says the rest. */
 #define MAX_PROBLEM_ROWS 2000
 
+/* 计算 / 调查 / 差: what the area check compared, so a planner sees by how
+ * much the surveyed figure is off; NULL when the source carries none. */
+static char *
+area_figures (const MqParcel *p)
+{
+  double computed = p->area_m2 / MQ_M2_PER_MU;
+  double surveyed = p->survey_area_m2 / MQ_M2_PER_MU;
+
+  if (isnan (p->survey_area_m2))
+    return NULL;
+  /* TRANSLATORS: the parcel's area computed from its shape, the one its
+   * survey states, and the first minus the second, in mu */
+  return g_strdup_printf (_("Computed %.2f mu · surveyed %.2f mu · difference %+.2f mu"),
+                          computed, surveyed, computed - surveyed);
+}
+
 static GtkWidget *
 problem_row (const MqParcel *p,
              guint           index)
 {
   g_autofree char *text = mq_problems_describe (p->problems);
   g_autofree char *fallback = g_strdup_printf (_("Record %u"), index + 1);
+  g_autofree char *figures = area_figures (p);
+  g_autofree char *subtitle = figures ? g_strdup_printf ("%s\n%s", text, figures) : NULL;
   GtkWidget *row = adw_action_row_new ();
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), p->id ? p->id : fallback);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle ? subtitle : text);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("find-location-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_widget_set_tooltip_text (row, _("Show on the map"));
+  g_object_set_data (G_OBJECT (row), "parcel-index", GUINT_TO_POINTER (index));
   return row;
+}
+
+/* A problem row clicked: the dialog goes and the map flies to the parcel,
+ * selected, as a row activated in the table does. */
+static void
+on_problem_activated (GtkListBox    *list,
+                      GtkListBoxRow *row,
+                      MqWindow      *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "parcel-index"));
+  GtkWidget *dialog = gtk_widget_get_ancestor (GTK_WIDGET (list), ADW_TYPE_MESSAGE_DIALOG);
+
+  mq_selection_select_only (mq_project_get_selection (self->project), index);
+  adw_view_stack_set_visible_child_name (self->view_stack, "map");
+  mq_map_view_zoom_to_selection (self->map_view);
+  if (dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 static void
@@ -44,13 +84,14 @@ show_problems_action (GtkWidget  *widget,
     return;
   parcels = mq_dataset_get_parcels (dataset);
   body = g_strdup_printf (_("%u of %u parcels have problems. They stay on the map, outlined in "
-                            "dashed magenta."),
+                            "dashed magenta. Click one to see it on the map."),
                           mq_dataset_get_n_problem_parcels (dataset),
                           mq_parcels_get_n_parcels (parcels));
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Data Problems"), body);
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
+  g_signal_connect_object (list, "row-activated", G_CALLBACK (on_problem_activated), self, 0);
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels) && shown < MAX_PROBLEM_ROWS; i++)
     if (mq_parcels_get (parcels, i)->problems != 0)
       {

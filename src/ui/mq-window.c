@@ -312,7 +312,11 @@ restore_window (MqWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  g_settings_bind (self->settings, "theme", self, "theme", G_SETTINGS_BIND_DEFAULT);
+  /* NO_SENSITIVITY: a key that cannot be written (a read-only backend)
+   * would otherwise make the whole window insensitive; the theme still
+   * changes, it is just not remembered. */
+  g_settings_bind (self->settings, "theme", self, "theme",
+                   G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_NO_SENSITIVITY);
   g_signal_connect_object (self->settings, "changed::recent-projects", G_CALLBACK (show_recent),
                            self, G_CONNECT_SWAPPED);
 }
