@@ -241,6 +241,31 @@ test_open_writes_nothing (void)
   test_remove_dir (dir);
 }
 
+/* A GML whose areas are topology (faces of shared edges) is refused as
+ * what it is, in one line. */
+static void
+test_gml_topology (void)
+{
+  static const char gml[] =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+    "<ogr:FeatureCollection xmlns:ogr=\"http://ogr.maptools.org/\" "
+    "xmlns:gml=\"http://www.opengis.net/gml\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">\n"
+    "<gml:featureMember><ogr:parcel gml:id=\"p1\"><ogr:TBBH>T1</ogr:TBBH><ogr:geometry>"
+    "<gml:TopoSurface><gml:directedFace><gml:Face gml:id=\"F1\">"
+    "<gml:directedEdge xlink:href=\"#E1\"/></gml:Face></gml:directedFace></gml:TopoSurface>"
+    "</ogr:geometry></ogr:parcel></gml:featureMember>\n</ogr:FeatureCollection>\n";
+  g_autofree char *path = tmp_path ("topology.gml");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) d = NULL;
+
+  g_assert_true (g_file_set_contents (path, gml, -1, NULL));
+  d = mq_dataset_load (path, NULL, NULL, &error);
+  g_assert_null (d);
+  g_assert_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_POLYGONS);
+  g_assert_nonnull (strstr (error->message, "topology"));
+  g_assert_null (strchr (error->message, '\n'));
+}
+
 /* A Norwegian SOSI file (ISO 8859-1: "NØ" is N\xd8): GDAL's SOSI reader
  * builds an index folder beside the file it reads, so it reads a private
  * copy; the user's folder keeps only the file. */
@@ -942,6 +967,7 @@ main (int   argc,
   g_test_add_func ("/loader/mixed-layers", test_mixed_layers);
   g_test_add_func ("/loader/undeclared-polygons", test_undeclared_polygons);
   g_test_add_func ("/loader/open-sosi-writes-nothing", test_open_sosi_writes_nothing);
+  g_test_add_func ("/loader/gml-topology", test_gml_topology);
   g_test_add_func ("/loader/crs-undefined", test_crs_undefined);
   g_test_add_func ("/loader/absurd-centre", test_absurd_centre);
   g_test_add_func ("/loader/open-writes-nothing", test_open_writes_nothing);

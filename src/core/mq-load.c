@@ -439,6 +439,23 @@ polygon_layer_names (GDALDatasetH ds)
   return g_strv_builder_end (names);
 }
 
+/* A GML whose areas are topology (gml:Face, TopoSurface: edges shared
+ * between faces) has no polygons as GDAL reads it by default; resolving it
+ * would write a resolved copy beside the file. Said, not refused blindly. */
+static gboolean
+is_gml_topology (Load *load)
+{
+  char head[65537] = { 0 };
+  VSILFILE *f;
+
+  if (!g_str_equal (GDALGetDriverShortName (GDALGetDatasetDriver (load->ds)), "GML") ||
+      (f = VSIFOpenL (load->path, "rb")) == NULL)
+    return FALSE;
+  VSIFReadL (head, 1, sizeof head - 1, f);
+  VSIFCloseL (f);
+  return strstr (head, "<gml:Face") != NULL || strstr (head, "TopoSurface") != NULL;
+}
+
 /* The named layer, else this project's "parcels", else the first polygon layer. */
 static OGRLayerH
 pick_layer (Load    *load,
@@ -477,7 +494,11 @@ pick_layer (Load    *load,
   for (int i = 0; i < GDALDatasetGetLayerCount (ds); i++)
     if ((load->geom_field = scan_for_polygons (GDALDatasetGetLayer (ds, i), TRUE, &surfaces_3d)) >= 0)
       return GDALDatasetGetLayer (ds, i);
-  if (surfaces_3d)
+  if (is_gml_topology (load))
+    g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_POLYGONS,
+                 _("%s: holds GML topology (faces made of shared edges), which is not read; "
+                   "export the parcels as polygons"), load->path);
+  else if (surfaces_3d)
     g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_POLYGONS,
                  _("%s: holds 3-D surfaces (solids, meshes or multipatches), not the polygons "
                    "of parcels; export the parcels' outlines as 2-D polygons"), load->path);
