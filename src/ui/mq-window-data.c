@@ -161,6 +161,7 @@ typedef struct
   MqDataset       *dataset;
   MqReportChoice  *choice;
   MqSelection     *only;     /* a copy: the map's selection may change meanwhile */
+  MqLabelField     label_field; /* the map's, read on the main thread */
   char            *path;
 } ReportJob;
 
@@ -192,6 +193,7 @@ report_job_steal (ReportJob *job)
   run->dataset = g_steal_pointer (&job->dataset);
   run->choice = g_steal_pointer (&job->choice);
   run->only = g_steal_pointer (&job->only);
+  run->label_field = job->label_field;
   return run;
 }
 
@@ -203,7 +205,8 @@ write_report_thread (GTask        *task,
 {
   ReportJob *job = data;
   MqReportChoice *c = job->choice;
-  MqReportOptions options = { c->title, c->unit, c->paper, c->portrait, c->theme, c->atlas, job->only };
+  MqReportOptions options = { c->title, c->unit, c->paper, c->portrait, c->theme, c->atlas,
+                              job->only, job->label_field };
   GError *error = NULL;
 
   if (mq_report_write_pdf (job->dataset, job->path, &options, &error))
@@ -288,6 +291,8 @@ on_report_chosen (GObject      *source,
   job->dataset = g_object_ref (dataset);
   if (choice->only_selected && mq_selection_get_n (selection) > 0)
     job->only = mq_selection_copy (selection);
+  /* The report's maps label parcels as the window's map does. */
+  job->label_field = mq_renderer_get_label_field (mq_map_view_get_renderer (self->map_view));
   job->choice = g_steal_pointer (&choice);
   _mq_window_choose_save_file (self, _("Export PDF Report"), _("_Export"), mq_dataset_get_path (dataset),
                                ".pdf", G_CALLBACK (on_pdf_chooser_response), job,
