@@ -12,11 +12,23 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+/* Every toast of the window comes here. In the meeting room none covers
+ * the map: they wait, and show when the meeting ends (mq-window-present.c). */
+void
+_mq_window_add_toast (MqWindow *self,
+                      AdwToast *toast)
+{
+  if (self->presenting)
+    g_ptr_array_add (self->held_toasts, toast);
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 void
 _mq_window_toast (MqWindow   *self,
                   const char *text)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  _mq_window_add_toast (self, adw_toast_new (text));
 }
 
 void

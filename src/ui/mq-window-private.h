@@ -11,6 +11,7 @@
 #include "mq-identify-panel.h"
 #include "mq-parcel-table.h"
 #include "mq-locks-panel.h"
+#include "mq-locator.h"
 #include "mq-window.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,13 @@ struct _MqWindow
   MqMapView           *map_view;
   GtkLabel            *status_label;
   GtkLabel            *position_label;
+  GtkEntry            *scale_entry;
+  GtkWidget           *map_page;
+  GtkWidget           *map_buttons;
+  GtkWidget           *present_overdue_label;
+  MqLocator           *present_locator;
+  MqViewport          *before_meeting;  /* the view Esc comes back to */
+  GPtrArray           *held_toasts;     /* AdwToast: held while presenting */
   GtkRevealer         *identify_revealer;
   AdwPreferencesGroup *recent_group;
   GMenu               *recent_section;
@@ -65,6 +73,8 @@ struct _MqWindow
 void  _mq_window_actions_update  (MqWindow      *self);
 void  _mq_window_toast           (MqWindow      *self,
                                   const char    *text);
+void  _mq_window_add_toast       (MqWindow      *self,
+                                  AdwToast      *toast);
 void  _mq_window_show_problem    (MqWindow      *self,
                                   const char    *heading,
                                   const GError  *error);
@@ -90,5 +100,8 @@ void  _mq_window_class_init_present (GtkWidgetClass *widget_class);
 void  _mq_window_init_present       (MqWindow       *self);
 void  _mq_window_class_init_saved   (GtkWidgetClass *widget_class);
 void  _mq_window_init_saved         (MqWindow       *self);
+void  _mq_window_class_init_nav     (GtkWidgetClass *widget_class);
+void  _mq_window_init_nav           (MqWindow       *self);
+void  _mq_window_nav_actions_update (MqWindow       *self);
 
 G_END_DECLS

@@ -116,27 +116,23 @@ open_sample_action (GtkWidget  *widget,
   mq_window_open_path (MQ_WINDOW (widget), path);
 }
 
-/* Standard rendering pixel (0.28 mm, OGC): what "1:N" means on a screen. */
-#define PIXEL_SIZE_M 0.00028
-
-/* x, y in the display CRS, longitude and latitude, and the scale 1:N. */
+/* x, y in the display CRS, longitude and latitude. */
 static void
 on_pointer_moved (MqWindow *self,
                   double    x,
                   double    y)
 {
   MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
-  double res = mq_viewport_get_resolution (mq_map_view_get_viewport (self->map_view));
   g_autofree char *text = NULL;
   double lon, lat;
 
   if (dataset == NULL)
     return;
+  /* The scale has its own entry beside this, kept current as the map moves. */
   if (mq_dataset_to_lonlat (dataset, x, y, &lon, &lat))
-    text = g_strdup_printf (_("x %.1f  y %.1f · %.6f°E %.6f°N · 1:%.0f"), x, y, lon, lat,
-                            res / PIXEL_SIZE_M);
+    text = g_strdup_printf (_("x %.1f  y %.1f · %.6f°E %.6f°N"), x, y, lon, lat);
   else
-    text = g_strdup_printf (_("x %.1f  y %.1f · 1:%.0f"), x, y, res / PIXEL_SIZE_M);
+    text = g_strdup_printf (_("x %.1f  y %.1f"), x, y);
   gtk_label_set_text (self->position_label, text);
 }
 
@@ -348,6 +344,8 @@ mq_window_dispose (GObject *object)
   g_clear_object (&self->project_signals);
   g_clear_object (&self->project_bindings);
   g_clear_pointer (&self->recent_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->held_toasts, g_ptr_array_unref);
+  g_clear_object (&self->before_meeting);
   g_clear_object (&self->settings);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -387,6 +385,7 @@ mq_window_class_init (MqWindowClass *klass)
   g_type_ensure (MQ_TYPE_FILTER_BAR);
   g_type_ensure (MQ_TYPE_PARCEL_TABLE);
   g_type_ensure (MQ_TYPE_DASHBOARD);
+  g_type_ensure (MQ_TYPE_LOCATOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MqWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, window_title);
@@ -394,6 +393,11 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, position_label);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, scale_entry);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, map_page);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, map_buttons);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, present_overdue_label);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, present_locator);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, identify_revealer);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, identify_panel);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, locks_panel);
@@ -430,6 +434,7 @@ mq_window_class_init (MqWindowClass *klass)
   _mq_window_class_init_data (widget_class);
   _mq_window_class_init_present (widget_class);
   _mq_window_class_init_saved (widget_class);
+  _mq_window_class_init_nav (widget_class);
 }
 /* ---- the hub: what every feature shares -------------------------------------- */
 
@@ -455,6 +460,7 @@ _mq_window_actions_update (MqWindow *self)
   gtk_widget_action_set_enabled (widget, "win.redo", online && mq_project_get_can_redo (project));
   gtk_widget_action_set_enabled (widget, "win.apply-csv", editable);
   gtk_widget_action_set_enabled (widget, "win.save-view", editable);
+  _mq_window_nav_actions_update (self);
 }
 
 /* The status line: the file's figures, kept current edit by edit. */
@@ -531,6 +537,7 @@ mq_window_init (MqWindow *self)
   self->project = mq_project_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   self->recent_rows = g_ptr_array_new ();
+  self->held_toasts = g_ptr_array_new_with_free_func (g_object_unref);
   self->settings = mq_settings_new ();
   restore_window (self);
   show_recent (self);
@@ -540,6 +547,7 @@ mq_window_init (MqWindow *self)
   _mq_window_init_views (self);
   _mq_window_init_present (self);
   _mq_window_init_saved (self);
+  _mq_window_init_nav (self);
   /* Last: a signal group takes no handlers once it has its target. */
   g_signal_group_set_target (self->project_signals, self->project);
   _mq_window_actions_update (self);
