@@ -35,8 +35,7 @@ struct _MqMapView
   gboolean    needs_fit;
   gboolean    keep_fit;        /* refit at every resize until the user moves the map */
   double      fit_pad[4];      /* top, right, bottom, left: pixels cards cover */
-  MqViewport *restore;         /* a view to show again once the size is back */
-  gboolean    pinning;         /* the view is set by a fit or a restore, not the user */
+  gboolean    pinning;         /* the view is set by a fit, not the user */
   GArray     *history;         /* HistoryEntry: the extents the map came to rest at */
   guint       history_pos;
   gboolean    can_go_back;
@@ -237,24 +236,6 @@ resize_keeping_corner (MqMapView *self,
   mq_viewport_set_center (self->viewport, left + width / 2.0 * res, top - height / 2.0 * res);
 }
 
-/* The view to come back to, as near as the size allows; done once the
- * size is what it was. */
-static void
-apply_restore (MqMapView *self)
-{
-  MqViewport *vp = self->viewport;
-  double x, y;
-
-  mq_viewport_get_center (self->restore, &x, &y);
-  self->pinning = TRUE;
-  mq_viewport_set_resolution (vp, mq_viewport_get_resolution (self->restore));
-  mq_viewport_set_center (vp, x, y);
-  self->pinning = FALSE;
-  if (mq_viewport_get_width (vp) == mq_viewport_get_width (self->restore) &&
-      mq_viewport_get_height (vp) == mq_viewport_get_height (self->restore))
-    g_clear_object (&self->restore);
-}
-
 static void
 mq_map_view_size_allocate (GtkWidget *widget,
                            int        width,
@@ -275,11 +256,6 @@ mq_map_view_size_allocate (GtkWidget *widget,
       mq_viewport_set_size (self->viewport, width, height);
       mq_map_view_zoom_to_all (self);
     }
-  else if (self->restore != NULL)
-    {
-      mq_viewport_set_size (self->viewport, width, height);
-      apply_restore (self);
-    }
   else
     resize_keeping_corner (self, width, height);
   g_signal_handlers_unblock_matched (self->viewport, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
@@ -289,12 +265,9 @@ mq_map_view_size_allocate (GtkWidget *widget,
 static void
 on_viewport_changed (MqMapView *self)
 {
-  /* The user moved the map: a fit or a restore no longer holds it. */
+  /* The user moved the map: a fit no longer holds it. */
   if (!self->pinning)
-    {
-      self->keep_fit = FALSE;
-      g_clear_object (&self->restore);
-    }
+    self->keep_fit = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   schedule_frame (self, MOVING_FRAME_DELAY_MS);
 }
@@ -688,7 +661,6 @@ mq_map_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->frame, self);
   g_clear_handle_id (&self->frame_timeout_id, g_source_remove);
   g_clear_pointer (&self->history, g_array_unref);
-  g_clear_object (&self->restore);
   g_clear_object (&self->project_signals);
   g_clear_object (&self->project);
   g_clear_object (&self->frame);
@@ -1093,7 +1065,6 @@ mq_map_view_fit_zone (MqMapView *self,
   self->fit_pad[1] = right;
   self->fit_pad[2] = bottom;
   self->fit_pad[3] = left;
-  g_clear_object (&self->restore);
   self->keep_fit = TRUE;
   self->pinning = TRUE;
   mq_map_view_zoom_to_all (self);
@@ -1104,14 +1075,17 @@ mq_map_view_fit_zone (MqMapView *self,
  * mq_map_view_restore_view:
  * @view: a copy of the viewport as it was (mq_viewport_copy())
  *
- * Shows @view's centre and scale again, and keeps them while the map grows
- * back to @view's size (leaving full screen), unless the user moves it.
- * Fits go back to their ordinary margin.
+ * Puts the ground that was at @view's top-left corner there again, at its
+ * scale. A resize keeps that corner, so once the map has its old size back
+ * (the window leaving full screen) it shows what @view showed; a side panel
+ * open now only covers its right edge. Fits go back to their ordinary margin.
  */
 void
 mq_map_view_restore_view (MqMapView  *self,
                           MqViewport *view)
 {
+  double res, left, top;
+
   g_return_if_fail (MQ_IS_MAP_VIEW (self));
   g_return_if_fail (MQ_IS_VIEWPORT (view));
 
@@ -1119,10 +1093,12 @@ mq_map_view_restore_view (MqMapView  *self,
     self->fit_pad[i] = FIT_MARGIN_PX;
   self->keep_fit = FALSE;
   self->needs_fit = FALSE;
-  g_clear_object (&self->restore);
-  self->restore = mq_viewport_copy (view);
   stop_zoom_animation (self);
-  apply_restore (self);
+  res = mq_viewport_get_resolution (view);
+  mq_viewport_screen_to_map (view, 0, 0, &left, &top);
+  mq_viewport_set_resolution (self->viewport, res);
+  mq_viewport_set_center (self->viewport, left + mq_viewport_get_width (self->viewport) / 2.0 * res,
+                          top - mq_viewport_get_height (self->viewport) / 2.0 * res);
 }
 
 static void
