@@ -87,7 +87,7 @@ on_csv_chooser_response (GtkNativeDialog *chooser,
           g_autofree char *base = g_path_get_basename (path);
           g_autofree char *text = g_strdup_printf (_("Table saved as %s"), base);
 
-          _mq_window_add_toast (self, adw_toast_new (text));
+          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
         }
       else
         _mq_window_show_problem (self, _("Cannot Open the File"), error);
@@ -198,7 +198,7 @@ on_report_written (GObject      *object,
   adw_toast_set_button_label (toast, _("_Open"));
   adw_toast_set_action_name (toast, "win.open-uri");
   adw_toast_set_action_target_value (toast, g_variant_new_string (uri));
-  _mq_window_add_toast (self, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void

@@ -72,7 +72,7 @@ tell_refused (MqWindow     *self,
       AdwToast *toast = adw_toast_new (error->message);
 
       adw_toast_set_timeout (toast, 8);
-      _mq_window_add_toast (self, toast);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }
 }
 
@@ -124,7 +124,7 @@ on_edit_applied (MqWindow *self,
   toast = adw_toast_new (text);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo");
-  _mq_window_add_toast (self, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /* ---- a status table from the town, with a preview ---- */
@@ -174,7 +174,7 @@ on_table_answered (GObject      *source,
   toast = adw_toast_new (text);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo");
-  _mq_window_add_toast (self, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /* Reads the table, shows what it would change, and applies it — all rows in
@@ -364,7 +364,7 @@ on_changed_remotely (MqWindow  *self,
   /* News of the project as it is now: ahead of a toast about the past
    * (the open), and the next burst's replaces this one. */
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  _mq_window_add_toast (self, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void

@@ -12,23 +12,16 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-/* Every toast of the window comes here. In the meeting room none covers
- * the map: they wait, and show when the meeting ends (mq-window-present.c). */
-void
-_mq_window_add_toast (MqWindow *self,
-                      AdwToast *toast)
-{
-  if (self->presenting)
-    g_ptr_array_add (self->held_toasts, toast);
-  else
-    adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
+/* In the meeting room no toast covers the map: they wait, and show when
+ * the meeting ends (mq-window-present.c). */
 void
 _mq_window_toast (MqWindow   *self,
                   const char *text)
 {
-  _mq_window_add_toast (self, adw_toast_new (text));
+  if (self->presenting)
+    g_ptr_array_add (self->held_toasts, adw_toast_new (text));
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
 void

@@ -73,8 +73,6 @@ struct _MqWindow
 void  _mq_window_actions_update  (MqWindow      *self);
 void  _mq_window_toast           (MqWindow      *self,
                                   const char    *text);
-void  _mq_window_add_toast       (MqWindow      *self,
-                                  AdwToast      *toast);
 void  _mq_window_show_problem    (MqWindow      *self,
                                   const char    *heading,
                                   const GError  *error);
@@ -100,8 +98,5 @@ void  _mq_window_class_init_present (GtkWidgetClass *widget_class);
 void  _mq_window_init_present       (MqWindow       *self);
 void  _mq_window_class_init_saved   (GtkWidgetClass *widget_class);
 void  _mq_window_init_saved         (MqWindow       *self);
-void  _mq_window_class_init_nav     (GtkWidgetClass *widget_class);
-void  _mq_window_init_nav           (MqWindow       *self);
-void  _mq_window_nav_actions_update (MqWindow       *self);
 
 G_END_DECLS
