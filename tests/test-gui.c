@@ -1964,6 +1964,22 @@ wait_for_toast (MqWindow   *window,
   g_assert_true (toast_shown (window, text));
 }
 
+/* Until no toast is on screen (the one opening a file may show): a new one
+ * would otherwise queue behind it, shown or held alike. */
+static void
+wait_for_no_toast (MqWindow *window)
+{
+  GtkWidget *overlay = find_named_type (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY);
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_ticking, NULL);
+
+  while (gtk_widget_get_next_sibling (gtk_widget_get_first_child (overlay)) != NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  g_assert_null (gtk_widget_get_next_sibling (gtk_widget_get_first_child (overlay)));
+}
+
 /* F5 fits the zone clear of the title card and legend; toasts wait; the
  * card shows how long a parcel is overdue and where it lies; Esc (leaving)
  * comes back to the view from before. */
@@ -2008,6 +2024,7 @@ test_present_meeting_room (void)
   g_assert_cmpfloat (bottom, <=, mq_viewport_get_height (vp));
 
   /* A toast while presenting waits for the end of the meeting. */
+  wait_for_no_toast (window);
   g_signal_emit_by_name (mq_window_get_project (window), "changed-elsewhere", "/tmp/elsewhere.gpkg");
   g_assert_false (toast_shown (window, "elsewhere.gpkg"));
 

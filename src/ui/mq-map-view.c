@@ -30,6 +30,7 @@ struct _MqMapView
   int         hover;
   gboolean    selection_in_frame;  /* the last frame shows the selection */
   gboolean    rubber_band;    /* a Shift+drag draws a selection box */
+  gboolean    dragging;       /* a drag pans the map */
   GdkModifierType drag_state;
   double      band_x0, band_y0, band_x1, band_y1;
   gboolean    needs_fit;
@@ -180,7 +181,10 @@ history_commit (MqMapView *self)
   HistoryEntry here = { 0 };
   HistoryEntry *at;
 
-  if (mq_renderer_get_dataset (self->renderer) == NULL || self->needs_fit)
+  /* A zoom under way or a hand on the map is not at rest, however slowly
+   * its frames come. */
+  if (mq_renderer_get_dataset (self->renderer) == NULL || self->needs_fit || self->zoom_tick_id != 0 ||
+      self->dragging)
     return;
   mq_viewport_get_center (self->viewport, &here.x, &here.y);
   here.resolution = mq_viewport_get_resolution (self->viewport);
@@ -597,6 +601,7 @@ on_drag_begin (GtkGestureDrag *gesture,
   self->drag_last_y = 0;
   self->drag_state = state;
   self->rubber_band = (state & GDK_SHIFT_MASK) != 0;
+  self->dragging = !self->rubber_band;
   self->band_x0 = self->band_x1 = x;
   self->band_y0 = self->band_y1 = y;
 }
@@ -631,6 +636,11 @@ on_drag_end (GtkGestureDrag *gesture,
 {
   MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
 
+  if (self->dragging)
+    {
+      self->dragging = FALSE;
+      history_commit (self);
+    }
   if (hypot (offset_x, offset_y) < CLICK_SLOP_PX)
     {
       self->rubber_band = FALSE;

@@ -582,6 +582,8 @@ update_nav_actions (MqWindow *self)
                                  open && mq_selection_get_n (mq_project_get_selection (self->project)) > 0);
   gtk_widget_action_set_enabled (widget, "win.zoom-previous", open && back);
   gtk_widget_action_set_enabled (widget, "win.zoom-next", open && forward);
+  /* No map, no scale to show or type. */
+  gtk_widget_set_visible (GTK_WIDGET (self->scale_entry), open);
 }
 
 /* Which win.* actions can act, decided in one place from the project: with
