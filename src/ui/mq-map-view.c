@@ -71,6 +71,7 @@ typedef struct
 
 enum {
   POINTER_MOVED,
+  PARCEL_CLICKED,
   N_SIGNALS
 };
 
@@ -362,6 +363,10 @@ click_select (MqMapView       *self,
     mq_selection_toggle (self->selection, parcel);
   else if (parcel >= 0)
     mq_selection_select_only (self->selection, parcel);
+  /* Said even when the selection stays as it was: a closed side panel
+   * opens again for the parcel clicked once more. */
+  if (parcel >= 0)
+    g_signal_emit (self, signals[PARCEL_CLICKED], 0, parcel);
 }
 
 static void
@@ -754,6 +759,14 @@ mq_map_view_class_init (MqMapViewClass *klass)
   signals[POINTER_MOVED] = g_signal_new ("pointer-moved", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                          G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+
+  /**
+   * MqMapView::parcel-clicked:
+   * @parcel: the parcel clicked, after the selection took it in or out
+   */
+  signals[PARCEL_CLICKED] = g_signal_new ("parcel-clicked", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_INT);
 
   install_actions (widget_class);
   gtk_widget_class_set_css_name (widget_class, "mq-map-view");

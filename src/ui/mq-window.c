@@ -677,6 +677,15 @@ follow_project (MqWindow *self)
   mq_locks_panel_set_project (self->locks_panel, self->project);
 }
 
+/* A click on a selected parcel opens the side panel closed over it. */
+static void
+on_parcel_clicked (MqWindow *self,
+                   int       parcel)
+{
+  if (mq_selection_get_n (mq_project_get_selection (self->project)) > 0)
+    gtk_revealer_set_reveal_child (self->identify_revealer, TRUE);
+}
+
 /* The scale entry follows the map; the buttons its history and the selection. */
 static void
 follow_map (MqWindow *self)
@@ -688,6 +697,8 @@ follow_map (MqWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self->scale_entry), focus);
   g_signal_connect_object (mq_map_view_get_viewport (self->map_view), "changed", G_CALLBACK (show_scale),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->map_view, "parcel-clicked", G_CALLBACK (on_parcel_clicked), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->map_view, "notify::can-go-back", G_CALLBACK (_mq_window_actions_update),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->map_view, "notify::can-go-forward", G_CALLBACK (_mq_window_actions_update),
