@@ -1564,13 +1564,14 @@ no_animations (void)
 }
 
 static MqWindow *
-open_sample_window (void)
+open_sample_window (int width,
+                    int height)
 {
   g_autofree char *gpkg = mq_core_dup_sample_path ();
   MqWindow *window = mq_window_new (NULL);
 
   no_animations ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 800);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
   mq_window_open_path (window, gpkg);
   wait_for_dataset (mq_window_get_map_view (window));
@@ -1647,7 +1648,7 @@ assert_view (MqViewport *vp,
 static void
 test_nav_keys_anywhere (void)
 {
-  MqWindow *window = open_sample_window ();
+  MqWindow *window = open_sample_window (1100, 800);
   MqMapView *view = mq_window_get_map_view (window);
   MqViewport *vp = mq_map_view_get_viewport (view);
   MqSelection *selection = mq_map_view_get_selection (view);
@@ -1710,7 +1711,7 @@ test_nav_buttons_history (void)
     "zoom-in-button", "zoom-out-button", "zoom-all-button", "zoom-selection-button",
     "zoom-previous-button", "zoom-next-button",
   };
-  MqWindow *window = open_sample_window ();
+  MqWindow *window = open_sample_window (1100, 800);
   MqMapView *view = mq_window_get_map_view (window);
   MqViewport *vp = mq_map_view_get_viewport (view);
   GtkWidget *button[G_N_ELEMENTS (names)];
@@ -1775,7 +1776,7 @@ test_nav_buttons_history (void)
 static void
 test_nav_scale_entry (void)
 {
-  MqWindow *window = open_sample_window ();
+  MqWindow *window = open_sample_window (1100, 800);
   MqMapView *view = mq_window_get_map_view (window);
   MqViewport *vp = mq_map_view_get_viewport (view);
   GtkWidget *entry = find_named (GTK_WIDGET (window), "scale-entry");
@@ -1853,7 +1854,7 @@ wait_for_height (MqMapView *view,
 static void
 test_nav_side_panel (void)
 {
-  MqWindow *window = open_sample_window ();
+  MqWindow *window = open_sample_window (1100, 800);
   MqMapView *view = mq_window_get_map_view (window);
   MqViewport *vp = mq_map_view_get_viewport (view);
   MqSelection *selection = mq_map_view_get_selection (view);
@@ -1907,7 +1908,7 @@ test_nav_side_panel (void)
 static void
 test_nav_tooltip_overdue (void)
 {
-  MqWindow *window = open_sample_window ();
+  MqWindow *window = open_sample_window (1100, 800);
   MqMapView *view = mq_window_get_map_view (window);
   MqParcels *parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
   g_autofree char *markup = NULL;
@@ -1990,7 +1991,8 @@ wait_for_no_toast (MqWindow *window)
 static void
 test_present_meeting_room (void)
 {
-  MqWindow *window = open_sample_window ();
+  /* A projector's screen: the cards leave the middle free. */
+  MqWindow *window = open_sample_window (1560, 1080);
   MqMapView *view = mq_window_get_map_view (window);
   MqViewport *vp = mq_map_view_get_viewport (view);
   MqDataset *dataset = mq_map_view_get_dataset (view);
@@ -2055,6 +2057,18 @@ test_present_meeting_room (void)
     g_assert_true (gtk_widget_has_css_class (overdue_label, "error"));
     g_assert_cmpint (mq_locator_get_parcel (locator), ==, shown);
     settle ();
+    /* The parcel shows beside its card, not under it. */
+    {
+      GtkWidget *parcel_card = overdue_label;
+      graphene_rect_t bounds;
+      double px, py;
+
+      while (!gtk_widget_has_css_class (parcel_card, "card"))
+        parcel_card = gtk_widget_get_parent (parcel_card);
+      g_assert_true (gtk_widget_compute_bounds (parcel_card, GTK_WIDGET (view), &bounds));
+      mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &px, &py);
+      g_assert_cmpfloat (px, >=, bounds.origin.x + bounds.size.width);
+    }
     save_screenshot ("meeting-room.png");
     pixels = render_widget (GTK_WIDGET (locator), &w, &h, &stride);
     argb = g_bytes_get_data (pixels, NULL);

@@ -948,7 +948,10 @@ zoom_to_selection (MqMapView *self,
 
       box = (MqBox) { box.min_x - dx, box.min_y - dy, box.max_x + dx, box.max_y + dy };
     }
-  mq_viewport_fit (self->viewport, &box, 4 * FIT_MARGIN_PX);
+  /* Clear of the cards over the map too (mq_map_view_set_padding()). */
+  mq_viewport_fit_padded (self->viewport, &box, self->fit_pad[0] + 3 * FIT_MARGIN_PX,
+                          self->fit_pad[1] + 3 * FIT_MARGIN_PX, self->fit_pad[2] + 3 * FIT_MARGIN_PX,
+                          self->fit_pad[3] + 3 * FIT_MARGIN_PX);
 }
 
 void
@@ -1068,6 +1071,27 @@ mq_map_view_activate_key (MqMapView       *self,
 }
 
 /**
+ * mq_map_view_set_padding:
+ *
+ * The pixels of each side that cards over the map cover: fitting the zone
+ * or the selection keeps clear of them, until mq_map_view_restore_view().
+ */
+void
+mq_map_view_set_padding (MqMapView *self,
+                         double     top,
+                         double     right,
+                         double     bottom,
+                         double     left)
+{
+  g_return_if_fail (MQ_IS_MAP_VIEW (self));
+
+  self->fit_pad[0] = top;
+  self->fit_pad[1] = right;
+  self->fit_pad[2] = bottom;
+  self->fit_pad[3] = left;
+}
+
+/**
  * mq_map_view_fit_zone:
  *
  * Fits the whole zone into what the cards over the map leave free (@top,
@@ -1084,10 +1108,7 @@ mq_map_view_fit_zone (MqMapView *self,
 {
   g_return_if_fail (MQ_IS_MAP_VIEW (self));
 
-  self->fit_pad[0] = top;
-  self->fit_pad[1] = right;
-  self->fit_pad[2] = bottom;
-  self->fit_pad[3] = left;
+  mq_map_view_set_padding (self, top, right, bottom, left);
   self->keep_fit = TRUE;
   self->pinning = TRUE;
   mq_map_view_zoom_to_all (self);

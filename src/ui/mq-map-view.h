@@ -38,6 +38,11 @@ void        mq_map_view_refresh       (MqMapView *self);
 gboolean    mq_map_view_activate_key  (MqMapView       *self,
                                        guint            keyval,
                                        GdkModifierType  state);
+void        mq_map_view_set_padding   (MqMapView *self,
+                                       double     top,
+                                       double     right,
+                                       double     bottom,
+                                       double     left);
 void        mq_map_view_fit_zone      (MqMapView *self,
                                        double     top,
                                        double     right,

@@ -24,6 +24,7 @@
 #define ZONE_GAP_PX 24.0
 #define FURNITURE_MARGIN_PX 14.0
 #define SCALE_BAR_PX 32.0
+#define MAX_COVERED 0.8
 /* Keys 1–9 carry 100 + n: the n-th saved view. */
 #define FIRST_VIEW_KEY 100
 
@@ -74,6 +75,46 @@ show_overdue (MqWindow       *self,
   gtk_widget_set_visible (self->present_overdue_label, overdue != NULL);
 }
 
+/* What the cards leave free: under the title card, left of the legend (top
+ * right), above the scale bar, and right of the parcel card when it shows. */
+static void
+cards_padding (MqWindow *self,
+               double    pad[4])
+{
+  MqRenderer *renderer = mq_map_view_get_renderer (self->map_view);
+  int card_height = 0, card_width = 0;
+  double legend_width, legend_height;
+
+  gtk_widget_measure (self->present_title_card, GTK_ORIENTATION_VERTICAL, -1, NULL, &card_height, NULL, NULL);
+  mq_furniture_legend_size (mq_renderer_get_theme (renderer), TRUE, PRESENT_TEXT_SCALE, &legend_width,
+                            &legend_height);
+  pad[0] = gtk_widget_get_margin_top (self->present_title_card) + card_height + ZONE_GAP_PX;
+  pad[1] = legend_width + FURNITURE_MARGIN_PX + ZONE_GAP_PX;
+  pad[2] = FURNITURE_MARGIN_PX + SCALE_BAR_PX * PRESENT_TEXT_SCALE + ZONE_GAP_PX;
+  pad[3] = ZONE_GAP_PX;
+  if (gtk_widget_get_visible (self->present_parcel_card))
+    {
+      gtk_widget_measure (self->present_parcel_card, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &card_width, NULL,
+                          NULL);
+      pad[3] += gtk_widget_get_margin_start (self->present_parcel_card) + card_width;
+    }
+  /* On a small screen the cards leave no room: better the parcel under its
+   * card than a map fitted into a sliver. */
+  if (pad[1] + pad[3] > MAX_COVERED * gtk_widget_get_width (GTK_WIDGET (self->map_view)))
+    pad[3] = ZONE_GAP_PX;
+}
+
+/* The whole zone in what the cards leave free. The map refits as the
+ * window goes full screen, until someone moves it. */
+static void
+fit_zone (MqWindow *self)
+{
+  double pad[4];
+
+  cards_padding (self, pad);
+  mq_map_view_fit_zone (self->map_view, pad[0], pad[1], pad[2], pad[3]);
+}
+
 /* N / P: the next or previous parcel (@step +1 or -1) with its card;
  * present_shown says which, or -1 when there is none to show. */
 static void
@@ -83,6 +124,7 @@ step (MqWindow *self,
   MqDataset *dataset = mq_project_get_dataset (self->project);
   g_autoptr(GArray) order = NULL;
   g_autofree char *text = NULL;
+  double pad[4];
   guint index;
 
   self->present_shown = -1;
@@ -94,13 +136,16 @@ step (MqWindow *self,
   self->present_position = (self->present_position + delta + (int) order->len) % (int) order->len;
   index = g_array_index (order, guint, self->present_position);
   mq_selection_select_only (mq_project_get_selection (self->project), index);
-  mq_map_view_show_selection (self->map_view, 1.0);
   text = parcel_card_text (mq_parcels_get (mq_dataset_get_parcels (dataset), index), mq_today ());
   gtk_label_set_text (self->present_parcel_label, text);
   show_overdue (self, mq_parcels_get (mq_dataset_get_parcels (dataset), index));
   mq_locator_set_dataset (self->present_locator, dataset);
   mq_locator_set_parcel (self->present_locator, (int) index);
   gtk_widget_set_visible (self->present_parcel_card, TRUE);
+  /* The parcel beside its card, not under it. */
+  cards_padding (self, pad);
+  mq_map_view_set_padding (self->map_view, pad[0], pad[1], pad[2], pad[3]);
+  mq_map_view_show_selection (self->map_view, 1.0);
   self->present_shown = (int) index;
 }
 
@@ -176,26 +221,6 @@ show_chrome (MqWindow *self,
   gtk_widget_set_visible (self->present_title_card, !shown);
   if (shown)
     gtk_widget_set_visible (self->present_parcel_card, FALSE);
-}
-
-/* The whole zone in what the cards leave free: under the title card, left
- * of the legend (top right), above the scale bar. The map refits as the
- * window goes full screen, until someone moves it. */
-static void
-fit_zone (MqWindow *self)
-{
-  MqRenderer *renderer = mq_map_view_get_renderer (self->map_view);
-  int card_height = 0;
-  double legend_width, legend_height;
-
-  gtk_widget_measure (self->present_title_card, GTK_ORIENTATION_VERTICAL, -1, NULL, &card_height, NULL, NULL);
-  mq_furniture_legend_size (mq_renderer_get_theme (renderer), TRUE, PRESENT_TEXT_SCALE, &legend_width,
-                            &legend_height);
-  mq_map_view_fit_zone (self->map_view,
-                        gtk_widget_get_margin_top (self->present_title_card) + card_height + ZONE_GAP_PX,
-                        legend_width + FURNITURE_MARGIN_PX + ZONE_GAP_PX,
-                        FURNITURE_MARGIN_PX + SCALE_BAR_PX * PRESENT_TEXT_SCALE + ZONE_GAP_PX,
-                        ZONE_GAP_PX);
 }
 
 static void
