@@ -12,6 +12,7 @@
 #include <math.h>
 #include <signal.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include <ogr_api.h>
 
@@ -25,6 +26,8 @@
 #include "mq-dashboard.h"
 #include "mq-field-mapping-dialog.h"
 #include "mq-filter-bar.h"
+#include "mq-furniture.h"
+#include "mq-locator.h"
 #include "mq-locks-panel.h"
 #include "mq-parcel-list.h"
 #include "mq-parcel-table.h"
@@ -407,6 +410,9 @@ test_select_identify (void)
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (GTK_WIDGET (panel), GTK_TYPE_REVEALER))));
   g_assert_cmpstr (mq_identify_panel_get_title (panel), ==, mq_parcels_get (parcels, hit)->id);
 
+  /* The panel took its room from the map's right edge without moving the
+   * map (#15): the whole zone is in view again once fitted. */
+  mq_map_view_zoom_to_all (view);
   mq_map_view_select_box (view, 0, 0, gtk_widget_get_width (GTK_WIDGET (view)),
                           gtk_widget_get_height (GTK_WIDGET (view)));
   g_assert_cmpuint (mq_selection_get_n (selection), ==, mq_parcels_get_n_parcels (parcels));
@@ -2478,6 +2484,558 @@ test_theme_read_only_settings (void)
     g_error ("the child without saved settings failed:\n%s", err);
 }
 
+/* ---- #15 map navigation and the meeting room ---- */
+
+/* Animated zooms would land a few frames later; these tests read the
+ * viewport at once. */
+static void
+no_animations (void)
+{
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+}
+
+static MqWindow *
+open_sample_window (int width,
+                    int height)
+{
+  g_autofree char *gpkg = mq_core_dup_sample_path ();
+  MqWindow *window = mq_window_new (NULL);
+
+  no_animations ();
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (mq_window_get_map_view (window));
+  settle ();
+  return window;
+}
+
+/* A click on a sensitive button (gtk_widget_activate() would emit
+ * "clicked" only after the pressed look's timeout). */
+static void
+click_button (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* A key pressed where the focus is, as it bubbles up through the map page. */
+static gboolean
+page_key (MqWindow        *window,
+          guint            keyval,
+          GdkModifierType  state)
+{
+  GtkWidget *page = find_named (GTK_WIDGET (window), "map-page");
+  gboolean handled = FALSE;
+
+  g_assert_nonnull (page);
+  g_signal_emit_by_name (find_controller (page, GTK_TYPE_EVENT_CONTROLLER_KEY), "key-pressed", keyval, 0u,
+                         state, &handled);
+  return handled;
+}
+
+/* A parcel whose middle is on screen and is its own (a click there hits it);
+ * with @overdue, one overdue today. */
+static int
+parcel_in_view (MqMapView *view,
+                gboolean   overdue,
+                double    *sx,
+                double    *sy)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
+  MqViewport *vp = mq_map_view_get_viewport (view);
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqBox *b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), i);
+      double mx = (b->min_x + b->max_x) / 2, my = (b->min_y + b->max_y) / 2;
+
+      if (overdue && !mq_parcel_is_overdue (mq_parcels_get (parcels, i), mq_today ()))
+        continue;
+      mq_viewport_map_to_screen (vp, mx, my, sx, sy);
+      if (*sx > 40 && *sy > 40 && *sx < mq_viewport_get_width (vp) - 40 &&
+          *sy < mq_viewport_get_height (vp) - 40 && mq_parcels_hit_test (parcels, mx, my) == (int) i)
+        return i;
+    }
+  return -1;
+}
+
+static void
+assert_view (MqViewport *vp,
+             double      x,
+             double      y,
+             double      res)
+{
+  double cx, cy;
+
+  mq_viewport_get_center (vp, &cx, &cy);
+  g_assert_cmpfloat_with_epsilon (mq_viewport_get_resolution (vp), res, res * 1e-9);
+  g_assert_cmpfloat_with_epsilon (cx, x, res * 1e-6);
+  g_assert_cmpfloat_with_epsilon (cy, y, res * 1e-6);
+}
+
+/* The map's keys work with the focus on a button over the map; a text
+ * entry keeps its keys; a click on the map gives it the focus. */
+static void
+test_nav_keys_anywhere (void)
+{
+  MqWindow *window = open_sample_window (1100, 800);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqViewport *vp = mq_map_view_get_viewport (view);
+  MqSelection *selection = mq_map_view_get_selection (view);
+  GtkWidget *button = find_named (GTK_WIDGET (window), "zoom-all-button");
+  GtkWidget *text = find_named_type (find_named_type (GTK_WIDGET (window), MQ_TYPE_FILTER_BAR), GTK_TYPE_TEXT);
+  const MqBox *b;
+  double all_x, all_y, all_res, x, y, sx, sy;
+  int parcel;
+
+  g_assert_nonnull (button);
+  g_assert_nonnull (text);
+  mq_map_view_zoom_to_all (view);
+  mq_viewport_get_center (vp, &all_x, &all_y);
+  all_res = mq_viewport_get_resolution (vp);
+
+  gtk_widget_grab_focus (button);
+  g_assert_true (gtk_widget_has_focus (button));
+  g_assert_true (page_key (window, GDK_KEY_plus, GDK_SHIFT_MASK));
+  assert_view (vp, all_x, all_y, all_res / 1.5);
+  g_assert_true (page_key (window, GDK_KEY_Right, 0));
+  assert_view (vp, all_x + 0.2 * mq_viewport_get_width (vp) * all_res / 1.5, all_y, all_res / 1.5);
+  g_assert_true (page_key (window, GDK_KEY_minus, 0));
+  g_assert_true (page_key (window, GDK_KEY_Home, 0));
+  assert_view (vp, all_x, all_y, all_res);
+
+  /* "." fits the selection: the parcel in the middle. */
+  parcel = parcel_in_view (view, FALSE, &sx, &sy);
+  g_assert_cmpint (parcel, >=, 0);
+  mq_selection_select_only (selection, parcel);
+  gtk_widget_grab_focus (button);
+  g_assert_true (page_key (window, GDK_KEY_period, 0));
+  b = mq_shapes_get_bbox (mq_parcels_get_shapes (mq_dataset_get_parcels (mq_map_view_get_dataset (view))), parcel);
+  mq_viewport_get_center (vp, &x, &y);
+  g_assert_cmpfloat_with_epsilon (x, (b->min_x + b->max_x) / 2, 1e-6);
+  g_assert_cmpfloat_with_epsilon (y, (b->min_y + b->max_y) / 2, 1e-6);
+  g_assert_cmpfloat (mq_viewport_get_resolution (vp), <, all_res);
+  /* Esc clears the selection. */
+  gtk_widget_grab_focus (button);
+  g_assert_true (page_key (window, GDK_KEY_Escape, 0));
+  g_assert_cmpuint (mq_selection_get_n (selection), ==, 0);
+
+  /* In the search entry "+" is a character, not a zoom. */
+  gtk_widget_grab_focus (text);
+  g_assert_true (gtk_widget_has_focus (text));
+  x = mq_viewport_get_resolution (vp);
+  g_assert_false (page_key (window, GDK_KEY_plus, GDK_SHIFT_MASK));
+  g_assert_cmpfloat (mq_viewport_get_resolution (vp), ==, x);
+
+  /* A click on the map takes the focus from the entry. */
+  g_signal_emit_by_name (find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_CLICK), "pressed", 1, 300.0, 200.0);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (view)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The buttons over the map, and previous / next extent as in QGIS. */
+static void
+test_nav_buttons_history (void)
+{
+  static const char *const names[] = {
+    "zoom-in-button", "zoom-out-button", "zoom-all-button", "zoom-selection-button",
+    "zoom-previous-button", "zoom-next-button",
+  };
+  MqWindow *window = open_sample_window (1100, 800);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqViewport *vp = mq_map_view_get_viewport (view);
+  GtkWidget *button[G_N_ELEMENTS (names)];
+  double all_x, all_y, all_res, in_x, in_y, in_res, pan_x, pan_y, sx, sy;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      button[i] = find_named (GTK_WIDGET (window), names[i]);
+      g_assert_nonnull (button[i]);
+      g_assert_true (gtk_widget_is_drawable (button[i]));
+      g_assert_true (g_str_has_suffix (gtk_button_get_icon_name (GTK_BUTTON (button[i])), "-symbolic"));
+      g_assert_nonnull (gtk_widget_get_tooltip_text (button[i]));
+    }
+  mq_map_view_zoom_to_all (view);
+  settle ();
+  mq_viewport_get_center (vp, &all_x, &all_y);
+  all_res = mq_viewport_get_resolution (vp);
+  g_assert_false (gtk_widget_get_sensitive (button[3]));   /* nothing selected */
+  g_assert_false (gtk_widget_get_sensitive (button[5]));   /* nothing ahead */
+
+  click_button (button[0]);
+  settle ();
+  mq_viewport_get_center (vp, &in_x, &in_y);
+  in_res = mq_viewport_get_resolution (vp);
+  g_assert_cmpfloat_with_epsilon (in_res, all_res / 1.5, all_res * 1e-9);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "map.pan", "(dd)", 0.2, 0.0));
+  settle ();
+  mq_viewport_get_center (vp, &pan_x, &pan_y);
+
+  /* Back twice to the whole zone, forward twice to the pan. */
+  g_assert_true (gtk_widget_get_sensitive (button[4]));
+  click_button (button[4]);
+  assert_view (vp, in_x, in_y, in_res);
+  click_button (button[4]);
+  assert_view (vp, all_x, all_y, all_res);
+  g_assert_false (gtk_widget_get_sensitive (button[4]));
+  g_assert_true (gtk_widget_get_sensitive (button[5]));
+  click_button (button[5]);
+  assert_view (vp, in_x, in_y, in_res);
+  g_assert_true (page_key (window, GDK_KEY_Right, GDK_ALT_MASK));
+  assert_view (vp, pan_x, pan_y, in_res);
+  g_assert_true (page_key (window, GDK_KEY_Left, GDK_ALT_MASK));
+  assert_view (vp, in_x, in_y, in_res);
+
+  /* A new move from the middle of the history drops what lay ahead. */
+  click_button (button[1]);
+  settle ();
+  g_assert_false (gtk_widget_get_sensitive (button[5]));
+  click_button (button[2]);
+  assert_view (vp, all_x, all_y, all_res);
+
+  /* With a selection, the button fits it. */
+  mq_selection_select_only (mq_map_view_get_selection (view), parcel_in_view (view, FALSE, &sx, &sy));
+  g_assert_true (gtk_widget_get_sensitive (button[3]));
+  click_button (button[3]);
+  g_assert_cmpfloat (mq_viewport_get_resolution (vp), <, all_res);
+  save_screenshot ("map-buttons.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The status line's scale: current whatever moved the map, and typed. */
+static void
+test_nav_scale_entry (void)
+{
+  MqWindow *window = open_sample_window (1100, 800);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqViewport *vp = mq_map_view_get_viewport (view);
+  GtkWidget *entry = find_named (GTK_WIDGET (window), "scale-entry");
+  static const struct { const char *typed; double scale; } typed[] = {
+    { "1:5000", 5000 }, { "2500", 2500 }, { "1：10,000", 10000 }, { " 1 / 1250 ", 1250 },
+  };
+  g_autofree char *shown = NULL;
+  double scale;
+
+  g_assert_nonnull (entry);
+  for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (entry), typed[i].typed);
+      g_signal_emit_by_name (entry, "activate");
+      g_assert_cmpfloat_with_epsilon (mq_viewport_get_scale (vp), typed[i].scale, 1e-6);
+      g_assert_false (gtk_widget_has_css_class (entry, "error"));
+    }
+  gtk_editable_set_text (GTK_EDITABLE (entry), "1:abc");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpfloat_with_epsilon (mq_viewport_get_scale (vp), 1250, 1e-6);
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+
+  /* Kept current: a key, and the meeting room (F5) in and out. */
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  g_assert_true (page_key (window, GDK_KEY_minus, 0));
+  shown = g_strdup_printf ("1:%.0f", mq_viewport_get_scale (vp));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, shown);
+  scale = mq_viewport_get_scale (vp);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.present", NULL));
+  settle ();
+  g_assert_cmpfloat (fabs (mq_viewport_get_scale (vp) - scale), >, 1);
+  g_clear_pointer (&shown, g_free);
+  shown = g_strdup_printf ("1:%.0f", mq_viewport_get_scale (vp));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, shown);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.present", NULL));
+  settle ();
+  g_clear_pointer (&shown, g_free);
+  shown = g_strdup_printf ("1:%.0f", mq_viewport_get_scale (vp));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, shown);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Until the map widget is @width wide, or any width but @width with @other. */
+static void
+wait_for_width (MqMapView *view,
+                int        width,
+                gboolean   other)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_ticking, NULL);
+
+  while (((gtk_widget_get_width (GTK_WIDGET (view)) == width) == other) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  g_assert_true ((gtk_widget_get_width (GTK_WIDGET (view)) == width) != other);
+  settle ();
+}
+
+static void
+wait_for_height (MqMapView *view,
+                 int        height)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_ticking, NULL);
+
+  while (gtk_widget_get_height (GTK_WIDGET (view)) != height && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (view)), ==, height);
+  settle ();
+}
+
+/* The side panel opens without moving the map under the pointer, and
+ * closes with its button or Esc, the selection kept. */
+static void
+test_nav_side_panel (void)
+{
+  MqWindow *window = open_sample_window (1100, 800);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqViewport *vp = mq_map_view_get_viewport (view);
+  MqSelection *selection = mq_map_view_get_selection (view);
+  GtkRevealer *revealer = GTK_REVEALER (gtk_widget_get_ancestor (mq_window_get_identify_panel (window),
+                                                                 GTK_TYPE_REVEALER));
+  GtkWidget *close = find_named (GTK_WIDGET (window), "panel-close-button");
+  int width = gtk_widget_get_width (GTK_WIDGET (view));
+  GtkEventController *drag;
+  double x0, y0, x1, y1, sx, sy;
+  int parcel;
+
+  g_assert_nonnull (close);
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+  mq_viewport_screen_to_map (vp, 300, 200, &x0, &y0);
+  parcel = parcel_in_view (view, FALSE, &sx, &sy);
+  mq_selection_select_only (selection, parcel);
+  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+  wait_for_width (view, width, TRUE);
+  mq_viewport_screen_to_map (vp, 300, 200, &x1, &y1);
+  g_assert_cmpfloat_with_epsilon (x1, x0, 1e-6 * mq_viewport_get_resolution (vp));
+  g_assert_cmpfloat_with_epsilon (y1, y0, 1e-6 * mq_viewport_get_resolution (vp));
+  save_screenshot ("side-panel.png");
+
+  /* The button closes it; the parcel stays selected; the map stays put. */
+  g_assert_true (gtk_widget_get_sensitive (close));
+  click_button (close);
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+  g_assert_true (mq_selection_contains (selection, parcel));
+  wait_for_width (view, width, FALSE);
+  mq_viewport_screen_to_map (vp, 300, 200, &x1, &y1);
+  g_assert_cmpfloat_with_epsilon (x1, x0, 1e-6 * mq_viewport_get_resolution (vp));
+
+  /* A click on the parcel opens it again (the selection as it was); Esc
+   * inside it closes it, the focus back on the map. */
+  drag = find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_DRAG);
+  g_signal_emit_by_name (drag, "drag-begin", sx, sy);
+  g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+  g_assert_true (mq_selection_contains (selection, parcel));
+  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+  wait_for_width (view, width, TRUE);
+  gtk_widget_grab_focus (close);
+  g_assert_true (gtk_widget_has_focus (close));
+  g_assert_true (page_key (window, GDK_KEY_Escape, 0));
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+  g_assert_true (mq_selection_contains (selection, parcel));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (view)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The hover tooltip of an overdue parcel says for how long, in red. */
+static void
+test_nav_tooltip_overdue (void)
+{
+  MqWindow *window = open_sample_window (1100, 800);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqParcels *parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
+  g_autofree char *markup = NULL;
+  g_autofree char *overdue = NULL;
+  double sx, sy;
+  int parcel = parcel_in_view (view, TRUE, &sx, &sy);
+
+  g_assert_cmpint (parcel, >=, 0);
+  markup = mq_map_view_dup_tooltip_markup (view, sx, sy);
+  overdue = mq_overdue_text (mq_parcel_days_overdue (mq_parcels_get (parcels, parcel), mq_today ()));
+  g_assert_nonnull (markup);
+  g_assert_true (pango_parse_markup (markup, -1, 0, NULL, NULL, NULL, NULL));
+  g_assert_nonnull (strstr (markup, mq_parcels_get (parcels, parcel)->id));
+  g_assert_nonnull (strstr (markup, "<span foreground="));
+  g_assert_nonnull (strstr (markup, overdue));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+label_says (GtkWidget  *root,
+            const char *text)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_says (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether a toast saying @text is on screen: the overlay's children are its
+ * content, then one per toast shown. */
+static gboolean
+toast_shown (MqWindow   *window,
+             const char *text)
+{
+  GtkWidget *overlay = find_named_type (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY);
+
+  for (GtkWidget *child = gtk_widget_get_next_sibling (gtk_widget_get_first_child (overlay)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_says (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* A toast waits its turn behind one on screen. */
+static void
+wait_for_toast (MqWindow   *window,
+                const char *text)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_ticking, NULL);
+
+  while (!toast_shown (window, text) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  g_assert_true (toast_shown (window, text));
+}
+
+/* Until no toast is on screen (the one opening a file may show): a new one
+ * would otherwise queue behind it, shown or held alike. */
+static void
+wait_for_no_toast (MqWindow *window)
+{
+  GtkWidget *overlay = find_named_type (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY);
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_ticking, NULL);
+
+  while (gtk_widget_get_next_sibling (gtk_widget_get_first_child (overlay)) != NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  g_assert_null (gtk_widget_get_next_sibling (gtk_widget_get_first_child (overlay)));
+}
+
+/* F5 fits the zone clear of the title card and legend; toasts wait; the
+ * card shows how long a parcel is overdue and where it lies; Esc (leaving)
+ * comes back to the view from before. */
+static void
+test_present_meeting_room (void)
+{
+  /* A projector's screen: the cards leave the middle free. */
+  MqWindow *window = open_sample_window (1560, 1080);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqViewport *vp = mq_map_view_get_viewport (view);
+  MqDataset *dataset = mq_map_view_get_dataset (view);
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  GtkWidget *title = NULL, *overdue_label = find_named (GTK_WIDGET (window), "present-overdue-label");
+  MqLocator *locator = MQ_LOCATOR (find_named_type (GTK_WIDGET (window), MQ_TYPE_LOCATOR));
+  graphene_rect_t card;
+  double before_x, before_y, before_res, left, top, right, bottom, lw, lh, x, y;
+  int height = gtk_widget_get_height (GTK_WIDGET (view)), shown = -1;
+  MqBox zone;
+
+  g_assert_nonnull (overdue_label);
+  g_assert_nonnull (locator);
+  /* The four locks' legend, whatever theme an earlier test left behind:
+   * a wider one leaves no room beside the parcel card. */
+  g_object_set (window, "theme", "locks", NULL);
+  mq_viewport_zoom_at (vp, 3.0, 200, 150);
+  settle ();
+  mq_viewport_screen_to_map (vp, 0, 0, &before_x, &before_y);
+  before_res = mq_viewport_get_resolution (vp);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.present", NULL));
+  settle ();
+  /* The zone's corners fall below the title card and left of the legend. */
+  for (GtkWidget *w = gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (view))); w != NULL;
+       w = gtk_widget_get_next_sibling (w))
+    if (gtk_widget_get_visible (w) && GTK_IS_BOX (w) && gtk_widget_get_valign (w) == GTK_ALIGN_START)
+      title = w;
+  g_assert_nonnull (title);
+  g_assert_true (gtk_widget_compute_bounds (title, GTK_WIDGET (view), &card));
+  mq_dataset_get_extent (dataset, &zone);
+  mq_viewport_map_to_screen (vp, zone.min_x, zone.max_y, &left, &top);
+  mq_viewport_map_to_screen (vp, zone.max_x, zone.min_y, &right, &bottom);
+  mq_furniture_legend_size (mq_renderer_get_theme (mq_map_view_get_renderer (view)), TRUE, 1.6, &lw, &lh);
+  g_assert_cmpfloat (top, >=, card.origin.y + card.size.height);
+  g_assert_cmpfloat (right, <=, mq_viewport_get_width (vp) - lw - 14);
+  g_assert_cmpfloat (left, >=, 0);
+  g_assert_cmpfloat (bottom, <=, mq_viewport_get_height (vp));
+
+  /* A toast while presenting waits for the end of the meeting. */
+  wait_for_no_toast (window);
+  g_signal_emit_by_name (mq_window_get_project (window), "changed-elsewhere", "/tmp/elsewhere.gpkg");
+  g_assert_false (toast_shown (window, "elsewhere.gpkg"));
+
+  /* Step to an overdue parcel: its card says so in red; the inset marks it. */
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      shown = mq_window_present_step (window, 1);
+      g_assert_cmpint (shown, >=, 0);
+      if (mq_parcel_is_overdue (mq_parcels_get (parcels, shown), mq_today ()))
+        break;
+    }
+  g_assert_true (mq_parcel_is_overdue (mq_parcels_get (parcels, shown), mq_today ()));
+  {
+    g_autofree char *overdue = mq_overdue_text (mq_parcel_days_overdue (mq_parcels_get (parcels, shown),
+                                                                        mq_today ()));
+    const MqBox *b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), shown);
+    g_autoptr(GBytes) pixels = NULL;
+    int w, h, red = 0;
+    gsize stride;
+    const guint32 *argb;
+
+    g_assert_true (gtk_widget_get_visible (overdue_label));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (overdue_label)), ==, overdue);
+    g_assert_true (gtk_widget_has_css_class (overdue_label, "error"));
+    g_assert_cmpint (mq_locator_get_parcel (locator), ==, shown);
+    settle ();
+    /* The parcel shows beside its card, not under it. */
+    {
+      GtkWidget *parcel_card = overdue_label;
+      graphene_rect_t bounds;
+      double px, py;
+
+      while (!gtk_widget_has_css_class (parcel_card, "card"))
+        parcel_card = gtk_widget_get_parent (parcel_card);
+      g_assert_true (gtk_widget_compute_bounds (parcel_card, GTK_WIDGET (view), &bounds));
+      mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &px, &py);
+      g_assert_cmpfloat (px, >=, bounds.origin.x + bounds.size.width);
+    }
+    save_screenshot ("meeting-room.png");
+    pixels = render_widget (GTK_WIDGET (locator), &w, &h, &stride);
+    argb = g_bytes_get_data (pixels, NULL);
+    g_assert_true (mq_locator_map_to_widget (locator, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &x, &y));
+    /* The ring round the parcel is red; the inset's corner is not. */
+    for (int dy = -12; dy <= 12; dy++)
+      for (int dx = -12; dx <= 12; dx++)
+        {
+          int px = (int) x + dx, py = (int) y + dy;
+          guint32 c;
+
+          if (px < 0 || py < 0 || px >= w || py >= h)
+            continue;
+          c = argb[py * (stride / 4) + px];
+          red += (c >> 16 & 0xff) > 150 && (c >> 8 & 0xff) < 80 && (c & 0xff) < 90;
+        }
+    g_assert_cmpint (red, >, 10);
+    g_assert_cmpuint (argb[4 * (stride / 4) + 4] >> 8 & 0xff, >, 150);
+  }
+
+  /* Leaving: the toast, and the view from before once the map is its
+   * height again (the side panel, open now, takes room on the right only). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.present", NULL));
+  g_assert_false (mq_window_get_presenting (window));
+  wait_for_toast (window, "elsewhere.gpkg");
+  wait_for_height (view, height);
+  mq_viewport_screen_to_map (vp, 0, 0, &x, &y);
+  g_assert_cmpfloat_with_epsilon (mq_viewport_get_resolution (vp), before_res, before_res * 1e-9);
+  g_assert_cmpfloat_with_epsilon (x, before_x, before_res * 1e-6);
+  g_assert_cmpfloat_with_epsilon (y, before_y, before_res * 1e-6);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2539,5 +3097,11 @@ main (int   argc,
   g_test_add_func ("/gui/problems-zoom-figures", test_problems_zoom_figures);
   g_test_add_func ("/gui/identify-field-aliases", test_identify_field_aliases);
   g_test_add_func ("/gui/theme-read-only-settings", test_theme_read_only_settings);
+  g_test_add_func ("/gui/nav-keys-anywhere", test_nav_keys_anywhere);
+  g_test_add_func ("/gui/nav-buttons-history", test_nav_buttons_history);
+  g_test_add_func ("/gui/nav-scale-entry", test_nav_scale_entry);
+  g_test_add_func ("/gui/nav-side-panel", test_nav_side_panel);
+  g_test_add_func ("/gui/nav-tooltip-overdue", test_nav_tooltip_overdue);
+  g_test_add_func ("/gui/present-meeting-room", test_present_meeting_room);
   return g_test_run ();
 }

@@ -828,7 +828,20 @@ text_scales (MqRenderer *self,
     }
   k = MAX (1.0, mq_viewport_get_height (vp) / 1080.0);
   *labels = MAX (self->text_scale, k * MEETING_LABEL_PX / MIN (PARCEL_LABEL_PX, ROAD_LABEL_PX));
-  *furniture = MAX (self->text_scale, k * MEETING_LEGEND_PX / mq_furniture_legend_text_px (1.0));
+  *furniture = mq_renderer_get_furniture_scale (self, mq_viewport_get_height (vp));
+}
+
+/* How much larger than usual the legend and scale bar are drawn on a view
+ * @height pixels high: what the meeting room's cards make room for. */
+double
+mq_renderer_get_furniture_scale (MqRenderer *self,
+                                 double      height)
+{
+  g_return_val_if_fail (MQ_IS_RENDERER (self), 1.0);
+  if (!self->meeting_room)
+    return self->text_scale;
+  return MAX (self->text_scale, MAX (1.0, height / 1080.0) * MEETING_LEGEND_PX /
+                                    mq_furniture_legend_text_px (1.0));
 }
 
 /* Draws a label centred on (x, y), turned by angle, if it overlaps none

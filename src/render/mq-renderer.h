@@ -54,6 +54,8 @@ void        mq_renderer_set_live_overlay (MqRenderer *self,
 gboolean    mq_renderer_selection_in_frame (MqRenderer *self);
 GArray     *mq_renderer_get_label_boxes (MqRenderer *self);
 GArray     *mq_renderer_get_labels  (MqRenderer *self);
+double      mq_renderer_get_furniture_scale (MqRenderer *self,
+                                             double      height);
 void        mq_renderer_get_text_px (MqRenderer *self,
                                      MqViewport *vp,
                                      double     *label_px,

@@ -222,19 +222,69 @@ mq_viewport_fit (MqViewport  *self,
                  const MqBox *box,
                  double       margin_px)
 {
-  double w = MAX (self->width - 2 * margin_px, 1.0);
-  double h = MAX (self->height - 2 * margin_px, 1.0);
+  mq_viewport_fit_padded (self, box, margin_px, margin_px, margin_px, margin_px);
+}
+
+/* Shows the whole box in what cards over the map leave free: @top, @right,
+ * @bottom and @left pixels of each side are covered. */
+void
+mq_viewport_fit_padded (MqViewport  *self,
+                        const MqBox *box,
+                        double       top,
+                        double       right,
+                        double       bottom,
+                        double       left)
+{
+  double w = MAX (self->width - left - right, 1.0);
+  double h = MAX (self->height - top - bottom, 1.0);
   double res = MAX ((box->max_x - box->min_x) / w, (box->max_y - box->min_y) / h);
 
   g_return_if_fail (MQ_IS_VIEWPORT (self));
 
   if (mq_box_is_empty (box))
     return;
-  self->center_x = (box->min_x + box->max_x) / 2.0;
-  self->center_y = (box->min_y + box->max_y) / 2.0;
-  self->resolution = CLAMP (res, MIN_RESOLUTION, MAX_RESOLUTION);
+  res = CLAMP (res, MIN_RESOLUTION, MAX_RESOLUTION);
+  /* The box's middle goes to the middle of the free area, not of the view. */
+  self->center_x = (box->min_x + box->max_x) / 2.0 - (left - right) / 2.0 * res;
+  self->center_y = (box->min_y + box->max_y) / 2.0 + (top - bottom) / 2.0 * res;
+  self->resolution = res;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESOLUTION]);
   changed (self);
+}
+
+/* Standard rendering pixel (0.28 mm, OGC): what "1:N" means on a screen.
+ * Map units are metres (the display CRS is projected). */
+#define PIXEL_SIZE_M 0.00028
+
+/* The scale's denominator N of 1:N. */
+double
+mq_viewport_get_scale (MqViewport *self)
+{
+  g_return_val_if_fail (MQ_IS_VIEWPORT (self), 0);
+  return self->resolution / PIXEL_SIZE_M;
+}
+
+/* Shows the map at 1:@denominator about the same centre. */
+void
+mq_viewport_set_scale (MqViewport *self,
+                       double      denominator)
+{
+  g_return_if_fail (MQ_IS_VIEWPORT (self));
+  g_return_if_fail (denominator > 0);
+
+  mq_viewport_set_resolution (self, denominator * PIXEL_SIZE_M);
+}
+
+/* Whether both show the same ground at the same scale (their sizes aside). */
+gboolean
+mq_viewport_same_view (MqViewport *self,
+                       MqViewport *other)
+{
+  g_return_val_if_fail (MQ_IS_VIEWPORT (self) && MQ_IS_VIEWPORT (other), FALSE);
+
+  return fabs (self->center_x - other->center_x) < 1e-6 * self->resolution &&
+         fabs (self->center_y - other->center_y) < 1e-6 * self->resolution &&
+         fabs (self->resolution - other->resolution) < 1e-9 * self->resolution;
 }
 
 /* Zooms by factor (> 1 zooms in) keeping the map point under (sx, sy) fixed. */

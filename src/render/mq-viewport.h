@@ -49,6 +49,17 @@ void        mq_viewport_get_visible_box (MqViewport  *self,
 void        mq_viewport_fit             (MqViewport  *self,
                                          const MqBox *box,
                                          double       margin_px);
+void        mq_viewport_fit_padded      (MqViewport  *self,
+                                         const MqBox *box,
+                                         double       top,
+                                         double       right,
+                                         double       bottom,
+                                         double       left);
+double      mq_viewport_get_scale       (MqViewport  *self);
+void        mq_viewport_set_scale       (MqViewport  *self,
+                                         double       denominator);
+gboolean    mq_viewport_same_view       (MqViewport  *self,
+                                         MqViewport  *other);
 void        mq_viewport_zoom_at         (MqViewport  *self,
                                          double       factor,
                                          double       sx,

@@ -30,9 +30,17 @@ struct _MqMapView
   int         hover;
   gboolean    selection_in_frame;  /* the last frame shows the selection */
   gboolean    rubber_band;    /* a Shift+drag draws a selection box */
+  gboolean    dragging;       /* a drag pans the map */
   GdkModifierType drag_state;
   double      band_x0, band_y0, band_x1, band_y1;
   gboolean    needs_fit;
+  gboolean    keep_fit;        /* refit at every resize until the user moves the map */
+  double      fit_pad[4];      /* top, right, bottom, left: pixels cards cover */
+  gboolean    pinning;         /* the view is set by a fit, not the user */
+  GArray     *history;         /* HistoryEntry: the extents the map came to rest at */
+  guint       history_pos;
+  gboolean    can_go_back;
+  gboolean    can_go_forward;
   double      pinch_scale;     /* the zoom gesture's scale last applied */
   guint       zoom_tick_id;    /* an animated zoom in progress */
   gint64      zoom_start_us;
@@ -48,11 +56,22 @@ G_DEFINE_FINAL_TYPE (MqMapView, mq_map_view, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_DATASET,
+  PROP_CAN_GO_BACK,
+  PROP_CAN_GO_FORWARD,
   N_PROPS
 };
 
+typedef struct
+{
+  double x, y, resolution;
+} HistoryEntry;
+
+/* As QGIS keeps them: enough for an afternoon's back and forth. */
+#define HISTORY_MAX 100
+
 enum {
   POINTER_MOVED,
+  PARCEL_CLICKED,
   N_SIGNALS
 };
 
@@ -62,6 +81,34 @@ static guint signals[N_SIGNALS];
 #define KEY_ZOOM_STEP 1.5
 #define CLICK_SLOP_PX 4.0
 #define KEY_PAN_FRACTION 0.2
+
+/* The map's keys: its own bindings, and what mq_map_view_activate_key()
+ * does for the page round the map. */
+typedef struct
+{
+  guint           key;
+  GdkModifierType mods;
+  const char     *action;
+  double          dx, dy;   /* map.pan's parameter */
+} MapKey;
+
+static const MapKey map_keys[] = {
+  { GDK_KEY_Escape, 0, "map.clear-selection" },
+  { GDK_KEY_period, 0, "map.zoom-selection" },
+  { GDK_KEY_KP_Decimal, 0, "map.zoom-selection" },
+  { GDK_KEY_plus, 0, "map.zoom-in" },
+  { GDK_KEY_equal, 0, "map.zoom-in" },
+  { GDK_KEY_KP_Add, 0, "map.zoom-in" },
+  { GDK_KEY_minus, 0, "map.zoom-out" },
+  { GDK_KEY_KP_Subtract, 0, "map.zoom-out" },
+  { GDK_KEY_Home, 0, "map.zoom-all" },
+  { GDK_KEY_Left, GDK_ALT_MASK, "map.zoom-previous" },
+  { GDK_KEY_Right, GDK_ALT_MASK, "map.zoom-next" },
+  { GDK_KEY_Left, 0, "map.pan", -KEY_PAN_FRACTION, 0 },
+  { GDK_KEY_Right, 0, "map.pan", KEY_PAN_FRACTION, 0 },
+  { GDK_KEY_Up, 0, "map.pan", 0, -KEY_PAN_FRACTION },
+  { GDK_KEY_Down, 0, "map.pan", 0, KEY_PAN_FRACTION },
+};
 
 static void
 draw_band (MqMapView *self,
@@ -107,12 +154,63 @@ mq_map_view_snapshot (GtkWidget   *widget,
 /* A still view gets a new frame at once; a moving one when it stops. */
 #define MOVING_FRAME_DELAY_MS 120
 
+static void
+history_update (MqMapView *self)
+{
+  gboolean back = self->history_pos > 0;
+  gboolean forward = self->history_pos + 1 < self->history->len;
+
+  if (back != self->can_go_back)
+    {
+      self->can_go_back = back;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "map.zoom-previous", back);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_GO_BACK]);
+    }
+  if (forward != self->can_go_forward)
+    {
+      self->can_go_forward = forward;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "map.zoom-next", forward);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_GO_FORWARD]);
+    }
+}
+
+/* The map came to rest: a new extent in the history, unless it is the one
+ * the history is at (back and forward land there). */
+static void
+history_commit (MqMapView *self)
+{
+  HistoryEntry here = { 0 };
+  HistoryEntry *at;
+
+  /* A zoom under way or a hand on the map is not at rest, however slowly
+   * its frames come. */
+  if (mq_renderer_get_dataset (self->renderer) == NULL || self->needs_fit || self->zoom_tick_id != 0 ||
+      self->dragging)
+    return;
+  mq_viewport_get_center (self->viewport, &here.x, &here.y);
+  here.resolution = mq_viewport_get_resolution (self->viewport);
+  if (self->history->len > 0)
+    {
+      at = &g_array_index (self->history, HistoryEntry, self->history_pos);
+      if (fabs (at->x - here.x) < 1e-6 * here.resolution && fabs (at->y - here.y) < 1e-6 * here.resolution &&
+          fabs (at->resolution - here.resolution) < 1e-9 * here.resolution)
+        return;
+      g_array_set_size (self->history, self->history_pos + 1);
+    }
+  if (self->history->len == HISTORY_MAX)
+    g_array_remove_index (self->history, 0);
+  g_array_append_val (self->history, here);
+  self->history_pos = self->history->len - 1;
+  history_update (self);
+}
+
 static gboolean
 request_frame (gpointer user_data)
 {
   MqMapView *self = user_data;
 
   self->frame_timeout_id = 0;
+  history_commit (self);
   /* Before its first allocation the view has no size worth a frame. */
   if (mq_renderer_get_dataset (self->renderer) != NULL && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
     mq_frame_request (self->frame, self->renderer, self->viewport,
@@ -126,6 +224,21 @@ schedule_frame (MqMapView *self,
 {
   g_clear_handle_id (&self->frame_timeout_id, g_source_remove);
   self->frame_timeout_id = g_timeout_add (delay_ms, request_frame, self);
+}
+
+/* The ground at the top-left corner stays there: a side panel opening or
+ * the window growing on the right moves nothing under the pointer. */
+static void
+resize_keeping_corner (MqMapView *self,
+                       int        width,
+                       int        height)
+{
+  double res = mq_viewport_get_resolution (self->viewport);
+  double left, top;
+
+  mq_viewport_screen_to_map (self->viewport, 0, 0, &left, &top);
+  mq_viewport_set_size (self->viewport, width, height);
+  mq_viewport_set_center (self->viewport, left + width / 2.0 * res, top - height / 2.0 * res);
 }
 
 static void
@@ -143,9 +256,13 @@ mq_map_view_size_allocate (GtkWidget *widget,
   if (!resized && !self->needs_fit)
     return;
   g_signal_handlers_block_matched (self->viewport, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  mq_viewport_set_size (self->viewport, width, height);
-  if (self->needs_fit && mq_renderer_get_dataset (self->renderer) != NULL)
-    mq_map_view_zoom_to_all (self);
+  if ((self->needs_fit || self->keep_fit) && mq_renderer_get_dataset (self->renderer) != NULL)
+    {
+      mq_viewport_set_size (self->viewport, width, height);
+      mq_map_view_zoom_to_all (self);
+    }
+  else
+    resize_keeping_corner (self, width, height);
   g_signal_handlers_unblock_matched (self->viewport, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
   schedule_frame (self, MOVING_FRAME_DELAY_MS);
 }
@@ -153,6 +270,9 @@ mq_map_view_size_allocate (GtkWidget *widget,
 static void
 on_viewport_changed (MqMapView *self)
 {
+  /* The user moved the map: a fit no longer holds it. */
+  if (!self->pinning)
+    self->keep_fit = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   schedule_frame (self, MOVING_FRAME_DELAY_MS);
 }
@@ -207,7 +327,9 @@ set_hover (MqMapView *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* Id, owner, mu, locks held and deadline of the parcel under the pointer. */
+/* An overdue parcel says so in red on the tooltip's dark ground. */
+#define TOOLTIP_OVERDUE_COLOR "#f66151"
+
 static gboolean
 on_query_tooltip (GtkWidget  *widget,
                   int         x,
@@ -216,21 +338,11 @@ on_query_tooltip (GtkWidget  *widget,
                   GtkTooltip *tooltip,
                   MqMapView  *self)
 {
-  MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
-  int i = keyboard ? -1 : parcel_at (self, x, y);
-  g_autofree char *text = NULL;
-  g_autofree char *deadline = NULL;
-  const MqParcel *p;
+  g_autofree char *markup = keyboard ? NULL : mq_map_view_dup_tooltip_markup (self, x, y);
 
-  if (i < 0)
+  if (markup == NULL)
     return FALSE;
-  p = mq_parcels_get (mq_dataset_get_parcels (dataset), i);
-  deadline = mq_date_format (p->deadline);
-  text = g_strdup_printf (_("%s\n%s\n%.2f mu · %u of 4 locks%s%s"),
-                          p->id ? p->id : "—", p->owner ? p->owner : "—",
-                          p->area_m2 / MQ_M2_PER_MU, mq_parcel_get_locks_held (p),
-                          *deadline ? _(" · deadline ") : "", deadline);
-  gtk_tooltip_set_text (tooltip, text);
+  gtk_tooltip_set_markup (tooltip, markup);
   return TRUE;
 }
 
@@ -251,6 +363,10 @@ click_select (MqMapView       *self,
     mq_selection_toggle (self->selection, parcel);
   else if (parcel >= 0)
     mq_selection_select_only (self->selection, parcel);
+  /* Said even when the selection stays as it was: a closed side panel
+   * opens again for the parcel clicked once more. */
+  if (parcel >= 0)
+    g_signal_emit (self, signals[PARCEL_CLICKED], 0, parcel);
 }
 
 static void
@@ -289,6 +405,15 @@ zoom_tick (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
+static void
+stop_zoom_animation (MqMapView *self)
+{
+  if (self->zoom_tick_id == 0)
+    return;
+  gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->zoom_tick_id);
+  self->zoom_tick_id = 0;
+}
+
 /* Zooms about a point of the widget, animated unless the desktop says no
  * (gtk-enable-animations). */
 static void
@@ -300,11 +425,7 @@ animate_zoom (MqMapView *self,
   gboolean animate = FALSE;
 
   g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-enable-animations", &animate, NULL);
-  if (self->zoom_tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->zoom_tick_id);
-      self->zoom_tick_id = 0;
-    }
+  stop_zoom_animation (self);
   if (!animate || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       mq_viewport_zoom_at (self->viewport, factor, x, y);
@@ -326,7 +447,16 @@ on_click_pressed (GtkGestureClick *gesture,
                   double           y,
                   MqMapView       *self)
 {
-  if (n_press == 2)
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+
+  /* Whatever had the keys, the map has them once it is clicked. */
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  /* The mouse's back and forward buttons walk the extents, as in QGIS. */
+  if (button == 8)
+    gtk_widget_activate_action (GTK_WIDGET (self), "map.zoom-previous", NULL);
+  else if (button == 9)
+    gtk_widget_activate_action (GTK_WIDGET (self), "map.zoom-next", NULL);
+  else if (n_press == 2 && button == GDK_BUTTON_PRIMARY)
     animate_zoom (self, 2.0, x, y);
 }
 
@@ -402,31 +532,48 @@ zoom_selection_action (GtkWidget  *widget,
   mq_map_view_zoom_to_selection (MQ_MAP_VIEW (widget));
 }
 
+/* map.zoom-previous and map.zoom-next: a step through the history. */
+static void
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  MqMapView *self = MQ_MAP_VIEW (widget);
+  gboolean back = g_str_equal (action_name, "map.zoom-previous");
+  HistoryEntry *to;
+
+  stop_zoom_animation (self);
+  /* A move not yet at rest is where "back" returns from. */
+  history_commit (self);
+  if (back ? self->history_pos == 0 : self->history_pos + 1 >= self->history->len)
+    return;
+  self->history_pos += back ? -1 : 1;
+  to = &g_array_index (self->history, HistoryEntry, self->history_pos);
+  mq_viewport_set_resolution (self->viewport, to->resolution);
+  mq_viewport_set_center (self->viewport, to->x, to->y);
+  history_update (self);
+}
+
 static void
 install_actions (GtkWidgetClass *widget_class)
 {
-  static const struct { guint key; double dx, dy; } arrows[] = {
-    { GDK_KEY_Left, -KEY_PAN_FRACTION, 0 }, { GDK_KEY_Right, KEY_PAN_FRACTION, 0 },
-    { GDK_KEY_Up, 0, -KEY_PAN_FRACTION }, { GDK_KEY_Down, 0, KEY_PAN_FRACTION },
-  };
-
   gtk_widget_class_install_action (widget_class, "map.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "map.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "map.zoom-all", NULL, zoom_all_action);
   gtk_widget_class_install_action (widget_class, "map.pan", "(dd)", pan_action);
   gtk_widget_class_install_action (widget_class, "map.clear-selection", NULL, clear_selection_action);
   gtk_widget_class_install_action (widget_class, "map.zoom-selection", NULL, zoom_selection_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "map.clear-selection", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, 0, "map.zoom-selection", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "map.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "map.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "map.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "map.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "map.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "map.zoom-all", NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (arrows); i++)
-    gtk_widget_class_add_binding_action (widget_class, arrows[i].key, 0, "map.pan", "(dd)",
-                                         arrows[i].dx, arrows[i].dy);
+  gtk_widget_class_install_action (widget_class, "map.zoom-previous", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "map.zoom-next", NULL, history_action);
+  for (guint i = 0; i < G_N_ELEMENTS (map_keys); i++)
+    {
+      if (g_str_equal (map_keys[i].action, "map.pan"))
+        gtk_widget_class_add_binding_action (widget_class, map_keys[i].key, map_keys[i].mods, "map.pan",
+                                             "(dd)", map_keys[i].dx, map_keys[i].dy);
+      else
+        gtk_widget_class_add_binding_action (widget_class, map_keys[i].key, map_keys[i].mods,
+                                             map_keys[i].action, NULL);
+    }
 }
 
 /* Wheel notches zoom by a fixed step; touchpads scroll smoothly in surface
@@ -459,6 +606,7 @@ on_drag_begin (GtkGestureDrag *gesture,
   self->drag_last_y = 0;
   self->drag_state = state;
   self->rubber_band = (state & GDK_SHIFT_MASK) != 0;
+  self->dragging = !self->rubber_band;
   self->band_x0 = self->band_x1 = x;
   self->band_y0 = self->band_y1 = y;
 }
@@ -493,6 +641,11 @@ on_drag_end (GtkGestureDrag *gesture,
 {
   MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
 
+  if (self->dragging)
+    {
+      self->dragging = FALSE;
+      history_commit (self);
+    }
   if (hypot (offset_x, offset_y) < CLICK_SLOP_PX)
     {
       self->rubber_band = FALSE;
@@ -522,6 +675,7 @@ mq_map_view_dispose (GObject *object)
   if (self->frame != NULL)
     g_signal_handlers_disconnect_by_data (self->frame, self);
   g_clear_handle_id (&self->frame_timeout_id, g_source_remove);
+  g_clear_pointer (&self->history, g_array_unref);
   g_clear_object (&self->project_signals);
   g_clear_object (&self->project);
   g_clear_object (&self->frame);
@@ -543,6 +697,12 @@ mq_map_view_get_property (GObject    *object,
     {
     case PROP_DATASET:
       g_value_set_object (value, mq_map_view_get_dataset (self));
+      break;
+    case PROP_CAN_GO_BACK:
+      g_value_set_boolean (value, self->can_go_back);
+      break;
+    case PROP_CAN_GO_FORWARD:
+      g_value_set_boolean (value, self->can_go_forward);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -582,6 +742,13 @@ mq_map_view_class_init (MqMapViewClass *klass)
   properties[PROP_DATASET] =
     g_param_spec_object ("dataset", NULL, NULL, MQ_TYPE_DATASET,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Whether map.zoom-previous / map.zoom-next have an extent to go to. */
+  properties[PROP_CAN_GO_BACK] =
+    g_param_spec_boolean ("can-go-back", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_GO_FORWARD] =
+    g_param_spec_boolean ("can-go-forward", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -592,6 +759,14 @@ mq_map_view_class_init (MqMapViewClass *klass)
   signals[POINTER_MOVED] = g_signal_new ("pointer-moved", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                          G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+
+  /**
+   * MqMapView::parcel-clicked:
+   * @parcel: the parcel clicked, after the selection took it in or out
+   */
+  signals[PARCEL_CLICKED] = g_signal_new ("parcel-clicked", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_INT);
 
   install_actions (widget_class);
   gtk_widget_class_set_css_name (widget_class, "mq-map-view");
@@ -617,6 +792,7 @@ add_controllers (MqMapView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
   g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed), self);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
   g_signal_connect (pinch, "begin", G_CALLBACK (on_pinch_begin), self);
   g_signal_connect (pinch, "scale-changed", G_CALLBACK (on_pinch_scale_changed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pinch));
@@ -632,6 +808,9 @@ mq_map_view_init (MqMapView *self)
   self->viewport = mq_viewport_new ();
   self->selection = mq_selection_new ();
   self->hover = -1;
+  self->history = g_array_new (FALSE, FALSE, sizeof (HistoryEntry));
+  for (guint i = 0; i < G_N_ELEMENTS (self->fit_pad); i++)
+    self->fit_pad[i] = FIT_MARGIN_PX;
   mq_renderer_set_selection (self->renderer, self->selection);
   mq_renderer_set_live_overlay (self->renderer, TRUE);
   g_signal_connect_swapped (self->selection, "changed", G_CALLBACK (on_selection_changed), self);
@@ -643,6 +822,8 @@ mq_map_view_init (MqMapView *self)
   self->frame = mq_frame_new ();
   g_signal_connect_swapped (self->frame, "ready", G_CALLBACK (on_frame_ready), self);
   add_controllers (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "map.zoom-previous", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "map.zoom-next", FALSE);
 }
 
 GtkWidget *
@@ -663,6 +844,9 @@ mq_map_view_set_dataset (MqMapView *self,
   mq_selection_clear (self->selection);
   set_hover (self, -1);
   mq_renderer_set_dataset (self->renderer, dataset);
+  g_array_set_size (self->history, 0);
+  self->history_pos = 0;
+  history_update (self);
   self->needs_fit = TRUE;
   if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
     mq_map_view_zoom_to_all (self);
@@ -701,7 +885,8 @@ mq_map_view_zoom_to_all (MqMapView *self)
   if (dataset == NULL)
     return;
   mq_dataset_get_extent (dataset, &extent);
-  mq_viewport_fit (self->viewport, &extent, FIT_MARGIN_PX);
+  mq_viewport_fit_padded (self->viewport, &extent, self->fit_pad[0], self->fit_pad[1], self->fit_pad[2],
+                          self->fit_pad[3]);
   self->needs_fit = FALSE;
 }
 
@@ -763,7 +948,10 @@ zoom_to_selection (MqMapView *self,
 
       box = (MqBox) { box.min_x - dx, box.min_y - dy, box.max_x + dx, box.max_y + dy };
     }
-  mq_viewport_fit (self->viewport, &box, 4 * FIT_MARGIN_PX);
+  /* Clear of the cards over the map too (mq_map_view_set_padding()). */
+  mq_viewport_fit_padded (self->viewport, &box, self->fit_pad[0] + 3 * FIT_MARGIN_PX,
+                          self->fit_pad[1] + 3 * FIT_MARGIN_PX, self->fit_pad[2] + 3 * FIT_MARGIN_PX,
+                          self->fit_pad[3] + 3 * FIT_MARGIN_PX);
 }
 
 void
@@ -850,4 +1038,158 @@ mq_map_view_set_project (MqMapView *self,
       g_signal_connect_swapped (self->selection, "changed", G_CALLBACK (on_style_changed), self);
     }
   on_project_loaded (self);
+}
+
+/**
+ * mq_map_view_activate_key:
+ *
+ * Does what the key does on the map (zoom, pan, Home, `.`, Esc, Alt+←/→),
+ * for a page that passes the map its keys whatever has the focus.
+ *
+ * Returns: whether the key is one of the map's and was acted on
+ */
+gboolean
+mq_map_view_activate_key (MqMapView       *self,
+                          guint            keyval,
+                          GdkModifierType  state)
+{
+  GdkModifierType mods = state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK);
+
+  g_return_val_if_fail (MQ_IS_MAP_VIEW (self), FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (map_keys); i++)
+    {
+      const MapKey *k = &map_keys[i];
+
+      if (k->key != keyval || k->mods != mods)
+        continue;
+      if (g_str_equal (k->action, "map.pan"))
+        return gtk_widget_activate_action (GTK_WIDGET (self), k->action, "(dd)", k->dx, k->dy);
+      return gtk_widget_activate_action (GTK_WIDGET (self), k->action, NULL);
+    }
+  return FALSE;
+}
+
+/**
+ * mq_map_view_set_padding:
+ *
+ * The pixels of each side that cards over the map cover: fitting the zone
+ * or the selection keeps clear of them, until mq_map_view_restore_view().
+ */
+void
+mq_map_view_set_padding (MqMapView *self,
+                         double     top,
+                         double     right,
+                         double     bottom,
+                         double     left)
+{
+  g_return_if_fail (MQ_IS_MAP_VIEW (self));
+
+  self->fit_pad[0] = top;
+  self->fit_pad[1] = right;
+  self->fit_pad[2] = bottom;
+  self->fit_pad[3] = left;
+}
+
+/**
+ * mq_map_view_fit_zone:
+ *
+ * Fits the whole zone into what the cards over the map leave free (@top,
+ * @right, @bottom, @left pixels covered), and again at every resize until
+ * the user moves the map: the meeting room's window goes full screen after
+ * this is called.
+ */
+void
+mq_map_view_fit_zone (MqMapView *self,
+                      double     top,
+                      double     right,
+                      double     bottom,
+                      double     left)
+{
+  g_return_if_fail (MQ_IS_MAP_VIEW (self));
+
+  mq_map_view_set_padding (self, top, right, bottom, left);
+  self->keep_fit = TRUE;
+  self->pinning = TRUE;
+  mq_map_view_zoom_to_all (self);
+  self->pinning = FALSE;
+}
+
+/**
+ * mq_map_view_restore_view:
+ * @view: a copy of the viewport as it was (mq_viewport_copy())
+ *
+ * Puts the ground that was at @view's top-left corner there again, at its
+ * scale. A resize keeps that corner, so once the map has its old size back
+ * (the window leaving full screen) it shows what @view showed; a side panel
+ * open now only covers its right edge. Fits go back to their ordinary margin.
+ */
+void
+mq_map_view_restore_view (MqMapView  *self,
+                          MqViewport *view)
+{
+  double res, left, top;
+
+  g_return_if_fail (MQ_IS_MAP_VIEW (self));
+  g_return_if_fail (MQ_IS_VIEWPORT (view));
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->fit_pad); i++)
+    self->fit_pad[i] = FIT_MARGIN_PX;
+  self->keep_fit = FALSE;
+  self->needs_fit = FALSE;
+  stop_zoom_animation (self);
+  res = mq_viewport_get_resolution (view);
+  mq_viewport_screen_to_map (view, 0, 0, &left, &top);
+  mq_viewport_set_resolution (self->viewport, res);
+  mq_viewport_set_center (self->viewport, left + mq_viewport_get_width (self->viewport) / 2.0 * res,
+                          top - mq_viewport_get_height (self->viewport) / 2.0 * res);
+}
+
+static void
+append_overdue (GString        *markup,
+                const MqParcel *p)
+{
+  g_autofree char *overdue = mq_overdue_text (mq_parcel_days_overdue (p, mq_today ()));
+  g_autofree char *escaped = NULL;
+
+  if (overdue == NULL)
+    return;
+  escaped = g_markup_escape_text (overdue, -1);
+  g_string_append_printf (markup, "\n<span foreground=\"" TOOLTIP_OVERDUE_COLOR "\" weight=\"bold\">%s</span>",
+                          escaped);
+}
+
+/**
+ * mq_map_view_dup_tooltip_markup:
+ *
+ * What the hover tooltip says of the parcel under (@x, @y): id, owner, mu,
+ * locks held, deadline, and in red how long it is overdue.
+ *
+ * Returns: (nullable): Pango markup, or %NULL over no parcel
+ */
+char *
+mq_map_view_dup_tooltip_markup (MqMapView *self,
+                                double     x,
+                                double     y)
+{
+  MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
+  int i = parcel_at (self, x, y);
+  g_autofree char *deadline = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
+  const MqParcel *p;
+  GString *markup;
+
+  if (i < 0)
+    return NULL;
+  p = mq_parcels_get (mq_dataset_get_parcels (dataset), i);
+  deadline = mq_date_format (p->deadline);
+  text = g_strdup_printf (_("%s\n%s\n%.2f mu · %u of 4 locks%s%s"),
+                          p->id ? p->id : "—", p->owner ? p->owner : "—",
+                          p->area_m2 / MQ_M2_PER_MU, mq_parcel_get_locks_held (p),
+                          *deadline ? _(" · deadline ") : "", deadline);
+  markup = g_string_new (NULL);
+  g_string_append (markup, escaped = g_markup_escape_text (text, -1));
+  append_overdue (markup, p);
+  return g_string_free (markup, FALSE);
 }

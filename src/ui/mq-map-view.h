@@ -35,5 +35,23 @@ void        mq_map_view_show_selection (MqMapView *self,
                                         double     context);
 gboolean    mq_map_view_is_settled    (MqMapView *self);
 void        mq_map_view_refresh       (MqMapView *self);
+gboolean    mq_map_view_activate_key  (MqMapView       *self,
+                                       guint            keyval,
+                                       GdkModifierType  state);
+void        mq_map_view_set_padding   (MqMapView *self,
+                                       double     top,
+                                       double     right,
+                                       double     bottom,
+                                       double     left);
+void        mq_map_view_fit_zone      (MqMapView *self,
+                                       double     top,
+                                       double     right,
+                                       double     bottom,
+                                       double     left);
+void        mq_map_view_restore_view  (MqMapView  *self,
+                                       MqViewport *view);
+char       *mq_map_view_dup_tooltip_markup (MqMapView *self,
+                                            double     x,
+                                            double     y);
 
 G_END_DECLS

@@ -12,11 +12,16 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+/* In the meeting room no toast covers the map: they wait, and show when
+ * the meeting ends (mq-window-present.c). */
 void
 _mq_window_toast (MqWindow   *self,
                   const char *text)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  if (self->presenting)
+    g_ptr_array_add (self->held_toasts, adw_toast_new (text));
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
 void

@@ -2,9 +2,12 @@
  *
  * Full screen, the map alone with larger labels and legend, a title card
  * with live totals, and N / P stepping through the flagged parcels (or those
- * the filter leaves) with a large card for each. Esc leaves. The keys are a
- * capture-phase shortcut controller, added only while presenting, so they
- * win over the map's own Esc (clear the selection).
+ * the filter leaves) with a large card for each: its figures, how long it is
+ * overdue in red, and a locator inset showing where in the zone it lies.
+ * F5 fits the zone into what the title card and legend leave free; toasts
+ * wait until the meeting ends; Esc leaves, back to the view from before.
+ * The keys are a capture-phase shortcut controller, added only while
+ * presenting, so they win over the map's own Esc (clear the selection).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,8 +15,15 @@
 
 #include <glib/gi18n.h>
 
+#include "mq-furniture.h"
 #include "mq-window-private.h"
 
+/* Room round the zone, and the renderer's margin round its legend and scale
+ * bar (mq-renderer.c), in pixels. */
+#define ZONE_GAP_PX 24.0
+#define FURNITURE_MARGIN_PX 14.0
+#define SCALE_BAR_PX 32.0
+#define MAX_COVERED 0.8
 /* Keys 1–9 carry 100 + n: the n-th saved view. */
 #define FIRST_VIEW_KEY 100
 
@@ -50,9 +60,59 @@ parcel_card_text (const MqParcel *p,
                             mq_lock_label (lock));
   g_string_append_printf (text, _("\nDeadline %s · %s"), *deadline ? deadline : "—",
                           p->entity ? p->entity : _("no responsible entity"));
-  if (mq_parcel_is_overdue (p, today))
-    g_string_append_printf (text, _("\nOverdue by %u days"), today - p->deadline);
   return g_string_free (text, FALSE);
+}
+
+/* "已逾期 817 天" in red under the figures, or nothing. */
+static void
+show_overdue (MqWindow       *self,
+              const MqParcel *p)
+{
+  g_autofree char *overdue = mq_overdue_text (mq_parcel_days_overdue (p, mq_today ()));
+
+  gtk_label_set_text (GTK_LABEL (self->present_overdue_label), overdue ? overdue : "");
+  gtk_widget_set_visible (self->present_overdue_label, overdue != NULL);
+}
+
+/* What the cards leave free: under the title card, left of the legend (top
+ * right), above the scale bar, and right of the parcel card when it shows. */
+static void
+cards_padding (MqWindow *self,
+               double    pad[4])
+{
+  MqRenderer *renderer = mq_map_view_get_renderer (self->map_view);
+  int card_height = 0, card_width = 0;
+  double legend_width, legend_height;
+  /* The legend's size as the renderer draws it in the meeting room. */
+  double k = mq_renderer_get_furniture_scale (renderer, gtk_widget_get_height (GTK_WIDGET (self->map_view)));
+
+  gtk_widget_measure (self->present_title_card, GTK_ORIENTATION_VERTICAL, -1, NULL, &card_height, NULL, NULL);
+  mq_furniture_legend_size (mq_renderer_get_theme (renderer), TRUE, k, &legend_width, &legend_height);
+  pad[0] = gtk_widget_get_margin_top (self->present_title_card) + card_height + ZONE_GAP_PX;
+  pad[1] = legend_width + FURNITURE_MARGIN_PX + ZONE_GAP_PX;
+  pad[2] = FURNITURE_MARGIN_PX + SCALE_BAR_PX * k + ZONE_GAP_PX;
+  pad[3] = ZONE_GAP_PX;
+  if (gtk_widget_get_visible (self->present_parcel_card))
+    {
+      gtk_widget_measure (self->present_parcel_card, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &card_width, NULL,
+                          NULL);
+      pad[3] += gtk_widget_get_margin_start (self->present_parcel_card) + card_width;
+    }
+  /* On a small screen the cards leave no room: better the parcel under its
+   * card than a map fitted into a sliver. */
+  if (pad[1] + pad[3] > MAX_COVERED * gtk_widget_get_width (GTK_WIDGET (self->map_view)))
+    pad[3] = ZONE_GAP_PX;
+}
+
+/* The whole zone in what the cards leave free. The map refits as the
+ * window goes full screen, until someone moves it. */
+static void
+fit_zone (MqWindow *self)
+{
+  double pad[4];
+
+  cards_padding (self, pad);
+  mq_map_view_fit_zone (self->map_view, pad[0], pad[1], pad[2], pad[3]);
 }
 
 /* N / P: the next or previous parcel (@step +1 or -1) with its card;
@@ -64,6 +124,7 @@ step (MqWindow *self,
   MqDataset *dataset = mq_project_get_dataset (self->project);
   g_autoptr(GArray) order = NULL;
   g_autofree char *text = NULL;
+  double pad[4];
   guint index;
 
   self->present_shown = -1;
@@ -75,10 +136,16 @@ step (MqWindow *self,
   self->present_position = (self->present_position + delta + (int) order->len) % (int) order->len;
   index = g_array_index (order, guint, self->present_position);
   mq_selection_select_only (mq_project_get_selection (self->project), index);
-  mq_map_view_show_selection (self->map_view, 1.0);
   text = parcel_card_text (mq_parcels_get (mq_dataset_get_parcels (dataset), index), mq_today ());
   gtk_label_set_text (self->present_parcel_label, text);
+  show_overdue (self, mq_parcels_get (mq_dataset_get_parcels (dataset), index));
+  mq_locator_set_dataset (self->present_locator, dataset);
+  mq_locator_set_parcel (self->present_locator, (int) index);
   gtk_widget_set_visible (self->present_parcel_card, TRUE);
+  /* The parcel beside its card, not under it. */
+  cards_padding (self, pad);
+  mq_map_view_set_padding (self->map_view, pad[0], pad[1], pad[2], pad[3]);
+  mq_map_view_show_selection (self->map_view, 1.0);
   self->present_shown = (int) index;
 }
 
@@ -150,9 +217,38 @@ show_chrome (MqWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->filter_bar), shown);
   gtk_widget_set_visible (self->status_bar, shown);
   gtk_widget_set_visible (GTK_WIDGET (self->identify_revealer), shown);
+  gtk_widget_set_visible (self->map_buttons, shown);
   gtk_widget_set_visible (self->present_title_card, !shown);
   if (shown)
     gtk_widget_set_visible (self->present_parcel_card, FALSE);
+}
+
+static void
+enter (MqWindow *self)
+{
+  g_set_object (&self->before_meeting, NULL);
+  self->before_meeting = mq_viewport_copy (mq_map_view_get_viewport (self->map_view));
+  self->present_keys = present_keys ();
+  gtk_widget_add_controller (GTK_WIDGET (self), self->present_keys);
+  adw_view_stack_set_visible_child_name (self->view_stack, "map");
+  self->present_position = -1;
+  update_totals (self);
+  fit_zone (self);
+  gtk_window_fullscreen (GTK_WINDOW (self));
+}
+
+/* Back to the view from before the meeting, and the toasts it held. */
+static void
+leave (MqWindow *self)
+{
+  gtk_widget_remove_controller (GTK_WIDGET (self), g_steal_pointer (&self->present_keys));
+  gtk_window_unfullscreen (GTK_WINDOW (self));
+  if (self->before_meeting != NULL)
+    mq_map_view_restore_view (self->map_view, self->before_meeting);
+  g_clear_object (&self->before_meeting);
+  for (guint i = 0; i < self->held_toasts->len; i++)
+    adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (g_ptr_array_index (self->held_toasts, i)));
+  g_ptr_array_set_size (self->held_toasts, 0);
 }
 
 /* The window's "presenting" changed: enter or leave the meeting room. */
@@ -168,19 +264,9 @@ on_presenting (MqWindow *self)
   mq_renderer_set_meeting_room (renderer, presenting);
   mq_map_view_refresh (self->map_view);
   if (presenting)
-    {
-      self->present_keys = present_keys ();
-      gtk_widget_add_controller (GTK_WIDGET (self), self->present_keys);
-      adw_view_stack_set_visible_child_name (self->view_stack, "map");
-      self->present_position = -1;
-      gtk_window_fullscreen (GTK_WINDOW (self));
-      update_totals (self);
-    }
+    enter (self);
   else
-    {
-      gtk_widget_remove_controller (GTK_WIDGET (self), g_steal_pointer (&self->present_keys));
-      gtk_window_unfullscreen (GTK_WINDOW (self));
-    }
+    leave (self);
 }
 
 void

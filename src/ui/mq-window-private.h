@@ -11,6 +11,7 @@
 #include "mq-identify-panel.h"
 #include "mq-parcel-table.h"
 #include "mq-locks-panel.h"
+#include "mq-locator.h"
 #include "mq-window.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,13 @@ struct _MqWindow
   MqMapView           *map_view;
   GtkLabel            *status_label;
   GtkLabel            *position_label;
+  GtkEntry            *scale_entry;
+  GtkWidget           *map_page;
+  GtkWidget           *map_buttons;
+  GtkWidget           *present_overdue_label;
+  MqLocator           *present_locator;
+  MqViewport          *before_meeting;  /* the view Esc comes back to */
+  GPtrArray           *held_toasts;     /* AdwToast: held while presenting */
   GtkRevealer         *identify_revealer;
   AdwPreferencesGroup *recent_group;
   GMenu               *recent_section;

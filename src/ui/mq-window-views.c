@@ -6,6 +6,10 @@
  * project's MqSelection is the one selection: the table selects the same
  * rows. Each view follows the project itself; this file only joins them.
  *
+ * The map's keys work from anywhere in the map page (a button over the map,
+ * a filter chip), except where a key means something else: in a text entry,
+ * and in the side panel, where Esc closes the panel.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -41,9 +45,39 @@ on_parcel_activated (MqWindow *self,
   mq_map_view_zoom_to_selection (self->map_view);
 }
 
+/* Keys that reach the map page unused. A text entry has had its keys
+ * already (a bubbling controller sees only what it left); the side panel's
+ * lists and dropdowns need the arrows, so there only Esc acts: it closes it. */
+static gboolean
+on_page_key_pressed (GtkEventControllerKey *keys,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     MqWindow              *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "map") != 0)
+    return GDK_EVENT_PROPAGATE;
+  if (focus != NULL && GTK_IS_EDITABLE (focus))
+    return GDK_EVENT_PROPAGATE;
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->identify_revealer)))
+    {
+      if (keyval != GDK_KEY_Escape || (state & gtk_accelerator_get_default_mod_mask ()) != 0)
+        return GDK_EVENT_PROPAGATE;
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.close-panel", NULL);
+      return GDK_EVENT_STOP;
+    }
+  return mq_map_view_activate_key (self->map_view, keyval, state);
+}
+
 void
 _mq_window_init_views (MqWindow *self)
 {
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_page_key_pressed), self);
+  gtk_widget_add_controller (self->map_page, keys);
   g_signal_connect_object (mq_project_get_filter (self->project), "changed",
                            G_CALLBACK (on_filter_changed), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_swapped (self->project_signals, "loaded", G_CALLBACK (on_filter_changed), self);

@@ -9,6 +9,7 @@
 #include "mq-window-private.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 
@@ -117,27 +118,23 @@ open_sample_action (GtkWidget  *widget,
   mq_window_open_path (MQ_WINDOW (widget), path);
 }
 
-/* Standard rendering pixel (0.28 mm, OGC): what "1:N" means on a screen. */
-#define PIXEL_SIZE_M 0.00028
-
-/* x, y in the display CRS, longitude and latitude, and the scale 1:N. */
+/* x, y in the display CRS, longitude and latitude. */
 static void
 on_pointer_moved (MqWindow *self,
                   double    x,
                   double    y)
 {
   MqDataset *dataset = mq_map_view_get_dataset (self->map_view);
-  double res = mq_viewport_get_resolution (mq_map_view_get_viewport (self->map_view));
   g_autofree char *text = NULL;
   double lon, lat;
 
   if (dataset == NULL)
     return;
+  /* The scale has its own entry beside this, kept current as the map moves. */
   if (mq_dataset_to_lonlat (dataset, x, y, &lon, &lat))
-    text = g_strdup_printf (_("x %.1f  y %.1f · %.6f°E %.6f°N · 1:%.0f"), x, y, lon, lat,
-                            res / PIXEL_SIZE_M);
+    text = g_strdup_printf (_("x %.1f  y %.1f · %.6f°E %.6f°N"), x, y, lon, lat);
   else
-    text = g_strdup_printf (_("x %.1f  y %.1f · 1:%.0f"), x, y, res / PIXEL_SIZE_M);
+    text = g_strdup_printf (_("x %.1f  y %.1f"), x, y);
   gtk_label_set_text (self->position_label, text);
 }
 
@@ -220,6 +217,114 @@ mq_window_set_property (GObject      *object,
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* ---- finding one's way: the buttons over the map, the side panel, the scale ---- */
+
+/* win.zoom-in … win.zoom-next: the buttons over the map are not inside the
+ * map widget, so its map.* actions reach them through these. */
+static void
+forward_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  MqWindow *self = MQ_WINDOW (widget);
+  g_autofree char *name = g_strconcat ("map.", strchr (action_name, '.') + 1, NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->map_view), name, NULL);
+}
+
+/* The panel goes; the selection stays on the map, and the next selection
+ * opens the panel again. */
+static void
+close_panel (MqWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->identify_revealer)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->map_view));
+  gtk_revealer_set_reveal_child (self->identify_revealer, FALSE);
+}
+
+static void
+close_panel_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  close_panel (MQ_WINDOW (widget));
+}
+
+/* "1:5000", "1：5,000", "1/5000" or "5000": the N of 1:N, or 0. NFKC
+ * makes full-width colons, commas and digits (a Chinese input method's)
+ * plain ones. */
+static double
+parse_scale (const char *text)
+{
+  g_autofree char *plain = g_utf8_normalize (text, -1, G_NORMALIZE_ALL_COMPOSE);
+  g_autoptr(GString) digits = g_string_new (NULL);
+  char *number, *sep, *end = NULL;
+  double n;
+
+  if (plain == NULL)
+    return 0;
+  number = g_strstrip (plain);
+  if ((sep = strpbrk (number, ":/")) != NULL)
+    {
+      *sep = '\0';
+      if (g_strcmp0 (g_strstrip (number), "1") != 0)
+        return 0;
+      number = sep + 1;
+    }
+  for (const char *c = number; *c != '\0'; c++)
+    if (g_ascii_isdigit (*c) || *c == '.')
+      g_string_append_c (digits, *c);
+    else if (*c != ',' && *c != ' ')
+      return 0;
+  n = g_ascii_strtod (digits->str, &end);
+  return digits->len > 0 && *end == '\0' && isfinite (n) && n >= 1 ? n : 0;
+}
+
+/* "1:5000" in the entry, unless the user is typing there. */
+static void
+show_scale (MqWindow *self)
+{
+  GtkWidget *entry = GTK_WIDGET (self->scale_entry);
+  g_autofree char *text = NULL;
+
+  /* The window is being taken apart. */
+  if (entry == NULL || self->map_view == NULL)
+    return;
+  if (gtk_widget_get_state_flags (entry) & GTK_STATE_FLAG_FOCUS_WITHIN)
+    return;
+  text = g_strdup_printf ("1:%.0f", mq_viewport_get_scale (mq_map_view_get_viewport (self->map_view)));
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  gtk_widget_remove_css_class (entry, "error");
+}
+
+/* Enter: the map at the scale typed, about its centre; the map takes the
+ * keys back. A scale the entry cannot read is marked, and kept to mend. */
+static void
+on_scale_activate (GtkEntry *entry,
+                   MqWindow *self)
+{
+  double n = parse_scale (gtk_editable_get_text (GTK_EDITABLE (entry)));
+
+  if (n <= 0)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+      gtk_widget_error_bell (GTK_WIDGET (entry));
+      return;
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (self->map_view));
+  mq_viewport_set_scale (mq_map_view_get_viewport (self->map_view), n);
+  show_scale (self);
+}
+
+/* Leaving the entry without Enter: it shows the map's scale again. */
+static void
+on_scale_focus_leave (MqWindow *self)
+{
+  show_scale (self);
 }
 
 /* ---- what the window remembers --------------------------------------------- */
@@ -353,6 +458,8 @@ mq_window_dispose (GObject *object)
   g_clear_object (&self->project_signals);
   g_clear_object (&self->project_bindings);
   g_clear_pointer (&self->recent_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->held_toasts, g_ptr_array_unref);
+  g_clear_object (&self->before_meeting);
   g_clear_object (&self->settings);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -360,6 +467,21 @@ mq_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (object), MQ_TYPE_WINDOW);
   G_OBJECT_CLASS (mq_window_parent_class)->dispose (object);
   g_clear_object (&self->project);
+}
+
+/* win.zoom-in … win.zoom-next forward to the map's own actions: the buttons
+ * over the map are not inside the map widget. */
+static void
+install_nav_actions (GtkWidgetClass *widget_class)
+{
+  static const char *const forwarded[] = {
+    "win.zoom-in", "win.zoom-out", "win.zoom-all", "win.zoom-selection", "win.zoom-previous",
+    "win.zoom-next",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (forwarded); i++)
+    gtk_widget_class_install_action (widget_class, forwarded[i], NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "win.close-panel", NULL, close_panel_action);
 }
 
 static void
@@ -392,6 +514,7 @@ mq_window_class_init (MqWindowClass *klass)
   g_type_ensure (MQ_TYPE_FILTER_BAR);
   g_type_ensure (MQ_TYPE_PARCEL_TABLE);
   g_type_ensure (MQ_TYPE_DASHBOARD);
+  g_type_ensure (MQ_TYPE_LOCATOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MqWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, window_title);
@@ -399,6 +522,11 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, position_label);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, scale_entry);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, map_page);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, map_buttons);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, present_overdue_label);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, present_locator);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, identify_revealer);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, identify_panel);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, locks_panel);
@@ -435,8 +563,33 @@ mq_window_class_init (MqWindowClass *klass)
   _mq_window_class_init_data (widget_class);
   _mq_window_class_init_present (widget_class);
   _mq_window_class_init_saved (widget_class);
+  install_nav_actions (widget_class);
 }
 /* ---- the hub: what every feature shares -------------------------------------- */
+
+/* The buttons over the map: the history's ends and an
+ * empty selection disable theirs. */
+static void
+update_nav_actions (MqWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean open = mq_project_get_dataset (self->project) != NULL;
+  gboolean back = FALSE, forward = FALSE;
+
+  /* The window is being taken apart. */
+  if (self->map_view == NULL)
+    return;
+  g_object_get (self->map_view, "can-go-back", &back, "can-go-forward", &forward, NULL);
+  gtk_widget_action_set_enabled (widget, "win.zoom-in", open);
+  gtk_widget_action_set_enabled (widget, "win.zoom-out", open);
+  gtk_widget_action_set_enabled (widget, "win.zoom-all", open);
+  gtk_widget_action_set_enabled (widget, "win.zoom-selection",
+                                 open && mq_selection_get_n (mq_project_get_selection (self->project)) > 0);
+  gtk_widget_action_set_enabled (widget, "win.zoom-previous", open && back);
+  gtk_widget_action_set_enabled (widget, "win.zoom-next", open && forward);
+  /* No map, no scale to show or type. */
+  gtk_widget_set_visible (GTK_WIDGET (self->scale_entry), open);
+}
 
 /* Which win.* actions can act, decided in one place from the project: with
  * nothing open there is nothing to export, save, list, map or undo. */
@@ -460,6 +613,7 @@ _mq_window_actions_update (MqWindow *self)
   gtk_widget_action_set_enabled (widget, "win.redo", online && mq_project_get_can_redo (project));
   gtk_widget_action_set_enabled (widget, "win.apply-csv", editable);
   gtk_widget_action_set_enabled (widget, "win.save-view", editable);
+  update_nav_actions (self);
 }
 
 /* The status line: the file's figures, kept current edit by edit. */
@@ -528,6 +682,36 @@ follow_project (MqWindow *self)
   mq_locks_panel_set_project (self->locks_panel, self->project);
 }
 
+/* A click on a selected parcel opens the side panel closed over it. */
+static void
+on_parcel_clicked (MqWindow *self,
+                   int       parcel)
+{
+  if (mq_selection_get_n (mq_project_get_selection (self->project)) > 0)
+    gtk_revealer_set_reveal_child (self->identify_revealer, TRUE);
+}
+
+/* The scale entry follows the map; the buttons its history and the selection. */
+static void
+follow_map (MqWindow *self)
+{
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+
+  g_signal_connect (self->scale_entry, "activate", G_CALLBACK (on_scale_activate), self);
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (on_scale_focus_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scale_entry), focus);
+  g_signal_connect_object (mq_map_view_get_viewport (self->map_view), "changed", G_CALLBACK (show_scale),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->map_view, "parcel-clicked", G_CALLBACK (on_parcel_clicked), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->map_view, "notify::can-go-back", G_CALLBACK (_mq_window_actions_update),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->map_view, "notify::can-go-forward", G_CALLBACK (_mq_window_actions_update),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (mq_project_get_selection (self->project), "changed",
+                           G_CALLBACK (_mq_window_actions_update), self, G_CONNECT_SWAPPED);
+}
+
 static void
 mq_window_init (MqWindow *self)
 {
@@ -536,6 +720,7 @@ mq_window_init (MqWindow *self)
   self->project = mq_project_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   self->recent_rows = g_ptr_array_new ();
+  self->held_toasts = g_ptr_array_new_with_free_func (g_object_unref);
   self->settings = mq_settings_new ();
   restore_window (self);
   show_recent (self);
@@ -546,6 +731,7 @@ mq_window_init (MqWindow *self)
   _mq_window_init_present (self);
   _mq_window_init_labels (self);
   _mq_window_init_saved (self);
+  follow_map (self);
   /* Last: a signal group takes no handlers once it has its target. */
   g_signal_group_set_target (self->project_signals, self->project);
   _mq_window_actions_update (self);
