@@ -1547,6 +1547,195 @@ test_save_as_project (void)
   close_project (window, dir);
 }
 
+/* ---- #15 table ---- */
+
+static MqFilterBar *
+filter_bar_of (MqWindow *window)
+{
+  return MQ_FILTER_BAR (find_named_type (GTK_WIDGET (window), MQ_TYPE_FILTER_BAR));
+}
+
+/* Until @selection holds exactly @parcel (the search's choice). */
+static void
+wait_for_selected (MqSelection *selection,
+                   guint        parcel)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_ticking, NULL);
+
+  while (!(mq_selection_get_n (selection) == 1 && mq_selection_contains (selection, parcel)) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  g_assert_cmpuint (mq_selection_get_n (selection), ==, 1);
+  g_assert_true (mq_selection_contains (selection, parcel));
+}
+
+/* Until the results popover shows, after the entry's search delay. */
+static GtkWidget *
+wait_for_results (MqFilterBar *bar)
+{
+  GtkWidget *popover = find_named (GTK_WIDGET (bar), "search-results");
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_ticking, NULL);
+
+  g_assert_nonnull (popover);
+  while (!gtk_widget_get_visible (popover) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  g_assert_true (gtk_widget_get_visible (popover));
+  return popover;
+}
+
+static int
+parcel_by_id (MqParcels  *parcels,
+              const char *id)
+{
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (g_strcmp0 (mq_parcels_get (parcels, i)->id, id) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* Whether the map's view holds all of @box. */
+static gboolean
+view_holds (MqMapView   *view,
+            const MqBox *box)
+{
+  MqBox visible;
+
+  mq_viewport_get_visible_box (mq_map_view_get_viewport (view), &visible);
+  return visible.min_x <= box->min_x + 1e-6 && visible.max_x >= box->max_x - 1e-6 &&
+         visible.min_y <= box->min_y + 1e-6 && visible.max_y >= box->max_y - 1e-6;
+}
+
+static void
+press_key (GtkWidget *widget,
+           guint      keyval)
+{
+  GtkEventController *keys = find_controller (widget, GTK_TYPE_EVENT_CONTROLLER_KEY);
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, 0, &handled);
+  g_assert_true (handled);
+}
+
+/* The search finds: Enter takes the top hit, a typed-down unique hit is
+ * taken as typed, the popover lists hits to pick with the arrow keys or a
+ * click, and a road's name flies to the road. */
+static void
+test_search_flies (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqFilterBar *bar = filter_bar_of (window);
+  GtkWidget *entry = mq_filter_bar_get_search_entry (bar);
+  MqSelection *selection = mq_map_view_get_selection (view);
+  GtkWidget *popover, *list;
+  MqParcels *parcels;
+  MqBox road;
+  int first, second, unique;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  settle ();
+  parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
+  first = parcel_by_id (parcels, "MQ0800");
+  second = parcel_by_id (parcels, "MQ0801");
+  unique = parcel_by_id (parcels, "MQ0805");
+  g_assert_cmpint (first, >=, 0);
+
+  /* Typed, the popover lists the first hits, id · owner · mu. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "mq08");
+  popover = wait_for_results (bar);
+  list = find_named_type (popover, GTK_TYPE_LIST_BOX);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 7));
+  g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 8));
+  g_assert_nonnull (find_label (list, "MQ0800"));
+  g_assert_nonnull (find_label (popover, "92 more parcels in the table"));
+  save_screenshot ("search-popover.png");
+
+  /* Down, Down, Enter: the second hit. */
+  press_key (entry, GDK_KEY_Down);
+  press_key (entry, GDK_KEY_Down);
+  g_signal_emit_by_name (entry, "activate");
+  wait_for_selected (selection, second);
+  g_assert_false (gtk_widget_get_visible (popover));
+  g_assert_true (view_holds (view, mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), second)));
+
+  /* Enter alone: the top hit, selected and in view. */
+  mq_map_view_zoom_to_all (view);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "mq080");
+  g_signal_emit_by_name (entry, "activate");
+  wait_for_selected (selection, first);
+  g_assert_true (view_holds (view, mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), first)));
+  g_assert_cmpfloat (mq_viewport_get_resolution (mq_map_view_get_viewport (view)), <, 2.0);
+
+  /* A click on a listed hit. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "mq08");
+  popover = wait_for_results (bar);
+  g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
+  wait_for_selected (selection, first);
+
+  /* A unique hit, as it is typed: no Enter needed. */
+  mq_selection_clear (selection);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "MQ0805");
+  wait_for_selected (selection, unique);
+
+  /* A road's name: the map fits the whole road, and the search is cleared
+   * so the parcels on the way are not faded. */
+  mq_map_view_zoom_to_all (view);
+  mq_viewport_zoom_at (mq_map_view_get_viewport (view), 8, 10, 10);
+  g_assert_true (mq_places_lookup (mq_map_view_get_dataset (view), "东川路", &road));
+  g_assert_false (view_holds (view, &road));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "东川");
+  popover = wait_for_results (bar);
+  g_assert_nonnull (find_label (popover, "东川路"));
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (view_holds (view, &road));
+  g_assert_false (mq_filter_is_active (mq_filter_bar_get_filter (bar)));
+  settle ();
+  save_screenshot ("search-road.png");
+  close_project (window, dir);
+}
+
+/* The deadline chips ask one question, deadline trouble: both ticked, the
+ * table lists the overdue and the due soon. */
+static void
+test_deadline_chips_or (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqParcelTable *table = table_of (window);
+  MqFilterBar *bar = filter_bar_of (window);
+  MqParcels *parcels;
+  guint either = 0, overdue = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      overdue += mq_parcel_is_overdue (mq_parcels_get (parcels, i), mq_today ());
+      either += mq_parcel_is_overdue (mq_parcels_get (parcels, i), mq_today ()) ||
+                mq_parcel_is_due_soon (mq_parcels_get (parcels, i), mq_today ());
+    }
+  g_assert_cmpuint (either, >, overdue);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_named (GTK_WIDGET (bar), "overdue")), TRUE);
+  g_assert_cmpuint (table_rows (table), ==, overdue);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_named (GTK_WIDGET (bar), "due-soon")), TRUE);
+  g_assert_cmpuint (table_rows (table), ==, either);
+  close_project (window, dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1593,5 +1782,7 @@ main (int   argc,
   g_test_add_func ("/gui/presentation-and-views", test_presentation_and_views);
   g_test_add_func ("/gui/lifecycle", test_lifecycle);
   g_test_add_func ("/gui/save-as-project", test_save_as_project);
+  g_test_add_func ("/gui/search-flies", test_search_flies);
+  g_test_add_func ("/gui/deadline-chips-or", test_deadline_chips_or);
   return g_test_run ();
 }
