@@ -1736,6 +1736,41 @@ test_deadline_chips_or (void)
   close_project (window, dir);
 }
 
+/* The table says how late an overdue parcel is, in red ("已逾期 817 天"). */
+static void
+test_table_overdue_text (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqParcelTable *table = table_of (window);
+  GtkColumnView *columns = mq_parcel_table_get_view (table);
+  g_autoptr(GtkColumnViewColumn) deadline = NULL;
+  g_autofree char *expected = NULL;
+  const MqParcel *p;
+  GtkWidget *label;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (find_named_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK)),
+                                         "table");
+  g_object_set (mq_filter_bar_get_filter (filter_bar_of (window)), "overdue", TRUE, NULL);
+  deadline = g_list_model_get_item (gtk_column_view_get_columns (columns), 9);
+  gtk_column_view_sort_by_column (columns, deadline, GTK_SORT_ASCENDING);
+  g_assert_cmpuint (table_rows (table), >, 0);
+  settle ();
+  p = mq_parcels_get (live_parcels (view), row_parcel (table, 0));
+  expected = mq_overdue_text (mq_parcel_days_overdue (p, mq_today ()));
+  g_assert_nonnull (expected);
+  label = find_label (GTK_WIDGET (columns), expected);
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_has_css_class (label, "mq-table-overdue"));
+  close_project (window, dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1784,5 +1819,6 @@ main (int   argc,
   g_test_add_func ("/gui/save-as-project", test_save_as_project);
   g_test_add_func ("/gui/search-flies", test_search_flies);
   g_test_add_func ("/gui/deadline-chips-or", test_deadline_chips_or);
+  g_test_add_func ("/gui/table-overdue-text", test_table_overdue_text);
   return g_test_run ();
 }

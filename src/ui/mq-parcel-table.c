@@ -45,7 +45,7 @@ static const struct { const char *title; gboolean expand; gboolean numeric; int 
   [COL_LOCK_PROJECT] = { N_("Project"), FALSE, FALSE, 56 },
   [COL_LOCK_DEADLINE] = { N_("Time"), FALSE, FALSE, 56 },
   [COL_LOCK_OWNER] = { N_("Entity"), FALSE, FALSE, 56 },
-  [COL_DEADLINE] = { N_("Deadline"), FALSE, FALSE, 100 },
+  [COL_DEADLINE] = { N_("Deadline"), FALSE, FALSE, 124 },
   [COL_STAGE] = { N_("Stage"), FALSE, FALSE, 70 },
   [COL_ENTITY] = { N_("Responsible entity"), TRUE, FALSE, -1 },
 };
@@ -133,7 +133,18 @@ bind_cell (GtkSignalListItemFactory *factory,
   MqParcelItem *parcel = gtk_list_item_get_item (item);
   g_autofree char *text = cell_text (GPOINTER_TO_INT (data), mq_parcel_item_get_parcel (parcel));
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text ? text : "");
+  GtkWidget *label = gtk_list_item_get_child (item);
+  g_autofree char *overdue = NULL;
+
+  /* An overdue deadline says how late it is, in red; the date is in the tip. */
+  if (GPOINTER_TO_INT (data) == COL_DEADLINE)
+    overdue = mq_overdue_text (mq_parcel_days_overdue (mq_parcel_item_get_parcel (parcel), mq_today ()));
+  gtk_label_set_text (GTK_LABEL (label), overdue ? overdue : text ? text : "");
+  gtk_widget_set_tooltip_text (label, overdue ? text : NULL);
+  if (overdue != NULL)
+    gtk_widget_add_css_class (label, "mq-table-overdue");
+  else
+    gtk_widget_remove_css_class (label, "mq-table-overdue");
 }
 
 static int
