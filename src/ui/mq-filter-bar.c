@@ -127,9 +127,9 @@ place_kind_label (MqRefKind kind)
     {
     case MQ_REF_ROAD: return _("Road");
     case MQ_REF_RIVER: return _("River");
+    case MQ_REF_PART: return _("Zone part");
     case MQ_REF_ZONE:
-    case MQ_REF_PART:
-    default: return _("Area");
+    default: return _("Zone");
     }
 }
 
