@@ -1771,6 +1771,145 @@ test_table_overdue_text (void)
   close_project (window, dir);
 }
 
+static GtkWidget *
+table_list_view (MqParcelTable *table)
+{
+  return find_named_type (GTK_WIDGET (mq_parcel_table_get_view (table)), GTK_TYPE_LIST_VIEW);
+}
+
+static GtkAdjustment *
+table_vadjustment (MqParcelTable *table)
+{
+  return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table_list_view (table)));
+}
+
+static MqWindow *
+open_table_window (MqParcelTable **table,
+                   char          **dir)
+{
+  g_autofree char *gpkg = copy_sample_project (dir);
+  MqWindow *window = mq_window_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (mq_window_get_map_view (window));
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (find_named_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK)),
+                                         "table");
+  *table = table_of (window);
+  table_rows (*table);
+  settle ();
+  return window;
+}
+
+/* Ctrl+click (the list's own select-item action, with "modify") adds a row
+ * to the selection and takes it out again; a plain click selects one. */
+static void
+test_table_ctrl_click (void)
+{
+  g_autofree char *dir = NULL;
+  MqParcelTable *table = NULL;
+  MqWindow *window = open_table_window (&table, &dir);
+  MqSelection *selection = mq_project_get_selection (mq_window_get_project (window));
+  GtkWidget *list = table_list_view (table);
+
+  g_assert_true (gtk_widget_activate_action (list, "list.select-item", "(ubb)", 2, FALSE, FALSE));
+  g_assert_cmpuint (mq_selection_get_n (selection), ==, 1);
+  g_assert_true (gtk_widget_activate_action (list, "list.select-item", "(ubb)", 5, TRUE, FALSE));
+  g_assert_cmpuint (mq_selection_get_n (selection), ==, 2);
+  g_assert_true (mq_selection_contains (selection, row_parcel (table, 2)));
+  g_assert_true (mq_selection_contains (selection, row_parcel (table, 5)));
+  g_assert_true (gtk_widget_activate_action (list, "list.select-item", "(ubb)", 2, TRUE, FALSE));
+  g_assert_cmpuint (mq_selection_get_n (selection), ==, 1);
+  g_assert_true (mq_selection_contains (selection, row_parcel (table, 5)));
+  g_assert_true (gtk_widget_activate_action (list, "list.select-item", "(ubb)", 7, FALSE, FALSE));
+  g_assert_cmpuint (mq_selection_get_n (selection), ==, 1);
+  g_assert_true (mq_selection_contains (selection, row_parcel (table, 7)));
+  close_project (window, dir);
+}
+
+/* The selected row's widget in the list (GTK's row, state :selected). */
+static GtkWidget *
+selected_row_widget (GtkWidget *list)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (gtk_widget_get_state_flags (row) & GTK_STATE_FLAG_SELECTED)
+      return row;
+  return NULL;
+}
+
+/* The selected row is clearly coloured: its background is the accent's
+ * blue, not a faint grey. */
+static void
+test_table_selected_colour (void)
+{
+  g_autofree char *dir = NULL;
+  MqParcelTable *table = NULL;
+  MqWindow *window = open_table_window (&table, &dir);
+  MqSelection *selection = mq_project_get_selection (mq_window_get_project (window));
+  GtkWidget *view = GTK_WIDGET (mq_parcel_table_get_view (table));
+  GtkWidget *row;
+  graphene_rect_t bounds;
+  g_autoptr(GBytes) pixels = NULL;
+  const guint32 *px;
+  int width, height;
+  gsize stride;
+  guint32 argb;
+  int r, b;
+
+  mq_selection_select_only (selection, row_parcel (table, 3));
+  settle ();
+  row = selected_row_widget (table_list_view (table));
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_compute_bounds (row, view, &bounds));
+  pixels = render_widget (view, &width, &height, &stride);
+  px = g_bytes_get_data (pixels, NULL);
+  /* In the owner column, right of its text: the row's background. */
+  argb = px[(int) (bounds.origin.y + bounds.size.height / 2) * stride / 4 + (int) (bounds.origin.x + 360)];
+  r = (argb >> 16) & 0xff;
+  b = argb & 0xff;
+  save_screenshot ("table-selected.png");
+  g_assert_cmpint (b - r, >, 40);
+  close_project (window, dir);
+}
+
+/* After an edit the table stays where it was: the same rows, no empty
+ * moment while it filters again, and the edited row still in view. */
+static void
+test_table_keeps_scroll (void)
+{
+  g_autofree char *dir = NULL;
+  MqParcelTable *table = NULL;
+  MqWindow *window = open_table_window (&table, &dir);
+  MqProject *project = mq_window_get_project (window);
+  GtkAdjustment *vadj = table_vadjustment (table);
+  g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+  g_autoptr(GError) error = NULL;
+  GListModel *rows = mq_parcel_table_get_model (table);
+  guint n = g_list_model_get_n_items (rows), target;
+  double before;
+
+  /* Sorted by owner, filtered by a chip: an edit re-sorts and re-filters. */
+  g_object_set (mq_project_get_filter (project), "flagged", TRUE, NULL);
+  n = table_rows (table);
+  target = row_parcel (table, n / 2);
+  mq_selection_select_only (mq_project_get_selection (project), target);
+  settle ();
+  before = gtk_adjustment_get_value (vadj);
+  g_assert_cmpfloat (before, >, 0);
+
+  mq_edit_set (edit, target, MQ_FIELD_NOTES, "表格不跳", 0);
+  g_assert_true (mq_project_apply (project, edit, &error));
+  g_assert_no_error (error);
+  /* At once, before any idle: every row is still there. */
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n);
+  settle ();
+  g_assert_cmpuint (table_rows (table), ==, n);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (vadj), before, 1.0);
+  g_assert_nonnull (selected_row_widget (table_list_view (table)));
+  close_project (window, dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1820,5 +1959,8 @@ main (int   argc,
   g_test_add_func ("/gui/search-flies", test_search_flies);
   g_test_add_func ("/gui/deadline-chips-or", test_deadline_chips_or);
   g_test_add_func ("/gui/table-overdue-text", test_table_overdue_text);
+  g_test_add_func ("/gui/table-ctrl-click", test_table_ctrl_click);
+  g_test_add_func ("/gui/table-selected-colour", test_table_selected_colour);
+  g_test_add_func ("/gui/table-keeps-scroll", test_table_keeps_scroll);
   return g_test_run ();
 }

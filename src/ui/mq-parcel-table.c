@@ -1,8 +1,11 @@
 /* mq-parcel-table.c
  *
  * MqParcelList → GtkFilterListModel (the shared MqFilter) → GtkSortListModel
- * (the column view's sorter) → GtkMultiSelection. Both models work
- * incrementally, so typing in the search stays smooth with 10⁵ rows. The
+ * (the column view's sorter) → GtkMultiSelection. The sort works
+ * incrementally, so typing in the search stays smooth with 10⁵ rows; the
+ * filter does not need to (MqFilter has worked out a byte per parcel), and
+ * an incremental refilter would empty the table for a moment, scroll and
+ * all, at every edit. The
  * selection is the map's: a row selected here is selected there, and a
  * parcel clicked on the map is selected — and scrolled to — here.
  *
@@ -298,8 +301,10 @@ on_rows_changed (MqParcelTable *self)
   g_clear_pointer (&self->positions, g_array_unref);
 }
 
-static void
-on_selection_changed (MqParcelTable *self)
+/* The rows of the project's selection, selected in the list; returns the
+ * first row, or G_MAXUINT. */
+static guint
+sync_selection (MqParcelTable *self)
 {
   GListModel *rows = G_LIST_MODEL (self->sorted);
   g_autoptr(GtkBitset) selected = gtk_bitset_new_empty ();
@@ -308,8 +313,6 @@ on_selection_changed (MqParcelTable *self)
   guint n = g_list_model_get_n_items (rows);
   GArray *positions;
 
-  if (self->syncing)
-    return;
   parcels = mq_selection_dup_sorted (self->selection);
   positions = parcels->len > 0 ? row_positions (self) : NULL;
   for (guint k = 0; k < parcels->len; k++)
@@ -323,8 +326,18 @@ on_selection_changed (MqParcelTable *self)
   self->syncing = TRUE;
   gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection_model), selected, all);
   self->syncing = FALSE;
-  if (!gtk_bitset_is_empty (selected))
-    scroll_to (self, gtk_bitset_get_minimum (selected));
+  return gtk_bitset_is_empty (selected) ? G_MAXUINT : gtk_bitset_get_minimum (selected);
+}
+
+static void
+on_selection_changed (MqParcelTable *self)
+{
+  guint first;
+
+  if (self->syncing)
+    return;
+  if ((first = sync_selection (self)) != G_MAXUINT)
+    scroll_to (self, first);
 }
 
 static void
@@ -423,7 +436,6 @@ mq_parcel_table_init (MqParcelTable *self)
                                   G_CALLBACK (mq_parcel_table_refresh), self);
   self->custom_filter = gtk_custom_filter_new (keep_parcel, self, NULL);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->list), GTK_FILTER (self->custom_filter));
-  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
   for (Column c = 0; c < N_COLUMNS; c++)
     add_column (self, c);
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered),
@@ -483,12 +495,55 @@ mq_parcel_table_get_view (MqParcelTable *self)
   return self->view;
 }
 
-/* The parcels' values changed (an edit): rows show and sort them afresh. */
+static GtkAdjustment *
+vadjustment (MqParcelTable *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (child));
+  return NULL;
+}
+
+/* Whether row @position lies within the rows scrolled to (rows are of one
+ * height, so the adjustment tells). */
+static gboolean
+row_in_view (MqParcelTable *self,
+             GtkAdjustment *adj,
+             guint          position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+  double row = n > 0 ? gtk_adjustment_get_upper (adj) / n : 0;
+  double top = gtk_adjustment_get_value (adj);
+
+  return row > 0 && position * row >= top && (position + 1) * row <= top + gtk_adjustment_get_page_size (adj);
+}
+
+/* The parcels' values changed (an edit): rows show and sort them afresh.
+ * Sorted at once, not incrementally: an incremental pass would shuffle the
+ * rows under the user for a moment and lose the scroll. The table stays where it was, the edited (selected)
+ * rows still selected and, if they had gone, brought back into view. */
 void
 mq_parcel_table_refresh (MqParcelTable *self)
 {
+  GtkAdjustment *adj;
+  double value;
+  guint first;
+
   g_return_if_fail (MQ_IS_PARCEL_TABLE (self));
 
+  adj = vadjustment (self);
+  value = adj ? gtk_adjustment_get_value (adj) : 0;
+  gtk_sort_list_model_set_incremental (self->sorted, FALSE);
   gtk_filter_changed (GTK_FILTER (self->custom_filter), GTK_FILTER_CHANGE_DIFFERENT);
   gtk_sorter_changed (gtk_column_view_get_sorter (self->view), GTK_SORTER_CHANGE_DIFFERENT);
+  gtk_sort_list_model_set_incremental (self->sorted, TRUE);
+  if (self->selection == NULL)
+    return;
+  first = sync_selection (self);
+  if (adj == NULL)
+    return;
+  gtk_adjustment_set_value (adj, value);
+  if (first != G_MAXUINT && !row_in_view (self, adj, first))
+    scroll_to (self, first);
 }
