@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <adwaita.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <glib/gstdio.h>
@@ -1828,6 +1831,64 @@ test_table_ctrl_click (void)
   close_project (window, dir);
 }
 
+/* Ctrl+click with the X server's own pointer and keyboard (xdotool), where
+ * the row's and the cells' gestures both see it. */
+static void
+test_table_ctrl_click_x11 (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  MqParcelTable *table = NULL;
+  MqWindow *window;
+  MqSelection *selection;
+  GtkWidget *list;
+  GtkNative *native;
+  graphene_rect_t bounds;
+  double dx, dy;
+  gint64 deadline;
+  guint tick;
+
+  if (xdotool == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      g_test_skip ("needs xdotool on X11");
+      return;
+    }
+  window = open_table_window (&table, &dir);
+  selection = mq_project_get_selection (mq_window_get_project (window));
+  list = table_list_view (table);
+  mq_selection_select_only (selection, row_parcel (table, 1));
+  settle ();
+  /* Row 4's owner cell, in the X window's coordinates. */
+  native = gtk_widget_get_native (list);
+  gtk_native_get_surface_transform (native, &dx, &dy);
+  {
+    GtkWidget *row = gtk_widget_get_first_child (list);
+
+    for (guint k = 0; row != NULL && k < 4; k++)
+      row = gtk_widget_get_next_sibling (row);
+    g_assert_nonnull (row);
+    g_assert_true (gtk_widget_compute_bounds (row, GTK_WIDGET (native), &bounds));
+  }
+  {
+    g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+    g_autofree char *x = g_strdup_printf ("%d", (int) (dx + bounds.origin.x + 200));
+    g_autofree char *y = g_strdup_printf ("%d", (int) (dy + bounds.origin.y + bounds.size.height / 2));
+    const char *argv[] = { xdotool, "mousemove", "--window", xid, x, y, "keydown", "Control_L",
+                           "click", "1", "keyup", "Control_L", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL));
+  }
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  tick = g_timeout_add (100, keep_ticking, NULL);
+  while (mq_selection_get_n (selection) < 2 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  settle ();
+  g_source_remove (tick);
+  g_assert_cmpuint (mq_selection_get_n (selection), ==, 2);
+  g_assert_true (mq_selection_contains (selection, row_parcel (table, 1)));
+  close_project (window, dir);
+}
+
 /* The selected row's widget in the list (GTK's row, state :selected). */
 static GtkWidget *
 selected_row_widget (GtkWidget *list)
@@ -1960,6 +2021,7 @@ main (int   argc,
   g_test_add_func ("/gui/deadline-chips-or", test_deadline_chips_or);
   g_test_add_func ("/gui/table-overdue-text", test_table_overdue_text);
   g_test_add_func ("/gui/table-ctrl-click", test_table_ctrl_click);
+  g_test_add_func ("/gui/table-ctrl-click-x11", test_table_ctrl_click_x11);
   g_test_add_func ("/gui/table-selected-colour", test_table_selected_colour);
   g_test_add_func ("/gui/table-keeps-scroll", test_table_keeps_scroll);
   return g_test_run ();

@@ -126,6 +126,10 @@ setup_cell (GtkSignalListItemFactory *factory,
   if (columns[GPOINTER_TO_INT (data)].numeric)
     gtk_widget_add_css_class (label, "numeric");
   gtk_list_item_set_child (item, label);
+  /* The row takes clicks, not its cells: in GTK 4.8 both select on a
+   * click, so a Ctrl+click toggled a row twice and changed nothing. */
+  gtk_list_item_set_selectable (item, FALSE);
+  gtk_list_item_set_activatable (item, FALSE);
 }
 
 static void
