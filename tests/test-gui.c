@@ -19,6 +19,7 @@
 #include "corpus/corpus-cases.h"
 #include "mq-core.h"
 #include "test-util.h"
+#include "mq-column-chooser.h"
 #include "mq-conflict-dialog.h"
 #include "mq-crs-dialog.h"
 #include "mq-identify-panel.h"
@@ -1971,6 +1972,98 @@ test_table_keeps_scroll (void)
   close_project (window, dir);
 }
 
+static GtkColumnViewColumn *
+column_at (MqParcelTable *table,
+           guint          position)
+{
+  g_autoptr(GtkColumnViewColumn) column =
+    g_list_model_get_item (gtk_column_view_get_columns (mq_parcel_table_get_view (table)), position);
+
+  return column;   /* the view holds it */
+}
+
+/* The row's buttons of a column chooser: move up, then move down. */
+static GtkWidget *
+chooser_button (GtkWidget *chooser,
+                guint      row,
+                guint      which)
+{
+  GtkWidget *list = find_named_type (chooser, GTK_TYPE_LIST_BOX);
+  GtkWidget *box = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), row));
+  guint k = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_BUTTON (child) && k++ == which)
+      return child;
+  return NULL;
+}
+
+static void
+wait_for_columns (GSettings  *settings,
+                  const char *first)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_ticking, NULL);
+
+  for (;;)
+    {
+      g_auto(GStrv) keys = g_settings_get_strv (settings, "table-columns");
+
+      if (g_strcmp0 (keys[0], first) == 0 || g_get_monotonic_time () > deadline)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+/* The column chooser hides a column and moves another; the setting keeps
+ * both, and the next window's table has them so. */
+static void
+test_table_column_chooser (void)
+{
+  g_autofree char *dir = NULL;
+  MqParcelTable *table = NULL;
+  MqWindow *window = open_table_window (&table, &dir);
+  g_autoptr(GSettings) settings = g_settings_new ("org.maqiao.LandViewer");
+  GtkMenuButton *button = GTK_MENU_BUTTON (find_named_type (GTK_WIDGET (table), GTK_TYPE_MENU_BUTTON));
+  GtkWidget *chooser = GTK_WIDGET (gtk_menu_button_get_popover (button));
+  GtkWidget *list = find_named_type (chooser, GTK_TYPE_LIST_BOX);
+  GtkWidget *mu_check;
+  g_auto(GStrv) keys = NULL;
+  g_autofree char *dir2 = NULL;
+
+  g_assert_true (MQ_IS_COLUMN_CHOOSER (chooser));
+  gtk_menu_button_popup (button);
+  settle ();
+  save_screenshot ("table-columns.png");
+  /* Hide 亩 (row 3), then move the owner (row 1) up before the id. */
+  mu_check = find_named_type (gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 3)),
+                              GTK_TYPE_CHECK_BUTTON);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (mu_check), FALSE);
+  g_assert_false (gtk_column_view_column_get_visible (column_at (table, 3)));
+  g_signal_emit_by_name (chooser_button (chooser, 1, 0), "clicked");
+  g_assert_true (column_at (table, 0) != NULL);
+  g_assert_cmpstr (gtk_column_view_column_get_title (column_at (table, 0)), ==, "Right holder");
+  wait_for_columns (settings, "owner");
+  keys = g_settings_get_strv (settings, "table-columns");
+  g_assert_cmpstr (keys[0], ==, "owner");
+  g_assert_cmpstr (keys[1], ==, "id");
+  g_assert_false (g_strv_contains ((const char * const *) keys, "mu"));
+  g_assert_true (g_strv_contains ((const char * const *) keys, "entity"));
+  gtk_menu_button_popdown (button);
+  close_project (window, dir);
+
+  /* Remembered: a new window's table. */
+  window = open_table_window (&table, &dir2);
+  g_assert_cmpstr (gtk_column_view_column_get_title (column_at (table, 0)), ==, "Right holder");
+  g_assert_cmpstr (gtk_column_view_column_get_title (column_at (table, 1)), ==, "Parcel ID");
+  for (guint k = 0; k < g_list_model_get_n_items (gtk_column_view_get_columns (mq_parcel_table_get_view (table))); k++)
+    if (g_str_equal (gtk_column_view_column_get_title (column_at (table, k)), "Mu"))
+      g_assert_false (gtk_column_view_column_get_visible (column_at (table, k)));
+  g_settings_reset (settings, "table-columns");
+  close_project (window, dir2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2024,5 +2117,6 @@ main (int   argc,
   g_test_add_func ("/gui/table-ctrl-click-x11", test_table_ctrl_click_x11);
   g_test_add_func ("/gui/table-selected-colour", test_table_selected_colour);
   g_test_add_func ("/gui/table-keeps-scroll", test_table_keeps_scroll);
+  g_test_add_func ("/gui/table-column-chooser", test_table_column_chooser);
   return g_test_run ();
 }
