@@ -25,6 +25,7 @@
 #include "mq-identify-panel.h"
 #include "mq-dashboard.h"
 #include "mq-field-mapping-dialog.h"
+#include "mq-furniture.h"
 #include "mq-filter-bar.h"
 #include "mq-locks-panel.h"
 #include "mq-parcel-list.h"
@@ -2064,6 +2065,45 @@ test_table_column_chooser (void)
   close_project (window, dir2);
 }
 
+/* At the default window size, with a parcel's panel open beside it, the
+ * dashboard's figures fit their column: "1858 亩 · 51 块" is never cut. */
+static void
+test_dashboard_figures_fit (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  MqWindow *window = mq_window_new (NULL);   /* the settings' default size */
+  MqMapView *view = mq_window_get_map_view (window);
+  MqProject *project = mq_window_get_project (window);
+  GtkWidget *chart;
+  g_autoptr(MqSummary) summary = NULL;
+  g_autofree char *widest = NULL;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_A8, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+  PangoLayout *layout;
+  int width;
+
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  mq_selection_select_only (mq_project_get_selection (project), 0);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (find_named_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK)),
+                                         "dashboard");
+  settle ();
+  save_screenshot ("dashboard-default-size.png");
+  chart = find_named_type (find_named_type (GTK_WIDGET (window), MQ_TYPE_DASHBOARD), GTK_TYPE_DRAWING_AREA);
+  summary = mq_summary_new (mq_project_get_dataset (project), mq_today ());
+  widest = g_strdup_printf (_("%.0f mu · %u"), summary->flagged_m2 / MQ_M2_PER_MU, summary->flagged_parcels);
+  layout = mq_text_layout (cr, widest, 14, FALSE);
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  g_assert_cmpint (gtk_widget_get_width (chart), >, 0);
+  g_assert_cmpfloat (gtk_widget_get_width (chart) * 0.20, >=, width);
+  g_object_unref (layout);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  close_project (window, dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2118,5 +2158,6 @@ main (int   argc,
   g_test_add_func ("/gui/table-selected-colour", test_table_selected_colour);
   g_test_add_func ("/gui/table-keeps-scroll", test_table_keeps_scroll);
   g_test_add_func ("/gui/table-column-chooser", test_table_column_chooser);
+  g_test_add_func ("/gui/dashboard-figures-fit", test_dashboard_figures_fit);
   return g_test_run ();
 }
