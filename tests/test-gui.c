@@ -1875,8 +1875,9 @@ test_table_ctrl_click_x11 (void)
     g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
     g_autofree char *x = g_strdup_printf ("%d", (int) (dx + bounds.origin.x + 200));
     g_autofree char *y = g_strdup_printf ("%d", (int) (dy + bounds.origin.y + bounds.size.height / 2));
-    const char *argv[] = { xdotool, "mousemove", "--window", xid, x, y, "keydown", "Control_L",
-                           "click", "1", "keyup", "Control_L", NULL };
+    /* Raised first: a window of an earlier test may still be on top. */
+    const char *argv[] = { xdotool, "windowraise", xid, "mousemove", "--window", xid, x, y,
+                           "keydown", "Control_L", "click", "1", "keyup", "Control_L", NULL };
 
     g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL));
   }

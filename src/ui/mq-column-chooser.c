@@ -4,7 +4,8 @@
  * bound to the column's "visible", and buttons that move it up or down.
  * The chooser edits the view itself; whoever keeps the layout (the parcel
  * table, in GSettings) follows the view. The rows are made again whenever
- * the view's columns change order, by these buttons or a header dragged.
+ * the view's columns change order, by these buttons or a header dragged —
+ * from an idle, as the button clicked is in a row the refill removes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +21,7 @@ struct _MqColumnChooser
 
   GtkColumnView *view;
   GtkListBox    *list;
+  guint          fill_id;
 };
 
 G_DEFINE_FINAL_TYPE (MqColumnChooser, mq_column_chooser, GTK_TYPE_POPOVER)
@@ -47,10 +49,11 @@ static void
 on_move_clicked (GtkButton *button,
                  gpointer   data)
 {
-  MqColumnChooser *self = MQ_COLUMN_CHOOSER (gtk_widget_get_ancestor (GTK_WIDGET (button), MQ_TYPE_COLUMN_CHOOSER));
+  GtkWidget *chooser = gtk_widget_get_ancestor (GTK_WIDGET (button), MQ_TYPE_COLUMN_CHOOSER);
   GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_LIST_BOX_ROW);
+  int position = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row));
 
-  mq_column_chooser_move (self, (guint) gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)), GPOINTER_TO_INT (data));
+  mq_column_chooser_move (MQ_COLUMN_CHOOSER (chooser), (guint) position, GPOINTER_TO_INT (data));
 }
 
 static GtkWidget *
@@ -105,11 +108,29 @@ fill (MqColumnChooser *self)
     }
 }
 
+static gboolean
+fill_idle (gpointer data)
+{
+  MqColumnChooser *self = data;
+
+  self->fill_id = 0;
+  fill (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_columns_changed (MqColumnChooser *self)
+{
+  if (self->fill_id == 0)
+    self->fill_id = g_idle_add (fill_idle, self);
+}
+
 static void
 mq_column_chooser_dispose (GObject *object)
 {
   MqColumnChooser *self = MQ_COLUMN_CHOOSER (object);
 
+  g_clear_handle_id (&self->fill_id, g_source_remove);
   if (self->view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_columns (self->view), self);
   g_clear_object (&self->view);
@@ -139,8 +160,8 @@ mq_column_chooser_new (GtkColumnView *view)
   MqColumnChooser *self = g_object_new (MQ_TYPE_COLUMN_CHOOSER, NULL);
 
   self->view = g_object_ref (view);
-  g_signal_connect_object (gtk_column_view_get_columns (view), "items-changed", G_CALLBACK (fill), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_column_view_get_columns (view), "items-changed",
+                           G_CALLBACK (on_columns_changed), self, G_CONNECT_SWAPPED);
   fill (self);
   return GTK_WIDGET (self);
 }

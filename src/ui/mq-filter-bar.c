@@ -178,8 +178,8 @@ fill_results (MqFilterBar *self,
               guint       *n_places)
 {
   MqParcels *parcels = mq_dataset_get_parcels (dataset);
-  g_autoptr(GPtrArray) places = mq_places_find (dataset, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
-                                                MAX_PLACE_HITS);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autoptr(GPtrArray) places = mq_places_find (dataset, text, MAX_PLACE_HITS);
   g_autoptr(GArray) hits = NULL;
   g_autofree char *more = NULL;
   guint total = 0;
@@ -189,10 +189,15 @@ fill_results (MqFilterBar *self,
     add_place_row (self, g_ptr_array_index (places, k));
   hits = mq_filter_dup_hits (self->filter, dataset, mq_today (), MAX_PARCEL_HITS, &total);
   for (guint k = 0; k < hits->len; k++)
-    add_parcel_row (self, mq_parcels_get (parcels, g_array_index (hits, guint, k)), g_array_index (hits, guint, k));
+    {
+      guint index = g_array_index (hits, guint, k);
+
+      add_parcel_row (self, mq_parcels_get (parcels, index), index);
+    }
   if (total > hits->len)
-    more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more parcel in the table", "%u more parcels in the table",
-                                         total - hits->len), total - hits->len);
+    more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more parcel in the table",
+                                         "%u more parcels in the table", total - hits->len),
+                            total - hits->len);
   gtk_label_set_text (self->more_label, more ? more : "");
   gtk_widget_set_visible (GTK_WIDGET (self->more_label), more != NULL);
   *n_places = places->len;

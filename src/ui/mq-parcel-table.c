@@ -41,7 +41,14 @@ typedef enum
 
 /* Widths in pixels for the short columns, -1 to size to the content. */
 /* The key names a column in the "table-columns" setting. */
-static const struct { const char *key; const char *title; gboolean expand; gboolean numeric; int width; } columns[N_COLUMNS] = {
+static const struct
+{
+  const char *key;
+  const char *title;
+  gboolean    expand;
+  gboolean    numeric;
+  int         width;
+} columns[N_COLUMNS] = {
   [COL_ID] = { "id", N_("Parcel ID"), FALSE, FALSE, 84 },
   [COL_OWNER] = { "owner", N_("Right holder"), TRUE, FALSE, -1 },
   [COL_LAND_USE] = { "land-use", N_("Land use"), FALSE, FALSE, 110 },
@@ -153,7 +160,11 @@ bind_cell (GtkSignalListItemFactory *factory,
 
   /* An overdue deadline says how late it is, in red; the date is in the tip. */
   if (GPOINTER_TO_INT (data) == COL_DEADLINE)
-    overdue = mq_overdue_text (mq_parcel_days_overdue (mq_parcel_item_get_parcel (parcel), mq_today ()));
+    {
+      const MqParcel *p = mq_parcel_item_get_parcel (parcel);
+
+      overdue = mq_overdue_text (mq_parcel_days_overdue (p, mq_today ()));
+    }
   gtk_label_set_text (GTK_LABEL (label), overdue ? overdue : text ? text : "");
   gtk_widget_set_tooltip_text (label, overdue ? text : NULL);
   if (overdue != NULL)
@@ -622,13 +633,15 @@ row_in_view (MqParcelTable *self,
   double row = n > 0 ? gtk_adjustment_get_upper (adj) / n : 0;
   double top = gtk_adjustment_get_value (adj);
 
-  return row > 0 && position * row >= top && (position + 1) * row <= top + gtk_adjustment_get_page_size (adj);
+  return row > 0 && position * row >= top &&
+         (position + 1) * row <= top + gtk_adjustment_get_page_size (adj);
 }
 
 /* The parcels' values changed (an edit): rows show and sort them afresh.
  * Sorted at once, not incrementally: an incremental pass would shuffle the
- * rows under the user for a moment and lose the scroll. The table stays where it was, the edited (selected)
- * rows still selected and, if they had gone, brought back into view. */
+ * rows under the user for a moment and lose the scroll. The table stays
+ * where it was, the edited (selected) rows still selected and, if they had
+ * gone, brought back into view. */
 void
 mq_parcel_table_refresh (MqParcelTable *self)
 {

@@ -540,7 +540,6 @@ mq_window_init (MqWindow *self)
   _mq_window_init_views (self);
   _mq_window_init_present (self);
   _mq_window_init_saved (self);
-  _mq_window_init_search (self);
   /* Last: a signal group takes no handlers once it has its target. */
   g_signal_group_set_target (self->project_signals, self->project);
   _mq_window_actions_update (self);
