@@ -690,6 +690,116 @@ test_meeting_room_text (void)
     }
 }
 
+/* ---- #15 table ---- */
+
+/* A road or river is found by its name, or part of it, and its place is all
+ * its pieces: 东川路's extent holds every feature so named. */
+static void
+test_places_find (void)
+{
+  const MqReference *ref = mq_dataset_get_reference (sample);
+  g_autoptr(GPtrArray) found = mq_places_find (sample, " 东川路 ", 5);
+  g_autoptr(GPtrArray) river = mq_places_find (sample, "黄浦", 5);
+  g_autoptr(GPtrArray) none = mq_places_find (sample, "qxqxqx", 5);
+  g_autoptr(GPtrArray) blank = mq_places_find (sample, "  ", 5);
+  const MqPlace *road;
+  MqBox extent;
+  guint pieces = 0;
+
+  g_assert_cmpuint (found->len, >=, 1);
+  road = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (road->name, ==, "东川路");
+  g_assert_cmpint (road->kind, ==, MQ_REF_ROAD);
+  for (guint f = 0; f < ref->name->len; f++)
+    if (g_strcmp0 (g_ptr_array_index (ref->name, f), "东川路") == 0)
+      {
+        const MqBox *b = mq_shapes_get_bbox (ref->shapes, f);
+
+        pieces++;
+        g_assert_cmpfloat (road->extent.min_x, <=, b->min_x);
+        g_assert_cmpfloat (road->extent.max_x, >=, b->max_x);
+        g_assert_cmpfloat (road->extent.min_y, <=, b->min_y);
+        g_assert_cmpfloat (road->extent.max_y, >=, b->max_y);
+      }
+  g_assert_cmpuint (pieces, >=, 1);
+  g_assert_cmpfloat (road->extent.max_x - road->extent.min_x, >, 500);
+
+  g_assert_cmpuint (river->len, ==, 1);
+  g_assert_cmpstr (((MqPlace *) g_ptr_array_index (river, 0))->name, ==, "黄浦江");
+  g_assert_cmpint (((MqPlace *) g_ptr_array_index (river, 0))->kind, ==, MQ_REF_RIVER);
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_cmpuint (blank->len, ==, 0);
+
+  g_assert_true (mq_places_lookup (sample, "黄浦江", &extent));
+  g_assert_cmpfloat (extent.max_x, >, extent.min_x);
+  g_assert_false (mq_places_lookup (sample, "黄浦", &extent));
+}
+
+/* Ticking 已逾期 and 即将到期 asks for deadline trouble: either kind. */
+static void
+test_filter_deadline_or (void)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  g_autoptr(MqFilter) filter = mq_filter_new ();
+  g_autoptr(GArray) hits = NULL;
+  guint32 today = mq_today ();
+  guint overdue = 0, soon = 0, either = 0;
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+
+      overdue += mq_parcel_is_overdue (p, today);
+      soon += mq_parcel_is_due_soon (p, today);
+      either += mq_parcel_is_overdue (p, today) || mq_parcel_is_due_soon (p, today);
+    }
+  g_assert_cmpuint (overdue, >, 0);
+  g_assert_cmpuint (soon, >, 0);
+  g_object_set (filter, "overdue", TRUE, "due-soon", TRUE, NULL);
+  hits = mq_filter_dup_matches (filter, sample, today);
+  g_assert_cmpuint (hits->len, ==, either);
+  g_clear_pointer (&hits, g_array_unref);
+  /* Another chip still narrows them (AND). */
+  g_object_set (filter, "flagged", TRUE, NULL);
+  hits = mq_filter_dup_matches (filter, sample, today);
+  g_assert_cmpuint (hits->len, <=, either);
+  for (guint k = 0; k < hits->len; k++)
+    g_assert_true (mq_parcels_get (parcels, g_array_index (hits, guint, k))->flagged);
+}
+
+/* The search's hits for a list: the parcel whose id is the text first. */
+static void
+test_filter_hits (void)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  g_autoptr(MqFilter) filter = mq_filter_new ();
+  g_autoptr(GArray) hits = NULL;
+  guint total = 0;
+
+  g_object_set (filter, "text", "mq080", NULL);
+  hits = mq_filter_dup_hits (filter, sample, mq_today (), 4, &total);
+  g_assert_cmpuint (total, ==, 10);   /* MQ0800–MQ0809 */
+  g_assert_cmpuint (hits->len, ==, 4);
+  g_clear_pointer (&hits, g_array_unref);
+
+  /* "mq0805" is MQ0805 itself: first, and the only hit. */
+  g_object_set (filter, "text", "MQ0805", NULL);
+  hits = mq_filter_dup_hits (filter, sample, mq_today (), 8, &total);
+  g_assert_cmpuint (total, ==, 1);
+  g_assert_cmpstr (mq_parcels_get (parcels, g_array_index (hits, guint, 0))->id, ==, "MQ0805");
+  g_clear_pointer (&hits, g_array_unref);
+
+  /* A text found in an id and in other fields: the id's parcel first. */
+  {
+    const MqParcel *last = mq_parcels_get (parcels, mq_parcels_get_n_parcels (parcels) - 1);
+
+    g_object_set (filter, "text", last->id, NULL);
+    hits = mq_filter_dup_hits (filter, sample, mq_today (), 8, &total);
+    g_assert_cmpuint (hits->len, >=, 1);
+    g_assert_cmpstr (mq_parcels_get (parcels, g_array_index (hits, guint, 0))->id, ==, last->id);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -722,6 +832,9 @@ main (int   argc,
   g_test_add_func ("/map/overview-labels-urgent-first", test_overview_labels_urgent_first);
   g_test_add_func ("/map/label-fields", test_label_fields);
   g_test_add_func ("/map/meeting-room-text", test_meeting_room_text);
+  g_test_add_func ("/map/places-find", test_places_find);
+  g_test_add_func ("/map/filter-deadline-or", test_filter_deadline_or);
+  g_test_add_func ("/map/filter-hits", test_filter_hits);
   status = g_test_run ();
   g_clear_object (&sample);
   return status;

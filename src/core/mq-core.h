@@ -15,6 +15,7 @@
 #include "mq-geometry-check.h"
 #include "mq-import.h"
 #include "mq-parcels.h"
+#include "mq-places.h"
 #include "mq-project-file.h"
 #include "mq-selection.h"
 #include "mq-server.h"

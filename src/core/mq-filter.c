@@ -382,6 +382,19 @@ text_matches (MqFilter  *self,
   return strstr (g_ptr_array_index (self->initials, index), self->text) != NULL;
 }
 
+/* The two deadline chips are one question, "deadline trouble": a planner
+ * who ticks 已逾期 and 即将到期 wants both kinds, so they combine with OR. */
+static gboolean
+deadline_matches (MqFilter       *self,
+                  const MqParcel *p,
+                  guint32         today)
+{
+  if (!self->overdue && !self->due_soon)
+    return TRUE;
+  return (self->overdue && mq_parcel_is_overdue (p, today)) ||
+         (self->due_soon && mq_parcel_is_due_soon (p, today));
+}
+
 static gboolean
 match (MqFilter       *self,
        MqDataset      *dataset,
@@ -392,8 +405,7 @@ match (MqFilter       *self,
   if ((self->flagged && !p->flagged) ||
       (self->locks_held >= 0 && (!p->flagged || (int) mq_parcel_get_locks_held (p) != self->locks_held)) ||
       (self->method >= 0 && (!p->flagged || p->method != self->method)) ||
-      (self->overdue && !mq_parcel_is_overdue (p, today)) ||
-      (self->due_soon && !mq_parcel_is_due_soon (p, today)) ||
+      !deadline_matches (self, p, today) ||
       (self->missing_entity && (!p->flagged || p->entity != NULL)))
     return FALSE;
   if (self->north && !mq_dataset_is_north_of_road (dataset, index, MQ_DIVIDING_ROAD))
@@ -466,6 +478,54 @@ mq_filter_dup_matches (MqFilter  *self,
     if (mq_filter_matches (self, dataset, i, today))
       g_array_append_val (matches, i);
   return matches;
+}
+
+/* How closely parcel @index's id answers the search: 0 it is the text,
+ * 1 it starts with it, 2 any other hit. The haystack begins with the id. */
+static int
+id_rank (MqFilter *self,
+         guint     index)
+{
+  const char *haystack = g_ptr_array_index (self->haystacks, index);
+  size_t n = strlen (self->text);
+
+  if (strncmp (haystack, self->text, n) != 0)
+    return 2;
+  return haystack[n] == '\x1f' ? 0 : 1;
+}
+
+/**
+ * mq_filter_dup_hits:
+ * @limit: at most this many
+ * @n_hits: (out) (optional): how many parcels the filter leaves in all
+ *
+ * The search's best hits, for a list to pick from: the parcel whose id is
+ * the text first, then ids that start with it, then the others, each in
+ * the data's order.
+ *
+ * Returns: (transfer full): parcel indices
+ */
+GArray *
+mq_filter_dup_hits (MqFilter  *self,
+                    MqDataset *dataset,
+                    guint32    today,
+                    guint      limit,
+                    guint     *n_hits)
+{
+  GArray *hits = g_array_new (FALSE, FALSE, sizeof (guint));
+  const guint8 *shown;
+  gsize n;
+
+  g_return_val_if_fail (MQ_IS_FILTER (self), hits);
+
+  shown = g_bytes_get_data (mq_filter_get_shown (self, dataset, today, n_hits), &n);
+  if (self->text != NULL && self->haystacks == NULL)
+    index_texts (self, dataset);
+  for (int rank = self->text != NULL ? 0 : 2; rank <= 2; rank++)
+    for (guint i = 0; i < n && hits->len < limit; i++)
+      if (shown[i] && (self->text == NULL ? 2 : id_rank (self, i)) == rank)
+        g_array_append_val (hits, i);
+  return hits;
 }
 
 void

@@ -34,6 +34,11 @@ GBytes   *mq_filter_get_shown      (MqFilter   *self,
 GArray   *mq_filter_dup_matches    (MqFilter   *self,
                                     MqDataset  *dataset,
                                     guint32     today);
+GArray   *mq_filter_dup_hits       (MqFilter   *self,
+                                    MqDataset  *dataset,
+                                    guint32     today,
+                                    guint       limit,
+                                    guint      *n_hits);
 void      mq_filter_reset          (MqFilter   *self);
 void      mq_filter_data_changed   (MqFilter   *self);
 char     *mq_filter_to_json        (MqFilter   *self);

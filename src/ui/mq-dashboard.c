@@ -13,9 +13,14 @@
 
 #include <glib/gi18n.h>
 
+#include <math.h>
+
 #include "mq-figures.h"
+#include "mq-furniture.h"
 
 #define MONTHS 72
+#define CHART_TEXT_PX 14
+#define CHART_MIN_WIDTH 420
 #define LIST_ROWS 100
 
 struct _MqDashboard
@@ -52,7 +57,7 @@ draw_chart (GtkDrawingArea *area,
             gpointer        data)
 {
   MqDashboard *self = data;
-  MqFiguresStyle style = { 14, 26, MQ_FIGURES_STAGES };
+  MqFiguresStyle style = { CHART_TEXT_PX, 26, MQ_FIGURES_STAGES };
 
   if (self->summary != NULL)
     mq_figures_draw (cr, self->summary, self->months, 0, 0, width, &style);
@@ -135,6 +140,26 @@ fill_list (MqDashboard *self,
   gtk_widget_set_visible (GTK_WIDGET (list), found->len > 0);
 }
 
+/* Wide enough for the largest figure a row can show (all the flagged land,
+ * every flagged parcel) in its column, a fifth of the chart's width: a
+ * narrower window scrolls the dashboard rather than cut "1858 亩 · 51 块". */
+static void
+fit_figures (MqDashboard *self)
+{
+  g_autofree char *widest = g_strdup_printf (_("%.0f mu · %u"), self->summary->flagged_m2 / MQ_M2_PER_MU,
+                                             self->summary->flagged_parcels);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_A8, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+  PangoLayout *layout = mq_text_layout (cr, widest, CHART_TEXT_PX, FALSE);
+  int width;
+
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  gtk_drawing_area_set_content_width (self->chart, MAX (CHART_MIN_WIDTH, (int) ceil ((width + 8) / 0.20)));
+  g_object_unref (layout);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 /* The figures again: after an edit, or when the filter changed. */
 void
 mq_dashboard_refresh (MqDashboard *self)
@@ -149,6 +174,7 @@ mq_dashboard_refresh (MqDashboard *self)
     return;
   self->summary = mq_summary_new_filtered (self->dataset, today, self->filter);
   self->months = mq_summary_fully_locked_by_month (self->dataset, today, self->filter, MONTHS);
+  fit_figures (self);
   fill_list (self, self->overdue_list, self->overdue_label, TRUE, today);
   fill_list (self, self->due_soon_list, self->due_soon_label, FALSE, today);
   gtk_widget_queue_draw (GTK_WIDGET (self->chart));

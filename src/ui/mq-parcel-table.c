@@ -1,8 +1,11 @@
 /* mq-parcel-table.c
  *
  * MqParcelList → GtkFilterListModel (the shared MqFilter) → GtkSortListModel
- * (the column view's sorter) → GtkMultiSelection. Both models work
- * incrementally, so typing in the search stays smooth with 10⁵ rows. The
+ * (the column view's sorter) → GtkMultiSelection. The sort works
+ * incrementally, so typing in the search stays smooth with 10⁵ rows; the
+ * filter does not need to (MqFilter has worked out a byte per parcel), and
+ * an incremental refilter would empty the table for a moment, scroll and
+ * all, at every edit. The
  * selection is the map's: a row selected here is selected there, and a
  * parcel clicked on the map is selected — and scrolled to — here.
  *
@@ -15,7 +18,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "mq-column-chooser.h"
 #include "mq-parcel-list.h"
+#include "mq-settings.h"
 
 typedef enum
 {
@@ -35,19 +40,27 @@ typedef enum
 } Column;
 
 /* Widths in pixels for the short columns, -1 to size to the content. */
-static const struct { const char *title; gboolean expand; gboolean numeric; int width; } columns[N_COLUMNS] = {
-  [COL_ID] = { N_("Parcel ID"), FALSE, FALSE, 84 },
-  [COL_OWNER] = { N_("Right holder"), TRUE, FALSE, -1 },
-  [COL_LAND_USE] = { N_("Land use"), FALSE, FALSE, 110 },
-  [COL_MU] = { N_("Mu"), FALSE, TRUE, 76 },
-  [COL_METHOD] = { N_("Method"), FALSE, FALSE, 84 },
-  [COL_LOCK_PARCEL] = { N_("Parcel"), FALSE, FALSE, 56 },
-  [COL_LOCK_PROJECT] = { N_("Project"), FALSE, FALSE, 56 },
-  [COL_LOCK_DEADLINE] = { N_("Time"), FALSE, FALSE, 56 },
-  [COL_LOCK_OWNER] = { N_("Entity"), FALSE, FALSE, 56 },
-  [COL_DEADLINE] = { N_("Deadline"), FALSE, FALSE, 100 },
-  [COL_STAGE] = { N_("Stage"), FALSE, FALSE, 70 },
-  [COL_ENTITY] = { N_("Responsible entity"), TRUE, FALSE, -1 },
+/* The key names a column in the "table-columns" setting. */
+static const struct
+{
+  const char *key;
+  const char *title;
+  gboolean    expand;
+  gboolean    numeric;
+  int         width;
+} columns[N_COLUMNS] = {
+  [COL_ID] = { "id", N_("Parcel ID"), FALSE, FALSE, 84 },
+  [COL_OWNER] = { "owner", N_("Right holder"), TRUE, FALSE, -1 },
+  [COL_LAND_USE] = { "land-use", N_("Land use"), FALSE, FALSE, 110 },
+  [COL_MU] = { "mu", N_("Mu"), FALSE, TRUE, 76 },
+  [COL_METHOD] = { "method", N_("Method"), FALSE, FALSE, 84 },
+  [COL_LOCK_PARCEL] = { "lock-parcel", N_("Parcel"), FALSE, FALSE, 56 },
+  [COL_LOCK_PROJECT] = { "lock-project", N_("Project"), FALSE, FALSE, 56 },
+  [COL_LOCK_DEADLINE] = { "lock-deadline", N_("Time"), FALSE, FALSE, 56 },
+  [COL_LOCK_OWNER] = { "lock-owner", N_("Entity"), FALSE, FALSE, 56 },
+  [COL_DEADLINE] = { "deadline", N_("Deadline"), FALSE, FALSE, 124 },
+  [COL_STAGE] = { "stage", N_("Stage"), FALSE, FALSE, 70 },
+  [COL_ENTITY] = { "entity", N_("Responsible entity"), TRUE, FALSE, -1 },
 };
 
 struct _MqParcelTable
@@ -55,6 +68,11 @@ struct _MqParcelTable
   GtkWidget           parent_instance;
 
   GtkColumnView      *view;
+  GtkMenuButton      *columns_button;
+  GtkColumnViewColumn *column[N_COLUMNS];
+  GSettings          *settings;     /* NULL without the schema: the layout is not kept */
+  gboolean            applying;     /* the layout and the setting are being matched */
+  guint               save_id;
   MqParcelList       *list;
   GtkCustomFilter    *custom_filter;
   GtkFilterListModel *filtered;
@@ -123,6 +141,10 @@ setup_cell (GtkSignalListItemFactory *factory,
   if (columns[GPOINTER_TO_INT (data)].numeric)
     gtk_widget_add_css_class (label, "numeric");
   gtk_list_item_set_child (item, label);
+  /* The row takes clicks, not its cells: in GTK 4.8 both select on a
+   * click, so a Ctrl+click toggled a row twice and changed nothing. */
+  gtk_list_item_set_selectable (item, FALSE);
+  gtk_list_item_set_activatable (item, FALSE);
 }
 
 static void
@@ -133,7 +155,22 @@ bind_cell (GtkSignalListItemFactory *factory,
   MqParcelItem *parcel = gtk_list_item_get_item (item);
   g_autofree char *text = cell_text (GPOINTER_TO_INT (data), mq_parcel_item_get_parcel (parcel));
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text ? text : "");
+  GtkWidget *label = gtk_list_item_get_child (item);
+  g_autofree char *overdue = NULL;
+
+  /* An overdue deadline says how late it is, in red; the date is in the tip. */
+  if (GPOINTER_TO_INT (data) == COL_DEADLINE)
+    {
+      const MqParcel *p = mq_parcel_item_get_parcel (parcel);
+
+      overdue = mq_overdue_text (mq_parcel_days_overdue (p, mq_today ()));
+    }
+  gtk_label_set_text (GTK_LABEL (label), overdue ? overdue : text ? text : "");
+  gtk_widget_set_tooltip_text (label, overdue ? text : NULL);
+  if (overdue != NULL)
+    gtk_widget_add_css_class (label, "mq-table-overdue");
+  else
+    gtk_widget_remove_css_class (label, "mq-table-overdue");
 }
 
 static int
@@ -184,6 +221,79 @@ compare_parcels (gconstpointer a,
     }
 }
 
+/* ---- which columns, in which order: kept in the "table-columns" setting ---- */
+
+static int
+column_by_key (const char *key)
+{
+  for (int c = 0; c < N_COLUMNS; c++)
+    if (g_strcmp0 (columns[c].key, key) == 0)
+      return c;
+  return -1;
+}
+
+/* The shown columns, in the view's order, into the setting. */
+static gboolean
+write_layout (gpointer data)
+{
+  MqParcelTable *self = data;
+  GListModel *shown = gtk_column_view_get_columns (self->view);
+  g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+
+  self->save_id = 0;
+  for (guint k = 0; k < g_list_model_get_n_items (shown); k++)
+    {
+      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (shown, k);
+
+      for (int i = 0; i < N_COLUMNS; i++)
+        if (self->column[i] == c && gtk_column_view_column_get_visible (c))
+          g_strv_builder_add (keys, columns[i].key);
+    }
+  strv = g_strv_builder_end (keys);
+  self->applying = TRUE;   /* the view is as the setting will be */
+  g_settings_set_strv (self->settings, "table-columns", (const char * const *) strv);
+  self->applying = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the view has settled: a column moved is taken out, then put back. */
+static void
+save_layout (MqParcelTable *self)
+{
+  if (!self->applying && self->settings != NULL && self->save_id == 0)
+    self->save_id = g_idle_add (write_layout, self);
+}
+
+/* The setting's columns first, in its order, shown; the others after, hidden.
+ * Unknown keys (a later version's) are passed over. */
+static void
+apply_layout (MqParcelTable *self)
+{
+  g_auto(GStrv) keys = NULL;
+  gboolean shown[N_COLUMNS] = { FALSE };
+  guint position = 0;
+
+  if (self->settings == NULL || self->applying)
+    return;
+  keys = g_settings_get_strv (self->settings, "table-columns");
+  self->applying = TRUE;
+  for (guint k = 0; keys[k] != NULL; k++)
+    {
+      int c = column_by_key (keys[k]);
+
+      if (c < 0 || shown[c])
+        continue;
+      shown[c] = TRUE;
+      gtk_column_view_insert_column (self->view, position++, self->column[c]);
+      gtk_column_view_column_set_visible (self->column[c], TRUE);
+    }
+  for (int c = 0; c < N_COLUMNS; c++)
+    if (!shown[c])
+      gtk_column_view_column_set_visible (self->column[c], FALSE);
+  self->applying = FALSE;
+}
+
 static void
 add_column (MqParcelTable *self,
             Column         column)
@@ -196,11 +306,13 @@ add_column (MqParcelTable *self,
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (column));
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (column));
   c = gtk_column_view_column_new (_(columns[column].title), factory);
+  self->column[column] = c;
   gtk_column_view_column_set_sorter (c, sorter);
   gtk_column_view_column_set_resizable (c, TRUE);
   gtk_column_view_column_set_expand (c, columns[column].expand);
   gtk_column_view_column_set_fixed_width (c, columns[column].width);
   gtk_column_view_append_column (self->view, c);
+  g_signal_connect_object (c, "notify::visible", G_CALLBACK (save_layout), self, G_CONNECT_SWAPPED);
 }
 
 static gboolean
@@ -287,8 +399,10 @@ on_rows_changed (MqParcelTable *self)
   g_clear_pointer (&self->positions, g_array_unref);
 }
 
-static void
-on_selection_changed (MqParcelTable *self)
+/* The rows of the project's selection, selected in the list; returns the
+ * first row, or G_MAXUINT. */
+static guint
+sync_selection (MqParcelTable *self)
 {
   GListModel *rows = G_LIST_MODEL (self->sorted);
   g_autoptr(GtkBitset) selected = gtk_bitset_new_empty ();
@@ -297,8 +411,6 @@ on_selection_changed (MqParcelTable *self)
   guint n = g_list_model_get_n_items (rows);
   GArray *positions;
 
-  if (self->syncing)
-    return;
   parcels = mq_selection_dup_sorted (self->selection);
   positions = parcels->len > 0 ? row_positions (self) : NULL;
   for (guint k = 0; k < parcels->len; k++)
@@ -312,8 +424,18 @@ on_selection_changed (MqParcelTable *self)
   self->syncing = TRUE;
   gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection_model), selected, all);
   self->syncing = FALSE;
-  if (!gtk_bitset_is_empty (selected))
-    scroll_to (self, gtk_bitset_get_minimum (selected));
+  return gtk_bitset_is_empty (selected) ? G_MAXUINT : gtk_bitset_get_minimum (selected);
+}
+
+static void
+on_selection_changed (MqParcelTable *self)
+{
+  guint first;
+
+  if (self->syncing)
+    return;
+  if ((first = sync_selection (self)) != G_MAXUINT)
+    scroll_to (self, first);
 }
 
 static void
@@ -376,6 +498,8 @@ mq_parcel_table_dispose (GObject *object)
   g_clear_pointer (&self->positions, g_array_unref);
   mq_parcel_table_set_project (self, NULL);
   g_clear_object (&self->project_signals);
+  g_clear_handle_id (&self->save_id, g_source_remove);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (mq_parcel_table_parent_class)->dispose (object);
 }
 
@@ -389,12 +513,28 @@ mq_parcel_table_class_init (MqParcelTableClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-parcel-table.ui");
   gtk_widget_class_bind_template_child (widget_class, MqParcelTable, view);
+  gtk_widget_class_bind_template_child (widget_class, MqParcelTable, columns_button);
   gtk_widget_class_bind_template_callback (widget_class, on_view_activate);
 
   /* A row was activated (double-click, Enter): show that parcel. */
   signals[PARCEL_ACTIVATED] = g_signal_new ("parcel-activated", G_TYPE_FROM_CLASS (klass),
                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                             G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+/* The columns as the setting has them; a header dragged or the chooser
+ * used, the setting as the view has them. */
+static void
+follow_layout (MqParcelTable *self)
+{
+  gtk_menu_button_set_popover (self->columns_button, mq_column_chooser_new (self->view));
+  self->settings = mq_settings_new ();
+  apply_layout (self);
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::table-columns", G_CALLBACK (apply_layout), self,
+                             G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_column_view_get_columns (self->view), "items-changed", G_CALLBACK (save_layout),
+                           self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -412,7 +552,6 @@ mq_parcel_table_init (MqParcelTable *self)
                                   G_CALLBACK (mq_parcel_table_refresh), self);
   self->custom_filter = gtk_custom_filter_new (keep_parcel, self, NULL);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->list), GTK_FILTER (self->custom_filter));
-  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
   for (Column c = 0; c < N_COLUMNS; c++)
     add_column (self, c);
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered),
@@ -422,6 +561,7 @@ mq_parcel_table_init (MqParcelTable *self)
   gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (self->selection_model));
   g_signal_connect_swapped (self->selection_model, "selection-changed", G_CALLBACK (on_rows_selected), self);
   g_signal_connect_swapped (self->sorted, "items-changed", G_CALLBACK (on_rows_changed), self);
+  follow_layout (self);
 }
 
 /* The filter and the selection the map uses too. */
@@ -472,12 +612,57 @@ mq_parcel_table_get_view (MqParcelTable *self)
   return self->view;
 }
 
-/* The parcels' values changed (an edit): rows show and sort them afresh. */
+static GtkAdjustment *
+vadjustment (MqParcelTable *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (child));
+  return NULL;
+}
+
+/* Whether row @position lies within the rows scrolled to (rows are of one
+ * height, so the adjustment tells). */
+static gboolean
+row_in_view (MqParcelTable *self,
+             GtkAdjustment *adj,
+             guint          position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+  double row = n > 0 ? gtk_adjustment_get_upper (adj) / n : 0;
+  double top = gtk_adjustment_get_value (adj);
+
+  return row > 0 && position * row >= top &&
+         (position + 1) * row <= top + gtk_adjustment_get_page_size (adj);
+}
+
+/* The parcels' values changed (an edit): rows show and sort them afresh.
+ * Sorted at once, not incrementally: an incremental pass would shuffle the
+ * rows under the user for a moment and lose the scroll. The table stays
+ * where it was, the edited (selected) rows still selected and, if they had
+ * gone, brought back into view. */
 void
 mq_parcel_table_refresh (MqParcelTable *self)
 {
+  GtkAdjustment *adj;
+  double value;
+  guint first;
+
   g_return_if_fail (MQ_IS_PARCEL_TABLE (self));
 
+  adj = vadjustment (self);
+  value = adj ? gtk_adjustment_get_value (adj) : 0;
+  gtk_sort_list_model_set_incremental (self->sorted, FALSE);
   gtk_filter_changed (GTK_FILTER (self->custom_filter), GTK_FILTER_CHANGE_DIFFERENT);
   gtk_sorter_changed (gtk_column_view_get_sorter (self->view), GTK_SORTER_CHANGE_DIFFERENT);
+  gtk_sort_list_model_set_incremental (self->sorted, TRUE);
+  if (self->selection == NULL)
+    return;
+  first = sync_selection (self);
+  if (adj == NULL)
+    return;
+  gtk_adjustment_set_value (adj, value);
+  if (first != G_MAXUINT && !row_in_view (self, adj, first))
+    scroll_to (self, first);
 }
