@@ -787,6 +787,9 @@ wait_for_file (const char *path,
   gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
   guint tick = g_timeout_add (100, keep_ticking, NULL);
 
+  /* Its events wake the loop as soon as the file comes or goes; the tick
+   * only reads the deadline. */
+  g_assert_nonnull (monitor);
   while (g_file_test (path, G_FILE_TEST_EXISTS) != want && !*exited &&
          g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
