@@ -2958,7 +2958,10 @@ test_present_meeting_room (void)
   mq_dataset_get_extent (dataset, &zone);
   mq_viewport_map_to_screen (vp, zone.min_x, zone.max_y, &left, &top);
   mq_viewport_map_to_screen (vp, zone.max_x, zone.min_y, &right, &bottom);
-  mq_furniture_legend_size (mq_renderer_get_theme (mq_map_view_get_renderer (view)), TRUE, 1.6, &lw, &lh);
+  mq_furniture_legend_size (mq_renderer_get_theme (mq_map_view_get_renderer (view)), TRUE,
+                            mq_renderer_get_furniture_scale (mq_map_view_get_renderer (view),
+                                                             mq_viewport_get_height (vp)),
+                            &lw, &lh);
   g_assert_cmpfloat (top, >=, card.origin.y + card.size.height);
   g_assert_cmpfloat (right, <=, mq_viewport_get_width (vp) - lw - 14);
   g_assert_cmpfloat (left, >=, 0);
@@ -2968,6 +2971,9 @@ test_present_meeting_room (void)
   wait_for_no_toast (window);
   g_signal_emit_by_name (mq_window_get_project (window), "changed-elsewhere", "/tmp/elsewhere.gpkg");
   g_assert_false (toast_shown (window, "elsewhere.gpkg"));
+  /* So does the Undo offer after a batch edit. */
+  g_signal_emit_by_name (mq_locks_panel_get_model (MQ_LOCKS_PANEL (mq_window_get_locks_panel (window))), "applied", 3);
+  g_assert_false (toast_shown (window, "Changed 3"));
 
   /* Step to an overdue parcel: its card says so in red; the inset marks it. */
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)

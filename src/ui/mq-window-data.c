@@ -128,7 +128,7 @@ on_csv_chooser_response (GtkNativeDialog *chooser,
           g_autofree char *base = g_path_get_basename (path);
           g_autofree char *text = g_strdup_printf (_("Table saved as %s"), base);
 
-          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+          _mq_window_toast (self, adw_toast_new (text));
         }
       else
         _mq_window_show_problem (self, _("Cannot Open the File"), error);
@@ -242,7 +242,7 @@ on_report_written (GObject      *object,
   adw_toast_set_button_label (toast, _("_Open"));
   adw_toast_set_action_name (toast, "win.open-uri");
   adw_toast_set_action_target_value (toast, g_variant_new_string (uri));
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _mq_window_toast (self, toast);
 }
 
 static void
@@ -263,7 +263,7 @@ on_pdf_chooser_response (GtkNativeDialog *chooser,
       /* The worker reads the parcels as they are now, whatever is edited meanwhile. */
       snapshot = mq_dataset_snapshot (run->dataset);
       g_set_object (&run->dataset, snapshot);
-      _mq_window_toast (run->window, _("Writing the report…"));
+      _mq_window_toast (run->window, adw_toast_new (_("Writing the report…")));
       /* The window is the callback's, not the task's: the worker may drop
        * its task last, and a widget must not be finalized in a thread. */
       task = mq_task_new (NULL, NULL, on_report_written, g_steal_pointer (&run->window));

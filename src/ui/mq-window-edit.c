@@ -54,7 +54,7 @@ on_changed_elsewhere (MqWindow   *self,
   g_autofree char *base = g_path_get_basename (path);
   g_autofree char *text = g_strdup_printf (_("%s was changed by another program and has been reloaded"), base);
 
-  _mq_window_toast (self, text);
+  _mq_window_toast (self, adw_toast_new (text));
 }
 
 /* How a refused edit is told: a conflict has its own dialog (the project
@@ -73,7 +73,7 @@ tell_refused (MqWindow     *self,
       AdwToast *toast = adw_toast_new (error->message);
 
       adw_toast_set_timeout (toast, 8);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      _mq_window_toast (self, toast);
     }
 }
 
@@ -148,7 +148,7 @@ on_edit_applied (MqWindow *self,
   toast = adw_toast_new (text);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo");
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _mq_window_toast (self, toast);
 }
 
 /* ---- a status table from the town, with a preview ---- */
@@ -198,7 +198,7 @@ on_table_answered (GObject      *source,
   toast = adw_toast_new (text);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo");
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _mq_window_toast (self, toast);
 }
 
 /* Reads the table, shows what it would change, and applies it — all rows in
@@ -388,7 +388,7 @@ on_changed_remotely (MqWindow  *self,
   /* News of the project as it is now: ahead of a toast about the past
    * (the open), and the next burst's replaces this one. */
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _mq_window_toast (self, toast);
 }
 
 static void

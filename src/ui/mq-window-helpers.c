@@ -15,13 +15,13 @@
 /* In the meeting room no toast covers the map: they wait, and show when
  * the meeting ends (mq-window-present.c). */
 void
-_mq_window_toast (MqWindow   *self,
-                  const char *text)
+_mq_window_toast (MqWindow *self,
+                  AdwToast *toast)
 {
   if (self->presenting)
-    g_ptr_array_add (self->held_toasts, adw_toast_new (text));
+    g_ptr_array_add (self->held_toasts, toast);
   else
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 void

@@ -30,22 +30,22 @@ report_opened (MqWindow  *self,
   g_autofree char *opened = g_strdup_printf (_("Opened %u parcels"),
                                              mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)));
 
-  _mq_window_toast (self, opened);
+  _mq_window_toast (self, adw_toast_new (opened));
   if (store_error != NULL)
-    _mq_window_toast (self, store_error->message);
+    _mq_window_toast (self, adw_toast_new (store_error->message));
   if (mq_dataset_get_n_lost_records (dataset) > 0)
     {
       g_autofree char *lost = g_strdup_printf (_("%u records of the file could not be read and are missing"),
                                                mq_dataset_get_n_lost_records (dataset));
-      _mq_window_toast (self, lost);
+      _mq_window_toast (self, adw_toast_new (lost));
     }
   if (problems > 0)
     {
       g_autofree char *text = g_strdup_printf (_("%u parcels have geometry or data problems"), problems);
-      _mq_window_toast (self, text);
+      _mq_window_toast (self, adw_toast_new (text));
     }
   for (guint i = 0; i < warnings->len; i++)
-    _mq_window_toast (self, g_ptr_array_index (warnings, i));
+    _mq_window_toast (self, adw_toast_new (g_ptr_array_index (warnings, i)));
 }
 
 /* Survey data with no parcel flagged yet reads better by land use. */
@@ -303,7 +303,7 @@ on_connected (MqConnectDialog     *dialog,
               MqWindow            *self)
 {
   if (notice != NULL)
-    _mq_window_toast (self, notice);
+    _mq_window_toast (self, adw_toast_new (notice));
   mq_project_open (self->project, mq_open_request_copy (request));
 }
 

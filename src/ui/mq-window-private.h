@@ -72,7 +72,7 @@ struct _MqWindow
 /* The hub (mq-window.c), for every feature file. */
 void  _mq_window_actions_update  (MqWindow      *self);
 void  _mq_window_toast           (MqWindow      *self,
-                                  const char    *text);
+                                  AdwToast      *toast);
 void  _mq_window_show_problem    (MqWindow      *self,
                                   const char    *heading,
                                   const GError  *error);

@@ -338,7 +338,7 @@ keep_view_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
 
   if (!mq_window_save_view (MQ_WINDOW (widget), g_variant_get_string (parameter, NULL), &error))
-    _mq_window_toast (MQ_WINDOW (widget), error->message);
+    _mq_window_toast (MQ_WINDOW (widget), adw_toast_new (error->message));
 }
 
 static void
