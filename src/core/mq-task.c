@@ -113,10 +113,12 @@ thread_trampoline (GTask        *task,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  GTaskThreadFunc func = (GTaskThreadFunc) g_object_get_qdata (G_OBJECT (task), func_quark);
+  GTaskThreadFunc func;
   Data *d = task_data;
 
+  /* Before anything the starting thread wrote (the quark, the function). */
   tsan_acquire (task);
+  func = (GTaskThreadFunc) g_object_get_qdata (G_OBJECT (task), func_quark);
   func (task, source, d != NULL ? d->data : NULL, cancellable);
   tsan_release (task);
 }
