@@ -1,0 +1,168 @@
+/* bench-file.c — open a given parcel file and draw it, timed; for tools/bench/side-by-side.
+ *
+ *   bench-file FILE [--frames=N] [--theme=locks]
+ *
+ * bench-open and bench-render make their own synthetic data; this one takes any
+ * file, so that ours runs on the very files the anchors (GDAL's read floor,
+ * QGIS, mapnik: ../shared/bench/) read, and prints one JSON line as they do:
+ *   init_s         mq_core_init () (GDAL driver registration and the like)
+ *   load_s         mq_dataset_load (): read, decode, check, area, index
+ *   full_first_s   the first full-extent frame, 1920×1080, from memory
+ *   full_s, full_p95_s    the same frame drawn N more times (median, p95)
+ *   close_s, close_p95_s  a close view: 1/50 of the extent's width and height
+ *                  around its centre, as render_qgis.py's zoom; the view
+ *                  moves by 1/50 of its width each frame (median, p95)
+ *   rss_init_mb, rss_load_mb, rss_first_frame_mb, rss_close_mb   peak RSS after
+ *                  each phase (init: the libraries alone, to count bytes per parcel)
+ * With the renderer the window uses (mq_renderer_draw: map, labels, furniture),
+ * the locks theme unless told. Not a test: nothing is asserted.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include "mq-core.h"
+#include "mq-renderer.h"
+#include "mq-terms.h"
+
+#define WIDTH 1920
+#define HEIGHT 1080
+
+static double
+now (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+static double
+peak_mb (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
+}
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* One frame into a fresh context, flushed, in seconds. */
+static double
+frame (MqRenderer      *renderer,
+       MqViewport      *vp,
+       cairo_surface_t *surface)
+{
+  cairo_t *cr = cairo_create (surface);
+  double t0 = now ();
+
+  mq_renderer_draw (renderer, cr, vp);
+  cairo_surface_flush (surface);
+  cairo_destroy (cr);
+  return now () - t0;
+}
+
+/* @frames frames; the view panned by @pan_px before each. Median and p95. */
+static void
+frames_stats (MqRenderer      *renderer,
+              MqViewport      *vp,
+              cairo_surface_t *surface,
+              int              frames,
+              double           pan_px,
+              double          *median,
+              double          *p95)
+{
+  g_autofree double *s = g_new (double, frames);
+
+  for (int i = 0; i < frames; i++)
+    {
+      mq_viewport_pan_pixels (vp, pan_px, 0);
+      s[i] = frame (renderer, vp, surface);
+    }
+  qsort (s, frames, sizeof *s, compare_double);
+  *median = s[frames / 2];
+  *p95 = s[MIN (frames - 1, (int) (frames * 0.95))];
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int frames = 5;
+  g_autofree char *theme_name = NULL;
+  GOptionEntry entries[] = {
+    { "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Frames per view after the first (default 5)", "N" },
+    { "theme", 0, 0, G_OPTION_ARG_STRING, &theme_name, "locks, method, flagged or landuse", "THEME" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("FILE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqRenderer) renderer = NULL;
+  g_autoptr(MqViewport) vp = NULL;
+  cairo_surface_t *surface;
+  MqTheme theme = MQ_THEME_LOCKS;
+  MqBox extent, zoom;
+  double t0, init_s, load_s, first_s, full_s, full_p95, close_s, close_p95;
+  double rss_init, rss_load, rss_first, cx, cy, zw, zh;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 || frames < 1 ||
+      (theme_name != NULL && !mq_theme_parse (theme_name, &theme)))
+    {
+      g_printerr ("usage: bench-file FILE [--frames=N] [--theme=locks|method|flagged|landuse]\n");
+      return 2;
+    }
+
+  t0 = now ();
+  mq_core_init ();
+  init_s = now () - t0;
+  rss_init = peak_mb ();
+  t0 = now ();
+  dataset = mq_dataset_load (argv[1], NULL, NULL, &error);
+  load_s = now () - t0;
+  if (dataset == NULL)
+    {
+      g_printerr ("%s: %s\n", argv[1], error->message);
+      return 1;
+    }
+  rss_load = peak_mb ();
+
+  renderer = mq_renderer_new ();
+  vp = mq_viewport_new ();
+  mq_renderer_set_dataset (renderer, dataset);
+  mq_renderer_set_theme (renderer, theme);
+  mq_viewport_set_size (vp, WIDTH, HEIGHT);
+  mq_dataset_get_extent (dataset, &extent);
+  /* The frame --export-png draws: the extent with a 24 px margin. */
+  mq_viewport_fit (vp, &extent, 24);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
+  first_s = frame (renderer, vp, surface);
+  rss_first = peak_mb ();
+  frames_stats (renderer, vp, surface, frames, 0, &full_s, &full_p95);
+
+  /* render_qgis.py's zoom: the centre ± 1/100 of the width and height. */
+  cx = (extent.min_x + extent.max_x) / 2;
+  cy = (extent.min_y + extent.max_y) / 2;
+  zw = (extent.max_x - extent.min_x) / 100;
+  zh = (extent.max_y - extent.min_y) / 100;
+  zoom = (MqBox) { .min_x = cx - zw, .min_y = cy - zh, .max_x = cx + zw, .max_y = cy + zh };
+  mq_viewport_fit (vp, &zoom, 0);
+  /* The first close frame is timed with the rest: nothing is warmed for it. */
+  frames_stats (renderer, vp, surface, frames + 1, WIDTH / 50.0, &close_s, &close_p95);
+  cairo_surface_destroy (surface);
+
+  g_print ("{\"parcels\": %u, \"init_s\": %.4f, \"load_s\": %.4f, \"full_first_s\": %.4f, "
+           "\"full_s\": %.4f, \"full_p95_s\": %.4f, \"close_s\": %.4f, \"close_p95_s\": %.4f, "
+           "\"frames\": %d, \"rss_init_mb\": %.1f, \"rss_load_mb\": %.1f, \"rss_first_frame_mb\": %.1f, "
+           "\"rss_close_mb\": %.1f}\n",
+           mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)), init_s, load_s, first_s,
+           full_s, full_p95, close_s, close_p95, frames, rss_init, rss_load, rss_first, peak_mb ());
+  return 0;
+}
