@@ -299,13 +299,14 @@ mq_renderer_set_today (MqRenderer *self,
   g_clear_pointer (&self->legend_counts, g_array_unref);
 }
 
-/* Adds feature i of the shapes to the path, in screen coordinates. */
-static void
-path_feature (cairo_t        *cr,
-              MqViewport     *vp,
-              const MqShapes *shapes,
-              guint           feature,
-              gboolean        closed)
+/* Adds feature i of the shapes to the path, in screen coordinates (the
+ * map's frames, and any small picture of parcels such as the locator). */
+void
+mq_renderer_path_feature (cairo_t        *cr,
+                          MqViewport     *vp,
+                          const MqShapes *shapes,
+                          guint           feature,
+                          gboolean        closed)
 {
   const double *xy = (const double *) shapes->xy->data;
   guint r0 = g_array_index (shapes->feat_ring, guint, feature);
@@ -369,7 +370,7 @@ draw_areas (MqRenderer        *self,
     {
       if (g_array_index (ref->kind, guint8, i) != MQ_REF_PART || !visible (ref->shapes, i, view))
         continue;
-      path_feature (cr, vp, ref->shapes, i, TRUE);
+      mq_renderer_path_feature (cr, vp, ref->shapes, i, TRUE);
       set_rgb (cr, &part_fill[n_parts++ % G_N_ELEMENTS (part_fill)]);
       cairo_fill (cr);
     }
@@ -397,7 +398,7 @@ draw_lines (MqRenderer        *self,
       if (g_array_index (ref->kind, guint8, i) != kind || !visible (ref->shapes, i, view))
         continue;
       width = MAX (g_array_index (ref->width_m, double, i) / res, 1.0) + casing_px;
-      path_feature (cr, vp, ref->shapes, i, FALSE);
+      mq_renderer_path_feature (cr, vp, ref->shapes, i, FALSE);
       cairo_set_line_width (cr, width);
       set_rgb (cr, color);
       cairo_stroke (cr);
@@ -487,7 +488,7 @@ draw_parcels (MqRenderer *self,
   for (guint b = 0; b < n_batches; b++)
     {
       for (guint k = 0; k < batches[b].items->len; k++)
-        path_feature (cr, vp, shapes, g_array_index (batches[b].items, guint, k), TRUE);
+        mq_renderer_path_feature (cr, vp, shapes, g_array_index (batches[b].items, guint, k), TRUE);
       set_rgb (cr, &batches[b].color);
       cairo_fill (cr);
       g_array_unref (batches[b].items);
@@ -506,7 +507,7 @@ draw_parcels (MqRenderer *self,
 
       if ((bb->max_x - bb->min_x) <= 4 * res && (bb->max_y - bb->min_y) <= 4 * res)
         continue;
-      path_feature (cr, vp, shapes, i, TRUE);
+      mq_renderer_path_feature (cr, vp, shapes, i, TRUE);
       if (++in_path == OUTLINE_BATCH || k + 1 == items->len)
         {
           cairo_stroke (cr);
@@ -533,7 +534,7 @@ draw_selection (MqRenderer  *self,
   mq_viewport_get_visible_box (vp, &view);
   for (guint k = 0; k < selected->len; k++)
     if (visible (shapes, g_array_index (selected, guint, k), &view))
-      path_feature (cr, vp, shapes, g_array_index (selected, guint, k), TRUE);
+      mq_renderer_path_feature (cr, vp, shapes, g_array_index (selected, guint, k), TRUE);
   cairo_set_line_width (cr, 5.0);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_stroke_preserve (cr);
@@ -552,7 +553,7 @@ draw_hover (MqRenderer  *self,
 
   if (self->hover < 0 || (guint) self->hover >= mq_parcels_get_n_parcels (parcels))
     return;
-  path_feature (cr, vp, mq_parcels_get_shapes (parcels), self->hover, TRUE);
+  mq_renderer_path_feature (cr, vp, mq_parcels_get_shapes (parcels), self->hover, TRUE);
   cairo_set_line_width (cr, 1.5);
   cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
   cairo_stroke (cr);
@@ -677,7 +678,7 @@ draw_presence (MqRenderer  *self,
 
       if (p->parcel >= n)
         continue;
-      path_feature (cr, vp, shapes, p->parcel, TRUE);
+      mq_renderer_path_feature (cr, vp, shapes, p->parcel, TRUE);
       cairo_set_line_width (cr, 3.0);
       set_rgb (cr, &presence_color);
       cairo_stroke (cr);
@@ -737,7 +738,7 @@ draw_deadlines (MqRenderer  *self,
       if ((!overdue && !mq_parcel_is_due_soon (p, self->today)) || !visible (shapes, i, view) ||
           !is_shown (self, i))
         continue;
-      path_feature (cr, vp, shapes, i, TRUE);
+      mq_renderer_path_feature (cr, vp, shapes, i, TRUE);
       set_rgb (cr, overdue ? &mq_style_overdue : &mq_style_due_soon);
       cairo_stroke (cr);
     }
@@ -764,7 +765,7 @@ draw_problems (MqRenderer  *self,
       if (mq_parcels_get (parcels, i)->problems == 0 || !visible (shapes, i, view) ||
           !is_shown (self, i))
         continue;
-      path_feature (cr, vp, shapes, i, TRUE);
+      mq_renderer_path_feature (cr, vp, shapes, i, TRUE);
       cairo_stroke (cr);
     }
   cairo_set_dash (cr, NULL, 0, 0);
@@ -783,7 +784,7 @@ draw_zone_outline (MqRenderer        *self,
   cairo_set_source_rgb (cr, 0.55, 0.18, 0.10);
   for (guint i = 0; i < ref->kind->len; i++)
     if (g_array_index (ref->kind, guint8, i) == MQ_REF_ZONE)
-      path_feature (cr, vp, ref->shapes, i, TRUE);
+      mq_renderer_path_feature (cr, vp, ref->shapes, i, TRUE);
   cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
 }

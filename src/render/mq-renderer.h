@@ -54,6 +54,11 @@ void        mq_renderer_set_live_overlay (MqRenderer *self,
 gboolean    mq_renderer_selection_in_frame (MqRenderer *self);
 GArray     *mq_renderer_get_label_boxes (MqRenderer *self);
 GArray     *mq_renderer_get_labels  (MqRenderer *self);
+void        mq_renderer_path_feature (cairo_t        *cr,
+                                      MqViewport     *vp,
+                                      const MqShapes *shapes,
+                                      guint           feature,
+                                      gboolean        closed);
 double      mq_renderer_get_furniture_scale (MqRenderer *self,
                                              double      height);
 void        mq_renderer_get_text_px (MqRenderer *self,

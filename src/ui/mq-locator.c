@@ -14,6 +14,7 @@
 
 #include <math.h>
 
+#include "mq-renderer.h"
 #include "mq-viewport.h"
 
 #define INSET_MARGIN_PX 6.0
@@ -29,35 +30,6 @@ struct _MqLocator
 };
 
 G_DEFINE_FINAL_TYPE (MqLocator, mq_locator, GTK_TYPE_WIDGET)
-
-static void
-path_parcel (cairo_t        *cr,
-             MqViewport     *vp,
-             const MqShapes *shapes,
-             guint           feature)
-{
-  const double *xy = (const double *) shapes->xy->data;
-  guint r0 = g_array_index (shapes->feat_ring, guint, feature);
-  guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
-
-  for (guint r = r0; r < r1; r++)
-    {
-      guint p0 = g_array_index (shapes->ring_start, guint, r);
-      guint p1 = g_array_index (shapes->ring_start, guint, r + 1);
-
-      for (guint p = p0; p < p1; p++)
-        {
-          double sx, sy;
-
-          mq_viewport_map_to_screen (vp, xy[2 * p], xy[2 * p + 1], &sx, &sy);
-          if (p == p0)
-            cairo_move_to (cr, sx, sy);
-          else
-            cairo_line_to (cr, sx, sy);
-        }
-      cairo_close_path (cr);
-    }
-}
 
 /* The viewport fits the zone into the widget as it is now. */
 static gboolean
@@ -85,7 +57,7 @@ draw_zone (MqLocator *self,
   cairo_set_source_rgb (cr, 0.957, 0.949, 0.929);
   cairo_paint (cr);
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
-    path_parcel (cr, self->viewport, shapes, i);
+    mq_renderer_path_feature (cr, self->viewport, shapes, i, TRUE);
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
   cairo_set_source_rgb (cr, 0.75, 0.74, 0.71);
   cairo_fill (cr);
@@ -99,7 +71,7 @@ draw_mark (MqLocator *self,
   const MqBox *b = mq_shapes_get_bbox (shapes, self->parcel);
   double x, y;
 
-  path_parcel (cr, self->viewport, shapes, self->parcel);
+  mq_renderer_path_feature (cr, self->viewport, shapes, self->parcel, TRUE);
   cairo_set_source_rgb (cr, 0.75, 0.11, 0.16);
   cairo_fill (cr);
   mq_viewport_map_to_screen (self->viewport, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &x, &y);
