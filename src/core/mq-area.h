@@ -1,8 +1,9 @@
 /* mq-area.h — ellipsoidal area, the way China's land surveys compute it.
  *
- * GDAL 3.6 has no geodesic area of its own, so rings are taken to longitude
- * and latitude on the source's own datum and measured with PROJ's
- * geod_polygonarea (Karney's algorithm).
+ * The plane area in a projected CRS times the CRS's areal scale at the
+ * centroid (Karney's geod_polygonarea, through PROJ, measures the scale on
+ * the source datum once per grid node); polygons wider than about 2 km are
+ * taken to lon/lat and measured vertex by vertex. See mq-area.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,7 +17,7 @@ G_BEGIN_DECLS
 
 typedef struct _MqAreaCalc MqAreaCalc;
 
-MqAreaCalc *mq_area_calc_new      (OGRSpatialReferenceH  source,
+MqAreaCalc *mq_area_calc_new      (OGRSpatialReferenceH  crs,
                                    GError              **error);
 void        mq_area_calc_free     (MqAreaCalc           *calc);
 double      mq_area_calc_measure  (MqAreaCalc           *calc,

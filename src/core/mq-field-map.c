@@ -359,9 +359,10 @@ kept_source_problems (const MqFieldMap  *map,
   return problems;
 }
 
-/* Fills the record's known attributes from the source values (UTF-8, as
- * strings). A value that does not read keeps its default and is returned as
- * a problem; its text stays in the record's source attributes. */
+/* Fills the record's known attributes from the source values as the
+ * parcels store them (mq_parcels_peek_values(): its text attributes are
+ * those very strings). A value that does not read keeps its default and is
+ * returned as a problem; its text stays in the record's source attributes. */
 MqProblem
 mq_field_map_fill (const MqFieldMap  *map,
                    MqParcels         *parcels,
@@ -370,7 +371,7 @@ mq_field_map_fill (const MqFieldMap  *map,
 {
   MqProblem problems = 0;
 
-#define TEXT(f) mq_parcels_intern (parcels, value_of (map, values, (f)))
+#define TEXT(f) value_of (map, values, (f))
   record->id = TEXT (MQ_FIELD_ID);
   record->owner = TEXT (MQ_FIELD_OWNER);
   record->land_use_code = TEXT (MQ_FIELD_LAND_USE_CODE);

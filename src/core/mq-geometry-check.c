@@ -346,15 +346,24 @@ mq_geometry_dup_repaired (OGRGeometryH geometry)
 /* Curved types (CURVEPOLYGON, and MULTISURFACE as ArcGIS writes it to a
  * GeoPackage even without arcs) as the polygons they stand for, and a
  * geometry collection (MapInfo, GeoJSON) as the polygons it holds; anything
- * else is cloned. */
+ * else as it is. Takes the geometry: a plain polygon is never copied. */
+OGRGeometryH
+mq_geometry_take_linear (OGRGeometryH geometry)
+{
+  OGRGeometryH linear;
+
+  if (geometry == NULL || !OGR_GT_IsNonLinear (OGR_G_GetGeometryType (geometry)))
+    return polygonal_part (geometry);
+  linear = OGR_G_GetLinearGeometry (geometry, 0, NULL);
+  OGR_G_DestroyGeometry (geometry);
+  return polygonal_part (linear);
+}
+
+/* As mq_geometry_take_linear(), on a copy. */
 OGRGeometryH
 mq_geometry_dup_linear (OGRGeometryH geometry)
 {
-  if (geometry == NULL)
-    return NULL;
-  if (OGR_GT_IsNonLinear (OGR_G_GetGeometryType (geometry)))
-    return polygonal_part (OGR_G_GetLinearGeometry (geometry, 0, NULL));
-  return polygonal_part (OGR_G_Clone (geometry));
+  return geometry ? mq_geometry_take_linear (OGR_G_Clone (geometry)) : NULL;
 }
 
 static const struct

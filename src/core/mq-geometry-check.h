@@ -22,6 +22,7 @@ gboolean    mq_problem_needs_repair    (MqProblem     problems);
 OGRGeometryH mq_geometry_dup_repaired  (OGRGeometryH  geometry);
 OGRGeometryH mq_geometry_dup_without_stray_holes (OGRGeometryH geometry);
 OGRGeometryH mq_geometry_dup_linear    (OGRGeometryH  geometry);
+OGRGeometryH mq_geometry_take_linear   (OGRGeometryH  geometry);
 char       *mq_problems_to_keys        (MqProblem     problems);
 char       *mq_problems_describe       (MqProblem     problems);
 const char *mq_problem_key             (MqProblem     problem);

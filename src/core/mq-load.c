@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "mq-area.h"
+#include "mq-field-text.h"
 #include "mq-crs.h"
 #include "mq-field-map.h"
 #include "mq-geometry-check.h"
@@ -605,7 +606,7 @@ setup_crs (Load      *load,
   load->display_srs = mq_crs_new_display_for (load->source_srs, center_lon (load, layer));
   load->to_display = mq_crs_new_transform (load->source_srs, load->display_srs, &local_error);
   if (local_error == NULL)
-    load->area = mq_area_calc_new (load->source_srs, &local_error);
+    load->area = mq_area_calc_new (load->display_srs, &local_error);
   if (local_error != NULL)
     {
       g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_BAD_CRS,
@@ -688,6 +689,34 @@ setup_encoding (Load      *load,
   return TRUE;
 }
 
+/* A number as text: read as a number, written without printf where
+ * mq_field_text can be sure of GDAL's text (NULL: ask GDAL). */
+static char *
+number_text (OGRFeatureH    feature,
+             int            i,
+             OGRFieldDefnH  defn)
+{
+  char buf[MQ_FIELD_TEXT_SIZE];
+
+  switch (OGR_Fld_GetType (defn))
+    {
+    case OFTInteger:
+    case OFTInteger64:
+      if (OGR_Fld_GetSubType (defn) != OFSTNone)
+        return NULL;
+      mq_field_text_integer (OGR_F_GetFieldAsInteger64 (feature, i), buf);
+      return g_strdup (buf);
+    case OFTReal:
+      if (OGR_Fld_GetSubType (defn) != OFSTNone ||
+          !mq_field_text_real (OGR_F_GetFieldAsDouble (feature, i), OGR_Fld_GetWidth (defn),
+                               OGR_Fld_GetPrecision (defn), buf))
+        return NULL;
+      return g_strdup (buf);
+    default:
+      return NULL;
+    }
+}
+
 /* Reads one feature's attribute values as UTF-8 strings, one per field
  * (NULL where unset: the array is not NULL-terminated); *lossy tells
  * whether any had to be cut. */
@@ -698,14 +727,21 @@ decode_values (Load        *load,
                gboolean    *lossy)
 {
   GPtrArray *values = g_ptr_array_new_full (n_fields, g_free);
+  OGRFeatureDefnH defn = OGR_F_GetDefnRef (feature);
 
   for (int i = 0; i < n_fields; i++)
     {
       gboolean cut = FALSE;
+      char *number;
 
       if (!OGR_F_IsFieldSetAndNotNull (feature, i))
         {
           g_ptr_array_add (values, NULL);
+          continue;
+        }
+      if ((number = number_text (feature, i, OGR_FD_GetFieldDefn (defn, i))) != NULL)
+        {
+          g_ptr_array_add (values, number);
           continue;
         }
       g_ptr_array_add (values, mq_decoder_decode (load->decoder,
@@ -717,7 +753,8 @@ decode_values (Load        *load,
 }
 
 /* The area of a geometry that needs repair: stray holes left out (they
- * are not land of the parcel's), then GEOS's make-valid. */
+ * are not land of the parcel's), then GEOS's make-valid, in the source's
+ * CRS; measured in the display CRS. */
 static double
 measure_repaired (Load         *load,
                   OGRGeometryH  geometry,
@@ -729,17 +766,24 @@ measure_repaired (Load         *load,
   if (problems & MQ_PROBLEM_HOLE_OUTSIDE)
     geometry = without = mq_geometry_dup_without_stray_holes (geometry);
   repaired = mq_geometry_dup_repaired (geometry);
-  area = repaired ? mq_area_calc_measure (load->area, repaired) : 0.0;
+  if (repaired != NULL && load->to_display != NULL &&
+      OGR_G_Transform (repaired, load->to_display) != OGRERR_NONE)
+    area = NAN;
+  else
+    area = repaired ? mq_area_calc_measure (load->area, repaired) : 0.0;
   g_clear_pointer (&repaired, OGR_G_DestroyGeometry);
   g_clear_pointer (&without, OGR_G_DestroyGeometry);
   return area;
 }
 
-/* The ellipsoidal area of a parcel (linear), with its geometry problems; an
- * invalid geometry is measured after repair, and says so. */
+/* The ellipsoidal area of a parcel (linear), with its geometry problems
+ * (checked in the source's CRS); the area is measured on its display
+ * geometry, and an invalid geometry after repair, saying so. */
 static double
 measure (Load         *load,
          OGRGeometryH  geometry,
+         OGRGeometryH  display,
+         gboolean      display_ok,
          MqProblem    *problems)
 {
   double area;
@@ -747,8 +791,10 @@ measure (Load         *load,
   *problems = mq_geometry_check (geometry, load->geographic);
   if (*problems & (MQ_PROBLEM_EMPTY | MQ_PROBLEM_NOT_POLYGON | MQ_PROBLEM_BAD_COORDINATE))
     return 0.0;
-  if (!mq_problem_needs_repair (*problems))
-    area = mq_area_calc_measure (load->area, geometry);
+  if (!display_ok)
+    area = NAN;
+  else if (!mq_problem_needs_repair (*problems))
+    area = mq_area_calc_measure (load->area, display);
   else
     {
       area = measure_repaired (load, geometry, *problems);
@@ -778,18 +824,20 @@ count_problems (MqDataset *result,
       result->problem_counts[bit]++;
 }
 
-/* Clones the geometry into the display CRS; the caller frees it. */
+/* The geometry in the display CRS: a transformed copy (which the caller
+ * frees), or NULL when the source is in the display CRS already. */
 static OGRGeometryH
-to_display (Load         *load,
-            OGRGeometryH  geometry)
+dup_display (Load         *load,
+             OGRGeometryH  geometry,
+             gboolean     *ok)
 {
   OGRGeometryH copy;
 
-  if (geometry == NULL)
+  *ok = TRUE;
+  if (geometry == NULL || load->to_display == NULL)
     return NULL;
   copy = mq_geometry_dup_linear (geometry);
-  if (load->to_display != NULL)
-    OGR_G_Transform (copy, load->to_display);
+  *ok = OGR_G_Transform (copy, load->to_display) == OGRERR_NONE;
   return copy;
 }
 
@@ -918,18 +966,22 @@ add_parcel (Load         *load,
             GError      **error)
 {
   const MqLoadSink *sink = sink_of (load);
-  OGRGeometryH geometry = mq_geometry_dup_linear (OGR_F_GetGeomFieldRef (feature,
-                                                                        load->geom_field));
+  gboolean display_ok = TRUE;
+  /* The feature's own geometry, taken rather than copied; in the display
+   * CRS, a transformed copy only when the CRS differs. */
+  OGRGeometryH geometry = mq_geometry_take_linear (OGR_F_StealGeometryEx (feature, load->geom_field));
   gboolean ok;
-  OGRGeometryH display = to_display (load, geometry);
+  OGRGeometryH transformed = dup_display (load, geometry, &display_ok);
+  OGRGeometryH display = transformed ? transformed : geometry;
   gboolean lossy = FALSE;
   g_autoptr(GPtrArray) values = decode_values (load, feature, n_fields, &lossy);
   MqParcel *record = mq_parcels_append (parcels, display, (const char **) values->pdata);
+  const char *const *stored = mq_parcels_peek_values (parcels, mq_parcels_get_n_parcels (parcels) - 1);
   MqProblem problems, read_problems;
 
-  read_problems = mq_field_map_fill (map, parcels, record, (const char * const *) values->pdata);
-  note_grouped_area (load, map, (const char * const *) values->pdata);
-  record->area_m2 = measure (load, geometry, &problems);
+  read_problems = mq_field_map_fill (map, parcels, record, stored);
+  note_grouped_area (load, map, stored);
+  record->area_m2 = measure (load, geometry, display, display_ok, &problems);
   problems |= read_problems;
   if (record->survey_area_m2 > 0 &&
       fabs (record->area_m2 - record->survey_area_m2) > record->survey_area_m2 * SURVEY_AREA_TOLERANCE)
@@ -943,7 +995,7 @@ add_parcel (Load         *load,
   count_problems (load->result, problems);
   ok = sink == NULL ||
        sink->parcel (sink->data, parcels, mq_parcels_get_n_parcels (parcels) - 1, display, error);
-  g_clear_pointer (&display, OGR_G_DestroyGeometry);
+  g_clear_pointer (&transformed, OGR_G_DestroyGeometry);
   g_clear_pointer (&geometry, OGR_G_DestroyGeometry);
   return ok;
 }
@@ -969,6 +1021,133 @@ is_point_or_line (OGRGeometryH geometry)
          OGR_GT_IsSubClassOf (type, wkbMultiCurve);
 }
 
+/* For the calling thread's reading only: opening a file writes no .aux.xml beside
+ * it. (GDAL 3.6 has no DXF_CLOSED_LINE_AS_POLYGON: closed CAD polylines stay
+ * lines, and are left out and counted as such.) */
+static void
+set_reading_options (gboolean on)
+{
+  CPLSetThreadLocalConfigOption ("GDAL_PAM_ENABLED", on ? "NO" : NULL);
+}
+
+/* Reading overlaps the rest of opening: a reader thread takes the
+ * features from GDAL (what the read floor does) in batches of READ_BATCH
+ * while the loading thread decodes, checks, measures and stores them. The
+ * reader owns the layer until it ends; a batch and its features pass wholly
+ * to the loading thread through the queue; tokens bound the batches in
+ * flight. */
+#define READ_BATCH 256
+#define READ_BATCHES_IN_FLIGHT 8
+
+typedef struct
+{
+  OGRLayerH    layer;
+  GAsyncQueue *full;       /* GPtrArray of OGRFeatureH; an empty one is the end */
+  GAsyncQueue *tokens;     /* a batch may be started for each */
+  gint         stop;       /* set by the loading thread: read no further */
+  guint        n_damaged;  /* the reader's until it ends */
+} Reader;
+
+static gpointer
+reader_thread (gpointer data)
+{
+  Reader *r = data;
+  GPtrArray *batch = NULL;
+  OGRFeatureH feature;
+
+  CPLPushErrorHandler (CPLQuietErrorHandler);
+  set_reading_options (TRUE);
+  OGR_L_ResetReading (r->layer);
+  while (!g_atomic_int_get (&r->stop))
+    {
+      CPLErrorReset ();
+      feature = OGR_L_GetNextFeature (r->layer);
+      /* A record GDAL could not read whole is lost, not a parcel. */
+      if (CPLGetLastErrorType () >= CE_Failure)
+        {
+          g_clear_pointer (&feature, OGR_F_Destroy);
+          if (++r->n_damaged > MAX_DAMAGED_RECORDS)
+            break;
+          continue;
+        }
+      if (feature == NULL)
+        break;
+      if (batch == NULL)
+        {
+          mq_queue_pop (r->tokens);
+          batch = g_ptr_array_sized_new (READ_BATCH);
+        }
+      g_ptr_array_add (batch, feature);
+      if (batch->len == READ_BATCH)
+        mq_queue_push (r->full, g_steal_pointer (&batch));
+    }
+  if (batch != NULL)
+    mq_queue_push (r->full, batch);
+  mq_queue_push (r->full, g_ptr_array_new ());
+  set_reading_options (FALSE);
+  CPLPopErrorHandler ();
+  return NULL;
+}
+
+/* One feature read: a parcel, or a point or line left out and counted. */
+static gboolean
+take_feature (Load          *load,
+              MqParcels     *parcels,
+              MqFieldMap    *map,
+              OGRFeatureH    feature,
+              int            n_fields,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  if (is_point_or_line (OGR_F_GetGeomFieldRef (feature, load->geom_field)))
+    {
+      load->n_skipped++;
+      return TRUE;
+    }
+  return add_parcel (load, parcels, map, feature, n_fields, error) &&
+         !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+/* Takes the reader's batches until its end; after a failure or a cancel
+ * the reader is stopped and what it still sends is freed. */
+static gboolean
+consume_features (Load          *load,
+                  OGRLayerH      layer,
+                  MqParcels     *parcels,
+                  MqFieldMap    *map,
+                  int            n_fields,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  Reader reader = { .layer = layer, .full = g_async_queue_new (), .tokens = g_async_queue_new () };
+  gboolean ok = TRUE, end = FALSE;
+  GThread *thread;
+
+  for (guint i = 0; i < READ_BATCHES_IN_FLIGHT; i++)
+    mq_queue_push (reader.tokens, GINT_TO_POINTER (1));
+  thread = g_thread_new ("mq-read", reader_thread, &reader);
+  while (!end)
+    {
+      GPtrArray *batch = mq_queue_pop (reader.full);
+
+      end = batch->len == 0;
+      for (guint k = 0; k < batch->len; k++)
+        {
+          ok = ok && take_feature (load, parcels, map, batch->pdata[k], n_fields, cancellable, error);
+          OGR_F_Destroy (batch->pdata[k]);
+        }
+      g_ptr_array_unref (batch);
+      if (!ok)
+        g_atomic_int_set (&reader.stop, 1);
+      mq_queue_push (reader.tokens, GINT_TO_POINTER (1));
+    }
+  g_thread_join (thread);
+  load->n_damaged += reader.n_damaged;
+  g_async_queue_unref (reader.full);
+  g_async_queue_unref (reader.tokens);
+  return ok;
+}
+
 static gboolean
 read_parcels (Load          *load,
               OGRLayerH      layer,
@@ -981,8 +1160,6 @@ read_parcels (Load          *load,
   MqParcels *parcels;
   MqFieldMap *map = &load->result->field_map;
   const MqLoadSink *sink = sink_of (load);
-  OGRFeatureH feature;
-  gboolean ok;
 
   if (names == NULL)
     return FALSE;
@@ -997,34 +1174,7 @@ read_parcels (Load          *load,
     }
   if (sink != NULL && !sink->begin (sink->data, load->result, load->display_srs, error))
     return FALSE;
-  OGR_L_ResetReading (layer);
-  for (;;)
-    {
-      CPLErrorReset ();
-      feature = OGR_L_GetNextFeature (layer);
-      /* A record GDAL could not read whole is lost, not a parcel. */
-      if (CPLGetLastErrorType () >= CE_Failure)
-        {
-          load->n_damaged++;
-          g_clear_pointer (&feature, OGR_F_Destroy);
-          if (load->n_damaged > MAX_DAMAGED_RECORDS)
-            break;
-          continue;
-        }
-      if (feature == NULL)
-        break;
-      if (is_point_or_line (OGR_F_GetGeomFieldRef (feature, load->geom_field)))
-        {
-          load->n_skipped++;
-          OGR_F_Destroy (feature);
-          continue;
-        }
-      ok = add_parcel (load, parcels, map, feature, n_fields, error);
-      OGR_F_Destroy (feature);
-      if (!ok || g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-    }
-  return TRUE;
+  return consume_features (load, layer, parcels, map, n_fields, cancellable, error);
 }
 
 /* Headers that disagree with their files are told, not trusted. */
@@ -1111,11 +1261,13 @@ read_reference_layer (Load        *load,
   OGR_L_ResetReading (layer);
   while ((feature = OGR_L_GetNextFeature (layer)) != NULL)
     {
-      OGRGeometryH geometry = OGR_F_GetGeometryRef (feature);
-      OGRGeometryH display = to_display (load, geometry);
+      gboolean display_ok;
+      OGRGeometryH geometry = mq_geometry_take_linear (OGR_F_StealGeometry (feature));
+      OGRGeometryH transformed = dup_display (load, geometry, &display_ok);
+      OGRGeometryH display = transformed ? transformed : geometry;
       guint8 kind = kind_for (layer_name, kind_i >= 0 ? OGR_F_GetFieldAsString (feature, kind_i) : NULL);
       double width = width_i >= 0 ? OGR_F_GetFieldAsDouble (feature, width_i) : 0.0;
-      double area = mq_area_calc_measure (load->area, geometry);
+      double area = display_ok ? mq_area_calc_measure (load->area, display) : 0.0;
 
       mq_shapes_add_geometry (ref->shapes, display);
       g_array_append_val (ref->kind, kind);
@@ -1125,7 +1277,8 @@ read_reference_layer (Load        *load,
       ok = sink == NULL ||
            sink->reference (sink->data, kind, g_ptr_array_index (ref->name, ref->name->len - 1),
                             width, display, error);
-      g_clear_pointer (&display, OGR_G_DestroyGeometry);
+      g_clear_pointer (&transformed, OGR_G_DestroyGeometry);
+      g_clear_pointer (&geometry, OGR_G_DestroyGeometry);
       OGR_F_Destroy (feature);
       if (!ok)
         return FALSE;
@@ -1215,15 +1368,6 @@ load_run (Load          *load,
       !read_reference_layer (load, "roads", error))
     return NULL;
   return g_steal_pointer (&load->result);
-}
-
-/* For this thread's reading only: opening a file writes no .aux.xml beside
- * it. (GDAL 3.6 has no DXF_CLOSED_LINE_AS_POLYGON: closed CAD polylines stay
- * lines, and are left out and counted as such.) */
-static void
-set_reading_options (gboolean on)
-{
-  CPLSetThreadLocalConfigOption ("GDAL_PAM_ENABLED", on ? "NO" : NULL);
 }
 
 /* "pg:CONNINFO [schema=NAME]": the connection for GDAL, and the name a

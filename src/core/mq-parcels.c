@@ -21,11 +21,19 @@
 /* What every generation of one dataset shares. Written only while the first
  * generation is being read (one thread); after that only the string chunk
  * grows, under its lock, and the index is built once. */
+/* While the first records are read, each attribute's distinct values are
+ * counted; one that is mostly unique (ids, notes, measured areas) is then
+ * stored without interning: a million ids in one hash table cost a fifth of
+ * opening a cadastre, and its memory. */
+#define SAMPLE_RECORDS 512
+
 typedef struct
 {
   MqShapes       *shapes;
-  GStringChunk   *strings;      /* append-only: an interned string never moves */
+  GStringChunk   *strings;      /* append-only: a string stored never moves */
   GMutex          strings_lock;
+  GHashTable    **sample;       /* per field, the distinct values of the first records */
+  guint8         *plain;        /* per field: stored without interning */
   GStrv           field_names;
   guint           n_fields;
   MqSpatialIndex *index;        /* built once, then read by any thread */
@@ -54,11 +62,21 @@ struct _MqParcels
 G_DEFINE_FINAL_TYPE (MqParcels, mq_parcels, G_TYPE_OBJECT)
 
 static void
+free_samples (Shared *shared)
+{
+  for (guint f = 0; shared->sample != NULL && f < shared->n_fields; f++)
+    g_hash_table_unref (shared->sample[f]);
+  g_clear_pointer (&shared->sample, g_free);
+}
+
+static void
 shared_clear (Shared *shared)
 {
   g_clear_pointer (&shared->shapes, mq_shapes_free);
   g_clear_pointer (&shared->strings, g_string_chunk_free);
   g_clear_pointer (&shared->field_names, g_strfreev);
+  free_samples (shared);
+  g_clear_pointer (&shared->plain, g_free);
   g_clear_pointer (&shared->index, mq_spatial_index_free);
   g_mutex_clear (&shared->strings_lock);
 }
@@ -104,6 +122,10 @@ mq_parcels_new (const char * const *field_names)
   g_mutex_init (&self->shared->strings_lock);
   self->shared->field_names = g_strdupv ((char **) field_names);
   self->shared->n_fields = field_names ? g_strv_length (self->shared->field_names) : 0;
+  self->shared->plain = g_new0 (guint8, self->shared->n_fields + 1);
+  self->shared->sample = g_new0 (GHashTable *, self->shared->n_fields + 1);
+  for (guint f = 0; f < self->shared->n_fields; f++)
+    self->shared->sample[f] = g_hash_table_new (NULL, NULL);
   return self;
 }
 
@@ -213,9 +235,37 @@ mq_parcels_intern (MqParcels  *self,
   return interned;
 }
 
+/* A source value as the first generation stores it (the strings lock held):
+ * interned, or for a mostly unique attribute copied as it is. */
+static const char *
+store_value (Shared     *shared,
+             guint       field,
+             const char *text)
+{
+  const char *stored;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+  if (shared->plain[field])
+    return g_string_chunk_insert (shared->strings, text);
+  stored = g_string_chunk_insert_const (shared->strings, text);
+  if (shared->sample != NULL)
+    g_hash_table_add (shared->sample[field], (gpointer) stored);
+  return stored;
+}
+
+/* After the first records: which attributes are mostly unique. */
+static void
+decide_plain (Shared *shared)
+{
+  for (guint f = 0; f < shared->n_fields; f++)
+    shared->plain[f] = g_hash_table_size (shared->sample[f]) > SAMPLE_RECORDS / 2;
+  free_samples (shared);
+}
+
 /* Adds a parcel with its source attribute values (n_fields of them, already
- * UTF-8) and returns its record for the caller to fill in. Only the first
- * generation grows, while it is read. */
+ * UTF-8) and returns its record for the caller to fill in (its strings from
+ * mq_parcels_peek_values()). Only the first generation grows, while it is read. */
 MqParcel *
 mq_parcels_append (MqParcels     *self,
                    OGRGeometryH   display_geometry,
@@ -233,12 +283,28 @@ mq_parcels_append (MqParcels     *self,
     g_ptr_array_add (self->blocks, g_atomic_rc_box_alloc0 (block_size (n_fields)));
   block = block_of (self, i);
   mq_shapes_add_geometry (self->shared->shapes, display_geometry);
+  mq_mutex_lock (&self->shared->strings_lock);
   for (guint f = 0; f < n_fields; f++)
     block->values[(i & BLOCK_MASK) * n_fields + f] =
-      mq_parcels_intern (self, values ? values[f] : NULL);
+      store_value (self->shared, f, values ? values[f] : NULL);
+  if (i + 1 == SAMPLE_RECORDS)
+    decide_plain (self->shared);
+  mq_mutex_unlock (&self->shared->strings_lock);
   block->records[i & BLOCK_MASK].survey_area_m2 = NAN;
   self->n_records++;
   return &block->records[i & BLOCK_MASK];
+}
+
+/* The stored source values of parcel @index, n_fields of them (NULL for an
+ * empty one), as long as the generation lives. */
+const char * const *
+mq_parcels_peek_values (MqParcels *self,
+                        guint      index)
+{
+  g_return_val_if_fail (MQ_IS_PARCELS (self), NULL);
+  g_return_val_if_fail (index < self->n_records, NULL);
+
+  return &block_of (self, index)->values[(index & BLOCK_MASK) * self->shared->n_fields];
 }
 
 /* Puts an edited record in place, in a generation not yet frozen; its

@@ -69,6 +69,8 @@ const MqParcel *mq_parcels_get             (MqParcels       *self,
 MqParcel       *mq_parcels_append          (MqParcels       *self,
                                             OGRGeometryH     display_geometry,
                                             const char     **values);
+const char * const *mq_parcels_peek_values (MqParcels       *self,
+                                            guint            index);
 const char     *mq_parcels_intern          (MqParcels       *self,
                                             const char      *text);
 void            mq_parcels_replace         (MqParcels       *self,

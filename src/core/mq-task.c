@@ -160,6 +160,23 @@ mq_task_return_error (GTask  *task,
 }
 
 void
+mq_queue_push (GAsyncQueue *queue,
+               gpointer     item)
+{
+  tsan_release (queue);
+  g_async_queue_push (queue, item);
+}
+
+gpointer
+mq_queue_pop (GAsyncQueue *queue)
+{
+  gpointer item = g_async_queue_pop (queue);
+
+  tsan_acquire (queue);
+  return item;
+}
+
+void
 mq_mutex_lock (GMutex *mutex)
 {
   g_mutex_lock (mutex);

@@ -39,6 +39,12 @@ void     mq_task_return_error   (GTask               *task,
 void     mq_mutex_lock          (GMutex              *mutex);
 void     mq_mutex_unlock        (GMutex              *mutex);
 
+/* A GAsyncQueue hand-over that ThreadSanitizer sees: what a thread wrote
+ * before it pushed is seen by the thread that pops. */
+void     mq_queue_push          (GAsyncQueue         *queue,
+                                 gpointer             item);
+gpointer mq_queue_pop           (GAsyncQueue         *queue);
+
 typedef GMutex MqMutexLocker;
 
 static inline MqMutexLocker *

@@ -269,9 +269,12 @@ gboolean
 mq_date_parse (const char *text,
                guint32    *julian)
 {
-  g_autofree char *s = g_strstrip (g_strdup (text ? text : ""));
+  g_autofree char *s = NULL;
 
   *julian = 0;
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  s = g_strstrip (g_strdup (text));
   if (*s == '\0')
     return TRUE;
   return parse_ymd (s, julian) || parse_number (s, julian);
@@ -298,9 +301,12 @@ mq_bool_parse (const char *text,
                                "已锁定", "锁定", "已锁", "1.0" };
   static const char *no[] = { "0", "false", "f", "n", "no", "否", "—", "-", "open",
                               "未锁定", "未锁", "0.0" };
-  g_autofree char *s = g_strstrip (g_strdup (text ? text : ""));
+  g_autofree char *s = NULL;
 
   *out = FALSE;
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  s = g_strstrip (g_strdup (text));
   if (*s == '\0')
     return TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (yes); i++)
