@@ -800,6 +800,79 @@ test_filter_hits (void)
   }
 }
 
+/* The level of detail (render/mq-coverage.h: small parcels rasterised with
+ * exact coverage, thin outlines as Wu lines, deadline outlines as bands)
+ * looks as the exact drawing does: the whole sample at sizes where its
+ * parcels are 3 to 40 pixels across, every theme, pixel by pixel. */
+static cairo_surface_t *
+render_whole (MqTheme  theme,
+              int      w,
+              int      h,
+              gboolean exact)
+{
+  g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (s);
+  MqBox extent;
+
+  mq_renderer_set_dataset (renderer, sample);
+  mq_renderer_set_theme (renderer, theme);
+  mq_renderer_set_today (renderer, mq_today ());
+  mq_renderer_set_exact (renderer, exact);
+  mq_viewport_set_size (vp, w, h);
+  mq_dataset_get_extent (sample, &extent);
+  mq_viewport_fit (vp, &extent, 8);
+  mq_renderer_draw_map (renderer, cr, vp);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  return s;
+}
+
+static void
+test_level_of_detail (void)
+{
+  static const int sizes[][2] = { { 320, 200 }, { 640, 400 }, { 1280, 800 } };
+  static const MqTheme themes[] = { MQ_THEME_LOCKS, MQ_THEME_METHOD, MQ_THEME_FLAGGED, MQ_THEME_LANDUSE };
+
+  for (guint t = 0; t < G_N_ELEMENTS (themes); t++)
+    for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+      {
+        int w = sizes[z][0], h = sizes[z][1];
+        cairo_surface_t *lod = render_whole (themes[t], w, h, FALSE);
+        cairo_surface_t *exact = render_whole (themes[t], w, h, TRUE);
+        guint64 sum = 0, n_far = 0, n_differ = 0;
+
+        for (int y = 0; y < h; y++)
+          for (int x = 0; x < w; x++)
+            {
+              guint32 a = pixel (lod, x, y), b = pixel (exact, x, y);
+              int worst = 0;
+
+              for (int shift = 0; shift < 24; shift += 8)
+                {
+                  int d = abs ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff));
+
+                  sum += d;
+                  worst = MAX (worst, d);
+                }
+              n_differ += worst > 0;
+              n_far += worst > 48;
+            }
+        g_test_message ("theme %u, %d×%d: mean difference %.2f/255, %.3f %% of pixels over 48, "
+                        "%.1f %% differ", t, w, h, sum / (3.0 * w * h), 100.0 * n_far / (w * h),
+                        100.0 * n_differ / (w * h));
+        /* Not the same pixels (the level of detail drew them)… */
+        g_assert_cmpuint (n_differ, >, 0);
+        /* …but the same picture: on average within 2/255 a channel, and
+         * hardly a pixel far off. */
+        g_assert_cmpfloat (sum / (3.0 * w * h), <, 2.0);
+        g_assert_cmpfloat (100.0 * n_far / (w * h), <, 0.5);
+        cairo_surface_destroy (lod);
+        cairo_surface_destroy (exact);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -835,6 +908,7 @@ main (int   argc,
   g_test_add_func ("/map/places-find", test_places_find);
   g_test_add_func ("/map/filter-deadline-or", test_filter_deadline_or);
   g_test_add_func ("/map/filter-hits", test_filter_hits);
+  g_test_add_func ("/map/level-of-detail", test_level_of_detail);
   status = g_test_run ();
   g_clear_object (&sample);
   return status;

@@ -176,3 +176,27 @@ mq_shapes_contains (const MqShapes *shapes,
     }
   return inside;
 }
+
+/* The plane area of a feature in its own units (holes, drawn even-odd,
+ * taken away: each ring counts by its sign, the whole by its size), for
+ * drawing, not for the survey's figures (see mq-area.c). */
+double
+mq_shapes_get_plane_area (const MqShapes *shapes,
+                          guint           feature)
+{
+  const double *xy = (const double *) shapes->xy->data;
+  guint r0 = g_array_index (shapes->feat_ring, guint, feature);
+  guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
+  double area = 0;
+
+  for (guint r = r0; r < r1; r++)
+    {
+      guint p0 = g_array_index (shapes->ring_start, guint, r);
+      guint p1 = g_array_index (shapes->ring_start, guint, r + 1);
+      double ox = xy[2 * p0], oy = xy[2 * p0 + 1];
+
+      for (guint p = p0 + 1; p + 1 < p1; p++)
+        area += (xy[2 * p] - ox) * (xy[2 * p + 3] - oy) - (xy[2 * p + 2] - ox) * (xy[2 * p + 1] - oy);
+    }
+  return fabs (area) / 2;
+}

@@ -29,6 +29,8 @@ guint     mq_shapes_add_geometry  (MqShapes     *shapes,
                                    OGRGeometryH  geometry);
 void      mq_shapes_get_extent    (const MqShapes *shapes,
                                    MqBox        *extent);
+double    mq_shapes_get_plane_area (const MqShapes *shapes,
+                                    guint           feature);
 gboolean  mq_shapes_contains      (const MqShapes *shapes,
                                    guint         feature,
                                    double        x,

@@ -6,6 +6,8 @@
 
 #include "mq-renderer.h"
 
+#include "mq-coverage.h"
+
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -33,6 +35,7 @@ struct _MqRenderer
   GArray    *labels;        /* MqLabel: what the last draw named, in priority order */
   MqLabelField label_field; /* what a parcel's label says */
   gboolean   meeting_room;  /* text sized for a room: see text_scales() */
+  gboolean   exact;         /* every parcel a path, even where mq-coverage.h would do */
 };
 
 /* A parcel another planner has open, and who (names joined). */
@@ -214,6 +217,17 @@ mq_renderer_set_meeting_room (MqRenderer *self,
 }
 
 /* What parcels' labels say: id, owner, project, entity or area in mu. */
+/* Whether parcels too small to see are drawn as paths all the same (the
+ * level-of-detail test's reference; vector targets always are). */
+void
+mq_renderer_set_exact (MqRenderer *self,
+                       gboolean    exact)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+
+  self->exact = exact;
+}
+
 void
 mq_renderer_set_label_field (MqRenderer   *self,
                              MqLabelField  field)
@@ -433,6 +447,10 @@ visible_parcels (MqParcels   *parcels,
 
 #define OUTLINE_BATCH 32
 
+/* Fills go to cairo this many parcels at a time: its edge lists for one
+ * path of a million rings were most of a frame's memory. */
+#define FILL_BATCH 4096
+
 /* Up to this many distinct fills are batched; themes use fewer. */
 #define MAX_FILLS 32
 
@@ -458,8 +476,174 @@ batch_for (FillBatch   *batches,
   return batches[(*n_batches)++].items;
 }
 
-/* Parcels are filled one colour at a time and outlined in one stroke: a
- * cairo call per colour, not per parcel. */
+/* Feature i's rings, closed, to the coverage: as edges of its area, or
+ * with @band > 0 as a line that wide along them. */
+static void
+cover_rings (MqCoverage     *coverage,
+             MqViewport     *vp,
+             const MqShapes *shapes,
+             guint           i,
+             double          band)
+{
+  const double *xy = (const double *) shapes->xy->data;
+  guint r0 = g_array_index (shapes->feat_ring, guint, i);
+  guint r1 = g_array_index (shapes->feat_ring, guint, i + 1);
+
+  for (guint r = r0; r < r1; r++)
+    {
+      guint p0 = g_array_index (shapes->ring_start, guint, r);
+      guint p1 = g_array_index (shapes->ring_start, guint, r + 1);
+      double fx, fy, lx, ly, sx, sy, nx = 0, ny = 0;
+
+      if (p1 <= p0)
+        continue;
+      mq_viewport_map_to_screen (vp, xy[2 * p0], xy[2 * p0 + 1], &fx, &fy);
+      lx = fx, ly = fy;
+      /* Closed whether or not the ring repeats its first point; a band goes
+       * round once more to bevel its first corner. */
+      for (guint p = p0 + 1; p <= p1 + (band > 0 && p1 - p0 > 1); p++, lx = sx, ly = sy)
+        {
+          if (p < p1)
+            mq_viewport_map_to_screen (vp, xy[2 * p], xy[2 * p + 1], &sx, &sy);
+          else if (p == p1)
+            sx = fx, sy = fy;
+          else
+            mq_viewport_map_to_screen (vp, xy[2 * p0 + 2], xy[2 * p0 + 3], &sx, &sy);
+          if (band <= 0)
+            mq_coverage_edge (coverage, lx, ly, sx, sy);
+          else
+            mq_coverage_band (coverage, lx, ly, sx, sy, band, &nx, &ny);
+        }
+    }
+}
+
+/* A parcel a few pixels across is rasterised by the coverage
+ * (mq-coverage.h) rather than by cairo: its area filled, or with @band > 0
+ * its outline that wide. TRUE when it was. */
+static gboolean
+cover_small (MqCoverage     *coverage,
+             MqViewport     *vp,
+             const MqShapes *shapes,
+             guint           i,
+             double          band,
+             const MqRgb    *color)
+{
+  const MqBox *b = mq_shapes_get_bbox (shapes, i);
+  double x0, y0, x1, y1;
+
+  if (coverage == NULL)
+    return FALSE;
+  mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &x0, &y0);
+  mq_viewport_map_to_screen (vp, b->max_x, b->min_y, &x1, &y1);
+  if (!mq_coverage_begin_shape (coverage, x0 - band, y0 - band, x1 + band, y1 + band))
+    return FALSE;
+  cover_rings (coverage, vp, shapes, i, band);
+  mq_coverage_end_shape (coverage, color, band <= 0);
+  return TRUE;
+}
+
+static void
+fill_batch (cairo_t        *cr,
+            MqViewport     *vp,
+            const MqShapes *shapes,
+            FillBatch      *batch)
+{
+  set_rgb (cr, &batch->color);
+  for (guint k = 0; k < batch->items->len; k++)
+    {
+      mq_renderer_path_feature (cr, vp, shapes, g_array_index (batch->items, guint, k), TRUE);
+      if ((k + 1) % FILL_BATCH == 0 || k + 1 == batch->items->len)
+        cairo_fill (cr);
+    }
+}
+
+/* Adds parcel @i to the path and strokes every OUTLINE_BATCH of them (the
+ * caller strokes what is left). */
+static void
+outline_batched (cairo_t        *cr,
+                 MqViewport     *vp,
+                 const MqShapes *shapes,
+                 guint           i,
+                 guint          *in_path)
+{
+  mq_renderer_path_feature (cr, vp, shapes, i, TRUE);
+  if (++*in_path == OUTLINE_BATCH)
+    {
+      cairo_stroke (cr);
+      *in_path = 0;
+    }
+}
+
+/* Feature i's rings as thin white lines straight into the pixels. */
+static void
+outline_as_lines (MqCoverage     *coverage,
+                  MqViewport     *vp,
+                  const MqShapes *shapes,
+                  guint           feature,
+                  double          width,
+                  double          alpha)
+{
+  const double *xy = (const double *) shapes->xy->data;
+  guint r0 = g_array_index (shapes->feat_ring, guint, feature);
+  guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
+
+  for (guint r = r0; r < r1; r++)
+    {
+      guint p0 = g_array_index (shapes->ring_start, guint, r);
+      guint p1 = g_array_index (shapes->ring_start, guint, r + 1);
+      double lx = 0, ly = 0;
+
+      for (guint p = p0; p < p1; p++)
+        {
+          double sx, sy;
+
+          mq_viewport_map_to_screen (vp, xy[2 * p], xy[2 * p + 1], &sx, &sy);
+          if (p != p0)
+            mq_coverage_line (coverage, lx, ly, sx, sy, width, alpha);
+          lx = sx, ly = sy;
+        }
+    }
+}
+
+/* Outlines only where a parcel is big enough for one to be seen. Under a
+ * pixel wide (overview scales) they go straight into the pixels when the
+ * target allows (mq-coverage.h); else cairo strokes them a few dozen at a
+ * time: its stroker slows down more than linearly on one path of thousands
+ * of rings, and per parcel costs a call each. A thin line needs no round
+ * joins, which cost most of a stroke. */
+static void
+draw_outlines (cairo_t        *cr,
+               MqViewport     *vp,
+               const MqShapes *shapes,
+               GArray         *items,
+               MqCoverage     *coverage)
+{
+  double res = mq_viewport_get_resolution (vp);
+  double width = res < 2.0 ? 1.0 : 0.6, alpha = 0.9;
+  gboolean direct = coverage != NULL && width < 1.0 && mq_coverage_lines_begin (coverage, cr);
+
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+  cairo_set_line_width (cr, width);
+  cairo_set_source_rgba (cr, 1, 1, 1, alpha);
+  for (guint k = 0, in_path = 0; k < items->len; k++)
+    {
+      guint i = g_array_index (items, guint, k);
+      const MqBox *bb = mq_shapes_get_bbox (shapes, i);
+
+      if ((bb->max_x - bb->min_x) <= 4 * res && (bb->max_y - bb->min_y) <= 4 * res)
+        continue;
+      if (direct)
+        outline_as_lines (coverage, vp, shapes, i, width, alpha);
+      else
+        outline_batched (cr, vp, shapes, i, &in_path);
+    }
+  if (direct)
+    mq_coverage_lines_end (coverage);
+  cairo_stroke (cr);
+}
+
+/* Parcels are filled one colour at a time and outlined a few dozen at a
+ * time: a cairo call per colour, not per parcel; the smallest are covered. */
 static void
 draw_parcels (MqRenderer *self,
               cairo_t    *cr,
@@ -470,7 +654,7 @@ draw_parcels (MqRenderer *self,
   const guint8 *shown = self->shown ? g_bytes_get_data (self->shown, &n_shown) : NULL;
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
-  double res = mq_viewport_get_resolution (vp);
+  g_autoptr(MqCoverage) coverage = self->exact ? NULL : mq_coverage_new (cr);
   FillBatch batches[MAX_FILLS];
   guint n_batches = 0;
 
@@ -482,39 +666,18 @@ draw_parcels (MqRenderer *self,
       mq_style_parcel_fill (self->theme, mq_parcels_get (parcels, i), &fill);
       if (shown != NULL && i < n_shown && !shown[i])
         dim (&fill);
-      g_array_append_val (batch_for (batches, &n_batches, &fill), i);
+      if (!cover_small (coverage, vp, shapes, i, 0, &fill))
+        g_array_append_val (batch_for (batches, &n_batches, &fill), i);
     }
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
   for (guint b = 0; b < n_batches; b++)
     {
-      for (guint k = 0; k < batches[b].items->len; k++)
-        mq_renderer_path_feature (cr, vp, shapes, g_array_index (batches[b].items, guint, k), TRUE);
-      set_rgb (cr, &batches[b].color);
-      cairo_fill (cr);
+      fill_batch (cr, vp, shapes, &batches[b]);
       g_array_unref (batches[b].items);
     }
-  /* Outlines only where a parcel is big enough for one to be seen, stroked a
-   * few dozen at a time: cairo's stroker slows down more than linearly on
-   * one path of thousands of rings, and per parcel costs a call each. A thin
-   * line needs no round joins, which cost most of a stroke. */
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
-  cairo_set_line_width (cr, res < 2.0 ? 1.0 : 0.6);
-  cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
-  for (guint k = 0, in_path = 0; k < items->len; k++)
-    {
-      guint i = g_array_index (items, guint, k);
-      const MqBox *bb = mq_shapes_get_bbox (shapes, i);
-
-      if ((bb->max_x - bb->min_x) <= 4 * res && (bb->max_y - bb->min_y) <= 4 * res)
-        continue;
-      mq_renderer_path_feature (cr, vp, shapes, i, TRUE);
-      if (++in_path == OUTLINE_BATCH || k + 1 == items->len)
-        {
-          cairo_stroke (cr);
-          in_path = 0;
-        }
-    }
-  cairo_stroke (cr);
+  if (coverage != NULL)
+    mq_coverage_paint (coverage, cr);
+  draw_outlines (cr, vp, shapes, items, coverage);
 }
 
 /* Selected parcels: a white halo under a thick black line, visible on any
@@ -718,30 +881,40 @@ is_shown (MqRenderer *self,
 }
 
 /* Deadlines are drawn on top of every theme: red for overdue, amber for due
- * within 30 days; not round what a filter leaves out, which fades whole. */
+ * within 30 days; not round what a filter leaves out, which fades whole.
+ * Only the parcels in view (@items) are looked at. */
 static void
 draw_deadlines (MqRenderer  *self,
                 cairo_t     *cr,
                 MqViewport  *vp,
-                const MqBox *view)
+                GArray      *items)
 {
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
-  guint n = mq_parcels_get_n_parcels (parcels);
+  g_autoptr(MqCoverage) coverage = self->exact ? NULL : mq_coverage_new (cr);
+  double width = 2.0;
 
-  cairo_set_line_width (cr, 2.0);
-  for (guint i = 0; i < n; i++)
+  cairo_set_line_width (cr, width);
+  for (int overdue = 1; overdue >= 0; overdue--)
     {
-      const MqParcel *p = mq_parcels_get (parcels, i);
-      gboolean overdue = mq_parcel_is_overdue (p, self->today);
+      const MqRgb *color = overdue ? &mq_style_overdue : &mq_style_due_soon;
+      guint in_path = 0;
 
-      if ((!overdue && !mq_parcel_is_due_soon (p, self->today)) || !visible (shapes, i, view) ||
-          !is_shown (self, i))
-        continue;
-      mq_renderer_path_feature (cr, vp, shapes, i, TRUE);
-      set_rgb (cr, overdue ? &mq_style_overdue : &mq_style_due_soon);
+      set_rgb (cr, color);
+      for (guint k = 0; k < items->len; k++)
+        {
+          guint i = g_array_index (items, guint, k);
+          const MqParcel *p = mq_parcels_get (parcels, i);
+
+          if ((overdue ? mq_parcel_is_overdue (p, self->today)
+                       : !mq_parcel_is_overdue (p, self->today) && mq_parcel_is_due_soon (p, self->today)) &&
+              is_shown (self, i) && !cover_small (coverage, vp, shapes, i, width, color))
+            outline_batched (cr, vp, shapes, i, &in_path);
+        }
       cairo_stroke (cr);
     }
+  if (coverage != NULL)
+    mq_coverage_paint (coverage, cr);
 }
 
 /* Parcels with geometry or data problems stay visible, dashed in magenta so
@@ -750,24 +923,24 @@ static void
 draw_problems (MqRenderer  *self,
                cairo_t     *cr,
                MqViewport  *vp,
-               const MqBox *view)
+               GArray      *items)
 {
   static const double dash[] = { 4.0, 3.0 };
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
-  guint n = mq_parcels_get_n_parcels (parcels);
+  guint in_path = 0;
 
   cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
   cairo_set_line_width (cr, 1.5);
   set_rgb (cr, &mq_style_problem);
-  for (guint i = 0; i < n; i++)
+  for (guint k = 0; k < items->len; k++)
     {
-      if (mq_parcels_get (parcels, i)->problems == 0 || !visible (shapes, i, view) ||
-          !is_shown (self, i))
-        continue;
-      mq_renderer_path_feature (cr, vp, shapes, i, TRUE);
-      cairo_stroke (cr);
+      guint i = g_array_index (items, guint, k);
+
+      if (mq_parcels_get (parcels, i)->problems != 0 && is_shown (self, i))
+        outline_batched (cr, vp, shapes, i, &in_path);
     }
+  cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
 }
 
@@ -1406,8 +1579,8 @@ mq_renderer_draw_map (MqRenderer *self,
       draw_parcels (self, cr, vp, items);
       draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road_casing, 1.5);
       draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road, 0);
-      draw_deadlines (self, cr, vp, &view);
-      draw_problems (self, cr, vp, &view);
+      draw_deadlines (self, cr, vp, items);
+      draw_problems (self, cr, vp, items);
       if (!selection_in_overlay (self))
         draw_selection (self, cr, vp);
       if (!self->live_overlay)
@@ -1473,6 +1646,7 @@ mq_renderer_dup (MqRenderer *self)
   copy->text_scale = self->text_scale;
   copy->meeting_room = self->meeting_room;
   copy->label_field = self->label_field;
+  copy->exact = self->exact;
   copy->live_overlay = self->live_overlay;
   copy->shown = self->shown ? g_bytes_ref (self->shown) : NULL;
   if (self->selection != NULL)

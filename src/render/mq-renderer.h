@@ -36,6 +36,8 @@ void        mq_renderer_set_text_scale (MqRenderer *self,
                                      double      scale);
 void        mq_renderer_set_meeting_room (MqRenderer *self,
                                      gboolean    meeting_room);
+void        mq_renderer_set_exact       (MqRenderer *self,
+                                     gboolean    exact);
 void        mq_renderer_set_label_field (MqRenderer  *self,
                                      MqLabelField field);
 MqLabelField mq_renderer_get_label_field (MqRenderer *self);

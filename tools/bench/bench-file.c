@@ -14,6 +14,8 @@
  *                  moves by 1/50 of its width each frame (median, p95)
  *   rss_init_mb, rss_load_mb, rss_first_frame_mb, rss_close_mb   peak RSS after
  *                  each phase (init: the libraries alone, to count bytes per parcel)
+ * --exact draws every parcel as a path (no level of detail, mq-coverage.h);
+ * --png=PREFIX also writes the full frame as PREFIX.png, to look at.
  * With the renderer the window uses (mq_renderer_draw: map, labels, furniture),
  * the locks theme unless told. Not a test: nothing is asserted.
  *
@@ -95,10 +97,14 @@ main (int   argc,
       char *argv[])
 {
   int frames = 5;
+  gboolean exact = FALSE;
   g_autofree char *theme_name = NULL;
+  g_autofree char *png = NULL;
   GOptionEntry entries[] = {
     { "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Frames per view after the first (default 5)", "N" },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &theme_name, "locks, method, flagged or landuse", "THEME" },
+    { "exact", 0, 0, G_OPTION_ARG_NONE, &exact, "Every parcel a path (no level of detail)", NULL },
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &png, "Also write the full frame as PREFIX.png", "PREFIX" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("FILE");
@@ -138,6 +144,7 @@ main (int   argc,
   vp = mq_viewport_new ();
   mq_renderer_set_dataset (renderer, dataset);
   mq_renderer_set_theme (renderer, theme);
+  mq_renderer_set_exact (renderer, exact);
   mq_viewport_set_size (vp, WIDTH, HEIGHT);
   mq_dataset_get_extent (dataset, &extent);
   /* The frame --export-png draws: the extent with a 24 px margin. */
@@ -146,6 +153,12 @@ main (int   argc,
   first_s = frame (renderer, vp, surface);
   rss_first = peak_mb ();
   frames_stats (renderer, vp, surface, frames, 0, &full_s, &full_p95);
+  if (png != NULL)
+    {
+      g_autofree char *name = g_strconcat (png, ".png", NULL);
+
+      cairo_surface_write_to_png (surface, name);
+    }
 
   /* render_qgis.py's zoom: the centre ± 1/100 of the width and height. */
   cx = (extent.min_x + extent.max_x) / 2;

@@ -1,0 +1,475 @@
+/* mq-coverage.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mq-coverage.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Coverage is summed in 1/ONE steps per channel (premultiplied), so that
+ * the many small contributions to one pixel do not round away. */
+#define ONE_SHIFT 12
+#define ONE (1 << ONE_SHIFT)
+
+struct _MqCoverage
+{
+  int         width, height;     /* of the target, in device pixels */
+  cairo_matrix_t to_device;      /* user space → device pixels: scale and offset only */
+  guint16    *sum;               /* 4 per pixel: r, g, b, a; allocated when first used */
+  int         min_row, max_row;  /* the rows touched */
+  int         ox, oy, cols, rows;  /* the shape being covered: its cells */
+  float      *acc;               /* (MAX_PX + 3)², its signed areas */
+  cairo_surface_t *target;       /* between lines_begin and lines_end */
+  guchar     *pixels;
+  int         stride;
+};
+
+/* A coverage for drawing into @cr, or NULL when its target is no image or
+ * its transform turns (then every parcel is drawn as a path). */
+MqCoverage *
+mq_coverage_new (cairo_t *cr)
+{
+  cairo_surface_t *target = cairo_get_target (cr);
+  MqCoverage *coverage;
+  cairo_matrix_t m;
+  double sx = 1, sy = 1;
+
+  if (cairo_surface_get_type (target) != CAIRO_SURFACE_TYPE_IMAGE ||
+      cairo_image_surface_get_format (target) != CAIRO_FORMAT_ARGB32)
+    return NULL;
+  cairo_get_matrix (cr, &m);
+  cairo_surface_get_device_scale (target, &sx, &sy);
+  if (m.xy != 0 || m.yx != 0 || m.xx <= 0 || m.yy <= 0)
+    return NULL;
+  coverage = g_new0 (MqCoverage, 1);
+  coverage->width = cairo_image_surface_get_width (target);
+  coverage->height = cairo_image_surface_get_height (target);
+  cairo_matrix_init (&coverage->to_device, m.xx * sx, 0, 0, m.yy * sy, m.x0 * sx, m.y0 * sy);
+  coverage->min_row = coverage->height;
+  coverage->max_row = -1;
+  coverage->acc = g_new (float, (gsize) (MQ_COVERAGE_MAX_PX + 3) * (MQ_COVERAGE_MAX_PX + 3));
+  return coverage;
+}
+
+void
+mq_coverage_free (MqCoverage *coverage)
+{
+  if (coverage == NULL)
+    return;
+  g_free (coverage->sum);
+  g_free (coverage->acc);
+  g_free (coverage);
+}
+
+/* Scale and offset only (mq_coverage_new() refuses anything else). */
+static inline void
+to_device (MqCoverage *coverage,
+           double     *x,
+           double     *y)
+{
+  const cairo_matrix_t *m = &coverage->to_device;
+
+  *x = *x * m->xx + m->x0;
+  *y = *y * m->yy + m->y0;
+}
+
+/* Adds @cover (0…ONE) of a colour given in 0…ONE steps, premultiplied. */
+static inline void
+add_to_pixel (guint16       *p,
+              guint32        cover,
+              const guint32  color[3])
+{
+  guint32 v;
+
+  for (int c = 0; c < 3; c++)
+    {
+      v = p[c] + ((color[c] * cover + (guint32) ONE / 2) >> ONE_SHIFT);
+      p[c] = (guint16) MIN (v, 65535u);
+    }
+  v = p[3] + cover;
+  p[3] = (guint16) MIN (v, 65535u);
+}
+
+/* Starts a parcel whose box (user space) is the given one; FALSE when it
+ * is too big to be covered, or not wholly on the target (cairo draws it). */
+gboolean
+mq_coverage_begin_shape (MqCoverage *coverage,
+                         double      min_x,
+                         double      min_y,
+                         double      max_x,
+                         double      max_y)
+{
+  double x0 = min_x, y0 = min_y, x1 = max_x, y1 = max_y;
+
+  to_device (coverage, &x0, &y0);
+  to_device (coverage, &x1, &y1);
+  if (x1 - x0 >= MQ_COVERAGE_MAX_PX || y1 - y0 >= MQ_COVERAGE_MAX_PX ||
+      x0 < 0 || y0 < 0 || x1 >= coverage->width || y1 >= coverage->height)
+    return FALSE;
+  coverage->ox = (int) floor (x0);
+  coverage->oy = (int) floor (y0);
+  coverage->cols = (int) ceil (x1) - coverage->ox + 2;
+  coverage->rows = (int) ceil (y1) - coverage->oy;
+  if (coverage->rows < 1)
+    coverage->rows = 1;
+  memset (coverage->acc, 0, sizeof (float) * (gsize) coverage->cols * coverage->rows);
+  return TRUE;
+}
+
+/* One edge of the parcel's rings, in user space: its signed area goes to
+ * the cells it crosses (the accumulation rasteriser of Raph Levien's
+ * font-rs: a running sum along each row then gives each pixel's coverage). */
+void
+mq_coverage_edge (MqCoverage *coverage,
+                  double      ux0,
+                  double      uy0,
+                  double      ux1,
+                  double      uy1)
+{
+  double dir = 1, dxdy, x, y0, y1, px0, px1;
+  float *acc = coverage->acc;
+  int cols = coverage->cols;
+
+  to_device (coverage, &ux0, &uy0);
+  to_device (coverage, &ux1, &uy1);
+  /* Rounding may put a vertex a hair outside the cells: kept inside. */
+  px0 = CLAMP (ux0 - coverage->ox, 0, cols - 2.0), y0 = uy0 - coverage->oy;
+  px1 = CLAMP (ux1 - coverage->ox, 0, cols - 2.0), y1 = uy1 - coverage->oy;
+  if (y0 == y1)
+    return;
+  if (y0 > y1)
+    {
+      double t;
+
+      dir = -1;
+      t = px0, px0 = px1, px1 = t;
+      t = y0, y0 = y1, y1 = t;
+    }
+  dxdy = (px1 - px0) / (y1 - y0);
+  x = px0;
+  for (int y = MAX (0, (int) floor (y0)); y < MIN (coverage->rows, (int) ceil (y1)); y++)
+    {
+      float *line = acc + (gsize) y * cols;
+      double dy = MIN (y + 1.0, y1) - MAX ((double) y, y0);
+      double xnext = x + dxdy * dy, d = dy * dir;
+      double xa = MIN (x, xnext), xb = MAX (x, xnext);
+      double xa_floor = floor (xa), xb_ceil = ceil (xb);
+      int ia = (int) xa_floor, ib = (int) xb_ceil;
+
+      if (ib <= ia + 1)
+        {
+          double xmf = 0.5 * (x + xnext) - xa_floor;
+
+          line[ia] += d - d * xmf;
+          line[ia + 1] += d * xmf;
+        }
+      else
+        {
+          double span = 1.0 / (xb - xa);
+          double fa = xa - xa_floor, fb = xb - xb_ceil + 1;
+          double a0 = 0.5 * span * (1 - fa) * (1 - fa), am = 0.5 * span * fb * fb;
+
+          line[ia] += d * a0;
+          if (ib == ia + 2)
+            line[ia + 1] += d * (1 - a0 - am);
+          else
+            {
+              double a1 = span * (1.5 - fa), a2;
+
+              line[ia + 1] += d * (a1 - a0);
+              for (int xi = ia + 2; xi < ib - 1; xi++)
+                line[xi] += d * span;
+              a2 = a1 + (ib - ia - 3) * span;
+              line[ib - 1] += d * (1 - a2 - am);
+            }
+          line[ib] += d * am;
+        }
+      x = xnext;
+    }
+}
+
+/* Ends the shape: each pixel gets its colour times the part of the pixel
+ * the rings cover, even-odd as cairo fills parcels, or (a band of quads,
+ * all turning the same way) wherever any of them covers. */
+void
+mq_coverage_end_shape (MqCoverage  *coverage,
+                       const MqRgb *color,
+                       gboolean     even_odd)
+{
+  guint32 rgb[3] = { (guint32) (color->r * ONE + 0.5), (guint32) (color->g * ONE + 0.5),
+                     (guint32) (color->b * ONE + 0.5) };
+  int cols = MIN (coverage->cols, coverage->width - coverage->ox);
+
+  if (coverage->sum == NULL)
+    coverage->sum = g_new0 (guint16, 4 * (gsize) coverage->width * coverage->height);
+  for (int y = 0; y < coverage->rows; y++)
+    {
+      const float *line = coverage->acc + (gsize) y * coverage->cols;
+      guint16 *row = coverage->sum + 4 * ((gsize) (coverage->oy + y) * coverage->width + coverage->ox);
+      float winding = 0;
+
+      for (int x = 0; x < cols; x++)
+        {
+          float cover;
+
+          winding += line[x];
+          cover = fabsf (winding);
+          if (cover > 1 && !even_odd)
+            cover = 1;
+          else if (cover > 1)
+            {
+              cover = fmodf (cover, 2.0f);
+              cover = cover > 1 ? 2 - cover : cover;
+            }
+          if (cover > 1.0f / ONE)
+            add_to_pixel (row + 4 * x, (guint32) (cover * ONE + 0.5f), rgb);
+        }
+    }
+  coverage->min_row = MIN (coverage->min_row, coverage->oy);
+  coverage->max_row = MAX (coverage->max_row, coverage->oy + coverage->rows - 1);
+}
+
+/* Paints what was covered over what @cr holds, as one image. */
+void
+mq_coverage_paint (MqCoverage *coverage,
+                   cairo_t    *cr)
+{
+  cairo_surface_t *image;
+  guint32 *row;
+  int stride, n_rows;
+
+  if (coverage->sum == NULL || coverage->max_row < coverage->min_row)
+    return;
+  n_rows = coverage->max_row - coverage->min_row + 1;
+  image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, coverage->width, n_rows);
+  stride = cairo_image_surface_get_stride (image);
+  cairo_surface_flush (image);
+  for (int y = 0; y < n_rows; y++)
+    {
+      const guint16 *p = coverage->sum + 4 * (gsize) (y + coverage->min_row) * coverage->width;
+
+      row = (guint32 *) (cairo_image_surface_get_data (image) + (gsize) y * stride);
+      for (int x = 0; x < coverage->width; x++, p += 4)
+        {
+          guint32 a, r, g, b;
+
+          if (p[3] == 0)
+            {
+              row[x] = 0;
+              continue;
+            }
+          a = MIN (255u, (p[3] * 255u + ONE / 2) >> ONE_SHIFT);
+          if (p[3] <= ONE)
+            {
+              r = MIN (a, (p[0] * 255u + ONE / 2) >> ONE_SHIFT);
+              g = MIN (a, (p[1] * 255u + ONE / 2) >> ONE_SHIFT);
+              b = MIN (a, (p[2] * 255u + ONE / 2) >> ONE_SHIFT);
+            }
+          else
+            {
+              /* Where shapes overlap (outlines of neighbours) the sum passes
+               * full cover: the colour is their mean, not a brighter one. */
+              r = MIN (a, (p[0] * 255u + p[3] / 2) / p[3]);
+              g = MIN (a, (p[1] * 255u + p[3] / 2) / p[3]);
+              b = MIN (a, (p[2] * 255u + p[3] / 2) / p[3]);
+            }
+          row[x] = a << 24 | r << 16 | g << 8 | b;
+        }
+    }
+  cairo_surface_mark_dirty (image);
+  /* The image is in device pixels: painted with the identity transform. */
+  cairo_save (cr);
+  cairo_identity_matrix (cr);
+  {
+    double sx = 1, sy = 1;
+
+    cairo_surface_get_device_scale (cairo_get_target (cr), &sx, &sy);
+    cairo_scale (cr, 1 / sx, 1 / sy);
+  }
+  cairo_set_source_surface (cr, image, 0, coverage->min_row);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  cairo_surface_destroy (image);
+}
+
+/* Whether lines can go straight into @cr's target: nothing clips it (a
+ * clip would be cairo's to keep). Flushes what cairo has drawn so far. */
+gboolean
+mq_coverage_lines_begin (MqCoverage *coverage,
+                         cairo_t    *cr)
+{
+  cairo_rectangle_list_t *clip = cairo_copy_clip_rectangle_list (cr);
+  double x0 = 0, y0 = 0, x1 = coverage->width, y1 = coverage->height;
+  gboolean whole;
+
+  cairo_device_to_user (cr, &x0, &y0);
+  cairo_device_to_user (cr, &x1, &y1);
+  whole = clip->status == CAIRO_STATUS_SUCCESS && clip->num_rectangles == 1 &&
+          clip->rectangles[0].x <= x0 && clip->rectangles[0].y <= y0 &&
+          clip->rectangles[0].x + clip->rectangles[0].width >= x1 &&
+          clip->rectangles[0].y + clip->rectangles[0].height >= y1;
+  cairo_rectangle_list_destroy (clip);
+  if (!whole)
+    return FALSE;
+  coverage->target = cairo_get_target (cr);
+  cairo_surface_flush (coverage->target);
+  coverage->pixels = cairo_image_surface_get_data (coverage->target);
+  coverage->stride = cairo_image_surface_get_stride (coverage->target);
+  return coverage->pixels != NULL;
+}
+
+void
+mq_coverage_lines_end (MqCoverage *coverage)
+{
+  if (coverage->target != NULL)
+    cairo_surface_mark_dirty (coverage->target);
+  coverage->target = NULL;
+  coverage->pixels = NULL;
+}
+
+/* White over the pixel at @amount (0…1), premultiplied. */
+static void
+plot_white (MqCoverage *coverage,
+            int         x,
+            int         y,
+            double      amount)
+{
+  guint32 *p, v, k, out = 0;
+
+  if (x < 0 || y < 0 || x >= coverage->width || y >= coverage->height || amount <= 0)
+    return;
+  p = (guint32 *) (coverage->pixels + (gsize) y * coverage->stride) + x;
+  v = *p;
+  k = (guint32) (MIN (amount, 1.0) * 256 + 0.5);
+  for (int shift = 0; shift < 32; shift += 8)
+    {
+      guint32 c = (v >> shift) & 0xff;
+
+      out |= (c + (((255 - c) * k) >> 8)) << shift;
+    }
+  *p = out;
+}
+
+/* A white line @width device pixels wide at @alpha from (x0, y0) to (x1,
+ * y1) in user space: Wu's algorithm, each column (or row, for a steep line)
+ * sharing the line's coverage between the two pixels nearest it. The last
+ * pixel is left to the next segment of the ring. */
+void
+mq_coverage_line (MqCoverage *coverage,
+                  double      x0,
+                  double      y0,
+                  double      x1,
+                  double      y1,
+                  double      width,
+                  double      alpha)
+{
+  gboolean steep;
+  double gradient, amount;
+
+  to_device (coverage, &x0, &y0);
+  to_device (coverage, &x1, &y1);
+  steep = fabs (y1 - y0) > fabs (x1 - x0);
+  if (steep)
+    {
+      double t;
+
+      t = x0, x0 = y0, y0 = t;
+      t = x1, x1 = y1, y1 = t;
+    }
+  if (x0 > x1)
+    {
+      double t;
+
+      t = x0, x0 = x1, x1 = t;
+      t = y0, y0 = y1, y1 = t;
+    }
+  gradient = x1 - x0 > 1e-9 ? (y1 - y0) / (x1 - x0) : 0;
+  /* A line crossing a column at a slant covers more of it. */
+  amount = MIN (1.0, width * sqrt (1 + gradient * gradient)) * alpha;
+  for (int x = (int) floor (x0 + 0.5); x < (int) floor (x1 + 0.5); x++)
+    {
+      double yc = y0 + gradient * (x + 0.5 - x0) - 0.5;
+      int iy = (int) floor (yc);
+      double f = yc - iy;
+
+      if (steep)
+        {
+          plot_white (coverage, iy, x, (1 - f) * amount);
+          plot_white (coverage, iy + 1, x, f * amount);
+        }
+      else
+        {
+          plot_white (coverage, x, iy, (1 - f) * amount);
+          plot_white (coverage, x, iy + 1, f * amount);
+        }
+    }
+}
+
+static void
+quad (MqCoverage *coverage,
+      double      ax,
+      double      ay,
+      double      bx,
+      double      by,
+      double      cx,
+      double      cy,
+      double      dx,
+      double      dy)
+{
+  mq_coverage_edge (coverage, ax, ay, bx, by);
+  mq_coverage_edge (coverage, bx, by, cx, cy);
+  mq_coverage_edge (coverage, cx, cy, dx, dy);
+  mq_coverage_edge (coverage, dx, dy, ax, ay);
+}
+
+/* A triangle turned the way the bands' quads turn (see below). */
+static void
+triangle (MqCoverage *coverage,
+          double      ax,
+          double      ay,
+          double      bx,
+          double      by,
+          double      cx,
+          double      cy)
+{
+  if ((bx - ax) * (cy - ay) - (by - ay) * (cx - ax) > 0)
+    {
+      double t;
+
+      t = bx, bx = cx, cx = t;
+      t = by, by = cy, cy = t;
+    }
+  mq_coverage_edge (coverage, ax, ay, bx, by);
+  mq_coverage_edge (coverage, bx, by, cx, cy);
+  mq_coverage_edge (coverage, cx, cy, ax, ay);
+}
+
+/* A line @width wide from a to b as a band for a shape ended non-zero (the
+ * quad along it), and the bevel joining it at a to the line before, which
+ * ended at a turned by (pnx, pny): its half-width normal (0, 0 for none). */
+void
+mq_coverage_band (MqCoverage *coverage,
+                  double      ax,
+                  double      ay,
+                  double      bx,
+                  double      by,
+                  double      width,
+                  double     *pnx,
+                  double     *pny)
+{
+  double len = hypot (bx - ax, by - ay), h = width / 2, nx, ny;
+
+  if (len < 1e-9)
+    return;
+  /* Every quad turns the same way (negative cross product, with the left
+   * normal): their windings add, never cancel. */
+  nx = -(by - ay) / len * h, ny = (bx - ax) / len * h;
+  quad (coverage, ax + nx, ay + ny, bx + nx, by + ny, bx - nx, by - ny, ax - nx, ay - ny);
+  if (*pnx != 0 || *pny != 0)
+    {
+      triangle (coverage, ax, ay, ax + *pnx, ay + *pny, ax + nx, ay + ny);
+      triangle (coverage, ax, ay, ax - *pnx, ay - *pny, ax - nx, ay - ny);
+    }
+  *pnx = nx, *pny = ny;
+}
