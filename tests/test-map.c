@@ -803,7 +803,7 @@ test_filter_hits (void)
 /* The level of detail (render/mq-coverage.h: small parcels rasterised with
  * exact coverage, thin outlines as Wu lines, deadline outlines as bands)
  * looks as the exact drawing does: the whole sample at sizes where its
- * parcels are 3 to 40 pixels across, every theme, pixel by pixel. */
+ * parcels are 1 to 40 pixels across, every theme, pixel by pixel. */
 static cairo_surface_t *
 render_whole (MqTheme  theme,
               int      w,
@@ -832,7 +832,7 @@ render_whole (MqTheme  theme,
 static void
 test_level_of_detail (void)
 {
-  static const int sizes[][2] = { { 320, 200 }, { 640, 400 }, { 1280, 800 } };
+  static const int sizes[][2] = { { 160, 100 }, { 320, 200 }, { 640, 400 }, { 1280, 800 } };
   static const MqTheme themes[] = { MQ_THEME_LOCKS, MQ_THEME_METHOD, MQ_THEME_FLAGGED, MQ_THEME_LANDUSE };
 
   for (guint t = 0; t < G_N_ELEMENTS (themes); t++)

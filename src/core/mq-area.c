@@ -39,6 +39,16 @@ struct _MqAreaCalc
   GArray *lat;
 };
 
+/* Grid nodes are keyed (i << 32) ^ j; g_int64_hash() would fold that to
+ * i ^ j, putting whole diagonals of the grid in one bucket. */
+static guint
+node_hash (gconstpointer key)
+{
+  guint64 k = *(const guint64 *) key;
+
+  return (guint) (k >> 32) * 73856093u ^ (guint) k * 19349663u;
+}
+
 MqAreaCalc *
 mq_area_calc_new (OGRSpatialReferenceH   crs,
                   GError               **error)
@@ -65,7 +75,7 @@ mq_area_calc_new (OGRSpatialReferenceH   crs,
   else
     calc->cell = CELL_M / 111320.0;   /* degrees */
   OSRDestroySpatialReference (geog);
-  calc->nodes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  calc->nodes = g_hash_table_new_full (node_hash, g_int64_equal, g_free, g_free);
   calc->last[0] = NAN;
   calc->lon = g_array_new (FALSE, FALSE, sizeof (double));
   calc->lat = g_array_new (FALSE, FALSE, sizeof (double));
@@ -174,10 +184,11 @@ scale_at (MqAreaCalc *calc,
   return (1 - fv) * ((1 - fu) * c[0] + fu * c[1]) + fv * ((1 - fu) * c[2] + fu * c[3]);
 }
 
-/* A ring's plane area (positive) and its first moments about (ox, oy),
- * both taken about the origin so that big coordinates keep their digits. */
+/* A ring's plane area (positive) and its first moments, taken about (ox,
+ * oy) so that big coordinates keep their digits. */
 static void
-ring_moments (OGRGeometryH  ring,
+ring_moments (MqAreaCalc   *calc,
+              OGRGeometryH  ring,
               double        ox,
               double        oy,
               double       *area,
@@ -186,14 +197,19 @@ ring_moments (OGRGeometryH  ring,
 {
   int n = OGR_G_GetPointCount (ring);
   double a = 0, sx = 0, sy = 0, px, py;
+  const double *x, *y;
 
   *area = *mx = *my = 0;
   if (n < 3)
     return;
-  px = OGR_G_GetX (ring, n - 1) - ox, py = OGR_G_GetY (ring, n - 1) - oy;
+  g_array_set_size (calc->lon, n);
+  g_array_set_size (calc->lat, n);
+  OGR_G_GetPoints (ring, calc->lon->data, sizeof (double), calc->lat->data, sizeof (double), NULL, 0);
+  x = (const double *) calc->lon->data, y = (const double *) calc->lat->data;
+  px = x[n - 1] - ox, py = y[n - 1] - oy;
   for (int k = 0; k < n; k++)
     {
-      double qx = OGR_G_GetX (ring, k) - ox, qy = OGR_G_GetY (ring, k) - oy;
+      double qx = x[k] - ox, qy = y[k] - oy;
       double cross = px * qy - qx * py;
 
       a += cross, sx += (px + qx) * cross, sy += (py + qy) * cross;
@@ -226,7 +242,7 @@ polygon_area (MqAreaCalc   *calc,
     {
       double a, x, y, sign = r == 0 ? 1 : -1;
 
-      ring_moments (OGR_G_GetGeometryRef (polygon, r), ox, oy, &a, &x, &y);
+      ring_moments (calc, OGR_G_GetGeometryRef (polygon, r), ox, oy, &a, &x, &y);
       area += sign * a, mx += sign * x, my += sign * y;
     }
   if (area <= 0)

@@ -263,12 +263,22 @@ mq_survey_area_parse (const char *text,
                       double     *area,
                       gboolean   *grouped)
 {
-  g_autofree char *s = g_strstrip (g_strdup (text ? text : ""));
-  g_autoptr(GString) plain = g_string_new (NULL);
+  g_autofree char *s = NULL;
+  g_autoptr(GString) plain = NULL;
   char *end = NULL;
 
   *area = NAN;
   *grouped = FALSE;
+  /* A plain number, as most files hold, needs no copy. */
+  if (text != NULL && *text != '\0' && !g_ascii_isspace (*text) && strchr (text, ',') == NULL)
+    {
+      *area = g_ascii_strtod (text, &end);
+      if (end != text && *end == '\0' && isfinite (*area))
+        return TRUE;
+      *area = NAN;
+    }
+  s = g_strstrip (g_strdup (text ? text : ""));
+  plain = g_string_new (NULL);
   if (*s == '\0')
     return TRUE;
   /* Separators only in groups of three before the decimal point. */

@@ -51,8 +51,14 @@ on_segment (Pt a, Pt b, Pt p)
 static gboolean
 segments_cross (Pt a, Pt b, Pt c, Pt d)
 {
-  double o1 = orient (a, b, c), o2 = orient (a, b, d);
-  double o3 = orient (c, d, a), o4 = orient (c, d, b);
+  double o1, o2, o3, o4;
+
+  /* Most pairs of a parcel's edges are far apart: their boxes tell. */
+  if (MAX (a.x, b.x) < MIN (c.x, d.x) || MAX (c.x, d.x) < MIN (a.x, b.x) ||
+      MAX (a.y, b.y) < MIN (c.y, d.y) || MAX (c.y, d.y) < MIN (a.y, b.y))
+    return FALSE;
+  o1 = orient (a, b, c), o2 = orient (a, b, d);
+  o3 = orient (c, d, a), o4 = orient (c, d, b);
 
   if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) &&
       ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0)))
@@ -84,9 +90,10 @@ static gboolean
 is_spike (Pt prev, Pt at, Pt next)
 {
   double ax = prev.x - at.x, ay = prev.y - at.y, bx = next.x - at.x, by = next.y - at.y;
-  double la = hypot (ax, ay), lb = hypot (bx, by);
+  double la2 = ax * ax + ay * ay, lb2 = bx * bx + by * by, dot = ax * bx + ay * by;
 
-  return la > 0 && lb > 0 && (ax * bx + ay * by) / (la * lb) > SPIKE_COS;
+  /* cos > SPIKE_COS (positive), squared: no square roots. */
+  return la2 > 0 && lb2 > 0 && dot > 0 && dot * dot > SPIKE_COS * SPIKE_COS * la2 * lb2;
 }
 
 static MqProblem
@@ -140,7 +147,9 @@ check_ring (OGRGeometryH ring,
             gboolean     geographic)
 {
   int n = OGR_G_GetPointCount (ring);
-  g_autofree Pt *p = NULL;
+  Pt small[64];
+  g_autofree Pt *large = NULL;
+  Pt *p;
   MqProblem problems = 0;
   gboolean closed;
 
@@ -148,14 +157,12 @@ check_ring (OGRGeometryH ring,
     problems |= MQ_PROBLEM_SHORT_RING;
   if (n == 0)
     return problems;
-  p = g_new (Pt, n + 1);
+  /* Parcels have a dozen vertices: no allocation for them. */
+  p = n + 1 <= (int) G_N_ELEMENTS (small) ? small : (large = g_new (Pt, n + 1));
+  OGR_G_GetPoints (ring, &p[0].x, sizeof (Pt), &p[0].y, sizeof (Pt), NULL, 0);
   for (int i = 0; i < n; i++)
-    {
-      p[i].x = OGR_G_GetX (ring, i);
-      p[i].y = OGR_G_GetY (ring, i);
-      if (absurd (p[i].x, p[i].y, geographic))
-        problems |= MQ_PROBLEM_BAD_COORDINATE;
-    }
+    if (absurd (p[i].x, p[i].y, geographic))
+      problems |= MQ_PROBLEM_BAD_COORDINATE;
   if (problems & MQ_PROBLEM_BAD_COORDINATE)
     return problems;
   closed = p[0].x == p[n - 1].x && p[0].y == p[n - 1].y;
@@ -170,8 +177,8 @@ check_ring (OGRGeometryH ring,
   /* Repeated vertices are their own problem; without them, neighbouring
    * edges are neighbours again and do not count as crossing. */
   n = drop_repeats (p, n);
-  if (n >= 4 && (n <= MAX_OWN_RING_POINTS ? ring_self_intersects (p, n - 1)
-                                          : !ring_is_valid (p, n)))
+  if (n >= 4 &&
+      (n <= MAX_OWN_RING_POINTS ? ring_self_intersects (p, n - 1) : !ring_is_valid (p, n)))
     problems |= MQ_PROBLEM_SELF_INTERSECTION;
   return problems;
 }

@@ -50,6 +50,7 @@ typedef struct
   char                        *shp_path;
   MqShapefileInfo              shp_info;
   MqDecoder                   *decoder;
+  GPtrArray                   *values;     /* one feature's decoded values, reused */
   guint                        n_damaged;
   guint                        n_grouped_areas;
   guint                        n_skipped;     /* points and lines of a mixed layer */
@@ -73,6 +74,7 @@ load_clear (Load *load)
   g_clear_pointer (&load->schema, g_free);
   g_clear_pointer (&load->to_display, OCTDestroyCoordinateTransformation);
   g_clear_pointer (&load->area, mq_area_calc_free);
+  g_clear_pointer (&load->values, g_ptr_array_unref);
   g_clear_pointer (&load->source_srs, OSRRelease);
   g_clear_pointer (&load->display_srs, OSRRelease);
   g_clear_pointer (&load->ds, GDALClose);
@@ -718,16 +720,19 @@ number_text (OGRFeatureH    feature,
 }
 
 /* Reads one feature's attribute values as UTF-8 strings, one per field
- * (NULL where unset: the array is not NULL-terminated); *lossy tells
- * whether any had to be cut. */
+ * (NULL where unset: the array is not NULL-terminated), into the load's
+ * one array (valid until the next feature); *lossy tells whether any had
+ * to be cut. */
 static GPtrArray *
 decode_values (Load        *load,
                OGRFeatureH  feature,
                int          n_fields,
                gboolean    *lossy)
 {
-  GPtrArray *values = g_ptr_array_new_full (n_fields, g_free);
+  GPtrArray *values = load->values;
   OGRFeatureDefnH defn = OGR_F_GetDefnRef (feature);
+
+  g_ptr_array_set_size (values, 0);
 
   for (int i = 0; i < n_fields; i++)
     {
@@ -953,7 +958,8 @@ note_grouped_area (Load               *load,
   gboolean grouped = FALSE;
   double area;
 
-  if (i >= 0 && mq_survey_area_parse (values[i], &area, &grouped) && grouped)
+  if (i >= 0 && values[i] != NULL && strchr (values[i], ',') != NULL &&
+      mq_survey_area_parse (values[i], &area, &grouped) && grouped)
     load->n_grouped_areas++;
 }
 
@@ -974,7 +980,7 @@ add_parcel (Load         *load,
   OGRGeometryH transformed = dup_display (load, geometry, &display_ok);
   OGRGeometryH display = transformed ? transformed : geometry;
   gboolean lossy = FALSE;
-  g_autoptr(GPtrArray) values = decode_values (load, feature, n_fields, &lossy);
+  GPtrArray *values = decode_values (load, feature, n_fields, &lossy);
   MqParcel *record = mq_parcels_append (parcels, display, (const char **) values->pdata);
   const char *const *stored = mq_parcels_peek_values (parcels, mq_parcels_get_n_parcels (parcels) - 1);
   MqProblem problems, read_problems;
@@ -996,7 +1002,8 @@ add_parcel (Load         *load,
   ok = sink == NULL ||
        sink->parcel (sink->data, parcels, mq_parcels_get_n_parcels (parcels) - 1, display, error);
   g_clear_pointer (&transformed, OGR_G_DestroyGeometry);
-  g_clear_pointer (&geometry, OGR_G_DestroyGeometry);
+  /* Back to the feature: the reader thread frees both. */
+  OGR_F_SetGeomFieldDirectly (feature, load->geom_field, geometry);
   return ok;
 }
 
@@ -1010,6 +1017,8 @@ is_point_or_line (OGRGeometryH geometry)
   if (geometry == NULL)
     return FALSE;
   type = wkbFlatten (OGR_G_GetGeometryType (geometry));
+  if (type == wkbPolygon || type == wkbMultiPolygon)
+    return FALSE;
   if (type == wkbGeometryCollection)
     {
       for (int i = 0; i < OGR_G_GetGeometryCount (geometry); i++)
@@ -1034,8 +1043,9 @@ set_reading_options (gboolean on)
  * features from GDAL (what the read floor does) in batches of READ_BATCH
  * while the loading thread decodes, checks, measures and stores them. The
  * reader owns the layer until it ends; a batch and its features pass wholly
- * to the loading thread through the queue; tokens bound the batches in
- * flight. */
+ * to the loading thread through one queue, and come back through another
+ * for the reader to free (it has time to spare) and refill: the batches in
+ * flight are the READ_BATCHES_IN_FLIGHT made at the start. */
 #define READ_BATCH 256
 #define READ_BATCHES_IN_FLIGHT 8
 
@@ -1043,10 +1053,18 @@ typedef struct
 {
   OGRLayerH    layer;
   GAsyncQueue *full;       /* GPtrArray of OGRFeatureH; an empty one is the end */
-  GAsyncQueue *tokens;     /* a batch may be started for each */
+  GAsyncQueue *done;       /* the same arrays back, their features to be freed */
   gint         stop;       /* set by the loading thread: read no further */
   guint        n_damaged;  /* the reader's until it ends */
 } Reader;
+
+static void
+free_features (GPtrArray *batch)
+{
+  for (guint k = 0; k < batch->len; k++)
+    OGR_F_Destroy (batch->pdata[k]);
+  g_ptr_array_set_size (batch, 0);
+}
 
 static gpointer
 reader_thread (gpointer data)
@@ -1074,8 +1092,8 @@ reader_thread (gpointer data)
         break;
       if (batch == NULL)
         {
-          mq_queue_pop (r->tokens);
-          batch = g_ptr_array_sized_new (READ_BATCH);
+          batch = mq_queue_pop (r->done);
+          free_features (batch);
         }
       g_ptr_array_add (batch, feature);
       if (batch->len == READ_BATCH)
@@ -1119,32 +1137,36 @@ consume_features (Load          *load,
                   GCancellable  *cancellable,
                   GError       **error)
 {
-  Reader reader = { .layer = layer, .full = g_async_queue_new (), .tokens = g_async_queue_new () };
+  Reader reader = { .layer = layer, .full = g_async_queue_new (), .done = g_async_queue_new () };
+  GPtrArray *batch;
   gboolean ok = TRUE, end = FALSE;
   GThread *thread;
 
   for (guint i = 0; i < READ_BATCHES_IN_FLIGHT; i++)
-    mq_queue_push (reader.tokens, GINT_TO_POINTER (1));
+    mq_queue_push (reader.done, g_ptr_array_sized_new (READ_BATCH));
   thread = g_thread_new ("mq-read", reader_thread, &reader);
   while (!end)
     {
-      GPtrArray *batch = mq_queue_pop (reader.full);
-
+      batch = mq_queue_pop (reader.full);
       end = batch->len == 0;
-      for (guint k = 0; k < batch->len; k++)
-        {
-          ok = ok && take_feature (load, parcels, map, batch->pdata[k], n_fields, cancellable, error);
-          OGR_F_Destroy (batch->pdata[k]);
-        }
-      g_ptr_array_unref (batch);
+      for (guint k = 0; k < batch->len && ok; k++)
+        ok = take_feature (load, parcels, map, batch->pdata[k], n_fields, cancellable, error);
       if (!ok)
         g_atomic_int_set (&reader.stop, 1);
-      mq_queue_push (reader.tokens, GINT_TO_POINTER (1));
+      if (end)
+        g_ptr_array_unref (batch);
+      else
+        mq_queue_push (reader.done, batch);
     }
   g_thread_join (thread);
   load->n_damaged += reader.n_damaged;
+  while ((batch = g_async_queue_try_pop (reader.done)) != NULL)
+    {
+      free_features (batch);
+      g_ptr_array_unref (batch);
+    }
   g_async_queue_unref (reader.full);
-  g_async_queue_unref (reader.tokens);
+  g_async_queue_unref (reader.done);
   return ok;
 }
 
@@ -1174,6 +1196,7 @@ read_parcels (Load          *load,
     }
   if (sink != NULL && !sink->begin (sink->data, load->result, load->display_srs, error))
     return FALSE;
+  load->values = g_ptr_array_new_full (n_fields, g_free);
   return consume_features (load, layer, parcels, map, n_fields, cancellable, error);
 }
 

@@ -83,21 +83,28 @@ add_path (MqShapes     *shapes,
           MqBox        *box)
 {
   int n = OGR_G_GetPointCount (path);
-  guint end;
+  guint start = shapes->xy->len / 2, kept = start, end;
+  double *xy;
 
-  for (int i = 0; i < n; i++)
+  /* Read straight into the array, then close up over what is dropped. */
+  g_array_set_size (shapes->xy, 2 * (start + n));
+  xy = (double *) shapes->xy->data;
+  OGR_G_GetPoints (path, xy + 2 * start, 2 * sizeof (double), xy + 2 * start + 1, 2 * sizeof (double), NULL, 0);
+  for (guint i = start; i < start + n; i++)
     {
-      double p[2] = { OGR_G_GetX (path, i), OGR_G_GetY (path, i) };
+      double x = xy[2 * i], y = xy[2 * i + 1];
 
-      if (!isfinite (p[0]) || !isfinite (p[1]))
+      if (!isfinite (x) || !isfinite (y))
         continue;
-      g_array_append_vals (shapes->xy, p, 2);
-      box->min_x = MIN (box->min_x, p[0]);
-      box->min_y = MIN (box->min_y, p[1]);
-      box->max_x = MAX (box->max_x, p[0]);
-      box->max_y = MAX (box->max_y, p[1]);
+      xy[2 * kept] = x, xy[2 * kept + 1] = y;
+      kept++;
+      box->min_x = MIN (box->min_x, x);
+      box->min_y = MIN (box->min_y, y);
+      box->max_x = MAX (box->max_x, x);
+      box->max_y = MAX (box->max_y, y);
     }
-  end = shapes->xy->len / 2;
+  g_array_set_size (shapes->xy, 2 * kept);
+  end = kept;
   g_array_append_val (shapes->ring_start, end);
 }
 

@@ -67,13 +67,28 @@ typedef struct
   guint   item;
 } Keyed;
 
-static int
-compare_keyed (const void *a,
-               const void *b)
+/* Sorts by key: a radix sort, 8 bits a pass (qsort's comparisons were a
+ * sixth of opening 10⁵ parcels). Stable. */
+static void
+sort_keyed (Keyed *keyed,
+            guint  n)
 {
-  guint32 ka = ((const Keyed *) a)->key, kb = ((const Keyed *) b)->key;
+  g_autofree Keyed *tmp = g_new (Keyed, MAX (n, 1));
+  Keyed *from = keyed, *to = tmp, *swap;
 
-  return ka < kb ? -1 : ka > kb;
+  for (guint shift = 0; shift < 32; shift += 8)
+    {
+      guint count[257] = { 0 };
+
+      for (guint i = 0; i < n; i++)
+        count[((from[i].key >> shift) & 0xff) + 1]++;
+      for (guint b = 1; b < 257; b++)
+        count[b] += count[b - 1];
+      for (guint i = 0; i < n; i++)
+        to[count[(from[i].key >> shift) & 0xff]++] = from[i];
+      swap = from, from = to, to = swap;
+    }
+  /* Four passes: the sorted keys are back in @keyed. */
 }
 
 /* A fraction of the extent on the curve's grid; absurd coordinates (a damaged
@@ -110,7 +125,7 @@ sort_leaves (const MqBox *boxes,
                               grid_coordinate ((b->min_y / 2 + b->max_y / 2 - extent.min_y) / h));
       k++;
     }
-  qsort (keyed, k, sizeof (Keyed), compare_keyed);
+  sort_keyed (keyed, k);
   *n_leaves = k;
   return keyed;
 }

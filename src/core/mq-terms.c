@@ -306,6 +306,9 @@ mq_bool_parse (const char *text,
   *out = FALSE;
   if (text == NULL || *text == '\0')
     return TRUE;
+  /* 1 and 0, as most files hold them, without a copy. */
+  if ((*text == '1' || *text == '0') && text[1] == '\0')
+    return (*out = *text == '1'), TRUE;
   s = g_strstrip (g_strdup (text));
   if (*s == '\0')
     return TRUE;

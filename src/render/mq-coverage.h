@@ -30,10 +30,24 @@ G_BEGIN_DECLS
 
 /* Parcels under this many device pixels in width and height are covered. */
 #define MQ_COVERAGE_MAX_PX 16
+/* Under this, a parcel's area is spread over its box (mq_coverage_add_box). */
+#define MQ_COVERAGE_BOX_PX 3
 
 typedef struct _MqCoverage MqCoverage;
 
 MqCoverage *mq_coverage_new   (cairo_t     *cr);
+gboolean    mq_coverage_is_tiny     (MqCoverage  *coverage,
+                                     double       min_x,
+                                     double       min_y,
+                                     double       max_x,
+                                     double       max_y);
+gboolean    mq_coverage_add_box     (MqCoverage  *coverage,
+                                     double       min_x,
+                                     double       min_y,
+                                     double       max_x,
+                                     double       max_y,
+                                     double       area,
+                                     const MqRgb *color);
 gboolean    mq_coverage_begin_shape (MqCoverage  *coverage,
                                      double       min_x,
                                      double       min_y,

@@ -529,13 +529,26 @@ cover_small (MqCoverage     *coverage,
              const MqRgb    *color)
 {
   const MqBox *b = mq_shapes_get_bbox (shapes, i);
+  double res = mq_viewport_get_resolution (vp);
   double x0, y0, x1, y1;
 
   if (coverage == NULL)
     return FALSE;
   mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &x0, &y0);
   mq_viewport_map_to_screen (vp, b->max_x, b->min_y, &x1, &y1);
-  if (!mq_coverage_begin_shape (coverage, x0 - band, y0 - band, x1 + band, y1 + band))
+  /* The tiniest: an outline covers its whole box grown by half the line,
+   * a fill spreads its area over its box. */
+  if (mq_coverage_is_tiny (coverage, x0, y0, x1, y1))
+    {
+      double area = mq_shapes_get_plane_area (shapes, i) / (res * res);
+
+      x0 -= band / 2, y0 -= band / 2, x1 += band / 2, y1 += band / 2;
+      if (mq_coverage_add_box (coverage, x0, y0, x1, y1, band > 0 ? (x1 - x0) * (y1 - y0) : area, color))
+        return TRUE;
+    }
+  else
+    x0 -= band / 2, y0 -= band / 2, x1 += band / 2, y1 += band / 2;
+  if (!mq_coverage_begin_shape (coverage, x0 - band / 2, y0 - band / 2, x1 + band / 2, y1 + band / 2))
     return FALSE;
   cover_rings (coverage, vp, shapes, i, band);
   mq_coverage_end_shape (coverage, color, band <= 0);
