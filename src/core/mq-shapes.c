@@ -6,6 +6,8 @@
 
 #include <math.h>
 
+static const MqBox empty_box = { INFINITY, INFINITY, -INFINITY, -INFINITY };
+
 MqShapes *
 mq_shapes_new (void)
 {
@@ -16,6 +18,7 @@ mq_shapes_new (void)
   shapes->ring_start = g_array_new (FALSE, FALSE, sizeof (guint));
   shapes->feat_ring = g_array_new (FALSE, FALSE, sizeof (guint));
   shapes->bbox = g_array_new (FALSE, FALSE, sizeof (MqBox));
+  shapes->extent = empty_box;
   g_array_append_val (shapes->ring_start, zero);
   g_array_append_val (shapes->feat_ring, zero);
   return shapes;
@@ -39,7 +42,6 @@ mq_shapes_get_n_features (const MqShapes *shapes)
   return shapes->bbox->len;
 }
 
-static const MqBox empty_box = { INFINITY, INFINITY, -INFINITY, -INFINITY };
 
 /* For g_array_sort () of parcel indices. */
 int
@@ -139,6 +141,8 @@ mq_shapes_add_geometry (MqShapes     *shapes,
   n_rings = shapes->ring_start->len - 1;
   g_array_append_val (shapes->feat_ring, n_rings);
   g_array_append_val (shapes->bbox, box);
+  if (!mq_box_is_empty (&box))
+    mq_box_union (&shapes->extent, &box);
   return shapes->bbox->len - 1;
 }
 
@@ -146,14 +150,7 @@ void
 mq_shapes_get_extent (const MqShapes *shapes,
                       MqBox          *extent)
 {
-  *extent = empty_box;
-  for (guint i = 0; i < shapes->bbox->len; i++)
-    {
-      const MqBox *b = mq_shapes_get_bbox (shapes, i);
-
-      if (!mq_box_is_empty (b))
-        mq_box_union (extent, b);
-    }
+  *extent = shapes->extent;
 }
 
 /* Even-odd over every ring of the feature: a point in a hole is outside. */

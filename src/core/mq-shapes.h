@@ -20,6 +20,7 @@ typedef struct
   GArray *ring_start;  /* guint: first point of each ring, plus one past the end */
   GArray *feat_ring;   /* guint: first ring of each feature, plus one past the end */
   GArray *bbox;        /* MqBox per feature */
+  MqBox   extent;      /* of every feature: kept as they are added, read every frame */
 } MqShapes;
 
 MqShapes *mq_shapes_new           (void);

@@ -476,14 +476,22 @@ batch_for (FillBatch   *batches,
   return batches[(*n_batches)++].items;
 }
 
-/* Feature i's rings, closed, to the coverage: as edges of its area, or
- * with @band > 0 as a line that wide along them. */
+typedef enum
+{
+  RINGS_AS_AREA,   /* edges of an area to fill */
+  RINGS_AS_BAND,   /* a line @width wide, for a shape ended non-zero */
+  RINGS_AS_LINES,  /* thin white lines straight into the pixels, at @alpha */
+} RingsAs;
+
+/* Feature i's rings, closed, to the coverage. */
 static void
 cover_rings (MqCoverage     *coverage,
              MqViewport     *vp,
              const MqShapes *shapes,
              guint           i,
-             double          band)
+             RingsAs         as,
+             double          width,
+             double          alpha)
 {
   const double *xy = (const double *) shapes->xy->data;
   guint r0 = g_array_index (shapes->feat_ring, guint, i);
@@ -501,7 +509,7 @@ cover_rings (MqCoverage     *coverage,
       lx = fx, ly = fy;
       /* Closed whether or not the ring repeats its first point; a band goes
        * round once more to bevel its first corner. */
-      for (guint p = p0 + 1; p <= p1 + (band > 0 && p1 - p0 > 1); p++, lx = sx, ly = sy)
+      for (guint p = p0 + 1; p <= p1 + (as == RINGS_AS_BAND && p1 - p0 > 1); p++, lx = sx, ly = sy)
         {
           if (p < p1)
             mq_viewport_map_to_screen (vp, xy[2 * p], xy[2 * p + 1], &sx, &sy);
@@ -509,10 +517,12 @@ cover_rings (MqCoverage     *coverage,
             sx = fx, sy = fy;
           else
             mq_viewport_map_to_screen (vp, xy[2 * p0 + 2], xy[2 * p0 + 3], &sx, &sy);
-          if (band <= 0)
+          if (as == RINGS_AS_AREA)
             mq_coverage_edge (coverage, lx, ly, sx, sy);
+          else if (as == RINGS_AS_BAND)
+            mq_coverage_band (coverage, lx, ly, sx, sy, width, &nx, &ny);
           else
-            mq_coverage_band (coverage, lx, ly, sx, sy, band, &nx, &ny);
+            mq_coverage_line (coverage, lx, ly, sx, sy, width, alpha);
         }
     }
 }
@@ -550,7 +560,7 @@ cover_small (MqCoverage     *coverage,
     x0 -= band / 2, y0 -= band / 2, x1 += band / 2, y1 += band / 2;
   if (!mq_coverage_begin_shape (coverage, x0 - band / 2, y0 - band / 2, x1 + band / 2, y1 + band / 2))
     return FALSE;
-  cover_rings (coverage, vp, shapes, i, band);
+  cover_rings (coverage, vp, shapes, i, band > 0 ? RINGS_AS_BAND : RINGS_AS_AREA, band, 1);
   mq_coverage_end_shape (coverage, color, band <= 0);
   return TRUE;
 }
@@ -587,37 +597,6 @@ outline_batched (cairo_t        *cr,
     }
 }
 
-/* Feature i's rings as thin white lines straight into the pixels. */
-static void
-outline_as_lines (MqCoverage     *coverage,
-                  MqViewport     *vp,
-                  const MqShapes *shapes,
-                  guint           feature,
-                  double          width,
-                  double          alpha)
-{
-  const double *xy = (const double *) shapes->xy->data;
-  guint r0 = g_array_index (shapes->feat_ring, guint, feature);
-  guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
-
-  for (guint r = r0; r < r1; r++)
-    {
-      guint p0 = g_array_index (shapes->ring_start, guint, r);
-      guint p1 = g_array_index (shapes->ring_start, guint, r + 1);
-      double lx = 0, ly = 0;
-
-      for (guint p = p0; p < p1; p++)
-        {
-          double sx, sy;
-
-          mq_viewport_map_to_screen (vp, xy[2 * p], xy[2 * p + 1], &sx, &sy);
-          if (p != p0)
-            mq_coverage_line (coverage, lx, ly, sx, sy, width, alpha);
-          lx = sx, ly = sy;
-        }
-    }
-}
-
 /* Outlines only where a parcel is big enough for one to be seen. Under a
  * pixel wide (overview scales) they go straight into the pixels when the
  * target allows (mq-coverage.h); else cairo strokes them a few dozen at a
@@ -646,7 +625,7 @@ draw_outlines (cairo_t        *cr,
       if ((bb->max_x - bb->min_x) <= 4 * res && (bb->max_y - bb->min_y) <= 4 * res)
         continue;
       if (direct)
-        outline_as_lines (coverage, vp, shapes, i, width, alpha);
+        cover_rings (coverage, vp, shapes, i, RINGS_AS_LINES, width, alpha);
       else
         outline_batched (cr, vp, shapes, i, &in_path);
     }

@@ -97,13 +97,14 @@ main (int   argc,
       char *argv[])
 {
   int frames = 5;
-  gboolean exact = FALSE;
+  gboolean exact = FALSE, close_only = FALSE;
   g_autofree char *theme_name = NULL;
   g_autofree char *png = NULL;
   GOptionEntry entries[] = {
     { "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Frames per view after the first (default 5)", "N" },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &theme_name, "locks, method, flagged or landuse", "THEME" },
     { "exact", 0, 0, G_OPTION_ARG_NONE, &exact, "Every parcel a path (no level of detail)", NULL },
+    { "close-only", 0, 0, G_OPTION_ARG_NONE, &close_only, "Only one full frame (to profile the close view)", NULL },
     { "png", 0, 0, G_OPTION_ARG_FILENAME, &png, "Also write the full frame as PREFIX.png", "PREFIX" },
     { NULL }
   };
@@ -152,7 +153,7 @@ main (int   argc,
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
   first_s = frame (renderer, vp, surface);
   rss_first = peak_mb ();
-  frames_stats (renderer, vp, surface, frames, 0, &full_s, &full_p95);
+  frames_stats (renderer, vp, surface, close_only ? 1 : frames, 0, &full_s, &full_p95);
   if (png != NULL)
     {
       g_autofree char *name = g_strconcat (png, ".png", NULL);
