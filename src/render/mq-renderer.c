@@ -612,7 +612,7 @@ draw_outlines (cairo_t        *cr,
 {
   double res = mq_viewport_get_resolution (vp);
   double width = res < 2.0 ? 1.0 : 0.6, alpha = 0.9;
-  gboolean direct = coverage != NULL && width < 1.0 && mq_coverage_lines_begin (coverage, cr);
+  gboolean direct = coverage != NULL && width <= 1.0 && mq_coverage_lines_begin (coverage, cr);
 
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
   cairo_set_line_width (cr, width);
@@ -1022,14 +1022,19 @@ place_label (cairo_t     *cr,
              double       y,
              double       size,
              gboolean     bold,
-             double       angle)
+             double       angle,
+             const double *measured)
 {
   double w, h, c = fabs (cos (angle)), s = fabs (sin (angle));
   double bw, bh;
   MqBox box;
 
   size *= mq_label_grid_get_text_scale (grid);
-  mq_text_size (cr, text, size, bold, &w, &h);
+  /* Most tries fail on the grid: a size measured once serves them all. */
+  if (measured != NULL)
+    w = measured[0], h = measured[1];
+  else
+    mq_text_size (cr, text, size, bold, &w, &h);
   bw = w * c + h * s, bh = w * s + h * c;
   box = (MqBox) { x - bw / 2 - 2, y - bh / 2 - 2, x + bw / 2 + 2, y + bh / 2 + 2 };
   if (box.min_x < 0 || box.min_y < 0 || box.max_x > mq_viewport_get_width (vp) ||
@@ -1058,7 +1063,7 @@ label_parts (cairo_t           *cr,
       if (g_array_index (ref->kind, guint8, i) != MQ_REF_PART || mq_box_is_empty (b))
         continue;
       mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
-      place_label (cr, grid, vp, g_ptr_array_index (ref->name, i), -1, sx, sy, PART_LABEL_PX, TRUE, 0);
+      place_label (cr, grid, vp, g_ptr_array_index (ref->name, i), -1, sx, sy, PART_LABEL_PX, TRUE, 0, NULL);
     }
 }
 
@@ -1149,13 +1154,14 @@ place_along (cairo_t       *cr,
              gboolean       anywhere)
 {
   static const double at[] = { 0.5, 0.35, 0.65, 0.2, 0.8 };
-  double angle = atan2 (seg->cy - seg->ay, seg->cx - seg->ax), w, h;
+  double angle = atan2 (seg->cy - seg->ay, seg->cx - seg->ax), w, wh[2];
 
   if (angle > G_PI / 2)
     angle -= G_PI;
   else if (angle < -G_PI / 2)
     angle += G_PI;
-  mq_text_size (cr, text, size * mq_label_grid_get_text_scale (grid), bold, &w, &h);
+  mq_text_size (cr, text, size * mq_label_grid_get_text_scale (grid), bold, &wh[0], &wh[1]);
+  w = wh[0];
   for (guint i = 0; i < G_N_ELEMENTS (at); i++)
     {
       double t = at[i];
@@ -1163,7 +1169,7 @@ place_along (cairo_t       *cr,
       if (!anywhere && (t * seg->len < w / 2 + 4 || (1 - t) * seg->len < w / 2 + 4))
         continue;
       if (place_label (cr, grid, vp, text, -1, seg->ax + t * (seg->cx - seg->ax),
-                       seg->ay + t * (seg->cy - seg->ay), size, bold, angle))
+                       seg->ay + t * (seg->cy - seg->ay), size, bold, angle, wh))
         return TRUE;
     }
   return FALSE;
@@ -1323,15 +1329,15 @@ place_beside (cairo_t     *cr,
               double       w,
               double       h)
 {
-  double x0, y0, x1, y1, cx, cy;
+  double x0, y0, x1, y1, cx, cy, wh[2] = { w, h };
 
   mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &x0, &y0);
   mq_viewport_map_to_screen (vp, b->max_x, b->min_y, &x1, &y1);
   cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
-  if (!place_label (cr, grid, vp, text, (int) parcel, cx, y0 - h / 2 - 1, PARCEL_LABEL_PX, FALSE, 0) &&
-      !place_label (cr, grid, vp, text, (int) parcel, cx, y1 + h / 2 + 1, PARCEL_LABEL_PX, FALSE, 0) &&
-      !place_label (cr, grid, vp, text, (int) parcel, x1 + w / 2 + 3, cy, PARCEL_LABEL_PX, FALSE, 0))
-    place_label (cr, grid, vp, text, (int) parcel, x0 - w / 2 - 3, cy, PARCEL_LABEL_PX, FALSE, 0);
+  if (!place_label (cr, grid, vp, text, (int) parcel, cx, y0 - h / 2 - 1, PARCEL_LABEL_PX, FALSE, 0, wh) &&
+      !place_label (cr, grid, vp, text, (int) parcel, cx, y1 + h / 2 + 1, PARCEL_LABEL_PX, FALSE, 0, wh) &&
+      !place_label (cr, grid, vp, text, (int) parcel, x1 + w / 2 + 3, cy, PARCEL_LABEL_PX, FALSE, 0, wh))
+    place_label (cr, grid, vp, text, (int) parcel, x0 - w / 2 - 3, cy, PARCEL_LABEL_PX, FALSE, 0, wh);
 }
 
 /* Whether the label fits inside the parcel, at its box's centre. */
@@ -1414,7 +1420,7 @@ label_parcels (MqRenderer  *self,
       if (inside[k])
         {
           mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
-          place_label (cr, grid, vp, text, (int) c->parcel, sx, sy, PARCEL_LABEL_PX, FALSE, 0);
+          place_label (cr, grid, vp, text, (int) c->parcel, sx, sy, PARCEL_LABEL_PX, FALSE, 0, &sizes[2 * k]);
         }
       else if (c->rank > 0)
         place_beside (cr, grid, vp, text, c->parcel, b, sizes[2 * k], sizes[2 * k + 1]);
