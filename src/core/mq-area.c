@@ -39,7 +39,7 @@ struct _MqAreaCalc
   GArray *lat;
 };
 
-/* Grid nodes are keyed (i << 32) ^ j; g_int64_hash() would fold that to
+/* Grid nodes are keyed i << 32 | j (as 32-bit words); g_int64_hash() would fold that to
  * i ^ j, putting whole diagonals of the grid in one bucket. */
 static guint
 node_hash (gconstpointer key)
@@ -147,7 +147,7 @@ node_scale (MqAreaCalc *calc,
             gint64      i,
             gint64      j)
 {
-  gint64 key = (i << 32) ^ (j & 0xffffffff);
+  gint64 key = (gint64) ((guint64) (guint32) i << 32 | (guint32) j);
   double *scale = g_hash_table_lookup (calc->nodes, &key);
   double side = calc->cell / 10.0;
   double x0 = i * calc->cell, y0 = j * calc->cell;
@@ -234,7 +234,7 @@ polygon_area (MqAreaCalc   *calc,
     return 0.0;
   OGR_G_GetEnvelope (polygon, &env);
   if (!isfinite (env.MinX + env.MaxX + env.MinY + env.MaxY) ||
-      fabs (env.MinX) / calc->cell > 1e12 || fabs (env.MinY) / calc->cell > 1e12 ||
+      fabs (env.MinX) / calc->cell > 1e9 || fabs (env.MinY) / calc->cell > 1e9 ||
       env.MaxX - env.MinX > WHOLE_CELLS * calc->cell || env.MaxY - env.MinY > WHOLE_CELLS * calc->cell)
     return polygon_area_exact (calc, polygon);
   ox = OGR_G_GetX (shell, 0), oy = OGR_G_GetY (shell, 0);
