@@ -781,9 +781,10 @@ measure_repaired (Load         *load,
   return area;
 }
 
-/* The ellipsoidal area of a parcel (linear), with its geometry problems
- * (checked in the source's CRS); the area is measured on its display
- * geometry, and an invalid geometry after repair, saying so. */
+/* The ellipsoidal area of a parcel (linear) whose geometry problems
+ * (checked in the source's CRS, mq_geometry_check()) are *problems; the
+ * area is measured on its display geometry, and an invalid geometry after
+ * repair, saying so. */
 static double
 measure (Load         *load,
          OGRGeometryH  geometry,
@@ -793,7 +794,6 @@ measure (Load         *load,
 {
   double area;
 
-  *problems = mq_geometry_check (geometry, load->geographic);
   if (*problems & (MQ_PROBLEM_EMPTY | MQ_PROBLEM_NOT_POLYGON | MQ_PROBLEM_BAD_COORDINATE))
     return 0.0;
   if (!display_ok)
@@ -963,31 +963,40 @@ note_grouped_area (Load               *load,
     load->n_grouped_areas++;
 }
 
+/* A feature as the reader thread hands it over: its geometry taken from
+ * it, linear, checked. (The transform to the display CRS and the area
+ * calculator stay with the loading thread: neither may be used by two.) */
+typedef struct
+{
+  OGRFeatureH  feature;
+  OGRGeometryH geometry;      /* linear, taken from the feature; NULL for a point or line */
+  gboolean     point_or_line;
+  MqProblem    problems;      /* mq_geometry_check()'s */
+} Shaped;
+
 static gboolean
 add_parcel (Load         *load,
             MqParcels    *parcels,
             MqFieldMap   *map,
-            OGRFeatureH   feature,
+            Shaped       *shaped,
             int           n_fields,
             GError      **error)
 {
   const MqLoadSink *sink = sink_of (load);
-  gboolean display_ok = TRUE;
-  /* The feature's own geometry, taken rather than copied; in the display
-   * CRS, a transformed copy only when the CRS differs. */
-  OGRGeometryH geometry = mq_geometry_take_linear (OGR_F_StealGeometryEx (feature, load->geom_field));
-  gboolean ok;
-  OGRGeometryH transformed = dup_display (load, geometry, &display_ok);
-  OGRGeometryH display = transformed ? transformed : geometry;
+  OGRFeatureH feature = shaped->feature;
+  gboolean display_ok = TRUE, ok;
+  /* In the display CRS, a transformed copy only when the CRS differs. */
+  OGRGeometryH transformed = dup_display (load, shaped->geometry, &display_ok);
+  OGRGeometryH display = transformed ? transformed : shaped->geometry;
   gboolean lossy = FALSE;
   GPtrArray *values = decode_values (load, feature, n_fields, &lossy);
   MqParcel *record = mq_parcels_append (parcels, display, (const char **) values->pdata);
   const char *const *stored = mq_parcels_peek_values (parcels, mq_parcels_get_n_parcels (parcels) - 1);
-  MqProblem problems, read_problems;
+  MqProblem problems = shaped->problems, read_problems;
 
   read_problems = mq_field_map_fill (map, parcels, record, stored);
   note_grouped_area (load, map, stored);
-  record->area_m2 = measure (load, geometry, display, display_ok, &problems);
+  record->area_m2 = measure (load, shaped->geometry, display, display_ok, &problems);
   problems |= read_problems;
   if (record->survey_area_m2 > 0 &&
       fabs (record->area_m2 - record->survey_area_m2) > record->survey_area_m2 * SURVEY_AREA_TOLERANCE)
@@ -1002,8 +1011,6 @@ add_parcel (Load         *load,
   ok = sink == NULL ||
        sink->parcel (sink->data, parcels, mq_parcels_get_n_parcels (parcels) - 1, display, error);
   g_clear_pointer (&transformed, OGR_G_DestroyGeometry);
-  /* Back to the feature: the reader thread frees both. */
-  OGR_F_SetGeomFieldDirectly (feature, load->geom_field, geometry);
   return ok;
 }
 
@@ -1041,36 +1048,55 @@ set_reading_options (gboolean on)
 
 /* Reading overlaps the rest of opening: a reader thread takes the
  * features from GDAL (what the read floor does) in batches of READ_BATCH
- * while the loading thread decodes, checks, measures and stores them. The
- * reader owns the layer until it ends; a batch and its features pass wholly
- * to the loading thread through one queue, and come back through another
- * for the reader to free (it has time to spare) and refill: the batches in
- * flight are the READ_BATCHES_IN_FLIGHT made at the start. */
+ * and checks their geometry, while the loading thread decodes the values,
+ * measures and stores the parcels — about half the work each. The reader
+ * owns the layer until it ends; a batch passes wholly
+ * to the loading thread through one queue, and comes back through another
+ * for the reader to free and refill: the batches in flight are the
+ * READ_BATCHES_IN_FLIGHT made at the start. */
 #define READ_BATCH 256
 #define READ_BATCHES_IN_FLIGHT 8
 
 typedef struct
 {
+  Load        *load;
   OGRLayerH    layer;
-  GAsyncQueue *full;       /* GPtrArray of OGRFeatureH; an empty one is the end */
-  GAsyncQueue *done;       /* the same arrays back, their features to be freed */
+  GAsyncQueue *full;       /* GArray of Shaped; an empty one is the end */
+  GAsyncQueue *done;       /* the same arrays back, to be freed */
   gint         stop;       /* set by the loading thread: read no further */
   guint        n_damaged;  /* the reader's until it ends */
 } Reader;
 
 static void
-free_features (GPtrArray *batch)
+shape_feature (Load   *load,
+               Shaped *shaped)
+{
+  shaped->point_or_line = is_point_or_line (OGR_F_GetGeomFieldRef (shaped->feature, load->geom_field));
+  if (shaped->point_or_line)
+    return;
+  /* The feature's own geometry, taken rather than copied. */
+  shaped->geometry = mq_geometry_take_linear (OGR_F_StealGeometryEx (shaped->feature, load->geom_field));
+  shaped->problems = mq_geometry_check (shaped->geometry, load->geographic);
+}
+
+static void
+free_shaped (GArray *batch)
 {
   for (guint k = 0; k < batch->len; k++)
-    OGR_F_Destroy (batch->pdata[k]);
-  g_ptr_array_set_size (batch, 0);
+    {
+      Shaped *shaped = &g_array_index (batch, Shaped, k);
+
+      g_clear_pointer (&shaped->geometry, OGR_G_DestroyGeometry);
+      OGR_F_Destroy (shaped->feature);
+    }
+  g_array_set_size (batch, 0);
 }
 
 static gpointer
 reader_thread (gpointer data)
 {
   Reader *r = data;
-  GPtrArray *batch = NULL;
+  GArray *batch = NULL;
   OGRFeatureH feature;
 
   CPLPushErrorHandler (CPLQuietErrorHandler);
@@ -1078,6 +1104,8 @@ reader_thread (gpointer data)
   OGR_L_ResetReading (r->layer);
   while (!g_atomic_int_get (&r->stop))
     {
+      Shaped shaped = { 0 };
+
       CPLErrorReset ();
       feature = OGR_L_GetNextFeature (r->layer);
       /* A record GDAL could not read whole is lost, not a parcel. */
@@ -1093,15 +1121,17 @@ reader_thread (gpointer data)
       if (batch == NULL)
         {
           batch = mq_queue_pop (r->done);
-          free_features (batch);
+          free_shaped (batch);
         }
-      g_ptr_array_add (batch, feature);
+      shaped.feature = feature;
+      shape_feature (r->load, &shaped);
+      g_array_append_val (batch, shaped);
       if (batch->len == READ_BATCH)
         mq_queue_push (r->full, g_steal_pointer (&batch));
     }
   if (batch != NULL)
     mq_queue_push (r->full, batch);
-  mq_queue_push (r->full, g_ptr_array_new ());
+  mq_queue_push (r->full, g_array_new (FALSE, FALSE, sizeof (Shaped)));
   set_reading_options (FALSE);
   CPLPopErrorHandler ();
   return NULL;
@@ -1112,17 +1142,17 @@ static gboolean
 take_feature (Load          *load,
               MqParcels     *parcels,
               MqFieldMap    *map,
-              OGRFeatureH    feature,
+              Shaped        *shaped,
               int            n_fields,
               GCancellable  *cancellable,
               GError       **error)
 {
-  if (is_point_or_line (OGR_F_GetGeomFieldRef (feature, load->geom_field)))
+  if (shaped->point_or_line)
     {
       load->n_skipped++;
       return TRUE;
     }
-  return add_parcel (load, parcels, map, feature, n_fields, error) &&
+  return add_parcel (load, parcels, map, shaped, n_fields, error) &&
          !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
@@ -1137,24 +1167,25 @@ consume_features (Load          *load,
                   GCancellable  *cancellable,
                   GError       **error)
 {
-  Reader reader = { .layer = layer, .full = g_async_queue_new (), .done = g_async_queue_new () };
-  GPtrArray *batch;
+  Reader reader = { .load = load, .layer = layer, .full = g_async_queue_new (), .done = g_async_queue_new () };
+  GArray *batch;
   gboolean ok = TRUE, end = FALSE;
   GThread *thread;
 
   for (guint i = 0; i < READ_BATCHES_IN_FLIGHT; i++)
-    mq_queue_push (reader.done, g_ptr_array_sized_new (READ_BATCH));
+    mq_queue_push (reader.done, g_array_sized_new (FALSE, FALSE, sizeof (Shaped), READ_BATCH));
   thread = g_thread_new ("mq-read", reader_thread, &reader);
   while (!end)
     {
       batch = mq_queue_pop (reader.full);
       end = batch->len == 0;
       for (guint k = 0; k < batch->len && ok; k++)
-        ok = take_feature (load, parcels, map, batch->pdata[k], n_fields, cancellable, error);
+        ok = take_feature (load, parcels, map, &g_array_index (batch, Shaped, k), n_fields,
+                           cancellable, error);
       if (!ok)
         g_atomic_int_set (&reader.stop, 1);
       if (end)
-        g_ptr_array_unref (batch);
+        g_array_unref (batch);
       else
         mq_queue_push (reader.done, batch);
     }
@@ -1162,8 +1193,8 @@ consume_features (Load          *load,
   load->n_damaged += reader.n_damaged;
   while ((batch = g_async_queue_try_pop (reader.done)) != NULL)
     {
-      free_features (batch);
-      g_ptr_array_unref (batch);
+      free_shaped (batch);
+      g_array_unref (batch);
     }
   g_async_queue_unref (reader.full);
   g_async_queue_unref (reader.done);
