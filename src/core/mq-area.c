@@ -8,7 +8,7 @@
  * used to be; between nodes it is interpolated bilinearly. The scale of a
  * conformal projection varies by about x/R² per metre, so over a parcel of a
  * few hundred metres this differs from measuring it vertex by vertex by less
- * than 1e-8 (the 三调 rule itself takes the straight Gauss–Krüger edges, not
+ * than 1e-7 (the 三调 rule itself takes the straight Gauss–Krüger edges, not
  * geodesics): the price of the old way was half of opening a file, a
  * transform and a geodesic per vertex. Polygons wider than a few cells
  * (zones, districts) are still measured vertex by vertex.
@@ -110,17 +110,27 @@ geodesic_area (MqAreaCalc *calc,
   return fabs (area);
 }
 
+/* The ring's points into the scratch arrays; how many. */
+static int
+ring_points (MqAreaCalc   *calc,
+             OGRGeometryH  ring)
+{
+  int n = OGR_G_GetPointCount (ring);
+
+  g_array_set_size (calc->lon, n);
+  g_array_set_size (calc->lat, n);
+  OGR_G_GetPoints (ring, calc->lon->data, sizeof (double), calc->lat->data, sizeof (double), NULL, 0);
+  return n;
+}
+
 static double
 ring_area (MqAreaCalc   *calc,
            OGRGeometryH  ring)
 {
-  int n = OGR_G_GetPointCount (ring);
+  int n = ring_points (calc, ring);
 
   if (n < 3)
     return 0.0;
-  g_array_set_size (calc->lon, n);
-  g_array_set_size (calc->lat, n);
-  OGR_G_GetPoints (ring, calc->lon->data, sizeof (double), calc->lat->data, sizeof (double), NULL, 0);
   return geodesic_area (calc, (double *) calc->lon->data, (double *) calc->lat->data, n);
 }
 
@@ -195,16 +205,13 @@ ring_moments (MqAreaCalc   *calc,
               double       *mx,
               double       *my)
 {
-  int n = OGR_G_GetPointCount (ring);
+  int n = ring_points (calc, ring);
   double a = 0, sx = 0, sy = 0, px, py;
   const double *x, *y;
 
   *area = *mx = *my = 0;
   if (n < 3)
     return;
-  g_array_set_size (calc->lon, n);
-  g_array_set_size (calc->lat, n);
-  OGR_G_GetPoints (ring, calc->lon->data, sizeof (double), calc->lat->data, sizeof (double), NULL, 0);
   x = (const double *) calc->lon->data, y = (const double *) calc->lat->data;
   px = x[n - 1] - ox, py = y[n - 1] - oy;
   for (int k = 0; k < n; k++)

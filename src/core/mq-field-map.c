@@ -375,7 +375,6 @@ kept_source_problems (const MqFieldMap  *map,
  * returned as a problem; its text stays in the record's source attributes. */
 MqProblem
 mq_field_map_fill (const MqFieldMap  *map,
-                   MqParcels         *parcels,
                    MqParcel          *record,
                    const char *const *values)
 {

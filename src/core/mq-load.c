@@ -16,9 +16,9 @@
 #include <string.h>
 
 #include "mq-area.h"
-#include "mq-field-text.h"
 #include "mq-crs.h"
 #include "mq-field-map.h"
+#include "mq-field-text.h"
 #include "mq-geometry-check.h"
 #include "mq-server.h"
 #include "mq-server-file.h"
@@ -841,7 +841,7 @@ dup_display (Load         *load,
   *ok = TRUE;
   if (geometry == NULL || load->to_display == NULL)
     return NULL;
-  copy = mq_geometry_dup_linear (geometry);
+  copy = OGR_G_Clone (geometry);   /* linear already */
   *ok = OGR_G_Transform (copy, load->to_display) == OGRERR_NONE;
   return copy;
 }
@@ -994,7 +994,7 @@ add_parcel (Load         *load,
   const char *const *stored = mq_parcels_peek_values (parcels, mq_parcels_get_n_parcels (parcels) - 1);
   MqProblem problems = shaped->problems, read_problems;
 
-  read_problems = mq_field_map_fill (map, parcels, record, stored);
+  read_problems = mq_field_map_fill (map, record, stored);
   note_grouped_area (load, map, stored);
   record->area_m2 = measure (load, shaped->geometry, display, display_ok, &problems);
   problems |= read_problems;
@@ -1050,10 +1050,10 @@ set_reading_options (gboolean on)
  * features from GDAL (what the read floor does) in batches of READ_BATCH
  * and checks their geometry, while the loading thread decodes the values,
  * measures and stores the parcels — about half the work each. The reader
- * owns the layer until it ends; a batch passes wholly
- * to the loading thread through one queue, and comes back through another
- * for the reader to free and refill: the batches in flight are the
- * READ_BATCHES_IN_FLIGHT made at the start. */
+ * owns the layer until it ends; a batch passes wholly to the loading thread
+ * through one queue, and comes back through another for the reader to free
+ * and refill: the batches in flight are the READ_BATCHES_IN_FLIGHT made at
+ * the start. */
 #define READ_BATCH 256
 #define READ_BATCHES_IN_FLIGHT 8
 

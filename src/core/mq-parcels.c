@@ -18,15 +18,15 @@
 #define BLOCK_SIZE  (1u << BLOCK_SHIFT)
 #define BLOCK_MASK  (BLOCK_SIZE - 1)
 
-/* What every generation of one dataset shares. Written only while the first
- * generation is being read (one thread); after that only the string chunk
- * grows, under its lock, and the index is built once. */
 /* While the first records are read, each attribute's distinct values are
  * counted; one that is mostly unique (ids, notes, measured areas) is then
  * stored without interning: a million ids in one hash table cost a fifth of
  * opening a cadastre, and its memory. */
 #define SAMPLE_RECORDS 512
 
+/* What every generation of one dataset shares. Written only while the first
+ * generation is being read (one thread); after that only the string chunk
+ * grows, under its lock, and the index is built once. */
 typedef struct
 {
   MqShapes       *shapes;

@@ -42,7 +42,6 @@ mq_shapes_get_n_features (const MqShapes *shapes)
   return shapes->bbox->len;
 }
 
-
 /* For g_array_sort () of parcel indices. */
 int
 mq_compare_guint (gconstpointer a,

@@ -91,6 +91,20 @@ add_to_pixel (guint16       *p,
   p[3] = (guint16) MIN (v, 65535u);
 }
 
+/* A colour in 0…ONE steps, and the sum it goes to, allocated when first used. */
+static guint16 *
+sum_for (MqCoverage  *coverage,
+         const MqRgb *color,
+         guint32      rgb[3])
+{
+  rgb[0] = (guint32) (color->r * ONE + 0.5);
+  rgb[1] = (guint32) (color->g * ONE + 0.5);
+  rgb[2] = (guint32) (color->b * ONE + 0.5);
+  if (coverage->sum == NULL)
+    coverage->sum = g_new0 (guint16, 4 * (gsize) coverage->width * coverage->height);
+  return coverage->sum;
+}
+
 /* Whether a box (user space) is under MQ_COVERAGE_BOX_PX: where inside it
  * a parcel's area lies is then below what a pixel can show. */
 gboolean
@@ -119,8 +133,8 @@ mq_coverage_add_box (MqCoverage  *coverage,
                      const MqRgb *color)
 {
   const cairo_matrix_t *m = &coverage->to_device;
-  guint32 rgb[3] = { (guint32) (color->r * ONE + 0.5), (guint32) (color->g * ONE + 0.5),
-                     (guint32) (color->b * ONE + 0.5) };
+  guint32 rgb[3];
+  guint16 *sum;
   double x0 = min_x, y0 = min_y, x1 = max_x, y1 = max_y, share;
 
   to_device (coverage, &x0, &y0);
@@ -130,12 +144,11 @@ mq_coverage_add_box (MqCoverage  *coverage,
   /* A box of no width still covers its line: give it a hair. */
   x1 = MAX (x1, x0 + 1e-3), y1 = MAX (y1, y0 + 1e-3);
   share = MIN (1.0, area * m->xx * m->yy / ((x1 - x0) * (y1 - y0)));
-  if (coverage->sum == NULL)
-    coverage->sum = g_new0 (guint16, 4 * (gsize) coverage->width * coverage->height);
+  sum = sum_for (coverage, color, rgb);
   for (int py = (int) floor (y0); py < (int) ceil (y1); py++)
     {
       double oy = MIN (y1, py + 1.0) - MAX (y0, (double) py);
-      guint16 *row = coverage->sum + 4 * (gsize) py * coverage->width;
+      guint16 *row = sum + 4 * (gsize) py * coverage->width;
 
       for (int px = (int) floor (x0); px < (int) ceil (x1); px++)
         {
@@ -255,16 +268,14 @@ mq_coverage_end_shape (MqCoverage  *coverage,
                        const MqRgb *color,
                        gboolean     even_odd)
 {
-  guint32 rgb[3] = { (guint32) (color->r * ONE + 0.5), (guint32) (color->g * ONE + 0.5),
-                     (guint32) (color->b * ONE + 0.5) };
+  guint32 rgb[3];
+  guint16 *sum = sum_for (coverage, color, rgb);
   int cols = MIN (coverage->cols, coverage->width - coverage->ox);
 
-  if (coverage->sum == NULL)
-    coverage->sum = g_new0 (guint16, 4 * (gsize) coverage->width * coverage->height);
   for (int y = 0; y < coverage->rows; y++)
     {
       const float *line = coverage->acc + (gsize) y * coverage->cols;
-      guint16 *row = coverage->sum + 4 * ((gsize) (coverage->oy + y) * coverage->width + coverage->ox);
+      guint16 *row = sum + 4 * ((gsize) (coverage->oy + y) * coverage->width + coverage->ox);
       float winding = 0;
 
       for (int x = 0; x < cols; x++)

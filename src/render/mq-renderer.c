@@ -216,7 +216,6 @@ mq_renderer_set_meeting_room (MqRenderer *self,
   self->meeting_room = meeting_room;
 }
 
-/* What parcels' labels say: id, owner, project, entity or area in mu. */
 /* Whether parcels too small to see are drawn as paths all the same (the
  * level-of-detail test's reference; vector targets always are). */
 void
@@ -228,6 +227,7 @@ mq_renderer_set_exact (MqRenderer *self,
   self->exact = exact;
 }
 
+/* What parcels' labels say: id, owner, project, entity or area in mu. */
 void
 mq_renderer_set_label_field (MqRenderer   *self,
                              MqLabelField  field)
@@ -541,23 +541,22 @@ cover_small (MqCoverage     *coverage,
   const MqBox *b = mq_shapes_get_bbox (shapes, i);
   double res = mq_viewport_get_resolution (vp);
   double x0, y0, x1, y1;
+  gboolean tiny;
 
   if (coverage == NULL)
     return FALSE;
   mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &x0, &y0);
   mq_viewport_map_to_screen (vp, b->max_x, b->min_y, &x1, &y1);
-  /* The tiniest: an outline covers its whole box grown by half the line,
-   * a fill spreads its area over its box. */
-  if (mq_coverage_is_tiny (coverage, x0, y0, x1, y1))
-    {
-      double area = mq_shapes_get_plane_area (shapes, i) / (res * res);
-
-      x0 -= band / 2, y0 -= band / 2, x1 += band / 2, y1 += band / 2;
-      if (mq_coverage_add_box (coverage, x0, y0, x1, y1, band > 0 ? (x1 - x0) * (y1 - y0) : area, color))
-        return TRUE;
-    }
-  else
-    x0 -= band / 2, y0 -= band / 2, x1 += band / 2, y1 += band / 2;
+  tiny = mq_coverage_is_tiny (coverage, x0, y0, x1, y1);
+  /* An outline reaches half its width beyond the parcel. */
+  x0 -= band / 2, y0 -= band / 2, x1 += band / 2, y1 += band / 2;
+  /* The tiniest: an outline covers its whole grown box, a fill spreads its
+   * area over its box. */
+  if (tiny)
+    return mq_coverage_add_box (coverage, x0, y0, x1, y1,
+                                band > 0 ? (x1 - x0) * (y1 - y0)
+                                         : mq_shapes_get_plane_area (shapes, i) / (res * res), color);
+  /* Another half width of margin: rounding at the cells' edges. */
   if (!mq_coverage_begin_shape (coverage, x0 - band / 2, y0 - band / 2, x1 + band / 2, y1 + band / 2))
     return FALSE;
   cover_rings (coverage, vp, shapes, i, band > 0 ? RINGS_AS_BAND : RINGS_AS_AREA, band, 1);
@@ -1154,19 +1153,18 @@ place_along (cairo_t       *cr,
              gboolean       anywhere)
 {
   static const double at[] = { 0.5, 0.35, 0.65, 0.2, 0.8 };
-  double angle = atan2 (seg->cy - seg->ay, seg->cx - seg->ax), w, wh[2];
+  double angle = atan2 (seg->cy - seg->ay, seg->cx - seg->ax), wh[2];
 
   if (angle > G_PI / 2)
     angle -= G_PI;
   else if (angle < -G_PI / 2)
     angle += G_PI;
   mq_text_size (cr, text, size * mq_label_grid_get_text_scale (grid), bold, &wh[0], &wh[1]);
-  w = wh[0];
   for (guint i = 0; i < G_N_ELEMENTS (at); i++)
     {
       double t = at[i];
 
-      if (!anywhere && (t * seg->len < w / 2 + 4 || (1 - t) * seg->len < w / 2 + 4))
+      if (!anywhere && (t * seg->len < wh[0] / 2 + 4 || (1 - t) * seg->len < wh[0] / 2 + 4))
         continue;
       if (place_label (cr, grid, vp, text, -1, seg->ax + t * (seg->cx - seg->ax),
                        seg->ay + t * (seg->cy - seg->ay), size, bold, angle, wh))
