@@ -397,27 +397,26 @@ mq_coverage_lines_end (MqCoverage *coverage)
   coverage->pixels = NULL;
 }
 
-/* White over the pixel at @amount (0…1), premultiplied. */
-static void
+/* White over the pixel at @k/256, premultiplied: each channel c becomes
+ * c + (255 − c)·k/256, two channels to a multiplication (red and blue,
+ * then alpha and green; (255 − c)·k stays within its 16 bits). */
+static inline void
 plot_white (MqCoverage *coverage,
             int         x,
             int         y,
-            double      amount)
+            guint32     k)
 {
-  guint32 *p, v, k, out = 0;
+  guint32 *p, v, rb, ag;
 
-  if (x < 0 || y < 0 || x >= coverage->width || y >= coverage->height || amount <= 0)
+  if ((guint) x >= (guint) coverage->width || (guint) y >= (guint) coverage->height || k == 0)
     return;
   p = (guint32 *) (coverage->pixels + (gsize) y * coverage->stride) + x;
   v = *p;
-  k = (guint32) (MIN (amount, 1.0) * 256 + 0.5);
-  for (int shift = 0; shift < 32; shift += 8)
-    {
-      guint32 c = (v >> shift) & 0xff;
-
-      out |= (c + (((255 - c) * k) >> 8)) << shift;
-    }
-  *p = out;
+  rb = v & 0x00ff00ffu;
+  ag = (v >> 8) & 0x00ff00ffu;
+  rb += (((0x00ff00ffu - rb) * k) >> 8) & 0x00ff00ffu;
+  ag += (((0x00ff00ffu - ag) * k) >> 8) & 0x00ff00ffu;
+  *p = rb | (ag << 8);
 }
 
 /* A white line @width device pixels wide at @alpha from (x0, y0) to (x1,
@@ -455,22 +454,22 @@ mq_coverage_line (MqCoverage *coverage,
     }
   gradient = x1 - x0 > 1e-9 ? (y1 - y0) / (x1 - x0) : 0;
   /* A line crossing a column at a slant covers more of it. */
-  amount = MIN (1.0, width * sqrt (1 + gradient * gradient)) * alpha;
+  amount = MIN (1.0, width * sqrt (1 + gradient * gradient)) * alpha * 256;
   for (int x = (int) floor (x0 + 0.5); x < (int) floor (x1 + 0.5); x++)
     {
       double yc = y0 + gradient * (x + 0.5 - x0) - 0.5;
       int iy = (int) floor (yc);
-      double f = yc - iy;
+      guint32 k1 = (guint32) ((1 - (yc - iy)) * amount + 0.5), k2 = (guint32) (amount + 0.5) - k1;
 
       if (steep)
         {
-          plot_white (coverage, iy, x, (1 - f) * amount);
-          plot_white (coverage, iy + 1, x, f * amount);
+          plot_white (coverage, iy, x, k1);
+          plot_white (coverage, iy + 1, x, k2);
         }
       else
         {
-          plot_white (coverage, x, iy, (1 - f) * amount);
-          plot_white (coverage, x, iy + 1, f * amount);
+          plot_white (coverage, x, iy, k1);
+          plot_white (coverage, x, iy + 1, k2);
         }
     }
 }

@@ -29,7 +29,7 @@
 G_BEGIN_DECLS
 
 /* Parcels under this many device pixels in width and height are covered. */
-#define MQ_COVERAGE_MAX_PX 64
+#define MQ_COVERAGE_MAX_PX 16
 /* Under this, a parcel's area is spread over its box (mq_coverage_add_box). */
 #define MQ_COVERAGE_BOX_PX 3
 

@@ -15,6 +15,7 @@
 #include "mq-furniture.h"
 #include "mq-labels.h"
 #include "mq-style.h"
+#include "mq-text-cache.h"
 
 struct _MqRenderer
 {
@@ -36,6 +37,7 @@ struct _MqRenderer
   MqLabelField label_field; /* what a parcel's label says */
   gboolean   meeting_room;  /* text sized for a room: see text_scales() */
   gboolean   exact;         /* every parcel a path, even where mq-coverage.h would do */
+  MqTextCache *texts;       /* parcel labels measured and rasterised once; shared with copies */
 };
 
 /* A parcel another planner has open, and who (names joined). */
@@ -77,6 +79,7 @@ mq_renderer_dispose (GObject *object)
   g_clear_pointer (&self->shown, g_bytes_unref);
   g_clear_pointer (&self->editors, g_array_unref);
   g_clear_pointer (&self->labels, g_array_unref);
+  g_clear_pointer (&self->texts, mq_text_cache_unref);
   G_OBJECT_CLASS (mq_renderer_parent_class)->dispose (object);
 }
 
@@ -147,6 +150,7 @@ mq_renderer_init (MqRenderer *self)
   self->text_scale = 1.0;
   self->furniture = TRUE;
   self->hover = -1;
+  self->texts = mq_text_cache_new ();
 }
 
 void
@@ -661,11 +665,17 @@ draw_parcels (MqRenderer *self,
         g_array_append_val (batch_for (batches, &n_batches, &fill), i);
     }
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  /* Each of these parcels is outlined (a line of a pixel or more over its
+   * edge), which hides what antialiasing its fill would do, at several
+   * times the cost: in a close view the fills were half of a frame. */
+  if (coverage != NULL)
+    cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   for (guint b = 0; b < n_batches; b++)
     {
       fill_batch (cr, vp, shapes, &batches[b]);
       g_array_unref (batches[b].items);
     }
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
   if (coverage != NULL)
     mq_coverage_paint (coverage, cr);
   draw_outlines (cr, vp, shapes, items, coverage);
@@ -1013,6 +1023,7 @@ mq_renderer_get_furniture_scale (MqRenderer *self,
  * placed before and stays on the screen. */
 static gboolean
 place_label (cairo_t     *cr,
+             MqTextCache *texts,
              MqLabelGrid *grid,
              MqViewport  *vp,
              const char  *text,
@@ -1032,6 +1043,8 @@ place_label (cairo_t     *cr,
   /* Most tries fail on the grid: a size measured once serves them all. */
   if (measured != NULL)
     w = measured[0], h = measured[1];
+  else if (texts != NULL)
+    mq_text_cache_size (texts, cr, text, size, bold, &w, &h);
   else
     mq_text_size (cr, text, size, bold, &w, &h);
   bw = w * c + h * s, bh = w * s + h * c;
@@ -1040,6 +1053,11 @@ place_label (cairo_t     *cr,
       box.max_y > mq_viewport_get_height (vp) ||
       !mq_label_grid_place_label (grid, &box, text, parcel, size))
     return FALSE;
+  if (texts != NULL && angle == 0)
+    {
+      mq_text_cache_draw (texts, cr, text, x, y, size, bold);
+      return TRUE;
+    }
   cairo_save (cr);
   cairo_translate (cr, x, y);
   cairo_rotate (cr, angle);
@@ -1062,7 +1080,7 @@ label_parts (cairo_t           *cr,
       if (g_array_index (ref->kind, guint8, i) != MQ_REF_PART || mq_box_is_empty (b))
         continue;
       mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
-      place_label (cr, grid, vp, g_ptr_array_index (ref->name, i), -1, sx, sy, PART_LABEL_PX, TRUE, 0, NULL);
+      place_label (cr, NULL, grid, vp, g_ptr_array_index (ref->name, i), -1, sx, sy, PART_LABEL_PX, TRUE, 0, NULL);
     }
 }
 
@@ -1166,7 +1184,7 @@ place_along (cairo_t       *cr,
 
       if (!anywhere && (t * seg->len < wh[0] / 2 + 4 || (1 - t) * seg->len < wh[0] / 2 + 4))
         continue;
-      if (place_label (cr, grid, vp, text, -1, seg->ax + t * (seg->cx - seg->ax),
+      if (place_label (cr, NULL, grid, vp, text, -1, seg->ax + t * (seg->cx - seg->ax),
                        seg->ay + t * (seg->cy - seg->ay), size, bold, angle, wh))
         return TRUE;
     }
@@ -1319,6 +1337,7 @@ label_candidates (MqRenderer *self,
  * below, right, left), so that its fill, which says its state, stays seen. */
 static void
 place_beside (cairo_t     *cr,
+              MqTextCache *texts,
               MqLabelGrid *grid,
               MqViewport  *vp,
               const char  *text,
@@ -1332,10 +1351,10 @@ place_beside (cairo_t     *cr,
   mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &x0, &y0);
   mq_viewport_map_to_screen (vp, b->max_x, b->min_y, &x1, &y1);
   cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
-  if (!place_label (cr, grid, vp, text, (int) parcel, cx, y0 - h / 2 - 1, PARCEL_LABEL_PX, FALSE, 0, wh) &&
-      !place_label (cr, grid, vp, text, (int) parcel, cx, y1 + h / 2 + 1, PARCEL_LABEL_PX, FALSE, 0, wh) &&
-      !place_label (cr, grid, vp, text, (int) parcel, x1 + w / 2 + 3, cy, PARCEL_LABEL_PX, FALSE, 0, wh))
-    place_label (cr, grid, vp, text, (int) parcel, x0 - w / 2 - 3, cy, PARCEL_LABEL_PX, FALSE, 0, wh);
+  if (!place_label (cr, texts, grid, vp, text, (int) parcel, cx, y0 - h / 2 - 1, PARCEL_LABEL_PX, FALSE, 0, wh) &&
+      !place_label (cr, texts, grid, vp, text, (int) parcel, cx, y1 + h / 2 + 1, PARCEL_LABEL_PX, FALSE, 0, wh) &&
+      !place_label (cr, texts, grid, vp, text, (int) parcel, x1 + w / 2 + 3, cy, PARCEL_LABEL_PX, FALSE, 0, wh))
+    place_label (cr, texts, grid, vp, text, (int) parcel, x0 - w / 2 - 3, cy, PARCEL_LABEL_PX, FALSE, 0, wh);
 }
 
 /* Whether the label fits inside the parcel, at its box's centre. */
@@ -1401,8 +1420,8 @@ label_parcels (MqRenderer  *self,
       g_ptr_array_add (texts, text);
       if (text == NULL)
         continue;
-      mq_text_size (cr, text, PARCEL_LABEL_PX * mq_label_grid_get_text_scale (grid), FALSE,
-                    &sizes[2 * k], &sizes[2 * k + 1]);
+      mq_text_cache_size (self->texts, cr, text, PARCEL_LABEL_PX * mq_label_grid_get_text_scale (grid),
+                          FALSE, &sizes[2 * k], &sizes[2 * k + 1]);
       inside[k] = fits_inside (shapes, c->parcel, res, sizes[2 * k], sizes[2 * k + 1]);
     }
   reserve_small_urgent (grid, vp, shapes, candidates, inside);
@@ -1418,10 +1437,10 @@ label_parcels (MqRenderer  *self,
       if (inside[k])
         {
           mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
-          place_label (cr, grid, vp, text, (int) c->parcel, sx, sy, PARCEL_LABEL_PX, FALSE, 0, &sizes[2 * k]);
+          place_label (cr, self->texts, grid, vp, text, (int) c->parcel, sx, sy, PARCEL_LABEL_PX, FALSE, 0, &sizes[2 * k]);
         }
       else if (c->rank > 0)
-        place_beside (cr, grid, vp, text, c->parcel, b, sizes[2 * k], sizes[2 * k + 1]);
+        place_beside (cr, self->texts, grid, vp, text, c->parcel, b, sizes[2 * k], sizes[2 * k + 1]);
     }
 }
 
@@ -1644,6 +1663,8 @@ mq_renderer_dup (MqRenderer *self)
   copy->label_field = self->label_field;
   copy->exact = self->exact;
   copy->live_overlay = self->live_overlay;
+  g_clear_pointer (&copy->texts, mq_text_cache_unref);
+  copy->texts = mq_text_cache_ref (self->texts);
   copy->shown = self->shown ? g_bytes_ref (self->shown) : NULL;
   if (self->selection != NULL)
     {
