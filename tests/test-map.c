@@ -829,6 +829,42 @@ render_whole (MqTheme  theme,
   return s;
 }
 
+/* How far two pictures of the same size are apart: the mean difference a
+ * channel (of 255), the share of pixels off by more than 48 in a channel,
+ * the share of pixels differing at all (both in %). */
+static void
+picture_difference (cairo_surface_t *a,
+                    cairo_surface_t *b,
+                    double          *mean,
+                    double          *far_pct,
+                    double          *differ_pct)
+{
+  int w = cairo_image_surface_get_width (a), h = cairo_image_surface_get_height (a);
+  guint64 sum = 0, n_far = 0, n_differ = 0;
+
+  g_assert_cmpint (w, ==, cairo_image_surface_get_width (b));
+  g_assert_cmpint (h, ==, cairo_image_surface_get_height (b));
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 pa = pixel (a, x, y), pb = pixel (b, x, y);
+        int worst = 0;
+
+        for (int shift = 0; shift < 24; shift += 8)
+          {
+            int d = abs ((int) ((pa >> shift) & 0xff) - (int) ((pb >> shift) & 0xff));
+
+            sum += d;
+            worst = MAX (worst, d);
+          }
+        n_differ += worst > 0;
+        n_far += worst > 48;
+      }
+  *mean = sum / (3.0 * w * h);
+  *far_pct = 100.0 * n_far / (w * h);
+  *differ_pct = 100.0 * n_differ / (w * h);
+}
+
 static void
 test_level_of_detail (void)
 {
@@ -841,36 +877,150 @@ test_level_of_detail (void)
         int w = sizes[z][0], h = sizes[z][1];
         cairo_surface_t *lod = render_whole (themes[t], w, h, FALSE);
         cairo_surface_t *exact = render_whole (themes[t], w, h, TRUE);
-        guint64 sum = 0, n_far = 0, n_differ = 0;
+        double mean, far, differ;
 
-        for (int y = 0; y < h; y++)
-          for (int x = 0; x < w; x++)
-            {
-              guint32 a = pixel (lod, x, y), b = pixel (exact, x, y);
-              int worst = 0;
-
-              for (int shift = 0; shift < 24; shift += 8)
-                {
-                  int d = abs ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff));
-
-                  sum += d;
-                  worst = MAX (worst, d);
-                }
-              n_differ += worst > 0;
-              n_far += worst > 48;
-            }
+        picture_difference (lod, exact, &mean, &far, &differ);
         g_test_message ("theme %u, %d×%d: mean difference %.2f/255, %.3f %% of pixels over 48, "
-                        "%.1f %% differ", t, w, h, sum / (3.0 * w * h), 100.0 * n_far / (w * h),
-                        100.0 * n_differ / (w * h));
+                        "%.1f %% differ", t, w, h, mean, far, differ);
         /* Not the same pixels (the level of detail drew them)… */
-        g_assert_cmpuint (n_differ, >, 0);
+        g_assert_cmpfloat (differ, >, 0);
         /* …but the same picture: on average within 2/255 a channel, and
          * hardly a pixel far off. */
-        g_assert_cmpfloat (sum / (3.0 * w * h), <, 2.0);
-        g_assert_cmpfloat (100.0 * n_far / (w * h), <, 0.5);
+        g_assert_cmpfloat (mean, <, 2.0);
+        g_assert_cmpfloat (far, <, 0.5);
         cairo_surface_destroy (lod);
         cairo_surface_destroy (exact);
       }
+}
+
+/* One frame of the map (no furniture) at @vp. */
+static cairo_surface_t *
+render_map (MqRenderer *renderer,
+            MqViewport *vp)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) mq_viewport_get_width (vp),
+                                                   (int) mq_viewport_get_height (vp));
+  cairo_t *cr = cairo_create (s);
+
+  mq_renderer_draw_map (renderer, cr, vp);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  return s;
+}
+
+/* A frame from tiles against the same frame drawn whole (by a renderer
+ * without tiles): the same picture. */
+static void
+assert_tiles_match (MqRenderer *tiled,
+                    MqRenderer *whole,
+                    MqViewport *vp)
+{
+  cairo_surface_t *a = render_map (tiled, vp), *b = render_map (whole, vp);
+  double mean, far, differ;
+
+  picture_difference (a, b, &mean, &far, &differ);
+  g_test_message ("tiles against whole: mean difference %.3f/255, %.3f %% of pixels over 48, "
+                  "%.2f %% differ", mean, far, differ);
+  g_assert_cmpfloat (mean, <, 0.5);
+  g_assert_cmpfloat (far, <, 0.1);
+  cairo_surface_destroy (a);
+  cairo_surface_destroy (b);
+}
+
+/* A frame's tiles are drawn after it, then reused; another theme, filter
+ * or generation of the parcels draws them again, never shows the old. */
+static void
+test_tiles (void)
+{
+  g_autofree char *gpkg = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao.gpkg", NULL);
+  g_autoptr(MqDataset) own = mq_dataset_load (gpkg, NULL, NULL, NULL);
+  g_autoptr(MqRenderer) tiled = mq_renderer_new ();
+  g_autoptr(MqRenderer) whole = mq_renderer_new ();
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  MqParcels *parcels = mq_dataset_get_parcels (own);
+  guint n = mq_parcels_get_n_parcels (parcels), drawn;
+  g_autoptr(GBytes) half = NULL;
+  g_autoptr(MqParcels) next = NULL;
+  guint8 *shown = g_malloc (n);
+  cairo_surface_t *first, *again;
+  double cx, cy, res, mean, far, differ;
+  MqBox extent, view;
+  MqParcel edited;
+
+  for (guint i = 0; i < n; i++)
+    shown[i] = i % 2;
+  half = g_bytes_new_take (shown, n);
+  for (MqRenderer **r = (MqRenderer *[]) { tiled, whole, NULL }; *r != NULL; r++)
+    {
+      mq_renderer_set_dataset (*r, own);
+      mq_renderer_set_today (*r, mq_today ());
+    }
+  /* Every frame of the sample is tiled. */
+  mq_renderer_set_tiled (tiled, 1);
+  mq_dataset_get_extent (own, &extent);
+  mq_viewport_set_size (vp, 1000, 700);
+  mq_viewport_fit (vp, &extent, 8);
+  /* A view whose corner falls on a pixel of the tiles' grid: tiles and a
+   * whole frame then put the parcels on the same pixels. */
+  mq_viewport_get_visible_box (vp, &view);
+  mq_viewport_get_center (vp, &cx, &cy);
+  res = mq_viewport_get_resolution (vp);
+  mq_viewport_set_center (vp, cx + (round (view.min_x / res) - view.min_x / res) * res,
+                          cy - (round (-view.max_y / res) + view.max_y / res) * res);
+
+  /* The first frame is drawn whole; its tiles after it. */
+  first = render_map (tiled, vp);
+  g_assert_true (mq_renderer_get_tiles_wanted (tiled));
+  g_assert_cmpuint (mq_renderer_get_tiles_drawn (tiled), ==, 0);
+  mq_renderer_draw_tiles (tiled, vp);
+  drawn = mq_renderer_get_tiles_drawn (tiled);
+  g_assert_cmpuint (drawn, >=, 4);
+  /* The next comes from them, and is the same picture. */
+  again = render_map (tiled, vp);
+  g_assert_false (mq_renderer_get_tiles_wanted (tiled));
+  g_assert_cmpuint (mq_renderer_get_tiles_drawn (tiled), ==, drawn);
+  picture_difference (again, first, &mean, &far, &differ);
+  g_assert_cmpfloat (mean, <, 0.5);
+  g_assert_cmpfloat (far, <, 0.1);
+  cairo_surface_destroy (first);
+  cairo_surface_destroy (again);
+  assert_tiles_match (tiled, whole, vp);
+
+  /* Another theme: the old tiles are not shown. */
+  mq_renderer_set_theme (tiled, MQ_THEME_METHOD);
+  mq_renderer_set_theme (whole, MQ_THEME_METHOD);
+  cairo_surface_destroy (render_map (tiled, vp));
+  g_assert_true (mq_renderer_get_tiles_wanted (tiled));
+  mq_renderer_draw_tiles (tiled, vp);
+  g_assert_cmpuint (mq_renderer_get_tiles_drawn (tiled), ==, 2 * drawn);
+  assert_tiles_match (tiled, whole, vp);
+
+  /* A filter fading half the parcels. */
+  mq_renderer_set_shown (tiled, half);
+  mq_renderer_set_shown (whole, half);
+  cairo_surface_destroy (render_map (tiled, vp));
+  g_assert_true (mq_renderer_get_tiles_wanted (tiled));
+  mq_renderer_draw_tiles (tiled, vp);
+  assert_tiles_match (tiled, whole, vp);
+
+  /* An edit: the next generation, every flagged parcel fully locked. */
+  next = mq_parcels_new_generation (parcels);
+  for (guint i = 0; i < n; i++)
+    if (mq_parcels_get (next, i)->flagged)
+      {
+        edited = *mq_parcels_get (next, i);
+        edited.locks = 0xf;
+        mq_parcels_replace (next, i, &edited);
+      }
+  mq_dataset_set_parcels (own, next);
+  mq_renderer_set_theme (tiled, MQ_THEME_LOCKS);
+  mq_renderer_set_theme (whole, MQ_THEME_LOCKS);
+  mq_renderer_parcels_changed (tiled);
+  mq_renderer_parcels_changed (whole);
+  cairo_surface_destroy (render_map (tiled, vp));
+  g_assert_true (mq_renderer_get_tiles_wanted (tiled));
+  mq_renderer_draw_tiles (tiled, vp);
+  assert_tiles_match (tiled, whole, vp);
 }
 
 int
@@ -909,6 +1059,7 @@ main (int   argc,
   g_test_add_func ("/map/filter-deadline-or", test_filter_deadline_or);
   g_test_add_func ("/map/filter-hits", test_filter_hits);
   g_test_add_func ("/map/level-of-detail", test_level_of_detail);
+  g_test_add_func ("/map/tiles", test_tiles);
   status = g_test_run ();
   g_clear_object (&sample);
   return status;

@@ -92,6 +92,10 @@ frame_thread (GTask        *task,
 
   job->sum_before = fingerprint (parcels);
   mq_renderer_draw (job->renderer, cr, job->viewport);
+  /* As ui/mq-frame.c does: the tiles after the frame, shared by every
+   * worker's renderer copy. */
+  if (mq_renderer_get_tiles_wanted (job->renderer))
+    mq_renderer_draw_tiles (job->renderer, job->viewport);
   job->sum_after = fingerprint (parcels);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
@@ -247,6 +251,8 @@ test_edits_during_renders (void)
   g_assert_no_error (error);
   race.renderer = mq_renderer_new ();
   mq_renderer_set_dataset (race.renderer, race.dataset);
+  /* Every frame tiled: the workers share the tiles as a window's do. */
+  mq_renderer_set_tiled (race.renderer, 1);
   mq_selection_select_only (selection, 3);
   mq_renderer_set_selection (race.renderer, selection);
   first_generation = mq_parcels_get_generation (mq_dataset_get_parcels (race.dataset));

@@ -56,6 +56,7 @@ struct _MqParcels
   guint8       *owned;        /* per block: copied for this generation, writable */
   guint         n_records;
   guint         generation;
+  guint         serial;       /* unique in the process: no two generations share it */
   gboolean      frozen;
 };
 
@@ -108,6 +109,9 @@ mq_parcels_class_init (MqParcelsClass *klass)
 static void
 mq_parcels_init (MqParcels *self)
 {
+  static gint last_serial;
+
+  self->serial = (guint) g_atomic_int_add (&last_serial, 1) + 1;
   self->blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_atomic_rc_box_release);
 }
 
@@ -174,6 +178,15 @@ mq_parcels_get_generation (MqParcels *self)
 {
   g_return_val_if_fail (MQ_IS_PARCELS (self), 0);
   return self->generation;
+}
+
+/* A number no other generation (of any dataset) has while the process
+ * runs: what a cache of drawings keys them by, without keeping them alive. */
+guint
+mq_parcels_get_serial (MqParcels *self)
+{
+  g_return_val_if_fail (MQ_IS_PARCELS (self), 0);
+  return self->serial;
 }
 
 guint

@@ -63,6 +63,7 @@ MqParcels      *mq_parcels_new_generation  (MqParcels       *self);
 void            mq_parcels_freeze          (MqParcels       *self);
 gboolean        mq_parcels_is_frozen       (MqParcels       *self);
 guint           mq_parcels_get_generation  (MqParcels       *self);
+guint           mq_parcels_get_serial      (MqParcels       *self);
 guint           mq_parcels_get_n_parcels   (MqParcels       *self);
 const MqParcel *mq_parcels_get             (MqParcels       *self,
                                             guint            index);

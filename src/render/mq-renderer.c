@@ -16,6 +16,7 @@
 #include "mq-labels.h"
 #include "mq-style.h"
 #include "mq-text-cache.h"
+#include "mq-tile-cache.h"
 
 struct _MqRenderer
 {
@@ -38,6 +39,9 @@ struct _MqRenderer
   gboolean   meeting_room;  /* text sized for a room: see text_scales() */
   gboolean   exact;         /* every parcel a path, even where mq-coverage.h would do */
   MqTextCache *texts;       /* parcel labels measured and rasterised once; shared with copies */
+  MqTileCache *tiles;       /* the parcel layer at overview scales, or NULL; shared with copies */
+  guint      tile_min_parcels;  /* tiles for frames with as many parcels in view */
+  gboolean   tiles_wanted;  /* a frame was drawn whole for want of its tiles */
 };
 
 /* A parcel another planner has open, and who (names joined). */
@@ -56,6 +60,12 @@ static const MqRgb presence_color = { 0x91 / 255.0, 0x41 / 255.0, 0xac / 255.0 }
  * worker render it saves. */
 #define MAX_OVERLAY_SELECTION 5000
 
+/* Pixels drawn round each tile and cut off: a parcel the coverage draws
+ * (under MQ_COVERAGE_MAX_PX), its outline and deadline band, crossing the
+ * tile's edge lie wholly inside, and come out as in one frame. */
+#define TILE_MARGIN 32
+#define TILE_CACHE_BYTES ((gsize) 128 << 20)
+
 G_DEFINE_FINAL_TYPE (MqRenderer, mq_renderer, G_TYPE_OBJECT)
 
 enum {
@@ -66,6 +76,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static GArray *frame_tiles (MqRenderer *self, MqViewport *vp, gboolean draw_missing);
 
 static void
 mq_renderer_dispose (GObject *object)
@@ -80,6 +92,7 @@ mq_renderer_dispose (GObject *object)
   g_clear_pointer (&self->editors, g_array_unref);
   g_clear_pointer (&self->labels, g_array_unref);
   g_clear_pointer (&self->texts, mq_text_cache_unref);
+  g_clear_pointer (&self->tiles, mq_tile_cache_unref);
   G_OBJECT_CLASS (mq_renderer_parent_class)->dispose (object);
 }
 
@@ -229,6 +242,68 @@ mq_renderer_set_exact (MqRenderer *self,
   g_return_if_fail (MQ_IS_RENDERER (self));
 
   self->exact = exact;
+}
+
+/**
+ * mq_renderer_set_tiled:
+ * @min_parcels: frames with at least this many parcels in view keep tiles
+ *   (MQ_RENDERER_TILE_MIN_PARCELS for a window); 0 for none
+ *
+ * Whether frames with many parcels in view keep their parcel layer as
+ * tiles (mq-tile-cache.h) for the frames after them: for a window, which
+ * draws the same scales again; not for a one-off export, which would pay
+ * the tiles' margins for nothing.
+ */
+void
+mq_renderer_set_tiled (MqRenderer *self,
+                       guint       min_parcels)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+
+  self->tile_min_parcels = min_parcels;
+  if (min_parcels > 0 && self->tiles == NULL)
+    self->tiles = mq_tile_cache_new (TILE_CACHE_BYTES);
+  else if (min_parcels == 0)
+    g_clear_pointer (&self->tiles, mq_tile_cache_unref);
+}
+
+/**
+ * mq_renderer_get_tiles_wanted:
+ *
+ * Whether a frame was drawn whole because its tiles were missing: the
+ * caller may draw them then with mq_renderer_draw_tiles(), off the main
+ * thread, for the frames after it.
+ */
+gboolean
+mq_renderer_get_tiles_wanted (MqRenderer *self)
+{
+  g_return_val_if_fail (MQ_IS_RENDERER (self), FALSE);
+
+  return self->tiles_wanted;
+}
+
+/* Draws and keeps the tiles a frame at @vp needs (the renderer's target
+ * being a pixel image at scale 1, as tiles_serve() wants). */
+void
+mq_renderer_draw_tiles (MqRenderer *self,
+                        MqViewport *vp)
+{
+  g_autoptr(GArray) placed = NULL;
+
+  g_return_if_fail (MQ_IS_RENDERER (self));
+
+  self->tiles_wanted = FALSE;
+  if (self->tiles != NULL && self->dataset != NULL)
+    placed = frame_tiles (self, vp, TRUE);
+}
+
+/* How many tiles the renderer (and its copies) has drawn so far. */
+guint
+mq_renderer_get_tiles_drawn (MqRenderer *self)
+{
+  g_return_val_if_fail (MQ_IS_RENDERER (self), 0);
+
+  return self->tiles ? mq_tile_cache_get_n_drawn (self->tiles) : 0;
 }
 
 /* What parcels' labels say: id, owner, project, entity or area in mu. */
@@ -945,6 +1020,167 @@ draw_problems (MqRenderer  *self,
   cairo_set_dash (cr, NULL, 0, 0);
 }
 
+/* Whether this frame's parcel layer comes from tiles: tiled, enough parcels
+ * in view, and a pixel target the tiles fall on whole pixels of. */
+static gboolean
+tiles_serve (MqRenderer *self,
+             cairo_t    *cr,
+             GArray     *items)
+{
+  cairo_surface_t *target = cairo_get_target (cr);
+  cairo_matrix_t m;
+  double sx = 1, sy = 1;
+
+  if (self->tiles == NULL || self->exact || items->len < self->tile_min_parcels ||
+      cairo_surface_get_type (target) != CAIRO_SURFACE_TYPE_IMAGE)
+    return FALSE;
+  cairo_get_matrix (cr, &m);
+  cairo_surface_get_device_scale (target, &sx, &sy);
+  return m.xx == 1 && m.yy == 1 && m.xy == 0 && m.yx == 0 && m.x0 == round (m.x0) &&
+         m.y0 == round (m.y0) && sx == 1 && sy == 1;
+}
+
+/* One layer of a tile: drawn with its margin, then cut to the tile. NULL
+ * when nothing was drawn in it. */
+static cairo_surface_t *
+draw_tile_layer (MqRenderer *self,
+                 MqViewport *vp,
+                 GArray     *items,
+                 gboolean    marks)
+{
+  int n = MQ_TILE_PX + 2 * TILE_MARGIN;
+  cairo_surface_t *big = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, n, n);
+  cairo_surface_t *tile = NULL;
+  cairo_t *cr = cairo_create (big);
+  gboolean empty = TRUE;
+
+  if (marks)
+    {
+      draw_deadlines (self, cr, vp, items);
+      draw_problems (self, cr, vp, items);
+    }
+  else
+    draw_parcels (self, cr, vp, items);
+  cairo_destroy (cr);
+  cairo_surface_flush (big);
+  for (int y = TILE_MARGIN; y < TILE_MARGIN + MQ_TILE_PX && empty; y++)
+    {
+      const guint32 *row = (const guint32 *) (cairo_image_surface_get_data (big) +
+                                              (gsize) y * cairo_image_surface_get_stride (big));
+
+      for (int x = TILE_MARGIN; x < TILE_MARGIN + MQ_TILE_PX && empty; x++)
+        empty = row[x] == 0;
+    }
+  if (!empty)
+    {
+      tile = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MQ_TILE_PX, MQ_TILE_PX);
+      cr = cairo_create (tile);
+      cairo_set_source_surface (cr, big, -TILE_MARGIN, -TILE_MARGIN);
+      cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+    }
+  cairo_surface_destroy (big);
+  return tile;
+}
+
+/* Tile (@tx, @ty) of the grid at @res: pixel (0, 0) of tile (0, 0) is map
+ * point (0, 0), rows going south. */
+static void
+draw_tile (MqRenderer *self,
+           double      res,
+           gint64      tx,
+           gint64      ty,
+           MqTile     *tile)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  g_autoptr(GArray) items = NULL;
+  int n = MQ_TILE_PX + 2 * TILE_MARGIN;
+  MqBox box;
+
+  mq_viewport_set_size (vp, n, n);
+  mq_viewport_set_resolution (vp, res);
+  mq_viewport_set_center (vp, (tx + 0.5) * MQ_TILE_PX * res, -(ty + 0.5) * MQ_TILE_PX * res);
+  mq_viewport_get_visible_box (vp, &box);
+  items = visible_parcels (parcels, &box);
+  tile->parcels = draw_tile_layer (self, vp, items, FALSE);
+  tile->marks = draw_tile_layer (self, vp, items, TRUE);
+}
+
+typedef struct
+{
+  MqTile tile;
+  double x, y;   /* its top-left corner in the frame */
+} PlacedTile;
+
+static void
+placed_tile_clear (gpointer data)
+{
+  mq_tile_clear (&((PlacedTile *) data)->tile);
+}
+
+/* The tiles a frame shows, from the cache; those missing drawn and kept
+ * when @draw_missing, else NULL when any is missing. The frame falls on the
+ * tiles' grid to the nearest pixel: the parcels may sit half a pixel from
+ * the roads and labels drawn over them, never blurred. */
+static GArray *
+frame_tiles (MqRenderer *self,
+             MqViewport *vp,
+             gboolean    draw_missing)
+{
+  double res = mq_viewport_get_resolution (vp);
+  MqTileState state = { mq_parcels_get_serial (mq_dataset_get_parcels (self->dataset)), self->theme,
+                        self->today, self->shown };
+  GArray *placed = g_array_new (FALSE, TRUE, sizeof (PlacedTile));
+  double ox, oy;
+  gint64 tx0, ty0, tx1, ty1;
+  MqBox view;
+
+  g_array_set_clear_func (placed, placed_tile_clear);
+  mq_viewport_get_visible_box (vp, &view);
+  ox = round (view.min_x / res), oy = round (-view.max_y / res);
+  tx0 = (gint64) floor (ox / MQ_TILE_PX), ty0 = (gint64) floor (oy / MQ_TILE_PX);
+  tx1 = (gint64) floor ((ox + mq_viewport_get_width (vp) - 1) / MQ_TILE_PX);
+  ty1 = (gint64) floor ((oy + mq_viewport_get_height (vp) - 1) / MQ_TILE_PX);
+  for (gint64 ty = ty0; ty <= ty1; ty++)
+    for (gint64 tx = tx0; tx <= tx1; tx++)
+      {
+        PlacedTile p = { { NULL, NULL }, tx * MQ_TILE_PX - ox, ty * MQ_TILE_PX - oy };
+
+        if (!mq_tile_cache_lookup (self->tiles, &state, res, tx, ty, &p.tile))
+          {
+            if (!draw_missing)
+              {
+                g_array_unref (placed);
+                return NULL;
+              }
+            draw_tile (self, res, tx, ty, &p.tile);
+            mq_tile_cache_insert (self->tiles, &state, res, tx, ty, &p.tile);
+          }
+        g_array_append_val (placed, p);
+      }
+  return placed;
+}
+
+static void
+paint_tiles (cairo_t  *cr,
+             GArray   *placed,
+             gboolean  marks)
+{
+  for (guint k = 0; k < placed->len; k++)
+    {
+      const PlacedTile *p = &g_array_index (placed, PlacedTile, k);
+      cairo_surface_t *layer = marks ? p->tile.marks : p->tile.parcels;
+
+      if (layer == NULL)
+        continue;
+      cairo_set_source_surface (cr, layer, p->x, p->y);
+      cairo_rectangle (cr, p->x, p->y, MQ_TILE_PX, MQ_TILE_PX);
+      cairo_fill (cr);
+    }
+}
+
 static void
 draw_zone_outline (MqRenderer        *self,
                    cairo_t           *cr,
@@ -1575,6 +1811,7 @@ mq_renderer_draw_map (MqRenderer *self,
   static const MqRgb road_casing = { 0.70, 0.67, 0.62 };
   static const MqRgb road = { 1.0, 1.0, 1.0 };
   g_autoptr(GArray) items = NULL;
+  g_autoptr(GArray) tiles = NULL;
   const MqReference *ref;
   MqBox view;
 
@@ -1589,13 +1826,26 @@ mq_renderer_draw_map (MqRenderer *self,
       ref = mq_dataset_get_reference (self->dataset);
       mq_viewport_get_visible_box (vp, &view);
       items = visible_parcels (mq_dataset_get_parcels (self->dataset), &view);
+      /* A frame whose tiles are not all there yet is drawn whole, as
+       * quickly as without tiles; its caller draws them afterwards
+       * (mq_renderer_draw_tiles()), in the background. */
+      if (tiles_serve (self, cr, items) && (tiles = frame_tiles (self, vp, FALSE)) == NULL)
+        self->tiles_wanted = TRUE;
       draw_areas (self, cr, vp, ref, &view);
       draw_lines (self, cr, vp, ref, &view, MQ_REF_RIVER, &water, 0);
-      draw_parcels (self, cr, vp, items);
+      if (tiles != NULL)
+        paint_tiles (cr, tiles, FALSE);
+      else
+        draw_parcels (self, cr, vp, items);
       draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road_casing, 1.5);
       draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road, 0);
-      draw_deadlines (self, cr, vp, items);
-      draw_problems (self, cr, vp, items);
+      if (tiles != NULL)
+        paint_tiles (cr, tiles, TRUE);
+      else
+        {
+          draw_deadlines (self, cr, vp, items);
+          draw_problems (self, cr, vp, items);
+        }
       if (!selection_in_overlay (self))
         draw_selection (self, cr, vp);
       if (!self->live_overlay)
@@ -1665,6 +1915,8 @@ mq_renderer_dup (MqRenderer *self)
   copy->live_overlay = self->live_overlay;
   g_clear_pointer (&copy->texts, mq_text_cache_unref);
   copy->texts = mq_text_cache_ref (self->texts);
+  copy->tiles = self->tiles ? mq_tile_cache_ref (self->tiles) : NULL;
+  copy->tile_min_parcels = self->tile_min_parcels;
   copy->shown = self->shown ? g_bytes_ref (self->shown) : NULL;
   if (self->selection != NULL)
     {

@@ -17,6 +17,11 @@
 
 G_BEGIN_DECLS
 
+/* A window's frames keep their parcel layer as tiles from this many
+ * parcels in view (mq_renderer_set_tiled()): with fewer, drawing them is
+ * quicker than the tiles' margins. */
+#define MQ_RENDERER_TILE_MIN_PARCELS 20000
+
 #define MQ_TYPE_RENDERER (mq_renderer_get_type ())
 
 G_DECLARE_FINAL_TYPE (MqRenderer, mq_renderer, MQ, RENDERER, GObject)
@@ -38,6 +43,12 @@ void        mq_renderer_set_meeting_room (MqRenderer *self,
                                      gboolean    meeting_room);
 void        mq_renderer_set_exact       (MqRenderer *self,
                                      gboolean    exact);
+void        mq_renderer_set_tiled       (MqRenderer *self,
+                                     guint       min_parcels);
+gboolean    mq_renderer_get_tiles_wanted (MqRenderer *self);
+void        mq_renderer_draw_tiles      (MqRenderer *self,
+                                     MqViewport *vp);
+guint       mq_renderer_get_tiles_drawn (MqRenderer *self);
 void        mq_renderer_set_label_field (MqRenderer  *self,
                                      MqLabelField field);
 MqLabelField mq_renderer_get_label_field (MqRenderer *self);

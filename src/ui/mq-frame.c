@@ -57,12 +57,19 @@ render_thread (GTask        *task,
   int h = (int) mq_viewport_get_height (job->viewport) * job->scale;
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MAX (w, 1), MAX (h, 1));
   cairo_t *cr = cairo_create (surface);
+  g_autoptr(MqRenderer) renderer = g_object_ref (job->renderer);
+  g_autoptr(MqViewport) viewport = mq_viewport_copy (job->viewport);
 
   cairo_scale (cr, job->scale, job->scale);
-  mq_renderer_draw_map (job->renderer, cr, job->viewport);
+  mq_renderer_draw_map (renderer, cr, viewport);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   mq_task_return_pointer (task, surface, (GDestroyNotify) cairo_surface_destroy);
+  /* A frame drawn whole for want of its tiles is shown at once; its tiles
+   * are drawn next, here, for the frames after it (the job is the main
+   * thread's from the return on: this thread keeps its own references). */
+  if (mq_renderer_get_tiles_wanted (renderer))
+    mq_renderer_draw_tiles (renderer, viewport);
 }
 
 /* Cairo's ARGB32 is GDK's default memory format: the pixels are shared. */

@@ -813,6 +813,8 @@ mq_map_view_init (MqMapView *self)
     self->fit_pad[i] = FIT_MARGIN_PX;
   mq_renderer_set_selection (self->renderer, self->selection);
   mq_renderer_set_live_overlay (self->renderer, TRUE);
+  /* Overview frames are drawn again and again: their parcels kept as tiles. */
+  mq_renderer_set_tiled (self->renderer, MQ_RENDERER_TILE_MIN_PARCELS);
   g_signal_connect_swapped (self->selection, "changed", G_CALLBACK (on_selection_changed), self);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);

@@ -8,6 +8,7 @@
  *   init_s         mq_core_init () (GDAL driver registration and the like)
  *   load_s         mq_dataset_load (): read, decode, check, area, index
  *   full_first_s   the first full-extent frame, 1920×1080, from memory
+ *   tiles_s        the window's worker drawing that frame's tiles after it
  *   full_s, full_p95_s    the same frame drawn N more times (median, p95)
  *   close_s, close_p95_s  a close view: 1/50 of the extent's width and height
  *                  around its centre, as render_qgis.py's zoom; the view
@@ -16,6 +17,9 @@
  *                  each phase (init: the libraries alone, to count bytes per parcel)
  * --close-divisor=N makes the close view the centre ± 1/N of the extent:
  * 32 at 100k shows what 100 shows at 1M (parcels as many and as big).
+ * Frames are drawn as the window draws them: at overview scales the parcel
+ * layer is kept as tiles (mq-tile-cache.h), so that the first frame draws
+ * them and the next ones composite them; --no-tiles draws every frame whole.
  * --exact draws every parcel as a path (no level of detail, mq-coverage.h);
  * --png=PREFIX also writes the full frame as PREFIX.png, to look at.
  * With the renderer the window uses (mq_renderer_draw: map, labels, furniture),
@@ -99,13 +103,14 @@ main (int   argc,
       char *argv[])
 {
   int frames = 5, close_divisor = 100;
-  gboolean exact = FALSE, close_only = FALSE;
+  gboolean exact = FALSE, close_only = FALSE, no_tiles = FALSE;
   g_autofree char *theme_name = NULL;
   g_autofree char *png = NULL;
   GOptionEntry entries[] = {
     { "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Frames per view after the first (default 5)", "N" },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &theme_name, "locks, method, flagged or landuse", "THEME" },
     { "exact", 0, 0, G_OPTION_ARG_NONE, &exact, "Every parcel a path (no level of detail)", NULL },
+    { "no-tiles", 0, 0, G_OPTION_ARG_NONE, &no_tiles, "Draw every frame whole (as an export does), no tiles kept", NULL },
     { "close-only", 0, 0, G_OPTION_ARG_NONE, &close_only, "No full frames after the first (to profile the close view)", NULL },
     { "close-divisor", 0, 0, G_OPTION_ARG_INT, &close_divisor,
       "The close view: the centre ± 1/N of the extent (default 100, as render_qgis.py)", "N" },
@@ -120,7 +125,7 @@ main (int   argc,
   cairo_surface_t *surface;
   MqTheme theme = MQ_THEME_LOCKS;
   MqBox extent, zoom;
-  double t0, init_s, load_s, first_s, full_s, full_p95, close_s, close_p95;
+  double t0, init_s, load_s, first_s, tiles_s, full_s, full_p95, close_s, close_p95;
   double rss_init, rss_load, rss_first, cx, cy, zw, zh;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -151,6 +156,8 @@ main (int   argc,
   mq_renderer_set_dataset (renderer, dataset);
   mq_renderer_set_theme (renderer, theme);
   mq_renderer_set_exact (renderer, exact);
+  /* As the window draws (mq-map-view.c): overview frames keep their tiles. */
+  mq_renderer_set_tiled (renderer, no_tiles ? 0 : MQ_RENDERER_TILE_MIN_PARCELS);
   mq_viewport_set_size (vp, WIDTH, HEIGHT);
   mq_dataset_get_extent (dataset, &extent);
   /* The frame --export-png draws: the extent with a 24 px margin. */
@@ -158,6 +165,11 @@ main (int   argc,
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
   first_s = frame (renderer, vp, surface);
   rss_first = peak_mb ();
+  /* The window's frame worker draws the tiles after the first frame. */
+  t0 = now ();
+  if (mq_renderer_get_tiles_wanted (renderer))
+    mq_renderer_draw_tiles (renderer, vp);
+  tiles_s = now () - t0;
   full_s = full_p95 = first_s;
   if (!close_only)
     frames_stats (renderer, vp, surface, frames, 0, &full_s, &full_p95);
@@ -180,10 +192,10 @@ main (int   argc,
   cairo_surface_destroy (surface);
 
   g_print ("{\"parcels\": %u, \"init_s\": %.4f, \"load_s\": %.4f, \"full_first_s\": %.4f, "
-           "\"full_s\": %.4f, \"full_p95_s\": %.4f, \"close_s\": %.4f, \"close_p95_s\": %.4f, "
+           "\"tiles_s\": %.4f, \"full_s\": %.4f, \"full_p95_s\": %.4f, \"close_s\": %.4f, \"close_p95_s\": %.4f, "
            "\"frames\": %d, \"rss_init_mb\": %.1f, \"rss_load_mb\": %.1f, \"rss_first_frame_mb\": %.1f, "
            "\"rss_close_mb\": %.1f}\n",
            mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)), init_s, load_s, first_s,
-           full_s, full_p95, close_s, close_p95, frames, rss_init, rss_load, rss_first, peak_mb ());
+           tiles_s, full_s, full_p95, close_s, close_p95, frames, rss_init, rss_load, rss_first, peak_mb ());
   return 0;
 }
