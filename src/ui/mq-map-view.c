@@ -298,6 +298,11 @@ on_selection_changed (MqMapView *self)
 static void
 on_frame_ready (MqMapView *self)
 {
+  MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
+
+  /* For timing the open as a user sees it (G_MESSAGES_DEBUG=all). */
+  g_debug ("map: a frame of %u parcels is ready",
+           dataset ? mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)) : 0);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

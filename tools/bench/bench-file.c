@@ -10,6 +10,8 @@
  *   full_first_s   the first full-extent frame, 1920×1080, from memory
  *   tiles_s        the window's worker drawing that frame's tiles after it
  *   full_s, full_p95_s    the same frame drawn N more times (median, p95)
+ *   full_themes_max_s     the same in every theme (each after its first frame
+ *                  and tiles): the slowest theme's median
  *   close_s, close_p95_s  a close view: 1/50 of the extent's width and height
  *                  around its centre, as render_qgis.py's zoom; the view
  *                  moves by 1/50 of its width each frame (median, p95)
@@ -125,7 +127,7 @@ main (int   argc,
   cairo_surface_t *surface;
   MqTheme theme = MQ_THEME_LOCKS;
   MqBox extent, zoom;
-  double t0, init_s, load_s, first_s, tiles_s, full_s, full_p95, close_s, close_p95;
+  double t0, init_s, load_s, first_s, tiles_s, themes_s, full_s, full_p95, close_s, close_p95;
   double rss_init, rss_load, rss_first, cx, cy, zw, zh;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -173,6 +175,21 @@ main (int   argc,
   full_s = full_p95 = first_s;
   if (!close_only)
     frames_stats (renderer, vp, surface, frames, 0, &full_s, &full_p95);
+  /* Every theme: its first frame, its tiles, then frames from memory; the
+   * slowest theme's median. */
+  themes_s = full_s;
+  for (MqTheme t = MQ_THEME_LOCKS; t <= MQ_THEME_LANDUSE && !close_only; t++)
+    {
+      double median, p95;
+
+      mq_renderer_set_theme (renderer, t);
+      frame (renderer, vp, surface);
+      if (mq_renderer_get_tiles_wanted (renderer))
+        mq_renderer_draw_tiles (renderer, vp);
+      frames_stats (renderer, vp, surface, frames, 0, &median, &p95);
+      themes_s = MAX (themes_s, median);
+    }
+  mq_renderer_set_theme (renderer, theme);
   if (png != NULL)
     {
       g_autofree char *name = g_strconcat (png, ".png", NULL);
@@ -192,10 +209,10 @@ main (int   argc,
   cairo_surface_destroy (surface);
 
   g_print ("{\"parcels\": %u, \"init_s\": %.4f, \"load_s\": %.4f, \"full_first_s\": %.4f, "
-           "\"tiles_s\": %.4f, \"full_s\": %.4f, \"full_p95_s\": %.4f, \"close_s\": %.4f, \"close_p95_s\": %.4f, "
+           "\"tiles_s\": %.4f, \"full_s\": %.4f, \"full_p95_s\": %.4f, \"full_themes_max_s\": %.4f, \"close_s\": %.4f, \"close_p95_s\": %.4f, "
            "\"frames\": %d, \"rss_init_mb\": %.1f, \"rss_load_mb\": %.1f, \"rss_first_frame_mb\": %.1f, "
            "\"rss_close_mb\": %.1f}\n",
            mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)), init_s, load_s, first_s,
-           tiles_s, full_s, full_p95, close_s, close_p95, frames, rss_init, rss_load, rss_first, peak_mb ());
+           tiles_s, full_s, full_p95, themes_s, close_s, close_p95, frames, rss_init, rss_load, rss_first, peak_mb ());
   return 0;
 }
