@@ -517,10 +517,22 @@ visible_parcels (MqParcels   *parcels,
       g_array_sort (items, mq_compare_guint);
       return items;
     }
+  /* A million parcels at overview: a plain loop, the boxes' test inline. */
   items = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
-  for (guint i = 0; i < n; i++)
-    if (visible (shapes, i, view))
-      g_array_append_val (items, i);
+  g_array_set_size (items, n);
+  {
+    guint *out = (guint *) items->data, len = 0;
+
+    for (guint i = 0; i < n; i++)
+      {
+        const MqBox *b = mq_shapes_get_bbox (shapes, i);
+
+        out[len] = i;
+        len += b->min_x <= b->max_x && b->min_y <= b->max_y && b->min_x <= view->max_x &&
+               view->min_x <= b->max_x && b->min_y <= view->max_y && view->min_y <= b->max_y;
+      }
+    g_array_set_size (items, len);
+  }
   return items;
 }
 
@@ -1551,15 +1563,18 @@ label_candidates (MqRenderer *self,
   for (guint k = 0; k < items->len; k++)
     {
       guint i = g_array_index (items, guint, k);
-      const MqParcel *p = mq_parcels_get (parcels, i);
       const MqBox *b = mq_shapes_get_bbox (shapes, i);
       double w = (b->max_x - b->min_x) / res, h = (b->max_y - b->min_y) / res;
-      Candidate c = { i, mq_parcel_is_overdue (p, self->today) ? 2 : p->flagged ? 1 : 0,
-                      p->area_m2 };
+      const MqParcel *p;
+      Candidate c;
 
-      /* Cheap tests first: most parcels are too small at most scales. */
-      if (!is_shown (self, i) || (c.rank == 0 && (overview || w < 36 || h < 16)) ||
-          (c.rank > 0 && (w < 6 || h < 6)))
+      /* Cheap tests first: most parcels are too small at most scales, and
+       * their boxes say so without reading their records. */
+      if (w < 6 || h < 6 || !is_shown (self, i))
+        continue;
+      p = mq_parcels_get (parcels, i);
+      c = (Candidate) { i, mq_parcel_is_overdue (p, self->today) ? 2 : p->flagged ? 1 : 0, p->area_m2 };
+      if (c.rank == 0 && (overview || w < 36 || h < 16))
         continue;
       g_array_append_val (candidates, c);
     }

@@ -218,7 +218,6 @@ rasterise (Entry      *e,
   cairo_t *mcr;
 
   pango_layout_get_pixel_extents (layout, &ink, &logical);
-  g_object_unref (layout);
   left = MIN (ink.x, 0) - margin, top = MIN (ink.y, 0) - margin;
   right = MAX (ink.x + ink.width, logical.width) + margin;
   bottom = MAX (ink.y + ink.height, logical.height) + margin;
@@ -229,7 +228,9 @@ rasterise (Entry      *e,
   cairo_surface_set_device_scale (e->glyphs, scale, scale);
   cairo_surface_set_device_scale (e->halo, scale, scale);
   mcr = cairo_create (e->glyphs);
-  layout = mq_text_layout (mcr, text, size_px, bold);
+  /* The layout shaped for the target serves: an image's font options are
+   * the same whatever its format, so nothing is shaped again. */
+  pango_cairo_update_layout (mcr, layout);
   cairo_move_to (mcr, e->ox, e->oy);
   pango_cairo_show_layout (mcr, layout);
   g_object_unref (layout);
