@@ -800,6 +800,21 @@ test_filter_hits (void)
   }
 }
 
+/* One frame of the map (no furniture) at @vp. */
+static cairo_surface_t *
+render_map (MqRenderer *renderer,
+            MqViewport *vp)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) mq_viewport_get_width (vp),
+                                                   (int) mq_viewport_get_height (vp));
+  cairo_t *cr = cairo_create (s);
+
+  mq_renderer_draw_map (renderer, cr, vp);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  return s;
+}
+
 /* The level of detail (render/mq-coverage.h: small parcels rasterised with
  * exact coverage, thin outlines as Wu lines, deadline outlines as bands)
  * looks as the exact drawing does: the whole sample at sizes where its
@@ -812,8 +827,6 @@ render_whole (MqTheme  theme,
 {
   g_autoptr(MqRenderer) renderer = mq_renderer_new ();
   g_autoptr(MqViewport) vp = mq_viewport_new ();
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cairo_t *cr = cairo_create (s);
   MqBox extent;
 
   mq_renderer_set_dataset (renderer, sample);
@@ -823,10 +836,7 @@ render_whole (MqTheme  theme,
   mq_viewport_set_size (vp, w, h);
   mq_dataset_get_extent (sample, &extent);
   mq_viewport_fit (vp, &extent, 8);
-  mq_renderer_draw_map (renderer, cr, vp);
-  cairo_destroy (cr);
-  cairo_surface_flush (s);
-  return s;
+  return render_map (renderer, vp);
 }
 
 /* How far two pictures of the same size are apart: the mean difference a
@@ -891,21 +901,6 @@ test_level_of_detail (void)
         cairo_surface_destroy (lod);
         cairo_surface_destroy (exact);
       }
-}
-
-/* One frame of the map (no furniture) at @vp. */
-static cairo_surface_t *
-render_map (MqRenderer *renderer,
-            MqViewport *vp)
-{
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) mq_viewport_get_width (vp),
-                                                   (int) mq_viewport_get_height (vp));
-  cairo_t *cr = cairo_create (s);
-
-  mq_renderer_draw_map (renderer, cr, vp);
-  cairo_destroy (cr);
-  cairo_surface_flush (s);
-  return s;
 }
 
 /* A frame from tiles against the same frame drawn whole (by a renderer

@@ -64,7 +64,8 @@ static const MqRgb presence_color = { 0x91 / 255.0, 0x41 / 255.0, 0xac / 255.0 }
  * (under MQ_COVERAGE_MAX_PX), its outline and deadline band, crossing the
  * tile's edge lie wholly inside, and come out as in one frame. */
 #define TILE_MARGIN 32
-#define TILE_CACHE_BYTES ((gsize) 128 << 20)
+/* Two full-screen views of both layers, at 1920 × 1080. */
+#define TILE_CACHE_BYTES ((gsize) 64 << 20)
 
 G_DEFINE_FINAL_TYPE (MqRenderer, mq_renderer, G_TYPE_OBJECT)
 
