@@ -30,8 +30,7 @@ typedef struct
   double           size_px, scale;
   gboolean         bold;
   double           width, height;  /* the layout's logical size, user units */
-  cairo_surface_t *glyphs;         /* A8, NULL until first drawn */
-  cairo_surface_t *halo;           /* A8, the same size */
+  cairo_surface_t *image;          /* ARGB32: the halo and the glyphs over it; NULL until first drawn */
   double           ox, oy;         /* the layout's origin in the masks, user units */
 } Entry;
 
@@ -60,8 +59,7 @@ entry_free (gpointer data)
   Entry *e = data;
 
   g_free (e->text);
-  g_clear_pointer (&e->glyphs, cairo_surface_destroy);
-  g_clear_pointer (&e->halo, cairo_surface_destroy);
+  g_clear_pointer (&e->image, cairo_surface_destroy);
   g_free (e);
 }
 
@@ -201,7 +199,9 @@ make_halo (cairo_surface_t *glyphs,
   cairo_surface_mark_dirty (halo);
 }
 
-/* Renders the label's two masks at @scale device pixels per user unit. */
+/* Renders the label once at @scale device pixels per user unit: its
+ * halo in white, then its glyphs in dark grey, into one image (a frame
+ * then paints each label in one operation). */
 static void
 rasterise (Entry      *e,
            cairo_t    *cr,
@@ -213,6 +213,7 @@ rasterise (Entry      *e,
   PangoLayout *layout = mq_text_layout (cr, text, size_px, bold);
   double d = MAX (1.0, size_px / 9.0);
   int margin = (int) ceil (d) + 1, w, h;
+  cairo_surface_t *glyphs, *halo;
   PangoRectangle ink, logical;
   double left, top, right, bottom;
   cairo_t *mcr;
@@ -223,11 +224,13 @@ rasterise (Entry      *e,
   bottom = MAX (ink.y + ink.height, logical.height) + margin;
   w = (int) ceil ((right - left) * scale), h = (int) ceil ((bottom - top) * scale);
   e->ox = -left, e->oy = -top;
-  e->glyphs = cairo_image_surface_create (CAIRO_FORMAT_A8, w, h);
-  e->halo = cairo_image_surface_create (CAIRO_FORMAT_A8, w, h);
-  cairo_surface_set_device_scale (e->glyphs, scale, scale);
-  cairo_surface_set_device_scale (e->halo, scale, scale);
-  mcr = cairo_create (e->glyphs);
+  glyphs = cairo_image_surface_create (CAIRO_FORMAT_A8, w, h);
+  halo = cairo_image_surface_create (CAIRO_FORMAT_A8, w, h);
+  e->image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_surface_set_device_scale (glyphs, scale, scale);
+  cairo_surface_set_device_scale (halo, scale, scale);
+  cairo_surface_set_device_scale (e->image, scale, scale);
+  mcr = cairo_create (glyphs);
   /* The layout shaped for the target serves: an image's font options are
    * the same whatever its format, so nothing is shaped again. */
   pango_cairo_update_layout (mcr, layout);
@@ -235,25 +238,18 @@ rasterise (Entry      *e,
   pango_cairo_show_layout (mcr, layout);
   g_object_unref (layout);
   cairo_destroy (mcr);
-  cairo_surface_flush (e->glyphs);
-  cairo_surface_flush (e->halo);
-  make_halo (e->glyphs, e->halo, MAX (1, (int) lround (d * scale)));
-}
-
-static void
-mask (cairo_t         *cr,
-      cairo_surface_t *surface,
-      double           x,
-      double           y)
-{
-  cairo_pattern_t *pattern = cairo_pattern_create_for_surface (surface);
-  cairo_matrix_t m;
-
-  cairo_matrix_init_translate (&m, -x, -y);
-  cairo_pattern_set_matrix (pattern, &m);
-  cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
-  cairo_mask (cr, pattern);
-  cairo_pattern_destroy (pattern);
+  cairo_surface_flush (glyphs);
+  cairo_surface_flush (halo);
+  make_halo (glyphs, halo, MAX (1, (int) lround (d * scale)));
+  mcr = cairo_create (e->image);
+  cairo_set_source_rgb (mcr, 1, 1, 1);
+  cairo_mask_surface (mcr, halo, 0, 0);
+  cairo_set_source_rgb (mcr, 0.18, 0.18, 0.20);
+  cairo_mask_surface (mcr, glyphs, 0, 0);
+  cairo_destroy (mcr);
+  cairo_surface_flush (e->image);
+  cairo_surface_destroy (glyphs);
+  cairo_surface_destroy (halo);
 }
 
 /* A label centred on (x, y), with its halo, as mq_draw_text() draws it;
@@ -277,17 +273,18 @@ mq_text_cache_draw (MqTextCache *cache,
     }
   mq_mutex_lock (&cache->lock);
   e = lookup (cache, cr, text, size_px, bold, scale);
-  if (e->glyphs == NULL)
+  if (e->image == NULL)
     rasterise (e, cr, text, size_px, bold, scale);
   left = x - e->width / 2, top = y - e->height / 2;
   cairo_user_to_device (cr, &left, &top);
   left = round (left * scale) / scale, top = round (top * scale) / scale;
   cairo_device_to_user (cr, &left, &top);
   cairo_save (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  mask (cr, e->halo, left - e->ox, top - e->oy);
-  cairo_set_source_rgb (cr, 0.18, 0.18, 0.20);
-  mask (cr, e->glyphs, left - e->ox, top - e->oy);
+  cairo_set_source_surface (cr, e->image, left - e->ox, top - e->oy);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_rectangle (cr, left - e->ox, top - e->oy, cairo_image_surface_get_width (e->image) / scale,
+                   cairo_image_surface_get_height (e->image) / scale);
+  cairo_fill (cr);
   cairo_restore (cr);
   mq_mutex_unlock (&cache->lock);
 }

@@ -4,8 +4,7 @@
  * pango shaping each label twice (to measure it, then to draw it) and
  * drawing it nine times (eight for its halo). Here each label (text, size,
  * weight, pixel scale) is measured once and, when first drawn, rendered
- * once into two alpha masks, the glyphs and the halo; later frames composite
- * the two masks. Shared by a renderer and its copies for workers (a lock
+ * once into an image of its halo and glyphs; later frames paint the image. Shared by a renderer and its copies for workers (a lock
  * guards it). Only pixel targets without rotation or scaling are served:
  * a document (PDF, SVG) keeps pango's text, so that its text layer holds
  * each label.
