@@ -781,12 +781,53 @@ measure_repaired (Load         *load,
   return area;
 }
 
+/* Whether the last feature stored holds @polygon's rings point for point
+ * (mq_shapes leaves out empty rings and points that are not finite). */
+static gboolean
+stored_whole (const MqShapes *shapes,
+              guint           r0,
+              guint           r1,
+              OGRGeometryH    polygon)
+{
+  const guint *start = (const guint *) shapes->ring_start->data;
+
+  if ((guint) OGR_G_GetGeometryCount (polygon) != r1 - r0)
+    return FALSE;
+  for (guint r = r0; r < r1; r++)
+    if (start[r + 1] - start[r] != (guint) OGR_G_GetPointCount (OGR_G_GetGeometryRef (polygon, r - r0)))
+      return FALSE;
+  return TRUE;
+}
+
+/* The area of a parcel that needs no repair, a polygon measured from the
+ * points just stored rather than copied out of OGR a second time. */
+static double
+measure_stored (Load         *load,
+                MqParcels    *parcels,
+                OGRGeometryH  display)
+{
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  guint f = mq_shapes_get_n_features (shapes) - 1;
+  guint r0 = g_array_index (shapes->feat_ring, guint, f);
+  guint r1 = g_array_index (shapes->feat_ring, guint, f + 1);
+  double area;
+
+  if (wkbFlatten (OGR_G_GetGeometryType (display)) == wkbPolygon &&
+      stored_whole (shapes, r0, r1, display) &&
+      mq_area_calc_measure_rings (load->area, (const double *) shapes->xy->data,
+                                  &g_array_index (shapes->ring_start, guint, r0), r1 - r0,
+                                  mq_shapes_get_bbox (shapes, f), &area))
+    return area;
+  return mq_area_calc_measure (load->area, display);
+}
+
 /* The ellipsoidal area of a parcel (linear) whose geometry problems
  * (checked in the source's CRS, mq_geometry_check()) are *problems; the
  * area is measured on its display geometry, and an invalid geometry after
  * repair, saying so. */
 static double
 measure (Load         *load,
+         MqParcels    *parcels,
          OGRGeometryH  geometry,
          OGRGeometryH  display,
          gboolean      display_ok,
@@ -799,7 +840,7 @@ measure (Load         *load,
   if (!display_ok)
     area = NAN;
   else if (!mq_problem_needs_repair (*problems))
-    area = mq_area_calc_measure (load->area, display);
+    area = measure_stored (load, parcels, display);
   else
     {
       area = measure_repaired (load, geometry, *problems);
@@ -996,7 +1037,7 @@ add_parcel (Load         *load,
 
   read_problems = mq_field_map_fill (map, record, stored);
   note_grouped_area (load, map, stored);
-  record->area_m2 = measure (load, shaped->geometry, display, display_ok, &problems);
+  record->area_m2 = measure (load, parcels, shaped->geometry, display, display_ok, &problems);
   problems |= read_problems;
   if (record->survey_area_m2 > 0 &&
       fabs (record->area_m2 - record->survey_area_m2) > record->survey_area_m2 * SURVEY_AREA_TOLERANCE)

@@ -81,9 +81,9 @@ mq_box_intersects (const MqBox *a,
 static void
 add_path (MqShapes     *shapes,
           OGRGeometryH  path,
+          int           n,
           MqBox        *box)
 {
-  int n = OGR_G_GetPointCount (path);
   guint start = shapes->xy->len / 2, kept = start, end;
   double *xy;
 
@@ -115,11 +115,12 @@ add_any (MqShapes     *shapes,
          MqBox        *box)
 {
   int n_sub = OGR_G_GetGeometryCount (geometry);
+  int n;
 
   if (n_sub == 0)
     {
-      if (OGR_G_GetPointCount (geometry) > 0)
-        add_path (shapes, geometry, box);
+      if ((n = OGR_G_GetPointCount (geometry)) > 0)
+        add_path (shapes, geometry, n, box);
       return;
     }
   for (int i = 0; i < n_sub; i++)
