@@ -51,6 +51,8 @@ typedef struct
   MqShapefileInfo              shp_info;
   MqDecoder                   *decoder;
   GPtrArray                   *values;     /* one feature's decoded values, reused */
+  GString                     *text;       /* their texts, end to end */
+  GArray                      *text_at;    /* gssize: where each begins in text, -1 for none */
   guint                        n_damaged;
   guint                        n_grouped_areas;
   guint                        n_skipped;     /* points and lines of a mixed layer */
@@ -75,6 +77,9 @@ load_clear (Load *load)
   g_clear_pointer (&load->to_display, OCTDestroyCoordinateTransformation);
   g_clear_pointer (&load->area, mq_area_calc_free);
   g_clear_pointer (&load->values, g_ptr_array_unref);
+  if (load->text != NULL)
+    g_string_free (g_steal_pointer (&load->text), TRUE);
+  g_clear_pointer (&load->text_at, g_array_unref);
   g_clear_pointer (&load->source_srs, OSRRelease);
   g_clear_pointer (&load->display_srs, OSRRelease);
   g_clear_pointer (&load->ds, GDALClose);
@@ -691,12 +696,14 @@ setup_encoding (Load      *load,
   return TRUE;
 }
 
-/* A number as text: read as a number, written without printf where
- * mq_field_text can be sure of GDAL's text (NULL: ask GDAL). */
-static char *
-number_text (OGRFeatureH    feature,
-             int            i,
-             OGRFieldDefnH  defn)
+/* A number as text, appended to @out with its NUL: read as a number,
+ * written without printf where mq_field_text can be sure of GDAL's text
+ * (FALSE, nothing appended: ask GDAL). */
+static gboolean
+append_number (OGRFeatureH    feature,
+               int            i,
+               OGRFieldDefnH  defn,
+               GString       *out)
 {
   char buf[MQ_FIELD_TEXT_SIZE];
 
@@ -705,24 +712,27 @@ number_text (OGRFeatureH    feature,
     case OFTInteger:
     case OFTInteger64:
       if (OGR_Fld_GetSubType (defn) != OFSTNone)
-        return NULL;
+        return FALSE;
       mq_field_text_integer (OGR_F_GetFieldAsInteger64 (feature, i), buf);
-      return g_strdup (buf);
+      break;
     case OFTReal:
       if (OGR_Fld_GetSubType (defn) != OFSTNone ||
           !mq_field_text_real (OGR_F_GetFieldAsDouble (feature, i), OGR_Fld_GetWidth (defn),
                                OGR_Fld_GetPrecision (defn), buf))
-        return NULL;
-      return g_strdup (buf);
+        return FALSE;
+      break;
     default:
-      return NULL;
+      return FALSE;
     }
+  g_string_append_len (out, buf, strlen (buf) + 1);
+  return TRUE;
 }
 
 /* Reads one feature's attribute values as UTF-8 strings, one per field
  * (NULL where unset: the array is not NULL-terminated), into the load's
  * one array (valid until the next feature); *lossy tells whether any had
- * to be cut. */
+ * to be cut. The texts are laid end to end in one reused buffer: a string
+ * allocated and freed per value was a tenth of the loading thread. */
 static GPtrArray *
 decode_values (Load        *load,
                OGRFeatureH  feature,
@@ -730,30 +740,32 @@ decode_values (Load        *load,
                gboolean    *lossy)
 {
   GPtrArray *values = load->values;
+  GString *text = load->text;
+  gssize *at = (gssize *) load->text_at->data;
   OGRFeatureDefnH defn = OGR_F_GetDefnRef (feature);
 
-  g_ptr_array_set_size (values, 0);
-
+  g_string_truncate (text, 0);
   for (int i = 0; i < n_fields; i++)
     {
       gboolean cut = FALSE;
-      char *number;
+      const char *bytes;
 
+      at[i] = -1;
       if (!OGR_F_IsFieldSetAndNotNull (feature, i))
-        {
-          g_ptr_array_add (values, NULL);
-          continue;
-        }
-      if ((number = number_text (feature, i, OGR_FD_GetFieldDefn (defn, i))) != NULL)
-        {
-          g_ptr_array_add (values, number);
-          continue;
-        }
-      g_ptr_array_add (values, mq_decoder_decode (load->decoder,
-                                                  OGR_F_GetFieldAsString (feature, i), &cut));
+        continue;
+      at[i] = text->len;
+      if (append_number (feature, i, OGR_FD_GetFieldDefn (defn, i), text))
+        continue;
+      bytes = OGR_F_GetFieldAsString (feature, i);
+      if (bytes == NULL || !mq_decoder_append (load->decoder, bytes, text, &cut))
+        at[i] = -1;
       load->result->n_lossy += cut ? 1 : 0;
       *lossy |= cut;
     }
+  /* Pointers only now: the buffer may have moved as it grew. */
+  g_ptr_array_set_size (values, n_fields);
+  for (int i = 0; i < n_fields; i++)
+    values->pdata[i] = at[i] < 0 ? NULL : text->str + at[i];
   return values;
 }
 
@@ -1271,7 +1283,10 @@ read_parcels (Load          *load,
     }
   if (sink != NULL && !sink->begin (sink->data, load->result, load->display_srs, error))
     return FALSE;
-  load->values = g_ptr_array_new_full (n_fields, g_free);
+  load->values = g_ptr_array_sized_new (n_fields);
+  load->text = g_string_sized_new (1024);
+  load->text_at = g_array_sized_new (FALSE, FALSE, sizeof (gssize), n_fields);
+  g_array_set_size (load->text_at, n_fields);
   return consume_features (load, layer, parcels, map, n_fields, cancellable, error);
 }
 
