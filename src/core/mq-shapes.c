@@ -114,9 +114,17 @@ add_any (MqShapes     *shapes,
          OGRGeometryH  geometry,
          MqBox        *box)
 {
-  int n_sub = OGR_G_GetGeometryCount (geometry);
-  int n;
+  int n_sub, n;
 
+  /* A ring: OGR_G_GetGeometryCount() would try four kinds of collection
+   * before it says 0, several times what copying the points costs. */
+  if (wkbFlatten (OGR_G_GetGeometryType (geometry)) == wkbLineString)
+    {
+      if ((n = OGR_G_GetPointCount (geometry)) > 0)
+        add_path (shapes, geometry, n, box);
+      return;
+    }
+  n_sub = OGR_G_GetGeometryCount (geometry);
   if (n_sub == 0)
     {
       if ((n = OGR_G_GetPointCount (geometry)) > 0)
