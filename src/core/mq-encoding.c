@@ -182,23 +182,13 @@ mq_decoder_append (MqDecoder  *decoder,
   g_autofree char *decoded = NULL;
   const char *end;
 
-  if (decoder->cd == (GIConv) -1)
+  /* ASCII is the same in every encoding we meet: codes, numbers, dates. */
+  for (end = bytes; *end != '\0' && (guchar) *end < 0x80; end++)
+    ;
+  if (*end == '\0' || (decoder->cd == (GIConv) -1 && g_utf8_validate (end, -1, &end)))
     {
-      if (g_utf8_validate (bytes, -1, &end))
-        {
-          g_string_append_len (out, bytes, end - bytes + 1);
-          return TRUE;
-        }
-    }
-  else
-    {
-      for (end = bytes; *end != '\0' && (guchar) *end < 0x80; end++)
-        ;
-      if (*end == '\0')
-        {
-          g_string_append_len (out, bytes, end - bytes + 1);
-          return TRUE;
-        }
+      g_string_append_len (out, bytes, end - bytes + 1);
+      return TRUE;
     }
   decoded = mq_decoder_decode (decoder, bytes, lossy);
   if (decoded == NULL)
