@@ -196,6 +196,39 @@ scale_at (MqAreaCalc *calc,
 
 /* A ring's plane area (positive) and its first moments, taken about (ox,
  * oy) so that big coordinates keep their digits. */
+/* The area and first moments of a ring of n points, x[k * stride] and
+ * y[k * stride], about (ox, oy). */
+static void
+moments (const double *x,
+         const double *y,
+         int           stride,
+         int           n,
+         double        ox,
+         double        oy,
+         double       *area,
+         double       *mx,
+         double       *my)
+{
+  double a = 0, sx = 0, sy = 0, px, py;
+
+  *area = *mx = *my = 0;
+  if (n < 3)
+    return;
+  px = x[(n - 1) * stride] - ox, py = y[(n - 1) * stride] - oy;
+  for (int k = 0; k < n; k++)
+    {
+      double qx = x[k * stride] - ox, qy = y[k * stride] - oy;
+      double cross = px * qy - qx * py;
+
+      a += cross, sx += (px + qx) * cross, sy += (py + qy) * cross;
+      px = qx, py = qy;
+    }
+  /* Orientation aside: the shell counts, the holes are taken away. */
+  if (a < 0)
+    a = -a, sx = -sx, sy = -sy;
+  *area = a / 2, *mx = sx / 6, *my = sy / 6;
+}
+
 static void
 ring_moments (MqAreaCalc   *calc,
               OGRGeometryH  ring,
@@ -206,26 +239,23 @@ ring_moments (MqAreaCalc   *calc,
               double       *my)
 {
   int n = ring_points (calc, ring);
-  double a = 0, sx = 0, sy = 0, px, py;
-  const double *x, *y;
 
-  *area = *mx = *my = 0;
-  if (n < 3)
-    return;
-  x = (const double *) calc->lon->data, y = (const double *) calc->lat->data;
-  px = x[n - 1] - ox, py = y[n - 1] - oy;
-  for (int k = 0; k < n; k++)
-    {
-      double qx = x[k] - ox, qy = y[k] - oy;
-      double cross = px * qy - qx * py;
+  moments ((const double *) calc->lon->data, (const double *) calc->lat->data, 1, n, ox, oy,
+           area, mx, my);
+}
 
-      a += cross, sx += (px + qx) * cross, sy += (py + qy) * cross;
-      px = qx, py = qy;
-    }
-  /* Orientation aside: the shell counts, the holes are taken away. */
-  if (a < 0)
-    a = -a, sx = -sx, sy = -sy;
-  *area = a / 2, *mx = sx / 6, *my = sy / 6;
+/* Whether a polygon with this envelope is measured vertex by vertex: wider
+ * than the grid's interpolation holds for, or beyond its range. */
+static gboolean
+needs_exact (MqAreaCalc *calc,
+             double      min_x,
+             double      min_y,
+             double      max_x,
+             double      max_y)
+{
+  return !isfinite (min_x + max_x + min_y + max_y) ||
+         fabs (min_x) / calc->cell > 1e9 || fabs (min_y) / calc->cell > 1e9 ||
+         max_x - min_x > WHOLE_CELLS * calc->cell || max_y - min_y > WHOLE_CELLS * calc->cell;
 }
 
 static double
@@ -240,9 +270,7 @@ polygon_area (MqAreaCalc   *calc,
   if (shell == NULL || OGR_G_GetPointCount (shell) < 3)
     return 0.0;
   OGR_G_GetEnvelope (polygon, &env);
-  if (!isfinite (env.MinX + env.MaxX + env.MinY + env.MaxY) ||
-      fabs (env.MinX) / calc->cell > 1e9 || fabs (env.MinY) / calc->cell > 1e9 ||
-      env.MaxX - env.MinX > WHOLE_CELLS * calc->cell || env.MaxY - env.MinY > WHOLE_CELLS * calc->cell)
+  if (needs_exact (calc, env.MinX, env.MinY, env.MaxX, env.MaxY))
     return polygon_area_exact (calc, polygon);
   ox = OGR_G_GetX (shell, 0), oy = OGR_G_GetY (shell, 0);
   for (int r = 0; r < n_rings; r++)
@@ -276,4 +304,47 @@ mq_area_calc_measure (MqAreaCalc   *calc,
   for (int i = 0; i < OGR_G_GetGeometryCount (geometry); i++)
     area += mq_area_calc_measure (calc, OGR_G_GetGeometryRef (geometry, i));
   return area;
+}
+
+/**
+ * mq_area_calc_measure_rings:
+ * @xy: the points, x and y interleaved
+ * @ring_start: where each of the @n_rings rings begins in @xy (in points),
+ *   and one past the end of the last
+ * @box: the envelope of every point
+ * @area: (out): the area
+ *
+ * The area of one polygon (its shell, then its holes) whose points are at
+ * hand already, as mq_area_calc_measure() gives it for the same polygon,
+ * without copying its points out of OGR again.
+ *
+ * Returns: FALSE when the polygon must be measured vertex by vertex (with
+ *   mq_area_calc_measure()).
+ */
+gboolean
+mq_area_calc_measure_rings (MqAreaCalc   *calc,
+                            const double *xy,
+                            const guint  *ring_start,
+                            guint         n_rings,
+                            const MqBox  *box,
+                            double       *area)
+{
+  double sum = 0, mx = 0, my = 0, ox, oy;
+
+  *area = 0.0;
+  if (n_rings == 0 || ring_start[1] - ring_start[0] < 3)
+    return TRUE;
+  if (needs_exact (calc, box->min_x, box->min_y, box->max_x, box->max_y))
+    return FALSE;
+  ox = xy[2 * ring_start[0]], oy = xy[2 * ring_start[0] + 1];
+  for (guint r = 0; r < n_rings; r++)
+    {
+      const double *ring = xy + 2 * ring_start[r];
+      double a, x, y, sign = r == 0 ? 1 : -1;
+
+      moments (ring, ring + 1, 2, (int) (ring_start[r + 1] - ring_start[r]), ox, oy, &a, &x, &y);
+      sum += sign * a, mx += sign * x, my += sign * y;
+    }
+  *area = sum <= 0 ? sum : sum * scale_at (calc, ox + mx / sum, oy + my / sum);
+  return TRUE;
 }

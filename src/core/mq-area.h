@@ -13,6 +13,8 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "mq-types.h"
+
 G_BEGIN_DECLS
 
 typedef struct _MqAreaCalc MqAreaCalc;
@@ -22,6 +24,12 @@ MqAreaCalc *mq_area_calc_new      (OGRSpatialReferenceH  crs,
 void        mq_area_calc_free     (MqAreaCalc           *calc);
 double      mq_area_calc_measure  (MqAreaCalc           *calc,
                                    OGRGeometryH          geometry);
+gboolean    mq_area_calc_measure_rings (MqAreaCalc      *calc,
+                                        const double    *xy,
+                                        const guint     *ring_start,
+                                        guint            n_rings,
+                                        const MqBox     *box,
+                                        double          *area);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqAreaCalc, mq_area_calc_free)
 

@@ -170,6 +170,33 @@ mq_decoder_free (MqDecoder *decoder)
 /* Decodes to UTF-8. A value cut in the middle of a character (the DBF
  * 254-byte limit does that) keeps what precedes the cut; *lossy tells the
  * caller. */
+/* As mq_decoder_decode(), appended to @out with its NUL (@bytes not NULL):
+ * text that needs no conversion, as most does, is copied once and nothing
+ * is allocated for it. FALSE when there is no text to append. */
+gboolean
+mq_decoder_append (MqDecoder  *decoder,
+                   const char *bytes,
+                   GString    *out,
+                   gboolean   *lossy)
+{
+  g_autofree char *decoded = NULL;
+  const char *end;
+
+  /* ASCII is the same in every encoding we meet: codes, numbers, dates. */
+  for (end = bytes; *end != '\0' && (guchar) *end < 0x80; end++)
+    ;
+  if (*end == '\0' || (decoder->cd == (GIConv) -1 && g_utf8_validate (end, -1, &end)))
+    {
+      g_string_append_len (out, bytes, end - bytes + 1);
+      return TRUE;
+    }
+  decoded = mq_decoder_decode (decoder, bytes, lossy);
+  if (decoded == NULL)
+    return FALSE;
+  g_string_append_len (out, decoded, strlen (decoded) + 1);
+  return TRUE;
+}
+
 char *
 mq_decoder_decode (MqDecoder  *decoder,
                    const char *bytes,

@@ -29,6 +29,10 @@ typedef struct _MqDecoder MqDecoder;
 
 MqDecoder  *mq_decoder_new               (const char       *encoding);
 void        mq_decoder_free              (MqDecoder        *decoder);
+gboolean    mq_decoder_append            (MqDecoder        *decoder,
+                                          const char       *bytes,
+                                          GString          *out,
+                                          gboolean         *lossy);
 char       *mq_decoder_decode            (MqDecoder        *decoder,
                                           const char       *bytes,
                                           gboolean         *lossy);

@@ -48,15 +48,17 @@ on_segment (Pt a, Pt b, Pt p)
          MIN (a.y, b.y) <= p.y && p.y <= MAX (a.y, b.y);
 }
 
+typedef struct
+{
+  double min_x, min_y, max_x, max_y;
+} EdgeBox;
+
+/* Whether segments ab and cd, whose boxes meet, cross or touch. */
 static gboolean
 segments_cross (Pt a, Pt b, Pt c, Pt d)
 {
   double o1, o2, o3, o4;
 
-  /* Most pairs of a parcel's edges are far apart: their boxes tell. */
-  if (MAX (a.x, b.x) < MIN (c.x, d.x) || MAX (c.x, d.x) < MIN (a.x, b.x) ||
-      MAX (a.y, b.y) < MIN (c.y, d.y) || MAX (c.y, d.y) < MIN (a.y, b.y))
-    return FALSE;
   o1 = orient (a, b, c), o2 = orient (a, b, d);
   o3 = orient (c, d, a), o4 = orient (c, d, b);
 
@@ -68,16 +70,24 @@ segments_cross (Pt a, Pt b, Pt c, Pt d)
 }
 
 /* Whether two edges of a closed ring of n_edges edges (no repeated
- * vertices) that are not neighbours meet. */
+ * vertices) that are not neighbours meet. Most pairs of a parcel's edges
+ * are far apart: their boxes, worked out once per edge rather than once per
+ * pair, tell. */
 static gboolean
 ring_self_intersects (const Pt *p,
-                      int       n_edges)
+                      int       n_edges,
+                      EdgeBox  *box)
 {
+  for (int i = 0; i < n_edges; i++)
+    box[i] = (EdgeBox) { MIN (p[i].x, p[i + 1].x), MIN (p[i].y, p[i + 1].y),
+                         MAX (p[i].x, p[i + 1].x), MAX (p[i].y, p[i + 1].y) };
   for (int i = 0; i < n_edges; i++)
     {
       for (int j = i + 2; j < n_edges; j++)
         {
-          if (i == 0 && j == n_edges - 1)
+          if (box[i].max_x < box[j].min_x || box[j].max_x < box[i].min_x ||
+              box[i].max_y < box[j].min_y || box[j].max_y < box[i].min_y ||
+              (i == 0 && j == n_edges - 1))
             continue;
           if (segments_cross (p[i], p[i + 1], p[j], p[j + 1]))
             return TRUE;
@@ -148,7 +158,9 @@ check_ring (OGRGeometryH ring,
 {
   int n = OGR_G_GetPointCount (ring);
   Pt small[64];
+  EdgeBox small_boxes[64];
   g_autofree Pt *large = NULL;
+  g_autofree EdgeBox *large_boxes = NULL;
   Pt *p;
   MqProblem problems = 0;
   gboolean closed;
@@ -177,8 +189,11 @@ check_ring (OGRGeometryH ring,
   /* Repeated vertices are their own problem; without them, neighbouring
    * edges are neighbours again and do not count as crossing. */
   n = drop_repeats (p, n);
-  if (n >= 4 &&
-      (n <= MAX_OWN_RING_POINTS ? ring_self_intersects (p, n - 1) : !ring_is_valid (p, n)))
+  if (n >= 4 && n <= MAX_OWN_RING_POINTS &&
+      ring_self_intersects (p, n - 1, n <= (int) G_N_ELEMENTS (small_boxes)
+                                        ? small_boxes : (large_boxes = g_new (EdgeBox, n))))
+    problems |= MQ_PROBLEM_SELF_INTERSECTION;
+  else if (n > MAX_OWN_RING_POINTS && !ring_is_valid (p, n))
     problems |= MQ_PROBLEM_SELF_INTERSECTION;
   return problems;
 }
@@ -223,10 +238,11 @@ check_polygon (OGRGeometryH polygon,
                gboolean     geographic)
 {
   MqProblem problems = 0;
+  int n_rings = OGR_G_GetGeometryCount (polygon);
 
-  if (OGR_G_GetGeometryCount (polygon) == 0)
+  if (n_rings == 0)
     return MQ_PROBLEM_EMPTY;
-  for (int i = 0; i < OGR_G_GetGeometryCount (polygon); i++)
+  for (int i = 0; i < n_rings; i++)
     problems |= check_ring (OGR_G_GetGeometryRef (polygon, i), geographic);
   if (!(problems & (MQ_PROBLEM_BAD_COORDINATE | MQ_PROBLEM_SHORT_RING)))
     problems |= check_holes (polygon);

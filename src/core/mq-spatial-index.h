@@ -1,7 +1,8 @@
 /* mq-spatial-index.h — a packed Hilbert R-tree over bounding boxes.
  *
  * Built once (items sorted along a Hilbert curve, 16 to a node), read many
- * times: which parcels a view or a point may touch, in O(log n + k).
+ * times: which parcels a view or a point may touch, in O(log n + k). The
+ * items' boxes are not copied: they must outlive the index, unchanged.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
