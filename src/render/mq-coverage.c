@@ -299,7 +299,49 @@ mq_coverage_end_shape (MqCoverage  *coverage,
   coverage->max_row = MAX (coverage->max_row, coverage->oy + coverage->rows - 1);
 }
 
-/* Paints what was covered over what @cr holds, as one image. */
+/* A pixel of the sum as premultiplied ARGB. */
+static inline guint32
+sum_pixel (const guint16 *p)
+{
+  guint32 a, r, g, b;
+
+  if (p[3] == 0)
+    return 0;
+  a = MIN (255u, (p[3] * 255u + ONE / 2) >> ONE_SHIFT);
+  if (p[3] <= ONE)
+    {
+      r = MIN (a, (p[0] * 255u + ONE / 2) >> ONE_SHIFT);
+      g = MIN (a, (p[1] * 255u + ONE / 2) >> ONE_SHIFT);
+      b = MIN (a, (p[2] * 255u + ONE / 2) >> ONE_SHIFT);
+    }
+  else
+    {
+      /* Where shapes overlap (outlines of neighbours) the sum passes
+       * full cover: the colour is their mean, not a brighter one. */
+      r = MIN (a, (p[0] * 255u + p[3] / 2) / p[3]);
+      g = MIN (a, (p[1] * 255u + p[3] / 2) / p[3]);
+      b = MIN (a, (p[2] * 255u + p[3] / 2) / p[3]);
+    }
+  return a << 24 | r << 16 | g << 8 | b;
+}
+
+/* @src over @dst, both premultiplied: dst·(255 − α)/255 + src, two
+ * channels to a multiplication, divided by 255 with rounding. */
+static inline guint32
+over (guint32 src,
+      guint32 dst)
+{
+  guint32 inv = 255 - (src >> 24), rb, ag;
+
+  rb = (dst & 0x00ff00ffu) * inv + 0x00800080u;
+  rb = ((rb + ((rb >> 8) & 0x00ff00ffu)) >> 8) & 0x00ff00ffu;
+  ag = ((dst >> 8) & 0x00ff00ffu) * inv + 0x00800080u;
+  ag = (ag + ((ag >> 8) & 0x00ff00ffu)) & 0xff00ff00u;
+  return (rb | ag) + src;
+}
+
+/* Paints what was covered over what @cr holds: straight into its pixels
+ * when nothing clips it (one pass), else as one image cairo paints. */
 void
 mq_coverage_paint (MqCoverage *coverage,
                    cairo_t    *cr)
@@ -310,6 +352,20 @@ mq_coverage_paint (MqCoverage *coverage,
 
   if (coverage->sum == NULL || coverage->max_row < coverage->min_row)
     return;
+  if (mq_coverage_lines_begin (coverage, cr))
+    {
+      for (int y = coverage->min_row; y <= coverage->max_row; y++)
+        {
+          const guint16 *p = coverage->sum + 4 * (gsize) y * coverage->width;
+
+          row = (guint32 *) (coverage->pixels + (gsize) y * coverage->stride);
+          for (int x = 0; x < coverage->width; x++, p += 4)
+            if (p[3] != 0)
+              row[x] = over (sum_pixel (p), row[x]);
+        }
+      mq_coverage_lines_end (coverage);
+      return;
+    }
   n_rows = coverage->max_row - coverage->min_row + 1;
   image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, coverage->width, n_rows);
   stride = cairo_image_surface_get_stride (image);
@@ -320,31 +376,7 @@ mq_coverage_paint (MqCoverage *coverage,
 
       row = (guint32 *) (cairo_image_surface_get_data (image) + (gsize) y * stride);
       for (int x = 0; x < coverage->width; x++, p += 4)
-        {
-          guint32 a, r, g, b;
-
-          if (p[3] == 0)
-            {
-              row[x] = 0;
-              continue;
-            }
-          a = MIN (255u, (p[3] * 255u + ONE / 2) >> ONE_SHIFT);
-          if (p[3] <= ONE)
-            {
-              r = MIN (a, (p[0] * 255u + ONE / 2) >> ONE_SHIFT);
-              g = MIN (a, (p[1] * 255u + ONE / 2) >> ONE_SHIFT);
-              b = MIN (a, (p[2] * 255u + ONE / 2) >> ONE_SHIFT);
-            }
-          else
-            {
-              /* Where shapes overlap (outlines of neighbours) the sum passes
-               * full cover: the colour is their mean, not a brighter one. */
-              r = MIN (a, (p[0] * 255u + p[3] / 2) / p[3]);
-              g = MIN (a, (p[1] * 255u + p[3] / 2) / p[3]);
-              b = MIN (a, (p[2] * 255u + p[3] / 2) / p[3]);
-            }
-          row[x] = a << 24 | r << 16 | g << 8 | b;
-        }
+        row[x] = sum_pixel (p);
     }
   cairo_surface_mark_dirty (image);
   /* The image is in device pixels: painted with the identity transform. */

@@ -20,7 +20,7 @@ G_BEGIN_DECLS
 /* A window's frames keep their parcel layer as tiles from this many
  * parcels in view (mq_renderer_set_tiled()): with fewer, drawing them is
  * quicker than the tiles' margins. */
-#define MQ_RENDERER_TILE_MIN_PARCELS 20000
+#define MQ_RENDERER_TILE_MIN_PARCELS 5000
 
 #define MQ_TYPE_RENDERER (mq_renderer_get_type ())
 
