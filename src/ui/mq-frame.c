@@ -209,6 +209,14 @@ mq_frame_clear (MqFrame *self)
   g_clear_object (&self->next_viewport);
 }
 
+/* Whether there is no frame to show yet (none drawn since the last clear). */
+gboolean
+mq_frame_is_empty (MqFrame *self)
+{
+  g_return_val_if_fail (MQ_IS_FRAME (self), TRUE);
+  return self->texture == NULL;
+}
+
 gboolean
 mq_frame_is_busy (MqFrame *self)
 {
