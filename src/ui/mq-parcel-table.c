@@ -385,6 +385,16 @@ row_positions (MqParcelTable *self)
     return self->positions;
   self->positions = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
   g_array_set_size (self->positions, n);
+  /* Neither sorted nor filtered, row and parcel are one: asking each row
+   * would make an item of every parcel at the first click on the map. */
+  if (gtk_filter_get_strictness (GTK_FILTER (self->custom_filter)) == GTK_FILTER_MATCH_ALL &&
+      gtk_sorter_get_order (gtk_column_view_get_sorter (self->view)) == GTK_SORTER_ORDER_NONE &&
+      g_list_model_get_n_items (rows) == n)
+    {
+      for (guint i = 0; i < n; i++)
+        g_array_index (self->positions, guint, i) = i;
+      return self->positions;
+    }
   memset (self->positions->data, 0xff, n * sizeof (guint));
   for (guint position = 0; position < g_list_model_get_n_items (rows); position++)
     {
