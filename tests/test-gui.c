@@ -2176,6 +2176,37 @@ test_survey_title (void)
   settle ();
 }
 
+/* Cancel on the loading page: the load stops, the map and the request of
+ * what was shown stay (#19). */
+static void
+test_open_cancel (void)
+{
+  g_autofree char *shp = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.shp", NULL);
+  g_autofree char *gpkg = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao.gpkg", NULL);
+  MqWindow *window = mq_window_new (NULL);
+  MqProject *project = mq_window_get_project (window);
+  MqDataset *shown;
+  double progress;
+
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, shp);
+  wait_for_dataset (mq_window_get_map_view (window));
+  shown = mq_project_get_dataset (project);
+  mq_window_open_path (window, gpkg);
+  g_assert_true (mq_project_get_loading (project));
+  progress = mq_project_get_progress (project);
+  g_assert_true (progress == -1 || (progress >= 0 && progress <= 1));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-open", NULL);
+  g_assert_false (mq_project_get_loading (project));
+  g_assert_cmpfloat (mq_project_get_progress (project), ==, -1);
+  g_assert_true (mq_project_get_dataset (project) == shown);
+  g_assert_cmpstr (mq_project_get_request (project)->path, ==, shp);
+  settle ();
+  g_assert_true (mq_project_get_dataset (project) == shown);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 /* ---- #15 misc: quitting, data problems, labels, settings ---- */
 
 /* A file beside the project: SQLite's -wal or -shm. */
@@ -3639,5 +3670,6 @@ main (int   argc,
   g_test_add_func ("/gui/table-keeps-scroll", test_table_keeps_scroll);
   g_test_add_func ("/gui/table-column-chooser", test_table_column_chooser);
   g_test_add_func ("/gui/dashboard-figures-fit", test_dashboard_figures_fit);
+  g_test_add_func ("/gui/open-cancel", test_open_cancel);
   return g_test_run ();
 }

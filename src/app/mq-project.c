@@ -26,6 +26,7 @@
 
 #include "mq-app-enum-types.h"
 #include "mq-project.h"
+#include "mq-shapefile.h"
 
 /* How often the file is checked for commits by other programs. */
 #define WATCH_INTERVAL_S 2
@@ -36,12 +37,22 @@
 /* What the store was asked when it refused an edit for conflicts. */
 typedef enum { REFUSED_APPLY, REFUSED_UNDO, REFUSED_REDO } RefusedKind;
 
+/* How far a load has come: written by the loading thread, read by the
+ * window's loading page. */
+typedef struct
+{
+  int read;      /* parcels read so far */
+  int expected;  /* parcels the source holds, or 0 when it does not say */
+} Progress;
+
 struct _MqProject
 {
   GObject        parent_instance;
 
   MqOpenRequest *request;
+  MqOpenRequest *shown_request;   /* the request of the dataset shown while another loads */
   GCancellable  *cancellable;     /* the load under way, if any */
+  Progress      *progress;        /* its progress (an atomic refcounted box) */
   MqDataset     *dataset;
   MqStore       *store;
   GError        *store_error;     /* why a project file could not be edited */
@@ -125,6 +136,9 @@ set_loading (MqProject    *self,
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = cancellable;
+  g_clear_pointer (&self->progress, g_atomic_rc_box_release);
+  if (cancellable != NULL)
+    self->progress = g_atomic_rc_box_new0 (Progress);
   if (was != (cancellable != NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
@@ -435,18 +449,80 @@ has_layer_question (MqProject *self)
          !g_str_equal (mq_dataset_get_layer_name (self->dataset), "parcels");
 }
 
+typedef struct
+{
+  MqOpenRequest *request;   /* a copy: the project's may change meanwhile */
+  Progress      *progress;
+} LoadJob;
+
+static void
+load_job_free (LoadJob *job)
+{
+  mq_open_request_free (job->request);
+  g_atomic_rc_box_release (job->progress);
+  g_free (job);
+}
+
+/* A shapefile's index says how many records it holds (100 bytes of header,
+ * 8 a record); other sources are not asked, their progress is not known. */
+static gboolean
+progress_begin (gpointer              data,
+                MqDataset            *dataset,
+                OGRSpatialReferenceH  display_srs,
+                GError              **error)
+{
+  Progress *progress = data;
+  const char *path = mq_dataset_get_path (dataset);
+  g_autofree char *shx = NULL;
+  guint64 size;
+
+  if (path == NULL || !g_str_has_suffix (path, ".shp"))
+    return TRUE;
+  shx = mq_shapefile_companion (path, "shx");
+  if (mq_vsi_file_size (shx, &size) && size > 100)
+    g_atomic_int_set (&progress->expected, (int) MIN ((size - 100) / 8, G_MAXINT));
+  return TRUE;
+}
+
+static gboolean
+progress_parcel (gpointer       data,
+                 MqParcels     *parcels,
+                 guint          index,
+                 OGRGeometryH   display,
+                 GError       **error)
+{
+  Progress *progress = data;
+
+  g_atomic_int_set (&progress->read, (int) MIN (index + 1, G_MAXINT));
+  return TRUE;
+}
+
+static gboolean
+progress_reference (gpointer       data,
+                    MqRefKind      kind,
+                    const char    *name,
+                    double         width_m,
+                    OGRGeometryH   display,
+                    GError       **error)
+{
+  return TRUE;
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source,
              gpointer      data,
              GCancellable *cancellable)
 {
-  const MqOpenRequest *request = data;
+  LoadJob *job = data;
+  const MqOpenRequest *request = job->request;
+  MqLoadSink sink = { progress_begin, progress_parcel, progress_reference, job->progress };
   MqLoadOptions options;
   GError *error = NULL;
   MqDataset *dataset;
 
   mq_open_request_get_options (request, &options);
+  options.sink = &sink;
   dataset = mq_dataset_load (request->path, &options, cancellable, &error);
   if (dataset == NULL)
     mq_task_return_error (task, error);
@@ -468,6 +544,7 @@ on_load_done (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_loading (self, NULL);
+  g_clear_pointer (&self->shown_request, mq_open_request_free);
   if (dataset == NULL)
     {
       self->reconnecting = FALSE;
@@ -505,12 +582,16 @@ mq_project_open (MqProject     *self,
                  MqOpenRequest *request)
 {
   g_autoptr(GTask) task = NULL;
+  LoadJob *job;
 
   g_return_if_fail (MQ_IS_PROJECT (self));
   g_return_if_fail (request != NULL && request->path != NULL);
 
   if (request != self->request)
     {
+      /* Kept while the load runs: a cancel goes back to what is shown. */
+      if (self->shown_request == NULL && self->dataset != NULL)
+        self->shown_request = g_steal_pointer (&self->request);
       g_clear_pointer (&self->request, mq_open_request_free);
       self->request = request;
     }
@@ -519,8 +600,52 @@ mq_project_open (MqProject     *self,
    * its own thread, maybe after the callback; the project is let go here. */
   task = mq_task_new (NULL, self->cancellable, on_load_done, g_object_ref (self));
   g_task_set_source_tag (task, mq_project_open);
-  mq_task_set_data (task, mq_open_request_copy (request), (GDestroyNotify) mq_open_request_free);
+  job = g_new0 (LoadJob, 1);
+  job->request = mq_open_request_copy (request);
+  job->progress = g_atomic_rc_box_acquire (self->progress);
+  mq_task_set_data (task, job, (GDestroyNotify) load_job_free);
   mq_task_run_in_thread (task, load_thread);
+}
+
+/**
+ * mq_project_cancel_open:
+ *
+ * Stops the load under way, if any; what was shown before stays, with the
+ * request that opened it.
+ */
+void
+mq_project_cancel_open (MqProject *self)
+{
+  g_return_if_fail (MQ_IS_PROJECT (self));
+
+  if (self->cancellable == NULL)
+    return;
+  if (self->shown_request != NULL)
+    {
+      g_clear_pointer (&self->request, mq_open_request_free);
+      self->request = g_steal_pointer (&self->shown_request);
+    }
+  set_loading (self, NULL);
+}
+
+/**
+ * mq_project_get_progress:
+ *
+ * How far the load under way has come, from 0 to 1; -1 when the source does
+ * not say how much it holds (or nothing loads).
+ */
+double
+mq_project_get_progress (MqProject *self)
+{
+  int read, expected;
+
+  g_return_val_if_fail (MQ_IS_PROJECT (self), -1);
+
+  if (self->progress == NULL)
+    return -1;
+  read = g_atomic_int_get (&self->progress->read);
+  expected = g_atomic_int_get (&self->progress->expected);
+  return expected > 0 ? MIN (1.0, (double) read / expected) : -1;
 }
 
 void
@@ -577,6 +702,7 @@ mq_project_close (MqProject *self)
   was_open = self->dataset != NULL || self->request != NULL;
   set_loading (self, NULL);
   g_clear_pointer (&self->request, mq_open_request_free);
+  g_clear_pointer (&self->shown_request, mq_open_request_free);
   if (self->dataset != NULL)
     set_dataset (self, NULL);
   detach_store (self);
@@ -1257,6 +1383,7 @@ mq_project_finalize (GObject *object)
   MqProject *self = MQ_PROJECT (object);
 
   g_clear_pointer (&self->request, mq_open_request_free);
+  g_clear_pointer (&self->shown_request, mq_open_request_free);
   g_clear_object (&self->selection);
   g_clear_object (&self->filter);
   g_clear_pointer (&self->remote, g_ptr_array_unref);

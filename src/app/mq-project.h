@@ -42,6 +42,8 @@ gboolean             mq_project_open_store       (MqProject      *self,
 void                 mq_project_close            (MqProject      *self);
 const MqOpenRequest *mq_project_get_request      (MqProject      *self);
 gboolean             mq_project_get_loading      (MqProject      *self);
+double               mq_project_get_progress     (MqProject      *self);
+void                 mq_project_cancel_open      (MqProject      *self);
 
 void                 mq_project_answer_crs       (MqProject      *self,
                                                   const char     *crs);

@@ -34,6 +34,7 @@ struct _MqDashboard
   MqFilter       *filter;
   MqSummary      *summary;
   GArray         *months;
+  gboolean        stale;      /* figures not worked out since the data or filter changed */
 
   GtkDrawingArea *chart;
   GtkLabel       *overdue_label;
@@ -160,14 +161,12 @@ fit_figures (MqDashboard *self)
   cairo_surface_destroy (surface);
 }
 
-/* The figures again: after an edit, or when the filter changed. */
-void
-mq_dashboard_refresh (MqDashboard *self)
+static void
+refresh_now (MqDashboard *self)
 {
   guint32 today = mq_today ();
 
-  g_return_if_fail (MQ_IS_DASHBOARD (self));
-
+  self->stale = FALSE;
   g_clear_pointer (&self->summary, mq_summary_free);
   g_clear_pointer (&self->months, g_array_unref);
   if (self->dataset == NULL || self->filter == NULL)
@@ -178,6 +177,29 @@ mq_dashboard_refresh (MqDashboard *self)
   fill_list (self, self->overdue_list, self->overdue_label, TRUE, today);
   fill_list (self, self->due_soon_list, self->due_soon_label, FALSE, today);
   gtk_widget_queue_draw (GTK_WIDGET (self->chart));
+}
+
+/* The figures again: after an edit, or when the filter changed. Worked out
+ * when the dashboard shows (or is asked): a file just opened shows its map
+ * without waiting for figures of a million parcels no one is looking at. */
+void
+mq_dashboard_refresh (MqDashboard *self)
+{
+  g_return_if_fail (MQ_IS_DASHBOARD (self));
+
+  self->stale = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    refresh_now (self);
+}
+
+static void
+mq_dashboard_map (GtkWidget *widget)
+{
+  MqDashboard *self = MQ_DASHBOARD (widget);
+
+  if (self->stale)
+    refresh_now (self);
+  GTK_WIDGET_CLASS (mq_dashboard_parent_class)->map (widget);
 }
 
 static void
@@ -205,6 +227,7 @@ mq_dashboard_class_init (MqDashboardClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = mq_dashboard_dispose;
+  widget_class->map = mq_dashboard_map;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-dashboard.ui");
   gtk_widget_class_bind_template_child (widget_class, MqDashboard, chart);
@@ -260,6 +283,8 @@ const MqSummary *
 mq_dashboard_get_summary (MqDashboard *self)
 {
   g_return_val_if_fail (MQ_IS_DASHBOARD (self), NULL);
+  if (self->stale)
+    refresh_now (self);
   return self->summary;
 }
 
@@ -267,5 +292,7 @@ GtkListBox *
 mq_dashboard_get_overdue_list (MqDashboard *self)
 {
   g_return_val_if_fail (MQ_IS_DASHBOARD (self), NULL);
+  if (self->stale)
+    refresh_now (self);
   return self->overdue_list;
 }

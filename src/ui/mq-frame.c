@@ -14,7 +14,7 @@ struct _MqFrame
 
   GdkTexture   *texture;      /* the last frame, and the view it shows */
   MqViewport   *shown;
-  GCancellable *cancellable;  /* the render in flight */
+  GCancellable *cancellable;  /* the render (or its tiles) in flight */
   MqRenderer   *next_renderer;
   MqViewport   *next_viewport;
   int           next_scale;
@@ -65,11 +65,19 @@ render_thread (GTask        *task,
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   mq_task_return_pointer (task, surface, (GDestroyNotify) cairo_surface_destroy);
-  /* A frame drawn whole for want of its tiles is shown at once; its tiles
-   * are drawn next, here, for the frames after it (the job is the main
-   * thread's from the return on: this thread keeps its own references). */
-  if (mq_renderer_get_tiles_wanted (renderer))
-    mq_renderer_draw_tiles (renderer, viewport);
+}
+
+/* The tiles a frame drawn whole wanted, for the frames after it. */
+static void
+tiles_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  Job *job = data;
+
+  mq_renderer_draw_tiles (job->renderer, job->viewport);
+  mq_task_return_boolean (task, TRUE);
 }
 
 /* Cairo's ARGB32 is GDK's default memory format: the pixels are shared. */
@@ -87,6 +95,48 @@ texture_from_surface (cairo_surface_t *surface)
                                  bytes, stride);
 }
 
+/* What was asked for meanwhile is drawn next; older asks are skipped. */
+static void
+start_next (MqFrame *self)
+{
+  g_autoptr(MqRenderer) renderer = g_steal_pointer (&self->next_renderer);
+  g_autoptr(MqViewport) viewport = g_steal_pointer (&self->next_viewport);
+
+  g_clear_object (&self->cancellable);
+  if (renderer != NULL)
+    start (self, renderer, viewport, self->next_scale);
+}
+
+static void
+on_tiles_drawn (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  MqFrame *self = MQ_FRAME (source);
+
+  /* Cleared meanwhile (a new dataset): the next render is under way. */
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+  start_next (self);
+}
+
+/* Its own worker, so that the frame is shown before them (a task's
+ * callback waits for its thread function to return); the next frame waits
+ * for them, as it would have in the same worker. */
+static void
+start_tiles (MqFrame *self,
+             Job     *frame_job)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job = g_new0 (Job, 1);
+
+  job->renderer = g_object_ref (frame_job->renderer);
+  job->viewport = mq_viewport_copy (frame_job->viewport);
+  task = mq_task_new (self, self->cancellable, on_tiles_drawn, NULL);
+  mq_task_set_data (task, job, (GDestroyNotify) job_free);
+  mq_task_run_in_thread (task, tiles_thread);
+}
+
 static void
 on_rendered (GObject      *source,
              GAsyncResult *result,
@@ -98,20 +148,17 @@ on_rendered (GObject      *source,
 
   if (surface == NULL)
     return;
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->texture);
   self->texture = texture_from_surface (surface);
   g_set_object (&self->shown, job->viewport);
   cairo_surface_destroy (surface);
   g_signal_emit (self, signals[READY], 0);
-  /* What was asked for meanwhile is drawn next; older asks are skipped. */
-  if (self->next_renderer != NULL)
-    {
-      g_autoptr(MqRenderer) renderer = g_steal_pointer (&self->next_renderer);
-      g_autoptr(MqViewport) viewport = g_steal_pointer (&self->next_viewport);
-
-      start (self, renderer, viewport, self->next_scale);
-    }
+  /* A frame drawn whole for want of its tiles is shown at once; its tiles
+   * are drawn next. */
+  if (self->cancellable != NULL && mq_renderer_get_tiles_wanted (job->renderer))
+    start_tiles (self, job);
+  else
+    start_next (self);
 }
 
 static void
@@ -207,6 +254,14 @@ mq_frame_clear (MqFrame *self)
   g_clear_object (&self->shown);
   g_clear_object (&self->next_renderer);
   g_clear_object (&self->next_viewport);
+}
+
+/* Whether there is no frame to show yet (none drawn since the last clear). */
+gboolean
+mq_frame_is_empty (MqFrame *self)
+{
+  g_return_val_if_fail (MQ_IS_FRAME (self), TRUE);
+  return self->texture == NULL;
 }
 
 gboolean

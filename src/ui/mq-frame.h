@@ -28,6 +28,7 @@ gboolean  mq_frame_snapshot (MqFrame     *self,
                              MqViewport  *current);
 void      mq_frame_clear    (MqFrame     *self);
 gboolean  mq_frame_is_busy  (MqFrame     *self);
+gboolean  mq_frame_is_empty (MqFrame     *self);
 gboolean  mq_frame_shows    (MqFrame     *self,
                              MqViewport  *viewport);
 

@@ -123,6 +123,18 @@ draw_band (MqMapView *self,
   cairo_stroke (cr);
 }
 
+/* Parcels a first frame is drawn for in place, on the main thread: beyond
+ * them (the renderer tiles from 20,000 on) it waits for the worker. */
+#define DRAW_IN_PLACE_MAX 20000
+
+static gboolean
+draws_in_place (MqMapView *self)
+{
+  MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
+
+  return dataset == NULL || mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset)) <= DRAW_IN_PLACE_MAX;
+}
+
 static void
 mq_map_view_snapshot (GtkWidget   *widget,
                       GtkSnapshot *snapshot)
@@ -134,11 +146,19 @@ mq_map_view_snapshot (GtkWidget   *widget,
 
   if (width <= 0 || height <= 0)
     return;
-  /* The last frame, moved to the current view; drawn here only the first time. */
+  /* The last frame, moved to the current view. Before the first, a small
+   * dataset is drawn here; a large one would hold the window for a second
+   * or more, so its first frame is the worker's. */
   if (!mq_frame_snapshot (self->frame, snapshot, self->viewport))
     {
       cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-      mq_renderer_draw_map (self->renderer, cr, self->viewport);
+      if (draws_in_place (self))
+        mq_renderer_draw_map (self->renderer, cr, self->viewport);
+      else
+        {
+          cairo_set_source_rgb (cr, 0.957, 0.949, 0.929);
+          cairo_paint (cr);
+        }
       cairo_destroy (cr);
     }
   /* Selection, hover and furniture are drawn live over the frame: a hover
@@ -264,7 +284,8 @@ mq_map_view_size_allocate (GtkWidget *widget,
   else
     resize_keeping_corner (self, width, height);
   g_signal_handlers_unblock_matched (self->viewport, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  schedule_frame (self, MOVING_FRAME_DELAY_MS);
+  /* Nothing shown yet (a file just opened): no move to wait out. */
+  schedule_frame (self, mq_frame_is_empty (self->frame) ? 0 : MOVING_FRAME_DELAY_MS);
 }
 
 static void
@@ -274,7 +295,7 @@ on_viewport_changed (MqMapView *self)
   if (!self->pinning)
     self->keep_fit = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  schedule_frame (self, MOVING_FRAME_DELAY_MS);
+  schedule_frame (self, mq_frame_is_empty (self->frame) ? 0 : MOVING_FRAME_DELAY_MS);
 }
 
 /* The theme or the data changed: the view did not. */

@@ -86,11 +86,13 @@ struct _MqParcelTable
   gboolean            syncing;
   GArray             *positions;   /* guint per parcel: its row, or G_MAXUINT; NULL = stale */
   guint               scroll_to;   /* a row to show once mapped, or G_MAXUINT */
+  gboolean            pending;     /* the project's dataset is not in the rows yet */
 };
 
 G_DEFINE_FINAL_TYPE (MqParcelTable, mq_parcel_table, GTK_TYPE_WIDGET)
 
 static void on_project_loaded (MqParcelTable *self);
+static void fill (MqParcelTable *self);
 
 enum { PARCEL_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -383,6 +385,16 @@ row_positions (MqParcelTable *self)
     return self->positions;
   self->positions = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
   g_array_set_size (self->positions, n);
+  /* Neither sorted nor filtered, row and parcel are one: asking each row
+   * would make an item of every parcel at the first click on the map. */
+  if (gtk_filter_get_strictness (GTK_FILTER (self->custom_filter)) == GTK_FILTER_MATCH_ALL &&
+      gtk_sorter_get_order (gtk_column_view_get_sorter (self->view)) == GTK_SORTER_ORDER_NONE &&
+      g_list_model_get_n_items (rows) == n)
+    {
+      for (guint i = 0; i < n; i++)
+        g_array_index (self->positions, guint, i) = i;
+      return self->positions;
+    }
   memset (self->positions->data, 0xff, n * sizeof (guint));
   for (guint position = 0; position < g_list_model_get_n_items (rows); position++)
     {
@@ -448,11 +460,16 @@ on_view_activate (MqParcelTable *self,
     g_signal_emit (self, signals[PARCEL_ACTIVATED], 0, mq_parcel_item_get_index (item));
 }
 
+/* Without a filter the model keeps every row without asking each: asking
+ * would make an item of every parcel, a second's work at 10⁶ parcels when
+ * a file opens. */
 static void
 on_filter_changed (MqParcelTable *self)
 {
+  gboolean active = self->filter != NULL && mq_filter_is_active (self->filter);
+
   self->today = mq_today ();
-  gtk_filter_changed (GTK_FILTER (self->custom_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_custom_filter_set_filter_func (self->custom_filter, active ? keep_parcel : NULL, active ? self : NULL, NULL);
 }
 
 /* Scrolls once the shown table has its size: earlier, the list view would
@@ -476,6 +493,8 @@ mq_parcel_table_map (GtkWidget *widget)
 {
   MqParcelTable *self = MQ_PARCEL_TABLE (widget);
 
+  if (self->pending)
+    fill (self);
   GTK_WIDGET_CLASS (mq_parcel_table_parent_class)->map (widget);
   if (self->scroll_to != G_MAXUINT)
     gtk_widget_add_tick_callback (widget, scroll_when_shown, NULL, NULL);
@@ -550,7 +569,7 @@ mq_parcel_table_init (MqParcelTable *self)
   /* An edit: search texts, rows and their order; the filter tells what it leaves. */
   g_signal_group_connect_swapped (self->project_signals, "changed",
                                   G_CALLBACK (mq_parcel_table_refresh), self);
-  self->custom_filter = gtk_custom_filter_new (keep_parcel, self, NULL);
+  self->custom_filter = gtk_custom_filter_new (NULL, NULL, NULL);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->list), GTK_FILTER (self->custom_filter));
   for (Column c = 0; c < N_COLUMNS; c++)
     add_column (self, c);
@@ -564,11 +583,31 @@ mq_parcel_table_init (MqParcelTable *self)
   follow_layout (self);
 }
 
-/* The filter and the selection the map uses too. */
+/* The rows of the dataset now: GTK's models take most of a second over
+ * 10⁶ rows, so a file opens without them and the table fills when it is
+ * first shown (or asked for its rows). */
+static void
+fill (MqParcelTable *self)
+{
+  self->pending = FALSE;
+  mq_parcel_list_set_dataset (self->list, self->project ? mq_project_get_dataset (self->project) : NULL);
+  if (self->selection != NULL && mq_selection_get_n (self->selection) > 0)
+    on_selection_changed (self);
+}
+
 static void
 on_project_loaded (MqParcelTable *self)
 {
-  mq_parcel_list_set_dataset (self->list, mq_project_get_dataset (self->project));
+  MqDataset *dataset = self->project ? mq_project_get_dataset (self->project) : NULL;
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) || dataset == NULL)
+    {
+      fill (self);
+      return;
+    }
+  /* The rows of the last dataset go at once: they keep it alive. */
+  mq_parcel_list_set_dataset (self->list, NULL);
+  self->pending = TRUE;
 }
 
 /* Rows show what the filter of @project leaves, and select as it does. */
@@ -594,6 +633,7 @@ mq_parcel_table_set_project (MqParcelTable *self,
   self->selection = g_object_ref (mq_project_get_selection (project));
   g_signal_connect_swapped (self->filter, "changed", G_CALLBACK (on_filter_changed), self);
   g_signal_connect_swapped (self->selection, "changed", G_CALLBACK (on_selection_changed), self);
+  on_filter_changed (self);
   on_project_loaded (self);
 }
 
@@ -602,6 +642,8 @@ GListModel *
 mq_parcel_table_get_model (MqParcelTable *self)
 {
   g_return_val_if_fail (MQ_IS_PARCEL_TABLE (self), NULL);
+  if (self->pending)
+    fill (self);
   return G_LIST_MODEL (self->sorted);
 }
 
@@ -609,6 +651,8 @@ GtkColumnView *
 mq_parcel_table_get_view (MqParcelTable *self)
 {
   g_return_val_if_fail (MQ_IS_PARCEL_TABLE (self), NULL);
+  if (self->pending)
+    fill (self);
   return self->view;
 }
 

@@ -72,15 +72,75 @@ on_loaded (MqWindow *self)
   report_opened (self, dataset);
 }
 
+/* How often the loading page tells how far a load has come: often enough
+ * to move smoothly, seldom enough to cost the load nothing. */
+#define PROGRESS_INTERVAL_MS 100
+
+static gboolean
+update_progress (gpointer data)
+{
+  MqWindow *self = data;
+  double fraction = mq_project_get_progress (self->project);
+
+  /* Saving as a project, or a source that does not say how much it holds. */
+  if (self->save_cancellable != NULL || fraction < 0)
+    {
+      gtk_progress_bar_set_show_text (self->loading_progress, FALSE);
+      gtk_progress_bar_pulse (self->loading_progress);
+    }
+  else
+    {
+      gtk_progress_bar_set_show_text (self->loading_progress, TRUE);
+      gtk_progress_bar_set_fraction (self->loading_progress, fraction);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* The loading page, with the file's name, a progress bar and Cancel. */
+static void
+show_loading (MqWindow   *self,
+              const char *path)
+{
+  g_autofree char *name = path ? g_path_get_basename (path) : NULL;
+  g_autofree char *text = g_strdup_printf (_("Opening %s…"), name ? name : "");
+
+  gtk_label_set_text (self->loading_label, text);
+  gtk_progress_bar_set_fraction (self->loading_progress, 0);
+  gtk_progress_bar_set_show_text (self->loading_progress, FALSE);
+  if (self->loading_progress_id == 0)
+    self->loading_progress_id = g_timeout_add (PROGRESS_INTERVAL_MS, update_progress, self);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+}
+
 /* The loading page while a load runs; after it, what was shown before if
  * the load did not replace it. */
 static void
 on_loading (MqWindow *self)
 {
-  const char *page = mq_project_get_loading (self->project) ? "loading"
-                     : mq_project_get_dataset (self->project) ? "map" : "empty";
+  const MqOpenRequest *request = mq_project_get_request (self->project);
 
-  gtk_stack_set_visible_child_name (self->stack, page);
+  if (mq_project_get_loading (self->project))
+    {
+      show_loading (self, request ? request->path : NULL);
+      return;
+    }
+  g_clear_handle_id (&self->loading_progress_id, g_source_remove);
+  gtk_stack_set_visible_child_name (self->stack, mq_project_get_dataset (self->project) ? "map" : "empty");
+}
+
+/* Cancel on the loading page: the load (or the save as a project) stops,
+ * and what was shown before comes back. */
+static void
+cancel_open_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  MqWindow *self = MQ_WINDOW (widget);
+
+  if (self->save_cancellable != NULL)
+    g_cancellable_cancel (self->save_cancellable);
+  else
+    mq_project_cancel_open (self->project);
 }
 
 static void
@@ -243,7 +303,13 @@ on_save_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(MqDataset) dataset = g_task_propagate_pointer (G_TASK (result), &error);
 
+  g_clear_object (&self->save_cancellable);
+  /* A window closed meanwhile has no page to go back to. */
+  if (self->project == NULL)
+    return;
   on_loading (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (dataset == NULL)
     {
       _mq_window_show_problem (self, _("Cannot Open the File"), error);
@@ -271,9 +337,11 @@ on_save_chooser_response (GtkNativeDialog *chooser,
       job->output = g_file_get_path (file);
       /* The window is the callback's, not the task's source: the worker
        * may drop the task last, and a widget is not finalized in a thread. */
-      task = mq_task_new (NULL, NULL, on_save_done, g_object_ref (self));
+      g_clear_object (&self->save_cancellable);
+      self->save_cancellable = g_cancellable_new ();
+      task = mq_task_new (NULL, self->save_cancellable, on_save_done, g_object_ref (self));
       mq_task_set_data (task, job, (GDestroyNotify) save_job_free);
-      gtk_stack_set_visible_child_name (self->stack, "loading");
+      show_loading (self, job->output);
       mq_task_run_in_thread (task, save_thread);
     }
   g_object_unref (chooser);
@@ -382,6 +450,7 @@ _mq_window_class_init_open (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.connect-server", NULL, connect_server_action);
   gtk_widget_class_install_action (widget_class, "win.open-server-file", "ay", open_server_file_action);
   gtk_widget_class_install_action (widget_class, "win.save-project", NULL, save_project_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-open", NULL, cancel_open_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.save-project", NULL);
 }

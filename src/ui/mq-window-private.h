@@ -60,6 +60,10 @@ struct _MqWindow
   GtkRevealer         *banner_revealer;
   GtkLabel            *banner_label;
   GtkRevealer         *offline_revealer;
+  GtkLabel            *loading_label;
+  GtkProgressBar      *loading_progress;
+  guint                loading_progress_id;  /* the loading page's update, while shown */
+  GCancellable        *save_cancellable;     /* Save as Project, while it runs */
 
   /* The one project the window shows; every feature follows it through
    * these groups, and talks to the others only through it. */

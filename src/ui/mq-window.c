@@ -455,6 +455,9 @@ mq_window_dispose (GObject *object)
     g_binding_group_set_source (self->project_bindings, NULL);
   if (self->project != NULL)
     mq_project_close (self->project);
+  g_clear_handle_id (&self->loading_progress_id, g_source_remove);
+  g_cancellable_cancel (self->save_cancellable);
+  g_clear_object (&self->save_cancellable);
   g_clear_object (&self->project_signals);
   g_clear_object (&self->project_bindings);
   g_clear_pointer (&self->recent_rows, g_ptr_array_unref);
@@ -519,6 +522,8 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, loading_label);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, loading_progress);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, position_label);
