@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "mq-task.h"
+
 /* Coverage is summed in 1/ONE steps per channel (premultiplied), so that
  * the many small contributions to one pixel do not round away. */
 #define ONE_SHIFT 12
@@ -52,12 +54,56 @@ mq_coverage_new (cairo_t *cr)
   return coverage;
 }
 
+/* A frame's sum is megabytes: a fresh one costs the kernel a page fault
+ * and a zeroed page each 4 KiB, twice a frame (fills, then deadlines). The
+ * last one freed is kept zeroed for the next of its size, one for the whole
+ * process (whichever thread draws). */
+static GMutex spare_lock;
+static guint16 *spare_sum;   /* zeroed; of spare_n values */
+static gsize spare_n;
+
+static gsize
+sum_length (MqCoverage *coverage)
+{
+  return 4 * (gsize) coverage->width * coverage->height;
+}
+
+static guint16 *
+take_sum (MqCoverage *coverage)
+{
+  guint16 *sum = NULL;
+
+  mq_mutex_lock (&spare_lock);
+  if (spare_sum != NULL && spare_n == sum_length (coverage))
+    sum = g_steal_pointer (&spare_sum);
+  mq_mutex_unlock (&spare_lock);
+  return sum != NULL ? sum : g_new0 (guint16, sum_length (coverage));
+}
+
+static void
+give_back_sum (MqCoverage *coverage)
+{
+  guint16 *old;
+
+  /* Only the rows touched are not zero. */
+  if (coverage->max_row >= coverage->min_row)
+    memset (coverage->sum + 4 * (gsize) coverage->min_row * coverage->width, 0,
+            sizeof (guint16) * 4 * (gsize) (coverage->max_row - coverage->min_row + 1) * coverage->width);
+  mq_mutex_lock (&spare_lock);
+  old = spare_sum;
+  spare_sum = g_steal_pointer (&coverage->sum);
+  spare_n = sum_length (coverage);
+  mq_mutex_unlock (&spare_lock);
+  g_free (old);
+}
+
 void
 mq_coverage_free (MqCoverage *coverage)
 {
   if (coverage == NULL)
     return;
-  g_free (coverage->sum);
+  if (coverage->sum != NULL)
+    give_back_sum (coverage);
   g_free (coverage->acc);
   g_free (coverage);
 }
@@ -101,7 +147,7 @@ sum_for (MqCoverage  *coverage,
   rgb[1] = (guint32) (color->g * ONE + 0.5);
   rgb[2] = (guint32) (color->b * ONE + 0.5);
   if (coverage->sum == NULL)
-    coverage->sum = g_new0 (guint16, 4 * (gsize) coverage->width * coverage->height);
+    coverage->sum = take_sum (coverage);
   return coverage->sum;
 }
 
