@@ -395,7 +395,9 @@ row_positions (MqParcelTable *self)
         g_array_index (self->positions, guint, i) = i;
       return self->positions;
     }
-  memset (self->positions->data, 0xff, n * sizeof (guint));
+  /* No parcels (no dataset yet): no data to fill, and memset wants some. */
+  if (n > 0)
+    memset (self->positions->data, 0xff, n * sizeof (guint));
   for (guint position = 0; position < g_list_model_get_n_items (rows); position++)
     {
       g_autoptr(MqParcelItem) item = g_list_model_get_item (rows, position);
