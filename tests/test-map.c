@@ -922,6 +922,19 @@ assert_tiles_match (MqRenderer *tiled,
   cairo_surface_destroy (b);
 }
 
+/* After a change the tiles cannot show: the next frame is drawn whole and
+ * asks for tiles; once drawn, they show what a whole drawing shows. */
+static void
+assert_tiles_redrawn (MqRenderer *tiled,
+                      MqRenderer *whole,
+                      MqViewport *vp)
+{
+  cairo_surface_destroy (render_map (tiled, vp));
+  g_assert_true (mq_renderer_get_tiles_wanted (tiled));
+  mq_renderer_draw_tiles (tiled, vp);
+  assert_tiles_match (tiled, whole, vp);
+}
+
 /* A frame's tiles are drawn after it, then reused; another theme, filter
  * or generation of the parcels draws them again, never shows the old. */
 static void
@@ -984,19 +997,13 @@ test_tiles (void)
   /* Another theme: the old tiles are not shown. */
   mq_renderer_set_theme (tiled, MQ_THEME_METHOD);
   mq_renderer_set_theme (whole, MQ_THEME_METHOD);
-  cairo_surface_destroy (render_map (tiled, vp));
-  g_assert_true (mq_renderer_get_tiles_wanted (tiled));
-  mq_renderer_draw_tiles (tiled, vp);
+  assert_tiles_redrawn (tiled, whole, vp);
   g_assert_cmpuint (mq_renderer_get_tiles_drawn (tiled), ==, 2 * drawn);
-  assert_tiles_match (tiled, whole, vp);
 
   /* A filter fading half the parcels. */
   mq_renderer_set_shown (tiled, half);
   mq_renderer_set_shown (whole, half);
-  cairo_surface_destroy (render_map (tiled, vp));
-  g_assert_true (mq_renderer_get_tiles_wanted (tiled));
-  mq_renderer_draw_tiles (tiled, vp);
-  assert_tiles_match (tiled, whole, vp);
+  assert_tiles_redrawn (tiled, whole, vp);
 
   /* An edit: the next generation, every flagged parcel fully locked. */
   next = mq_parcels_new_generation (parcels);
@@ -1012,10 +1019,7 @@ test_tiles (void)
   mq_renderer_set_theme (whole, MQ_THEME_LOCKS);
   mq_renderer_parcels_changed (tiled);
   mq_renderer_parcels_changed (whole);
-  cairo_surface_destroy (render_map (tiled, vp));
-  g_assert_true (mq_renderer_get_tiles_wanted (tiled));
-  mq_renderer_draw_tiles (tiled, vp);
-  assert_tiles_match (tiled, whole, vp);
+  assert_tiles_redrawn (tiled, whole, vp);
 }
 
 int

@@ -213,17 +213,6 @@ mq_tile_cache_insert (MqTileCache       *cache,
   mq_mutex_unlock (&cache->lock);
 }
 
-guint
-mq_tile_cache_get_n_tiles (MqTileCache *cache)
-{
-  guint n;
-
-  mq_mutex_lock (&cache->lock);
-  n = g_hash_table_size (cache->tiles);
-  mq_mutex_unlock (&cache->lock);
-  return n;
-}
-
 /* How many tiles were drawn and kept so far, for tests and benchmarks. */
 guint
 mq_tile_cache_get_n_drawn (MqTileCache *cache)

@@ -58,7 +58,6 @@ void         mq_tile_cache_insert  (MqTileCache       *cache,
                                     gint64             tx,
                                     gint64             ty,
                                     const MqTile      *tile);
-guint        mq_tile_cache_get_n_tiles (MqTileCache *cache);
 guint        mq_tile_cache_get_n_drawn (MqTileCache *cache);
 void         mq_tile_clear         (MqTile            *tile);
 
