@@ -10,6 +10,7 @@
 #include "corpus/corpus-cases.h"
 #include "mq-core.h"
 #include "mq-field-text.h"
+#include "mq-text-arena.h"
 #include "test-util.h"
 
 /* Areas against the independent geodesic measure (tests/test-util.c): the
@@ -643,6 +644,80 @@ test_deleted_records (void)
   g_assert_nonnull (strstr (g_ptr_array_index (w, 0), "1"));
 }
 
+/* Parcels keep their points as floats from their own corner: every vertex
+ * of the survey sample comes back from the display geometry within 1 mm of
+ * what GDAL reads (Gauss–Krüger coordinates in the millions of metres). */
+static void
+test_points_kept (void)
+{
+  g_autofree char *sample = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.shp", NULL);
+  g_autoptr(MqDataset) d = mq_dataset_load (sample, NULL, NULL, NULL);
+  const MqShapes *shapes = mq_parcels_get_shapes (mq_dataset_get_parcels (d));
+  GDALDatasetH src = GDALOpenEx (sample, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+  OGRLayerH layer = GDALDatasetGetLayer (src, 0);
+  OGRFeatureH feature;
+  guint f = 0, checked = 0;
+  double worst = 0;
+
+  g_assert_nonnull (d);
+  g_assert_nonnull (src);
+  OGR_L_ResetReading (layer);
+  while ((feature = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      OGRGeometryH shell = OGR_G_GetGeometryRef (OGR_F_GetGeometryRef (feature), 0);
+      guint r0 = g_array_index (shapes->feat_ring, guint, f);
+      guint p0 = g_array_index (shapes->ring_start, guint, r0);
+
+      if (wkbFlatten (OGR_G_GetGeometryType (OGR_F_GetGeometryRef (feature))) == wkbPolygon)
+        for (int k = 0; k < OGR_G_GetPointCount (shell); k++, checked++)
+          {
+            double x, y;
+
+            mq_shapes_get_point (shapes, mq_shapes_get_bbox (shapes, f), p0 + k, &x, &y);
+            worst = MAX (worst, MAX (fabs (x - OGR_G_GetX (shell, k)), fabs (y - OGR_G_GetY (shell, k))));
+          }
+      OGR_F_Destroy (feature);
+      f++;
+    }
+  GDALClose (src);
+  g_assert_cmpuint (f, ==, mq_shapes_get_n_features (shapes));
+  g_assert_cmpuint (checked, >, 1000);
+  g_test_message ("worst %g m over %u points", worst, checked);
+  g_assert_cmpfloat (worst, <, 1e-3);
+}
+
+/* Handles stay good and point at the text given, however many strings
+ * follow; interning stores a text once; a text longer than a chunk fits. */
+static void
+test_text_arena (void)
+{
+  g_autoptr(MqTextArena) arena = mq_text_arena_new ();
+  g_autofree char *big = g_strnfill (3 << 20, 'x');
+  MqTextRef first, again, large;
+  const char *first_text;
+
+  g_assert_cmpuint (mq_text_arena_add (arena, NULL), ==, 0);
+  g_assert_cmpuint (mq_text_arena_intern (arena, ""), ==, 0);
+  g_assert_null (mq_text_arena_get (arena, 0));
+  first = mq_text_arena_intern (arena, "上海市闵行区马桥镇");
+  first_text = mq_text_arena_get (arena, first);
+  for (guint i = 0; i < 200000; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("MQ-%07u", i);
+      MqTextRef ref = mq_text_arena_add (arena, text);
+
+      if (i % 9973 == 0)
+        g_assert_cmpstr (mq_text_arena_get (arena, ref), ==, text);
+    }
+  large = mq_text_arena_add (arena, big);
+  again = mq_text_arena_intern (arena, "上海市闵行区马桥镇");
+  g_assert_cmpuint (again, ==, first);
+  g_assert_true (mq_text_arena_get (arena, first) == first_text);
+  g_assert_cmpstr (first_text, ==, "上海市闵行区马桥镇");
+  g_assert_cmpuint (strlen (mq_text_arena_get (arena, large)), ==, 3 << 20);
+  g_assert_cmpstr (mq_text_arena_get (arena, mq_text_arena_add (arena, "after")), ==, "after");
+}
+
 static void
 test_survey_area_mismatch (void)
 {
@@ -1028,6 +1103,8 @@ main (int   argc,
   mq_core_init ();
 
   g_test_add_func ("/loader/formats", test_formats);
+  g_test_add_func ("/loader/points-kept", test_points_kept);
+  g_test_add_func ("/loader/text-arena", test_text_arena);
   g_test_add_func ("/loader/csv-needs-crs", test_csv_needs_crs);
   g_test_add_func ("/loader/layer-choice", test_layer_choice);
   g_test_add_func ("/loader/mixed-layers", test_mixed_layers);

@@ -412,7 +412,7 @@ kept_source_problems (const MqFieldMap  *map,
 }
 
 /* Fills the record's known attributes from the source values as the
- * parcels store them (mq_parcels_peek_values(): its text attributes are
+ * parcels store them (mq_parcels_append(): its text attributes are
  * those very strings). A value that does not read keeps its default and is
  * returned as a problem; its text stays in the record's source attributes. */
 MqProblem

@@ -613,7 +613,7 @@ road_y_at (const MqShapes *shapes,
 {
   guint first = g_array_index (shapes->feat_ring, guint, feature);
   guint last = g_array_index (shapes->feat_ring, guint, feature + 1);
-  const double *xy = (const double *) shapes->xy->data;
+  const MqBox *o = mq_shapes_get_bbox (shapes, feature);
 
   for (guint ring = first; ring < last; ring++)
     {
@@ -622,7 +622,10 @@ road_y_at (const MqShapes *shapes,
 
       for (guint k = a; k + 1 < b; k++)
         {
-          double x0 = xy[2 * k], y0 = xy[2 * k + 1], x1 = xy[2 * k + 2], y1 = xy[2 * k + 3];
+          double x0, y0, x1, y1;
+
+          mq_shapes_get_point (shapes, o, k, &x0, &y0);
+          mq_shapes_get_point (shapes, o, k + 1, &x1, &y1);
 
           if (x0 != x1 && x >= MIN (x0, x1) && x <= MAX (x0, x1))
             {

@@ -793,42 +793,39 @@ measure_repaired (Load         *load,
   return area;
 }
 
-/* Whether the last feature stored holds @polygon's rings point for point
- * (mq_shapes leaves out empty rings and points that are not finite). */
+/* Whether the feature just stored (its rings as read, @start) holds
+ * @polygon's rings point for point (mq_shapes leaves out empty rings and
+ * points that are not finite). */
 static gboolean
-stored_whole (const MqShapes *shapes,
-              guint           r0,
-              guint           r1,
-              OGRGeometryH    polygon)
+stored_whole (const guint  *start,
+              guint         n_rings,
+              OGRGeometryH  polygon)
 {
-  const guint *start = (const guint *) shapes->ring_start->data;
-
-  if ((guint) OGR_G_GetGeometryCount (polygon) != r1 - r0)
+  if ((guint) OGR_G_GetGeometryCount (polygon) != n_rings)
     return FALSE;
-  for (guint r = r0; r < r1; r++)
-    if (start[r + 1] - start[r] != (guint) OGR_G_GetPointCount (OGR_G_GetGeometryRef (polygon, r - r0)))
+  for (guint r = 0; r < n_rings; r++)
+    if (start[r + 1] - start[r] != (guint) OGR_G_GetPointCount (OGR_G_GetGeometryRef (polygon, r)))
       return FALSE;
   return TRUE;
 }
 
 /* The area of a parcel that needs no repair, a polygon measured from the
- * points just stored rather than copied out of OGR a second time. */
+ * points just read (in doubles) rather than copied out of OGR a second time. */
 static double
 measure_stored (Load         *load,
                 MqParcels    *parcels,
                 OGRGeometryH  display)
 {
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
-  guint f = mq_shapes_get_n_features (shapes) - 1;
-  guint r0 = g_array_index (shapes->feat_ring, guint, f);
-  guint r1 = g_array_index (shapes->feat_ring, guint, f + 1);
+  const double *xy;
+  const guint *start;
+  guint n_rings = mq_shapes_peek_last (shapes, &xy, &start);
   double area;
 
   if (wkbFlatten (OGR_G_GetGeometryType (display)) == wkbPolygon &&
-      stored_whole (shapes, r0, r1, display) &&
-      mq_area_calc_measure_rings (load->area, (const double *) shapes->xy->data,
-                                  &g_array_index (shapes->ring_start, guint, r0), r1 - r0,
-                                  mq_shapes_get_bbox (shapes, f), &area))
+      stored_whole (start, n_rings, display) &&
+      mq_area_calc_measure_rings (load->area, xy, start, n_rings,
+                                  mq_shapes_get_bbox (shapes, mq_shapes_get_n_features (shapes) - 1), &area))
     return area;
   return mq_area_calc_measure (load->area, display);
 }
@@ -1042,8 +1039,10 @@ add_parcel (Load         *load,
   OGRGeometryH display = transformed ? transformed : shaped->geometry;
   gboolean lossy = FALSE;
   GPtrArray *values = decode_values (load, feature, n_fields, &lossy);
-  MqParcel *record = mq_parcels_append (parcels, display, (const char **) values->pdata);
-  const char *const *stored = mq_parcels_peek_values (parcels, mq_parcels_get_n_parcels (parcels) - 1);
+  /* The values as the parcels keep them, in place of the decoded text. */
+  MqParcel *record = mq_parcels_append (parcels, display, (const char **) values->pdata,
+                                        (const char **) values->pdata);
+  const char *const *stored = (const char *const *) values->pdata;
   MqProblem problems = mq_geometry_check (shaped->geometry, load->geographic), read_problems;
 
   read_problems = mq_field_map_fill (map, record, stored);

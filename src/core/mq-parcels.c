@@ -6,6 +6,7 @@
 
 #include "mq-spatial-index.h"
 #include "mq-task.h"
+#include "mq-text-arena.h"
 
 #include <math.h>
 
@@ -25,14 +26,14 @@
 #define SAMPLE_RECORDS 512
 
 /* What every generation of one dataset shares. Written only while the first
- * generation is being read (one thread); after that only the string chunk
+ * generation is being read (one thread); after that only the string arena
  * grows, under its lock, and the index is built once. */
 typedef struct
 {
   MqShapes       *shapes;
-  GStringChunk   *strings;      /* append-only: a string stored never moves */
+  MqTextArena    *strings;      /* append-only: a string stored never moves */
   GMutex          strings_lock;
-  GHashTable    **sample;       /* per field, the distinct values of the first records */
+  GHashTable    **sample;       /* per field, the distinct values (refs) of the first records */
   guint8         *plain;        /* per field: stored without interning */
   GStrv           field_names;
   guint           n_fields;
@@ -40,11 +41,12 @@ typedef struct
 } Shared;
 
 /* A block of records and their source attribute values (n_fields per
- * record, strings in the shared chunk). Immutable once its generation is. */
+ * record, handles of strings in the shared arena). Immutable once its
+ * generation is. */
 typedef struct
 {
   MqParcel     records[BLOCK_SIZE];
-  const char  *values[];
+  MqTextRef    values[];
 } Block;
 
 struct _MqParcels
@@ -74,7 +76,7 @@ static void
 shared_clear (Shared *shared)
 {
   g_clear_pointer (&shared->shapes, mq_shapes_free);
-  g_clear_pointer (&shared->strings, g_string_chunk_free);
+  g_clear_pointer (&shared->strings, mq_text_arena_free);
   g_clear_pointer (&shared->field_names, g_strfreev);
   free_samples (shared);
   g_clear_pointer (&shared->plain, g_free);
@@ -85,7 +87,7 @@ shared_clear (Shared *shared)
 static gsize
 block_size (guint n_fields)
 {
-  return sizeof (Block) + sizeof (const char *) * BLOCK_SIZE * n_fields;
+  return sizeof (Block) + sizeof (MqTextRef) * BLOCK_SIZE * n_fields;
 }
 
 static void
@@ -122,7 +124,7 @@ mq_parcels_new (const char * const *field_names)
 
   self->shared = g_atomic_rc_box_new0 (Shared);
   self->shared->shapes = mq_shapes_new ();
-  self->shared->strings = g_string_chunk_new (64 * 1024);
+  self->shared->strings = mq_text_arena_new ();
   g_mutex_init (&self->shared->strings_lock);
   self->shared->field_names = g_strdupv ((char **) field_names);
   self->shared->n_fields = field_names ? g_strv_length (self->shared->field_names) : 0;
@@ -238,32 +240,28 @@ const char *
 mq_parcels_intern (MqParcels  *self,
                    const char *text)
 {
-  const char *interned;
+  MqTextRef ref;
 
-  if (text == NULL || *text == '\0')
-    return NULL;
   mq_mutex_lock (&self->shared->strings_lock);
-  interned = g_string_chunk_insert_const (self->shared->strings, text);
+  ref = mq_text_arena_intern (self->shared->strings, text);
   mq_mutex_unlock (&self->shared->strings_lock);
-  return interned;
+  return mq_text_arena_get (self->shared->strings, ref);
 }
 
 /* A source value as the first generation stores it (the strings lock held):
  * interned, or for a mostly unique attribute copied as it is. */
-static const char *
+static MqTextRef
 store_value (Shared     *shared,
              guint       field,
              const char *text)
 {
-  const char *stored;
+  MqTextRef stored;
 
-  if (text == NULL || *text == '\0')
-    return NULL;
   if (shared->plain[field])
-    return g_string_chunk_insert (shared->strings, text);
-  stored = g_string_chunk_insert_const (shared->strings, text);
-  if (shared->sample != NULL)
-    g_hash_table_add (shared->sample[field], (gpointer) stored);
+    return mq_text_arena_add (shared->strings, text);
+  stored = mq_text_arena_intern (shared->strings, text);
+  if (shared->sample != NULL && stored != 0)
+    g_hash_table_add (shared->sample[field], GUINT_TO_POINTER (stored));
   return stored;
 }
 
@@ -277,12 +275,15 @@ decide_plain (Shared *shared)
 }
 
 /* Adds a parcel with its source attribute values (n_fields of them, already
- * UTF-8) and returns its record for the caller to fill in (its strings from
- * mq_parcels_peek_values()). Only the first generation grows, while it is read. */
+ * UTF-8) and returns its record for the caller to fill in; @stored gets the
+ * values as kept (NULL for an empty one), the strings for the record's
+ * fields (@stored may be @values itself). Only the first generation grows,
+ * while it is read. */
 MqParcel *
 mq_parcels_append (MqParcels     *self,
                    OGRGeometryH   display_geometry,
-                   const char   **values)
+                   const char   **values,
+                   const char   **stored)
 {
   guint i, n_fields;
   Block *block;
@@ -298,26 +299,18 @@ mq_parcels_append (MqParcels     *self,
   mq_shapes_add_geometry (self->shared->shapes, display_geometry);
   mq_mutex_lock (&self->shared->strings_lock);
   for (guint f = 0; f < n_fields; f++)
-    block->values[(i & BLOCK_MASK) * n_fields + f] =
-      store_value (self->shared, f, values ? values[f] : NULL);
+    {
+      MqTextRef ref = store_value (self->shared, f, values ? values[f] : NULL);
+
+      block->values[(i & BLOCK_MASK) * n_fields + f] = ref;
+      stored[f] = mq_text_arena_get (self->shared->strings, ref);
+    }
   if (i + 1 == SAMPLE_RECORDS)
     decide_plain (self->shared);
   mq_mutex_unlock (&self->shared->strings_lock);
   block->records[i & BLOCK_MASK].survey_area_m2 = NAN;
   self->n_records++;
   return &block->records[i & BLOCK_MASK];
-}
-
-/* The stored source values of parcel @index, n_fields of them (NULL for an
- * empty one), as long as the generation lives. */
-const char * const *
-mq_parcels_peek_values (MqParcels *self,
-                        guint      index)
-{
-  g_return_val_if_fail (MQ_IS_PARCELS (self), NULL);
-  g_return_val_if_fail (index < self->n_records, NULL);
-
-  return &block_of (self, index)->values[(index & BLOCK_MASK) * self->shared->n_fields];
 }
 
 /* Puts an edited record in place, in a generation not yet frozen; its
@@ -349,8 +342,10 @@ mq_parcels_set_value (MqParcels  *self,
   n_fields = self->shared->n_fields;
   g_return_if_fail (index < self->n_records && field < n_fields);
 
+  mq_mutex_lock (&self->shared->strings_lock);
   writable_block (self, index)->values[(index & BLOCK_MASK) * n_fields + field] =
-    mq_parcels_intern (self, text);
+    mq_text_arena_intern (self->shared->strings, text);
+  mq_mutex_unlock (&self->shared->strings_lock);
 }
 
 /* The index of a source attribute by name (ASCII case ignored), or -1. */
@@ -393,7 +388,8 @@ mq_parcels_get_value (MqParcels *self,
   n_fields = self->shared->n_fields;
   g_return_val_if_fail (index < self->n_records && field < n_fields, NULL);
 
-  return block_of (self, index)->values[(index & BLOCK_MASK) * n_fields + field];
+  return mq_text_arena_get (self->shared->strings,
+                            block_of (self, index)->values[(index & BLOCK_MASK) * n_fields + field]);
 }
 
 guint

@@ -1,7 +1,8 @@
 /* mq-parcels.h — the parcels of a dataset, in memory.
  *
  * Geometry is an MqShapes (flat arrays, display CRS); attributes are one
- * MqParcel record per parcel whose strings live in a shared string chunk.
+ * MqParcel record per parcel whose strings live in a shared string arena
+ * (mq-text-arena.h).
  * Every source attribute is kept too, for the identify panel.
  *
  * An MqParcels is one *generation* of a dataset's records. The loader builds
@@ -69,9 +70,8 @@ const MqParcel *mq_parcels_get             (MqParcels       *self,
                                             guint            index);
 MqParcel       *mq_parcels_append          (MqParcels       *self,
                                             OGRGeometryH     display_geometry,
-                                            const char     **values);
-const char * const *mq_parcels_peek_values (MqParcels       *self,
-                                            guint            index);
+                                            const char     **values,
+                                            const char     **stored);
 const char     *mq_parcels_intern          (MqParcels       *self,
                                             const char      *text);
 void            mq_parcels_replace         (MqParcels       *self,

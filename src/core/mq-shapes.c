@@ -14,7 +14,9 @@ mq_shapes_new (void)
   MqShapes *shapes = g_new0 (MqShapes, 1);
   guint zero = 0;
 
-  shapes->xy = g_array_new (FALSE, FALSE, sizeof (double));
+  shapes->xy = g_array_new (FALSE, FALSE, sizeof (float));
+  shapes->last_xy = g_array_new (FALSE, FALSE, sizeof (double));
+  shapes->last_start = g_array_new (FALSE, FALSE, sizeof (guint));
   shapes->ring_start = g_array_new (FALSE, FALSE, sizeof (guint));
   shapes->feat_ring = g_array_new (FALSE, FALSE, sizeof (guint));
   shapes->bbox = g_array_new (FALSE, FALSE, sizeof (MqBox));
@@ -33,6 +35,8 @@ mq_shapes_free (MqShapes *shapes)
   g_array_unref (shapes->ring_start);
   g_array_unref (shapes->feat_ring);
   g_array_unref (shapes->bbox);
+  g_array_unref (shapes->last_xy);
+  g_array_unref (shapes->last_start);
   g_free (shapes);
 }
 
@@ -76,20 +80,21 @@ mq_box_intersects (const MqBox *a,
          a->min_y <= b->max_y && b->min_y <= a->max_y;
 }
 
-/* Appends one ring or line path; points that are not finite are dropped so
- * that a damaged record cannot poison the extent. */
+/* Reads one ring or line path into last_xy; points that are not finite
+ * are dropped so that a damaged record cannot poison the extent. */
 static void
 add_path (MqShapes     *shapes,
           OGRGeometryH  path,
           int           n,
           MqBox        *box)
 {
-  guint start = shapes->xy->len / 2, kept = start, end;
+  GArray *last = shapes->last_xy;
+  guint start = last->len / 2, kept = start;
   double *xy;
 
   /* Read straight into the array, then close up over what is dropped. */
-  g_array_set_size (shapes->xy, 2 * (start + n));
-  xy = (double *) shapes->xy->data;
+  g_array_set_size (last, 2 * (start + n));
+  xy = (double *) last->data;
   OGR_G_GetPoints (path, xy + 2 * start, 2 * sizeof (double), xy + 2 * start + 1, 2 * sizeof (double), NULL, 0);
   for (guint i = start; i < start + n; i++)
     {
@@ -104,9 +109,33 @@ add_path (MqShapes     *shapes,
       box->max_x = MAX (box->max_x, x);
       box->max_y = MAX (box->max_y, y);
     }
-  g_array_set_size (shapes->xy, 2 * kept);
-  end = kept;
-  g_array_append_val (shapes->ring_start, end);
+  g_array_set_size (last, 2 * kept);
+  g_array_append_val (shapes->last_start, kept);
+}
+
+/* Stores the feature just read (last_xy) as floats from its box's corner. */
+static void
+store_last (MqShapes    *shapes,
+            const MqBox *box)
+{
+  const double *in = (const double *) shapes->last_xy->data;
+  const guint *ends = (const guint *) shapes->last_start->data;
+  guint base = shapes->xy->len / 2, n = shapes->last_xy->len / 2;
+  float *out;
+
+  for (guint r = 1; r < shapes->last_start->len; r++)
+    {
+      guint end = base + ends[r];
+
+      g_array_append_val (shapes->ring_start, end);
+    }
+  g_array_set_size (shapes->xy, 2 * (base + n));
+  out = (float *) shapes->xy->data + 2 * base;
+  for (guint i = 0; i < n; i++)
+    {
+      out[2 * i] = (float) (in[2 * i] - box->min_x);
+      out[2 * i + 1] = (float) (in[2 * i + 1] - box->min_y);
+    }
 }
 
 static void
@@ -142,16 +171,34 @@ mq_shapes_add_geometry (MqShapes     *shapes,
                         OGRGeometryH  geometry)
 {
   MqBox box = empty_box;
-  guint n_rings;
+  guint n_rings, zero = 0;
 
+  g_array_set_size (shapes->last_xy, 0);
+  g_array_set_size (shapes->last_start, 0);
+  g_array_append_val (shapes->last_start, zero);
   if (geometry != NULL && !OGR_G_IsEmpty (geometry))
     add_any (shapes, geometry, &box);
+  store_last (shapes, &box);
   n_rings = shapes->ring_start->len - 1;
   g_array_append_val (shapes->feat_ring, n_rings);
   g_array_append_val (shapes->bbox, box);
   if (!mq_box_is_empty (&box))
     mq_box_union (&shapes->extent, &box);
   return shapes->bbox->len - 1;
+}
+
+/* The feature added last as it was read, in doubles (its area is measured
+ * from these, not from the floats kept): its points, where each of its rings
+ * starts in them (plus one past the end), and the number of rings. Valid
+ * until the next feature is added. */
+guint
+mq_shapes_peek_last (const MqShapes *shapes,
+                     const double  **xy,
+                     const guint   **ring_start)
+{
+  *xy = (const double *) shapes->last_xy->data;
+  *ring_start = (const guint *) shapes->last_start->data;
+  return shapes->last_start->len - 1;
 }
 
 void
@@ -168,10 +215,14 @@ mq_shapes_contains (const MqShapes *shapes,
                     double          x,
                     double          y)
 {
-  const double *xy = (const double *) shapes->xy->data;
+  const float *xy = (const float *) shapes->xy->data;
+  const MqBox *origin = mq_shapes_get_bbox (shapes, feature);
   guint r0 = g_array_index (shapes->feat_ring, guint, feature);
   guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
   gboolean inside = FALSE;
+
+  /* In the feature's own frame, as its points are kept. */
+  x -= origin->min_x, y -= origin->min_y;
 
   for (guint r = r0; r < r1; r++)
     {
@@ -196,7 +247,7 @@ double
 mq_shapes_get_plane_area (const MqShapes *shapes,
                           guint           feature)
 {
-  const double *xy = (const double *) shapes->xy->data;
+  const float *xy = (const float *) shapes->xy->data;
   guint r0 = g_array_index (shapes->feat_ring, guint, feature);
   guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
   double area = 0;

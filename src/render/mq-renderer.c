@@ -402,7 +402,8 @@ mq_renderer_path_feature (cairo_t        *cr,
                           guint           feature,
                           gboolean        closed)
 {
-  const double *xy = (const double *) shapes->xy->data;
+  const float *xy = (const float *) shapes->xy->data;
+  const MqBox *o = mq_shapes_get_bbox (shapes, feature);
   guint r0 = g_array_index (shapes->feat_ring, guint, feature);
   guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
 
@@ -417,7 +418,7 @@ mq_renderer_path_feature (cairo_t        *cr,
         {
           double sx, sy;
 
-          mq_viewport_map_to_screen (vp, xy[2 * p], xy[2 * p + 1], &sx, &sy);
+          mq_viewport_map_to_screen (vp, o->min_x + xy[2 * p], o->min_y + xy[2 * p + 1], &sx, &sy);
           /* Vertices closer than half a pixel to the last one drawn add nothing
            * at this zoom: the outline is simplified for the scale. */
           if (p != p0 && p != p1 - 1 && fabs (sx - last_x) < 0.5 && fabs (sy - last_y) < 0.5)
@@ -585,7 +586,8 @@ cover_rings (MqCoverage     *coverage,
              double          width,
              double          alpha)
 {
-  const double *xy = (const double *) shapes->xy->data;
+  const float *xy = (const float *) shapes->xy->data;
+  const MqBox *o = mq_shapes_get_bbox (shapes, i);
   guint r0 = g_array_index (shapes->feat_ring, guint, i);
   guint r1 = g_array_index (shapes->feat_ring, guint, i + 1);
 
@@ -597,18 +599,18 @@ cover_rings (MqCoverage     *coverage,
 
       if (p1 <= p0)
         continue;
-      mq_viewport_map_to_screen (vp, xy[2 * p0], xy[2 * p0 + 1], &fx, &fy);
+      mq_viewport_map_to_screen (vp, o->min_x + xy[2 * p0], o->min_y + xy[2 * p0 + 1], &fx, &fy);
       lx = fx, ly = fy;
       /* Closed whether or not the ring repeats its first point; a band goes
        * round once more to bevel its first corner. */
       for (guint p = p0 + 1; p <= p1 + (as == RINGS_AS_BAND && p1 - p0 > 1); p++, lx = sx, ly = sy)
         {
           if (p < p1)
-            mq_viewport_map_to_screen (vp, xy[2 * p], xy[2 * p + 1], &sx, &sy);
+            mq_viewport_map_to_screen (vp, o->min_x + xy[2 * p], o->min_y + xy[2 * p + 1], &sx, &sy);
           else if (p == p1)
             sx = fx, sy = fy;
           else
-            mq_viewport_map_to_screen (vp, xy[2 * p0 + 2], xy[2 * p0 + 3], &sx, &sy);
+            mq_viewport_map_to_screen (vp, o->min_x + xy[2 * p0 + 2], o->min_y + xy[2 * p0 + 3], &sx, &sy);
           if (as == RINGS_AS_AREA)
             mq_coverage_edge (coverage, lx, ly, sx, sy);
           else if (as == RINGS_AS_BAND)
@@ -1387,7 +1389,7 @@ screen_segments (MqViewport     *vp,
                  const MqShapes *shapes,
                  guint           feature)
 {
-  const double *xy = (const double *) shapes->xy->data;
+  const MqBox *o = mq_shapes_get_bbox (shapes, feature);
   guint r0 = g_array_index (shapes->feat_ring, guint, feature);
   guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
   GArray *segments = g_array_new (FALSE, FALSE, sizeof (Segment));
@@ -1397,9 +1399,12 @@ screen_segments (MqViewport     *vp,
          p < g_array_index (shapes->ring_start, guint, r + 1); p++)
       {
         Segment seg;
+        double ax, ay, cx, cy;
 
-        mq_viewport_map_to_screen (vp, xy[2 * p - 2], xy[2 * p - 1], &seg.ax, &seg.ay);
-        mq_viewport_map_to_screen (vp, xy[2 * p], xy[2 * p + 1], &seg.cx, &seg.cy);
+        mq_shapes_get_point (shapes, o, p - 1, &ax, &ay);
+        mq_shapes_get_point (shapes, o, p, &cx, &cy);
+        mq_viewport_map_to_screen (vp, ax, ay, &seg.ax, &seg.ay);
+        mq_viewport_map_to_screen (vp, cx, cy, &seg.cx, &seg.cy);
         if (clip_segment (&seg, mq_viewport_get_width (vp), mq_viewport_get_height (vp)))
           g_array_append_val (segments, seg);
       }
