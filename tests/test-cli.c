@@ -538,7 +538,7 @@ test_csv_formulas (void)
   g_assert_cmpint (r2.status, ==, 0);
   g_assert_nonnull (strstr (r2.out, "No changes"));
   reread = mq_dataset_load (project, NULL, NULL, NULL);
-  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (reread), 3)->entity, ==,
+  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (reread), 3)->details->entity, ==,
                    "=HYPERLINK(\"http://x\")");
   test_remove_dir (dir);
 }

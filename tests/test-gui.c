@@ -710,8 +710,8 @@ lockable_parcel (MqParcels *parcels)
     {
       const MqParcel *p = mq_parcels_get (parcels, i);
 
-      if (p->flagged && p->area_m2 > 20 * MQ_M2_PER_MU && p->project != NULL &&
-          !(p->locks & (1u << MQ_LOCK_PROJECT)) && p->entity == NULL &&
+      if (p->flagged && p->area_m2 > 20 * MQ_M2_PER_MU && p->details->project != NULL &&
+          !(p->locks & (1u << MQ_LOCK_PROJECT)) && p->details->entity == NULL &&
           !(p->locks & (1u << MQ_LOCK_OWNER)))
         return (int) i;
     }
@@ -911,7 +911,7 @@ test_status_table_and_reload (void)
   adw_message_dialog_response (dialog, "apply");
   gtk_window_destroy (GTK_WINDOW (dialog));
   settle ();
-  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (opened), i)->entity, ==, "马桥镇城运中心");
+  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (opened), i)->details->entity, ==, "马桥镇城运中心");
   g_assert_true (mq_parcels_get (mq_dataset_get_parcels (opened), i)->locks & (1u << MQ_LOCK_OWNER));
 
   mq_window_apply_status_table (window, bad);
@@ -919,7 +919,7 @@ test_status_table_and_reload (void)
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "row 3"));
   save_screenshot ("status-table-refused.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (opened), i)->entity, ==, "马桥镇城运中心");
+  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (opened), i)->details->entity, ==, "马桥镇城运中心");
 
   /* Another program (here: a second store) commits; the window reloads. */
   {
@@ -936,7 +936,7 @@ test_status_table_and_reload (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (mq_map_view_get_dataset (view) != opened);
   wait_for_dataset (view);
-  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (mq_map_view_get_dataset (view)), i)->notes,
+  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (mq_map_view_get_dataset (view)), i)->details->notes,
                    ==, "另一台电脑写的");
 
   close_project (window, dir);
@@ -1013,16 +1013,16 @@ test_conflict_dialog (void)
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "闵行区规划和自然资源局"));
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), g_get_user_name ()));
   /* Refused: the parcel shows theirs meanwhile. */
-  g_assert_cmpstr (mq_parcels_get (live_parcels (view), i)->entity, ==, "马桥镇城运中心");
+  g_assert_cmpstr (mq_parcels_get (live_parcels (view), i)->details->entity, ==, "马桥镇城运中心");
   save_screenshot ("conflict-dialog.png");
 
   mq_conflict_dialog_set_keep_theirs (dialog, 0, FALSE);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   gtk_window_destroy (GTK_WINDOW (dialog));
   settle ();
-  g_assert_cmpstr (mq_parcels_get (live_parcels (view), i)->entity, ==, "闵行区规划和自然资源局");
+  g_assert_cmpstr (mq_parcels_get (live_parcels (view), i)->details->entity, ==, "闵行区规划和自然资源局");
   reread = mq_dataset_load (gpkg, NULL, NULL, NULL);
-  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (reread), i)->entity, ==,
+  g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (reread), i)->details->entity, ==,
                    "闵行区规划和自然资源局");
   reread_store = mq_store_open (reread, NULL);
   history = mq_store_list_history (reread_store, id, 1, NULL);
@@ -1283,9 +1283,9 @@ static gboolean
 owner_has_fangzhi (const MqParcel *p,
                    guint32         today)
 {
-  return (p->owner && strstr (p->owner, "纺织")) || (p->project && strstr (p->project, "纺织")) ||
-         (p->entity && strstr (p->entity, "纺织")) || (p->location && strstr (p->location, "纺织")) ||
-         (p->investor && strstr (p->investor, "纺织"));
+  return (p->owner && strstr (p->owner, "纺织")) || (p->details->project && strstr (p->details->project, "纺织")) ||
+         (p->details->entity && strstr (p->details->entity, "纺织")) || (p->location && strstr (p->location, "纺织")) ||
+         (p->details->investor && strstr (p->details->investor, "纺织"));
 }
 
 /* The table: every parcel, sorted by a column, searched in Chinese, filtered
@@ -1809,7 +1809,7 @@ is_done_and_locked (const MqParcel *p)
 static gboolean
 is_fresh (const MqParcel *p)
 {
-  return p->flagged && p->stage == MQ_STAGE_NOT_STARTED && p->locks == 0 && p->project == NULL &&
+  return p->flagged && p->stage == MQ_STAGE_NOT_STARTED && p->locks == 0 && p->details->project == NULL &&
          p->deadline == 0;
 }
 
@@ -1869,8 +1869,8 @@ test_mixed_values (void)
   type_and_apply (project, "智能制造园");
   asked_again = answer_dialog ("apply");
   g_assert_nonnull (strstr (asked_again, "Project name"));
-  g_assert_cmpstr (parcel_of (window, done)->project, ==, "智能制造园");
-  g_assert_cmpstr (parcel_of (window, fresh)->project, ==, "智能制造园");
+  g_assert_cmpstr (parcel_of (window, done)->details->project, ==, "智能制造园");
+  g_assert_cmpstr (parcel_of (window, fresh)->details->project, ==, "智能制造园");
   g_assert_true (no_dialog ());
   close_project (window, dir);
 }
@@ -1905,7 +1905,7 @@ test_flag_parcels (void)
   g_assert_true (no_dialog ());
   g_assert_true (parcel_of (window, a)->flagged);
   type_and_apply (reason, "高能耗、低产出");
-  g_assert_cmpstr (parcel_of (window, a)->flag_reason, ==, "高能耗、低产出");
+  g_assert_cmpstr (parcel_of (window, a)->details->flag_reason, ==, "高能耗、低产出");
   /* Or ticked from the 三高一低 list, applied as it closes. */
   gtk_menu_button_popup (GTK_MENU_BUTTON (find_named (panel, "reason-menu")));
   settle ();
@@ -1913,7 +1913,7 @@ test_flag_parcels (void)
   gtk_check_button_set_active (GTK_CHECK_BUTTON (find_named (panel, "reason-1")), TRUE);
   gtk_menu_button_popdown (GTK_MENU_BUTTON (find_named (panel, "reason-menu")));
   settle ();
-  g_assert_cmpstr (parcel_of (window, a)->flag_reason, ==, "高能耗、高污染、低产出");
+  g_assert_cmpstr (parcel_of (window, a)->details->flag_reason, ==, "高能耗、高污染、低产出");
   history = mq_project_list_history (project, parcel_of (window, a)->id, 10, NULL);
   {
     gboolean flagged_recorded = FALSE;
@@ -2001,13 +2001,13 @@ test_overdue_header (void)
 static gboolean
 is_project_lockable (const MqParcel *p)
 {
-  return p->flagged && p->project != NULL && !(p->locks & (1u << MQ_LOCK_PROJECT));
+  return p->flagged && p->details->project != NULL && !(p->locks & (1u << MQ_LOCK_PROJECT));
 }
 
 static gboolean
 is_without_project (const MqParcel *p)
 {
-  return p->flagged && p->project == NULL && !(p->locks & (1u << MQ_LOCK_PROJECT));
+  return p->flagged && p->details->project == NULL && !(p->locks & (1u << MQ_LOCK_PROJECT));
 }
 
 /* A batch lock the rules refuse for one parcel: the dialog names it and
@@ -2111,15 +2111,15 @@ test_entry_undo (void)
   GtkWidget *notes = find_named (mq_window_get_locks_panel (window), "notes");
   GtkWidget *text = GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (notes)));
   int i = find_parcel (window, is_fresh, -1);
-  g_autofree char *before = g_strdup (parcel_of (window, i)->notes);
+  g_autofree char *before = g_strdup (parcel_of (window, i)->details->notes);
 
   select_parcels (window, i, -1);
   gtk_widget_grab_focus (text);
   type_and_apply (notes, "会上定的");
-  g_assert_cmpstr (parcel_of (window, i)->notes, ==, "会上定的");
+  g_assert_cmpstr (parcel_of (window, i)->details->notes, ==, "会上定的");
   g_assert_true (press_shortcut (text, GDK_KEY_z, GDK_CONTROL_MASK));
   settle ();
-  g_assert_cmpstr (parcel_of (window, i)->notes, ==, before);
+  g_assert_cmpstr (parcel_of (window, i)->details->notes, ==, before);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (notes)), ==, before ? before : "");
   close_project (window, dir);
 }
@@ -2150,7 +2150,7 @@ test_dates (void)
   g_assert_true (gtk_widget_is_sensitive (lock_date));
   type_and_apply (lock_date, "2025-03-01");
   g_assert_true (mq_date_parse ("2025-03-01", &julian));
-  g_assert_cmpuint (parcel_of (window, i)->lock_date[MQ_LOCK_PARCEL], ==, julian);
+  g_assert_cmpuint (parcel_of (window, i)->details->lock_date[MQ_LOCK_PARCEL], ==, julian);
   g_assert_true (parcel_of (window, i)->locks & (1u << MQ_LOCK_PARCEL));
   close_project (window, dir);
 }

@@ -373,8 +373,8 @@ check_chinese_names (MqDataset *d)
   /* Chinese headers map to their fields. */
   g_assert_cmpstr (p->id, ==, "N01");
   g_assert_cmpstr (p->owner, ==, names_values[1]);
-  g_assert_cmpstr (p->project, ==, names_values[2]);
-  g_assert_cmpstr (p->notes, ==, names_values[3]);
+  g_assert_cmpstr (p->details->project, ==, names_values[2]);
+  g_assert_cmpstr (p->details->notes, ==, names_values[3]);
   g_assert_cmpstr (p->location, ==, names_values[4]);
   test_assert_within (p->survey_area_m2, 7996.65, 1e-9);
   /* Every attribute kept, renamed where its name is taken. */

@@ -402,9 +402,9 @@ test_filter (void)
     {
       const MqParcel *p = mq_parcels_get (parcels, i);
 
-      expected += contains_folded (p->owner, "纺织") || contains_folded (p->project, "纺织") ||
-                  contains_folded (p->entity, "纺织") || contains_folded (p->location, "纺织") ||
-                  contains_folded (p->investor, "纺织") || contains_folded (p->id, "纺织");
+      expected += contains_folded (p->owner, "纺织") || contains_folded (p->details->project, "纺织") ||
+                  contains_folded (p->details->entity, "纺织") || contains_folded (p->location, "纺织") ||
+                  contains_folded (p->details->investor, "纺织") || contains_folded (p->id, "纺织");
       overdue += mq_parcel_is_overdue (p, today);
     }
   g_assert_cmpuint (expected, >, 0);
@@ -652,8 +652,8 @@ test_label_fields (void)
             {
             case MQ_LABEL_FIELD_ID: g_assert_cmpstr (l->text, ==, p->id); break;
             case MQ_LABEL_FIELD_OWNER: g_assert_cmpstr (l->text, ==, p->owner); break;
-            case MQ_LABEL_FIELD_PROJECT: g_assert_cmpstr (l->text, ==, p->project); break;
-            case MQ_LABEL_FIELD_ENTITY: g_assert_cmpstr (l->text, ==, p->entity); break;
+            case MQ_LABEL_FIELD_PROJECT: g_assert_cmpstr (l->text, ==, p->details->project); break;
+            case MQ_LABEL_FIELD_ENTITY: g_assert_cmpstr (l->text, ==, p->details->entity); break;
             case MQ_LABEL_FIELD_MU: g_assert_true (g_str_has_prefix (l->text, mu)); break;
             default: g_assert_not_reached ();
             }

@@ -215,7 +215,7 @@ test_edit_undo_redo (void)
   g_autofree char *dir = g_dir_make_tmp ("mq-project-XXXXXX", NULL);
   Events events = { 0 };
   MqProject *project = open_copy (dir, &events);
-  g_autofree char *before = g_strdup (parcel (project, 3)->notes);
+  g_autofree char *before = g_strdup (parcel (project, 3)->details->notes);
   guint undo_notified = 0;
 
   g_signal_connect (project, "notify::can-undo", G_CALLBACK (count_notify), &undo_notified);
@@ -226,7 +226,7 @@ test_edit_undo_redo (void)
   g_assert_cmpuint (events.parcels->len, ==, 1);
   g_assert_cmpuint (g_array_index (events.parcels, guint, 0), ==, 3);
   g_assert_true (events.fields & (G_GUINT64_CONSTANT (1) << MQ_FIELD_NOTES));
-  g_assert_cmpstr (parcel (project, 3)->notes, ==, "项目会议已确认");
+  g_assert_cmpstr (parcel (project, 3)->details->notes, ==, "项目会议已确认");
   g_assert_true (mq_project_get_can_undo (project));
   /* Notified when it became true, not again for the same value. */
   g_assert_cmpuint (undo_notified, ==, 1);
@@ -236,12 +236,12 @@ test_edit_undo_redo (void)
   g_assert_true (mq_project_undo (project, NULL));
   g_assert_true (mq_project_undo (project, NULL));
   g_assert_cmpuint (events.changed, ==, 4);
-  g_assert_cmpstr (parcel (project, 3)->notes, ==, before);
+  g_assert_cmpstr (parcel (project, 3)->details->notes, ==, before);
   g_assert_false (mq_project_get_can_undo (project));
   g_assert_cmpuint (undo_notified, ==, 2);
   g_assert_true (mq_project_get_can_redo (project));
   g_assert_true (mq_project_redo (project, NULL));
-  g_assert_cmpstr (parcel (project, 3)->notes, ==, "项目会议已确认");
+  g_assert_cmpstr (parcel (project, 3)->details->notes, ==, "项目会议已确认");
 
   mq_project_close (project);
   g_assert_null (mq_project_get_dataset (project));
@@ -273,7 +273,7 @@ test_external_change (void)
   /* The project's own watch finds it (every 2 s); wait for its signal. */
   wait_for (&events.elsewhere, 1);
   wait_for (&events.loaded, 2);
-  g_assert_cmpstr (parcel (project, 5)->notes, ==, "另一台电脑写的");
+  g_assert_cmpstr (parcel (project, 5)->details->notes, ==, "另一台电脑写的");
   g_assert_true (mq_project_get_editable (project));
   mq_project_close (project);
   g_assert_finalize_object (project);
@@ -383,7 +383,7 @@ test_conflict_resolved (void)
   g_clear_error (&error);
   g_assert_cmpuint (conflicted, ==, 1);
   g_assert_cmpuint (events.changed, ==, 1);   /* the views show theirs */
-  g_assert_cmpstr (parcel (project, 6)->notes, ==, "他人的备注");
+  g_assert_cmpstr (parcel (project, 6)->details->notes, ==, "他人的备注");
   g_assert_cmpuint (mq_project_get_conflicts (project)->len, ==, 1);
   c = g_ptr_array_index (mq_project_get_conflicts (project), 0);
   g_assert_cmpstr (c->mine, ==, "我的备注");
@@ -400,8 +400,8 @@ test_conflict_resolved (void)
   c = g_ptr_array_index (mq_project_get_conflicts (project), 0);
   g_assert_cmpstr (c->theirs, ==, "他人的第二次备注");
   g_assert_true (mq_project_resolve_conflicts (project, keep_mine, 1, NULL));
-  g_assert_cmpstr (parcel (project, 6)->notes, ==, "我的备注");
-  g_assert_cmpstr (parcel (project, 6)->contact, ==, "李工");
+  g_assert_cmpstr (parcel (project, 6)->details->notes, ==, "我的备注");
+  g_assert_cmpstr (parcel (project, 6)->details->contact, ==, "李工");
   history = mq_project_list_history (project, parcel (project, 6)->id, 5, NULL);
   for (guint i = 0; i < history->len; i++)
     if (g_str_equal (((MqHistoryEntry *) g_ptr_array_index (history, i))->field, "notes"))
@@ -429,7 +429,7 @@ test_conflict_undo_and_partial (void)
   g_autofree char *dir = g_dir_make_tmp ("mq-project-XXXXXX", NULL);
   Events events = { 0 };
   MqProject *project = open_copy (dir, &events);
-  g_autofree char *before = g_strdup (parcel (project, 8)->notes);
+  g_autofree char *before = g_strdup (parcel (project, 8)->details->notes);
   g_autoptr(MqDataset) other = NULL;
   g_autoptr(MqStore) store = NULL;
   g_autoptr(GPtrArray) theirs = NULL;
@@ -448,12 +448,12 @@ test_conflict_undo_and_partial (void)
   g_assert_false (mq_project_undo (project, &error));
   g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT);
   g_clear_error (&error);
-  g_assert_cmpstr (parcel (project, 8)->notes, ==, "他人的第二版");
+  g_assert_cmpstr (parcel (project, 8)->details->notes, ==, "他人的第二版");
   g_assert_true (mq_project_resolve_conflicts (project, keep_mine, 1, NULL));
-  g_assert_cmpstr (parcel (project, 8)->notes, ==, before);
+  g_assert_cmpstr (parcel (project, 8)->details->notes, ==, before);
   g_assert_true (mq_project_get_can_redo (project));
   g_assert_true (mq_project_redo (project, NULL));
-  g_assert_cmpstr (parcel (project, 8)->notes, ==, "我的第一版");
+  g_assert_cmpstr (parcel (project, 8)->details->notes, ==, "我的第一版");
 
   g_clear_pointer (&theirs, g_ptr_array_unref);
   theirs = edit_elsewhere (other, store, 9, MQ_FIELD_NOTES, "他人的备注");
@@ -466,8 +466,8 @@ test_conflict_undo_and_partial (void)
   for (guint i = 0; i < 2; i++)
     keep[i] = ((MqConflict *) g_ptr_array_index (conflicts, i))->field == MQ_FIELD_CONTACT;
   g_assert_true (mq_project_resolve_conflicts (project, keep, 2, NULL));
-  g_assert_cmpstr (parcel (project, 9)->notes, ==, "我的备注");
-  g_assert_cmpstr (parcel (project, 9)->contact, ==, "王工");
+  g_assert_cmpstr (parcel (project, 9)->details->notes, ==, "我的备注");
+  g_assert_cmpstr (parcel (project, 9)->details->contact, ==, "王工");
   mq_project_close (project);
   g_clear_pointer (&events.parcels, g_array_unref);
   g_assert_finalize_object (project);
@@ -535,7 +535,7 @@ test_parcel_model (void)
 
   g_object_set (model, "notes", "模型写入", NULL);
   g_assert_cmpuint (events.changed, ==, 1);
-  g_assert_cmpstr (parcel (project, 7)->notes, ==, "模型写入");
+  g_assert_cmpstr (parcel (project, 7)->details->notes, ==, "模型写入");
   g_object_get (model, "notes", &notes, NULL);
   g_assert_cmpstr (notes, ==, "模型写入");
 
@@ -543,14 +543,14 @@ test_parcel_model (void)
    * value: a conflict, nothing stored; typed from the value shown: stored. */
   mq_parcel_model_edit_text (model, "notes", "打字的值", "刷新前看到的");
   g_assert_cmpuint (mq_project_get_conflicts (project)->len, ==, 1);
-  g_assert_cmpstr (parcel (project, 7)->notes, ==, "模型写入");
+  g_assert_cmpstr (parcel (project, 7)->details->notes, ==, "模型写入");
   mq_project_forget_conflicts (project);
   /* The refused row is put back from an idle (it holds the model). */
   while (g_main_context_iteration (NULL, FALSE))
     ;
   mq_parcel_model_edit_text (model, "notes", "打字的值", "模型写入");
   g_assert_cmpuint (mq_project_get_conflicts (project)->len, ==, 0);
-  g_assert_cmpstr (parcel (project, 7)->notes, ==, "打字的值");
+  g_assert_cmpstr (parcel (project, 7)->details->notes, ==, "打字的值");
 
   /* Closing empties the model: no parcel is looked up in a dataset gone. */
   mq_project_close (project);

@@ -74,7 +74,7 @@ fingerprint (MqParcels *parcels)
     {
       const MqParcel *p = mq_parcels_get (parcels, i);
 
-      sum = sum * 31 + p->locks + 7 * p->lock_date[MQ_LOCK_PARCEL] + (p->notes ? 1 : 0);
+      sum = sum * 31 + p->locks + 7 * p->details->lock_date[MQ_LOCK_PARCEL] + (p->details->notes ? 1 : 0);
     }
   return sum;
 }

@@ -111,17 +111,17 @@ test_flagged_parcels (void)
       g_assert_cmpint (p->land_class, ==, MQ_LAND_CLASS_EXISTING_INDUSTRIAL);
       g_assert_cmpint (p->method, !=, MQ_METHOD_NONE);
       for (guint r = 0; r < G_N_ELEMENTS (reasons); r++)
-        has_reason |= p->flag_reason != NULL && strstr (p->flag_reason, reasons[r]) != NULL;
+        has_reason |= p->details->flag_reason != NULL && strstr (p->details->flag_reason, reasons[r]) != NULL;
       g_assert_true (has_reason);
       if (p->locks & (1u << MQ_LOCK_PROJECT))
         {
-          g_assert_nonnull (p->project);
-          g_assert_nonnull (p->industry);
+          g_assert_nonnull (p->details->project);
+          g_assert_nonnull (p->details->industry);
         }
       if (p->locks & (1u << MQ_LOCK_DEADLINE))
         g_assert_cmpuint (p->deadline, !=, 0);
       if (p->locks & (1u << MQ_LOCK_OWNER))
-        g_assert_nonnull (p->entity);
+        g_assert_nonnull (p->details->entity);
     }
 }
 

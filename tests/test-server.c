@@ -432,7 +432,7 @@ notes_are (gpointer data)
 {
   NotesAre *w = data;
 
-  return g_strcmp0 (parcel_of_fid (w->dataset, w->fid)->notes, w->notes) == 0;
+  return g_strcmp0 (parcel_of_fid (w->dataset, w->fid)->details->notes, w->notes) == 0;
 }
 
 typedef struct
@@ -511,7 +511,7 @@ test_store_merge_and_conflict (Fixture       *f,
   /* b has not heard of it (its main loop did not run): merged on the server. */
   g_assert_true (apply_one (b, 5, MQ_FIELD_CONTACT, "乙", &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (parcel_of_fid (db, 5)->notes, ==, "甲的备注");
+  g_assert_cmpstr (parcel_of_fid (db, 5)->details->notes, ==, "甲的备注");
   g_assert_cmpint (parcel_of_fid (db, 5)->row_version, ==, 3);
   /* What was merged in is told as another planner's change. */
   g_assert_cmpuint (heard.entries->len, ==, 1);
@@ -538,7 +538,7 @@ test_store_merge_and_conflict (Fixture       *f,
   g_assert_cmpstr (c->who, ==, announced_name ());
   g_assert_nonnull (c->when);
   g_assert_true (g_str_has_suffix (c->when, "Z"));
-  g_assert_cmpstr (parcel_of_fid (db, 5)->notes, ==, "甲改了");
+  g_assert_cmpstr (parcel_of_fid (db, 5)->details->notes, ==, "甲改了");
   g_assert_cmpuint (heard.entries->len, ==, 2);
   version = value (f->conn, "SELECT notes FROM parcels WHERE fid = 5");
   g_assert_cmpstr (version, ==, "甲改了");
@@ -649,7 +649,7 @@ test_store_live (Fixture       *f,
       g_assert_cmpstr (((MqHistoryEntry *) g_ptr_array_index (heard.entries, i + 1))->new_value, ==,
                        expected);
     }
-  g_assert_cmpstr (parcel_of_fid (dataset, 2)->notes, ==, "n2");
+  g_assert_cmpstr (parcel_of_fid (dataset, 2)->details->notes, ==, "n2");
 
   /* The server drops us: offline, then back by itself, and hearing again. */
   kill_store_sessions (f->conn);
@@ -788,7 +788,7 @@ test_store_refusals (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "mq_test_short_notes"));
   g_clear_error (&error);
   g_assert_true (mq_store_is_online (store));
-  g_assert_cmpstr (parcel_of_fid (dataset, 3)->notes, ==, "可以");
+  g_assert_cmpstr (parcel_of_fid (dataset, 3)->details->notes, ==, "可以");
 }
 
 /* A user the server lets read but not change: the project opens read-only,

@@ -145,9 +145,9 @@ test_edit_and_history (Fixture       *f,
   g_assert_no_error (error);
 
   /* Memory: the parcel and its derived figures. */
-  g_assert_cmpstr (parcel (f, i)->entity, ==, "马桥镇经济发展办公室");
+  g_assert_cmpstr (parcel (f, i)->details->entity, ==, "马桥镇经济发展办公室");
   g_assert_cmpuint (mq_parcel_get_locks_held (parcel (f, i)), ==, held + (had_owner_lock ? 0 : 1));
-  g_assert_cmpuint (parcel (f, i)->lock_date[MQ_LOCK_OWNER], !=, 0);
+  g_assert_cmpuint (parcel (f, i)->details->lock_date[MQ_LOCK_OWNER], !=, 0);
 
   /* The file: the column itself, as QGIS would read it. */
   project = sql_text (f->path, "SELECT project FROM parcels WHERE parcel_id = ?1", id);
@@ -171,7 +171,7 @@ test_edit_and_history (Fixture       *f,
   /* Loaded again from disk, the edit is there. */
   again = load (f->path);
   reread = mq_parcels_get (mq_dataset_get_parcels (again), i);
-  g_assert_cmpstr (reread->entity, ==, "马桥镇经济发展办公室");
+  g_assert_cmpstr (reread->details->entity, ==, "马桥镇经济发展办公室");
   g_assert_cmpuint (reread->locks, ==, parcel (f, i)->locks);
 }
 
@@ -312,8 +312,8 @@ test_csv_all_or_nothing (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (mq_store_apply (f->store, edit, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->entity, ==, "马桥镇规划所");
-  g_assert_cmpstr (parcel (f, flagged (f->dataset, 1))->entity, ==, "镇政府, 经发办");
+  g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->details->entity, ==, "马桥镇规划所");
+  g_assert_cmpstr (parcel (f, flagged (f->dataset, 1))->details->entity, ==, "镇政府, 经发办");
   g_assert_true (parcel (f, flagged (f->dataset, 0))->locks & (1u << MQ_LOCK_OWNER));
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM lock_history WHERE action = 'csv'"),
                    ==, history_rows (f) - rows);
@@ -376,7 +376,7 @@ test_csv_hostile (Fixture       *f,
   edit = mq_csv_read_updates (mq_dataset_get_parcels (f->dataset), path, &error);
   g_assert_no_error (error);
   g_assert_true (mq_store_apply (f->store, edit, &error));
-  g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->notes, ==, "同");
+  g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->details->notes, ==, "同");
 }
 
 /* Two writers on one file: another field merges, the same field is a
@@ -406,8 +406,8 @@ test_external_change (Fixture       *f,
   /* Another field: merged, their notes kept (and now shown), history right. */
   g_assert_true (mq_store_apply (f->store, contact, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (parcel (f, index)->notes, ==, "另一个程序写的");
-  g_assert_cmpstr (parcel (f, index)->contact, ==, "王工");
+  g_assert_cmpstr (parcel (f, index)->details->notes, ==, "另一个程序写的");
+  g_assert_cmpstr (parcel (f, index)->details->contact, ==, "王工");
   version = sql_text (f->path, "SELECT row_version FROM parcels WHERE parcel_id = ?1", id);
   g_assert_cmpstr (version, ==, "3");
 
@@ -433,7 +433,7 @@ test_external_change (Fixture       *f,
     notes = sql_text (f->path, "SELECT notes FROM parcels WHERE parcel_id = ?1", id);
     g_assert_cmpstr (notes, ==, "我们写的");
     /* The parcels show theirs now; applying again is a choice made over it. */
-    g_assert_cmpstr (parcel (f, index)->notes, ==, "我们写的");
+    g_assert_cmpstr (parcel (f, index)->details->notes, ==, "我们写的");
     g_assert_true (mq_store_apply (f->store, mine, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (mq_store_get_conflicts (f->store)->len, ==, 0);
@@ -516,7 +516,7 @@ test_disk_full (Fixture       *f,
   g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_FULL);
   g_assert_nonnull (strstr (error->message, "项目.gpkg"));
   g_assert_cmpint (history_rows (f), ==, rows);
-  g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->notes, !=, long_note->str);
+  g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->details->notes, !=, long_note->str);
   check = sql_text (f->path, "PRAGMA integrity_check", NULL);
   g_assert_cmpstr (check, ==, "ok");
 }
@@ -541,7 +541,7 @@ test_busy (Fixture       *f,
   sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_close (other);
   g_assert_cmpint (history_rows (f), ==, rows);
-  g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->notes, !=, "忙时的备注");
+  g_assert_cmpstr (parcel (f, flagged (f->dataset, 0))->details->notes, !=, "忙时的备注");
 }
 
 /* A file of schema 1 (before action/batch) is brought up to date on open. */
@@ -790,18 +790,18 @@ check_after_kill (Fixture *f,
   g_autoptr(MqDataset) dataset = load (f->path);
   MqParcels *parcels = mq_dataset_get_parcels (dataset);
   g_autofree char *check = sql_text (f->path, "PRAGMA integrity_check", NULL);
-  const char *contact = mq_parcels_get (parcels, flagged (dataset, 0))->contact;
+  const char *contact = mq_parcels_get (parcels, flagged (dataset, 0))->details->contact;
 
   g_assert_cmpstr (check, ==, "ok");
   /* No half batch: every parcel of it has the same contact, not older
    * than the last batch the child reported. */
   for (guint k = 1; k < BATCH; k++)
-    g_assert_cmpstr (mq_parcels_get (parcels, flagged (dataset, k))->contact, ==, contact);
+    g_assert_cmpstr (mq_parcels_get (parcels, flagged (dataset, k))->details->contact, ==, contact);
   g_assert_cmpuint (number_after (contact, 'b'), >=, last_batch);
   /* Every edit reported committed is there (or a later one of that parcel). */
   for (guint k = 0; k < EDITED; k++)
     {
-      const char *notes = mq_parcels_get (parcels, flagged (dataset, BATCH + k))->notes;
+      const char *notes = mq_parcels_get (parcels, flagged (dataset, BATCH + k))->details->notes;
 
       g_assert_cmpuint (number_after (notes, 'e'), >=, last_edit[k]);
     }
@@ -932,7 +932,7 @@ test_broken_on_load (void)
     mq_edit_set (notes, i, MQ_FIELD_NOTES, "待补完成时限", 0);
     g_assert_true (mq_store_apply (store, notes, &error));
     g_assert_no_error (error);
-    g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (dataset), i)->notes, ==, "待补完成时限");
+    g_assert_cmpstr (mq_parcels_get (mq_dataset_get_parcels (dataset), i)->details->notes, ==, "待补完成时限");
   }
   {
     g_autoptr(MqEdit) anew = mq_edit_new (MQ_EDIT_ACTION_EDIT);

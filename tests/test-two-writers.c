@@ -234,7 +234,7 @@ test_two_writers (void)
     {
       const MqParcel *p = mq_parcels_get (mq_dataset_get_parcels (dataset), i);
 
-      if (p->id != NULL && (!(p->locks & (1u << MQ_LOCK_OWNER)) || p->entity != NULL))
+      if (p->id != NULL && (!(p->locks & (1u << MQ_LOCK_OWNER)) || p->details->entity != NULL))
         run.ids[n++] = g_strdup (p->id);
     }
   /* The first run adds the row versions; the values before any of ours. */

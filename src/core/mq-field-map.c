@@ -221,6 +221,7 @@ bool_of (const MqFieldMap  *map,
 static MqProblem
 fill_locks (const MqFieldMap  *map,
             MqParcel          *record,
+            MqParcelDetails   *details,
             const char *const *values)
 {
   MqProblem problems = 0;
@@ -233,7 +234,7 @@ fill_locks (const MqFieldMap  *map,
         problems |= MQ_PROBLEM_UNREADABLE_STATE;
       if (held)
         record->locks |= 1u << lock;
-      if (!date_of (map, values, MQ_FIELD_LOCK_PARCEL_DATE + lock, &record->lock_date[lock]))
+      if (!date_of (map, values, MQ_FIELD_LOCK_PARCEL_DATE + lock, &details->lock_date[lock]))
         problems |= MQ_PROBLEM_UNREADABLE_DATE;
     }
   return problems;
@@ -244,9 +245,9 @@ fill_locks (const MqFieldMap  *map,
 static MqProblem
 check_lock_rules (const MqParcel *p)
 {
-  if (((p->locks & (1u << MQ_LOCK_PROJECT)) && p->project == NULL) ||
+  if (((p->locks & (1u << MQ_LOCK_PROJECT)) && p->details->project == NULL) ||
       ((p->locks & (1u << MQ_LOCK_DEADLINE)) && p->deadline == 0) ||
-      ((p->locks & (1u << MQ_LOCK_OWNER)) && p->entity == NULL))
+      ((p->locks & (1u << MQ_LOCK_OWNER)) && p->details->entity == NULL))
     return MQ_PROBLEM_LOCK_RULE;
   return 0;
 }
@@ -417,9 +418,11 @@ kept_source_problems (const MqFieldMap  *map,
  * returned as a problem; its text stays in the record's source attributes. */
 MqProblem
 mq_field_map_fill (const MqFieldMap  *map,
+                   MqParcels         *parcels,
                    MqParcel          *record,
                    const char *const *values)
 {
+  MqParcelDetails details = mq_parcel_details_none;
   MqProblem problems = 0;
 
 #define TEXT(f) value_of (map, values, (f))
@@ -428,21 +431,22 @@ mq_field_map_fill (const MqFieldMap  *map,
   record->land_use_code = TEXT (MQ_FIELD_LAND_USE_CODE);
   record->land_use_name = TEXT (MQ_FIELD_LAND_USE_NAME);
   record->location = TEXT (MQ_FIELD_LOCATION);
-  record->flag_reason = TEXT (MQ_FIELD_FLAG_REASON);
-  record->industry = TEXT (MQ_FIELD_INDUSTRY);
-  record->project = TEXT (MQ_FIELD_PROJECT);
-  record->investor = TEXT (MQ_FIELD_INVESTOR);
-  record->entity = TEXT (MQ_FIELD_ENTITY);
-  record->contact = TEXT (MQ_FIELD_CONTACT);
-  record->phone = TEXT (MQ_FIELD_PHONE);
-  record->notes = TEXT (MQ_FIELD_NOTES);
+  details.flag_reason = TEXT (MQ_FIELD_FLAG_REASON);
+  details.industry = TEXT (MQ_FIELD_INDUSTRY);
+  details.project = TEXT (MQ_FIELD_PROJECT);
+  details.investor = TEXT (MQ_FIELD_INVESTOR);
+  details.entity = TEXT (MQ_FIELD_ENTITY);
+  details.contact = TEXT (MQ_FIELD_CONTACT);
+  details.phone = TEXT (MQ_FIELD_PHONE);
+  details.notes = TEXT (MQ_FIELD_NOTES);
 #undef TEXT
 
   problems |= fill_survey_area (map, record, values);
   if (!date_of (map, values, MQ_FIELD_DEADLINE, &record->deadline))
     problems |= MQ_PROBLEM_UNREADABLE_DATE;
   problems |= fill_terms (map, record, values);
-  problems |= fill_locks (map, record, values);
+  problems |= fill_locks (map, record, &details, values);
+  record->details = mq_parcels_store_details (parcels, &details);
   problems |= kept_source_problems (map, values);
   return problems | check_lock_rules (record);
 }
@@ -545,21 +549,21 @@ mq_parcel_dup_field_text (const MqParcel *p,
       return isnan (p->survey_area_m2) ? NULL : g_strdup_printf ("%.2f", p->survey_area_m2);
     case MQ_FIELD_LAND_CLASS: return g_strdup (mq_land_class_term (p->land_class));
     case MQ_FIELD_FLAGGED: return g_strdup (p->flagged ? "1" : "0");
-    case MQ_FIELD_FLAG_REASON: return g_strdup (p->flag_reason);
+    case MQ_FIELD_FLAG_REASON: return g_strdup (p->details->flag_reason);
     case MQ_FIELD_METHOD: return g_strdup (mq_method_term (p->method));
-    case MQ_FIELD_INDUSTRY: return g_strdup (p->industry);
-    case MQ_FIELD_PROJECT: return g_strdup (p->project);
-    case MQ_FIELD_INVESTOR: return g_strdup (p->investor);
+    case MQ_FIELD_INDUSTRY: return g_strdup (p->details->industry);
+    case MQ_FIELD_PROJECT: return g_strdup (p->details->project);
+    case MQ_FIELD_INVESTOR: return g_strdup (p->details->investor);
     case MQ_FIELD_DEADLINE: return mq_date_format (p->deadline);
     case MQ_FIELD_STAGE:
       /* Land that is not being transformed has no stage to speak of. */
       if (!p->flagged && p->stage == MQ_STAGE_NOT_STARTED)
         return NULL;
       return g_strdup (mq_stage_term (p->stage));
-    case MQ_FIELD_ENTITY: return g_strdup (p->entity);
-    case MQ_FIELD_CONTACT: return g_strdup (p->contact);
-    case MQ_FIELD_PHONE: return g_strdup (p->phone);
-    case MQ_FIELD_NOTES: return g_strdup (p->notes);
+    case MQ_FIELD_ENTITY: return g_strdup (p->details->entity);
+    case MQ_FIELD_CONTACT: return g_strdup (p->details->contact);
+    case MQ_FIELD_PHONE: return g_strdup (p->details->phone);
+    case MQ_FIELD_NOTES: return g_strdup (p->details->notes);
     case MQ_FIELD_LOCK_PARCEL:
     case MQ_FIELD_LOCK_PROJECT:
     case MQ_FIELD_LOCK_DEADLINE:
@@ -569,7 +573,7 @@ mq_parcel_dup_field_text (const MqParcel *p,
     case MQ_FIELD_LOCK_PROJECT_DATE:
     case MQ_FIELD_LOCK_DEADLINE_DATE:
     case MQ_FIELD_LOCK_OWNER_DATE:
-      return mq_date_format (p->lock_date[field - MQ_FIELD_LOCK_PARCEL_DATE]);
+      return mq_date_format (p->details->lock_date[field - MQ_FIELD_LOCK_PARCEL_DATE]);
     case MQ_N_FIELDS:
     default:
       g_return_val_if_reached (NULL);
@@ -631,19 +635,19 @@ invalid (GError     **error,
 }
 
 static const char **
-text_slot (MqParcel *p,
-           MqField   field)
+text_slot (MqParcelDetails *d,
+           MqField          field)
 {
   switch (field)
     {
-    case MQ_FIELD_FLAG_REASON: return &p->flag_reason;
-    case MQ_FIELD_INDUSTRY: return &p->industry;
-    case MQ_FIELD_PROJECT: return &p->project;
-    case MQ_FIELD_INVESTOR: return &p->investor;
-    case MQ_FIELD_ENTITY: return &p->entity;
-    case MQ_FIELD_CONTACT: return &p->contact;
-    case MQ_FIELD_PHONE: return &p->phone;
-    case MQ_FIELD_NOTES: return &p->notes;
+    case MQ_FIELD_FLAG_REASON: return &d->flag_reason;
+    case MQ_FIELD_INDUSTRY: return &d->industry;
+    case MQ_FIELD_PROJECT: return &d->project;
+    case MQ_FIELD_INVESTOR: return &d->investor;
+    case MQ_FIELD_ENTITY: return &d->entity;
+    case MQ_FIELD_CONTACT: return &d->contact;
+    case MQ_FIELD_PHONE: return &d->phone;
+    case MQ_FIELD_NOTES: return &d->notes;
     default: return NULL;
     }
 }
@@ -678,6 +682,30 @@ set_date (guint32     *slot,
   return TRUE;
 }
 
+/* Sets one of the record's details: a copy of them with the field set,
+ * stored with the parcels (the old ones may be shared). */
+static gboolean
+set_detail (MqParcels  *parcels,
+            MqParcel   *p,
+            MqField     field,
+            const char *text,
+            GError    **error)
+{
+  MqParcelDetails d = *p->details;
+  const char **slot = text_slot (&d, field);
+
+  if (slot != NULL)
+    {
+      g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+
+      *slot = mq_parcels_intern (parcels, stripped);
+    }
+  else if (!set_date (&d.lock_date[field - MQ_FIELD_LOCK_PARCEL_DATE], text, error))
+    return FALSE;
+  p->details = mq_parcels_store_details (parcels, &d);
+  return TRUE;
+}
+
 /* Sets one editable field of a record from its text form, strictly: a value
  * that does not parse is an error, never a silent default. */
 gboolean
@@ -687,17 +715,12 @@ mq_parcel_set_field_text (MqParcels  *parcels,
                           const char *text,
                           GError    **error)
 {
-  const char **slot = text_slot (p, field);
+  MqParcelDetails probe = { NULL };
   MqMethod method;
   MqStage stage;
 
-  if (slot != NULL)
-    {
-      g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
-
-      *slot = mq_parcels_intern (parcels, stripped);
-      return TRUE;
-    }
+  if (text_slot (&probe, field) != NULL)
+    return set_detail (parcels, p, field, text, error);
   switch (field)
     {
     case MQ_FIELD_FLAGGED:
@@ -725,7 +748,7 @@ mq_parcel_set_field_text (MqParcels  *parcels,
     case MQ_FIELD_LOCK_PROJECT_DATE:
     case MQ_FIELD_LOCK_DEADLINE_DATE:
     case MQ_FIELD_LOCK_OWNER_DATE:
-      return set_date (&p->lock_date[field - MQ_FIELD_LOCK_PARCEL_DATE], text, error);
+      return set_detail (parcels, p, field, text, error);
     default:
       g_set_error (error, MQ_FIELD_ERROR, MQ_FIELD_ERROR_READ_ONLY,
                    _("“%s” comes from the survey and is not edited here"),

@@ -86,6 +86,7 @@ gboolean           mq_field_map_apply_json (MqFieldMap     *map,
                                          GError           **error);
 
 MqProblem          mq_field_map_fill    (const MqFieldMap  *map,
+                                         MqParcels         *parcels,
                                          MqParcel          *record,
                                          const char *const *values);
 gboolean           mq_field_map_value_unread (const MqFieldMap   *map,

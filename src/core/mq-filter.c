@@ -280,9 +280,9 @@ index_texts (MqFilter  *self,
 
       append_folded (haystack, p->id);
       append_folded (haystack, p->owner);
-      append_folded (haystack, p->project);
-      append_folded (haystack, p->investor);
-      append_folded (haystack, p->entity);
+      append_folded (haystack, p->details->project);
+      append_folded (haystack, p->details->investor);
+      append_folded (haystack, p->details->entity);
       append_folded (haystack, p->location);
       g_ptr_array_add (self->haystacks, g_string_free (haystack, FALSE));
     }
@@ -347,7 +347,7 @@ index_initials (MqFilter  *self,
   for (guint i = 0; i < n; i++)
     {
       const MqParcel *p = mq_parcels_get (parcels, i);
-      const char *texts[] = { p->owner, p->project, p->investor, p->entity, p->location };
+      const char *texts[] = { p->owner, p->details->project, p->details->investor, p->details->entity, p->location };
       GString *all = g_string_new (NULL);
 
       for (guint k = 0; self->to_pinyin != NULL && k < G_N_ELEMENTS (texts); k++)
@@ -406,7 +406,7 @@ match (MqFilter       *self,
       (self->locks_held >= 0 && (!p->flagged || (int) mq_parcel_get_locks_held (p) != self->locks_held)) ||
       (self->method >= 0 && (!p->flagged || p->method != self->method)) ||
       !deadline_matches (self, p, today) ||
-      (self->missing_entity && (!p->flagged || p->entity != NULL)))
+      (self->missing_entity && (!p->flagged || p->details->entity != NULL)))
     return FALSE;
   if (self->north && !mq_dataset_is_north_of_road (dataset, index, MQ_DIVIDING_ROAD))
     return FALSE;

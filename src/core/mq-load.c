@@ -1045,7 +1045,7 @@ add_parcel (Load         *load,
   const char *const *stored = (const char *const *) values->pdata;
   MqProblem problems = mq_geometry_check (shaped->geometry, load->geographic), read_problems;
 
-  read_problems = mq_field_map_fill (map, record, stored);
+  read_problems = mq_field_map_fill (map, parcels, record, stored);
   note_grouped_area (load, map, stored);
   record->area_m2 = measure (load, parcels, shaped->geometry, display, display_ok, &problems);
   problems |= read_problems;

@@ -62,11 +62,11 @@ broken_rules (const MqParcel *p)
 {
   guint broken = 0;
 
-  if ((p->locks & (1u << MQ_LOCK_PROJECT)) && p->project == NULL)
+  if ((p->locks & (1u << MQ_LOCK_PROJECT)) && p->details->project == NULL)
     broken |= 1u << MQ_LOCK_PROJECT;
   if ((p->locks & (1u << MQ_LOCK_DEADLINE)) && p->deadline == 0)
     broken |= 1u << MQ_LOCK_DEADLINE;
-  if ((p->locks & (1u << MQ_LOCK_OWNER)) && p->entity == NULL)
+  if ((p->locks & (1u << MQ_LOCK_OWNER)) && p->details->entity == NULL)
     broken |= 1u << MQ_LOCK_OWNER;
   return broken;
 }
@@ -95,20 +95,24 @@ check_rules (MqStaging      *self,
  * today (it is being taken now). An opened lock pins nothing and keeps no
  * date. So a table with the date column left empty never undates a lock. */
 static void
-date_locks (MqStaged *s,
-            guint32   today)
+date_locks (MqParcels *parcels,
+            MqStaged  *s,
+            guint32    today)
 {
+  MqParcelDetails d = *s->record.details;
+  const guint32 *before = s->before.details->lock_date;
+
   for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
     {
       gboolean held = (s->record.locks >> lock) & 1;
       gboolean was_held = (s->before.locks >> lock) & 1;
 
-      if (held && s->record.lock_date[lock] == 0)
-        s->record.lock_date[lock] = (was_held && s->before.lock_date[lock]) ? s->before.lock_date[lock]
-                                                                            : today;
+      if (held && d.lock_date[lock] == 0)
+        d.lock_date[lock] = (was_held && before[lock]) ? before[lock] : today;
       if (!held)
-        s->record.lock_date[lock] = 0;
+        d.lock_date[lock] = 0;
     }
+  s->record.details = mq_parcels_store_details (parcels, &d);
 }
 
 /* The record is before with the edit's changes, in the edit's order. */
@@ -131,7 +135,7 @@ restage (MqStaging *self,
                                                             local->message));
         }
     }
-  date_locks (s, mq_today ());
+  date_locks (self->parcels, s, mq_today ());
 }
 
 /* A cell that repeats the value the client had changes nothing: it must

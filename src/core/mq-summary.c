@@ -431,7 +431,7 @@ mq_summary_fully_locked_by_month (MqDataset *dataset,
       if (!p->flagged || mq_parcel_get_locks_held (p) < MQ_N_LOCKS)
         continue;
       for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
-        last = MAX (last, p->lock_date[lock]);
+        last = MAX (last, p->details->lock_date[lock]);
       if (last != 0)
         {
           month = month_of (last, &year);
@@ -456,7 +456,7 @@ mq_summary_fully_locked_by_month (MqDataset *dataset,
           (filter != NULL && !mq_filter_matches (filter, dataset, i, today)))
         continue;
       for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
-        last = MAX (last, p->lock_date[lock]);
+        last = MAX (last, p->details->lock_date[lock]);
       month = month_of (last ? last : today, &year);
       at = MAX (0, (year * 12 + month - 1) - (now - (int) months->len + 1));
       for (guint k = (guint) at; k < months->len; k++)

@@ -105,6 +105,13 @@ mq_text_arena_intern (MqTextArena *arena,
   return ref;
 }
 
+/* How many distinct strings were interned. */
+guint
+mq_text_arena_get_n_interned (const MqTextArena *arena)
+{
+  return g_hash_table_size (arena->interned);
+}
+
 const char *
 mq_text_arena_get (const MqTextArena *arena,
                    MqTextRef          ref)
@@ -112,4 +119,20 @@ mq_text_arena_get (const MqTextArena *arena,
   if (ref == 0)
     return NULL;
   return arena->chunks[ref >> OFFSET_BITS] + (ref & OFFSET_MASK);
+}
+
+/* @size bytes, 8-aligned, zeroed, kept as long as the arena: small fixed
+ * records that live with the strings they point to. */
+gpointer
+mq_text_arena_alloc (MqTextArena *arena,
+                     gsize        size)
+{
+  MqTextRef ref;
+  char *at;
+
+  arena->used = (arena->used + 7) & ~(gsize) 7;
+  ref = reserve (arena, size);
+  at = arena->chunks[ref >> OFFSET_BITS] + (ref & OFFSET_MASK);
+  memset (at, 0, size);
+  return at;
 }

@@ -31,6 +31,9 @@ MqTextRef    mq_text_arena_intern (MqTextArena *arena,
                                    const char  *text);
 const char  *mq_text_arena_get    (const MqTextArena *arena,
                                    MqTextRef          ref);
+guint        mq_text_arena_get_n_interned (const MqTextArena *arena);
+gpointer     mq_text_arena_alloc  (MqTextArena *arena,
+                                   gsize        size);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqTextArena, mq_text_arena_free)
 

@@ -1516,10 +1516,10 @@ parcel_label_text (const MqParcel *p,
       text = p->owner;
       break;
     case MQ_LABEL_FIELD_PROJECT:
-      text = p->project;
+      text = p->details->project;
       break;
     case MQ_LABEL_FIELD_ENTITY:
-      text = p->entity;
+      text = p->details->entity;
       break;
     case MQ_LABEL_FIELD_MU:
       return g_strdup_printf (_("%.1f mu"), p->area_m2 / MQ_M2_PER_MU);

@@ -276,7 +276,7 @@ cell (const MqParcel *p,
     case 4: case 5: case 6: case 7:
       return g_strdup ((p->locks & (1u << (column - 4))) ? "✓" : "—");
     case 8: return mq_date_format (p->deadline);
-    case 9: return g_strdup (p->entity);
+    case 9: return g_strdup (p->details->entity);
     default: return NULL;
     }
 }
@@ -362,7 +362,7 @@ deadline_list (Report     *r,
       deadline = mq_date_format (p->deadline);
       line = g_strdup_printf (_("%s  %s  deadline %s (%+d days)  %s  responsible: %s"), p->id,
                               p->owner ? p->owner : "—", deadline, (int) p->deadline - (int) r->today,
-                              mq_stage_label (p->stage), p->entity ? p->entity : "—");
+                              mq_stage_label (p->stage), p->details->entity ? p->details->entity : "—");
       mq_text_in (r->cr, line, MARGIN + 8, y, r->width - 2 * MARGIN - 8, TEXT, FALSE);
       y += ROW;
       shown++;
@@ -416,7 +416,7 @@ lock_lines (Report         *r,
   y += ROW + 2;
   for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
     {
-      g_autofree char *date = mq_date_format (p->lock_date[lock]);
+      g_autofree char *date = mq_date_format (p->details->lock_date[lock]);
       g_autofree char *state = (p->locks & (1u << lock))
                                  ? g_strdup_printf (_("✓ locked %s"), date)
                                  : g_strdup (_("— open"));
@@ -484,16 +484,16 @@ atlas_page (Report *r,
   y = field_line (r, x, y, width, _("Location"), p->location);
   y = field_line (r, x, y, width, _("Land use"), p->land_use_name);
   y = field_line (r, x, y, width, _("Area"), area);
-  y = field_line (r, x, y, width, _("Reason flagged"), p->flag_reason);
+  y = field_line (r, x, y, width, _("Reason flagged"), p->details->flag_reason);
   y = field_line (r, x, y, width, _("Transformation method"), mq_method_label (p->method));
-  y = field_line (r, x, y, width, _("Project"), p->project);
-  y = field_line (r, x, y, width, _("Target industry"), p->industry);
-  y = field_line (r, x, y, width, _("Investor"), p->investor);
+  y = field_line (r, x, y, width, _("Project"), p->details->project);
+  y = field_line (r, x, y, width, _("Target industry"), p->details->industry);
+  y = field_line (r, x, y, width, _("Investor"), p->details->investor);
   y = field_line (r, x, y, width, _("Deadline"), deadline);
   y = field_line (r, x, y, width, _("Stage"), mq_stage_label (p->stage));
-  y = field_line (r, x, y, width, _("Responsible entity"), p->entity);
-  y = field_line (r, x, y, width, _("Contact person"), p->contact);
-  y = field_line (r, x, y, width, _("Phone"), p->phone) + 10;
+  y = field_line (r, x, y, width, _("Responsible entity"), p->details->entity);
+  y = field_line (r, x, y, width, _("Contact person"), p->details->contact);
+  y = field_line (r, x, y, width, _("Phone"), p->details->phone) + 10;
   y = lock_lines (r, p, x, y, width) + 10;
   recent_changes (r, p, x, y, width);
   next_page (r);

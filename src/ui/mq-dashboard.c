@@ -83,7 +83,7 @@ deadline_row (const MqParcel *p,
   g_autofree char *title = g_strdup_printf ("%s · %s", p->id ? p->id : "?", p->owner ? p->owner : "");
   g_autofree char *when = days < 0 ? g_strdup_printf (_("%s, %d days overdue"), deadline, -days)
                                    : g_strdup_printf (_("%s, in %d days"), deadline, days);
-  g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, p->entity ? p->entity : _("no responsible entity"));
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, p->details->entity ? p->details->entity : _("no responsible entity"));
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);

@@ -125,7 +125,7 @@ cell_text (Column          column,
       return lock_rank (column, p) < 0 ? NULL : g_strdup (lock_rank (column, p) ? "✓" : "—");
     case COL_DEADLINE: return mq_date_format (p->deadline);
     case COL_STAGE: return mq_parcel_dup_field_text (p, MQ_FIELD_STAGE);
-    case COL_ENTITY: return g_strdup (p->entity);
+    case COL_ENTITY: return g_strdup (p->details->entity);
     case N_COLUMNS:
     default: g_return_val_if_reached (NULL);
     }
@@ -195,7 +195,7 @@ sort_text (Column          column,
     case COL_LAND_USE: return p->land_use_name;
     case COL_METHOD: return mq_method_label (p->method);
     case COL_STAGE: return mq_stage_label (p->stage);
-    case COL_ENTITY: return p->entity;
+    case COL_ENTITY: return p->details->entity;
     default: return NULL;
     }
 }

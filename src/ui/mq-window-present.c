@@ -59,7 +59,7 @@ parcel_card_text (const MqParcel *p,
     g_string_append_printf (text, "%s%s %s", lock % 2 ? "　" : "\n", (p->locks >> lock) & 1 ? "✓" : "—",
                             mq_lock_label (lock));
   g_string_append_printf (text, _("\nDeadline %s · %s"), *deadline ? deadline : "—",
-                          p->entity ? p->entity : _("no responsible entity"));
+                          p->details->entity ? p->details->entity : _("no responsible entity"));
   return g_string_free (text, FALSE);
 }
 

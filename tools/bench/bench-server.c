@@ -86,7 +86,7 @@ hot_parcels (MqDataset *dataset)
     {
       const MqParcel *p = mq_parcels_get (parcels, i);
 
-      if (p->id != NULL && (!(p->locks & (1u << MQ_LOCK_OWNER)) || p->entity != NULL))
+      if (p->id != NULL && (!(p->locks & (1u << MQ_LOCK_OWNER)) || p->details->entity != NULL))
         g_array_append_val (hot, i);
     }
   g_array_sort_with_data (hot, compare_ids, parcels);

@@ -51,7 +51,8 @@ typedef struct
   gboolean     north_of_dongchuan;
   Use          use;
   gboolean     flagged;
-  MqParcel     record;
+  MqParcel     record;     /* its details are the lot's own, below */
+  MqParcelDetails details;
 } Lot;
 
 typedef struct
@@ -454,6 +455,7 @@ make_lots (Sample *s)
           Lot *lot = g_new0 (Lot, 1);
           OGRGeometryH p;
 
+          lot->record.details = &lot->details;
           lot->geometry = g_ptr_array_index (parcels, j);
           lot->area_m2 = mq_area_calc_measure (s->area, lot->geometry);
           p = OGR_G_PointOnSurface (lot->geometry);
@@ -691,7 +693,7 @@ set_locks (Sample *s,
     {
       when = date_between (s, when + 20, MIN (when + 500, julian (2026, 10, 31)));
       p->locks |= 1u << order[i];
-      p->lock_date[order[i]] = when;
+      lot->details.lock_date[order[i]] = when;
     }
 }
 
@@ -708,9 +710,9 @@ set_progress (Sample *s,
       const char *industry = PICK (s, industries);
       g_autofree char *project = g_strdup_printf ("%s%s项目", industry, PICK (s, project_kinds));
 
-      p->industry = industry;
-      p->project = intern (s, project);
-      p->investor = firm (s, tech_trades, G_N_ELEMENTS (tech_trades));
+      lot->details.industry = industry;
+      lot->details.project = intern (s, project);
+      lot->details.investor = firm (s, tech_trades, G_N_ELEMENTS (tech_trades));
     }
   if ((p->locks & (1u << MQ_LOCK_DEADLINE)) || g_rand_double (s->rand) < 0.2)
     p->deadline = date_between (s, julian (2023, 6, 30), julian (2028, 12, 31));
@@ -719,9 +721,9 @@ set_progress (Sample *s,
       /* 021-0… is no Shanghai number: nobody real is called. */
       g_autofree char *phone = g_strdup_printf ("021-0%07d", g_rand_int_range (s->rand, 0, 9999999));
 
-      p->entity = g_rand_boolean (s->rand) ? p->owner : firm (s, tech_trades, G_N_ELEMENTS (tech_trades));
-      p->contact = person (s);
-      p->phone = intern (s, phone);
+      lot->details.entity = g_rand_boolean (s->rand) ? p->owner : firm (s, tech_trades, G_N_ELEMENTS (tech_trades));
+      lot->details.contact = person (s);
+      lot->details.phone = intern (s, phone);
     }
   p->stage = mq_parcel_get_locks_held (p) == 0 ? MQ_STAGE_NOT_STARTED : MQ_STAGE_IN_PROGRESS;
   if (mq_parcel_get_locks_held (p) == MQ_N_LOCKS && p->deadline < julian (2026, 3, 1) &&
@@ -739,7 +741,7 @@ set_flag (Sample *s,
                                    : g_strdup_printf ("%s、%s", reasons[MIN (a, b)], reasons[MAX (a, b)]);
 
   p->flagged = TRUE;
-  p->flag_reason = intern (s, reason);
+  lot->details.flag_reason = intern (s, reason);
   set_locks (s, lot);
   set_progress (s, lot);
 }
