@@ -147,7 +147,7 @@ mq_parcels_new (const char * const *field_names)
   MqParcels *self = g_object_new (MQ_TYPE_PARCELS, NULL);
 
   self->shared = g_atomic_rc_box_new0 (Shared);
-  self->shared->shapes = mq_shapes_new ();
+  self->shared->shapes = mq_shapes_new_polygons ();
   self->shared->strings = mq_text_arena_new ();
   self->shared->details = g_hash_table_new (details_hash, details_equal);
   g_mutex_init (&self->shared->strings_lock);

@@ -26,6 +26,17 @@ mq_shapes_new (void)
   return shapes;
 }
 
+/* Shapes that are all polygons (the parcels), drawn and tested as closed
+ * rings: a point a ring fewer, 8 MB at 10⁶ parcels. */
+MqShapes *
+mq_shapes_new_polygons (void)
+{
+  MqShapes *shapes = mq_shapes_new ();
+
+  shapes->open_rings = TRUE;
+  return shapes;
+}
+
 void
 mq_shapes_free (MqShapes *shapes)
 {
@@ -123,19 +134,24 @@ store_last (MqShapes    *shapes,
   guint base = shapes->xy->len / 2, n = shapes->last_xy->len / 2;
   float *out;
 
-  for (guint r = 1; r < shapes->last_start->len; r++)
-    {
-      guint end = base + ends[r];
-
-      g_array_append_val (shapes->ring_start, end);
-    }
   g_array_set_size (shapes->xy, 2 * (base + n));
   out = (float *) shapes->xy->data + 2 * base;
-  for (guint i = 0; i < n; i++)
+  for (guint r = 1; r < shapes->last_start->len; r++)
     {
-      out[2 * i] = (float) (in[2 * i] - box->min_x);
-      out[2 * i + 1] = (float) (in[2 * i + 1] - box->min_y);
+      guint first = ends[r - 1], end = ends[r];
+
+      if (shapes->open_rings && end - first >= 4 &&
+          in[2 * first] == in[2 * end - 2] && in[2 * first + 1] == in[2 * end - 1])
+        end--;
+      for (guint i = first; i < end; i++, out += 2)
+        {
+          out[0] = (float) (in[2 * i] - box->min_x);
+          out[1] = (float) (in[2 * i + 1] - box->min_y);
+        }
+      base = (guint) (out - (float *) shapes->xy->data) / 2;
+      g_array_append_val (shapes->ring_start, base);
     }
+  g_array_set_size (shapes->xy, 2 * base);
 }
 
 static void

@@ -25,9 +25,12 @@ typedef struct
   MqBox   extent;      /* of every feature: kept as they are added, read every frame */
   GArray *last_xy;     /* double: the feature added last, as read (mq_shapes_peek_last()) */
   GArray *last_start;  /* guint: its rings' first points in last_xy, plus one past the end */
+  gboolean open_rings; /* polygons only: a ring's closing point (its first
+                        * again) is not kept; every reader closes rings */
 } MqShapes;
 
 MqShapes *mq_shapes_new           (void);
+MqShapes *mq_shapes_new_polygons  (void);
 void      mq_shapes_free          (MqShapes     *shapes);
 guint     mq_shapes_get_n_features (const MqShapes *shapes);
 guint     mq_shapes_add_geometry  (MqShapes     *shapes,
