@@ -23,6 +23,7 @@
 #include "mq-conflict-dialog.h"
 #include "mq-crs-dialog.h"
 #include "mq-identify-panel.h"
+#include "mq-measure-tool.h"
 #include "mq-dashboard.h"
 #include "mq-field-mapping-dialog.h"
 #include "mq-filter-bar.h"
@@ -3594,6 +3595,108 @@ test_dashboard_figures_fit (void)
   close_project (window, dir);
 }
 
+/* An orange pixel of the measure's path near (x, y) in a rendering. */
+static gboolean
+measure_drawn_near (GBytes *pixels,
+                    gsize   stride,
+                    double  x,
+                    double  y)
+{
+  const guchar *data = g_bytes_get_data (pixels, NULL);
+
+  for (int dy = -2; dy <= 2; dy++)
+    for (int dx = -2; dx <= 2; dx++)
+      {
+        guint32 argb = *(const guint32 *) (data + (gsize) ((int) y + dy) * stride + 4 * ((int) x + dx));
+        int r = argb >> 16 & 0xff, g = argb >> 8 & 0xff, b = argb & 0xff;
+
+        if (ABS (r - 230) <= 8 && ABS (g - 97) <= 8 && b <= 8)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+/* The measure tool: clicks on the map pick points snapped to parcel
+ * corners (and select nothing); the figures are PROJ's geodesic ones; the
+ * path is drawn over the map; Esc ends the measure, then the tool; the
+ * selected parcel measures in one click, to the area the survey rule gives. */
+static void
+test_measure_tool (void)
+{
+  MqWindow *window = open_sample_window (1100, 800);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqViewport *vp = mq_map_view_get_viewport (view);
+  MqMeasureTool *tool = MQ_MEASURE_TOOL (find_named_type (GTK_WIDGET (window), MQ_TYPE_MEASURE_TOOL));
+  GtkWidget *overlay = gtk_widget_get_parent (GTK_WIDGET (tool));
+  GtkEventController *drag = find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_DRAG);
+  MqSelection *selection = mq_map_view_get_selection (view);
+  MqParcels *parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  guint target = mq_parcels_get_n_parcels (parcels) / 3, p0, p1;
+  double picked[8], sx[3], sy[3], mid_x, mid_y;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  MqMeasureFigures f;
+  gboolean measuring = TRUE;
+  int width, height;
+  gsize stride;
+
+  p0 = g_array_index (shapes->ring_start, guint, g_array_index (shapes->feat_ring, guint, target));
+  p1 = g_array_index (shapes->ring_start, guint, g_array_index (shapes->feat_ring, guint, target) + 1);
+  g_assert_cmpuint (p1 - p0, >=, 4);
+  mq_viewport_fit (vp, mq_shapes_get_bbox (shapes, target), 200);
+  settle ();
+  for (guint k = 0; k < 3; k++)
+    {
+      mq_shapes_get_point (shapes, mq_shapes_get_bbox (shapes, target), p0 + k * (p1 - p0) / 3,
+                           &picked[2 * k], &picked[2 * k + 1]);
+      mq_viewport_map_to_screen (vp, picked[2 * k], picked[2 * k + 1], &sx[k], &sy[k]);
+    }
+  picked[6] = picked[0], picked[7] = picked[1];
+  mid_x = (sx[0] + sx[1]) / 2, mid_y = (sy[0] + sy[1]) / 2;
+  before = render_widget (overlay, &width, &height, &stride);
+  g_assert_false (measure_drawn_near (before, stride, mid_x, mid_y));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.measure", NULL);
+  g_assert_true (mq_measure_tool_get_active (tool));
+  g_assert_true (mq_map_view_get_picking (view));
+  /* Three clicks a few pixels off three corners: the corners themselves. */
+  for (guint k = 0; k < 3; k++)
+    {
+      g_signal_emit_by_name (drag, "drag-begin", sx[k] + 3.0, sy[k] - 2.0);
+      g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+    }
+  g_assert_cmpuint (mq_selection_get_n (selection), ==, 0);
+  g_assert_true (mq_measure_tool_get_figures (tool, &f));
+  g_assert_cmpuint (f.n_points, ==, 3);
+  g_assert_cmpfloat (fabs (f.length_m - test_proj_path_length (picked, 3, "EPSG:4549")), <, 1e-3);
+  g_assert_cmpfloat (fabs (f.area_m2 - test_proj_ring_area (picked, 4, "EPSG:4549")), <,
+                     1e-6 * f.area_m2 + 1e-3);
+  g_assert_cmpfloat (f.area_m2, >, 1.0);
+  settle ();
+  after = render_widget (overlay, &width, &height, &stride);
+  g_assert_true (measure_drawn_near (after, stride, mid_x, mid_y));
+
+  /* Esc ends the measure; Esc again ends measuring, and win.measure with it. */
+  gtk_widget_activate_action (GTK_WIDGET (view), "map.clear-selection", NULL);
+  g_assert_true (mq_measure_tool_get_active (tool));
+  gtk_widget_activate_action (GTK_WIDGET (view), "map.clear-selection", NULL);
+  g_assert_false (mq_measure_tool_get_active (tool));
+  g_assert_false (mq_map_view_get_picking (view));
+  g_object_get (window, "measuring", &measuring, NULL);
+  g_assert_false (measuring);
+
+  /* The selected parcel, one click: its area as the survey rule gives it. */
+  mq_selection_select_only (selection, target);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.measure", NULL);
+  click_button (find_named (GTK_WIDGET (tool), "measure-parcel"));
+  g_assert_true (mq_measure_tool_get_figures (tool, &f));
+  g_assert_cmpuint (f.n_points, ==, p1 - p0);
+  g_assert_cmpfloat (fabs (f.area_m2 - mq_parcels_get (parcels, target)->area_m2), <,
+                     1e-4 * mq_parcels_get (parcels, target)->area_m2);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3671,5 +3774,6 @@ main (int   argc,
   g_test_add_func ("/gui/table-column-chooser", test_table_column_chooser);
   g_test_add_func ("/gui/dashboard-figures-fit", test_dashboard_figures_fit);
   g_test_add_func ("/gui/open-cancel", test_open_cancel);
+  g_test_add_func ("/gui/measure-tool", test_measure_tool);
   return g_test_run ();
 }

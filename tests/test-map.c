@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>
+#include <string.h>
 
 #include "corpus/corpus-cases.h"
 #include "mq-core.h"
@@ -1022,6 +1023,98 @@ test_tiles (void)
   assert_tiles_redrawn (tiled, whole, vp);
 }
 
+/* The measure tool's figures: geodesic on the sample's ellipsoid, as PROJ
+ * computes them on its own; a parcel's outline measured gives its area. */
+static void
+test_measure (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqMeasure) measure = mq_measure_new (mq_dataset_get_display_wkt (sample), &error);
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  const MqBox *b = mq_shapes_get_bbox (shapes, 0);
+  double square[8] = { b->min_x, b->min_y, b->min_x + 300, b->min_y,
+                       b->min_x + 300, b->min_y + 200, b->min_x, b->min_y + 200 };
+  double closed[10], next[2] = { b->min_x, b->min_y + 200 };
+  g_autofree double *ring = NULL;
+  g_autofree char *text = NULL;
+  MqMeasureFigures f;
+  guint p0, p1;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (measure);
+  memcpy (closed, square, sizeof square);
+  closed[8] = square[0], closed[9] = square[1];
+  mq_measure_set_points (measure, square, 3);
+  g_assert_true (mq_measure_compute (measure, next, &f));
+  g_assert_cmpuint (f.n_points, ==, 4);
+  g_assert_cmpfloat_with_epsilon (f.length_m, test_proj_path_length (square, 4, "EPSG:4549"), 1e-6);
+  g_assert_cmpfloat_with_epsilon (f.perimeter_m, test_proj_path_length (closed, 5, "EPSG:4549"), 1e-6);
+  g_assert_cmpfloat (fabs (f.area_m2 - test_proj_ring_area (closed, 5, "EPSG:4549")), <, 1e-6 * f.area_m2);
+  /* Gauss–Krüger metres are not ground metres off the central meridian. */
+  g_assert_cmpfloat (fabs (f.area_m2 - 60000) , >, 1.0);
+  g_assert_cmpfloat (fabs (f.area_m2 - 60000) , <, 60000 * 0.001);
+
+  /* Two points: a distance, no area. */
+  mq_measure_clear (measure);
+  mq_measure_add_point (measure, square[0], square[1]);
+  mq_measure_add_point (measure, square[2], square[3]);
+  g_assert_true (mq_measure_compute (measure, NULL, &f));
+  g_assert_cmpfloat (f.area_m2, ==, 0);
+  g_assert_cmpfloat (fabs (f.length_m - 300), <, 0.3);
+  text = mq_measure_dup_text (&f);
+  g_assert_nonnull (strstr (text, " m"));
+  g_assert_null (strstr (text, "mu"));
+
+  /* A parcel's outline: the area the survey's rule gives it, to 0.01 %. */
+  p0 = g_array_index (shapes->ring_start, guint, g_array_index (shapes->feat_ring, guint, 0));
+  p1 = g_array_index (shapes->ring_start, guint, g_array_index (shapes->feat_ring, guint, 0) + 1);
+  ring = g_new (double, 2 * (p1 - p0));
+  for (guint k = p0; k < p1; k++)
+    mq_shapes_get_point (shapes, b, k, &ring[2 * (k - p0)], &ring[2 * (k - p0) + 1]);
+  mq_measure_set_points (measure, ring, p1 - p0);
+  g_assert_true (mq_measure_compute (measure, NULL, &f));
+  g_assert_cmpfloat (fabs (f.area_m2 - mq_parcels_get (parcels, 0)->area_m2), <,
+                     1e-4 * mq_parcels_get (parcels, 0)->area_m2);
+
+  g_clear_pointer (&text, g_free);
+  text = mq_measure_format_area (MQ_M2_PER_MU * 3);
+  g_assert_nonnull (strstr (text, "3.000 mu"));
+  g_assert_nonnull (strstr (text, "0.2000 ha"));
+}
+
+/* Snapping: to a vertex near enough, else onto an edge, else nothing. */
+static void
+test_snap (void)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  guint feature = mq_shapes_get_n_features (shapes) / 2;
+  const MqBox *b = mq_shapes_get_bbox (shapes, feature);
+  guint p0 = g_array_index (shapes->ring_start, guint, g_array_index (shapes->feat_ring, guint, feature));
+  double vx, vy, wx, wy, sx, sy, mx, my, nx, ny, len;
+
+  mq_shapes_get_point (shapes, b, p0, &vx, &vy);
+  mq_shapes_get_point (shapes, b, p0 + 1, &wx, &wy);
+  g_assert_cmpint (mq_parcels_snap (parcels, vx + 0.3, vy - 0.2, 1.0, &sx, &sy), ==, MQ_SNAP_VERTEX);
+  /* (A neighbour's copy of the vertex may win: the same point, to the
+   * float offsets' precision.) */
+  g_assert_cmpfloat (hypot (sx - vx, sy - vy), <, 1e-3);
+
+  /* Half a metre off the middle of the edge: onto it. */
+  len = hypot (wx - vx, wy - vy);
+  g_assert_cmpfloat (len, >, 4.0);
+  nx = -(wy - vy) / len, ny = (wx - vx) / len;
+  mx = (vx + wx) / 2, my = (vy + wy) / 2;
+  g_assert_cmpint (mq_parcels_snap (parcels, mx + 0.5 * nx, my + 0.5 * ny, 1.0, &sx, &sy), ==, MQ_SNAP_EDGE);
+  g_assert_cmpfloat (fabs ((sx - vx) * nx + (sy - vy) * ny), <, 1e-6);
+  g_assert_cmpfloat (hypot (sx - mx, sy - my), <, 0.01);
+
+  /* Far from every parcel: the point as it is. */
+  g_assert_cmpint (mq_parcels_snap (parcels, b->min_x - 1e5, b->min_y, 1.0, &sx, &sy), ==, MQ_SNAP_NONE);
+  g_assert_cmpfloat (sx, ==, b->min_x - 1e5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1036,6 +1129,8 @@ main (int   argc,
   g_assert_nonnull (sample);
 
   g_test_add_func ("/map/viewport-round-trip", test_viewport_round_trip);
+  g_test_add_func ("/map/measure", test_measure);
+  g_test_add_func ("/map/snap", test_snap);
   g_test_add_func ("/map/viewport-zoom-about-point", test_viewport_zoom_about_point);
   g_test_add_func ("/map/index-matches-scan", test_index_matches_scan);
   g_test_add_func ("/map/hit-test-hole", test_hit_test_hole);

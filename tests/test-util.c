@@ -56,6 +56,33 @@ ring_area (Geo          *g,
   return fabs (area);
 }
 
+/* The geodesic length of a path of n points, edge by edge. */
+double
+test_proj_path_length (const double *xy,
+                       int           n,
+                       const char   *crs)
+{
+  g_autofree double *x = g_new (double, n);
+  g_autofree double *y = g_new (double, n);
+  double length = 0;
+  Geo g;
+
+  geo_init (&g, crs);
+  for (int i = 0; i < n; i++)
+    x[i] = xy[2 * i], y[i] = xy[2 * i + 1];
+  proj_trans_generic (g.to_lonlat, PJ_FWD, x, sizeof (double), n, y, sizeof (double), n,
+                      NULL, 0, 0, NULL, 0, 0);
+  for (int i = 1; i < n; i++)
+    {
+      double s12;
+
+      geod_inverse (&g.geod, y[i - 1], x[i - 1], y[i], x[i], &s12, NULL, NULL);
+      length += s12;
+    }
+  proj_destroy (g.to_lonlat);
+  return length;
+}
+
 double
 test_proj_ring_area (const double *xy,
                      int           n,

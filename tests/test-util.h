@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 
 double test_proj_area      (OGRGeometryH  geometry,
                             const char   *crs);
+double test_proj_path_length (const double *xy,
+                              int           n,
+                              const char   *crs);
 double test_proj_ring_area (const double *xy,
                             int           n,
                             const char   *crs);

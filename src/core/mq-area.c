@@ -348,3 +348,51 @@ mq_area_calc_measure_rings (MqAreaCalc   *calc,
   *area = sum <= 0 ? sum : sum * scale_at (calc, ox + mx / sum, oy + my / sum);
   return TRUE;
 }
+
+/**
+ * mq_area_calc_geodesic:
+ * @xy: @n points of the calculator's CRS, x and y interleaved
+ * @length: (out): the geodesic length of the path through them, in metres
+ * @area: (out): the geodesic area of the polygon they bound (closed back to
+ *   the first point), in square metres; 0 under three points
+ *
+ * What a planner measures on the map: each edge a geodesic on the
+ * ellipsoid of the CRS's datum (Karney's algorithms, as PROJ has them).
+ *
+ * Returns: FALSE when a point cannot be taken to the ellipsoid.
+ */
+gboolean
+mq_area_calc_geodesic (MqAreaCalc   *calc,
+                       const double *xy,
+                       guint         n,
+                       double       *length,
+                       double       *area)
+{
+  double *lon, *lat;
+
+  *length = *area = 0.0;
+  g_array_set_size (calc->lon, n);
+  g_array_set_size (calc->lat, n);
+  lon = (double *) calc->lon->data;
+  lat = (double *) calc->lat->data;
+  for (guint i = 0; i < n; i++)
+    lon[i] = xy[2 * i], lat[i] = xy[2 * i + 1];
+  if (n > 0 && calc->to_lonlat != NULL && !OCTTransform (calc->to_lonlat, (int) n, lon, lat, NULL))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (!isfinite (lon[i]) || !isfinite (lat[i]))
+      return FALSE;
+  for (guint i = 1; i < n; i++)
+    {
+      double s12 = 0.0;
+
+      geod_inverse (&calc->geod, lat[i - 1], lon[i - 1], lat[i], lon[i], &s12, NULL, NULL);
+      *length += s12;
+    }
+  if (n >= 3)
+    {
+      geod_polygonarea (&calc->geod, lat, lon, (int) n, area, NULL);
+      *area = fabs (*area);
+    }
+  return TRUE;
+}

@@ -31,6 +31,12 @@ gboolean    mq_area_calc_measure_rings (MqAreaCalc      *calc,
                                         const MqBox     *box,
                                         double          *area);
 
+gboolean    mq_area_calc_geodesic (MqAreaCalc      *calc,
+                                   const double    *xy,
+                                   guint            n,
+                                   double          *length,
+                                   double          *area);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqAreaCalc, mq_area_calc_free)
 
 G_END_DECLS

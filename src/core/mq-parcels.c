@@ -557,3 +557,86 @@ mq_parcels_hit_test (MqParcels *self,
   mq_spatial_index_search (mq_parcels_get_index (self), &point, hit_visit, &hit);
   return hit.found;
 }
+
+typedef struct
+{
+  const MqShapes *shapes;
+  double          x, y;
+  double          vertex_d, edge_d;   /* squared, the nearest so far */
+  double          vx, vy, ex, ey;
+} Snap;
+
+/* The parcel's vertices and edges near the point: the nearest of each. */
+static gboolean
+snap_visit (guint    item,
+            gpointer user_data)
+{
+  Snap *snap = user_data;
+  const MqShapes *shapes = snap->shapes;
+  const MqBox *o = mq_shapes_get_bbox (shapes, item);
+  guint r0 = g_array_index (shapes->feat_ring, guint, item);
+  guint r1 = g_array_index (shapes->feat_ring, guint, item + 1);
+
+  for (guint r = r0; r < r1; r++)
+    {
+      guint p0 = g_array_index (shapes->ring_start, guint, r);
+      guint p1 = g_array_index (shapes->ring_start, guint, r + 1);
+
+      /* Rings are closed: the last point's edge goes back to the first. */
+      for (guint i = p0, j = p1 - 1; i < p1; j = i++)
+        {
+          double ax, ay, bx, by, dx, dy, t, px, py, d;
+
+          mq_shapes_get_point (shapes, o, j, &ax, &ay);
+          mq_shapes_get_point (shapes, o, i, &bx, &by);
+          d = (bx - snap->x) * (bx - snap->x) + (by - snap->y) * (by - snap->y);
+          if (d < snap->vertex_d)
+            snap->vertex_d = d, snap->vx = bx, snap->vy = by;
+          dx = bx - ax, dy = by - ay;
+          t = dx == 0 && dy == 0 ? 0 : ((snap->x - ax) * dx + (snap->y - ay) * dy) / (dx * dx + dy * dy);
+          t = CLAMP (t, 0.0, 1.0);
+          px = ax + t * dx, py = ay + t * dy;
+          d = (px - snap->x) * (px - snap->x) + (py - snap->y) * (py - snap->y);
+          if (d < snap->edge_d)
+            snap->edge_d = d, snap->ex = px, snap->ey = py;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * mq_parcels_snap:
+ * @tolerance: how far (display CRS units) a vertex or an edge may be
+ *
+ * Snaps a point to the nearest parcel vertex within @tolerance, else to
+ * the nearest point of a parcel edge within it; the snapped point goes to
+ * @snapped_x and @snapped_y (the point itself when nothing is near).
+ */
+MqSnap
+mq_parcels_snap (MqParcels *self,
+                 double     x,
+                 double     y,
+                 double     tolerance,
+                 double    *snapped_x,
+                 double    *snapped_y)
+{
+  double t2 = tolerance * tolerance;
+  Snap snap = { mq_parcels_get_shapes (self), x, y, t2, t2, x, y, x, y };
+  MqBox near = { x - tolerance, y - tolerance, x + tolerance, y + tolerance };
+
+  g_return_val_if_fail (MQ_IS_PARCELS (self), MQ_SNAP_NONE);
+
+  mq_spatial_index_search (mq_parcels_get_index (self), &near, snap_visit, &snap);
+  if (snap.vertex_d < t2)
+    {
+      *snapped_x = snap.vx, *snapped_y = snap.vy;
+      return MQ_SNAP_VERTEX;
+    }
+  if (snap.edge_d < t2)
+    {
+      *snapped_x = snap.ex, *snapped_y = snap.ey;
+      return MQ_SNAP_EDGE;
+    }
+  *snapped_x = x, *snapped_y = y;
+  return MQ_SNAP_NONE;
+}

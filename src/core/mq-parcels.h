@@ -112,6 +112,21 @@ int             mq_parcels_hit_test        (MqParcels       *self,
                                             double           x,
                                             double           y);
 
+/* What a point snapped to. */
+typedef enum
+{
+  MQ_SNAP_NONE,
+  MQ_SNAP_VERTEX,
+  MQ_SNAP_EDGE,
+} MqSnap;
+
+MqSnap          mq_parcels_snap            (MqParcels       *self,
+                                            double           x,
+                                            double           y,
+                                            double           tolerance,
+                                            double          *snapped_x,
+                                            double          *snapped_y);
+
 guint           mq_parcel_get_locks_held   (const MqParcel  *parcel);
 gboolean        mq_parcel_is_overdue       (const MqParcel  *parcel,
                                             guint32          today);

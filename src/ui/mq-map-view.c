@@ -30,6 +30,8 @@ struct _MqMapView
   int         hover;
   gboolean    selection_in_frame;  /* the last frame shows the selection */
   gboolean    rubber_band;    /* a Shift+drag draws a selection box */
+  gboolean    picking;        /* clicks pick points (the measure tool) rather than select */
+  gboolean    pick_double;    /* the click being released is a double click's second */
   gboolean    dragging;       /* a drag pans the map */
   GdkModifierType drag_state;
   double      band_x0, band_y0, band_x1, band_y1;
@@ -72,6 +74,8 @@ typedef struct
 enum {
   POINTER_MOVED,
   PARCEL_CLICKED,
+  POINT_PICKED,
+  PICK_FINISHED,
   N_SIGNALS
 };
 
@@ -327,6 +331,26 @@ on_frame_ready (MqMapView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* While on, clicks pick points (::point-picked) instead of selecting and
+ * a double click ends rather than zooms; dragging still pans. */
+void
+mq_map_view_set_picking (MqMapView *self,
+                         gboolean   picking)
+{
+  g_return_if_fail (MQ_IS_MAP_VIEW (self));
+
+  self->picking = picking;
+  self->pick_double = FALSE;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), picking ? "crosshair" : NULL);
+}
+
+gboolean
+mq_map_view_get_picking (MqMapView *self)
+{
+  g_return_val_if_fail (MQ_IS_MAP_VIEW (self), FALSE);
+  return self->picking;
+}
+
 /* The parcel under a point of the widget, or -1. */
 static int
 parcel_at (MqMapView *self,
@@ -364,7 +388,8 @@ on_query_tooltip (GtkWidget  *widget,
                   GtkTooltip *tooltip,
                   MqMapView  *self)
 {
-  g_autofree char *markup = keyboard ? NULL : mq_map_view_dup_tooltip_markup (self, x, y);
+  /* While measuring, a parcel's card would cover the points being picked. */
+  g_autofree char *markup = keyboard || self->picking ? NULL : mq_map_view_dup_tooltip_markup (self, x, y);
 
   if (markup == NULL)
     return FALSE;
@@ -482,6 +507,8 @@ on_click_pressed (GtkGestureClick *gesture,
     gtk_widget_activate_action (GTK_WIDGET (self), "map.zoom-previous", NULL);
   else if (button == 9)
     gtk_widget_activate_action (GTK_WIDGET (self), "map.zoom-next", NULL);
+  else if (n_press == 2 && button == GDK_BUTTON_PRIMARY && self->picking)
+    self->pick_double = TRUE;
   else if (n_press == 2 && button == GDK_BUTTON_PRIMARY)
     animate_zoom (self, 2.0, x, y);
 }
@@ -542,12 +569,18 @@ zoom_all_action (GtkWidget  *widget,
   mq_map_view_zoom_to_all (MQ_MAP_VIEW (widget));
 }
 
+/* Esc: while points are picked, the measure ends; else the selection goes. */
 static void
 clear_selection_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
-  mq_selection_clear (MQ_MAP_VIEW (widget)->selection);
+  MqMapView *self = MQ_MAP_VIEW (widget);
+
+  if (self->picking)
+    g_signal_emit (self, signals[PICK_FINISHED], 0);
+  else
+    mq_selection_clear (self->selection);
 }
 
 static void
@@ -672,6 +705,14 @@ on_drag_end (GtkGestureDrag *gesture,
       self->dragging = FALSE;
       history_commit (self);
     }
+  if (hypot (offset_x, offset_y) < CLICK_SLOP_PX && self->picking)
+    {
+      self->rubber_band = FALSE;
+      g_signal_emit (self, signals[POINT_PICKED], 0, self->band_x0, self->band_y0,
+                     self->pick_double ? 2 : 1);
+      self->pick_double = FALSE;
+      return;
+    }
   if (hypot (offset_x, offset_y) < CLICK_SLOP_PX)
     {
       self->rubber_band = FALSE;
@@ -793,6 +834,27 @@ mq_map_view_class_init (MqMapViewClass *klass)
   signals[PARCEL_CLICKED] = g_signal_new ("parcel-clicked", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 1, G_TYPE_INT);
+
+  /**
+   * MqMapView::point-picked:
+   * @x: where, in the widget
+   * @y: where, in the widget
+   * @n_press: 1, or 2 for a double click's second
+   *
+   * While mq_map_view_set_picking() is on, a click that did not drag.
+   */
+  signals[POINT_PICKED] = g_signal_new ("point-picked", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 3, G_TYPE_DOUBLE, G_TYPE_DOUBLE, G_TYPE_INT);
+
+  /**
+   * MqMapView::pick-finished:
+   *
+   * While picking, Esc was pressed.
+   */
+  signals[PICK_FINISHED] = g_signal_new ("pick-finished", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
 
   install_actions (widget_class);
   gtk_widget_class_set_css_name (widget_class, "mq-map-view");

@@ -50,6 +50,9 @@ void        mq_map_view_fit_zone      (MqMapView *self,
                                        double     left);
 void        mq_map_view_restore_view  (MqMapView  *self,
                                        MqViewport *view);
+void        mq_map_view_set_picking   (MqMapView *self,
+                                       gboolean   picking);
+gboolean    mq_map_view_get_picking   (MqMapView *self);
 char       *mq_map_view_dup_tooltip_markup (MqMapView *self,
                                             double     x,
                                             double     y);

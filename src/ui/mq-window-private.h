@@ -12,6 +12,8 @@
 #include "mq-parcel-table.h"
 #include "mq-locks-panel.h"
 #include "mq-locator.h"
+#include "mq-map-view.h"
+#include "mq-measure-tool.h"
 #include "mq-window.h"
 
 G_BEGIN_DECLS
@@ -41,6 +43,7 @@ struct _MqWindow
   GMenu               *saved_views_section;
   GtkStack            *stack;
   MqMapView           *map_view;
+  MqMeasureTool       *measure_tool;
   GtkLabel            *status_label;
   GtkLabel            *position_label;
   GtkEntry            *scale_entry;

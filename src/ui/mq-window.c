@@ -21,6 +21,7 @@ enum {
   PROP_THEME,
   PROP_ENCODING,
   PROP_PRESENTING,
+  PROP_MEASURING,
   N_PROPS
 };
 
@@ -192,6 +193,11 @@ mq_window_get_property (GObject    *object,
     case PROP_PRESENTING:
       g_value_set_boolean (value, MQ_WINDOW (object)->presenting);
       break;
+    case PROP_MEASURING:
+      /* (asked for win.measure's state before the template is built, too) */
+      g_value_set_boolean (value, MQ_WINDOW (object)->measure_tool != NULL &&
+                                  mq_measure_tool_get_active (MQ_WINDOW (object)->measure_tool));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -213,6 +219,9 @@ mq_window_set_property (GObject      *object,
       break;
     case PROP_PRESENTING:
       mq_window_set_presenting (MQ_WINDOW (object), g_value_get_boolean (value));
+      break;
+    case PROP_MEASURING:
+      mq_measure_tool_set_active (MQ_WINDOW (object)->measure_tool, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -509,9 +518,14 @@ mq_window_class_init (MqWindowClass *klass)
   properties[PROP_PRESENTING] =
     g_param_spec_boolean ("presenting", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The measure tool over the map (win.measure, Ctrl+Shift+M). */
+  properties[PROP_MEASURING] =
+    g_param_spec_boolean ("measuring", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (MQ_TYPE_MAP_VIEW);
+  g_type_ensure (MQ_TYPE_MEASURE_TOOL);
   g_type_ensure (MQ_TYPE_IDENTIFY_PANEL);
   g_type_ensure (MQ_TYPE_LOCKS_PANEL);
   g_type_ensure (MQ_TYPE_FILTER_BAR);
@@ -525,6 +539,7 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqWindow, loading_label);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, loading_progress);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, map_view);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, measure_tool);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, position_label);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, scale_entry);
@@ -561,6 +576,9 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.keep-view", "s", keep_view_action);
   gtk_widget_class_install_property_action (widget_class, "win.theme", "theme");
   gtk_widget_class_install_property_action (widget_class, "win.encoding", "encoding");
+  gtk_widget_class_install_property_action (widget_class, "win.measure", "measuring");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.measure", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   _mq_window_class_init_open (widget_class);
   _mq_window_class_init_edit (widget_class);
@@ -613,6 +631,7 @@ _mq_window_actions_update (MqWindow *self)
   gtk_widget_action_set_enabled (widget, "win.export-pdf", open);
   gtk_widget_action_set_enabled (widget, "win.problems", open);
   gtk_widget_action_set_enabled (widget, "win.field-mapping", open);
+  gtk_widget_action_set_enabled (widget, "win.measure", open);
   gtk_widget_action_set_enabled (widget, "win.encoding", mq_project_get_request (project) != NULL);
   gtk_widget_action_set_enabled (widget, "win.undo", online && mq_project_get_can_undo (project));
   gtk_widget_action_set_enabled (widget, "win.redo", online && mq_project_get_can_redo (project));
@@ -696,6 +715,13 @@ on_parcel_clicked (MqWindow *self,
     gtk_revealer_set_reveal_child (self->identify_revealer, TRUE);
 }
 
+/* win.measure's state is the measure tool's, which Esc may end. */
+static void
+notify_measuring (MqWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEASURING]);
+}
+
 /* The scale entry follows the map; the buttons its history and the selection. */
 static void
 follow_map (MqWindow *self)
@@ -708,6 +734,8 @@ follow_map (MqWindow *self)
   g_signal_connect_object (mq_map_view_get_viewport (self->map_view), "changed", G_CALLBACK (show_scale),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->map_view, "parcel-clicked", G_CALLBACK (on_parcel_clicked), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->measure_tool, "notify::active", G_CALLBACK (notify_measuring), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->map_view, "notify::can-go-back", G_CALLBACK (_mq_window_actions_update),
                            self, G_CONNECT_SWAPPED);
