@@ -34,6 +34,7 @@ struct _MqMapView
   gboolean    pick_double;    /* the click being released is a double click's second */
   gboolean    dragging;       /* a drag pans the map */
   GdkModifierType drag_state;
+  guint       drag_button;     /* the button the drag began with (0: none known) */
   double      band_x0, band_y0, band_x1, band_y1;
   gboolean    needs_fit;
   gboolean    keep_fit;        /* refit at every resize until the user moves the map */
@@ -664,6 +665,14 @@ on_drag_begin (GtkGestureDrag *gesture,
   self->drag_last_x = 0;
   self->drag_last_y = 0;
   self->drag_state = state;
+  self->drag_button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+  /* The back and forward buttons walk the extents (on_click_pressed), and
+   * do nothing else: no pan, no box, no selection. */
+  if (self->drag_button == 8 || self->drag_button == 9)
+    {
+      self->rubber_band = self->dragging = FALSE;
+      return;
+    }
   self->rubber_band = (state & GDK_SHIFT_MASK) != 0;
   self->dragging = !self->rubber_band;
   self->band_x0 = self->band_x1 = x;
@@ -684,6 +693,8 @@ on_drag_update (GtkGestureDrag *gesture,
       gtk_widget_queue_draw (GTK_WIDGET (self));
       return;
     }
+  if (!self->dragging)
+    return;
   mq_viewport_pan_pixels (self->viewport, offset_x - self->drag_last_x,
                           offset_y - self->drag_last_y);
   self->drag_last_x = offset_x;
@@ -705,6 +716,8 @@ on_drag_end (GtkGestureDrag *gesture,
       self->dragging = FALSE;
       history_commit (self);
     }
+  if (self->drag_button == 8 || self->drag_button == 9)
+    return;
   if (hypot (offset_x, offset_y) < CLICK_SLOP_PX && self->picking)
     {
       self->rubber_band = FALSE;
