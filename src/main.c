@@ -32,6 +32,7 @@ typedef struct
   MqOpenRequest request;    /* --crs, --encoding, --layer, --field-mapping, --allow-partial */
   char     *export_png;
   char     *export_csv;
+  char     *export_xlsx;
   char     *export_pdf;
   char     *export_svg;
   char     *paper;
@@ -97,6 +98,7 @@ parse_options (Options  *o,
     { "unit", 0, 0, G_OPTION_ARG_STRING, &o->unit, N_("With --export-pdf: the office that made the map (制图单位)"), N_("TEXT") },
     { "export-svg", 0, 0, G_OPTION_ARG_FILENAME, &o->export_svg, N_("Render the map to an SVG and exit"), N_("FILE") },
     { "export-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->export_csv, N_("Write the parcel table as CSV (UTF-8, opens in Excel) and exit"), N_("FILE") },
+    { "export-xlsx", 0, 0, G_OPTION_ARG_FILENAME, &o->export_xlsx, N_("Write the parcel table as an Excel ledger (台账: ids as text, dates as dates, a total row) and exit"), N_("FILE.xlsx") },
     { "apply-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->apply_csv, N_("Apply a status table (the CSV --export-csv writes) to a project file, all rows or none, and exit"), N_("UPDATES.csv") },
     { "import", 0, 0, G_OPTION_ARG_FILENAME, &o->import, N_("Import a source into a new project file (with --output) and exit"), N_("SOURCE") },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &o->output, N_("The project file --import creates"), N_("PROJECT.gpkg") },
@@ -129,6 +131,7 @@ clear_options (Options *o)
   g_free (o->request.path);
   g_free (o->export_png);
   g_free (o->export_csv);
+  g_free (o->export_xlsx);
   g_free (o->export_pdf);
   g_free (o->export_svg);
   g_free (o->paper);
@@ -411,6 +414,9 @@ run_headless (Options *o)
   if (o->export_csv != NULL &&
       !mq_csv_export (dataset, o->export_csv, mq_locale_is_chinese (), &error))
     return fail (error);
+  if (o->export_xlsx != NULL &&
+      !mq_xlsx_export (dataset, o->export_xlsx, mq_locale_is_chinese (), &error))
+    return fail (error);
   if (o->export_png != NULL &&
       !mq_export_png (dataset, o->export_png, o->size, o->theme, o->bbox, label_field, &error))
     return fail (error);
@@ -504,7 +510,7 @@ main (int   argc,
     }
   else if (o.publish != NULL)
     status = run_publish (&o);
-  else if (o.summary || o.export_png || o.export_csv || o.import || o.problems || o.export_pdf ||
+  else if (o.summary || o.export_png || o.export_csv || o.export_xlsx || o.import || o.problems || o.export_pdf ||
            o.export_svg || o.apply_csv)
     status = run_headless (&o);
   else

@@ -13,6 +13,9 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <string.h>
 
 #include "mq-core.h"
 #include "test-util.h"
@@ -918,6 +921,43 @@ test_sample_is_window_copy (void)
   test_remove_dir (dir);
 }
 
+/* --export-xlsx: the 台账 of a survey file, Chinese headers under a Chinese
+ * locale; a name it cannot write gives one line naming it and exit 2 (bad input). */
+static void
+test_export_xlsx (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-xlsx-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "台账.xlsx", NULL);
+  g_autofree char *bad = g_build_filename (dir, "missing", "台账.xlsx", NULL);
+  g_autofree char *survey = sample_file ("maqiao-survey.shp");
+  g_autofree char *old_language = g_strdup (g_getenv ("LANGUAGE"));
+  const char *options[] = { "HEADERS=FORCE", NULL };
+  Run r1 = { 0 }, r2 = { 0 };
+  GDALDatasetH x;
+  OGRLayerH layer;
+
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  run (&r1, survey, "--export-xlsx", out, NULL);
+  g_assert_cmpint (r1.status, ==, 0);
+  x = GDALOpenEx (out, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, options, NULL);
+  g_assert_nonnull (x);
+  layer = GDALDatasetGetLayer (x, 0);
+  /* 1,154 parcels and the total row. */
+  g_assert_cmpint (OGR_L_GetFeatureCount (layer, TRUE), ==, 1155);
+  g_assert_cmpint (OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "地块编号"), ==, 0);
+  GDALClose (x);
+
+  run (&r2, survey, "--export-xlsx", bad, NULL);
+  g_assert_cmpint (r2.status, ==, 2);
+  g_assert_nonnull (strstr (r2.err, bad));
+  g_assert_null (strchr (g_strchomp (r2.err), '\n'));
+  if (old_language != NULL)
+    g_setenv ("LANGUAGE", old_language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  test_remove_dir (dir);
+}
+
 /* The build's binary run as it is (no meson devenv) finds the build's
  * sample; a copy of it elsewhere says in one line what to do. */
 static void
@@ -1013,5 +1053,6 @@ main (int   argc,
   g_test_add_func ("/cli/encoding-source-in-language", test_encoding_source_in_language);
   g_test_add_func ("/cli/sample-is-window-copy", test_sample_is_window_copy);
   g_test_add_func ("/cli/build-binary-finds-sample", test_build_binary_finds_sample);
+  g_test_add_func ("/cli/export-xlsx", test_export_xlsx);
   return g_test_run ();
 }

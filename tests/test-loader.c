@@ -724,6 +724,97 @@ test_text_arena (void)
   g_assert_cmpstr (mq_text_arena_get (arena, mq_text_arena_add (arena, "after")), ==, "after");
 }
 
+/* The Excel 台账, read back through GDAL's XLSX driver (not ours): a row
+ * per parcel in order and a total row; codes stay text with their leading
+ * zeros; deadlines are dates; the total sums the areas; a path that cannot
+ * be written says so and leaves nothing. */
+static void
+test_xlsx_ledger (void)
+{
+  g_autofree char *survey = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.shp", NULL);
+  g_autofree char *gpkg = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao.gpkg", NULL);
+  g_autofree char *out = tmp_path ("ledger.xlsx");
+  g_autofree char *bad = tmp_path ("no-such-dir/ledger.xlsx");
+  g_autoptr(MqDataset) d = mq_dataset_load (gpkg, NULL, NULL, NULL);
+  g_autoptr(MqDataset) s = mq_dataset_load (survey, NULL, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  MqParcels *parcels = mq_dataset_get_parcels (d);
+  guint n = mq_parcels_get_n_parcels (parcels), rows = 0, dated = 0;
+  const char *options[] = { "HEADERS=FORCE", "FIELD_TYPES=AUTO", NULL };
+  GDALDatasetH x;
+  OGRLayerH layer;
+  OGRFeatureH f;
+  OGRFeatureDefnH defn;
+  int id_i, area_i, deadline_i, code_i;
+  double area = 0;
+
+  g_assert_nonnull (d);
+  g_assert_true (mq_xlsx_export (d, out, TRUE, &error));
+  g_assert_no_error (error);
+  x = GDALOpenEx (out, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, options, NULL);
+  g_assert_nonnull (x);
+  layer = GDALDatasetGetLayer (x, 0);
+  defn = OGR_L_GetLayerDefn (layer);
+  id_i = OGR_FD_GetFieldIndex (defn, mq_field_info (MQ_FIELD_ID)->zh_header);
+  deadline_i = OGR_FD_GetFieldIndex (defn, mq_field_info (MQ_FIELD_DEADLINE)->zh_header);
+  area_i = OGR_FD_GetFieldIndex (defn, "面积（平方米）");
+  g_assert_cmpint (id_i, ==, 0);
+  g_assert_cmpint (area_i, >, 0);
+  g_assert_cmpint (OGR_Fld_GetType (OGR_FD_GetFieldDefn (defn, deadline_i)), ==, OFTDate);
+  OGR_L_ResetReading (layer);
+  while ((f = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      if (rows < n)
+        {
+          const MqParcel *p = mq_parcels_get (parcels, rows);
+
+          g_assert_cmpstr (OGR_F_GetFieldAsString (f, id_i), ==, p->id);
+          area += p->area_m2;
+          if (p->deadline != 0)
+            {
+              g_autofree char *text = mq_date_format (p->deadline);
+              int y, m, day, h, min, tz;
+              float sec;
+
+              g_assert_true (OGR_F_GetFieldAsDateTimeEx (f, deadline_i, &y, &m, &day, &h, &min, &sec, &tz));
+              g_assert_cmpint (y * 10000 + m * 100 + day, ==, atoi (text) * 10000 + atoi (text + 5) * 100 + atoi (text + 8));
+              dated++;
+            }
+        }
+      else
+        {
+          g_assert_true (g_str_has_prefix (OGR_F_GetFieldAsString (f, id_i), "Total") ||
+                         g_str_has_prefix (OGR_F_GetFieldAsString (f, id_i), "合计"));
+          g_assert_cmpfloat (fabs (OGR_F_GetFieldAsDouble (f, area_i) - area), <, 0.01 * n);
+        }
+      rows++;
+      OGR_F_Destroy (f);
+    }
+  GDALClose (x);
+  g_assert_cmpuint (rows, ==, n + 1);
+  g_assert_cmpuint (dated, >, 10);
+
+  /* The survey's land-use codes (0701 …) stay text, zeros and all. */
+  g_assert_true (mq_xlsx_export (s, out, FALSE, &error));
+  x = GDALOpenEx (out, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, options, NULL);
+  layer = GDALDatasetGetLayer (x, 0);
+  defn = OGR_L_GetLayerDefn (layer);
+  code_i = OGR_FD_GetFieldIndex (defn, "DLBM");
+  g_assert_cmpint (code_i, >=, 0);
+  g_assert_cmpint (OGR_Fld_GetType (OGR_FD_GetFieldDefn (defn, code_i)), ==, OFTString);
+  f = OGR_L_GetNextFeature (layer);
+  g_assert_cmpstr (OGR_F_GetFieldAsString (f, code_i), ==,
+                   mq_parcels_get_value (mq_dataset_get_parcels (s), 0,
+                                         mq_parcels_find_field (mq_dataset_get_parcels (s), "DLBM")));
+  g_assert_true (OGR_F_GetFieldAsString (f, code_i)[0] == '0');
+  OGR_F_Destroy (f);
+  GDALClose (x);
+
+  g_assert_false (mq_xlsx_export (d, bad, TRUE, &error));
+  g_assert_nonnull (error);
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_survey_area_mismatch (void)
 {
@@ -1111,6 +1202,7 @@ main (int   argc,
   g_test_add_func ("/loader/formats", test_formats);
   g_test_add_func ("/loader/points-kept", test_points_kept);
   g_test_add_func ("/loader/text-arena", test_text_arena);
+  g_test_add_func ("/loader/xlsx-ledger", test_xlsx_ledger);
   g_test_add_func ("/loader/csv-needs-crs", test_csv_needs_crs);
   g_test_add_func ("/loader/layer-choice", test_layer_choice);
   g_test_add_func ("/loader/mixed-layers", test_mixed_layers);

@@ -6,7 +6,7 @@ MQ_BUILD_PACKAGES=(
   meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   libgdal-dev libproj-dev libsqlite3-dev libpq-dev libcairo2-dev libpango1.0-dev libjson-glib-dev libicu-dev
-  libsecret-1-dev
+  libsecret-1-dev libxlsxwriter-dev
   fonts-noto-cjk
 )
 # What the tests need on top: a virtual display, the file checkers, and clang

@@ -149,26 +149,6 @@ cell_text (const Column   *c,
     }
 }
 
-/* Source attributes not already a fixed column under the same name. */
-static GArray *
-extra_fields (MqParcels *parcels)
-{
-  const char * const *names = mq_parcels_get_field_names (parcels);
-  GArray *extra = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  for (guint i = 0; names != NULL && names[i] != NULL; i++)
-    {
-      gboolean fixed = FALSE;
-
-      for (guint c = 0; c < G_N_ELEMENTS (columns) && !fixed; c++)
-        fixed = g_ascii_strcasecmp (names[i], column_header (&columns[c], FALSE)) == 0 ||
-                g_strcmp0 (names[i], column_header (&columns[c], TRUE)) == 0;
-      if (!fixed)
-        g_array_append_val (extra, i);
-    }
-  return extra;
-}
-
 /* A project's own columns beyond the fixed ones get their Chinese header too. */
 static const char *
 extra_header (const char *name,
@@ -180,36 +160,110 @@ extra_header (const char *name,
   return name;
 }
 
-static void
-header_row (GString    *row,
-            MqParcels  *parcels,
-            GArray     *extra,
-            gboolean    chinese)
+/* ---- the table's columns, for CSV and XLSX alike ---- */
+
+struct _MqTable
 {
+  MqParcels *parcels;
+  GArray    *extra;      /* guint: source attributes not already a fixed column */
+  gboolean   chinese;
+};
+
+/* The parcel table of @parcels: the fixed columns, then every source
+ * attribute not already one of them under the same name. */
+MqTable *
+mq_table_new (MqParcels *parcels,
+              gboolean   chinese_headers)
+{
+  MqTable *table = g_new0 (MqTable, 1);
   const char * const *names = mq_parcels_get_field_names (parcels);
 
-  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
-    put_cell (row, column_header (&columns[c], chinese));
-  for (guint i = 0; i < extra->len; i++)
-    put_cell (row, extra_header (names[g_array_index (extra, guint, i)], chinese));
+  table->parcels = g_object_ref (parcels);
+  table->chinese = chinese_headers;
+  table->extra = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      gboolean fixed = FALSE;
+
+      for (guint c = 0; c < G_N_ELEMENTS (columns) && !fixed; c++)
+        fixed = g_ascii_strcasecmp (names[i], column_header (&columns[c], FALSE)) == 0 ||
+                g_strcmp0 (names[i], column_header (&columns[c], TRUE)) == 0;
+      if (!fixed)
+        g_array_append_val (table->extra, i);
+    }
+  return table;
 }
 
-static void
-parcel_row (GString    *row,
-            MqParcels  *parcels,
-            guint       index,
-            GArray     *extra)
+void
+mq_table_free (MqTable *table)
 {
-  const MqParcel *p = mq_parcels_get (parcels, index);
+  if (table == NULL)
+    return;
+  g_object_unref (table->parcels);
+  g_array_unref (table->extra);
+  g_free (table);
+}
 
+guint
+mq_table_get_n_columns (MqTable *table)
+{
+  return G_N_ELEMENTS (columns) + table->extra->len;
+}
+
+const char *
+mq_table_get_header (MqTable *table,
+                     guint    column)
+{
+  const char * const *names = mq_parcels_get_field_names (table->parcels);
+
+  if (column < G_N_ELEMENTS (columns))
+    return column_header (&columns[column], table->chinese);
+  return extra_header (names[g_array_index (table->extra, guint, column - G_N_ELEMENTS (columns))],
+                       table->chinese);
+}
+
+/* What a column holds, for a spreadsheet to type its cells: a fixed
+ * column's field type; a source attribute stays text (ids with their
+ * leading zeros, codes). */
+MqCellKind
+mq_table_get_kind (MqTable *table,
+                   guint    column)
+{
+  const Column *c = column < G_N_ELEMENTS (columns) ? &columns[column] : NULL;
+
+  if (c == NULL || c->kind == COL_PROBLEMS)
+    return MQ_CELL_TEXT;
+  if (c->kind == COL_AREA_M2 || c->kind == COL_AREA_MU || c->field == MQ_FIELD_SURVEY_AREA)
+    return MQ_CELL_AREA;
+  if (c->field == MQ_FIELD_DEADLINE || mq_field_info (c->field)->type == OFTDate)
+    return MQ_CELL_DATE;
+  if (mq_field_info (c->field)->type == OFTReal || mq_field_info (c->field)->type == OFTInteger)
+    return MQ_CELL_NUMBER;
+  return MQ_CELL_TEXT;
+}
+
+/* Which fixed column holds @field, or -1. */
+int
+mq_table_find_field (MqTable *table,
+                     MqField  field)
+{
   for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
-    {
-      g_autofree char *text = cell_text (&columns[c], p);
+    if (columns[c].kind == COL_FIELD && columns[c].field == field)
+      return (int) c;
+  return -1;
+}
 
-      put_cell (row, text);
-    }
-  for (guint i = 0; i < extra->len; i++)
-    put_cell (row, mq_parcels_get_value (parcels, index, g_array_index (extra, guint, i)));
+/* A cell as text, as the CSV has it (NULL when empty). */
+char *
+mq_table_dup_cell (MqTable *table,
+                   guint    index,
+                   guint    column)
+{
+  if (column < G_N_ELEMENTS (columns))
+    return cell_text (&columns[column], mq_parcels_get (table->parcels, index));
+  return g_strdup (mq_parcels_get_value (table->parcels, index,
+                                         g_array_index (table->extra, guint,
+                                                        column - G_N_ELEMENTS (columns))));
 }
 
 static void
@@ -217,18 +271,24 @@ write_rows (MqOutput   *out,
             MqParcels  *parcels,
             gboolean    chinese)
 {
-  g_autoptr(GArray) extra = extra_fields (parcels);
+  g_autoptr(MqTable) table = mq_table_new (parcels, chinese);
   g_autoptr(GString) row = g_string_new (NULL);
-  guint n = mq_parcels_get_n_parcels (parcels);
+  guint n = mq_parcels_get_n_parcels (parcels), n_columns = mq_table_get_n_columns (table);
 
   mq_output_write (out, "\xEF\xBB\xBF", 3);
-  header_row (row, parcels, extra, chinese);
+  for (guint c = 0; c < n_columns; c++)
+    put_cell (row, mq_table_get_header (table, c));
   g_string_append (row, "\r\n");
   mq_output_write (out, row->str, row->len);
   for (guint i = 0; i < n; i++)
     {
       g_string_truncate (row, 0);
-      parcel_row (row, parcels, i, extra);
+      for (guint c = 0; c < n_columns; c++)
+        {
+          g_autofree char *text = mq_table_dup_cell (table, i, c);
+
+          put_cell (row, text);
+        }
       g_string_append (row, "\r\n");
       if (!mq_output_write (out, row->str, row->len))
         return;

@@ -152,6 +152,96 @@ export_csv_action (GtkWidget  *widget,
                                  G_CALLBACK (on_csv_chooser_response), self, NULL);
 }
 
+/* The 台账 is written in a worker thread (a million rows take seconds) from
+ * a snapshot of the dataset, which no edit changes meanwhile. */
+typedef struct
+{
+  MqDataset *dataset;
+  char      *path;
+  gboolean   chinese;
+} LedgerJob;
+
+static void
+ledger_job_free (LedgerJob *job)
+{
+  g_clear_object (&job->dataset);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+write_ledger (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  LedgerJob *job = data;
+  GError *error = NULL;
+
+  if (mq_xlsx_export (job->dataset, job->path, job->chinese, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_ledger_written (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  MqWindow *self = MQ_WINDOW (source);
+  LedgerJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *base = g_path_get_basename (job->path);
+      g_autofree char *text = g_strdup_printf (_("Ledger saved as %s"), base);
+
+      _mq_window_toast (self, adw_toast_new (text));
+    }
+  else
+    _mq_window_show_problem (self, _("Cannot Save the Ledger"), error);
+}
+
+static void
+on_xlsx_chooser_response (GtkNativeDialog *chooser,
+                          int              response,
+                          MqWindow        *self)
+{
+  MqDataset *dataset = mq_project_get_dataset (self->project);
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && dataset != NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, on_ledger_written, NULL);
+      LedgerJob *job = g_new0 (LedgerJob, 1);
+
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      job->path = g_file_get_path (file);
+      job->dataset = mq_dataset_snapshot (dataset);
+      job->chinese = mq_locale_is_chinese ();
+      g_task_set_task_data (task, job, (GDestroyNotify) ledger_job_free);
+      g_task_run_in_thread (task, write_ledger);
+    }
+  g_object_unref (chooser);
+}
+
+/* The Excel 台账 (core/mq-xlsx.c): ids as text, dates as dates, a total row. */
+static void
+export_xlsx_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  MqWindow *self = MQ_WINDOW (widget);
+  MqDataset *dataset = mq_project_get_dataset (self->project);
+
+  if (dataset != NULL)
+    _mq_window_choose_save_file (self, _("Export the Ledger as Excel"), _("_Export"),
+                                 mq_dataset_get_path (dataset), ".xlsx",
+                                 G_CALLBACK (on_xlsx_chooser_response), self, NULL);
+}
+
 /* The report is written in a worker thread: the atlas of a large survey takes
  * seconds. The worker gets a snapshot of the dataset, as the map's own frame
  * worker does, and copies of everything else it reads. */
@@ -329,6 +419,7 @@ _mq_window_class_init_data (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.problems", NULL, show_problems_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.export-xlsx", NULL, export_xlsx_action);
   gtk_widget_class_install_action (widget_class, "win.export-pdf", NULL, export_pdf_action);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
 }
