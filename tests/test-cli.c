@@ -498,6 +498,80 @@ test_apply_csv (void)
   test_remove_dir (dir);
 }
 
+/* The 台账 edited in a spreadsheet and applied back: two cells changed
+ * through GDAL's XLSX driver (not ours) change exactly those two values;
+ * the total row is no parcel; the workbook untouched changes nothing. */
+static void
+test_apply_xlsx (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-apply-xlsx-XXXXXX", NULL);
+  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
+  g_autofree char *book = g_build_filename (dir, "台账.xlsx", NULL);
+  g_autofree char *table = g_build_filename (dir, "after.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_auto(Run) r0 = { 0 }, r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
+  const char *options[] = { "HEADERS=FORCE", NULL };
+  g_autofree char *id = NULL;
+  GDALDatasetH x;
+  OGRLayerH layer;
+  OGRFeatureH f;
+  int id_i, entity_i, contact_i;
+  char **header;
+
+  run (&r0, "--export-xlsx", book, project, NULL);
+  g_assert_cmpint (r0.status, ==, 0);
+  run (&r1, "--apply-csv", book, project, NULL);
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_nonnull (strstr (r1.out, "No changes"));
+
+  x = GDALOpenEx (book, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, options, NULL);
+  g_assert_nonnull (x);
+  layer = GDALDatasetGetLayer (x, 0);
+  id_i = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "parcel_id");
+  entity_i = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "responsible_entity");
+  contact_i = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "contact");
+  g_assert_cmpint (entity_i, >, 0);
+  g_assert_cmpint (contact_i, >, 0);
+  f = OGR_L_GetFeature (layer, 10);
+  id = g_strdup (OGR_F_GetFieldAsString (f, id_i));
+  OGR_F_SetFieldString (f, entity_i, "马桥镇经发办");
+  OGR_F_SetFieldString (f, contact_i, "王工");
+  g_assert_cmpint (OGR_L_SetFeature (layer, f), ==, OGRERR_NONE);
+  OGR_F_Destroy (f);
+  GDALClose (x);
+
+  run (&r2, "--apply-csv", book, project, "--export-csv", table, NULL);
+  g_assert_cmpint (r2.status, ==, 0);
+  g_assert_nonnull (strstr (r2.out, "1 parcel, 2 fields changed"));
+  g_assert_true (g_file_get_contents (table, &text, NULL, NULL));
+  rows = mq_csv_parse (text + 3, -1, NULL);
+  header = g_ptr_array_index (rows, 0);
+  for (guint i = 1; i < rows->len; i++)
+    {
+      char **cells = g_ptr_array_index (rows, i);
+
+      if (!g_str_equal (cells[0], id))
+        continue;
+      g_assert_cmpstr (cells[column_of (header, "responsible_entity")], ==, "马桥镇经发办");
+      g_assert_cmpstr (cells[column_of (header, "contact")], ==, "王工");
+    }
+
+  /* A stage nobody knows, in the sheet's row 20: refused, naming that row. */
+  x = GDALOpenEx (book, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, options, NULL);
+  layer = GDALDatasetGetLayer (x, 0);
+  f = OGR_L_GetFeature (layer, 20);
+  OGR_F_SetFieldString (f, OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "stage"), "快完成了");
+  g_assert_cmpint (OGR_L_SetFeature (layer, f), ==, OGRERR_NONE);
+  OGR_F_Destroy (f);
+  GDALClose (x);
+  run (&r3, "--apply-csv", book, project, NULL);
+  assert_one_line_naming (&r3, "台账.xlsx");
+  g_assert_nonnull (strstr (r3.err, "row 20"));
+  g_assert_nonnull (strstr (r3.err, "快完成了"));
+  test_remove_dir (dir);
+}
+
 /* Text that a spreadsheet would run as a formula is written with a leading
  * ' and read back without it; numbers are left alone. */
 static void
@@ -932,7 +1006,7 @@ test_export_xlsx (void)
   g_autofree char *survey = sample_file ("maqiao-survey.shp");
   g_autofree char *old_language = g_strdup (g_getenv ("LANGUAGE"));
   const char *options[] = { "HEADERS=FORCE", NULL };
-  Run r1 = { 0 }, r2 = { 0 };
+  g_auto(Run) r1 = { 0 }, r2 = { 0 };
   GDALDatasetH x;
   OGRLayerH layer;
 
@@ -1054,5 +1128,6 @@ main (int   argc,
   g_test_add_func ("/cli/sample-is-window-copy", test_sample_is_window_copy);
   g_test_add_func ("/cli/build-binary-finds-sample", test_build_binary_finds_sample);
   g_test_add_func ("/cli/export-xlsx", test_export_xlsx);
+  g_test_add_func ("/cli/apply-xlsx", test_apply_xlsx);
   return g_test_run ();
 }

@@ -18,6 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gdal.h>
+#include <ogr_api.h>
+
 #include "mq-field-map.h"
 #include "mq-geometry-check.h"
 #include "mq-output.h"
@@ -454,6 +457,91 @@ read_text (const char  *path,
   return text;
 }
 
+/* A workbook is read through GDAL (XLSX, ODS: what Excel, WPS and
+ * LibreOffice save), a text table by mq_csv_parse(). */
+static gboolean
+is_workbook (const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  return g_str_has_suffix (lower, ".xlsx") || g_str_has_suffix (lower, ".ods");
+}
+
+/* A cell as text, in the form the table's own reader takes: dates as
+ * YYYY-MM-DD, numbers as GDAL writes them. */
+static char *
+sheet_cell (OGRFeatureH feature,
+            int         field)
+{
+  int y, m, d, h, min, tz;
+  float sec;
+
+  if (!OGR_F_IsFieldSetAndNotNull (feature, field))
+    return g_strdup ("");
+  switch (OGR_Fld_GetType (OGR_F_GetFieldDefnRef (feature, field)))
+    {
+    case OFTDate:
+    case OFTDateTime:
+      if (OGR_F_GetFieldAsDateTimeEx (feature, field, &y, &m, &d, &h, &min, &sec, &tz))
+        return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
+      return g_strdup ("");
+    default:
+      return g_strdup (OGR_F_GetFieldAsString (feature, field));
+    }
+}
+
+/* The first sheet of a workbook as rows of cells, the header (its first
+ * row) first; *row_numbers gets each row's number in the sheet (empty rows
+ * are not read, and a problem is named by the row Excel shows). */
+static GPtrArray *
+read_sheet (const char  *path,
+            GArray     **row_numbers,
+            GError     **error)
+{
+  const char *drivers[] = { "XLSX", "ODS", NULL };
+  const char *options[] = { "HEADERS=FORCE", NULL };
+  GDALDatasetH ds = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, options, NULL);
+  GPtrArray *rows;
+  OGRFeatureDefnH defn;
+  OGRLayerH layer;
+  OGRFeatureH feature;
+  GStrvBuilder *header;
+  guint one = 1;
+  int n;
+
+  if (ds == NULL || GDALDatasetGetLayerCount (ds) == 0)
+    {
+      g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_READ, _("%s: cannot be read as a workbook"), path);
+      g_clear_pointer (&ds, GDALClose);
+      return NULL;
+    }
+  layer = GDALDatasetGetLayer (ds, 0);
+  defn = OGR_L_GetLayerDefn (layer);
+  n = OGR_FD_GetFieldCount (defn);
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  *row_numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  header = g_strv_builder_new ();
+  for (int f = 0; f < n; f++)
+    g_strv_builder_add (header, OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, f)));
+  g_ptr_array_add (rows, g_strv_builder_end (header));
+  g_strv_builder_unref (header);
+  g_array_append_val (*row_numbers, one);
+  OGR_L_ResetReading (layer);
+  while ((feature = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      char **cells = g_new0 (char *, n + 1);
+      guint number = (guint) OGR_F_GetFID (feature);
+
+      for (int f = 0; f < n; f++)
+        cells[f] = sheet_cell (feature, f);
+      g_ptr_array_add (rows, cells);
+      g_array_append_val (*row_numbers, number);
+      OGR_F_Destroy (feature);
+    }
+  GDALClose (ds);
+  return rows;
+}
+
 typedef struct
 {
   MqParcels  *parcels;
@@ -570,6 +658,10 @@ read_row (Reader  *r,
     unguard (cells[c]);
   id = g_strstrip (cells[r->id_column]);
   index = GPOINTER_TO_UINT (g_hash_table_lookup (r->ids, id));
+  /* The 台账's own total row (mq-xlsx.c) is no parcel. */
+  if (index == 0 && !g_hash_table_contains (r->ids, id) &&
+      (g_str_has_prefix (id, "合计") || g_str_has_prefix (id, "Total")))
+    return;
   if (index == 0)
     {
       g_ptr_array_add (r->problems,
@@ -599,7 +691,9 @@ read_row (Reader  *r,
 /**
  * mq_csv_read_updates:
  *
- * Reads a status table keyed by parcel id into one edit. Unknown ids and
+ * Reads a status table keyed by parcel id into one edit: a CSV, or the
+ * first sheet of a workbook (.xlsx, .ods — the 台账 as Excel or WPS saved
+ * it; its header in the first row, its total row passed over). Unknown ids and
  * values that do not parse are all collected, by row number (the header is
  * row 1, as in Excel), and refuse the whole table.
  */
@@ -609,8 +703,9 @@ mq_csv_read_updates (MqParcels   *parcels,
                      GError     **error)
 {
   gsize length = 0;
-  g_autofree char *text = read_text (path, &length, error);
+  g_autofree char *text = NULL;
   g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GArray) numbers = NULL;
   g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_CSV);
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) values = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -618,14 +713,16 @@ mq_csv_read_updates (MqParcels   *parcels,
   Reader r = { parcels, NULL, { 0 }, 0, 0, -1, problems, values, first_rows };
   g_autofree char *joined = NULL;
 
-  if (text == NULL)
-    return NULL;
-  rows = mq_csv_parse (text, length, error);
-  if (rows == NULL)
+  if (is_workbook (path))
+    rows = read_sheet (path, &numbers, error);
+  else if ((text = read_text (path, &length, error)) != NULL)
     {
-      g_prefix_error (error, "%s: ", path);
-      return NULL;
+      rows = mq_csv_parse (text, length, error);
+      if (rows == NULL)
+        g_prefix_error (error, "%s: ", path);
     }
+  if (rows == NULL)
+    return NULL;
   if (rows->len == 0 || !read_header (&r, g_ptr_array_index (rows, 0), path, error))
     {
       if (rows->len == 0)
@@ -634,7 +731,7 @@ mq_csv_read_updates (MqParcels   *parcels,
     }
   index_ids (&r);
   for (guint i = 1; i < rows->len; i++)
-    read_row (&r, g_ptr_array_index (rows, i), i + 1, edit);
+    read_row (&r, g_ptr_array_index (rows, i), numbers ? g_array_index (numbers, guint, i) : i + 1, edit);
   g_hash_table_unref (r.ids);
   if (problems->len == 0)
     return g_steal_pointer (&edit);

@@ -267,8 +267,10 @@ choose_status_table_action (GtkWidget  *widget,
 
   chooser = gtk_file_chooser_native_new (_("Apply Status Table"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Status tables (CSV)"));
+  gtk_file_filter_set_name (filter, _("Status tables (CSV, Excel)"));
   gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_suffix (filter, "xlsx");
+  gtk_file_filter_add_suffix (filter, "ods");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_signal_connect (chooser, "response", G_CALLBACK (on_table_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
