@@ -95,7 +95,7 @@ parse_options (Options  *o,
     { "paper", 0, 0, G_OPTION_ARG_STRING, &o->paper, N_("With --export-pdf: A3 (default) or A4"), N_("SIZE") },
     { "portrait", 0, 0, G_OPTION_ARG_NONE, &o->portrait, N_("With --export-pdf: portrait pages"), NULL },
     { "title", 0, 0, G_OPTION_ARG_STRING, &o->title, N_("With --export-pdf: the report's title"), N_("TEXT") },
-    { "unit", 0, 0, G_OPTION_ARG_STRING, &o->unit, N_("With --export-pdf: the office that made the map (制图单位)"), N_("TEXT") },
+    { "unit", 0, 0, G_OPTION_ARG_STRING, &o->unit, N_("With --export-pdf or --export-xlsx: the office that made the map or the ledger (制图单位)"), N_("TEXT") },
     { "export-svg", 0, 0, G_OPTION_ARG_FILENAME, &o->export_svg, N_("Render the map to an SVG and exit"), N_("FILE") },
     { "export-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->export_csv, N_("Write the parcel table as CSV (UTF-8, opens in Excel) and exit"), N_("FILE") },
     { "export-xlsx", 0, 0, G_OPTION_ARG_FILENAME, &o->export_xlsx, N_("Write the parcel table as an Excel ledger (台账: ids as text, dates as dates, a total row) and exit"), N_("FILE.xlsx") },
@@ -310,17 +310,22 @@ print_problems (MqDataset *dataset)
     }
 }
 
+/* 制图单位: --unit, else what the window's report dialog remembered. */
+static char *
+dup_unit (Options *o)
+{
+  g_autoptr(GSettings) settings = o->unit ? NULL : mq_settings_new ();
+
+  return o->unit ? g_strdup (o->unit) : settings ? g_settings_get_string (settings, "report-unit") : NULL;
+}
+
 static gboolean
 export_pdf (Options      *o,
             MqDataset    *dataset,
             MqLabelField  label_field,
             GError      **error)
 {
-  g_autoptr(GSettings) settings = mq_settings_new ();
-  /* 制图单位: --unit, else what the window's report dialog remembered. */
-  g_autofree char *unit = o->unit     ? g_strdup (o->unit)
-                          : settings ? g_settings_get_string (settings, "report-unit")
-                                     : NULL;
+  g_autofree char *unit = dup_unit (o);
   MqReportOptions report = { o->title, unit, o->paper, o->portrait, MQ_THEME_LOCKS, o->atlas, NULL,
                              label_field };
 
@@ -414,9 +419,13 @@ run_headless (Options *o)
   if (o->export_csv != NULL &&
       !mq_csv_export (dataset, o->export_csv, mq_locale_is_chinese (), &error))
     return fail (error);
-  if (o->export_xlsx != NULL &&
-      !mq_xlsx_export (dataset, o->export_xlsx, mq_locale_is_chinese (), &error))
-    return fail (error);
+  if (o->export_xlsx != NULL)
+    {
+      g_autofree char *unit = dup_unit (o);
+
+      if (!mq_xlsx_export (dataset, o->export_xlsx, mq_locale_is_chinese (), unit, &error))
+        return fail (error);
+    }
   if (o->export_png != NULL &&
       !mq_export_png (dataset, o->export_png, o->size, o->theme, o->bbox, label_field, &error))
     return fail (error);

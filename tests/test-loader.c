@@ -749,7 +749,7 @@ test_xlsx_ledger (void)
   double area = 0;
 
   g_assert_nonnull (d);
-  g_assert_true (mq_xlsx_export (d, out, TRUE, &error));
+  g_assert_true (mq_xlsx_export (d, out, TRUE, "闵行区规划和自然资源局", &error));
   g_assert_no_error (error);
   x = GDALOpenEx (out, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, options, NULL);
   g_assert_nonnull (x);
@@ -795,7 +795,7 @@ test_xlsx_ledger (void)
   g_assert_cmpuint (dated, >, 10);
 
   /* The survey's land-use codes (0701 …) stay text, zeros and all. */
-  g_assert_true (mq_xlsx_export (s, out, FALSE, &error));
+  g_assert_true (mq_xlsx_export (s, out, FALSE, NULL, &error));
   x = GDALOpenEx (out, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, options, NULL);
   layer = GDALDatasetGetLayer (x, 0);
   defn = OGR_L_GetLayerDefn (layer);
@@ -810,7 +810,7 @@ test_xlsx_ledger (void)
   OGR_F_Destroy (f);
   GDALClose (x);
 
-  g_assert_false (mq_xlsx_export (d, bad, TRUE, &error));
+  g_assert_false (mq_xlsx_export (d, bad, TRUE, NULL, &error));
   g_assert_nonnull (error);
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
 }

@@ -255,7 +255,8 @@ set_page (Ledger *l)
 }
 
 static void
-set_properties (Ledger *l)
+set_properties (Ledger     *l,
+                const char *unit)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   lxw_doc_properties props = { 0 };
@@ -269,6 +270,8 @@ set_properties (Ledger *l)
   props.title = _("Maqiao industrial land transformation ledger");
   props.subject = _("The four locks of every parcel");
   props.comments = _("Written by Maqiao Land Viewer");
+  /* The office that keeps the ledger (制图单位), when known. */
+  props.company = unit != NULL && *unit != '\0' ? (char *) unit : NULL;
   props.created = mktime (&created);
   workbook_set_properties (l->book, &props);
 }
@@ -276,6 +279,7 @@ set_properties (Ledger *l)
 /**
  * mq_xlsx_export:
  * @chinese_headers: Chinese column headers (as the CSV), else the stable keys
+ * @unit: (nullable): the office that keeps the ledger, for its properties
  *
  * Writes the 台账 of every parcel to @path (.xlsx): under a temporary name,
  * renamed into place once whole; the project itself is never written over.
@@ -284,6 +288,7 @@ gboolean
 mq_xlsx_export (MqDataset   *dataset,
                 const char  *path,
                 gboolean     chinese_headers,
+                const char  *unit,
                 GError     **error)
 {
   g_autoptr(MqOutput) out = mq_output_new (path, NULL, TRUE, mq_dataset_get_path (dataset), error);
@@ -308,7 +313,7 @@ mq_xlsx_export (MqDataset   *dataset,
   /* TRANSLATORS: the name of the 台账's worksheet (at most 31 characters) */
   l.sheet = workbook_add_worksheet (l.book, _("Ledger"));
   make_formats (&l);
-  set_properties (&l);
+  set_properties (&l, unit);
   /* Before the rows: in constant-memory mode a range over rows already
    * written out is refused. */
   set_page (&l);

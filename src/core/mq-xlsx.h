@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 gboolean mq_xlsx_export (MqDataset   *dataset,
                          const char  *path,
                          gboolean     chinese_headers,
+                         const char  *unit,
                          GError     **error);
 
 G_END_DECLS

@@ -158,6 +158,7 @@ typedef struct
 {
   MqDataset *dataset;
   char      *path;
+  char      *unit;
   gboolean   chinese;
 } LedgerJob;
 
@@ -166,6 +167,7 @@ ledger_job_free (LedgerJob *job)
 {
   g_clear_object (&job->dataset);
   g_free (job->path);
+  g_free (job->unit);
   g_free (job);
 }
 
@@ -178,7 +180,7 @@ write_ledger (GTask        *task,
   LedgerJob *job = data;
   GError *error = NULL;
 
-  if (mq_xlsx_export (job->dataset, job->path, job->chinese, &error))
+  if (mq_xlsx_export (job->dataset, job->path, job->chinese, job->unit, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -221,6 +223,8 @@ on_xlsx_chooser_response (GtkNativeDialog *chooser,
       job->path = g_file_get_path (file);
       job->dataset = mq_dataset_snapshot (dataset);
       job->chinese = mq_locale_is_chinese ();
+      /* The 制图单位 the report dialog remembers. */
+      job->unit = self->settings ? g_settings_get_string (self->settings, "report-unit") : NULL;
       g_task_set_task_data (task, job, (GDestroyNotify) ledger_job_free);
       g_task_run_in_thread (task, write_ledger);
     }
