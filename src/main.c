@@ -33,6 +33,8 @@ typedef struct
   char     *export_png;
   char     *export_csv;
   char     *export_xlsx;
+  char     *export_shp;
+  char     *shp_encoding;
   char     *export_pdf;
   char     *export_svg;
   char     *paper;
@@ -99,6 +101,8 @@ parse_options (Options  *o,
     { "export-svg", 0, 0, G_OPTION_ARG_FILENAME, &o->export_svg, N_("Render the map to an SVG and exit"), N_("FILE") },
     { "export-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->export_csv, N_("Write the parcel table as CSV (UTF-8, opens in Excel) and exit"), N_("FILE") },
     { "export-xlsx", 0, 0, G_OPTION_ARG_FILENAME, &o->export_xlsx, N_("Write the parcel table as an Excel ledger (台账: ids as text, dates as dates, a total row) and exit"), N_("FILE.xlsx") },
+    { "export-shp", 0, 0, G_OPTION_ARG_FILENAME, &o->export_shp, N_("Write the parcels as a shapefile for exchange (exact geometry, short field codes with a 字段对照表 beside it) and exit"), N_("FILE.shp") },
+    { "shp-encoding", 0, 0, G_OPTION_ARG_STRING, &o->shp_encoding, N_("With --export-shp: UTF-8 (the default) or GBK"), N_("ENCODING") },
     { "apply-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->apply_csv, N_("Apply a status table (the CSV --export-csv or the workbook --export-xlsx writes) to a project file, all rows or none, and exit"), N_("UPDATES.csv|.xlsx") },
     { "import", 0, 0, G_OPTION_ARG_FILENAME, &o->import, N_("Import a source into a new project file (with --output) and exit"), N_("SOURCE") },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &o->output, N_("The project file --import creates"), N_("PROJECT.gpkg") },
@@ -132,6 +136,8 @@ clear_options (Options *o)
   g_free (o->export_png);
   g_free (o->export_csv);
   g_free (o->export_xlsx);
+  g_free (o->export_shp);
+  g_free (o->shp_encoding);
   g_free (o->export_pdf);
   g_free (o->export_svg);
   g_free (o->paper);
@@ -310,6 +316,23 @@ print_problems (MqDataset *dataset)
     }
 }
 
+static gboolean
+export_shp (Options    *o,
+            MqDataset  *dataset,
+            GError    **error)
+{
+  gboolean gbk = o->shp_encoding != NULL && (g_ascii_strcasecmp (o->shp_encoding, "GBK") == 0 ||
+                                             g_ascii_strcasecmp (o->shp_encoding, "CP936") == 0);
+
+  if (o->shp_encoding != NULL && !gbk && g_ascii_strcasecmp (o->shp_encoding, "UTF-8") != 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--shp-encoding=%s: expected UTF-8 or GBK"), o->shp_encoding);
+      return FALSE;
+    }
+  return mq_shp_export (dataset, o->export_shp, gbk, error);
+}
+
 /* 制图单位: --unit, else what the window's report dialog remembered. */
 static char *
 dup_unit (Options *o)
@@ -426,6 +449,8 @@ run_headless (Options *o)
       if (!mq_xlsx_export (dataset, o->export_xlsx, mq_locale_is_chinese (), unit, &error))
         return fail (error);
     }
+  if (o->export_shp != NULL && !export_shp (o, dataset, &error))
+    return fail (error);
   if (o->export_png != NULL &&
       !mq_export_png (dataset, o->export_png, o->size, o->theme, o->bbox, label_field, &error))
     return fail (error);
@@ -519,7 +544,7 @@ main (int   argc,
     }
   else if (o.publish != NULL)
     status = run_publish (&o);
-  else if (o.summary || o.export_png || o.export_csv || o.export_xlsx || o.import || o.problems || o.export_pdf ||
+  else if (o.summary || o.export_png || o.export_csv || o.export_xlsx || o.export_shp || o.import || o.problems || o.export_pdf ||
            o.export_svg || o.apply_csv)
     status = run_headless (&o);
   else

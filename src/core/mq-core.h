@@ -22,6 +22,7 @@
 #include "mq-server.h"
 #include "mq-server-file.h"
 #include "mq-shapes.h"
+#include "mq-shp-export.h"
 #include "mq-spatial-index.h"
 #include "mq-store.h"
 #include "mq-summary.h"

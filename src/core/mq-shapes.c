@@ -131,11 +131,10 @@ store_last (MqShapes    *shapes,
 {
   const double *in = (const double *) shapes->last_xy->data;
   const guint *ends = (const guint *) shapes->last_start->data;
-  guint base = shapes->xy->len / 2, n = shapes->last_xy->len / 2;
-  float *out;
+  guint at = shapes->xy->len / 2, n = shapes->last_xy->len / 2;
 
-  g_array_set_size (shapes->xy, 2 * (base + n));
-  out = (float *) shapes->xy->data + 2 * base;
+  /* Indices, not pointers: an empty array's data is NULL. */
+  g_array_set_size (shapes->xy, 2 * (at + n));
   for (guint r = 1; r < shapes->last_start->len; r++)
     {
       guint first = ends[r - 1], end = ends[r];
@@ -143,15 +142,14 @@ store_last (MqShapes    *shapes,
       if (shapes->open_rings && end - first >= 4 &&
           in[2 * first] == in[2 * end - 2] && in[2 * first + 1] == in[2 * end - 1])
         end--;
-      for (guint i = first; i < end; i++, out += 2)
+      for (guint i = first; i < end; i++, at++)
         {
-          out[0] = (float) (in[2 * i] - box->min_x);
-          out[1] = (float) (in[2 * i + 1] - box->min_y);
+          g_array_index (shapes->xy, float, 2 * at) = (float) (in[2 * i] - box->min_x);
+          g_array_index (shapes->xy, float, 2 * at + 1) = (float) (in[2 * i + 1] - box->min_y);
         }
-      base = (guint) (out - (float *) shapes->xy->data) / 2;
-      g_array_append_val (shapes->ring_start, base);
+      g_array_append_val (shapes->ring_start, at);
     }
-  g_array_set_size (shapes->xy, 2 * base);
+  g_array_set_size (shapes->xy, 2 * at);
 }
 
 static void

@@ -152,10 +152,18 @@ export_csv_action (GtkWidget  *widget,
                                  G_CALLBACK (on_csv_chooser_response), self, NULL);
 }
 
-/* The 台账 is written in a worker thread (a million rows take seconds) from
- * a snapshot of the dataset, which no edit changes meanwhile. */
+/* The 台账 and the shapefile are written in a worker thread (a million
+ * rows take seconds) from a snapshot of the dataset, which no edit changes
+ * meanwhile. */
+typedef enum
+{
+  EXPORT_XLSX,
+  EXPORT_SHP,
+} ExportKind;
+
 typedef struct
 {
+  ExportKind kind;
   MqDataset *dataset;
   char      *path;
   char      *unit;
@@ -180,7 +188,8 @@ write_ledger (GTask        *task,
   LedgerJob *job = data;
   GError *error = NULL;
 
-  if (mq_xlsx_export (job->dataset, job->path, job->chinese, job->unit, &error))
+  if (job->kind == EXPORT_XLSX ? mq_xlsx_export (job->dataset, job->path, job->chinese, job->unit, &error)
+                               : mq_shp_export (job->dataset, job->path, FALSE, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -198,23 +207,25 @@ on_ledger_written (GObject      *source,
   if (g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_autofree char *base = g_path_get_basename (job->path);
-      g_autofree char *text = g_strdup_printf (_("Ledger saved as %s"), base);
+      g_autofree char *text = g_strdup_printf (job->kind == EXPORT_XLSX ? _("Ledger saved as %s")
+                                                                        : _("Shapefile saved as %s"), base);
 
       _mq_window_toast (self, adw_toast_new (text));
     }
   else
-    _mq_window_show_problem (self, _("Cannot Save the Ledger"), error);
+    _mq_window_show_problem (self, job->kind == EXPORT_XLSX ? _("Cannot Save the Ledger")
+                                                            : _("Cannot Save the Shapefile"), error);
 }
 
 static void
-on_xlsx_chooser_response (GtkNativeDialog *chooser,
-                          int              response,
-                          MqWindow        *self)
+start_export (MqWindow        *self,
+              GtkNativeDialog *chooser,
+              ExportKind       kind)
 {
   MqDataset *dataset = mq_project_get_dataset (self->project);
   g_autoptr(GFile) file = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT && dataset != NULL)
+  if (dataset != NULL)
     {
       g_autoptr(GTask) task = g_task_new (self, NULL, on_ledger_written, NULL);
       LedgerJob *job = g_new0 (LedgerJob, 1);
@@ -222,13 +233,49 @@ on_xlsx_chooser_response (GtkNativeDialog *chooser,
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       job->path = g_file_get_path (file);
       job->dataset = mq_dataset_snapshot (dataset);
+      job->kind = kind;
       job->chinese = mq_locale_is_chinese ();
       /* The 制图单位 the report dialog remembers. */
       job->unit = self->settings ? g_settings_get_string (self->settings, "report-unit") : NULL;
       g_task_set_task_data (task, job, (GDestroyNotify) ledger_job_free);
       g_task_run_in_thread (task, write_ledger);
     }
+}
+
+static void
+on_xlsx_chooser_response (GtkNativeDialog *chooser,
+                          int              response,
+                          MqWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    start_export (self, chooser, EXPORT_XLSX);
   g_object_unref (chooser);
+}
+
+static void
+on_shp_chooser_response (GtkNativeDialog *chooser,
+                         int              response,
+                         MqWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    start_export (self, chooser, EXPORT_SHP);
+  g_object_unref (chooser);
+}
+
+/* A shapefile for exchange (core/mq-shp-export.c), in UTF-8; GBK is
+ * --export-shp --shp-encoding=GBK's. */
+static void
+export_shp_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  MqWindow *self = MQ_WINDOW (widget);
+  MqDataset *dataset = mq_project_get_dataset (self->project);
+
+  if (dataset != NULL)
+    _mq_window_choose_save_file (self, _("Export Parcels as a Shapefile"), _("_Export"),
+                                 mq_dataset_get_path (dataset), ".shp",
+                                 G_CALLBACK (on_shp_chooser_response), self, NULL);
 }
 
 /* The Excel 台账 (core/mq-xlsx.c): ids as text, dates as dates, a total row. */
@@ -424,6 +471,7 @@ _mq_window_class_init_data (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.problems", NULL, show_problems_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_action (widget_class, "win.export-xlsx", NULL, export_xlsx_action);
+  gtk_widget_class_install_action (widget_class, "win.export-shp", NULL, export_shp_action);
   gtk_widget_class_install_action (widget_class, "win.export-pdf", NULL, export_pdf_action);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
 }

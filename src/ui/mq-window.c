@@ -629,6 +629,7 @@ _mq_window_actions_update (MqWindow *self)
   gtk_widget_action_set_enabled (widget, "win.save-project", open);
   gtk_widget_action_set_enabled (widget, "win.export-csv", open);
   gtk_widget_action_set_enabled (widget, "win.export-xlsx", open);
+  gtk_widget_action_set_enabled (widget, "win.export-shp", open);
   gtk_widget_action_set_enabled (widget, "win.export-pdf", open);
   gtk_widget_action_set_enabled (widget, "win.problems", open);
   gtk_widget_action_set_enabled (widget, "win.field-mapping", open);
