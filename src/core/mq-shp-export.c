@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mq-dataset-private.h"
 #include "mq-field-map.h"
 #include "mq-output.h"
 
@@ -474,6 +475,15 @@ mq_shp_export (MqDataset   *dataset,
   GError *local = NULL;
   gboolean ok;
 
+  /* Its parcels live on the server: read again there they would need the
+   * connection, which no export should hold. A saved copy exports. */
+  if (_mq_dataset_get_server (dataset, NULL) != NULL)
+    {
+      g_set_error (error, MQ_SHP_ERROR, MQ_SHP_ERROR_INVALID,
+                   _("%s: a server project's parcels go to a shapefile from a saved copy (Save as Project…)"),
+                   path);
+      return FALSE;
+    }
   if (!g_str_has_suffix (lower, ".shp"))
     {
       g_set_error (error, MQ_SHP_ERROR, MQ_SHP_ERROR_INVALID, _("%s: a shapefile's name ends in .shp"), path);
