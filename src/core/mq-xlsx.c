@@ -43,6 +43,7 @@ typedef struct
   MqTable       *table;
   guint          n_columns;
   guint          n_rows;      /* parcels */
+  double        *sums;        /* per column, what its area cells hold, for the 合计 row */
 } Ledger;
 
 /* Excel's column name: 0 → A, 26 → AA. */
@@ -151,6 +152,7 @@ write_cell (Ledger     *l,
         /* Areas to two decimals; a count or a lock state as it is. */
         if (end != text && *end == '\0')
           {
+            l->sums[column] += v;
             worksheet_write_number (l->sheet, row, column, v,
                                     mq_table_get_kind (l->table, column) == MQ_CELL_NUMBER && v == (gint64) v
                                       ? l->integer : l->number);
@@ -205,19 +207,12 @@ write_total (Ledger *l)
     {
       g_autofree char *formula = NULL;
       char name[8];
-      double sum = 0;
 
       if (mq_table_get_kind (l->table, c) != MQ_CELL_AREA)
         continue;
       column_name (c, name);
-      for (guint i = 0; i < l->n_rows; i++)
-        {
-          g_autofree char *text = mq_table_dup_cell (l->table, i, c);
-
-          sum += text ? g_ascii_strtod (text, NULL) : 0;
-        }
       formula = g_strdup_printf ("=SUBTOTAL(9,%s2:%s%u)", name, name, row);
-      worksheet_write_formula_num (l->sheet, row, c, formula, l->total_number, sum);
+      worksheet_write_formula_num (l->sheet, row, c, formula, l->total_number, l->sums[c]);
     }
 }
 
@@ -293,6 +288,7 @@ mq_xlsx_export (MqDataset   *dataset,
 {
   g_autoptr(MqOutput) out = mq_output_new (path, NULL, TRUE, mq_dataset_get_path (dataset), error);
   g_autoptr(MqTable) table = NULL;
+  g_autofree double *sums = NULL;
   lxw_workbook_options options = { .constant_memory = LXW_TRUE, .use_zip64 = LXW_TRUE };
   Ledger l = { 0 };
   lxw_error status;
@@ -304,6 +300,7 @@ mq_xlsx_export (MqDataset   *dataset,
   l.table = table;
   l.n_columns = mq_table_get_n_columns (table);
   l.n_rows = mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset));
+  l.sums = sums = g_new0 (double, l.n_columns);
   l.book = workbook_new_opt (mq_output_get_temp_path (out), &options);
   if (l.book == NULL)
     {

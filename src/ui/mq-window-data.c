@@ -168,10 +168,10 @@ typedef struct
   char      *path;
   char      *unit;
   gboolean   chinese;
-} LedgerJob;
+} ExportJob;
 
 static void
-ledger_job_free (LedgerJob *job)
+export_job_free (ExportJob *job)
 {
   g_clear_object (&job->dataset);
   g_free (job->path);
@@ -180,12 +180,12 @@ ledger_job_free (LedgerJob *job)
 }
 
 static void
-write_ledger (GTask        *task,
+write_export (GTask        *task,
               gpointer      source,
               gpointer      data,
               GCancellable *cancellable)
 {
-  LedgerJob *job = data;
+  ExportJob *job = data;
   GError *error = NULL;
 
   if (job->kind == EXPORT_XLSX ? mq_xlsx_export (job->dataset, job->path, job->chinese, job->unit, &error)
@@ -196,12 +196,12 @@ write_ledger (GTask        *task,
 }
 
 static void
-on_ledger_written (GObject      *source,
+on_export_written (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   MqWindow *self = MQ_WINDOW (source);
-  LedgerJob *job = g_task_get_task_data (G_TASK (result));
+  ExportJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
   if (g_task_propagate_boolean (G_TASK (result), &error))
@@ -227,8 +227,8 @@ start_export (MqWindow        *self,
 
   if (dataset != NULL)
     {
-      g_autoptr(GTask) task = g_task_new (self, NULL, on_ledger_written, NULL);
-      LedgerJob *job = g_new0 (LedgerJob, 1);
+      g_autoptr(GTask) task = g_task_new (self, NULL, on_export_written, NULL);
+      ExportJob *job = g_new0 (ExportJob, 1);
 
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       job->path = g_file_get_path (file);
@@ -237,8 +237,8 @@ start_export (MqWindow        *self,
       job->chinese = mq_locale_is_chinese ();
       /* The 制图单位 the report dialog remembers. */
       job->unit = self->settings ? g_settings_get_string (self->settings, "report-unit") : NULL;
-      g_task_set_task_data (task, job, (GDestroyNotify) ledger_job_free);
-      g_task_run_in_thread (task, write_ledger);
+      g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+      g_task_run_in_thread (task, write_export);
     }
 }
 
