@@ -401,9 +401,9 @@ test_select_identify (void)
   /* What is under a parcel's middle is what a click there selects. */
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels) && hit < 0; i++)
     {
-      const MqBox *b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), i);
+      const MqBox b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), i);
 
-      if (mq_parcels_hit_test (parcels, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2) == (int) i)
+      if (mq_parcels_hit_test (parcels, (b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2) == (int) i)
         hit = i;
     }
   g_assert_cmpint (hit, >=, 0);
@@ -490,11 +490,11 @@ test_hands (void)
   parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels) && target < 0; i++)
     {
-      const MqBox *b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), i);
+      const MqBox b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), i);
 
-      mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
+      mq_viewport_map_to_screen (vp, (b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2, &sx, &sy);
       if (sx > 50 && sy > 50 && sx < 600 && sy < 600 &&
-          mq_parcels_hit_test (parcels, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2) == (int) i)
+          mq_parcels_hit_test (parcels, (b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2) == (int) i)
         target = i;
     }
   g_assert_cmpint (target, >=, 0);
@@ -2380,7 +2380,7 @@ test_problems_zoom_figures (void)
   GtkListBoxRow *row;
   AdwMessageDialog *dialog;
   const MqParcel *p;
-  const MqBox *bbox;
+  MqBox bbox;
   MqBox before, after;
   guint index = 0;
   g_autofree char *computed = NULL, *surveyed = NULL;
@@ -2417,10 +2417,10 @@ test_problems_zoom_figures (void)
   mq_viewport_get_visible_box (viewport, &after);
   bbox = mq_shapes_get_bbox (mq_parcels_get_shapes (live_parcels (view)), index);
   g_assert_cmpfloat (after.max_x - after.min_x, <, (before.max_x - before.min_x) / 4);
-  g_assert_cmpfloat (after.min_x, <=, bbox->min_x);
-  g_assert_cmpfloat (after.max_x, >=, bbox->max_x);
-  g_assert_cmpfloat (after.min_y, <=, bbox->min_y);
-  g_assert_cmpfloat (after.max_y, >=, bbox->max_y);
+  g_assert_cmpfloat (after.min_x, <=, bbox.min_x);
+  g_assert_cmpfloat (after.max_x, >=, bbox.max_x);
+  g_assert_cmpfloat (after.min_y, <=, bbox.min_y);
+  g_assert_cmpfloat (after.max_y, >=, bbox.max_y);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -2580,8 +2580,8 @@ parcel_in_view (MqMapView *view,
 
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
     {
-      const MqBox *b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), i);
-      double mx = (b->min_x + b->max_x) / 2, my = (b->min_y + b->max_y) / 2;
+      const MqBox b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), i);
+      double mx = (b.min_x + b.max_x) / 2, my = (b.min_y + b.max_y) / 2;
 
       if (overdue && !mq_parcel_is_overdue (mq_parcels_get (parcels, i), mq_today ()))
         continue;
@@ -2618,7 +2618,7 @@ test_nav_keys_anywhere (void)
   MqSelection *selection = mq_map_view_get_selection (view);
   GtkWidget *button = find_named (GTK_WIDGET (window), "zoom-all-button");
   GtkWidget *text = find_named_type (find_named_type (GTK_WIDGET (window), MQ_TYPE_FILTER_BAR), GTK_TYPE_TEXT);
-  const MqBox *b;
+  MqBox b;
   double all_x, all_y, all_res, x, y, sx, sy;
   int parcel;
 
@@ -2646,8 +2646,8 @@ test_nav_keys_anywhere (void)
   g_assert_true (page_key (window, GDK_KEY_period, 0));
   b = mq_shapes_get_bbox (mq_parcels_get_shapes (mq_dataset_get_parcels (mq_map_view_get_dataset (view))), parcel);
   mq_viewport_get_center (vp, &x, &y);
-  g_assert_cmpfloat_with_epsilon (x, (b->min_x + b->max_x) / 2, 1e-6);
-  g_assert_cmpfloat_with_epsilon (y, (b->min_y + b->max_y) / 2, 1e-6);
+  g_assert_cmpfloat_with_epsilon (x, (b.min_x + b.max_x) / 2, 1e-6);
+  g_assert_cmpfloat_with_epsilon (y, (b.min_y + b.max_y) / 2, 1e-6);
   g_assert_cmpfloat (mq_viewport_get_resolution (vp), <, all_res);
   /* Esc clears the selection. */
   gtk_widget_grab_focus (button);
@@ -3019,7 +3019,7 @@ test_present_meeting_room (void)
   {
     g_autofree char *overdue = mq_overdue_text (mq_parcel_days_overdue (mq_parcels_get (parcels, shown),
                                                                         mq_today ()));
-    const MqBox *b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), shown);
+    const MqBox b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), shown);
     g_autoptr(GBytes) pixels = NULL;
     int w, h, red = 0;
     gsize stride;
@@ -3039,13 +3039,13 @@ test_present_meeting_room (void)
       while (!gtk_widget_has_css_class (parcel_card, "card"))
         parcel_card = gtk_widget_get_parent (parcel_card);
       g_assert_true (gtk_widget_compute_bounds (parcel_card, GTK_WIDGET (view), &bounds));
-      mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &px, &py);
+      mq_viewport_map_to_screen (vp, b.min_x, b.max_y, &px, &py);
       g_assert_cmpfloat (px, >=, bounds.origin.x + bounds.size.width);
     }
     save_screenshot ("meeting-room.png");
     pixels = render_widget (GTK_WIDGET (locator), &w, &h, &stride);
     argb = g_bytes_get_data (pixels, NULL);
-    g_assert_true (mq_locator_map_to_widget (locator, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &x, &y));
+    g_assert_true (mq_locator_map_to_widget (locator, (b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2, &x, &y));
     /* The ring round the parcel is red; the inset's corner is not. */
     for (int dy = -12; dy <= 12; dy++)
       for (int dx = -12; dx <= 12; dx++)
@@ -3163,7 +3163,7 @@ test_search_flies (void)
   MqSelection *selection = mq_map_view_get_selection (view);
   GtkWidget *popover, *list;
   MqParcels *parcels;
-  MqBox road;
+  MqBox road, bbox;
   int first, second, unique;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
@@ -3193,14 +3193,16 @@ test_search_flies (void)
   g_signal_emit_by_name (entry, "activate");
   wait_for_selected (selection, second);
   g_assert_false (gtk_widget_get_visible (popover));
-  g_assert_true (view_holds (view, mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), second)));
+  bbox = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), second);
+  g_assert_true (view_holds (view, &bbox));
 
   /* Enter alone: the top hit, selected and in view. */
   mq_map_view_zoom_to_all (view);
   gtk_editable_set_text (GTK_EDITABLE (entry), "mq080");
   g_signal_emit_by_name (entry, "activate");
   wait_for_selected (selection, first);
-  g_assert_true (view_holds (view, mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), first)));
+  bbox = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), first);
+  g_assert_true (view_holds (view, &bbox));
   g_assert_cmpfloat (mq_viewport_get_resolution (mq_map_view_get_viewport (view)), <, 2.0);
 
   /* A click on a listed hit. */
@@ -3631,6 +3633,7 @@ test_measure_tool (void)
   GtkEventController *drag = find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_DRAG);
   MqSelection *selection = mq_map_view_get_selection (view);
   MqParcels *parcels = mq_dataset_get_parcels (mq_map_view_get_dataset (view));
+  MqBox bbox;
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
   guint target = mq_parcels_get_n_parcels (parcels) / 3, p0, p1;
   double picked[8], sx[3], sy[3], mid_x, mid_y;
@@ -3644,11 +3647,12 @@ test_measure_tool (void)
   p0 = g_array_index (shapes->ring_start, guint, g_array_index (shapes->feat_ring, guint, target));
   p1 = g_array_index (shapes->ring_start, guint, g_array_index (shapes->feat_ring, guint, target) + 1);
   g_assert_cmpuint (p1 - p0, >=, 4);
-  mq_viewport_fit (vp, mq_shapes_get_bbox (shapes, target), 200);
+  bbox = mq_shapes_get_bbox (shapes, target);
+  mq_viewport_fit (vp, &bbox, 200);
   settle ();
   for (guint k = 0; k < 3; k++)
     {
-      mq_shapes_get_point (shapes, mq_shapes_get_bbox (shapes, target), p0 + k * (p1 - p0) / 3,
+      mq_shapes_get_point (shapes, &bbox, p0 + k * (p1 - p0) / 3,
                            &picked[2 * k], &picked[2 * k + 1]);
       mq_viewport_map_to_screen (vp, picked[2 * k], picked[2 * k + 1], &sx[k], &sy[k]);
     }

@@ -676,9 +676,10 @@ test_points_kept (void)
           g_assert_cmpuint (p1 - p0, ==, OGR_G_GetPointCount (shell) - 1);
           for (guint k = 0; k < p1 - p0; k++, checked++)
             {
+              MqBox origin = mq_shapes_get_bbox (shapes, f);
               double x, y;
 
-              mq_shapes_get_point (shapes, mq_shapes_get_bbox (shapes, f), p0 + k, &x, &y);
+              mq_shapes_get_point (shapes, &origin, p0 + k, &x, &y);
               worst = MAX (worst, MAX (fabs (x - OGR_G_GetX (shell, k)), fabs (y - OGR_G_GetY (shell, k))));
             }
         }
@@ -701,6 +702,7 @@ test_shapes_empty_first (void)
   g_autoptr(MqShapes) shapes = mq_shapes_new_polygons ();
   OGRGeometryH square = NULL;
   const char *wkt = "POLYGON ((631000 3431000,631010 3431000,631010 3431010,631000 3431010,631000 3431000))";
+  MqBox origin;
   double x, y;
 
   g_assert_cmpuint (mq_shapes_add_geometry (shapes, NULL), ==, 0);
@@ -710,7 +712,8 @@ test_shapes_empty_first (void)
   OGR_G_DestroyGeometry (square);
   /* Four corners kept, the closing point not. */
   g_assert_cmpuint (shapes->xy->len, ==, 8);
-  mq_shapes_get_point (shapes, mq_shapes_get_bbox (shapes, 2), 2, &x, &y);
+  origin = mq_shapes_get_bbox (shapes, 2);
+  mq_shapes_get_point (shapes, &origin, 2, &x, &y);
   g_assert_cmpfloat (x, ==, 631010);
   g_assert_cmpfloat (y, ==, 3431010);
   g_assert_true (mq_shapes_contains (shapes, 2, 631005, 3431005));

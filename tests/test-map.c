@@ -74,7 +74,11 @@ test_index_matches_scan (void)
       guint expected = 0;
 
       for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
-        expected += mq_box_intersects (&box, mq_shapes_get_bbox (shapes, i));
+        {
+          MqBox b = mq_shapes_get_bbox (shapes, i);
+
+          expected += mq_box_intersects (&box, &b);
+        }
       g_assert_cmpuint (found->len, ==, expected);
     }
 }
@@ -121,11 +125,13 @@ render_parcel_centre (MqRenderer *renderer,
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
   cairo_t *cr = cairo_create (s);
   const MqShapes *shapes = mq_parcels_get_shapes (mq_dataset_get_parcels (sample));
+  MqBox bbox;
   double sx, sy, cx, cy;
   guint32 px;
 
   mq_viewport_set_size (vp, 400, 300);
-  mq_viewport_fit (vp, mq_shapes_get_bbox (shapes, index), 60);
+  bbox = mq_shapes_get_bbox (shapes, index);
+  mq_viewport_fit (vp, &bbox, 60);
   mq_viewport_get_center (vp, &cx, &cy);
   mq_viewport_map_to_screen (vp, cx, cy, &sx, &sy);
   mq_renderer_draw (renderer, cr, vp);
@@ -147,10 +153,10 @@ flagged_parcel (void)
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
     {
       const MqParcel *p = mq_parcels_get (parcels, i);
-      const MqBox *b = mq_shapes_get_bbox (shapes, i);
+      const MqBox b = mq_shapes_get_bbox (shapes, i);
 
       if (p->flagged && !mq_parcel_is_overdue (p, mq_today ()) && p->problems == 0 &&
-          mq_parcels_hit_test (parcels, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2) == (int) i)
+          mq_parcels_hit_test (parcels, (b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2) == (int) i)
         return i;
     }
   g_error ("no flagged parcel");
@@ -237,7 +243,7 @@ test_renderer_selection (void)
   g_autoptr(MqViewport) vp = mq_viewport_new ();
   g_autoptr(MqSelection) selection = mq_selection_new ();
   guint index = flagged_parcel ();
-  const MqBox *b = mq_shapes_get_bbox (mq_parcels_get_shapes (mq_dataset_get_parcels (sample)), index);
+  const MqBox b = mq_shapes_get_bbox (mq_parcels_get_shapes (mq_dataset_get_parcels (sample)), index);
   guint without, with;
 
   mq_renderer_set_dataset (renderer, sample);
@@ -245,7 +251,7 @@ test_renderer_selection (void)
   mq_renderer_set_theme (renderer, MQ_THEME_FLAGGED);
   mq_renderer_set_selection (renderer, selection);
   mq_viewport_set_size (vp, 400, 300);
-  mq_viewport_fit (vp, b, 60);
+  mq_viewport_fit (vp, &b, 60);
   without = count_dark (renderer, vp);
   mq_selection_select_only (selection, index);
   with = count_dark (renderer, vp);
@@ -714,13 +720,13 @@ test_places_find (void)
   for (guint f = 0; f < ref->name->len; f++)
     if (g_strcmp0 (g_ptr_array_index (ref->name, f), "东川路") == 0)
       {
-        const MqBox *b = mq_shapes_get_bbox (ref->shapes, f);
+        const MqBox b = mq_shapes_get_bbox (ref->shapes, f);
 
         pieces++;
-        g_assert_cmpfloat (road->extent.min_x, <=, b->min_x);
-        g_assert_cmpfloat (road->extent.max_x, >=, b->max_x);
-        g_assert_cmpfloat (road->extent.min_y, <=, b->min_y);
-        g_assert_cmpfloat (road->extent.max_y, >=, b->max_y);
+        g_assert_cmpfloat (road->extent.min_x, <=, b.min_x);
+        g_assert_cmpfloat (road->extent.max_x, >=, b.max_x);
+        g_assert_cmpfloat (road->extent.min_y, <=, b.min_y);
+        g_assert_cmpfloat (road->extent.max_y, >=, b.max_y);
       }
   g_assert_cmpuint (pieces, >=, 1);
   g_assert_cmpfloat (road->extent.max_x - road->extent.min_x, >, 500);
@@ -1032,10 +1038,10 @@ test_measure (void)
   g_autoptr(MqMeasure) measure = mq_measure_new (mq_dataset_get_display_wkt (sample), &error);
   MqParcels *parcels = mq_dataset_get_parcels (sample);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
-  const MqBox *b = mq_shapes_get_bbox (shapes, 0);
-  double square[8] = { b->min_x, b->min_y, b->min_x + 300, b->min_y,
-                       b->min_x + 300, b->min_y + 200, b->min_x, b->min_y + 200 };
-  double closed[10], next[2] = { b->min_x, b->min_y + 200 };
+  const MqBox b = mq_shapes_get_bbox (shapes, 0);
+  double square[8] = { b.min_x, b.min_y, b.min_x + 300, b.min_y,
+                       b.min_x + 300, b.min_y + 200, b.min_x, b.min_y + 200 };
+  double closed[10], next[2] = { b.min_x, b.min_y + 200 };
   g_autofree double *ring = NULL;
   g_autofree char *text = NULL;
   MqMeasureFigures f;
@@ -1071,7 +1077,7 @@ test_measure (void)
   p1 = g_array_index (shapes->ring_start, guint, g_array_index (shapes->feat_ring, guint, 0) + 1);
   ring = g_new (double, 2 * (p1 - p0));
   for (guint k = p0; k < p1; k++)
-    mq_shapes_get_point (shapes, b, k, &ring[2 * (k - p0)], &ring[2 * (k - p0) + 1]);
+    mq_shapes_get_point (shapes, &b, k, &ring[2 * (k - p0)], &ring[2 * (k - p0) + 1]);
   mq_measure_set_points (measure, ring, p1 - p0);
   g_assert_true (mq_measure_compute (measure, NULL, &f));
   g_assert_cmpfloat (fabs (f.area_m2 - mq_parcels_get (parcels, 0)->area_m2), <,
@@ -1090,12 +1096,12 @@ test_snap (void)
   MqParcels *parcels = mq_dataset_get_parcels (sample);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
   guint feature = mq_shapes_get_n_features (shapes) / 2;
-  const MqBox *b = mq_shapes_get_bbox (shapes, feature);
+  const MqBox b = mq_shapes_get_bbox (shapes, feature);
   guint p0 = g_array_index (shapes->ring_start, guint, g_array_index (shapes->feat_ring, guint, feature));
   double vx, vy, wx, wy, sx, sy, mx, my, nx, ny, len;
 
-  mq_shapes_get_point (shapes, b, p0, &vx, &vy);
-  mq_shapes_get_point (shapes, b, p0 + 1, &wx, &wy);
+  mq_shapes_get_point (shapes, &b, p0, &vx, &vy);
+  mq_shapes_get_point (shapes, &b, p0 + 1, &wx, &wy);
   g_assert_cmpint (mq_parcels_snap (parcels, vx + 0.3, vy - 0.2, 1.0, &sx, &sy), ==, MQ_SNAP_VERTEX);
   /* (A neighbour's copy of the vertex may win: the same point, to the
    * float offsets' precision.) */
@@ -1111,8 +1117,8 @@ test_snap (void)
   g_assert_cmpfloat (hypot (sx - mx, sy - my), <, 0.01);
 
   /* Far from every parcel: the point as it is. */
-  g_assert_cmpint (mq_parcels_snap (parcels, b->min_x - 1e5, b->min_y, 1.0, &sx, &sy), ==, MQ_SNAP_NONE);
-  g_assert_cmpfloat (sx, ==, b->min_x - 1e5);
+  g_assert_cmpint (mq_parcels_snap (parcels, b.min_x - 1e5, b.min_y, 1.0, &sx, &sy), ==, MQ_SNAP_NONE);
+  g_assert_cmpfloat (sx, ==, b.min_x - 1e5);
 }
 
 int

@@ -163,8 +163,8 @@ test_map_pixels (void)
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
     {
       const MqParcel *p = mq_parcels_get (parcels, i);
-      const MqBox *b = mq_shapes_get_bbox (shapes, i);
-      double cx = (b->min_x + b->max_x) / 2, cy = (b->min_y + b->max_y) / 2, sx, sy;
+      const MqBox b = mq_shapes_get_bbox (shapes, i);
+      double cx = (b.min_x + b.max_x) / 2, cy = (b.min_y + b.max_y) / 2, sx, sy;
       guint32 px;
       MqRgb c;
 

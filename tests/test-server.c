@@ -361,7 +361,7 @@ index_of_fid (MqDataset *dataset,
   MqParcels *parcels = mq_dataset_get_parcels (dataset);
 
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
-    if (mq_parcels_get (parcels, i)->fid == fid)
+    if (mq_parcels_get_fid (parcels, i) == fid)
       return i;
   g_assert_not_reached ();
 }

@@ -308,11 +308,11 @@ parcels_extent (MqParcels *parcels,
   *extent = (MqBox) { INFINITY, INFINITY, -INFINITY, -INFINITY };
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
     {
-      const MqBox *b = mq_shapes_get_bbox (shapes, i);
+      const MqBox b = mq_shapes_get_bbox (shapes, i);
 
       if (!(mq_parcels_get (parcels, i)->problems & MQ_PROBLEM_BAD_COORDINATE) &&
-          !mq_box_is_empty (b))
-        mq_box_union (extent, b);
+          !mq_box_is_empty (&b))
+        mq_box_union (extent, &b);
     }
 }
 
@@ -330,7 +330,7 @@ mq_dataset_get_extent (MqDataset *self,
     {
       if (g_array_index (self->reference.kind, guint8, i) != MQ_REF_ZONE)
         continue;
-      ref = *mq_shapes_get_bbox (self->reference.shapes, i);
+      ref = mq_shapes_get_bbox (self->reference.shapes, i);
       if (!mq_box_is_empty (&ref))
         mq_box_union (extent, &ref);
     }

@@ -352,8 +352,9 @@ fill_terms (const MqFieldMap  *map,
   MqStage stage = MQ_STAGE_NOT_STARTED;
   MqLandClass land_class = MQ_LAND_CLASS_OTHER;
   MqProblem problems = 0;
+  gboolean flagged = FALSE;
 
-  if (!bool_of (map, values, MQ_FIELD_FLAGGED, &record->flagged) ||
+  if (!bool_of (map, values, MQ_FIELD_FLAGGED, &flagged) ||
       !mq_method_parse (value_of (map, values, MQ_FIELD_METHOD), &method) ||
       !mq_stage_parse (value_of (map, values, MQ_FIELD_STAGE), &stage) ||
       !mq_land_class_parse (value_of (map, values, MQ_FIELD_LAND_CLASS), &land_class))
@@ -363,6 +364,7 @@ fill_terms (const MqFieldMap  *map,
   if (!mq_field_map_has (map, MQ_FIELD_LAND_CLASS) && record->land_use_code != NULL &&
       g_str_has_prefix (record->land_use_code, "0601"))
     land_class = MQ_LAND_CLASS_EXISTING_INDUSTRIAL;
+  record->flagged = flagged;
   record->method = method;
   record->stage = stage;
   record->land_class = land_class;
@@ -718,14 +720,16 @@ mq_parcel_set_field_text (MqParcels  *parcels,
   MqParcelDetails probe = { NULL };
   MqMethod method;
   MqStage stage;
+  gboolean flag;
 
   if (text_slot (&probe, field) != NULL)
     return set_detail (parcels, p, field, text, error);
   switch (field)
     {
     case MQ_FIELD_FLAGGED:
-      if (!mq_bool_parse (text, &p->flagged))
+      if (!mq_bool_parse (text, &flag))
         return invalid (error, _("invalid yes/no value “%s” (use 1 or 0)"), text);
+      p->flagged = flag;
       return TRUE;
     case MQ_FIELD_METHOD:
       if (!mq_method_parse (text, &method))

@@ -613,7 +613,7 @@ road_y_at (const MqShapes *shapes,
 {
   guint first = g_array_index (shapes->feat_ring, guint, feature);
   guint last = g_array_index (shapes->feat_ring, guint, feature + 1);
-  const MqBox *o = mq_shapes_get_bbox (shapes, feature);
+  const MqBox o = mq_shapes_get_bbox (shapes, feature);
 
   for (guint ring = first; ring < last; ring++)
     {
@@ -624,8 +624,8 @@ road_y_at (const MqShapes *shapes,
         {
           double x0, y0, x1, y1;
 
-          mq_shapes_get_point (shapes, o, k, &x0, &y0);
-          mq_shapes_get_point (shapes, o, k + 1, &x1, &y1);
+          mq_shapes_get_point (shapes, &o, k, &x0, &y0);
+          mq_shapes_get_point (shapes, &o, k + 1, &x1, &y1);
 
           if (x0 != x1 && x >= MIN (x0, x1) && x <= MAX (x0, x1))
             {
@@ -650,12 +650,12 @@ mq_dataset_is_north_of_road (MqDataset  *dataset,
                              const char *road)
 {
   const MqReference *ref = mq_dataset_get_reference (dataset);
-  const MqBox *b = mq_shapes_get_bbox (mq_parcels_get_shapes (mq_dataset_get_parcels (dataset)), index);
-  double cx = (b->min_x + b->max_x) / 2, cy = (b->min_y + b->max_y) / 2, y;
+  const MqBox b = mq_shapes_get_bbox (mq_parcels_get_shapes (mq_dataset_get_parcels (dataset)), index);
+  double cx = (b.min_x + b.max_x) / 2, cy = (b.min_y + b.max_y) / 2, y;
 
   for (guint f = 0; ref != NULL && ref->name != NULL && f < ref->name->len; f++)
     {
-      const MqBox *rb;
+      MqBox rb;
 
       if (g_array_index (ref->kind, guint8, f) != MQ_REF_ROAD ||
           g_strcmp0 (g_ptr_array_index (ref->name, f), road) != 0)
@@ -663,7 +663,7 @@ mq_dataset_is_north_of_road (MqDataset  *dataset,
       if (road_y_at (ref->shapes, f, cx, &y))
         return cy > y;
       rb = mq_shapes_get_bbox (ref->shapes, f);
-      if (road_y_at (ref->shapes, f, CLAMP (cx, rb->min_x, rb->max_x), &y))
+      if (road_y_at (ref->shapes, f, CLAMP (cx, rb.min_x, rb.max_x), &y))
         return cy > y;
     }
   return FALSE;

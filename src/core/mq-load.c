@@ -820,12 +820,12 @@ measure_stored (Load         *load,
   const double *xy;
   const guint *start;
   guint n_rings = mq_shapes_peek_last (shapes, &xy, &start);
+  MqBox box = mq_shapes_get_bbox (shapes, mq_shapes_get_n_features (shapes) - 1);
   double area;
 
   if (wkbFlatten (OGR_G_GetGeometryType (display)) == wkbPolygon &&
       stored_whole (start, n_rings, display) &&
-      mq_area_calc_measure_rings (load->area, xy, start, n_rings,
-                                  mq_shapes_get_bbox (shapes, mq_shapes_get_n_features (shapes) - 1), &area))
+      mq_area_calc_measure_rings (load->area, xy, start, n_rings, &box, &area))
     return area;
   return mq_area_calc_measure (load->area, display);
 }
@@ -1040,7 +1040,8 @@ add_parcel (Load         *load,
   gboolean lossy = FALSE;
   GPtrArray *values = decode_values (load, feature, n_fields, &lossy);
   /* The values as the parcels keep them, in place of the decoded text. */
-  MqParcel *record = mq_parcels_append (parcels, display, (const char **) values->pdata,
+  MqParcel *record = mq_parcels_append (parcels, OGR_F_GetFID (feature), display,
+                                        (const char **) values->pdata,
                                         (const char **) values->pdata);
   const char *const *stored = (const char *const *) values->pdata;
   MqProblem problems = mq_geometry_check (shaped->geometry, load->geographic), read_problems;
@@ -1055,7 +1056,6 @@ add_parcel (Load         *load,
   if (lossy)
     problems |= MQ_PROBLEM_TRUNCATED_TEXT;
   record->problems = problems;
-  record->fid = OGR_F_GetFID (feature);
   if (load->version_field >= 0)
     record->row_version = OGR_F_GetFieldAsInteger64 (feature, load->version_field);
   count_problems (load->result, problems);

@@ -45,6 +45,8 @@ typedef struct
   GStrv           field_names;
   guint           n_fields;
   MqSpatialIndex *index;        /* built once, then read by any thread */
+  gint64          first_fid;    /* record i's fid is first_fid + i … */
+  GArray         *fids;         /* … unless this (gint64 per record) is there */
 } Shared;
 
 /* A block of records and their source attribute values (n_fields per
@@ -72,6 +74,9 @@ struct _MqParcels
 G_DEFINE_FINAL_TYPE (MqParcels, mq_parcels, G_TYPE_OBJECT)
 
 const MqParcelDetails mq_parcel_details_none = { NULL };
+
+G_STATIC_ASSERT (sizeof (MqParcel) == 80);
+G_STATIC_ASSERT (MQ_N_METHODS <= 4 && MQ_STAGE_DONE < 4 && MQ_LAND_CLASS_INCREMENTAL_INDUSTRIAL < 4);
 
 /* Details compare by their bytes (no padding: eight pointers and four
  * dates): strings stored once compare by pointer. */
@@ -105,6 +110,7 @@ shared_clear (Shared *shared)
   g_clear_pointer (&shared->details, g_hash_table_unref);
   g_clear_pointer (&shared->plain, g_free);
   g_clear_pointer (&shared->index, mq_spatial_index_free);
+  g_clear_pointer (&shared->fids, g_array_unref);
   g_mutex_clear (&shared->strings_lock);
 }
 
@@ -335,8 +341,45 @@ decide_plain (Shared *shared,
  * values as kept (NULL for an empty one), the strings for the record's
  * fields (@stored may be @values itself). Only the first generation grows,
  * while it is read. */
+/* A file's feature ids are nearly always its record numbers (a shapefile's
+ * from 0, a GeoPackage's from 1): they are kept only once one is not. */
+static void
+store_fid (Shared *shared,
+           guint   index,
+           gint64  fid)
+{
+  if (index == 0)
+    shared->first_fid = fid;
+  if (shared->fids == NULL && fid != shared->first_fid + index)
+    {
+      shared->fids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), index + 1);
+      for (guint i = 0; i < index; i++)
+        {
+          gint64 before = shared->first_fid + i;
+
+          g_array_append_val (shared->fids, before);
+        }
+    }
+  if (shared->fids != NULL)
+    g_array_append_val (shared->fids, fid);
+}
+
+/* The source's feature id of a parcel: a project's row key. */
+gint64
+mq_parcels_get_fid (MqParcels *self,
+                    guint      index)
+{
+  g_return_val_if_fail (MQ_IS_PARCELS (self), -1);
+  g_return_val_if_fail (index < self->n_records, -1);
+
+  if (self->shared->fids != NULL)
+    return g_array_index (self->shared->fids, gint64, index);
+  return self->shared->first_fid + index;
+}
+
 MqParcel *
 mq_parcels_append (MqParcels     *self,
+                   gint64         fid,
                    OGRGeometryH   display_geometry,
                    const char   **values,
                    const char   **stored)
@@ -353,6 +396,7 @@ mq_parcels_append (MqParcels     *self,
     g_ptr_array_add (self->blocks, g_atomic_rc_box_alloc0 (block_size (n_fields)));
   block = block_of (self, i);
   mq_shapes_add_geometry (self->shared->shapes, display_geometry);
+  store_fid (self->shared, i, fid);
   mq_mutex_lock (&self->shared->strings_lock);
   for (guint f = 0; f < n_fields; f++)
     {
@@ -504,8 +548,7 @@ mq_parcels_build_index (MqParcels *self)
   g_return_if_fail (!self->frozen && self->generation == 0);
 
   g_clear_pointer (&self->shared->index, mq_spatial_index_free);
-  self->shared->index = mq_spatial_index_new ((const MqBox *) self->shared->shapes->bbox->data,
-                                              self->shared->shapes->bbox->len);
+  self->shared->index = mq_spatial_index_new (self->shared->shapes);
 }
 
 /* Built at most once, whichever thread asks first. */
@@ -519,8 +562,7 @@ mq_parcels_get_index (MqParcels *self)
   shared = self->shared;
   if (g_once_init_enter (&shared->index))
     g_once_init_leave (&shared->index,
-                       mq_spatial_index_new ((const MqBox *) shared->shapes->bbox->data,
-                                             shared->shapes->bbox->len));
+                       mq_spatial_index_new (shared->shapes));
   return shared->index;
 }
 
@@ -573,7 +615,7 @@ snap_visit (guint    item,
 {
   Snap *snap = user_data;
   const MqShapes *shapes = snap->shapes;
-  const MqBox *o = mq_shapes_get_bbox (shapes, item);
+  const MqBox o = mq_shapes_get_bbox (shapes, item);
   guint r0 = g_array_index (shapes->feat_ring, guint, item);
   guint r1 = g_array_index (shapes->feat_ring, guint, item + 1);
 
@@ -587,8 +629,8 @@ snap_visit (guint    item,
         {
           double ax, ay, bx, by, dx, dy, t, px, py, d;
 
-          mq_shapes_get_point (shapes, o, j, &ax, &ay);
-          mq_shapes_get_point (shapes, o, i, &bx, &by);
+          mq_shapes_get_point (shapes, &o, j, &ax, &ay);
+          mq_shapes_get_point (shapes, &o, i, &bx, &by);
           d = (bx - snap->x) * (bx - snap->x) + (by - snap->y) * (by - snap->y);
           if (d < snap->vertex_d)
             snap->vertex_d = d, snap->vx = bx, snap->vy = by;

@@ -46,6 +46,9 @@ typedef struct
 
 extern const MqParcelDetails mq_parcel_details_none;
 
+/* 80 bytes, 10⁶ of them in a district's cadastre: the source's feature id
+ * is kept beside them (mq_parcels_get_fid()), and the small enumerations
+ * share two bytes. */
 typedef struct
 {
   const char *id;
@@ -56,15 +59,14 @@ typedef struct
   const MqParcelDetails *details;   /* never NULL */
   double      area_m2;          /* ellipsoidal, on the source datum */
   double      survey_area_m2;   /* NAN when the source carries none */
-  gint64      fid;              /* the source's feature id: a project's row key */
   gint64      row_version;      /* a project's per-parcel version, 0 when it has none */
   guint32     deadline;         /* GDate Julian day, 0 = none */
-  gboolean    flagged;
   guint16     problems;         /* MqProblem flags */
-  guint8      locks;            /* bit i set: lock i held */
-  guint8      method;           /* MqMethod */
-  guint8      stage;            /* MqStage */
-  guint8      land_class;       /* MqLandClass */
+  guint       flagged : 1;
+  guint       locks : MQ_N_LOCKS;   /* bit i set: lock i held */
+  guint       method : 2;       /* MqMethod */
+  guint       stage : 2;        /* MqStage */
+  guint       land_class : 2;   /* MqLandClass */
 } MqParcel;
 
 #define MQ_TYPE_PARCELS (mq_parcels_get_type ())
@@ -81,9 +83,12 @@ guint           mq_parcels_get_n_parcels   (MqParcels       *self);
 const MqParcel *mq_parcels_get             (MqParcels       *self,
                                             guint            index);
 MqParcel       *mq_parcels_append          (MqParcels       *self,
+                                            gint64           fid,
                                             OGRGeometryH     display_geometry,
                                             const char     **values,
                                             const char     **stored);
+gint64          mq_parcels_get_fid         (MqParcels       *self,
+                                            guint            index);
 const char     *mq_parcels_intern          (MqParcels       *self,
                                             const char      *text);
 const MqParcelDetails *

@@ -176,8 +176,11 @@ build_fid_index (MqPgStore *self)
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
 
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
-    g_hash_table_insert (self->by_fid, g_memdup2 (&mq_parcels_get (parcels, i)->fid, sizeof (gint64)),
-                         GINT_TO_POINTER (i + 1));
+    {
+      gint64 fid = mq_parcels_get_fid (parcels, i);
+
+      g_hash_table_insert (self->by_fid, g_memdup2 (&fid, sizeof (gint64)), GINT_TO_POINTER (i + 1));
+    }
 }
 
 static void
@@ -519,7 +522,11 @@ catch_up (MqPgStore *self)
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
 
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
-    g_hash_table_add (self->notified, g_memdup2 (&mq_parcels_get (parcels, i)->fid, sizeof (gint64)));
+    {
+      gint64 fid = mq_parcels_get_fid (parcels, i);
+
+      g_hash_table_add (self->notified, g_memdup2 (&fid, sizeof (gint64)));
+    }
   self->refresh_due = TRUE;
   self->want_editors = TRUE;
   self->resync = FALSE;
@@ -823,7 +830,7 @@ static gint64
 staged_fid (MqPgStore *self,
             MqStaged  *s)
 {
-  return mq_parcels_get (mq_dataset_get_parcels (self->dataset), s->parcel)->fid;
+  return mq_parcels_get_fid (mq_dataset_get_parcels (self->dataset), s->parcel);
 }
 
 /* A staged parcel the server did not return: hidden from this user by
@@ -950,8 +957,8 @@ name_conflicts (MqPgStore *self,
     {
       MqConflict *c = g_ptr_array_index (conflicts, i);
       g_autofree char *fid = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                              mq_parcels_get (mq_dataset_get_parcels (self->dataset),
-                                                              c->parcel)->fid);
+                                              mq_parcels_get_fid (mq_dataset_get_parcels (self->dataset),
+                                                                  c->parcel));
       const char *params[] = { fid, mq_field_info (c->field)->key };
       g_autoptr(PGresult) result =
         run (self, "SELECT coalesce (display_name, db_user), " TIME_TEXT ("changed_at")
@@ -1597,7 +1604,7 @@ take_editing_lock (MqPgStore *self)
   g_autoptr(GError) error = NULL;
 
   fid = self->editing >= 0 && (guint) self->editing < mq_parcels_get_n_parcels (parcels)
-          ? g_strdup_printf ("%" G_GINT64_FORMAT, mq_parcels_get (parcels, self->editing)->fid)
+          ? g_strdup_printf ("%" G_GINT64_FORMAT, mq_parcels_get_fid (parcels, self->editing))
           : NULL;
   params[0] = fid;
   if (!run_ok (self, "SELECT pg_advisory_unlock_all (),"

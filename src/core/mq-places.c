@@ -62,7 +62,9 @@ collect_places (const MqReference *ref)
           g_hash_table_insert (by_name, place->name, place);
           g_ptr_array_add (places, place);
         }
-      mq_box_union (&place->extent, mq_shapes_get_bbox (ref->shapes, f));
+      MqBox box = mq_shapes_get_bbox (ref->shapes, f);
+
+      mq_box_union (&place->extent, &box);
     }
   return places;
 }

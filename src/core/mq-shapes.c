@@ -4,6 +4,7 @@
  */
 #include "mq-shapes.h"
 
+#include <float.h>
 #include <math.h>
 
 static const MqBox empty_box = { INFINITY, INFINITY, -INFINITY, -INFINITY };
@@ -19,7 +20,7 @@ mq_shapes_new (void)
   shapes->last_start = g_array_new (FALSE, FALSE, sizeof (guint));
   shapes->ring_start = g_array_new (FALSE, FALSE, sizeof (guint));
   shapes->feat_ring = g_array_new (FALSE, FALSE, sizeof (guint));
-  shapes->bbox = g_array_new (FALSE, FALSE, sizeof (MqBox));
+  shapes->bbox = g_array_new (FALSE, FALSE, sizeof (float));
   shapes->extent = empty_box;
   g_array_append_val (shapes->ring_start, zero);
   g_array_append_val (shapes->feat_ring, zero);
@@ -54,7 +55,7 @@ mq_shapes_free (MqShapes *shapes)
 guint
 mq_shapes_get_n_features (const MqShapes *shapes)
 {
-  return shapes->bbox->len;
+  return shapes->bbox->len / 4;
 }
 
 /* For g_array_sort () of parcel indices. */
@@ -124,6 +125,59 @@ add_path (MqShapes     *shapes,
   g_array_append_val (shapes->last_start, kept);
 }
 
+/* @value − @origin as a float on the side of it @direction says, so that a
+ * box kept in floats still holds every point. */
+static float
+float_outwards (double value,
+                double origin,
+                float  direction)
+{
+  double d = value - origin;
+  float f = (float) d;
+
+  if (isfinite (d) && (direction < 0 ? (double) f > d : (double) f < d))
+    f = nextafterf (f, direction);
+  return f;
+}
+
+/* Appends @box as floats from the shapes' origin (the first box's corner)
+ * and returns it as mq_shapes_get_bbox() will give it back. */
+static MqBox
+store_box (MqShapes    *shapes,
+           const MqBox *box)
+{
+  float f[4];
+
+  if (!shapes->has_origin && !mq_box_is_empty (box))
+    {
+      shapes->origin_x = box->min_x;
+      shapes->origin_y = box->min_y;
+      shapes->has_origin = TRUE;
+    }
+  f[0] = float_outwards (box->min_x, shapes->origin_x, -INFINITY);
+  f[1] = float_outwards (box->min_y, shapes->origin_y, -INFINITY);
+  f[2] = float_outwards (box->max_x, shapes->origin_x, INFINITY);
+  f[3] = float_outwards (box->max_y, shapes->origin_y, INFINITY);
+  g_array_append_vals (shapes->bbox, f, 4);
+  return mq_shapes_get_bbox (shapes, shapes->bbox->len / 4 - 1);
+}
+
+/* How much larger than the feature's points mq_shapes_get_bbox() may be on
+ * any side: the floats' rounding, a centimetre 130 km from the first
+ * feature. */
+double
+mq_shapes_get_bbox_slack (const MqShapes *shapes,
+                          guint           feature)
+{
+  const float *f = &g_array_index (shapes->bbox, float, 4 * feature);
+  float largest = 0;
+
+  for (guint k = 0; k < 4; k++)
+    if (isfinite (f[k]))
+      largest = MAX (largest, fabsf (f[k]));
+  return 2.0 * largest * FLT_EPSILON;
+}
+
 /* Stores the feature just read (last_xy) as floats from its box's corner. */
 static void
 store_last (MqShapes    *shapes,
@@ -184,7 +238,7 @@ guint
 mq_shapes_add_geometry (MqShapes     *shapes,
                         OGRGeometryH  geometry)
 {
-  MqBox box = empty_box;
+  MqBox box = empty_box, kept;
   guint n_rings, zero = 0;
 
   g_array_set_size (shapes->last_xy, 0);
@@ -192,13 +246,13 @@ mq_shapes_add_geometry (MqShapes     *shapes,
   g_array_append_val (shapes->last_start, zero);
   if (geometry != NULL && !OGR_G_IsEmpty (geometry))
     add_any (shapes, geometry, &box);
-  store_last (shapes, &box);
+  kept = store_box (shapes, &box);
+  store_last (shapes, &kept);
   n_rings = shapes->ring_start->len - 1;
   g_array_append_val (shapes->feat_ring, n_rings);
-  g_array_append_val (shapes->bbox, box);
   if (!mq_box_is_empty (&box))
     mq_box_union (&shapes->extent, &box);
-  return shapes->bbox->len - 1;
+  return mq_shapes_get_n_features (shapes) - 1;
 }
 
 /* The feature added last as it was read, in doubles (its area is measured
@@ -230,13 +284,13 @@ mq_shapes_contains (const MqShapes *shapes,
                     double          y)
 {
   const float *xy = (const float *) shapes->xy->data;
-  const MqBox *origin = mq_shapes_get_bbox (shapes, feature);
+  MqBox origin = mq_shapes_get_bbox (shapes, feature);
   guint r0 = g_array_index (shapes->feat_ring, guint, feature);
   guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
   gboolean inside = FALSE;
 
   /* In the feature's own frame, as its points are kept. */
-  x -= origin->min_x, y -= origin->min_y;
+  x -= origin.min_x, y -= origin.min_y;
 
   for (guint r = r0; r < r1; r++)
     {

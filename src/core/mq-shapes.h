@@ -17,11 +17,15 @@ G_BEGIN_DECLS
 typedef struct
 {
   GArray *xy;          /* float: x − origin, y − origin per point, the origin
-                        * being the feature's bbox minimum (mq_shapes_get_origin():
-                        * half the memory of doubles, 0.1 mm at 2 km) */
+                        * being the feature's bbox minimum as mq_shapes_get_bbox()
+                        * gives it: half the memory of doubles, 0.1 mm at 2 km */
   GArray *ring_start;  /* guint: first point of each ring, plus one past the end */
   GArray *feat_ring;   /* guint: first ring of each feature, plus one past the end */
-  GArray *bbox;        /* MqBox per feature */
+  GArray *bbox;        /* float min_x, min_y, max_x, max_y per feature, from
+                        * (origin_x, origin_y), rounded outwards: 16 MB fewer at 10⁶ */
+  double  origin_x;    /* the first feature's corner: every box is kept from it */
+  double  origin_y;
+  gboolean has_origin;
   MqBox   extent;      /* of every feature: kept as they are added, read every frame */
   GArray *last_xy;     /* double: the feature added last, as read (mq_shapes_peek_last()) */
   GArray *last_start;  /* guint: its rings' first points in last_xy, plus one past the end */
@@ -44,13 +48,22 @@ gboolean  mq_shapes_contains      (const MqShapes *shapes,
                                    double        x,
                                    double        y);
 
-static inline const MqBox *
+/* A feature's bounding box (an empty one for a feature with no points):
+ * it holds every point, and its corner is the origin the points are kept
+ * from (mq_shapes_get_point()). */
+static inline MqBox
 mq_shapes_get_bbox (const MqShapes *shapes,
                     guint           feature)
 {
-  return &g_array_index (shapes->bbox, MqBox, feature);
+  const float *f = &g_array_index (shapes->bbox, float, 4 * feature);
+  MqBox box = { shapes->origin_x + f[0], shapes->origin_y + f[1],
+                shapes->origin_x + f[2], shapes->origin_y + f[3] };
+
+  return box;
 }
 
+double    mq_shapes_get_bbox_slack (const MqShapes *shapes,
+                                    guint           feature);
 
 /* The point @p of a feature whose bbox is @origin, in the layer's CRS. */
 static inline void

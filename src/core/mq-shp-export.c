@@ -219,19 +219,21 @@ source_geometry (OGRLayerH                    source,
                  GError                     **error)
 {
   const MqParcel *p = mq_parcels_get (parcels, index);
-  const MqBox *box = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), index);
-  OGRFeatureH feature = OGR_L_GetFeature (source, p->fid);
+  const MqBox box = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), index);
+  OGRFeatureH feature = OGR_L_GetFeature (source, mq_parcels_get_fid (parcels, index));
   OGRGeometryH geometry = feature ? OGR_F_StealGeometry (feature) : NULL;
   OGREnvelope env;
+  double near;
 
   g_clear_pointer (&feature, OGR_F_Destroy);
   if (geometry != NULL && to_display != NULL && OGR_G_Transform (geometry, to_display) != OGRERR_NONE)
     g_clear_pointer (&geometry, OGR_G_DestroyGeometry);
-  if (geometry == NULL || mq_box_is_empty (box))
+  if (geometry == NULL || mq_box_is_empty (&box))
     return geometry;
   OGR_G_GetEnvelope (geometry, &env);
-  if (fabs (env.MinX - box->min_x) > SAME_PLACE || fabs (env.MaxX - box->max_x) > SAME_PLACE ||
-      fabs (env.MinY - box->min_y) > SAME_PLACE || fabs (env.MaxY - box->max_y) > SAME_PLACE)
+  near = SAME_PLACE + mq_shapes_get_bbox_slack (mq_parcels_get_shapes (parcels), index);
+  if (fabs (env.MinX - box.min_x) > near || fabs (env.MaxX - box.max_x) > near ||
+      fabs (env.MinY - box.min_y) > near || fabs (env.MaxY - box.max_y) > near)
     {
       g_set_error (error, MQ_SHP_ERROR, MQ_SHP_ERROR_INVALID,
                    _("parcel %s is not where the map has it in the source any more; open the file again"),

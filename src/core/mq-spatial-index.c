@@ -18,7 +18,7 @@
 
 struct _MqSpatialIndex
 {
-  const MqBox *items;   /* the caller's boxes, one per item (borrowed) */
+  const MqShapes *items; /* the caller's features, one per item (borrowed) */
   MqBox  *nodes;        /* the levels above the leaves: position p at nodes[p - n_leaves] */
   guint  *indices;      /* leaves: the item; nodes: the first child's position */
   guint  *level_end;    /* position one past each level */
@@ -105,27 +105,25 @@ grid_coordinate (double fraction)
 }
 
 static Keyed *
-sort_leaves (const MqBox *boxes,
-             guint        n,
-             guint       *n_leaves)
+sort_leaves (const MqShapes *shapes,
+             guint          *n_leaves)
 {
+  guint n = mq_shapes_get_n_features (shapes);
   Keyed *keyed = g_new (Keyed, MAX (n, 1));
-  MqBox extent = { INFINITY, INFINITY, -INFINITY, -INFINITY };
+  MqBox extent;
   guint k = 0;
 
-  for (guint i = 0; i < n; i++)
-    if (!mq_box_is_empty (&boxes[i]))
-      mq_box_union (&extent, &boxes[i]);
+  mq_shapes_get_extent (shapes, &extent);
   for (guint i = 0; i < n; i++)
     {
-      const MqBox *b = &boxes[i];
+      MqBox b = mq_shapes_get_bbox (shapes, i);
       double w = MAX (extent.max_x - extent.min_x, 1e-9), h = MAX (extent.max_y - extent.min_y, 1e-9);
 
-      if (mq_box_is_empty (b))
+      if (mq_box_is_empty (&b))
         continue;
       keyed[k].item = i;
-      keyed[k].key = hilbert (grid_coordinate ((b->min_x / 2 + b->max_x / 2 - extent.min_x) / w),
-                              grid_coordinate ((b->min_y / 2 + b->max_y / 2 - extent.min_y) / h));
+      keyed[k].key = hilbert (grid_coordinate ((b.min_x / 2 + b.max_x / 2 - extent.min_x) / w),
+                              grid_coordinate ((b.min_y / 2 + b.max_y / 2 - extent.min_y) / h));
       k++;
     }
   sort_keyed (keyed, k);
@@ -133,12 +131,12 @@ sort_leaves (const MqBox *boxes,
   return keyed;
 }
 
-static inline const MqBox *
+static inline MqBox
 entry_box (const MqSpatialIndex *index,
            guint                 pos)
 {
-  return pos < index->n_leaves ? &index->items[index->indices[pos]]
-                               : &index->nodes[pos - index->n_leaves];
+  return pos < index->n_leaves ? mq_shapes_get_bbox (index->items, index->indices[pos])
+                               : index->nodes[pos - index->n_leaves];
 }
 
 static guint
@@ -157,17 +155,16 @@ total_slots (guint  n_leaves,
   return total;
 }
 
-/* @boxes must stay where they are, unchanged, as long as the index lives. */
+/* @shapes must stay where they are, unchanged, as long as the index lives. */
 MqSpatialIndex *
-mq_spatial_index_new (const MqBox *boxes,
-                      guint        n_boxes)
+mq_spatial_index_new (const MqShapes *shapes)
 {
   MqSpatialIndex *index = g_new0 (MqSpatialIndex, 1);
-  g_autofree Keyed *keyed = sort_leaves (boxes, n_boxes, &index->n_leaves);
+  g_autofree Keyed *keyed = sort_leaves (shapes, &index->n_leaves);
   guint total = total_slots (index->n_leaves, &index->n_levels);
   guint pos = 0, start = 0, level = 0;
 
-  index->items = boxes;
+  index->items = shapes;
   index->nodes = g_new (MqBox, MAX (total - index->n_leaves, 1));
   index->indices = g_new (guint, MAX (total, 1));
   index->level_end = g_new (guint, index->n_levels);
@@ -184,7 +181,11 @@ mq_spatial_index_new (const MqBox *boxes,
           MqBox box = { INFINITY, INFINITY, -INFINITY, -INFINITY };
 
           for (guint c = child; c < MIN (child + NODE_SIZE, end); c++)
-            mq_box_union (&box, entry_box (index, c));
+            {
+              MqBox b = entry_box (index, c);
+
+              mq_box_union (&box, &b);
+            }
           index->nodes[pos - index->n_leaves] = box;
           index->indices[pos] = child;
         }
@@ -228,7 +229,9 @@ mq_spatial_index_search (MqSpatialIndex *index,
 
       for (guint pos = first; pos < end; pos++)
         {
-          if (!mq_box_intersects (query, entry_box (index, pos)))
+          MqBox b = entry_box (index, pos);
+
+          if (!mq_box_intersects (query, &b))
             continue;
           if (level == 0)
             {

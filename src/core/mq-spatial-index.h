@@ -2,13 +2,14 @@
  *
  * Built once (items sorted along a Hilbert curve, 16 to a node), read many
  * times: which parcels a view or a point may touch, in O(log n + k). The
- * items' boxes are not copied: they must outlive the index, unchanged.
+ * items are the features of an MqShapes, whose boxes are not copied: the
+ * shapes must outlive the index, unchanged.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include "mq-types.h"
+#include "mq-shapes.h"
 
 G_BEGIN_DECLS
 
@@ -17,8 +18,7 @@ typedef struct _MqSpatialIndex MqSpatialIndex;
 typedef gboolean (*MqIndexVisit) (guint    item,
                                   gpointer user_data);
 
-MqSpatialIndex *mq_spatial_index_new    (const MqBox     *boxes,
-                                         guint            n_boxes);
+MqSpatialIndex *mq_spatial_index_new    (const MqShapes  *shapes);
 void            mq_spatial_index_free   (MqSpatialIndex  *index);
 void            mq_spatial_index_search (MqSpatialIndex  *index,
                                          const MqBox     *query,

@@ -403,7 +403,7 @@ mq_renderer_path_feature (cairo_t        *cr,
                           gboolean        closed)
 {
   const float *xy = (const float *) shapes->xy->data;
-  const MqBox *o = mq_shapes_get_bbox (shapes, feature);
+  const MqBox o = mq_shapes_get_bbox (shapes, feature);
   guint r0 = g_array_index (shapes->feat_ring, guint, feature);
   guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
 
@@ -418,7 +418,7 @@ mq_renderer_path_feature (cairo_t        *cr,
         {
           double sx, sy;
 
-          mq_viewport_map_to_screen (vp, o->min_x + xy[2 * p], o->min_y + xy[2 * p + 1], &sx, &sy);
+          mq_viewport_map_to_screen (vp, o.min_x + xy[2 * p], o.min_y + xy[2 * p + 1], &sx, &sy);
           /* Vertices closer than half a pixel to the last one drawn add nothing
            * at this zoom: the outline is simplified for the scale. */
           if (p != p0 && p != p1 - 1 && fabs (sx - last_x) < 0.5 && fabs (sy - last_y) < 0.5)
@@ -446,9 +446,9 @@ visible (const MqShapes *shapes,
          guint           feature,
          const MqBox    *view)
 {
-  const MqBox *b = mq_shapes_get_bbox (shapes, feature);
+  const MqBox b = mq_shapes_get_bbox (shapes, feature);
 
-  return !mq_box_is_empty (b) && mq_box_intersects (b, view);
+  return !mq_box_is_empty (&b) && mq_box_intersects (&b, view);
 }
 
 static void
@@ -527,11 +527,11 @@ visible_parcels (MqParcels   *parcels,
 
     for (guint i = 0; i < n; i++)
       {
-        const MqBox *b = mq_shapes_get_bbox (shapes, i);
+        const MqBox b = mq_shapes_get_bbox (shapes, i);
 
         out[len] = i;
-        len += b->min_x <= b->max_x && b->min_y <= b->max_y && b->min_x <= view->max_x &&
-               view->min_x <= b->max_x && b->min_y <= view->max_y && view->min_y <= b->max_y;
+        len += b.min_x <= b.max_x && b.min_y <= b.max_y && b.min_x <= view->max_x &&
+               view->min_x <= b.max_x && b.min_y <= view->max_y && view->min_y <= b.max_y;
       }
     g_array_set_size (items, len);
   }
@@ -587,7 +587,7 @@ cover_rings (MqCoverage     *coverage,
              double          alpha)
 {
   const float *xy = (const float *) shapes->xy->data;
-  const MqBox *o = mq_shapes_get_bbox (shapes, i);
+  const MqBox o = mq_shapes_get_bbox (shapes, i);
   guint r0 = g_array_index (shapes->feat_ring, guint, i);
   guint r1 = g_array_index (shapes->feat_ring, guint, i + 1);
 
@@ -599,18 +599,18 @@ cover_rings (MqCoverage     *coverage,
 
       if (p1 <= p0)
         continue;
-      mq_viewport_map_to_screen (vp, o->min_x + xy[2 * p0], o->min_y + xy[2 * p0 + 1], &fx, &fy);
+      mq_viewport_map_to_screen (vp, o.min_x + xy[2 * p0], o.min_y + xy[2 * p0 + 1], &fx, &fy);
       lx = fx, ly = fy;
       /* Closed whether or not the ring repeats its first point; a band goes
        * round once more to bevel its first corner. */
       for (guint p = p0 + 1; p <= p1 + (as == RINGS_AS_BAND && p1 - p0 > 1); p++, lx = sx, ly = sy)
         {
           if (p < p1)
-            mq_viewport_map_to_screen (vp, o->min_x + xy[2 * p], o->min_y + xy[2 * p + 1], &sx, &sy);
+            mq_viewport_map_to_screen (vp, o.min_x + xy[2 * p], o.min_y + xy[2 * p + 1], &sx, &sy);
           else if (p == p1)
             sx = fx, sy = fy;
           else
-            mq_viewport_map_to_screen (vp, o->min_x + xy[2 * p0 + 2], o->min_y + xy[2 * p0 + 3], &sx, &sy);
+            mq_viewport_map_to_screen (vp, o.min_x + xy[2 * p0 + 2], o.min_y + xy[2 * p0 + 3], &sx, &sy);
           if (as == RINGS_AS_AREA)
             mq_coverage_edge (coverage, lx, ly, sx, sy);
           else if (as == RINGS_AS_BAND)
@@ -632,15 +632,15 @@ cover_small (MqCoverage     *coverage,
              double          band,
              const MqRgb    *color)
 {
-  const MqBox *b = mq_shapes_get_bbox (shapes, i);
+  const MqBox b = mq_shapes_get_bbox (shapes, i);
   double res = mq_viewport_get_resolution (vp);
   double x0, y0, x1, y1;
   gboolean tiny;
 
   if (coverage == NULL)
     return FALSE;
-  mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &x0, &y0);
-  mq_viewport_map_to_screen (vp, b->max_x, b->min_y, &x1, &y1);
+  mq_viewport_map_to_screen (vp, b.min_x, b.max_y, &x0, &y0);
+  mq_viewport_map_to_screen (vp, b.max_x, b.min_y, &x1, &y1);
   tiny = mq_coverage_is_tiny (coverage, x0, y0, x1, y1);
   /* An outline reaches half its width beyond the parcel. */
   x0 -= band / 2, y0 -= band / 2, x1 += band / 2, y1 += band / 2;
@@ -713,9 +713,9 @@ draw_outlines (cairo_t        *cr,
   for (guint k = 0, in_path = 0; k < items->len; k++)
     {
       guint i = g_array_index (items, guint, k);
-      const MqBox *bb = mq_shapes_get_bbox (shapes, i);
+      const MqBox bb = mq_shapes_get_bbox (shapes, i);
 
-      if ((bb->max_x - bb->min_x) <= 4 * res && (bb->max_y - bb->min_y) <= 4 * res)
+      if ((bb.max_x - bb.min_x) <= 4 * res && (bb.max_y - bb.min_y) <= 4 * res)
         continue;
       if (direct)
         cover_rings (coverage, vp, shapes, i, RINGS_AS_LINES, width, alpha);
@@ -927,7 +927,7 @@ draw_presence (MqRenderer  *self,
   for (guint k = 0; self->editors != NULL && k < self->editors->len; k++)
     {
       const Presence *p = &g_array_index (self->editors, Presence, k);
-      const MqBox *b;
+      MqBox b;
       double x, y;
 
       if (p->parcel >= n)
@@ -937,7 +937,7 @@ draw_presence (MqRenderer  *self,
       set_rgb (cr, &presence_color);
       cairo_stroke (cr);
       b = mq_shapes_get_bbox (shapes, p->parcel);
-      mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &x, &y);
+      mq_viewport_map_to_screen (vp, (b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2, &x, &y);
       draw_name_tag (self, cr, x, y, p->names);
     }
 }
@@ -1325,12 +1325,12 @@ label_parts (cairo_t           *cr,
 {
   for (guint i = 0; i < ref->kind->len; i++)
     {
-      const MqBox *b = mq_shapes_get_bbox (ref->shapes, i);
+      const MqBox b = mq_shapes_get_bbox (ref->shapes, i);
       double sx, sy;
 
-      if (g_array_index (ref->kind, guint8, i) != MQ_REF_PART || mq_box_is_empty (b))
+      if (g_array_index (ref->kind, guint8, i) != MQ_REF_PART || mq_box_is_empty (&b))
         continue;
-      mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
+      mq_viewport_map_to_screen (vp, (b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2, &sx, &sy);
       place_label (cr, NULL, grid, vp, g_ptr_array_index (ref->name, i), -1, sx, sy, PART_LABEL_PX, TRUE, 0, NULL);
     }
 }
@@ -1389,7 +1389,7 @@ screen_segments (MqViewport     *vp,
                  const MqShapes *shapes,
                  guint           feature)
 {
-  const MqBox *o = mq_shapes_get_bbox (shapes, feature);
+  const MqBox o = mq_shapes_get_bbox (shapes, feature);
   guint r0 = g_array_index (shapes->feat_ring, guint, feature);
   guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
   GArray *segments = g_array_new (FALSE, FALSE, sizeof (Segment));
@@ -1401,8 +1401,8 @@ screen_segments (MqViewport     *vp,
         Segment seg;
         double ax, ay, cx, cy;
 
-        mq_shapes_get_point (shapes, o, p - 1, &ax, &ay);
-        mq_shapes_get_point (shapes, o, p, &cx, &cy);
+        mq_shapes_get_point (shapes, &o, p - 1, &ax, &ay);
+        mq_shapes_get_point (shapes, &o, p, &cx, &cy);
         mq_viewport_map_to_screen (vp, ax, ay, &seg.ax, &seg.ay);
         mq_viewport_map_to_screen (vp, cx, cy, &seg.cx, &seg.cy);
         if (clip_segment (&seg, mq_viewport_get_width (vp), mq_viewport_get_height (vp)))
@@ -1569,8 +1569,8 @@ label_candidates (MqRenderer *self,
   for (guint k = 0; k < items->len; k++)
     {
       guint i = g_array_index (items, guint, k);
-      const MqBox *b = mq_shapes_get_bbox (shapes, i);
-      double w = (b->max_x - b->min_x) / res, h = (b->max_y - b->min_y) / res;
+      const MqBox b = mq_shapes_get_bbox (shapes, i);
+      double w = (b.max_x - b.min_x) / res, h = (b.max_y - b.min_y) / res;
       const MqParcel *p;
       Candidate c;
 
@@ -1622,10 +1622,10 @@ fits_inside (const MqShapes *shapes,
              double          w,
              double          h)
 {
-  const MqBox *b = mq_shapes_get_bbox (shapes, parcel);
+  const MqBox b = mq_shapes_get_bbox (shapes, parcel);
 
-  return (b->max_x - b->min_x) / res >= w + 6 && (b->max_y - b->min_y) / res >= h + 4 &&
-         mq_shapes_contains (shapes, parcel, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2);
+  return (b.max_x - b.min_x) / res >= w + 6 && (b.max_y - b.min_y) / res >= h + 4 &&
+         mq_shapes_contains (shapes, parcel, (b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2);
 }
 
 /* The parcels that need attention and are labelled beside themselves keep
@@ -1640,13 +1640,13 @@ reserve_small_urgent (MqLabelGrid    *grid,
   for (guint k = 0; k < candidates->len; k++)
     {
       const Candidate *c = &g_array_index (candidates, Candidate, k);
-      const MqBox *b = mq_shapes_get_bbox (shapes, c->parcel);
+      const MqBox b = mq_shapes_get_bbox (shapes, c->parcel);
       MqBox box;
 
       if (c->rank == 0 || inside[k])
         continue;
-      mq_viewport_map_to_screen (vp, b->min_x, b->max_y, &box.min_x, &box.min_y);
-      mq_viewport_map_to_screen (vp, b->max_x, b->min_y, &box.max_x, &box.max_y);
+      mq_viewport_map_to_screen (vp, b.min_x, b.max_y, &box.min_x, &box.min_y);
+      mq_viewport_map_to_screen (vp, b.max_x, b.min_y, &box.max_x, &box.max_y);
       box.min_x += 1, box.min_y += 1, box.max_x -= 1, box.max_y -= 1;
       mq_label_grid_place (grid, &box);
     }
@@ -1686,18 +1686,18 @@ label_parcels (MqRenderer  *self,
     {
       const Candidate *c = &g_array_index (candidates, Candidate, k);
       const char *text = g_ptr_array_index (texts, k);
-      const MqBox *b = mq_shapes_get_bbox (shapes, c->parcel);
+      const MqBox b = mq_shapes_get_bbox (shapes, c->parcel);
       double sx, sy;
 
       if (text == NULL)
         continue;
       if (inside[k])
         {
-          mq_viewport_map_to_screen (vp, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &sx, &sy);
+          mq_viewport_map_to_screen (vp, (b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2, &sx, &sy);
           place_label (cr, self->texts, grid, vp, text, (int) c->parcel, sx, sy, PARCEL_LABEL_PX, FALSE, 0, &sizes[2 * k]);
         }
       else if (c->rank > 0)
-        place_beside (cr, self->texts, grid, vp, text, c->parcel, b, sizes[2 * k], sizes[2 * k + 1]);
+        place_beside (cr, self->texts, grid, vp, text, c->parcel, &b, sizes[2 * k], sizes[2 * k + 1]);
     }
 }
 

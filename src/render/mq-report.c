@@ -466,9 +466,9 @@ atlas_page (Report *r,
   g_autofree char *heading = g_strdup_printf (_("Parcel %s"), p->id ? p->id : "");
   g_autofree char *area = g_strdup_printf (_("%.2f mu (%.1f m²)"), p->area_m2 / MQ_M2_PER_MU, p->area_m2);
   g_autofree char *deadline = mq_date_format (p->deadline);
-  const MqBox *b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), index);
-  MqBox around = { b->min_x - (b->max_x - b->min_x), b->min_y - (b->max_y - b->min_y),
-                   b->max_x + (b->max_x - b->min_x), b->max_y + (b->max_y - b->min_y) };
+  const MqBox b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), index);
+  MqBox around = { b.min_x - (b.max_x - b.min_x), b.min_y - (b.max_y - b.min_y),
+                   b.max_x + (b.max_x - b.min_x), b.max_y + (b.max_y - b.min_y) };
   MqBox frame = { MARGIN, MARGIN + HEADER, MARGIN + (r->width - 2 * MARGIN) * 0.55,
                   r->height - MARGIN - FOOTER };
   double x = frame.max_x + 24, width = r->width - MARGIN - x, y = frame.min_y;

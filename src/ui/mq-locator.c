@@ -68,13 +68,13 @@ draw_mark (MqLocator *self,
            cairo_t   *cr)
 {
   const MqShapes *shapes = mq_parcels_get_shapes (mq_dataset_get_parcels (self->dataset));
-  const MqBox *b = mq_shapes_get_bbox (shapes, self->parcel);
+  const MqBox b = mq_shapes_get_bbox (shapes, self->parcel);
   double x, y;
 
   mq_renderer_path_feature (cr, self->viewport, shapes, self->parcel, TRUE);
   cairo_set_source_rgb (cr, 0.75, 0.11, 0.16);
   cairo_fill (cr);
-  mq_viewport_map_to_screen (self->viewport, (b->min_x + b->max_x) / 2, (b->min_y + b->max_y) / 2, &x, &y);
+  mq_viewport_map_to_screen (self->viewport, (b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2, &x, &y);
   cairo_arc (cr, x, y, RING_RADIUS_PX, 0, 2 * G_PI);
   cairo_set_line_width (cr, 2.5);
   cairo_stroke (cr);

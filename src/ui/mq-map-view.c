@@ -1041,7 +1041,11 @@ zoom_to_selection (MqMapView *self,
   shapes = mq_parcels_get_shapes (mq_dataset_get_parcels (dataset));
   selected = mq_selection_dup_sorted (self->selection);
   for (guint k = 0; k < selected->len; k++)
-    mq_box_union (&box, mq_shapes_get_bbox (shapes, g_array_index (selected, guint, k)));
+    {
+      MqBox b = mq_shapes_get_bbox (shapes, g_array_index (selected, guint, k));
+
+      mq_box_union (&box, &b);
+    }
   /* With context: the neighbours in view too, and never closer than a
    * block (a room needs to see where the parcel is). */
   if (context > 0)

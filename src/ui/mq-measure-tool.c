@@ -198,6 +198,7 @@ on_parcel_clicked (MqMeasureTool *self)
   g_autoptr(GArray) xy = g_array_new (FALSE, FALSE, sizeof (double));
   const MqShapes *shapes;
   guint parcel, p0, p1;
+  MqBox origin;
 
   if (measure == NULL || dataset == NULL)
     return;
@@ -211,11 +212,12 @@ on_parcel_clicked (MqMeasureTool *self)
   shapes = mq_parcels_get_shapes (mq_dataset_get_parcels (dataset));
   p0 = g_array_index (shapes->ring_start, guint, g_array_index (shapes->feat_ring, guint, parcel));
   p1 = g_array_index (shapes->ring_start, guint, g_array_index (shapes->feat_ring, guint, parcel) + 1);
+  origin = mq_shapes_get_bbox (shapes, parcel);
   for (guint k = p0; k < p1; k++)
     {
       double p[2];
 
-      mq_shapes_get_point (shapes, mq_shapes_get_bbox (shapes, parcel), k, &p[0], &p[1]);
+      mq_shapes_get_point (shapes, &origin, k, &p[0], &p[1]);
       g_array_append_vals (xy, p, 2);
     }
   mq_measure_set_points (measure, (const double *) xy->data, p1 - p0);
