@@ -64,34 +64,55 @@ hilbert (guint32 x,
   return (i1 << 1) | i0;
 }
 
-typedef struct
-{
-  guint32 key;
-  guint   item;
-} Keyed;
-
-/* Sorts by key: a radix sort, 8 bits a pass (qsort's comparisons were a
- * sixth of opening 10⁵ parcels). Stable. */
+/* Sorts @items by @keys, in place (an American flag sort, 8 bits a pass
+ * from the top): opening a cadastre holds nothing bigger than the keys
+ * (4 MB at 10⁶ parcels) beside the index, where a radix sort's second
+ * copy of keys and items made 16 MB of the peak. */
 static void
-sort_keyed (Keyed *keyed,
-            guint  n)
+sort_by_key (guint32 *keys,
+             guint   *items,
+             gsize    n,
+             int      shift)
 {
-  g_autofree Keyed *tmp = g_new (Keyed, MAX (n, 1));
-  Keyed *from = keyed, *to = tmp, *swap;
+  gsize count[256] = { 0 }, next[256], end[256];
 
-  for (guint shift = 0; shift < 32; shift += 8)
+  if (n < 32 || shift < 0)
     {
-      guint count[257] = { 0 };
+      for (gsize i = 1; i < n; i++)
+        for (gsize j = i; j > 0 && keys[j - 1] > keys[j]; j--)
+          {
+            guint32 k = keys[j];
+            guint t = items[j];
 
-      for (guint i = 0; i < n; i++)
-        count[((from[i].key >> shift) & 0xff) + 1]++;
-      for (guint b = 1; b < 257; b++)
-        count[b] += count[b - 1];
-      for (guint i = 0; i < n; i++)
-        to[count[(from[i].key >> shift) & 0xff]++] = from[i];
-      swap = from, from = to, to = swap;
+            keys[j] = keys[j - 1], items[j] = items[j - 1];
+            keys[j - 1] = k, items[j - 1] = t;
+          }
+      return;
     }
-  /* Four passes: the sorted keys are back in @keyed. */
+  for (gsize i = 0; i < n; i++)
+    count[(keys[i] >> shift) & 0xff]++;
+  for (guint b = 0, at = 0; b < 256; at += count[b], b++)
+    next[b] = at, end[b] = at + count[b];
+  for (guint b = 0; b < 256; b++)
+    while (next[b] < end[b])
+      {
+        gsize i = next[b], j;
+        guint d = (keys[i] >> shift) & 0xff;
+        guint32 k;
+        guint t;
+
+        if (d == b)
+          {
+            next[b]++;
+            continue;
+          }
+        j = next[d]++;
+        k = keys[i], keys[i] = keys[j], keys[j] = k;
+        t = items[i], items[i] = items[j], items[j] = t;
+      }
+  for (guint b = 0; b < 256; b++)
+    if (count[b] > 1)
+      sort_by_key (keys + end[b] - count[b], items + end[b] - count[b], count[b], shift - 8);
 }
 
 /* A fraction of the extent on the curve's grid; absurd coordinates (a damaged
@@ -104,12 +125,14 @@ grid_coordinate (double fraction)
   return (guint32) (HILBERT_MAX * CLAMP (fraction, 0.0, 1.0));
 }
 
-static Keyed *
+/* Puts the features that have a box into @items in Hilbert order of
+ * their centres, and returns how many. */
+static guint
 sort_leaves (const MqShapes *shapes,
-             guint          *n_leaves)
+             guint          *items)
 {
   guint n = mq_shapes_get_n_features (shapes);
-  Keyed *keyed = g_new (Keyed, MAX (n, 1));
+  g_autofree guint32 *keys = g_new (guint32, MAX (n, 1));
   MqBox extent;
   guint k = 0;
 
@@ -121,14 +144,13 @@ sort_leaves (const MqShapes *shapes,
 
       if (mq_box_is_empty (&b))
         continue;
-      keyed[k].item = i;
-      keyed[k].key = hilbert (grid_coordinate ((b.min_x / 2 + b.max_x / 2 - extent.min_x) / w),
-                              grid_coordinate ((b.min_y / 2 + b.max_y / 2 - extent.min_y) / h));
+      items[k] = i;
+      keys[k] = hilbert (grid_coordinate ((b.min_x / 2 + b.max_x / 2 - extent.min_x) / w),
+                         grid_coordinate ((b.min_y / 2 + b.max_y / 2 - extent.min_y) / h));
       k++;
     }
-  sort_keyed (keyed, k);
-  *n_leaves = k;
-  return keyed;
+  sort_by_key (keys, items, k, 24);
+  return k;
 }
 
 static inline MqBox
@@ -160,16 +182,17 @@ MqSpatialIndex *
 mq_spatial_index_new (const MqShapes *shapes)
 {
   MqSpatialIndex *index = g_new0 (MqSpatialIndex, 1);
-  g_autofree Keyed *keyed = sort_leaves (shapes, &index->n_leaves);
-  guint total = total_slots (index->n_leaves, &index->n_levels);
-  guint pos = 0, start = 0, level = 0;
+  guint total = total_slots (mq_shapes_get_n_features (shapes), &index->n_levels);
+  guint pos, start = 0, level = 0;
 
+  /* The leaves first, then the levels above them: room for every
+   * feature, though those with no box are left out. */
   index->items = shapes;
-  index->nodes = g_new (MqBox, MAX (total - index->n_leaves, 1));
   index->indices = g_new (guint, MAX (total, 1));
+  index->n_leaves = pos = sort_leaves (shapes, index->indices);
+  total = total_slots (index->n_leaves, &index->n_levels);
+  index->nodes = g_new (MqBox, MAX (total - index->n_leaves, 1));
   index->level_end = g_new (guint, index->n_levels);
-  for (guint i = 0; i < index->n_leaves; i++, pos++)
-    index->indices[pos] = keyed[i].item;
   index->level_end[level++] = pos;
   /* Each level groups NODE_SIZE entries of the one below. */
   while (pos - start > 1)

@@ -19,6 +19,7 @@ struct _MqCoverage
   int         width, height;     /* of the target, in device pixels */
   cairo_matrix_t to_device;      /* user space → device pixels: scale and offset only */
   guint16    *sum;               /* 4 per pixel: r, g, b, a; allocated when first used */
+  int         sx, sy, sw, sh;    /* the pixels it has: the target's, or what mq_coverage_limit() leaves */
   int         min_row, max_row;  /* the rows touched */
   int         ox, oy, cols, rows;  /* the shape being covered: its cells */
   float      *acc;               /* (MAX_PX + 3)², its signed areas */
@@ -48,10 +49,74 @@ mq_coverage_new (cairo_t *cr)
   coverage->width = cairo_image_surface_get_width (target);
   coverage->height = cairo_image_surface_get_height (target);
   cairo_matrix_init (&coverage->to_device, m.xx * sx, 0, 0, m.yy * sy, m.x0 * sx, m.y0 * sy);
+  coverage->sw = coverage->width;
+  coverage->sh = coverage->height;
   coverage->min_row = coverage->height;
   coverage->max_row = -1;
   coverage->acc = g_new (float, (gsize) (MQ_COVERAGE_MAX_PX + 3) * (MQ_COVERAGE_MAX_PX + 3));
   return coverage;
+}
+
+/* Scale and offset only (mq_coverage_new() refuses anything else). */
+static inline void
+to_device (MqCoverage *coverage,
+           double     *x,
+           double     *y)
+{
+  const cairo_matrix_t *m = &coverage->to_device;
+
+  *x = *x * m->xx + m->x0;
+  *y = *y * m->yy + m->y0;
+}
+
+/* Keeps the sum to the pixels of a box (user space) that holds every
+ * shape to be covered — the data's extent, less than two thirds of an
+ * overview frame — instead of the whole target: 16 MB a full-HD frame.
+ * Before anything is covered; shapes outside it are left to cairo. */
+void
+mq_coverage_limit (MqCoverage *coverage,
+                   double      min_x,
+                   double      min_y,
+                   double      max_x,
+                   double      max_y)
+{
+  double x0 = min_x, y0 = min_y, x1 = max_x, y1 = max_y, t;
+
+  g_return_if_fail (coverage->sum == NULL);
+
+  to_device (coverage, &x0, &y0);
+  to_device (coverage, &x1, &y1);
+  if (x0 > x1)
+    t = x0, x0 = x1, x1 = t;
+  if (y0 > y1)
+    t = y0, y0 = y1, y1 = t;
+  /* A pixel's margin: the cells of a shape reach one past its box. */
+  coverage->sx = (int) CLAMP (floor (x0) - 2, 0, coverage->width);
+  coverage->sy = (int) CLAMP (floor (y0) - 2, 0, coverage->height);
+  coverage->sw = (int) CLAMP (ceil (x1) + 3, coverage->sx, coverage->width) - coverage->sx;
+  coverage->sh = (int) CLAMP (ceil (y1) + 3, coverage->sy, coverage->height) - coverage->sy;
+}
+
+/* Whether device pixels from (x0, y0) to (x1, y1) are all in the sum. */
+static inline gboolean
+in_sum (MqCoverage *coverage,
+        double      x0,
+        double      y0,
+        double      x1,
+        double      y1)
+{
+  return x0 >= coverage->sx && y0 >= coverage->sy &&
+         x1 < coverage->sx + coverage->sw && y1 < coverage->sy + coverage->sh;
+}
+
+/* The sum's values for the pixel (x, y). */
+static inline guint16 *
+sum_at (MqCoverage *coverage,
+        guint16    *sum,
+        int         x,
+        int         y)
+{
+  return sum + 4 * ((gsize) (y - coverage->sy) * coverage->sw + (x - coverage->sx));
 }
 
 /* A frame's sum is megabytes: a fresh one costs the kernel a page fault
@@ -65,7 +130,7 @@ static gsize spare_n;
 static gsize
 sum_length (MqCoverage *coverage)
 {
-  return 4 * (gsize) coverage->width * coverage->height;
+  return 4 * (gsize) coverage->sw * coverage->sh;
 }
 
 static guint16 *
@@ -87,8 +152,8 @@ give_back_sum (MqCoverage *coverage)
 
   /* Only the rows touched are not zero. */
   if (coverage->max_row >= coverage->min_row)
-    memset (coverage->sum + 4 * (gsize) coverage->min_row * coverage->width, 0,
-            sizeof (guint16) * 4 * (gsize) (coverage->max_row - coverage->min_row + 1) * coverage->width);
+    memset (sum_at (coverage, coverage->sum, coverage->sx, coverage->min_row), 0,
+            sizeof (guint16) * 4 * (gsize) (coverage->max_row - coverage->min_row + 1) * coverage->sw);
   mq_mutex_lock (&spare_lock);
   old = spare_sum;
   spare_sum = g_steal_pointer (&coverage->sum);
@@ -108,17 +173,6 @@ mq_coverage_free (MqCoverage *coverage)
   g_free (coverage);
 }
 
-/* Scale and offset only (mq_coverage_new() refuses anything else). */
-static inline void
-to_device (MqCoverage *coverage,
-           double     *x,
-           double     *y)
-{
-  const cairo_matrix_t *m = &coverage->to_device;
-
-  *x = *x * m->xx + m->x0;
-  *y = *y * m->yy + m->y0;
-}
 
 /* Adds @cover (0…ONE) of a colour given in 0…ONE steps, premultiplied. */
 static inline void
@@ -185,7 +239,7 @@ mq_coverage_add_box (MqCoverage  *coverage,
 
   to_device (coverage, &x0, &y0);
   to_device (coverage, &x1, &y1);
-  if (x0 < 0 || y0 < 0 || x1 >= coverage->width || y1 >= coverage->height)
+  if (!in_sum (coverage, x0, y0, x1, y1))
     return FALSE;
   /* A box of no width still covers its line: give it a hair. */
   x1 = MAX (x1, x0 + 1e-3), y1 = MAX (y1, y0 + 1e-3);
@@ -194,13 +248,14 @@ mq_coverage_add_box (MqCoverage  *coverage,
   for (int py = (int) floor (y0); py < (int) ceil (y1); py++)
     {
       double oy = MIN (y1, py + 1.0) - MAX (y0, (double) py);
-      guint16 *row = sum + 4 * (gsize) py * coverage->width;
+      int first = (int) floor (x0);
+      guint16 *row = sum_at (coverage, sum, first, py);
 
-      for (int px = (int) floor (x0); px < (int) ceil (x1); px++)
+      for (int px = first; px < (int) ceil (x1); px++)
         {
           double ox = MIN (x1, px + 1.0) - MAX (x0, (double) px);
 
-          add_to_pixel (row + 4 * px, (guint32) (share * ox * oy * ONE + 0.5), rgb);
+          add_to_pixel (row + 4 * (px - first), (guint32) (share * ox * oy * ONE + 0.5), rgb);
         }
       coverage->min_row = MIN (coverage->min_row, py);
       coverage->max_row = MAX (coverage->max_row, py);
@@ -222,7 +277,7 @@ mq_coverage_begin_shape (MqCoverage *coverage,
   to_device (coverage, &x0, &y0);
   to_device (coverage, &x1, &y1);
   if (x1 - x0 >= MQ_COVERAGE_MAX_PX || y1 - y0 >= MQ_COVERAGE_MAX_PX ||
-      x0 < 0 || y0 < 0 || x1 >= coverage->width || y1 >= coverage->height)
+      !in_sum (coverage, x0, y0, x1, y1))
     return FALSE;
   coverage->ox = (int) floor (x0);
   coverage->oy = (int) floor (y0);
@@ -316,12 +371,13 @@ mq_coverage_end_shape (MqCoverage  *coverage,
 {
   guint32 rgb[3];
   guint16 *sum = sum_for (coverage, color, rgb);
-  int cols = MIN (coverage->cols, coverage->width - coverage->ox);
+  int cols = MIN (coverage->cols, coverage->sx + coverage->sw - coverage->ox);
+  int rows = MIN (coverage->rows, coverage->sy + coverage->sh - coverage->oy);
 
-  for (int y = 0; y < coverage->rows; y++)
+  for (int y = 0; y < rows; y++)
     {
       const float *line = coverage->acc + (gsize) y * coverage->cols;
-      guint16 *row = sum + 4 * ((gsize) (coverage->oy + y) * coverage->width + coverage->ox);
+      guint16 *row = sum_at (coverage, sum, coverage->ox, coverage->oy + y);
       float winding = 0;
 
       for (int x = 0; x < cols; x++)
@@ -342,7 +398,7 @@ mq_coverage_end_shape (MqCoverage  *coverage,
         }
     }
   coverage->min_row = MIN (coverage->min_row, coverage->oy);
-  coverage->max_row = MAX (coverage->max_row, coverage->oy + coverage->rows - 1);
+  coverage->max_row = MAX (coverage->max_row, coverage->oy + rows - 1);
 }
 
 /* A pixel of the sum as premultiplied ARGB. */
@@ -402,10 +458,10 @@ mq_coverage_paint (MqCoverage *coverage,
     {
       for (int y = coverage->min_row; y <= coverage->max_row; y++)
         {
-          const guint16 *p = coverage->sum + 4 * (gsize) y * coverage->width;
+          const guint16 *p = sum_at (coverage, coverage->sum, coverage->sx, y);
 
           row = (guint32 *) (coverage->pixels + (gsize) y * coverage->stride);
-          for (int x = 0; x < coverage->width; x++, p += 4)
+          for (int x = coverage->sx; x < coverage->sx + coverage->sw; x++, p += 4)
             if (p[3] != 0)
               row[x] = over (sum_pixel (p), row[x]);
         }
@@ -413,15 +469,15 @@ mq_coverage_paint (MqCoverage *coverage,
       return;
     }
   n_rows = coverage->max_row - coverage->min_row + 1;
-  image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, coverage->width, n_rows);
+  image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, coverage->sw, n_rows);
   stride = cairo_image_surface_get_stride (image);
   cairo_surface_flush (image);
   for (int y = 0; y < n_rows; y++)
     {
-      const guint16 *p = coverage->sum + 4 * (gsize) (y + coverage->min_row) * coverage->width;
+      const guint16 *p = sum_at (coverage, coverage->sum, coverage->sx, y + coverage->min_row);
 
       row = (guint32 *) (cairo_image_surface_get_data (image) + (gsize) y * stride);
-      for (int x = 0; x < coverage->width; x++, p += 4)
+      for (int x = 0; x < coverage->sw; x++, p += 4)
         row[x] = sum_pixel (p);
     }
   cairo_surface_mark_dirty (image);
@@ -434,7 +490,7 @@ mq_coverage_paint (MqCoverage *coverage,
     cairo_surface_get_device_scale (cairo_get_target (cr), &sx, &sy);
     cairo_scale (cr, 1 / sx, 1 / sy);
   }
-  cairo_set_source_surface (cr, image, 0, coverage->min_row);
+  cairo_set_source_surface (cr, image, coverage->sx, coverage->min_row);
   cairo_paint (cr);
   cairo_restore (cr);
   cairo_surface_destroy (image);

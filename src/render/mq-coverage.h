@@ -36,6 +36,11 @@ G_BEGIN_DECLS
 typedef struct _MqCoverage MqCoverage;
 
 MqCoverage *mq_coverage_new   (cairo_t     *cr);
+void        mq_coverage_limit       (MqCoverage  *coverage,
+                                     double       min_x,
+                                     double       min_y,
+                                     double       max_x,
+                                     double       max_y);
 gboolean    mq_coverage_is_tiny     (MqCoverage  *coverage,
                                      double       min_x,
                                      double       min_y,

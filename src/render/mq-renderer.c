@@ -727,6 +727,29 @@ draw_outlines (cairo_t        *cr,
   cairo_stroke (cr);
 }
 
+/* A coverage for the parcels' small shapes (NULL when drawn exactly), its
+ * sum no bigger than the parcels' extent on the screen. */
+static MqCoverage *
+coverage_new (MqRenderer *self,
+              cairo_t    *cr,
+              MqViewport *vp)
+{
+  MqCoverage *coverage = self->exact ? NULL : mq_coverage_new (cr);
+  MqBox extent;
+  double x0, y0, x1, y1;
+
+  if (coverage == NULL)
+    return NULL;
+  mq_shapes_get_extent (mq_parcels_get_shapes (mq_dataset_get_parcels (self->dataset)), &extent);
+  if (mq_box_is_empty (&extent))
+    return coverage;
+  mq_viewport_map_to_screen (vp, extent.min_x, extent.min_y, &x0, &y0);
+  mq_viewport_map_to_screen (vp, extent.max_x, extent.max_y, &x1, &y1);
+  /* Outlines reach past the parcels by half their width. */
+  mq_coverage_limit (coverage, MIN (x0, x1) - 4, MIN (y0, y1) - 4, MAX (x0, x1) + 4, MAX (y0, y1) + 4);
+  return coverage;
+}
+
 /* Parcels are filled one colour at a time and outlined a few dozen at a
  * time: a cairo call per colour, not per parcel; the smallest are covered. */
 static void
@@ -739,7 +762,7 @@ draw_parcels (MqRenderer *self,
   const guint8 *shown = self->shown ? g_bytes_get_data (self->shown, &n_shown) : NULL;
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
-  g_autoptr(MqCoverage) coverage = self->exact ? NULL : mq_coverage_new (cr);
+  g_autoptr(MqCoverage) coverage = coverage_new (self, cr, vp);
   FillBatch batches[MAX_FILLS];
   guint n_batches = 0;
 
@@ -982,7 +1005,7 @@ draw_deadlines (MqRenderer  *self,
 {
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
-  g_autoptr(MqCoverage) coverage = self->exact ? NULL : mq_coverage_new (cr);
+  g_autoptr(MqCoverage) coverage = coverage_new (self, cr, vp);
   double width = 2.0;
 
   cairo_set_line_width (cr, width);
