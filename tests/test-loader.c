@@ -752,6 +752,63 @@ test_text_arena (void)
   g_assert_cmpstr (mq_text_arena_get (arena, mq_text_arena_add (arena, "after")), ==, "after");
 }
 
+/* Source values as the parcels keep them: a column of few values as a
+ * byte a record, one that outgrows its codes in the middle of a block whole
+ * from there on — every value reads back as it was given, through an edit
+ * in a new generation that the old one does not see; fids are the record
+ * numbers until one is not. */
+static void
+test_coded_values (void)
+{
+  const char *names[] = { "few", "grows", "id", NULL };
+  g_autoptr(MqParcels) parcels = mq_parcels_new (names);
+  g_autoptr(MqParcels) next = NULL;
+  const guint n = 2000;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *grows = i < 600 ? g_strdup_printf ("v%u", i % 10) : g_strdup_printf ("w%u", i);
+      g_autofree char *id = g_strdup_printf ("MQ-%06u", i);
+      const char *few[] = { "甲", "乙", NULL };
+      const char *values[] = { few[i % 3], grows, id };
+      const char *stored[3];
+
+      mq_parcels_append (parcels, i < 1500 ? 1 + i : 10 + i, NULL, values, stored);
+      g_assert_cmpstr (stored[1], ==, grows);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *grows = i < 600 ? g_strdup_printf ("v%u", i % 10) : g_strdup_printf ("w%u", i);
+      g_autofree char *id = g_strdup_printf ("MQ-%06u", i);
+      const char *few = i % 3 == 0 ? "甲" : i % 3 == 1 ? "乙" : NULL;
+
+      g_assert_cmpstr (mq_parcels_get_value (parcels, i, 0), ==, few);
+      g_assert_cmpstr (mq_parcels_get_value (parcels, i, 1), ==, grows);
+      g_assert_cmpstr (mq_parcels_get_value (parcels, i, 2), ==, id);
+      g_assert_cmpint (mq_parcels_get_fid (parcels, i), ==, i < 1500 ? 1 + i : 10 + i);
+    }
+
+  next = mq_parcels_new_generation (parcels);
+  mq_parcels_set_value (next, 4, 0, "丙");
+  mq_parcels_set_value (next, 700, 1, "changed");
+  for (guint k = 0; k < 300; k++)
+    {
+      g_autofree char *text = g_strdup_printf ("丁%u", k);
+
+      /* More new values than a column has codes: the block is made whole. */
+      mq_parcels_set_value (next, 10 + k, 0, text);
+    }
+  g_assert_cmpstr (mq_parcels_get_value (next, 4, 0), ==, "丙");
+  g_assert_cmpstr (mq_parcels_get_value (next, 700, 1), ==, "changed");
+  g_assert_cmpstr (mq_parcels_get_value (next, 309, 0), ==, "丁299");
+  g_assert_cmpstr (mq_parcels_get_value (next, 6, 0), ==, "甲");
+  g_assert_cmpstr (mq_parcels_get_value (next, 1999, 1), ==, "w1999");
+  g_assert_cmpstr (mq_parcels_get_value (parcels, 4, 0), ==, "乙");
+  g_assert_cmpstr (mq_parcels_get_value (parcels, 700, 1), ==, "w700");
+  g_assert_cmpstr (mq_parcels_get_value (parcels, 309, 0), ==, "甲");
+  g_assert_cmpint (mq_parcels_get_fid (next, 1999), ==, 2009);
+}
+
 /* The Excel 台账, read back through GDAL's XLSX driver (not ours): a row
  * per parcel in order and a total row; codes stay text with their leading
  * zeros; deadlines are dates; the total sums the areas; a path that cannot
@@ -1293,6 +1350,7 @@ main (int   argc,
   g_test_add_func ("/loader/formats", test_formats);
   g_test_add_func ("/loader/points-kept", test_points_kept);
   g_test_add_func ("/loader/text-arena", test_text_arena);
+  g_test_add_func ("/loader/coded-values", test_coded_values);
   g_test_add_func ("/loader/shapes-empty-first", test_shapes_empty_first);
   g_test_add_func ("/loader/xlsx-ledger", test_xlsx_ledger);
   g_test_add_func ("/loader/shp-round-trip", test_shp_round_trip);

@@ -31,6 +31,25 @@
 #define LAST_SAMPLE    32768
 #define UNIQUE_SHARE   0.9
 
+/* A column of few distinct values (land use, yes/no, a date, a district)
+ * keeps a byte per record, a code for one of the first CODES values it
+ * took, rather than a 4-byte handle: 12 MB of a cadastre of 10⁶ with four
+ * such columns. A column whose values outgrow the codes is kept whole from
+ * its next block on (and in the block that outgrew them); codes given are
+ * never taken back or changed, so blocks coded before stay as they are. */
+#define CODES      255
+#define CODE_SLOTS 512   /* open addressing from a value's handle to its code */
+
+typedef struct
+{
+  MqTextRef ref[CODES];         /* by code; written once, before any block uses it */
+  MqTextRef slot_ref[CODE_SLOTS];
+  guint8    slot_code[CODE_SLOTS];
+  int       null_code;          /* the code of no value (handle 0), or -1 */
+  guint     n;
+  gboolean  full;               /* a value had no code left: no more coded blocks */
+} Codes;
+
 /* What every generation of one dataset shares. Written only while the first
  * generation is being read (one thread); after that only the string arena
  * grows, under its lock, and the index is built once. */
@@ -42,6 +61,7 @@ typedef struct
   guint          *n_distinct;   /* per field, values interned first for it, until LAST_SAMPLE */
   GHashTable     *details;      /* MqParcelDetails stored (in strings), each once */
   guint8         *plain;        /* per field: stored without interning */
+  Codes          *codes;        /* per field; written under strings_lock */
   GStrv           field_names;
   guint           n_fields;
   MqSpatialIndex *index;        /* built once, then read by any thread */
@@ -49,13 +69,16 @@ typedef struct
   GArray         *fids;         /* … unless this (gint64 per record) is there */
 } Shared;
 
-/* A block of records and their source attribute values (n_fields per
- * record, handles of strings in the shared arena). Immutable once its
- * generation is. */
+/* A block of records and their source attribute values, a column per
+ * attribute after the header: BLOCK_SIZE handles of strings in the shared
+ * arena, or BLOCK_SIZE codes (Codes). Immutable once its generation is. */
+#define CODED 0x80000000u
+
 typedef struct
 {
   MqParcel     records[BLOCK_SIZE];
-  MqTextRef    values[];
+  guint32      size;          /* in bytes, for a copy */
+  guint32      column[];      /* per attribute: its values' offset in the block, | CODED */
 } Block;
 
 struct _MqParcels
@@ -109,15 +132,133 @@ shared_clear (Shared *shared)
   g_clear_pointer (&shared->n_distinct, g_free);
   g_clear_pointer (&shared->details, g_hash_table_unref);
   g_clear_pointer (&shared->plain, g_free);
+  g_clear_pointer (&shared->codes, g_free);
   g_clear_pointer (&shared->index, mq_spatial_index_free);
   g_clear_pointer (&shared->fids, g_array_unref);
   g_mutex_clear (&shared->strings_lock);
 }
 
-static gsize
-block_size (guint n_fields)
+/* A new block, an attribute's column coded unless it is mostly unique or
+ * has outgrown its codes, or unless @wide names it. */
+static Block *
+block_new (Shared     *shared,
+           const Block *like,
+           int          wide)
 {
-  return sizeof (Block) + sizeof (MqTextRef) * BLOCK_SIZE * n_fields;
+  guint n = shared->n_fields;
+  gsize size = sizeof (Block) + sizeof (guint32) * n;
+  g_autofree guint32 *column = g_new (guint32, MAX (n, 1));
+  Block *block;
+
+  for (guint f = 0; f < n; f++)
+    {
+      gboolean coded = like != NULL ? (like->column[f] & CODED) != 0
+                                    : !shared->plain[f] && !shared->codes[f].full;
+
+      coded = coded && (int) f != wide;
+      column[f] = (guint32) size | (coded ? CODED : 0);
+      size += coded ? BLOCK_SIZE : sizeof (MqTextRef) * BLOCK_SIZE;
+    }
+  block = g_atomic_rc_box_alloc0 (size);
+  block->size = (guint32) size;
+  memcpy (block->column, column, sizeof (guint32) * n);
+  return block;
+}
+
+static inline guint8 *
+column_of (Block *block,
+           guint  field)
+{
+  return (guint8 *) block + (block->column[field] & ~CODED);
+}
+
+static inline MqTextRef
+value_ref (const Shared *shared,
+           const Block  *block,
+           guint         row,
+           guint         field)
+{
+  const guint8 *values = column_of ((Block *) block, field);
+
+  if (block->column[field] & CODED)
+    return shared->codes[field].ref[values[row]];
+  return ((const MqTextRef *) values)[row];
+}
+
+/* A copy of @block with @field's column whole. */
+static Block *
+block_widen (const Shared *shared,
+             Block        *block,
+             guint         field)
+{
+  Block *wide = block_new ((Shared *) shared, block, (int) field);
+
+  memcpy (wide->records, block->records, sizeof block->records);
+  for (guint f = 0; f < shared->n_fields; f++)
+    if (f == field)
+      for (guint r = 0; r < BLOCK_SIZE; r++)
+        ((MqTextRef *) column_of (wide, f))[r] = value_ref (shared, block, r, f);
+    else
+      memcpy (column_of (wide, f), column_of (block, f),
+              (block->column[f] & CODED) ? BLOCK_SIZE : sizeof (MqTextRef) * BLOCK_SIZE);
+  return wide;
+}
+
+/* The code of a value's handle in a column, given now if need be; -1 when
+ * the column has no code left. */
+static int
+code_of (Codes     *codes,
+         MqTextRef  ref)
+{
+  guint h = (ref * 2654435761u) >> 23;   /* 9 bits: CODE_SLOTS */
+
+  if (ref == 0)
+    {
+      if (codes->null_code < 0 && codes->n < CODES)
+        codes->ref[codes->null_code = (int) codes->n++] = 0;
+      return codes->null_code;
+    }
+  for (; codes->slot_ref[h] != 0; h = (h + 1) % CODE_SLOTS)
+    if (codes->slot_ref[h] == ref)
+      return codes->slot_code[h];
+  if (codes->n == CODES)
+    {
+      codes->full = TRUE;
+      return -1;
+    }
+  codes->slot_ref[h] = ref;
+  codes->slot_code[h] = (guint8) codes->n;
+  codes->ref[codes->n] = ref;
+  return (int) codes->n++;
+}
+
+/* Stores a value's handle in the block at @b (the strings lock held; the
+ * block this generation's own): a coded column that has no code left for
+ * it is first made whole, in a copy of the block that takes its place. */
+static Block *
+store_ref (MqParcels *self,
+           guint      b,
+           guint      row,
+           guint      field,
+           MqTextRef  ref)
+{
+  Shared *shared = self->shared;
+  Block *block = self->blocks->pdata[b];
+  int code;
+
+  if (block->column[field] & CODED)
+    {
+      if ((code = code_of (&shared->codes[field], ref)) >= 0)
+        {
+          column_of (block, field)[row] = (guint8) code;
+          return block;
+        }
+      block = block_widen (shared, block, field);
+      g_atomic_rc_box_release (self->blocks->pdata[b]);
+      self->blocks->pdata[b] = block;
+    }
+  ((MqTextRef *) column_of (block, field))[row] = ref;
+  return block;
 }
 
 static void
@@ -161,6 +302,9 @@ mq_parcels_new (const char * const *field_names)
   self->shared->n_fields = field_names ? g_strv_length (self->shared->field_names) : 0;
   self->shared->plain = g_new0 (guint8, self->shared->n_fields + 1);
   self->shared->n_distinct = g_new0 (guint, self->shared->n_fields + 1);
+  self->shared->codes = g_new0 (Codes, self->shared->n_fields + 1);
+  for (guint f = 0; f < self->shared->n_fields; f++)
+    self->shared->codes[f].null_code = -1;
   return self;
 }
 
@@ -255,7 +399,7 @@ writable_block (MqParcels *self,
 
   if (self->owned == NULL || self->owned[b])
     return self->blocks->pdata[b];
-  copy = g_atomic_rc_box_dup (block_size (self->shared->n_fields), self->blocks->pdata[b]);
+  copy = g_atomic_rc_box_dup (((Block *) self->blocks->pdata[b])->size, self->blocks->pdata[b]);
   g_atomic_rc_box_release (g_steal_pointer (&self->blocks->pdata[b]));
   self->blocks->pdata[b] = copy;
   self->owned[b] = TRUE;
@@ -336,11 +480,6 @@ decide_plain (Shared *shared,
     shared->plain[f] |= shared->n_distinct[f] > UNIQUE_SHARE * n_records;
 }
 
-/* Adds a parcel with its source attribute values (n_fields of them, already
- * UTF-8) and returns its record for the caller to fill in; @stored gets the
- * values as kept (NULL for an empty one), the strings for the record's
- * fields (@stored may be @values itself). Only the first generation grows,
- * while it is read. */
 /* A file's feature ids are nearly always its record numbers (a shapefile's
  * from 0, a GeoPackage's from 1): they are kept only once one is not. */
 static void
@@ -377,6 +516,11 @@ mq_parcels_get_fid (MqParcels *self,
   return self->shared->first_fid + index;
 }
 
+/* Adds a parcel with its source attribute values (n_fields of them, already
+ * UTF-8) and returns its record for the caller to fill in; @stored gets the
+ * values as kept (NULL for an empty one), the strings for the record's
+ * fields (@stored may be @values itself). Only the first generation grows,
+ * while it is read. */
 MqParcel *
 mq_parcels_append (MqParcels     *self,
                    gint64         fid,
@@ -392,21 +536,21 @@ mq_parcels_append (MqParcels     *self,
 
   i = self->n_records;
   n_fields = self->shared->n_fields;
-  if ((i & BLOCK_MASK) == 0)
-    g_ptr_array_add (self->blocks, g_atomic_rc_box_alloc0 (block_size (n_fields)));
-  block = block_of (self, i);
   mq_shapes_add_geometry (self->shared->shapes, display_geometry);
   store_fid (self->shared, i, fid);
   mq_mutex_lock (&self->shared->strings_lock);
+  if ((i & BLOCK_MASK) == 0)
+    g_ptr_array_add (self->blocks, block_new (self->shared, NULL, -1));
   for (guint f = 0; f < n_fields; f++)
     {
       MqTextRef ref = store_value (self->shared, f, values ? values[f] : NULL);
 
-      block->values[(i & BLOCK_MASK) * n_fields + f] = ref;
+      store_ref (self, i >> BLOCK_SHIFT, i & BLOCK_MASK, f, ref);
       stored[f] = mq_text_arena_get (self->shared->strings, ref);
     }
   decide_plain (self->shared, i + 1);
   mq_mutex_unlock (&self->shared->strings_lock);
+  block = block_of (self, i);
   block->records[i & BLOCK_MASK].survey_area_m2 = NAN;
   block->records[i & BLOCK_MASK].details = &mq_parcel_details_none;
   self->n_records++;
@@ -442,9 +586,10 @@ mq_parcels_set_value (MqParcels  *self,
   n_fields = self->shared->n_fields;
   g_return_if_fail (index < self->n_records && field < n_fields);
 
+  writable_block (self, index);
   mq_mutex_lock (&self->shared->strings_lock);
-  writable_block (self, index)->values[(index & BLOCK_MASK) * n_fields + field] =
-    mq_text_arena_intern (self->shared->strings, text);
+  store_ref (self, index >> BLOCK_SHIFT, index & BLOCK_MASK, field,
+             mq_text_arena_intern (self->shared->strings, text));
   mq_mutex_unlock (&self->shared->strings_lock);
 }
 
@@ -489,7 +634,7 @@ mq_parcels_get_value (MqParcels *self,
   g_return_val_if_fail (index < self->n_records && field < n_fields, NULL);
 
   return mq_text_arena_get (self->shared->strings,
-                            block_of (self, index)->values[(index & BLOCK_MASK) * n_fields + field]);
+                            value_ref (self->shared, block_of (self, index), index & BLOCK_MASK, field));
 }
 
 guint

@@ -500,14 +500,39 @@ draw_lines (MqRenderer        *self,
     }
 }
 
-/* The parcels a view shows, in drawing order: through the spatial index
- * when the view holds a small part of them, all of them otherwise. */
-static GArray *
+/* The parcels a view shows, in drawing order: @index, or when it is NULL
+ * every parcel — an overview of 10⁶ parcels holds them all, and a list of
+ * them would be 4 MB more a frame. */
+typedef struct
+{
+  guint *index;
+  guint  n;
+} InView;
+
+static inline guint
+in_view_at (const InView *in_view,
+            guint         k)
+{
+  return in_view->index != NULL ? in_view->index[k] : k;
+}
+
+static void
+in_view_clear (InView *in_view)
+{
+  g_clear_pointer (&in_view->index, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (InView, in_view_clear)
+
+/* Through the spatial index when the view holds a small part of the
+ * parcels, all of them otherwise. */
+static InView
 visible_parcels (MqParcels   *parcels,
                  const MqBox *view)
 {
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
-  guint n = mq_parcels_get_n_parcels (parcels);
+  guint n = mq_parcels_get_n_parcels (parcels), len = 0;
+  InView in_view = { NULL, 0 };
   MqBox extent;
   GArray *items;
 
@@ -517,25 +542,30 @@ visible_parcels (MqParcels   *parcels,
     {
       items = mq_spatial_index_query (mq_parcels_get_index (parcels), view);
       g_array_sort (items, mq_compare_guint);
-      return items;
+      in_view.n = items->len;
+      in_view.index = (guint *) g_array_free (items, FALSE);
+      return in_view;
     }
-  /* A million parcels at overview: a plain loop, the boxes' test inline. */
-  items = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
-  g_array_set_size (items, n);
-  {
-    guint *out = (guint *) items->data, len = 0;
+  /* A million parcels at overview: a plain loop, the boxes' test inline,
+   * a list made only from the first parcel out of view. */
+  for (guint i = 0; i < n; i++)
+    {
+      const MqBox b = mq_shapes_get_bbox (shapes, i);
+      gboolean in = b.min_x <= b.max_x && b.min_y <= b.max_y && b.min_x <= view->max_x &&
+                    view->min_x <= b.max_x && b.min_y <= view->max_y && view->min_y <= b.max_y;
 
-    for (guint i = 0; i < n; i++)
-      {
-        const MqBox b = mq_shapes_get_bbox (shapes, i);
-
-        out[len] = i;
-        len += b.min_x <= b.max_x && b.min_y <= b.max_y && b.min_x <= view->max_x &&
-               view->min_x <= b.max_x && b.min_y <= view->max_y && view->min_y <= b.max_y;
-      }
-    g_array_set_size (items, len);
-  }
-  return items;
+      if (!in && in_view.index == NULL)
+        {
+          in_view.index = g_new (guint, n);
+          for (guint k = 0; k < i; k++)
+            in_view.index[k] = k;
+        }
+      if (in_view.index != NULL)
+        in_view.index[len] = i;
+      len += in;
+    }
+  in_view.n = len;
+  return in_view;
 }
 
 #define OUTLINE_BATCH 32
@@ -700,7 +730,7 @@ static void
 draw_outlines (cairo_t        *cr,
                MqViewport     *vp,
                const MqShapes *shapes,
-               GArray         *items,
+               const InView         *items,
                MqCoverage     *coverage)
 {
   double res = mq_viewport_get_resolution (vp);
@@ -710,9 +740,9 @@ draw_outlines (cairo_t        *cr,
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
   cairo_set_line_width (cr, width);
   cairo_set_source_rgba (cr, 1, 1, 1, alpha);
-  for (guint k = 0, in_path = 0; k < items->len; k++)
+  for (guint k = 0, in_path = 0; k < items->n; k++)
     {
-      guint i = g_array_index (items, guint, k);
+      guint i = in_view_at (items, k);
       const MqBox bb = mq_shapes_get_bbox (shapes, i);
 
       if ((bb.max_x - bb.min_x) <= 4 * res && (bb.max_y - bb.min_y) <= 4 * res)
@@ -756,7 +786,7 @@ static void
 draw_parcels (MqRenderer *self,
               cairo_t    *cr,
               MqViewport *vp,
-              GArray     *items)
+              const InView     *items)
 {
   gsize n_shown = 0;
   const guint8 *shown = self->shown ? g_bytes_get_data (self->shown, &n_shown) : NULL;
@@ -766,9 +796,9 @@ draw_parcels (MqRenderer *self,
   FillBatch batches[MAX_FILLS];
   guint n_batches = 0;
 
-  for (guint k = 0; k < items->len; k++)
+  for (guint k = 0; k < items->n; k++)
     {
-      guint i = g_array_index (items, guint, k);
+      guint i = in_view_at (items, k);
       MqRgb fill;
 
       mq_style_parcel_fill (self->theme, mq_parcels_get (parcels, i), &fill);
@@ -1001,7 +1031,7 @@ static void
 draw_deadlines (MqRenderer  *self,
                 cairo_t     *cr,
                 MqViewport  *vp,
-                GArray      *items)
+                const InView      *items)
 {
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
@@ -1015,9 +1045,9 @@ draw_deadlines (MqRenderer  *self,
       guint in_path = 0;
 
       set_rgb (cr, color);
-      for (guint k = 0; k < items->len; k++)
+      for (guint k = 0; k < items->n; k++)
         {
-          guint i = g_array_index (items, guint, k);
+          guint i = in_view_at (items, k);
           const MqParcel *p = mq_parcels_get (parcels, i);
 
           if ((overdue ? mq_parcel_is_overdue (p, self->today)
@@ -1037,7 +1067,7 @@ static void
 draw_problems (MqRenderer  *self,
                cairo_t     *cr,
                MqViewport  *vp,
-               GArray      *items)
+               const InView      *items)
 {
   static const double dash[] = { 4.0, 3.0 };
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
@@ -1047,9 +1077,9 @@ draw_problems (MqRenderer  *self,
   cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
   cairo_set_line_width (cr, 1.5);
   set_rgb (cr, &mq_style_problem);
-  for (guint k = 0; k < items->len; k++)
+  for (guint k = 0; k < items->n; k++)
     {
-      guint i = g_array_index (items, guint, k);
+      guint i = in_view_at (items, k);
 
       if (mq_parcels_get (parcels, i)->problems != 0 && is_shown (self, i))
         outline_batched (cr, vp, shapes, i, &in_path);
@@ -1063,13 +1093,13 @@ draw_problems (MqRenderer  *self,
 static gboolean
 tiles_serve (MqRenderer *self,
              cairo_t    *cr,
-             GArray     *items)
+             const InView     *items)
 {
   cairo_surface_t *target = cairo_get_target (cr);
   cairo_matrix_t m;
   double sx = 1, sy = 1;
 
-  if (self->tiles == NULL || self->exact || items->len < self->tile_min_parcels ||
+  if (self->tiles == NULL || self->exact || items->n < self->tile_min_parcels ||
       cairo_surface_get_type (target) != CAIRO_SURFACE_TYPE_IMAGE)
     return FALSE;
   cairo_get_matrix (cr, &m);
@@ -1083,7 +1113,7 @@ tiles_serve (MqRenderer *self,
 static cairo_surface_t *
 draw_tile_layer (MqRenderer *self,
                  MqViewport *vp,
-                 GArray     *items,
+                 const InView     *items,
                  gboolean    marks)
 {
   int n = MQ_TILE_PX + 2 * TILE_MARGIN;
@@ -1133,7 +1163,7 @@ draw_tile (MqRenderer *self,
 {
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   g_autoptr(MqViewport) vp = mq_viewport_new ();
-  g_autoptr(GArray) items = NULL;
+  g_auto(InView) items = { NULL, 0 };
   int n = MQ_TILE_PX + 2 * TILE_MARGIN;
   MqBox box;
 
@@ -1142,8 +1172,8 @@ draw_tile (MqRenderer *self,
   mq_viewport_set_center (vp, (tx + 0.5) * MQ_TILE_PX * res, -(ty + 0.5) * MQ_TILE_PX * res);
   mq_viewport_get_visible_box (vp, &box);
   items = visible_parcels (parcels, &box);
-  tile->parcels = draw_tile_layer (self, vp, items, FALSE);
-  tile->marks = draw_tile_layer (self, vp, items, TRUE);
+  tile->parcels = draw_tile_layer (self, vp, &items, FALSE);
+  tile->marks = draw_tile_layer (self, vp, &items, TRUE);
 }
 
 typedef struct
@@ -1581,7 +1611,7 @@ more_urgent_first (gconstpointer a,
 static GArray *
 label_candidates (MqRenderer *self,
                   MqViewport *vp,
-                  GArray     *items)
+                  const InView     *items)
 {
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
@@ -1589,9 +1619,9 @@ label_candidates (MqRenderer *self,
   gboolean overview = res > PARCEL_OVERVIEW_RES;
   GArray *candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
 
-  for (guint k = 0; k < items->len; k++)
+  for (guint k = 0; k < items->n; k++)
     {
-      guint i = g_array_index (items, guint, k);
+      guint i = in_view_at (items, k);
       const MqBox b = mq_shapes_get_bbox (shapes, i);
       double w = (b.max_x - b.min_x) / res, h = (b.max_y - b.min_y) / res;
       const MqParcel *p;
@@ -1682,7 +1712,7 @@ label_parcels (MqRenderer  *self,
                cairo_t     *cr,
                MqLabelGrid *grid,
                MqViewport  *vp,
-               GArray      *items)
+               const InView      *items)
 {
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
@@ -1751,7 +1781,7 @@ draw_labels (MqRenderer        *self,
              MqViewport        *vp,
              const MqReference *ref,
              const MqBox       *view,
-             GArray            *items)
+             const InView            *items)
 {
   g_autoptr(MqLabelGrid) grid = mq_label_grid_new (mq_viewport_get_width (vp),
                                                    mq_viewport_get_height (vp));
@@ -1854,7 +1884,7 @@ mq_renderer_draw_map (MqRenderer *self,
   static const MqRgb water = { 0.66, 0.80, 0.91 };
   static const MqRgb road_casing = { 0.70, 0.67, 0.62 };
   static const MqRgb road = { 1.0, 1.0, 1.0 };
-  g_autoptr(GArray) items = NULL;
+  g_auto(InView) items = { NULL, 0 };
   g_autoptr(GArray) tiles = NULL;
   const MqReference *ref;
   MqBox view;
@@ -1873,29 +1903,29 @@ mq_renderer_draw_map (MqRenderer *self,
       /* A frame whose tiles are not all there yet is drawn whole, as
        * quickly as without tiles; its caller draws them afterwards
        * (mq_renderer_draw_tiles()), in the background. */
-      if (tiles_serve (self, cr, items) && (tiles = frame_tiles (self, vp, FALSE)) == NULL)
+      if (tiles_serve (self, cr, &items) && (tiles = frame_tiles (self, vp, FALSE)) == NULL)
         self->tiles_wanted = TRUE;
       draw_areas (self, cr, vp, ref, &view);
       draw_lines (self, cr, vp, ref, &view, MQ_REF_RIVER, &water, 0);
       if (tiles != NULL)
         paint_tiles (cr, tiles, FALSE);
       else
-        draw_parcels (self, cr, vp, items);
+        draw_parcels (self, cr, vp, &items);
       draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road_casing, 1.5);
       draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road, 0);
       if (tiles != NULL)
         paint_tiles (cr, tiles, TRUE);
       else
         {
-          draw_deadlines (self, cr, vp, items);
-          draw_problems (self, cr, vp, items);
+          draw_deadlines (self, cr, vp, &items);
+          draw_problems (self, cr, vp, &items);
         }
       if (!selection_in_overlay (self))
         draw_selection (self, cr, vp);
       if (!self->live_overlay)
         draw_hover (self, cr, vp);
       draw_zone_outline (self, cr, vp, ref);
-      draw_labels (self, cr, vp, ref, &view, items);
+      draw_labels (self, cr, vp, ref, &view, &items);
     }
   cairo_restore (cr);
 }
