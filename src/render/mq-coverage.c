@@ -26,6 +26,8 @@ struct _MqCoverage
   cairo_surface_t *target;       /* between lines_begin and lines_end */
   guchar     *pixels;
   int         stride;
+  guint64    *seen;              /* the lines drawn, by their ends (seen_line()); 0 = a free slot */
+  gsize       seen_size, n_seen; /* slots (a power of two), lines in them */
 };
 
 /* A coverage for drawing into @cr, or NULL when its target is no image or
@@ -169,6 +171,7 @@ mq_coverage_free (MqCoverage *coverage)
     return;
   if (coverage->sum != NULL)
     give_back_sum (coverage);
+  g_free (coverage->seen);
   g_free (coverage->acc);
   g_free (coverage);
 }
@@ -547,6 +550,82 @@ whiten (guint32 *p,
   *p = rb | (ag << 8);
 }
 
+static inline guint64
+mix64 (guint64 h)
+{
+  /* splitmix64's finaliser */
+  h ^= h >> 30, h *= G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  h ^= h >> 27, h *= G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return h ^ (h >> 31);
+}
+
+static gboolean seen_add (MqCoverage *coverage, guint64 key);
+
+/* @v in 1/16 units, to the nearest (a conversion, not a call to lround()). */
+static inline gint64
+sixteenths (double v)
+{
+  return (gint64) (v * 16 + (v >= 0 ? 0.5 : -0.5));
+}
+
+static void
+seen_grow (MqCoverage *coverage)
+{
+  guint64 *old = coverage->seen;
+  gsize old_size = coverage->seen_size;
+
+  coverage->seen_size = MAX (old_size * 2, 1u << 16);
+  coverage->seen = g_new0 (guint64, coverage->seen_size);
+  coverage->n_seen = 0;
+  for (gsize i = 0; i < old_size; i++)
+    if (old[i] != 0)
+      seen_add (coverage, old[i]);
+  g_free (old);
+}
+
+/* Adds @key (not 0) to the lines seen; FALSE when it was there already. */
+static gboolean
+seen_add (MqCoverage *coverage,
+          guint64     key)
+{
+  gsize mask, i;
+
+  if (2 * (coverage->n_seen + 1) > coverage->seen_size)
+    seen_grow (coverage);
+  mask = coverage->seen_size - 1;
+  for (i = key & mask; coverage->seen[i] != 0; i = (i + 1) & mask)
+    if (coverage->seen[i] == key)
+      return FALSE;
+  coverage->seen[i] = key;
+  coverage->n_seen++;
+  return TRUE;
+}
+
+/* Whether a line between these ends (device pixels, either way round) was
+ * drawn before. Neighbouring parcels share their edges, each going round
+ * its own way: drawn once, a close view's outlines cost half (they were a
+ * quarter of its frame), and a shared edge is as white as any other. The
+ * ends are compared to 1/16 px; two lines taken for one would need their
+ * 64-bit fingerprints to collide. */
+static gboolean
+seen_line (MqCoverage *coverage,
+           double      x0,
+           double      y0,
+           double      x1,
+           double      y1)
+{
+  gint64 a = sixteenths (x0), b = sixteenths (y0), c = sixteenths (x1), d = sixteenths (y1), t;
+  guint64 key;
+
+  if (a > c || (a == c && b > d))
+    t = a, a = c, c = t, t = b, b = d, d = t;
+  key = mix64 ((guint64) a * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) ^
+               (guint64) b * G_GUINT64_CONSTANT (0xc2b2ae3d27d4eb4f) ^
+               (guint64) c * G_GUINT64_CONSTANT (0x165667b19e3779f9) ^
+               (guint64) d * G_GUINT64_CONSTANT (0x27d4eb2f165667c5));
+  return !seen_add (coverage, key | 1);
+}
+
 /* A white line @width device pixels wide at @alpha from (x0, y0) to (x1,
  * y1) in user space: Wu's algorithm, each column (or row, for a steep line)
  * sharing the line's coverage between the two pixels nearest it. The last
@@ -569,6 +648,8 @@ mq_coverage_line (MqCoverage *coverage,
 
   to_device (coverage, &x0, &y0);
   to_device (coverage, &x1, &y1);
+  if (seen_line (coverage, x0, y0, x1, y1))
+    return;
   steep = fabs (y1 - y0) > fabs (x1 - x0);
   if (steep)
     {

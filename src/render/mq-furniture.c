@@ -15,6 +15,7 @@
 
 #include "mq-style.h"
 #include "mq-task.h"
+#include "mq-text-cache.h"
 
 #define LEGEND_PAD 10.0
 #define LEGEND_ROW 20.0
@@ -41,7 +42,8 @@ mq_text_layout (cairo_t    *cr,
   return layout;
 }
 
-/* Size in pixels of a text as mq_draw_text() draws it. */
+/* Size in pixels of a text as mq_draw_text() draws it: measured once for
+ * a pixel target (mq-text-cache.h). */
 void
 mq_text_size (cairo_t    *cr,
               const char *text,
@@ -49,6 +51,21 @@ mq_text_size (cairo_t    *cr,
               gboolean    bold,
               double     *width,
               double     *height)
+{
+  if (mq_text_cache_serves (cr))
+    mq_text_cache_size (mq_text_cache_get_default (), cr, text, size_px, bold, width, height);
+  else
+    mq_text_measure (cr, text, size_px, bold, width, height);
+}
+
+/* Size in pixels of a text as pango lays it out. */
+void
+mq_text_measure (cairo_t    *cr,
+                 const char *text,
+                 double      size_px,
+                 gboolean    bold,
+                 double     *width,
+                 double     *height)
 {
   PangoLayout *layout = mq_text_layout (cr, text, size_px, bold);
   int w, h;
@@ -117,9 +134,16 @@ mq_draw_text (cairo_t    *cr,
               MqAnchor    anchor,
               gboolean    halo)
 {
-  PangoLayout *layout = mq_text_layout (cr, text, size_px, bold);
+  PangoLayout *layout;
   int w, h;
 
+  /* Pixels: the text shaped and rasterised once, then painted. */
+  if (mq_text_cache_serves (cr))
+    {
+      mq_text_cache_draw_at (mq_text_cache_get_default (), cr, text, x, y, size_px, bold, anchor, halo);
+      return;
+    }
+  layout = mq_text_layout (cr, text, size_px, bold);
   pango_layout_get_pixel_size (layout, &w, &h);
   if (anchor == MQ_ANCHOR_CENTER)
     x -= w / 2.0, y -= h / 2.0;
@@ -390,6 +414,9 @@ mq_furniture_draw_north_arrow (cairo_t *cr,
   cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
   cairo_set_line_width (cr, 1.0);
   cairo_stroke (cr);
-  mq_draw_text (cr, "N", 0, -size / 2 - size * 0.3, size * 0.4, TRUE, MQ_ANCHOR_CENTER, TRUE);
   cairo_restore (cr);
+  /* The letter upright beyond the arrow's tip, as any label: a turned one
+   * would be shaped and drawn nine times over by pango at every frame. */
+  mq_draw_text (cr, "N", x + sin (angle) * size * 0.8, y - cos (angle) * size * 0.8, size * 0.4, TRUE,
+                MQ_ANCHOR_CENTER, TRUE);
 }

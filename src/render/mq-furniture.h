@@ -46,6 +46,12 @@ void   mq_text_size                 (cairo_t    *cr,
                                      gboolean    bold,
                                      double     *width,
                                      double     *height);
+void   mq_text_measure              (cairo_t    *cr,
+                                     const char *text,
+                                     double      size_px,
+                                     gboolean    bold,
+                                     double     *width,
+                                     double     *height);
 void   mq_furniture_legend_size     (MqTheme     theme,
                                      gboolean    counted,
                                      double      scale,

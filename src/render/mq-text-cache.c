@@ -26,9 +26,10 @@ struct _MqTextCache
 
 typedef struct
 {
-  char            *text;           /* the key: text, size, weight, pixel scale */
+  char            *text;           /* the key: text, size, weight, halo, pixel scale */
   double           size_px, scale;
   gboolean         bold;
+  gboolean         halo;
   double           width, height;  /* the layout's logical size, user units */
   cairo_surface_t *image;          /* ARGB32: the halo and the glyphs over it; NULL until first drawn */
   double           ox, oy;         /* the layout's origin in the masks, user units */
@@ -40,7 +41,7 @@ entry_hash (gconstpointer data)
   const Entry *e = data;
 
   return g_str_hash (e->text) ^ (guint) (e->size_px * 1000) ^ ((guint) (e->scale * 100) << 20) ^
-         (guint) e->bold << 31;
+         (guint) e->bold << 31 ^ (guint) e->halo << 30;
 }
 
 static gboolean
@@ -50,7 +51,7 @@ entry_equal (gconstpointer a,
   const Entry *ea = a, *eb = b;
 
   return ea->size_px == eb->size_px && ea->scale == eb->scale && ea->bold == eb->bold &&
-         strcmp (ea->text, eb->text) == 0;
+         ea->halo == eb->halo && strcmp (ea->text, eb->text) == 0;
 }
 
 static void
@@ -125,9 +126,10 @@ lookup (MqTextCache *cache,
         const char  *text,
         double       size_px,
         gboolean     bold,
+        gboolean     halo,
         double       scale)
 {
-  Entry key = { (char *) text, size_px, scale, bold != FALSE }, *e;
+  Entry key = { (char *) text, size_px, scale, bold != FALSE, halo != FALSE }, *e;
 
   e = g_hash_table_lookup (cache->entries, &key);
   if (e != NULL)
@@ -137,7 +139,7 @@ lookup (MqTextCache *cache,
   e = g_new0 (Entry, 1);
   *e = key;
   e->text = g_strdup (text);
-  mq_text_size (cr, text, size_px, bold, &e->width, &e->height);
+  mq_text_measure (cr, text, size_px, bold, &e->width, &e->height);
   g_hash_table_add (cache->entries, e);
   return e;
 }
@@ -156,14 +158,36 @@ mq_text_cache_size (MqTextCache *cache,
 
   if (scale == 0)
     {
-      mq_text_size (cr, text, size_px, bold, width, height);
+      mq_text_measure (cr, text, size_px, bold, width, height);
       return;
     }
   mq_mutex_lock (&cache->lock);
-  e = lookup (cache, cr, text, size_px, bold, scale);
+  /* Measured alike with or without a halo. */
+  e = lookup (cache, cr, text, size_px, bold, TRUE, scale);
   *width = e->width;
   *height = e->height;
   mq_mutex_unlock (&cache->lock);
+}
+
+/* Whether @cr is a target the cache serves: pixels, without rotation or
+ * scaling. */
+gboolean
+mq_text_cache_serves (cairo_t *cr)
+{
+  return pixel_scale (cr) != 0;
+}
+
+/* The process's cache for the texts that are not a renderer's labels: the
+ * legend, scale bar and the like, the same few every frame (shaped and
+ * drawn nine times each by pango, they were a tenth of a close view). */
+MqTextCache *
+mq_text_cache_get_default (void)
+{
+  static MqTextCache *cache;
+
+  if (g_once_init_enter (&cache))
+    g_once_init_leave (&cache, mq_text_cache_new ());
+  return cache;
 }
 
 /* The halo mask from the glyphs' mask: where any of the eight copies,
@@ -181,21 +205,34 @@ make_halo (cairo_surface_t *glyphs,
   int gs = cairo_image_surface_get_stride (glyphs), hs = cairo_image_surface_get_stride (halo);
   const guchar *g = cairo_image_surface_get_data (glyphs);
   guchar *out = cairo_image_surface_get_data (halo);
+  g_autofree guint32 *clear = g_new (guint32, (gsize) MAX (w * h, 1));
+  guint32 clear_of[256];
 
+  /* In 1/65536: what a copy of coverage c leaves clear. Each glyph pixel
+   * casts its eight copies (labels come into view at every pan: going
+   * over every pixel and its eight sources was a tenth of a close view). */
+  for (int c = 0; c < 256; c++)
+    clear_of[c] = (guint32) lround ((1 - HALO_ALPHA * c / 255.0) * 65536);
+  for (int i = 0; i < w * h; i++)
+    clear[i] = 65536;
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++)
       {
-        double clear = 1;
+        guint32 f = clear_of[g[y * gs + x]];
 
+        if (f == 65536)
+          continue;
         for (int k = 0; k < 8; k++)
           {
-            int sx = x - offsets[k][0] * d, sy = y - offsets[k][1] * d;
+            int tx = x + offsets[k][0] * d, ty = y + offsets[k][1] * d;
 
-            if (sx >= 0 && sy >= 0 && sx < w && sy < h && g[sy * gs + sx] != 0)
-              clear *= 1 - HALO_ALPHA * g[sy * gs + sx] / 255.0;
+            if (tx >= 0 && ty >= 0 && tx < w && ty < h)
+              clear[ty * w + tx] = (guint32) (((guint64) clear[ty * w + tx] * f + 32768) >> 16);
           }
-        out[y * hs + x] = (guchar) lround ((1 - clear) * 255);
       }
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      out[y * hs + x] = (guchar) (((65536 - (guint64) clear[y * w + x]) * 255 + 32768) >> 16);
   cairo_surface_mark_dirty (halo);
 }
 
@@ -240,10 +277,13 @@ rasterise (Entry      *e,
   cairo_destroy (mcr);
   cairo_surface_flush (glyphs);
   cairo_surface_flush (halo);
-  make_halo (glyphs, halo, MAX (1, (int) lround (d * scale)));
   mcr = cairo_create (e->image);
-  cairo_set_source_rgb (mcr, 1, 1, 1);
-  cairo_mask_surface (mcr, halo, 0, 0);
+  if (e->halo)
+    {
+      make_halo (glyphs, halo, MAX (1, (int) lround (d * scale)));
+      cairo_set_source_rgb (mcr, 1, 1, 1);
+      cairo_mask_surface (mcr, halo, 0, 0);
+    }
   cairo_set_source_rgb (mcr, 0.18, 0.18, 0.20);
   cairo_mask_surface (mcr, glyphs, 0, 0);
   cairo_destroy (mcr);
@@ -263,19 +303,38 @@ mq_text_cache_draw (MqTextCache *cache,
                     double       size_px,
                     gboolean     bold)
 {
+  mq_text_cache_draw_at (cache, cr, text, x, y, size_px, bold, MQ_ANCHOR_CENTER, TRUE);
+}
+
+/* A text as mq_draw_text() draws it at (x, y) by @anchor. */
+void
+mq_text_cache_draw_at (MqTextCache *cache,
+                       cairo_t     *cr,
+                       const char  *text,
+                       double       x,
+                       double       y,
+                       double       size_px,
+                       gboolean     bold,
+                       MqAnchor     anchor,
+                       gboolean     halo)
+{
   double scale = pixel_scale (cr), left, top;
   Entry *e;
 
   if (scale == 0)
     {
-      mq_draw_text (cr, text, x, y, size_px, bold, MQ_ANCHOR_CENTER, TRUE);
+      mq_draw_text (cr, text, x, y, size_px, bold, anchor, halo);
       return;
     }
   mq_mutex_lock (&cache->lock);
-  e = lookup (cache, cr, text, size_px, bold, scale);
+  e = lookup (cache, cr, text, size_px, bold, halo, scale);
   if (e->image == NULL)
     rasterise (e, cr, text, size_px, bold, scale);
   left = x - e->width / 2, top = y - e->height / 2;
+  if (anchor == MQ_ANCHOR_TOP_LEFT)
+    left = x, top = y;
+  else if (anchor == MQ_ANCHOR_BOTTOM_LEFT)
+    left = x, top = y - e->height;
   cairo_user_to_device (cr, &left, &top);
   left = round (left * scale) / scale, top = round (top * scale) / scale;
   cairo_device_to_user (cr, &left, &top);

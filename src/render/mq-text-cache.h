@@ -16,6 +16,8 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "mq-furniture.h"
+
 G_BEGIN_DECLS
 
 typedef struct _MqTextCache MqTextCache;
@@ -37,6 +39,18 @@ void         mq_text_cache_draw   (MqTextCache *cache,
                                    double       y,
                                    double       size_px,
                                    gboolean     bold);
+
+void         mq_text_cache_draw_at (MqTextCache *cache,
+                                    cairo_t     *cr,
+                                    const char  *text,
+                                    double       x,
+                                    double       y,
+                                    double       size_px,
+                                    gboolean     bold,
+                                    MqAnchor     anchor,
+                                    gboolean     halo);
+gboolean     mq_text_cache_serves  (cairo_t     *cr);
+MqTextCache *mq_text_cache_get_default (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqTextCache, mq_text_cache_unref)
 
