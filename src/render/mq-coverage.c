@@ -27,6 +27,7 @@ struct _MqCoverage
   guchar     *pixels;
   int         stride;
   guint64    *seen;              /* the lines drawn, by their ends (seen_line()); 0 = a free slot */
+  guint32     line_rgb[3];       /* the lines' colour, 0…255: white unless set */
   gsize       seen_size, n_seen; /* slots (a power of two), lines in them */
 };
 
@@ -53,6 +54,7 @@ mq_coverage_new (cairo_t *cr)
   cairo_matrix_init (&coverage->to_device, m.xx * sx, 0, 0, m.yy * sy, m.x0 * sx, m.y0 * sy);
   coverage->sw = coverage->width;
   coverage->sh = coverage->height;
+  coverage->line_rgb[0] = coverage->line_rgb[1] = coverage->line_rgb[2] = 255;
   coverage->min_row = coverage->height;
   coverage->max_row = -1;
   coverage->acc = g_new (float, (gsize) (MQ_COVERAGE_MAX_PX + 3) * (MQ_COVERAGE_MAX_PX + 3));
@@ -550,6 +552,71 @@ whiten (guint32 *p,
   *p = rb | (ag << 8);
 }
 
+/* The lines' colour over a pixel at @k/256, premultiplied (opaque colour:
+ * the pixel's alpha goes up as white's does). */
+static inline void
+tint (MqCoverage *coverage,
+      guint32    *p,
+      guint32     k)
+{
+  guint32 v = *p, a = v >> 24, out = 0;
+
+  if (k == 0)
+    return;
+  for (int c = 0; c < 3; c++)
+    {
+      guint32 ch = (v >> (16 - 8 * c)) & 0xff;
+
+      out |= ((coverage->line_rgb[c] * k + ch * (256 - k)) >> 8) << (16 - 8 * c);
+    }
+  *p = out | ((255 * k + a * (256 - k)) >> 8) << 24;
+}
+
+/* Lines in @color from now on (white until then). */
+void
+mq_coverage_set_line_color (MqCoverage  *coverage,
+                            const MqRgb *color)
+{
+  coverage->line_rgb[0] = (guint32) (color->r * 255 + 0.5);
+  coverage->line_rgb[1] = (guint32) (color->g * 255 + 0.5);
+  coverage->line_rgb[2] = (guint32) (color->b * 255 + 0.5);
+}
+
+/* A line wider than a pixel: each column (row, for a steep one) gets the
+ * part of each pixel the line's width across covers. Its ends are square,
+ * the next segment's overlapping them at a corner. */
+static void
+wide_line (MqCoverage *coverage,
+           double      x0,
+           double      y0,
+           double      x1,
+           double      y1,
+           double      width,
+           double      alpha,
+           gboolean    steep)
+{
+  double gradient = x1 - x0 > 1e-9 ? (y1 - y0) / (x1 - x0) : 0;
+  double half = width * sqrt (1 + gradient * gradient) / 2;
+  int n_along = steep ? coverage->height : coverage->width;
+  int n_across = steep ? coverage->width : coverage->height;
+  gsize step_along = steep ? coverage->stride : 4, step_across = steep ? 4 : coverage->stride;
+  int xs = MAX ((int) floor (x0 + 0.5), 0), xe = MIN ((int) floor (x1 + 0.5), n_along);
+
+  for (int x = xs; x < xe; x++)
+    {
+      double yc = y0 + gradient * (x + 0.5 - x0), top = yc - half, bottom = yc + half;
+      guchar *line = coverage->pixels + (gsize) x * step_along;
+
+      for (int iy = MAX ((int) floor (top), 0); iy <= MIN ((int) floor (bottom), n_across - 1); iy++)
+        {
+          double cover = MIN (bottom, iy + 1.0) - MAX (top, (double) iy);
+
+          tint (coverage, (guint32 *) (line + (gsize) iy * step_across),
+                (guint32) (MIN (cover, 1.0) * alpha * 256 + 0.5));
+        }
+    }
+}
+
 static inline guint64
 mix64 (guint64 h)
 {
@@ -626,7 +693,8 @@ seen_line (MqCoverage *coverage,
   return !seen_add (coverage, key | 1);
 }
 
-/* A white line @width device pixels wide at @alpha from (x0, y0) to (x1,
+/* A line (white, or as mq_coverage_set_line_color() set) @width device
+ * pixels wide at @alpha from (x0, y0) to (x1,
  * y1) in user space: Wu's algorithm, each column (or row, for a steep line)
  * sharing the line's coverage between the two pixels nearest it. The last
  * pixel is left to the next segment of the ring. */
@@ -645,6 +713,7 @@ mq_coverage_line (MqCoverage *coverage,
   gsize step_along, step_across;
   gint64 yc, dy;
   guint32 total;
+  gboolean white = coverage->line_rgb[0] == 255 && coverage->line_rgb[1] == 255 && coverage->line_rgb[2] == 255;
 
   to_device (coverage, &x0, &y0);
   to_device (coverage, &x1, &y1);
@@ -664,6 +733,11 @@ mq_coverage_line (MqCoverage *coverage,
 
       t = x0, x0 = x1, x1 = t;
       t = y0, y0 = y1, y1 = t;
+    }
+  if (width > 1.0)
+    {
+      wide_line (coverage, x0, y0, x1, y1, width, alpha, steep);
+      return;
     }
   gradient = x1 - x0 > 1e-9 ? (y1 - y0) / (x1 - x0) : 0;
   /* A line crossing a column at a slant covers more of it. */
@@ -687,6 +761,14 @@ mq_coverage_line (MqCoverage *coverage,
       guint32 k1 = (guint32) (((65536 - (yc & 0xffff)) * total + 32768) >> 16);
       guchar *line = coverage->pixels + (gsize) x * step_along;
 
+      if (!white)
+        {
+          if ((guint) iy < (guint) n_across)
+            tint (coverage, (guint32 *) (line + (gsize) iy * step_across), k1);
+          if ((guint) (iy + 1) < (guint) n_across)
+            tint (coverage, (guint32 *) (line + (gsize) (iy + 1) * step_across), total - k1);
+          continue;
+        }
       if ((guint) iy < (guint) n_across)
         whiten ((guint32 *) (line + (gsize) iy * step_across), k1);
       if ((guint) (iy + 1) < (guint) n_across)

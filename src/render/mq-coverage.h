@@ -88,6 +88,8 @@ void        mq_coverage_line        (MqCoverage *coverage,
                                      double      width,
                                      double      alpha);
 void        mq_coverage_lines_end   (MqCoverage *coverage);
+void        mq_coverage_set_line_color (MqCoverage  *coverage,
+                                        const MqRgb *color);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqCoverage, mq_coverage_free)
 

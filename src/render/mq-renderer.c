@@ -603,7 +603,7 @@ typedef enum
 {
   RINGS_AS_AREA,   /* edges of an area to fill */
   RINGS_AS_BAND,   /* a line @width wide, for a shape ended non-zero */
-  RINGS_AS_LINES,  /* thin white lines straight into the pixels, at @alpha */
+  RINGS_AS_LINES,  /* lines straight into the pixels, at @alpha */
 } RingsAs;
 
 /* Feature i's rings, closed, to the coverage. */
@@ -1037,6 +1037,10 @@ draw_deadlines (MqRenderer  *self,
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
   g_autoptr(MqCoverage) coverage = coverage_new (self, cr, vp);
   double width = 2.0;
+  /* Outlines too big for a band go straight into the pixels too (cairo's
+   * stroker was a sixth of a close view), the overdue's first: an edge two
+   * parcels share is drawn once, red over amber. */
+  gboolean direct = coverage != NULL && mq_coverage_lines_begin (coverage, cr);
 
   cairo_set_line_width (cr, width);
   for (int overdue = 1; overdue >= 0; overdue--)
@@ -1045,18 +1049,26 @@ draw_deadlines (MqRenderer  *self,
       guint in_path = 0;
 
       set_rgb (cr, color);
+      if (direct)
+        mq_coverage_set_line_color (coverage, color);
       for (guint k = 0; k < items->n; k++)
         {
           guint i = in_view_at (items, k);
           const MqParcel *p = mq_parcels_get (parcels, i);
 
-          if ((overdue ? mq_parcel_is_overdue (p, self->today)
-                       : !mq_parcel_is_overdue (p, self->today) && mq_parcel_is_due_soon (p, self->today)) &&
-              is_shown (self, i) && !cover_small (coverage, vp, shapes, i, width, color))
+          if (!(overdue ? mq_parcel_is_overdue (p, self->today)
+                        : !mq_parcel_is_overdue (p, self->today) && mq_parcel_is_due_soon (p, self->today)) ||
+              !is_shown (self, i) || cover_small (coverage, vp, shapes, i, width, color))
+            continue;
+          if (direct)
+            cover_rings (coverage, vp, shapes, i, RINGS_AS_LINES, width, 1.0);
+          else
             outline_batched (cr, vp, shapes, i, &in_path);
         }
       cairo_stroke (cr);
     }
+  if (direct)
+    mq_coverage_lines_end (coverage);
   if (coverage != NULL)
     mq_coverage_paint (coverage, cr);
 }
