@@ -626,6 +626,8 @@ mix64 (guint64 h)
   return h ^ (h >> 31);
 }
 
+#define SEEN_MIN_PX 8
+
 static gboolean seen_add (MqCoverage *coverage, guint64 key);
 
 /* @v in 1/16 units, to the nearest (a conversion, not a call to lround()). */
@@ -717,7 +719,11 @@ mq_coverage_line (MqCoverage *coverage,
 
   to_device (coverage, &x0, &y0);
   to_device (coverage, &x1, &y1);
-  if (seen_line (coverage, x0, y0, x1, y1))
+  /* A short line costs less to draw twice than to look up: at overview
+   * scale the lines of 10⁵ parcels would fill a table far bigger than the
+   * caches. */
+  if ((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0) >= SEEN_MIN_PX * SEEN_MIN_PX &&
+      seen_line (coverage, x0, y0, x1, y1))
     return;
   steep = fabs (y1 - y0) > fabs (x1 - x0);
   if (steep)
