@@ -752,6 +752,46 @@ test_text_arena (void)
   g_assert_cmpstr (mq_text_arena_get (arena, mq_text_arena_add (arena, "after")), ==, "after");
 }
 
+/* A feature's box, kept as floats from the first feature's corner and
+ * rounded outwards, holds every point as read: far from the first feature,
+ * either side of zero, in metres and in degrees. */
+static void
+test_boxes_hold_points (void)
+{
+  const char *wkts[] = {
+    "POLYGON ((631000.123 3431000.456,631010.789 3431000.001,631010.5 3431010.25,631000.123 3431000.456))",
+    "POLYGON ((-0.000001 -0.000002,0.000003 -0.000001,0.000001 0.000004,-0.000001 -0.000002))",
+    "POLYGON ((-121.4912345678 -31.2345678901,-121.4812345678 -31.2345678901,-121.4862345678 -31.2245678901,-121.4912345678 -31.2345678901))",
+    "POLYGON ((0 0,1e-7 0,0 1e-7,0 0))",
+    "POLYGON ((987654.321 -3431000.4567,987654.3211 -3431000.4566,987654.3212 -3431000.4568,987654.321 -3431000.4567))",
+  };
+  g_autoptr(MqShapes) shapes = mq_shapes_new_polygons ();
+
+  for (guint w = 0; w < G_N_ELEMENTS (wkts); w++)
+    {
+      OGRGeometryH g = NULL;
+      char *wkt = (char *) wkts[w];
+      OGRGeometryH ring;
+      guint f;
+      MqBox box;
+
+      g_assert_cmpint (OGR_G_CreateFromWkt (&wkt, NULL, &g), ==, OGRERR_NONE);
+      f = mq_shapes_add_geometry (shapes, g);
+      box = mq_shapes_get_bbox (shapes, f);
+      ring = OGR_G_GetGeometryRef (g, 0);
+      for (int k = 0; k < OGR_G_GetPointCount (ring); k++)
+        {
+          g_assert_cmpfloat (box.min_x, <=, OGR_G_GetX (ring, k));
+          g_assert_cmpfloat (box.max_x, >=, OGR_G_GetX (ring, k));
+          g_assert_cmpfloat (box.min_y, <=, OGR_G_GetY (ring, k));
+          g_assert_cmpfloat (box.max_y, >=, OGR_G_GetY (ring, k));
+        }
+      /* Not much bigger either: a float's step at that distance. */
+      g_assert_cmpfloat (box.max_x - box.min_x, <, OGR_G_GetX (ring, 1) - OGR_G_GetX (ring, 0) + 1e-1);
+      OGR_G_DestroyGeometry (g);
+    }
+}
+
 /* Source values as the parcels keep them: a column of few values as a
  * byte a record, one that outgrows its codes in the middle of a block whole
  * from there on — every value reads back as it was given, through an edit
@@ -1351,6 +1391,7 @@ main (int   argc,
   g_test_add_func ("/loader/points-kept", test_points_kept);
   g_test_add_func ("/loader/text-arena", test_text_arena);
   g_test_add_func ("/loader/coded-values", test_coded_values);
+  g_test_add_func ("/loader/boxes-hold-points", test_boxes_hold_points);
   g_test_add_func ("/loader/shapes-empty-first", test_shapes_empty_first);
   g_test_add_func ("/loader/xlsx-ledger", test_xlsx_ledger);
   g_test_add_func ("/loader/shp-round-trip", test_shp_round_trip);

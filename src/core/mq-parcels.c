@@ -46,6 +46,8 @@ typedef struct
   MqTextRef slot_ref[CODE_SLOTS];
   guint8    slot_code[CODE_SLOTS];
   int       null_code;          /* the code of no value (handle 0), or -1 */
+  MqTextRef last_ref;           /* the value coded last, and its code: runs are common */
+  guint8    last_code;
   guint     n;
   gboolean  full;               /* a value had no code left: no more coded blocks */
 } Codes;
@@ -212,6 +214,8 @@ code_of (Codes     *codes,
 {
   guint h = (ref * 2654435761u) >> 23;   /* 9 bits: CODE_SLOTS */
 
+  if (ref != 0 && ref == codes->last_ref)
+    return codes->last_code;
   if (ref == 0)
     {
       if (codes->null_code < 0 && codes->n < CODES)
@@ -220,7 +224,11 @@ code_of (Codes     *codes,
     }
   for (; codes->slot_ref[h] != 0; h = (h + 1) % CODE_SLOTS)
     if (codes->slot_ref[h] == ref)
-      return codes->slot_code[h];
+      {
+        codes->last_ref = ref;
+        codes->last_code = codes->slot_code[h];
+        return codes->slot_code[h];
+      }
   if (codes->n == CODES)
     {
       codes->full = TRUE;

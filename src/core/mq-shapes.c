@@ -6,6 +6,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 static const MqBox empty_box = { INFINITY, INFINITY, -INFINITY, -INFINITY };
 
@@ -135,8 +136,20 @@ float_outwards (double value,
   double d = value - origin;
   float f = (float) d;
 
+  /* One step of the float's bits (nextafterf() was a call per box side). */
   if (isfinite (d) && (direction < 0 ? (double) f > d : (double) f < d))
-    f = nextafterf (f, direction);
+    {
+      guint32 bits;
+
+      memcpy (&bits, &f, sizeof bits);
+      if (f == 0)
+        bits = direction < 0 ? 0x80000001u : 0x00000001u;
+      else if ((f > 0) == (direction > 0))
+        bits++;
+      else
+        bits--;
+      memcpy (&f, &bits, sizeof f);
+    }
   return f;
 }
 
