@@ -1014,13 +1014,15 @@ note_grouped_area (Load               *load,
 }
 
 /* A feature as the reader thread hands it over: its geometry taken from
- * it, linear. (The transform to the display CRS and the area calculator
- * stay with the loading thread: neither may be used by two.) */
+ * it, linear, and checked. (The transform to the display CRS and the area
+ * calculator stay with the loading thread: neither may be used by two.) */
 typedef struct
 {
   OGRFeatureH  feature;
   OGRGeometryH geometry;      /* linear, taken from the feature; NULL for a point or line */
   gboolean     point_or_line;
+  gboolean     checked;       /* by the reader: problems holds mq_geometry_check()'s */
+  MqProblem    problems;
 } Shaped;
 
 static gboolean
@@ -1044,7 +1046,9 @@ add_parcel (Load         *load,
                                         (const char **) values->pdata,
                                         (const char **) values->pdata);
   const char *const *stored = (const char *const *) values->pdata;
-  MqProblem problems = mq_geometry_check (shaped->geometry, load->geographic), read_problems;
+  MqProblem problems = shaped->checked ? shaped->problems
+                                       : mq_geometry_check (shaped->geometry, load->geographic);
+  MqProblem read_problems;
 
   read_problems = mq_field_map_fill (map, parcels, record, stored);
   note_grouped_area (load, map, stored);
@@ -1099,11 +1103,9 @@ set_reading_options (gboolean on)
 
 /* Reading overlaps the rest of opening: a reader thread takes the
  * features from GDAL (what the read floor does) in batches of READ_BATCH
- * and makes their geometry linear, while the loading thread checks the
- * geometry, decodes the values, measures and stores the parcels — about
- * half the work each (the checks moved back to the loading thread once it
- * had less to do than the reader: at 10⁵ parcels, 1.31 G instructions
- * against 0.88 G besides the open and the .prj). The reader
+ * and makes their geometry linear, while the loading thread decodes the
+ * values, measures and stores the parcels — about half the work each, the
+ * geometry checks going to whichever has time (check_batch()). The reader
  * owns the layer until it ends; a batch passes wholly to the loading thread
  * through one queue, and comes back through another for the reader to free
  * and refill: the batches in flight are the READ_BATCHES_IN_FLIGHT made at
@@ -1133,6 +1135,26 @@ shape_feature (Load   *load,
     return;
   /* The feature's own geometry, taken rather than copied. */
   shaped->geometry = mq_geometry_take_linear (OGR_F_StealGeometryEx (shaped->feature, load->geom_field));
+}
+
+/* The geometry checks go to whichever thread has time: the reader takes
+ * a batch's when the loading thread has batches waiting, else leaves them
+ * to it. Either way one of the two does less than the other, by as much as
+ * the checks (a sixth of the loading thread's work at 10⁵ parcels), and
+ * which one changes with the machine: another process on a core, a file
+ * in the page cache or not. */
+static void
+check_batch (Load   *load,
+             GArray *batch)
+{
+  for (guint k = 0; k < batch->len; k++)
+    {
+      Shaped *shaped = &g_array_index (batch, Shaped, k);
+
+      if (!shaped->point_or_line)
+        shaped->problems = mq_geometry_check (shaped->geometry, load->geographic);
+      shaped->checked = TRUE;
+    }
 }
 
 static void
@@ -1183,7 +1205,11 @@ reader_thread (gpointer data)
       shape_feature (r->load, &shaped);
       g_array_append_val (batch, shaped);
       if (batch->len == READ_BATCH)
-        mq_queue_push (r->full, g_steal_pointer (&batch));
+        {
+          if (g_async_queue_length (r->full) > 0)
+            check_batch (r->load, batch);
+          mq_queue_push (r->full, g_steal_pointer (&batch));
+        }
     }
   if (batch != NULL)
     mq_queue_push (r->full, batch);
