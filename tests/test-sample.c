@@ -8,8 +8,11 @@
  */
 #include <gdal.h>
 #include <math.h>
+#include <glib/gstdio.h>
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "mq-core.h"
 #include "test-util.h"
@@ -264,6 +267,107 @@ test_survey_matches_project (void)
     }
 }
 
+/* The pixel of @ds's first three bands at (x, y), in its own CRS. */
+static void
+pixel_at (GDALDatasetH ds,
+          double       x,
+          double       y,
+          guint8       rgb[3])
+{
+  double gt[6];
+  int px, py;
+
+  g_assert_cmpint (GDALGetGeoTransform (ds, gt), ==, CE_None);
+  px = (int) floor ((x - gt[0]) / gt[1]);
+  py = (int) floor ((y - gt[3]) / gt[5]);
+  g_assert_cmpint (px, >=, 0);
+  g_assert_cmpint (py, >=, 0);
+  g_assert_cmpint (px, <, GDALGetRasterXSize (ds));
+  g_assert_cmpint (py, <, GDALGetRasterYSize (ds));
+  for (int b = 0; b < 3; b++)
+    g_assert_cmpint (GDALRasterIO (GDALGetRasterBand (ds, b + 1), GF_Read, px, py, 1, 1, &rgb[b], 1, 1,
+                                   GDT_Byte, 0, 0), ==, CE_None);
+}
+
+static int
+epsg_of (GDALDatasetH ds)
+{
+  OGRSpatialReferenceH srs = OSRNewSpatialReference (GDALGetProjectionRef (ds));
+  int code;
+
+  OSRAutoIdentifyEPSG (srs);
+  code = OSRGetAuthorityCode (srs, NULL) ? atoi (OSRGetAuthorityCode (srs, NULL)) : 0;
+  OSRDestroySpatialReference (srs);
+  return code;
+}
+
+/* The synthetic orthophoto: a GeoTIFF in the survey's CRS holding every
+ * parcel, and its MBTiles copy in Web Mercator; a few MB each; the biggest
+ * industrial lot's roof shows in both at the same place, pale grey. */
+static void
+test_imagery (void)
+{
+  g_autofree char *tif = sample_file ("maqiao-ortho.tif");
+  g_autofree char *mbtiles = sample_file ("maqiao-ortho.mbtiles");
+  GDALDatasetH ortho = GDALOpen (tif, GA_ReadOnly), web = GDALOpen (mbtiles, GA_ReadOnly);
+  MqParcels *parcels = mq_dataset_get_parcels (project);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  OGRSpatialReferenceH from = OSRNewSpatialReference (NULL), to = OSRNewSpatialReference (NULL);
+  OGRCoordinateTransformationH ct;
+  double gt[6], best = 0, x = 0, y = 0;
+  guint8 a[3], b[3];
+  MqBox extent;
+  GStatBuf st;
+
+  g_assert_nonnull (ortho);
+  g_assert_nonnull (web);
+  g_assert_cmpint (epsg_of (ortho), ==, 4549);
+  g_assert_cmpint (epsg_of (web), ==, 3857);
+  g_assert_cmpint (GDALGetRasterCount (ortho), ==, 3);
+  g_assert_cmpint (g_stat (tif, &st), ==, 0);
+  g_assert_cmpint (st.st_size, <, 5 << 20);
+  g_assert_cmpint (g_stat (mbtiles, &st), ==, 0);
+  g_assert_cmpint (st.st_size, <, 5 << 20);
+
+  /* Every parcel on the photo, at 2 m a pixel. */
+  g_assert_cmpint (GDALGetGeoTransform (ortho, gt), ==, CE_None);
+  g_assert_cmpfloat_with_epsilon (gt[1], 2.0, 1e-9);
+  mq_dataset_get_extent (project, &extent);
+  g_assert_cmpfloat (gt[0], <, extent.min_x);
+  g_assert_cmpfloat (gt[3], >, extent.max_y);
+  g_assert_cmpfloat (gt[0] + gt[1] * GDALGetRasterXSize (ortho), >, extent.max_x);
+  g_assert_cmpfloat (gt[3] + gt[5] * GDALGetRasterYSize (ortho), <, extent.min_y);
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      MqBox box = mq_shapes_get_bbox (shapes, i);
+
+      if (g_strcmp0 (p->land_use_code, "0601") == 0 && p->area_m2 > best)
+        best = p->area_m2, x = (box.min_x + box.max_x) / 2, y = (box.min_y + box.max_y) / 2;
+    }
+  g_assert_cmpfloat (best, >, 0);
+  pixel_at (ortho, x, y, a);
+  /* A metal roof: pale, and grey (the channels within a few levels). */
+  g_assert_cmpint (MIN (a[0], MIN (a[1], a[2])), >, 150);
+  g_assert_cmpint (MAX (a[0], MAX (a[1], a[2])) - MIN (a[0], MIN (a[1], a[2])), <, 30);
+
+  OSRImportFromEPSG (from, 4549);
+  OSRImportFromEPSG (to, 3857);
+  OSRSetAxisMappingStrategy (from, OAMS_TRADITIONAL_GIS_ORDER);
+  OSRSetAxisMappingStrategy (to, OAMS_TRADITIONAL_GIS_ORDER);
+  ct = OCTNewCoordinateTransformation (from, to);
+  g_assert_true (OCTTransform (ct, 1, &x, &y, NULL));
+  pixel_at (web, x, y, b);
+  for (int c = 0; c < 3; c++)
+    g_assert_cmpint (abs ((int) a[c] - (int) b[c]), <, 24);
+  OCTDestroyCoordinateTransformation (ct);
+  OSRDestroySpatialReference (from);
+  OSRDestroySpatialReference (to);
+  GDALClose (ortho);
+  GDALClose (web);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -290,6 +394,7 @@ main (int   argc,
   g_test_add_func ("/sample/areas-independent", test_areas_independent);
   g_test_add_func ("/sample/survey-encoding", test_survey_encoding);
   g_test_add_func ("/sample/survey-matches-project", test_survey_matches_project);
+  g_test_add_func ("/sample/imagery", test_imagery);
   status = g_test_run ();
   g_clear_object (&project);
   g_clear_object (&survey);
