@@ -30,6 +30,7 @@ typedef struct
   gboolean  version;
   gboolean  problems;
   MqOpenRequest request;    /* --crs, --encoding, --layer, --field-mapping, --allow-partial */
+  char    **layers;          /* --layer-add: FILE[,opacity=…] */
   char     *export_png;
   char     *export_csv;
   char     *export_xlsx;
@@ -111,6 +112,7 @@ parse_options (Options  *o,
     { "schema", 0, 0, G_OPTION_ARG_STRING, &o->schema, N_("With --publish: the schema the project becomes (default maqiao)"), N_("NAME") },
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Size of the exported image"), N_("WxH") },
     { "bbox", 0, 0, G_OPTION_ARG_STRING, &o->bbox, N_("With --export-png: the area to show, in the map's coordinates"), N_("MINX,MINY,MAXX,MAXY") },
+    { "layer-add", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->layers, N_("With --export-png/--export-svg: an image (orthophoto) under the parcels; repeatable"), N_("FILE[,opacity=0.6]") },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &o->theme, N_("Map theme: locks, method, flagged, landuse"), N_("THEME") },
     { "label-field", 0, 0, G_OPTION_ARG_STRING, &o->label_field, N_("With --export-png/--export-pdf: what parcel labels say: id, owner, project, entity, mu"), N_("FIELD") },
     { "present", 0, 0, G_OPTION_ARG_NONE, &o->present, N_("Open in the meeting-room mode: full screen, the map and live totals (F5 toggles, Esc leaves)"), NULL },
@@ -153,6 +155,7 @@ clear_options (Options *o)
   g_free (o->theme);
   g_free (o->label_field);
   g_free (o->bbox);
+  g_strfreev (o->layers);
   g_strfreev (o->files);
 }
 
@@ -452,10 +455,12 @@ run_headless (Options *o)
   if (o->export_shp != NULL && !export_shp (o, dataset, &error))
     return fail (error);
   if (o->export_png != NULL &&
-      !mq_export_png (dataset, o->export_png, o->size, o->theme, o->bbox, label_field, &error))
+      !mq_export_png (dataset, o->export_png, o->size, o->theme, o->bbox, label_field,
+                      (const char *const *) o->layers, &error))
     return fail (error);
   if (o->export_svg != NULL &&
-      !mq_export_png (dataset, o->export_svg, o->size, o->theme, o->bbox, label_field, &error))
+      !mq_export_png (dataset, o->export_svg, o->size, o->theme, o->bbox, label_field,
+                      (const char *const *) o->layers, &error))
     return fail (error);
   if (o->export_pdf != NULL && !export_pdf (o, dataset, label_field, &error))
     return fail (error);

@@ -284,6 +284,79 @@ test_export_png (void)
   test_remove_dir (dir);
 }
 
+/* --layer-add puts the orthophoto under the parcels (the paper of the
+ * frame's margin is photograph now); a bad opacity, a missing file and an
+ * image with no coordinate system each get one line naming them, and no
+ * image is written. */
+static void
+test_layer_add (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-test-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "map.png", NULL);
+  g_autofree char *bare = g_build_filename (dir, "no-crs.png", NULL);
+  g_autofree char *missing = g_build_filename (dir, "absent.tif", NULL);
+  g_autofree char *ortho = sample_file ("maqiao-ortho.tif");
+  g_autofree char *arg = g_strconcat ("--export-png=", png, NULL);
+  g_autofree char *with = g_strconcat ("--layer-add=", ortho, ",opacity=1", NULL);
+  g_autofree char *bad = g_strconcat ("--layer-add=", ortho, ",opacity=2", NULL);
+  g_autofree char *absent = g_strconcat ("--layer-add=", missing, NULL);
+  g_autofree char *uncharted = g_strconcat ("--layer-add=", bare, NULL);
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 16, 16);
+  g_autofree guint32 *plain = g_new0 (guint32, 100 * 100);
+
+  g_assert_cmpint (cairo_surface_write_to_png (s, bare), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (s);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_auto(Run) r = { 0 };
+      guint32 changed = 0;
+
+      run (&r, "--sample", arg, "--size=400x300", k == 0 ? "--theme=locks" : with, NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      s = cairo_image_surface_create_from_png (png);
+      g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+      /* The zone's middle: a plain frame's colours, then the photograph's
+       * through them. */
+      for (int y = 100; y < 200; y++)
+        for (int x = 150; x < 250; x++)
+          {
+            guint32 p = pixel (s, x, y);
+
+            if (k == 0)
+              plain[(y - 100) * 100 + x - 150] = p;
+            else
+              changed += p != plain[(y - 100) * 100 + x - 150];
+          }
+      if (k == 1)
+        g_assert_cmpuint (changed, >, 5000);
+      cairo_surface_destroy (s);
+      g_assert_cmpint (g_unlink (png), ==, 0);
+    }
+  {
+    g_auto(Run) r = { 0 };
+
+    run (&r, "--sample", arg, bad, NULL);
+    assert_one_line_naming (&r, "opacity");
+    g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_auto(Run) r = { 0 };
+
+    run (&r, "--sample", arg, absent, NULL);
+    assert_one_line_naming (&r, missing);
+    g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_auto(Run) r = { 0 };
+
+    run (&r, "--sample", arg, uncharted, NULL);
+    assert_one_line_naming (&r, bare);
+    g_assert_nonnull (strstr (r.err, "coordinate system"));
+    g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  }
+  test_remove_dir (dir);
+}
+
 /* Every parcel with a problem, one line each: id, tab, what is wrong. */
 /* The plan's terms are data in the files (能级提升, 推进中), but what a
  * person reads is in their language. */
@@ -1111,6 +1184,7 @@ main (int   argc,
   g_test_add_func ("/cli/missing-prj", test_missing_prj);
   g_test_add_func ("/cli/random-bytes", test_random_bytes);
   g_test_add_func ("/cli/export-png", test_export_png);
+  g_test_add_func ("/cli/layer-add", test_layer_add);
   g_test_add_func ("/cli/problems-listed", test_problems_listed);
   g_test_add_func ("/cli/problems-keep-text", test_problems_keep_text);
   g_test_add_func ("/cli/terms-in-language", test_terms_in_language);

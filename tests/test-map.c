@@ -3,7 +3,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <gdal.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "corpus/corpus-cases.h"
@@ -1121,6 +1123,177 @@ test_snap (void)
   g_assert_cmpfloat (sx, ==, b.min_x - 1e5);
 }
 
+/* The biggest industrial lot's centre: its roof on the sample orthophoto. */
+static void
+industrial_roof (double *x,
+                 double *y,
+                 MqBox  *lot)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  double best = 0;
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      MqBox box = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), i);
+
+      if (g_strcmp0 (p->land_use_code, "0601") == 0 && p->area_m2 > best)
+        best = p->area_m2, *x = (box.min_x + box.max_x) / 2, *y = (box.min_y + box.max_y) / 2, *lot = box;
+    }
+  g_assert_cmpfloat (best, >, 0);
+}
+
+/* The orthophoto as GDAL has it at each pixel of the view (nearest):
+ * what the layer must show, independently of how it reads. */
+static guint32 *
+ortho_reference (MqViewport *vp,
+                 int         w,
+                 int         h)
+{
+  g_autofree char *tif = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-ortho.tif", NULL);
+  GDALDatasetH ds = GDALOpen (tif, GA_ReadOnly);
+  guint32 *ref = g_new0 (guint32, (gsize) w * h);
+  double gt[6];
+
+  g_assert_nonnull (ds);
+  g_assert_cmpint (GDALGetGeoTransform (ds, gt), ==, CE_None);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        double mx, my;
+        guint8 rgb[3];
+
+        mq_viewport_screen_to_map (vp, x + 0.5, y + 0.5, &mx, &my);
+        for (int b = 0; b < 3; b++)
+          g_assert_cmpint (GDALRasterIO (GDALGetRasterBand (ds, b + 1), GF_Read, (int) floor ((mx - gt[0]) / gt[1]),
+                                         (int) floor ((my - gt[3]) / gt[5]), 1, 1, &rgb[b], 1, 1, GDT_Byte, 0, 0),
+                           ==, CE_None);
+        ref[(gsize) y * w + x] = (guint32) rgb[0] << 16 | (guint32) rgb[1] << 8 | rgb[2];
+      }
+  GDALClose (ds);
+  return ref;
+}
+
+/* The mean difference per channel between @image shifted by (dx, dy) and
+ * the reference, over the view less a margin. */
+static double
+shifted_difference (cairo_surface_t *image,
+                    const guint32   *ref,
+                    int              dx,
+                    int              dy)
+{
+  int w = cairo_image_surface_get_width (image), h = cairo_image_surface_get_height (image);
+  double sum = 0;
+  gsize n = 0;
+
+  for (int y = 8; y < h - 8; y++)
+    for (int x = 8; x < w - 8; x++)
+      {
+        guint32 a = pixel (image, x + dx, y + dy), b = ref[(gsize) y * w + x];
+
+        for (int c = 0; c < 24; c += 8)
+          sum += abs ((int) ((a >> c) & 0xff) - (int) ((b >> c) & 0xff));
+        n += 3;
+      }
+  return sum / n;
+}
+
+/* The image layer alone, at 1:2,000 (0.53 m a pixel) round the roof. */
+static cairo_surface_t *
+draw_layer (MqRasterLayer *layer,
+            MqViewport    *vp)
+{
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 240, 180);
+  cairo_t *cr = cairo_create (image);
+
+  mq_raster_layer_draw (layer, cr, vp);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  return image;
+}
+
+/* An orthophoto in the map's CRS and its MBTiles copy in Web Mercator
+ * (warped as it is read) both fall where GDAL's own reading of the GeoTIFF
+ * puts each pixel: no shift of one screen pixel or more at 1:2,000 fits
+ * them better. Under the parcels, a lot's fill lets the roof show through. */
+static void
+test_raster_layer (void)
+{
+  g_autofree char *tif = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-ortho.tif", NULL);
+  g_autofree char *mbtiles = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-ortho.mbtiles", NULL);
+  const char *wkt = mq_dataset_get_display_wkt (sample);
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  g_autofree guint32 *ref = NULL;
+  g_autoptr(GError) error = NULL;
+  double x = 0, y = 0;
+  MqBox lot = { 0 };
+
+  industrial_roof (&x, &y, &lot);
+  mq_viewport_set_size (vp, 240, 180);
+  mq_viewport_set_resolution (vp, 0.53);
+  /* A corner of the lot: its yard, roof, the road and the neighbours. */
+  mq_viewport_set_center (vp, lot.min_x, lot.min_y);
+  ref = ortho_reference (vp, 240, 180);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(MqRasterLayer) layer = mq_raster_layer_new (k == 0 ? tif : mbtiles, wkt, &error);
+      cairo_surface_t *image;
+      double at_zero, best = G_MAXDOUBLE;
+
+      g_assert_no_error (error);
+      image = draw_layer (layer, vp);
+      at_zero = shifted_difference (image, ref, 0, 0);
+      for (int dy = -3; dy <= 3; dy++)
+        for (int dx = -3; dx <= 3; dx++)
+          if (dx != 0 || dy != 0)
+            best = MIN (best, shifted_difference (image, ref, dx, dy));
+      g_test_message ("%s: mean difference %.2f in place, %.2f at best shifted", k == 0 ? "tif" : "mbtiles",
+                      at_zero, best);
+      g_assert_cmpfloat (at_zero, <, best);
+      g_assert_cmpfloat (at_zero, <, 8);
+      cairo_surface_destroy (image);
+    }
+
+  /* Under a parcel: 45 % of its fill over the photograph. */
+  {
+    g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+    g_autoptr(MqRasterLayer) layer = mq_raster_layer_new (tif, wkt, &error);
+    cairo_surface_t *plain = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 240, 180);
+    cairo_surface_t *over = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 240, 180);
+    double sx, sy;
+    guint32 fill, photo, got;
+    cairo_t *cr;
+
+    g_assert_no_error (error);
+    mq_renderer_set_dataset (renderer, sample);
+    mq_renderer_set_furniture (renderer, FALSE);
+    mq_viewport_set_center (vp, x, y);
+    cr = cairo_create (plain);
+    mq_renderer_draw (renderer, cr, vp);
+    cairo_destroy (cr);
+    mq_renderer_add_raster_layer (renderer, layer);
+    cr = cairo_create (over);
+    mq_renderer_draw (renderer, cr, vp);
+    cairo_destroy (cr);
+    g_clear_pointer (&ref, g_free);
+    ref = ortho_reference (vp, 240, 180);
+    mq_viewport_map_to_screen (vp, x, y, &sx, &sy);
+    /* Beside the centre, clear of its label. */
+    sy += 20;
+    fill = pixel (plain, (int) sx, (int) sy);
+    photo = ref[(gsize) sy * 240 + (gsize) sx];
+    got = pixel (over, (int) sx, (int) sy);
+    for (int c = 0; c < 24; c += 8)
+      {
+        double expect = 0.45 * ((fill >> c) & 0xff) + 0.55 * ((photo >> c) & 0xff);
+
+        g_assert_cmpfloat (fabs (((got >> c) & 0xff) - expect), <, 16);
+      }
+    cairo_surface_destroy (plain);
+    cairo_surface_destroy (over);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1136,6 +1309,7 @@ main (int   argc,
 
   g_test_add_func ("/map/viewport-round-trip", test_viewport_round_trip);
   g_test_add_func ("/map/measure", test_measure);
+  g_test_add_func ("/map/raster-layer", test_raster_layer);
   g_test_add_func ("/map/snap", test_snap);
   g_test_add_func ("/map/viewport-zoom-about-point", test_viewport_zoom_about_point);
   g_test_add_func ("/map/index-matches-scan", test_index_matches_scan);

@@ -28,6 +28,7 @@ struct _MqCoverage
   int         stride;
   guint64    *seen;              /* the lines drawn, by their ends (seen_line()); 0 = a free slot */
   guint32     line_rgb[3];       /* the lines' colour, 0…255: white unless set */
+  double      opacity;           /* of the shapes' colours (imagery shows through) */
   gsize       seen_size, n_seen; /* slots (a power of two), lines in them */
 };
 
@@ -55,6 +56,7 @@ mq_coverage_new (cairo_t *cr)
   coverage->sw = coverage->width;
   coverage->sh = coverage->height;
   coverage->line_rgb[0] = coverage->line_rgb[1] = coverage->line_rgb[2] = 255;
+  coverage->opacity = 1.0;
   coverage->min_row = coverage->height;
   coverage->max_row = -1;
   coverage->acc = g_new (float, (gsize) (MQ_COVERAGE_MAX_PX + 3) * (MQ_COVERAGE_MAX_PX + 3));
@@ -248,7 +250,7 @@ mq_coverage_add_box (MqCoverage  *coverage,
     return FALSE;
   /* A box of no width still covers its line: give it a hair. */
   x1 = MAX (x1, x0 + 1e-3), y1 = MAX (y1, y0 + 1e-3);
-  share = MIN (1.0, area * m->xx * m->yy / ((x1 - x0) * (y1 - y0)));
+  share = MIN (1.0, area * m->xx * m->yy / ((x1 - x0) * (y1 - y0))) * coverage->opacity;
   sum = sum_for (coverage, color, rgb);
   for (int py = (int) floor (y0); py < (int) ceil (y1); py++)
     {
@@ -398,6 +400,7 @@ mq_coverage_end_shape (MqCoverage  *coverage,
               cover = fmodf (cover, 2.0f);
               cover = cover > 1 ? 2 - cover : cover;
             }
+          cover *= (float) coverage->opacity;
           if (cover > 1.0f / ONE)
             add_to_pixel (row + 4 * x, (guint32) (cover * ONE + 0.5f), rgb);
         }
@@ -570,6 +573,14 @@ tint (MqCoverage *coverage,
       out |= ((coverage->line_rgb[c] * k + ch * (256 - k)) >> 8) << (16 - 8 * c);
     }
   *p = out | ((255 * k + a * (256 - k)) >> 8) << 24;
+}
+
+/* Shapes covered from now on are see-through: @opacity of their colour. */
+void
+mq_coverage_set_opacity (MqCoverage *coverage,
+                         double      opacity)
+{
+  coverage->opacity = CLAMP (opacity, 0.0, 1.0);
 }
 
 /* Lines in @color from now on (white until then). */

@@ -90,6 +90,8 @@ void        mq_coverage_line        (MqCoverage *coverage,
 void        mq_coverage_lines_end   (MqCoverage *coverage);
 void        mq_coverage_set_line_color (MqCoverage  *coverage,
                                         const MqRgb *color);
+void        mq_coverage_set_opacity    (MqCoverage  *coverage,
+                                        double       opacity);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqCoverage, mq_coverage_free)
 

@@ -135,6 +135,7 @@ mq_export_png (MqDataset   *dataset,
                const char  *theme_name,
                const char  *bbox,
                MqLabelField label_field,
+               const char *const *layers,
                GError     **error)
 {
   gboolean svg = g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG");
@@ -151,6 +152,15 @@ mq_export_png (MqDataset   *dataset,
     mq_dataset_get_extent (dataset, &extent);
   else if (!parse_bbox (bbox, &extent, error))
     return FALSE;
+  for (guint i = 0; layers != NULL && layers[i] != NULL; i++)
+    {
+      g_autoptr(MqRasterLayer) layer = mq_raster_layer_new_from_spec (layers[i],
+                                                                     mq_dataset_get_display_wkt (dataset), error);
+
+      if (layer == NULL)
+        return FALSE;
+      mq_renderer_add_raster_layer (renderer, layer);
+    }
   out = mq_output_new (path, NULL, TRUE, mq_dataset_get_path (dataset), error);
   if (out == NULL)
     return FALSE;

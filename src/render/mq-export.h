@@ -26,6 +26,7 @@ gboolean mq_export_png         (MqDataset   *dataset,
                                 const char  *theme,
                                 const char  *bbox,
                                 MqLabelField label_field,
+                                const char *const *layers,
                                 GError     **error);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include "mq-furniture.h"
 #include "mq-labels.h"
+#include "mq-raster-layer.h"
 #include "mq-style.h"
 #include "mq-text-cache.h"
 #include "mq-tile-cache.h"
@@ -38,6 +39,7 @@ struct _MqRenderer
   MqLabelField label_field; /* what a parcel's label says */
   gboolean   meeting_room;  /* text sized for a room: see text_scales() */
   gboolean   exact;         /* every parcel a path, even where mq-coverage.h would do */
+  GPtrArray *rasters;       /* MqRasterLayer, under the parcels, first drawn first */
   MqTextCache *texts;       /* parcel labels measured and rasterised once; shared with copies */
   MqTileCache *tiles;       /* the parcel layer at overview scales, or NULL; shared with copies */
   guint      tile_min_parcels;  /* tiles for frames with as many parcels in view */
@@ -66,6 +68,9 @@ static const MqRgb presence_color = { 0x91 / 255.0, 0x41 / 255.0, 0xac / 255.0 }
 #define TILE_MARGIN 32
 /* Two full-screen views of both layers, at 1920 × 1080. */
 #define TILE_CACHE_BYTES ((gsize) 64 << 20)
+/* Parcels' fills over imagery: the photograph shows through, the theme's
+ * colour still reads (the outlines stay whole). */
+#define IMAGERY_FILL_ALPHA 0.45
 
 G_DEFINE_FINAL_TYPE (MqRenderer, mq_renderer, G_TYPE_OBJECT)
 
@@ -94,6 +99,7 @@ mq_renderer_dispose (GObject *object)
   g_clear_pointer (&self->labels, g_array_unref);
   g_clear_pointer (&self->texts, mq_text_cache_unref);
   g_clear_pointer (&self->tiles, mq_tile_cache_unref);
+  g_clear_pointer (&self->rasters, g_ptr_array_unref);
   G_OBJECT_CLASS (mq_renderer_parent_class)->dispose (object);
 }
 
@@ -165,6 +171,31 @@ mq_renderer_init (MqRenderer *self)
   self->furniture = TRUE;
   self->hover = -1;
   self->texts = mq_text_cache_new ();
+  self->rasters = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/**
+ * mq_renderer_add_raster_layer:
+ *
+ * Draws @layer (imagery) under the parcels, over any added before it. With
+ * imagery the parcels' fills are see-through (IMAGERY_FILL_ALPHA) and a
+ * frame is drawn whole, never from tiles.
+ */
+void
+mq_renderer_add_raster_layer (MqRenderer    *self,
+                              MqRasterLayer *layer)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  g_return_if_fail (MQ_IS_RASTER_LAYER (layer));
+
+  g_ptr_array_add (self->rasters, g_object_ref (layer));
+}
+
+/* How opaque the parcels' fills are: fully, unless imagery is under them. */
+static double
+fill_alpha (MqRenderer *self)
+{
+  return self->rasters->len > 0 ? IMAGERY_FILL_ALPHA : 1.0;
 }
 
 void
@@ -692,9 +723,10 @@ static void
 fill_batch (cairo_t        *cr,
             MqViewport     *vp,
             const MqShapes *shapes,
-            FillBatch      *batch)
+            FillBatch      *batch,
+            double          alpha)
 {
-  set_rgb (cr, &batch->color);
+  cairo_set_source_rgba (cr, batch->color.r, batch->color.g, batch->color.b, alpha);
   for (guint k = 0; k < batch->items->len; k++)
     {
       mq_renderer_path_feature (cr, vp, shapes, g_array_index (batch->items, guint, k), TRUE);
@@ -794,6 +826,9 @@ draw_parcels (MqRenderer *self,
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
   g_autoptr(MqCoverage) coverage = coverage_new (self, cr, vp);
   FillBatch batches[MAX_FILLS];
+
+  if (coverage != NULL)
+    mq_coverage_set_opacity (coverage, fill_alpha (self));
   guint n_batches = 0;
 
   for (guint k = 0; k < items->n; k++)
@@ -815,7 +850,7 @@ draw_parcels (MqRenderer *self,
     cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   for (guint b = 0; b < n_batches; b++)
     {
-      fill_batch (cr, vp, shapes, &batches[b]);
+      fill_batch (cr, vp, shapes, &batches[b], fill_alpha (self));
       g_array_unref (batches[b].items);
     }
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
@@ -1111,7 +1146,7 @@ tiles_serve (MqRenderer *self,
   cairo_matrix_t m;
   double sx = 1, sy = 1;
 
-  if (self->tiles == NULL || self->exact || items->n < self->tile_min_parcels ||
+  if (self->tiles == NULL || self->exact || items->n < self->tile_min_parcels || self->rasters->len > 0 ||
       cairo_surface_get_type (target) != CAIRO_SURFACE_TYPE_IMAGE)
     return FALSE;
   cairo_get_matrix (cr, &m);
@@ -1919,6 +1954,8 @@ mq_renderer_draw_map (MqRenderer *self,
         self->tiles_wanted = TRUE;
       draw_areas (self, cr, vp, ref, &view);
       draw_lines (self, cr, vp, ref, &view, MQ_REF_RIVER, &water, 0);
+      for (guint i = 0; i < self->rasters->len; i++)
+        mq_raster_layer_draw (g_ptr_array_index (self->rasters, i), cr, vp);
       if (tiles != NULL)
         paint_tiles (cr, tiles, FALSE);
       else
@@ -1999,6 +2036,8 @@ mq_renderer_dup (MqRenderer *self)
   copy->label_field = self->label_field;
   copy->exact = self->exact;
   copy->live_overlay = self->live_overlay;
+  for (guint i = 0; i < self->rasters->len; i++)
+    g_ptr_array_add (copy->rasters, g_object_ref (g_ptr_array_index (self->rasters, i)));
   g_clear_pointer (&copy->texts, mq_text_cache_unref);
   copy->texts = mq_text_cache_ref (self->texts);
   copy->tiles = self->tiles ? mq_tile_cache_ref (self->tiles) : NULL;

@@ -11,6 +11,7 @@
 
 #include "mq-dataset.h"
 #include "mq-labels.h"
+#include "mq-raster-layer.h"
 #include "mq-selection.h"
 #include "mq-store.h"
 #include "mq-viewport.h"
@@ -43,6 +44,8 @@ void        mq_renderer_set_meeting_room (MqRenderer *self,
                                      gboolean    meeting_room);
 void        mq_renderer_set_exact       (MqRenderer *self,
                                      gboolean    exact);
+void        mq_renderer_add_raster_layer (MqRenderer    *self,
+                                          MqRasterLayer *layer);
 void        mq_renderer_set_tiled       (MqRenderer *self,
                                      guint       min_parcels);
 gboolean    mq_renderer_get_tiles_wanted (MqRenderer *self);
