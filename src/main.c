@@ -112,7 +112,7 @@ parse_options (Options  *o,
     { "schema", 0, 0, G_OPTION_ARG_STRING, &o->schema, N_("With --publish: the schema the project becomes (default maqiao)"), N_("NAME") },
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Size of the exported image"), N_("WxH") },
     { "bbox", 0, 0, G_OPTION_ARG_STRING, &o->bbox, N_("With --export-png: the area to show, in the map's coordinates"), N_("MINX,MINY,MAXX,MAXY") },
-    { "layer-add", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->layers, N_("With --export-png/--export-svg: an image (orthophoto) under the parcels; repeatable"), N_("FILE[,opacity=0.6]") },
+    { "layer-add", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->layers, N_("With --export-png/--export-svg/--export-pdf: an image (orthophoto) under the parcels; repeatable"), N_("FILE[,opacity=0.6]") },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &o->theme, N_("Map theme: locks, method, flagged, landuse"), N_("THEME") },
     { "label-field", 0, 0, G_OPTION_ARG_STRING, &o->label_field, N_("With --export-png/--export-pdf: what parcel labels say: id, owner, project, entity, mu"), N_("FIELD") },
     { "present", 0, 0, G_OPTION_ARG_NONE, &o->present, N_("Open in the meeting-room mode: full screen, the map and live totals (F5 toggles, Esc leaves)"), NULL },
@@ -352,9 +352,12 @@ export_pdf (Options      *o,
             GError      **error)
 {
   g_autofree char *unit = dup_unit (o);
+  g_autoptr(GPtrArray) rasters = mq_export_open_layers (dataset, (const char *const *) o->layers, error);
   MqReportOptions report = { o->title, unit, o->paper, o->portrait, MQ_THEME_LOCKS, o->atlas, NULL,
-                             label_field };
+                             label_field, rasters };
 
+  if (rasters == NULL)
+    return FALSE;
   if (o->theme != NULL && !mq_theme_parse (o->theme, &report.theme))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,

@@ -303,6 +303,7 @@ test_layer_add (void)
   g_autofree char *uncharted = g_strconcat ("--layer-add=", bare, NULL);
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 16, 16);
   g_autofree guint32 *plain = g_new0 (guint32, 100 * 100);
+  guint pdf_images = 0;
 
   g_assert_cmpint (cairo_surface_write_to_png (s, bare), ==, CAIRO_STATUS_SUCCESS);
   cairo_surface_destroy (s);
@@ -331,6 +332,28 @@ test_layer_add (void)
         g_assert_cmpuint (changed, >, 5000);
       cairo_surface_destroy (s);
       g_assert_cmpint (g_unlink (png), ==, 0);
+    }
+  /* In the report too: its maps carry the photograph as an image. */
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autofree char *pdf = g_build_filename (dir, "report.pdf", NULL);
+      g_autofree char *pdf_arg = g_strconcat ("--export-pdf=", pdf, NULL);
+      g_autofree char *bytes = NULL;
+      g_auto(Run) r = { 0 };
+      gsize length = 0;
+      guint images = 0;
+
+      run (&r, "--sample", pdf_arg, k == 0 ? "--theme=locks" : with, NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_true (g_file_get_contents (pdf, &bytes, &length, NULL));
+      /* The bytes hold NULs: compared one place at a time. */
+      for (gsize at = 0; at + 15 <= length; at++)
+        images += memcmp (bytes + at, "/Subtype /Image", 15) == 0;
+      if (k == 0)
+        pdf_images = images;
+      else
+        g_assert_cmpuint (images, >, pdf_images);
+      g_assert_cmpint (g_unlink (pdf), ==, 0);
     }
   {
     g_auto(Run) r = { 0 };

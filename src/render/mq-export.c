@@ -128,6 +128,32 @@ render_to (MqOutput   *out,
  * image of the given size: PNG pixels, or SVG paths when the name ends in
  * .svg. Written beside and renamed, as every export: a full disk or a kill
  * leaves the previous map as it was. */
+/**
+ * mq_export_open_layers:
+ * @specs: (nullable): `FILE[,opacity=…]` each, as --layer-add gives them
+ *
+ * Returns: (transfer full): the images, in the map's CRS, or NULL and
+ * @error for the first that cannot be drawn
+ */
+GPtrArray *
+mq_export_open_layers (MqDataset         *dataset,
+                       const char *const *specs,
+                       GError           **error)
+{
+  g_autoptr(GPtrArray) layers = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
+    {
+      MqRasterLayer *layer = mq_raster_layer_new_from_spec (specs[i], mq_dataset_get_display_wkt (dataset),
+                                                            error);
+
+      if (layer == NULL)
+        return NULL;
+      g_ptr_array_add (layers, layer);
+    }
+  return g_steal_pointer (&layers);
+}
+
 gboolean
 mq_export_png (MqDataset   *dataset,
                const char  *path,
@@ -142,6 +168,7 @@ mq_export_png (MqDataset   *dataset,
   g_autoptr(MqRenderer) renderer = mq_renderer_new ();
   g_autoptr(MqViewport) viewport = mq_viewport_new ();
   g_autoptr(MqOutput) out = NULL;
+  g_autoptr(GPtrArray) rasters = NULL;
   MqTheme theme;
   MqBox extent;
   int w, h;
@@ -152,15 +179,11 @@ mq_export_png (MqDataset   *dataset,
     mq_dataset_get_extent (dataset, &extent);
   else if (!parse_bbox (bbox, &extent, error))
     return FALSE;
-  for (guint i = 0; layers != NULL && layers[i] != NULL; i++)
-    {
-      g_autoptr(MqRasterLayer) layer = mq_raster_layer_new_from_spec (layers[i],
-                                                                     mq_dataset_get_display_wkt (dataset), error);
-
-      if (layer == NULL)
-        return FALSE;
-      mq_renderer_add_raster_layer (renderer, layer);
-    }
+  rasters = mq_export_open_layers (dataset, layers, error);
+  if (rasters == NULL)
+    return FALSE;
+  for (guint i = 0; i < rasters->len; i++)
+    mq_renderer_add_raster_layer (renderer, g_ptr_array_index (rasters, i));
   out = mq_output_new (path, NULL, TRUE, mq_dataset_get_path (dataset), error);
   if (out == NULL)
     return FALSE;

@@ -17,6 +17,9 @@ typedef enum
 } MqExportError;
 
 GQuark   mq_export_error_quark (void);
+GPtrArray *mq_export_open_layers (MqDataset         *dataset,
+                                  const char *const *specs,
+                                  GError           **error);
 gboolean mq_export_parse_label_field (const char    *arg,
                                       MqLabelField  *field,
                                       GError       **error);

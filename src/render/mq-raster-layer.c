@@ -300,8 +300,11 @@ mq_raster_layer_draw (MqRasterLayer *self,
     return;
   mq_viewport_map_to_screen (vp, gt[0] + window[0] * gt[1], gt[3] + window[1] * gt[5], &sx0, &sy0);
   mq_viewport_map_to_screen (vp, gt[0] + window[2] * gt[1], gt[3] + window[3] * gt[5], &sx1, &sy1);
-  /* Read at the target's own pixels (a HiDPI surface has two a unit). */
+  /* Read at the target's own pixels (a HiDPI surface has two a unit); a
+   * document's are points, read at three times that (216 dpi). */
   cairo_user_to_device_distance (cr, &dx, &dy);
+  if (cairo_surface_get_type (cairo_get_target (cr)) != CAIRO_SURFACE_TYPE_IMAGE)
+    dx *= 3, dy *= 3;
   out_w = CLAMP ((int) ceil ((sx1 - sx0) * fabs (dx)), 1, MAX_SIDE);
   out_h = CLAMP ((int) ceil ((sy1 - sy0) * fabs (dy)), 1, MAX_SIDE);
   mq_mutex_lock (&self->lock);

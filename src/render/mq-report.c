@@ -586,6 +586,8 @@ draw_report (Report    *r,
   mq_renderer_set_dataset (r->renderer, r->dataset);
   mq_renderer_set_theme (r->renderer, r->options->theme);
   mq_renderer_set_label_field (r->renderer, r->options->label_field);
+  for (guint i = 0; r->options->rasters != NULL && i < r->options->rasters->len; i++)
+    mq_renderer_add_raster_layer (r->renderer, g_ptr_array_index (r->options->rasters, i));
   write_pages (r);
   cairo_destroy (r->cr);
   cairo_surface_finish (surface);

@@ -27,6 +27,7 @@ typedef struct
   gboolean     atlas;      /* a page per flagged (or selected) parcel */
   MqSelection *only;       /* (nullable): the parcels the table and atlas show */
   MqLabelField label_field; /* what the maps' parcel labels say (0: the id) */
+  GPtrArray   *rasters;    /* (nullable): MqRasterLayer, imagery under the maps */
 } MqReportOptions;
 
 GQuark   mq_report_error_quark    (void);
