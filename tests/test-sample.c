@@ -293,10 +293,8 @@ static int
 epsg_of (GDALDatasetH ds)
 {
   OGRSpatialReferenceH srs = OSRNewSpatialReference (GDALGetProjectionRef (ds));
-  int code;
+  int code = mq_crs_get_epsg (srs);
 
-  OSRAutoIdentifyEPSG (srs);
-  code = OSRGetAuthorityCode (srs, NULL) ? atoi (OSRGetAuthorityCode (srs, NULL)) : 0;
   OSRDestroySpatialReference (srs);
   return code;
 }

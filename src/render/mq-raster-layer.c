@@ -201,27 +201,6 @@ mq_raster_layer_set_opacity (MqRasterLayer *self,
   self->opacity = CLAMP (opacity, 0.0, 1.0);
 }
 
-double
-mq_raster_layer_get_opacity (MqRasterLayer *self)
-{
-  g_return_val_if_fail (MQ_IS_RASTER_LAYER (self), 1.0);
-  return self->opacity;
-}
-
-/* min x, min y, max x, max y in the map's CRS. */
-gboolean
-mq_raster_layer_get_extent (MqRasterLayer *self,
-                            double         extent[4])
-{
-  g_return_val_if_fail (MQ_IS_RASTER_LAYER (self), FALSE);
-
-  extent[0] = self->gt[0];
-  extent[3] = self->gt[3];
-  extent[2] = self->gt[0] + self->gt[1] * GDALGetRasterXSize (self->view);
-  extent[1] = self->gt[3] + self->gt[5] * GDALGetRasterYSize (self->view);
-  return TRUE;
-}
-
 /* Planar bytes to premultiplied ARGB. */
 static cairo_surface_t *
 to_image (const guint8 *planes,

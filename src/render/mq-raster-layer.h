@@ -46,9 +46,6 @@ MqRasterLayer *mq_raster_layer_new_from_spec (const char   *spec,
                                               GError      **error);
 void           mq_raster_layer_set_opacity  (MqRasterLayer *self,
                                              double         opacity);
-double         mq_raster_layer_get_opacity  (MqRasterLayer *self);
-gboolean       mq_raster_layer_get_extent   (MqRasterLayer *self,
-                                             double         extent[4]);
 void           mq_raster_layer_draw         (MqRasterLayer *self,
                                              cairo_t       *cr,
                                              MqViewport    *vp);
