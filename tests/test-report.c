@@ -73,18 +73,71 @@ pdfinfo_field (const char *pdf,
   g_error ("pdfinfo has no %s", field);
 }
 
-/* Title, legend, every flagged parcel in the table, and the page count. */
+/* The pages of a PDF's text (pdftotext ends each with a form feed). */
+static GStrv
+pages_of (const char *pdf)
+{
+  const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
+  g_autofree char *text = run (argv);
+
+  return g_strsplit (text, "\f", -1);
+}
+
+static guint
+pages_with (GStrv       pages,
+            const char *what)
+{
+  guint n = 0;
+
+  for (guint i = 0; pages[i] != NULL; i++)
+    n += strstr (pages[i], what) != NULL;
+  return n;
+}
+
+/* The table numbers its rows 1…n over its pages and ends with the total. */
+static void
+assert_table_numbered (GStrv pages,
+                       guint n)
+{
+  g_autofree char *total = g_strdup_printf ("%u parcels", n);
+  guint next = 1;
+
+  for (guint i = 0; pages[i] != NULL; i++)
+    {
+      g_auto(GStrv) lines = NULL;
+
+      if (strstr (pages[i], "Parcels flagged for upgrade and their four locks") == NULL)
+        continue;
+      lines = g_strsplit (pages[i], "\n", -1);
+      for (guint l = 0; lines[l] != NULL; l++)
+        {
+          char *end = NULL;
+          guint64 number = g_ascii_strtoull (g_strchug (lines[l]), &end, 10);
+
+          if (end != lines[l] && g_str_has_prefix (g_strchug (end), "MQ"))
+            g_assert_cmpuint (number, ==, next++);
+        }
+    }
+  g_assert_cmpuint (next, ==, n + 1);
+  g_assert_cmpuint (pages_with (pages, total), ==, 1);
+}
+
+/* Title, legend, every flagged parcel in the table numbered, and the page
+ * count: the overview, the table, the deadlines, the atlas. */
 static void
 test_text_and_pages (void)
 {
   g_autofree char *pdf = export ("atlas.pdf", "--atlas", "--title=马桥试验区转型升级图");
   const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
   g_autofree char *text = run (argv);
-  g_autofree char *pages = pdfinfo_field (pdf, "Pages");
+  g_auto(GStrv) pages = pages_of (pdf);
+  g_autofree char *n_pages = pdfinfo_field (pdf, "Pages");
   g_autofree char *size = pdfinfo_field (pdf, "Page size");
   g_autofree char *title = pdfinfo_field (pdf, "Title");
   MqParcels *parcels = mq_dataset_get_parcels (sample);
   guint n = flagged_count ();
+  guint table = pages_with (pages, "Parcels flagged for upgrade and their four locks");
+  guint deadlines = pages_with (pages, "Deadlines: overdue and due within 30 days");
 
   g_assert_nonnull (strstr (text, "马桥试验区转型升级图"));
   g_assert_cmpstr (title, ==, "马桥试验区转型升级图");
@@ -94,22 +147,29 @@ test_text_and_pages (void)
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
     if (mq_parcels_get (parcels, i)->flagged)
       g_assert_nonnull (strstr (text, mq_parcels_get (parcels, i)->id));
-  /* A3 landscape: the overview, the table (43 rows a page), deadlines, the atlas. */
+  assert_table_numbered (pages, n);
   g_assert_true (g_str_has_prefix (size, "1190.55 x 841.89"));
-  g_assert_cmpint (atoi (pages), ==, 1 + (n + 42) / 43 + 1 + n);
+  g_assert_cmpuint (table, >=, 2);   /* 80 rows do not fit one page */
+  g_assert_cmpuint (pages_with (pages, "Page total"), ==, table);
+  g_assert_cmpuint (deadlines, ==, 1);
+  g_assert_cmpint (atoi (n_pages), ==, 1 + table + deadlines + n);
 }
 
 static void
 test_paper_a4 (void)
 {
   g_autofree char *pdf = export ("a4.pdf", "--paper=A4", NULL);
-  g_autofree char *pages = pdfinfo_field (pdf, "Pages");
+  g_auto(GStrv) pages = pages_of (pdf);
+  g_autofree char *n_pages = pdfinfo_field (pdf, "Pages");
   g_autofree char *size = pdfinfo_field (pdf, "Page size");
   guint n = flagged_count ();
+  guint table = pages_with (pages, "Parcels flagged for upgrade and their four locks");
 
   g_assert_true (g_str_has_prefix (size, "841.89 x 595.28"));
-  /* 26 table rows a page on A4 landscape; no atlas. */
-  g_assert_cmpint (atoi (pages), ==, 1 + (n + 25) / 26 + 1);
+  /* Fewer rows a page on A4: more table pages; no atlas. */
+  assert_table_numbered (pages, n);
+  g_assert_cmpuint (table, >=, 3);
+  g_assert_cmpint (atoi (n_pages), ==, 1 + table + pages_with (pages, "Deadlines: overdue"));
 }
 
 /* Every font embedded: the report prints the same anywhere. */
@@ -341,13 +401,24 @@ test_atlas_history (void)
 
 /* ---- #15 labels ---- */
 
-/* Page 1's text, as pdftotext reads it. */
+/* The text inside page 1's map frame, as pdftotext reads it: the map's
+ * labels (beside it are figures that name parcels too). */
 static char *
 first_page_text (const char *pdf)
 {
-  const char *argv[] = { "pdftotext", "-f", "1", "-l", "1", pdf, "-", NULL };
+  MqReportOptions options = { 0 };
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  MqBox f;
+  g_autofree char *x = NULL, *y = NULL, *w = NULL, *h = NULL;
 
-  return run (argv);
+  mq_report_map_frame (&options, sample, &f, vp);
+  x = g_strdup_printf ("%.0f", f.min_x), y = g_strdup_printf ("%.0f", f.min_y);
+  w = g_strdup_printf ("%.0f", f.max_x - f.min_x), h = g_strdup_printf ("%.0f", f.max_y - f.min_y);
+  {
+    const char *argv[] = { "pdftotext", "-f", "1", "-l", "1", "-x", x, "-y", y, "-W", w, "-H", h, pdf, "-", NULL };
+
+    return run (argv);
+  }
 }
 
 static guint
@@ -413,6 +484,165 @@ test_label_field_option (void)
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
 }
 
+/* ---- #17 pages that pass review ---- */
+
+/* The flagged parcels overdue, most overdue first (the id between equals). */
+static int
+by_deadline (gconstpointer a,
+             gconstpointer b)
+{
+  const MqParcel *pa = *(const MqParcel * const *) a, *pb = *(const MqParcel * const *) b;
+
+  if (pa->deadline != pb->deadline)
+    return pa->deadline < pb->deadline ? -1 : 1;
+  return g_strcmp0 (pa->id, pb->id);
+}
+
+static GPtrArray *
+overdue_parcels (void)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  GPtrArray *overdue = g_ptr_array_new ();
+  guint32 today = mq_today ();
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (mq_parcels_get (parcels, i)->flagged && mq_parcel_is_overdue (mq_parcels_get (parcels, i), today))
+      g_ptr_array_add (overdue, (gpointer) mq_parcels_get (parcels, i));
+  g_ptr_array_sort (overdue, by_deadline);
+  return overdue;
+}
+
+/* The deadlines page is a table, most overdue first, saying by how many
+ * days in the user's language; every overdue parcel is in it, in order. */
+static void
+test_deadlines_table (void)
+{
+  g_autofree char *pdf = NULL;
+  g_auto(GStrv) pages = NULL;
+  g_autoptr(GPtrArray) overdue = overdue_parcels ();
+  const MqParcel *first;
+  g_autofree char *figure = NULL;
+  const char *page = NULL, *at, *last = NULL;
+
+  g_assert_cmpuint (overdue->len, >=, 5);
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  pdf = export ("deadlines.pdf", NULL, NULL);
+  g_unsetenv ("LANGUAGE");
+  pages = pages_of (pdf);
+  for (guint i = 0; pages[i] != NULL && page == NULL; i++)
+    if (strstr (pages[i], "期限：已逾期及 30 天内到期") != NULL)
+      page = pages[i];
+  g_assert_nonnull (page);
+  first = g_ptr_array_index (overdue, 0);
+  figure = g_strdup_printf ("逾期 %u 天", mq_parcel_days_overdue (first, mq_today ()));
+  /* The first row: the most overdue parcel, its figure on its line. */
+  at = strstr (page, "序号");
+  g_assert_nonnull (at);
+  at = strstr (at, "MQ");
+  g_assert_true (g_str_has_prefix (at, first->id));
+  g_assert_nonnull (strstr (at, figure));
+  g_assert_true (strstr (at, figure) < strchr (at, '\n'));
+  for (guint k = 0; k < overdue->len; k++)
+    {
+      const char *row = strstr (page, ((const MqParcel *) g_ptr_array_index (overdue, k))->id);
+
+      g_assert_nonnull (row);
+      g_assert_true (last == NULL || row > last);
+      last = row;
+    }
+}
+
+/* Page 1 is at a round scale, says so in its title block with the
+ * coordinate system, and the zone fits its frame at that scale. */
+static void
+test_round_scale (void)
+{
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  MqReportOptions options = { 0 };
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  const char *at;
+  GString *digits = g_string_new (NULL);
+  double scale, frame_scale, mantissa;
+  MqBox frame, extent, shown;
+
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  pdf = export ("scale.pdf", "--unit=闵行区规划和自然资源局", NULL);
+  g_unsetenv ("LANGUAGE");
+  {
+    const char *argv[] = { "pdftotext", "-f", "1", "-l", "1", "-layout", pdf, "-", NULL };
+    text = run (argv);
+  }
+  g_assert_nonnull (strstr (text, "2000国家大地坐标系 3度带 CM120E (EPSG:4549)"));
+  g_assert_nonnull (strstr (text, "闵行区规划和自然资源局"));
+  g_assert_nonnull (strstr (text, "图名"));
+  at = strstr (text, "比例尺");
+  g_assert_nonnull (at);
+  at = strstr (at, "1:");
+  g_assert_nonnull (at);
+  for (at += 2; *at == ' ' || g_ascii_isdigit (*at); at++)
+    if (g_ascii_isdigit (*at))
+      g_string_append_c (digits, *at);
+  scale = g_ascii_strtod (digits->str, NULL);
+  g_string_free (digits, TRUE);
+  mantissa = scale / pow (10, floor (log10 (scale)));
+  g_assert_true (mantissa == 1 || mantissa == 1.5 || mantissa == 2 || mantissa == 2.5 ||
+                 mantissa == 3 || mantissa == 4 || mantissa == 5 || mantissa == 7.5);
+  frame_scale = mq_report_map_frame (&options, sample, &frame, vp);
+  g_assert_cmpfloat (frame_scale, ==, scale);
+  /* 1:N on paper: N metres of ground to a metre of map. */
+  g_assert_cmpfloat_with_epsilon (mq_viewport_get_resolution (vp) / (0.0254 / 72.0), scale, 1e-6 * scale);
+  mq_dataset_get_extent (sample, &extent);
+  mq_viewport_get_visible_box (vp, &shown);
+  g_assert_cmpfloat (extent.min_x, >=, shown.min_x);
+  g_assert_cmpfloat (extent.max_x, <=, shown.max_x);
+  g_assert_cmpfloat (extent.min_y, >=, shown.min_y);
+  g_assert_cmpfloat (extent.max_y, <=, shown.max_y);
+  /* The round scale before it would not hold the zone (with its margin). */
+  {
+    static const double below[] = { 7.5, 5, 4, 3, 2.5, 2, 1.5, 1, 0.75 };
+    double previous = 0, res;
+
+    for (guint i = 0; i < G_N_ELEMENTS (below) && previous == 0; i++)
+      if (below[i] < mantissa)
+        previous = below[i] * scale / mantissa;
+    res = previous * (0.0254 / 72.0);
+    g_assert_cmpfloat (mq_report_round_scale (previous), ==, previous);
+    g_assert_true ((extent.max_x - extent.min_x) / res > frame.max_x - frame.min_x - 24 ||
+                   (extent.max_y - extent.min_y) / res > frame.max_y - frame.min_y - 24);
+  }
+}
+
+/* An overdue parcel's atlas page says so in a badge; its legend counts
+ * what its map shows, not the zone. */
+static void
+test_atlas_page (void)
+{
+  g_autofree char *pdf = export ("atlas-page.pdf", "--atlas", NULL);
+  g_auto(GStrv) pages = pages_of (pdf);
+  g_autoptr(GPtrArray) overdue = overdue_parcels ();
+  g_autoptr(GArray) zone = mq_style_legend_counts (MQ_THEME_LOCKS, mq_dataset_get_parcels (sample), mq_today ());
+  g_autofree char *heading = NULL;
+  g_autofree char *badge = NULL;
+  g_autofree char *zone_count = NULL;
+  const MqParcel *p = g_ptr_array_index (overdue, 0);
+  const char *page = NULL;
+
+  heading = g_strdup_printf ("Parcel %s", p->id);
+  badge = g_strdup_printf ("%u days overdue", mq_parcel_days_overdue (p, mq_today ()));
+  for (guint i = 0; pages[i] != NULL && page == NULL; i++)
+    if (strstr (pages[i], heading) != NULL && strstr (pages[i], "Right holder") != NULL)
+      page = pages[i];
+  g_assert_nonnull (page);
+  g_assert_nonnull (strstr (page, badge));
+  g_assert_nonnull (strstr (page, "Location in the zone"));
+  /* The zone's count of parcels not flagged (over a thousand) is not on it. */
+  zone_count = g_strdup_printf (" %u\n", g_array_index (zone, guint, 5));
+  g_assert_cmpuint (g_array_index (zone, guint, 5), >, 1000);
+  g_assert_null (strstr (page, zone_count));
+  g_assert_nonnull (strstr (page, "Not flagged for upgrade"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -436,6 +666,9 @@ main (int   argc,
   g_test_add_func ("/report/not-over-input", test_not_over_input);
   g_test_add_func ("/report/labels-once", test_labels_once);
   g_test_add_func ("/report/label-field-option", test_label_field_option);
+  g_test_add_func ("/report/deadlines-table", test_deadlines_table);
+  g_test_add_func ("/report/round-scale", test_round_scale);
+  g_test_add_func ("/report/atlas-page", test_atlas_page);
   status = g_test_run ();
   test_remove_dir (dir);
   g_object_unref (sample);

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <proj.h>
+#include <string.h>
 
 G_DEFINE_QUARK (mq-crs-error-quark, mq_crs_error)
 
@@ -201,6 +202,83 @@ mq_crs_suggest (const MqBox *extent)
       add_code (codes, 2437);
     }
   return codes;
+}
+
+/* The geodetic datums of Chinese survey data, by the name WKT gives them. */
+static const struct
+{
+  const char *datum;
+  const char *name;
+} datum_names[] = {
+  { "China_2000", N_("China Geodetic Coordinate System 2000") },
+  { "Xian_1980", N_("Xi'an Coordinate System 1980") },
+  { "Beijing_1954", N_("Beijing Coordinate System 1954") },
+  { "New_Beijing", N_("New Beijing Coordinate System 1954") },
+  { "WGS_1984", N_("WGS 84") },
+};
+
+static const char *
+datum_name (OGRSpatialReferenceH srs)
+{
+  const char *datum = OSRGetAttrValue (srs, "DATUM", 0);
+
+  for (guint i = 0; datum != NULL && i < G_N_ELEMENTS (datum_names); i++)
+    if (g_ascii_strcasecmp (datum, datum_names[i].datum) == 0)
+      return _(datum_names[i].name);
+  return NULL;
+}
+
+/* "3-degree zone CM 120E" of a Gauss–Krüger projection, from its central
+ * meridian and the zone width its name gives (a map's legend names the
+ * zone, not the parameters). */
+static char *
+dup_zone_text (OGRSpatialReferenceH srs)
+{
+  const char *projection = OSRGetAttrValue (srs, "PROJECTION", 0);
+  const char *name = OSRGetName (srs);
+  double cm;
+
+  if (projection == NULL || g_ascii_strcasecmp (projection, SRS_PT_TRANSVERSE_MERCATOR) != 0)
+    return NULL;
+  cm = OSRGetProjParm (srs, SRS_PP_CENTRAL_MERIDIAN, 0.0, NULL);
+  if (name != NULL && strstr (name, "3-degree") != NULL)
+    return g_strdup_printf (_("3-degree zone CM %.0f%s"), fabs (cm), cm < 0 ? "W" : "E");
+  if (name != NULL && strstr (name, "6-degree") != NULL)
+    return g_strdup_printf (_("6-degree zone CM %.0f%s"), fabs (cm), cm < 0 ? "W" : "E");
+  return g_strdup_printf (_("Transverse Mercator CM %.0f%s"), fabs (cm), cm < 0 ? "W" : "E");
+}
+
+/**
+ * mq_crs_dup_map_label:
+ *
+ * The coordinate system as a map's title block names it, in the user's
+ * language: "China Geodetic Coordinate System 2000, 3-degree zone CM 120E
+ * (EPSG:4549)" (in zh_CN "2000国家大地坐标系 3度带 CM120E (EPSG:4549)");
+ * the CRS's own name where its datum is not one of China's.
+ */
+char *
+mq_crs_dup_map_label (OGRSpatialReferenceH srs)
+{
+  const char *datum;
+  g_autofree char *zone = NULL;
+  g_autofree char *name = NULL;
+  int code;
+
+  if (srs == NULL)
+    return g_strdup (_("unknown coordinate system"));
+  code = mq_crs_get_epsg (srs);
+  datum = datum_name (srs);
+  zone = OSRIsProjected (srs) ? dup_zone_text (srs) : NULL;
+  if (datum != NULL && zone != NULL)
+    /* Translators: a coordinate system's datum, then its projection zone */
+    name = g_strdup_printf (_("%s, %s"), datum, zone);
+  else if (datum != NULL && OSRIsGeographic (srs))
+    name = g_strdup (datum);
+  else
+    name = mq_crs_dup_label (srs);
+  if (code > 0 && !g_str_has_prefix (name, "EPSG:"))
+    return g_strdup_printf ("%s (EPSG:%d)", name, code);
+  return g_steal_pointer (&name);
 }
 
 /* "EPSG:4549 (CGCS2000 / 3-degree Gauss-Kruger CM 120E)" */

@@ -29,6 +29,7 @@ OGRSpatialReferenceH mq_crs_new_from_user   (const char  *text,
 OGRSpatialReferenceH mq_crs_new_epsg        (int          code);
 int                  mq_crs_get_epsg        (OGRSpatialReferenceH srs);
 char                *mq_crs_dup_label       (OGRSpatialReferenceH srs);
+char                *mq_crs_dup_map_label   (OGRSpatialReferenceH srs);
 OGRSpatialReferenceH mq_crs_new_display_for (OGRSpatialReferenceH source,
                                              double       center_lon);
 OGRCoordinateTransformationH

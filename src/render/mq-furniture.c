@@ -231,6 +231,37 @@ measure_widths (MqTheme  theme,
   mq_mutex_unlock (&widths_lock);
 }
 
+/* The legend's lines: every entry, or with @shown_only those whose count
+ * is not 0. */
+static gboolean
+line_shown (GArray  *counts,
+            guint    entry,
+            gboolean shown_only)
+{
+  return !shown_only || (counts != NULL && entry < counts->len && g_array_index (counts, guint, entry) > 0);
+}
+
+static void
+legend_size (MqTheme  theme,
+             GArray  *counts,
+             gboolean counted,
+             gboolean shown_only,
+             double   scale,
+             double  *width,
+             double  *height)
+{
+  g_autoptr(GArray) entries = mq_style_legend (theme);
+  double text, count_w;
+  guint lines = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    lines += line_shown (counts, i, shown_only);
+  theme = MIN (theme, MQ_THEME_LANDUSE);
+  measure_widths (theme, &text, &count_w);
+  *width = (text + 2 * LEGEND_PAD + (counted ? count_w : 0)) * scale;
+  *height = (2 * LEGEND_PAD + LEGEND_ROW * (lines + 1)) * scale;
+}
+
 void
 mq_furniture_legend_size (MqTheme  theme,
                           gboolean counted,
@@ -238,13 +269,7 @@ mq_furniture_legend_size (MqTheme  theme,
                           double  *width,
                           double  *height)
 {
-  g_autoptr(GArray) entries = mq_style_legend (theme);
-  double text, counts;
-
-  theme = MIN (theme, MQ_THEME_LANDUSE);
-  measure_widths (theme, &text, &counts);
-  *width = (text + 2 * LEGEND_PAD + (counted ? counts : 0)) * scale;
-  *height = (2 * LEGEND_PAD + LEGEND_ROW * (entries->len + 1)) * scale;
+  legend_size (theme, NULL, counted, FALSE, scale, width, height);
 }
 
 /* The size in pixels of the legend's lines of text at @scale. */
@@ -294,20 +319,19 @@ draw_count (cairo_t *cr,
   mq_draw_text (cr, text, right - w, y, LEGEND_TEXT, FALSE, MQ_ANCHOR_TOP_LEFT, FALSE);
 }
 
-/* The legend of the active theme, in a white box with its top-left at (x, y);
- * with @counts, how many parcels each line stands for. */
-void
-mq_furniture_draw_legend (cairo_t *cr,
-                          MqTheme  theme,
-                          GArray  *counts,
-                          double   x,
-                          double   y,
-                          double   scale)
+static void
+draw_legend (cairo_t *cr,
+             MqTheme  theme,
+             GArray  *counts,
+             gboolean shown_only,
+             double   x,
+             double   y,
+             double   scale)
 {
   g_autoptr(GArray) entries = mq_style_legend (theme);
-  double w, h;
+  double w, h, row_y = LEGEND_PAD + LEGEND_ROW + 2;
 
-  mq_furniture_legend_size (theme, counts != NULL, scale, &w, &h);
+  legend_size (theme, counts, counts != NULL, shown_only, scale, &w, &h);
   cairo_save (cr);
   cairo_translate (cr, x, y);
   cairo_scale (cr, scale, scale);
@@ -322,16 +346,54 @@ mq_furniture_draw_legend (cairo_t *cr,
   for (guint i = 0; i < entries->len; i++)
     {
       const MqLegendEntry *e = &g_array_index (entries, MqLegendEntry, i);
-      double row_y = LEGEND_PAD + LEGEND_ROW * (i + 1) + 2;
 
+      if (!line_shown (counts, i, shown_only))
+        continue;
       draw_swatch (cr, e, LEGEND_PAD, row_y);
       mq_draw_text (cr, e->label, LEGEND_PAD + LEGEND_SWATCH + 8, row_y + LEGEND_SWATCH / 2 - 8.5,
                     LEGEND_TEXT, FALSE, MQ_ANCHOR_TOP_LEFT, FALSE);
       if (counts != NULL && i < counts->len)
         draw_count (cr, g_array_index (counts, guint, i), w / scale - LEGEND_PAD,
                     row_y + LEGEND_SWATCH / 2 - 8.5);
+      row_y += LEGEND_ROW;
     }
   cairo_restore (cr);
+}
+
+/* The legend of the active theme, in a white box with its top-left at (x, y);
+ * with @counts, how many parcels each line stands for. */
+void
+mq_furniture_draw_legend (cairo_t *cr,
+                          MqTheme  theme,
+                          GArray  *counts,
+                          double   x,
+                          double   y,
+                          double   scale)
+{
+  draw_legend (cr, theme, counts, FALSE, x, y, scale);
+}
+
+/* The legend of what one map shows: only the lines whose count in @counts
+ * is not 0 (an atlas page's, not the zone's). */
+void
+mq_furniture_legend_of_size (MqTheme  theme,
+                             GArray  *counts,
+                             double   scale,
+                             double  *width,
+                             double  *height)
+{
+  legend_size (theme, counts, TRUE, TRUE, scale, width, height);
+}
+
+void
+mq_furniture_draw_legend_of (cairo_t *cr,
+                             MqTheme  theme,
+                             GArray  *counts,
+                             double   x,
+                             double   y,
+                             double   scale)
+{
+  draw_legend (cr, theme, counts, TRUE, x, y, scale);
 }
 
 /* The longest round length (1, 2 or 5 × 10ⁿ metres) that fits in max_px. */
@@ -370,7 +432,14 @@ mq_furniture_draw_scale_bar (cairo_t *cr,
   g_autofree char *label = length_text (length);
   g_autofree char *half = length_text (length / 2);
 
+  double lw, lh;
+
+  /* A backing, so that the bar reads over dark fills and imagery. */
+  mq_text_size (cr, label, 11 * scale, FALSE, &lw, &lh);
   cairo_save (cr);
+  cairo_rectangle (cr, x - 5 * scale, y - 10 * scale - lh, px + lw + 6 * scale, lh + 14 * scale);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
+  cairo_fill (cr);
   cairo_set_line_width (cr, 1.0 * scale);
   for (int i = 0; i < 2; i++)
     {

@@ -64,6 +64,17 @@ void   mq_furniture_draw_legend     (cairo_t    *cr,
                                      double      x,
                                      double      y,
                                      double      scale);
+void   mq_furniture_legend_of_size  (MqTheme     theme,
+                                     GArray     *counts,
+                                     double      scale,
+                                     double     *width,
+                                     double     *height);
+void   mq_furniture_draw_legend_of  (cairo_t    *cr,
+                                     MqTheme     theme,
+                                     GArray     *counts,
+                                     double      x,
+                                     double      y,
+                                     double      scale);
 double mq_furniture_scale_length    (double      resolution,
                                      double      max_px);
 void   mq_furniture_draw_scale_bar  (cairo_t    *cr,

@@ -20,9 +20,11 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "mq-crs.h"
 #include "mq-figures.h"
 #include "mq-output.h"
 #include "mq-furniture.h"
+#include "mq-report-table.h"
 #include "mq-style.h"
 #include "mq-summary.h"
 #include "mq-terms.h"
@@ -36,6 +38,11 @@ G_DEFINE_QUARK (mq-report-error-quark, mq_report_error)
 #define TEXT 9.0
 /* A point is 1/72 inch: the denominator of the printed scale. */
 #define METRES_PER_POINT (0.0254 / 72.0)
+/* The zone keeps this far from the overview map's frame. */
+#define FRAME_PAD 12.0
+
+static const MqRgb overdue_red = { 0.78, 0.10, 0.10 };
+static const MqRgb due_soon_amber = { 0.80, 0.47, 0.0 };
 
 typedef struct
 {
@@ -46,6 +53,8 @@ typedef struct
   double                 width, height;
   guint                  page, n_pages;
   GArray                *parcels;      /* guint: the table's and atlas's parcels, sorted */
+  GArray                *deadlines;    /* guint: those overdue or due soon, most overdue first */
+  guint                  table_pages, deadline_pages;
   char                  *generated;
   guint32                today;
   GHashTable            *history;      /* parcel id → recent MqHistoryEntry, for the atlas */
@@ -130,13 +139,58 @@ next_page (Report *r)
 
 /* ---- page 1: the map and the figures ------------------------------------- */
 
-void
+/**
+ * mq_report_round_scale:
+ *
+ * The round scale a printed map of 1:@needed is drawn at instead: the next
+ * of 1, 1.5, 2, 2.5, 3, 4, 5 and 7.5 × 10ⁿ (from 1:500), so that a planner
+ * can measure on paper.
+ */
+double
+mq_report_round_scale (double needed)
+{
+  static const double mantissas[] = { 1, 1.5, 2, 2.5, 3, 4, 5, 7.5 };
+
+  if (!isfinite (needed) || needed > 1e9)
+    return 1e9;
+  for (double power = 100; ; power *= 10)
+    for (guint i = 0; i < G_N_ELEMENTS (mantissas); i++)
+      if (mantissas[i] * power >= MAX (needed, 500))
+        return mantissas[i] * power;
+}
+
+/* "1:25 000" */
+static char *
+scale_text (double scale)
+{
+  g_autofree char *digits = g_strdup_printf ("%.0f", scale);
+  GString *out = g_string_new ("1:");
+  gsize n = strlen (digits);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        g_string_append_c (out, ' ');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * mq_report_map_frame:
+ *
+ * Page 1's map frame in points and the viewport that shows the zone in it,
+ * centred at the round scale that fits it.
+ *
+ * Returns: the scale's denominator
+ */
+double
 mq_report_map_frame (const MqReportOptions *options,
                      MqDataset             *dataset,
                      MqBox                 *frame,
                      MqViewport            *viewport)
 {
-  double w = 0, h = 0;
+  double w = 0, h = 0, fw, fh, needed, scale;
   MqBox extent;
 
   mq_report_page_size (options, &w, &h, NULL);
@@ -145,9 +199,15 @@ mq_report_map_frame (const MqReportOptions *options,
   frame->max_x = MARGIN + (w - 2 * MARGIN) * (options->portrait ? 1.0 : 0.68);
   frame->max_y = options->portrait ? MARGIN + HEADER + (h - 2 * MARGIN - HEADER) * 0.62
                                    : h - MARGIN - FOOTER;
-  mq_viewport_set_size (viewport, frame->max_x - frame->min_x, frame->max_y - frame->min_y);
+  fw = frame->max_x - frame->min_x, fh = frame->max_y - frame->min_y;
+  mq_viewport_set_size (viewport, fw, fh);
   mq_dataset_get_extent (dataset, &extent);
-  mq_viewport_fit (viewport, &extent, 30);
+  needed = MAX ((extent.max_x - extent.min_x) / (fw - 2 * FRAME_PAD),
+                (extent.max_y - extent.min_y) / (fh - 2 * FRAME_PAD)) / METRES_PER_POINT;
+  scale = mq_report_round_scale (needed);
+  mq_viewport_set_resolution (viewport, scale * METRES_PER_POINT);
+  mq_viewport_set_center (viewport, (extent.min_x + extent.max_x) / 2, (extent.min_y + extent.max_y) / 2);
+  return scale;
 }
 
 /* Grid coordinates along the frame, every round distance. */
@@ -212,182 +272,445 @@ draw_map_in (Report      *r,
   cairo_stroke (r->cr);
 }
 
-static void
-summary_panel (Report      *r,
-               const MqBox *frame)
+/* The height of the figures drawn with @style, measured on a recording. */
+static double
+figures_height (const MqSummary      *summary,
+                GArray               *months,
+                double                width,
+                const MqFiguresStyle *style)
+{
+  cairo_surface_t *recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create (recording);
+  double height = mq_figures_draw (cr, summary, months, 0, 0, width, style);
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (recording);
+  return height;
+}
+
+/* The figures in @height: progress by stage and over the months when they
+ * fit, the locks and methods always. Returns the y below them. */
+static double
+summary_panel (Report *r,
+               double  x,
+               double  y,
+               double  width,
+               double  height)
 {
   g_autoptr(MqSummary) s = mq_summary_new (r->dataset, r->today);
-  double x = r->options->portrait ? MARGIN : frame->max_x + 40;
-  double y = r->options->portrait ? frame->max_y + 24 : frame->min_y;
-  double width = r->options->portrait ? (r->width - 2 * MARGIN) / 2 : r->width - MARGIN - x;
-  MqFiguresStyle style = { TEXT, ROW, 0 };
+  g_autoptr(GArray) months = mq_summary_fully_locked_by_month (r->dataset, r->today, NULL, 12);
+  MqFiguresStyle style = { TEXT, ROW, MQ_FIGURES_STAGES };
 
-  mq_figures_draw (r->cr, s, NULL, x, y, width, &style);
+  if (figures_height (s, months, width, &style) > height)
+    g_clear_pointer (&months, g_array_unref);
+  if (figures_height (s, months, width, &style) > height)
+    style.parts = 0;
+  /* A small page: smaller rows rather than figures over the footer. */
+  while (figures_height (s, months, width, &style) > height && style.row > ROW * 0.6)
+    style.row *= 0.9, style.text *= 0.92;
+  return mq_figures_draw (r->cr, s, months, x, y, width, &style);
+}
+
+/* "逾期 N 天" in red, "N 天后到期" in amber: a deadline as the tables say it. */
+static char *
+deadline_state (const MqParcel *p,
+                guint32         today,
+                const MqRgb   **color)
+{
+  guint days;
+
+  if (mq_parcel_is_overdue (p, today))
+    {
+      days = mq_parcel_days_overdue (p, today);
+      *color = &overdue_red;
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u day overdue", "%u days overdue", days), days);
+    }
+  *color = &due_soon_amber;
+  days = p->deadline - today;
+  if (days == 0)
+    return g_strdup (_("due today"));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "due in %u day", "due in %u days", days), days);
+}
+
+static const char *
+entity_or_owner (const MqParcel *p)
+{
+  return p->details->entity && *p->details->entity ? p->details->entity : p->owner;
+}
+
+/* The most overdue parcels, as many as fit above @bottom. */
+static void
+most_overdue (Report *r,
+              double  x,
+              double  y,
+              double  width,
+              double  bottom)
+{
+  static const MqReportColumn columns[] = {
+    { N_("Parcel"), 0.2, FALSE }, { N_("Status"), 0.3, FALSE }, { N_("Responsible entity"), 0.5, FALSE },
+  };
+  MqReportTable table = { r->cr, x, width, columns, G_N_ELEMENTS (columns), TEXT - 0.5, ROW - 1 };
+  MqParcels *parcels = mq_dataset_get_parcels (r->dataset);
+  guint k;
+
+  if (r->deadlines->len == 0 || y + 3 * table.row > bottom)
+    return;
+  mq_text_in (r->cr, _("Most overdue"), x, y, width, 11, TRUE);
+  y += ROW + 4;
+  mq_report_table_head (&table, y);
+  for (k = 0; k < r->deadlines->len && y + 2 * table.row <= bottom; k++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, g_array_index (r->deadlines, guint, k));
+      const MqRgb *color = NULL;
+      g_autofree char *state = NULL;
+
+      if (!mq_parcel_is_overdue (p, r->today))
+        break;
+      state = deadline_state (p, r->today, &color);
+      y += table.row;
+      mq_report_table_row (&table, y, (const char *[]) { p->id, state, entity_or_owner (p) },
+                           (const MqRgb *[]) { NULL, color, NULL }, MQ_REPORT_ROW_PLAIN);
+    }
+}
+
+/* One line of the title block: its height, and with @cr the line drawn
+ * (the value wraps rather than being cut: a coordinate system is long). */
+static double
+block_line (cairo_t    *cr,
+            double      x,
+            double      y,
+            double      width,
+            const char *name,
+            const char *value)
+{
+  g_autoptr(PangoLayout) layout = mq_text_layout (cr, value, TEXT - 0.5, FALSE);
+  double name_w = width * 0.26, height;
+  int h;
+
+  pango_layout_set_width (layout, (int) ((width - name_w - 10) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_get_size (layout, NULL, &h);
+  height = MAX (ROW, (double) h / PANGO_SCALE + 6);
+  cairo_rectangle (cr, x, y, name_w, height);
+  cairo_set_source_rgb (cr, 0.93, 0.92, 0.89);
+  cairo_fill (cr);
+  mq_text_in (cr, name, x + 4, y + 3, name_w - 8, TEXT - 0.5, TRUE);
+  cairo_set_source_rgb (cr, 0.13, 0.13, 0.15);
+  cairo_move_to (cr, x + name_w + 5, y + 3);
+  pango_cairo_show_layout (cr, layout);
+  cairo_rectangle (cr, x, y, width, height);
+  cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+  cairo_set_line_width (cr, 0.6);
+  cairo_stroke (cr);
+  return height;
+}
+
+/* The 图签: title, unit, date, coordinate system, scale and data source,
+ * with its bottom at @bottom. Returns its top. */
+static double
+title_block (Report *r,
+             double  x,
+             double  bottom,
+             double  width,
+             double  scale)
+{
+  g_autofree char *date = g_strndup (r->generated, 10);
+  g_autofree char *scale_line = scale_text (scale);
+  g_autofree char *source = g_path_get_basename (mq_dataset_get_path (r->dataset));
+  OGRSpatialReferenceH srs = OSRNewSpatialReference (mq_dataset_get_display_wkt (r->dataset));
+  g_autofree char *crs = mq_crs_dup_map_label (srs);
+  const char *unit = r->options->unit && *r->options->unit ? r->options->unit : "—";
+  const char *lines[][2] = {
+    { _("Map title"), title_of (r->options) }, { _("Mapping unit"), unit },
+    { _("Date made"), date }, { _("Coordinate system"), crs },
+    { _("Scale"), scale_line }, { _("Data source"), source },
+  };
+  cairo_surface_t *recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *measure = cairo_create (recording);
+  double height = 0, y;
+
+  OSRDestroySpatialReference (srs);
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    height += block_line (measure, 0, 0, width, lines[i][0], lines[i][1]);
+  cairo_destroy (measure);
+  cairo_surface_destroy (recording);
+  y = bottom - height;
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    y += block_line (r->cr, x, y, width, lines[i][0], lines[i][1]);
+  cairo_rectangle (r->cr, x, bottom - height, width, height);
+  cairo_set_line_width (r->cr, 1.2);
+  cairo_stroke (r->cr);
+  return bottom - height;
+}
+
+/* Beside the map (below it on a portrait page): the figures, the most
+ * overdue parcels and the title block. */
+static void
+overview_column (Report      *r,
+                 const MqBox *frame,
+                 double       scale)
+{
+  double bottom = r->height - MARGIN - FOOTER, block_top, y;
+
+  if (r->options->portrait)
+    {
+      double half = (r->width - 2 * MARGIN - 24) / 2, right = MARGIN + half + 24;
+
+      summary_panel (r, MARGIN, frame->max_y + 24, half, bottom - frame->max_y - 24);
+      block_top = title_block (r, right, bottom, half, scale);
+      most_overdue (r, right, frame->max_y + 24, half, block_top - 12);
+      return;
+    }
+  {
+    double x = frame->max_x + 40, width = r->width - MARGIN - x;
+
+    block_top = title_block (r, x, frame->max_y, width, scale);
+    y = summary_panel (r, x, frame->min_y, width, (block_top - frame->min_y) * 0.62);
+    most_overdue (r, x, y + 8, width, block_top - 12);
+  }
 }
 
 static void
 overview_page (Report *r)
 {
   g_autoptr(MqViewport) vp = mq_viewport_new ();
-  g_autofree char *scale = NULL;
   MqBox frame;
+  double scale;
 
   header (r, title_of (r->options));
-  mq_report_map_frame (r->options, r->dataset, &frame, vp);
+  scale = mq_report_map_frame (r->options, r->dataset, &frame, vp);
   draw_map_in (r, &frame, vp, TRUE);
   frame_ticks (r, &frame, vp);
-  scale = g_strdup_printf ("1:%.0f", mq_viewport_get_resolution (vp) / METRES_PER_POINT);
-  mq_text_in (r->cr, scale, frame.min_x + 14, frame.max_y - 54, 0, 10, TRUE);
-  summary_panel (r, &frame);
+  overview_column (r, &frame, scale);
   next_page (r);
 }
 
 /* ---- the table of flagged parcels ----------------------------------------- */
 
-typedef struct
-{
-  const char *title;
-  double      share;   /* of the table's width */
-} Column;
-
-static const Column table_columns[] = {
-  { N_("Parcel"), 0.08 }, { N_("Right holder"), 0.20 }, { N_("Mu"), 0.06 },
-  { N_("Method"), 0.08 }, { N_("Parcel locked"), 0.065 }, { N_("Project locked"), 0.065 },
-  { N_("Time locked"), 0.065 }, { N_("Entity locked"), 0.065 }, { N_("Deadline"), 0.08 },
-  { N_("Responsible entity"), 0.22 },
+static const MqReportColumn table_columns[] = {
+  { N_("No."), 0.04, TRUE }, { N_("Parcel"), 0.08, FALSE }, { N_("Right holder"), 0.17, FALSE },
+  { N_("Mu"), 0.06, TRUE }, { N_("Method"), 0.08, FALSE }, { N_("Parcel locked"), 0.07, FALSE },
+  { N_("Project locked"), 0.07, FALSE }, { N_("Time locked"), 0.07, FALSE },
+  { N_("Entity locked"), 0.07, FALSE }, { N_("Deadline"), 0.08, FALSE },
+  { N_("Responsible entity"), 0.21, FALSE },
 };
+#define N_TABLE_COLUMNS G_N_ELEMENTS (table_columns)
 
-static guint
-rows_per_page (Report *r)
+static MqReportTable
+report_table (Report               *r,
+              const MqReportColumn *columns,
+              guint                 n_columns)
 {
-  return (guint) floor ((r->height - 2 * MARGIN - HEADER - FOOTER - ROW) / ROW);
+  return (MqReportTable) { r->cr, MARGIN, r->width - 2 * MARGIN, columns, n_columns, TEXT, ROW };
 }
 
-static char *
-cell (const MqParcel *p,
-      guint           column)
+/* Rows of a table page below its header row and above its footer, less
+ * @reserved (totals, a line of summary). */
+static guint
+rows_per_page (Report *r,
+               guint   reserved)
 {
-  switch (column)
-    {
-    case 0: return g_strdup (p->id);
-    case 1: return g_strdup (p->owner);
-    case 2: return g_strdup_printf ("%.1f", p->area_m2 / MQ_M2_PER_MU);
-    case 3: return g_strdup (mq_method_label (p->method));
-    case 4: case 5: case 6: case 7:
-      return g_strdup ((p->locks & (1u << (column - 4))) ? "✓" : "—");
-    case 8: return mq_date_format (p->deadline);
-    case 9: return g_strdup (p->details->entity);
-    default: return NULL;
-    }
+  return (guint) floor ((r->height - 2 * MARGIN - HEADER - FOOTER - ROW) / ROW) - reserved;
+}
+
+/* The pages a table of @n rows takes, one at least (it says "None."). */
+static guint
+pages_for (guint n,
+           guint per_page)
+{
+  return MAX (1, (n + per_page - 1) / per_page);
+}
+
+typedef struct
+{
+  guint  parcels;
+  double m2;
+  guint  locks[MQ_N_LOCKS];
+} Totals;
+
+static void
+totals_add (Totals         *t,
+            const MqParcel *p)
+{
+  t->parcels++;
+  t->m2 += p->area_m2;
+  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+    t->locks[lock] += (p->locks >> lock) & 1;
 }
 
 static void
-table_row (Report         *r,
-           double          y,
-           const MqParcel *p,
-           gboolean        head)
+table_parcel_row (Report         *r,
+                  double          y,
+                  guint           number,
+                  const MqParcel *p)
 {
-  double x = MARGIN, width = r->width - 2 * MARGIN;
+  MqReportTable table = report_table (r, table_columns, N_TABLE_COLUMNS);
+  g_autofree char *no = g_strdup_printf ("%u", number);
+  g_autofree char *mu = g_strdup_printf ("%.2f", p->area_m2 / MQ_M2_PER_MU);
+  g_autofree char *deadline = mq_date_format (p->deadline);
+  const char *cells[N_TABLE_COLUMNS] = { no, p->id, p->owner, mu, mq_method_label (p->method) };
+  const MqRgb *colors[N_TABLE_COLUMNS] = { NULL };
 
-  if (head)
-    {
-      cairo_rectangle (r->cr, MARGIN, y - 2, width, ROW);
-      cairo_set_source_rgb (r->cr, 0.90, 0.89, 0.86);
-      cairo_fill (r->cr);
-    }
-  for (guint c = 0; c < G_N_ELEMENTS (table_columns); c++)
-    {
-      g_autofree char *text = head ? g_strdup (_(table_columns[c].title)) : cell (p, c);
-
-      mq_text_in (r->cr, text, x + 3, y, width * table_columns[c].share - 6, TEXT, head);
-      x += width * table_columns[c].share;
-    }
-  cairo_set_source_rgb (r->cr, 0.8, 0.8, 0.8);
-  cairo_set_line_width (r->cr, 0.4);
-  cairo_move_to (r->cr, MARGIN, y + ROW - 2);
-  cairo_line_to (r->cr, MARGIN + width, y + ROW - 2);
-  cairo_stroke (r->cr);
+  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+    cells[5 + lock] = (p->locks & (1u << lock)) ? "✓" : "—";
+  cells[9] = deadline;
+  colors[9] = mq_parcel_is_overdue (p, r->today) ? &overdue_red : NULL;
+  cells[10] = p->details->entity;
+  mq_report_table_row (&table, y, cells, colors, MQ_REPORT_ROW_PLAIN);
 }
 
-/* As many pages as the rows need, the header row on each. */
+/* "本页合计" or "合计": the parcels, their mu and each lock's count. */
+static void
+table_totals_row (Report       *r,
+                  double        y,
+                  const char   *label,
+                  const Totals *t)
+{
+  MqReportTable table = report_table (r, table_columns, N_TABLE_COLUMNS);
+  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u parcel", "%u parcels", t->parcels),
+                                            t->parcels);
+  g_autofree char *mu = g_strdup_printf ("%.2f", t->m2 / MQ_M2_PER_MU);
+  char *locks[MQ_N_LOCKS] = { NULL };
+  const char *cells[N_TABLE_COLUMNS] = { NULL, label, count, mu };
+
+  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+    cells[5 + lock] = locks[lock] = g_strdup_printf ("%u", t->locks[lock]);
+  mq_report_table_row (&table, y, cells, NULL, MQ_REPORT_ROW_TOTAL);
+  for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
+    g_free (locks[lock]);
+}
+
+/* As many pages as the rows need, the header row on each, a total for the
+ * page under its rows and one for the whole table at its end. */
 static void
 table_pages (Report *r)
 {
   MqParcels *parcels = mq_dataset_get_parcels (r->dataset);
-  guint per_page = rows_per_page (r);
+  MqReportTable table = report_table (r, table_columns, N_TABLE_COLUMNS);
+  guint per_page = rows_per_page (r, 2);
+  Totals all = { 0 };
 
-  for (guint start = 0; start < r->parcels->len || start == 0; start += per_page)
+  for (guint page = 0; page < r->table_pages; page++)
     {
       double y = MARGIN + HEADER;
+      Totals on_page = { 0 };
+      guint end = MIN ((page + 1) * per_page, r->parcels->len);
 
       header (r, _("Parcels flagged for upgrade and their four locks"));
-      table_row (r, y, NULL, TRUE);
-      for (guint k = start; k < MIN (start + per_page, r->parcels->len); k++)
+      mq_report_table_head (&table, y);
+      for (guint k = page * per_page; k < end; k++)
         {
+          const MqParcel *p = mq_parcels_get (parcels, g_array_index (r->parcels, guint, k));
+
           y += ROW;
-          table_row (r, y, mq_parcels_get (parcels, g_array_index (r->parcels, guint, k)), FALSE);
+          table_parcel_row (r, y, k + 1, p);
+          totals_add (&on_page, p);
+          totals_add (&all, p);
         }
-      next_page (r);
       if (r->parcels->len == 0)
-        break;
+        mq_text_in (r->cr, _("None."), MARGIN + 3, y += ROW, 0, TEXT, FALSE);
+      else if (r->table_pages > 1)
+        table_totals_row (r, y += ROW, _("Page total"), &on_page);
+      if (page + 1 == r->table_pages && r->parcels->len > 0)
+        table_totals_row (r, y += ROW, _("Total"), &all);
+      next_page (r);
     }
 }
 
 /* ---- deadlines ------------------------------------------------------------ */
 
-static double
-deadline_list (Report     *r,
-               const char *heading,
-               gboolean    overdue,
-               double      y)
+static const MqReportColumn deadline_columns[] = {
+  { N_("No."), 0.04, TRUE }, { N_("Parcel"), 0.07, FALSE }, { N_("Right holder"), 0.17, FALSE },
+  { N_("Deadline"), 0.08, FALSE }, { N_("Status"), 0.10, FALSE }, { N_("Responsible entity"), 0.18, FALSE },
+  { N_("Stage"), 0.08, FALSE }, { N_("Locks held"), 0.07, FALSE }, { N_("Contact person"), 0.10, FALSE },
+  { N_("Phone"), 0.11, FALSE },
+};
+#define N_DEADLINE_COLUMNS G_N_ELEMENTS (deadline_columns)
+
+/* Most overdue first, then the nearest deadline; the id between equals. */
+static int
+compare_by_deadline (gconstpointer a,
+                     gconstpointer b,
+                     gpointer      user_data)
+{
+  MqParcels *parcels = user_data;
+  const MqParcel *pa = mq_parcels_get (parcels, *(const guint *) a);
+  const MqParcel *pb = mq_parcels_get (parcels, *(const guint *) b);
+
+  if (pa->deadline != pb->deadline)
+    return pa->deadline < pb->deadline ? -1 : 1;
+  return g_strcmp0 (pa->id, pb->id);
+}
+
+/* The report's parcels that are overdue or due soon, most overdue first. */
+static GArray *
+deadline_parcels (Report *r)
 {
   MqParcels *parcels = mq_dataset_get_parcels (r->dataset);
-  double limit = r->height - MARGIN - FOOTER - ROW;
-  guint shown = 0, total = 0;
+  GArray *items = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  mq_text_in (r->cr, heading, MARGIN, y, 0, 12, TRUE);
-  y += ROW + 4;
   for (guint k = 0; k < r->parcels->len; k++)
     {
-      const MqParcel *p = mq_parcels_get (parcels, g_array_index (r->parcels, guint, k));
-      gboolean match = overdue ? mq_parcel_is_overdue (p, r->today) : mq_parcel_is_due_soon (p, r->today);
-      g_autofree char *deadline = NULL;
-      g_autofree char *line = NULL;
+      guint i = g_array_index (r->parcels, guint, k);
+      const MqParcel *p = mq_parcels_get (parcels, i);
 
-      if (!match)
-        continue;
-      total++;
-      if (y > limit)
-        continue;
-      deadline = mq_date_format (p->deadline);
-      line = g_strdup_printf (_("%s  %s  deadline %s (%+d days)  %s  responsible: %s"), p->id,
-                              p->owner ? p->owner : "—", deadline, (int) p->deadline - (int) r->today,
-                              mq_stage_label (p->stage), p->details->entity ? p->details->entity : "—");
-      mq_text_in (r->cr, line, MARGIN + 8, y, r->width - 2 * MARGIN - 8, TEXT, FALSE);
-      y += ROW;
-      shown++;
+      if (mq_parcel_is_overdue (p, r->today) || mq_parcel_is_due_soon (p, r->today))
+        g_array_append_val (items, i);
     }
-  if (total == 0)
-    mq_text_in (r->cr, _("None."), MARGIN + 8, y, 0, TEXT, FALSE), y += ROW;
-  else if (shown < total)
-    {
-      g_autofree char *more = g_strdup_printf (_("… and %u more (see the table)"), total - shown);
-
-      mq_text_in (r->cr, more, MARGIN + 8, y, 0, TEXT, FALSE);
-      y += ROW;
-    }
-  return y + 12;
+  g_array_sort_with_data (items, compare_by_deadline, parcels);
+  return items;
 }
 
 static void
-deadlines_page (Report *r)
+deadline_row (Report         *r,
+              double          y,
+              guint           number,
+              const MqParcel *p)
 {
-  double y = MARGIN + HEADER;
+  MqReportTable table = report_table (r, deadline_columns, N_DEADLINE_COLUMNS);
+  g_autofree char *no = g_strdup_printf ("%u", number);
+  g_autofree char *deadline = mq_date_format (p->deadline);
+  g_autofree char *locks = g_strdup_printf ("%u/%u", mq_parcel_get_locks_held (p), MQ_N_LOCKS);
+  const MqRgb *color = NULL;
+  g_autofree char *state = deadline_state (p, r->today, &color);
+  const char *cells[N_DEADLINE_COLUMNS] = {
+    no, p->id, p->owner, deadline, state, p->details->entity, mq_stage_label (p->stage), locks,
+    p->details->contact, p->details->phone,
+  };
+  const MqRgb *colors[N_DEADLINE_COLUMNS] = { NULL, NULL, NULL, NULL, color };
 
-  header (r, _("Deadlines: overdue and due within 30 days"));
-  y = deadline_list (r, _("Overdue"), TRUE, y);
-  deadline_list (r, _("Due within 30 days"), FALSE, y);
-  next_page (r);
+  mq_report_table_row (&table, y, cells, colors, MQ_REPORT_ROW_PLAIN);
+}
+
+/* A table of the parcels overdue or due within 30 days, most overdue
+ * first, over as many pages as it needs. */
+static void
+deadline_pages (Report *r)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (r->dataset);
+  MqReportTable table = report_table (r, deadline_columns, N_DEADLINE_COLUMNS);
+  guint per_page = rows_per_page (r, 2);
+  guint overdue = 0;
+
+  for (guint k = 0; k < r->deadlines->len; k++)
+    overdue += mq_parcel_is_overdue (mq_parcels_get (parcels, g_array_index (r->deadlines, guint, k)), r->today);
+  for (guint page = 0; page < r->deadline_pages; page++)
+    {
+      g_autofree char *counts = g_strdup_printf (_("Overdue: %u · due within 30 days: %u"), overdue,
+                                                 r->deadlines->len - overdue);
+      double y = MARGIN + HEADER;
+      guint end = MIN ((page + 1) * per_page, r->deadlines->len);
+
+      header (r, _("Deadlines: overdue and due within 30 days"));
+      mq_text_in (r->cr, counts, MARGIN, y, 0, 10, TRUE);
+      y += ROW + 2;
+      mq_report_table_head (&table, y);
+      for (guint k = page * per_page; k < end; k++)
+        deadline_row (r, y += ROW, k + 1, mq_parcels_get (parcels, g_array_index (r->deadlines, guint, k)));
+      if (r->deadlines->len == 0)
+        mq_text_in (r->cr, _("None."), MARGIN + 3, y + ROW, 0, TEXT, FALSE);
+      next_page (r);
+    }
 }
 
 /* ---- atlas ------------------------------------------------------------------ */
@@ -432,10 +755,10 @@ recent_changes (Report         *r,
                 const MqParcel *p,
                 double          x,
                 double          y,
-                double          width)
+                double          width,
+                double          bottom)
 {
   GPtrArray *entries = p->id && r->history ? g_hash_table_lookup (r->history, p->id) : NULL;
-  double bottom = r->height - MARGIN - FOOTER - 2 * ROW;
 
   mq_text_in (r->cr, _("Recent changes"), x, y, width, 11, TRUE);
   y += ROW + 2;
@@ -455,6 +778,96 @@ recent_changes (Report         *r,
     }
 }
 
+/* "已逾期 N 天" in white on red (amber when due soon), right-aligned to
+ * @right on the heading's line. */
+static void
+deadline_badge (Report         *r,
+                const MqParcel *p,
+                double          right,
+                double          y)
+{
+  const MqRgb *color = NULL;
+  g_autofree char *text = NULL;
+  double w, h;
+
+  if (!mq_parcel_is_overdue (p, r->today) && !mq_parcel_is_due_soon (p, r->today))
+    return;
+  text = deadline_state (p, r->today, &color);
+  mq_text_size (r->cr, text, 12, TRUE, &w, &h);
+  cairo_rectangle (r->cr, right - w - 16, y - 3, w + 16, h + 6);
+  cairo_set_source_rgb (r->cr, color->r, color->g, color->b);
+  cairo_fill (r->cr);
+  mq_report_text (r->cr, text, right - w - 8, y, 0, 12, TRUE, FALSE, &(MqRgb) { 1, 1, 1 });
+}
+
+/* The whole zone small, the parcel marked in red, in @box (beside the
+ * map, where it hides none of its labels). */
+static void
+locator_inset (Report      *r,
+               const MqBox *box,
+               guint        index)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (r->dataset);
+  const MqReference *ref = mq_dataset_get_reference (r->dataset);
+  const MqBox b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), index);
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  double x = box->min_x, y = box->min_y, w = box->max_x - x, h = box->max_y - y, cx, cy;
+  MqBox extent;
+
+  mq_dataset_get_extent (r->dataset, &extent);
+  mq_viewport_set_size (vp, w, h);
+  mq_viewport_fit (vp, &extent, 6);
+  cairo_save (r->cr);
+  cairo_rectangle (r->cr, x, y, w, h);
+  cairo_set_source_rgba (r->cr, 1, 1, 1, 0.92);
+  cairo_fill_preserve (r->cr);
+  cairo_set_source_rgb (r->cr, 0.35, 0.35, 0.35);
+  cairo_set_line_width (r->cr, 0.8);
+  cairo_stroke_preserve (r->cr);
+  cairo_clip (r->cr);
+  cairo_translate (r->cr, x, y);
+  for (guint i = 0; ref != NULL && i < ref->kind->len; i++)
+    if (g_array_index (ref->kind, guint8, i) <= MQ_REF_PART)
+      mq_renderer_path_feature (r->cr, vp, ref->shapes, i, TRUE);
+  cairo_set_source_rgb (r->cr, 0.55, 0.18, 0.10);
+  cairo_set_line_width (r->cr, 0.8);
+  cairo_stroke (r->cr);
+  mq_renderer_path_feature (r->cr, vp, mq_parcels_get_shapes (parcels), index, TRUE);
+  cairo_set_source_rgb (r->cr, overdue_red.r, overdue_red.g, overdue_red.b);
+  cairo_fill (r->cr);
+  /* A parcel is a speck at the zone's scale: a ring shows where. */
+  mq_viewport_map_to_screen (vp, (b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2, &cx, &cy);
+  cairo_arc (r->cr, cx, cy, 6, 0, 2 * G_PI);
+  cairo_set_line_width (r->cr, 1.5);
+  cairo_stroke (r->cr);
+  cairo_restore (r->cr);
+}
+
+/* The atlas map's own furniture: a legend of what it shows, small, a scale
+ * bar on its backing, the north arrow. */
+static void
+atlas_furniture (Report      *r,
+                 const MqBox *frame,
+                 MqViewport  *vp)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (r->dataset);
+  MqBox view;
+  g_autoptr(GArray) shown = NULL;
+  g_autoptr(GArray) counts = NULL;
+  double lw, lh, cx, cy;
+
+  mq_viewport_get_visible_box (vp, &view);
+  shown = mq_spatial_index_query (mq_parcels_get_index (parcels), &view);
+  counts = mq_style_legend_counts_of (r->options->theme, parcels, shown, r->today);
+  mq_furniture_legend_of_size (r->options->theme, counts, 0.6, &lw, &lh);
+  mq_furniture_draw_legend_of (r->cr, r->options->theme, counts, frame->max_x - lw - 8, frame->min_y + 8, 0.6);
+  mq_furniture_draw_scale_bar (r->cr, mq_viewport_get_resolution (vp), frame->min_x + 14, frame->max_y - 12,
+                               0.8);
+  mq_viewport_get_center (vp, &cx, &cy);
+  mq_furniture_draw_north_arrow (r->cr, frame->min_x + 24, frame->min_y + 30, 26,
+                                 mq_dataset_get_north_angle (r->dataset, cx, cy));
+}
+
 static void
 atlas_page (Report *r,
             guint   index)
@@ -472,14 +885,18 @@ atlas_page (Report *r,
   MqBox frame = { MARGIN, MARGIN + HEADER, MARGIN + (r->width - 2 * MARGIN) * 0.55,
                   r->height - MARGIN - FOOTER };
   double x = frame.max_x + 24, width = r->width - MARGIN - x, y = frame.min_y;
+  double inset_w = MIN (width * 0.5, 190);
+  MqBox inset;
 
   header (r, heading);
+  deadline_badge (r, p, r->width - MARGIN, MARGIN - 4);
   mq_viewport_set_size (vp, frame.max_x - frame.min_x, frame.max_y - frame.min_y);
   mq_viewport_fit (vp, &around, 10);
   mq_selection_select_only (only, index);
   mq_renderer_set_selection (r->renderer, only);
-  draw_map_in (r, &frame, vp, TRUE);
+  draw_map_in (r, &frame, vp, FALSE);
   mq_renderer_set_selection (r->renderer, NULL);
+  atlas_furniture (r, &frame, vp);
   y = field_line (r, x, y, width, _("Right holder"), p->owner);
   y = field_line (r, x, y, width, _("Location"), p->location);
   y = field_line (r, x, y, width, _("Land use"), p->land_use_name);
@@ -495,7 +912,10 @@ atlas_page (Report *r,
   y = field_line (r, x, y, width, _("Contact person"), p->details->contact);
   y = field_line (r, x, y, width, _("Phone"), p->details->phone) + 10;
   y = lock_lines (r, p, x, y, width) + 10;
-  recent_changes (r, p, x, y, width);
+  inset = (MqBox) { x + width - inset_w, frame.max_y - inset_w * 0.9, x + width, frame.max_y };
+  recent_changes (r, p, x, y, width, inset.min_y - ROW);
+  mq_text_in (r->cr, _("Location in the zone"), inset.min_x, inset.min_y - ROW, inset_w, TEXT, TRUE);
+  locator_inset (r, &inset, index);
   next_page (r);
 }
 
@@ -545,14 +965,13 @@ set_metadata (cairo_surface_t *surface,
 static void
 write_pages (Report *r)
 {
-  guint per_page = rows_per_page (r);
-
-  r->n_pages = 1 + MAX (1, (r->parcels->len + per_page - 1) / per_page) + 1 +
-               (r->options->atlas ? r->parcels->len : 0);
+  r->table_pages = pages_for (r->parcels->len, rows_per_page (r, 2));
+  r->deadline_pages = pages_for (r->deadlines->len, rows_per_page (r, 2));
+  r->n_pages = 1 + r->table_pages + r->deadline_pages + (r->options->atlas ? r->parcels->len : 0);
   r->page = 1;
   overview_page (r);
   table_pages (r);
-  deadlines_page (r);
+  deadline_pages (r);
   for (guint k = 0; r->options->atlas && k < r->parcels->len; k++)
     atlas_page (r, g_array_index (r->parcels, guint, k));
 }
@@ -581,6 +1000,7 @@ draw_report (Report    *r,
   r->parcels = report_parcels (r->dataset, r->options);
   r->generated = g_date_time_format (now, "%Y-%m-%d %H:%M");
   r->today = mq_today ();
+  r->deadlines = deadline_parcels (r);
   r->history = r->options->atlas ? mq_history_load_recent (mq_dataset_get_path (r->dataset), 8)
                                  : NULL;
   mq_renderer_set_dataset (r->renderer, r->dataset);
@@ -596,6 +1016,7 @@ draw_report (Report    *r,
   cairo_surface_destroy (surface);
   g_object_unref (r->renderer);
   g_array_unref (r->parcels);
+  g_array_unref (r->deadlines);
   g_clear_pointer (&r->history, g_hash_table_unref);
   g_free (r->generated);
 }

@@ -39,9 +39,10 @@ gboolean mq_report_page_size      (const MqReportOptions  *options,
                                    double                 *width,
                                    double                 *height,
                                    GError                **error);
-void     mq_report_map_frame      (const MqReportOptions  *options,
+double   mq_report_map_frame      (const MqReportOptions  *options,
                                    MqDataset              *dataset,
                                    MqBox                  *frame,
                                    MqViewport             *viewport);
+double   mq_report_round_scale    (double                  needed);
 
 G_END_DECLS

@@ -250,19 +250,21 @@ fill_entry (MqTheme         theme,
  *
  * Returns: (transfer full): one guint per legend entry
  */
-GArray *
-mq_style_legend_counts (MqTheme    theme,
-                        MqParcels *parcels,
-                        guint32    today)
+static GArray *
+legend_counts (MqTheme       theme,
+               MqParcels    *parcels,
+               const GArray *only,
+               guint32       today)
 {
   g_autoptr(GArray) entries = mq_style_legend (theme);
   GArray *counts = g_array_sized_new (FALSE, TRUE, sizeof (guint), entries->len);
   guint n_fills = entries->len - 3;
+  guint n = only != NULL ? only->len : mq_parcels_get_n_parcels (parcels);
 
   g_array_set_size (counts, entries->len);
-  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+  for (guint k = 0; k < n; k++)
     {
-      const MqParcel *p = mq_parcels_get (parcels, i);
+      const MqParcel *p = mq_parcels_get (parcels, only != NULL ? g_array_index (only, guint, k) : k);
       int entry = fill_entry (theme, p);
 
       if (entry >= 0 && (guint) entry < n_fills)
@@ -272,4 +274,29 @@ mq_style_legend_counts (MqTheme    theme,
       g_array_index (counts, guint, n_fills + 2) += p->problems != 0;
     }
   return counts;
+}
+
+GArray *
+mq_style_legend_counts (MqTheme    theme,
+                        MqParcels *parcels,
+                        guint32    today)
+{
+  return legend_counts (theme, parcels, NULL, today);
+}
+
+/**
+ * mq_style_legend_counts_of:
+ * @only: (element-type guint): the parcels to count
+ *
+ * mq_style_legend_counts() of some parcels only: what one map shows.
+ *
+ * Returns: (transfer full): one guint per legend entry
+ */
+GArray *
+mq_style_legend_counts_of (MqTheme       theme,
+                           MqParcels    *parcels,
+                           const GArray *only,
+                           guint32       today)
+{
+  return legend_counts (theme, parcels, only, today);
 }

@@ -29,6 +29,10 @@ GArray *mq_style_legend      (MqTheme         theme);
 GArray *mq_style_legend_counts (MqTheme       theme,
                                 MqParcels    *parcels,
                                 guint32       today);
+GArray *mq_style_legend_counts_of (MqTheme       theme,
+                                   MqParcels    *parcels,
+                                   const GArray *only,
+                                   guint32       today);
 const char *mq_style_theme_title (MqTheme     theme);
 
 void mq_style_parcel_fill   (MqTheme         theme,
