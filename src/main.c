@@ -17,6 +17,7 @@
 #include "mq-export.h"
 #include "mq-project.h"
 #include "mq-report.h"
+#include "mq-report-set.h"
 #include "mq-settings.h"
 
 #define EXIT_BAD_INPUT 2
@@ -37,6 +38,7 @@ typedef struct
   char     *export_shp;
   char     *shp_encoding;
   char     *export_pdf;
+  char     *by;              /* --by: one report per entity, method or stage */
   char     *export_svg;
   char     *paper;
   char     *title;
@@ -95,6 +97,7 @@ parse_options (Options  *o,
     { "export-png", 0, 0, G_OPTION_ARG_FILENAME, &o->export_png, N_("Render the map to a PNG and exit"), N_("FILE") },
     { "export-pdf", 0, 0, G_OPTION_ARG_FILENAME, &o->export_pdf, N_("Write a PDF map report and exit"), N_("FILE") },
     { "atlas", 0, 0, G_OPTION_ARG_NONE, &o->atlas, N_("With --export-pdf: a page per flagged parcel"), NULL },
+    { "by", 0, 0, G_OPTION_ARG_STRING, &o->by, N_("With --export-pdf=FOLDER/: one report per responsible entity, method or stage, and an index workbook"), N_("entity|method|stage") },
     { "paper", 0, 0, G_OPTION_ARG_STRING, &o->paper, N_("With --export-pdf: A3 (default) or A4"), N_("SIZE") },
     { "portrait", 0, 0, G_OPTION_ARG_NONE, &o->portrait, N_("With --export-pdf: portrait pages"), NULL },
     { "title", 0, 0, G_OPTION_ARG_STRING, &o->title, N_("With --export-pdf: the report's title"), N_("TEXT") },
@@ -141,6 +144,7 @@ clear_options (Options *o)
   g_free (o->export_shp);
   g_free (o->shp_encoding);
   g_free (o->export_pdf);
+  g_free (o->by);
   g_free (o->export_svg);
   g_free (o->paper);
   g_free (o->title);
@@ -363,6 +367,18 @@ export_pdf (Options      *o,
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("--theme=%s: expected locks, method, flagged or landuse"), o->theme);
       return FALSE;
+    }
+  if (o->by != NULL)
+    {
+      MqReportBy by;
+
+      if (!mq_report_by_parse (o->by, &by))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--by=%s: expected entity, method or stage"), o->by);
+          return FALSE;
+        }
+      return mq_report_write_set (dataset, o->export_pdf, by, &report, error);
     }
   return mq_report_write_pdf (dataset, o->export_pdf, &report, error);
 }

@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <cairo.h>
+#include <gdal.h>
+#include <ogr_api.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -15,6 +17,7 @@
 #include "mq-core.h"
 #include "test-util.h"
 #include "mq-report.h"
+#include "mq-report-set.h"
 #include "mq-style.h"
 
 static MqDataset *sample;
@@ -643,6 +646,112 @@ test_atlas_page (void)
   g_assert_nonnull (strstr (page, "Not flagged for upgrade"));
 }
 
+/* The parcel ids in the table pages of a report. */
+static GHashTable *
+table_ids (const char *pdf)
+{
+  g_auto(GStrv) pages = pages_of (pdf);
+  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; pages[i] != NULL; i++)
+    {
+      g_auto(GStrv) lines = NULL;
+
+      if (strstr (pages[i], "Parcels flagged for upgrade and their four locks") == NULL)
+        continue;
+      lines = g_strsplit (pages[i], "\n", -1);
+      for (guint l = 0; lines[l] != NULL; l++)
+        {
+          char *end = NULL;
+          char *line = g_strchug (lines[l]);
+
+          g_ascii_strtoull (line, &end, 10);
+          if (end != line && g_str_has_prefix (g_strchug (end), "MQ"))
+            g_hash_table_add (ids, g_strndup (end, strcspn (end, " ")));
+        }
+    }
+  return ids;
+}
+
+/* One report per responsible entity: a file each, named after it, whose
+ * table holds exactly its parcels; the index lists them all. */
+static void
+test_by_entity (void)
+{
+  g_autofree char *folder = g_build_filename (dir, "by-entity", NULL);
+  g_autofree char *arg = g_strconcat ("--export-pdf=", folder, "/", NULL);
+  const char *argv[] = { g_getenv ("MQ_BINARY"), "--sample", arg, "--by=entity", NULL };
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_ptr_array_unref);
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  g_autofree char *index = g_build_filename (folder, "index.xlsx", NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+  GDALDatasetH ds;
+  guint pdfs = 0;
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+
+  g_free (run (argv));
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+      const char *entity = p->details->entity && *p->details->entity ? p->details->entity : "No responsible entity";
+      GPtrArray *ids;
+
+      if (!p->flagged)
+        continue;
+      if ((ids = g_hash_table_lookup (expected, entity)) == NULL)
+        g_hash_table_insert (expected, g_strdup (entity), ids = g_ptr_array_new ());
+      g_ptr_array_add (ids, (gpointer) p->id);
+    }
+  g_assert_cmpuint (g_hash_table_size (expected), >=, 5);
+  g_hash_table_iter_init (&iter, expected);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *stem = mq_report_file_name (key);
+      g_autofree char *file = g_strconcat (stem, ".pdf", NULL);
+      g_autofree char *pdf = g_build_filename (folder, file, NULL);
+      g_autoptr(GHashTable) ids = table_ids (pdf);
+      GPtrArray *want = value;
+
+      g_assert_cmpuint (g_hash_table_size (ids), ==, want->len);
+      for (guint k = 0; k < want->len; k++)
+        g_assert_true (g_hash_table_contains (ids, g_ptr_array_index (want, k)));
+    }
+  listing = g_dir_open (folder, 0, NULL);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    pdfs += g_str_has_suffix (name, ".pdf");
+  g_assert_cmpuint (pdfs, ==, g_hash_table_size (expected));
+  /* The index, read by GDAL: a row per report and the total. */
+  ds = GDALOpenEx (index, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+  g_assert_nonnull (ds);
+  g_assert_cmpint (OGR_L_GetFeatureCount (GDALDatasetGetLayer (ds, 0), TRUE), ==,
+                   g_hash_table_size (expected) + 1);
+  GDALClose (ds);
+}
+
+/* A file name keeps Chinese and loses only what file systems refuse. */
+static void
+test_report_file_name (void)
+{
+  static const char *const cases[][2] = {
+    { "上海申茂五金有限公司", "上海申茂五金有限公司" },
+    { "A/B:C\\D", "A_B_C_D" },
+    { "名\x01称\t", "名_称_" },
+    { " ..隐藏. ", "隐藏" },
+    { "", "_" },
+    { "../..", "_" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = mq_report_file_name (cases[i][0]);
+
+      g_assert_cmpstr (name, ==, cases[i][1]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -669,6 +778,8 @@ main (int   argc,
   g_test_add_func ("/report/deadlines-table", test_deadlines_table);
   g_test_add_func ("/report/round-scale", test_round_scale);
   g_test_add_func ("/report/atlas-page", test_atlas_page);
+  g_test_add_func ("/report/by-entity", test_by_entity);
+  g_test_add_func ("/report/file-name", test_report_file_name);
   status = g_test_run ();
   test_remove_dir (dir);
   g_object_unref (sample);

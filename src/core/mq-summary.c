@@ -81,17 +81,11 @@ mq_summary_new (MqDataset *dataset,
   return mq_summary_new_filtered (dataset, today, NULL);
 }
 
-/**
- * mq_summary_new_filtered:
- * @filter: (nullable): count only the parcels it leaves
- *
- * The figures of the parcels a filter leaves, as the dashboard shows them;
- * the file's own facts (CRS, encoding, problems, zone) stay whole.
- */
-MqSummary *
-mq_summary_new_filtered (MqDataset *dataset,
-                         guint32    today,
-                         MqFilter  *filter)
+static MqSummary *
+summary_new (MqDataset   *dataset,
+             guint32      today,
+             MqFilter    *filter,
+             MqSelection *only)
 {
   MqParcels *parcels = mq_dataset_get_parcels (dataset);
   MqSummary *s = g_new0 (MqSummary, 1);
@@ -110,13 +104,42 @@ mq_summary_new_filtered (MqDataset *dataset,
   s->parts = g_array_new (FALSE, FALSE, sizeof (MqSummaryPart));
   g_array_set_clear_func (s->parts, clear_part);
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
-    if (filter == NULL || mq_filter_matches (filter, dataset, i, today))
+    if ((filter == NULL || mq_filter_matches (filter, dataset, i, today)) &&
+        (only == NULL || mq_selection_contains (only, i)))
       {
         s->parcels++;
         add_parcel (s, mq_parcels_get (parcels, i), today);
       }
   add_reference (s, mq_dataset_get_reference (dataset));
   return s;
+}
+
+/**
+ * mq_summary_new_filtered:
+ * @filter: (nullable): count only the parcels it leaves
+ *
+ * The figures of the parcels a filter leaves, as the dashboard shows them;
+ * the file's own facts (CRS, encoding, problems, zone) stay whole.
+ */
+MqSummary *
+mq_summary_new_filtered (MqDataset *dataset,
+                         guint32    today,
+                         MqFilter  *filter)
+{
+  return summary_new (dataset, today, filter, NULL);
+}
+
+/**
+ * mq_summary_new_of:
+ *
+ * The figures of some parcels only: one responsible entity's report.
+ */
+MqSummary *
+mq_summary_new_of (MqDataset   *dataset,
+                   guint32      today,
+                   MqSelection *only)
+{
+  return summary_new (dataset, today, NULL, only);
 }
 
 void

@@ -7,6 +7,7 @@
 
 #include "mq-dataset.h"
 #include "mq-filter.h"
+#include "mq-selection.h"
 
 G_BEGIN_DECLS
 
@@ -69,6 +70,9 @@ MqSummary *mq_summary_new      (MqDataset *dataset,
 MqSummary *mq_summary_new_filtered (MqDataset *dataset,
                                 guint32    today,
                                 MqFilter  *filter);
+MqSummary *mq_summary_new_of   (MqDataset   *dataset,
+                                guint32      today,
+                                MqSelection *only);
 void       mq_summary_free     (MqSummary *summary);
 char      *mq_summary_to_json  (const MqSummary *summary);
 char      *mq_summary_to_text  (const MqSummary *summary);

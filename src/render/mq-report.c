@@ -86,8 +86,9 @@ mq_report_page_size (const MqReportOptions  *options,
   return TRUE;
 }
 
-static const char *
-title_of (const MqReportOptions *options)
+/* The report's title: the one asked for, or the zone's. */
+const char *
+mq_report_get_title (const MqReportOptions *options)
 {
   return options->title && *options->title ? options->title
                                             : _("Maqiao AI Pilot Zone: Industrial Land Transformation");
@@ -297,8 +298,11 @@ summary_panel (Report *r,
                double  width,
                double  height)
 {
-  g_autoptr(MqSummary) s = mq_summary_new (r->dataset, r->today);
-  g_autoptr(GArray) months = mq_summary_fully_locked_by_month (r->dataset, r->today, NULL, 12);
+  /* A report of some parcels (one entity's) counts theirs alone. */
+  g_autoptr(MqSummary) s = r->options->only ? mq_summary_new_of (r->dataset, r->today, r->options->only)
+                                            : mq_summary_new (r->dataset, r->today);
+  g_autoptr(GArray) months = r->options->only ? NULL
+                                              : mq_summary_fully_locked_by_month (r->dataset, r->today, NULL, 12);
   MqFiguresStyle style = { TEXT, ROW, MQ_FIGURES_STAGES };
 
   if (figures_height (s, months, width, &style) > height)
@@ -421,7 +425,7 @@ title_block (Report *r,
   g_autofree char *crs = mq_crs_dup_map_label (srs);
   const char *unit = r->options->unit && *r->options->unit ? r->options->unit : "—";
   const char *lines[][2] = {
-    { _("Map title"), title_of (r->options) }, { _("Mapping unit"), unit },
+    { _("Map title"), mq_report_get_title (r->options) }, { _("Mapping unit"), unit },
     { _("Date made"), date }, { _("Coordinate system"), crs },
     { _("Scale"), scale_line }, { _("Data source"), source },
   };
@@ -477,9 +481,12 @@ overview_page (Report *r)
   MqBox frame;
   double scale;
 
-  header (r, title_of (r->options));
+  header (r, mq_report_get_title (r->options));
   scale = mq_report_map_frame (r->options, r->dataset, &frame, vp);
+  /* The report's own parcels stand out of the zone's. */
+  mq_renderer_set_selection (r->renderer, r->options->only);
   draw_map_in (r, &frame, vp, TRUE);
+  mq_renderer_set_selection (r->renderer, NULL);
   frame_ticks (r, &frame, vp);
   overview_column (r, &frame, scale);
   next_page (r);
@@ -994,7 +1001,7 @@ draw_report (Report    *r,
 {
   cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (sink_write, sink, r->width, r->height);
 
-  set_metadata (surface, title_of (r->options));
+  set_metadata (surface, mq_report_get_title (r->options));
   r->cr = cairo_create (surface);
   r->renderer = mq_renderer_new ();
   r->parcels = report_parcels (r->dataset, r->options);

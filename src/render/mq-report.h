@@ -44,5 +44,6 @@ double   mq_report_map_frame      (const MqReportOptions  *options,
                                    MqBox                  *frame,
                                    MqViewport             *viewport);
 double   mq_report_round_scale    (double                  needed);
+const char *mq_report_get_title   (const MqReportOptions  *options);
 
 G_END_DECLS
