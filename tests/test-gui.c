@@ -610,6 +610,49 @@ test_export_pdf (void)
   close_project (window, dir);
 }
 
+/* Export PDF Report… with one report per responsible entity: a folder
+ * chooser, then the reports and their index written in the background. */
+static void
+test_export_pdf_by_entity (void)
+{
+  g_autofree char *gpkg = mq_core_dup_sample_path ();
+  g_autofree char *dir = g_dir_make_tmp ("mq-gui-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename (dir, "maqiao.gpkg", NULL);
+  g_autofree char *index = g_build_filename (dir, "index.xlsx", NULL);
+  g_autofree char *one = g_build_filename (dir, "上海申茂五金有限公司.pdf", NULL);
+  g_autoptr(GFile) from = g_file_new_for_path (gpkg);
+  g_autoptr(GFile) to = g_file_new_for_path (copy);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  GtkWindow *chooser, *options;
+
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, copy);
+  wait_for_dataset (view);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-pdf", NULL));
+  options = find_window (MQ_TYPE_REPORT_DIALOG);
+  g_object_set (options, "split", 1, "atlas", FALSE, NULL);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (options), "export");
+  chooser = find_chooser ();
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
+                   GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+  settle ();
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  /* The index is written last: once it is there, every report is. */
+  while (!g_file_test (index, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (g_file_test (index, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (one, G_FILE_TEST_EXISTS));
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("org.maqiao.LandViewer");
+
+    g_settings_reset (settings, "report-paper");
+  }
+  close_project (window, dir);
+}
+
 static void
 test_window_draws_sample (void)
 {
@@ -3738,6 +3781,7 @@ main (int   argc,
   g_test_add_func ("/gui/hands", test_hands);
   g_test_add_func ("/gui/settings-round-trip", test_settings_round_trip);
   g_test_add_func ("/gui/export-pdf", test_export_pdf);
+  g_test_add_func ("/gui/export-pdf-by-entity", test_export_pdf_by_entity);
   g_test_add_func ("/gui/edit-locks", test_edit_locks);
   g_test_add_func ("/gui/status-table-and-reload", test_status_table_and_reload);
   g_test_add_func ("/gui/conflict-dialog", test_conflict_dialog);

@@ -24,6 +24,7 @@ struct _MqReportDialog
   AdwEntryRow      *title_row;
   AdwEntryRow      *unit_row;
   GtkSwitch        *atlas_switch;
+  AdwComboRow      *split_row;
   AdwActionRow     *only_row;
   GtkSwitch        *only_switch;
 
@@ -33,7 +34,7 @@ struct _MqReportDialog
 
 G_DEFINE_FINAL_TYPE (MqReportDialog, mq_report_dialog, ADW_TYPE_MESSAGE_DIALOG)
 
-enum { PROP_0, PROP_PAPER, PROP_REPORT_TITLE, PROP_ATLAS, N_PROPS };
+enum { PROP_0, PROP_PAPER, PROP_REPORT_TITLE, PROP_ATLAS, PROP_SPLIT, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 void
@@ -66,6 +67,7 @@ dup_choice (MqReportDialog *self)
   choice->title = entry_text (self->title_row);
   choice->unit = entry_text (self->unit_row);
   choice->atlas = gtk_switch_get_active (self->atlas_switch);
+  choice->split = adw_combo_row_get_selected (self->split_row);
   choice->only_selected = gtk_widget_get_visible (GTK_WIDGET (self->only_row)) &&
                           gtk_switch_get_active (self->only_switch);
   return choice;
@@ -121,6 +123,9 @@ mq_report_dialog_get_property (GObject    *object,
     case PROP_ATLAS:
       g_value_set_boolean (value, gtk_switch_get_active (self->atlas_switch));
       break;
+    case PROP_SPLIT:
+      g_value_set_uint (value, adw_combo_row_get_selected (self->split_row));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -144,6 +149,9 @@ mq_report_dialog_set_property (GObject      *object,
       break;
     case PROP_ATLAS:
       gtk_switch_set_active (self->atlas_switch, g_value_get_boolean (value));
+      break;
+    case PROP_SPLIT:
+      adw_combo_row_set_selected (self->split_row, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -179,6 +187,9 @@ mq_report_dialog_class_init (MqReportDialogClass *klass)
                                                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_ATLAS] = g_param_spec_boolean ("atlas", NULL, NULL, TRUE,
                                                  G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* 0: one report; 1, 2, 3: one per responsible entity, method, stage */
+  properties[PROP_SPLIT] = g_param_spec_uint ("split", NULL, NULL, 0, 3, 0,
+                                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-report-dialog.ui");
@@ -188,6 +199,7 @@ mq_report_dialog_class_init (MqReportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqReportDialog, title_row);
   gtk_widget_class_bind_template_child (widget_class, MqReportDialog, unit_row);
   gtk_widget_class_bind_template_child (widget_class, MqReportDialog, atlas_switch);
+  gtk_widget_class_bind_template_child (widget_class, MqReportDialog, split_row);
   gtk_widget_class_bind_template_child (widget_class, MqReportDialog, only_row);
   gtk_widget_class_bind_template_child (widget_class, MqReportDialog, only_switch);
 }

@@ -20,6 +20,7 @@ typedef struct
   char     *unit;           /* (nullable): 制图单位 */
   gboolean  atlas;
   gboolean  only_selected;
+  guint     split;          /* 0: one report; else 1 + MqReportBy: one per group, into a folder */
 } MqReportChoice;
 
 void mq_report_choice_free (MqReportChoice *choice);

@@ -10,6 +10,7 @@
 
 #include "mq-report.h"
 #include "mq-report-dialog.h"
+#include "mq-report-set.h"
 #include "mq-style.h"
 #include "mq-window-private.h"
 
@@ -350,7 +351,8 @@ write_report_thread (GTask        *task,
                               job->only, job->label_field };
   GError *error = NULL;
 
-  if (mq_report_write_pdf (job->dataset, job->path, &options, &error))
+  if (c->split > 0 ? mq_report_write_set (job->dataset, job->path, (MqReportBy) (c->split - 1), &options, &error)
+                   : mq_report_write_pdf (job->dataset, job->path, &options, &error))
     mq_task_return_boolean (task, TRUE);
   else
     mq_task_return_error (task, error);
@@ -378,7 +380,8 @@ on_report_written (GObject      *object,
   file = g_file_new_for_path (job->path);
   uri = g_file_get_uri (file);
   base = g_path_get_basename (job->path);
-  text = g_strdup_printf (_("Report saved as %s"), base);
+  text = job->choice->split > 0 ? g_strdup_printf (_("Reports saved in %s"), base)
+                                : g_strdup_printf (_("Report saved as %s"), base);
   toast = adw_toast_new (text);
   adw_toast_set_button_label (toast, _("_Open"));
   adw_toast_set_action_name (toast, "win.open-uri");
@@ -414,6 +417,25 @@ on_pdf_chooser_response (GtkNativeDialog *chooser,
   g_object_unref (chooser);
 }
 
+/* One report per group: the folder they go into, by default the survey's. */
+static void
+choose_report_folder (MqWindow   *self,
+                      const char *source,
+                      ReportJob  *job)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (source);
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Export PDF Reports into a Folder"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Export"), _("_Cancel"));
+  if (folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  g_signal_connect_data (chooser, "response", G_CALLBACK (on_pdf_chooser_response), job,
+                         report_job_closure_free, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 on_report_chosen (GObject      *source,
                   GAsyncResult *result,
@@ -435,9 +457,12 @@ on_report_chosen (GObject      *source,
   /* The report's maps label parcels as the window's map does. */
   job->label_field = mq_renderer_get_label_field (mq_map_view_get_renderer (self->map_view));
   job->choice = g_steal_pointer (&choice);
-  _mq_window_choose_save_file (self, _("Export PDF Report"), _("_Export"), mq_dataset_get_path (dataset),
-                               ".pdf", G_CALLBACK (on_pdf_chooser_response), job,
-                               report_job_closure_free);
+  if (job->choice->split > 0)
+    choose_report_folder (self, mq_dataset_get_path (dataset), job);
+  else
+    _mq_window_choose_save_file (self, _("Export PDF Report"), _("_Export"), mq_dataset_get_path (dataset),
+                                 ".pdf", G_CALLBACK (on_pdf_chooser_response), job,
+                                 report_job_closure_free);
 }
 
 /* Export PDF Report…: the report's options, then where to save it. */
