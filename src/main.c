@@ -18,6 +18,7 @@
 #include "mq-project.h"
 #include "mq-report.h"
 #include "mq-report-set.h"
+#include "mq-geopdf.h"
 #include "mq-settings.h"
 
 #define EXIT_BAD_INPUT 2
@@ -39,6 +40,7 @@ typedef struct
   char     *shp_encoding;
   char     *export_pdf;
   char     *by;              /* --by: one report per entity, method or stage */
+  gboolean  geopdf;
   char     *export_svg;
   char     *paper;
   char     *title;
@@ -97,6 +99,7 @@ parse_options (Options  *o,
     { "export-png", 0, 0, G_OPTION_ARG_FILENAME, &o->export_png, N_("Render the map to a PNG and exit"), N_("FILE") },
     { "export-pdf", 0, 0, G_OPTION_ARG_FILENAME, &o->export_pdf, N_("Write a PDF map report and exit"), N_("FILE") },
     { "atlas", 0, 0, G_OPTION_ARG_NONE, &o->atlas, N_("With --export-pdf: a page per flagged parcel"), NULL },
+    { "geopdf", 0, 0, G_OPTION_ARG_NONE, &o->geopdf, N_("With --export-pdf: a GeoPDF (the maps georeferenced, the parcels queryable)"), NULL },
     { "by", 0, 0, G_OPTION_ARG_STRING, &o->by, N_("With --export-pdf=FOLDER/: one report per responsible entity, method or stage, and an index workbook"), N_("entity|method|stage") },
     { "paper", 0, 0, G_OPTION_ARG_STRING, &o->paper, N_("With --export-pdf: A3 (default) or A4"), N_("SIZE") },
     { "portrait", 0, 0, G_OPTION_ARG_NONE, &o->portrait, N_("With --export-pdf: portrait pages"), NULL },
@@ -368,6 +371,7 @@ export_pdf (Options      *o,
                    _("--theme=%s: expected locks, method, flagged or landuse"), o->theme);
       return FALSE;
     }
+  report.geopdf = o->geopdf;
   if (o->by != NULL)
     {
       MqReportBy by;
@@ -380,6 +384,8 @@ export_pdf (Options      *o,
         }
       return mq_report_write_set (dataset, o->export_pdf, by, &report, error);
     }
+  if (o->geopdf)
+    return mq_geopdf_write (dataset, o->export_pdf, &report, error);
   return mq_report_write_pdf (dataset, o->export_pdf, &report, error);
 }
 

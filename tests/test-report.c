@@ -6,6 +6,7 @@
 #include <cairo.h>
 #include <gdal.h>
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -763,6 +764,64 @@ test_report_file_name (void)
     }
 }
 
+/* --geopdf: page 1 georeferenced in the project's CRS by its map frame,
+ * the parcels it shows a queryable layer with their attributes, the pages
+ * as the report draws them. */
+static void
+test_geopdf (void)
+{
+  g_autofree char *pdf = export ("geo.pdf", "--geopdf", NULL);
+  g_auto(GStrv) pages = pages_of (pdf);
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  MqReportOptions options = { 0 };
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  g_autoptr(GArray) shown = NULL;
+  GDALDatasetH raster, vector;
+  OGRSpatialReferenceH srs;
+  OGRLayerH layer;
+  OGRFeatureH feature;
+  double gt[6];
+  MqBox frame, ground;
+  int owner;
+  guint matched = 0;
+
+  raster = GDALOpenEx (pdf, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+  g_assert_nonnull (raster);
+  srs = GDALGetSpatialRef (raster);
+  g_assert_nonnull (srs);
+  g_assert_cmpstr (OSRGetAuthorityCode (srs, NULL), ==, "4549");
+  /* The frame's corner on the page is the ground's corner the map shows. */
+  mq_report_map_frame (&options, sample, &frame, vp);
+  mq_viewport_get_visible_box (vp, &ground);
+  g_assert_cmpint (GDALGetGeoTransform (raster, gt), ==, CE_None);
+  g_assert_cmpfloat_with_epsilon (gt[0] + frame.min_x * gt[1], ground.min_x, 2.0 * gt[1]);
+  g_assert_cmpfloat_with_epsilon (gt[3] + frame.min_y * gt[5], ground.max_y, 2.0 * fabs (gt[5]));
+  GDALClose (raster);
+  vector = GDALOpenEx (pdf, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+  g_assert_nonnull (vector);
+  g_assert_cmpint (GDALDatasetGetLayerCount (vector), ==, 1);
+  layer = GDALDatasetGetLayer (vector, 0);
+  shown = mq_spatial_index_query (mq_parcels_get_index (parcels), &ground);
+  g_assert_cmpint (OGR_L_GetFeatureCount (layer, TRUE), ==, shown->len);
+  owner = OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "owner");
+  g_assert_cmpint (owner, >=, 0);
+  OGR_L_ResetReading (layer);
+  while ((feature = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      const char *id = OGR_F_GetFieldAsString (feature, OGR_FD_GetFieldIndex (OGR_L_GetLayerDefn (layer), "parcel_id"));
+
+      for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+        if (g_strcmp0 (mq_parcels_get (parcels, i)->id, id) == 0 && mq_parcels_get (parcels, i)->owner != NULL)
+          matched += g_strcmp0 (mq_parcels_get (parcels, i)->owner, OGR_F_GetFieldAsString (feature, owner)) == 0;
+      OGR_F_Destroy (feature);
+    }
+  g_assert_cmpuint (matched, >, shown->len / 2);
+  GDALClose (vector);
+  /* The other pages are the report's own. */
+  g_assert_cmpuint (pages_with (pages, "Parcels flagged for upgrade and their four locks"), >=, 2);
+  g_assert_cmpuint (pages_with (pages, "Deadlines: overdue and due within 30 days"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -791,6 +850,7 @@ main (int   argc,
   g_test_add_func ("/report/atlas-page", test_atlas_page);
   g_test_add_func ("/report/by-entity", test_by_entity);
   g_test_add_func ("/report/file-name", test_report_file_name);
+  g_test_add_func ("/report/geopdf", test_geopdf);
   status = g_test_run ();
   test_remove_dir (dir);
   g_object_unref (sample);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "mq-geopdf.h"
 #include "mq-output.h"
 #include "mq-terms.h"
 
@@ -295,7 +296,8 @@ mq_report_write_set (MqDataset              *dataset,
 
       one.title = title;
       one.only = g->parcels;
-      if (!mq_report_write_pdf (dataset, path, &one, error))
+      if (!(options->geopdf ? mq_geopdf_write (dataset, path, &one, error)
+                            : mq_report_write_pdf (dataset, path, &one, error)))
         return FALSE;
     }
   return write_index (dataset, folder, by, groups, error);

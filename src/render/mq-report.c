@@ -58,6 +58,10 @@ typedef struct
   char                  *generated;
   guint32                today;
   GHashTable            *history;      /* parcel id → recent MqHistoryEntry, for the atlas */
+  cairo_surface_t       *surface;
+  const char            *pages_dir;    /* (nullable): a PDF per page there (a GeoPDF's) */
+  gboolean               failed;       /* a page's surface could not be written */
+  GArray                *geo;          /* MqReportPageGeo: the pages' map frames */
 } Report;
 
 /* ---- page frame ---------------------------------------------------------- */
@@ -131,11 +135,52 @@ footer (Report *r)
 }
 
 static void
+close_surface (Report *r)
+{
+  g_clear_pointer (&r->cr, cairo_destroy);
+  cairo_surface_finish (r->surface);
+  r->failed |= cairo_surface_status (r->surface) != CAIRO_STATUS_SUCCESS;
+  g_clear_pointer (&r->surface, cairo_surface_destroy);
+}
+
+/* A page of its own, "page-0001.pdf" in the pages' folder. */
+static void
+open_page_surface (Report *r)
+{
+  g_autofree char *name = g_strdup_printf ("page-%04u.pdf", r->page);
+  g_autofree char *path = g_build_filename (r->pages_dir, name, NULL);
+
+  r->surface = cairo_pdf_surface_create (path, r->width, r->height);
+  r->cr = cairo_create (r->surface);
+}
+
+static void
 next_page (Report *r)
 {
   footer (r);
   cairo_show_page (r->cr);
   r->page++;
+  if (r->pages_dir != NULL && r->page <= r->n_pages)
+    {
+      close_surface (r);
+      open_page_surface (r);
+    }
+}
+
+/* Where a map frame of this page shows the ground: what a GeoPDF is
+ * georeferenced by. */
+static void
+note_frame (Report      *r,
+            const MqBox *frame,
+            MqViewport  *vp,
+            int          parcel)
+{
+  MqReportPageGeo geo = { r->page, *frame, { 0 }, parcel };
+
+  if (r->geo == NULL)
+    return;
+  mq_viewport_get_visible_box (vp, &geo.ground);
+  g_array_append_val (r->geo, geo);
 }
 
 /* ---- page 1: the map and the figures ------------------------------------- */
@@ -487,6 +532,7 @@ overview_page (Report *r)
   mq_renderer_set_selection (r->renderer, r->options->only);
   draw_map_in (r, &frame, vp, TRUE);
   mq_renderer_set_selection (r->renderer, NULL);
+  note_frame (r, &frame, vp, -1);
   frame_ticks (r, &frame, vp);
   overview_column (r, &frame, scale);
   next_page (r);
@@ -903,6 +949,7 @@ atlas_page (Report *r,
   mq_renderer_set_selection (r->renderer, only);
   draw_map_in (r, &frame, vp, FALSE);
   mq_renderer_set_selection (r->renderer, NULL);
+  note_frame (r, &frame, vp, (int) index);
   atlas_furniture (r, &frame, vp);
   y = field_line (r, x, y, width, _("Right holder"), p->owner);
   y = field_line (r, x, y, width, _("Location"), p->location);
@@ -994,15 +1041,12 @@ sink_write (void                *data,
   return mq_output_write (data, bytes, length) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* Draws every page into r->cr (and the surfaces after it, page by page,
+ * with a pages' folder). */
 static void
 draw_report (Report    *r,
-             MqOutput  *sink,
              GDateTime *now)
 {
-  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (sink_write, sink, r->width, r->height);
-
-  set_metadata (surface, mq_report_get_title (r->options));
-  r->cr = cairo_create (surface);
   r->renderer = mq_renderer_new ();
   r->parcels = report_parcels (r->dataset, r->options);
   r->generated = g_date_time_format (now, "%Y-%m-%d %H:%M");
@@ -1016,11 +1060,7 @@ draw_report (Report    *r,
   for (guint i = 0; r->options->rasters != NULL && i < r->options->rasters->len; i++)
     mq_renderer_add_raster_layer (r->renderer, g_ptr_array_index (r->options->rasters, i));
   write_pages (r);
-  cairo_destroy (r->cr);
-  cairo_surface_finish (surface);
-  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
-    mq_output_set_failed (sink, EIO);
-  cairo_surface_destroy (surface);
+  close_surface (r);
   g_object_unref (r->renderer);
   g_array_unref (r->parcels);
   g_array_unref (r->deadlines);
@@ -1048,6 +1088,47 @@ mq_report_write_pdf (MqDataset              *dataset,
   out = mq_output_new (path, NULL, TRUE, mq_dataset_get_path (dataset), error);
   if (out == NULL)
     return FALSE;
-  draw_report (&r, out, now);
+  r.surface = cairo_pdf_surface_create_for_stream (sink_write, out, r.width, r.height);
+  set_metadata (r.surface, mq_report_get_title (options));
+  r.cr = cairo_create (r.surface);
+  draw_report (&r, now);
+  if (r.failed)
+    mq_output_set_failed (out, EIO);
   return mq_output_commit (out, error);
+}
+
+/**
+ * mq_report_write_pages:
+ * @geo: (out) (element-type MqReportPageGeo): where each map frame is
+ *
+ * The report as one PDF per page, "page-0001.pdf" … in @folder (a GeoPDF's
+ * makings), and the pages whose maps show the ground.
+ *
+ * Returns: the number of pages, 0 when one could not be written
+ */
+guint
+mq_report_write_pages (MqDataset              *dataset,
+                       const char             *folder,
+                       const MqReportOptions  *options,
+                       GArray                **geo,
+                       GError                **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  Report r = { dataset, options };
+
+  if (!mq_report_page_size (options, &r.width, &r.height, error))
+    return 0;
+  r.pages_dir = folder;
+  r.geo = g_array_new (FALSE, FALSE, sizeof (MqReportPageGeo));
+  r.page = 1;
+  open_page_surface (&r);
+  draw_report (&r, now);
+  if (r.failed)
+    {
+      g_set_error (error, MQ_REPORT_ERROR, MQ_REPORT_ERROR_WRITE, _("%s: cannot be written"), folder);
+      g_array_unref (r.geo);
+      return 0;
+    }
+  *geo = r.geo;
+  return r.n_pages;
 }

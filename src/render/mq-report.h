@@ -28,7 +28,18 @@ typedef struct
   MqSelection *only;       /* (nullable): the parcels the table and atlas show */
   MqLabelField label_field; /* what the maps' parcel labels say (0: the id) */
   GPtrArray   *rasters;    /* (nullable): MqRasterLayer, imagery under the maps */
+  gboolean     geopdf;     /* page 1 and the atlas georeferenced, the parcels queryable */
 } MqReportOptions;
+
+/* A page's map frame (points from the page's top-left) and the ground it
+ * shows (the display CRS): what a GeoPDF's page is georeferenced by. */
+typedef struct
+{
+  guint page;
+  MqBox frame;
+  MqBox ground;
+  int   parcel;    /* an atlas page's parcel; -1 on page 1 */
+} MqReportPageGeo;
 
 GQuark   mq_report_error_quark    (void);
 gboolean mq_report_write_pdf      (MqDataset              *dataset,
@@ -45,5 +56,10 @@ double   mq_report_map_frame      (const MqReportOptions  *options,
                                    MqViewport             *viewport);
 double   mq_report_round_scale    (double                  needed);
 const char *mq_report_get_title   (const MqReportOptions  *options);
+guint    mq_report_write_pages    (MqDataset              *dataset,
+                                   const char             *folder,
+                                   const MqReportOptions  *options,
+                                   GArray                **geo,
+                                   GError                **error);
 
 G_END_DECLS

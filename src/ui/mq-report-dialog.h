@@ -21,6 +21,7 @@ typedef struct
   gboolean  atlas;
   gboolean  only_selected;
   guint     split;          /* 0: one report; else 1 + MqReportBy: one per group, into a folder */
+  gboolean  geopdf;
 } MqReportChoice;
 
 void mq_report_choice_free (MqReportChoice *choice);

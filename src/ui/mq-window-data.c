@@ -11,6 +11,7 @@
 #include "mq-report.h"
 #include "mq-report-dialog.h"
 #include "mq-report-set.h"
+#include "mq-geopdf.h"
 #include "mq-style.h"
 #include "mq-window-private.h"
 
@@ -348,11 +349,17 @@ write_report_thread (GTask        *task,
   ReportJob *job = data;
   MqReportChoice *c = job->choice;
   MqReportOptions options = { c->title, c->unit, c->paper, c->portrait, c->theme, c->atlas,
-                              job->only, job->label_field };
+                              job->only, job->label_field, NULL, c->geopdf };
   GError *error = NULL;
+  gboolean ok;
 
-  if (c->split > 0 ? mq_report_write_set (job->dataset, job->path, (MqReportBy) (c->split - 1), &options, &error)
-                   : mq_report_write_pdf (job->dataset, job->path, &options, &error))
+  if (c->split > 0)
+    ok = mq_report_write_set (job->dataset, job->path, (MqReportBy) (c->split - 1), &options, &error);
+  else if (c->geopdf)
+    ok = mq_geopdf_write (job->dataset, job->path, &options, &error);
+  else
+    ok = mq_report_write_pdf (job->dataset, job->path, &options, &error);
+  if (ok)
     mq_task_return_boolean (task, TRUE);
   else
     mq_task_return_error (task, error);
