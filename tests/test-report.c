@@ -656,6 +656,13 @@ test_atlas_page (void)
   g_assert_cmpuint (g_array_index (zone, guint, 5), >, 1000);
   g_assert_null (strstr (page, zone_count));
   g_assert_nonnull (strstr (page, "Not flagged for upgrade"));
+  /* Its map's labels once each in the text (its own id: the heading too). */
+  for (guint i = 0; i < mq_parcels_get_n_parcels (mq_dataset_get_parcels (sample)); i++)
+    {
+      const MqParcel *other = mq_parcels_get (mq_dataset_get_parcels (sample), i);
+
+      g_assert_cmpuint (count_in (page, other->id), <=, other == p ? 2 : 1);
+    }
 }
 
 /* The parcel ids in the table pages of a report. */
