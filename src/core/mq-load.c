@@ -32,6 +32,22 @@
 /* Survey and computed areas may differ by this much before it is a problem. */
 #define SURVEY_AREA_TOLERANCE 0.005
 
+typedef enum
+{
+  VALUE_TEXT,
+  VALUE_INTEGER,
+  VALUE_INTEGER64,
+  VALUE_REAL,
+  VALUE_OTHER,      /* dates, lists, booleans: as GDAL writes them */
+} ValueType;
+
+typedef struct
+{
+  ValueType type;
+  int       width;
+  int       precision;
+} FieldKind;
+
 /* State of one load; everything GDAL hands out is released in load_clear(). */
 typedef struct
 {
@@ -53,6 +69,7 @@ typedef struct
   GPtrArray                   *values;     /* one feature's decoded values, reused */
   GString                     *text;       /* their texts, end to end */
   GArray                      *text_at;    /* gssize: where each begins in text, -1 for none */
+  FieldKind                   *kinds;      /* per attribute: how its values are read */
   guint                        n_damaged;
   guint                        n_grouped_areas;
   guint                        n_skipped;     /* points and lines of a mixed layer */
@@ -80,6 +97,7 @@ load_clear (Load *load)
   if (load->text != NULL)
     g_string_free (g_steal_pointer (&load->text), TRUE);
   g_clear_pointer (&load->text_at, g_array_unref);
+  g_clear_pointer (&load->kinds, g_free);
   g_clear_pointer (&load->source_srs, OSRRelease);
   g_clear_pointer (&load->display_srs, OSRRelease);
   g_clear_pointer (&load->ds, GDALClose);
@@ -696,29 +714,56 @@ setup_encoding (Load      *load,
   return TRUE;
 }
 
-/* A number as text, appended to @out with its NUL: read as a number,
- * written without printf where mq_field_text can be sure of GDAL's text
- * (FALSE, nothing appended: ask GDAL). */
+/* How a field's values are read: numbers as numbers (written without
+ * printf where mq_field_text can be sure of GDAL's text), strings in
+ * place, anything else as GDAL writes it. Found once per layer. */
+static void
+setup_field_kinds (Load            *load,
+                   OGRFeatureDefnH  defn,
+                   int              n_fields)
+{
+  load->kinds = g_new0 (FieldKind, MAX (n_fields, 1));
+  for (int i = 0; i < n_fields; i++)
+    {
+      OGRFieldDefnH field = OGR_FD_GetFieldDefn (defn, i);
+      FieldKind *k = &load->kinds[i];
+
+      k->width = OGR_Fld_GetWidth (field);
+      k->precision = OGR_Fld_GetPrecision (field);
+      if (OGR_Fld_GetSubType (field) != OFSTNone)
+        k->type = VALUE_OTHER;
+      else if (OGR_Fld_GetType (field) == OFTInteger)
+        k->type = VALUE_INTEGER;
+      else if (OGR_Fld_GetType (field) == OFTInteger64)
+        k->type = VALUE_INTEGER64;
+      else if (OGR_Fld_GetType (field) == OFTReal)
+        k->type = VALUE_REAL;
+      else if (OGR_Fld_GetType (field) == OFTString)
+        k->type = VALUE_TEXT;
+      else
+        k->type = VALUE_OTHER;
+    }
+}
+
+/* A number's text appended (with its NUL), or FALSE, nothing appended,
+ * where GDAL's own text must be asked for. */
 static gboolean
-append_number (OGRFeatureH    feature,
-               int            i,
-               OGRFieldDefnH  defn,
-               GString       *out)
+append_number (const FieldKind *kind,
+               const OGRField  *raw,
+               GString         *out)
 {
   char buf[MQ_FIELD_TEXT_SIZE];
 
-  switch (OGR_Fld_GetType (defn))
+  switch (kind->type)
     {
-    case OFTInteger:
-    case OFTInteger64:
-      if (OGR_Fld_GetSubType (defn) != OFSTNone)
-        return FALSE;
-      mq_field_text_integer (OGR_F_GetFieldAsInteger64 (feature, i), buf);
+    case VALUE_INTEGER:
+      mq_field_text_integer (raw->Integer, buf);
       break;
-    case OFTReal:
-      if (OGR_Fld_GetSubType (defn) != OFSTNone ||
-          !mq_field_text_real (OGR_F_GetFieldAsDouble (feature, i), OGR_Fld_GetWidth (defn),
-                               OGR_Fld_GetPrecision (defn), buf))
+    case VALUE_INTEGER64:
+      mq_field_text_integer (raw->Integer64, buf);
+      break;
+    case VALUE_REAL:
+      if (!mq_field_text_real (raw->Real, kind->width, kind->precision, buf))
         return FALSE;
       break;
     default:
@@ -732,7 +777,9 @@ append_number (OGRFeatureH    feature,
  * (NULL where unset: the array is not NULL-terminated), into the load's
  * one array (valid until the next feature); *lossy tells whether any had
  * to be cut. The texts are laid end to end in one reused buffer: a string
- * allocated and freed per value was a tenth of the loading thread. */
+ * allocated and freed per value was a tenth of the loading thread. The
+ * values are read from the feature's own fields (a string in place, a
+ * number as a number), not through GDAL's per-value accessors. */
 static GPtrArray *
 decode_values (Load        *load,
                OGRFeatureH  feature,
@@ -742,21 +789,22 @@ decode_values (Load        *load,
   GPtrArray *values = load->values;
   GString *text = load->text;
   gssize *at = (gssize *) load->text_at->data;
-  OGRFeatureDefnH defn = OGR_F_GetDefnRef (feature);
 
   g_string_truncate (text, 0);
   for (int i = 0; i < n_fields; i++)
     {
+      const OGRField *raw = OGR_F_GetRawFieldRef (feature, i);
+      const FieldKind *kind = &load->kinds[i];
       gboolean cut = FALSE;
       const char *bytes;
 
       at[i] = -1;
-      if (!OGR_F_IsFieldSetAndNotNull (feature, i))
+      if (raw == NULL || OGR_RawField_IsUnset (raw) || OGR_RawField_IsNull (raw))
         continue;
       at[i] = text->len;
-      if (append_number (feature, i, OGR_FD_GetFieldDefn (defn, i), text))
+      if (append_number (kind, raw, text))
         continue;
-      bytes = OGR_F_GetFieldAsString (feature, i);
+      bytes = kind->type == VALUE_TEXT ? raw->String : OGR_F_GetFieldAsString (feature, i);
       if (bytes == NULL || !mq_decoder_append (load->decoder, bytes, text, &cut))
         at[i] = -1;
       load->result->n_lossy += cut ? 1 : 0;
@@ -1312,6 +1360,7 @@ read_parcels (Load          *load,
   load->values = g_ptr_array_sized_new (n_fields);
   load->text = g_string_sized_new (1024);
   load->text_at = g_array_sized_new (FALSE, FALSE, sizeof (gssize), n_fields);
+  setup_field_kinds (load, defn, n_fields);
   g_array_set_size (load->text_at, n_fields);
   return consume_features (load, layer, parcels, map, n_fields, cancellable, error);
 }

@@ -61,6 +61,7 @@ typedef struct
   MqTextArena    *strings;      /* append-only: a string stored never moves */
   GMutex          strings_lock;
   guint          *n_distinct;   /* per field, values interned first for it, until LAST_SAMPLE */
+  MqInternMemo   *memos;        /* per field: its values interned last, while the first generation is read */
   GHashTable     *details;      /* MqParcelDetails stored (in strings), each once */
   guint8         *plain;        /* per field: stored without interning */
   Codes          *codes;        /* per field; written under strings_lock */
@@ -132,6 +133,7 @@ shared_clear (Shared *shared)
   g_clear_pointer (&shared->strings, mq_text_arena_free);
   g_clear_pointer (&shared->field_names, g_strfreev);
   g_clear_pointer (&shared->n_distinct, g_free);
+  g_clear_pointer (&shared->memos, g_free);
   g_clear_pointer (&shared->details, g_hash_table_unref);
   g_clear_pointer (&shared->plain, g_free);
   g_clear_pointer (&shared->codes, g_free);
@@ -310,6 +312,7 @@ mq_parcels_new (const char * const *field_names)
   self->shared->n_fields = field_names ? g_strv_length (self->shared->field_names) : 0;
   self->shared->plain = g_new0 (guint8, self->shared->n_fields + 1);
   self->shared->n_distinct = g_new0 (guint, self->shared->n_fields + 1);
+  self->shared->memos = g_new0 (MqInternMemo, self->shared->n_fields + 1);
   self->shared->codes = g_new0 (Codes, self->shared->n_fields + 1);
   for (guint f = 0; f < self->shared->n_fields; f++)
     self->shared->codes[f].null_code = -1;
@@ -472,7 +475,7 @@ store_value (Shared     *shared,
   if (shared->plain[field])
     return mq_text_arena_add (shared->strings, text);
   before = mq_text_arena_get_n_interned (shared->strings);
-  stored = mq_text_arena_intern (shared->strings, text);
+  stored = mq_text_arena_intern_memo (shared->strings, &shared->memos[field], text);
   shared->n_distinct[field] += mq_text_arena_get_n_interned (shared->strings) - before;
   return stored;
 }

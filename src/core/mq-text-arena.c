@@ -157,20 +157,17 @@ grow_slots (MqTextArena *arena)
   g_free (old);
 }
 
-/* The handle of a string equal to @text, stored once however often it is
- * asked for; 0 for NULL or "". */
-MqTextRef
-mq_text_arena_intern (MqTextArena *arena,
-                      const char  *text)
+/* The handle of the string equal to @text (its @hash and @len given),
+ * interned now if it was not. */
+static MqTextRef
+intern_hashed (MqTextArena *arena,
+               const char  *text,
+               guint32      hash,
+               gsize        len)
 {
-  gsize len;
-  guint32 hash;
   guint at;
   MqTextRef ref;
 
-  if (text == NULL || *text == '\0')
-    return 0;
-  hash = hash_text (text, &len);
   for (at = hash & (arena->n_slots - 1); arena->slots[at].ref != 0; at = (at + 1) & (arena->n_slots - 1))
     if (arena->slots[at].hash == hash &&
         strcmp (mq_text_arena_get (arena, arena->slots[at].ref), text) == 0)
@@ -180,6 +177,50 @@ mq_text_arena_intern (MqTextArena *arena,
   if (++arena->n_interned > arena->n_slots / 2)
     grow_slots (arena);
   return ref;
+}
+
+/* The handle of a string equal to @text, stored once however often it is
+ * asked for; 0 for NULL or "". */
+MqTextRef
+mq_text_arena_intern (MqTextArena *arena,
+                      const char  *text)
+{
+  gsize len;
+  guint32 hash;
+
+  if (text == NULL || *text == '\0')
+    return 0;
+  hash = hash_text (text, &len);
+  return intern_hashed (arena, text, hash, len);
+}
+
+/**
+ * mq_text_arena_intern_memo:
+ * @memo: the strings one column interned last, by hash
+ *
+ * mq_text_arena_intern() through a column's own memo: a column of few
+ * values (a land use, a date, a lock count) finds them in a few cache
+ * lines of its own instead of a slot of the whole table, which a column
+ * of many (owners) keeps out of the cache.
+ */
+MqTextRef
+mq_text_arena_intern_memo (MqTextArena  *arena,
+                           MqInternMemo *memo,
+                           const char   *text)
+{
+  gsize len;
+  guint32 hash;
+  guint slot;
+
+  if (text == NULL || *text == '\0')
+    return 0;
+  hash = hash_text (text, &len);
+  slot = hash >> (32 - MQ_INTERN_MEMO_BITS);
+  if (memo->ref[slot] != 0 && memo->hash[slot] == hash &&
+      strcmp (mq_text_arena_get (arena, memo->ref[slot]), text) == 0)
+    return memo->ref[slot];
+  memo->hash[slot] = hash;
+  return memo->ref[slot] = intern_hashed (arena, text, hash, len);
 }
 
 /* How many distinct strings were interned. */

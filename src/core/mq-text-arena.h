@@ -23,12 +23,25 @@ typedef guint32 MqTextRef;
 
 typedef struct _MqTextArena MqTextArena;
 
+#define MQ_INTERN_MEMO_BITS 6
+
+/* A column's strings interned last (mq_text_arena_intern_memo()); zeroed
+ * is empty. */
+typedef struct
+{
+  guint32   hash[1 << MQ_INTERN_MEMO_BITS];
+  MqTextRef ref[1 << MQ_INTERN_MEMO_BITS];
+} MqInternMemo;
+
 MqTextArena *mq_text_arena_new    (void);
 void         mq_text_arena_free   (MqTextArena *arena);
 MqTextRef    mq_text_arena_add    (MqTextArena *arena,
                                    const char  *text);
 MqTextRef    mq_text_arena_intern (MqTextArena *arena,
                                    const char  *text);
+MqTextRef    mq_text_arena_intern_memo (MqTextArena  *arena,
+                                        MqInternMemo *memo,
+                                        const char   *text);
 const char  *mq_text_arena_get    (const MqTextArena *arena,
                                    MqTextRef          ref);
 guint        mq_text_arena_get_n_interned (const MqTextArena *arena);
