@@ -62,6 +62,7 @@ typedef struct
   OGRCoordinateTransformationH to_display;
   MqAreaCalc                  *area;
   gboolean                     geographic;
+  double                       center_lon;  /* of a geographic source, for its display zone */
   gboolean                     shapefile;
   char                        *shp_path;
   MqShapefileInfo              shp_info;
@@ -628,7 +629,40 @@ setup_crs (Load      *load,
     }
 
   load->geographic = OSRIsGeographic (load->source_srs);
-  load->display_srs = mq_crs_new_display_for (load->source_srs, center_lon (load, layer));
+  /* A geographic source is shown in the Gauss–Krüger zone of its centre. */
+  load->center_lon = load->geographic ? center_lon (load, layer) : 120.0;
+  return TRUE;
+}
+
+/* The display CRS, the transform to it, the area's projection and the
+ * CRS's name: PROJ's work, not the layer's, so it is done on the loading
+ * thread while the reader takes the first features (at 10⁵ parcels it was
+ * a tenth of the open, before anything was read). */
+/* A source CRS without a code (an ESRI .prj) takes the EPSG definition it
+ * matches with confidence, as GDAL would have had it: the label and every
+ * later look-up then know it by its code. */
+static void
+identify_source (Load *load)
+{
+  const char *target = OSRIsProjected (load->source_srs) ? "PROJCS" : "GEOGCS";
+  OGRSpatialReferenceH found;
+  int code;
+
+  if (OSRGetAuthorityName (load->source_srs, target) != NULL ||
+      (code = mq_crs_get_epsg (load->source_srs)) <= 0 || (found = mq_crs_new_epsg (code)) == NULL)
+    return;
+  OSRRelease (load->source_srs);
+  load->source_srs = found;
+}
+
+static gboolean
+setup_display (Load    *load,
+               GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  identify_source (load);
+  load->display_srs = mq_crs_new_display_for (load->source_srs, load->center_lon);
   load->to_display = mq_crs_new_transform (load->source_srs, load->display_srs, &local_error);
   if (local_error == NULL)
     load->area = mq_area_calc_new (load->display_srs, &local_error);
@@ -638,6 +672,8 @@ setup_crs (Load      *load,
                    "%s: %s", load->path, local_error->message);
       return FALSE;
     }
+  load->result->crs_label = mq_crs_dup_label (load->source_srs);
+  OSRExportToWkt (load->display_srs, &load->result->display_wkt);
   return TRUE;
 }
 
@@ -1147,6 +1183,10 @@ static void
 set_reading_options (gboolean on)
 {
   CPLSetThreadLocalConfigOption ("GDAL_PAM_ENABLED", on ? "NO" : NULL);
+  /* A shapefile's .prj is identified against PROJ's database by
+   * identify_source(), while the reader reads, not by GDAL before it can
+   * start (a sixth of the open at 10⁵ parcels). */
+  CPLSetThreadLocalConfigOption ("USE_OSR_FIND_MATCHES", on ? "NO" : NULL);
 }
 
 /* Reading overlaps the rest of opening: a reader thread takes the
@@ -1297,6 +1337,7 @@ consume_features (Load          *load,
                   GCancellable  *cancellable,
                   GError       **error)
 {
+  const MqLoadSink *sink = sink_of (load);
   Reader reader = { .load = load, .layer = layer, .full = g_async_queue_new (), .done = g_async_queue_new () };
   GArray *batch;
   gboolean ok = TRUE, end = FALSE;
@@ -1305,6 +1346,10 @@ consume_features (Load          *load,
   for (guint i = 0; i < READ_BATCHES_IN_FLIGHT; i++)
     mq_queue_push (reader.done, g_array_sized_new (FALSE, FALSE, sizeof (Shaped), READ_BATCH));
   thread = g_thread_new ("mq-read", reader_thread, &reader);
+  ok = setup_display (load, error) &&
+       (sink == NULL || sink->begin (sink->data, load->result, load->display_srs, error));
+  if (!ok)
+    g_atomic_int_set (&reader.stop, 1);
   while (!end)
     {
       batch = mq_queue_pop (reader.full);
@@ -1342,7 +1387,6 @@ read_parcels (Load          *load,
   g_auto(GStrv) names = field_names (load, defn, n_fields, error);
   MqParcels *parcels;
   MqFieldMap *map = &load->result->field_map;
-  const MqLoadSink *sink = sink_of (load);
 
   if (names == NULL)
     return FALSE;
@@ -1355,8 +1399,6 @@ read_parcels (Load          *load,
       g_prefix_error (error, _("%s: field mapping: "), load->path);
       return FALSE;
     }
-  if (sink != NULL && !sink->begin (sink->data, load->result, load->display_srs, error))
-    return FALSE;
   load->values = g_ptr_array_sized_new (n_fields);
   load->text = g_string_sized_new (1024);
   load->text_at = g_array_sized_new (FALSE, FALSE, sizeof (gssize), n_fields);
@@ -1543,8 +1585,6 @@ load_run (Load          *load,
   load->result->server_schema = g_strdup (load->server ? load->schema : NULL);
   if (!setup_crs (load, layer, error) || !setup_encoding (load, layer, error))
     return NULL;
-  load->result->crs_label = mq_crs_dup_label (load->source_srs);
-  OSRExportToWkt (load->display_srs, &load->result->display_wkt);
   if (!read_parcels (load, layer, cancellable, error) || !account_records (load, layer, error))
     return NULL;
   warn_about_values (load);
