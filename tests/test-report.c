@@ -737,6 +737,12 @@ test_by_entity (void)
       g_assert_cmpuint (g_hash_table_size (ids), ==, want->len);
       for (guint k = 0; k < want->len; k++)
         g_assert_true (g_hash_table_contains (ids, g_ptr_array_index (want, k)));
+      /* Page 1's legend counts the entity's (flagged) parcels, not the zone's. */
+      {
+        g_auto(GStrv) pages = pages_of (pdf);
+
+        g_assert_null (strstr (pages[0], "Not flagged for upgrade"));
+      }
     }
   listing = g_dir_open (folder, 0, NULL);
   while ((name = g_dir_read_name (listing)) != NULL)

@@ -519,6 +519,29 @@ overview_column (Report      *r,
   }
 }
 
+/* A map's own furniture: a legend counting @counted only (its lines of
+ * none left out), a scale bar on its backing, the north arrow. */
+static void
+map_furniture (Report       *r,
+               const MqBox  *frame,
+               MqViewport   *vp,
+               const GArray *counted,
+               double        legend_scale)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (r->dataset);
+  g_autoptr(GArray) counts = mq_style_legend_counts_of (r->options->theme, parcels, counted, r->today);
+  double lw, lh, cx, cy;
+
+  mq_furniture_legend_of_size (r->options->theme, counts, legend_scale, &lw, &lh);
+  mq_furniture_draw_legend_of (r->cr, r->options->theme, counts, frame->max_x - lw - 8, frame->min_y + 8,
+                               legend_scale);
+  mq_furniture_draw_scale_bar (r->cr, mq_viewport_get_resolution (vp), frame->min_x + 14, frame->max_y - 12,
+                               0.8);
+  mq_viewport_get_center (vp, &cx, &cy);
+  mq_furniture_draw_north_arrow (r->cr, frame->min_x + 24, frame->min_y + 30, 26,
+                                 mq_dataset_get_north_angle (r->dataset, cx, cy));
+}
+
 static void
 overview_page (Report *r)
 {
@@ -528,10 +551,13 @@ overview_page (Report *r)
 
   header (r, mq_report_get_title (r->options));
   scale = mq_report_map_frame (r->options, r->dataset, &frame, vp);
-  /* The report's own parcels stand out of the zone's. */
+  /* The report's own parcels stand out of the zone's, and its legend
+   * counts them (one entity's report), not the zone. */
   mq_renderer_set_selection (r->renderer, r->options->only);
-  draw_map_in (r, &frame, vp, TRUE);
+  draw_map_in (r, &frame, vp, r->options->only == NULL);
   mq_renderer_set_selection (r->renderer, NULL);
+  if (r->options->only != NULL)
+    map_furniture (r, &frame, vp, r->parcels, 0.9);
   note_frame (r, &frame, vp, -1);
   frame_ticks (r, &frame, vp);
   overview_column (r, &frame, scale);
@@ -896,29 +922,18 @@ locator_inset (Report      *r,
   cairo_restore (r->cr);
 }
 
-/* The atlas map's own furniture: a legend of what it shows, small, a scale
- * bar on its backing, the north arrow. */
+/* An atlas map's legend counts what it shows, not the zone. */
 static void
 atlas_furniture (Report      *r,
                  const MqBox *frame,
                  MqViewport  *vp)
 {
-  MqParcels *parcels = mq_dataset_get_parcels (r->dataset);
   MqBox view;
   g_autoptr(GArray) shown = NULL;
-  g_autoptr(GArray) counts = NULL;
-  double lw, lh, cx, cy;
 
   mq_viewport_get_visible_box (vp, &view);
-  shown = mq_spatial_index_query (mq_parcels_get_index (parcels), &view);
-  counts = mq_style_legend_counts_of (r->options->theme, parcels, shown, r->today);
-  mq_furniture_legend_of_size (r->options->theme, counts, 0.6, &lw, &lh);
-  mq_furniture_draw_legend_of (r->cr, r->options->theme, counts, frame->max_x - lw - 8, frame->min_y + 8, 0.6);
-  mq_furniture_draw_scale_bar (r->cr, mq_viewport_get_resolution (vp), frame->min_x + 14, frame->max_y - 12,
-                               0.8);
-  mq_viewport_get_center (vp, &cx, &cy);
-  mq_furniture_draw_north_arrow (r->cr, frame->min_x + 24, frame->min_y + 30, 26,
-                                 mq_dataset_get_north_angle (r->dataset, cx, cy));
+  shown = mq_spatial_index_query (mq_parcels_get_index (mq_dataset_get_parcels (r->dataset)), &view);
+  map_furniture (r, frame, vp, shown, 0.6);
 }
 
 static void
