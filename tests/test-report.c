@@ -110,13 +110,13 @@ pages_with (GStrv       pages,
   return n;
 }
 
-/* The table numbers its rows 1…n over its pages and ends with the total. */
-static void
-assert_table_numbered (GStrv pages,
-                       guint n)
+/* The flagged table's rows over its pages: each row's parcel id, in
+ * order, and its 序号 into @numbers. */
+static GPtrArray *
+table_rows (GStrv   pages,
+            GArray *numbers)
 {
-  g_autofree char *total = g_strdup_printf ("%u parcels", n);
-  guint next = 1;
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; pages[i] != NULL; i++)
     {
@@ -128,13 +128,30 @@ assert_table_numbered (GStrv pages,
       for (guint l = 0; lines[l] != NULL; l++)
         {
           char *end = NULL;
-          guint64 number = g_ascii_strtoull (g_strchug (lines[l]), &end, 10);
+          char *line = g_strchug (lines[l]);
+          guint number = (guint) g_ascii_strtoull (line, &end, 10);
 
-          if (end != lines[l] && g_str_has_prefix (g_strchug (end), "MQ"))
-            g_assert_cmpuint (number, ==, next++);
+          if (end == line || !g_str_has_prefix (g_strchug (end), "MQ"))
+            continue;
+          g_ptr_array_add (ids, g_strndup (end, strcspn (end, " ")));
+          g_array_append_val (numbers, number);
         }
     }
-  g_assert_cmpuint (next, ==, n + 1);
+  return ids;
+}
+
+/* The table numbers its rows 1…n over its pages and ends with the total. */
+static void
+assert_table_numbered (GStrv pages,
+                       guint n)
+{
+  g_autofree char *total = g_strdup_printf ("%u parcels", n);
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) ids = table_rows (pages, numbers);
+
+  g_assert_cmpuint (numbers->len, ==, n);
+  for (guint k = 0; k < numbers->len; k++)
+    g_assert_cmpuint (g_array_index (numbers, guint, k), ==, k + 1);
   g_assert_cmpuint (pages_with (pages, total), ==, 1);
 }
 
@@ -670,25 +687,12 @@ static GHashTable *
 table_ids (const char *pdf)
 {
   g_auto(GStrv) pages = pages_of (pdf);
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) rows = table_rows (pages, numbers);
   GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  for (guint i = 0; pages[i] != NULL; i++)
-    {
-      g_auto(GStrv) lines = NULL;
-
-      if (strstr (pages[i], "Parcels flagged for upgrade and their four locks") == NULL)
-        continue;
-      lines = g_strsplit (pages[i], "\n", -1);
-      for (guint l = 0; lines[l] != NULL; l++)
-        {
-          char *end = NULL;
-          char *line = g_strchug (lines[l]);
-
-          g_ascii_strtoull (line, &end, 10);
-          if (end != line && g_str_has_prefix (g_strchug (end), "MQ"))
-            g_hash_table_add (ids, g_strndup (end, strcspn (end, " ")));
-        }
-    }
+  for (guint k = 0; k < rows->len; k++)
+    g_hash_table_add (ids, g_strdup (g_ptr_array_index (rows, k)));
   return ids;
 }
 

@@ -315,3 +315,24 @@ mq_output_free (MqOutput *self)
   g_free (self->tmp);
   g_free (self);
 }
+
+/**
+ * mq_output_remove_dir:
+ *
+ * Removes a private temporary folder an export made its pieces in, and
+ * the files in it (it holds no folders).
+ */
+void
+mq_output_remove_dir (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}

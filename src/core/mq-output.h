@@ -39,6 +39,7 @@ void        mq_output_release_file   (MqOutput    *output);
 gboolean    mq_output_commit         (MqOutput    *output,
                                       GError     **error);
 void        mq_output_free           (MqOutput    *output);
+void        mq_output_remove_dir     (const char  *dir);
 gboolean    mq_output_is_input       (const char  *path,
                                       const char  *input);
 

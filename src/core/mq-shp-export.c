@@ -392,21 +392,6 @@ move_into_place (const char  *tmp,
   return TRUE;
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (dir, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (dir);
-}
-
 static gboolean
 write_layer (MqDataset             *dataset,
              const char            *shp,
@@ -517,7 +502,7 @@ mq_shp_export (MqDataset   *dataset,
        move_into_place (tmp, dir, &local) &&
        write_field_table (table, columns, mq_dataset_get_path (dataset), &local);
   OSRDestroySpatialReference (display);
-  remove_dir (tmp);
+  mq_output_remove_dir (tmp);
   if (!ok)
     g_propagate_prefixed_error (error, local, "%s: ", path);
   return ok;

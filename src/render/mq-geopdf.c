@@ -330,21 +330,6 @@ composition (MqDataset             *dataset,
   return g_string_free (xml, FALSE);
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 /* The pages composed into @target by GDAL's PDF driver. */
 static gboolean
 compose (const char  *xml_path,
@@ -412,7 +397,7 @@ mq_geopdf_write (MqDataset              *dataset,
   mq_output_release_file (out);
   ok = ok && compose (xml_path, mq_output_get_temp_path (out), path, error);
   CPLPopErrorHandler ();
-  remove_dir (dir);
+  mq_output_remove_dir (dir);
   if (!ok)
     return FALSE;
   return mq_output_commit (out, error);
