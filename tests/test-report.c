@@ -147,8 +147,8 @@ assert_table_numbered (GStrv pages,
 {
   g_autofree char *total = g_strdup_printf ("%u parcels", n);
   g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GPtrArray) ids = table_rows (pages, numbers);
 
+  g_ptr_array_unref (table_rows (pages, numbers));
   g_assert_cmpuint (numbers->len, ==, n);
   for (guint k = 0; k < numbers->len; k++)
     g_assert_cmpuint (g_array_index (numbers, guint, k), ==, k + 1);
