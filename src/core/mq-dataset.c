@@ -22,6 +22,7 @@ mq_dataset_finalize (GObject *object)
 {
   MqDataset *self = MQ_DATASET (object);
 
+  mq_task_acquire_refs ();
   g_clear_object (&self->parcels);
   g_mutex_clear (&self->lonlat_lock);
   /* A snapshot borrows everything else from its live dataset. */

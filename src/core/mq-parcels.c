@@ -276,6 +276,8 @@ mq_parcels_finalize (GObject *object)
 {
   MqParcels *self = MQ_PARCELS (object);
 
+  /* A worker may have read this generation until it dropped its snapshot. */
+  mq_task_acquire_refs ();
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
   g_clear_pointer (&self->owned, g_free);
   g_atomic_rc_box_release_full (self->shared, (GDestroyNotify) shared_clear);

@@ -26,6 +26,8 @@ void __tsan_release (void *addr);
 #endif
 
 static GQuark func_quark;
+/* The edge every dropped reference joins (mq_task_release_refs()). */
+static int refs_fence;
 
 typedef struct
 {
@@ -80,6 +82,7 @@ static void
 data_free (Data *d)
 {
   tsan_acquire (d->task);
+  mq_task_release_refs ();
   if (d->destroy != NULL)
     d->destroy (d->data);
   g_free (d);
@@ -174,6 +177,18 @@ mq_queue_pop (GAsyncQueue *queue)
 
   tsan_acquire (queue);
   return item;
+}
+
+void
+mq_task_release_refs (void)
+{
+  tsan_release (&refs_fence);
+}
+
+void
+mq_task_acquire_refs (void)
+{
+  tsan_acquire (&refs_fence);
 }
 
 void

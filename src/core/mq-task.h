@@ -45,6 +45,15 @@ void     mq_queue_push          (GAsyncQueue         *queue,
                                  gpointer             item);
 gpointer mq_queue_pop           (GAsyncQueue         *queue);
 
+/* The last reference to what workers share (a generation of parcels, a
+ * snapshot, a cache) may go in any thread, through GLib's atomic reference
+ * counts, which ThreadSanitizer cannot see either: a thread about to drop
+ * references it read through says so (a task's data does, when it is
+ * freed), and the finalizer of such a type takes what was said before it
+ * frees. */
+void     mq_task_release_refs   (void);
+void     mq_task_acquire_refs   (void);
+
 typedef GMutex MqMutexLocker;
 
 static inline MqMutexLocker *
