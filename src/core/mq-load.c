@@ -1444,6 +1444,9 @@ account_records (Load       *load,
 
   if (load->shapefile)
     {
+      /* Records GDAL skipped: deleted ones, or lost. */
+      if (read + load->n_damaged < mq_shapefile_held_records (&load->shp_info))
+        mq_shapefile_count_deleted (load->shp_path ? load->shp_path : load->path, &load->shp_info);
       check_shapefile_headers (load);
       expected = MAX (expected, mq_shapefile_expected_records (&load->shp_info));
     }

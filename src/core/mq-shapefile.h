@@ -20,13 +20,16 @@ typedef struct
   guint    shx_records;          /* from the .shx size */
   guint    dbf_records_claimed;  /* from the .dbf header */
   guint    dbf_records_present;  /* what the .dbf's size holds */
-  guint    dbf_records_deleted;  /* of those, marked deleted ('*') */
+  guint    dbf_records_deleted;  /* of those, marked deleted ('*'), once counted */
   guint64  shp_length_claimed;   /* bytes, from the .shp header */
   guint64  shp_length_actual;
 } MqShapefileInfo;
 
 gboolean mq_shapefile_inspect         (const char       *shp_path,
                                        MqShapefileInfo  *info);
+void     mq_shapefile_count_deleted   (const char       *shp_path,
+                                       MqShapefileInfo  *info);
+guint    mq_shapefile_held_records    (const MqShapefileInfo *info);
 guint    mq_shapefile_expected_records (const MqShapefileInfo *info);
 gboolean mq_vsi_file_size             (const char       *path,
                                        guint64          *size);
