@@ -355,11 +355,13 @@ dup_unit (Options *o)
 static gboolean
 export_pdf (Options      *o,
             MqDataset    *dataset,
+            MqLayerList  *saved,
             MqLabelField  label_field,
             GError      **error)
 {
   g_autofree char *unit = dup_unit (o);
-  g_autoptr(GPtrArray) rasters = mq_export_open_layers (dataset, (const char *const *) o->layers, error);
+  g_autoptr(GPtrArray) rasters = mq_export_open_layers (dataset, saved, (const char *const *) o->layers,
+                                                        error);
   MqReportOptions report = { o->title, unit, o->paper, o->portrait, MQ_THEME_LOCKS, o->atlas, NULL,
                              label_field, rasters };
 
@@ -372,6 +374,7 @@ export_pdf (Options      *o,
       return FALSE;
     }
   report.geopdf = o->geopdf;
+  report.layers = saved;
   if (o->by != NULL)
     {
       MqReportBy by;
@@ -451,6 +454,30 @@ apply_csv (Options    *o,
   return TRUE;
 }
 
+/* The layers a project saved, for its maps; NULL for a survey file (the
+ * default layers). */
+static gboolean
+saved_layers (Options      *o,
+              MqProject    *project,
+              MqLayerList **layers,
+              GError      **error)
+{
+  *layers = NULL;
+  if (o->export_png == NULL && o->export_svg == NULL && o->export_pdf == NULL)
+    return TRUE;
+  if (!mq_project_get_has_store (project))
+    mq_project_read_layers (project);
+  if (mq_project_get_layers_error (project) != NULL)
+    {
+      g_set_error (error, MQ_LAYER_LIST_ERROR, MQ_LAYER_LIST_ERROR_INVALID, "%s: %s",
+                   mq_dataset_get_path (mq_project_get_dataset (project)),
+                   mq_project_get_layers_error (project)->message);
+      return FALSE;
+    }
+  *layers = mq_project_get_layers (project);
+  return TRUE;
+}
+
 static int
 run_headless (Options *o)
 {
@@ -458,6 +485,7 @@ run_headless (Options *o)
   g_autoptr(MqProject) project = mq_project_new ();
   MqDataset *dataset;
   MqLabelField label_field;
+  MqLayerList *layers;
 
   if (!mq_export_parse_label_field (o->label_field, &label_field, &error) ||
       !open_input (o, project, &error))
@@ -467,6 +495,8 @@ run_headless (Options *o)
     return g_error_matches (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT)
              ? print_conflicts (project, error)
              : fail (error);
+  if (!saved_layers (o, project, &layers, &error))
+    return fail (error);
   if (o->export_csv != NULL &&
       !mq_csv_export (dataset, o->export_csv, mq_locale_is_chinese (), &error))
     return fail (error);
@@ -480,14 +510,14 @@ run_headless (Options *o)
   if (o->export_shp != NULL && !export_shp (o, dataset, &error))
     return fail (error);
   if (o->export_png != NULL &&
-      !mq_export_png (dataset, o->export_png, o->size, o->theme, o->bbox, label_field,
+      !mq_export_png (dataset, o->export_png, o->size, o->theme, o->bbox, label_field, layers,
                       (const char *const *) o->layers, &error))
     return fail (error);
   if (o->export_svg != NULL &&
-      !mq_export_png (dataset, o->export_svg, o->size, o->theme, o->bbox, label_field,
+      !mq_export_png (dataset, o->export_svg, o->size, o->theme, o->bbox, label_field, layers,
                       (const char *const *) o->layers, &error))
     return fail (error);
-  if (o->export_pdf != NULL && !export_pdf (o, dataset, label_field, &error))
+  if (o->export_pdf != NULL && !export_pdf (o, dataset, layers, label_field, &error))
     return fail (error);
   if (o->problems)
     print_problems (dataset);

@@ -1294,6 +1294,150 @@ test_raster_layer (void)
   }
 }
 
+/* The layer list as a project saves it: what goes in comes out; a list
+ * that does not read is refused saying why; one saved before a layer
+ * existed gets it in its default place. */
+static void
+test_layer_list_json (void)
+{
+  g_autoptr(MqLayerList) list = mq_layer_list_new ();
+  g_autoptr(MqLayerList) back = NULL;
+  g_autoptr(MqLayerList) old = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  static const char *const refused[] = {
+    "not json",
+    "{\"version\": 2, \"layers\": []}",
+    "{\"version\": 1, \"layers\": [{\"kind\": \"clouds\", \"visible\": true, \"opacity\": 1}]}",
+    "{\"version\": 1, \"layers\": [{\"kind\": \"roads\", \"visible\": true, \"opacity\": 1},"
+    " {\"kind\": \"roads\", \"visible\": false, \"opacity\": 1}]}",
+    "{\"version\": 1, \"layers\": [{\"kind\": \"roads\", \"visible\": true, \"opacity\": 1.5}]}",
+    "{\"version\": 1, \"layers\": [{\"kind\": \"roads\", \"visible\": 1, \"opacity\": 1}]}",
+    "{\"version\": 1, \"layers\": [{\"kind\": \"image\", \"visible\": true, \"opacity\": 1}]}",
+    "{\"version\": 1, \"layers\": [{\"kind\": \"zone\", \"path\": \"/x.tif\", \"visible\": true, \"opacity\": 1}]}",
+  };
+
+  g_assert_cmpuint (mq_layer_list_get_n_layers (list), ==, MQ_N_BUILTIN_LAYERS);
+  mq_layer_list_set_visible (list, mq_layer_list_find (list, MQ_LAYER_ROADS, NULL), FALSE);
+  mq_layer_list_set_opacity (list, mq_layer_list_find (list, MQ_LAYER_PARCELS, NULL), 0.6);
+  g_assert_cmpuint (mq_layer_list_add_image (list, "/data/正射影像.tif", 0.8), ==, 2);
+  mq_layer_list_move (list, mq_layer_list_find (list, MQ_LAYER_ZONE, NULL), 0);
+  g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_ZONE, NULL), ==, 0);
+  g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_IMAGE, "/data/正射影像.tif"), ==, 3);
+  g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_PARCELS, NULL), ==, 4);
+  json = mq_layer_list_to_json (list);
+  back = mq_layer_list_new_from_json (json, &error);
+  g_assert_no_error (error);
+  g_assert_true (mq_layer_list_equal (list, back));
+  g_assert_false (mq_layer_list_get (back, mq_layer_list_find (back, MQ_LAYER_ROADS, NULL))->visible);
+  g_assert_cmpfloat (mq_layer_list_get (back, 4)->opacity, ==, 0.6);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(MqLayerList) none = mq_layer_list_new_from_json (refused[i], &error);
+
+      g_assert_null (none);
+      g_assert_error (error, MQ_LAYER_LIST_ERROR, MQ_LAYER_LIST_ERROR_INVALID);
+      g_test_message ("%s", error->message);
+      g_clear_error (&error);
+    }
+
+  /* Saved without the zone's outline and the rivers: both back, in place. */
+  old = mq_layer_list_new_from_json ("{\"version\": 1, \"layers\": ["
+                                     "{\"kind\": \"parts\", \"visible\": false, \"opacity\": 1},"
+                                     "{\"kind\": \"parcels\", \"visible\": true, \"opacity\": 1},"
+                                     "{\"kind\": \"roads\", \"visible\": true, \"opacity\": 1}]}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mq_layer_list_get_n_layers (old), ==, MQ_N_BUILTIN_LAYERS);
+  g_assert_cmpint (mq_layer_list_find (old, MQ_LAYER_RIVERS, NULL), ==, 1);
+  g_assert_cmpint (mq_layer_list_find (old, MQ_LAYER_ZONE, NULL), ==, 4);
+  g_assert_false (mq_layer_list_get (old, 0)->visible);
+}
+
+static guint32
+blend (guint32 over,
+       guint32 under,
+       double  alpha)
+{
+  guint32 out = 0;
+
+  for (int c = 0; c < 24; c += 8)
+    out |= (guint32) (alpha * ((over >> c) & 0xff) + (1 - alpha) * ((under >> c) & 0xff) + 0.5) << c;
+  return out;
+}
+
+static gboolean
+close_to (guint32 a,
+          guint32 b,
+          int     tolerance)
+{
+  for (int c = 0; c < 24; c += 8)
+    if (ABS ((int) ((a >> c) & 0xff) - (int) ((b >> c) & 0xff)) > tolerance)
+      return FALSE;
+  return TRUE;
+}
+
+/* The layer list decides what the map draws: a hidden layer is not drawn, a
+ * translucent one lets what lies under it show, and the order is the list's
+ * (a photograph moved over the parcels hides them). */
+static void
+test_layers_drawn (void)
+{
+  g_autofree char *tif = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-ortho.tif", NULL);
+  g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  g_autoptr(MqLayerList) layers = mq_layer_list_new ();
+  g_autoptr(MqRasterLayer) photo = NULL;
+  g_autoptr(GError) error = NULL;
+  guint index = flagged_parcel ();
+  int parcels = mq_layer_list_find (layers, MQ_LAYER_PARCELS, NULL);
+  guint32 fill, under, half, hidden_image, image_on_top;
+  MqRgb expected;
+
+  mq_renderer_set_dataset (renderer, sample);
+  mq_renderer_set_furniture (renderer, FALSE);
+  mq_style_locks_color (mq_parcel_get_locks_held (mq_parcels_get (mq_dataset_get_parcels (sample), index)),
+                        &expected);
+  fill = render_parcel_centre (renderer, index, vp);
+  g_assert_cmphex (fill, ==, rgb_hex (&expected));
+
+  mq_layer_list_set_visible (layers, parcels, FALSE);
+  mq_renderer_set_layers (renderer, layers);
+  under = render_parcel_centre (renderer, index, vp);
+  g_assert_false (close_to (under, fill, 8));
+
+  mq_layer_list_set_visible (layers, parcels, TRUE);
+  mq_layer_list_set_opacity (layers, parcels, 0.5);
+  mq_renderer_set_layers (renderer, layers);
+  half = render_parcel_centre (renderer, index, vp);
+  g_assert_true (close_to (half, blend (fill, under, 0.5), 3));
+
+  /* An image in the list but hidden is not drawn; shown and moved over the
+   * parcels, it is all one sees there. */
+  photo = mq_raster_layer_new (tif, mq_dataset_get_display_wkt (sample), &error);
+  g_assert_no_error (error);
+  mq_layer_list_set_opacity (layers, parcels, 1.0);
+  mq_layer_list_set_visible (layers, mq_layer_list_add_image (layers, tif, 1.0), FALSE);
+  mq_renderer_set_layers (renderer, layers);
+  mq_renderer_add_raster_layer (renderer, photo);
+  hidden_image = render_parcel_centre (renderer, index, vp);
+  g_assert_cmphex (hidden_image, ==, fill);
+  mq_layer_list_set_visible (layers, mq_layer_list_find (layers, MQ_LAYER_IMAGE, tif), TRUE);
+  mq_layer_list_move (layers, mq_layer_list_find (layers, MQ_LAYER_IMAGE, tif),
+                      mq_layer_list_get_n_layers (layers) - 1);
+  mq_renderer_set_layers (renderer, layers);
+  image_on_top = render_parcel_centre (renderer, index, vp);
+  {
+    g_autofree guint32 *ref = ortho_reference (vp, 400, 300);
+    double cx, cy, sx, sy;
+
+    mq_viewport_get_center (vp, &cx, &cy);
+    mq_viewport_map_to_screen (vp, cx, cy, &sx, &sy);
+    g_assert_true (close_to (image_on_top, ref[(gsize) (sy - 30) * 400 + (gsize) sx], 24));
+    g_assert_false (close_to (image_on_top, fill, 8));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1310,6 +1454,8 @@ main (int   argc,
   g_test_add_func ("/map/viewport-round-trip", test_viewport_round_trip);
   g_test_add_func ("/map/measure", test_measure);
   g_test_add_func ("/map/raster-layer", test_raster_layer);
+  g_test_add_func ("/map/layer-list-json", test_layer_list_json);
+  g_test_add_func ("/map/layers-drawn", test_layers_drawn);
   g_test_add_func ("/map/snap", test_snap);
   g_test_add_func ("/map/viewport-zoom-about-point", test_viewport_zoom_about_point);
   g_test_add_func ("/map/index-matches-scan", test_index_matches_scan);

@@ -71,6 +71,8 @@ struct _MqProject
   MqEdit        *refused;         /* the edit refused for conflicts, as asked */
   RefusedKind    refused_kind;
   GPtrArray     *undone;          /* copies of the steps undone, newest last: a redo's edit */
+  MqLayerList   *layers;          /* the map's layers, as the project file saved them */
+  GError        *layers_error;    /* why the saved layers could not be taken */
 };
 
 G_DEFINE_FINAL_TYPE (MqProject, mq_project, G_TYPE_OBJECT)
@@ -395,6 +397,8 @@ restore_selection (MqProject *self)
  * after every load; the command line only when it writes). A survey file is
  * not a project: MQ_STORE_ERROR_NOT_A_PROJECT.
  */
+static void load_layers (MqProject *self);
+
 gboolean
 mq_project_open_store (MqProject  *self,
                        GError    **error)
@@ -404,6 +408,7 @@ mq_project_open_store (MqProject  *self,
 
   detach_store (self);
   self->store = mq_store_open (self->dataset, error);
+  load_layers (self);
   if (self->store != NULL)
     {
       g_signal_connect_swapped (self->store, "changed", G_CALLBACK (on_store_changed), self);
@@ -414,6 +419,88 @@ mq_project_open_store (MqProject  *self,
   notify_store_state (self, TRUE);
   set_online (self, self->store == NULL || mq_store_is_online (self->store));
   return self->store != NULL;
+}
+
+/* ---- the map's layers, saved in the project ---------------------------------- */
+
+/* The list the project file saved, or the default one for a file that has
+ * none (or is no project); one that does not read is said, not half taken. */
+static void
+take_layers (MqProject  *self,
+             const char *json)
+{
+  g_autoptr(MqLayerList) saved = NULL;
+
+  g_clear_error (&self->layers_error);
+  if (json != NULL)
+    saved = mq_layer_list_new_from_json (json, &self->layers_error);
+  if (saved == NULL)
+    saved = mq_layer_list_new ();
+  mq_layer_list_assign (self->layers, saved);
+}
+
+static void
+load_layers (MqProject *self)
+{
+  g_autofree char *json = self->store ? mq_store_dup_setting (self->store, MQ_LAYER_LIST_SETTING) : NULL;
+
+  take_layers (self, json);
+}
+
+/**
+ * mq_project_read_layers:
+ *
+ * Takes the layers the project file saved without opening it for editing
+ * (the command line's exports).
+ */
+void
+mq_project_read_layers (MqProject *self)
+{
+  g_autofree char *json = NULL;
+
+  g_return_if_fail (MQ_IS_PROJECT (self));
+
+  if (self->dataset != NULL)
+    json = mq_store_read_setting (self->dataset, MQ_LAYER_LIST_SETTING);
+  take_layers (self, json);
+}
+
+/**
+ * mq_project_get_layers:
+ *
+ * The map's layers. Views change them here, then save them
+ * (mq_project_save_layers()); "changed" tells every view.
+ */
+MqLayerList *
+mq_project_get_layers (MqProject *self)
+{
+  g_return_val_if_fail (MQ_IS_PROJECT (self), NULL);
+  return self->layers;
+}
+
+/* Why the layers the project saved could not be taken (the defaults are
+ * shown instead), or NULL. */
+const GError *
+mq_project_get_layers_error (MqProject *self)
+{
+  g_return_val_if_fail (MQ_IS_PROJECT (self), NULL);
+  return self->layers_error;
+}
+
+/* Keeps the layers in the project file; a survey file opened as it is keeps
+ * them for this session only. */
+gboolean
+mq_project_save_layers (MqProject  *self,
+                        GError    **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (MQ_IS_PROJECT (self), FALSE);
+
+  if (self->store == NULL || mq_store_is_read_only (self->store))
+    return TRUE;
+  json = mq_layer_list_to_json (self->layers);
+  return mq_store_set_setting (self->store, MQ_LAYER_LIST_SETTING, json, error);
 }
 
 /* ---- opening ---------------------------------------------------------------- */
@@ -1389,6 +1476,8 @@ mq_project_finalize (GObject *object)
   g_clear_pointer (&self->remote, g_ptr_array_unref);
   g_clear_pointer (&self->undone, g_ptr_array_unref);
   g_clear_pointer (&self->kept_selection, g_array_unref);
+  g_clear_object (&self->layers);
+  g_clear_error (&self->layers_error);
   G_OBJECT_CLASS (mq_project_parent_class)->finalize (object);
 }
 
@@ -1481,6 +1570,7 @@ mq_project_init (MqProject *self)
   self->editing = -1;
   self->remote = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   self->undone = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_edit_free);
+  self->layers = mq_layer_list_new ();
 }
 
 MqProject *

@@ -105,5 +105,10 @@ gboolean             mq_project_save_view        (MqProject      *self,
                                                   JsonObject     *view,
                                                   GError        **error);
 GArray              *mq_project_dup_stepping_order (MqProject    *self);
+MqLayerList         *mq_project_get_layers       (MqProject      *self);
+const GError        *mq_project_get_layers_error (MqProject      *self);
+void                 mq_project_read_layers      (MqProject      *self);
+gboolean             mq_project_save_layers      (MqProject      *self,
+                                                  GError        **error);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "mq-filter.h"
 #include "mq-geometry-check.h"
 #include "mq-import.h"
+#include "mq-layer-list.h"
 #include "mq-measure.h"
 #include "mq-parcels.h"
 #include "mq-places.h"

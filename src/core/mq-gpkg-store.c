@@ -405,6 +405,39 @@ check_foreign_sql (MqGpkgStore *self)
 }
 
 /**
+ * mq_gpkg_read_setting:
+ *
+ * A project file's setting read without opening it for writing: an export
+ * leaves the file it reads as it was (no journal mode set, no migration).
+ *
+ * Returns: (transfer full) (nullable): the value, or NULL for none or a file
+ *   that is no project
+ */
+char *
+mq_gpkg_read_setting (const char *path,
+                      const char *key)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+    {
+      mq_gpkg_harden (db);
+      if (sqlite3_prepare_v2 (db, "SELECT value FROM project_settings WHERE key = ?1", -1, &stmt,
+                              NULL) == SQLITE_OK)
+        {
+          sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+          if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+            value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+        }
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/**
  * mq_gpkg_store_open:
  *
  * Opens the project file the @dataset was loaded from, for editing (or

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MqGpkgStore, mq_gpkg_store, MQ, GPKG_STORE, GObject)
 
+char    *mq_gpkg_read_setting (const char *path,
+                               const char *key);
 MqStore *mq_gpkg_store_open (MqDataset  *dataset,
                              GError    **error);
 

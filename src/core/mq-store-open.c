@@ -29,3 +29,23 @@ mq_store_open (MqDataset  *dataset,
     return mq_pg_store_open (dataset, error);
   return mq_gpkg_store_open (dataset, error);
 }
+
+/**
+ * mq_store_read_setting:
+ *
+ * A setting of the project the @dataset was loaded from, read without
+ * opening the project for editing (a headless export's read).
+ *
+ * Returns: (transfer full) (nullable): the value, or NULL for none
+ */
+char *
+mq_store_read_setting (MqDataset  *dataset,
+                       const char *key)
+{
+  g_autoptr(MqStore) store = NULL;
+
+  if (_mq_dataset_get_server (dataset, NULL) == NULL)
+    return mq_gpkg_read_setting (mq_dataset_get_path (dataset), key);
+  store = mq_pg_store_open (dataset, NULL);
+  return store ? mq_store_dup_setting (store, key) : NULL;
+}

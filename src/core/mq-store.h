@@ -103,6 +103,8 @@ GQuark      mq_store_error_quark   (void);
 
 MqStore    *mq_store_open          (MqDataset    *dataset,
                                     GError      **error);
+char       *mq_store_read_setting  (MqDataset    *dataset,
+                                    const char   *key);
 gboolean    mq_store_is_read_only  (MqStore      *self);
 const char *mq_store_get_read_only_reason (MqStore *self);
 const char *mq_store_get_path      (MqStore      *self);

@@ -130,28 +130,61 @@ render_to (MqOutput   *out,
  * leaves the previous map as it was. */
 /**
  * mq_export_open_layers:
+ * @saved: (nullable): a project's layers: the images it shows are opened
  * @specs: (nullable): `FILE[,opacity=…]` each, as --layer-add gives them
  *
  * Returns: (transfer full): the images, in the map's CRS, or NULL and
- * @error for the first that cannot be drawn
+ * @error for the first that cannot be drawn (a shown image whose file is
+ * gone is an error, not a map quietly without it)
  */
 GPtrArray *
 mq_export_open_layers (MqDataset         *dataset,
+                       MqLayerList       *saved,
                        const char *const *specs,
                        GError           **error)
 {
   g_autoptr(GPtrArray) layers = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *wkt = mq_dataset_get_display_wkt (dataset);
 
+  for (guint i = 0; saved != NULL && i < mq_layer_list_get_n_layers (saved); i++)
+    {
+      const MqLayer *l = mq_layer_list_get (saved, i);
+      MqRasterLayer *layer;
+
+      if (l->kind != MQ_LAYER_IMAGE || !l->visible)
+        continue;
+      if ((layer = mq_raster_layer_new (l->path, wkt, error)) == NULL)
+        {
+          g_prefix_error (error, _("the project's image layer: "));
+          return NULL;
+        }
+      g_ptr_array_add (layers, layer);
+    }
   for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
     {
-      MqRasterLayer *layer = mq_raster_layer_new_from_spec (specs[i], mq_dataset_get_display_wkt (dataset),
-                                                            error);
+      MqRasterLayer *layer = mq_raster_layer_new_from_spec (specs[i], wkt, error);
 
       if (layer == NULL)
         return NULL;
       g_ptr_array_add (layers, layer);
     }
   return g_steal_pointer (&layers);
+}
+
+/**
+ * mq_export_set_layers:
+ * @saved: (nullable): the layers to draw, else the default ones
+ * @rasters: what mq_export_open_layers() opened
+ */
+void
+mq_export_set_layers (MqRenderer  *renderer,
+                      MqLayerList *saved,
+                      GPtrArray   *rasters)
+{
+  if (saved != NULL)
+    mq_renderer_set_layers (renderer, saved);
+  for (guint i = 0; rasters != NULL && i < rasters->len; i++)
+    mq_renderer_add_raster_layer (renderer, g_ptr_array_index (rasters, i));
 }
 
 gboolean
@@ -161,6 +194,7 @@ mq_export_png (MqDataset   *dataset,
                const char  *theme_name,
                const char  *bbox,
                MqLabelField label_field,
+               MqLayerList *saved,
                const char *const *layers,
                GError     **error)
 {
@@ -179,11 +213,10 @@ mq_export_png (MqDataset   *dataset,
     mq_dataset_get_extent (dataset, &extent);
   else if (!parse_bbox (bbox, &extent, error))
     return FALSE;
-  rasters = mq_export_open_layers (dataset, layers, error);
+  rasters = mq_export_open_layers (dataset, saved, layers, error);
   if (rasters == NULL)
     return FALSE;
-  for (guint i = 0; i < rasters->len; i++)
-    mq_renderer_add_raster_layer (renderer, g_ptr_array_index (rasters, i));
+  mq_export_set_layers (renderer, saved, rasters);
   out = mq_output_new (path, NULL, TRUE, mq_dataset_get_path (dataset), error);
   if (out == NULL)
     return FALSE;

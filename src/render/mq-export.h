@@ -18,8 +18,12 @@ typedef enum
 
 GQuark   mq_export_error_quark (void);
 GPtrArray *mq_export_open_layers (MqDataset         *dataset,
+                                  MqLayerList       *saved,
                                   const char *const *specs,
                                   GError           **error);
+void     mq_export_set_layers  (MqRenderer    *renderer,
+                                MqLayerList   *saved,
+                                GPtrArray     *rasters);
 gboolean mq_export_parse_label_field (const char    *arg,
                                       MqLabelField  *field,
                                       GError       **error);
@@ -29,6 +33,7 @@ gboolean mq_export_png         (MqDataset   *dataset,
                                 const char  *theme,
                                 const char  *bbox,
                                 MqLabelField label_field,
+                                MqLayerList *saved,
                                 const char *const *layers,
                                 GError     **error);
 

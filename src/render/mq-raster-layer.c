@@ -193,6 +193,14 @@ mq_raster_layer_new_from_spec (const char  *spec,
   return layer;
 }
 
+/* The file, as it was given: the layer list names the image by it. */
+const char *
+mq_raster_layer_get_path (MqRasterLayer *self)
+{
+  g_return_val_if_fail (MQ_IS_RASTER_LAYER (self), NULL);
+  return self->path;
+}
+
 void
 mq_raster_layer_set_opacity (MqRasterLayer *self,
                              double         opacity)

@@ -44,6 +44,7 @@ MqRasterLayer *mq_raster_layer_new          (const char    *path,
 MqRasterLayer *mq_raster_layer_new_from_spec (const char   *spec,
                                               const char   *map_wkt,
                                               GError      **error);
+const char    *mq_raster_layer_get_path     (MqRasterLayer *self);
 void           mq_raster_layer_set_opacity  (MqRasterLayer *self,
                                              double         opacity);
 void           mq_raster_layer_draw         (MqRasterLayer *self,

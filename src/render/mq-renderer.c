@@ -39,7 +39,8 @@ struct _MqRenderer
   MqLabelField label_field; /* what a parcel's label says */
   gboolean   meeting_room;  /* text sized for a room: see text_scales() */
   gboolean   exact;         /* every parcel a path, even where mq-coverage.h would do */
-  GPtrArray *rasters;       /* MqRasterLayer, under the parcels, first drawn first */
+  MqLayerList *layers;      /* what is drawn, bottom first (a copy no one else changes) */
+  GPtrArray *rasters;       /* MqRasterLayer: the images the layers name, opened */
   MqTextCache *texts;       /* parcel labels measured and rasterised once; shared with copies */
   MqTileCache *tiles;       /* the parcel layer at overview scales, or NULL; shared with copies */
   guint      tile_min_parcels;  /* tiles for frames with as many parcels in view */
@@ -100,6 +101,7 @@ mq_renderer_dispose (GObject *object)
   g_clear_pointer (&self->texts, mq_text_cache_unref);
   g_clear_pointer (&self->tiles, mq_tile_cache_unref);
   g_clear_pointer (&self->rasters, g_ptr_array_unref);
+  g_clear_object (&self->layers);
   G_OBJECT_CLASS (mq_renderer_parent_class)->dispose (object);
 }
 
@@ -172,30 +174,118 @@ mq_renderer_init (MqRenderer *self)
   self->hover = -1;
   self->texts = mq_text_cache_new ();
   self->rasters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->layers = mq_layer_list_new ();
+}
+
+/**
+ * mq_renderer_set_layers:
+ *
+ * Draws the layers @layers lists, in its order, shown or not, as opaque as
+ * it says (a copy is kept: change the list, then set it again). An image
+ * layer is drawn once its file is opened (mq_renderer_add_raster_layer()).
+ */
+void
+mq_renderer_set_layers (MqRenderer  *self,
+                        MqLayerList *layers)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  g_return_if_fail (MQ_IS_LAYER_LIST (layers));
+
+  g_clear_object (&self->layers);
+  self->layers = mq_layer_list_copy (layers);
+}
+
+MqLayerList *
+mq_renderer_get_layers (MqRenderer *self)
+{
+  g_return_val_if_fail (MQ_IS_RENDERER (self), NULL);
+  return self->layers;
 }
 
 /**
  * mq_renderer_add_raster_layer:
  *
- * Draws @layer (imagery) under the parcels, over any added before it. With
- * imagery the parcels' fills are see-through (IMAGERY_FILL_ALPHA) and a
- * frame is drawn whole, never from tiles.
+ * Opens the way for @layer (imagery) to be drawn: the image layer of its
+ * file in the layer list, which gets one under the parcels (over any image
+ * added before) if it has none. With imagery the parcels' fills are
+ * see-through (IMAGERY_FILL_ALPHA) and a frame is drawn whole, never from
+ * tiles.
  */
 void
 mq_renderer_add_raster_layer (MqRenderer    *self,
                               MqRasterLayer *layer)
 {
+  const char *path;
+
   g_return_if_fail (MQ_IS_RENDERER (self));
   g_return_if_fail (MQ_IS_RASTER_LAYER (layer));
 
+  path = mq_raster_layer_get_path (layer);
   g_ptr_array_add (self->rasters, g_object_ref (layer));
+  if (mq_layer_list_find (self->layers, MQ_LAYER_IMAGE, path) < 0)
+    mq_layer_list_add_image (self->layers, path, 1.0);
+}
+
+/* Returns: (transfer container): the images opened for the layers */
+GPtrArray *
+mq_renderer_dup_rasters (MqRenderer *self)
+{
+  GPtrArray *rasters = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (MQ_IS_RENDERER (self), rasters);
+  for (guint i = 0; i < self->rasters->len; i++)
+    g_ptr_array_add (rasters, g_object_ref (g_ptr_array_index (self->rasters, i)));
+  return rasters;
+}
+
+/* The opened image a layer names, or NULL. */
+static MqRasterLayer *
+raster_of (MqRenderer    *self,
+           const MqLayer *layer)
+{
+  for (guint i = 0; i < self->rasters->len; i++)
+    if (g_strcmp0 (mq_raster_layer_get_path (g_ptr_array_index (self->rasters, i)), layer->path) == 0)
+      return g_ptr_array_index (self->rasters, i);
+  return NULL;
+}
+
+static gboolean
+layer_shown (const MqLayer *layer)
+{
+  return layer->visible && layer->opacity > 0.0;
+}
+
+/* Whether a layer of @kind is drawn. */
+static gboolean
+kind_shown (MqRenderer  *self,
+            MqLayerKind  kind)
+{
+  int at = mq_layer_list_find (self->layers, kind, NULL);
+
+  return at >= 0 && layer_shown (mq_layer_list_get (self->layers, at));
+}
+
+/* Whether an image is drawn under the parcels. */
+static gboolean
+imagery_shown (MqRenderer *self)
+{
+  for (guint i = 0; i < mq_layer_list_get_n_layers (self->layers); i++)
+    {
+      const MqLayer *layer = mq_layer_list_get (self->layers, i);
+
+      if (layer->kind == MQ_LAYER_PARCELS)
+        return FALSE;
+      if (layer->kind == MQ_LAYER_IMAGE && layer_shown (layer) && raster_of (self, layer) != NULL)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* How opaque the parcels' fills are: fully, unless imagery is under them. */
 static double
 fill_alpha (MqRenderer *self)
 {
-  return self->rasters->len > 0 ? IMAGERY_FILL_ALPHA : 1.0;
+  return imagery_shown (self) ? IMAGERY_FILL_ALPHA : 1.0;
 }
 
 void
@@ -1146,7 +1236,7 @@ tiles_serve (MqRenderer *self,
   cairo_matrix_t m;
   double sx = 1, sy = 1;
 
-  if (self->tiles == NULL || self->exact || items->n < self->tile_min_parcels || self->rasters->len > 0 ||
+  if (self->tiles == NULL || self->exact || items->n < self->tile_min_parcels || imagery_shown (self) || !kind_shown (self, MQ_LAYER_PARCELS) ||
       cairo_surface_get_type (target) != CAIRO_SURFACE_TYPE_IMAGE)
     return FALSE;
   cairo_get_matrix (cr, &m);
@@ -1916,6 +2006,61 @@ draw_furniture (MqRenderer *self,
                                  mq_dataset_get_north_angle (self->dataset, cx, cy));
 }
 
+static const MqRgb water = { 0.66, 0.80, 0.91 };
+static const MqRgb road_casing = { 0.70, 0.67, 0.62 };
+static const MqRgb road = { 1.0, 1.0, 1.0 };
+
+/* One layer of the list, at its opacity (a group painted at that alpha, so
+ * that what it draws over itself does not show through). */
+static void
+draw_layer (MqRenderer        *self,
+            cairo_t           *cr,
+            MqViewport        *vp,
+            const MqLayer     *layer,
+            const MqReference *ref,
+            const MqBox       *view,
+            GArray            *tiles,
+            InView            *items)
+{
+  MqRasterLayer *raster = NULL;
+
+  if (!layer_shown (layer) ||
+      (layer->kind == MQ_LAYER_IMAGE && (raster = raster_of (self, layer)) == NULL))
+    return;
+  if (layer->opacity < 1.0)
+    cairo_push_group (cr);
+  switch (layer->kind)
+    {
+    case MQ_LAYER_PARTS:
+      draw_areas (self, cr, vp, ref, view);
+      break;
+    case MQ_LAYER_RIVERS:
+      draw_lines (self, cr, vp, ref, view, MQ_REF_RIVER, &water, 0);
+      break;
+    case MQ_LAYER_IMAGE:
+      mq_raster_layer_draw (raster, cr, vp);
+      break;
+    case MQ_LAYER_PARCELS:
+      if (tiles != NULL)
+        paint_tiles (cr, tiles, FALSE);
+      else
+        draw_parcels (self, cr, vp, items);
+      break;
+    case MQ_LAYER_ROADS:
+      draw_lines (self, cr, vp, ref, view, MQ_REF_ROAD, &road_casing, 1.5);
+      draw_lines (self, cr, vp, ref, view, MQ_REF_ROAD, &road, 0);
+      break;
+    case MQ_LAYER_ZONE:
+      draw_zone_outline (self, cr, vp, ref);
+      break;
+    }
+  if (layer->opacity < 1.0)
+    {
+      cairo_pop_group_to_source (cr);
+      cairo_paint_with_alpha (cr, layer->opacity);
+    }
+}
+
 /**
  * mq_renderer_draw_map:
  *
@@ -1928,9 +2073,6 @@ mq_renderer_draw_map (MqRenderer *self,
                       MqViewport *vp)
 {
   static const MqRgb paper = { 0.957, 0.949, 0.929 };
-  static const MqRgb water = { 0.66, 0.80, 0.91 };
-  static const MqRgb road_casing = { 0.70, 0.67, 0.62 };
-  static const MqRgb road = { 1.0, 1.0, 1.0 };
   g_auto(InView) items = { NULL, 0 };
   g_autoptr(GArray) tiles = NULL;
   const MqReference *ref;
@@ -1952,29 +2094,25 @@ mq_renderer_draw_map (MqRenderer *self,
        * (mq_renderer_draw_tiles()), in the background. */
       if (tiles_serve (self, cr, &items) && (tiles = frame_tiles (self, vp, FALSE)) == NULL)
         self->tiles_wanted = TRUE;
-      draw_areas (self, cr, vp, ref, &view);
-      draw_lines (self, cr, vp, ref, &view, MQ_REF_RIVER, &water, 0);
-      for (guint i = 0; i < self->rasters->len; i++)
-        mq_raster_layer_draw (g_ptr_array_index (self->rasters, i), cr, vp);
-      if (tiles != NULL)
-        paint_tiles (cr, tiles, FALSE);
-      else
-        draw_parcels (self, cr, vp, &items);
-      draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road_casing, 1.5);
-      draw_lines (self, cr, vp, ref, &view, MQ_REF_ROAD, &road, 0);
-      if (tiles != NULL)
-        paint_tiles (cr, tiles, TRUE);
-      else
+      for (guint i = 0; i < mq_layer_list_get_n_layers (self->layers); i++)
+        draw_layer (self, cr, vp, mq_layer_list_get (self->layers, i), ref, &view, tiles, &items);
+      /* What marks parcels out stays above every layer. */
+      if (kind_shown (self, MQ_LAYER_PARCELS))
         {
-          draw_deadlines (self, cr, vp, &items);
-          draw_problems (self, cr, vp, &items);
+          if (tiles != NULL)
+            paint_tiles (cr, tiles, TRUE);
+          else
+            {
+              draw_deadlines (self, cr, vp, &items);
+              draw_problems (self, cr, vp, &items);
+            }
         }
       if (!selection_in_overlay (self))
         draw_selection (self, cr, vp);
       if (!self->live_overlay)
         draw_hover (self, cr, vp);
-      draw_zone_outline (self, cr, vp, ref);
-      draw_labels (self, cr, vp, ref, &view, &items);
+      if (kind_shown (self, MQ_LAYER_PARCELS))
+        draw_labels (self, cr, vp, ref, &view, &items);
     }
   cairo_restore (cr);
 }
@@ -2038,6 +2176,8 @@ mq_renderer_dup (MqRenderer *self)
   copy->live_overlay = self->live_overlay;
   for (guint i = 0; i < self->rasters->len; i++)
     g_ptr_array_add (copy->rasters, g_object_ref (g_ptr_array_index (self->rasters, i)));
+  g_clear_object (&copy->layers);
+  copy->layers = mq_layer_list_copy (self->layers);
   g_clear_pointer (&copy->texts, mq_text_cache_unref);
   copy->texts = mq_text_cache_ref (self->texts);
   copy->tiles = self->tiles ? mq_tile_cache_ref (self->tiles) : NULL;

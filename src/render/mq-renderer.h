@@ -11,6 +11,7 @@
 
 #include "mq-dataset.h"
 #include "mq-labels.h"
+#include "mq-layer-list.h"
 #include "mq-raster-layer.h"
 #include "mq-selection.h"
 #include "mq-store.h"
@@ -44,6 +45,10 @@ void        mq_renderer_set_meeting_room (MqRenderer *self,
                                      gboolean    meeting_room);
 void        mq_renderer_set_exact       (MqRenderer *self,
                                      gboolean    exact);
+void        mq_renderer_set_layers     (MqRenderer    *self,
+                                        MqLayerList   *layers);
+MqLayerList *mq_renderer_get_layers    (MqRenderer    *self);
+GPtrArray  *mq_renderer_dup_rasters    (MqRenderer    *self);
 void        mq_renderer_add_raster_layer (MqRenderer    *self,
                                           MqRasterLayer *layer);
 void        mq_renderer_set_tiled       (MqRenderer *self,

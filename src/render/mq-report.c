@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "mq-report.h"
+#include "mq-export.h"
 #include "mq-store.h"
 
 #include <cairo-pdf.h>
@@ -1072,8 +1073,7 @@ draw_report (Report    *r,
   mq_renderer_set_dataset (r->renderer, r->dataset);
   mq_renderer_set_theme (r->renderer, r->options->theme);
   mq_renderer_set_label_field (r->renderer, r->options->label_field);
-  for (guint i = 0; r->options->rasters != NULL && i < r->options->rasters->len; i++)
-    mq_renderer_add_raster_layer (r->renderer, g_ptr_array_index (r->options->rasters, i));
+  mq_export_set_layers (r->renderer, r->options->layers, r->options->rasters);
   write_pages (r);
   close_surface (r);
   g_object_unref (r->renderer);

@@ -29,6 +29,7 @@ typedef struct
   MqLabelField label_field; /* what the maps' parcel labels say (0: the id) */
   GPtrArray   *rasters;    /* (nullable): MqRasterLayer, imagery under the maps */
   gboolean     geopdf;     /* page 1 and the atlas georeferenced, the parcels queryable */
+  MqLayerList *layers;     /* (nullable): the layers the maps draw, else the default */
 } MqReportOptions;
 
 /* A page's map frame (points from the page's top-left) and the ground it

@@ -305,6 +305,8 @@ typedef struct
   MqReportChoice  *choice;
   MqSelection     *only;     /* a copy: the map's selection may change meanwhile */
   MqLabelField     label_field; /* the map's, read on the main thread */
+  MqLayerList     *layers;   /* a copy of the map's */
+  GPtrArray       *rasters;  /* the map's images (each locks its own reading) */
   char            *path;
 } ReportJob;
 
@@ -315,6 +317,8 @@ report_job_free (ReportJob *job)
   g_clear_object (&job->dataset);
   g_clear_pointer (&job->choice, mq_report_choice_free);
   g_clear_object (&job->only);
+  g_clear_object (&job->layers);
+  g_clear_pointer (&job->rasters, g_ptr_array_unref);
   g_free (job->path);
   g_free (job);
 }
@@ -337,6 +341,8 @@ report_job_steal (ReportJob *job)
   run->choice = g_steal_pointer (&job->choice);
   run->only = g_steal_pointer (&job->only);
   run->label_field = job->label_field;
+  run->layers = g_steal_pointer (&job->layers);
+  run->rasters = g_steal_pointer (&job->rasters);
   return run;
 }
 
@@ -349,7 +355,7 @@ write_report_thread (GTask        *task,
   ReportJob *job = data;
   MqReportChoice *c = job->choice;
   MqReportOptions options = { c->title, c->unit, c->paper, c->portrait, c->theme, c->atlas,
-                              job->only, job->label_field, NULL, c->geopdf };
+                              job->only, job->label_field, job->rasters, c->geopdf, job->layers };
   GError *error = NULL;
   gboolean ok;
 
@@ -463,6 +469,9 @@ on_report_chosen (GObject      *source,
     job->only = mq_selection_copy (selection);
   /* The report's maps label parcels as the window's map does. */
   job->label_field = mq_renderer_get_label_field (mq_map_view_get_renderer (self->map_view));
+  /* And draw the layers it draws, its images under the parcels. */
+  job->layers = mq_layer_list_copy (mq_renderer_get_layers (mq_map_view_get_renderer (self->map_view)));
+  job->rasters = mq_renderer_dup_rasters (mq_map_view_get_renderer (self->map_view));
   job->choice = g_steal_pointer (&choice);
   if (job->choice->split > 0)
     choose_report_folder (self, mq_dataset_get_path (dataset), job);
