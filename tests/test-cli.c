@@ -454,6 +454,73 @@ test_problems_listed (void)
   test_remove_dir (dir);
 }
 
+static void
+save_layers_setting (const char *gpkg,
+                     const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) dataset = mq_dataset_load (gpkg, NULL, NULL, &error);
+  g_autoptr(MqStore) store = NULL;
+
+  g_assert_no_error (error);
+  store = mq_store_open (dataset, &error);
+  g_assert_no_error (error);
+  g_assert_true (mq_store_set_setting (store, MQ_LAYER_LIST_SETTING, json, &error));
+  g_assert_no_error (error);
+}
+
+/* The layers a project saved are what its headless export draws: parcels
+ * hidden there are not on the PNG, its orthophoto is; a saved list that
+ * does not read is one line naming the project, and no image. */
+static void
+test_saved_layers_exported (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-test-XXXXXX", NULL);
+  g_autofree char *gpkg = test_copy_sample (dir, "项目.gpkg");
+  g_autofree char *png = g_build_filename (dir, "map.png", NULL);
+  g_autofree char *arg = g_strconcat ("--export-png=", png, NULL);
+  g_autofree char *ortho = sample_file ("maqiao-ortho.tif");
+  g_autofree char *ortho_json = g_strescape (ortho, NULL);
+  g_autofree char *json = g_strdup_printf (
+    "{\"version\": 1, \"layers\": ["
+    "{\"kind\": \"image\", \"path\": \"%s\", \"visible\": true, \"opacity\": 1},"
+    "{\"kind\": \"parcels\", \"visible\": false, \"opacity\": 1}]}", ortho_json);
+  g_auto(Run) plain = { 0 }, r = { 0 }, bad = { 0 };
+  guint dark_blue[2] = { 0 }, paper[2] = { 0 };
+
+  /* As saved by default, then with the saved layers. */
+  for (guint k = 0; k < 2; k++)
+    {
+      cairo_surface_t *s;
+
+      if (k == 1)
+        save_layers_setting (gpkg, json);
+      run (k == 0 ? &plain : &r, arg, "--size=800x600", gpkg, NULL);
+      g_assert_cmpint ((k == 0 ? &plain : &r)->status, ==, 0);
+      s = cairo_image_surface_create_from_png (png);
+      g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+      for (int y = 0; y < 600; y++)
+        for (int x = 0; x < 800; x++)
+          {
+            dark_blue[k] += pixel (s, x, y) == 0x253494;
+            paper[k] += pixel (s, x, y) == 0xf4f2ed;
+          }
+      cairo_surface_destroy (s);
+    }
+  g_assert_cmpuint (dark_blue[0], >, 500);
+  g_assert_cmpuint (dark_blue[1], ==, 0);
+  /* Round the zone, photograph where there was paper. */
+  g_assert_cmpuint (paper[1], <, paper[0] * 9 / 10);
+
+  g_assert_cmpint (g_unlink (png), ==, 0);
+  save_layers_setting (gpkg, "{\"version\": 1, \"layers\": [{\"kind\": \"clouds\"}]}");
+  run (&bad, arg, "--size=800x600", gpkg, NULL);
+  assert_one_line_naming (&bad, gpkg);
+  g_assert_nonnull (strstr (bad.err, "layer 1"));
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  test_remove_dir (dir);
+}
+
 /* Line ends and the tab between id and problem are ours; nothing else. */
 static void
 assert_no_controls (const char *text)
@@ -1207,6 +1274,7 @@ main (int   argc,
   g_test_add_func ("/cli/missing-prj", test_missing_prj);
   g_test_add_func ("/cli/random-bytes", test_random_bytes);
   g_test_add_func ("/cli/export-png", test_export_png);
+  g_test_add_func ("/cli/saved-layers-exported", test_saved_layers_exported);
   g_test_add_func ("/cli/layer-add", test_layer_add);
   g_test_add_func ("/cli/problems-listed", test_problems_listed);
   g_test_add_func ("/cli/problems-keep-text", test_problems_keep_text);

@@ -23,6 +23,7 @@
 #include "mq-conflict-dialog.h"
 #include "mq-crs-dialog.h"
 #include "mq-identify-panel.h"
+#include "mq-layer-panel.h"
 #include "mq-measure-tool.h"
 #include "mq-dashboard.h"
 #include "mq-field-mapping-dialog.h"
@@ -3763,6 +3764,122 @@ test_measure_tool (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The row of a layer in the layer panel, and a widget of it by name. */
+static GtkWidget *
+layer_row_widget (GtkWidget  *panel,
+                  const char *kind,
+                  const char *name)
+{
+  g_autofree char *row_name = g_strconcat ("layer-row-", kind, NULL);
+  GtkWidget *row = find_named (panel, row_name);
+
+  g_assert_nonnull (row);
+  return name ? find_named (row, name) : row;
+}
+
+static guint
+rgb_distance (guint32 a,
+              guint32 b)
+{
+  guint d = 0;
+
+  for (int c = 0; c < 24; c += 8)
+    d = MAX (d, (guint) ABS ((int) ((a >> c) & 0xff) - (int) ((b >> c) & 0xff)));
+  return d;
+}
+
+/* The layer panel, as a planner uses it: hide the parcels and they go from
+ * the map; fade them and what is under shows through; move a layer and the
+ * list is in that order; add the orthophoto and it is under the parcels (a
+ * file that is no image is refused, saying so); all of it is in the project
+ * when it is opened again. */
+static void
+test_layers_panel (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  g_autofree char *ortho = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-ortho.tif", NULL);
+  g_autofree char *not_image = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.prj", NULL);
+  g_autofree char *saved = NULL;
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  g_autoptr(MqLayerList) layers = g_object_ref (mq_project_get_layers (mq_window_get_project (window)));
+  g_autofree char *reread = NULL;
+  g_autoptr(MqProject) reopened = mq_project_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWidget *panel, *problem;
+  const char *id;
+  guint32 fill, hidden, faded, photo;
+  int i;
+
+  no_animations ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  panel = find_named_type (GTK_WIDGET (window), MQ_TYPE_LAYER_PANEL);
+  g_assert_nonnull (panel);
+  settle ();
+  i = lockable_parcel (live_parcels (view));
+  g_assert_cmpint (i, >=, 0);
+  id = mq_parcels_get (live_parcels (view), i)->id;
+  fill = pixel_at_parcel (window, gpkg, id);
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (layer_row_widget (panel, "parcels", "layer-visible")), FALSE);
+  settle ();
+  hidden = pixel_at_parcel (window, gpkg, id);
+  g_assert_cmpuint (rgb_distance (hidden, fill), >, 16);
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (layer_row_widget (panel, "parcels", "layer-visible")), TRUE);
+  gtk_range_set_value (GTK_RANGE (layer_row_widget (panel, "parcels", "layer-opacity")), 50);
+  settle ();
+  faded = pixel_at_parcel (window, gpkg, id);
+  for (int c = 0; c < 24; c += 8)
+    g_assert_cmpfloat (fabs (((faded >> c) & 0xff) - 0.5 * ((fill >> c) & 0xff) - 0.5 * ((hidden >> c) & 0xff)),
+                       <=, 3);
+  gtk_range_set_value (GTK_RANGE (layer_row_widget (panel, "parcels", "layer-opacity")), 100);
+
+  /* The zone's outline, on top, one down: under the roads. */
+  g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_ZONE, NULL), ==, 4);
+  click_button (layer_row_widget (panel, "zone", "layer-down"));
+  settle ();
+  g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_ZONE, NULL), ==, 3);
+  g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_ROADS, NULL), ==, 4);
+
+  /* Not an image: said, and nothing added. */
+  mq_layer_panel_add_image (MQ_LAYER_PANEL (panel), not_image);
+  problem = find_named (panel, "layer-problem");
+  g_assert_true (gtk_widget_get_visible (problem));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "maqiao-survey.prj"));
+  g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_IMAGE, not_image), ==, -1);
+
+  /* The orthophoto, under the parcels: their fill is see-through there. */
+  mq_layer_panel_add_image (MQ_LAYER_PANEL (panel), ortho);
+  g_assert_false (gtk_widget_get_visible (problem));
+  g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_IMAGE, ortho), ==,
+                   mq_layer_list_find (layers, MQ_LAYER_PARCELS, NULL) - 1);
+  settle ();
+  g_assert_nonnull (layer_row_widget (panel, "image", "layer-remove"));
+  photo = pixel_at_parcel (window, gpkg, id);
+  g_assert_cmpuint (rgb_distance (photo, fill), >, 16);
+  save_screenshot ("layers-orthophoto.png");
+
+  /* Saved in the project: a project opened anew has the same layers. */
+  mq_layer_panel_save_now (MQ_LAYER_PANEL (panel));
+  saved = mq_layer_list_to_json (layers);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+  g_assert_true (mq_project_open_sync (reopened, mq_open_request_new (gpkg), &error));
+  g_assert_no_error (error);
+  mq_project_read_layers (reopened);
+  g_assert_null (mq_project_get_layers_error (reopened));
+  reread = mq_layer_list_to_json (mq_project_get_layers (reopened));
+  g_assert_cmpstr (reread, ==, saved);
+  g_assert_cmpint (mq_layer_list_find (mq_project_get_layers (reopened), MQ_LAYER_IMAGE, ortho), >=, 0);
+  g_clear_object (&reopened);
+  test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3842,5 +3959,6 @@ main (int   argc,
   g_test_add_func ("/gui/dashboard-figures-fit", test_dashboard_figures_fit);
   g_test_add_func ("/gui/open-cancel", test_open_cancel);
   g_test_add_func ("/gui/measure-tool", test_measure_tool);
+  g_test_add_func ("/gui/layers-panel", test_layers_panel);
   return g_test_run ();
 }

@@ -226,6 +226,27 @@ mq_renderer_add_raster_layer (MqRenderer    *self,
     mq_layer_list_add_image (self->layers, path, 1.0);
 }
 
+/* Lets go of the opened images (another dataset, another CRS to draw them in). */
+void
+mq_renderer_clear_rasters (MqRenderer *self)
+{
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  g_ptr_array_set_size (self->rasters, 0);
+}
+
+/* Whether the image of @path is opened, to be drawn when its layer is shown. */
+gboolean
+mq_renderer_has_raster (MqRenderer *self,
+                        const char *path)
+{
+  g_return_val_if_fail (MQ_IS_RENDERER (self), FALSE);
+
+  for (guint i = 0; i < self->rasters->len; i++)
+    if (g_strcmp0 (mq_raster_layer_get_path (g_ptr_array_index (self->rasters, i)), path) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* Returns: (transfer container): the images opened for the layers */
 GPtrArray *
 mq_renderer_dup_rasters (MqRenderer *self)
@@ -1997,7 +2018,8 @@ draw_furniture (MqRenderer *self,
                                                   self->today);
   text_scales (self, vp, &labels, &k);
   mq_furniture_legend_size (self->theme, TRUE, k, &lw, &lh);
-  if (lw + 2 * MARGIN < w && lh + 2 * MARGIN < h)
+  /* The legend tells the parcels' colours: none while they are hidden. */
+  if (lw + 2 * MARGIN < w && lh + 2 * MARGIN < h && kind_shown (self, MQ_LAYER_PARCELS))
     mq_furniture_draw_legend (cr, self->theme, self->legend_counts, w - lw - MARGIN, MARGIN,
                               k);
   mq_furniture_draw_scale_bar (cr, mq_viewport_get_resolution (vp), MARGIN, h - MARGIN, k);

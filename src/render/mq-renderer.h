@@ -49,6 +49,9 @@ void        mq_renderer_set_layers     (MqRenderer    *self,
                                         MqLayerList   *layers);
 MqLayerList *mq_renderer_get_layers    (MqRenderer    *self);
 GPtrArray  *mq_renderer_dup_rasters    (MqRenderer    *self);
+void        mq_renderer_clear_rasters  (MqRenderer    *self);
+gboolean    mq_renderer_has_raster     (MqRenderer    *self,
+                                        const char    *path);
 void        mq_renderer_add_raster_layer (MqRenderer    *self,
                                           MqRasterLayer *layer);
 void        mq_renderer_set_tiled       (MqRenderer *self,

@@ -52,6 +52,7 @@ struct _MqMapView
   double      pointer_y;
   double      drag_last_x;
   double      drag_last_y;
+  GHashTable *image_errors;    /* an image layer's path → why it cannot be drawn */
 };
 
 G_DEFINE_FINAL_TYPE (MqMapView, mq_map_view, GTK_TYPE_WIDGET)
@@ -756,6 +757,9 @@ mq_map_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->frame, self);
   g_clear_handle_id (&self->frame_timeout_id, g_source_remove);
   g_clear_pointer (&self->history, g_array_unref);
+  g_clear_pointer (&self->image_errors, g_hash_table_unref);
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_data (mq_project_get_layers (self->project), self);
   g_clear_object (&self->project_signals);
   g_clear_object (&self->project);
   g_clear_object (&self->frame);
@@ -922,6 +926,7 @@ mq_map_view_init (MqMapView *self)
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
   g_signal_connect_swapped (self->viewport, "changed", G_CALLBACK (on_viewport_changed), self);
   g_signal_connect_swapped (self->renderer, "notify", G_CALLBACK (on_style_changed), self);
+  self->image_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->frame = mq_frame_new ();
   g_signal_connect_swapped (self->frame, "ready", G_CALLBACK (on_frame_ready), self);
   add_controllers (self);
@@ -1110,10 +1115,64 @@ on_presence_changed (MqMapView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* The project's layers, drawn: the renderer takes a copy, and the images
+ * shown are opened in the map's CRS (@reopen: all of them again, for another
+ * dataset). One that cannot be opened is left out of the frame and its
+ * reason kept for the layer panel (mq_map_view_get_image_error()). */
+static void
+sync_layers (MqMapView *self,
+             gboolean   reopen)
+{
+  MqLayerList *layers = self->project ? mq_project_get_layers (self->project) : NULL;
+  MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
+
+  if (layers == NULL)
+    return;
+  if (reopen)
+    {
+      mq_renderer_clear_rasters (self->renderer);
+      g_hash_table_remove_all (self->image_errors);
+    }
+  mq_renderer_set_layers (self->renderer, layers);
+  for (guint i = 0; dataset != NULL && i < mq_layer_list_get_n_layers (layers); i++)
+    {
+      const MqLayer *l = mq_layer_list_get (layers, i);
+      g_autoptr(MqRasterLayer) image = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (l->kind != MQ_LAYER_IMAGE || !l->visible || mq_renderer_has_raster (self->renderer, l->path) ||
+          g_hash_table_contains (self->image_errors, l->path))
+        continue;
+      image = mq_raster_layer_new (l->path, mq_dataset_get_display_wkt (dataset), &error);
+      if (image != NULL)
+        mq_renderer_add_raster_layer (self->renderer, image);
+      else
+        g_hash_table_insert (self->image_errors, g_strdup (l->path), g_strdup (error->message));
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  schedule_frame (self, 0);
+}
+
+static void
+on_layers_changed (MqMapView *self)
+{
+  sync_layers (self, FALSE);
+}
+
+/* Why the image layer of @path is not drawn, or NULL. */
+const char *
+mq_map_view_get_image_error (MqMapView  *self,
+                             const char *path)
+{
+  g_return_val_if_fail (MQ_IS_MAP_VIEW (self), NULL);
+  return g_hash_table_lookup (self->image_errors, path);
+}
+
 static void
 on_project_loaded (MqMapView *self)
 {
   mq_map_view_set_dataset (self, self->project ? mq_project_get_dataset (self->project) : NULL);
+  sync_layers (self, TRUE);
   on_presence_changed (self);
 }
 
@@ -1125,8 +1184,13 @@ mq_map_view_set_project (MqMapView *self,
 {
   g_return_if_fail (MQ_IS_MAP_VIEW (self));
 
-  if (!g_set_object (&self->project, project))
+  if (self->project == project)
     return;
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_data (mq_project_get_layers (self->project), self);
+  g_set_object (&self->project, project);
+  if (project != NULL)
+    g_signal_connect_swapped (mq_project_get_layers (project), "changed", G_CALLBACK (on_layers_changed), self);
   if (self->project_signals == NULL)
     {
       self->project_signals = g_signal_group_new (MQ_TYPE_PROJECT);

@@ -57,4 +57,7 @@ char       *mq_map_view_dup_tooltip_markup (MqMapView *self,
                                             double     x,
                                             double     y);
 
+const char  *mq_map_view_get_image_error (MqMapView  *self,
+                                         const char *path);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "mq-identify-panel.h"
 #include "mq-parcel-table.h"
 #include "mq-locks-panel.h"
+#include "mq-layer-panel.h"
 #include "mq-locator.h"
 #include "mq-map-view.h"
 #include "mq-measure-tool.h"
@@ -44,6 +45,7 @@ struct _MqWindow
   GtkStack            *stack;
   MqMapView           *map_view;
   MqMeasureTool       *measure_tool;
+  MqLayerPanel        *layer_panel;
   GtkLabel            *status_label;
   GtkLabel            *position_label;
   GtkEntry            *scale_entry;

@@ -526,6 +526,7 @@ mq_window_class_init (MqWindowClass *klass)
 
   g_type_ensure (MQ_TYPE_MAP_VIEW);
   g_type_ensure (MQ_TYPE_MEASURE_TOOL);
+  g_type_ensure (MQ_TYPE_LAYER_PANEL);
   g_type_ensure (MQ_TYPE_IDENTIFY_PANEL);
   g_type_ensure (MQ_TYPE_LOCKS_PANEL);
   g_type_ensure (MQ_TYPE_FILTER_BAR);
@@ -540,6 +541,7 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqWindow, loading_progress);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, measure_tool);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, layer_panel);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, position_label);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, scale_entry);
@@ -706,6 +708,7 @@ follow_project (MqWindow *self)
   mq_dashboard_set_project (self->dashboard, self->project);
   mq_identify_panel_set_project (self->identify_panel, self->project);
   mq_locks_panel_set_project (self->locks_panel, self->project);
+  mq_layer_panel_set_project (self->layer_panel, self->project);
 }
 
 /* A click on a selected parcel opens the side panel closed over it. */

@@ -1,0 +1,483 @@
+/* mq-layer-panel.c
+ *
+ * The rows are made again from the list whenever it changes, but for the
+ * opacity being dragged: a scale rebuilt under the pointer would drop the
+ * drag. The list's indices are bottom first; the rows, as every GIS shows
+ * them, top first.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-layer-panel.h"
+
+#include <glib/gi18n.h>
+
+#include "mq-raster-layer.h"
+
+/* A drag of the opacity is saved once it rests this long. */
+#define SAVE_DELAY_MS 400
+
+struct _MqLayerPanel
+{
+  GtkWidget             parent_instance;
+
+  GtkWidget            *box;
+  GtkLabel             *problem;
+  GtkListBox           *rows;
+
+  MqMapView            *map_view;
+  MqProject            *project;
+  MqLayerList          *layers;       /* the project's */
+  GtkFileChooserNative *chooser;
+  guint                 rebuild_id;
+  guint                 save_id;
+  gboolean              dragging;     /* an opacity change of ours: no rebuild */
+};
+
+G_DEFINE_FINAL_TYPE (MqLayerPanel, mq_layer_panel, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_MAP_VIEW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static char *
+layer_title (const MqLayer *layer)
+{
+  switch (layer->kind)
+    {
+    case MQ_LAYER_PARCELS:
+      return g_strdup (C_("map layer", "Parcels"));
+    case MQ_LAYER_PARTS:
+      return g_strdup (C_("map layer", "Zone Parts"));
+    case MQ_LAYER_RIVERS:
+      return g_strdup (C_("map layer", "Rivers"));
+    case MQ_LAYER_ROADS:
+      return g_strdup (C_("map layer", "Roads"));
+    case MQ_LAYER_ZONE:
+      return g_strdup (C_("map layer", "Zone Outline"));
+    case MQ_LAYER_IMAGE:
+    default:
+      return g_path_get_basename (layer->path);
+    }
+}
+
+static void
+show_problem (MqLayerPanel *self,
+              const char   *text)
+{
+  gtk_label_set_text (self->problem, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->problem), text != NULL);
+}
+
+static gboolean
+save_now (gpointer data)
+{
+  MqLayerPanel *self = data;
+  g_autoptr(GError) error = NULL;
+
+  self->save_id = 0;
+  if (self->project != NULL && !mq_project_save_layers (self->project, &error))
+    show_problem (self, error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_save (MqLayerPanel *self)
+{
+  g_clear_handle_id (&self->save_id, g_source_remove);
+  self->save_id = g_timeout_add (SAVE_DELAY_MS, save_now, self);
+}
+
+/* Writes a change still waiting (the window closing, a test). */
+void
+mq_layer_panel_save_now (MqLayerPanel *self)
+{
+  g_return_if_fail (MQ_IS_LAYER_PANEL (self));
+
+  if (self->save_id != 0)
+    {
+      g_clear_handle_id (&self->save_id, g_source_remove);
+      save_now (self);
+    }
+}
+
+static guint
+row_layer (GtkWidget *widget)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_BOX_ROW);
+
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "mq-layer"));
+}
+
+static void
+on_visible_toggled (GtkCheckButton *check,
+                    MqLayerPanel   *self)
+{
+  mq_layer_list_set_visible (self->layers, row_layer (GTK_WIDGET (check)), gtk_check_button_get_active (check));
+  schedule_save (self);
+}
+
+static void
+on_opacity_changed (GtkRange     *range,
+                    MqLayerPanel *self)
+{
+  self->dragging = TRUE;
+  mq_layer_list_set_opacity (self->layers, row_layer (GTK_WIDGET (range)), gtk_range_get_value (range) / 100.0);
+  self->dragging = FALSE;
+  schedule_save (self);
+}
+
+static void
+on_move_clicked (GtkButton    *button,
+                 MqLayerPanel *self)
+{
+  guint index = row_layer (GTK_WIDGET (button));
+  int step = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "mq-step"));
+  int to = (int) index + step;
+
+  if (to < 0 || to >= (int) mq_layer_list_get_n_layers (self->layers))
+    return;
+  mq_layer_list_move (self->layers, index, to);
+  schedule_save (self);
+}
+
+static void
+on_remove_clicked (GtkButton    *button,
+                   MqLayerPanel *self)
+{
+  mq_layer_list_remove (self->layers, row_layer (GTK_WIDGET (button)));
+  schedule_save (self);
+}
+
+static GtkWidget *
+icon_button (const char *name,
+             const char *icon,
+             const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  return button;
+}
+
+static GtkWidget *
+move_button (MqLayerPanel *self,
+             const char   *name,
+             const char   *icon,
+             const char   *tooltip,
+             int           step,
+             gboolean      possible)
+{
+  GtkWidget *button = icon_button (name, icon, tooltip);
+
+  g_object_set_data (G_OBJECT (button), "mq-step", GINT_TO_POINTER (step));
+  gtk_widget_set_sensitive (button, possible);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_move_clicked), self);
+  return button;
+}
+
+/* The title, and under it why an image is not drawn. */
+static GtkWidget *
+title_box (MqLayerPanel  *self,
+           const MqLayer *layer)
+{
+  g_autofree char *title = layer_title (layer);
+  const char *error = layer->kind == MQ_LAYER_IMAGE && self->map_view != NULL
+                        ? mq_map_view_get_image_error (self->map_view, layer->path) : NULL;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
+  if (layer->path != NULL)
+    gtk_widget_set_tooltip_text (label, layer->path);
+  gtk_box_append (GTK_BOX (box), label);
+  if (error != NULL)
+    {
+      GtkWidget *why = gtk_label_new (error);
+
+      gtk_widget_set_name (why, "layer-error");
+      gtk_label_set_xalign (GTK_LABEL (why), 0);
+      gtk_label_set_wrap (GTK_LABEL (why), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (why), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_max_width_chars (GTK_LABEL (why), 24);
+      gtk_widget_add_css_class (why, "error");
+      gtk_widget_add_css_class (why, "caption");
+      gtk_box_append (GTK_BOX (box), why);
+    }
+  return box;
+}
+
+static GtkWidget *
+opacity_scale (MqLayerPanel  *self,
+               const MqLayer *layer)
+{
+  GtkWidget *scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 100, 5);
+  g_autofree char *tooltip = NULL;
+
+  gtk_widget_set_name (scale, "layer-opacity");
+  gtk_widget_set_size_request (scale, 96, -1);
+  gtk_widget_set_valign (scale, GTK_ALIGN_CENTER);
+  gtk_range_set_value (GTK_RANGE (scale), layer->opacity * 100.0);
+  gtk_widget_set_tooltip_text (scale, _("Opacity"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Opacity"), -1);
+  g_signal_connect (scale, "value-changed", G_CALLBACK (on_opacity_changed), self);
+  return scale;
+}
+
+/* One layer's row: shown, title, opacity, up, down (and remove, for an image). */
+static GtkWidget *
+layer_row (MqLayerPanel *self,
+           guint         index)
+{
+  const MqLayer *layer = mq_layer_list_get (self->layers, index);
+  guint n = mq_layer_list_get_n_layers (self->layers);
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *check = gtk_check_button_new ();
+  g_autofree char *name = g_strconcat ("layer-row-", mq_layer_kind_get_name (layer->kind), NULL);
+
+  gtk_widget_set_name (row, name);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  g_object_set_data (G_OBJECT (row), "mq-layer", GUINT_TO_POINTER (index));
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 4);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_widget_set_name (check, "layer-visible");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), layer->visible);
+  gtk_widget_set_tooltip_text (check, _("Show This Layer"));
+  g_signal_connect (check, "toggled", G_CALLBACK (on_visible_toggled), self);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_box_append (GTK_BOX (box), title_box (self, layer));
+  gtk_box_append (GTK_BOX (box), opacity_scale (self, layer));
+  gtk_box_append (GTK_BOX (box), move_button (self, "layer-up", "go-up-symbolic", _("Move Up"), +1, index + 1 < n));
+  gtk_box_append (GTK_BOX (box), move_button (self, "layer-down", "go-down-symbolic", _("Move Down"), -1, index > 0));
+  if (layer->kind == MQ_LAYER_IMAGE)
+    {
+      GtkWidget *remove = icon_button ("layer-remove", "user-trash-symbolic", _("Remove This Image"));
+
+      g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_clicked), self);
+      gtk_box_append (GTK_BOX (box), remove);
+    }
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+static gboolean
+rebuild (gpointer data)
+{
+  MqLayerPanel *self = data;
+  GtkWidget *child;
+  const GError *error;
+
+  self->rebuild_id = 0;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rows))) != NULL)
+    gtk_list_box_remove (self->rows, child);
+  if (self->layers == NULL)
+    return G_SOURCE_REMOVE;
+  for (guint i = mq_layer_list_get_n_layers (self->layers); i-- > 0;)
+    gtk_list_box_append (self->rows, layer_row (self, i));
+  error = mq_project_get_layers_error (self->project);
+  if (error != NULL)
+    show_problem (self, error->message);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the map has taken the change (and tried to open a new image). */
+static void
+on_layers_changed (MqLayerPanel *self)
+{
+  if (self->dragging || self->rebuild_id != 0)
+    return;
+  self->rebuild_id = g_idle_add (rebuild, self);
+}
+
+void
+mq_layer_panel_set_project (MqLayerPanel *self,
+                            MqProject    *project)
+{
+  g_return_if_fail (MQ_IS_LAYER_PANEL (self));
+
+  if (self->layers != NULL)
+    g_signal_handlers_disconnect_by_data (self->layers, self);
+  g_set_object (&self->project, project);
+  g_set_object (&self->layers, (project ? mq_project_get_layers (project) : NULL));
+  if (self->layers != NULL)
+    g_signal_connect_swapped (self->layers, "changed", G_CALLBACK (on_layers_changed), self);
+  show_problem (self, NULL);
+  g_clear_handle_id (&self->rebuild_id, g_source_remove);
+  rebuild (self);
+}
+
+/**
+ * mq_layer_panel_add_image:
+ *
+ * Adds the image at @path under the parcels, or says in the panel why it
+ * cannot be drawn over this map (not an image, no CRS, not north-up…).
+ */
+void
+mq_layer_panel_add_image (MqLayerPanel *self,
+                          const char   *path)
+{
+  MqDataset *dataset = self->map_view ? mq_map_view_get_dataset (self->map_view) : NULL;
+  g_autoptr(MqRasterLayer) image = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (MQ_IS_LAYER_PANEL (self));
+
+  if (dataset == NULL || self->layers == NULL)
+    return;
+  image = mq_raster_layer_new (path, mq_dataset_get_display_wkt (dataset), &error);
+  if (image == NULL)
+    {
+      show_problem (self, error->message);
+      return;
+    }
+  show_problem (self, NULL);
+  /* Opened once: the map draws this one rather than open it again. */
+  mq_renderer_add_raster_layer (mq_map_view_get_renderer (self->map_view), image);
+  mq_layer_list_add_image (self->layers, path, 1.0);
+  schedule_save (self);
+}
+
+static void
+on_chooser_response (GtkNativeDialog *chooser,
+                     int              response,
+                     MqLayerPanel    *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      path = g_file_get_path (file);
+    }
+  g_clear_object (&self->chooser);
+  if (path != NULL)
+    mq_layer_panel_add_image (self, path);
+}
+
+static void
+on_add_clicked (MqLayerPanel *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GtkFileFilter) images = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  static const char *const patterns[] = { "*.tif", "*.tiff", "*.TIF", "*.gpkg", "*.mbtiles", "*.img",
+                                          "*.jp2", "*.png", "*.jpg", "*.jpeg", "*.vrt" };
+
+  if (self->chooser != NULL)
+    return;
+  gtk_file_filter_set_name (images, _("Images (GeoTIFF, GeoPackage, MBTiles, ERDAS, JPEG 2000…)"));
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    gtk_file_filter_add_pattern (images, patterns[i]);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  self->chooser = gtk_file_chooser_native_new (_("Add an Image"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), images);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+mq_layer_panel_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  MqLayerPanel *self = MQ_LAYER_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAP_VIEW:
+      g_value_set_object (value, self->map_view);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mq_layer_panel_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  MqLayerPanel *self = MQ_LAYER_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAP_VIEW:
+      g_set_object (&self->map_view, (MqMapView *) g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mq_layer_panel_dispose (GObject *object)
+{
+  MqLayerPanel *self = MQ_LAYER_PANEL (object);
+
+  mq_layer_panel_save_now (self);
+  g_clear_handle_id (&self->rebuild_id, g_source_remove);
+  if (self->layers != NULL)
+    g_signal_handlers_disconnect_by_data (self->layers, self);
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), MQ_TYPE_LAYER_PANEL);
+  g_clear_object (&self->layers);
+  g_clear_object (&self->project);
+  g_clear_object (&self->map_view);
+  G_OBJECT_CLASS (mq_layer_panel_parent_class)->dispose (object);
+}
+
+static void
+mq_layer_panel_class_init (MqLayerPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mq_layer_panel_dispose;
+  object_class->get_property = mq_layer_panel_get_property;
+  object_class->set_property = mq_layer_panel_set_property;
+
+  properties[PROP_MAP_VIEW] =
+    g_param_spec_object ("map-view", NULL, NULL, MQ_TYPE_MAP_VIEW,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-layer-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, MqLayerPanel, box);
+  gtk_widget_class_bind_template_child (widget_class, MqLayerPanel, problem);
+  gtk_widget_class_bind_template_child (widget_class, MqLayerPanel, rows);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_clicked);
+  gtk_widget_class_set_css_name (widget_class, "mq-layer-panel");
+}
+
+static void
+mq_layer_panel_init (MqLayerPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
