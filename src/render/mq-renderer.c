@@ -1692,14 +1692,17 @@ is_main_line (const MqReference *ref,
          (kind == MQ_REF_RIVER && width >= MAIN_RIVER_MIN_WIDTH_M);
 }
 
-/* Roads and rivers, the main ones (@main) or the others, close enough. */
+/* Roads and rivers (those of the layers shown), the main ones (@main) or
+ * the others, close enough. */
 static void
 label_lines (cairo_t           *cr,
              MqLabelGrid       *grid,
              MqViewport        *vp,
              const MqReference *ref,
              const MqBox       *view,
-             gboolean           main)
+             gboolean           main,
+             gboolean           roads,
+             gboolean           rivers)
 {
   if (!main && mq_viewport_get_resolution (vp) > ROAD_LABEL_MAX_RES)
     return;
@@ -1707,7 +1710,7 @@ label_lines (cairo_t           *cr,
     {
       guint8 kind = g_array_index (ref->kind, guint8, i);
 
-      if ((kind == MQ_REF_ROAD || kind == MQ_REF_RIVER) && is_main_line (ref, i) == main &&
+      if (((kind == MQ_REF_ROAD && roads) || (kind == MQ_REF_RIVER && rivers)) && is_main_line (ref, i) == main &&
           visible (ref->shapes, i, view))
         label_line (cr, grid, vp, ref, i, main);
     }
@@ -1932,7 +1935,7 @@ reserve_furniture (MqRenderer  *self,
 
 /* Zone parts first, then the main roads and rivers (which try several
  * places), the other roads and rivers, then parcels: the bigger name wins,
- * and a parcel's never hides a road's. */
+ * and a parcel's never hides a road's. A hidden layer's names go with it. */
 static void
 draw_labels (MqRenderer        *self,
              cairo_t           *cr,
@@ -1949,10 +1952,13 @@ draw_labels (MqRenderer        *self,
     reserve_furniture (self, grid, vp);
   text_scales (self, vp, &labels, &furniture);
   mq_label_grid_set_text_scale (grid, labels);
-  label_parts (cr, grid, vp, ref);
-  label_lines (cr, grid, vp, ref, view, TRUE);
-  label_lines (cr, grid, vp, ref, view, FALSE);
-  label_parcels (self, cr, grid, vp, items);
+  if (kind_shown (self, MQ_LAYER_PARTS))
+    label_parts (cr, grid, vp, ref);
+  for (int main = TRUE; main >= FALSE; main--)
+    label_lines (cr, grid, vp, ref, view, main, kind_shown (self, MQ_LAYER_ROADS),
+                 kind_shown (self, MQ_LAYER_RIVERS));
+  if (kind_shown (self, MQ_LAYER_PARCELS))
+    label_parcels (self, cr, grid, vp, items);
   g_clear_pointer (&self->labels, g_array_unref);
   self->labels = mq_label_grid_steal_labels (grid);
   g_clear_pointer (&self->label_boxes, g_array_unref);
@@ -2133,8 +2139,7 @@ mq_renderer_draw_map (MqRenderer *self,
         draw_selection (self, cr, vp);
       if (!self->live_overlay)
         draw_hover (self, cr, vp);
-      if (kind_shown (self, MQ_LAYER_PARCELS))
-        draw_labels (self, cr, vp, ref, &view, &items);
+      draw_labels (self, cr, vp, ref, &view, &items);
     }
   cairo_restore (cr);
 }

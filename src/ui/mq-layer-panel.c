@@ -229,11 +229,33 @@ opacity_scale (MqLayerPanel  *self,
   gtk_widget_set_name (scale, "layer-opacity");
   gtk_widget_set_size_request (scale, 96, -1);
   gtk_widget_set_valign (scale, GTK_ALIGN_CENTER);
+  gtk_range_set_round_digits (GTK_RANGE (scale), 0);
   gtk_range_set_value (GTK_RANGE (scale), layer->opacity * 100.0);
   gtk_widget_set_tooltip_text (scale, _("Opacity"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Opacity"), -1);
   g_signal_connect (scale, "value-changed", G_CALLBACK (on_opacity_changed), self);
   return scale;
+}
+
+/* An image can be removed; the project's own layers keep the button's
+ * place, unseen, so that every row's scale lines up. */
+static GtkWidget *
+remove_button (MqLayerPanel  *self,
+               const MqLayer *layer)
+{
+  GtkWidget *remove = icon_button ("layer-remove", "user-trash-symbolic", _("Remove This Image"));
+
+  if (layer->kind == MQ_LAYER_IMAGE)
+    {
+      g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_clicked), self);
+      return remove;
+    }
+  gtk_widget_set_name (remove, "layer-remove-placeholder");
+  gtk_widget_set_opacity (remove, 0.0);
+  gtk_widget_set_can_target (remove, FALSE);
+  gtk_widget_set_focusable (remove, FALSE);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  return remove;
 }
 
 /* One layer's row: shown, title, opacity, up, down (and remove, for an image). */
@@ -264,13 +286,7 @@ layer_row (MqLayerPanel *self,
   gtk_box_append (GTK_BOX (box), opacity_scale (self, layer));
   gtk_box_append (GTK_BOX (box), move_button (self, "layer-up", "go-up-symbolic", _("Move Up"), +1, index + 1 < n));
   gtk_box_append (GTK_BOX (box), move_button (self, "layer-down", "go-down-symbolic", _("Move Down"), -1, index > 0));
-  if (layer->kind == MQ_LAYER_IMAGE)
-    {
-      GtkWidget *remove = icon_button ("layer-remove", "user-trash-symbolic", _("Remove This Image"));
-
-      g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_clicked), self);
-      gtk_box_append (GTK_BOX (box), remove);
-    }
+  gtk_box_append (GTK_BOX (box), remove_button (self, layer));
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   return row;
 }
