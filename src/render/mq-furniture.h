@@ -8,23 +8,11 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
+#include "mq-text.h"
 #include "mq-types.h"
 
 G_BEGIN_DECLS
 
-#define MQ_FONT_FAMILY "Noto Sans CJK SC"
-
-typedef enum
-{
-  MQ_ANCHOR_CENTER,
-  MQ_ANCHOR_TOP_LEFT,
-  MQ_ANCHOR_BOTTOM_LEFT,
-} MqAnchor;
-
-PangoLayout *mq_text_layout          (cairo_t    *cr,
-                                     const char *text,
-                                     double      size_px,
-                                     gboolean    bold);
 void   mq_draw_text                 (cairo_t    *cr,
                                      const char *text,
                                      double      x,
@@ -41,12 +29,6 @@ void   mq_text_in                   (cairo_t    *cr,
                                      double      size,
                                      gboolean    bold);
 void   mq_text_size                 (cairo_t    *cr,
-                                     const char *text,
-                                     double      size_px,
-                                     gboolean    bold,
-                                     double     *width,
-                                     double     *height);
-void   mq_text_measure              (cairo_t    *cr,
                                      const char *text,
                                      double      size_px,
                                      gboolean    bold,

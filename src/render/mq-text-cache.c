@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "mq-furniture.h"
+#include "mq-text.h"
 #include "mq-task.h"
 
 /* Beyond this many labels the cache starts again: a district's ids at a
@@ -323,7 +323,7 @@ mq_text_cache_draw_at (MqTextCache *cache,
 
   if (scale == 0)
     {
-      mq_draw_text (cr, text, x, y, size_px, bold, anchor, halo);
+      mq_text_draw_shaped (cr, text, x, y, size_px, bold, anchor, halo);
       return;
     }
   mq_mutex_lock (&cache->lock);

@@ -16,7 +16,7 @@
 #include <cairo.h>
 #include <glib.h>
 
-#include "mq-furniture.h"
+#include "mq-text.h"
 
 G_BEGIN_DECLS
 
