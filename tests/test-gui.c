@@ -3764,6 +3764,15 @@ test_measure_tool (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+remove_image_copy (const char *copy)
+{
+  g_autofree char *ovr = g_strconcat (copy, ".ovr", NULL);
+
+  g_unlink (copy);
+  g_unlink (ovr);
+}
+
 /* The row of a layer in the layer panel, and a widget of it by name. */
 static GtkWidget *
 layer_row_widget (GtkWidget  *panel,
@@ -3807,6 +3816,9 @@ test_layers_panel (void)
   g_autofree char *reread = NULL;
   g_autoptr(MqProject) reopened = mq_project_new ();
   g_autoptr(GError) error = NULL;
+  g_autofree char *copy = NULL;
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  gboolean needs = FALSE;
   GtkWidget *panel, *problem;
   const char *id;
   guint32 fill, hidden, faded, photo;
@@ -3853,11 +3865,23 @@ test_layers_panel (void)
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "maqiao-survey.prj"));
   g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_IMAGE, not_image), ==, -1);
 
-  /* The orthophoto, under the parcels: their fill is see-through there. */
+  /* The orthophoto, under the parcels: large and without overviews, it is
+   * made ready in the background first (from scratch: its copy removed),
+   * then their fill is see-through there. */
+  copy = mq_image_cache_lookup (ortho, mq_dataset_get_display_wkt (mq_map_view_get_dataset (view)), &needs);
+  g_assert_cmpstr (copy, !=, ortho);
+  remove_image_copy (copy);
   mq_layer_panel_add_image (MQ_LAYER_PANEL (panel), ortho);
   g_assert_false (gtk_widget_get_visible (problem));
   g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_IMAGE, ortho), ==,
                    mq_layer_list_find (layers, MQ_LAYER_PARCELS, NULL) - 1);
+  g_assert_cmpfloat (mq_image_preparer_get_progress (mq_map_view_get_image_preparer (view), ortho), >=, 0);
+  while (!mq_renderer_has_raster (mq_map_view_get_renderer (view), ortho))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
   settle ();
   g_assert_nonnull (layer_row_widget (panel, "image", "layer-remove"));
   photo = pixel_at_parcel (window, gpkg, id);

@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <gdal.h>
+#include <glib/gstdio.h>
 #include <math.h>
+#include <utime.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1294,6 +1296,140 @@ test_raster_layer (void)
   }
 }
 
+static void
+note_progress (double   fraction,
+               gpointer data)
+{
+  double *last = data;
+
+  g_assert_cmpfloat (fraction, >=, *last - 1e-9);
+  *last = fraction;
+}
+
+static void
+remove_copy (const char *copy)
+{
+  g_autofree char *ovr = g_strconcat (copy, ".ovr", NULL);
+
+  g_unlink (copy);
+  g_unlink (ovr);
+}
+
+/* No .part folder of a build is left in the copy's folder. */
+static void
+assert_no_parts (const char *copy)
+{
+  g_autofree char *dir = g_path_get_dirname (copy);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    g_assert_null (strstr (name, ".part-"));
+}
+
+/* The images a window draws are made ready once: the MBTiles (Web
+ * Mercator) warped into the map's CRS with overviews, the large GeoTIFF
+ * without overviews given them through a VRT. A cancelled build leaves
+ * nothing; a finished one is found the next time, and falls where GDAL's
+ * own reading of the GeoTIFF puts each pixel at 1:2,000; a changed source
+ * is prepared anew. */
+static void
+test_image_cache (void)
+{
+  g_autofree char *tif = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-ortho.tif", NULL);
+  g_autofree char *mbtiles = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-ortho.mbtiles", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("mq-image-XXXXXX", NULL);
+  g_autofree char *moved = g_build_filename (dir, "正射影像.mbtiles", NULL);
+  g_autofree char *copy = NULL, *again = NULL, *tif_copy = NULL, *moved_copy = NULL, *touched_copy = NULL;
+  g_autofree guint32 *ref = NULL;
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  g_autofree char *contents = NULL;
+  const char *wkt = mq_dataset_get_display_wkt (sample);
+  gboolean needs = FALSE;
+  double last = 0, x = 0, y = 0, at_zero, best = G_MAXDOUBLE;
+  gsize length;
+  MqBox lot;
+
+  copy = mq_image_cache_lookup (mbtiles, wkt, &needs);
+  g_assert_cmpstr (copy, !=, mbtiles);
+  g_assert_true (g_str_has_suffix (copy, ".tif"));
+  remove_copy (copy);
+  g_cancellable_cancel (cancelled);
+  g_assert_false (mq_image_cache_build (mbtiles, wkt, copy, NULL, NULL, cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+  assert_no_parts (copy);
+
+  g_assert_true (mq_image_cache_build (mbtiles, wkt, copy, note_progress, &last, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (last, >, 0.99);
+  assert_no_parts (copy);
+  again = mq_image_cache_lookup (mbtiles, wkt, &needs);
+  g_assert_cmpstr (again, ==, copy);
+  g_assert_false (needs);
+  {
+    g_autoptr(MqRasterLayer) layer = mq_raster_layer_new_prepared (mbtiles, copy, wkt, &error);
+    cairo_surface_t *image;
+
+    g_assert_no_error (error);
+    g_assert_false (mq_raster_layer_get_warped (layer));
+    g_assert_cmpstr (mq_raster_layer_get_path (layer), ==, mbtiles);
+    industrial_roof (&x, &y, &lot);
+    mq_viewport_set_size (vp, 240, 180);
+    mq_viewport_set_resolution (vp, 0.53);
+    mq_viewport_set_center (vp, lot.min_x, lot.min_y);
+    ref = ortho_reference (vp, 240, 180);
+    image = draw_layer (layer, vp);
+    at_zero = shifted_difference (image, ref, 0, 0);
+    for (int dy = -3; dy <= 3; dy++)
+      for (int dx = -3; dx <= 3; dx++)
+        if (dx != 0 || dy != 0)
+          best = MIN (best, shifted_difference (image, ref, dx, dy));
+    g_test_message ("prepared mbtiles: mean difference %.2f in place, %.2f at best shifted", at_zero, best);
+    g_assert_cmpfloat (at_zero, <, best);
+    g_assert_cmpfloat (at_zero, <, 8);
+    cairo_surface_destroy (image);
+  }
+
+  /* The GeoTIFF is in the map's CRS but large and without overviews. */
+  tif_copy = mq_image_cache_lookup (tif, wkt, &needs);
+  g_assert_true (g_str_has_suffix (tif_copy, ".vrt"));
+  remove_copy (tif_copy);
+  g_assert_true (mq_image_cache_build (tif, wkt, tif_copy, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *ovr = g_strconcat (tif_copy, ".ovr", NULL);
+    GDALDatasetH ds = GDALOpen (tif_copy, GA_ReadOnly);
+
+    g_assert_true (g_file_test (ovr, G_FILE_TEST_EXISTS));
+    g_assert_nonnull (ds);
+    g_assert_cmpint (GDALGetOverviewCount (GDALGetRasterBand (ds, 1)), >=, 3);
+    GDALClose (ds);
+  }
+
+  /* Elsewhere, then changed: another copy each time. */
+  g_assert_true (g_file_get_contents (mbtiles, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (moved, contents, length, NULL));
+  moved_copy = mq_image_cache_lookup (moved, wkt, &needs);
+  g_assert_cmpstr (moved_copy, !=, copy);
+  g_assert_true (needs);
+  {
+    struct utimbuf times = { 1000000000, 1000000000 };
+
+    g_assert_cmpint (g_utime (moved, &times), ==, 0);
+  }
+  touched_copy = mq_image_cache_lookup (moved, wkt, &needs);
+  g_assert_cmpstr (touched_copy, !=, moved_copy);
+  g_assert_true (needs);
+
+  remove_copy (copy);
+  remove_copy (tif_copy);
+  test_remove_dir (dir);
+}
+
 /* The layer list as a project saves it: what goes in comes out; a list
  * that does not read is refused saying why; one saved before a layer
  * existed gets it in its default place. */
@@ -1456,6 +1592,7 @@ main (int   argc,
   g_test_add_func ("/map/raster-layer", test_raster_layer);
   g_test_add_func ("/map/layer-list-json", test_layer_list_json);
   g_test_add_func ("/map/layers-drawn", test_layers_drawn);
+  g_test_add_func ("/map/image-cache", test_image_cache);
   g_test_add_func ("/map/snap", test_snap);
   g_test_add_func ("/map/viewport-zoom-about-point", test_viewport_zoom_about_point);
   g_test_add_func ("/map/index-matches-scan", test_index_matches_scan);

@@ -13,6 +13,7 @@
 #include "mq-field-map.h"
 #include "mq-filter.h"
 #include "mq-geometry-check.h"
+#include "mq-image-cache.h"
 #include "mq-import.h"
 #include "mq-layer-list.h"
 #include "mq-measure.h"

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "mq-image-cache.h"
 #include "mq-output.h"
 
 #include "mq-terms.h"
@@ -128,6 +129,21 @@ render_to (MqOutput   *out,
  * image of the given size: PNG pixels, or SVG paths when the name ends in
  * .svg. Written beside and renamed, as every export: a full disk or a kill
  * leaves the previous map as it was. */
+/* A project's image: its copy made ready for the window when there is
+ * one, else the image itself, warped as it is read (once, for one map). */
+static MqRasterLayer *
+open_image (const char  *path,
+            const char  *wkt,
+            GError     **error)
+{
+  gboolean needs = FALSE;
+  g_autofree char *copy = mq_image_cache_lookup (path, wkt, &needs);
+
+  if (!needs && g_strcmp0 (copy, path) != 0)
+    return mq_raster_layer_new_prepared (path, copy, wkt, error);
+  return mq_raster_layer_new (path, wkt, error);
+}
+
 /**
  * mq_export_open_layers:
  * @saved: (nullable): a project's layers: the images it shows are opened
@@ -153,7 +169,7 @@ mq_export_open_layers (MqDataset         *dataset,
 
       if (l->kind != MQ_LAYER_IMAGE || !l->visible)
         continue;
-      if ((layer = mq_raster_layer_new (l->path, wkt, error)) == NULL)
+      if ((layer = open_image (l->path, wkt, error)) == NULL)
         {
           g_prefix_error (error, _("the project's image layer: "));
           return NULL;

@@ -123,17 +123,12 @@ to_map_crs (MqRasterLayer *self,
   return TRUE;
 }
 
-/**
- * mq_raster_layer_new:
- * @map_wkt: the map's (display) CRS
- *
- * An image file as a layer. The file is only read: nothing is written
- * beside it.
- */
-MqRasterLayer *
-mq_raster_layer_new (const char  *path,
-                     const char  *map_wkt,
-                     GError     **error)
+/* The layer of @path, read from @file (itself, or its prepared copy). */
+static MqRasterLayer *
+open_layer (const char  *path,
+            const char  *file,
+            const char  *map_wkt,
+            GError     **error)
 {
   g_autoptr(MqRasterLayer) self = g_object_new (MQ_TYPE_RASTER_LAYER, NULL);
 
@@ -142,7 +137,7 @@ mq_raster_layer_new (const char  *path,
   self->path = g_strdup (path);
   CPLPushErrorHandler (CPLQuietErrorHandler);
   CPLSetThreadLocalConfigOption ("GDAL_PAM_ENABLED", "NO");
-  self->source = GDALOpenEx (path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+  self->source = GDALOpenEx (file, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
   CPLSetThreadLocalConfigOption ("GDAL_PAM_ENABLED", NULL);
   CPLPopErrorHandler ();
   if (self->source == NULL)
@@ -162,6 +157,45 @@ mq_raster_layer_new (const char  *path,
   if (!pick_bands (self, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+/**
+ * mq_raster_layer_new:
+ * @map_wkt: the map's (display) CRS
+ *
+ * An image file as a layer. The file is only read: nothing is written
+ * beside it. One in another CRS is warped as it is read.
+ */
+MqRasterLayer *
+mq_raster_layer_new (const char  *path,
+                     const char  *map_wkt,
+                     GError     **error)
+{
+  return open_layer (path, path, map_wkt, error);
+}
+
+/**
+ * mq_raster_layer_new_prepared:
+ * @copy: the image made ready for the map (core/mq-image-cache.h)
+ *
+ * The layer of the image at @path, drawn from @copy: in the map's CRS,
+ * with overviews, nothing warped as it is read.
+ */
+MqRasterLayer *
+mq_raster_layer_new_prepared (const char  *path,
+                              const char  *copy,
+                              const char  *map_wkt,
+                              GError     **error)
+{
+  return open_layer (path, copy, map_wkt, error);
+}
+
+/* Whether the image is warped as it is read (another CRS than the map's). */
+gboolean
+mq_raster_layer_get_warped (MqRasterLayer *self)
+{
+  g_return_val_if_fail (MQ_IS_RASTER_LAYER (self), FALSE);
+  return self->view != self->source;
 }
 
 /* FILE[,opacity=0.6]: the options after the last commas that are options

@@ -41,6 +41,11 @@ G_DECLARE_FINAL_TYPE (MqRasterLayer, mq_raster_layer, MQ, RASTER_LAYER, GObject)
 MqRasterLayer *mq_raster_layer_new          (const char    *path,
                                              const char    *map_wkt,
                                              GError       **error);
+MqRasterLayer *mq_raster_layer_new_prepared (const char   *path,
+                                             const char   *copy,
+                                             const char   *map_wkt,
+                                             GError      **error);
+gboolean       mq_raster_layer_get_warped   (MqRasterLayer *self);
 MqRasterLayer *mq_raster_layer_new_from_spec (const char   *spec,
                                               const char   *map_wkt,
                                               GError      **error);

@@ -184,14 +184,60 @@ move_button (MqLayerPanel *self,
   return button;
 }
 
-/* The title, and under it why an image is not drawn. */
+static char *
+progress_text (double fraction)
+{
+  return g_strdup_printf (_("Preparing it for the map… %.0f %%"), 100 * fraction);
+}
+
+/* An image's copy, made further: its row says how far. */
+static void
+on_image_progress (MqLayerPanel *self,
+                   const char   *path)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->rows)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkLabel *label = g_object_get_data (G_OBJECT (row), "mq-progress");
+      const char *row_path = g_object_get_data (G_OBJECT (row), "mq-path");
+      g_autofree char *text = NULL;
+
+      if (label == NULL || g_strcmp0 (row_path, path) != 0)
+        continue;
+      text = progress_text (mq_image_preparer_get_progress (mq_map_view_get_image_preparer (self->map_view), path));
+      gtk_label_set_text (label, text);
+    }
+}
+
+static GtkWidget *
+caption (const char *name,
+         const char *text,
+         const char *style)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_set_name (label, name);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, style);
+  return label;
+}
+
+/* The title, and under it why an image is not drawn, or how far it is
+ * made ready. */
 static GtkWidget *
 title_box (MqLayerPanel  *self,
+           GtkWidget     *row,
            const MqLayer *layer)
 {
   g_autofree char *title = layer_title (layer);
-  const char *error = layer->kind == MQ_LAYER_IMAGE && self->map_view != NULL
-                        ? mq_map_view_get_image_error (self->map_view, layer->path) : NULL;
+  gboolean image = layer->kind == MQ_LAYER_IMAGE && self->map_view != NULL;
+  const char *error = image ? mq_map_view_get_image_error (self->map_view, layer->path) : NULL;
+  double progress = image ? mq_image_preparer_get_progress (mq_map_view_get_image_preparer (self->map_view),
+                                                            layer->path) : -1;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *label = gtk_label_new (title);
 
@@ -204,17 +250,15 @@ title_box (MqLayerPanel  *self,
     gtk_widget_set_tooltip_text (label, layer->path);
   gtk_box_append (GTK_BOX (box), label);
   if (error != NULL)
+    gtk_box_append (GTK_BOX (box), caption ("layer-error", error, "error"));
+  else if (progress >= 0)
     {
-      GtkWidget *why = gtk_label_new (error);
+      g_autofree char *text = progress_text (progress);
+      GtkWidget *how_far = caption ("layer-progress", text, "dim-label");
 
-      gtk_widget_set_name (why, "layer-error");
-      gtk_label_set_xalign (GTK_LABEL (why), 0);
-      gtk_label_set_wrap (GTK_LABEL (why), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (why), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_max_width_chars (GTK_LABEL (why), 24);
-      gtk_widget_add_css_class (why, "error");
-      gtk_widget_add_css_class (why, "caption");
-      gtk_box_append (GTK_BOX (box), why);
+      g_object_set_data (G_OBJECT (row), "mq-progress", how_far);
+      g_object_set_data_full (G_OBJECT (row), "mq-path", g_strdup (layer->path), g_free);
+      gtk_box_append (GTK_BOX (box), how_far);
     }
   return box;
 }
@@ -282,7 +326,7 @@ layer_row (MqLayerPanel *self,
   gtk_widget_set_tooltip_text (check, _("Show This Layer"));
   g_signal_connect (check, "toggled", G_CALLBACK (on_visible_toggled), self);
   gtk_box_append (GTK_BOX (box), check);
-  gtk_box_append (GTK_BOX (box), title_box (self, layer));
+  gtk_box_append (GTK_BOX (box), title_box (self, row, layer));
   gtk_box_append (GTK_BOX (box), opacity_scale (self, layer));
   gtk_box_append (GTK_BOX (box), move_button (self, "layer-up", "go-up-symbolic", _("Move Up"), +1, index + 1 < n));
   gtk_box_append (GTK_BOX (box), move_button (self, "layer-down", "go-down-symbolic", _("Move Down"), -1, index > 0));
@@ -362,8 +406,7 @@ mq_layer_panel_add_image (MqLayerPanel *self,
       return;
     }
   show_problem (self, NULL);
-  /* Opened once: the map draws this one rather than open it again. */
-  mq_renderer_add_raster_layer (mq_map_view_get_renderer (self->map_view), image);
+  /* The map opens it in turn, or makes it ready first (another CRS). */
   mq_layer_list_add_image (self->layers, path, 1.0);
   schedule_save (self);
 }
@@ -440,6 +483,14 @@ mq_layer_panel_set_property (GObject      *object,
     {
     case PROP_MAP_VIEW:
       g_set_object (&self->map_view, (MqMapView *) g_value_get_object (value));
+      if (self->map_view != NULL)
+        {
+          MqImagePreparer *images = mq_map_view_get_image_preparer (self->map_view);
+
+          g_signal_connect_object (images, "progress", G_CALLBACK (on_image_progress), self, G_CONNECT_SWAPPED);
+          /* After the map has opened it (connected before us). */
+          g_signal_connect_object (images, "finished", G_CALLBACK (on_layers_changed), self, G_CONNECT_SWAPPED);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

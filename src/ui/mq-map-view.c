@@ -53,6 +53,7 @@ struct _MqMapView
   double      drag_last_x;
   double      drag_last_y;
   GHashTable *image_errors;    /* an image layer's path → why it cannot be drawn */
+  MqImagePreparer *images;     /* opens them, or makes them ready first */
 };
 
 G_DEFINE_FINAL_TYPE (MqMapView, mq_map_view, GTK_TYPE_WIDGET)
@@ -742,6 +743,8 @@ on_drag_end (GtkGestureDrag *gesture,
                             self->band_x0 + offset_x, self->band_y0 + offset_y);
 }
 
+static void on_image_finished (MqMapView *self, const char *path);
+
 static void
 mq_map_view_dispose (GObject *object)
 {
@@ -758,6 +761,12 @@ mq_map_view_dispose (GObject *object)
   g_clear_handle_id (&self->frame_timeout_id, g_source_remove);
   g_clear_pointer (&self->history, g_array_unref);
   g_clear_pointer (&self->image_errors, g_hash_table_unref);
+  if (self->images != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->images, self);
+      mq_image_preparer_forget (self->images);
+      g_clear_object (&self->images);
+    }
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_data (mq_project_get_layers (self->project), self);
   g_clear_object (&self->project_signals);
@@ -927,6 +936,8 @@ mq_map_view_init (MqMapView *self)
   g_signal_connect_swapped (self->viewport, "changed", G_CALLBACK (on_viewport_changed), self);
   g_signal_connect_swapped (self->renderer, "notify", G_CALLBACK (on_style_changed), self);
   self->image_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->images = mq_image_preparer_new ();
+  g_signal_connect_swapped (self->images, "finished", G_CALLBACK (on_image_finished), self);
   self->frame = mq_frame_new ();
   g_signal_connect_swapped (self->frame, "ready", G_CALLBACK (on_frame_ready), self);
   add_controllers (self);
@@ -1117,14 +1128,17 @@ on_presence_changed (MqMapView *self)
 
 /* The project's layers, drawn: the renderer takes a copy, and the images
  * shown are opened in the map's CRS (@reopen: all of them again, for another
- * dataset). One that cannot be opened is left out of the frame and its
- * reason kept for the layer panel (mq_map_view_get_image_error()). */
+ * dataset) — at once, or once made ready in the background
+ * (mq-image-preparer.h). One that cannot be drawn is left out of the frame
+ * and its reason kept for the layer panel (mq_map_view_get_image_error()). */
 static void
 sync_layers (MqMapView *self,
              gboolean   reopen)
 {
   MqLayerList *layers = self->project ? mq_project_get_layers (self->project) : NULL;
   MqDataset *dataset = mq_renderer_get_dataset (self->renderer);
+  g_autoptr(GStrvBuilder) shown = g_strv_builder_new ();
+  g_auto(GStrv) keep = NULL;
 
   if (layers == NULL)
     return;
@@ -1132,6 +1146,7 @@ sync_layers (MqMapView *self,
     {
       mq_renderer_clear_rasters (self->renderer);
       g_hash_table_remove_all (self->image_errors);
+      mq_image_preparer_forget (self->images);
     }
   mq_renderer_set_layers (self->renderer, layers);
   for (guint i = 0; dataset != NULL && i < mq_layer_list_get_n_layers (layers); i++)
@@ -1140,17 +1155,37 @@ sync_layers (MqMapView *self,
       g_autoptr(MqRasterLayer) image = NULL;
       g_autoptr(GError) error = NULL;
 
-      if (l->kind != MQ_LAYER_IMAGE || !l->visible || mq_renderer_has_raster (self->renderer, l->path) ||
-          g_hash_table_contains (self->image_errors, l->path))
+      if (l->kind != MQ_LAYER_IMAGE || !l->visible)
         continue;
-      image = mq_raster_layer_new (l->path, mq_dataset_get_display_wkt (dataset), &error);
+      g_strv_builder_add (shown, l->path);
+      if (mq_renderer_has_raster (self->renderer, l->path) || g_hash_table_contains (self->image_errors, l->path))
+        continue;
+      image = mq_image_preparer_open (self->images, l->path, mq_dataset_get_display_wkt (dataset), &error);
       if (image != NULL)
         mq_renderer_add_raster_layer (self->renderer, image);
-      else
+      else if (error != NULL)
         g_hash_table_insert (self->image_errors, g_strdup (l->path), g_strdup (error->message));
     }
+  keep = g_strv_builder_end (shown);
+  mq_image_preparer_keep_only (self->images, (const char *const *) keep);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   schedule_frame (self, 0);
+}
+
+/* An image made ready (or not): drawn now (or its reason shown). */
+static void
+on_image_finished (MqMapView  *self,
+                   const char *path)
+{
+  sync_layers (self, FALSE);
+}
+
+/* Makes the map's images ready, and says how far (the layer panel). */
+MqImagePreparer *
+mq_map_view_get_image_preparer (MqMapView *self)
+{
+  g_return_val_if_fail (MQ_IS_MAP_VIEW (self), NULL);
+  return self->images;
 }
 
 static void

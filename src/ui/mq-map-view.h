@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "mq-image-preparer.h"
+
 #include "mq-project.h"
 #include "mq-renderer.h"
 
@@ -57,6 +59,7 @@ char       *mq_map_view_dup_tooltip_markup (MqMapView *self,
                                             double     x,
                                             double     y);
 
+MqImagePreparer *mq_map_view_get_image_preparer (MqMapView *self);
 const char  *mq_map_view_get_image_error (MqMapView  *self,
                                          const char *path);
 
