@@ -481,10 +481,13 @@ test_saved_layers_exported (void)
   g_autofree char *arg = g_strconcat ("--export-png=", png, NULL);
   g_autofree char *ortho = sample_file ("maqiao-ortho.tif");
   g_autofree char *ortho_json = g_strescape (ortho, NULL);
+  g_autofree char *plan = g_build_filename (g_getenv ("MQ_CORPUS_DIR"), "enc-gbk-detect.shp", NULL);
+  g_autofree char *plan_json = g_strescape (plan, NULL);
   g_autofree char *json = g_strdup_printf (
     "{\"version\": 1, \"layers\": ["
     "{\"kind\": \"image\", \"path\": \"%s\", \"visible\": true, \"opacity\": 1},"
-    "{\"kind\": \"parcels\", \"visible\": false, \"opacity\": 1}]}", ortho_json);
+    "{\"kind\": \"parcels\", \"visible\": false, \"opacity\": 1},"
+    "{\"kind\": \"vector\", \"path\": \"%s\", \"visible\": true, \"opacity\": 1}]}", ortho_json, plan_json);
   g_auto(Run) plain = { 0 }, r = { 0 }, bad = { 0 };
   guint dark_blue[2] = { 0 }, paper[2] = { 0 };
 

@@ -3809,6 +3809,8 @@ test_layers_panel (void)
   g_autofree char *gpkg = copy_sample_project (&dir);
   g_autofree char *ortho = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-ortho.tif", NULL);
   g_autofree char *not_image = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.prj", NULL);
+  g_autofree char *no_crs = g_build_filename (g_getenv ("MQ_CORPUS_DIR"), "crs-no-prj.shp", NULL);
+  g_autofree char *plan = g_build_filename (g_getenv ("MQ_CORPUS_DIR"), "enc-gbk-detect.shp", NULL);
   g_autofree char *saved = NULL;
   MqWindow *window = mq_window_new (NULL);
   MqMapView *view = mq_window_get_map_view (window);
@@ -3887,6 +3889,19 @@ test_layers_panel (void)
   photo = pixel_at_parcel (window, gpkg, id);
   g_assert_cmpuint (rgb_distance (photo, fill), >, 16);
   save_screenshot ("layers-orthophoto.png");
+
+  /* A reference layer: over the parcels, drawn once read; one with no CRS
+   * is refused, naming it. */
+  mq_layer_panel_add_file (MQ_LAYER_PANEL (panel), MQ_LAYER_VECTOR, no_crs);
+  g_assert_true (gtk_widget_get_visible (problem));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "crs-no-prj.shp"));
+  mq_layer_panel_add_file (MQ_LAYER_PANEL (panel), MQ_LAYER_VECTOR, plan);
+  g_assert_false (gtk_widget_get_visible (problem));
+  g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), ==,
+                   mq_layer_list_find (layers, MQ_LAYER_PARCELS, NULL) + 1);
+  g_assert_true (mq_renderer_has_raster (mq_map_view_get_renderer (view), plan));
+  settle ();
+  g_assert_nonnull (layer_row_widget (panel, "vector", "layer-remove"));
 
   /* Saved in the project: a project opened anew has the same layers. */
   mq_layer_panel_save_now (MQ_LAYER_PANEL (panel));

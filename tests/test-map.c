@@ -1456,7 +1456,7 @@ test_layer_list_json (void)
   g_assert_cmpuint (mq_layer_list_get_n_layers (list), ==, MQ_N_BUILTIN_LAYERS);
   mq_layer_list_set_visible (list, mq_layer_list_find (list, MQ_LAYER_ROADS, NULL), FALSE);
   mq_layer_list_set_opacity (list, mq_layer_list_find (list, MQ_LAYER_PARCELS, NULL), 0.6);
-  g_assert_cmpuint (mq_layer_list_add_image (list, "/data/正射影像.tif", 0.8), ==, 2);
+  g_assert_cmpuint (mq_layer_list_add_file (list, MQ_LAYER_IMAGE, "/data/正射影像.tif", 0.8), ==, 2);
   mq_layer_list_move (list, mq_layer_list_find (list, MQ_LAYER_ZONE, NULL), 0);
   g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_ZONE, NULL), ==, 0);
   g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_IMAGE, "/data/正射影像.tif"), ==, 3);
@@ -1553,7 +1553,7 @@ test_layers_drawn (void)
   photo = mq_raster_layer_new (tif, mq_dataset_get_display_wkt (sample), &error);
   g_assert_no_error (error);
   mq_layer_list_set_opacity (layers, parcels, 1.0);
-  mq_layer_list_set_visible (layers, mq_layer_list_add_image (layers, tif, 1.0), FALSE);
+  mq_layer_list_set_visible (layers, mq_layer_list_add_file (layers, MQ_LAYER_IMAGE, tif, 1.0), FALSE);
   mq_renderer_set_layers (renderer, layers);
   mq_renderer_add_raster_layer (renderer, photo);
   hidden_image = render_parcel_centre (renderer, index, vp);
@@ -1572,6 +1572,81 @@ test_layers_drawn (void)
     g_assert_true (close_to (image_on_top, ref[(gsize) (sy - 30) * 400 + (gsize) sx], 24));
     g_assert_false (close_to (image_on_top, fill, 8));
   }
+}
+
+/* A reference layer from any vector file: a shapefile in GBK with no .cpg
+ * reads in Chinese (its bytes judged once); one with no CRS is refused,
+ * naming it; a plan's area drawn over the parcels washes them with its
+ * colour, in its place. */
+static void
+test_vector_layer (void)
+{
+  g_autofree char *gbk = g_build_filename (g_getenv ("MQ_CORPUS_DIR"), "enc-gbk-detect.shp", NULL);
+  g_autofree char *no_prj = g_build_filename (g_getenv ("MQ_CORPUS_DIR"), "crs-no-prj.shp", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("mq-vector-XXXXXX", NULL);
+  g_autofree char *plan = g_build_filename (dir, "控规.geojson", NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(MqVectorLayer) layer = NULL;
+  g_autoptr(MqVectorLayer) refused = NULL;
+  g_autoptr(MqVectorLayer) areas = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  g_autoptr(MqLayerList) layers = mq_layer_list_new ();
+  const char *wkt = mq_dataset_get_display_wkt (sample);
+  const char *const *fields;
+  guint index = flagged_parcel (), owner = 0;
+  guint32 fill, washed;
+  MqBox b;
+
+  layer = mq_vector_layer_new (gbk, wkt, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mq_vector_layer_get_encoding (layer), ==, "GB18030");
+  fields = mq_vector_layer_get_field_names (layer);
+  while (fields[owner] != NULL && g_strcmp0 (fields[owner], "QSDWMC") != 0)
+    owner++;
+  g_assert_nonnull (fields[owner]);
+  for (guint n = 0; n < G_N_ELEMENTS (corpus_names); n++)
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < mq_vector_layer_get_n_features (layer); i++)
+        found |= g_strcmp0 (mq_vector_layer_get_value (layer, i, owner), corpus_names[n]) == 0;
+      g_assert_true (found);
+    }
+
+  refused = mq_vector_layer_new (no_prj, wkt, &error);
+  g_assert_null (refused);
+  g_assert_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_CRS);
+  g_assert_nonnull (strstr (error->message, no_prj));
+  g_clear_error (&error);
+
+  /* A plan's area round the flagged parcel, in the map's CRS. */
+  b = mq_shapes_get_bbox (mq_parcels_get_shapes (mq_dataset_get_parcels (sample)), index);
+  json = g_strdup_printf ("{\"type\": \"FeatureCollection\", \"crs\": {\"type\": \"name\", \"properties\":"
+                          " {\"name\": \"urn:ogc:def:crs:EPSG::4549\"}}, \"features\": [{\"type\": \"Feature\","
+                          " \"properties\": {\"用地性质\": \"M0 新型产业用地\"}, \"geometry\": {\"type\": \"Polygon\","
+                          " \"coordinates\": [[[%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f]]]}}]}",
+                          b.min_x - 200, b.min_y - 200, b.max_x + 200, b.min_y - 200, b.max_x + 200, b.max_y + 200,
+                          b.min_x - 200, b.max_y + 200, b.min_x - 200, b.min_y - 200);
+  g_assert_true (g_file_set_contents (plan, json, -1, NULL));
+  areas = mq_vector_layer_new (plan, wkt, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mq_vector_layer_get_n_features (areas), ==, 1);
+  g_assert_cmpint (mq_vector_layer_get_kind (areas, 0), ==, MQ_VECTOR_AREA);
+  g_assert_cmpstr (mq_vector_layer_get_label (areas, 0), ==, "M0 新型产业用地");
+
+  mq_renderer_set_dataset (renderer, sample);
+  mq_renderer_set_furniture (renderer, FALSE);
+  fill = render_parcel_centre (renderer, index, vp);
+  mq_layer_list_add_file (layers, MQ_LAYER_VECTOR, plan, 1.0);
+  g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), ==,
+                   mq_layer_list_find (layers, MQ_LAYER_PARCELS, NULL) + 1);
+  mq_renderer_set_layers (renderer, layers);
+  mq_renderer_add_vector_layer (renderer, areas);
+  washed = render_parcel_centre (renderer, index, vp);
+  g_assert_true (close_to (washed, blend (0x6b3d99, fill, 0.18), 3));
+  test_remove_dir (dir);
 }
 
 int
@@ -1593,6 +1668,7 @@ main (int   argc,
   g_test_add_func ("/map/layer-list-json", test_layer_list_json);
   g_test_add_func ("/map/layers-drawn", test_layers_drawn);
   g_test_add_func ("/map/image-cache", test_image_cache);
+  g_test_add_func ("/map/vector-layer", test_vector_layer);
   g_test_add_func ("/map/snap", test_snap);
   g_test_add_func ("/map/viewport-zoom-about-point", test_viewport_zoom_about_point);
   g_test_add_func ("/map/index-matches-scan", test_index_matches_scan);

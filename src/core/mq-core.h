@@ -31,6 +31,7 @@
 #include "mq-task.h"
 #include "mq-terms.h"
 #include "mq-types.h"
+#include "mq-vector-layer.h"
 #include "mq-xlsx.h"
 
 G_BEGIN_DECLS

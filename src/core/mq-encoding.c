@@ -4,6 +4,8 @@
  */
 #include "mq-encoding.h"
 
+#include <ogr_api.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -234,4 +236,28 @@ mq_decoder_decode (MqDecoder  *decoder,
     }
   *lossy = TRUE;
   return g_convert_with_fallback (bytes, len, "UTF-8", decoder->encoding, "?", NULL, NULL, NULL);
+}
+
+/* Whether every text value of the layer is valid UTF-8: the per-file decision
+ * for sources that do not declare their encoding. */
+gboolean
+mq_encoding_layer_is_utf8 (OGRLayerH layer)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
+  int n_fields = OGR_FD_GetFieldCount (defn);
+  gboolean valid = TRUE;
+  OGRFeatureH feature;
+
+  for (int i = 0; i < n_fields && valid; i++)
+    valid = g_utf8_validate (OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)), -1, NULL);
+  OGR_L_ResetReading (layer);
+  while (valid && (feature = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      for (int i = 0; i < n_fields && valid; i++)
+        if (OGR_F_IsFieldSetAndNotNull (feature, i))
+          valid = g_utf8_validate (OGR_F_GetFieldAsString (feature, i), -1, NULL);
+      OGR_F_Destroy (feature);
+    }
+  OGR_L_ResetReading (layer);
+  return valid;
 }

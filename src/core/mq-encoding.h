@@ -9,6 +9,7 @@
 #pragma once
 
 #include <glib.h>
+#include <ogr_api.h>
 
 G_BEGIN_DECLS
 
@@ -36,6 +37,8 @@ gboolean    mq_decoder_append            (MqDecoder        *decoder,
 char       *mq_decoder_decode            (MqDecoder        *decoder,
                                           const char       *bytes,
                                           gboolean         *lossy);
+
+gboolean    mq_encoding_layer_is_utf8    (OGRLayerH         layer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqDecoder, mq_decoder_free)
 

@@ -35,7 +35,16 @@ static const char *const kind_names[] = {
   [MQ_LAYER_ROADS] = "roads",
   [MQ_LAYER_ZONE] = "zone",
   [MQ_LAYER_IMAGE] = "image",
+  [MQ_LAYER_VECTOR] = "vector",
 };
+
+/* Whether layers of @kind are files a planner added (an image, a vector
+ * layer), named by their path, and removable. */
+gboolean
+mq_layer_kind_has_file (MqLayerKind kind)
+{
+  return kind == MQ_LAYER_IMAGE || kind == MQ_LAYER_VECTOR;
+}
 
 const char *
 mq_layer_kind_get_name (MqLayerKind kind)
@@ -213,7 +222,7 @@ mq_layer_list_get (MqLayerList *self,
   return layer_at (self, index);
 }
 
-/* The layer of @kind (and for an image, @path), or -1. */
+/* The layer of @kind (and for an added file, @path), or -1. */
 int
 mq_layer_list_find (MqLayerList *self,
                     MqLayerKind  kind,
@@ -223,7 +232,7 @@ mq_layer_list_find (MqLayerList *self,
 
   for (guint i = 0; i < self->layers->len; i++)
     if (layer_at (self, i)->kind == kind &&
-        (kind != MQ_LAYER_IMAGE || g_strcmp0 (layer_at (self, i)->path, path) == 0))
+        (!mq_layer_kind_has_file (kind) || g_strcmp0 (layer_at (self, i)->path, path) == 0))
       return (int) i;
   return -1;
 }
@@ -281,45 +290,52 @@ mq_layer_list_move (MqLayerList *self,
 }
 
 /**
- * mq_layer_list_add_image:
+ * mq_layer_list_add_file:
+ * @kind: MQ_LAYER_IMAGE or MQ_LAYER_VECTOR
  *
- * Adds an image just under the parcels (over any image added before), or
+ * Adds a file a planner chose: an image just under the parcels (over any
+ * added before), a vector layer (a plan's outlines) just over them; or
  * shows it again if the list holds it already.
  *
  * Returns: its index
  */
 guint
-mq_layer_list_add_image (MqLayerList *self,
-                         const char  *path,
-                         double       opacity)
+mq_layer_list_add_file (MqLayerList *self,
+                        MqLayerKind  kind,
+                        const char  *path,
+                        double       opacity)
 {
   int at, parcels;
-  MqLayer layer = { MQ_LAYER_IMAGE, NULL, TRUE, opacity };
+  MqLayer layer = { kind, NULL, TRUE, opacity };
 
   g_return_val_if_fail (MQ_IS_LAYER_LIST (self), 0);
+  g_return_val_if_fail (mq_layer_kind_has_file (kind), 0);
   g_return_val_if_fail (path != NULL && opacity >= 0.0 && opacity <= 1.0, 0);
 
-  if ((at = mq_layer_list_find (self, MQ_LAYER_IMAGE, path)) >= 0)
+  if ((at = mq_layer_list_find (self, kind, path)) >= 0)
     {
       mq_layer_list_set_visible (self, at, TRUE);
       return at;
     }
   parcels = mq_layer_list_find (self, MQ_LAYER_PARCELS, NULL);
-  at = parcels >= 0 ? parcels : (int) self->layers->len;
+  if (parcels < 0)
+    at = (int) self->layers->len;
+  else
+    at = kind == MQ_LAYER_IMAGE ? parcels : parcels + 1;
   layer.path = g_strdup (path);
   g_array_insert_val (self->layers, at, layer);
   changed (self);
   return at;
 }
 
-/* Only an added image goes: the project's own layers are hidden instead. */
+/* Only an added file goes: the project's own layers are hidden instead. */
 void
 mq_layer_list_remove (MqLayerList *self,
                       guint        index)
 {
   g_return_if_fail (MQ_IS_LAYER_LIST (self));
   g_return_if_fail (index < self->layers->len);
-  g_return_if_fail (layer_at (self, index)->kind == MQ_LAYER_IMAGE);
+  g_return_if_fail (mq_layer_kind_has_file (layer_at (self, index)->kind));
 
   g_array_remove_index (self->layers, index);
   changed (self);
@@ -387,7 +403,7 @@ parse_layer (MqLayerList  *self,
     return invalid (error, index, _("not an object"));
   if (!kind_from_name (json_object_get_string_member_with_default (o, "kind", NULL), &kind))
     return invalid (error, index, _("unknown kind"));
-  if (kind != MQ_LAYER_IMAGE && mq_layer_list_find (self, kind, NULL) >= 0)
+  if (!mq_layer_kind_has_file (kind) && mq_layer_list_find (self, kind, NULL) >= 0)
     return invalid (error, index, _("listed twice"));
   visible = json_object_get_member (o, "visible");
   opacity = json_object_get_member (o, "opacity");
@@ -399,11 +415,11 @@ parse_layer (MqLayerList  *self,
        json_node_get_value_type (opacity) != G_TYPE_INT64) ||
       !(json_node_get_double (opacity) >= 0.0 && json_node_get_double (opacity) <= 1.0))
     return invalid (error, index, _("“opacity” must be a number from 0 to 1"));
-  if ((kind == MQ_LAYER_IMAGE) !=
+  if (mq_layer_kind_has_file (kind) !=
       (path != NULL && json_node_get_value_type (path) == G_TYPE_STRING &&
        *json_node_get_string (path) != '\0'))
-    return invalid (error, index, kind == MQ_LAYER_IMAGE ? _("an image needs its “path”")
-                                                         : _("only an image has a “path”"));
+    return invalid (error, index, mq_layer_kind_has_file (kind) ? _("an added layer needs its “path”")
+                                                                : _("only an added layer has a “path”"));
   append (self, kind, path ? json_node_get_string (path) : NULL, json_node_get_boolean (visible),
           json_node_get_double (opacity));
   return TRUE;

@@ -37,6 +37,7 @@ typedef enum
   MQ_LAYER_ROADS,
   MQ_LAYER_ZONE,     /* the zone's outline */
   MQ_LAYER_IMAGE,    /* a raster file GDAL reads: an orthophoto */
+  MQ_LAYER_VECTOR,   /* a vector file GDAL reads: a plan, a network */
 } MqLayerKind;
 
 #define MQ_N_BUILTIN_LAYERS 5
@@ -44,7 +45,7 @@ typedef enum
 typedef struct
 {
   MqLayerKind  kind;
-  char        *path;      /* MQ_LAYER_IMAGE: its file; else NULL */
+  char        *path;      /* an image's or a vector layer's file; else NULL */
   gboolean     visible;
   double       opacity;   /* 0 to 1 */
 } MqLayer;
@@ -77,9 +78,11 @@ void           mq_layer_list_set_opacity   (MqLayerList  *self,
 void           mq_layer_list_move          (MqLayerList  *self,
                                             guint         index,
                                             guint         to);
-guint          mq_layer_list_add_image     (MqLayerList  *self,
+guint          mq_layer_list_add_file      (MqLayerList  *self,
+                                            MqLayerKind   kind,
                                             const char   *path,
                                             double        opacity);
+gboolean       mq_layer_kind_has_file      (MqLayerKind   kind);
 void           mq_layer_list_remove        (MqLayerList  *self,
                                             guint         index);
 const char    *mq_layer_kind_get_name      (MqLayerKind   kind);

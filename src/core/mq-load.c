@@ -677,30 +677,6 @@ setup_display (Load    *load,
   return TRUE;
 }
 
-/* Whether every text value of the layer is valid UTF-8: the per-file decision
- * for sources that do not declare their encoding. */
-static gboolean
-layer_text_is_utf8 (OGRLayerH layer)
-{
-  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
-  int n_fields = OGR_FD_GetFieldCount (defn);
-  gboolean valid = TRUE;
-  OGRFeatureH feature;
-
-  for (int i = 0; i < n_fields && valid; i++)
-    valid = g_utf8_validate (OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)), -1, NULL);
-  OGR_L_ResetReading (layer);
-  while (valid && (feature = OGR_L_GetNextFeature (layer)) != NULL)
-    {
-      for (int i = 0; i < n_fields && valid; i++)
-        if (OGR_F_IsFieldSetAndNotNull (feature, i))
-          valid = g_utf8_validate (OGR_F_GetFieldAsString (feature, i), -1, NULL);
-      OGR_F_Destroy (feature);
-    }
-  OGR_L_ResetReading (layer);
-  return valid;
-}
-
 static gboolean
 setup_encoding (Load      *load,
                 OGRLayerH  layer,
@@ -727,7 +703,7 @@ setup_encoding (Load      *load,
 
   if (declared == NULL)
     {
-      gboolean utf8 = layer_text_is_utf8 (layer);
+      gboolean utf8 = mq_encoding_layer_is_utf8 (layer);
 
       declared = g_strdup (utf8 ? "UTF-8" : "GB18030");
       source = (utf8 && !is_shapefile (load->ds)) ? MQ_ENCODING_SOURCE_DEFAULT

@@ -149,9 +149,10 @@ open_image (const char  *path,
  * @saved: (nullable): a project's layers: the images it shows are opened
  * @specs: (nullable): `FILE[,opacity=…]` each, as --layer-add gives them
  *
- * Returns: (transfer full): the images, in the map's CRS, or NULL and
- * @error for the first that cannot be drawn (a shown image whose file is
- * gone is an error, not a map quietly without it)
+ * Returns: (transfer full): the images (MqRasterLayer) and reference
+ * layers (MqVectorLayer) in the map's CRS, or NULL and @error for the first
+ * that cannot be drawn (a shown layer whose file is gone is an error, not a
+ * map quietly without it)
  */
 GPtrArray *
 mq_export_open_layers (MqDataset         *dataset,
@@ -165,13 +166,15 @@ mq_export_open_layers (MqDataset         *dataset,
   for (guint i = 0; saved != NULL && i < mq_layer_list_get_n_layers (saved); i++)
     {
       const MqLayer *l = mq_layer_list_get (saved, i);
-      MqRasterLayer *layer;
+      gpointer layer;
 
-      if (l->kind != MQ_LAYER_IMAGE || !l->visible)
+      if (!mq_layer_kind_has_file (l->kind) || !l->visible)
         continue;
-      if ((layer = open_image (l->path, wkt, error)) == NULL)
+      layer = l->kind == MQ_LAYER_VECTOR ? (gpointer) mq_vector_layer_new (l->path, wkt, error)
+                                         : (gpointer) open_image (l->path, wkt, error);
+      if (layer == NULL)
         {
-          g_prefix_error (error, _("the project's image layer: "));
+          g_prefix_error (error, _("the project's layer: "));
           return NULL;
         }
       g_ptr_array_add (layers, layer);
@@ -200,7 +203,10 @@ mq_export_set_layers (MqRenderer  *renderer,
   if (saved != NULL)
     mq_renderer_set_layers (renderer, saved);
   for (guint i = 0; rasters != NULL && i < rasters->len; i++)
-    mq_renderer_add_raster_layer (renderer, g_ptr_array_index (rasters, i));
+    if (MQ_IS_VECTOR_LAYER (g_ptr_array_index (rasters, i)))
+      mq_renderer_add_vector_layer (renderer, g_ptr_array_index (rasters, i));
+    else
+      mq_renderer_add_raster_layer (renderer, g_ptr_array_index (rasters, i));
 }
 
 gboolean

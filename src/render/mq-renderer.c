@@ -41,6 +41,7 @@ struct _MqRenderer
   gboolean   exact;         /* every parcel a path, even where mq-coverage.h would do */
   MqLayerList *layers;      /* what is drawn, bottom first (a copy no one else changes) */
   GPtrArray *rasters;       /* MqRasterLayer: the images the layers name, opened */
+  GPtrArray *vectors;       /* MqVectorLayer: the vector layers they name, read */
   MqTextCache *texts;       /* parcel labels measured and rasterised once; shared with copies */
   MqTileCache *tiles;       /* the parcel layer at overview scales, or NULL; shared with copies */
   guint      tile_min_parcels;  /* tiles for frames with as many parcels in view */
@@ -101,6 +102,7 @@ mq_renderer_dispose (GObject *object)
   g_clear_pointer (&self->texts, mq_text_cache_unref);
   g_clear_pointer (&self->tiles, mq_tile_cache_unref);
   g_clear_pointer (&self->rasters, g_ptr_array_unref);
+  g_clear_pointer (&self->vectors, g_ptr_array_unref);
   g_clear_object (&self->layers);
   G_OBJECT_CLASS (mq_renderer_parent_class)->dispose (object);
 }
@@ -174,6 +176,7 @@ mq_renderer_init (MqRenderer *self)
   self->hover = -1;
   self->texts = mq_text_cache_new ();
   self->rasters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->vectors = g_ptr_array_new_with_free_func (g_object_unref);
   self->layers = mq_layer_list_new ();
 }
 
@@ -223,18 +226,65 @@ mq_renderer_add_raster_layer (MqRenderer    *self,
   path = mq_raster_layer_get_path (layer);
   g_ptr_array_add (self->rasters, g_object_ref (layer));
   if (mq_layer_list_find (self->layers, MQ_LAYER_IMAGE, path) < 0)
-    mq_layer_list_add_image (self->layers, path, 1.0);
+    mq_layer_list_add_file (self->layers, MQ_LAYER_IMAGE, path, 1.0);
 }
 
-/* Lets go of the opened images (another dataset, another CRS to draw them in). */
+/* Lets go of the opened images and vector layers (another dataset, another
+ * CRS to draw them in). */
 void
 mq_renderer_clear_rasters (MqRenderer *self)
 {
   g_return_if_fail (MQ_IS_RENDERER (self));
   g_ptr_array_set_size (self->rasters, 0);
+  g_ptr_array_set_size (self->vectors, 0);
 }
 
-/* Whether the image of @path is opened, to be drawn when its layer is shown. */
+/**
+ * mq_renderer_add_vector_layer:
+ *
+ * Opens the way for @layer (a reference layer) to be drawn: the vector
+ * layer of its file in the layer list, which gets one over the parcels if
+ * it has none.
+ */
+void
+mq_renderer_add_vector_layer (MqRenderer    *self,
+                              MqVectorLayer *layer)
+{
+  const char *path;
+
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  g_return_if_fail (MQ_IS_VECTOR_LAYER (layer));
+
+  path = mq_vector_layer_get_path (layer);
+  g_ptr_array_add (self->vectors, g_object_ref (layer));
+  if (mq_layer_list_find (self->layers, MQ_LAYER_VECTOR, path) < 0)
+    mq_layer_list_add_file (self->layers, MQ_LAYER_VECTOR, path, 1.0);
+}
+
+/* The read vector layer a layer names, or NULL; @nth: which of the list's
+ * vector layers it is (its colour). */
+static MqVectorLayer *
+vector_of (MqRenderer    *self,
+           const MqLayer *layer,
+           guint         *nth)
+{
+  *nth = 0;
+  for (guint i = 0; i < mq_layer_list_get_n_layers (self->layers); i++)
+    {
+      const MqLayer *l = mq_layer_list_get (self->layers, i);
+
+      if (l == layer)
+        break;
+      *nth += l->kind == MQ_LAYER_VECTOR;
+    }
+  for (guint i = 0; i < self->vectors->len; i++)
+    if (g_strcmp0 (mq_vector_layer_get_path (g_ptr_array_index (self->vectors, i)), layer->path) == 0)
+      return g_ptr_array_index (self->vectors, i);
+  return NULL;
+}
+
+/* Whether the image or vector layer of @path is opened, to be drawn when
+ * its layer is shown. */
 gboolean
 mq_renderer_has_raster (MqRenderer *self,
                         const char *path)
@@ -244,10 +294,14 @@ mq_renderer_has_raster (MqRenderer *self,
   for (guint i = 0; i < self->rasters->len; i++)
     if (g_strcmp0 (mq_raster_layer_get_path (g_ptr_array_index (self->rasters, i)), path) == 0)
       return TRUE;
+  for (guint i = 0; i < self->vectors->len; i++)
+    if (g_strcmp0 (mq_vector_layer_get_path (g_ptr_array_index (self->vectors, i)), path) == 0)
+      return TRUE;
   return FALSE;
 }
 
-/* Returns: (transfer container): the images opened for the layers */
+/* Returns: (transfer container): the images and the vector layers opened
+ * for the layers (what mq_export_set_layers() takes) */
 GPtrArray *
 mq_renderer_dup_rasters (MqRenderer *self)
 {
@@ -256,6 +310,8 @@ mq_renderer_dup_rasters (MqRenderer *self)
   g_return_val_if_fail (MQ_IS_RENDERER (self), rasters);
   for (guint i = 0; i < self->rasters->len; i++)
     g_ptr_array_add (rasters, g_object_ref (g_ptr_array_index (self->rasters, i)));
+  for (guint i = 0; i < self->vectors->len; i++)
+    g_ptr_array_add (rasters, g_object_ref (g_ptr_array_index (self->vectors, i)));
   return rasters;
 }
 
@@ -2034,6 +2090,56 @@ draw_furniture (MqRenderer *self,
                                  mq_dataset_get_north_angle (self->dataset, cx, cy));
 }
 
+/* Reference layers, in the order they were added: colours apart from every
+ * theme's fills and from the outlines that mark parcels out. */
+static const MqRgb vector_colors[] = {
+  { 0.42, 0.24, 0.60 }, { 0.55, 0.32, 0.04 }, { 0.00, 0.40, 0.37 }, { 0.25, 0.25, 0.25 },
+};
+
+/* A reference layer: areas washed with its colour and outlined, lines and
+ * points in it, each with its name where it has room. */
+static void
+draw_vector (cairo_t       *cr,
+             MqViewport    *vp,
+             MqVectorLayer *layer,
+             guint          nth,
+             const MqBox   *view)
+{
+  const MqRgb *c = &vector_colors[nth % G_N_ELEMENTS (vector_colors)];
+  const MqShapes *shapes = mq_vector_layer_get_shapes (layer);
+
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint i = 0; i < mq_vector_layer_get_n_features (layer); i++)
+    {
+      MqVectorKind kind = mq_vector_layer_get_kind (layer, i);
+      double sx, sy;
+      MqBox b;
+
+      if (!visible (shapes, i, view))
+        continue;
+      if (kind == MQ_VECTOR_POINT)
+        {
+          b = mq_shapes_get_bbox (shapes, i);
+          mq_viewport_map_to_screen (vp, b.min_x, b.min_y, &sx, &sy);
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, sx, sy, 3.5, 0, 2 * G_PI);
+          cairo_set_source_rgb (cr, c->r, c->g, c->b);
+          cairo_fill (cr);
+          continue;
+        }
+      mq_renderer_path_feature (cr, vp, shapes, i, kind == MQ_VECTOR_AREA);
+      if (kind == MQ_VECTOR_AREA)
+        {
+          cairo_set_source_rgba (cr, c->r, c->g, c->b, 0.18);
+          cairo_fill_preserve (cr);
+        }
+      cairo_set_source_rgb (cr, c->r, c->g, c->b);
+      cairo_set_line_width (cr, kind == MQ_VECTOR_AREA ? 1.5 : 2.0);
+      cairo_stroke (cr);
+    }
+}
+
 static const MqRgb water = { 0.66, 0.80, 0.91 };
 static const MqRgb road_casing = { 0.70, 0.67, 0.62 };
 static const MqRgb road = { 1.0, 1.0, 1.0 };
@@ -2051,9 +2157,12 @@ draw_layer (MqRenderer        *self,
             InView            *items)
 {
   MqRasterLayer *raster = NULL;
+  MqVectorLayer *vector = NULL;
+  guint nth = 0;
 
   if (!layer_shown (layer) ||
-      (layer->kind == MQ_LAYER_IMAGE && (raster = raster_of (self, layer)) == NULL))
+      (layer->kind == MQ_LAYER_IMAGE && (raster = raster_of (self, layer)) == NULL) ||
+      (layer->kind == MQ_LAYER_VECTOR && (vector = vector_of (self, layer, &nth)) == NULL))
     return;
   if (layer->opacity < 1.0)
     cairo_push_group (cr);
@@ -2080,6 +2189,9 @@ draw_layer (MqRenderer        *self,
       break;
     case MQ_LAYER_ZONE:
       draw_zone_outline (self, cr, vp, ref);
+      break;
+    case MQ_LAYER_VECTOR:
+      draw_vector (cr, vp, vector, nth, view);
       break;
     }
   if (layer->opacity < 1.0)
@@ -2203,6 +2315,8 @@ mq_renderer_dup (MqRenderer *self)
   copy->live_overlay = self->live_overlay;
   for (guint i = 0; i < self->rasters->len; i++)
     g_ptr_array_add (copy->rasters, g_object_ref (g_ptr_array_index (self->rasters, i)));
+  for (guint i = 0; i < self->vectors->len; i++)
+    g_ptr_array_add (copy->vectors, g_object_ref (g_ptr_array_index (self->vectors, i)));
   g_clear_object (&copy->layers);
   copy->layers = mq_layer_list_copy (self->layers);
   g_clear_pointer (&copy->texts, mq_text_cache_unref);

@@ -15,6 +15,7 @@
 #include "mq-raster-layer.h"
 #include "mq-selection.h"
 #include "mq-store.h"
+#include "mq-vector-layer.h"
 #include "mq-viewport.h"
 
 G_BEGIN_DECLS
@@ -50,6 +51,8 @@ void        mq_renderer_set_layers     (MqRenderer    *self,
 MqLayerList *mq_renderer_get_layers    (MqRenderer    *self);
 GPtrArray  *mq_renderer_dup_rasters    (MqRenderer    *self);
 void        mq_renderer_clear_rasters  (MqRenderer    *self);
+void        mq_renderer_add_vector_layer (MqRenderer  *self,
+                                        MqVectorLayer *layer);
 gboolean    mq_renderer_has_raster     (MqRenderer    *self,
                                         const char    *path);
 void        mq_renderer_add_raster_layer (MqRenderer    *self,

@@ -61,6 +61,7 @@ layer_title (const MqLayer *layer)
     case MQ_LAYER_ZONE:
       return g_strdup (C_("map layer", "Zone Outline"));
     case MQ_LAYER_IMAGE:
+    case MQ_LAYER_VECTOR:
     default:
       return g_path_get_basename (layer->path);
     }
@@ -235,7 +236,8 @@ title_box (MqLayerPanel  *self,
 {
   g_autofree char *title = layer_title (layer);
   gboolean image = layer->kind == MQ_LAYER_IMAGE && self->map_view != NULL;
-  const char *error = image ? mq_map_view_get_image_error (self->map_view, layer->path) : NULL;
+  const char *error = mq_layer_kind_has_file (layer->kind) && self->map_view != NULL
+                        ? mq_map_view_get_image_error (self->map_view, layer->path) : NULL;
   double progress = image ? mq_image_preparer_get_progress (mq_map_view_get_image_preparer (self->map_view),
                                                             layer->path) : -1;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -289,8 +291,10 @@ remove_button (MqLayerPanel  *self,
 {
   GtkWidget *remove = icon_button ("layer-remove", "user-trash-symbolic", _("Remove This Image"));
 
-  if (layer->kind == MQ_LAYER_IMAGE)
+  if (mq_layer_kind_has_file (layer->kind))
     {
+      gtk_widget_set_tooltip_text (remove, layer->kind == MQ_LAYER_IMAGE ? _("Remove This Image")
+                                                                        : _("Remove This Layer"));
       g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_clicked), self);
       return remove;
     }
@@ -381,34 +385,54 @@ mq_layer_panel_set_project (MqLayerPanel *self,
   rebuild (self);
 }
 
+/* Whether the file opens as a layer of @kind over this map: else the panel
+ * says why (not an image, no CRS, turned; no features). */
+static gboolean
+check_file (MqLayerPanel *self,
+            MqLayerKind   kind,
+            const char   *path,
+            const char   *map_wkt)
+{
+  g_autoptr(GObject) opened = NULL;
+  g_autoptr(GError) error = NULL;
+
+  opened = kind == MQ_LAYER_VECTOR ? G_OBJECT (mq_vector_layer_new (path, map_wkt, &error))
+                                   : G_OBJECT (mq_raster_layer_new (path, map_wkt, &error));
+  show_problem (self, opened ? NULL : error->message);
+  return opened != NULL;
+}
+
 /**
- * mq_layer_panel_add_image:
+ * mq_layer_panel_add_file:
+ * @kind: MQ_LAYER_IMAGE or MQ_LAYER_VECTOR
  *
- * Adds the image at @path under the parcels, or says in the panel why it
- * cannot be drawn over this map (not an image, no CRS, not north-up…).
+ * Adds the image at @path under the parcels, or the vector layer over
+ * them, or says in the panel why it cannot be drawn over this map.
  */
+void
+mq_layer_panel_add_file (MqLayerPanel *self,
+                         MqLayerKind   kind,
+                         const char   *path)
+{
+  MqDataset *dataset = self->map_view ? mq_map_view_get_dataset (self->map_view) : NULL;
+
+  g_return_if_fail (MQ_IS_LAYER_PANEL (self));
+  g_return_if_fail (mq_layer_kind_has_file (kind));
+
+  if (dataset == NULL || self->layers == NULL ||
+      !check_file (self, kind, path, mq_dataset_get_display_wkt (dataset)))
+    return;
+  /* The map opens it in turn, or makes an image ready first (another CRS). */
+  mq_layer_list_add_file (self->layers, kind, path, 1.0);
+  schedule_save (self);
+}
+
+/* The image at @path under the parcels (mq_layer_panel_add_file()). */
 void
 mq_layer_panel_add_image (MqLayerPanel *self,
                           const char   *path)
 {
-  MqDataset *dataset = self->map_view ? mq_map_view_get_dataset (self->map_view) : NULL;
-  g_autoptr(MqRasterLayer) image = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_return_if_fail (MQ_IS_LAYER_PANEL (self));
-
-  if (dataset == NULL || self->layers == NULL)
-    return;
-  image = mq_raster_layer_new (path, mq_dataset_get_display_wkt (dataset), &error);
-  if (image == NULL)
-    {
-      show_problem (self, error->message);
-      return;
-    }
-  show_problem (self, NULL);
-  /* The map opens it in turn, or makes it ready first (another CRS). */
-  mq_layer_list_add_image (self->layers, path, 1.0);
-  schedule_save (self);
+  mq_layer_panel_add_file (self, MQ_LAYER_IMAGE, path);
 }
 
 static void
@@ -416,6 +440,7 @@ on_chooser_response (GtkNativeDialog *chooser,
                      int              response,
                      MqLayerPanel    *self)
 {
+  MqLayerKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "mq-kind"));
   g_autoptr(GFile) file = NULL;
   g_autofree char *path = NULL;
 
@@ -426,31 +451,54 @@ on_chooser_response (GtkNativeDialog *chooser,
     }
   g_clear_object (&self->chooser);
   if (path != NULL)
-    mq_layer_panel_add_image (self, path);
+    mq_layer_panel_add_file (self, kind, path);
+}
+
+static void
+choose_file (MqLayerPanel       *self,
+             MqLayerKind         kind,
+             const char         *title,
+             const char         *filter_name,
+             const char *const  *patterns)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GtkFileFilter) files = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    return;
+  gtk_file_filter_set_name (files, filter_name);
+  for (guint i = 0; patterns[i] != NULL; i++)
+    gtk_file_filter_add_pattern (files, patterns[i]);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  self->chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
+  g_object_set_data (G_OBJECT (self->chooser), "mq-kind", GINT_TO_POINTER (kind));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), files);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 static void
 on_add_clicked (MqLayerPanel *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autoptr(GtkFileFilter) images = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
   static const char *const patterns[] = { "*.tif", "*.tiff", "*.TIF", "*.gpkg", "*.mbtiles", "*.img",
-                                          "*.jp2", "*.png", "*.jpg", "*.jpeg", "*.vrt" };
+                                          "*.jp2", "*.png", "*.jpg", "*.jpeg", "*.vrt", NULL };
 
-  if (self->chooser != NULL)
-    return;
-  gtk_file_filter_set_name (images, _("Images (GeoTIFF, GeoPackage, MBTiles, ERDAS, JPEG 2000…)"));
-  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
-    gtk_file_filter_add_pattern (images, patterns[i]);
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-  self->chooser = gtk_file_chooser_native_new (_("Add an Image"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), images);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  choose_file (self, MQ_LAYER_IMAGE, _("Add an Image"),
+               _("Images (GeoTIFF, GeoPackage, MBTiles, ERDAS, JPEG 2000…)"), patterns);
+}
+
+static void
+on_add_vector_clicked (MqLayerPanel *self)
+{
+  static const char *const patterns[] = { "*.shp", "*.SHP", "*.gpkg", "*.geojson", "*.json", "*.kml",
+                                          "*.dxf", "*.DXF", "*.gml", "*.tab", "*.zip", NULL };
+
+  choose_file (self, MQ_LAYER_VECTOR, _("Add a Reference Layer"),
+               _("Vector files (Shapefile, GeoPackage, GeoJSON, KML, DXF…)"), patterns);
 }
 
 static void
@@ -540,6 +588,7 @@ mq_layer_panel_class_init (MqLayerPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqLayerPanel, problem);
   gtk_widget_class_bind_template_child (widget_class, MqLayerPanel, rows);
   gtk_widget_class_bind_template_callback (widget_class, on_add_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_vector_clicked);
   gtk_widget_class_set_css_name (widget_class, "mq-layer-panel");
 }
 

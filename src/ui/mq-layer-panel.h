@@ -3,8 +3,8 @@
  * Lists the project's layers top first (the parcels, the zone's parts,
  * rivers, roads and outline, and any image added), each with a check to
  * show it, a scale for its opacity and buttons to move it up or down; an
- * added image can be removed, a new one added (any raster GDAL reads; its
- * CRS must be known). Changes go to the project's MqLayerList at once (the
+ * added file can be removed, a new one added: an image (any raster GDAL
+ * reads) or a reference layer (any vector file); its CRS must be known. Changes go to the project's MqLayerList at once (the
  * map follows it) and are saved in the project shortly after. Main thread
  * only.
  *
@@ -26,6 +26,9 @@ G_DECLARE_FINAL_TYPE (MqLayerPanel, mq_layer_panel, MQ, LAYER_PANEL, GtkWidget)
 void mq_layer_panel_set_project (MqLayerPanel *self,
                                  MqProject    *project);
 void mq_layer_panel_add_image   (MqLayerPanel *self,
+                                 const char   *path);
+void mq_layer_panel_add_file    (MqLayerPanel *self,
+                                 MqLayerKind   kind,
                                  const char   *path);
 void mq_layer_panel_save_now    (MqLayerPanel *self);
 

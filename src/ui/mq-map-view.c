@@ -1155,15 +1155,23 @@ sync_layers (MqMapView *self,
       g_autoptr(MqRasterLayer) image = NULL;
       g_autoptr(GError) error = NULL;
 
-      if (l->kind != MQ_LAYER_IMAGE || !l->visible)
+      if (!mq_layer_kind_has_file (l->kind) || !l->visible)
         continue;
       g_strv_builder_add (shown, l->path);
       if (mq_renderer_has_raster (self->renderer, l->path) || g_hash_table_contains (self->image_errors, l->path))
         continue;
-      image = mq_image_preparer_open (self->images, l->path, mq_dataset_get_display_wkt (dataset), &error);
-      if (image != NULL)
+      if (l->kind == MQ_LAYER_VECTOR)
+        {
+          g_autoptr(MqVectorLayer) vector = mq_vector_layer_new (l->path, mq_dataset_get_display_wkt (dataset),
+                                                                 &error);
+
+          if (vector != NULL)
+            mq_renderer_add_vector_layer (self->renderer, vector);
+        }
+      else if ((image = mq_image_preparer_open (self->images, l->path, mq_dataset_get_display_wkt (dataset),
+                                                &error)) != NULL)
         mq_renderer_add_raster_layer (self->renderer, image);
-      else if (error != NULL)
+      if (error != NULL)
         g_hash_table_insert (self->image_errors, g_strdup (l->path), g_strdup (error->message));
     }
   keep = g_strv_builder_end (shown);
@@ -1194,7 +1202,7 @@ on_layers_changed (MqMapView *self)
   sync_layers (self, FALSE);
 }
 
-/* Why the image layer of @path is not drawn, or NULL. */
+/* Why the image or vector layer of @path is not drawn, or NULL. */
 const char *
 mq_map_view_get_image_error (MqMapView  *self,
                              const char *path)

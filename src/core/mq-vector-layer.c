@@ -1,0 +1,311 @@
+/* mq-vector-layer.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-vector-layer.h"
+
+#include <gdal.h>
+#include <glib/gi18n-lib.h>
+#include <ogr_srs_api.h>
+
+#include "mq-dataset.h"
+#include "mq-encoding.h"
+#include "mq-geometry-check.h"
+
+struct _MqVectorLayer
+{
+  GObject    parent_instance;
+
+  char      *path;
+  char      *encoding;    /* the source's text, as decided */
+  MqShapes  *shapes;      /* in the map's CRS, one per feature */
+  GArray    *kinds;       /* guint8 MqVectorKind per feature */
+  GStrv      fields;      /* the attributes' names, decoded */
+  GPtrArray *values;      /* per feature: its values (GStrv), decoded */
+  int        label;       /* the field labels come from, or -1 */
+};
+
+G_DEFINE_FINAL_TYPE (MqVectorLayer, mq_vector_layer, G_TYPE_OBJECT)
+
+/* Fields whose values name a feature, as surveys and plans call them. */
+static const char *const label_names[] = {
+  "name", "名称", "mc", "label", "ydxz", "用地性质", "dlmc", "地类名称", "ydmc", "用地名称", NULL,
+};
+
+static void
+mq_vector_layer_finalize (GObject *object)
+{
+  MqVectorLayer *self = MQ_VECTOR_LAYER (object);
+
+  g_free (self->path);
+  g_free (self->encoding);
+  g_clear_pointer (&self->shapes, mq_shapes_free);
+  g_clear_pointer (&self->kinds, g_array_unref);
+  g_strfreev (self->fields);
+  g_clear_pointer (&self->values, g_ptr_array_unref);
+  G_OBJECT_CLASS (mq_vector_layer_parent_class)->finalize (object);
+}
+
+static void
+mq_vector_layer_class_init (MqVectorLayerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = mq_vector_layer_finalize;
+}
+
+static void
+mq_vector_layer_init (MqVectorLayer *self)
+{
+  self->shapes = mq_shapes_new ();
+  self->kinds = g_array_new (FALSE, FALSE, sizeof (guint8));
+  self->values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  self->label = -1;
+}
+
+static gboolean
+is_shapefile (const char *path)
+{
+  return g_str_has_suffix (path, ".shp") || g_str_has_suffix (path, ".SHP");
+}
+
+/* The first layer that holds features. */
+static OGRLayerH
+first_layer (GDALDatasetH ds)
+{
+  for (int i = 0; i < GDALDatasetGetLayerCount (ds); i++)
+    {
+      OGRLayerH layer = GDALDatasetGetLayer (ds, i);
+
+      if (OGR_L_GetFeatureCount (layer, TRUE) > 0)
+        return layer;
+    }
+  return NULL;
+}
+
+/* A shapefile's bytes as they are (its encoding is decided here, once);
+ * other formats give UTF-8. */
+static MqDecoder *
+decoder_for (MqVectorLayer *self,
+             OGRLayerH      layer)
+{
+  MqEncodingSource source;
+
+  if (is_shapefile (self->path))
+    self->encoding = mq_encoding_from_shapefile (self->path, &source);
+  if (self->encoding == NULL)
+    self->encoding = g_strdup (mq_encoding_layer_is_utf8 (layer) ? "UTF-8" : "GB18030");
+  return mq_decoder_new (self->encoding);
+}
+
+static char *
+decode (MqDecoder  *decoder,
+        const char *bytes)
+{
+  gboolean lossy = FALSE;
+
+  return decoder ? mq_decoder_decode (decoder, bytes, &lossy) : g_strdup (bytes);
+}
+
+static void
+read_fields (MqVectorLayer *self,
+             OGRLayerH      layer,
+             MqDecoder     *decoder)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (layer);
+  int n = OGR_FD_GetFieldCount (defn);
+
+  self->fields = g_new0 (char *, n + 1);
+  for (int i = 0; i < n; i++)
+    self->fields[i] = decode (decoder, OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i)));
+  for (guint k = 0; label_names[k] != NULL && self->label < 0; k++)
+    for (int i = 0; i < n && self->label < 0; i++)
+      if (g_utf8_collate (self->fields[i], label_names[k]) == 0 ||
+          g_ascii_strcasecmp (self->fields[i], label_names[k]) == 0)
+        self->label = i;
+  for (int i = 0; i < n && self->label < 0; i++)
+    if (OGR_Fld_GetType (OGR_FD_GetFieldDefn (defn, i)) == OFTString)
+      self->label = i;
+}
+
+static MqVectorKind
+kind_of (OGRGeometryH geometry)
+{
+  OGRwkbGeometryType type = geometry ? wkbFlatten (OGR_G_GetGeometryType (geometry)) : wkbUnknown;
+
+  if (type == wkbPolygon || type == wkbMultiPolygon || OGR_GT_IsSurface (type) ||
+      OGR_GT_IsSubClassOf (type, wkbMultiSurface))
+    return MQ_VECTOR_AREA;
+  if (type == wkbPoint || type == wkbMultiPoint)
+    return MQ_VECTOR_POINT;
+  return MQ_VECTOR_LINE;
+}
+
+/* Every feature, its geometry taken to the map's CRS (one that cannot be
+ * is kept without geometry, so that the features still line up with the
+ * file's). */
+static void
+read_features (MqVectorLayer                *self,
+               OGRLayerH                     layer,
+               OGRCoordinateTransformationH  to_map,
+               MqDecoder                    *decoder)
+{
+  guint n_fields = g_strv_length (self->fields);
+  OGRFeatureH feature;
+
+  OGR_L_ResetReading (layer);
+  while ((feature = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      OGRGeometryH geometry = mq_geometry_take_linear (OGR_F_StealGeometry (feature));
+      GStrv values = g_new0 (char *, n_fields + 1);
+      guint8 kind = kind_of (geometry);
+
+      if (geometry != NULL && to_map != NULL && OGR_G_Transform (geometry, to_map) != OGRERR_NONE)
+        g_clear_pointer (&geometry, OGR_G_DestroyGeometry);
+      mq_shapes_add_geometry (self->shapes, geometry);
+      g_array_append_val (self->kinds, kind);
+      for (guint i = 0; i < n_fields; i++)
+        values[i] = OGR_F_IsFieldSetAndNotNull (feature, i)
+                      ? decode (decoder, OGR_F_GetFieldAsString (feature, i)) : g_strdup ("");
+      g_ptr_array_add (self->values, values);
+      g_clear_pointer (&geometry, OGR_G_DestroyGeometry);
+      OGR_F_Destroy (feature);
+    }
+}
+
+/* The transform from the layer's CRS to the map's; NULL when they are the
+ * same. FALSE when the layer has none. */
+static gboolean
+transform_to_map (OGRLayerH                     layer,
+                  const char                   *map_wkt,
+                  OGRCoordinateTransformationH *to_map)
+{
+  OGRSpatialReferenceH src = OGR_L_GetSpatialRef (layer);
+  OGRSpatialReferenceH map = OSRNewSpatialReference (map_wkt);
+  OGRSpatialReferenceH ordered;
+
+  *to_map = NULL;
+  if (src == NULL || map == NULL)
+    {
+      if (map != NULL)
+        OSRRelease (map);
+      return FALSE;
+    }
+  ordered = OSRClone (src);
+  OSRSetAxisMappingStrategy (ordered, OAMS_TRADITIONAL_GIS_ORDER);
+  OSRSetAxisMappingStrategy (map, OAMS_TRADITIONAL_GIS_ORDER);
+  if (!OSRIsSame (ordered, map))
+    *to_map = OCTNewCoordinateTransformation (ordered, map);
+  OSRRelease (ordered);
+  OSRRelease (map);
+  return TRUE;
+}
+
+/**
+ * mq_vector_layer_new:
+ * @map_wkt: the map's (display) CRS
+ *
+ * Reads a reference layer. The file is only read.
+ */
+MqVectorLayer *
+mq_vector_layer_new (const char  *path,
+                     const char  *map_wkt,
+                     GError     **error)
+{
+  g_autoptr(MqVectorLayer) self = g_object_new (MQ_TYPE_VECTOR_LAYER, NULL);
+  const char *raw[] = { "ENCODING=", NULL };
+  g_autoptr(MqDecoder) decoder = NULL;
+  OGRCoordinateTransformationH to_map = NULL;
+  GDALDatasetH ds;
+  OGRLayerH layer;
+
+  g_return_val_if_fail (path != NULL && map_wkt != NULL, NULL);
+
+  self->path = g_strdup (path);
+  CPLPushErrorHandler (CPLQuietErrorHandler);
+  ds = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, is_shapefile (path) ? raw : NULL, NULL);
+  CPLPopErrorHandler ();
+  if (ds == NULL || (layer = first_layer (ds)) == NULL)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_OPEN_FAILED,
+                   _("%s: no vector layer with features GDAL can read"), path);
+      g_clear_pointer (&ds, GDALClose);
+      return NULL;
+    }
+  if (!transform_to_map (layer, map_wkt, &to_map))
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_CRS,
+                   _("%s: has no coordinate reference system; give it one (a .prj) first"), path);
+      GDALClose (ds);
+      return NULL;
+    }
+  decoder = decoder_for (self, layer);
+  read_fields (self, layer, decoder);
+  read_features (self, layer, to_map, decoder);
+  if (to_map != NULL)
+    OCTDestroyCoordinateTransformation (to_map);
+  GDALClose (ds);
+  return g_steal_pointer (&self);
+}
+
+const char *
+mq_vector_layer_get_path (MqVectorLayer *self)
+{
+  g_return_val_if_fail (MQ_IS_VECTOR_LAYER (self), NULL);
+  return self->path;
+}
+
+const char *
+mq_vector_layer_get_encoding (MqVectorLayer *self)
+{
+  g_return_val_if_fail (MQ_IS_VECTOR_LAYER (self), NULL);
+  return self->encoding;
+}
+
+const MqShapes *
+mq_vector_layer_get_shapes (MqVectorLayer *self)
+{
+  g_return_val_if_fail (MQ_IS_VECTOR_LAYER (self), NULL);
+  return self->shapes;
+}
+
+guint
+mq_vector_layer_get_n_features (MqVectorLayer *self)
+{
+  g_return_val_if_fail (MQ_IS_VECTOR_LAYER (self), 0);
+  return self->kinds->len;
+}
+
+MqVectorKind
+mq_vector_layer_get_kind (MqVectorLayer *self,
+                          guint          feature)
+{
+  g_return_val_if_fail (MQ_IS_VECTOR_LAYER (self) && feature < self->kinds->len, MQ_VECTOR_LINE);
+  return g_array_index (self->kinds, guint8, feature);
+}
+
+/* What a feature's label says ("" when the layer has no field for it). */
+const char *
+mq_vector_layer_get_label (MqVectorLayer *self,
+                           guint          feature)
+{
+  g_return_val_if_fail (MQ_IS_VECTOR_LAYER (self) && feature < self->values->len, "");
+  return self->label >= 0 ? mq_vector_layer_get_value (self, feature, self->label) : "";
+}
+
+const char *const *
+mq_vector_layer_get_field_names (MqVectorLayer *self)
+{
+  g_return_val_if_fail (MQ_IS_VECTOR_LAYER (self), NULL);
+  return (const char *const *) self->fields;
+}
+
+const char *
+mq_vector_layer_get_value (MqVectorLayer *self,
+                           guint          feature,
+                           guint          field)
+{
+  g_return_val_if_fail (MQ_IS_VECTOR_LAYER (self) && feature < self->values->len, "");
+  g_return_val_if_fail (field < g_strv_length (self->fields), "");
+  return ((GStrv) g_ptr_array_index (self->values, feature))[field];
+}
