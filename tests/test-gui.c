@@ -3773,6 +3773,23 @@ remove_image_copy (const char *copy)
   g_unlink (ovr);
 }
 
+/* Whether an action row under @root has a title holding @text. */
+static gboolean
+row_titled (GtkWidget  *root,
+            const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (ADW_IS_ACTION_ROW (child) &&
+          strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), text) != NULL)
+        return TRUE;
+      if (row_titled (child, text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* The row of a layer in the layer panel, and a widget of it by name. */
 static GtkWidget *
 layer_row_widget (GtkWidget  *panel,
@@ -3902,6 +3919,29 @@ test_layers_panel (void)
   g_assert_true (mq_renderer_has_raster (mq_map_view_get_renderer (view), plan));
   settle ();
   g_assert_nonnull (layer_row_widget (panel, "vector", "layer-remove"));
+
+  /* A plan's area round the parcel: selected, its identify panel says how
+   * much of it lies there. */
+  {
+    MqBox b = mq_shapes_get_bbox (mq_parcels_get_shapes (live_parcels (view)), i);
+    g_autofree char *zoning = g_build_filename (dir, "控规.geojson", NULL);
+    g_autofree char *json = g_strdup_printf (
+      "{\"type\": \"FeatureCollection\", \"crs\": {\"type\": \"name\", \"properties\":"
+      " {\"name\": \"urn:ogc:def:crs:EPSG::4549\"}}, \"features\": [{\"type\": \"Feature\","
+      " \"properties\": {\"用地性质\": \"M0 新型产业用地\"}, \"geometry\": {\"type\": \"Polygon\","
+      " \"coordinates\": [[[%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f]]]}}]}",
+      b.min_x - 50, b.min_y - 50, b.max_x + 50, b.min_y - 50, b.max_x + 50, b.max_y + 50,
+      b.min_x - 50, b.max_y + 50, b.min_x - 50, b.min_y - 50);
+    GtkWidget *identify = mq_window_get_identify_panel (window);
+    gboolean listed = FALSE;
+
+    g_assert_true (g_file_set_contents (zoning, json, -1, NULL));
+    mq_layer_panel_add_file (MQ_LAYER_PANEL (panel), MQ_LAYER_VECTOR, zoning);
+    mq_selection_select_only (mq_map_view_get_selection (view), i);
+    settle ();
+    listed = row_titled (identify, "M0 新型产业用地");
+    g_assert_true (listed);
+  }
 
   /* Saved in the project: a project opened anew has the same layers. */
   mq_layer_panel_save_now (MQ_LAYER_PANEL (panel));

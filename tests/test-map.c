@@ -1596,6 +1596,7 @@ test_vector_layer (void)
   const char *wkt = mq_dataset_get_display_wkt (sample);
   const char *const *fields;
   guint index = flagged_parcel (), owner = 0;
+  double split;
   guint32 fill, washed;
   MqBox b;
 
@@ -1621,20 +1622,41 @@ test_vector_layer (void)
   g_assert_nonnull (strstr (error->message, no_prj));
   g_clear_error (&error);
 
-  /* A plan's area round the flagged parcel, in the map's CRS. */
+  /* A plan's two areas round the flagged parcel, split a third of the way
+   * across it, in the map's CRS: what the parcel has in each adds up to its
+   * own area. */
   b = mq_shapes_get_bbox (mq_parcels_get_shapes (mq_dataset_get_parcels (sample)), index);
+  split = b.min_x + (b.max_x - b.min_x) / 3;
   json = g_strdup_printf ("{\"type\": \"FeatureCollection\", \"crs\": {\"type\": \"name\", \"properties\":"
-                          " {\"name\": \"urn:ogc:def:crs:EPSG::4549\"}}, \"features\": [{\"type\": \"Feature\","
-                          " \"properties\": {\"用地性质\": \"M0 新型产业用地\"}, \"geometry\": {\"type\": \"Polygon\","
-                          " \"coordinates\": [[[%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f]]]}}]}",
-                          b.min_x - 200, b.min_y - 200, b.max_x + 200, b.min_y - 200, b.max_x + 200, b.max_y + 200,
-                          b.min_x - 200, b.max_y + 200, b.min_x - 200, b.min_y - 200);
+                          " {\"name\": \"urn:ogc:def:crs:EPSG::4549\"}}, \"features\": ["
+                          "{\"type\": \"Feature\", \"properties\": {\"用地性质\": \"G1 公园绿地\"},"
+                          " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[%.3f, %.3f], [%.3f, %.3f],"
+                          " [%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f]]]}},"
+                          "{\"type\": \"Feature\", \"properties\": {\"用地性质\": \"M0 新型产业用地\"},"
+                          " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[%.3f, %.3f], [%.3f, %.3f],"
+                          " [%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f]]]}}]}",
+                          b.min_x - 200, b.min_y - 200, split, b.min_y - 200, split, b.max_y + 200,
+                          b.min_x - 200, b.max_y + 200, b.min_x - 200, b.min_y - 200,
+                          split, b.min_y - 200, b.max_x + 200, b.min_y - 200, b.max_x + 200, b.max_y + 200,
+                          split, b.max_y + 200, split, b.min_y - 200);
   g_assert_true (g_file_set_contents (plan, json, -1, NULL));
   areas = mq_vector_layer_new (plan, wkt, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (mq_vector_layer_get_n_features (areas), ==, 1);
-  g_assert_cmpint (mq_vector_layer_get_kind (areas, 0), ==, MQ_VECTOR_AREA);
-  g_assert_cmpstr (mq_vector_layer_get_label (areas, 0), ==, "M0 新型产业用地");
+  g_assert_cmpuint (mq_vector_layer_get_n_features (areas), ==, 2);
+  g_assert_cmpint (mq_vector_layer_get_kind (areas, 1), ==, MQ_VECTOR_AREA);
+  g_assert_cmpstr (mq_vector_layer_get_label (areas, 1), ==, "M0 新型产业用地");
+  {
+    const MqShapes *shapes = mq_parcels_get_shapes (mq_dataset_get_parcels (sample));
+    double area = mq_parcels_get (mq_dataset_get_parcels (sample), index)->area_m2;
+    g_autoptr(GArray) found = mq_vector_layer_overlaps (areas, shapes, index,
+                                                         area / mq_shapes_get_plane_area (shapes, index));
+
+    g_assert_cmpuint (found->len, ==, 2);
+    g_assert_cmpfloat (g_array_index (found, MqOverlap, 0).area_m2, >, 0.2 * area);
+    g_assert_cmpfloat (g_array_index (found, MqOverlap, 1).area_m2, >, 0.2 * area);
+    g_assert_cmpfloat (fabs (g_array_index (found, MqOverlap, 0).area_m2 +
+                             g_array_index (found, MqOverlap, 1).area_m2 - area), <, 1e-4 * area);
+  }
 
   mq_renderer_set_dataset (renderer, sample);
   mq_renderer_set_furniture (renderer, FALSE);

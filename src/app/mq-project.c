@@ -72,6 +72,7 @@ struct _MqProject
   RefusedKind    refused_kind;
   GPtrArray     *undone;          /* copies of the steps undone, newest last: a redo's edit */
   MqLayerList   *layers;          /* the map's layers, as the project file saved them */
+  GHashTable    *vectors;         /* path → MqVectorLayer, read in the dataset's CRS */
   GError        *layers_error;    /* why the saved layers could not be taken */
 };
 
@@ -487,6 +488,42 @@ mq_project_get_layers_error (MqProject *self)
   return self->layers_error;
 }
 
+/**
+ * mq_project_get_vector_layer:
+ *
+ * The reference layer of @path, read once in the dataset's CRS and shared
+ * by the map and the identify panel (a layer is never changed once read).
+ *
+ * Returns: (transfer none) (nullable): the layer, or NULL with @error for
+ *   one that cannot be read (asked again after the next load)
+ */
+MqVectorLayer *
+mq_project_get_vector_layer (MqProject   *self,
+                             const char  *path,
+                             GError     **error)
+{
+  GObject *held;
+  GError *local_error = NULL;
+  MqVectorLayer *layer;
+
+  g_return_val_if_fail (MQ_IS_PROJECT (self), NULL);
+
+  if (self->dataset == NULL)
+    return NULL;
+  if ((held = g_hash_table_lookup (self->vectors, path)) == NULL)
+    {
+      layer = mq_vector_layer_new (path, mq_dataset_get_display_wkt (self->dataset), &local_error);
+      held = layer ? G_OBJECT (layer) : G_OBJECT (g_object_new (G_TYPE_OBJECT, NULL));
+      if (local_error != NULL)
+        g_object_set_data_full (held, "mq-error", local_error, (GDestroyNotify) g_error_free);
+      g_hash_table_insert (self->vectors, g_strdup (path), held);
+    }
+  if (MQ_IS_VECTOR_LAYER (held))
+    return MQ_VECTOR_LAYER (held);
+  g_propagate_error (error, g_error_copy (g_object_get_data (held, "mq-error")));
+  return NULL;
+}
+
 /* Keeps the layers in the project file; a survey file opened as it is keeps
  * them for this session only. */
 gboolean
@@ -513,6 +550,8 @@ set_dataset (MqProject *self,
   mq_selection_clear (self->selection);
   g_clear_pointer (&self->ids, g_hash_table_unref);
   g_set_object (&self->dataset, dataset);
+  /* Read again in the new dataset's CRS, and a file mended meanwhile with it. */
+  g_hash_table_remove_all (self->vectors);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATASET]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENCODING]);
 }
@@ -1477,6 +1516,7 @@ mq_project_finalize (GObject *object)
   g_clear_pointer (&self->undone, g_ptr_array_unref);
   g_clear_pointer (&self->kept_selection, g_array_unref);
   g_clear_object (&self->layers);
+  g_clear_pointer (&self->vectors, g_hash_table_unref);
   g_clear_error (&self->layers_error);
   G_OBJECT_CLASS (mq_project_parent_class)->finalize (object);
 }
@@ -1571,6 +1611,8 @@ mq_project_init (MqProject *self)
   self->remote = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   self->undone = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_edit_free);
   self->layers = mq_layer_list_new ();
+  /* An error is kept as a GError, the layer as itself. */
+  self->vectors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 MqProject *

@@ -108,6 +108,9 @@ GArray              *mq_project_dup_stepping_order (MqProject    *self);
 MqLayerList         *mq_project_get_layers       (MqProject      *self);
 const GError        *mq_project_get_layers_error (MqProject      *self);
 void                 mq_project_read_layers      (MqProject      *self);
+MqVectorLayer       *mq_project_get_vector_layer (MqProject      *self,
+                                                  const char     *path,
+                                                  GError        **error);
 gboolean             mq_project_save_layers      (MqProject      *self,
                                                   GError        **error);
 

@@ -344,3 +344,105 @@ mq_shapes_get_plane_area (const MqShapes *shapes,
     }
   return fabs (area) / 2;
 }
+
+/* Whether point @p of the shapes lies inside ring @r (even-odd). */
+static gboolean
+ring_holds (const MqShapes *shapes,
+            guint           r,
+            double          x,
+            double          y)
+{
+  const float *xy = (const float *) shapes->xy->data;
+  guint p0 = g_array_index (shapes->ring_start, guint, r);
+  guint p1 = g_array_index (shapes->ring_start, guint, r + 1);
+  gboolean inside = FALSE;
+
+  for (guint i = p0, j = p1 - 1; i < p1; j = i++)
+    {
+      double xi = xy[2 * i], yi = xy[2 * i + 1], xj = xy[2 * j], yj = xy[2 * j + 1];
+
+      if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+        inside = !inside;
+    }
+  return inside;
+}
+
+static OGRGeometryH
+ring_geometry (const MqShapes *shapes,
+               const MqBox    *origin,
+               guint           r)
+{
+  OGRGeometryH ring = OGR_G_CreateGeometry (wkbLinearRing);
+  guint p0 = g_array_index (shapes->ring_start, guint, r);
+  guint p1 = g_array_index (shapes->ring_start, guint, r + 1);
+  double x, y;
+
+  for (guint p = p0; p < p1; p++)
+    {
+      mq_shapes_get_point (shapes, origin, p, &x, &y);
+      OGR_G_AddPoint_2D (ring, x, y);
+    }
+  mq_shapes_get_point (shapes, origin, p0, &x, &y);
+  OGR_G_AddPoint_2D (ring, x, y);
+  return ring;
+}
+
+/**
+ * mq_shapes_dup_polygons:
+ *
+ * A feature's area as OGR polygons, the way it is drawn and hit (even-odd):
+ * a ring inside an even number of the feature's other rings bounds land,
+ * with the rings directly inside it as its holes. NULL for a feature of no
+ * rings or of lines.
+ *
+ * Returns: (transfer full) (nullable): a multipolygon
+ */
+OGRGeometryH
+mq_shapes_dup_polygons (const MqShapes *shapes,
+                        guint           feature)
+{
+  const float *xy = (const float *) shapes->xy->data;
+  MqBox origin = mq_shapes_get_bbox (shapes, feature);
+  guint r0 = g_array_index (shapes->feat_ring, guint, feature);
+  guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
+  g_autofree guint *depth = g_new0 (guint, MAX (r1 - r0, 1));
+  g_autofree int *parent = g_new (int, MAX (r1 - r0, 1));
+  OGRGeometryH multi = NULL;
+
+  for (guint r = r0; r < r1; r++)
+    {
+      guint p = g_array_index (shapes->ring_start, guint, r);
+
+      parent[r - r0] = -1;
+      if (g_array_index (shapes->ring_start, guint, r + 1) - p < 3)
+        return NULL;
+      for (guint o = r0; o < r1; o++)
+        if (o != r && ring_holds (shapes, o, xy[2 * p], xy[2 * p + 1]))
+          depth[r - r0]++;
+    }
+  /* A hole's ring is the land ring holding it one level up. */
+  for (guint r = r0; r < r1; r++)
+    for (guint o = r0; o < r1 && depth[r - r0] % 2 == 1; o++)
+      {
+        guint p = g_array_index (shapes->ring_start, guint, r);
+
+        if (depth[o - r0] + 1 == depth[r - r0] && ring_holds (shapes, o, xy[2 * p], xy[2 * p + 1]))
+          parent[r - r0] = (int) o;
+      }
+  for (guint r = r0; r < r1; r++)
+    {
+      OGRGeometryH polygon;
+
+      if (depth[r - r0] % 2 == 1)
+        continue;
+      polygon = OGR_G_CreateGeometry (wkbPolygon);
+      OGR_G_AddGeometryDirectly (polygon, ring_geometry (shapes, &origin, r));
+      for (guint h = r0; h < r1; h++)
+        if (parent[h - r0] == (int) r)
+          OGR_G_AddGeometryDirectly (polygon, ring_geometry (shapes, &origin, h));
+      if (multi == NULL)
+        multi = OGR_G_CreateGeometry (wkbMultiPolygon);
+      OGR_G_AddGeometryDirectly (multi, polygon);
+    }
+  return multi;
+}

@@ -43,6 +43,8 @@ void      mq_shapes_get_extent    (const MqShapes *shapes,
                                    MqBox        *extent);
 double    mq_shapes_get_plane_area (const MqShapes *shapes,
                                     guint           feature);
+OGRGeometryH mq_shapes_dup_polygons (const MqShapes *shapes,
+                                     guint           feature);
 gboolean  mq_shapes_contains      (const MqShapes *shapes,
                                    guint         feature,
                                    double        x,

@@ -309,3 +309,52 @@ mq_vector_layer_get_value (MqVectorLayer *self,
   g_return_val_if_fail (field < g_strv_length (self->fields), "");
   return ((GStrv) g_ptr_array_index (self->values, feature))[field];
 }
+
+/**
+ * mq_vector_layer_overlaps:
+ * @shapes: the parcels' (in the same CRS)
+ * @feature: the parcel
+ * @scale: the parcel's ellipsoidal area over its plane area: what the
+ *   overlap's plane area is taken by, so that the figures add up to the
+ *   parcel's own
+ *
+ * The layer's areas the parcel overlaps, and by how much.
+ *
+ * Returns: (transfer full) (element-type MqOverlap): by feature order
+ */
+GArray *
+mq_vector_layer_overlaps (MqVectorLayer  *self,
+                          const MqShapes *shapes,
+                          guint           feature,
+                          double          scale)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (MqOverlap));
+  MqBox box = mq_shapes_get_bbox (shapes, feature);
+  OGRGeometryH parcel;
+
+  g_return_val_if_fail (MQ_IS_VECTOR_LAYER (self), found);
+
+  if ((parcel = mq_shapes_dup_polygons (shapes, feature)) == NULL)
+    return found;
+  for (guint i = 0; i < self->kinds->len; i++)
+    {
+      MqBox b = mq_shapes_get_bbox (self->shapes, i);
+      OGRGeometryH area, common;
+      MqOverlap overlap = { i, 0 };
+
+      if (g_array_index (self->kinds, guint8, i) != MQ_VECTOR_AREA || mq_box_is_empty (&b) ||
+          !mq_box_intersects (&b, &box) || (area = mq_shapes_dup_polygons (self->shapes, i)) == NULL)
+        continue;
+      if ((common = OGR_G_Intersection (parcel, area)) != NULL)
+        {
+          overlap.area_m2 = OGR_G_Area (common) * scale;
+          OGR_G_DestroyGeometry (common);
+        }
+      OGR_G_DestroyGeometry (area);
+      /* Touching along an edge is no overlap. */
+      if (overlap.area_m2 > 0.01)
+        g_array_append_val (found, overlap);
+    }
+  OGR_G_DestroyGeometry (parcel);
+  return found;
+}

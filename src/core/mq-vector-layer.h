@@ -27,6 +27,12 @@ typedef enum
   MQ_VECTOR_POINT,
 } MqVectorKind;
 
+typedef struct
+{
+  guint  feature;
+  double area_m2;   /* of the parcel, in the layer's feature */
+} MqOverlap;
+
 #define MQ_TYPE_VECTOR_LAYER (mq_vector_layer_get_type ())
 
 G_DECLARE_FINAL_TYPE (MqVectorLayer, mq_vector_layer, MQ, VECTOR_LAYER, GObject)
@@ -46,5 +52,10 @@ const char *const *mq_vector_layer_get_field_names (MqVectorLayer *self);
 const char     *mq_vector_layer_get_value      (MqVectorLayer *self,
                                                 guint          feature,
                                                 guint          field);
+
+GArray         *mq_vector_layer_overlaps       (MqVectorLayer  *self,
+                                                const MqShapes *shapes,
+                                                guint           feature,
+                                                double          scale);
 
 G_END_DECLS

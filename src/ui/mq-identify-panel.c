@@ -19,6 +19,7 @@ struct _MqIdentifyPanel
   GtkLabel            *title;
   GtkLabel            *subtitle;
   AdwPreferencesGroup *figures;
+  AdwPreferencesGroup *overlaps;
   AdwPreferencesGroup *attributes;
   GPtrArray           *rows;      /* (group, row) pairs added, to take out again */
 };
@@ -83,6 +84,47 @@ attribute_title (const MqFieldMap *map,
   return g_strdup_printf ("%s (%s)", label, name);
 }
 
+/* What of the parcel lies in the reference layers' areas shown on the map
+ * (a 控规's land-use areas): each area with the parcel's share of it, in m²
+ * and mu as the parcel's own area is measured. */
+static void
+show_overlaps (MqIdentifyPanel *self,
+               MqDataset       *dataset,
+               guint            index)
+{
+  MqLayerList *layers = self->project ? mq_project_get_layers (self->project) : NULL;
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  double plane = mq_shapes_get_plane_area (shapes, index);
+  double scale = plane > 0 ? mq_parcels_get (parcels, index)->area_m2 / plane : 1.0;
+  guint shown = 0;
+
+  for (guint i = 0; layers != NULL && i < mq_layer_list_get_n_layers (layers); i++)
+    {
+      const MqLayer *l = mq_layer_list_get (layers, i);
+      MqVectorLayer *vector;
+      g_autoptr(GArray) found = NULL;
+      g_autofree char *file = NULL;
+
+      if (l->kind != MQ_LAYER_VECTOR || !l->visible ||
+          (vector = mq_project_get_vector_layer (self->project, l->path, NULL)) == NULL)
+        continue;
+      found = mq_vector_layer_overlaps (vector, shapes, index, scale);
+      file = g_path_get_basename (l->path);
+      for (guint k = 0; k < found->len; k++)
+        {
+          const MqOverlap *o = &g_array_index (found, MqOverlap, k);
+          const char *label = mq_vector_layer_get_label (vector, o->feature);
+          g_autofree char *title = g_strdup_printf ("%s · %s", file, *label ? label : "—");
+          g_autofree char *value = g_strdup_printf (_("%.1f m² (%.2f mu)"), o->area_m2, o->area_m2 / MQ_M2_PER_MU);
+
+          add_row (self, self->overlaps, title, value);
+          shown++;
+        }
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->overlaps), shown > 0);
+}
+
 static void
 show_parcel (MqIdentifyPanel *self,
              MqDataset       *dataset,
@@ -106,6 +148,7 @@ show_parcel (MqIdentifyPanel *self,
   unread = mq_field_map_dup_unread (mq_dataset_get_field_map (dataset), parcels, index);
   if (unread != NULL)
     add_figure (self, _("Unread values"), unread);
+  show_overlaps (self, dataset, index);
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
     {
       g_autofree char *title = attribute_title (mq_dataset_get_field_map (dataset), names[i], i);
@@ -136,6 +179,7 @@ show_many (MqIdentifyPanel *self,
   gtk_label_set_text (self->subtitle, "");
   add_figure (self, _("Area"), g_strdup_printf (_("%.2f mu"), area / MQ_M2_PER_MU));
   add_figure (self, _("Flagged for upgrade"), g_strdup_printf ("%u", flagged));
+  gtk_widget_set_visible (GTK_WIDGET (self->overlaps), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->attributes), FALSE);
 }
 
@@ -189,6 +233,7 @@ mq_identify_panel_class_init (MqIdentifyPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqIdentifyPanel, title);
   gtk_widget_class_bind_template_child (widget_class, MqIdentifyPanel, subtitle);
   gtk_widget_class_bind_template_child (widget_class, MqIdentifyPanel, figures);
+  gtk_widget_class_bind_template_child (widget_class, MqIdentifyPanel, overlaps);
   gtk_widget_class_bind_template_child (widget_class, MqIdentifyPanel, attributes);
 }
 
@@ -232,6 +277,10 @@ mq_identify_panel_set_project (MqIdentifyPanel *self,
       g_signal_group_connect_swapped (self->selection_signals, "changed", G_CALLBACK (show_project), self);
     }
   g_signal_group_set_target (self->project_signals, project);
+  /* A reference layer shown or hidden changes what the parcel lies in. */
+  if (project != NULL)
+    g_signal_connect_object (mq_project_get_layers (project), "changed", G_CALLBACK (show_project), self,
+                             G_CONNECT_SWAPPED);
   g_signal_group_set_target (self->selection_signals, project ? mq_project_get_selection (project) : NULL);
   show_project (self);
 }

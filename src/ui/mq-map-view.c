@@ -1162,8 +1162,7 @@ sync_layers (MqMapView *self,
         continue;
       if (l->kind == MQ_LAYER_VECTOR)
         {
-          g_autoptr(MqVectorLayer) vector = mq_vector_layer_new (l->path, mq_dataset_get_display_wkt (dataset),
-                                                                 &error);
+          MqVectorLayer *vector = mq_project_get_vector_layer (self->project, l->path, &error);
 
           if (vector != NULL)
             mq_renderer_add_vector_layer (self->renderer, vector);
