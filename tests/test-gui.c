@@ -3941,6 +3941,24 @@ test_layers_panel (void)
     settle ();
     listed = row_titled (identify, "M0 新型产业用地");
     g_assert_true (listed);
+    g_assert_null (mq_map_view_get_layer_note (view, zoning));
+
+    /* One 200 km away (a CRS its file does not tell right): drawn, and said. */
+    {
+      g_autofree char *far = g_build_filename (dir, "far.geojson", NULL);
+      g_autofree char *far_json = g_strdup_printf (
+        "{\"type\": \"FeatureCollection\", \"crs\": {\"type\": \"name\", \"properties\":"
+        " {\"name\": \"urn:ogc:def:crs:EPSG::4549\"}}, \"features\": [{\"type\": \"Feature\","
+        " \"properties\": {}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [%.3f, %.3f]}}]}",
+        b.min_x + 200000, b.min_y);
+
+      g_assert_true (g_file_set_contents (far, far_json, -1, NULL));
+      mq_layer_panel_add_file (MQ_LAYER_PANEL (panel), MQ_LAYER_VECTOR, far);
+      settle ();
+      g_assert_nonnull (mq_map_view_get_layer_note (view, far));
+      g_assert_nonnull (find_named (panel, "layer-note"));
+      mq_layer_list_remove (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, far));
+    }
   }
 
   /* Saved in the project: a project opened anew has the same layers. */

@@ -1668,6 +1668,15 @@ test_vector_layer (void)
   mq_renderer_add_vector_layer (renderer, areas);
   washed = render_parcel_centre (renderer, index, vp);
   g_assert_true (close_to (washed, blend (0x6b3d99, fill, 0.18), 3));
+  /* Its areas are named where they have room. */
+  {
+    GArray *labels = mq_renderer_get_labels (renderer);
+    gboolean named = FALSE;
+
+    for (guint k = 0; labels != NULL && k < labels->len; k++)
+      named |= g_strcmp0 (g_array_index (labels, MqLabel, k).text, "M0 新型产业用地") == 0;
+    g_assert_true (named);
+  }
   test_remove_dir (dir);
 }
 

@@ -190,6 +190,19 @@ mq_raster_layer_new_prepared (const char  *path,
   return open_layer (path, copy, map_wkt, error);
 }
 
+/* Where the image lies, in the map's CRS. */
+void
+mq_raster_layer_get_extent (MqRasterLayer *self,
+                            MqBox         *extent)
+{
+  g_return_if_fail (MQ_IS_RASTER_LAYER (self));
+
+  extent->min_x = self->gt[0];
+  extent->max_x = self->gt[0] + GDALGetRasterXSize (self->view) * self->gt[1];
+  extent->max_y = self->gt[3];
+  extent->min_y = self->gt[3] + GDALGetRasterYSize (self->view) * self->gt[5];
+}
+
 /* Whether the image is warped as it is read (another CRS than the map's). */
 gboolean
 mq_raster_layer_get_warped (MqRasterLayer *self)

@@ -46,6 +46,8 @@ MqRasterLayer *mq_raster_layer_new_prepared (const char   *path,
                                              const char   *map_wkt,
                                              GError      **error);
 gboolean       mq_raster_layer_get_warped   (MqRasterLayer *self);
+void           mq_raster_layer_get_extent   (MqRasterLayer *self,
+                                             MqBox         *extent);
 MqRasterLayer *mq_raster_layer_new_from_spec (const char   *spec,
                                               const char   *map_wkt,
                                               GError      **error);

@@ -1602,6 +1602,37 @@ label_parts (cairo_t           *cr,
     }
 }
 
+/* A reference area's name where it has room: at the middle of what of it is
+ * on the screen. */
+#define VECTOR_LABEL_MIN_PX 80.0
+
+static void
+label_vector (cairo_t       *cr,
+              MqLabelGrid   *grid,
+              MqViewport    *vp,
+              MqVectorLayer *layer,
+              const MqBox   *view)
+{
+  const MqShapes *shapes = mq_vector_layer_get_shapes (layer);
+  double res = mq_viewport_get_resolution (vp);
+
+  for (guint i = 0; i < mq_vector_layer_get_n_features (layer); i++)
+    {
+      MqBox b = mq_shapes_get_bbox (shapes, i), in;
+      const char *text = mq_vector_layer_get_label (layer, i);
+      double sx, sy;
+
+      if (mq_vector_layer_get_kind (layer, i) != MQ_VECTOR_AREA || *text == '\0' ||
+          !visible (shapes, i, view) || (b.max_x - b.min_x) / res < VECTOR_LABEL_MIN_PX ||
+          (b.max_y - b.min_y) / res < VECTOR_LABEL_MIN_PX / 3)
+        continue;
+      in = (MqBox) { MAX (b.min_x, view->min_x), MAX (b.min_y, view->min_y),
+                     MIN (b.max_x, view->max_x), MIN (b.max_y, view->max_y) };
+      mq_viewport_map_to_screen (vp, (in.min_x + in.max_x) / 2, (in.min_y + in.max_y) / 2, &sx, &sy);
+      place_label (cr, NULL, grid, vp, text, -1, sx, sy, MAIN_LABEL_PX, FALSE, 0, NULL);
+    }
+}
+
 /* A stretch of a line on the screen, from a to c. */
 typedef struct
 {
@@ -2010,6 +2041,15 @@ draw_labels (MqRenderer        *self,
   mq_label_grid_set_text_scale (grid, labels);
   if (kind_shown (self, MQ_LAYER_PARTS))
     label_parts (cr, grid, vp, ref);
+  for (guint i = 0; i < mq_layer_list_get_n_layers (self->layers); i++)
+    {
+      const MqLayer *l = mq_layer_list_get (self->layers, i);
+      MqVectorLayer *vector;
+      guint nth;
+
+      if (l->kind == MQ_LAYER_VECTOR && layer_shown (l) && (vector = vector_of (self, l, &nth)) != NULL)
+        label_vector (cr, grid, vp, vector, view);
+    }
   for (int main = TRUE; main >= FALSE; main--)
     label_lines (cr, grid, vp, ref, view, main, kind_shown (self, MQ_LAYER_ROADS),
                  kind_shown (self, MQ_LAYER_RIVERS));

@@ -238,6 +238,8 @@ title_box (MqLayerPanel  *self,
   gboolean image = layer->kind == MQ_LAYER_IMAGE && self->map_view != NULL;
   const char *error = mq_layer_kind_has_file (layer->kind) && self->map_view != NULL
                         ? mq_map_view_get_image_error (self->map_view, layer->path) : NULL;
+  const char *note = mq_layer_kind_has_file (layer->kind) && self->map_view != NULL
+                       ? mq_map_view_get_layer_note (self->map_view, layer->path) : NULL;
   double progress = image ? mq_image_preparer_get_progress (mq_map_view_get_image_preparer (self->map_view),
                                                             layer->path) : -1;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -253,6 +255,8 @@ title_box (MqLayerPanel  *self,
   gtk_box_append (GTK_BOX (box), label);
   if (error != NULL)
     gtk_box_append (GTK_BOX (box), caption ("layer-error", error, "error"));
+  else if (note != NULL)
+    gtk_box_append (GTK_BOX (box), caption ("layer-note", note, "warning"));
   else if (progress >= 0)
     {
       g_autofree char *text = progress_text (progress);

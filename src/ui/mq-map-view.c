@@ -53,6 +53,7 @@ struct _MqMapView
   double      drag_last_x;
   double      drag_last_y;
   GHashTable *image_errors;    /* an image layer's path → why it cannot be drawn */
+  GHashTable *layer_notes;     /* an added layer's path → what to know (far off) */
   MqImagePreparer *images;     /* opens them, or makes them ready first */
 };
 
@@ -761,6 +762,7 @@ mq_map_view_dispose (GObject *object)
   g_clear_handle_id (&self->frame_timeout_id, g_source_remove);
   g_clear_pointer (&self->history, g_array_unref);
   g_clear_pointer (&self->image_errors, g_hash_table_unref);
+  g_clear_pointer (&self->layer_notes, g_hash_table_unref);
   if (self->images != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->images, self);
@@ -936,6 +938,7 @@ mq_map_view_init (MqMapView *self)
   g_signal_connect_swapped (self->viewport, "changed", G_CALLBACK (on_viewport_changed), self);
   g_signal_connect_swapped (self->renderer, "notify", G_CALLBACK (on_style_changed), self);
   self->image_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->layer_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->images = mq_image_preparer_new ();
   g_signal_connect_swapped (self->images, "finished", G_CALLBACK (on_image_finished), self);
   self->frame = mq_frame_new ();
@@ -1126,6 +1129,31 @@ on_presence_changed (MqMapView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* An added layer nowhere near the parcels is drawn, and said: a file in
+ * another place, or in a CRS its .prj does not tell. */
+static void
+note_if_far (MqMapView   *self,
+             MqDataset   *dataset,
+             const char  *path,
+             const MqBox *where)
+{
+  MqBox parcels;
+
+  mq_dataset_get_extent (dataset, &parcels);
+  if (mq_box_is_empty (where) || !mq_box_intersects (where, &parcels))
+    g_hash_table_insert (self->layer_notes, g_strdup (path),
+                         g_strdup (_("Lies nowhere near the parcels: is its coordinate system right?")));
+}
+
+/* What to know about the added layer of @path (it lies far off), or NULL. */
+const char *
+mq_map_view_get_layer_note (MqMapView  *self,
+                            const char *path)
+{
+  g_return_val_if_fail (MQ_IS_MAP_VIEW (self), NULL);
+  return g_hash_table_lookup (self->layer_notes, path);
+}
+
 /* The project's layers, drawn: the renderer takes a copy, and the images
  * shown are opened in the map's CRS (@reopen: all of them again, for another
  * dataset) — at once, or once made ready in the background
@@ -1146,6 +1174,7 @@ sync_layers (MqMapView *self,
     {
       mq_renderer_clear_rasters (self->renderer);
       g_hash_table_remove_all (self->image_errors);
+      g_hash_table_remove_all (self->layer_notes);
       mq_image_preparer_forget (self->images);
     }
   mq_renderer_set_layers (self->renderer, layers);
@@ -1154,6 +1183,7 @@ sync_layers (MqMapView *self,
       const MqLayer *l = mq_layer_list_get (layers, i);
       g_autoptr(MqRasterLayer) image = NULL;
       g_autoptr(GError) error = NULL;
+      MqBox where;
 
       if (!mq_layer_kind_has_file (l->kind) || !l->visible)
         continue;
@@ -1165,11 +1195,19 @@ sync_layers (MqMapView *self,
           MqVectorLayer *vector = mq_project_get_vector_layer (self->project, l->path, &error);
 
           if (vector != NULL)
-            mq_renderer_add_vector_layer (self->renderer, vector);
+            {
+              mq_renderer_add_vector_layer (self->renderer, vector);
+              mq_shapes_get_extent (mq_vector_layer_get_shapes (vector), &where);
+              note_if_far (self, dataset, l->path, &where);
+            }
         }
       else if ((image = mq_image_preparer_open (self->images, l->path, mq_dataset_get_display_wkt (dataset),
                                                 &error)) != NULL)
-        mq_renderer_add_raster_layer (self->renderer, image);
+        {
+          mq_renderer_add_raster_layer (self->renderer, image);
+          mq_raster_layer_get_extent (image, &where);
+          note_if_far (self, dataset, l->path, &where);
+        }
       if (error != NULL)
         g_hash_table_insert (self->image_errors, g_strdup (l->path), g_strdup (error->message));
     }

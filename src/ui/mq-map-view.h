@@ -60,6 +60,8 @@ char       *mq_map_view_dup_tooltip_markup (MqMapView *self,
                                             double     y);
 
 MqImagePreparer *mq_map_view_get_image_preparer (MqMapView *self);
+const char  *mq_map_view_get_layer_note  (MqMapView  *self,
+                                         const char *path);
 const char  *mq_map_view_get_image_error (MqMapView  *self,
                                          const char *path);
 
