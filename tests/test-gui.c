@@ -3773,7 +3773,7 @@ remove_image_copy (const char *copy)
   g_unlink (ovr);
 }
 
-/* Whether an action row under @root has a title holding @text. */
+/* Whether a row under @root has a title holding @text. */
 static gboolean
 row_titled (GtkWidget  *root,
             const char *text)
@@ -3781,7 +3781,7 @@ row_titled (GtkWidget  *root,
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      if (ADW_IS_ACTION_ROW (child) &&
+      if (ADW_IS_PREFERENCES_ROW (child) &&
           strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), text) != NULL)
         return TRUE;
       if (row_titled (child, text))
@@ -3940,6 +3940,8 @@ test_layers_panel (void)
     mq_selection_select_only (mq_map_view_get_selection (view), i);
     settle ();
     listed = row_titled (identify, "M0 新型产业用地");
+    /* …opening to the area's own attributes. */
+    g_assert_true (row_titled (identify, "用地性质"));
     g_assert_true (listed);
     g_assert_null (mq_map_view_get_layer_note (view, zoning));
 

@@ -84,6 +84,38 @@ attribute_title (const MqFieldMap *map,
   return g_strdup_printf ("%s (%s)", label, name);
 }
 
+/* One area the parcel lies in: its name and the parcel's share, opening to
+ * every attribute the reference layer's file gives it. */
+static void
+add_overlap (MqIdentifyPanel *self,
+             MqVectorLayer   *vector,
+             const char      *file,
+             const MqOverlap *o)
+{
+  const char *label = mq_vector_layer_get_label (vector, o->feature);
+  const char *const *fields = mq_vector_layer_get_field_names (vector);
+  g_autofree char *title = g_strdup_printf ("%s · %s", file, *label ? label : "—");
+  g_autofree char *value = g_strdup_printf (_("%.1f m² (%.2f mu)"), o->area_m2, o->area_m2 / MQ_M2_PER_MU);
+  GtkWidget *row = adw_expander_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), value);
+  for (guint f = 0; fields != NULL && fields[f] != NULL; f++)
+    {
+      GtkWidget *attribute = adw_action_row_new ();
+      const char *text = mq_vector_layer_get_value (vector, o->feature, f);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (attribute), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (attribute), fields[f]);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (attribute), *text ? text : "—");
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), attribute);
+    }
+  adw_preferences_group_add (self->overlaps, row);
+  g_ptr_array_add (self->rows, self->overlaps);
+  g_ptr_array_add (self->rows, row);
+}
+
 /* What of the parcel lies in the reference layers' areas shown on the map
  * (a 控规's land-use areas): each area with the parcel's share of it, in m²
  * and mu as the parcel's own area is measured. */
@@ -114,11 +146,8 @@ show_overlaps (MqIdentifyPanel *self,
       for (guint k = 0; k < found->len; k++)
         {
           const MqOverlap *o = &g_array_index (found, MqOverlap, k);
-          const char *label = mq_vector_layer_get_label (vector, o->feature);
-          g_autofree char *title = g_strdup_printf ("%s · %s", file, *label ? label : "—");
-          g_autofree char *value = g_strdup_printf (_("%.1f m² (%.2f mu)"), o->area_m2, o->area_m2 / MQ_M2_PER_MU);
 
-          add_row (self, self->overlaps, title, value);
+          add_overlap (self, vector, file, o);
           shown++;
         }
     }
