@@ -3940,6 +3940,26 @@ test_layers_panel (void)
     mq_selection_select_only (mq_map_view_get_selection (view), i);
     settle ();
     listed = row_titled (identify, "M0 新型产业用地");
+    /* Its style, picked in its row's popover, is the list's. */
+    {
+      GtkWidget *row = NULL;
+      GtkWidget *style;
+      GdkRGBA red = { 1, 0, 0, 1 };
+
+      for (GtkWidget *r = gtk_widget_get_first_child (GTK_WIDGET (gtk_widget_get_parent (layer_row_widget (panel, "vector", NULL))));
+           r != NULL; r = gtk_widget_get_next_sibling (r))
+        if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (r), "mq-layer")) ==
+            (guint) mq_layer_list_find (layers, MQ_LAYER_VECTOR, zoning))
+          row = r;
+      g_assert_nonnull (row);
+      style = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (find_named (row, "layer-style"))));
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (find_named (GTK_WIDGET (style), "layer-style-color")), &red);
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      g_signal_emit_by_name (find_named (GTK_WIDGET (style), "layer-style-color"), "color-set");
+      g_assert_cmpstr (mq_layer_list_get (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, zoning))->color, ==,
+                       "#ff0000");
+    }
     /* …opening to the area's own attributes. */
     g_assert_true (row_titled (identify, "用地性质"));
     g_assert_true (listed);

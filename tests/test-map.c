@@ -1451,6 +1451,10 @@ test_layer_list_json (void)
     "{\"version\": 1, \"layers\": [{\"kind\": \"roads\", \"visible\": 1, \"opacity\": 1}]}",
     "{\"version\": 1, \"layers\": [{\"kind\": \"image\", \"visible\": true, \"opacity\": 1}]}",
     "{\"version\": 1, \"layers\": [{\"kind\": \"zone\", \"path\": \"/x.tif\", \"visible\": true, \"opacity\": 1}]}",
+    "{\"version\": 1, \"layers\": [{\"kind\": \"vector\", \"path\": \"/a.shp\", \"visible\": true, \"opacity\": 1,"
+    " \"color\": \"red\"}]}",
+    "{\"version\": 1, \"layers\": [{\"kind\": \"vector\", \"path\": \"/a.shp\", \"visible\": true, \"opacity\": 1,"
+    " \"width\": 50}]}",
   };
 
   g_assert_cmpuint (mq_layer_list_get_n_layers (list), ==, MQ_N_BUILTIN_LAYERS);
@@ -1459,14 +1463,20 @@ test_layer_list_json (void)
   g_assert_cmpuint (mq_layer_list_add_file (list, MQ_LAYER_IMAGE, "/data/正射影像.tif", 0.8), ==, 2);
   mq_layer_list_move (list, mq_layer_list_find (list, MQ_LAYER_ZONE, NULL), 0);
   g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_ZONE, NULL), ==, 0);
+  mq_layer_list_set_style (list, mq_layer_list_add_file (list, MQ_LAYER_VECTOR, "/data/控规.shp", 1.0),
+                           "#c0392b", 2.5, "用地性质");
   g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_IMAGE, "/data/正射影像.tif"), ==, 3);
   g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_PARCELS, NULL), ==, 4);
+  g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_VECTOR, "/data/控规.shp"), ==, 5);
   json = mq_layer_list_to_json (list);
   back = mq_layer_list_new_from_json (json, &error);
   g_assert_no_error (error);
   g_assert_true (mq_layer_list_equal (list, back));
   g_assert_false (mq_layer_list_get (back, mq_layer_list_find (back, MQ_LAYER_ROADS, NULL))->visible);
   g_assert_cmpfloat (mq_layer_list_get (back, 4)->opacity, ==, 0.6);
+  g_assert_cmpstr (mq_layer_list_get (back, 5)->color, ==, "#c0392b");
+  g_assert_cmpfloat (mq_layer_list_get (back, 5)->width, ==, 2.5);
+  g_assert_cmpstr (mq_layer_list_get (back, 5)->label, ==, "用地性质");
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
@@ -1668,6 +1678,10 @@ test_vector_layer (void)
   mq_renderer_add_vector_layer (renderer, areas);
   washed = render_parcel_centre (renderer, index, vp);
   g_assert_true (close_to (washed, blend (0x6b3d99, fill, 0.18), 3));
+  /* Its own colour, when its style gives one. */
+  mq_layer_list_set_style (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), "#ff0000", 0, NULL);
+  mq_renderer_set_layers (renderer, layers);
+  g_assert_true (close_to (render_parcel_centre (renderer, index, vp), blend (0xff0000, fill, 0.18), 3));
   /* Its areas are named where they have room. */
   {
     GArray *labels = mq_renderer_get_labels (renderer);
@@ -1676,6 +1690,13 @@ test_vector_layer (void)
     for (guint k = 0; labels != NULL && k < labels->len; k++)
       named |= g_strcmp0 (g_array_index (labels, MqLabel, k).text, "M0 新型产业用地") == 0;
     g_assert_true (named);
+    /* …and none when the style says none. */
+    mq_layer_list_set_style (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), "#ff0000", 0, "");
+    mq_renderer_set_layers (renderer, layers);
+    render_parcel_centre (renderer, index, vp);
+    labels = mq_renderer_get_labels (renderer);
+    for (guint k = 0; labels != NULL && k < labels->len; k++)
+      g_assert_cmpstr (g_array_index (labels, MqLabel, k).text, !=, "M0 新型产业用地");
   }
   test_remove_dir (dir);
 }

@@ -70,7 +70,12 @@ static void
 layer_clear (MqLayer *layer)
 {
   g_clear_pointer (&layer->path, g_free);
+  g_clear_pointer (&layer->color, g_free);
+  g_clear_pointer (&layer->label, g_free);
 }
+
+/* The widest outline a style may ask for, in pixels. */
+#define MAX_WIDTH 20.0
 
 static void
 mq_layer_list_finalize (GObject *object)
@@ -130,9 +135,35 @@ append (MqLayerList *self,
         gboolean     visible,
         double       opacity)
 {
-  MqLayer layer = { kind, g_strdup (path), visible, opacity };
+  MqLayer layer = { kind, g_strdup (path), visible, opacity, NULL, 0, NULL };
 
   g_array_append_val (self->layers, layer);
+}
+
+/* A copy of @l at the end, its style too. */
+static void
+append_copy (MqLayerList   *self,
+             const MqLayer *l)
+{
+  append (self, l->kind, l->path, l->visible, l->opacity);
+  layer_at (self, self->layers->len - 1)->color = g_strdup (l->color);
+  layer_at (self, self->layers->len - 1)->width = l->width;
+  layer_at (self, self->layers->len - 1)->label = g_strdup (l->label);
+}
+
+/* "#rrggbb" as 0–1 channels; FALSE for anything else. */
+gboolean
+mq_layer_color_parse (const char *color,
+                      double      rgb[3])
+{
+  if (color == NULL || strlen (color) != 7 || color[0] != '#')
+    return FALSE;
+  for (int i = 1; i < 7; i++)
+    if (!g_ascii_isxdigit (color[i]))
+      return FALSE;
+  for (int c = 0; c < 3; c++)
+    rgb[c] = (g_ascii_xdigit_value (color[1 + 2 * c]) * 16 + g_ascii_xdigit_value (color[2 + 2 * c])) / 255.0;
+  return TRUE;
 }
 
 /**
@@ -159,11 +190,7 @@ mq_layer_list_copy (MqLayerList *self)
 
   g_return_val_if_fail (MQ_IS_LAYER_LIST (self), copy);
   for (guint i = 0; i < self->layers->len; i++)
-    {
-      const MqLayer *l = layer_at (self, i);
-
-      append (copy, l->kind, l->path, l->visible, l->opacity);
-    }
+    append_copy (copy, layer_at (self, i));
   return copy;
 }
 
@@ -179,11 +206,7 @@ mq_layer_list_assign (MqLayerList *self,
     return;
   g_array_set_size (self->layers, 0);
   for (guint i = 0; i < other->layers->len; i++)
-    {
-      const MqLayer *l = layer_at (other, i);
-
-      append (self, l->kind, l->path, l->visible, l->opacity);
-    }
+    append_copy (self, layer_at (other, i));
   changed (self);
 }
 
@@ -200,7 +223,8 @@ mq_layer_list_equal (MqLayerList *self,
       const MqLayer *a = layer_at (self, i), *b = layer_at (other, i);
 
       if (a->kind != b->kind || g_strcmp0 (a->path, b->path) != 0 ||
-          !a->visible != !b->visible || a->opacity != b->opacity)
+          !a->visible != !b->visible || a->opacity != b->opacity ||
+          g_strcmp0 (a->color, b->color) != 0 || a->width != b->width || g_strcmp0 (a->label, b->label) != 0)
         return FALSE;
     }
   return TRUE;
@@ -266,6 +290,41 @@ mq_layer_list_set_opacity (MqLayerList *self,
   changed (self);
 }
 
+/**
+ * mq_layer_list_set_style:
+ * @color: (nullable): "#rrggbb", or NULL for the layer's default
+ * @width: pixels, 0 for the default
+ * @label: (nullable): the field names come from, "" for none, NULL for the
+ *   layer's own choice
+ *
+ * A vector layer's style.
+ */
+void
+mq_layer_list_set_style (MqLayerList *self,
+                         guint        index,
+                         const char  *color,
+                         double       width,
+                         const char  *label)
+{
+  MqLayer *l;
+  double rgb[3];
+
+  g_return_if_fail (MQ_IS_LAYER_LIST (self));
+  g_return_if_fail (index < self->layers->len);
+  g_return_if_fail (color == NULL || mq_layer_color_parse (color, rgb));
+  g_return_if_fail (width >= 0 && width <= MAX_WIDTH);
+
+  l = layer_at (self, index);
+  if (g_strcmp0 (l->color, color) == 0 && l->width == width && g_strcmp0 (l->label, label) == 0)
+    return;
+  g_free (l->color);
+  l->color = g_strdup (color);
+  l->width = width;
+  g_free (l->label);
+  l->label = g_strdup (label);
+  changed (self);
+}
+
 /* Moves the layer at @index to @to (bottom first), the others closing up. */
 void
 mq_layer_list_move (MqLayerList *self,
@@ -306,7 +365,7 @@ mq_layer_list_add_file (MqLayerList *self,
                         double       opacity)
 {
   int at, parcels;
-  MqLayer layer = { kind, NULL, TRUE, opacity };
+  MqLayer layer = { kind, NULL, TRUE, opacity, NULL, 0, NULL };
 
   g_return_val_if_fail (MQ_IS_LAYER_LIST (self), 0);
   g_return_val_if_fail (mq_layer_kind_has_file (kind), 0);
@@ -370,6 +429,21 @@ mq_layer_list_to_json (MqLayerList *self)
       json_builder_add_boolean_value (b, l->visible);
       json_builder_set_member_name (b, "opacity");
       json_builder_add_double_value (b, l->opacity);
+      if (l->color != NULL)
+        {
+          json_builder_set_member_name (b, "color");
+          json_builder_add_string_value (b, l->color);
+        }
+      if (l->width > 0)
+        {
+          json_builder_set_member_name (b, "width");
+          json_builder_add_double_value (b, l->width);
+        }
+      if (l->label != NULL)
+        {
+          json_builder_set_member_name (b, "label");
+          json_builder_add_string_value (b, l->label);
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -386,6 +460,34 @@ invalid (GError    **error,
   g_set_error (error, MQ_LAYER_LIST_ERROR, MQ_LAYER_LIST_ERROR_INVALID,
                _("the project's layer list: layer %u: %s"), index + 1, what);
   return FALSE;
+}
+
+/* A vector layer's style, if saved: checked as the rest. */
+static gboolean
+parse_style (MqLayer     *layer,
+             JsonObject  *o,
+             guint        index,
+             GError     **error)
+{
+  JsonNode *color = json_object_get_member (o, "color");
+  JsonNode *width = json_object_get_member (o, "width");
+  JsonNode *label = json_object_get_member (o, "label");
+  double rgb[3];
+
+  if (color != NULL && (json_node_get_value_type (color) != G_TYPE_STRING ||
+                        !mq_layer_color_parse (json_node_get_string (color), rgb)))
+    return invalid (error, index, _("“color” must be #rrggbb"));
+  if (width != NULL && (!JSON_NODE_HOLDS_VALUE (width) ||
+                        (json_node_get_value_type (width) != G_TYPE_DOUBLE &&
+                         json_node_get_value_type (width) != G_TYPE_INT64) ||
+                        !(json_node_get_double (width) >= 0 && json_node_get_double (width) <= MAX_WIDTH)))
+    return invalid (error, index, _("“width” must be a number from 0 to 20"));
+  if (label != NULL && json_node_get_value_type (label) != G_TYPE_STRING)
+    return invalid (error, index, _("“label” must be a field's name"));
+  layer->color = color ? g_strdup (json_node_get_string (color)) : NULL;
+  layer->width = width ? json_node_get_double (width) : 0;
+  layer->label = label ? g_strdup (json_node_get_string (label)) : NULL;
+  return TRUE;
 }
 
 /* One saved layer, checked member by member: nothing is guessed. */
@@ -422,7 +524,7 @@ parse_layer (MqLayerList  *self,
                                                                 : _("only an added layer has a “path”"));
   append (self, kind, path ? json_node_get_string (path) : NULL, json_node_get_boolean (visible),
           json_node_get_double (opacity));
-  return TRUE;
+  return parse_style (layer_at (self, self->layers->len - 1), o, index, error);
 }
 
 /* A list saved before a layer existed gets it where it goes by default. */
@@ -432,7 +534,7 @@ add_missing (MqLayerList *self)
   for (guint i = 0; i < G_N_ELEMENTS (default_order); i++)
     if (mq_layer_list_find (self, default_order[i], NULL) < 0)
       {
-        MqLayer layer = { default_order[i], NULL, TRUE, 1.0 };
+        MqLayer layer = { default_order[i], NULL, TRUE, 1.0, NULL, 0, NULL };
 
         g_array_insert_val (self->layers, MIN (i, self->layers->len), layer);
       }

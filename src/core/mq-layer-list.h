@@ -48,6 +48,10 @@ typedef struct
   char        *path;      /* an image's or a vector layer's file; else NULL */
   gboolean     visible;
   double       opacity;   /* 0 to 1 */
+  /* A vector layer's style; NULL or 0: its default */
+  char        *color;     /* "#rrggbb": outline, lines, points, and the areas' wash */
+  double       width;     /* outline or line width, pixels */
+  char        *label;     /* the field its names come from; "" for none */
 } MqLayer;
 
 #define MQ_TYPE_LAYER_LIST (mq_layer_list_get_type ())
@@ -75,6 +79,13 @@ void           mq_layer_list_set_visible   (MqLayerList  *self,
 void           mq_layer_list_set_opacity   (MqLayerList  *self,
                                             guint         index,
                                             double        opacity);
+void           mq_layer_list_set_style     (MqLayerList  *self,
+                                            guint         index,
+                                            const char   *color,
+                                            double        width,
+                                            const char   *label);
+gboolean       mq_layer_color_parse        (const char   *color,
+                                            double        rgb[3]);
 void           mq_layer_list_move          (MqLayerList  *self,
                                             guint         index,
                                             guint         to);

@@ -293,6 +293,27 @@ mq_vector_layer_get_label (MqVectorLayer *self,
   return self->label >= 0 ? mq_vector_layer_get_value (self, feature, self->label) : "";
 }
 
+/* The field of @name, or -1. */
+int
+mq_vector_layer_find_field (MqVectorLayer *self,
+                            const char    *name)
+{
+  g_return_val_if_fail (MQ_IS_VECTOR_LAYER (self), -1);
+
+  for (guint i = 0; name != NULL && self->fields[i] != NULL; i++)
+    if (g_strcmp0 (self->fields[i], name) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* The field the layer's names come from when no one chose one, or -1. */
+int
+mq_vector_layer_get_label_field (MqVectorLayer *self)
+{
+  g_return_val_if_fail (MQ_IS_VECTOR_LAYER (self), -1);
+  return self->label;
+}
+
 const char *const *
 mq_vector_layer_get_field_names (MqVectorLayer *self)
 {

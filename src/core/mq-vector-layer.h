@@ -49,6 +49,9 @@ MqVectorKind    mq_vector_layer_get_kind       (MqVectorLayer *self,
 const char     *mq_vector_layer_get_label      (MqVectorLayer *self,
                                                 guint          feature);
 const char *const *mq_vector_layer_get_field_names (MqVectorLayer *self);
+int             mq_vector_layer_find_field     (MqVectorLayer *self,
+                                                const char    *name);
+int             mq_vector_layer_get_label_field (MqVectorLayer *self);
 const char     *mq_vector_layer_get_value      (MqVectorLayer *self,
                                                 guint          feature,
                                                 guint          field);

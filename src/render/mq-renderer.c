@@ -261,6 +261,35 @@ mq_renderer_add_vector_layer (MqRenderer    *self,
     mq_layer_list_add_file (self->layers, MQ_LAYER_VECTOR, path, 1.0);
 }
 
+/* Reference layers, in the order they were added: colours apart from every
+ * theme's fills and from the outlines that mark parcels out. */
+static const MqRgb vector_colors[] = {
+  { 0.42, 0.24, 0.60 }, { 0.55, 0.32, 0.04 }, { 0.00, 0.40, 0.37 }, { 0.25, 0.25, 0.25 },
+};
+
+/* The colour the vector layer at @index of the list is drawn in: its
+ * style's, else its place among the reference layers'. */
+void
+mq_renderer_get_vector_color (MqRenderer *self,
+                              guint       index,
+                              double      rgb[3])
+{
+  const MqLayer *layer;
+  guint nth = 0;
+  const MqRgb *c;
+
+  g_return_if_fail (MQ_IS_RENDERER (self));
+  g_return_if_fail (index < mq_layer_list_get_n_layers (self->layers));
+
+  layer = mq_layer_list_get (self->layers, index);
+  if (mq_layer_color_parse (layer->color, rgb))
+    return;
+  for (guint i = 0; i < index; i++)
+    nth += mq_layer_list_get (self->layers, i)->kind == MQ_LAYER_VECTOR;
+  c = &vector_colors[nth % G_N_ELEMENTS (vector_colors)];
+  rgb[0] = c->r, rgb[1] = c->g, rgb[2] = c->b;
+}
+
 /* The read vector layer a layer names, or NULL; @nth: which of the list's
  * vector layers it is (its colour). */
 static MqVectorLayer *
@@ -1611,15 +1640,19 @@ label_vector (cairo_t       *cr,
               MqLabelGrid   *grid,
               MqViewport    *vp,
               MqVectorLayer *layer,
+              const MqLayer *style,
               const MqBox   *view)
 {
   const MqShapes *shapes = mq_vector_layer_get_shapes (layer);
   double res = mq_viewport_get_resolution (vp);
+  /* The field the style names (none for ""), else the layer's own choice. */
+  int field = style->label ? mq_vector_layer_find_field (layer, style->label)
+                           : mq_vector_layer_get_label_field (layer);
 
-  for (guint i = 0; i < mq_vector_layer_get_n_features (layer); i++)
+  for (guint i = 0; field >= 0 && i < mq_vector_layer_get_n_features (layer); i++)
     {
       MqBox b = mq_shapes_get_bbox (shapes, i), in;
-      const char *text = mq_vector_layer_get_label (layer, i);
+      const char *text = mq_vector_layer_get_value (layer, i, field);
       double sx, sy;
 
       if (mq_vector_layer_get_kind (layer, i) != MQ_VECTOR_AREA || *text == '\0' ||
@@ -2048,7 +2081,7 @@ draw_labels (MqRenderer        *self,
       guint nth;
 
       if (l->kind == MQ_LAYER_VECTOR && layer_shown (l) && (vector = vector_of (self, l, &nth)) != NULL)
-        label_vector (cr, grid, vp, vector, view);
+        label_vector (cr, grid, vp, vector, l, view);
     }
   for (int main = TRUE; main >= FALSE; main--)
     label_lines (cr, grid, vp, ref, view, main, kind_shown (self, MQ_LAYER_ROADS),
@@ -2130,11 +2163,6 @@ draw_furniture (MqRenderer *self,
                                  mq_dataset_get_north_angle (self->dataset, cx, cy));
 }
 
-/* Reference layers, in the order they were added: colours apart from every
- * theme's fills and from the outlines that mark parcels out. */
-static const MqRgb vector_colors[] = {
-  { 0.42, 0.24, 0.60 }, { 0.55, 0.32, 0.04 }, { 0.00, 0.40, 0.37 }, { 0.25, 0.25, 0.25 },
-};
 
 /* A reference layer: areas washed with its colour and outlined, lines and
  * points in it, each with its name where it has room. */
@@ -2142,11 +2170,20 @@ static void
 draw_vector (cairo_t       *cr,
              MqViewport    *vp,
              MqVectorLayer *layer,
+             const MqLayer *style,
              guint          nth,
              const MqBox   *view)
 {
-  const MqRgb *c = &vector_colors[nth % G_N_ELEMENTS (vector_colors)];
   const MqShapes *shapes = mq_vector_layer_get_shapes (layer);
+  double rgb[3];
+  MqRgb own;
+  const MqRgb *c = &vector_colors[nth % G_N_ELEMENTS (vector_colors)];
+
+  if (mq_layer_color_parse (style->color, rgb))
+    {
+      own = (MqRgb) { rgb[0], rgb[1], rgb[2] };
+      c = &own;
+    }
 
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
@@ -2175,7 +2212,7 @@ draw_vector (cairo_t       *cr,
           cairo_fill_preserve (cr);
         }
       cairo_set_source_rgb (cr, c->r, c->g, c->b);
-      cairo_set_line_width (cr, kind == MQ_VECTOR_AREA ? 1.5 : 2.0);
+      cairo_set_line_width (cr, style->width > 0 ? style->width : kind == MQ_VECTOR_AREA ? 1.5 : 2.0);
       cairo_stroke (cr);
     }
 }
@@ -2231,7 +2268,7 @@ draw_layer (MqRenderer        *self,
       draw_zone_outline (self, cr, vp, ref);
       break;
     case MQ_LAYER_VECTOR:
-      draw_vector (cr, vp, vector, nth, view);
+      draw_vector (cr, vp, vector, layer, nth, view);
       break;
     }
   if (layer->opacity < 1.0)

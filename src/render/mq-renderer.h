@@ -53,6 +53,9 @@ GPtrArray  *mq_renderer_dup_rasters    (MqRenderer    *self);
 void        mq_renderer_clear_rasters  (MqRenderer    *self);
 void        mq_renderer_add_vector_layer (MqRenderer  *self,
                                         MqVectorLayer *layer);
+void        mq_renderer_get_vector_color (MqRenderer *self,
+                                        guint       index,
+                                        double      rgb[3]);
 gboolean    mq_renderer_has_raster     (MqRenderer    *self,
                                         const char    *path);
 void        mq_renderer_add_raster_layer (MqRenderer    *self,

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mq-layer-style.h"
 #include "mq-raster-layer.h"
 
 /* A drag of the opacity is saved once it rests this long. */
@@ -287,6 +288,17 @@ opacity_scale (MqLayerPanel  *self,
   return scale;
 }
 
+/* A button that keeps its place in the row, unseen and out of reach: the
+ * rows' scales line up whichever buttons a layer has. */
+static void
+hide_in_place (GtkWidget *widget)
+{
+  gtk_widget_set_opacity (widget, 0.0);
+  gtk_widget_set_can_target (widget, FALSE);
+  gtk_widget_set_focusable (widget, FALSE);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+}
+
 /* An image can be removed; the project's own layers keep the button's
  * place, unseen, so that every row's scale lines up. */
 static GtkWidget *
@@ -303,11 +315,57 @@ remove_button (MqLayerPanel  *self,
       return remove;
     }
   gtk_widget_set_name (remove, "layer-remove-placeholder");
-  gtk_widget_set_opacity (remove, 0.0);
-  gtk_widget_set_can_target (remove, FALSE);
-  gtk_widget_set_focusable (remove, FALSE);
-  gtk_accessible_update_state (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  hide_in_place (remove);
   return remove;
+}
+
+/* A style picked: the list takes it, the rows stay (its popover open). */
+static void
+on_style_picked (MqLayerPanel *self,
+                 const char   *color,
+                 double        width,
+                 const char   *label,
+                 GtkWidget    *style)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (style), "mq-layer"));
+
+  self->dragging = TRUE;
+  mq_layer_list_set_style (self->layers, index, color, width, label);
+  self->dragging = FALSE;
+  schedule_save (self);
+}
+
+/* A reference layer's style, in a popover; others keep its place, unseen. */
+static GtkWidget *
+style_button (MqLayerPanel  *self,
+              guint          index,
+              const MqLayer *layer)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  MqProject *project = self->project;
+  MqVectorLayer *vector = layer->kind == MQ_LAYER_VECTOR && project != NULL
+                            ? mq_project_get_vector_layer (project, layer->path, NULL) : NULL;
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "document-edit-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  if (vector != NULL && self->map_view != NULL)
+    {
+      GtkWidget *style;
+      double rgb[3];
+
+      mq_renderer_get_vector_color (mq_map_view_get_renderer (self->map_view), index, rgb);
+      style = mq_layer_style_new (self->layers, index, vector, rgb);
+      g_object_set_data (G_OBJECT (style), "mq-layer", GUINT_TO_POINTER (index));
+      g_signal_connect_swapped (style, "changed", G_CALLBACK (on_style_picked), self);
+      gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), style);
+      gtk_widget_set_name (button, "layer-style");
+      gtk_widget_set_tooltip_text (button, _("Style"));
+      return button;
+    }
+  gtk_widget_set_name (button, "layer-style-placeholder");
+  hide_in_place (button);
+  return button;
 }
 
 /* One layer's row: shown, title, opacity, up, down (and remove, for an image). */
@@ -338,6 +396,7 @@ layer_row (MqLayerPanel *self,
   gtk_box_append (GTK_BOX (box), opacity_scale (self, layer));
   gtk_box_append (GTK_BOX (box), move_button (self, "layer-up", "go-up-symbolic", _("Move Up"), +1, index + 1 < n));
   gtk_box_append (GTK_BOX (box), move_button (self, "layer-down", "go-down-symbolic", _("Move Down"), -1, index > 0));
+  gtk_box_append (GTK_BOX (box), style_button (self, index, layer));
   gtk_box_append (GTK_BOX (box), remove_button (self, layer));
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   return row;

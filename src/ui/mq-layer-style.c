@@ -1,0 +1,136 @@
+/* mq-layer-style.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-layer-style.h"
+
+#include <glib/gi18n.h>
+
+struct _MqLayerStyle
+{
+  GtkPopover      parent_instance;
+
+  GtkColorButton *color;
+  GtkSpinButton  *width;
+  GtkDropDown    *label;
+
+  MqLayerList    *layers;
+  guint           index;
+  GStrv           fields;     /* the layer's, for the drop-down's choices */
+  gboolean        filling;    /* the widgets set from the layer, not by a person */
+};
+
+G_DEFINE_FINAL_TYPE (MqLayerStyle, mq_layer_style, GTK_TYPE_POPOVER)
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* The choice made: what mq_layer_list_set_style() takes. */
+static void
+on_style_changed (MqLayerStyle *self)
+{
+  g_autofree char *color = NULL;
+  guint selected = gtk_drop_down_get_selected (self->label);
+  GdkRGBA rgba;
+
+  if (self->filling)
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (self->color), &rgba);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  color = g_strdup_printf ("#%02x%02x%02x", (int) (rgba.red * 255 + 0.5), (int) (rgba.green * 255 + 0.5),
+                           (int) (rgba.blue * 255 + 0.5));
+  g_signal_emit (self, signals[CHANGED], 0, color, gtk_spin_button_get_value (self->width),
+                 selected == 0 || selected == GTK_INVALID_LIST_POSITION ? "" : self->fields[selected - 1]);
+}
+
+static void
+mq_layer_style_dispose (GObject *object)
+{
+  MqLayerStyle *self = MQ_LAYER_STYLE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), MQ_TYPE_LAYER_STYLE);
+  g_clear_object (&self->layers);
+  g_clear_pointer (&self->fields, g_strfreev);
+  G_OBJECT_CLASS (mq_layer_style_parent_class)->dispose (object);
+}
+
+static void
+mq_layer_style_class_init (MqLayerStyleClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mq_layer_style_dispose;
+
+  /**
+   * MqLayerStyle::changed:
+   * @color: "#rrggbb"
+   * @width: pixels
+   * @label: the field names come from, "" for none
+   *
+   * A person picked another style.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-layer-style.ui");
+  gtk_widget_class_bind_template_child (widget_class, MqLayerStyle, color);
+  gtk_widget_class_bind_template_child (widget_class, MqLayerStyle, width);
+  gtk_widget_class_bind_template_child (widget_class, MqLayerStyle, label);
+  gtk_widget_class_bind_template_callback (widget_class, on_style_changed);
+}
+
+static void
+mq_layer_style_init (MqLayerStyle *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/* The field names come from now: the one saved, else the layer's own. */
+static guint
+label_position (MqLayerStyle  *self,
+                const MqLayer *layer,
+                MqVectorLayer *vector)
+{
+  int field = layer->label ? mq_vector_layer_find_field (vector, layer->label)
+                           : mq_vector_layer_get_label_field (vector);
+
+  return field >= 0 ? (guint) field + 1 : 0;
+}
+
+/**
+ * mq_layer_style_new:
+ * @index: the vector layer's in @layers
+ * @vector: that layer, read (its fields)
+ * @rgb: the colour it is drawn in now
+ */
+GtkWidget *
+mq_layer_style_new (MqLayerList   *layers,
+                    guint          index,
+                    MqVectorLayer *vector,
+                    const double   rgb[3])
+{
+  MqLayerStyle *self = g_object_new (MQ_TYPE_LAYER_STYLE, NULL);
+  const MqLayer *layer = mq_layer_list_get (layers, index);
+  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
+  GdkRGBA rgba = { rgb[0], rgb[1], rgb[2], 1.0 };
+
+  self->layers = g_object_ref (layers);
+  self->index = index;
+  self->fields = g_strdupv ((GStrv) mq_vector_layer_get_field_names (vector));
+  self->filling = TRUE;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->color), &rgba);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_spin_button_set_value (self->width, layer->width > 0 ? layer->width : 1.5);
+  gtk_string_list_append (choices, _("(none)"));
+  for (guint i = 0; self->fields[i] != NULL; i++)
+    gtk_string_list_append (choices, self->fields[i]);
+  gtk_drop_down_set_model (self->label, G_LIST_MODEL (choices));
+  gtk_drop_down_set_selected (self->label, label_position (self, layer, vector));
+  self->filling = FALSE;
+  return GTK_WIDGET (self);
+}
