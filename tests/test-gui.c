@@ -3887,7 +3887,7 @@ test_layers_panel (void)
   /* The orthophoto, under the parcels: large and without overviews, it is
    * made ready in the background first (from scratch: its copy removed),
    * then their fill is see-through there. */
-  copy = mq_image_cache_lookup (ortho, mq_dataset_get_display_wkt (mq_map_view_get_dataset (view)), &needs);
+  copy = mq_image_cache_lookup (ortho, NULL, mq_dataset_get_display_wkt (mq_map_view_get_dataset (view)), &needs);
   g_assert_cmpstr (copy, !=, ortho);
   remove_image_copy (copy);
   mq_layer_panel_add_image (MQ_LAYER_PANEL (panel), ortho);
@@ -3907,11 +3907,16 @@ test_layers_panel (void)
   g_assert_cmpuint (rgb_distance (photo, fill), >, 16);
   save_screenshot ("layers-orthophoto.png");
 
-  /* A reference layer: over the parcels, drawn once read; one with no CRS
-   * is refused, naming it. */
+  /* A reference layer with no CRS: the user is asked, as for the parcels,
+   * and the answer is the layer's. */
   mq_layer_panel_add_file (MQ_LAYER_PANEL (panel), MQ_LAYER_VECTOR, no_crs);
-  g_assert_true (gtk_widget_get_visible (problem));
-  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "crs-no-prj.shp"));
+  g_signal_emit_by_name (find_window (MQ_TYPE_CRS_DIALOG), "chosen", "EPSG:4549");
+  g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_VECTOR, no_crs), >=, 0);
+  g_assert_cmpstr (mq_layer_list_get (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, no_crs))->crs, ==,
+                   "EPSG:4549");
+  g_assert_true (mq_renderer_has_raster (mq_map_view_get_renderer (view), no_crs));
+  mq_layer_list_remove (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, no_crs));
+  /* A reference layer: over the parcels, drawn once read. */
   mq_layer_panel_add_file (MQ_LAYER_PANEL (panel), MQ_LAYER_VECTOR, plan);
   g_assert_false (gtk_widget_get_visible (problem));
   g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), ==,

@@ -1352,22 +1352,22 @@ test_image_cache (void)
   gsize length;
   MqBox lot;
 
-  copy = mq_image_cache_lookup (mbtiles, wkt, &needs);
+  copy = mq_image_cache_lookup (mbtiles, NULL, wkt, &needs);
   g_assert_cmpstr (copy, !=, mbtiles);
   g_assert_true (g_str_has_suffix (copy, ".tif"));
   remove_copy (copy);
   g_cancellable_cancel (cancelled);
-  g_assert_false (mq_image_cache_build (mbtiles, wkt, copy, NULL, NULL, cancelled, &error));
+  g_assert_false (mq_image_cache_build (mbtiles, NULL, wkt, copy, NULL, NULL, cancelled, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
   assert_no_parts (copy);
 
-  g_assert_true (mq_image_cache_build (mbtiles, wkt, copy, note_progress, &last, NULL, &error));
+  g_assert_true (mq_image_cache_build (mbtiles, NULL, wkt, copy, note_progress, &last, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpfloat (last, >, 0.99);
   assert_no_parts (copy);
-  again = mq_image_cache_lookup (mbtiles, wkt, &needs);
+  again = mq_image_cache_lookup (mbtiles, NULL, wkt, &needs);
   g_assert_cmpstr (again, ==, copy);
   g_assert_false (needs);
   {
@@ -1395,10 +1395,10 @@ test_image_cache (void)
   }
 
   /* The GeoTIFF is in the map's CRS but large and without overviews. */
-  tif_copy = mq_image_cache_lookup (tif, wkt, &needs);
+  tif_copy = mq_image_cache_lookup (tif, NULL, wkt, &needs);
   g_assert_true (g_str_has_suffix (tif_copy, ".vrt"));
   remove_copy (tif_copy);
-  g_assert_true (mq_image_cache_build (tif, wkt, tif_copy, NULL, NULL, NULL, &error));
+  g_assert_true (mq_image_cache_build (tif, NULL, wkt, tif_copy, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   {
     g_autofree char *ovr = g_strconcat (tif_copy, ".ovr", NULL);
@@ -1413,7 +1413,7 @@ test_image_cache (void)
   /* Elsewhere, then changed: another copy each time. */
   g_assert_true (g_file_get_contents (mbtiles, &contents, &length, NULL));
   g_assert_true (g_file_set_contents (moved, contents, length, NULL));
-  moved_copy = mq_image_cache_lookup (moved, wkt, &needs);
+  moved_copy = mq_image_cache_lookup (moved, NULL, wkt, &needs);
   g_assert_cmpstr (moved_copy, !=, copy);
   g_assert_true (needs);
   {
@@ -1421,7 +1421,7 @@ test_image_cache (void)
 
     g_assert_cmpint (g_utime (moved, &times), ==, 0);
   }
-  touched_copy = mq_image_cache_lookup (moved, wkt, &needs);
+  touched_copy = mq_image_cache_lookup (moved, NULL, wkt, &needs);
   g_assert_cmpstr (touched_copy, !=, moved_copy);
   g_assert_true (needs);
 
@@ -1460,10 +1460,10 @@ test_layer_list_json (void)
   g_assert_cmpuint (mq_layer_list_get_n_layers (list), ==, MQ_N_BUILTIN_LAYERS);
   mq_layer_list_set_visible (list, mq_layer_list_find (list, MQ_LAYER_ROADS, NULL), FALSE);
   mq_layer_list_set_opacity (list, mq_layer_list_find (list, MQ_LAYER_PARCELS, NULL), 0.6);
-  g_assert_cmpuint (mq_layer_list_add_file (list, MQ_LAYER_IMAGE, "/data/正射影像.tif", 0.8), ==, 2);
+  g_assert_cmpuint (mq_layer_list_add_file (list, MQ_LAYER_IMAGE, "/data/正射影像.tif", NULL, 0.8), ==, 2);
   mq_layer_list_move (list, mq_layer_list_find (list, MQ_LAYER_ZONE, NULL), 0);
   g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_ZONE, NULL), ==, 0);
-  mq_layer_list_set_style (list, mq_layer_list_add_file (list, MQ_LAYER_VECTOR, "/data/控规.shp", 1.0),
+  mq_layer_list_set_style (list, mq_layer_list_add_file (list, MQ_LAYER_VECTOR, "/data/控规.shp", "EPSG:4549", 1.0),
                            "#c0392b", 2.5, "用地性质");
   g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_IMAGE, "/data/正射影像.tif"), ==, 3);
   g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_PARCELS, NULL), ==, 4);
@@ -1477,6 +1477,7 @@ test_layer_list_json (void)
   g_assert_cmpstr (mq_layer_list_get (back, 5)->color, ==, "#c0392b");
   g_assert_cmpfloat (mq_layer_list_get (back, 5)->width, ==, 2.5);
   g_assert_cmpstr (mq_layer_list_get (back, 5)->label, ==, "用地性质");
+  g_assert_cmpstr (mq_layer_list_get (back, 5)->crs, ==, "EPSG:4549");
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
@@ -1563,7 +1564,7 @@ test_layers_drawn (void)
   photo = mq_raster_layer_new (tif, mq_dataset_get_display_wkt (sample), &error);
   g_assert_no_error (error);
   mq_layer_list_set_opacity (layers, parcels, 1.0);
-  mq_layer_list_set_visible (layers, mq_layer_list_add_file (layers, MQ_LAYER_IMAGE, tif, 1.0), FALSE);
+  mq_layer_list_set_visible (layers, mq_layer_list_add_file (layers, MQ_LAYER_IMAGE, tif, NULL, 1.0), FALSE);
   mq_renderer_set_layers (renderer, layers);
   mq_renderer_add_raster_layer (renderer, photo);
   hidden_image = render_parcel_centre (renderer, index, vp);
@@ -1610,7 +1611,7 @@ test_vector_layer (void)
   guint32 fill, washed;
   MqBox b;
 
-  layer = mq_vector_layer_new (gbk, wkt, &error);
+  layer = mq_vector_layer_new (gbk, wkt, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (mq_vector_layer_get_encoding (layer), ==, "GB18030");
   fields = mq_vector_layer_get_field_names (layer);
@@ -1626,11 +1627,21 @@ test_vector_layer (void)
       g_assert_true (found);
     }
 
-  refused = mq_vector_layer_new (no_prj, wkt, &error);
+  refused = mq_vector_layer_new (no_prj, wkt, NULL, &error);
   g_assert_null (refused);
   g_assert_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_CRS);
   g_assert_nonnull (strstr (error->message, no_prj));
   g_clear_error (&error);
+  /* …unless the user said which; a CRS kept in a project is a code or
+   * WKT, never a file to read. */
+  {
+    g_autoptr(MqVectorLayer) told = mq_vector_layer_new (no_prj, wkt, "EPSG:4549", &error);
+    g_autoptr(MqVectorLayer) file = mq_vector_layer_new (no_prj, wkt, no_prj, NULL);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (mq_vector_layer_get_n_features (told), >, 0);
+    g_assert_null (file);
+  }
 
   /* A plan's two areas round the flagged parcel, split a third of the way
    * across it, in the map's CRS: what the parcel has in each adds up to its
@@ -1650,7 +1661,7 @@ test_vector_layer (void)
                           split, b.min_y - 200, b.max_x + 200, b.min_y - 200, b.max_x + 200, b.max_y + 200,
                           split, b.max_y + 200, split, b.min_y - 200);
   g_assert_true (g_file_set_contents (plan, json, -1, NULL));
-  areas = mq_vector_layer_new (plan, wkt, &error);
+  areas = mq_vector_layer_new (plan, wkt, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (mq_vector_layer_get_n_features (areas), ==, 2);
   g_assert_cmpint (mq_vector_layer_get_kind (areas, 1), ==, MQ_VECTOR_AREA);
@@ -1671,7 +1682,7 @@ test_vector_layer (void)
   mq_renderer_set_dataset (renderer, sample);
   mq_renderer_set_furniture (renderer, FALSE);
   fill = render_parcel_centre (renderer, index, vp);
-  mq_layer_list_add_file (layers, MQ_LAYER_VECTOR, plan, 1.0);
+  mq_layer_list_add_file (layers, MQ_LAYER_VECTOR, plan, NULL, 1.0);
   g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), ==,
                    mq_layer_list_find (layers, MQ_LAYER_PARCELS, NULL) + 1);
   mq_renderer_set_layers (renderer, layers);

@@ -490,6 +490,7 @@ mq_project_get_layers_error (MqProject *self)
 
 /**
  * mq_project_get_vector_layer:
+ * @crs: (nullable): the CRS the user gave a file that has none
  *
  * The reference layer of @path, read once in the dataset's CRS and shared
  * by the map and the identify panel (a layer is never changed once read).
@@ -500,8 +501,10 @@ mq_project_get_layers_error (MqProject *self)
 MqVectorLayer *
 mq_project_get_vector_layer (MqProject   *self,
                              const char  *path,
+                             const char  *crs,
                              GError     **error)
 {
+  g_autofree char *key = g_strconcat (path, "\n", crs ? crs : "", NULL);
   GObject *held;
   GError *local_error = NULL;
   MqVectorLayer *layer;
@@ -510,13 +513,13 @@ mq_project_get_vector_layer (MqProject   *self,
 
   if (self->dataset == NULL)
     return NULL;
-  if ((held = g_hash_table_lookup (self->vectors, path)) == NULL)
+  if ((held = g_hash_table_lookup (self->vectors, key)) == NULL)
     {
-      layer = mq_vector_layer_new (path, mq_dataset_get_display_wkt (self->dataset), &local_error);
+      layer = mq_vector_layer_new (path, mq_dataset_get_display_wkt (self->dataset), crs, &local_error);
       held = layer ? G_OBJECT (layer) : G_OBJECT (g_object_new (G_TYPE_OBJECT, NULL));
       if (local_error != NULL)
         g_object_set_data_full (held, "mq-error", local_error, (GDestroyNotify) g_error_free);
-      g_hash_table_insert (self->vectors, g_strdup (path), held);
+      g_hash_table_insert (self->vectors, g_steal_pointer (&key), held);
     }
   if (MQ_IS_VECTOR_LAYER (held))
     return MQ_VECTOR_LAYER (held);

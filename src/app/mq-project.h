@@ -110,6 +110,7 @@ const GError        *mq_project_get_layers_error (MqProject      *self);
 void                 mq_project_read_layers      (MqProject      *self);
 MqVectorLayer       *mq_project_get_vector_layer (MqProject      *self,
                                                   const char     *path,
+                                                  const char     *crs,
                                                   GError        **error);
 gboolean             mq_project_save_layers      (MqProject      *self,
                                                   GError        **error);

@@ -65,6 +65,55 @@ mq_crs_new_from_user (const char  *text,
   return traditional (srs);
 }
 
+/**
+ * mq_crs_new_from_definition:
+ *
+ * A CRS a file of ours keeps (a project's layer list): "EPSG:N" or WKT, and
+ * nothing else — no file to read, no address to fetch, whatever the file
+ * says.
+ */
+OGRSpatialReferenceH
+mq_crs_new_from_definition (const char  *text,
+                            GError     **error)
+{
+  OGRSpatialReferenceH srs = NULL;
+  guint64 code;
+
+  if (text != NULL && g_ascii_strncasecmp (text, "EPSG:", 5) == 0 &&
+      g_ascii_string_to_unsigned (text + 5, 10, 1, G_MAXINT, &code, NULL))
+    srs = mq_crs_new_epsg ((int) code);
+  else if (text != NULL && strchr (text, '[') != NULL && g_ascii_isalpha (*text))
+    {
+      char *wkt = (char *) text;
+
+      srs = OSRNewSpatialReference (NULL);
+      if (OSRImportFromWkt (srs, &wkt) != OGRERR_NONE)
+        g_clear_pointer (&srs, OSRDestroySpatialReference);
+    }
+  if (srs == NULL)
+    g_set_error (error, MQ_CRS_ERROR, MQ_CRS_ERROR_INVALID,
+                 _("“%s” is not a coordinate reference system GDAL knows"), text ? text : "");
+  return srs ? traditional (srs) : NULL;
+}
+
+/* The same as WKT (what GDAL's warper and translator take), or NULL and
+ * @error. */
+char *
+mq_crs_dup_wkt_from_definition (const char  *text,
+                                GError     **error)
+{
+  OGRSpatialReferenceH srs = mq_crs_new_from_definition (text, error);
+  char *exported = NULL, *wkt;
+
+  if (srs == NULL)
+    return NULL;
+  OSRExportToWkt (srs, &exported);
+  wkt = g_strdup (exported);
+  CPLFree (exported);
+  OSRDestroySpatialReference (srs);
+  return wkt;
+}
+
 int
 mq_crs_get_epsg (OGRSpatialReferenceH srs)
 {

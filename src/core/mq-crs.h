@@ -26,6 +26,10 @@ GQuark               mq_crs_error_quark     (void);
 
 OGRSpatialReferenceH mq_crs_new_from_user   (const char  *text,
                                              GError     **error);
+OGRSpatialReferenceH mq_crs_new_from_definition (const char *text,
+                                                 GError    **error);
+char                *mq_crs_dup_wkt_from_definition (const char *text,
+                                                     GError    **error);
 OGRSpatialReferenceH mq_crs_new_epsg        (int          code);
 int                  mq_crs_get_epsg        (OGRSpatialReferenceH srs);
 char                *mq_crs_dup_label       (OGRSpatialReferenceH srs);

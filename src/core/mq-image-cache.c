@@ -33,14 +33,15 @@ open_quietly (const char *path)
   return ds;
 }
 
-/* Whether the image's CRS is the map's; FALSE also when it has none (the
- * layer then says so when it opens). */
+/* Whether the image's CRS (@given's, else its own) is the map's; FALSE
+ * also when it has none (the layer then says so when it opens). */
 static gboolean
 in_map_crs (GDALDatasetH ds,
+            const char  *given,
             const char  *map_wkt,
             gboolean    *has_crs)
 {
-  const char *wkt = GDALGetProjectionRef (ds);
+  const char *wkt = given ? given : GDALGetProjectionRef (ds);
   OGRSpatialReferenceH src = OSRNewSpatialReference (NULL), map = OSRNewSpatialReference (NULL);
   char *a = (char *) wkt, *b = (char *) map_wkt;
   gboolean same = FALSE;
@@ -62,6 +63,7 @@ absolute_path (const char *source)
 
 static char *
 copy_name (const char *source,
+           const char *given,
            const char *map_wkt,
            const char *extension)
 {
@@ -72,8 +74,8 @@ copy_name (const char *source,
 
   if (g_stat (source, &st) != 0)
     memset (&st, 0, sizeof st);
-  key = g_strdup_printf ("%s\n%" G_GINT64_FORMAT "\n%" G_GINT64_FORMAT "\n%s", source, (gint64) st.st_size,
-                         (gint64) st.st_mtime, map_wkt);
+  key = g_strdup_printf ("%s\n%" G_GINT64_FORMAT "\n%" G_GINT64_FORMAT "\n%s\n%s", source, (gint64) st.st_size,
+                         (gint64) st.st_mtime, map_wkt, given ? given : "");
   sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
   file = g_strconcat (sum, extension, NULL);
   return g_build_filename (g_get_user_cache_dir (), "maqiao-land", "images", file, NULL);
@@ -81,6 +83,8 @@ copy_name (const char *source,
 
 /**
  * mq_image_cache_lookup:
+ * @source_wkt: (nullable): the image's CRS as WKT when the user gave it one
+ *   (the file has none)
  * @needs_build: (out): whether the file returned is a copy still to be
  *   made (mq_image_cache_build())
  *
@@ -90,6 +94,7 @@ copy_name (const char *source,
  */
 char *
 mq_image_cache_lookup (const char *source,
+                       const char *source_wkt,
                        const char *map_wkt,
                        gboolean   *needs_build)
 {
@@ -100,7 +105,7 @@ mq_image_cache_lookup (const char *source,
   *needs_build = FALSE;
   if (ds != NULL)
     {
-      same = in_map_crs (ds, map_wkt, &has_crs);
+      same = in_map_crs (ds, source_wkt, map_wkt, &has_crs);
       plain = GDALGetRasterCount (ds) == 0 ||
               MAX (GDALGetRasterXSize (ds), GDALGetRasterYSize (ds)) <= MQ_IMAGE_CACHE_MAX_PLAIN_SIDE ||
               GDALGetOverviewCount (GDALGetRasterBand (ds, 1)) > 0;
@@ -111,7 +116,7 @@ mq_image_cache_lookup (const char *source,
   {
     g_autofree char *absolute = absolute_path (source);
 
-    copy = copy_name (absolute, map_wkt, same ? ".vrt" : ".tif");
+    copy = copy_name (absolute, source_wkt, map_wkt, same ? ".vrt" : ".tif");
   }
   *needs_build = !g_file_test (copy, G_FILE_TEST_EXISTS);
   return copy;
@@ -141,18 +146,32 @@ on_gdal_progress (double      complete,
  * outside the source. */
 static GDALDatasetH
 warp (GDALDatasetH  source,
+      const char   *source_wkt,
       const char   *map_wkt,
       const char   *out,
       Step         *step)
 {
   gboolean has_alpha = GDALGetRasterCount (source) == 2 || GDALGetRasterCount (source) == 4;
-  const char *argv[] = { "-t_srs", map_wkt, "-r", "bilinear", "-of", "GTiff", "-co", "TILED=YES",
-                         "-co", "COMPRESS=DEFLATE", "-co", "BIGTIFF=IF_SAFER",
-                         has_alpha ? NULL : "-dstalpha", NULL };
-  GDALWarpAppOptions *options = GDALWarpAppOptionsNew ((char **) argv, NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *fixed[] = { "-t_srs", map_wkt, "-r", "bilinear", "-of", "GTiff", "-co", "TILED=YES",
+                          "-co", "COMPRESS=DEFLATE", "-co", "BIGTIFF=IF_SAFER" };
+  GDALWarpAppOptions *options;
   GDALDatasetH ds;
   int usage_error = FALSE;
 
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    g_ptr_array_add (argv, (gpointer) fixed[i]);
+  /* See-through outside the source, unless it brings its own alpha. */
+  if (!has_alpha)
+    g_ptr_array_add (argv, "-dstalpha");
+  /* The CRS the user gave an image that has none. */
+  if (source_wkt != NULL)
+    {
+      g_ptr_array_add (argv, "-s_srs");
+      g_ptr_array_add (argv, (gpointer) source_wkt);
+    }
+  g_ptr_array_add (argv, NULL);
+  options = GDALWarpAppOptionsNew ((char **) argv->pdata, NULL);
   GDALWarpAppOptionsSetProgress (options, on_gdal_progress, step);
   ds = GDALWarp (out, NULL, 1, &source, options, &usage_error);
   GDALWarpAppOptionsFree (options);
@@ -163,9 +182,10 @@ warp (GDALDatasetH  source,
  * the overviews. */
 static GDALDatasetH
 point_at (GDALDatasetH  source,
+          const char   *source_wkt,
           const char   *out)
 {
-  const char *argv[] = { "-of", "VRT", NULL };
+  const char *argv[] = { "-of", "VRT", source_wkt ? "-a_srs" : NULL, source_wkt, NULL };
   GDALTranslateOptions *options = GDALTranslateOptionsNew ((char **) argv, NULL);
   GDALDatasetH ds;
   int usage_error = FALSE;
@@ -231,6 +251,7 @@ fail (GError     **error,
 
 /**
  * mq_image_cache_build:
+ * @source_wkt: (nullable): as mq_image_cache_lookup() was given
  * @copy: what mq_image_cache_lookup() named
  * @progress: (nullable): told the fraction done, in the calling thread
  *
@@ -239,6 +260,7 @@ fail (GError     **error,
  */
 gboolean
 mq_image_cache_build (const char            *source,
+                      const char            *source_wkt,
                       const char            *map_wkt,
                       const char            *copy,
                       MqImageCacheProgress   progress,
@@ -273,7 +295,7 @@ mq_image_cache_build (const char            *source,
     }
   CPLPushErrorHandler (CPLQuietErrorHandler);
   CPLErrorReset ();
-  ds = vrt ? point_at (src, out) : warp (src, map_wkt, out, &step);
+  ds = vrt ? point_at (src, source_wkt, out) : warp (src, source_wkt, map_wkt, out, &step);
   step.from = step.span, step.span = 1.0 - step.span;
   ok = ds != NULL && add_overviews (ds, &step);
   if (ds != NULL)

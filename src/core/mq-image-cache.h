@@ -31,9 +31,11 @@ typedef void (*MqImageCacheProgress) (double   fraction,
                                       gpointer user_data);
 
 char     *mq_image_cache_lookup (const char            *source,
+                                 const char            *source_wkt,
                                  const char            *map_wkt,
                                  gboolean              *needs_build);
 gboolean  mq_image_cache_build  (const char            *source,
+                                 const char            *source_wkt,
                                  const char            *map_wkt,
                                  const char            *copy,
                                  MqImageCacheProgress   progress,

@@ -72,6 +72,7 @@ layer_clear (MqLayer *layer)
   g_clear_pointer (&layer->path, g_free);
   g_clear_pointer (&layer->color, g_free);
   g_clear_pointer (&layer->label, g_free);
+  g_clear_pointer (&layer->crs, g_free);
 }
 
 /* The widest outline a style may ask for, in pixels. */
@@ -135,7 +136,7 @@ append (MqLayerList *self,
         gboolean     visible,
         double       opacity)
 {
-  MqLayer layer = { kind, g_strdup (path), visible, opacity, NULL, 0, NULL };
+  MqLayer layer = { kind, g_strdup (path), visible, opacity, NULL, 0, NULL, NULL };
 
   g_array_append_val (self->layers, layer);
 }
@@ -149,6 +150,7 @@ append_copy (MqLayerList   *self,
   layer_at (self, self->layers->len - 1)->color = g_strdup (l->color);
   layer_at (self, self->layers->len - 1)->width = l->width;
   layer_at (self, self->layers->len - 1)->label = g_strdup (l->label);
+  layer_at (self, self->layers->len - 1)->crs = g_strdup (l->crs);
 }
 
 /* "#rrggbb" as 0–1 channels; FALSE for anything else. */
@@ -224,7 +226,8 @@ mq_layer_list_equal (MqLayerList *self,
 
       if (a->kind != b->kind || g_strcmp0 (a->path, b->path) != 0 ||
           !a->visible != !b->visible || a->opacity != b->opacity ||
-          g_strcmp0 (a->color, b->color) != 0 || a->width != b->width || g_strcmp0 (a->label, b->label) != 0)
+          g_strcmp0 (a->color, b->color) != 0 || a->width != b->width || g_strcmp0 (a->label, b->label) != 0 ||
+          g_strcmp0 (a->crs, b->crs) != 0)
         return FALSE;
     }
   return TRUE;
@@ -351,6 +354,7 @@ mq_layer_list_move (MqLayerList *self,
 /**
  * mq_layer_list_add_file:
  * @kind: MQ_LAYER_IMAGE or MQ_LAYER_VECTOR
+ * @crs: (nullable): its CRS as the user gave it, for a file that has none
  *
  * Adds a file a planner chose: an image just under the parcels (over any
  * added before), a vector layer (a plan's outlines) just over them; or
@@ -362,10 +366,11 @@ guint
 mq_layer_list_add_file (MqLayerList *self,
                         MqLayerKind  kind,
                         const char  *path,
+                        const char  *crs,
                         double       opacity)
 {
   int at, parcels;
-  MqLayer layer = { kind, NULL, TRUE, opacity, NULL, 0, NULL };
+  MqLayer layer = { kind, NULL, TRUE, opacity, NULL, 0, NULL, g_strdup (crs) };
 
   g_return_val_if_fail (MQ_IS_LAYER_LIST (self), 0);
   g_return_val_if_fail (mq_layer_kind_has_file (kind), 0);
@@ -373,6 +378,7 @@ mq_layer_list_add_file (MqLayerList *self,
 
   if ((at = mq_layer_list_find (self, kind, path)) >= 0)
     {
+      g_free (layer.crs);
       mq_layer_list_set_visible (self, at, TRUE);
       return at;
     }
@@ -444,6 +450,11 @@ mq_layer_list_to_json (MqLayerList *self)
           json_builder_set_member_name (b, "label");
           json_builder_add_string_value (b, l->label);
         }
+      if (l->crs != NULL)
+        {
+          json_builder_set_member_name (b, "crs");
+          json_builder_add_string_value (b, l->crs);
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -472,6 +483,7 @@ parse_style (MqLayer     *layer,
   JsonNode *color = json_object_get_member (o, "color");
   JsonNode *width = json_object_get_member (o, "width");
   JsonNode *label = json_object_get_member (o, "label");
+  JsonNode *crs = json_object_get_member (o, "crs");
   double rgb[3];
 
   if (color != NULL && (json_node_get_value_type (color) != G_TYPE_STRING ||
@@ -484,9 +496,12 @@ parse_style (MqLayer     *layer,
     return invalid (error, index, _("“width” must be a number from 0 to 20"));
   if (label != NULL && json_node_get_value_type (label) != G_TYPE_STRING)
     return invalid (error, index, _("“label” must be a field's name"));
+  if (crs != NULL && (json_node_get_value_type (crs) != G_TYPE_STRING || !mq_layer_kind_has_file (layer->kind)))
+    return invalid (error, index, _("only an added layer has a “crs”, as text"));
   layer->color = color ? g_strdup (json_node_get_string (color)) : NULL;
   layer->width = width ? json_node_get_double (width) : 0;
   layer->label = label ? g_strdup (json_node_get_string (label)) : NULL;
+  layer->crs = crs ? g_strdup (json_node_get_string (crs)) : NULL;
   return TRUE;
 }
 
@@ -534,7 +549,7 @@ add_missing (MqLayerList *self)
   for (guint i = 0; i < G_N_ELEMENTS (default_order); i++)
     if (mq_layer_list_find (self, default_order[i], NULL) < 0)
       {
-        MqLayer layer = { default_order[i], NULL, TRUE, 1.0, NULL, 0, NULL };
+        MqLayer layer = { default_order[i], NULL, TRUE, 1.0, NULL, 0, NULL, NULL };
 
         g_array_insert_val (self->layers, MIN (i, self->layers->len), layer);
       }

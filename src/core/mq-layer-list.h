@@ -52,6 +52,7 @@ typedef struct
   char        *color;     /* "#rrggbb": outline, lines, points, and the areas' wash */
   double       width;     /* outline or line width, pixels */
   char        *label;     /* the field its names come from; "" for none */
+  char        *crs;       /* an added file's CRS as the user gave it (it has none); else NULL */
 } MqLayer;
 
 #define MQ_TYPE_LAYER_LIST (mq_layer_list_get_type ())
@@ -92,6 +93,7 @@ void           mq_layer_list_move          (MqLayerList  *self,
 guint          mq_layer_list_add_file      (MqLayerList  *self,
                                             MqLayerKind   kind,
                                             const char   *path,
+                                            const char   *crs,
                                             double        opacity);
 gboolean       mq_layer_kind_has_file      (MqLayerKind   kind);
 void           mq_layer_list_remove        (MqLayerList  *self,

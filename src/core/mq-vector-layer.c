@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <ogr_srs_api.h>
 
+#include "mq-crs.h"
 #include "mq-dataset.h"
 #include "mq-encoding.h"
 #include "mq-geometry-check.h"
@@ -173,14 +174,15 @@ read_features (MqVectorLayer                *self,
     }
 }
 
-/* The transform from the layer's CRS to the map's; NULL when they are the
- * same. FALSE when the layer has none. */
+/* The transform from the layer's CRS (@given, else its own) to the map's;
+ * NULL when they are the same. FALSE when the layer has none. */
 static gboolean
 transform_to_map (OGRLayerH                     layer,
+                  OGRSpatialReferenceH          given,
                   const char                   *map_wkt,
                   OGRCoordinateTransformationH *to_map)
 {
-  OGRSpatialReferenceH src = OGR_L_GetSpatialRef (layer);
+  OGRSpatialReferenceH src = given ? given : OGR_L_GetSpatialRef (layer);
   OGRSpatialReferenceH map = OSRNewSpatialReference (map_wkt);
   OGRSpatialReferenceH ordered;
 
@@ -204,14 +206,19 @@ transform_to_map (OGRLayerH                     layer,
 /**
  * mq_vector_layer_new:
  * @map_wkt: the map's (display) CRS
+ * @crs: (nullable): its CRS as the user gave it ("EPSG:N" or WKT), for a
+ *   file that has none
  *
  * Reads a reference layer. The file is only read.
  */
 MqVectorLayer *
 mq_vector_layer_new (const char  *path,
                      const char  *map_wkt,
+                     const char  *crs,
                      GError     **error)
 {
+  OGRSpatialReferenceH given = NULL;
+  g_autoptr(GError) crs_error = NULL;
   g_autoptr(MqVectorLayer) self = g_object_new (MQ_TYPE_VECTOR_LAYER, NULL);
   const char *raw[] = { "ENCODING=", NULL };
   g_autoptr(MqDecoder) decoder = NULL;
@@ -222,6 +229,11 @@ mq_vector_layer_new (const char  *path,
   g_return_val_if_fail (path != NULL && map_wkt != NULL, NULL);
 
   self->path = g_strdup (path);
+  if (crs != NULL && (given = mq_crs_new_from_definition (crs, &crs_error)) == NULL)
+    {
+      g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_BAD_CRS, "%s: %s", path, crs_error->message);
+      return NULL;
+    }
   CPLPushErrorHandler (CPLQuietErrorHandler);
   ds = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, is_shapefile (path) ? raw : NULL, NULL);
   CPLPopErrorHandler ();
@@ -230,10 +242,12 @@ mq_vector_layer_new (const char  *path,
       g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_OPEN_FAILED,
                    _("%s: no vector layer with features GDAL can read"), path);
       g_clear_pointer (&ds, GDALClose);
+      g_clear_pointer (&given, OSRRelease);
       return NULL;
     }
-  if (!transform_to_map (layer, map_wkt, &to_map))
+  if (!transform_to_map (layer, given, map_wkt, &to_map))
     {
+      g_clear_pointer (&given, OSRRelease);
       g_set_error (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_CRS,
                    _("%s: has no coordinate reference system; give it one (a .prj) first"), path);
       GDALClose (ds);
@@ -242,6 +256,7 @@ mq_vector_layer_new (const char  *path,
   decoder = decoder_for (self, layer);
   read_fields (self, layer, decoder);
   read_features (self, layer, to_map, decoder);
+  g_clear_pointer (&given, OSRRelease);
   if (to_map != NULL)
     OCTDestroyCoordinateTransformation (to_map);
   GDALClose (ds);

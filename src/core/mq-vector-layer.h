@@ -7,7 +7,7 @@
  * shapefile's .cpg or code page, else its bytes judged once: UTF-8 or
  * GB18030, said in mq_vector_layer_get_encoding()), and the field its
  * labels come from (a name-like one). A source with no CRS is refused
- * (MQ_DATASET_ERROR_NO_CRS), never guessed. Once made it never changes: a
+ * (MQ_DATASET_ERROR_NO_CRS), never guessed, unless the user said which. Once made it never changes: a
  * renderer's worker copies read it as it is.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -39,6 +39,7 @@ G_DECLARE_FINAL_TYPE (MqVectorLayer, mq_vector_layer, MQ, VECTOR_LAYER, GObject)
 
 MqVectorLayer  *mq_vector_layer_new            (const char    *path,
                                                 const char    *map_wkt,
+                                                const char    *crs,
                                                 GError       **error);
 const char     *mq_vector_layer_get_path       (MqVectorLayer *self);
 const char     *mq_vector_layer_get_encoding   (MqVectorLayer *self);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "mq-crs.h"
 #include "mq-image-cache.h"
 #include "mq-output.h"
 
@@ -133,15 +134,17 @@ render_to (MqOutput   *out,
  * one, else the image itself, warped as it is read (once, for one map). */
 static MqRasterLayer *
 open_image (const char  *path,
+            const char  *crs,
             const char  *wkt,
             GError     **error)
 {
+  g_autofree char *source_wkt = crs ? mq_crs_dup_wkt_from_definition (crs, NULL) : NULL;
   gboolean needs = FALSE;
-  g_autofree char *copy = mq_image_cache_lookup (path, wkt, &needs);
+  g_autofree char *copy = mq_image_cache_lookup (path, source_wkt, wkt, &needs);
 
   if (!needs && g_strcmp0 (copy, path) != 0)
     return mq_raster_layer_new_prepared (path, copy, wkt, error);
-  return mq_raster_layer_new (path, wkt, error);
+  return crs ? mq_raster_layer_new_with_crs (path, crs, wkt, error) : mq_raster_layer_new (path, wkt, error);
 }
 
 /**
@@ -170,8 +173,8 @@ mq_export_open_layers (MqDataset         *dataset,
 
       if (!mq_layer_kind_has_file (l->kind) || !l->visible)
         continue;
-      layer = l->kind == MQ_LAYER_VECTOR ? (gpointer) mq_vector_layer_new (l->path, wkt, error)
-                                         : (gpointer) open_image (l->path, wkt, error);
+      layer = l->kind == MQ_LAYER_VECTOR ? (gpointer) mq_vector_layer_new (l->path, wkt, l->crs, error)
+                                         : (gpointer) open_image (l->path, l->crs, wkt, error);
       if (layer == NULL)
         {
           g_prefix_error (error, _("the project's layer: "));

@@ -14,6 +14,7 @@
 #include <ogr_srs_api.h>
 #include <string.h>
 
+#include "mq-crs.h"
 #include "mq-task.h"
 
 /* A frame never reads more than this many pixels a side. */
@@ -86,14 +87,16 @@ pick_bands (MqRasterLayer *self,
   return TRUE;
 }
 
-/* The image in the map's CRS: itself, or warped to it. */
+/* The image in the map's CRS: itself, or warped to it. Its own CRS is
+ * @given's when the user gave one (the file has none). */
 static gboolean
 to_map_crs (MqRasterLayer *self,
+            const char    *given,
             const char    *map_wkt,
             GError       **error)
 {
   /* OSRImportFromWkt() moves the pointer it is given past what it read. */
-  const char *wkt = GDALGetProjectionRef (self->source), *src_wkt = wkt, *dst_wkt = map_wkt;
+  const char *wkt = given ? given : GDALGetProjectionRef (self->source), *src_wkt = wkt, *dst_wkt = map_wkt;
   OGRSpatialReferenceH src = OSRNewSpatialReference (NULL), map = OSRNewSpatialReference (NULL);
   gboolean same;
 
@@ -112,8 +115,7 @@ to_map_crs (MqRasterLayer *self,
   OSRDestroySpatialReference (src);
   OSRDestroySpatialReference (map);
   self->view = same ? self->source
-                    : GDALAutoCreateWarpedVRT (self->source, GDALGetProjectionRef (self->source), map_wkt,
-                                               GRA_Bilinear, 0.125, NULL);
+                    : GDALAutoCreateWarpedVRT (self->source, wkt, map_wkt, GRA_Bilinear, 0.125, NULL);
   if (self->view == NULL || GDALGetGeoTransform (self->view, self->gt) != CE_None)
     {
       g_set_error (error, MQ_RASTER_ERROR, MQ_RASTER_ERROR_OPEN,
@@ -123,13 +125,16 @@ to_map_crs (MqRasterLayer *self,
   return TRUE;
 }
 
-/* The layer of @path, read from @file (itself, or its prepared copy). */
+/* The layer of @path, read from @file (itself, or its prepared copy), in
+ * the CRS @crs says (user's words: "EPSG:N" or WKT) for a file that has none. */
 static MqRasterLayer *
 open_layer (const char  *path,
             const char  *file,
+            const char  *crs,
             const char  *map_wkt,
             GError     **error)
 {
+  g_autofree char *given = NULL;
   g_autoptr(MqRasterLayer) self = g_object_new (MQ_TYPE_RASTER_LAYER, NULL);
 
   g_return_val_if_fail (path != NULL && map_wkt != NULL, NULL);
@@ -146,7 +151,17 @@ open_layer (const char  *path,
                    _("%s: not an image GDAL can read"), path);
       return NULL;
     }
-  if (!to_map_crs (self, map_wkt, error))
+  if (crs != NULL)
+    {
+      g_autoptr(GError) crs_error = NULL;
+
+      if ((given = mq_crs_dup_wkt_from_definition (crs, &crs_error)) == NULL)
+        {
+          g_set_error (error, MQ_RASTER_ERROR, MQ_RASTER_ERROR_NO_CRS, "%s: %s", path, crs_error->message);
+          return NULL;
+        }
+    }
+  if (!to_map_crs (self, given, map_wkt, error))
     return NULL;
   if (self->gt[2] != 0 || self->gt[4] != 0 || self->gt[1] <= 0 || self->gt[5] >= 0)
     {
@@ -171,7 +186,17 @@ mq_raster_layer_new (const char  *path,
                      const char  *map_wkt,
                      GError     **error)
 {
-  return open_layer (path, path, map_wkt, error);
+  return open_layer (path, path, NULL, map_wkt, error);
+}
+
+/* An image that has no CRS of its own, in the one the user gave it. */
+MqRasterLayer *
+mq_raster_layer_new_with_crs (const char  *path,
+                              const char  *crs,
+                              const char  *map_wkt,
+                              GError     **error)
+{
+  return open_layer (path, path, crs, map_wkt, error);
 }
 
 /**
@@ -187,7 +212,7 @@ mq_raster_layer_new_prepared (const char  *path,
                               const char  *map_wkt,
                               GError     **error)
 {
-  return open_layer (path, copy, map_wkt, error);
+  return open_layer (path, copy, NULL, map_wkt, error);
 }
 
 /* Where the image lies, in the map's CRS. */

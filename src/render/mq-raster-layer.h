@@ -41,6 +41,10 @@ G_DECLARE_FINAL_TYPE (MqRasterLayer, mq_raster_layer, MQ, RASTER_LAYER, GObject)
 MqRasterLayer *mq_raster_layer_new          (const char    *path,
                                              const char    *map_wkt,
                                              GError       **error);
+MqRasterLayer *mq_raster_layer_new_with_crs (const char   *path,
+                                             const char   *crs,
+                                             const char   *map_wkt,
+                                             GError      **error);
 MqRasterLayer *mq_raster_layer_new_prepared (const char   *path,
                                              const char   *copy,
                                              const char   *map_wkt,

@@ -226,7 +226,7 @@ mq_renderer_add_raster_layer (MqRenderer    *self,
   path = mq_raster_layer_get_path (layer);
   g_ptr_array_add (self->rasters, g_object_ref (layer));
   if (mq_layer_list_find (self->layers, MQ_LAYER_IMAGE, path) < 0)
-    mq_layer_list_add_file (self->layers, MQ_LAYER_IMAGE, path, 1.0);
+    mq_layer_list_add_file (self->layers, MQ_LAYER_IMAGE, path, NULL, 1.0);
 }
 
 /* Lets go of the opened images and vector layers (another dataset, another
@@ -258,7 +258,7 @@ mq_renderer_add_vector_layer (MqRenderer    *self,
   path = mq_vector_layer_get_path (layer);
   g_ptr_array_add (self->vectors, g_object_ref (layer));
   if (mq_layer_list_find (self->layers, MQ_LAYER_VECTOR, path) < 0)
-    mq_layer_list_add_file (self->layers, MQ_LAYER_VECTOR, path, 1.0);
+    mq_layer_list_add_file (self->layers, MQ_LAYER_VECTOR, path, NULL, 1.0);
 }
 
 /* Reference layers, in the order they were added: colours apart from every

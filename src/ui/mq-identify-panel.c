@@ -139,7 +139,7 @@ show_overlaps (MqIdentifyPanel *self,
       g_autofree char *file = NULL;
 
       if (l->kind != MQ_LAYER_VECTOR || !l->visible ||
-          (vector = mq_project_get_vector_layer (self->project, l->path, NULL)) == NULL)
+          (vector = mq_project_get_vector_layer (self->project, l->path, l->crs, NULL)) == NULL)
         continue;
       found = mq_vector_layer_overlaps (vector, shapes, index, scale);
       file = g_path_get_basename (l->path);

@@ -20,6 +20,7 @@
 typedef struct
 {
   char         *path;
+  char         *source_wkt;  /* the CRS the user gave it, or NULL */
   char         *copy;
   char         *map_wkt;
   GCancellable *cancellable;
@@ -45,6 +46,7 @@ static void
 build_free (Build *b)
 {
   g_free (b->path);
+  g_free (b->source_wkt);
   g_free (b->copy);
   g_free (b->map_wkt);
   g_clear_object (&b->cancellable);
@@ -69,7 +71,8 @@ build_thread (GTask        *task,
   Build *b = data;
   GError *error = NULL;
 
-  if (mq_image_cache_build (b->path, b->map_wkt, b->copy, on_build_progress, b, b->cancellable, &error))
+  if (mq_image_cache_build (b->path, b->source_wkt, b->map_wkt, b->copy, on_build_progress, b, b->cancellable,
+                            &error))
     mq_task_return_boolean (task, TRUE);
   else
     mq_task_return_error (task, error);
@@ -116,6 +119,7 @@ on_build_done (GObject      *source,
 static void
 start_build (MqImagePreparer *self,
              const char      *path,
+             const char      *source_wkt,
              const char      *copy,
              const char      *map_wkt)
 {
@@ -123,6 +127,7 @@ start_build (MqImagePreparer *self,
   Build *b = g_new0 (Build, 1);
 
   b->path = g_strdup (path);
+  b->source_wkt = g_strdup (source_wkt);
   b->copy = g_strdup (copy);
   b->map_wkt = g_strdup (map_wkt);
   b->cancellable = g_cancellable_new ();
@@ -135,6 +140,7 @@ start_build (MqImagePreparer *self,
 
 /**
  * mq_image_preparer_open:
+ * @crs: (nullable): the CRS the user gave an image that has none
  *
  * Returns: (transfer full) (nullable): the image's layer when it can be
  *   drawn now; else NULL, with @error if it cannot be drawn at all, or
@@ -143,10 +149,12 @@ start_build (MqImagePreparer *self,
 MqRasterLayer *
 mq_image_preparer_open (MqImagePreparer  *self,
                         const char       *path,
+                        const char       *crs,
                         const char       *map_wkt,
                         GError          **error)
 {
   g_autofree char *copy = NULL;
+  g_autofree char *source_wkt = NULL;
   const char *failed;
   gboolean needs = FALSE;
 
@@ -159,14 +167,20 @@ mq_image_preparer_open (MqImagePreparer  *self,
     }
   if (g_hash_table_contains (self->builds, path))
     return NULL;
-  copy = mq_image_cache_lookup (path, map_wkt, &needs);
-  if (needs)
+  if (crs != NULL && (source_wkt = mq_crs_dup_wkt_from_definition (crs, error)) == NULL)
     {
-      start_build (self, path, copy, map_wkt);
+      g_prefix_error (error, "%s: ", path);
       return NULL;
     }
-  return g_strcmp0 (copy, path) == 0 ? mq_raster_layer_new (path, map_wkt, error)
-                                     : mq_raster_layer_new_prepared (path, copy, map_wkt, error);
+  copy = mq_image_cache_lookup (path, source_wkt, map_wkt, &needs);
+  if (needs)
+    {
+      start_build (self, path, source_wkt, copy, map_wkt);
+      return NULL;
+    }
+  if (g_strcmp0 (copy, path) != 0)
+    return mq_raster_layer_new_prepared (path, copy, map_wkt, error);
+  return crs ? mq_raster_layer_new_with_crs (path, crs, map_wkt, error) : mq_raster_layer_new (path, map_wkt, error);
 }
 
 /* The fraction of @path's copy made, or -1 when none is being made. */

@@ -26,6 +26,7 @@ G_DECLARE_FINAL_TYPE (MqImagePreparer, mq_image_preparer, MQ, IMAGE_PREPARER, GO
 MqImagePreparer *mq_image_preparer_new          (void);
 MqRasterLayer   *mq_image_preparer_open         (MqImagePreparer    *self,
                                                  const char         *path,
+                                                 const char         *crs,
                                                  const char         *map_wkt,
                                                  GError            **error);
 double           mq_image_preparer_get_progress (MqImagePreparer    *self,

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mq-crs-dialog.h"
 #include "mq-layer-style.h"
 #include "mq-raster-layer.h"
 
@@ -344,7 +345,7 @@ style_button (MqLayerPanel  *self,
   GtkWidget *button = gtk_menu_button_new ();
   MqProject *project = self->project;
   MqVectorLayer *vector = layer->kind == MQ_LAYER_VECTOR && project != NULL
-                            ? mq_project_get_vector_layer (project, layer->path, NULL) : NULL;
+                            ? mq_project_get_vector_layer (project, layer->path, layer->crs, NULL) : NULL;
 
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "document-edit-symbolic");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
@@ -448,21 +449,94 @@ mq_layer_panel_set_project (MqLayerPanel *self,
   rebuild (self);
 }
 
-/* Whether the file opens as a layer of @kind over this map: else the panel
- * says why (not an image, no CRS, turned; no features). */
+/* Whether the file opens as a layer of @kind over this map (in @crs, when
+ * the user gave it one): else @error says why (not an image, no CRS,
+ * turned; no features). */
 static gboolean
-check_file (MqLayerPanel *self,
-            MqLayerKind   kind,
+check_file (MqLayerKind   kind,
             const char   *path,
-            const char   *map_wkt)
+            const char   *crs,
+            const char   *map_wkt,
+            GError      **error)
 {
   g_autoptr(GObject) opened = NULL;
+
+  if (kind == MQ_LAYER_VECTOR)
+    opened = G_OBJECT (mq_vector_layer_new (path, map_wkt, crs, error));
+  else
+    opened = G_OBJECT (crs ? mq_raster_layer_new_with_crs (path, crs, map_wkt, error)
+                           : mq_raster_layer_new (path, map_wkt, error));
+  return opened != NULL;
+}
+
+static gboolean
+lacks_crs (const GError *error)
+{
+  return g_error_matches (error, MQ_DATASET_ERROR, MQ_DATASET_ERROR_NO_CRS) ||
+         g_error_matches (error, MQ_RASTER_ERROR, MQ_RASTER_ERROR_NO_CRS);
+}
+
+/* The layer, in the CRS the user gave it when it has none. */
+static void
+add_checked (MqLayerPanel *self,
+             MqLayerKind   kind,
+             const char   *path,
+             const char   *crs)
+{
+  MqDataset *dataset = self->map_view ? mq_map_view_get_dataset (self->map_view) : NULL;
   g_autoptr(GError) error = NULL;
 
-  opened = kind == MQ_LAYER_VECTOR ? G_OBJECT (mq_vector_layer_new (path, map_wkt, &error))
-                                   : G_OBJECT (mq_raster_layer_new (path, map_wkt, &error));
-  show_problem (self, opened ? NULL : error->message);
-  return opened != NULL;
+  if (dataset == NULL || self->layers == NULL)
+    return;
+  if (!check_file (kind, path, crs, mq_dataset_get_display_wkt (dataset), &error))
+    {
+      show_problem (self, error->message);
+      return;
+    }
+  show_problem (self, NULL);
+  /* The map opens it in turn, or makes an image ready first (another CRS). */
+  mq_layer_list_add_file (self->layers, kind, path, crs, 1.0);
+  schedule_save (self);
+}
+
+/* The CRS the user chose for a file that has none: a code, or a .prj's
+ * WKT (kept in the project as text, never as the path of a file). */
+static void
+on_crs_chosen (MqCrsDialog  *dialog,
+               const char   *definition,
+               MqLayerPanel *self)
+{
+  MqLayerKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "mq-kind"));
+  const char *path = g_object_get_data (G_OBJECT (dialog), "mq-path");
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_file_test (definition, G_FILE_TEST_IS_REGULAR))
+    {
+      if (!g_file_get_contents (definition, &contents, NULL, &error))
+        {
+          show_problem (self, error->message);
+          return;
+        }
+      definition = g_strstrip (contents);
+    }
+  add_checked (self, kind, path, definition);
+}
+
+/* A file without a CRS: which one, as for the parcels' own files. */
+static void
+ask_crs (MqLayerPanel *self,
+         MqLayerKind   kind,
+         const char   *path)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GArray) codes = kind == MQ_LAYER_VECTOR ? mq_source_suggest_crs (path, NULL) : NULL;
+  MqCrsDialog *dialog = mq_crs_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, path, codes);
+
+  g_object_set_data (G_OBJECT (dialog), "mq-kind", GINT_TO_POINTER (kind));
+  g_object_set_data_full (G_OBJECT (dialog), "mq-path", g_strdup (path), g_free);
+  g_signal_connect_object (dialog, "chosen", G_CALLBACK (on_crs_chosen), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /**
@@ -470,7 +544,8 @@ check_file (MqLayerPanel *self,
  * @kind: MQ_LAYER_IMAGE or MQ_LAYER_VECTOR
  *
  * Adds the image at @path under the parcels, or the vector layer over
- * them, or says in the panel why it cannot be drawn over this map.
+ * them; asks which CRS a file without one is in; or says in the panel why
+ * it cannot be drawn over this map.
  */
 void
 mq_layer_panel_add_file (MqLayerPanel *self,
@@ -478,16 +553,22 @@ mq_layer_panel_add_file (MqLayerPanel *self,
                          const char   *path)
 {
   MqDataset *dataset = self->map_view ? mq_map_view_get_dataset (self->map_view) : NULL;
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (MQ_IS_LAYER_PANEL (self));
   g_return_if_fail (mq_layer_kind_has_file (kind));
 
-  if (dataset == NULL || self->layers == NULL ||
-      !check_file (self, kind, path, mq_dataset_get_display_wkt (dataset)))
+  if (dataset == NULL || self->layers == NULL)
     return;
-  /* The map opens it in turn, or makes an image ready first (another CRS). */
-  mq_layer_list_add_file (self->layers, kind, path, 1.0);
-  schedule_save (self);
+  if (check_file (kind, path, NULL, mq_dataset_get_display_wkt (dataset), &error))
+    add_checked (self, kind, path, NULL);
+  else if (lacks_crs (error))
+    {
+      show_problem (self, NULL);
+      ask_crs (self, kind, path);
+    }
+  else
+    show_problem (self, error->message);
 }
 
 /* The image at @path under the parcels (mq_layer_panel_add_file()). */

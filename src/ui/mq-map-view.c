@@ -1192,7 +1192,7 @@ sync_layers (MqMapView *self,
         continue;
       if (l->kind == MQ_LAYER_VECTOR)
         {
-          MqVectorLayer *vector = mq_project_get_vector_layer (self->project, l->path, &error);
+          MqVectorLayer *vector = mq_project_get_vector_layer (self->project, l->path, l->crs, &error);
 
           if (vector != NULL)
             {
@@ -1201,7 +1201,7 @@ sync_layers (MqMapView *self,
               note_if_far (self, dataset, l->path, &where);
             }
         }
-      else if ((image = mq_image_preparer_open (self->images, l->path, mq_dataset_get_display_wkt (dataset),
+      else if ((image = mq_image_preparer_open (self->images, l->path, l->crs, mq_dataset_get_display_wkt (dataset),
                                                 &error)) != NULL)
         {
           mq_renderer_add_raster_layer (self->renderer, image);

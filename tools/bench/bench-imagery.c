@@ -102,12 +102,12 @@ open_image (const char *path,
     layer = mq_raster_layer_new (path, wkt, &error);
   else
     {
-      copy = mq_image_cache_lookup (path, wkt, &needs);
+      copy = mq_image_cache_lookup (path, NULL, wkt, &needs);
       if (g_strcmp0 (copy, path) != 0)
         {
           remove_copy (copy);
           t0 = g_get_monotonic_time ();
-          if (!mq_image_cache_build (path, wkt, copy, NULL, NULL, NULL, &error))
+          if (!mq_image_cache_build (path, NULL, wkt, copy, NULL, NULL, NULL, &error))
             g_error ("%s", error->message);
           *prepare_s = (g_get_monotonic_time () - t0) / 1e6;
         }
