@@ -3988,6 +3988,40 @@ test_layers_panel (void)
     }
   }
 
+  /* A click where no parcel is but a reference area: its attributes. */
+  {
+    MqBox extent;
+    g_autofree char *park = g_build_filename (dir, "公园.geojson", NULL);
+    g_autofree char *json = NULL;
+    GtkEventController *drag = find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_DRAG);
+    MqBox around;
+    double sx, sy;
+
+    mq_dataset_get_extent (mq_map_view_get_dataset (view), &extent);
+    around = (MqBox) { extent.min_x - 400, extent.min_y, extent.min_x - 100, extent.min_y + 300 };
+    json = g_strdup_printf ("{\"type\": \"FeatureCollection\", \"crs\": {\"type\": \"name\", \"properties\":"
+                            " {\"name\": \"urn:ogc:def:crs:EPSG::4549\"}}, \"features\": [{\"type\": \"Feature\","
+                            " \"properties\": {\"用地性质\": \"G1 公园绿地\", \"编号\": \"MQ-G1-07\"},"
+                            " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[%.3f, %.3f], [%.3f, %.3f],"
+                            " [%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f]]]}}]}",
+                            around.min_x, around.min_y, around.max_x, around.min_y, around.max_x, around.max_y,
+                            around.min_x, around.max_y, around.min_x, around.min_y);
+    g_assert_true (g_file_set_contents (park, json, -1, NULL));
+    mq_layer_panel_add_file (MQ_LAYER_PANEL (panel), MQ_LAYER_VECTOR, park);
+    mq_viewport_fit (mq_map_view_get_viewport (view), &around, 100);
+    settle ();
+    mq_viewport_map_to_screen (mq_map_view_get_viewport (view), (around.min_x + around.max_x) / 2,
+                               (around.min_y + around.max_y) / 2, &sx, &sy);
+    g_signal_emit_by_name (drag, "drag-begin", sx, sy);
+    g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+    settle ();
+    g_assert_cmpuint (mq_selection_get_n (mq_map_view_get_selection (view)), ==, 0);
+    g_assert_cmpstr (mq_identify_panel_get_title (MQ_IDENTIFY_PANEL (mq_window_get_identify_panel (window))), ==,
+                     "G1 公园绿地");
+    g_assert_true (row_titled (mq_window_get_identify_panel (window), "编号"));
+    mq_layer_list_remove (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, park));
+  }
+
   /* Saved in the project: a project opened anew has the same layers. */
   mq_layer_panel_save_now (MQ_LAYER_PANEL (panel));
   saved = mq_layer_list_to_json (layers);

@@ -7,6 +7,7 @@
 #include "mq-vector-layer.h"
 
 #include <gdal.h>
+#include <math.h>
 #include <glib/gi18n-lib.h>
 #include <ogr_srs_api.h>
 
@@ -393,4 +394,65 @@ mq_vector_layer_overlaps (MqVectorLayer  *self,
     }
   OGR_G_DestroyGeometry (parcel);
   return found;
+}
+
+/* The distance from (x, y) to the nearest segment of a feature's paths. */
+static double
+path_distance (const MqShapes *shapes,
+               guint           feature,
+               double          x,
+               double          y)
+{
+  MqBox o = mq_shapes_get_bbox (shapes, feature);
+  guint r0 = g_array_index (shapes->feat_ring, guint, feature);
+  guint r1 = g_array_index (shapes->feat_ring, guint, feature + 1);
+  double best = G_MAXDOUBLE;
+
+  for (guint r = r0; r < r1; r++)
+    {
+      guint p0 = g_array_index (shapes->ring_start, guint, r);
+      guint p1 = g_array_index (shapes->ring_start, guint, r + 1);
+
+      for (guint p = p0; p < p1; p++)
+        {
+          double ax, ay, bx, by, dx, dy, t;
+
+          mq_shapes_get_point (shapes, &o, p, &ax, &ay);
+          mq_shapes_get_point (shapes, &o, p + 1 < p1 ? p + 1 : p, &bx, &by);
+          dx = bx - ax, dy = by - ay;
+          t = dx * dx + dy * dy > 0 ? CLAMP (((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy), 0, 1) : 0;
+          best = MIN (best, hypot (ax + t * dx - x, ay + t * dy - y));
+        }
+    }
+  return best;
+}
+
+/**
+ * mq_vector_layer_hit_test:
+ * @tolerance: how near a line or point must be, in map units
+ *
+ * Returns: the feature at (x, y) in the map's CRS — the last drawn (on
+ *   top) of those whose area holds it or whose line or point is near
+ *   enough — or -1
+ */
+int
+mq_vector_layer_hit_test (MqVectorLayer *self,
+                          double         x,
+                          double         y,
+                          double         tolerance)
+{
+  g_return_val_if_fail (MQ_IS_VECTOR_LAYER (self), -1);
+
+  for (guint i = self->kinds->len; i-- > 0;)
+    {
+      MqBox b = mq_shapes_get_bbox (self->shapes, i);
+
+      if (mq_box_is_empty (&b) || x < b.min_x - tolerance || x > b.max_x + tolerance ||
+          y < b.min_y - tolerance || y > b.max_y + tolerance)
+        continue;
+      if (g_array_index (self->kinds, guint8, i) == MQ_VECTOR_AREA ? mq_shapes_contains (self->shapes, i, x, y)
+                                                                   : path_distance (self->shapes, i, x, y) <= tolerance)
+        return (int) i;
+    }
+  return -1;
 }

@@ -57,6 +57,10 @@ const char     *mq_vector_layer_get_value      (MqVectorLayer *self,
                                                 guint          feature,
                                                 guint          field);
 
+int             mq_vector_layer_hit_test       (MqVectorLayer  *self,
+                                                double          x,
+                                                double          y,
+                                                double          tolerance);
 GArray         *mq_vector_layer_overlaps       (MqVectorLayer  *self,
                                                 const MqShapes *shapes,
                                                 guint           feature,

@@ -387,6 +387,39 @@ imagery_shown (MqRenderer *self)
   return FALSE;
 }
 
+/**
+ * mq_renderer_reference_at:
+ * @feature: (out): the feature hit
+ *
+ * Returns: (transfer none) (nullable): the reference layer shown whose
+ *   feature is at (x, y) in the map's CRS — the topmost, as drawn — or NULL
+ */
+MqVectorLayer *
+mq_renderer_reference_at (MqRenderer *self,
+                          double      x,
+                          double      y,
+                          double      tolerance,
+                          guint      *feature)
+{
+  g_return_val_if_fail (MQ_IS_RENDERER (self), NULL);
+
+  for (guint i = mq_layer_list_get_n_layers (self->layers); i-- > 0;)
+    {
+      const MqLayer *l = mq_layer_list_get (self->layers, i);
+      MqVectorLayer *vector;
+      guint nth;
+      int hit;
+
+      if (l->kind == MQ_LAYER_VECTOR && layer_shown (l) && (vector = vector_of (self, l, &nth)) != NULL &&
+          (hit = mq_vector_layer_hit_test (vector, x, y, tolerance)) >= 0)
+        {
+          *feature = (guint) hit;
+          return vector;
+        }
+    }
+  return NULL;
+}
+
 /* How opaque the parcels' fills are: fully, unless imagery is under them. */
 static double
 fill_alpha (MqRenderer *self)

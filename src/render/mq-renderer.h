@@ -53,6 +53,11 @@ GPtrArray  *mq_renderer_dup_rasters    (MqRenderer    *self);
 void        mq_renderer_clear_rasters  (MqRenderer    *self);
 void        mq_renderer_add_vector_layer (MqRenderer  *self,
                                         MqVectorLayer *layer);
+MqVectorLayer *mq_renderer_reference_at (MqRenderer *self,
+                                        double      x,
+                                        double      y,
+                                        double      tolerance,
+                                        guint      *feature);
 void        mq_renderer_get_vector_color (MqRenderer *self,
                                         guint       index,
                                         double      rgb[3]);

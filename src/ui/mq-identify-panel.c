@@ -212,6 +212,32 @@ show_many (MqIdentifyPanel *self,
   gtk_widget_set_visible (GTK_WIDGET (self->attributes), FALSE);
 }
 
+/**
+ * mq_identify_panel_show_reference:
+ *
+ * Shows a reference layer's feature (clicked where no parcel is): its name,
+ * its file, every attribute the file gives it.
+ */
+void
+mq_identify_panel_show_reference (MqIdentifyPanel *self,
+                                  MqVectorLayer   *layer,
+                                  guint            feature)
+{
+  const char *const *fields = mq_vector_layer_get_field_names (layer);
+  const char *label = mq_vector_layer_get_label (layer, feature);
+  g_autofree char *file = g_path_get_basename (mq_vector_layer_get_path (layer));
+
+  g_return_if_fail (MQ_IS_IDENTIFY_PANEL (self));
+
+  clear_rows (self);
+  gtk_label_set_text (self->title, *label ? label : file);
+  gtk_label_set_text (self->subtitle, file);
+  for (guint f = 0; fields != NULL && fields[f] != NULL; f++)
+    add_row (self, self->attributes, fields[f], mq_vector_layer_get_value (layer, feature, f));
+  gtk_widget_set_visible (GTK_WIDGET (self->overlaps), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->attributes), TRUE);
+}
+
 /* Shows the selection: one parcel in full, several as totals. */
 void
 mq_identify_panel_show (MqIdentifyPanel *self,

@@ -23,4 +23,8 @@ void mq_identify_panel_set_project (MqIdentifyPanel *self,
 
 const char *mq_identify_panel_get_title (MqIdentifyPanel *self);
 
+void        mq_identify_panel_show_reference (MqIdentifyPanel *self,
+                                              MqVectorLayer   *layer,
+                                              guint            feature);
+
 G_END_DECLS

@@ -78,6 +78,7 @@ typedef struct
 enum {
   POINTER_MOVED,
   PARCEL_CLICKED,
+  REFERENCE_CLICKED,
   POINT_PICKED,
   PICK_FINISHED,
   N_SIGNALS
@@ -401,8 +402,29 @@ on_query_tooltip (GtkWidget  *widget,
   return TRUE;
 }
 
+/* How near a reference line or point a click must be, in pixels. */
+#define REFERENCE_SLOP_PX 5.0
+
+/* A click where no parcel is: a reference layer's feature there, if any. */
+static void
+click_reference (MqMapView *self,
+                 double     x,
+                 double     y)
+{
+  MqVectorLayer *layer;
+  double mx, my;
+  guint feature;
+
+  mq_viewport_screen_to_map (self->viewport, x, y, &mx, &my);
+  layer = mq_renderer_reference_at (self->renderer, mx, my,
+                                    REFERENCE_SLOP_PX * mq_viewport_get_resolution (self->viewport), &feature);
+  if (layer != NULL)
+    g_signal_emit (self, signals[REFERENCE_CLICKED], 0, layer, feature);
+}
+
 /* A click selects the parcel under it; Shift or Ctrl adds or removes it; a
- * click on nothing clears the selection. */
+ * click on nothing clears the selection (and shows a reference layer's
+ * feature there). */
 static void
 click_select (MqMapView       *self,
               double           x,
@@ -422,6 +444,8 @@ click_select (MqMapView       *self,
    * opens again for the parcel clicked once more. */
   if (parcel >= 0)
     g_signal_emit (self, signals[PARCEL_CLICKED], 0, parcel);
+  else if (!extend)
+    click_reference (self, x, y);
 }
 
 static void
@@ -862,6 +886,18 @@ mq_map_view_class_init (MqMapViewClass *klass)
   signals[PARCEL_CLICKED] = g_signal_new ("parcel-clicked", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 1, G_TYPE_INT);
+
+  /**
+   * MqMapView::reference-clicked:
+   * @layer: the reference layer (MqVectorLayer) whose feature was clicked
+   * @feature: that feature
+   *
+   * A click that found no parcel but a reference layer's area, line or
+   * point (the topmost shown).
+   */
+  signals[REFERENCE_CLICKED] = g_signal_new ("reference-clicked", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 2, MQ_TYPE_VECTOR_LAYER, G_TYPE_UINT);
 
   /**
    * MqMapView::point-picked:

@@ -46,6 +46,7 @@ struct _MqWindow
   MqMapView           *map_view;
   MqMeasureTool       *measure_tool;
   MqLayerPanel        *layer_panel;
+  GtkStack            *side_stack;
   GtkLabel            *status_label;
   GtkLabel            *position_label;
   GtkEntry            *scale_entry;

@@ -550,6 +550,7 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqWindow, present_overdue_label);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, present_locator);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, identify_revealer);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, side_stack);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, identify_panel);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, locks_panel);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, banner_revealer);
@@ -720,6 +721,17 @@ on_parcel_clicked (MqWindow *self,
     gtk_revealer_set_reveal_child (self->identify_revealer, TRUE);
 }
 
+/* A reference layer's feature clicked where no parcel is: its attributes. */
+static void
+on_reference_clicked (MqWindow      *self,
+                      MqVectorLayer *layer,
+                      guint          feature)
+{
+  mq_identify_panel_show_reference (MQ_IDENTIFY_PANEL (self->identify_panel), layer, feature);
+  gtk_stack_set_visible_child_name (self->side_stack, "attributes");
+  gtk_revealer_set_reveal_child (self->identify_revealer, TRUE);
+}
+
 /* win.measure's state is the measure tool's, which Esc may end. */
 static void
 notify_measuring (MqWindow *self)
@@ -739,6 +751,8 @@ follow_map (MqWindow *self)
   g_signal_connect_object (mq_map_view_get_viewport (self->map_view), "changed", G_CALLBACK (show_scale),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->map_view, "parcel-clicked", G_CALLBACK (on_parcel_clicked), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->map_view, "reference-clicked", G_CALLBACK (on_reference_clicked), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->measure_tool, "notify::active", G_CALLBACK (notify_measuring), self,
                            G_CONNECT_SWAPPED);
