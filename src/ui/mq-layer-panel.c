@@ -276,7 +276,6 @@ opacity_scale (MqLayerPanel  *self,
                const MqLayer *layer)
 {
   GtkWidget *scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 100, 5);
-  g_autofree char *tooltip = NULL;
 
   gtk_widget_set_name (scale, "layer-opacity");
   gtk_widget_set_size_request (scale, 96, -1);
