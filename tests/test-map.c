@@ -1464,7 +1464,7 @@ test_layer_list_json (void)
   mq_layer_list_move (list, mq_layer_list_find (list, MQ_LAYER_ZONE, NULL), 0);
   g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_ZONE, NULL), ==, 0);
   mq_layer_list_set_style (list, mq_layer_list_add_file (list, MQ_LAYER_VECTOR, "/data/控规.shp", "EPSG:4549", 1.0),
-                           "#c0392b", 2.5, "用地性质");
+                           "#c0392b", "none", 2.5, "用地性质");
   g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_IMAGE, "/data/正射影像.tif"), ==, 3);
   g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_PARCELS, NULL), ==, 4);
   g_assert_cmpint (mq_layer_list_find (list, MQ_LAYER_VECTOR, "/data/控规.shp"), ==, 5);
@@ -1475,6 +1475,7 @@ test_layer_list_json (void)
   g_assert_false (mq_layer_list_get (back, mq_layer_list_find (back, MQ_LAYER_ROADS, NULL))->visible);
   g_assert_cmpfloat (mq_layer_list_get (back, 4)->opacity, ==, 0.6);
   g_assert_cmpstr (mq_layer_list_get (back, 5)->color, ==, "#c0392b");
+  g_assert_cmpstr (mq_layer_list_get (back, 5)->fill, ==, "none");
   g_assert_cmpfloat (mq_layer_list_get (back, 5)->width, ==, 2.5);
   g_assert_cmpstr (mq_layer_list_get (back, 5)->label, ==, "用地性质");
   g_assert_cmpstr (mq_layer_list_get (back, 5)->crs, ==, "EPSG:4549");
@@ -1690,9 +1691,18 @@ test_vector_layer (void)
   washed = render_parcel_centre (renderer, index, vp);
   g_assert_true (close_to (washed, blend (0x6b3d99, fill, 0.18), 3));
   /* Its own colour, when its style gives one. */
-  mq_layer_list_set_style (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), "#ff0000", 0, NULL);
+  mq_layer_list_set_style (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), "#ff0000", NULL, 0, NULL);
   mq_renderer_set_layers (renderer, layers);
   g_assert_true (close_to (render_parcel_centre (renderer, index, vp), blend (0xff0000, fill, 0.18), 3));
+  /* Its areas washed in a colour of their own, or not at all. */
+  mq_layer_list_set_style (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), "#ff0000", "#00ff00", 0, NULL);
+  mq_renderer_set_layers (renderer, layers);
+  g_assert_true (close_to (render_parcel_centre (renderer, index, vp), blend (0x00ff00, fill, 0.18), 3));
+  mq_layer_list_set_style (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), "#ff0000", "none", 0, NULL);
+  mq_renderer_set_layers (renderer, layers);
+  g_assert_cmphex (render_parcel_centre (renderer, index, vp), ==, fill);
+  mq_layer_list_set_style (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), "#ff0000", NULL, 0, NULL);
+  mq_renderer_set_layers (renderer, layers);
   /* Its areas are named where they have room. */
   {
     GArray *labels = mq_renderer_get_labels (renderer);
@@ -1702,7 +1712,7 @@ test_vector_layer (void)
       named |= g_strcmp0 (g_array_index (labels, MqLabel, k).text, "M0 新型产业用地") == 0;
     g_assert_true (named);
     /* …and none when the style says none. */
-    mq_layer_list_set_style (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), "#ff0000", 0, "");
+    mq_layer_list_set_style (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), "#ff0000", NULL, 0, "");
     mq_renderer_set_layers (renderer, layers);
     render_parcel_centre (renderer, index, vp);
     labels = mq_renderer_get_labels (renderer);

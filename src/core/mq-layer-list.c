@@ -71,6 +71,7 @@ layer_clear (MqLayer *layer)
 {
   g_clear_pointer (&layer->path, g_free);
   g_clear_pointer (&layer->color, g_free);
+  g_clear_pointer (&layer->fill, g_free);
   g_clear_pointer (&layer->label, g_free);
   g_clear_pointer (&layer->crs, g_free);
 }
@@ -136,7 +137,7 @@ append (MqLayerList *self,
         gboolean     visible,
         double       opacity)
 {
-  MqLayer layer = { kind, g_strdup (path), visible, opacity, NULL, 0, NULL, NULL };
+  MqLayer layer = { kind, g_strdup (path), visible, opacity, NULL, NULL, 0, NULL, NULL };
 
   g_array_append_val (self->layers, layer);
 }
@@ -148,6 +149,7 @@ append_copy (MqLayerList   *self,
 {
   append (self, l->kind, l->path, l->visible, l->opacity);
   layer_at (self, self->layers->len - 1)->color = g_strdup (l->color);
+  layer_at (self, self->layers->len - 1)->fill = g_strdup (l->fill);
   layer_at (self, self->layers->len - 1)->width = l->width;
   layer_at (self, self->layers->len - 1)->label = g_strdup (l->label);
   layer_at (self, self->layers->len - 1)->crs = g_strdup (l->crs);
@@ -226,7 +228,8 @@ mq_layer_list_equal (MqLayerList *self,
 
       if (a->kind != b->kind || g_strcmp0 (a->path, b->path) != 0 ||
           !a->visible != !b->visible || a->opacity != b->opacity ||
-          g_strcmp0 (a->color, b->color) != 0 || a->width != b->width || g_strcmp0 (a->label, b->label) != 0 ||
+          g_strcmp0 (a->color, b->color) != 0 || g_strcmp0 (a->fill, b->fill) != 0 || a->width != b->width ||
+          g_strcmp0 (a->label, b->label) != 0 ||
           g_strcmp0 (a->crs, b->crs) != 0)
         return FALSE;
     }
@@ -296,6 +299,7 @@ mq_layer_list_set_opacity (MqLayerList *self,
 /**
  * mq_layer_list_set_style:
  * @color: (nullable): "#rrggbb", or NULL for the layer's default
+ * @fill: (nullable): the areas' wash, "#rrggbb" or "none"; NULL: @color's
  * @width: pixels, 0 for the default
  * @label: (nullable): the field names come from, "" for none, NULL for the
  *   layer's own choice
@@ -306,6 +310,7 @@ void
 mq_layer_list_set_style (MqLayerList *self,
                          guint        index,
                          const char  *color,
+                         const char  *fill,
                          double       width,
                          const char  *label)
 {
@@ -315,13 +320,17 @@ mq_layer_list_set_style (MqLayerList *self,
   g_return_if_fail (MQ_IS_LAYER_LIST (self));
   g_return_if_fail (index < self->layers->len);
   g_return_if_fail (color == NULL || mq_layer_color_parse (color, rgb));
+  g_return_if_fail (fill == NULL || g_str_equal (fill, "none") || mq_layer_color_parse (fill, rgb));
   g_return_if_fail (width >= 0 && width <= MAX_WIDTH);
 
   l = layer_at (self, index);
-  if (g_strcmp0 (l->color, color) == 0 && l->width == width && g_strcmp0 (l->label, label) == 0)
+  if (g_strcmp0 (l->color, color) == 0 && g_strcmp0 (l->fill, fill) == 0 && l->width == width &&
+      g_strcmp0 (l->label, label) == 0)
     return;
   g_free (l->color);
   l->color = g_strdup (color);
+  g_free (l->fill);
+  l->fill = g_strdup (fill);
   l->width = width;
   g_free (l->label);
   l->label = g_strdup (label);
@@ -370,7 +379,7 @@ mq_layer_list_add_file (MqLayerList *self,
                         double       opacity)
 {
   int at, parcels;
-  MqLayer layer = { kind, NULL, TRUE, opacity, NULL, 0, NULL, g_strdup (crs) };
+  MqLayer layer = { kind, NULL, TRUE, opacity, NULL, NULL, 0, NULL, g_strdup (crs) };
 
   g_return_val_if_fail (MQ_IS_LAYER_LIST (self), 0);
   g_return_val_if_fail (mq_layer_kind_has_file (kind), 0);
@@ -440,6 +449,11 @@ mq_layer_list_to_json (MqLayerList *self)
           json_builder_set_member_name (b, "color");
           json_builder_add_string_value (b, l->color);
         }
+      if (l->fill != NULL)
+        {
+          json_builder_set_member_name (b, "fill");
+          json_builder_add_string_value (b, l->fill);
+        }
       if (l->width > 0)
         {
           json_builder_set_member_name (b, "width");
@@ -481,6 +495,7 @@ parse_style (MqLayer     *layer,
              GError     **error)
 {
   JsonNode *color = json_object_get_member (o, "color");
+  JsonNode *fill = json_object_get_member (o, "fill");
   JsonNode *width = json_object_get_member (o, "width");
   JsonNode *label = json_object_get_member (o, "label");
   JsonNode *crs = json_object_get_member (o, "crs");
@@ -489,6 +504,10 @@ parse_style (MqLayer     *layer,
   if (color != NULL && (json_node_get_value_type (color) != G_TYPE_STRING ||
                         !mq_layer_color_parse (json_node_get_string (color), rgb)))
     return invalid (error, index, _("“color” must be #rrggbb"));
+  if (fill != NULL && (json_node_get_value_type (fill) != G_TYPE_STRING ||
+                       (!g_str_equal (json_node_get_string (fill), "none") &&
+                        !mq_layer_color_parse (json_node_get_string (fill), rgb))))
+    return invalid (error, index, _("“fill” must be #rrggbb or none"));
   if (width != NULL && (!JSON_NODE_HOLDS_VALUE (width) ||
                         (json_node_get_value_type (width) != G_TYPE_DOUBLE &&
                          json_node_get_value_type (width) != G_TYPE_INT64) ||
@@ -499,6 +518,7 @@ parse_style (MqLayer     *layer,
   if (crs != NULL && (json_node_get_value_type (crs) != G_TYPE_STRING || !mq_layer_kind_has_file (layer->kind)))
     return invalid (error, index, _("only an added layer has a “crs”, as text"));
   layer->color = color ? g_strdup (json_node_get_string (color)) : NULL;
+  layer->fill = fill ? g_strdup (json_node_get_string (fill)) : NULL;
   layer->width = width ? json_node_get_double (width) : 0;
   layer->label = label ? g_strdup (json_node_get_string (label)) : NULL;
   layer->crs = crs ? g_strdup (json_node_get_string (crs)) : NULL;
@@ -549,7 +569,7 @@ add_missing (MqLayerList *self)
   for (guint i = 0; i < G_N_ELEMENTS (default_order); i++)
     if (mq_layer_list_find (self, default_order[i], NULL) < 0)
       {
-        MqLayer layer = { default_order[i], NULL, TRUE, 1.0, NULL, 0, NULL, NULL };
+        MqLayer layer = { default_order[i], NULL, TRUE, 1.0, NULL, NULL, 0, NULL, NULL };
 
         g_array_insert_val (self->layers, MIN (i, self->layers->len), layer);
       }

@@ -49,7 +49,8 @@ typedef struct
   gboolean     visible;
   double       opacity;   /* 0 to 1 */
   /* A vector layer's style; NULL or 0: its default */
-  char        *color;     /* "#rrggbb": outline, lines, points, and the areas' wash */
+  char        *color;     /* "#rrggbb": outline, lines, points (and the areas' wash) */
+  char        *fill;      /* the areas' wash: "#rrggbb", or "none"; NULL: the colour */
   double       width;     /* outline or line width, pixels */
   char        *label;     /* the field its names come from; "" for none */
   char        *crs;       /* an added file's CRS as the user gave it (it has none); else NULL */
@@ -83,6 +84,7 @@ void           mq_layer_list_set_opacity   (MqLayerList  *self,
 void           mq_layer_list_set_style     (MqLayerList  *self,
                                             guint         index,
                                             const char   *color,
+                                            const char   *fill,
                                             double        width,
                                             const char   *label);
 gboolean       mq_layer_color_parse        (const char   *color,

@@ -2208,7 +2208,8 @@ draw_vector (cairo_t       *cr,
              const MqBox   *view)
 {
   const MqShapes *shapes = mq_vector_layer_get_shapes (layer);
-  double rgb[3];
+  double rgb[3], wash[3];
+  gboolean washed;
   MqRgb own;
   const MqRgb *c = &vector_colors[nth % G_N_ELEMENTS (vector_colors)];
 
@@ -2217,6 +2218,10 @@ draw_vector (cairo_t       *cr,
       own = (MqRgb) { rgb[0], rgb[1], rgb[2] };
       c = &own;
     }
+  /* The areas' wash: the style's, none, or the outline's colour. */
+  washed = g_strcmp0 (style->fill, "none") != 0;
+  if (!mq_layer_color_parse (style->fill, wash))
+    wash[0] = c->r, wash[1] = c->g, wash[2] = c->b;
 
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
@@ -2239,9 +2244,9 @@ draw_vector (cairo_t       *cr,
           continue;
         }
       mq_renderer_path_feature (cr, vp, shapes, i, kind == MQ_VECTOR_AREA);
-      if (kind == MQ_VECTOR_AREA)
+      if (kind == MQ_VECTOR_AREA && washed)
         {
-          cairo_set_source_rgba (cr, c->r, c->g, c->b, 0.18);
+          cairo_set_source_rgba (cr, wash[0], wash[1], wash[2], 0.18);
           cairo_fill_preserve (cr);
         }
       cairo_set_source_rgb (cr, c->r, c->g, c->b);

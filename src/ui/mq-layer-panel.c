@@ -12,6 +12,7 @@
 #include "mq-layer-panel.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "mq-crs-dialog.h"
 #include "mq-layer-style.h"
@@ -323,6 +324,7 @@ remove_button (MqLayerPanel  *self,
 static void
 on_style_picked (MqLayerPanel *self,
                  const char   *color,
+                 const char   *fill,
                  double        width,
                  const char   *label,
                  GtkWidget    *style)
@@ -330,7 +332,7 @@ on_style_picked (MqLayerPanel *self,
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (style), "mq-layer"));
 
   self->dragging = TRUE;
-  mq_layer_list_set_style (self->layers, index, color, width, label);
+  mq_layer_list_set_style (self->layers, index, color, fill, width, label);
   self->dragging = FALSE;
   schedule_save (self);
 }
@@ -352,10 +354,12 @@ style_button (MqLayerPanel  *self,
   if (vector != NULL && self->map_view != NULL)
     {
       GtkWidget *style;
-      double rgb[3];
+      double rgb[3], fill_rgb[3];
 
       mq_renderer_get_vector_color (mq_map_view_get_renderer (self->map_view), index, rgb);
-      style = mq_layer_style_new (self->layers, index, vector, rgb);
+      if (!mq_layer_color_parse (layer->fill, fill_rgb))
+        memcpy (fill_rgb, rgb, sizeof fill_rgb);
+      style = mq_layer_style_new (self->layers, index, vector, rgb, fill_rgb);
       g_object_set_data (G_OBJECT (style), "mq-layer", GUINT_TO_POINTER (index));
       g_signal_connect_swapped (style, "changed", G_CALLBACK (on_style_picked), self);
       gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), style);

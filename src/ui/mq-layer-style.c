@@ -13,6 +13,8 @@ struct _MqLayerStyle
   GtkPopover      parent_instance;
 
   GtkColorButton *color;
+  GtkCheckButton *fill_shown;
+  GtkColorButton *fill;
   GtkSpinButton  *width;
   GtkDropDown    *label;
 
@@ -27,22 +29,43 @@ G_DEFINE_FINAL_TYPE (MqLayerStyle, mq_layer_style, GTK_TYPE_POPOVER)
 enum { CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+static char *
+dup_hex (GtkColorButton *button)
+{
+  GdkRGBA rgba;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (button), &rgba);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return g_strdup_printf ("#%02x%02x%02x", (int) (rgba.red * 255 + 0.5), (int) (rgba.green * 255 + 0.5),
+                          (int) (rgba.blue * 255 + 0.5));
+}
+
+static void
+set_hex (GtkColorButton *button,
+         const double    rgb[3])
+{
+  GdkRGBA rgba = { rgb[0], rgb[1], rgb[2], 1.0 };
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (button), &rgba);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
 /* The choice made: what mq_layer_list_set_style() takes. */
 static void
 on_style_changed (MqLayerStyle *self)
 {
   g_autofree char *color = NULL;
+  g_autofree char *fill = NULL;
   guint selected = gtk_drop_down_get_selected (self->label);
-  GdkRGBA rgba;
 
   if (self->filling)
     return;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (self->color), &rgba);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  color = g_strdup_printf ("#%02x%02x%02x", (int) (rgba.red * 255 + 0.5), (int) (rgba.green * 255 + 0.5),
-                           (int) (rgba.blue * 255 + 0.5));
-  g_signal_emit (self, signals[CHANGED], 0, color, gtk_spin_button_get_value (self->width),
+  color = dup_hex (self->color);
+  fill = gtk_check_button_get_active (self->fill_shown) ? dup_hex (self->fill) : g_strdup ("none");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->fill), gtk_check_button_get_active (self->fill_shown));
+  g_signal_emit (self, signals[CHANGED], 0, color, fill, gtk_spin_button_get_value (self->width),
                  selected == 0 || selected == GTK_INVALID_LIST_POSITION ? "" : self->fields[selected - 1]);
 }
 
@@ -68,16 +91,19 @@ mq_layer_style_class_init (MqLayerStyleClass *klass)
   /**
    * MqLayerStyle::changed:
    * @color: "#rrggbb"
+   * @fill: "#rrggbb", or "none"
    * @width: pixels
    * @label: the field names come from, "" for none
    *
    * A person picked another style.
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_STRING);
+                                   G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-layer-style.ui");
   gtk_widget_class_bind_template_child (widget_class, MqLayerStyle, color);
+  gtk_widget_class_bind_template_child (widget_class, MqLayerStyle, fill_shown);
+  gtk_widget_class_bind_template_child (widget_class, MqLayerStyle, fill);
   gtk_widget_class_bind_template_child (widget_class, MqLayerStyle, width);
   gtk_widget_class_bind_template_child (widget_class, MqLayerStyle, label);
   gtk_widget_class_bind_template_callback (widget_class, on_style_changed);
@@ -106,25 +132,27 @@ label_position (MqLayerStyle  *self,
  * @index: the vector layer's in @layers
  * @vector: that layer, read (its fields)
  * @rgb: the colour it is drawn in now
+ * @fill_rgb: the colour its areas are washed in now (when they are)
  */
 GtkWidget *
 mq_layer_style_new (MqLayerList   *layers,
                     guint          index,
                     MqVectorLayer *vector,
-                    const double   rgb[3])
+                    const double   rgb[3],
+                    const double   fill_rgb[3])
 {
   MqLayerStyle *self = g_object_new (MQ_TYPE_LAYER_STYLE, NULL);
   const MqLayer *layer = mq_layer_list_get (layers, index);
   g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
-  GdkRGBA rgba = { rgb[0], rgb[1], rgb[2], 1.0 };
 
   self->layers = g_object_ref (layers);
   self->index = index;
   self->fields = g_strdupv ((GStrv) mq_vector_layer_get_field_names (vector));
   self->filling = TRUE;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->color), &rgba);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  set_hex (self->color, rgb);
+  set_hex (self->fill, fill_rgb);
+  gtk_check_button_set_active (self->fill_shown, g_strcmp0 (layer->fill, "none") != 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->fill), g_strcmp0 (layer->fill, "none") != 0);
   gtk_spin_button_set_value (self->width, layer->width > 0 ? layer->width : 1.5);
   gtk_string_list_append (choices, _("(none)"));
   for (guint i = 0; self->fields[i] != NULL; i++)

@@ -19,6 +19,7 @@ G_DECLARE_FINAL_TYPE (MqLayerStyle, mq_layer_style, MQ, LAYER_STYLE, GtkPopover)
 GtkWidget *mq_layer_style_new (MqLayerList   *layers,
                                guint          index,
                                MqVectorLayer *vector,
-                               const double   rgb[3]);
+                               const double   rgb[3],
+                               const double   fill_rgb[3]);
 
 G_END_DECLS
