@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "mq-image-cache.h"
+#include "mq-output.h"
 
 #include <cpl_conv.h>
 #include <errno.h>
@@ -207,21 +208,6 @@ add_overviews (GDALDatasetH  ds,
   return n == 0 || GDALBuildOverviews (ds, "AVERAGE", n, levels, 0, NULL, on_gdal_progress, step) == CE_None;
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 /* The copy's files into place from the folder they were made in, the
  * overviews first: the copy is there whole or not at all. */
 static gboolean
@@ -289,7 +275,7 @@ mq_image_cache_build (const char            *source,
   absolute = absolute_path (source);
   if ((src = open_quietly (absolute)) == NULL)
     {
-      remove_tree (made);
+      mq_output_remove_dir (made);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s: not an image GDAL can read"), source);
       return FALSE;
     }
@@ -308,6 +294,6 @@ mq_image_cache_build (const char            *source,
   if (!ok && !g_cancellable_set_error_if_cancelled (cancellable, error))
     fail (error, source);
   CPLPopErrorHandler ();
-  remove_tree (made);
+  mq_output_remove_dir (made);
   return ok;
 }

@@ -7,7 +7,8 @@
  * GeoTIFF in the map's CRS and the MBTiles copy in Web Mercator, each
  * first made ready (core/mq-image-cache.c: the first open's cost, its copy
  * removed beforehand) and then drawn at the whole extent and at 1:2,000
- * (pan frames: the view moved by 1/50 of its width each); also the MBTiles
+ * (frames of a pan: the view moved by 1/50 of its width each), and the
+ * window's pan frame itself (the last frame moved, the furniture over it); also the MBTiles
  * warped as it is read, as an export draws it, to show what the copy saves.
  * Median and 95th percentile. Prints a table for docs/PERFORMANCE.md. Not a
  * test.
@@ -20,60 +21,11 @@
 #include <stdlib.h>
 
 #include "mq-core.h"
+#include "bench-frames.h"
 #include "mq-renderer.h"
 
-#define WIDTH 1920
-#define HEIGHT 1080
 /* 1:2,000 at the standard 0.28 mm pixel. */
 #define RES_1_2000 (2000 * 0.00028)
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static void
-stats (GArray *ms,
-       double *median,
-       double *p95)
-{
-  g_array_sort (ms, compare_double);
-  *median = g_array_index (ms, double, ms->len / 2);
-  *p95 = g_array_index (ms, double, MIN (ms->len - 1, (guint) (ms->len * 0.95)));
-}
-
-/* Pan frames: the view moves by 1/50 of its width each frame. */
-static void
-time_frames (MqRenderer *renderer,
-             MqViewport *vp,
-             int         frames,
-             double     *median,
-             double     *p95)
-{
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
-  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
-
-  for (int f = 0; f < frames; f++)
-    {
-      cairo_t *cr = cairo_create (surface);
-      gint64 t0 = g_get_monotonic_time ();
-      double t, cx, cy;
-
-      mq_renderer_draw (renderer, cr, vp);
-      cairo_surface_flush (surface);
-      t = (g_get_monotonic_time () - t0) / 1000.0;
-      g_array_append_val (ms, t);
-      cairo_destroy (cr);
-      mq_viewport_get_center (vp, &cx, &cy);
-      mq_viewport_set_center (vp, cx + WIDTH * mq_viewport_get_resolution (vp) / 50, cy);
-    }
-  cairo_surface_destroy (surface);
-  stats (ms, median, p95);
-}
 
 static void
 remove_copy (const char *copy)
@@ -151,8 +103,8 @@ main (int   argc,
   if ((dataset = mq_dataset_load (gpkg, NULL, NULL, &error)) == NULL)
     g_error ("%s", error->message);
   mq_dataset_get_extent (dataset, &extent);
-  g_print ("| image | made ready (first open) | whole extent p50 / p95 | 1:2,000 p50 / p95 |\n");
-  g_print ("|---|---:|---:|---:|\n");
+  g_print ("| image | made ready (first open) | pan frame p50 / p95 | whole extent p50 / p95 | 1:2,000 p50 / p95 |\n");
+  g_print ("|---|---:|---:|---:|---:|\n");
   for (guint i = 0; i < G_N_ELEMENTS (images); i++)
     {
       g_autofree char *path = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), images[i].name, NULL);
@@ -160,22 +112,23 @@ main (int   argc,
       g_autoptr(MqViewport) vp = mq_viewport_new ();
       g_autoptr(MqRasterLayer) layer = NULL;
       g_autofree char *ready = NULL;
-      double prepare, all50, all95, close50, close95, cx, cy;
+      double prepare, pan50, pan95, all50, all95, close50, close95, cx, cy;
 
       layer = open_image (path, mq_dataset_get_display_wkt (dataset), images[i].warped, &prepare);
       mq_renderer_set_dataset (renderer, dataset);
       mq_renderer_add_raster_layer (renderer, layer);
       mq_viewport_set_size (vp, WIDTH, HEIGHT);
       mq_viewport_fit (vp, &extent, 24);
-      time_frames (renderer, vp, frames, &all50, &all95);
+      bench_time_cached_pan (renderer, vp, frames, &pan50, &pan95);
+      bench_time_pan_frames (renderer, vp, frames, &all50, &all95);
       mq_viewport_fit (vp, &extent, 24);
       mq_viewport_get_center (vp, &cx, &cy);
       mq_viewport_set_resolution (vp, RES_1_2000);
       mq_viewport_set_center (vp, cx - WIDTH * RES_1_2000 / 4, cy);
-      time_frames (renderer, vp, frames, &close50, &close95);
+      bench_time_pan_frames (renderer, vp, frames, &close50, &close95);
       ready = images[i].warped ? g_strdup ("—") : g_strdup_printf ("%.2f s", prepare);
-      g_print ("| %s | %s | %.0f / %.0f ms | %.0f / %.0f ms |\n", images[i].label, ready, all50, all95,
-               close50, close95);
+      g_print ("| %s | %s | %.1f / %.1f ms | %.0f / %.0f ms | %.0f / %.0f ms |\n", images[i].label, ready, pan50,
+               pan95, all50, all95, close50, close95);
     }
   return 0;
 }

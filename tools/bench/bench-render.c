@@ -15,96 +15,12 @@
 #include <sys/resource.h>
 
 #include "bench-data.h"
+#include "bench-frames.h"
 #include "mq-core.h"
 #include "mq-renderer.h"
 
-#define WIDTH 1920
-#define HEIGHT 1080
 /* 1:2,000 at the standard 0.28 mm pixel. */
 #define RES_1_2000 (2000 * 0.00028)
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static void
-stats (GArray *ms,
-       double *median,
-       double *p95)
-{
-  g_array_sort (ms, compare_double);
-  *median = g_array_index (ms, double, ms->len / 2);
-  *p95 = g_array_index (ms, double, MIN (ms->len - 1, (guint) (ms->len * 0.95)));
-}
-
-/* Frames of a pan: the view moves by 1/50 of its width each frame. */
-static void
-time_frames (MqRenderer *renderer,
-             MqViewport *vp,
-             int         frames,
-             double     *median,
-             double     *p95)
-{
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
-  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
-
-  for (int f = 0; f < frames; f++)
-    {
-      cairo_t *cr = cairo_create (surface);
-      gint64 t0 = g_get_monotonic_time ();
-      double t;
-
-      mq_viewport_pan_pixels (vp, WIDTH / 50.0, 0);
-      mq_renderer_draw (renderer, cr, vp);
-      cairo_surface_flush (surface);
-      t = (g_get_monotonic_time () - t0) / 1000.0;
-      g_array_append_val (ms, t);
-      cairo_destroy (cr);
-    }
-  cairo_surface_destroy (surface);
-  stats (ms, median, p95);
-}
-
-/* What the window does per pan frame: the cached map moved, the furniture
- * drawn over it (the map itself is redrawn in a worker thread when the hand
- * stops). Composited here with cairo; GTK does it with a texture. */
-static void
-time_cached_pan (MqRenderer *renderer,
-                 MqViewport *vp,
-                 int         frames,
-                 double     *median,
-                 double     *p95)
-{
-  cairo_surface_t *cache = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
-  cairo_surface_t *screen = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
-  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
-  cairo_t *cr = cairo_create (cache);
-
-  mq_renderer_draw_map (renderer, cr, vp);
-  cairo_destroy (cr);
-  for (int f = 0; f < frames; f++)
-    {
-      gint64 t0 = g_get_monotonic_time ();
-      double t;
-
-      cr = cairo_create (screen);
-      cairo_set_source_surface (cr, cache, -f * 7.0, f * 3.0);
-      cairo_paint (cr);
-      mq_renderer_draw_furniture (renderer, cr, vp);
-      cairo_destroy (cr);
-      cairo_surface_flush (screen);
-      t = (g_get_monotonic_time () - t0) / 1000.0;
-      g_array_append_val (ms, t);
-    }
-  cairo_surface_destroy (cache);
-  cairo_surface_destroy (screen);
-  stats (ms, median, p95);
-}
 
 static void
 time_hits (MqDataset *dataset,
@@ -128,7 +44,7 @@ time_hits (MqDataset *dataset,
       t = (double) (g_get_monotonic_time () - t0);
       g_array_append_val (us, t);
     }
-  stats (us, median_us, p95_us);
+  bench_stats (us, median_us, p95_us);
 }
 
 static void
@@ -157,12 +73,12 @@ bench (const char *label,
   mq_viewport_set_size (vp, WIDTH, HEIGHT);
   mq_dataset_get_extent (dataset, &extent);
   mq_viewport_fit (vp, &extent, 24);
-  time_frames (renderer, vp, frames, &full_med, &full_p95);
+  bench_time_pan_frames (renderer, vp, frames, &full_med, &full_p95);
   mq_viewport_fit (vp, &extent, 24);
   mq_viewport_get_center (vp, &cx, &cy);
   mq_viewport_set_resolution (vp, RES_1_2000);
-  time_frames (renderer, vp, frames, &close_med, &close_p95);
-  time_cached_pan (renderer, vp, frames, &pan_med, &pan_p95);
+  bench_time_pan_frames (renderer, vp, frames, &close_med, &close_p95);
+  bench_time_cached_pan (renderer, vp, frames, &pan_med, &pan_p95);
   time_hits (dataset, &hit_med, &hit_p95);
   g_print ("%-10s %9u %9.1f %9.1f %9.2f %9.2f %9.2f %9.2f %9.1f %9.1f %12.0f\n", label, n,
            full_med, full_p95, close_med, close_p95, pan_med, pan_p95, hit_med, hit_p95,
