@@ -3870,6 +3870,10 @@ test_layers_panel (void)
                        <=, 3);
   gtk_range_set_value (GTK_RANGE (layer_row_widget (panel, "parcels", "layer-opacity")), 100);
 
+  /* The project's own reference layers have a style; the parcels their themes. */
+  g_assert_nonnull (layer_row_widget (panel, "roads", "layer-style"));
+  g_assert_null (layer_row_widget (panel, "parcels", "layer-style"));
+
   /* The zone's outline, on top, one down: under the roads. */
   g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_ZONE, NULL), ==, 4);
   click_button (layer_row_widget (panel, "zone", "layer-down"));

@@ -1560,6 +1560,32 @@ test_layers_drawn (void)
   half = render_parcel_centre (renderer, index, vp);
   g_assert_true (close_to (half, blend (fill, under, 0.5), 3));
 
+  /* The project's own layers take a style too: roads in magenta, 4 px at
+   * the least, are drawn so. */
+  {
+    cairo_surface_t *map = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 600, 450);
+    g_autoptr(MqViewport) whole = mq_viewport_new ();
+    guint magenta = 0;
+    cairo_t *cr;
+    MqBox extent;
+
+    mq_dataset_get_extent (sample, &extent);
+    mq_viewport_set_size (whole, 600, 450);
+    mq_viewport_fit (whole, &extent, 10);
+    mq_layer_list_set_style (layers, mq_layer_list_find (layers, MQ_LAYER_ROADS, NULL), "#ff00ff", NULL, 4, NULL);
+    mq_renderer_set_layers (renderer, layers);
+    cr = cairo_create (map);
+    mq_renderer_draw (renderer, cr, whole);
+    cairo_destroy (cr);
+    cairo_surface_flush (map);
+    for (int y = 0; y < 450; y++)
+      for (int x = 0; x < 600; x++)
+        magenta += pixel (map, x, y) == 0xff00ff;
+    g_assert_cmpuint (magenta, >, 500);
+    cairo_surface_destroy (map);
+    mq_layer_list_set_style (layers, mq_layer_list_find (layers, MQ_LAYER_ROADS, NULL), NULL, NULL, 0, NULL);
+  }
+
   /* An image in the list but hidden is not drawn; shown and moved over the
    * parcels, it is all one sees there. */
   photo = mq_raster_layer_new (tif, mq_dataset_get_display_wkt (sample), &error);

@@ -74,6 +74,20 @@ static const MqRgb presence_color = { 0x91 / 255.0, 0x41 / 255.0, 0xac / 255.0 }
  * colour still reads (the outlines stay whole). */
 #define IMAGERY_FILL_ALPHA 0.45
 
+/* The project's own reference layers, as they are drawn unless their style
+ * says otherwise. */
+static const MqRgb water = { 0.66, 0.80, 0.91 };
+static const MqRgb road_casing = { 0.70, 0.67, 0.62 };
+static const MqRgb road = { 1.0, 1.0, 1.0 };
+static const MqRgb zone_line = { 0.55, 0.18, 0.10 };
+static const MqRgb part_fill[] = { { 0.965, 0.953, 0.925 }, { 0.925, 0.949, 0.957 } };
+
+/* Reference layers, in the order they were added: colours apart from every
+ * theme's fills and from the outlines that mark parcels out. */
+static const MqRgb vector_colors[] = {
+  { 0.42, 0.24, 0.60 }, { 0.55, 0.32, 0.04 }, { 0.00, 0.40, 0.37 }, { 0.25, 0.25, 0.25 },
+};
+
 G_DEFINE_FINAL_TYPE (MqRenderer, mq_renderer, G_TYPE_OBJECT)
 
 enum {
@@ -261,14 +275,9 @@ mq_renderer_add_vector_layer (MqRenderer    *self,
     mq_layer_list_add_file (self->layers, MQ_LAYER_VECTOR, path, NULL, 1.0);
 }
 
-/* Reference layers, in the order they were added: colours apart from every
- * theme's fills and from the outlines that mark parcels out. */
-static const MqRgb vector_colors[] = {
-  { 0.42, 0.24, 0.60 }, { 0.55, 0.32, 0.04 }, { 0.00, 0.40, 0.37 }, { 0.25, 0.25, 0.25 },
-};
 
-/* The colour the vector layer at @index of the list is drawn in: its
- * style's, else its place among the reference layers'. */
+/* The colour the layer at @index of the list is drawn in: its style's,
+ * else a reference layer's own (a vector layer's by its place among them). */
 void
 mq_renderer_get_vector_color (MqRenderer *self,
                               guint       index,
@@ -286,7 +295,23 @@ mq_renderer_get_vector_color (MqRenderer *self,
     return;
   for (guint i = 0; i < index; i++)
     nth += mq_layer_list_get (self->layers, i)->kind == MQ_LAYER_VECTOR;
-  c = &vector_colors[nth % G_N_ELEMENTS (vector_colors)];
+  switch (layer->kind)
+    {
+    case MQ_LAYER_PARTS:
+      c = &part_fill[0];
+      break;
+    case MQ_LAYER_RIVERS:
+      c = &water;
+      break;
+    case MQ_LAYER_ROADS:
+      c = &road;
+      break;
+    case MQ_LAYER_ZONE:
+      c = &zone_line;
+      break;
+    default:
+      c = &vector_colors[nth % G_N_ELEMENTS (vector_colors)];
+    }
   rgb[0] = c->r, rgb[1] = c->g, rgb[2] = c->b;
 }
 
@@ -711,14 +736,16 @@ visible (const MqShapes *shapes,
   return !mq_box_is_empty (&b) && mq_box_intersects (&b, view);
 }
 
+
+/* The zone's parts, told apart by two light fills, or all in @color. */
 static void
 draw_areas (MqRenderer        *self,
             cairo_t           *cr,
             MqViewport        *vp,
             const MqReference *ref,
-            const MqBox       *view)
+            const MqBox       *view,
+            const MqRgb       *color)
 {
-  static const MqRgb part_fill[] = { { 0.965, 0.953, 0.925 }, { 0.925, 0.949, 0.957 } };
   guint n_parts = 0;
 
   for (guint i = 0; i < ref->kind->len; i++)
@@ -726,12 +753,13 @@ draw_areas (MqRenderer        *self,
       if (g_array_index (ref->kind, guint8, i) != MQ_REF_PART || !visible (ref->shapes, i, view))
         continue;
       mq_renderer_path_feature (cr, vp, ref->shapes, i, TRUE);
-      set_rgb (cr, &part_fill[n_parts++ % G_N_ELEMENTS (part_fill)]);
+      set_rgb (cr, color ? color : &part_fill[n_parts++ % G_N_ELEMENTS (part_fill)]);
       cairo_fill (cr);
     }
 }
 
-/* Roads and rivers at their true width, never thinner than a hairline. */
+/* Roads and rivers at their true width, never thinner than @min_px (a
+ * hairline, or what the layer's style asks). */
 static void
 draw_lines (MqRenderer        *self,
             cairo_t           *cr,
@@ -740,6 +768,7 @@ draw_lines (MqRenderer        *self,
             const MqBox       *view,
             MqRefKind          kind,
             const MqRgb       *color,
+            double             min_px,
             double             casing_px)
 {
   double res = mq_viewport_get_resolution (vp);
@@ -752,7 +781,7 @@ draw_lines (MqRenderer        *self,
 
       if (g_array_index (ref->kind, guint8, i) != kind || !visible (ref->shapes, i, view))
         continue;
-      width = MAX (g_array_index (ref->width_m, double, i) / res, 1.0) + casing_px;
+      width = MAX (g_array_index (ref->width_m, double, i) / res, min_px) + casing_px;
       mq_renderer_path_feature (cr, vp, ref->shapes, i, FALSE);
       cairo_set_line_width (cr, width);
       set_rgb (cr, color);
@@ -1529,13 +1558,15 @@ static void
 draw_zone_outline (MqRenderer        *self,
                    cairo_t           *cr,
                    MqViewport        *vp,
-                   const MqReference *ref)
+                   const MqReference *ref,
+                   const MqRgb       *color,
+                   double             width)
 {
   static const double dash[] = { 10.0, 4.0 };
 
   cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
-  cairo_set_line_width (cr, 2.5);
-  cairo_set_source_rgb (cr, 0.55, 0.18, 0.10);
+  cairo_set_line_width (cr, width);
+  set_rgb (cr, color);
   for (guint i = 0; i < ref->kind->len; i++)
     if (g_array_index (ref->kind, guint8, i) == MQ_REF_ZONE)
       mq_renderer_path_feature (cr, vp, ref->shapes, i, TRUE);
@@ -2255,9 +2286,6 @@ draw_vector (cairo_t       *cr,
     }
 }
 
-static const MqRgb water = { 0.66, 0.80, 0.91 };
-static const MqRgb road_casing = { 0.70, 0.67, 0.62 };
-static const MqRgb road = { 1.0, 1.0, 1.0 };
 
 /* One layer of the list, at its opacity (a group painted at that alpha, so
  * that what it draws over itself does not show through). */
@@ -2274,6 +2302,11 @@ draw_layer (MqRenderer        *self,
   MqRasterLayer *raster = NULL;
   MqVectorLayer *vector = NULL;
   guint nth = 0;
+  /* The project's own reference layers in the colour and least width their
+   * style asks, else as they have always been drawn. */
+  double rgb[3] = { 0 }, min_px = layer->width > 0 ? layer->width : 1.0;
+  gboolean styled = mq_layer_color_parse (layer->color, rgb);
+  MqRgb own = { rgb[0], rgb[1], rgb[2] };
 
   if (!layer_shown (layer) ||
       (layer->kind == MQ_LAYER_IMAGE && (raster = raster_of (self, layer)) == NULL) ||
@@ -2284,10 +2317,10 @@ draw_layer (MqRenderer        *self,
   switch (layer->kind)
     {
     case MQ_LAYER_PARTS:
-      draw_areas (self, cr, vp, ref, view);
+      draw_areas (self, cr, vp, ref, view, styled ? &own : NULL);
       break;
     case MQ_LAYER_RIVERS:
-      draw_lines (self, cr, vp, ref, view, MQ_REF_RIVER, &water, 0);
+      draw_lines (self, cr, vp, ref, view, MQ_REF_RIVER, styled ? &own : &water, min_px, 0);
       break;
     case MQ_LAYER_IMAGE:
       mq_raster_layer_draw (raster, cr, vp);
@@ -2299,11 +2332,11 @@ draw_layer (MqRenderer        *self,
         draw_parcels (self, cr, vp, items);
       break;
     case MQ_LAYER_ROADS:
-      draw_lines (self, cr, vp, ref, view, MQ_REF_ROAD, &road_casing, 1.5);
-      draw_lines (self, cr, vp, ref, view, MQ_REF_ROAD, &road, 0);
+      draw_lines (self, cr, vp, ref, view, MQ_REF_ROAD, &road_casing, min_px, 1.5);
+      draw_lines (self, cr, vp, ref, view, MQ_REF_ROAD, styled ? &own : &road, min_px, 0);
       break;
     case MQ_LAYER_ZONE:
-      draw_zone_outline (self, cr, vp, ref);
+      draw_zone_outline (self, cr, vp, ref, styled ? &own : &zone_line, layer->width > 0 ? layer->width : 2.5);
       break;
     case MQ_LAYER_VECTOR:
       draw_vector (cr, vp, vector, layer, nth, view);

@@ -347,11 +347,15 @@ style_button (MqLayerPanel  *self,
   MqProject *project = self->project;
   MqVectorLayer *vector = layer->kind == MQ_LAYER_VECTOR && project != NULL
                             ? mq_project_get_vector_layer (project, layer->path, layer->crs, NULL) : NULL;
+  /* The project's own reference layers have a style too; the parcels have
+   * their themes, images their opacity. */
+  gboolean styled = vector != NULL || (layer->kind != MQ_LAYER_VECTOR && layer->kind != MQ_LAYER_IMAGE &&
+                                       layer->kind != MQ_LAYER_PARCELS);
 
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "document-edit-symbolic");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
-  if (vector != NULL && self->map_view != NULL)
+  if (styled && self->map_view != NULL)
     {
       GtkWidget *style;
       double rgb[3], fill_rgb[3];

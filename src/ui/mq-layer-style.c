@@ -17,6 +17,7 @@ struct _MqLayerStyle
   GtkColorButton *fill;
   GtkSpinButton  *width;
   GtkDropDown    *label;
+  GtkWidget      *label_title;
 
   MqLayerList    *layers;
   guint           index;
@@ -63,6 +64,11 @@ on_style_changed (MqLayerStyle *self)
   if (self->filling)
     return;
   color = dup_hex (self->color);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->label)))
+    {
+      g_signal_emit (self, signals[CHANGED], 0, color, NULL, gtk_spin_button_get_value (self->width), NULL);
+      return;
+    }
   fill = gtk_check_button_get_active (self->fill_shown) ? dup_hex (self->fill) : g_strdup ("none");
   gtk_widget_set_sensitive (GTK_WIDGET (self->fill), gtk_check_button_get_active (self->fill_shown));
   g_signal_emit (self, signals[CHANGED], 0, color, fill, gtk_spin_button_get_value (self->width),
@@ -106,6 +112,7 @@ mq_layer_style_class_init (MqLayerStyleClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqLayerStyle, fill);
   gtk_widget_class_bind_template_child (widget_class, MqLayerStyle, width);
   gtk_widget_class_bind_template_child (widget_class, MqLayerStyle, label);
+  gtk_widget_class_bind_template_child (widget_class, MqLayerStyle, label_title);
   gtk_widget_class_bind_template_callback (widget_class, on_style_changed);
 }
 
@@ -129,8 +136,9 @@ label_position (MqLayerStyle  *self,
 
 /**
  * mq_layer_style_new:
- * @index: the vector layer's in @layers
- * @vector: that layer, read (its fields)
+ * @index: the layer's in @layers
+ * @vector: (nullable): a reference layer read from a file (its fields); NULL
+ *   for the project's own (zone, parts, roads, rivers): colour and width only
  * @rgb: the colour it is drawn in now
  * @fill_rgb: the colour its areas are washed in now (when they are)
  */
@@ -147,7 +155,7 @@ mq_layer_style_new (MqLayerList   *layers,
 
   self->layers = g_object_ref (layers);
   self->index = index;
-  self->fields = g_strdupv ((GStrv) mq_vector_layer_get_field_names (vector));
+  self->fields = vector ? g_strdupv ((GStrv) mq_vector_layer_get_field_names (vector)) : g_new0 (char *, 1);
   self->filling = TRUE;
   set_hex (self->color, rgb);
   set_hex (self->fill, fill_rgb);
@@ -158,7 +166,12 @@ mq_layer_style_new (MqLayerList   *layers,
   for (guint i = 0; self->fields[i] != NULL; i++)
     gtk_string_list_append (choices, self->fields[i]);
   gtk_drop_down_set_model (self->label, G_LIST_MODEL (choices));
-  gtk_drop_down_set_selected (self->label, label_position (self, layer, vector));
+  gtk_drop_down_set_selected (self->label, vector ? label_position (self, layer, vector) : 0);
+  /* The project's own layers: their names are the project's, their fills its own. */
+  gtk_widget_set_visible (GTK_WIDGET (self->label), vector != NULL);
+  gtk_widget_set_visible (self->label_title, vector != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->fill), vector != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->fill_shown), vector != NULL);
   self->filling = FALSE;
   return GTK_WIDGET (self);
 }
