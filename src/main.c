@@ -28,6 +28,7 @@ typedef struct
 {
   gboolean  sample;
   gboolean  summary;
+  char     *as_of;           /* --as-of: YYYY-MM-DD */
   gboolean  json;
   gboolean  version;
   gboolean  problems;
@@ -90,6 +91,7 @@ parse_options (Options  *o,
     { "sample", 0, 0, G_OPTION_ARG_NONE, &o->sample, N_("Open the bundled Maqiao sample"), NULL },
     { "summary", 0, 0, G_OPTION_ARG_NONE, &o->summary, N_("Print the figures of the data and exit"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("With --summary: print JSON"), NULL },
+    { "as-of", 0, 0, G_OPTION_ARG_STRING, &o->as_of, N_("With --summary: the figures as they stood at the end of that day, from the project's history"), N_("YYYY-MM-DD") },
     { "crs", 0, 0, G_OPTION_ARG_STRING, &o->request.crs, N_("Coordinate system of a source without one"), "EPSG:N" },
     { "encoding", 0, 0, G_OPTION_ARG_STRING, &o->request.encoding, N_("Text encoding of the attributes"), N_("NAME") },
     { "layer", 0, 0, G_OPTION_ARG_STRING, &o->request.layer, N_("Polygon layer to read"), N_("NAME") },
@@ -139,6 +141,7 @@ clear_options (Options *o)
   g_free (o->request.crs);
   g_free (o->request.encoding);
   g_free (o->request.layer);
+  g_free (o->as_of);
   g_free (o->request.field_mapping);
   g_free (o->request.path);
   g_free (o->export_png);
@@ -478,6 +481,33 @@ saved_layers (Options      *o,
   return TRUE;
 }
 
+/* --as-of: the project taken back to the end of that day, in memory, and
+ * that day the one its deadlines are counted from. Only the figures, for
+ * now: nothing is written or drawn at a past date yet. */
+static gboolean
+rewind_as_of (Options    *o,
+              MqDataset  *dataset,
+              guint32    *today,
+              GError    **error)
+{
+  GDate date;
+
+  *today = mq_today ();
+  if (o->as_of == NULL)
+    return TRUE;
+  if (o->apply_csv != NULL || o->export_csv != NULL || o->export_xlsx != NULL || o->export_shp != NULL ||
+      o->export_png != NULL || o->export_svg != NULL || o->export_pdf != NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--as-of goes with --summary only (exports and edits at a past date are not done yet)"));
+      return FALSE;
+    }
+  if (!mq_as_of_parse_date (o->as_of, &date, error) || !mq_dataset_rewind (dataset, &date, error))
+    return FALSE;
+  *today = g_date_get_julian (&date);
+  return TRUE;
+}
+
 static int
 run_headless (Options *o)
 {
@@ -486,11 +516,14 @@ run_headless (Options *o)
   MqDataset *dataset;
   MqLabelField label_field;
   MqLayerList *layers;
+  guint32 today;
 
   if (!mq_export_parse_label_field (o->label_field, &label_field, &error) ||
       !open_input (o, project, &error))
     return fail (error);
   dataset = mq_project_get_dataset (project);
+  if (!rewind_as_of (o, dataset, &today, &error))
+    return fail (error);
   if (o->apply_csv != NULL && !apply_csv (o, project, &error))
     return g_error_matches (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT)
              ? print_conflicts (project, error)
@@ -523,7 +556,7 @@ run_headless (Options *o)
     print_problems (dataset);
   if (o->summary)
     {
-      g_autoptr(MqSummary) summary = mq_summary_new (dataset, mq_today ());
+      g_autoptr(MqSummary) summary = mq_summary_new (dataset, today);
       g_autofree char *text = o->json ? mq_summary_to_json (summary) : mq_summary_to_text (summary);
 
       fputs (text, stdout);

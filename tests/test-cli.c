@@ -1263,6 +1263,122 @@ test_sigterm_leaves_one_file (void)
   signal_leaves_one_file (SIGINT);
 }
 
+/* The history rows after @after_fid dated @iso, as if made that day. */
+static gint64
+date_history (const char *path,
+              gint64      after_fid,
+              const char *iso)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 last;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE lock_history SET changed_at = ?1 WHERE fid > ?2", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, iso, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, after_fid);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  last = count_rows (path, "SELECT coalesce(max(fid), 0) FROM lock_history");
+  return last;
+}
+
+/* The figures at a past date are the ones printed that day: three status
+ * tables applied on three dates (each a lock and an entity for another
+ * flagged parcel), the summary taken each day; asked later with --as-of,
+ * each day's summary comes back, and the one from before them all. A date
+ * that is no date, or --as-of with an export, is one line and exit 2. */
+static void
+test_as_of (void)
+{
+  static const char *const days[] = { "2025-01-15", "2025-03-10", "2025-06-30", "2025-09-15" };
+  g_autofree char *dir = g_dir_make_tmp ("mq-as-of-XXXXXX", NULL);
+  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
+  g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
+  g_autofree char *png = g_build_filename (dir, "m.png", NULL);
+  g_autofree char *png_arg = g_strconcat ("--export-png=", png, NULL);
+  g_autoptr(GPtrArray) printed = g_ptr_array_new_with_free_func (g_free);
+  g_auto(Run) r0 = { 0 }, bad = { 0 }, drawn = { 0 };
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  char **header;
+  int lock, entity, flag;
+  gint64 last_fid = 0;
+  guint changed = 0;
+
+  run (&r0, "--export-csv", table, project, NULL);
+  g_assert_cmpint (r0.status, ==, 0);
+  g_assert_true (g_file_get_contents (table, &text, NULL, NULL));
+  rows = mq_csv_parse (text + 3, -1, NULL);
+  header = g_ptr_array_index (rows, 0);
+  lock = column_of (header, "lock_owner");
+  entity = column_of (header, "responsible_entity");
+  flag = column_of (header, "flagged");
+
+  for (guint day = 0; day < G_N_ELEMENTS (days); day++)
+    {
+      g_auto(Run) applied = { 0 }, summary = { 0 };
+      g_autofree char *iso = g_strconcat (days[day], "T04:00:00.000Z", NULL);
+
+      g_setenv ("MQ_TODAY", days[day], TRUE);
+      if (day > 0)
+        {
+          g_autofree char *edited = NULL;
+          char **row = NULL;
+
+          for (guint i = 1; i < rows->len && row == NULL; i++)
+            {
+              char **cells = g_ptr_array_index (rows, i);
+
+              if (g_str_equal (cells[flag], "1") && g_str_equal (cells[lock], "0"))
+                row = cells;
+            }
+          g_assert_nonnull (row);
+          g_free (row[lock]);
+          row[lock] = g_strdup ("1");
+          g_free (row[entity]);
+          row[entity] = g_strdup_printf ("马桥镇经发办 %u", day);
+          edited = join_csv (rows);
+          g_assert_true (g_file_set_contents (table, edited, -1, NULL));
+          run (&applied, "--apply-csv", table, project, NULL);
+          g_assert_cmpint (applied.status, ==, 0);
+          g_assert_nonnull (strstr (applied.out, "1 parcel"));
+          last_fid = date_history (project, last_fid, iso);
+          changed++;
+        }
+      run (&summary, "--summary", "--json", project, NULL);
+      g_assert_cmpint (summary.status, ==, 0);
+      g_ptr_array_add (printed, g_steal_pointer (&summary.out));
+    }
+  g_assert_cmpuint (changed, ==, 3);
+  g_assert_cmpint (last_fid, >, 0);
+  /* Each day's figures differ from the last's: the test can tell them apart. */
+  for (guint day = 1; day < G_N_ELEMENTS (days); day++)
+    g_assert_cmpstr (g_ptr_array_index (printed, day), !=, g_ptr_array_index (printed, day - 1));
+
+  g_setenv ("MQ_TODAY", "2026-11-30", TRUE);
+  for (guint day = 0; day < G_N_ELEMENTS (days); day++)
+    {
+      g_auto(Run) asked = { 0 };
+      g_autofree char *arg = g_strconcat ("--as-of=", days[day], NULL);
+
+      run (&asked, "--summary", "--json", arg, project, NULL);
+      g_assert_cmpint (asked.status, ==, 0);
+      g_assert_cmpstr (asked.out, ==, g_ptr_array_index (printed, day));
+    }
+  g_unsetenv ("MQ_TODAY");
+
+  run (&bad, "--summary", "--as-of=2025-13-01", project, NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "2025-13-01"));
+  run (&drawn, "--as-of=2025-03-10", png_arg, project, NULL);
+  g_assert_cmpint (drawn.status, ==, 2);
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1278,6 +1394,7 @@ main (int   argc,
   g_test_add_func ("/cli/random-bytes", test_random_bytes);
   g_test_add_func ("/cli/export-png", test_export_png);
   g_test_add_func ("/cli/saved-layers-exported", test_saved_layers_exported);
+  g_test_add_func ("/cli/as-of", test_as_of);
   g_test_add_func ("/cli/layer-add", test_layer_add);
   g_test_add_func ("/cli/problems-listed", test_problems_listed);
   g_test_add_func ("/cli/problems-keep-text", test_problems_keep_text);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "mq-area.h"
+#include "mq-as-of.h"
 #include "mq-crs.h"
 #include "mq-csv.h"
 #include "mq-dataset.h"

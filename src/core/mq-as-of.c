@@ -1,0 +1,156 @@
+/* mq-as-of.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-as-of.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mq-dataset-private.h"
+#include "mq-edit.h"
+#include "mq-field-map.h"
+#include "mq-gpkg-functions.h"
+#include "mq-history-private.h"
+#include "mq-staging.h"
+
+/* "2025-06-30", and nothing else: a date a person wrote is never guessed at. */
+gboolean
+mq_as_of_parse_date (const char  *text,
+                     GDate       *date,
+                     GError     **error)
+{
+  guint y = 0, m = 0, d = 0;
+  char end = 0;
+
+  g_date_clear (date, 1);
+  if (text == NULL || sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &end) != 3 || strlen (text) != 10 ||
+      !g_date_valid_dmy (d, m, y))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--as-of=%s: expected a date as YYYY-MM-DD"), text ? text : "");
+      return FALSE;
+    }
+  g_date_set_dmy (date, d, m, y);
+  return TRUE;
+}
+
+static MqField
+field_of_key (const char *key)
+{
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    if (g_strcmp0 (mq_field_info (f)->key, key) == 0)
+      return f;
+  return MQ_N_FIELDS;
+}
+
+/* Every change the project recorded, newest first. */
+static GPtrArray *
+load_history (const char  *path,
+              GError     **error)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc = SQLITE_ERROR;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+    {
+      mq_gpkg_harden (db);
+      rc = sqlite3_prepare_v2 (db, "SELECT " MQ_HISTORY_COLUMNS " FROM lock_history ORDER BY fid DESC", -1,
+                               &stmt, NULL);
+      while (rc == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+        g_ptr_array_add (entries, _mq_history_entry_from_row (stmt));
+    }
+  if (rc != SQLITE_OK)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s: its history cannot be read: %s"), path,
+                 db ? sqlite3_errmsg (db) : g_strerror (ENOMEM));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  if (rc != SQLITE_OK)
+    g_clear_pointer (&entries, g_ptr_array_unref);
+  return entries;
+}
+
+/* The first moment after @date ends, in the local time zone. */
+static GDateTime *
+end_of (const GDate *date)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) start = g_date_time_new (local, g_date_get_year (date), g_date_get_month (date),
+                                                g_date_get_day (date), 0, 0, 0);
+
+  return g_date_time_add_days (start, 1);
+}
+
+/* The edit that takes every recorded change after @cutoff back: newest
+ * first, so that a field changed several times ends with the value it had
+ * before the first of them. */
+static MqEdit *
+undo_after (MqDataset  *dataset,
+            GPtrArray  *entries,
+            GDateTime  *cutoff)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  MqEdit *edit = mq_edit_new (MQ_EDIT_ACTION_BATCH);
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (mq_parcels_get (parcels, i)->id != NULL)
+      g_hash_table_insert (index, (gpointer) mq_parcels_get (parcels, i)->id, GUINT_TO_POINTER (i + 1));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const MqHistoryEntry *e = g_ptr_array_index (entries, i);
+      g_autoptr(GDateTime) at = e->changed_at ? g_date_time_new_from_iso8601 (e->changed_at, NULL) : NULL;
+      guint parcel = e->parcel_id ? GPOINTER_TO_UINT (g_hash_table_lookup (index, e->parcel_id)) : 0;
+      MqField field = field_of_key (e->field);
+
+      if (at == NULL || g_date_time_compare (at, cutoff) < 0 || parcel == 0 || field == MQ_N_FIELDS)
+        continue;
+      mq_edit_set (edit, parcel - 1, field, e->old_value, 0);
+    }
+  return edit;
+}
+
+/**
+ * mq_dataset_rewind:
+ *
+ * Takes the @dataset (loaded from a project file) back to the end of @date:
+ * a new generation of its parcels in memory, nothing written.
+ */
+gboolean
+mq_dataset_rewind (MqDataset    *dataset,
+                   const GDate  *date,
+                   GError      **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GDateTime) cutoff = end_of (date);
+  g_autoptr(MqEdit) edit = NULL;
+  MqStaging *staging;
+  const char *path = mq_dataset_get_path (dataset);
+
+  if (_mq_dataset_get_server (dataset, NULL) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s: --as-of reads a project file's history; a server project's is not read yet"), path);
+      return FALSE;
+    }
+  if ((entries = load_history (path, error)) == NULL)
+    return FALSE;
+  edit = undo_after (dataset, entries, cutoff);
+  if (mq_edit_get_n_changes (edit) == 0)
+    return TRUE;
+  if ((staging = mq_staging_new (dataset, edit, error)) == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  mq_staging_publish (staging, FALSE);
+  mq_staging_free (staging);
+  return TRUE;
+}

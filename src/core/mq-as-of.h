@@ -1,0 +1,24 @@
+/* mq-as-of.h — a project as it stood at the end of a past day.
+ *
+ * The four locks and everything else the project's history records are
+ * taken back, in memory, to the values they had when the day ended (the
+ * local time zone: a bureau's day): every change recorded after it undone,
+ * newest first. Nothing is written. The first step of the time dimension
+ * (#18): the command line's `--summary --as-of=YYYY-MM-DD`.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mq-dataset.h"
+
+G_BEGIN_DECLS
+
+gboolean mq_as_of_parse_date (const char  *text,
+                              GDate       *date,
+                              GError     **error);
+gboolean mq_dataset_rewind   (MqDataset   *dataset,
+                              const GDate *date,
+                              GError     **error);
+
+G_END_DECLS
