@@ -73,6 +73,7 @@ struct _MqProject
   GPtrArray     *undone;          /* copies of the steps undone, newest last: a redo's edit */
   MqLayerList   *layers;          /* the map's layers, as the project file saved them */
   GHashTable    *vectors;         /* path → MqVectorLayer, read in the dataset's CRS */
+  char          *layers_kept;     /* the layers as the project file has them (JSON) */
   GError        *layers_error;    /* why the saved layers could not be taken */
 };
 
@@ -437,6 +438,8 @@ take_layers (MqProject  *self,
     saved = mq_layer_list_new_from_json (json, &self->layers_error);
   if (saved == NULL)
     saved = mq_layer_list_new ();
+  g_free (self->layers_kept);
+  self->layers_kept = mq_layer_list_to_json (saved);
   mq_layer_list_assign (self->layers, saved);
 }
 
@@ -540,7 +543,14 @@ mq_project_save_layers (MqProject  *self,
   if (self->store == NULL || mq_store_is_read_only (self->store))
     return TRUE;
   json = mq_layer_list_to_json (self->layers);
-  return mq_store_set_setting (self->store, MQ_LAYER_LIST_SETTING, json, error);
+  /* Opening a project changes its list to the file's: nothing to write. */
+  if (g_strcmp0 (json, self->layers_kept) == 0)
+    return TRUE;
+  if (!mq_store_set_setting (self->store, MQ_LAYER_LIST_SETTING, json, error))
+    return FALSE;
+  g_free (self->layers_kept);
+  self->layers_kept = g_steal_pointer (&json);
+  return TRUE;
 }
 
 /* ---- opening ---------------------------------------------------------------- */
@@ -1520,6 +1530,7 @@ mq_project_finalize (GObject *object)
   g_clear_pointer (&self->kept_selection, g_array_unref);
   g_clear_object (&self->layers);
   g_clear_pointer (&self->vectors, g_hash_table_unref);
+  g_clear_pointer (&self->layers_kept, g_free);
   g_clear_error (&self->layers_error);
   G_OBJECT_CLASS (mq_project_parent_class)->finalize (object);
 }

@@ -434,6 +434,9 @@ rebuild (gpointer data)
 static void
 on_layers_changed (MqLayerPanel *self)
 {
+  /* Whoever changed the list, it is kept (the project writes only what
+   * differs from its file's). */
+  schedule_save (self);
   if (self->dragging || self->rebuild_id != 0)
     return;
   self->rebuild_id = g_idle_add (rebuild, self);
