@@ -3899,7 +3899,7 @@ test_layers_panel (void)
   g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_IMAGE, ortho), ==,
                    mq_layer_list_find (layers, MQ_LAYER_PARCELS, NULL) - 1);
   g_assert_cmpfloat (mq_image_preparer_get_progress (mq_map_view_get_image_preparer (view), ortho), >=, 0);
-  while (!mq_renderer_has_raster (mq_map_view_get_renderer (view), ortho))
+  while (!mq_renderer_has_file (mq_map_view_get_renderer (view), ortho))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, TRUE);
@@ -3918,14 +3918,14 @@ test_layers_panel (void)
   g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_VECTOR, no_crs), >=, 0);
   g_assert_cmpstr (mq_layer_list_get (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, no_crs))->crs, ==,
                    "EPSG:4549");
-  g_assert_true (mq_renderer_has_raster (mq_map_view_get_renderer (view), no_crs));
+  g_assert_true (mq_renderer_has_file (mq_map_view_get_renderer (view), no_crs));
   mq_layer_list_remove (layers, mq_layer_list_find (layers, MQ_LAYER_VECTOR, no_crs));
   /* A reference layer: over the parcels, drawn once read. */
   mq_layer_panel_add_file (MQ_LAYER_PANEL (panel), MQ_LAYER_VECTOR, plan);
   g_assert_false (gtk_widget_get_visible (problem));
   g_assert_cmpint (mq_layer_list_find (layers, MQ_LAYER_VECTOR, plan), ==,
                    mq_layer_list_find (layers, MQ_LAYER_PARCELS, NULL) + 1);
-  g_assert_true (mq_renderer_has_raster (mq_map_view_get_renderer (view), plan));
+  g_assert_true (mq_renderer_has_file (mq_map_view_get_renderer (view), plan));
   settle ();
   g_assert_nonnull (layer_row_widget (panel, "vector", "layer-remove"));
 

@@ -72,7 +72,7 @@ struct _MqProject
   RefusedKind    refused_kind;
   GPtrArray     *undone;          /* copies of the steps undone, newest last: a redo's edit */
   MqLayerList   *layers;          /* the map's layers, as the project file saved them */
-  GHashTable    *vectors;         /* path → MqVectorLayer, read in the dataset's CRS */
+  GHashTable    *vectors;         /* path + CRS → MqVectorLayer, read in the dataset's CRS */
   char          *layers_kept;     /* the layers as the project file has them (JSON) */
   GError        *layers_error;    /* why the saved layers could not be taken */
 };
@@ -499,7 +499,7 @@ mq_project_get_layers_error (MqProject *self)
  * by the map and the identify panel (a layer is never changed once read).
  *
  * Returns: (transfer none) (nullable): the layer, or NULL with @error for
- *   one that cannot be read (asked again after the next load)
+ *   one that cannot be read
  */
 MqVectorLayer *
 mq_project_get_vector_layer (MqProject   *self,
@@ -508,26 +508,19 @@ mq_project_get_vector_layer (MqProject   *self,
                              GError     **error)
 {
   g_autofree char *key = g_strconcat (path, "\n", crs ? crs : "", NULL);
-  GObject *held;
-  GError *local_error = NULL;
   MqVectorLayer *layer;
 
   g_return_val_if_fail (MQ_IS_PROJECT (self), NULL);
 
   if (self->dataset == NULL)
     return NULL;
-  if ((held = g_hash_table_lookup (self->vectors, key)) == NULL)
-    {
-      layer = mq_vector_layer_new (path, mq_dataset_get_display_wkt (self->dataset), crs, &local_error);
-      held = layer ? G_OBJECT (layer) : G_OBJECT (g_object_new (G_TYPE_OBJECT, NULL));
-      if (local_error != NULL)
-        g_object_set_data_full (held, "mq-error", local_error, (GDestroyNotify) g_error_free);
-      g_hash_table_insert (self->vectors, g_steal_pointer (&key), held);
-    }
-  if (MQ_IS_VECTOR_LAYER (held))
-    return MQ_VECTOR_LAYER (held);
-  g_propagate_error (error, g_error_copy (g_object_get_data (held, "mq-error")));
-  return NULL;
+  if ((layer = g_hash_table_lookup (self->vectors, key)) != NULL)
+    return layer;
+  /* One that cannot be read is tried again when asked (the file mended):
+   * the map keeps the reason and does not ask again on every change. */
+  if ((layer = mq_vector_layer_new (path, mq_dataset_get_display_wkt (self->dataset), crs, error)) != NULL)
+    g_hash_table_insert (self->vectors, g_steal_pointer (&key), layer);
+  return layer;
 }
 
 /* Keeps the layers in the project file; a survey file opened as it is keeps
@@ -1625,7 +1618,6 @@ mq_project_init (MqProject *self)
   self->remote = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   self->undone = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_edit_free);
   self->layers = mq_layer_list_new ();
-  /* An error is kept as a GError, the layer as itself. */
   self->vectors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 

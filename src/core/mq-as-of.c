@@ -6,17 +6,14 @@
 
 #include "mq-as-of.h"
 
-#include <errno.h>
 #include <glib/gi18n-lib.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "mq-dataset-private.h"
 #include "mq-edit.h"
 #include "mq-field-map.h"
-#include "mq-gpkg-functions.h"
-#include "mq-history-private.h"
+#include "mq-history.h"
 #include "mq-staging.h"
 
 /* "2025-06-30", and nothing else: a date a person wrote is never guessed at. */
@@ -47,34 +44,6 @@ field_of_key (const char *key)
     if (g_strcmp0 (mq_field_info (f)->key, key) == 0)
       return f;
   return MQ_N_FIELDS;
-}
-
-/* Every change the project recorded, newest first. */
-static GPtrArray *
-load_history (const char  *path,
-              GError     **error)
-{
-  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int rc = SQLITE_ERROR;
-
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
-    {
-      mq_gpkg_harden (db);
-      rc = sqlite3_prepare_v2 (db, "SELECT " MQ_HISTORY_COLUMNS " FROM lock_history ORDER BY fid DESC", -1,
-                               &stmt, NULL);
-      while (rc == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
-        g_ptr_array_add (entries, _mq_history_entry_from_row (stmt));
-    }
-  if (rc != SQLITE_OK)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s: its history cannot be read: %s"), path,
-                 db ? sqlite3_errmsg (db) : g_strerror (ENOMEM));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  if (rc != SQLITE_OK)
-    g_clear_pointer (&entries, g_ptr_array_unref);
-  return entries;
 }
 
 /* The first moment after @date ends, in the local time zone. */
@@ -140,7 +109,7 @@ mq_dataset_rewind (MqDataset    *dataset,
                    _("%s: --as-of reads a project file's history; a server project's is not read yet"), path);
       return FALSE;
     }
-  if ((entries = load_history (path, error)) == NULL)
+  if ((entries = mq_history_load_all (path, error)) == NULL)
     return FALSE;
   edit = undo_after (dataset, entries, cutoff);
   if (mq_edit_get_n_changes (edit) == 0)

@@ -9,6 +9,10 @@
 
 #include "mq-history-private.h"
 
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+
 #include "mq-field-map.h"
 #include "mq-gpkg-functions.h"
 
@@ -110,4 +114,40 @@ mq_history_entry_dup_change (const MqHistoryEntry *e)
   return g_strdup_printf ("%s: %s → %s", field < MQ_N_FIELDS ? mq_field_label (field) : e->field,
                           mq_field_value_label (field, e->old_value),
                           mq_field_value_label (field, e->new_value));
+}
+
+/**
+ * mq_history_load_all:
+ *
+ * Every change a project file recorded, newest first (the time dimension
+ * walks them back).
+ *
+ * Returns: (transfer full) (element-type MqHistoryEntry) (nullable): the
+ *   entries, or NULL with @error
+ */
+GPtrArray *
+mq_history_load_all (const char  *path,
+                     GError     **error)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc = SQLITE_ERROR;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+    {
+      mq_gpkg_harden (db);
+      rc = sqlite3_prepare_v2 (db, "SELECT " MQ_HISTORY_COLUMNS " FROM lock_history ORDER BY fid DESC", -1,
+                               &stmt, NULL);
+      while (rc == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+        g_ptr_array_add (entries, _mq_history_entry_from_row (stmt));
+    }
+  if (rc != SQLITE_OK)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s: its history cannot be read: %s"), path,
+                 db ? sqlite3_errmsg (db) : g_strerror (ENOMEM));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  if (rc != SQLITE_OK)
+    g_clear_pointer (&entries, g_ptr_array_unref);
+  return entries;
 }

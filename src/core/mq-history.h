@@ -22,6 +22,8 @@ typedef struct
 void        mq_history_entry_free       (MqHistoryEntry       *entry);
 char       *mq_history_entry_dup_time   (const MqHistoryEntry *entry);
 char       *mq_history_entry_dup_change (const MqHistoryEntry *entry);
+GPtrArray  *mq_history_load_all         (const char           *path,
+                                         GError              **error);
 GHashTable *mq_history_load_recent      (const char           *path,
                                          guint                 per_parcel);
 

@@ -340,7 +340,7 @@ vector_of (MqRenderer    *self,
 /* Whether the image or vector layer of @path is opened, to be drawn when
  * its layer is shown. */
 gboolean
-mq_renderer_has_raster (MqRenderer *self,
+mq_renderer_has_file (MqRenderer *self,
                         const char *path)
 {
   g_return_val_if_fail (MQ_IS_RENDERER (self), FALSE);
@@ -357,7 +357,7 @@ mq_renderer_has_raster (MqRenderer *self,
 /* Returns: (transfer container): the images and the vector layers opened
  * for the layers (what mq_export_set_layers() takes) */
 GPtrArray *
-mq_renderer_dup_rasters (MqRenderer *self)
+mq_renderer_dup_files (MqRenderer *self)
 {
   GPtrArray *rasters = g_ptr_array_new_with_free_func (g_object_unref);
 

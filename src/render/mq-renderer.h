@@ -49,7 +49,7 @@ void        mq_renderer_set_exact       (MqRenderer *self,
 void        mq_renderer_set_layers     (MqRenderer    *self,
                                         MqLayerList   *layers);
 MqLayerList *mq_renderer_get_layers    (MqRenderer    *self);
-GPtrArray  *mq_renderer_dup_rasters    (MqRenderer    *self);
+GPtrArray  *mq_renderer_dup_files    (MqRenderer    *self);
 void        mq_renderer_clear_rasters  (MqRenderer    *self);
 void        mq_renderer_add_vector_layer (MqRenderer  *self,
                                         MqVectorLayer *layer);
@@ -61,7 +61,7 @@ MqVectorLayer *mq_renderer_reference_at (MqRenderer *self,
 void        mq_renderer_get_vector_color (MqRenderer *self,
                                         guint       index,
                                         double      rgb[3]);
-gboolean    mq_renderer_has_raster     (MqRenderer    *self,
+gboolean    mq_renderer_has_file     (MqRenderer    *self,
                                         const char    *path);
 void        mq_renderer_add_raster_layer (MqRenderer    *self,
                                           MqRasterLayer *layer);

@@ -27,7 +27,7 @@ typedef struct
   gboolean     atlas;      /* a page per flagged (or selected) parcel */
   MqSelection *only;       /* (nullable): the parcels the table and atlas show */
   MqLabelField label_field; /* what the maps' parcel labels say (0: the id) */
-  GPtrArray   *rasters;    /* (nullable): MqRasterLayer, imagery under the maps */
+  GPtrArray   *rasters;    /* (nullable): the opened files the layers name: MqRasterLayer, MqVectorLayer */
   gboolean     geopdf;     /* page 1 and the atlas georeferenced, the parcels queryable */
   MqLayerList *layers;     /* (nullable): the layers the maps draw, else the default */
 } MqReportOptions;

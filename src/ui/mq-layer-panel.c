@@ -463,20 +463,20 @@ mq_layer_panel_set_project (MqLayerPanel *self,
  * the user gave it one): else @error says why (not an image, no CRS,
  * turned; no features). */
 static gboolean
-check_file (MqLayerKind   kind,
+check_file (MqLayerPanel *self,
+            MqLayerKind   kind,
             const char   *path,
             const char   *crs,
             const char   *map_wkt,
             GError      **error)
 {
-  g_autoptr(GObject) opened = NULL;
+  g_autoptr(MqRasterLayer) image = NULL;
 
+  /* Read once: the project keeps the layer for the map and the identify panel. */
   if (kind == MQ_LAYER_VECTOR)
-    opened = G_OBJECT (mq_vector_layer_new (path, map_wkt, crs, error));
-  else
-    opened = G_OBJECT (crs ? mq_raster_layer_new_with_crs (path, crs, map_wkt, error)
-                           : mq_raster_layer_new (path, map_wkt, error));
-  return opened != NULL;
+    return mq_project_get_vector_layer (self->project, path, crs, error) != NULL;
+  image = crs ? mq_raster_layer_new_with_crs (path, crs, map_wkt, error) : mq_raster_layer_new (path, map_wkt, error);
+  return image != NULL;
 }
 
 static gboolean
@@ -498,7 +498,7 @@ add_checked (MqLayerPanel *self,
 
   if (dataset == NULL || self->layers == NULL)
     return;
-  if (!check_file (kind, path, crs, mq_dataset_get_display_wkt (dataset), &error))
+  if (!check_file (self, kind, path, crs, mq_dataset_get_display_wkt (dataset), &error))
     {
       show_problem (self, error->message);
       return;
@@ -570,7 +570,7 @@ mq_layer_panel_add_file (MqLayerPanel *self,
 
   if (dataset == NULL || self->layers == NULL)
     return;
-  if (check_file (kind, path, NULL, mq_dataset_get_display_wkt (dataset), &error))
+  if (check_file (self, kind, path, NULL, mq_dataset_get_display_wkt (dataset), &error))
     add_checked (self, kind, path, NULL);
   else if (lacks_crs (error))
     {

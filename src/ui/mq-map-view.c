@@ -1224,7 +1224,7 @@ sync_layers (MqMapView *self,
       if (!mq_layer_kind_has_file (l->kind) || !l->visible)
         continue;
       g_strv_builder_add (shown, l->path);
-      if (mq_renderer_has_raster (self->renderer, l->path) || g_hash_table_contains (self->image_errors, l->path))
+      if (mq_renderer_has_file (self->renderer, l->path) || g_hash_table_contains (self->image_errors, l->path))
         continue;
       if (l->kind == MQ_LAYER_VECTOR)
         {

@@ -471,7 +471,7 @@ on_report_chosen (GObject      *source,
   job->label_field = mq_renderer_get_label_field (mq_map_view_get_renderer (self->map_view));
   /* And draw the layers it draws, its images under the parcels. */
   job->layers = mq_layer_list_copy (mq_renderer_get_layers (mq_map_view_get_renderer (self->map_view)));
-  job->rasters = mq_renderer_dup_rasters (mq_map_view_get_renderer (self->map_view));
+  job->rasters = mq_renderer_dup_files (mq_map_view_get_renderer (self->map_view));
   job->choice = g_steal_pointer (&choice);
   if (job->choice->split > 0)
     choose_report_folder (self, mq_dataset_get_path (dataset), job);
