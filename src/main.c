@@ -20,6 +20,7 @@
 #include "mq-report-set.h"
 #include "mq-geopdf.h"
 #include "mq-settings.h"
+#include "mq-survey-update.h"
 
 #define EXIT_BAD_INPUT 2
 #define EXIT_CONFLICT 3   /* someone else changed the same fields meanwhile */
@@ -55,6 +56,12 @@ typedef struct
   char     *schema;
   char     *output;
   char     *apply_csv;
+  char     *update_survey;   /* the new survey a project is carried into */
+  char     *merge_policy;
+  char     *survey_date;
+  char     *change_report;
+  gboolean  dry_run;
+  gboolean  undo_survey;
   char     *size;
   char     *theme;
   char     *label_field;
@@ -113,6 +120,12 @@ parse_options (Options  *o,
     { "export-shp", 0, 0, G_OPTION_ARG_FILENAME, &o->export_shp, N_("Write the parcels as a shapefile for exchange (exact geometry, short field codes with a 字段对照表 beside it) and exit"), N_("FILE.shp") },
     { "shp-encoding", 0, 0, G_OPTION_ARG_STRING, &o->shp_encoding, N_("With --export-shp: UTF-8 (the default) or GBK"), N_("ENCODING") },
     { "apply-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->apply_csv, N_("Apply a status table (the CSV --export-csv or the workbook --export-xlsx writes) to a project file, all rows or none, and exit"), N_("UPDATES.csv|.xlsx") },
+    { "update-survey", 0, 0, G_OPTION_ARG_FILENAME, &o->update_survey, N_("Carry a project file into a new survey: parcels matched, locks carried, lineage and one history batch written; prints what changed, and exits"), N_("NEW_SURVEY") },
+    { "merge-policy", 0, 0, G_OPTION_ARG_STRING, &o->merge_policy, N_("With --update-survey: what a merged parcel keeps where its parcels disagree: largest (the status of the one sharing the most land) or agreed (only what they agree on)"), N_("POLICY") },
+    { "survey-date", 0, 0, G_OPTION_ARG_STRING, &o->survey_date, N_("With --update-survey: the new survey's date (default today)"), N_("YYYY-MM-DD") },
+    { "change-report", 0, 0, G_OPTION_ARG_FILENAME, &o->change_report, N_("With --update-survey: write the change report (one row per parcel the update touches)"), N_("FILE.csv|.xlsx") },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &o->dry_run, N_("With --update-survey: show what would change, write nothing to the project"), NULL },
+    { "undo-survey-update", 0, 0, G_OPTION_ARG_NONE, &o->undo_survey, N_("Take a project file's last survey update back, exactly, and exit"), NULL },
     { "import", 0, 0, G_OPTION_ARG_FILENAME, &o->import, N_("Import a source into a new project file (with --output) and exit"), N_("SOURCE") },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &o->output, N_("The project file --import creates"), N_("PROJECT.gpkg") },
     { "publish", 0, 0, G_OPTION_ARG_FILENAME, &o->publish, N_("Copy a project file to a PostgreSQL/PostGIS server (with --to) for several planners, and exit"), N_("PROJECT.gpkg") },
@@ -160,6 +173,10 @@ clear_options (Options *o)
   g_free (o->publish_to);
   g_free (o->schema);
   g_free (o->apply_csv);
+  g_free (o->update_survey);
+  g_free (o->merge_policy);
+  g_free (o->survey_date);
+  g_free (o->change_report);
   g_free (o->output);
   g_free (o->size);
   g_free (o->theme);
@@ -502,7 +519,7 @@ rewind_as_of (Options    *o,
                            _("--as-of goes with --summary only (exports and edits at a past date are not done yet)"));
       return FALSE;
     }
-  if (!mq_as_of_parse_date (o->as_of, &date, error) || !mq_dataset_rewind (dataset, &date, error))
+  if (!mq_as_of_parse_date ("--as-of", o->as_of, &date, error) || !mq_dataset_rewind (dataset, &date, error))
     return FALSE;
   *today = g_date_get_julian (&date);
   return TRUE;
@@ -589,6 +606,91 @@ run_publish (Options *o)
   return 0;
 }
 
+static gboolean
+parse_merge_policy (const char     *text,
+                    MqMergePolicy  *policy,
+                    GError        **error)
+{
+  *policy = MQ_MERGE_ASK;
+  if (text == NULL)
+    return TRUE;
+  if (g_strcmp0 (text, "largest") == 0 || g_strcmp0 (text, "agreed") == 0)
+    {
+      *policy = text[0] == 'l' ? MQ_MERGE_LARGEST : MQ_MERGE_AGREED;
+      return TRUE;
+    }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("--merge-policy=%s: expected largest or agreed"), text);
+  return FALSE;
+}
+
+/* Each line escaped on its own: text from files starts no line of its own. */
+static void
+print_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *shown = escape_controls (lines[i]);
+
+      if (*shown != '\0' || lines[i + 1] != NULL)
+        g_print ("%s\n", shown);
+    }
+}
+
+/* --update-survey=NEW PROJECT: what changed printed (and the change report
+ * written) before anything is; then the project carried into the survey. */
+static int
+run_survey_update (Options *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqSurveyUpdate) update = NULL;
+  g_autofree char *project = o->files && o->files[0] ? g_strdup (o->files[0]) : NULL;
+  g_autofree char *text = NULL, *shown = NULL;
+  MqMergePolicy policy;
+  MqLoadOptions load;
+  GDate date;
+
+  if (project == NULL)
+    {
+      g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("name the project file to update (or to undo the update of)"));
+      return fail (error);
+    }
+  if (o->undo_survey)
+    {
+      if (!mq_survey_update_undo (project, &error))
+        return fail (error);
+      shown = escape_controls (project);
+      g_print (_("The last survey update of %s was undone\n"), shown);
+      return 0;
+    }
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, mq_today ());
+  if (!parse_merge_policy (o->merge_policy, &policy, &error) ||
+      (o->survey_date != NULL && !mq_as_of_parse_date ("--survey-date", o->survey_date, &date, &error)))
+    return fail (error);
+  mq_open_request_set (&o->request.path, o->update_survey);
+  mq_open_request_get_options (&o->request, &load);
+  update = mq_survey_update_prepare (project, o->update_survey, &load, policy, NULL, &error);
+  if (update == NULL)
+    return fail (error);
+  text = mq_survey_update_dup_text (update);
+  print_lines (text);
+  if (o->change_report != NULL &&
+      !mq_survey_update_write_report (update, o->change_report, mq_locale_is_chinese (), &error))
+    return fail (error);
+  if (o->dry_run)
+    return 0;
+  if (!mq_survey_update_apply (update, &date, &error))
+    return fail (error);
+  g_free (shown);
+  shown = escape_controls (project);
+  g_print (_("%s now follows the new survey (--undo-survey-update takes it back)\n"), shown);
+  return 0;
+}
+
 static int
 run_gui (Options *o,
          char    *argv0)
@@ -637,6 +739,8 @@ main (int   argc,
     }
   else if (o.publish != NULL)
     status = run_publish (&o);
+  else if (o.update_survey != NULL || o.undo_survey)
+    status = run_survey_update (&o);
   else if (o.summary || o.export_png || o.export_csv || o.export_xlsx || o.export_shp || o.import || o.problems || o.export_pdf ||
            o.export_svg || o.apply_csv)
     status = run_headless (&o);

@@ -20,21 +20,6 @@
 #include "mq-core.h"
 #include "test-util.h"
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 /* A disk that fills up: no file of the child may grow past 256 KiB. */
 static void
@@ -48,28 +33,16 @@ limit_file_size (gpointer data)
 
 static GSpawnChildSetupFunc child_setup;
 
-/* Runs maqiao-land with the arguments (no shell); returns its exit status. */
+/* Runs maqiao-land with the arguments (no shell), child_setup in the child. */
 static void
-run (Run *result,
+run (TestRun *result,
      ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  int wait_status = 0;
-  va_list args;
+  va_list ap;
 
-  g_ptr_array_add (argv, (char *) g_getenv ("MQ_BINARY"));
-  va_start (args, result);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, child_setup, NULL,
-                &result->out, &result->err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  result->status = WEXITSTATUS (wait_status);
+  va_start (ap, result);
+  test_run_valist (result, child_setup, ap);
+  va_end (ap);
 }
 
 static char *
@@ -90,8 +63,8 @@ parse_object (const char *text)
 }
 
 static void
-assert_one_line_naming (const Run  *r,
-                        const char *path)
+assert_one_line_naming (const TestRun *r,
+                        const char    *path)
 {
   g_assert_cmpint (r->status, ==, 2);
   g_assert_nonnull (strstr (r->err, path));
@@ -101,7 +74,7 @@ assert_one_line_naming (const Run  *r,
 static void
 test_summary_json (void)
 {
-  g_auto(Run) r = { 0 };
+  g_auto(TestRun) r = { 0 };
   g_autoptr(JsonObject) o = NULL;
   JsonArray *locks;
   JsonObject *parts;
@@ -139,7 +112,7 @@ static void
 test_summary_survey (void)
 {
   g_autofree char *shp = sample_file ("maqiao-survey.shp");
-  g_auto(Run) r = { 0 };
+  g_auto(TestRun) r = { 0 };
   g_autoptr(JsonObject) o = NULL;
 
   run (&r, "--summary", "--json", shp, NULL);
@@ -156,7 +129,7 @@ static void
 test_summary_repaired (void)
 {
   g_autofree char *shp = test_corpus_file ("geometry.shp");
-  g_auto(Run) r = { 0 };
+  g_auto(TestRun) r = { 0 };
   g_autoptr(JsonObject) o = NULL;
   JsonArray *warnings;
   double repaired_mu, area_mu;
@@ -178,7 +151,7 @@ test_summary_repaired (void)
 static void
 test_missing_file (void)
 {
-  g_auto(Run) r = { 0 };
+  g_auto(TestRun) r = { 0 };
 
   run (&r, "--summary", "/nonexistent/地块.shp", NULL);
   assert_one_line_naming (&r, "/nonexistent/地块.shp");
@@ -209,8 +182,8 @@ test_missing_prj (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("mq-test-XXXXXX", NULL);
   g_autofree char *shp = copy_without_prj (dir);
-  g_auto(Run) r = { 0 };
-  g_auto(Run) r2 = { 0 };
+  g_auto(TestRun) r = { 0 };
+  g_auto(TestRun) r2 = { 0 };
   g_autoptr(JsonObject) o = NULL;
 
   /* Never guessed: refused with the way out named. */
@@ -232,8 +205,8 @@ test_random_bytes (void)
   g_autofree char *path = g_build_filename (dir, "noise.shp", NULL);
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
   char bytes[4096];
-  g_auto(Run) r = { 0 };
-  g_auto(Run) empty = { 0 };
+  g_auto(TestRun) r = { 0 };
+  g_auto(TestRun) empty = { 0 };
   g_autofree char *zero = g_build_filename (dir, "zero.gpkg", NULL);
 
   for (guint i = 0; i < sizeof bytes; i++)
@@ -264,7 +237,7 @@ test_export_png (void)
   g_autofree char *dir = g_dir_make_tmp ("mq-test-XXXXXX", NULL);
   g_autofree char *png = g_build_filename (dir, "map.png", NULL);
   g_autofree char *arg = g_strconcat ("--export-png=", png, NULL);
-  g_auto(Run) r = { 0 };
+  g_auto(TestRun) r = { 0 };
   cairo_surface_t *s;
   guint dark_blue = 0;
 
@@ -309,7 +282,7 @@ test_layer_add (void)
   cairo_surface_destroy (s);
   for (guint k = 0; k < 2; k++)
     {
-      g_auto(Run) r = { 0 };
+      g_auto(TestRun) r = { 0 };
       guint32 changed = 0;
 
       run (&r, "--sample", arg, "--size=400x300", k == 0 ? "--theme=locks" : with, NULL);
@@ -339,7 +312,7 @@ test_layer_add (void)
       g_autofree char *pdf = g_build_filename (dir, "report.pdf", NULL);
       g_autofree char *pdf_arg = g_strconcat ("--export-pdf=", pdf, NULL);
       g_autofree char *bytes = NULL;
-      g_auto(Run) r = { 0 };
+      g_auto(TestRun) r = { 0 };
       gsize length = 0;
       guint images = 0;
 
@@ -356,21 +329,21 @@ test_layer_add (void)
       g_assert_cmpint (g_unlink (pdf), ==, 0);
     }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(TestRun) r = { 0 };
 
     run (&r, "--sample", arg, bad, NULL);
     assert_one_line_naming (&r, "opacity");
     g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(TestRun) r = { 0 };
 
     run (&r, "--sample", arg, absent, NULL);
     assert_one_line_naming (&r, missing);
     g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(TestRun) r = { 0 };
 
     run (&r, "--sample", arg, uncharted, NULL);
     assert_one_line_naming (&r, bare);
@@ -386,8 +359,8 @@ test_layer_add (void)
 static void
 test_terms_in_language (void)
 {
-  g_auto(Run) en = { 0 };
-  g_auto(Run) zh = { 0 };
+  g_auto(TestRun) en = { 0 };
+  g_auto(TestRun) zh = { 0 };
 
   run (&en, "--sample", "--summary", NULL);
   g_assert_cmpint (en.status, ==, 0);
@@ -406,7 +379,7 @@ static void
 test_problems_keep_text (void)
 {
   g_autofree char *gpkg = g_build_filename (g_getenv ("MQ_CORPUS_DIR"), "status.gpkg", NULL);
-  g_auto(Run) r = { 0 };
+  g_auto(TestRun) r = { 0 };
   g_auto(GStrv) lines = NULL;
   gboolean s08 = FALSE, s13 = FALSE;
 
@@ -431,8 +404,8 @@ test_problems_listed (void)
   g_autofree char *dir = g_dir_make_tmp ("mq-test-XXXXXX", NULL);
   g_autofree char *png = g_build_filename (dir, "problems.png", NULL);
   g_autofree char *arg = g_strconcat ("--export-png=", png, NULL);
-  g_auto(Run) r = { 0 };
-  g_auto(Run) r2 = { 0 };
+  g_auto(TestRun) r = { 0 };
+  g_auto(TestRun) r2 = { 0 };
   g_auto(GStrv) lines = NULL;
   cairo_surface_t *s;
   guint magenta = 0;
@@ -488,7 +461,7 @@ test_saved_layers_exported (void)
     "{\"kind\": \"image\", \"path\": \"%s\", \"visible\": true, \"opacity\": 1},"
     "{\"kind\": \"parcels\", \"visible\": false, \"opacity\": 1},"
     "{\"kind\": \"vector\", \"path\": \"%s\", \"visible\": true, \"opacity\": 1}]}", ortho_json, plan_json);
-  g_auto(Run) plain = { 0 }, r = { 0 }, bad = { 0 };
+  g_auto(TestRun) plain = { 0 }, r = { 0 }, bad = { 0 };
   guint dark_blue[2] = { 0 }, paper[2] = { 0 };
 
   /* As saved by default, then with the saved layers. */
@@ -548,7 +521,7 @@ test_terminal_safe (void)
     "{\"type\": \"Feature\", \"properties\": {\"parcel_id\": \"X1\\nMQ0001\\tfine\\u001b]0;owned\\u0007\\u001b[2J\"},"
     " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[121.40, 31.10], [121.41, 31.11],"
     " [121.41, 31.10], [121.40, 31.11], [121.40, 31.10]]]}}]}";
-  g_auto(Run) r1 = { 0 }, r2 = { 0 };
+  g_auto(TestRun) r1 = { 0 }, r2 = { 0 };
   g_auto(GStrv) lines = NULL;
 
   g_assert_true (g_file_set_contents (json, text, -1, NULL));
@@ -606,7 +579,7 @@ test_apply_csv (void)
   g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
   g_autofree char *text = NULL, *edited = NULL;
   g_autoptr(GPtrArray) rows = NULL;
-  g_auto(Run) r0 = { 0 }, r1 = { 0 }, r2 = { 0 }, r3 = { 0 }, r4 = { 0 }, r5 = { 0 };
+  g_auto(TestRun) r0 = { 0 }, r1 = { 0 }, r2 = { 0 }, r3 = { 0 }, r4 = { 0 }, r5 = { 0 };
   char **header, **row = NULL;
   int lock, entity, flag, stage;
 
@@ -676,7 +649,7 @@ test_apply_xlsx (void)
   g_autofree char *table = g_build_filename (dir, "after.csv", NULL);
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) rows = NULL;
-  g_auto(Run) r0 = { 0 }, r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
+  g_auto(TestRun) r0 = { 0 }, r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
   const char *options[] = { "HEADERS=FORCE", NULL };
   g_autofree char *id = NULL;
   GDALDatasetH x;
@@ -754,7 +727,7 @@ test_csv_formulas (void)
   g_autofree char *out = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(MqDataset) reread = NULL;
-  g_auto(Run) r1 = { 0 }, r2 = { 0 };
+  g_auto(TestRun) r1 = { 0 }, r2 = { 0 };
   char **header, **row = NULL;
 
   g_assert_true (g_file_set_contents (table, text, -1, NULL));
@@ -796,7 +769,7 @@ test_apply_csv_disk_full (void)
   g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
   g_autoptr(GString) text = g_string_new ("parcel_id,notes\n");
   g_autoptr(MqDataset) dataset = NULL;
-  g_auto(Run) before = { 0 }, r = { 0 }, after = { 0 };
+  g_auto(TestRun) before = { 0 }, r = { 0 }, after = { 0 };
   MqParcels *parcels;
 
   dataset = mq_dataset_load (project, NULL, NULL, NULL);
@@ -837,7 +810,7 @@ test_export_keeps_previous (void)
       g_autofree char *small = g_strconcat (i ? "--export-svg=" : "--export-png=", path, NULL);
       g_autofree char *before = NULL, *after = NULL;
       gsize before_len, after_len;
-      g_auto(Run) r1 = { 0 }, r2 = { 0 };
+      g_auto(TestRun) r1 = { 0 }, r2 = { 0 };
 
       run (&r1, "--sample", small, "--size=200x150", "--theme=flagged", NULL);
       g_assert_cmpint (r1.status, ==, 0);
@@ -867,7 +840,7 @@ test_export_not_over_input (void)
   g_autofree char *csv = g_strconcat ("--export-csv=", wal, NULL);
   g_autofree char *before = NULL, *after = NULL;
   gsize before_len, after_len;
-  g_auto(Run) r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
+  g_auto(TestRun) r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
 
   g_assert_cmpint (symlink (project, link), ==, 0);
   g_assert_true (g_file_get_contents (project, &before, &before_len, NULL));
@@ -963,7 +936,7 @@ test_apply_csv_untrusted (void)
                                            mq_parcels_get (mq_dataset_get_parcels (dataset), 0)->id);
   const char *marked = "SELECT count(*) FROM parcels WHERE notes = 'pwned'";
   sqlite3 *db = NULL;
-  g_auto(Run) r = { 0 };
+  g_auto(TestRun) r = { 0 };
 
   g_assert_cmpint (sqlite3_open (project, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "INSERT INTO lock_history (parcel_id, field) VALUES ('x', 'y');"
@@ -986,7 +959,7 @@ static void
 test_import_one_line (void)
 {
   g_autofree char *source = sample_file ("maqiao-survey.shp");
-  g_auto(Run) r = { 0 };
+  g_auto(TestRun) r = { 0 };
 
   run (&r, "--import", source, "--output", "/nonexistent-mq/p.gpkg", NULL);
   assert_one_line_naming (&r, "/nonexistent-mq/p.gpkg");
@@ -1061,7 +1034,7 @@ signal_leaves_one_file (int signum)
   g_autoptr(GError) error = NULL;
   g_autofree char *bytes = NULL;
   gboolean exited = FALSE;
-  g_auto(Run) r = { 0 };
+  g_auto(TestRun) r = { 0 };
   gsize length;
 
   /* A failed assertion must not leave the window running (holding the test
@@ -1101,8 +1074,8 @@ static void
 test_encoding_source_in_language (void)
 {
   g_autofree char *gbk = test_corpus_file ("enc-gbk-detect.shp");
-  g_auto(Run) a = { 0 };
-  g_auto(Run) b = { 0 };
+  g_auto(TestRun) a = { 0 };
+  g_auto(TestRun) b = { 0 };
 
   g_setenv ("LANGUAGE", "zh_CN", TRUE);
   run (&a, "--sample", "--summary", NULL);
@@ -1132,7 +1105,7 @@ test_sample_is_window_copy (void)
   g_autofree char *bundled = NULL, *text = NULL, *exported = NULL;
   g_autoptr(MqDataset) dataset = NULL;
   const char *noted = "SELECT count(*) FROM parcels WHERE notes = '命令行的备注'";
-  g_auto(Run) r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
+  g_auto(TestRun) r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
 
   g_assert_cmpint (g_mkdir (bundled_dir, 0700), ==, 0);
   bundled = test_copy_sample (bundled_dir, "maqiao.gpkg");
@@ -1172,7 +1145,7 @@ test_export_xlsx (void)
   g_autofree char *survey = sample_file ("maqiao-survey.shp");
   g_autofree char *old_language = g_strdup (g_getenv ("LANGUAGE"));
   const char *options[] = { "HEADERS=FORCE", NULL };
-  g_auto(Run) r1 = { 0 }, r2 = { 0 };
+  g_auto(TestRun) r1 = { 0 }, r2 = { 0 };
   GDALDatasetH x;
   OGRLayerH layer;
 
@@ -1210,7 +1183,7 @@ test_build_binary_finds_sample (void)
   g_autofree char *bytes = NULL;
   const char *argv[] = { moved, "--sample", "--summary", NULL };
   g_autofree char *out = NULL, *err = NULL;
-  g_auto(Run) r = { 0 };
+  g_auto(TestRun) r = { 0 };
   int wait_status = 0;
   gsize length;
 
@@ -1300,7 +1273,7 @@ test_as_of (void)
   g_autofree char *png = g_build_filename (dir, "m.png", NULL);
   g_autofree char *png_arg = g_strconcat ("--export-png=", png, NULL);
   g_autoptr(GPtrArray) printed = g_ptr_array_new_with_free_func (g_free);
-  g_auto(Run) r0 = { 0 }, bad = { 0 }, drawn = { 0 };
+  g_auto(TestRun) r0 = { 0 }, bad = { 0 }, drawn = { 0 };
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   char **header;
@@ -1319,7 +1292,7 @@ test_as_of (void)
 
   for (guint day = 0; day < G_N_ELEMENTS (days); day++)
     {
-      g_auto(Run) applied = { 0 }, summary = { 0 };
+      g_auto(TestRun) applied = { 0 }, summary = { 0 };
       g_autofree char *iso = g_strconcat (days[day], "T04:00:00.000Z", NULL);
 
       g_setenv ("MQ_TODAY", days[day], TRUE);
@@ -1361,7 +1334,7 @@ test_as_of (void)
   g_setenv ("MQ_TODAY", "2026-11-30", TRUE);
   for (guint day = 0; day < G_N_ELEMENTS (days); day++)
     {
-      g_auto(Run) asked = { 0 };
+      g_auto(TestRun) asked = { 0 };
       g_autofree char *arg = g_strconcat ("--as-of=", days[day], NULL);
 
       run (&asked, "--summary", "--json", arg, project, NULL);

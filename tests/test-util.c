@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <proj.h>
+#include <sys/wait.h>
 
 typedef struct
 {
@@ -194,4 +195,58 @@ test_count_parts (const char *path)
   while (d != NULL && (entry = g_dir_read_name (d)) != NULL)
     n += g_str_has_prefix (entry, base) && strstr (entry, ".part") != NULL;
   return n;
+}
+
+void
+test_run_clear (TestRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+/* Runs $MQ_BINARY with @args (no shell), @setup in the child. */
+void
+test_run_argv (TestRun             *result,
+               GSpawnChildSetupFunc setup,
+               const char * const  *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("MQ_BINARY"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, setup, NULL,
+                &result->out, &result->err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  result->status = WEXITSTATUS (wait_status);
+}
+
+/* The arguments up to NULL. */
+void
+test_run_valist (TestRun             *result,
+                 GSpawnChildSetupFunc setup,
+                 va_list              ap)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *arg;
+
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  g_ptr_array_add (args, NULL);
+  test_run_argv (result, setup, (const char * const *) args->pdata);
+}
+
+void
+test_run (TestRun *result,
+          ...)
+{
+  va_list ap;
+
+  va_start (ap, result);
+  test_run_valist (result, NULL, ap);
+  va_end (ap);
 }

@@ -5,9 +5,30 @@
 #pragma once
 
 #include <glib.h>
+#include <stdarg.h>
 #include <ogr_api.h>
 
 G_BEGIN_DECLS
+
+/* maqiao-land run as a user runs it: its exit status and what it printed. */
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} TestRun;
+
+void   test_run_clear      (TestRun      *run);
+void   test_run_argv       (TestRun      *result,
+                            GSpawnChildSetupFunc setup,
+                            const char * const *args);
+void   test_run_valist     (TestRun      *result,
+                            GSpawnChildSetupFunc setup,
+                            va_list       ap);
+void   test_run            (TestRun      *result,
+                            ...) G_GNUC_NULL_TERMINATED;
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TestRun, test_run_clear)
 
 double test_proj_area      (OGRGeometryH  geometry,
                             const char   *crs);

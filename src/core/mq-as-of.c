@@ -16,9 +16,11 @@
 #include "mq-history.h"
 #include "mq-staging.h"
 
-/* "2025-06-30", and nothing else: a date a person wrote is never guessed at. */
+/* "2025-06-30", and nothing else: a date a person wrote is never guessed at.
+ * @option names where it was written (--as-of, --survey-date). */
 gboolean
-mq_as_of_parse_date (const char  *text,
+mq_as_of_parse_date (const char  *option,
+                     const char  *text,
                      GDate       *date,
                      GError     **error)
 {
@@ -30,7 +32,7 @@ mq_as_of_parse_date (const char  *text,
       !g_date_valid_dmy (d, m, y))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--as-of=%s: expected a date as YYYY-MM-DD"), text ? text : "");
+                   _("%s=%s: expected a date as YYYY-MM-DD"), option, text ? text : "");
       return FALSE;
     }
   g_date_set_dmy (date, d, m, y);
@@ -86,6 +88,31 @@ undo_after (MqDataset  *dataset,
   return edit;
 }
 
+/* The parcels themselves changed in a survey update: its history batch does
+ * not take the project back to the parcels before it. */
+static gboolean
+check_no_survey_after (GPtrArray   *entries,
+                       GDateTime   *cutoff,
+                       const char  *path,
+                       GError     **error)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const MqHistoryEntry *e = g_ptr_array_index (entries, i);
+      g_autoptr(GDateTime) at = e->changed_at ? g_date_time_new_from_iso8601 (e->changed_at, NULL) : NULL;
+      g_autofree char *when = NULL;
+
+      if (g_strcmp0 (e->action, "survey") != 0 || at == NULL || g_date_time_compare (at, cutoff) < 0)
+        continue;
+      when = mq_history_entry_dup_time (e);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s: the project was carried into a new survey on %s; "
+                     "figures from before a survey update are not rebuilt yet"), path, when);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * mq_dataset_rewind:
  *
@@ -109,7 +136,7 @@ mq_dataset_rewind (MqDataset    *dataset,
                    _("%s: --as-of reads a project file's history; a server project's is not read yet"), path);
       return FALSE;
     }
-  if ((entries = mq_history_load_all (path, error)) == NULL)
+  if ((entries = mq_history_load_all (path, error)) == NULL || !check_no_survey_after (entries, cutoff, path, error))
     return FALSE;
   edit = undo_after (dataset, entries, cutoff);
   if (mq_edit_get_n_changes (edit) == 0)

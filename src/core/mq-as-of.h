@@ -14,7 +14,8 @@
 
 G_BEGIN_DECLS
 
-gboolean mq_as_of_parse_date (const char  *text,
+gboolean mq_as_of_parse_date (const char  *option,
+                              const char  *text,
                               GDate       *date,
                               GError     **error);
 gboolean mq_dataset_rewind   (MqDataset   *dataset,

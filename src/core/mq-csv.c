@@ -111,9 +111,10 @@ needs_guard (const char *text)
   return text[0] != '\0' && strchr (FORMULA_STARTS, text[0]) != NULL && !is_number (text);
 }
 
-static void
-put_cell (GString    *row,
-          const char *text)
+/* One cell of an RFC 4180 row, a comma before it unless it is the first. */
+void
+mq_csv_put_cell (GString    *row,
+                 const char *text)
 {
   g_autofree char *guarded = NULL;
 
@@ -280,7 +281,7 @@ write_rows (MqOutput   *out,
 
   mq_output_write (out, "\xEF\xBB\xBF", 3);
   for (guint c = 0; c < n_columns; c++)
-    put_cell (row, mq_table_get_header (table, c));
+    mq_csv_put_cell (row, mq_table_get_header (table, c));
   g_string_append (row, "\r\n");
   mq_output_write (out, row->str, row->len);
   for (guint i = 0; i < n; i++)
@@ -290,7 +291,7 @@ write_rows (MqOutput   *out,
         {
           g_autofree char *text = mq_table_dup_cell (table, i, c);
 
-          put_cell (row, text);
+          mq_csv_put_cell (row, text);
         }
       g_string_append (row, "\r\n");
       if (!mq_output_write (out, row->str, row->len))

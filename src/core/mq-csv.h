@@ -52,6 +52,8 @@ gboolean mq_csv_export            (MqDataset   *dataset,
                                    gboolean     chinese_headers,
                                    GError     **error);
 gboolean mq_locale_is_chinese     (void);
+void     mq_csv_put_cell          (GString     *row,
+                                   const char  *text);
 GPtrArray *mq_csv_parse           (const char  *text,
                                    gssize       length,
                                    GError     **error);

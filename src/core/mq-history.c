@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "mq-field-map.h"
+#include "mq-survey-update.h"
 #include "mq-gpkg-functions.h"
 
 void
@@ -105,11 +106,22 @@ mq_history_entry_dup_time (const MqHistoryEntry *e)
   return local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup (e->changed_at);
 }
 
-/* What changed: "Project locked: Open → Locked". */
+/* What changed: "Project locked: Open → Locked"; a survey update's own
+ * row, "Survey update: split from MQ0857". */
 char *
 mq_history_entry_dup_change (const MqHistoryEntry *e)
 {
   MqField field = mq_field_from_header (e->field);
+  MqLineage relation;
+
+  if (g_strcmp0 (e->field, "survey") == 0 && mq_lineage_from_key (e->new_value, &relation))
+    {
+      if (e->old_value == NULL || *e->old_value == '\0' || relation == MQ_LINEAGE_GONE)
+        /* TRANSLATORS: a history row: what the survey update made of a parcel */
+        return g_strdup_printf (_("Survey update: %s"), mq_lineage_label (relation));
+      /* TRANSLATORS: a history row: what the survey update made of a parcel, and from which */
+      return g_strdup_printf (_("Survey update: %s, from %s"), mq_lineage_label (relation), e->old_value);
+    }
 
   return g_strdup_printf ("%s: %s → %s", field < MQ_N_FIELDS ? mq_field_label (field) : e->field,
                           mq_field_value_label (field, e->old_value),

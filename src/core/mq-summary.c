@@ -309,17 +309,31 @@ mq_summary_to_json (const MqSummary *s)
   return json_generator_to_data (gen, NULL);
 }
 
+/**
+ * mq_summary_append_padded:
+ *
+ * @text, then spaces to @columns terminal columns. By display width, not
+ * bytes: CJK text is two columns a character. The text tables' cells.
+ */
+void
+mq_summary_append_padded (GString    *out,
+                          const char *text,
+                          int         columns)
+{
+  glong width = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  g_string_append_printf (out, "%s%*s", text, (int) MAX (0, columns - width), "");
+}
+
 static void
 row (GString    *out,
      const char *label,
      const char *value)
 {
-  /* Pad by display width, not bytes: CJK labels are two columns wide. */
-  glong width = 0;
-
-  for (const char *p = label; *p; p = g_utf8_next_char (p))
-    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
-  g_string_append_printf (out, "%s%*s  %s\n", label, (int) MAX (0, 28 - width), "", value);
+  mq_summary_append_padded (out, label, 28);
+  g_string_append_printf (out, "  %s\n", value);
 }
 
 static void

@@ -76,6 +76,9 @@ MqSummary *mq_summary_new_of   (MqDataset   *dataset,
 void       mq_summary_free     (MqSummary *summary);
 char      *mq_summary_to_json  (const MqSummary *summary);
 char      *mq_summary_to_text  (const MqSummary *summary);
+void       mq_summary_append_padded (GString    *out,
+                                     const char *text,
+                                     int         columns);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqSummary, mq_summary_free)
 

@@ -26,6 +26,7 @@
 
 #include "mq-core.h"
 #include "mq-sample-imagery.h"
+#include "mq-sample-next.h"
 #include "names.h"
 
 #define SEED 20190319
@@ -322,45 +323,6 @@ collect_polygons (OGRGeometryH  g,
       collect_polygons (OGR_G_GetGeometryRef (g, i), out);
 }
 
-/* Half of the plane, as a big rectangle in the grid's rotated frame. */
-static OGRGeometryH
-half_plane (double angle,
-            double u0, double u1,
-            double v0, double v1)
-{
-  double c = cos (angle), sn = sin (angle);
-  double corners[5][2] = { { u0, v0 }, { u1, v0 }, { u1, v1 }, { u0, v1 }, { u0, v0 } };
-  OGRGeometryH poly = OGR_G_CreateGeometry (wkbPolygon);
-  OGRGeometryH ring = OGR_G_CreateGeometry (wkbLinearRing);
-
-  for (int i = 0; i < 5; i++)
-    OGR_G_AddPoint_2D (ring, corners[i][0] * c - corners[i][1] * sn,
-                       corners[i][0] * sn + corners[i][1] * c);
-  OGR_G_AddGeometryDirectly (poly, ring);
-  return poly;
-}
-
-static void
-rotated_extent (OGRGeometryH polygon,
-                double       angle,
-                double      *u,
-                double      *v)
-{
-  OGRGeometryH ring = OGR_G_GetGeometryRef (polygon, 0);
-  double c = cos (angle), sn = sin (angle);
-
-  u[0] = v[0] = INFINITY;
-  u[1] = v[1] = -INFINITY;
-  for (int i = 0; i < OGR_G_GetPointCount (ring); i++)
-    {
-      double x = OGR_G_GetX (ring, i), y = OGR_G_GetY (ring, i);
-      double pu = x * c + y * sn, pv = -x * sn + y * c;
-
-      u[0] = MIN (u[0], pu), u[1] = MAX (u[1], pu);
-      v[0] = MIN (v[0], pv), v[1] = MAX (v[1], pv);
-    }
-}
-
 static void split_block (Sample *s, OGRGeometryH polygon, gboolean industrial, GPtrArray *out);
 
 static void
@@ -405,20 +367,20 @@ split_block (Sample      *s,
       g_ptr_array_add (out, polygon);
       return;
     }
-  rotated_extent (polygon, a, u, v);
+  mq_sample_extent_along (polygon, a, u, v);
   if (u[1] - u[0] >= v[1] - v[0])
     {
       double cut = u[0] + t * (u[1] - u[0]);
 
-      split_into (s, polygon, half_plane (a, u[0] - 1, cut, v[0] - 1, v[1] + 1), industrial, out);
-      split_into (s, polygon, half_plane (a, cut, u[1] + 1, v[0] - 1, v[1] + 1), industrial, out);
+      split_into (s, polygon, mq_sample_band (a, u[0] - 1, cut, v[0] - 1, v[1] + 1), industrial, out);
+      split_into (s, polygon, mq_sample_band (a, cut, u[1] + 1, v[0] - 1, v[1] + 1), industrial, out);
     }
   else
     {
       double cut = v[0] + t * (v[1] - v[0]);
 
-      split_into (s, polygon, half_plane (a, u[0] - 1, u[1] + 1, v[0] - 1, cut), industrial, out);
-      split_into (s, polygon, half_plane (a, u[0] - 1, u[1] + 1, cut, v[1] + 1), industrial, out);
+      split_into (s, polygon, mq_sample_band (a, u[0] - 1, u[1] + 1, v[0] - 1, cut), industrial, out);
+      split_into (s, polygon, mq_sample_band (a, u[0] - 1, u[1] + 1, cut, v[1] + 1), industrial, out);
     }
   OGR_G_DestroyGeometry (polygon);
 }
@@ -862,6 +824,7 @@ remove_cpg (const char *shp)
 
 static void
 write_survey (Sample     *s,
+              GPtrArray  *rows,
               const char *path)
 {
   static const char *const no_recode[] = { "ENCODING=", NULL };
@@ -886,13 +849,13 @@ write_survey (Sample     *s,
       OGR_L_CreateField (layer, fd, TRUE);
       OGR_Fld_Destroy (fd);
     }
-  for (guint i = 0; i < s->lots->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      Lot *lot = g_ptr_array_index (s->lots, i);
-      const MqParcel *p = &lot->record;
+      MqSampleRow *row = g_ptr_array_index (rows, i);
+      const MqParcel *p = row->record;
       OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (layer));
 
-      OGR_F_SetFieldInteger64 (f, 0, G_GINT64_CONSTANT (3101120000000000) + 10000 + i);
+      OGR_F_SetFieldInteger64 (f, 0, row->bsm);
       OGR_F_SetFieldString (f, 1, p->id);
       OGR_F_SetFieldString (f, 2, p->land_use_code);
       set_gbk (f, 3, p->land_use_name);
@@ -901,13 +864,52 @@ write_survey (Sample     *s,
       OGR_F_SetFieldDouble (f, 6, p->survey_area_m2);
       set_gbk (f, 7, mq_land_class_term (p->land_class));
       set_gbk (f, 8, p->flagged ? "转型升级地块（样例，虚构）" : NULL);
-      OGR_F_SetGeometry (f, lot->geometry);
+      OGR_F_SetGeometry (f, row->geometry);
       if (OGR_L_CreateFeature (layer, f) != OGRERR_NONE)
         die (path);
       OGR_F_Destroy (f);
     }
   GDALClose (ds);
   remove_cpg (path);
+}
+
+/* This year's survey rows: each lot as it is. */
+static GPtrArray *
+survey_rows (Sample *s)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < s->lots->len; i++)
+    {
+      Lot *lot = g_ptr_array_index (s->lots, i);
+      MqSampleRow *row = g_new0 (MqSampleRow, 1);
+
+      row->geometry = lot->geometry;
+      row->record = &lot->record;
+      row->bsm = G_GINT64_CONSTANT (3101120000000000) + 10000 + i;
+      g_ptr_array_add (rows, row);
+    }
+  return rows;
+}
+
+/* Next year's survey, and what it changed (maqiao-survey-next.changes.txt). */
+static void
+write_next_survey (Sample     *s,
+                   GPtrArray  *rows,
+                   const char *dir)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+  g_autoptr(GPtrArray) next = NULL;
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autofree char *shp = g_build_filename (dir, "maqiao-survey-next.shp", NULL);
+  g_autofree char *changes = g_build_filename (dir, "maqiao-survey-next.changes.txt", NULL);
+
+  for (guint i = 0; i < s->roads->len; i++)
+    g_ptr_array_add (lines, ((Road *) g_ptr_array_index (s->roads, i))->line);
+  next = mq_sample_next_survey (rows, lines, s->grid_angle, s->area, log);
+  write_survey (s, next, shp);
+  if (!g_file_set_contents (changes, log->str, log->len, NULL))
+    die (changes);
 }
 
 static void
@@ -920,6 +922,9 @@ write_note (const char *dir)
     "The zone boundary is an approximate estimate from public reference points;\n"
     "parcels, enterprise and person names, and four-lock statuses are invented.\n"
     "maqiao-survey.shp: EPSG:4549, 三调 field names, GBK-encoded DBF without .cpg.\n"
+    "maqiao-survey-next.shp: the same a year later: two parcels split, two pairs merged,\n"
+    "a block renumbered, a boundary moved 1 m, one parcel gone and one new\n"
+    "(maqiao-survey-next.changes.txt lists them).\n"
     "maqiao-ortho.tif, maqiao-ortho.mbtiles: a drawn orthophoto of the invented lots\n"
     "(2 m a pixel; EPSG:4549 and EPSG:3857), not a photograph.\n"
     "Generated by tools/sample/mq-make-sample.c; do not edit.\n";
@@ -1006,6 +1011,7 @@ main (int   argc,
 {
   Sample s = { 0 };
   g_autofree char *gpkg = NULL, *shp = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
 
   if (argc != 3)
     {
@@ -1037,7 +1043,9 @@ main (int   argc,
   gpkg = g_build_filename (argv[2], "maqiao.gpkg", NULL);
   shp = g_build_filename (argv[2], "maqiao-survey.shp", NULL);
   write_project (&s, gpkg);
-  write_survey (&s, shp);
+  rows = survey_rows (&s);
+  write_survey (&s, rows, shp);
+  write_next_survey (&s, rows, argv[2]);
   write_imagery (&s, argv[2]);
   write_note (argv[2]);
   report (&s);

@@ -1,0 +1,802 @@
+/* mq-survey-match.c — which new parcel each old one became, and what goes with it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <string.h>
+
+#include "mq-output.h"
+#include "mq-spatial-index.h"
+#include "mq-survey-update-private.h"
+
+/* Both parcels' shares of the land they have in common at least this: the
+ * same parcel. A part of a split one lies this much inside its parent. */
+#define SAME_SHARE 0.9
+/* Less of either than this is a sliver two surveys drew differently. */
+#define LINK_SHARE 0.05
+/* A boundary that moved changes the land by more than this (m²); floats
+ * and redrawn vertices do not. */
+#define MOVED_M2 1.0
+
+G_DEFINE_QUARK (mq-survey-update-error-quark, mq_survey_update_error)
+
+typedef struct
+{
+  guint  old_index;
+  guint  new_index;
+  double overlap_m2;
+} Link;
+
+typedef struct
+{
+  MqSurveyUpdate *self;
+  MqParcels      *old;
+  MqParcels      *new;
+  GArray         *raw;          /* Link */
+  guint          *parent;       /* union-find over old (0…n_old-1) and new parcels */
+  gboolean       *matched;      /* the same, by id or BSM: n_old + n_new */
+} Plan;
+
+static double
+area_of (MqParcels *parcels,
+         guint      index)
+{
+  return mq_parcels_get (parcels, index)->area_m2;
+}
+
+static double
+old_share (Plan *plan, const Link *l)
+{
+  double a = area_of (plan->old, l->old_index);
+
+  return a > 0 ? l->overlap_m2 / a : 0;
+}
+
+static double
+new_share (Plan *plan, const Link *l)
+{
+  double a = area_of (plan->new, l->new_index);
+
+  return a > 0 ? l->overlap_m2 / a : 0;
+}
+
+/* Neighbours touch along a line or at a point: no area, and no warning. */
+static gboolean
+has_area (OGRGeometryH g)
+{
+  OGRwkbGeometryType t = wkbFlatten (OGR_G_GetGeometryType (g));
+
+  return OGR_GT_IsSurface (t) || t == wkbMultiPolygon || t == wkbMultiSurface || t == wkbGeometryCollection;
+}
+
+/* GEOS refuses some invalid rings; made valid, their overlap is measured. */
+static double
+plane_overlap (OGRGeometryH a,
+               OGRGeometryH b)
+{
+  OGRGeometryH common = OGR_G_Intersection (a, b);
+  double area;
+
+  if (common == NULL)
+    {
+      OGRGeometryH va = OGR_G_MakeValid (a), vb = OGR_G_MakeValid (b);
+
+      common = va && vb ? OGR_G_Intersection (va, vb) : NULL;
+      OGR_G_DestroyGeometry (va);
+      OGR_G_DestroyGeometry (vb);
+    }
+  area = common != NULL && has_area (common) ? OGR_G_Area (common) : 0;
+  OGR_G_DestroyGeometry (common);
+  return area;
+}
+
+static OGRCoordinateTransformationH
+survey_to_project (MqDataset *project,
+                   MqDataset *survey)
+{
+  OGRSpatialReferenceH from = OSRNewSpatialReference (mq_dataset_get_display_wkt (survey));
+  OGRSpatialReferenceH to = OSRNewSpatialReference (mq_dataset_get_display_wkt (project));
+  OGRCoordinateTransformationH transform = NULL;
+
+  if (from && to && !OSRIsSame (from, to))
+    {
+      OSRSetAxisMappingStrategy (from, OAMS_TRADITIONAL_GIS_ORDER);
+      OSRSetAxisMappingStrategy (to, OAMS_TRADITIONAL_GIS_ORDER);
+      transform = OCTNewCoordinateTransformation (from, to);
+    }
+  OSRDestroySpatialReference (from);
+  OSRDestroySpatialReference (to);
+  return transform;
+}
+
+/* Every pair of an old and a new parcel sharing more than a sliver, the
+ * shared land measured on the ellipsoid (the plane overlap scaled as the
+ * old parcel's plane area is to its own). */
+static void
+find_links (Plan                         *plan,
+            OGRCoordinateTransformationH  transform)
+{
+  const MqShapes *old_shapes = mq_parcels_get_shapes (plan->old);
+  const MqShapes *new_shapes = mq_parcels_get_shapes (plan->new);
+  MqSpatialIndex *index;
+
+  index = mq_parcels_get_index (plan->old);
+  for (guint j = 0; j < mq_parcels_get_n_parcels (plan->new); j++)
+    {
+      OGRGeometryH g = mq_shapes_dup_polygons (new_shapes, j);
+      g_autoptr(GArray) candidates = NULL;
+      OGREnvelope env;
+      MqBox box;
+
+      if (g == NULL || (transform != NULL && OGR_G_Transform (g, transform) != OGRERR_NONE))
+        {
+          OGR_G_DestroyGeometry (g);
+          continue;
+        }
+      OGR_G_GetEnvelope (g, &env);
+      box = (MqBox) { env.MinX, env.MinY, env.MaxX, env.MaxY };
+      candidates = mq_spatial_index_query (index, &box);
+      for (guint k = 0; k < candidates->len; k++)
+        {
+          guint i = g_array_index (candidates, guint, k);
+          OGRGeometryH o = mq_shapes_dup_polygons (old_shapes, i);
+          double plane = o ? mq_shapes_get_plane_area (old_shapes, i) : 0;
+          Link link = { i, j, 0 };
+
+          if (plane > 0)
+            link.overlap_m2 = plane_overlap (o, g) * area_of (plan->old, i) / plane;
+          OGR_G_DestroyGeometry (o);
+          if (link.overlap_m2 > 0.01 &&
+              (old_share (plan, &link) >= LINK_SHARE || new_share (plan, &link) >= LINK_SHARE))
+            g_array_append_val (plan->raw, link);
+        }
+      OGR_G_DestroyGeometry (g);
+    }
+}
+
+static guint
+find_root (Plan *plan,
+           guint node)
+{
+  while (plan->parent[node] != node)
+    node = plan->parent[node] = plan->parent[plan->parent[node]];
+  return node;
+}
+
+static void
+add_link (Plan       *plan,
+          const Link *l,
+          MqLineage   relation)
+{
+  MqLineageLink out = { l ? l->old_index : MQ_NO_PARCEL, l ? l->new_index : MQ_NO_PARCEL, relation,
+                        l ? l->overlap_m2 : 0, l ? old_share (plan, l) : 0, l ? new_share (plan, l) : 0 };
+
+  g_array_append_val (plan->self->links, out);
+  if (out.new_index != MQ_NO_PARCEL)
+    g_array_index (plan->self->new_relation, guint8, out.new_index) = relation;
+}
+
+static gboolean
+same_key (Plan *plan,
+          const Link *l,
+          int old_bsm,
+          int new_bsm)
+{
+  const MqParcel *o = mq_parcels_get (plan->old, l->old_index);
+  const MqParcel *n = mq_parcels_get (plan->new, l->new_index);
+  const char *ob, *nb;
+
+  if (o->id != NULL && g_strcmp0 (o->id, n->id) == 0)
+    return TRUE;
+  if (old_bsm < 0 || new_bsm < 0)
+    return FALSE;
+  ob = mq_parcels_get_value (plan->old, l->old_index, old_bsm);
+  nb = mq_parcels_get_value (plan->new, l->new_index, new_bsm);
+  return ob != NULL && *ob != '\0' && g_strcmp0 (ob, nb) == 0;
+}
+
+static MqLineage
+same_or_moved (Plan *plan, const Link *l)
+{
+  double a = area_of (plan->old, l->old_index), b = area_of (plan->new, l->new_index);
+
+  /* The land either has and the other has not. */
+  return a + b - 2 * l->overlap_m2 >= MOVED_M2 ? MQ_LINEAGE_BOUNDARY : MQ_LINEAGE_SAME;
+}
+
+/* Pass 1: the same id (or BSM) on the same land. */
+static void
+match_by_key (Plan *plan)
+{
+  guint n_old = mq_parcels_get_n_parcels (plan->old);
+  int old_bsm = mq_parcels_find_field (plan->old, "BSM");
+  int new_bsm = mq_parcels_find_field (plan->new, "BSM");
+
+  for (guint k = 0; k < plan->raw->len; k++)
+    {
+      const Link *l = &g_array_index (plan->raw, Link, k);
+
+      if (plan->matched[l->old_index] || plan->matched[n_old + l->new_index] ||
+          old_share (plan, l) < SAME_SHARE || new_share (plan, l) < SAME_SHARE ||
+          !same_key (plan, l, old_bsm, new_bsm))
+        continue;
+      plan->matched[l->old_index] = plan->matched[n_old + l->new_index] = TRUE;
+      add_link (plan, l, same_or_moved (plan, l));
+    }
+}
+
+typedef struct
+{
+  GArray *links;   /* Link */
+  GArray *olds;    /* guint, distinct */
+  GArray *news;
+} Component;
+
+static void
+component_free (Component *c)
+{
+  g_array_unref (c->links);
+  g_array_unref (c->olds);
+  g_array_unref (c->news);
+  g_free (c);
+}
+
+static void
+add_distinct (GArray *array,
+              guint   value)
+{
+  for (guint i = 0; i < array->len; i++)
+    if (g_array_index (array, guint, i) == value)
+      return;
+  g_array_append_val (array, value);
+}
+
+static MqLineage
+classify (Plan      *plan,
+          Component *c)
+{
+  double sum_old = 0, sum_new = 0;
+  gboolean inside_old = TRUE, inside_new = TRUE;
+
+  for (guint k = 0; k < c->links->len; k++)
+    {
+      const Link *l = &g_array_index (c->links, Link, k);
+
+      sum_old += old_share (plan, l);
+      sum_new += new_share (plan, l);
+      inside_old = inside_old && new_share (plan, l) >= SAME_SHARE;
+      inside_new = inside_new && old_share (plan, l) >= SAME_SHARE;
+    }
+  if (c->olds->len == 1 && c->news->len == 1)
+    {
+      const Link *l = &g_array_index (c->links, Link, 0);
+
+      if (same_key (plan, l, -1, -1))
+        return MQ_LINEAGE_BOUNDARY;
+      return old_share (plan, l) >= SAME_SHARE && new_share (plan, l) >= SAME_SHARE
+               ? MQ_LINEAGE_RENUMBERED : MQ_LINEAGE_RESHAPED;
+    }
+  /* Each part inside its parent, and the parts cover it. */
+  if (c->olds->len == 1 && inside_old && sum_old >= SAME_SHARE)
+    return MQ_LINEAGE_SPLIT;
+  if (c->news->len == 1 && inside_new && sum_new >= SAME_SHARE)
+    return MQ_LINEAGE_MERGE;
+  return MQ_LINEAGE_RESHAPED;
+}
+
+/* Pass 2: what is left, by the land shared: connected groups of old and new
+ * parcels, each judged by the rules. */
+static void
+match_by_overlap (Plan *plan)
+{
+  guint n_old = mq_parcels_get_n_parcels (plan->old);
+  guint n_new = mq_parcels_get_n_parcels (plan->new);
+  g_autoptr(GHashTable) groups = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) component_free);
+  g_autoptr(GList) roots = NULL;
+
+  for (guint k = 0; k < n_old + n_new; k++)
+    plan->parent[k] = k;
+  for (guint k = 0; k < plan->raw->len; k++)
+    {
+      const Link *l = &g_array_index (plan->raw, Link, k);
+
+      if (!plan->matched[l->old_index] && !plan->matched[n_old + l->new_index])
+        plan->parent[find_root (plan, l->old_index)] = find_root (plan, n_old + l->new_index);
+    }
+  for (guint k = 0; k < plan->raw->len; k++)
+    {
+      const Link *l = &g_array_index (plan->raw, Link, k);
+      guint root;
+      Component *c;
+
+      if (plan->matched[l->old_index] || plan->matched[n_old + l->new_index])
+        continue;
+      root = find_root (plan, l->old_index);
+      if ((c = g_hash_table_lookup (groups, GUINT_TO_POINTER (root + 1))) == NULL)
+        {
+          c = g_new0 (Component, 1);
+          c->links = g_array_new (FALSE, FALSE, sizeof (Link));
+          c->olds = g_array_new (FALSE, FALSE, sizeof (guint));
+          c->news = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (groups, GUINT_TO_POINTER (root + 1), c);
+        }
+      g_array_append_val (c->links, *l);
+      add_distinct (c->olds, l->old_index);
+      add_distinct (c->news, l->new_index);
+    }
+  roots = g_hash_table_get_values (groups);
+  for (GList *r = roots; r != NULL; r = r->next)
+    {
+      Component *c = r->data;
+      MqLineage relation = classify (plan, c);
+
+      for (guint k = 0; k < c->links->len; k++)
+        {
+          const Link *l = &g_array_index (c->links, Link, k);
+
+          plan->matched[l->old_index] = plan->matched[n_old + l->new_index] = TRUE;
+          add_link (plan, l, relation);
+        }
+    }
+  for (guint i = 0; i < n_old; i++)
+    if (!plan->matched[i])
+      {
+        MqLineageLink gone = { i, MQ_NO_PARCEL, MQ_LINEAGE_GONE, 0, 0, 0 };
+
+        g_array_append_val (plan->self->links, gone);
+      }
+  for (guint j = 0; j < n_new; j++)
+    if (!plan->matched[n_old + j])
+      {
+        MqLineageLink fresh = { MQ_NO_PARCEL, j, MQ_LINEAGE_NEW, 0, 0, 0 };
+
+        g_array_append_val (plan->self->links, fresh);
+        g_array_index (plan->self->new_relation, guint8, j) = MQ_LINEAGE_NEW;
+      }
+}
+
+static const char *
+link_id (MqSurveyUpdate      *self,
+         const MqLineageLink *l)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (l->old_index != MQ_NO_PARCEL ? self->project : self->survey);
+  const char *id = mq_parcels_get (parcels, l->old_index != MQ_NO_PARCEL ? l->old_index : l->new_index)->id;
+
+  return id ? id : "";
+}
+
+static int
+compare_links (gconstpointer a,
+               gconstpointer b,
+               gpointer      data)
+{
+  const MqLineageLink *x = a, *y = b;
+
+  if (x->relation != y->relation)
+    return (int) x->relation - (int) y->relation;
+  return g_strcmp0 (link_id (data, x), link_id (data, y));
+}
+
+/* ---- what goes with each parcel ---- */
+
+/* The old parcels a new one came from, the one sharing the most land first. */
+static GArray *
+parents_of (MqSurveyUpdate *self,
+            guint           new_index)
+{
+  GArray *parents = g_array_new (FALSE, FALSE, sizeof (MqLineageLink));
+
+  for (guint k = 0; k < self->links->len; k++)
+    {
+      const MqLineageLink *l = &g_array_index (self->links, MqLineageLink, k);
+
+      if (l->new_index == new_index && l->old_index != MQ_NO_PARCEL)
+        g_array_append_val (parents, *l);
+    }
+  for (guint a = 1; a < parents->len; a++)
+    for (guint b = a; b > 0 && g_array_index (parents, MqLineageLink, b).overlap_m2 >
+                               g_array_index (parents, MqLineageLink, b - 1).overlap_m2; b--)
+      {
+        MqLineageLink t = g_array_index (parents, MqLineageLink, b);
+
+        g_array_index (parents, MqLineageLink, b) = g_array_index (parents, MqLineageLink, b - 1);
+        g_array_index (parents, MqLineageLink, b - 1) = t;
+      }
+  return parents;
+}
+
+char *
+_mq_survey_update_dup_parents (MqSurveyUpdate *self,
+                               guint           new_index)
+{
+  g_autoptr(GArray) parents = parents_of (self, new_index);
+  MqParcels *old = mq_dataset_get_parcels (self->project);
+  GString *ids = g_string_new (NULL);
+
+  for (guint k = 0; k < parents->len; k++)
+    {
+      const char *id = mq_parcels_get (old, g_array_index (parents, MqLineageLink, k).old_index)->id;
+
+      g_string_append_printf (ids, "%s%s", k ? "、" : "", id ? id : "?");
+    }
+  return g_string_free (ids, FALSE);
+}
+
+static GStrv
+status_of (MqParcels *parcels,
+           guint      index)
+{
+  GStrv values = g_new0 (char *, MQ_N_FIELDS + 1);
+
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    if (mq_field_is_editable (f))
+      {
+        values[f] = mq_parcel_dup_field_text (mq_parcels_get (parcels, index), f);
+        if (values[f] == NULL)
+          values[f] = g_strdup ("");
+      }
+  return values;
+}
+
+/* Not g_strfreev() or g_strdupv(): the survey's own fields are NULL among
+ * the values. */
+static void
+free_status (GStrv values)
+{
+  for (guint f = 0; values != NULL && f < MQ_N_FIELDS; f++)
+    g_free (values[f]);
+  g_free (values);
+}
+
+static GStrv
+copy_status (GStrv status)
+{
+  GStrv values = g_new0 (char *, MQ_N_FIELDS + 1);
+
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    values[f] = g_strdup (status[f]);
+  return values;
+}
+
+static void
+mark_review (GStrv       values,
+             const char *why)
+{
+  const char *notes = values[MQ_FIELD_NOTES] ? values[MQ_FIELD_NOTES] : "";
+  char *marked = *notes ? g_strdup_printf ("%s%s；%s", MQ_REVIEW_MARK, why, notes)
+                        : g_strdup_printf ("%s%s", MQ_REVIEW_MARK, why);
+
+  g_free (values[MQ_FIELD_NOTES]);
+  values[MQ_FIELD_NOTES] = marked;
+}
+
+/* A lock and its date go together: a lock the parents disagree on, or its
+ * date, is not held. */
+static void
+drop_lock (GStrv   values,
+           MqField field)
+{
+  guint k = field >= MQ_FIELD_LOCK_PARCEL_DATE ? field - MQ_FIELD_LOCK_PARCEL_DATE
+                                                : field - MQ_FIELD_LOCK_PARCEL;
+
+  g_free (values[MQ_FIELD_LOCK_PARCEL + k]);
+  values[MQ_FIELD_LOCK_PARCEL + k] = g_strdup ("0");
+  g_free (values[MQ_FIELD_LOCK_PARCEL_DATE + k]);
+  values[MQ_FIELD_LOCK_PARCEL_DATE + k] = g_strdup ("");
+}
+
+/* A lock every parent holds is held, from the latest of their dates (the
+ * merged land is locked whole only since then); a lock some do not hold is
+ * not, and any other value they disagree on is left empty. */
+static void
+settle (GStrv                  values,
+        const MqMergeConflict *c)
+{
+  if (c->field >= MQ_FIELD_LOCK_PARCEL_DATE && g_strcmp0 (values[c->field - MQ_FIELD_LOCK_PARCEL_DATE +
+                                                                 MQ_FIELD_LOCK_PARCEL], "1") == 0)
+    {
+      const char *latest = "";
+
+      for (guint k = 0; c->values[k] != NULL; k++)
+        if (g_strcmp0 (c->values[k], latest) > 0)
+          latest = c->values[k];
+      g_free (values[c->field]);
+      values[c->field] = g_strdup (latest);
+    }
+  else if (c->field >= MQ_FIELD_LOCK_PARCEL)
+    drop_lock (values, c->field);
+  else
+    {
+      g_free (values[c->field]);
+      values[c->field] = g_strdup ("");
+    }
+}
+
+static void
+conflict_free (MqMergeConflict *c)
+{
+  g_strfreev (c->parents);
+  g_strfreev (c->values);
+  g_free (c);
+}
+
+static GStrv
+carry_merge (MqSurveyUpdate *self,
+             guint           new_index)
+{
+  MqParcels *old = mq_dataset_get_parcels (self->project);
+  g_autoptr(GArray) parents = parents_of (self, new_index);
+  g_autoptr(GPtrArray) each = g_ptr_array_new_with_free_func ((GDestroyNotify) free_status);
+  g_autofree char *ids = _mq_survey_update_dup_parents (self, new_index);
+  g_autofree char *why = g_strdup_printf (_("merged from %s (survey update)"), ids);
+  GStrv values;
+  GString *notes = g_string_new (NULL);
+
+  for (guint k = 0; k < parents->len; k++)
+    g_ptr_array_add (each, status_of (old, g_array_index (parents, MqLineageLink, k).old_index));
+  values = copy_status (g_ptr_array_index (each, 0));
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    {
+      gboolean agree = TRUE;
+      MqMergeConflict *c;
+
+      if (!mq_field_is_editable (f) || f == MQ_FIELD_NOTES)
+        continue;
+      for (guint k = 1; k < each->len; k++)
+        agree = agree && g_strcmp0 (((GStrv) g_ptr_array_index (each, k))[f], values[f]) == 0;
+      if (agree)
+        continue;
+      c = g_new0 (MqMergeConflict, 1);
+      c->new_index = new_index;
+      c->field = f;
+      c->parents = g_new0 (char *, each->len + 1);
+      c->values = g_new0 (char *, each->len + 1);
+      for (guint k = 0; k < each->len; k++)
+        {
+          const char *id = mq_parcels_get (old, g_array_index (parents, MqLineageLink, k).old_index)->id;
+
+          c->parents[k] = g_strdup (id ? id : "?");
+          c->values[k] = g_strdup (((GStrv) g_ptr_array_index (each, k))[f]);
+        }
+      g_ptr_array_add (self->conflicts, c);
+      g_string_append_printf (notes, "%s%s", notes->len ? "、" : "", mq_field_label (f));
+    }
+  /* Unless the largest parent's status is to be taken, what they disagree
+   * on is not held (asked, the same preview until the user chooses). */
+  for (guint k = 0; self->policy != MQ_MERGE_LARGEST && k < self->conflicts->len; k++)
+    {
+      MqMergeConflict *c = g_ptr_array_index (self->conflicts, k);
+
+      if (c->new_index == new_index)
+        settle (values, c);
+    }
+  /* Every parent's notes are kept. */
+  g_free (values[MQ_FIELD_NOTES]);
+  values[MQ_FIELD_NOTES] = NULL;
+  for (guint k = 0; k < each->len; k++)
+    {
+      const char *n = ((GStrv) g_ptr_array_index (each, k))[MQ_FIELD_NOTES];
+
+      if (n && *n && (values[MQ_FIELD_NOTES] == NULL || strstr (values[MQ_FIELD_NOTES], n) == NULL))
+        {
+          char *joined = values[MQ_FIELD_NOTES] ? g_strconcat (values[MQ_FIELD_NOTES], "；", n, NULL)
+                                                : g_strdup (n);
+
+          g_free (values[MQ_FIELD_NOTES]);
+          values[MQ_FIELD_NOTES] = joined;
+        }
+    }
+  if (notes->len > 0)
+    {
+      char *more = g_strdup_printf (_("%s; they differ in %s"), why, notes->str);
+
+      g_free (why);
+      why = more;
+    }
+  g_string_free (notes, TRUE);
+  mark_review (values, why);
+  return values;
+}
+
+static GStrv
+carry (MqSurveyUpdate *self,
+       guint           new_index)
+{
+  MqLineage relation = g_array_index (self->new_relation, guint8, new_index);
+  g_autoptr(GArray) parents = parents_of (self, new_index);
+  g_autofree char *ids = NULL;
+  g_autofree char *why = NULL;
+  GStrv values;
+
+  if (relation == MQ_LINEAGE_NEW)
+    return NULL;
+  if (relation == MQ_LINEAGE_MERGE)
+    return carry_merge (self, new_index);
+  ids = _mq_survey_update_dup_parents (self, new_index);
+  if (relation == MQ_LINEAGE_RESHAPED)
+    {
+      /* Nothing is guessed: the survey's own status, and a note. */
+      values = g_new0 (char *, MQ_N_FIELDS + 1);
+      values[MQ_FIELD_NOTES] = mq_parcel_dup_field_text (mq_parcels_get (mq_dataset_get_parcels (self->survey),
+                                                                        new_index), MQ_FIELD_NOTES);
+      why = g_strdup_printf (_("overlaps %s, fits no rule: its status was not carried (survey update)"), ids);
+      mark_review (values, why);
+      return values;
+    }
+  values = status_of (mq_dataset_get_parcels (self->project),
+                      g_array_index (parents, MqLineageLink, 0).old_index);
+  if (relation == MQ_LINEAGE_SPLIT)
+    {
+      why = g_strdup_printf (_("split from %s (survey update)"), ids);
+      mark_review (values, why);
+    }
+  return values;
+}
+
+static void
+count (MqSurveyUpdate *self)
+{
+  MqParcels *old = mq_dataset_get_parcels (self->project);
+  MqParcels *new = mq_dataset_get_parcels (self->survey);
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (guint k = 0; k < self->links->len; k++)
+    {
+      const MqLineageLink *l = &g_array_index (self->links, MqLineageLink, k);
+      MqLineageTotal *t = &self->totals[l->relation];
+
+      /* Old parcels count once in their class, new ones once in theirs. */
+      if (l->old_index != MQ_NO_PARCEL && g_hash_table_add (seen, GUINT_TO_POINTER (2 * l->old_index + 1)))
+        {
+          t->n_old++;
+          t->old_mu += mq_parcels_get (old, l->old_index)->area_m2 / MQ_M2_PER_MU;
+        }
+      if (l->new_index != MQ_NO_PARCEL && g_hash_table_add (seen, GUINT_TO_POINTER (2 * l->new_index + 2)))
+        {
+          t->n_new++;
+          t->new_mu += mq_parcels_get (new, l->new_index)->area_m2 / MQ_M2_PER_MU;
+        }
+    }
+}
+
+/**
+ * mq_survey_update_plan:
+ * @project: the project's parcels as they stand
+ * @survey: the new survey's
+ *
+ * Matches them and works out what each new parcel carries. Nothing is
+ * written.
+ */
+MqSurveyUpdate *
+mq_survey_update_plan (MqDataset      *project,
+                       MqDataset      *survey,
+                       MqMergePolicy   policy,
+                       GError        **error)
+{
+  g_autoptr(MqSurveyUpdate) self = g_new0 (MqSurveyUpdate, 1);
+  OGRCoordinateTransformationH transform = survey_to_project (project, survey);
+  guint n_old, n_new;
+  Plan plan = { self, mq_dataset_get_parcels (project), mq_dataset_get_parcels (survey) };
+
+  self->project = g_object_ref (project);
+  self->survey = g_object_ref (survey);
+  self->policy = policy;
+  self->links = g_array_new (FALSE, FALSE, sizeof (MqLineageLink));
+  self->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) conflict_free);
+  self->carried = g_ptr_array_new_with_free_func ((GDestroyNotify) free_status);
+  n_old = mq_parcels_get_n_parcels (plan.old);
+  n_new = mq_parcels_get_n_parcels (plan.new);
+  if (n_new == 0)
+    {
+      g_set_error (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_NOT_A_PROJECT,
+                   _("%s: the new survey has no parcels"), mq_dataset_get_path (survey));
+      return NULL;
+    }
+  self->new_relation = g_array_set_size (g_array_new (FALSE, TRUE, sizeof (guint8)), n_new);
+  plan.raw = g_array_new (FALSE, FALSE, sizeof (Link));
+  plan.parent = g_new (guint, n_old + n_new);
+  plan.matched = g_new0 (gboolean, n_old + n_new);
+  find_links (&plan, transform);
+  match_by_key (&plan);
+  match_by_overlap (&plan);
+  g_array_sort_with_data (self->links, compare_links, self);
+  for (guint j = 0; j < n_new; j++)
+    g_ptr_array_add (self->carried, carry (self, j));
+  count (self);
+  if (transform != NULL)
+    OCTDestroyCoordinateTransformation (transform);
+  g_array_unref (plan.raw);
+  g_free (plan.parent);
+  g_free (plan.matched);
+  return g_steal_pointer (&self);
+}
+
+void
+mq_survey_update_free (MqSurveyUpdate *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_object (&self->project);
+  g_clear_object (&self->survey);
+  g_clear_pointer (&self->links, g_array_unref);
+  g_clear_pointer (&self->conflicts, g_ptr_array_unref);
+  g_clear_pointer (&self->carried, g_ptr_array_unref);
+  g_clear_pointer (&self->new_relation, g_array_unref);
+  if (self->tmp_dir != NULL)
+    mq_output_remove_dir (self->tmp_dir);
+  g_free (self->tmp_dir);
+  g_free (self->survey_file);
+  g_free (self);
+}
+
+MqDataset *
+mq_survey_update_get_project (MqSurveyUpdate *self)
+{
+  return self->project;
+}
+
+MqDataset *
+mq_survey_update_get_survey (MqSurveyUpdate *self)
+{
+  return self->survey;
+}
+
+guint
+mq_survey_update_get_n_links (MqSurveyUpdate *self)
+{
+  return self->links->len;
+}
+
+const MqLineageLink *
+mq_survey_update_get_link (MqSurveyUpdate *self,
+                           guint           i)
+{
+  g_return_val_if_fail (i < self->links->len, NULL);
+  return &g_array_index (self->links, MqLineageLink, i);
+}
+
+MqLineageTotal
+mq_survey_update_get_total (MqSurveyUpdate *self,
+                            MqLineage       relation)
+{
+  g_return_val_if_fail (relation < MQ_N_LINEAGES, (MqLineageTotal) { 0 });
+  return self->totals[relation];
+}
+
+/**
+ * mq_survey_update_get_conflicts:
+ *
+ * Returns: (transfer none) (element-type MqMergeConflict): what merged
+ *   parcels' parents disagree on
+ */
+GPtrArray *
+mq_survey_update_get_conflicts (MqSurveyUpdate *self)
+{
+  return self->conflicts;
+}
+
+/* The text the new parcel gets for @field, or NULL: the survey's own. */
+const char *
+mq_survey_update_get_carried (MqSurveyUpdate *self,
+                              guint           new_index,
+                              MqField         field)
+{
+  GStrv values;
+
+  g_return_val_if_fail (new_index < self->carried->len && field < MQ_N_FIELDS, NULL);
+  values = g_ptr_array_index (self->carried, new_index);
+  return values ? values[field] : NULL;
+}
+
+gboolean
+mq_survey_update_is_carried (MqSurveyUpdate *self,
+                             guint           new_index)
+{
+  g_return_val_if_fail (new_index < self->carried->len, FALSE);
+  return g_ptr_array_index (self->carried, new_index) != NULL;
+}
