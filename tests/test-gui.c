@@ -40,6 +40,7 @@
 #include "mq-window.h"
 #include "mq-application.h"
 #include "mq-column-chooser.h"
+#include "mq-survey-dialog.h"
 
 /* How long a test waits for a condition before it fails: generous, for a
  * sanitizer build on a busy machine. Nothing waits a fixed time. */
@@ -1021,6 +1022,100 @@ find_label (GtkWidget  *root,
         return found;
     }
   return NULL;
+}
+
+static int
+parcel_by_id (MqParcels  *parcels,
+              const char *id)
+{
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (g_strcmp0 (mq_parcels_get (parcels, i)->id, id) == 0)
+      return (int) i;
+  return -1;
+}
+
+static const MqParcel *
+dataset_parcel (MqDataset  *dataset,
+              const char *id)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (g_strcmp0 (mq_parcels_get (parcels, i)->id, id) == 0)
+      return mq_parcels_get (parcels, i);
+  return NULL;
+}
+
+/* Until the map shows another dataset than @before. */
+static MqDataset *
+wait_for_reload (MqMapView *view,
+                 MqDataset *before)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+  while ((mq_map_view_get_dataset (view) == before || mq_map_view_get_dataset (view) == NULL) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (mq_map_view_get_dataset (view) != before);
+  wait_for_dataset (view);
+  return mq_map_view_get_dataset (view);
+}
+
+/* The project carried into the sample's next-year survey through the
+ * window: the preview's totals, Update off until the merge choice is made,
+ * the map on the new parcels (a split part holding its parent's four locks,
+ * marked for review), then Undo Survey Update back to the old ones. */
+static void
+test_survey_update (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gpkg = copy_sample_project (&dir);
+  g_autofree char *survey = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey-next.shp", NULL);
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  AdwMessageDialog *dialog;
+  GtkDropDown *policy;
+  /* Held: the window lets go of each dataset as it opens the next. */
+  g_autoptr(MqDataset) before = NULL;
+  g_autoptr(MqDataset) after = NULL;
+  MqDataset *undone;
+  const MqParcel *part;
+
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  before = g_object_ref (mq_map_view_get_dataset (view));
+  g_assert_nonnull (dataset_parcel (before, "MQ0857"));
+
+  mq_window_update_survey (window, survey);
+  dialog = ADW_MESSAGE_DIALOG (find_window (MQ_TYPE_SURVEY_DIALOG));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "maqiao-survey-next.shp"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "1139"));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "apply"));
+  policy = GTK_DROP_DOWN (find_named_type (GTK_WIDGET (dialog), GTK_TYPE_DROP_DOWN));
+  gtk_drop_down_set_selected (policy, 2);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "apply"));
+  save_screenshot ("survey-update.png");
+  adw_message_dialog_response (dialog, "apply");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  after = g_object_ref (wait_for_reload (view, before));
+  g_assert_null (dataset_parcel (after, "MQ0857"));
+  part = dataset_parcel (after, "MQ1155");
+  g_assert_nonnull (part);
+  g_assert_cmpuint (part->locks, ==, dataset_parcel (before, "MQ0857")->locks);
+  g_assert_true (g_str_has_prefix (part->details->notes, "【待复核】"));
+  settle ();
+  save_screenshot ("survey-updated.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-survey-update", NULL);
+  dialog = message_dialog ();
+  adw_message_dialog_response (dialog, "undo");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  undone = wait_for_reload (view, after);
+  g_assert_nonnull (dataset_parcel (undone, "MQ0857"));
+  g_assert_null (dataset_parcel (undone, "MQ1155"));
+  close_project (window, dir);
 }
 
 /* Another planner (here: a second MqStore in this process, on the file the
@@ -3178,16 +3273,6 @@ wait_for_results (MqFilterBar *bar)
   return popover;
 }
 
-static int
-parcel_by_id (MqParcels  *parcels,
-              const char *id)
-{
-  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
-    if (g_strcmp0 (mq_parcels_get (parcels, i)->id, id) == 0)
-      return (int) i;
-  return -1;
-}
-
 /* Whether the map's view holds all of @box. */
 static gboolean
 view_holds (MqMapView   *view,
@@ -4082,6 +4167,7 @@ main (int   argc,
   g_test_add_func ("/gui/export-pdf-by-entity", test_export_pdf_by_entity);
   g_test_add_func ("/gui/edit-locks", test_edit_locks);
   g_test_add_func ("/gui/status-table-and-reload", test_status_table_and_reload);
+  g_test_add_func ("/gui/survey-update", test_survey_update);
   g_test_add_func ("/gui/conflict-dialog", test_conflict_dialog);
   g_test_add_func ("/gui/presence-offline-ui", test_presence_offline_ui);
   g_test_add_func ("/gui/table-search-filters", test_table_search_filters);

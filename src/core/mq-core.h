@@ -29,6 +29,7 @@
 #include "mq-spatial-index.h"
 #include "mq-store.h"
 #include "mq-summary.h"
+#include "mq-survey-update.h"
 #include "mq-task.h"
 #include "mq-terms.h"
 #include "mq-types.h"

@@ -638,6 +638,38 @@ carry (MqSurveyUpdate *self,
   return values;
 }
 
+/* What every new parcel carries, and the merges' conflicts, anew. */
+static void
+carry_all (MqSurveyUpdate *self)
+{
+  g_ptr_array_set_size (self->carried, 0);
+  g_ptr_array_set_size (self->conflicts, 0);
+  for (guint j = 0; j < self->new_relation->len; j++)
+    g_ptr_array_add (self->carried, carry (self, j));
+}
+
+/**
+ * mq_survey_update_set_policy:
+ *
+ * What a merged parcel keeps where its parents disagree, chosen after the
+ * preview showed the conflicts: the carried values are worked out again.
+ */
+void
+mq_survey_update_set_policy (MqSurveyUpdate *self,
+                             MqMergePolicy   policy)
+{
+  if (self->policy == policy)
+    return;
+  self->policy = policy;
+  carry_all (self);
+}
+
+MqMergePolicy
+mq_survey_update_get_policy (MqSurveyUpdate *self)
+{
+  return self->policy;
+}
+
 static void
 count (MqSurveyUpdate *self)
 {
@@ -705,8 +737,7 @@ mq_survey_update_plan (MqDataset      *project,
   match_by_key (&plan);
   match_by_overlap (&plan);
   g_array_sort_with_data (self->links, compare_links, self);
-  for (guint j = 0; j < n_new; j++)
-    g_ptr_array_add (self->carried, carry (self, j));
+  carry_all (self);
   count (self);
   if (transform != NULL)
     OCTDestroyCoordinateTransformation (transform);
@@ -744,6 +775,13 @@ MqDataset *
 mq_survey_update_get_survey (MqSurveyUpdate *self)
 {
   return self->survey;
+}
+
+/* The new survey as the user named it. */
+const char *
+mq_survey_update_get_survey_path (MqSurveyUpdate *self)
+{
+  return mq_dataset_get_path (self->survey);
 }
 
 guint

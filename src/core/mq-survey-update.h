@@ -106,6 +106,10 @@ const MqLineageLink *
 MqLineageTotal  mq_survey_update_get_total   (MqSurveyUpdate       *self,
                                               MqLineage             relation);
 GPtrArray      *mq_survey_update_get_conflicts (MqSurveyUpdate     *self);
+void            mq_survey_update_set_policy  (MqSurveyUpdate       *self,
+                                              MqMergePolicy         policy);
+MqMergePolicy   mq_survey_update_get_policy  (MqSurveyUpdate       *self);
+const char     *mq_survey_update_get_survey_path (MqSurveyUpdate   *self);
 const char     *mq_survey_update_get_carried (MqSurveyUpdate       *self,
                                               guint                 new_index,
                                               MqField               field);

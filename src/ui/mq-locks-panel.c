@@ -337,6 +337,8 @@ action_label (const char *action)
     return _("undo");
   if (g_strcmp0 (action, "redo") == 0)
     return _("redo");
+  if (g_strcmp0 (action, "survey") == 0)
+    return _("survey update");
   return _("edit");
 }
 

@@ -108,5 +108,6 @@ void  _mq_window_class_init_present (GtkWidgetClass *widget_class);
 void  _mq_window_init_present       (MqWindow       *self);
 void  _mq_window_class_init_saved   (GtkWidgetClass *widget_class);
 void  _mq_window_init_saved         (MqWindow       *self);
+void  _mq_window_class_init_survey  (GtkWidgetClass *widget_class);
 
 G_END_DECLS

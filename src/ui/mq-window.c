@@ -589,6 +589,7 @@ mq_window_class_init (MqWindowClass *klass)
   _mq_window_class_init_data (widget_class);
   _mq_window_class_init_present (widget_class);
   _mq_window_class_init_saved (widget_class);
+  _mq_window_class_init_survey (widget_class);
   install_nav_actions (widget_class);
 }
 /* ---- the hub: what every feature shares -------------------------------------- */
@@ -617,6 +618,15 @@ update_nav_actions (MqWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->scale_entry), open);
 }
 
+/* A survey is carried into a project file; a server project is not yet. */
+static gboolean
+is_project_file (MqProject *project)
+{
+  const char *path = mq_project_get_store_path (project);
+
+  return path != NULL && !g_str_has_prefix (path, MQ_SERVER_PREFIX);
+}
+
 /* Which win.* actions can act, decided in one place from the project: with
  * nothing open there is nothing to export, save, list, map or undo. */
 void
@@ -641,6 +651,9 @@ _mq_window_actions_update (MqWindow *self)
   gtk_widget_action_set_enabled (widget, "win.undo", online && mq_project_get_can_undo (project));
   gtk_widget_action_set_enabled (widget, "win.redo", online && mq_project_get_can_redo (project));
   gtk_widget_action_set_enabled (widget, "win.apply-csv", editable);
+  gtk_widget_action_set_enabled (widget, "win.update-survey", editable && is_project_file (project));
+  gtk_widget_action_set_enabled (widget, "win.update-survey-from", editable && is_project_file (project));
+  gtk_widget_action_set_enabled (widget, "win.undo-survey-update", editable && is_project_file (project));
   gtk_widget_action_set_enabled (widget, "win.save-view", editable);
   update_nav_actions (self);
 }
@@ -911,6 +924,21 @@ mq_window_apply_status_table (MqWindow   *self,
 {
   g_return_if_fail (MQ_IS_WINDOW (self));
   gtk_widget_activate_action (GTK_WIDGET (self), "win.apply-status-table", "s", path);
+}
+
+/**
+ * mq_window_update_survey:
+ * @path: the new survey
+ *
+ * What win.update-survey does once its file is chosen: the survey read,
+ * the preview shown, the project carried into it if the user agrees.
+ */
+void
+mq_window_update_survey (MqWindow   *self,
+                         const char *path)
+{
+  g_return_if_fail (MQ_IS_WINDOW (self));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.update-survey-from", "^ay", path);
 }
 
 MqWindow *

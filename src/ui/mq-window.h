@@ -34,5 +34,7 @@ gboolean   mq_window_go_to_view      (MqWindow   *self,
 void       mq_window_apply_status_table (MqWindow   *self,
                                          const char *path);
 GtkWidget *mq_window_get_identify_panel (MqWindow  *self);
+void       mq_window_update_survey   (MqWindow   *self,
+                                      const char *path);
 
 G_END_DECLS
