@@ -30,6 +30,7 @@ typedef struct
   gboolean  sample;
   gboolean  summary;
   char     *as_of;           /* --as-of: YYYY-MM-DD */
+  char     *changes_since;   /* --changes-since: YYYY-MM-DD */
   gboolean  json;
   gboolean  version;
   gboolean  problems;
@@ -99,6 +100,7 @@ parse_options (Options  *o,
     { "summary", 0, 0, G_OPTION_ARG_NONE, &o->summary, N_("Print the figures of the data and exit"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("With --summary: print JSON"), NULL },
     { "as-of", 0, 0, G_OPTION_ARG_STRING, &o->as_of, N_("With --summary: the figures as they stood at the end of that day, from the project's history"), N_("YYYY-MM-DD") },
+    { "changes-since", 0, 0, G_OPTION_ARG_STRING, &o->changes_since, N_("Print what changed since the end of that day (locks newly held, newly overdue, deadlines moved, parcels flagged, who changed what; --json for JSON) and exit"), N_("YYYY-MM-DD") },
     { "crs", 0, 0, G_OPTION_ARG_STRING, &o->request.crs, N_("Coordinate system of a source without one"), "EPSG:N" },
     { "encoding", 0, 0, G_OPTION_ARG_STRING, &o->request.encoding, N_("Text encoding of the attributes"), N_("NAME") },
     { "layer", 0, 0, G_OPTION_ARG_STRING, &o->request.layer, N_("Polygon layer to read"), N_("NAME") },
@@ -155,6 +157,7 @@ clear_options (Options *o)
   g_free (o->request.encoding);
   g_free (o->request.layer);
   g_free (o->as_of);
+  g_free (o->changes_since);
   g_free (o->request.field_mapping);
   g_free (o->request.path);
   g_free (o->export_png);
@@ -512,7 +515,8 @@ rewind_as_of (Options    *o,
   *today = mq_today ();
   if (o->as_of == NULL)
     return TRUE;
-  if (o->apply_csv != NULL || o->export_csv != NULL || o->export_xlsx != NULL || o->export_shp != NULL ||
+  if (o->apply_csv != NULL || o->changes_since != NULL || o->export_csv != NULL || o->export_xlsx != NULL ||
+      o->export_shp != NULL ||
       o->export_png != NULL || o->export_svg != NULL || o->export_pdf != NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -522,6 +526,27 @@ rewind_as_of (Options    *o,
   if (!mq_as_of_parse_date ("--as-of", o->as_of, &date, error) || !mq_dataset_rewind (dataset, &date, error))
     return FALSE;
   *today = g_date_get_julian (&date);
+  return TRUE;
+}
+
+static void print_lines (const char *text);
+
+/* --changes-since: the project then beside the project now. */
+static gboolean
+print_changes (Options    *o,
+               MqDataset  *dataset,
+               guint32     today,
+               GError    **error)
+{
+  g_autoptr(MqChanges) changes = NULL;
+  g_autofree char *text = NULL;
+  GDate since;
+
+  if (!mq_as_of_parse_date ("--changes-since", o->changes_since, &since, error) ||
+      (changes = mq_changes_since (dataset, &since, today, error)) == NULL)
+    return FALSE;
+  text = o->json ? mq_changes_to_json (changes) : mq_changes_to_text (changes);
+  print_lines (text);
   return TRUE;
 }
 
@@ -571,6 +596,8 @@ run_headless (Options *o)
     return fail (error);
   if (o->problems)
     print_problems (dataset);
+  if (o->changes_since != NULL && !print_changes (o, dataset, today, &error))
+    return fail (error);
   if (o->summary)
     {
       g_autoptr(MqSummary) summary = mq_summary_new (dataset, today);
@@ -742,7 +769,7 @@ main (int   argc,
   else if (o.update_survey != NULL || o.undo_survey)
     status = run_survey_update (&o);
   else if (o.summary || o.export_png || o.export_csv || o.export_xlsx || o.export_shp || o.import || o.problems || o.export_pdf ||
-           o.export_svg || o.apply_csv)
+           o.export_svg || o.apply_csv || o.changes_since)
     status = run_headless (&o);
   else
     status = run_gui (&o, argv[0]);

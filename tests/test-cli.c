@@ -1258,6 +1258,44 @@ date_history (const char *path,
   return last;
 }
 
+/* --changes-since=DAY --json: the ids edited after @day (one a day from the
+ * second, in @edited), each holding the owner lock anew. */
+static void
+assert_changes_since (const char *project,
+                      const char *day_text,
+                      GPtrArray  *edited,
+                      guint       day)
+{
+  g_autofree char *arg = g_strconcat ("--changes-since=", day_text, NULL);
+  g_auto(TestRun) r = { 0 };
+  g_autoptr(JsonObject) o = NULL;
+  JsonArray *changed, *users;
+  guint expected = edited->len - day;
+
+  run (&r, arg, "--json", project, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  o = parse_object (r.out);
+  changed = json_object_get_array_member (o, "changed");
+  g_assert_cmpuint (json_array_get_length (changed), ==, expected);
+  for (guint i = 0; i < expected; i++)
+    {
+      const char *id = g_ptr_array_index (edited, day + i);
+      gboolean found = FALSE;
+
+      for (guint k = 0; k < json_array_get_length (changed); k++)
+        found = found || g_str_equal (json_object_get_string_member (json_array_get_object_element (changed, k),
+                                                                     "id"), id);
+      g_assert_true (found);
+    }
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
+                     json_object_get_object_member (o, "new_locks"), "owner"), "parcels"), ==, expected);
+  users = json_object_get_array_member (o, "by_user");
+  g_assert_cmpuint (json_array_get_length (users), ==, expected > 0 ? 1 : 0);
+  if (expected > 0)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (users, 0), "parcels"), ==,
+                     expected);
+}
+
 /* The figures at a past date are the ones printed that day: three status
  * tables applied on three dates (each a lock and an entity for another
  * flagged parcel), the summary taken each day; asked later with --as-of,
@@ -1273,6 +1311,7 @@ test_as_of (void)
   g_autofree char *png = g_build_filename (dir, "m.png", NULL);
   g_autofree char *png_arg = g_strconcat ("--export-png=", png, NULL);
   g_autoptr(GPtrArray) printed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) edited_ids = g_ptr_array_new_with_free_func (g_free);
   g_auto(TestRun) r0 = { 0 }, bad = { 0 }, drawn = { 0 };
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) rows = NULL;
@@ -1309,6 +1348,7 @@ test_as_of (void)
                 row = cells;
             }
           g_assert_nonnull (row);
+          g_ptr_array_add (edited_ids, g_strdup (row[column_of (header, "parcel_id")]));
           g_free (row[lock]);
           row[lock] = g_strdup ("1");
           g_free (row[entity]);
@@ -1341,6 +1381,10 @@ test_as_of (void)
       g_assert_cmpint (asked.status, ==, 0);
       g_assert_cmpstr (asked.out, ==, g_ptr_array_index (printed, day));
     }
+  /* Since each day: exactly the parcels edited after it, each a lock newly
+   * held, all by this user. */
+  for (guint day = 0; day < G_N_ELEMENTS (days); day++)
+    assert_changes_since (project, days[day], edited_ids, day);
   g_unsetenv ("MQ_TODAY");
 
   run (&bad, "--summary", "--as-of=2025-13-01", project, NULL);

@@ -49,8 +49,8 @@ field_of_key (const char *key)
 }
 
 /* The first moment after @date ends, in the local time zone. */
-static GDateTime *
-end_of (const GDate *date)
+GDateTime *
+mq_as_of_end_of (const GDate *date)
 {
   g_autoptr(GTimeZone) local = g_time_zone_new_local ();
   g_autoptr(GDateTime) start = g_date_time_new (local, g_date_get_year (date), g_date_get_month (date),
@@ -125,7 +125,7 @@ mq_dataset_rewind (MqDataset    *dataset,
                    GError      **error)
 {
   g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GDateTime) cutoff = end_of (date);
+  g_autoptr(GDateTime) cutoff = mq_as_of_end_of (date);
   g_autoptr(MqEdit) edit = NULL;
   MqStaging *staging;
   const char *path = mq_dataset_get_path (dataset);

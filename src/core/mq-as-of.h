@@ -18,6 +18,7 @@ gboolean mq_as_of_parse_date (const char  *option,
                               const char  *text,
                               GDate       *date,
                               GError     **error);
+GDateTime *mq_as_of_end_of   (const GDate *date);
 gboolean mq_dataset_rewind   (MqDataset   *dataset,
                               const GDate *date,
                               GError     **error);

@@ -6,6 +6,7 @@
 
 #include "mq-area.h"
 #include "mq-as-of.h"
+#include "mq-changes.h"
 #include "mq-crs.h"
 #include "mq-csv.h"
 #include "mq-dataset.h"
