@@ -99,7 +99,7 @@ parse_options (Options  *o,
     { "sample", 0, 0, G_OPTION_ARG_NONE, &o->sample, N_("Open the bundled Maqiao sample"), NULL },
     { "summary", 0, 0, G_OPTION_ARG_NONE, &o->summary, N_("Print the figures of the data and exit"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("With --summary: print JSON"), NULL },
-    { "as-of", 0, 0, G_OPTION_ARG_STRING, &o->as_of, N_("With --summary: the figures as they stood at the end of that day, from the project's history"), N_("YYYY-MM-DD") },
+    { "as-of", 0, 0, G_OPTION_ARG_STRING, &o->as_of, N_("With --summary or an export: the project as it stood at the end of that day, from its history (exports say so)"), N_("YYYY-MM-DD") },
     { "changes-since", 0, 0, G_OPTION_ARG_STRING, &o->changes_since, N_("Print what changed since the end of that day (locks newly held, newly overdue, deadlines moved, parcels flagged, who changed what; --json for JSON) and exit"), N_("YYYY-MM-DD") },
     { "crs", 0, 0, G_OPTION_ARG_STRING, &o->request.crs, N_("Coordinate system of a source without one"), "EPSG:N" },
     { "encoding", 0, 0, G_OPTION_ARG_STRING, &o->request.encoding, N_("Text encoding of the attributes"), N_("NAME") },
@@ -502,8 +502,8 @@ saved_layers (Options      *o,
 }
 
 /* --as-of: the project taken back to the end of that day, in memory, and
- * that day the one its deadlines are counted from. Only the figures, for
- * now: nothing is written or drawn at a past date yet. */
+ * that day the one its deadlines are counted from, for the figures and
+ * every export (which say so). Nothing is written into the project. */
 static gboolean
 rewind_as_of (Options    *o,
               MqDataset  *dataset,
@@ -515,17 +515,17 @@ rewind_as_of (Options    *o,
   *today = mq_today ();
   if (o->as_of == NULL)
     return TRUE;
-  if (o->apply_csv != NULL || o->changes_since != NULL || o->export_csv != NULL || o->export_xlsx != NULL ||
-      o->export_shp != NULL ||
-      o->export_png != NULL || o->export_svg != NULL || o->export_pdf != NULL)
+  if (o->apply_csv != NULL || o->changes_since != NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("--as-of goes with --summary only (exports and edits at a past date are not done yet)"));
+                           _("--as-of shows a past day: it goes with --summary and the exports, not with "
+                             "--apply-csv or --changes-since"));
       return FALSE;
     }
   if (!mq_as_of_parse_date ("--as-of", o->as_of, &date, error) || !mq_dataset_rewind (dataset, &date, error))
     return FALSE;
   *today = g_date_get_julian (&date);
+  mq_set_as_of (*today);
   return TRUE;
 }
 

@@ -1258,6 +1258,44 @@ date_history (const char *path,
   return last;
 }
 
+/* The parcel table as --export-csv writes it (at --as-of=… when @as_of). */
+static char *
+export_table (const char *dir,
+              const char *project,
+              const char *as_of)
+{
+  g_autofree char *path = g_build_filename (dir, "ledger.csv", NULL);
+  g_autofree char *arg = g_strconcat ("--export-csv=", path, NULL);
+  g_auto(TestRun) r = { 0 };
+  char *text = NULL;
+
+  g_unlink (path);
+  run (&r, arg, project, as_of, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* A report of a past day says so, in its banner and its 图签. */
+static void
+assert_report_as_of (const char *dir,
+                     const char *project)
+{
+  g_autofree char *pdf = g_build_filename (dir, "past.pdf", NULL);
+  g_autofree char *arg = g_strconcat ("--export-pdf=", pdf, NULL);
+  const char *argv[] = { "pdftotext", pdf, "-", NULL };
+  g_autofree char *text = NULL;
+  g_auto(TestRun) r = { 0 };
+  int status = 0;
+
+  run (&r, arg, "--as-of=2025-03-10", project, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &text, NULL, &status, NULL));
+  g_assert_nonnull (strstr (text, "As of 10 March 2025"));
+  g_assert_nonnull (strstr (text, "status as of 2025-03-10"));
+}
+
 /* --changes-since=DAY --json: the ids edited after @day (one a day from the
  * second, in @edited), each holding the owner lock anew. */
 static void
@@ -1299,8 +1337,10 @@ assert_changes_since (const char *project,
 /* The figures at a past date are the ones printed that day: three status
  * tables applied on three dates (each a lock and an entity for another
  * flagged parcel), the summary taken each day; asked later with --as-of,
- * each day's summary comes back, and the one from before them all. A date
- * that is no date, or --as-of with an export, is one line and exit 2. */
+ * each day's summary and parcel table come back, and the one from before
+ * them all; a report of a past day says so; --changes-since each day lists
+ * the parcels edited after it. A date that is no date, or --as-of with
+ * --apply-csv, is one line and exit 2. */
 static void
 test_as_of (void)
 {
@@ -1308,10 +1348,9 @@ test_as_of (void)
   g_autofree char *dir = g_dir_make_tmp ("mq-as-of-XXXXXX", NULL);
   g_autofree char *project = test_copy_sample (dir, "p.gpkg");
   g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
-  g_autofree char *png = g_build_filename (dir, "m.png", NULL);
-  g_autofree char *png_arg = g_strconcat ("--export-png=", png, NULL);
   g_autoptr(GPtrArray) printed = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) edited_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ledgers = g_ptr_array_new_with_free_func (g_free);
   g_auto(TestRun) r0 = { 0 }, bad = { 0 }, drawn = { 0 };
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) rows = NULL;
@@ -1364,6 +1403,7 @@ test_as_of (void)
       run (&summary, "--summary", "--json", project, NULL);
       g_assert_cmpint (summary.status, ==, 0);
       g_ptr_array_add (printed, g_steal_pointer (&summary.out));
+      g_ptr_array_add (ledgers, export_table (dir, project, NULL));
     }
   g_assert_cmpuint (changed, ==, 3);
   g_assert_cmpint (last_fid, >, 0);
@@ -1377,9 +1417,13 @@ test_as_of (void)
       g_auto(TestRun) asked = { 0 };
       g_autofree char *arg = g_strconcat ("--as-of=", days[day], NULL);
 
+      g_autofree char *ledger = export_table (dir, project, arg);
+
       run (&asked, "--summary", "--json", arg, project, NULL);
       g_assert_cmpint (asked.status, ==, 0);
       g_assert_cmpstr (asked.out, ==, g_ptr_array_index (printed, day));
+      /* The table exported at the past day is the one exported that day. */
+      g_assert_cmpstr (ledger, ==, g_ptr_array_index (ledgers, day));
     }
   /* Since each day: exactly the parcels edited after it, each a lock newly
    * held, all by this user. */
@@ -1390,9 +1434,9 @@ test_as_of (void)
   run (&bad, "--summary", "--as-of=2025-13-01", project, NULL);
   g_assert_cmpint (bad.status, ==, 2);
   g_assert_nonnull (strstr (bad.err, "2025-13-01"));
-  run (&drawn, "--as-of=2025-03-10", png_arg, project, NULL);
+  run (&drawn, "--as-of=2025-03-10", "--apply-csv", table, project, NULL);
   g_assert_cmpint (drawn.status, ==, 2);
-  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  assert_report_as_of (dir, project);
   test_remove_dir (dir);
 }
 

@@ -680,15 +680,40 @@ mq_parcel_is_due_soon (const MqParcel *parcel,
          parcel->deadline <= today + DUE_SOON_DAYS && parcel->stage != MQ_STAGE_DONE;
 }
 
-/* Today as a GDate Julian day; MQ_TODAY=YYYY-MM-DD pins it for reproducible
- * reports and tests. */
+static guint32 as_of;   /* a Julian day, or 0 */
+
+/**
+ * mq_set_as_of:
+ * @julian: a day, or 0 for the real today
+ *
+ * The day a headless --as-of command works at: deadlines are counted from
+ * it, reports and ledgers say so. Set once, before anything reads it.
+ */
+void
+mq_set_as_of (guint32 julian)
+{
+  g_atomic_int_set ((int *) &as_of, (int) julian);
+}
+
+/* The day mq_set_as_of() set, or 0. */
+guint32
+mq_get_as_of (void)
+{
+  return (guint32) g_atomic_int_get ((int *) &as_of);
+}
+
+/* Today as a GDate Julian day — or the day the command works at; MQ_TODAY=
+ * YYYY-MM-DD pins it for reproducible reports and tests. */
 guint32
 mq_today (void)
 {
   const char *pinned = g_getenv ("MQ_TODAY");
+  guint32 at = mq_get_as_of ();
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   GDate date;
 
+  if (at != 0)
+    return at;
   g_date_clear (&date, 1);
   if (pinned != NULL)
     g_date_set_parse (&date, pinned);

@@ -216,12 +216,28 @@ write_total (Ledger *l)
     }
 }
 
+/* The day the ledger is as of: Excel's own today, unless the command
+ * works at a past date (mq_set_as_of()). */
+static char *
+dup_today_formula (void)
+{
+  GDate date;
+
+  if (mq_get_as_of () == 0)
+    return g_strdup ("TODAY()");
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, mq_get_as_of ());
+  return g_strdup_printf ("DATE(%d,%d,%d)", g_date_get_year (&date), g_date_get_month (&date),
+                          g_date_get_day (&date));
+}
+
 /* Overdue rows red: a deadline before today on a parcel not done. */
 static void
 mark_overdue (Ledger *l)
 {
   int deadline = mq_table_find_field (l->table, MQ_FIELD_DEADLINE);
   int stage = mq_table_find_field (l->table, MQ_FIELD_STAGE);
+  g_autofree char *today = dup_today_formula ();
   g_autofree char *formula = NULL;
   char d[8], s[8];
   lxw_conditional_format cf = { 0 };
@@ -230,7 +246,7 @@ mark_overdue (Ledger *l)
     return;
   column_name (deadline, d);
   column_name (stage, s);
-  formula = g_strdup_printf ("=AND($%s2<>\"\",$%s2<TODAY(),$%s2<>\"%s\")", d, d, s,
+  formula = g_strdup_printf ("=AND($%s2<>\"\",$%s2<%s,$%s2<>\"%s\")", d, d, today, s,
                              mq_stage_term (MQ_STAGE_DONE));
   cf.type = LXW_CONDITIONAL_TYPE_FORMULA;
   cf.value_string = formula;

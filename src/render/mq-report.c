@@ -29,6 +29,7 @@
 #include "mq-style.h"
 #include "mq-summary.h"
 #include "mq-terms.h"
+#include "mq-text.h"
 
 G_DEFINE_QUARK (mq-report-error-quark, mq_report_error)
 
@@ -99,6 +100,36 @@ mq_report_get_title (const MqReportOptions *options)
                                             : _("Maqiao AI Pilot Zone: Industrial Land Transformation");
 }
 
+/* "截至 2025年6月30日": a report of a past day says so on every page, in
+ * red at the top right, where the eye goes first. */
+static void
+as_of_banner (Report *r)
+{
+  g_autofree char *text = NULL;
+  PangoLayout *layout;
+  char day[64];
+  int w, h;
+  GDate date;
+
+  if (mq_get_as_of () == 0)
+    return;
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, mq_get_as_of ());
+  /* TRANSLATORS: a day in a report's banner, as strftime() takes it */
+  g_date_strftime (day, sizeof day, _("%-d %B %Y"), &date);
+  /* TRANSLATORS: a report's banner: the status it shows is that of this day */
+  text = g_strdup_printf (_("As of %s"), day);
+  layout = mq_text_layout (r->cr, text, 12, TRUE);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_set_source_rgb (r->cr, 0.75, 0.1, 0.1);
+  cairo_rectangle (r->cr, r->width - MARGIN - w - 16, MARGIN - 8, w + 16, h + 8);
+  cairo_fill (r->cr);
+  cairo_set_source_rgb (r->cr, 1, 1, 1);
+  cairo_move_to (r->cr, r->width - MARGIN - w - 8, MARGIN - 4);
+  pango_cairo_show_layout (r->cr, layout);
+  g_object_unref (layout);
+}
+
 static void
 header (Report     *r,
         const char *heading)
@@ -108,6 +139,7 @@ header (Report     *r,
   g_autofree char *line = NULL;
 
   mq_text_in (r->cr, heading, MARGIN, MARGIN - 6, r->width - 2 * MARGIN, 20, TRUE);
+  as_of_banner (r);
   if (r->options->unit && *r->options->unit)
     line = g_strdup_printf (_("%s · %s · Made by %s"), _("Shanghai Maqiao AI Innovation Pilot Zone"), date,
                             r->options->unit);
@@ -455,6 +487,17 @@ block_line (cairo_t    *cr,
   return height;
 }
 
+/* The day it was made, and the day its status is of when that is another. */
+static char *
+dup_made_date (Report *r)
+{
+  g_autofree char *made = g_strndup (r->generated, 10);
+  g_autofree char *as_of = mq_get_as_of () ? mq_date_format (mq_get_as_of ()) : NULL;
+
+  /* TRANSLATORS: the 图签's date: the day made, then the day its status is of */
+  return as_of ? g_strdup_printf (_("%s (status as of %s)"), made, as_of) : g_steal_pointer (&made);
+}
+
 /* The 图签: title, unit, date, coordinate system, scale and data source,
  * with its bottom at @bottom. Returns its top. */
 static double
@@ -464,7 +507,7 @@ title_block (Report *r,
              double  width,
              double  scale)
 {
-  g_autofree char *date = g_strndup (r->generated, 10);
+  g_autofree char *date = dup_made_date (r);
   g_autofree char *scale_line = scale_text (scale);
   g_autofree char *source = g_path_get_basename (mq_dataset_get_path (r->dataset));
   OGRSpatialReferenceH srs = OSRNewSpatialReference (mq_dataset_get_display_wkt (r->dataset));
