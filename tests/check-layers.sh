@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The layers and the window's hub keep their shape (issue #12):
 # - src/app includes no GTK or libadwaita;
-# - mq-window-private.h shares at most 15 functions;
+# - mq-window-private.h shares at most 16 functions (the hub's four helpers and the
+#   features' class-init and init; a new feature raises it by one, knowingly);
 # - each mq-window-<feature>.c exports only its class-init and init functions,
 #   and calls no function another feature file defines.
 set -euo pipefail
@@ -16,7 +17,7 @@ fi
 
 shared=$(grep -cE '^[A-Za-z].*\b_mq_window_[a-z_]+ *\(' src/ui/mq-window-private.h || true)
 echo "mq-window-private.h shares $shared functions"
-if [ "$shared" -gt 15 ]; then
+if [ "$shared" -gt 16 ]; then
   status=1
 fi
 

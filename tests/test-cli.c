@@ -1344,9 +1344,9 @@ assert_changes_since (const char *project,
 static void
 test_as_of (void)
 {
-  static const char *const days[] = { "2025-01-15", "2025-03-10", "2025-06-30", "2025-09-15" };
+  static const char *const days[] = { "2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16" };
   g_autofree char *dir = g_dir_make_tmp ("mq-as-of-XXXXXX", NULL);
-  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
+  g_autofree char *project = test_copy_sample_with_history (dir, "p.gpkg");
   g_autofree char *table = g_build_filename (dir, "t.csv", NULL);
   g_autoptr(GPtrArray) printed = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) edited_ids = g_ptr_array_new_with_free_func (g_free);
@@ -1359,6 +1359,8 @@ test_as_of (void)
   gint64 last_fid = 0;
   guint changed = 0;
 
+  /* The sample's own past ends before these days; only our rows are dated. */
+  last_fid = count_rows (project, "SELECT coalesce(max(fid), 0) FROM lock_history");
   run (&r0, "--export-csv", table, project, NULL);
   g_assert_cmpint (r0.status, ==, 0);
   g_assert_true (g_file_get_contents (table, &text, NULL, NULL));
@@ -1406,7 +1408,6 @@ test_as_of (void)
       g_ptr_array_add (ledgers, export_table (dir, project, NULL));
     }
   g_assert_cmpuint (changed, ==, 3);
-  g_assert_cmpint (last_fid, >, 0);
   /* Each day's figures differ from the last's: the test can tell them apart. */
   for (guint day = 1; day < G_N_ELEMENTS (days); day++)
     g_assert_cmpstr (g_ptr_array_index (printed, day), !=, g_ptr_array_index (printed, day - 1));

@@ -302,6 +302,60 @@ epsg_of (GDALDatasetH ds)
 /* The synthetic orthophoto: a GeoTIFF in the survey's CRS holding every
  * parcel, and its MBTiles copy in Web Mercator; a few MB each; the biggest
  * industrial lot's roof shows in both at the same place, pale grey. */
+static guint
+count_flagged (MqDataset *dataset,
+               guint     *locks)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (dataset);
+  guint n = 0;
+
+  *locks = 0;
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      n += mq_parcels_get (parcels, i)->flagged;
+      *locks += mq_parcel_get_locks_held (mq_parcels_get (parcels, i));
+    }
+  return n;
+}
+
+/* The sample's history spans years and ends where the project stands:
+ * rewound to before the district listed the parcels nothing is flagged or
+ * locked; to the day after its last row, everything is as it is; deadlines
+ * moved within the last twelve months say so. */
+static void
+test_history (void)
+{
+  g_autofree char *path = sample_file ("maqiao.gpkg");
+  g_autoptr(GPtrArray) entries = mq_history_load_all (path, NULL);
+  g_autoptr(MqDataset) past = mq_dataset_load (path, NULL, NULL, NULL);
+  g_autoptr(MqDataset) recent = mq_dataset_load (path, NULL, NULL, NULL);
+  const MqHistoryEntry *first, *last;
+  guint moved = 0, locks_now, locks;
+  GDate date;
+
+  g_assert_nonnull (entries);
+  g_assert_cmpuint (entries->len, >, 100);
+  /* Newest first. */
+  last = g_ptr_array_index (entries, 0);
+  first = g_ptr_array_index (entries, entries->len - 1);
+  g_assert_true (g_str_has_prefix (first->changed_at, "2019-06-28"));
+  g_assert_cmpstr (last->changed_at, >, "2026-01-01");
+  for (guint i = 0; i < entries->len; i++)
+    moved += g_str_equal (((MqHistoryEntry *) g_ptr_array_index (entries, i))->field, "deadline");
+  g_assert_cmpuint (moved, >=, 5);
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 27, 6, 2019);
+  g_assert_true (mq_dataset_rewind (past, &date, NULL));
+  g_assert_cmpuint (count_flagged (past, &locks), ==, 0);
+  g_assert_cmpuint (locks, ==, 0);
+  g_date_set_dmy (&date, 31, 10, 2026);
+  g_assert_true (mq_dataset_rewind (recent, &date, NULL));
+  g_assert_cmpuint (count_flagged (recent, &locks), ==, count_flagged (project, &locks_now));
+  g_assert_cmpuint (locks, ==, locks_now);
+  g_assert_cmpuint (locks_now, >, 0);
+}
+
 static void
 test_imagery (void)
 {
@@ -392,6 +446,7 @@ main (int   argc,
   g_test_add_func ("/sample/areas-independent", test_areas_independent);
   g_test_add_func ("/sample/survey-encoding", test_survey_encoding);
   g_test_add_func ("/sample/survey-matches-project", test_survey_matches_project);
+  g_test_add_func ("/sample/history", test_history);
   g_test_add_func ("/sample/imagery", test_imagery);
   status = g_test_run ();
   g_clear_object (&project);

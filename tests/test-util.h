@@ -44,6 +44,8 @@ void   test_assert_within  (double        value,
 char  *test_corpus_file    (const char   *name);
 char  *test_copy_sample    (const char   *dir,
                             const char   *name);
+char  *test_copy_sample_with_history (const char *dir,
+                                      const char *name);
 void   test_remove_dir     (const char   *dir);
 guint  test_count_parts    (const char   *path);
 

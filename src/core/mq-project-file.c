@@ -26,6 +26,7 @@ struct _MqProjectFileWriter
   OGRLayerH     roads;
   OGRLayerH     rivers;
   OGRLayerH     settings;
+  OGRLayerH     history;
   GArray       *source_columns;   /* int per source field: its column, or -1 */
   int           version_column;   /* row_version: the last column */
   const MqFieldMap *map;          /* the source's, to tell a value that did not read */
@@ -114,7 +115,7 @@ create_schema (MqProjectFileWriter      *w,
   w->zone = create_layer (w->ds, "zone", srs, wkbMultiPolygon);
   w->roads = create_layer (w->ds, "roads", srs, wkbMultiLineString);
   w->rivers = create_layer (w->ds, "rivers", srs, wkbMultiLineString);
-  history = create_layer (w->ds, "lock_history", NULL, wkbNone);
+  history = w->history = create_layer (w->ds, "lock_history", NULL, wkbNone);
   w->settings = create_layer (w->ds, "project_settings", NULL, wkbNone);
   if (!w->parcels || !w->zone || !w->roads || !w->rivers || !history || !w->settings)
     return FALSE;
@@ -282,6 +283,27 @@ mq_project_file_writer_set_setting (MqProjectFileWriter  *w,
   OGR_F_SetFieldString (feature, 0, key);
   OGR_F_SetFieldString (feature, 1, value);
   return add_feature (w, w->settings, feature, NULL, FALSE, error);
+}
+
+/* A history row the project starts with (the sample's past). */
+gboolean
+mq_project_file_writer_add_history (MqProjectFileWriter  *w,
+                                    const MqHistoryEntry *e,
+                                    gint64                batch,
+                                    GError              **error)
+{
+  OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (w->history));
+  const char *const columns[] = { "changed_at", "user", "parcel_id", "field", "old_value", "new_value", "action" };
+  const char *values[] = { e->changed_at, e->user, e->parcel_id, e->field, e->old_value, e->new_value, e->action };
+  gboolean ok;
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (values[i] != NULL)
+      OGR_F_SetFieldString (f, OGR_F_GetFieldIndex (f, columns[i]), values[i]);
+  OGR_F_SetFieldInteger64 (f, OGR_F_GetFieldIndex (f, "batch"), batch);
+  ok = OGR_L_CreateFeature (w->history, f) == OGRERR_NONE;
+  OGR_F_Destroy (f);
+  return ok || fail (error, MQ_PROJECT_FILE_ERROR_WRITE, w->path);
 }
 
 /* Commits, closes and renames the finished file into place. */

@@ -10,6 +10,8 @@
  */
 #pragma once
 
+#include "mq-history.h"
+
 #include <gdal.h>
 #include <gio/gio.h>
 
@@ -49,6 +51,10 @@ gboolean         mq_project_file_writer_add_reference (MqProjectFileWriter      
 gboolean         mq_project_file_writer_set_setting  (MqProjectFileWriter         *writer,
                                                  const char              *key,
                                                  const char              *value,
+                                                 GError                 **error);
+gboolean         mq_project_file_writer_add_history  (MqProjectFileWriter         *writer,
+                                                 const MqHistoryEntry    *entry,
+                                                 gint64                   batch,
                                                  GError                 **error);
 gboolean         mq_project_file_writer_commit       (MqProjectFileWriter         *writer,
                                                  GError                 **error);

@@ -51,11 +51,12 @@ start (SurveyJob           *job,
   mq_task_run_in_thread (task, func);
 }
 
-/* The project as the file now holds it, whatever happened. */
+/* The project as the file now holds it, whatever happened: the window
+ * follows its project. */
 static void
 reopen (SurveyJob *job)
 {
-  mq_window_open_path (job->window, job->project);
+  mq_project_open_path (job->window->project, job->project);
 }
 
 /* ---- undo ---- */

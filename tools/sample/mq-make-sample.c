@@ -748,10 +748,96 @@ describe_lots (Sample *s)
     }
 }
 
+static MqHistoryEntry *
+history_entry (guint32     day,
+               const char *user,
+               const char *id,
+               const char *field,
+               const char *old_value,
+               const char *new_value,
+               const char *action)
+{
+  MqHistoryEntry *e = g_new0 (MqHistoryEntry, 1);
+  GDate date;
+  char text[32];
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, day);
+  /* 10:00 in Shanghai. */
+  g_date_strftime (text, sizeof text, "%Y-%m-%dT02:00:00.000Z", &date);
+  e->changed_at = g_strdup (text);
+  e->user = g_strdup (user);
+  e->parcel_id = g_strdup (id);
+  e->field = g_strdup (field);
+  e->old_value = g_strdup (old_value);
+  e->new_value = g_strdup (new_value);
+  e->action = g_strdup (action);
+  return e;
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const MqHistoryEntry *x = *(MqHistoryEntry **) a, *y = *(MqHistoryEntry **) b;
+
+  return strcmp (x->changed_at, y->changed_at);
+}
+
+/* The sample's past, so that --as-of, --changes-since and the curves have
+ * something to show: the flagged parcels listed by the district in mid-2019
+ * (one status table), each lock recorded on its day by one of three
+ * (invented) planners, and a third of the deadlines put back half a year
+ * in the last twelve months. Consistent with the parcels as they are: replayed,
+ * the history ends where the project stands. */
+static GPtrArray *
+sample_history (Sample *s)
+{
+  static const char *const planners[] = { "王工", "李工", "陈工" };
+  static const char *const lock_fields[][2] = {
+    { "lock_parcel", "lock_parcel_date" }, { "lock_project", "lock_project_date" },
+    { "lock_deadline", "lock_deadline_date" }, { "lock_owner", "lock_owner_date" },
+  };
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free);
+
+  for (guint i = 0; i < s->lots->len; i++)
+    {
+      Lot *lot = g_ptr_array_index (s->lots, i);
+      const MqParcel *p = &lot->record;
+
+      if (!p->flagged)
+        continue;
+      g_ptr_array_add (entries, history_entry (julian (2019, 6, 28), "规划科", p->id, "flagged", "0", "1", "csv"));
+      for (guint k = 0; k < MQ_N_LOCKS; k++)
+        {
+          guint32 day = lot->details.lock_date[k];
+          g_autofree char *date = NULL;
+
+          if (!(p->locks & (1u << k)) || day == 0)
+            continue;
+          date = mq_date_format (day);
+          g_ptr_array_add (entries, history_entry (day, planners[i % 3], p->id, lock_fields[k][0], "0", "1", "edit"));
+          g_ptr_array_add (entries, history_entry (day, planners[i % 3], p->id, lock_fields[k][1], "", date, "edit"));
+        }
+      /* Some deadlines were put back half a year in the last twelve months. */
+      if (p->deadline != 0 && i % 3 == 0)
+        {
+          guint32 day = julian (2025, 12, 1) + (i * 37) % 360;
+          g_autofree char *was = mq_date_format (p->deadline - 182);
+          g_autofree char *now = mq_date_format (p->deadline);
+
+          g_ptr_array_add (entries, history_entry (day, planners[(i + 1) % 3], p->id, "deadline", was, now, "edit"));
+        }
+    }
+  g_ptr_array_sort (entries, compare_entries);
+  return entries;
+}
+
 static void
 write_project (Sample     *s,
                const char *path)
 {
+  g_autoptr(GPtrArray) history = sample_history (s);
   g_autoptr(GError) error = NULL;
   g_autoptr(MqProjectFileWriter) w = mq_project_file_writer_new (path, s->srs, NULL, &error);
   gboolean ok = w != NULL;
@@ -776,6 +862,16 @@ write_project (Sample     *s,
       Road *r = g_ptr_array_index (s->rivers, i);
 
       ok = mq_project_file_writer_add_reference (w, MQ_REF_RIVER, r->name, r->width_m, r->line, &error);
+    }
+  /* A batch per day and planner, as the window would have stored them. */
+  for (guint i = 0, batch = 0; ok && i < history->len; i++)
+    {
+      const MqHistoryEntry *e = g_ptr_array_index (history, i);
+      const MqHistoryEntry *last = i > 0 ? g_ptr_array_index (history, i - 1) : NULL;
+
+      if (last == NULL || strcmp (last->changed_at, e->changed_at) != 0 || strcmp (last->user, e->user) != 0)
+        batch++;
+      ok = mq_project_file_writer_add_history (w, e, batch, &error);
     }
   ok = ok && mq_project_file_writer_set_setting (w, "title", "马桥人工智能创新试验区 地块样例", &error);
   ok = ok && mq_project_file_writer_set_setting (w, "synthetic",
