@@ -1512,6 +1512,43 @@ test_table_search_filters (void)
   close_project (window, dir);
 }
 
+/* The dashboard's "changes since" card: the day chosen on the project, the
+ * card's lines those of mq_changes_since() on the same file and day; the
+ * changed parcels listed. */
+static void
+test_changes_since_card (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-gui-changes-XXXXXX", NULL);
+  g_autofree char *gpkg = test_copy_sample_with_history (dir, "马桥项目.gpkg");
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqDashboard *dashboard = MQ_DASHBOARD (find_named_type (GTK_WIDGET (window), MQ_TYPE_DASHBOARD));
+  g_autoptr(MqDataset) copy = NULL;
+  g_autoptr(MqChanges) expected = NULL;
+  g_autofree char *brief = NULL;
+  GDate since;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  g_date_clear (&since, 1);
+  g_date_set_dmy (&since, 31, 8, 2026);
+  mq_project_set_changes_since (mq_window_get_project (window), g_date_get_julian (&since));
+  copy = mq_dataset_load (gpkg, NULL, NULL, NULL);
+  expected = mq_changes_since (copy, &since, mq_today (), NULL);
+  g_assert_nonnull (expected);
+  g_assert_cmpuint (mq_changes_get_n_deadlines_moved (expected), >, 0);
+  brief = mq_changes_dup_brief (expected);
+  g_assert_cmpstr (mq_dashboard_get_changes_text (dashboard), ==, brief);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (find_named_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK)),
+                                         "dashboard");
+  settle ();
+  g_assert_nonnull (find_label (GTK_WIDGET (dashboard), "2026-08-31"));
+  save_screenshot ("dashboard-changes.png");
+  close_project (window, dir);
+}
+
 /* The dashboard's figures are --summary's; filtered, they follow the filter;
  * the map fades what the filter leaves out. */
 static void
@@ -4168,6 +4205,7 @@ main (int   argc,
   g_test_add_func ("/gui/edit-locks", test_edit_locks);
   g_test_add_func ("/gui/status-table-and-reload", test_status_table_and_reload);
   g_test_add_func ("/gui/survey-update", test_survey_update);
+  g_test_add_func ("/gui/changes-since-card", test_changes_since_card);
   g_test_add_func ("/gui/conflict-dialog", test_conflict_dialog);
   g_test_add_func ("/gui/presence-offline-ui", test_presence_offline_ui);
   g_test_add_func ("/gui/table-search-filters", test_table_search_filters);

@@ -49,6 +49,8 @@ struct _MqProject
 {
   GObject        parent_instance;
 
+  guint32        changes_since;   /* the day "changes since" counts from; 0: 30 days ago */
+
   MqOpenRequest *request;
   MqOpenRequest *shown_request;   /* the request of the dataset shown while another loads */
   GCancellable  *cancellable;     /* the load under way, if any */
@@ -92,6 +94,7 @@ enum {
   PROP_ENCODING,
   PROP_VIEW_NAMES,
   PROP_ONLINE,
+  PROP_CHANGES_SINCE,
   N_PROPS
 };
 
@@ -1481,6 +1484,7 @@ mq_project_get_property (GObject    *object,
     case PROP_ENCODING: g_value_set_string (value, mq_project_get_encoding (self)); break;
     case PROP_VIEW_NAMES: g_value_take_boxed (value, mq_project_dup_view_names (self)); break;
     case PROP_ONLINE: g_value_set_boolean (value, mq_project_get_online (self)); break;
+    case PROP_CHANGES_SINCE: g_value_set_uint (value, mq_project_get_changes_since (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1493,6 +1497,8 @@ mq_project_set_property (GObject      *object,
 {
   if (prop_id == PROP_ENCODING)
     mq_project_set_encoding (MQ_PROJECT (object), g_value_get_string (value));
+  else if (prop_id == PROP_CHANGES_SINCE)
+    mq_project_set_changes_since (MQ_PROJECT (object), g_value_get_uint (value));
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -1604,6 +1610,11 @@ mq_project_class_init (MqProjectClass *klass)
   properties[PROP_VIEW_NAMES] =
     g_param_spec_boxed ("view-names", NULL, NULL, G_TYPE_STRV,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The day the dashboard's and the meeting room's "changes since" count
+   * from (a Julian day): the last meeting's, chosen by the user. */
+  properties[PROP_CHANGES_SINCE] =
+    g_param_spec_uint ("changes-since", NULL, NULL, 0, G_MAXUINT32, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   install_signals (G_TYPE_FROM_CLASS (klass));
 }
@@ -1625,4 +1636,52 @@ MqProject *
 mq_project_new (void)
 {
   return g_object_new (MQ_TYPE_PROJECT, NULL);
+}
+
+/* ---- changes since a day ---------------------------------------------------- */
+
+#define DEFAULT_CHANGES_DAYS 30
+
+guint32
+mq_project_get_changes_since (MqProject *self)
+{
+  g_return_val_if_fail (MQ_IS_PROJECT (self), 0);
+  return self->changes_since ? self->changes_since : mq_today () - DEFAULT_CHANGES_DAYS;
+}
+
+void
+mq_project_set_changes_since (MqProject *self,
+                              guint32    julian)
+{
+  g_return_if_fail (MQ_IS_PROJECT (self));
+  if (self->changes_since == julian)
+    return;
+  self->changes_since = julian;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANGES_SINCE]);
+}
+
+/**
+ * mq_project_dup_changes:
+ *
+ * What changed in the project file since the end of the "changes-since"
+ * day, to today (core/mq-changes.c).
+ *
+ * Returns: (transfer full) (nullable): %NULL when the project keeps no
+ *   history that reads (a survey file, a server project for now)
+ */
+MqChanges *
+mq_project_dup_changes (MqProject  *self,
+                        GError    **error)
+{
+  GDate since;
+
+  g_return_val_if_fail (MQ_IS_PROJECT (self), NULL);
+  if (self->dataset == NULL || !mq_project_get_has_store (self))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("This file keeps no history"));
+      return NULL;
+    }
+  g_date_clear (&since, 1);
+  g_date_set_julian (&since, mq_project_get_changes_since (self));
+  return mq_changes_since (self->dataset, &since, mq_today (), error);
 }

@@ -112,6 +112,11 @@ MqVectorLayer       *mq_project_get_vector_layer (MqProject      *self,
                                                   const char     *path,
                                                   const char     *crs,
                                                   GError        **error);
+guint32              mq_project_get_changes_since (MqProject     *self);
+void                 mq_project_set_changes_since (MqProject     *self,
+                                                   guint32        julian);
+MqChanges           *mq_project_dup_changes      (MqProject      *self,
+                                                  GError        **error);
 gboolean             mq_project_save_layers      (MqProject      *self,
                                                   GError        **error);
 

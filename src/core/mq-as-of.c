@@ -114,6 +114,48 @@ check_no_survey_after (GPtrArray   *entries,
 }
 
 /**
+ * mq_dataset_dup_rewound:
+ *
+ * The parcels of @dataset (loaded from a project file) as they stood at the
+ * end of @date: a new generation, not published; the dataset is left as it
+ * is.
+ *
+ * Returns: (transfer full) (nullable): the past day's parcels
+ */
+MqParcels *
+mq_dataset_dup_rewound (MqDataset    *dataset,
+                        const GDate  *date,
+                        GError      **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GDateTime) cutoff = mq_as_of_end_of (date);
+  g_autoptr(MqEdit) edit = NULL;
+  MqStaging *staging;
+  MqParcels *parcels;
+  const char *path = mq_dataset_get_path (dataset);
+
+  if (_mq_dataset_get_server (dataset, NULL) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s: --as-of reads a project file's history; a server project's is not read yet"), path);
+      return NULL;
+    }
+  if ((entries = mq_history_load_all (path, error)) == NULL || !check_no_survey_after (entries, cutoff, path, error))
+    return NULL;
+  edit = undo_after (dataset, entries, cutoff);
+  if (mq_edit_get_n_changes (edit) == 0)
+    return g_object_ref (mq_dataset_get_parcels (dataset));
+  if ((staging = mq_staging_new (dataset, edit, error)) == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+  parcels = mq_staging_dup_parcels (staging);
+  mq_staging_free (staging);
+  return parcels;
+}
+
+/**
  * mq_dataset_rewind:
  *
  * Takes the @dataset (loaded from a project file) back to the end of @date:
@@ -124,29 +166,11 @@ mq_dataset_rewind (MqDataset    *dataset,
                    const GDate  *date,
                    GError      **error)
 {
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GDateTime) cutoff = mq_as_of_end_of (date);
-  g_autoptr(MqEdit) edit = NULL;
-  MqStaging *staging;
-  const char *path = mq_dataset_get_path (dataset);
+  g_autoptr(MqParcels) parcels = mq_dataset_dup_rewound (dataset, date, error);
 
-  if (_mq_dataset_get_server (dataset, NULL) != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("%s: --as-of reads a project file's history; a server project's is not read yet"), path);
-      return FALSE;
-    }
-  if ((entries = mq_history_load_all (path, error)) == NULL || !check_no_survey_after (entries, cutoff, path, error))
+  if (parcels == NULL)
     return FALSE;
-  edit = undo_after (dataset, entries, cutoff);
-  if (mq_edit_get_n_changes (edit) == 0)
-    return TRUE;
-  if ((staging = mq_staging_new (dataset, edit, error)) == NULL)
-    {
-      g_prefix_error (error, "%s: ", path);
-      return FALSE;
-    }
-  mq_staging_publish (staging, FALSE);
-  mq_staging_free (staging);
+  if (parcels != mq_dataset_get_parcels (dataset))
+    mq_dataset_set_parcels (dataset, parcels);
   return TRUE;
 }

@@ -19,6 +19,9 @@ gboolean mq_as_of_parse_date (const char  *option,
                               GDate       *date,
                               GError     **error);
 GDateTime *mq_as_of_end_of   (const GDate *date);
+MqParcels *mq_dataset_dup_rewound (MqDataset   *dataset,
+                                   const GDate *date,
+                                   GError     **error);
 gboolean mq_dataset_rewind   (MqDataset   *dataset,
                               const GDate *date,
                               GError     **error);

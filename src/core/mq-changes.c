@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
 
 #include "mq-as-of.h"
 #include "mq-field-map.h"
@@ -22,6 +23,7 @@ struct _MqChanges
   guint32        since;     /* Julian day */
   guint32        today;
   MqChangeCount  new_locks[MQ_N_LOCKS];
+  MqChangeCount  any_new_lock;
   MqChangeCount  fully_locked;
   MqChangeCount  flagged;
   MqChangeCount  unflagged;
@@ -86,13 +88,17 @@ compare (MqChanges *self,
   for (guint i = 0; i < mq_parcels_get_n_parcels (now); i++)
     {
       const MqParcel *a = mq_parcels_get (before, i), *b = mq_parcels_get (now, i);
-      MqChangedParcel c = { i, differing_fields (a, b), a->deadline };
+      MqChangedParcel c = { i, 0, a->deadline };
 
-      if (c.fields == 0)
+      /* A record the rewind did not touch is the same bytes in both
+       * generations (their blocks are shared or copied whole). */
+      if (a == b || memcmp (a, b, sizeof *a) == 0 || (c.fields = differing_fields (a, b)) == 0)
         continue;
       for (guint k = 0; k < MQ_N_LOCKS; k++)
         if ((b->locks & ~a->locks) & (1u << k))
           add (&self->new_locks[k], b);
+      if (b->locks & ~a->locks)
+        add (&self->any_new_lock, b);
       if (mq_parcel_get_locks_held (b) == MQ_N_LOCKS && mq_parcel_get_locks_held (a) < MQ_N_LOCKS)
         add (&self->fully_locked, b);
       if (b->flagged && !a->flagged)
@@ -152,7 +158,7 @@ count_users (MqChanges   *self,
 
 /**
  * mq_changes_since:
- * @dataset: a project file's, as it is now; left as it was
+ * @dataset: a project file's, as it is now; left as it is
  * @since: the day whose end the changes are counted from
  * @today: the day deadlines are counted to now
  */
@@ -172,11 +178,8 @@ mq_changes_since (MqDataset    *dataset,
   self->changed = g_array_new (FALSE, FALSE, sizeof (MqChangedParcel));
   self->by_user = g_ptr_array_new_with_free_func ((GDestroyNotify) by_user_free);
   if ((entries = mq_history_load_all (mq_dataset_get_path (dataset), error)) == NULL ||
-      !mq_dataset_rewind (dataset, since, error))
+      (before = mq_dataset_dup_rewound (self->now, since, error)) == NULL)
     return NULL;
-  before = g_object_ref (mq_dataset_get_parcels (dataset));
-  /* The caller's dataset shows the present again. */
-  mq_dataset_set_parcels (dataset, mq_dataset_get_parcels (self->now));
   compare (self, before, mq_dataset_get_parcels (self->now));
   g_object_unref (before);
   count_users (self, entries, since);
@@ -189,6 +192,13 @@ mq_changes_get_new_locks (MqChanges *self,
 {
   g_return_val_if_fail (lock < MQ_N_LOCKS, (MqChangeCount) { 0 });
   return self->new_locks[lock];
+}
+
+/* Parcels that newly hold any lock. */
+MqChangeCount
+mq_changes_get_any_new_lock (MqChanges *self)
+{
+  return self->any_new_lock;
 }
 
 MqChangeCount
@@ -308,6 +318,40 @@ mq_changes_to_text (MqChanges *self)
       mq_summary_append_padded (out, u->user, 12);
       /* TRANSLATORS: how many fields a planner wrote, of how many parcels */
       g_string_append_printf (out, _("%u changes, %u parcels\n"), u->changes, u->parcels);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * mq_changes_dup_brief:
+ *
+ * A few lines for a card (the dashboard's, the meeting room's): the locks
+ * newly held, the parcels fully locked since, newly overdue, deadlines
+ * moved, flagged and unflagged, who changed most.
+ */
+char *
+mq_changes_dup_brief (MqChanges *self)
+{
+  GString *out = g_string_new (NULL);
+
+  /* TRANSLATORS: 本期新增锁定 N 宗 X 亩, then by kind */
+  g_string_append_printf (out, _("Locks newly held: %u parcels, %.1f mu"), self->any_new_lock.parcels,
+                          self->any_new_lock.mu);
+  for (guint k = 0; k < MQ_N_LOCKS; k++)
+    g_string_append_printf (out, "%s%s %u", k ? " · " : " (", mq_lock_label (k), self->new_locks[k].parcels);
+  g_string_append (out, ")\n");
+  g_string_append_printf (out, _("All four locks newly held: %u parcels, %.1f mu\n"), self->fully_locked.parcels,
+                          self->fully_locked.mu);
+  g_string_append_printf (out, _("Newly overdue: %u · deadlines moved: %u\n"), self->newly_overdue,
+                          self->deadlines_moved);
+  g_string_append_printf (out, _("Newly flagged: %u · no longer flagged: %u"), self->flagged.parcels,
+                          self->unflagged.parcels);
+  for (guint i = 0; i < MIN (self->by_user->len, 3); i++)
+    {
+      const MqChangesByUser *u = g_ptr_array_index (self->by_user, i);
+
+      /* TRANSLATORS: who changed most: a planner and how many fields */
+      g_string_append_printf (out, i ? _(", %s %u") : _("\nChanged by %s %u"), u->user, u->changes);
     }
   return g_string_free (out, FALSE);
 }

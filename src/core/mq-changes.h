@@ -45,6 +45,7 @@ void        mq_changes_free           (MqChanges   *self);
 
 MqChangeCount mq_changes_get_new_locks (MqChanges  *self,
                                         MqLock      lock);
+MqChangeCount mq_changes_get_any_new_lock (MqChanges *self);
 MqChangeCount mq_changes_get_fully_locked (MqChanges *self);
 MqChangeCount mq_changes_get_flagged  (MqChanges   *self);
 MqChangeCount mq_changes_get_unflagged (MqChanges  *self);
@@ -54,6 +55,7 @@ GArray     *mq_changes_get_changed    (MqChanges   *self);
 GPtrArray  *mq_changes_get_by_user    (MqChanges   *self);
 char       *mq_changes_to_text        (MqChanges   *self);
 char       *mq_changes_to_json        (MqChanges   *self);
+char       *mq_changes_dup_brief      (MqChanges   *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqChanges, mq_changes_free)
 

@@ -431,11 +431,23 @@ mq_dataset_publish_records (MqDataset *dataset,
                             GArray    *records)
 {
   g_autoptr(MqParcels) parcels = NULL;
-  int columns[MQ_N_FIELDS];
 
   if (indices->len == 0)
     return;
-  parcels = mq_parcels_new_generation (mq_dataset_get_parcels (dataset));
+  parcels = mq_dataset_dup_with_records (dataset, indices, records);
+  mq_dataset_set_parcels (dataset, parcels);
+}
+
+/* The next generation of the parcels with @records at @indices, not
+ * published: what the dataset would show (a past day's, for one). */
+MqParcels *
+mq_dataset_dup_with_records (MqDataset *dataset,
+                             GArray    *indices,
+                             GArray    *records)
+{
+  MqParcels *parcels = mq_parcels_new_generation (mq_dataset_get_parcels (dataset));
+  int columns[MQ_N_FIELDS];
+
   for (guint f = 0; f < MQ_N_FIELDS; f++)
     columns[f] = mq_field_is_editable (f) ? mq_parcels_find_field (parcels, mq_field_info (f)->key)
                                           : -1;
@@ -447,7 +459,7 @@ mq_dataset_publish_records (MqDataset *dataset,
       mq_parcels_replace (parcels, index, record);
       set_values (parcels, columns, index, record);
     }
-  mq_dataset_set_parcels (dataset, parcels);
+  return parcels;
 }
 
 /**
@@ -457,13 +469,12 @@ mq_dataset_publish_records (MqDataset *dataset,
  *
  * Only once the store has it does the map see it.
  */
-void
-mq_staging_publish (MqStaging *self,
-                    gboolean   stored_only)
+static void
+collect (MqStaging *self,
+         gboolean   stored_only,
+         GArray    *indices,
+         GArray    *records)
 {
-  g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (MqParcel));
-
   for (guint i = 0; i < self->staged->len; i++)
     {
       const MqStaged *s = g_ptr_array_index (self->staged, i);
@@ -471,5 +482,32 @@ mq_staging_publish (MqStaging *self,
       g_array_append_val (indices, s->parcel);
       g_array_append_vals (records, stored_only ? &s->before : &s->record, 1);
     }
+}
+
+void
+mq_staging_publish (MqStaging *self,
+                    gboolean   stored_only)
+{
+  g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (MqParcel));
+
+  collect (self, stored_only, indices, records);
   mq_dataset_publish_records (self->dataset, indices, records);
+}
+
+/**
+ * mq_staging_dup_parcels:
+ *
+ * The generation the edit would make, without publishing it.
+ *
+ * Returns: (transfer full): a new generation of the dataset's parcels
+ */
+MqParcels *
+mq_staging_dup_parcels (MqStaging *self)
+{
+  g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (MqParcel));
+
+  collect (self, FALSE, indices, records);
+  return mq_dataset_dup_with_records (self->dataset, indices, records);
 }

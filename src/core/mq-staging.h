@@ -56,6 +56,10 @@ gboolean    mq_parcel_read_stored   (MqParcels          *parcels,
                                      const char * const *stored,
                                      MqParcel           *out,
                                      GError            **error);
+MqParcels  *mq_staging_dup_parcels  (MqStaging          *self);
+MqParcels  *mq_dataset_dup_with_records (MqDataset      *dataset,
+                                         GArray         *indices,
+                                         GArray         *records);
 void        mq_dataset_publish_records (MqDataset       *dataset,
                                         GArray          *indices,
                                         GArray          *records);

@@ -41,6 +41,13 @@ struct _MqDashboard
   GtkListBox     *overdue_list;
   GtkLabel       *due_soon_label;
   GtkListBox     *due_soon_list;
+  GtkWidget      *changes_box;
+  GtkLabel       *changes_label;
+  GtkMenuButton  *since_button;
+  GtkCalendar    *since_calendar;
+  GtkLabel       *changes_text;
+  GtkListBox     *changed_list;
+  gboolean        syncing_calendar;   /* the calendar set from the project, not by the user */
 };
 
 static void on_project_loaded (MqDashboard *self);
@@ -141,6 +148,88 @@ fill_list (MqDashboard *self,
   gtk_widget_set_visible (GTK_WIDGET (list), found->len > 0);
 }
 
+static GtkWidget *
+changed_row (MqParcels             *parcels,
+             const MqChangedParcel *c)
+{
+  GtkWidget *row = adw_action_row_new ();
+  const char *id = mq_parcels_get (parcels, c->parcel)->id;
+  GString *fields = g_string_new (NULL);
+
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    if (c->fields & (1u << f))
+      g_string_append_printf (fields, "%s%s", fields->len ? "、" : "", mq_field_label (f));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), id ? id : "?");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), fields->str);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data (G_OBJECT (row), "mq-parcel", GUINT_TO_POINTER (c->parcel));
+  g_string_free (fields, TRUE);
+  return row;
+}
+
+/* The calendar opens on the day the card counts from. */
+static void
+show_since (MqDashboard *self)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) day = NULL;
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, mq_project_get_changes_since (self->project));
+  day = g_date_time_new (utc, g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date), 12, 0, 0);
+  self->syncing_calendar = TRUE;
+  gtk_calendar_select_day (self->since_calendar, day);
+  self->syncing_calendar = FALSE;
+}
+
+/* "Changes since": the project's chosen day beside today, from its history;
+ * hidden for a file that keeps none. */
+static void
+fill_changes (MqDashboard *self)
+{
+  g_autoptr(MqChanges) changes = self->project ? mq_project_dup_changes (self->project, NULL) : NULL;
+  g_autofree char *day = NULL, *heading = NULL, *brief = NULL;
+  GArray *changed;
+  GtkWidget *child;
+
+  gtk_widget_set_visible (self->changes_box, changes != NULL);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->changed_list))) != NULL)
+    gtk_list_box_remove (self->changed_list, child);
+  if (changes == NULL)
+    return;
+  day = mq_date_format (mq_project_get_changes_since (self->project));
+  heading = g_strdup_printf (_("Changes since %s"), day);
+  gtk_label_set_text (self->changes_label, heading);
+  gtk_menu_button_set_label (self->since_button, day);
+  show_since (self);
+  brief = mq_changes_dup_brief (changes);
+  gtk_label_set_text (self->changes_text, brief);
+  changed = mq_changes_get_changed (changes);
+  for (guint k = 0; k < MIN (changed->len, LIST_ROWS); k++)
+    gtk_list_box_append (self->changed_list,
+                         changed_row (mq_dataset_get_parcels (self->dataset),
+                                      &g_array_index (changed, MqChangedParcel, k)));
+  gtk_widget_set_visible (GTK_WIDGET (self->changed_list), changed->len > 0);
+}
+
+static void
+on_since_chosen (MqDashboard *self)
+{
+  g_autoptr(GDateTime) chosen = gtk_calendar_get_date (self->since_calendar);
+  GDate date;
+
+  if (self->syncing_calendar)
+    return;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, g_date_time_get_day_of_month (chosen), g_date_time_get_month (chosen),
+                  g_date_time_get_year (chosen));
+  gtk_popover_popdown (gtk_menu_button_get_popover (self->since_button));
+  if (self->project != NULL)
+    mq_project_set_changes_since (self->project, g_date_get_julian (&date));
+}
+
 /* Wide enough for the largest figure a row can show (all the flagged land,
  * every flagged parcel) in its column, a fifth of the chart's width: a
  * narrower window scrolls the dashboard rather than cut "1858 亩 · 51 块". */
@@ -176,6 +265,7 @@ refresh_now (MqDashboard *self)
   fit_figures (self);
   fill_list (self, self->overdue_list, self->overdue_label, TRUE, today);
   fill_list (self, self->due_soon_list, self->due_soon_label, FALSE, today);
+  fill_changes (self);
   gtk_widget_queue_draw (GTK_WIDGET (self->chart));
 }
 
@@ -235,7 +325,14 @@ mq_dashboard_class_init (MqDashboardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqDashboard, overdue_list);
   gtk_widget_class_bind_template_child (widget_class, MqDashboard, due_soon_label);
   gtk_widget_class_bind_template_child (widget_class, MqDashboard, due_soon_list);
+  gtk_widget_class_bind_template_child (widget_class, MqDashboard, changes_box);
+  gtk_widget_class_bind_template_child (widget_class, MqDashboard, changes_label);
+  gtk_widget_class_bind_template_child (widget_class, MqDashboard, since_button);
+  gtk_widget_class_bind_template_child (widget_class, MqDashboard, since_calendar);
+  gtk_widget_class_bind_template_child (widget_class, MqDashboard, changes_text);
+  gtk_widget_class_bind_template_child (widget_class, MqDashboard, changed_list);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_since_chosen);
 
   /* An overdue or due-soon parcel was activated: select it and show it. */
   signals[PARCEL_ACTIVATED] = g_signal_new ("parcel-activated", G_TYPE_FROM_CLASS (klass),
@@ -251,6 +348,8 @@ mq_dashboard_init (MqDashboard *self)
   self->project_signals = g_signal_group_new (MQ_TYPE_PROJECT);
   g_signal_group_connect_swapped (self->project_signals, "loaded", G_CALLBACK (on_project_loaded), self);
   g_signal_group_connect_swapped (self->project_signals, "closed", G_CALLBACK (on_project_loaded), self);
+  g_signal_group_connect_swapped (self->project_signals, "notify::changes-since", G_CALLBACK (mq_dashboard_refresh),
+                                  self);
   /* An edit reaches the figures through the filter's "changed". */
   self->filter_signals = g_signal_group_new (MQ_TYPE_FILTER);
   g_signal_group_connect_swapped (self->filter_signals, "changed", G_CALLBACK (mq_dashboard_refresh), self);
@@ -276,6 +375,16 @@ mq_dashboard_set_project (MqDashboard *self,
   g_signal_group_set_target (self->project_signals, project);
   g_signal_group_set_target (self->filter_signals, self->filter);
   on_project_loaded (self);
+}
+
+/* The "changes since" card's text, for the tests. */
+const char *
+mq_dashboard_get_changes_text (MqDashboard *self)
+{
+  g_return_val_if_fail (MQ_IS_DASHBOARD (self), NULL);
+  if (self->stale)
+    refresh_now (self);
+  return gtk_widget_get_visible (self->changes_box) ? gtk_label_get_text (self->changes_text) : NULL;
 }
 
 /* The figures shown, for the tests to hold against --summary. */

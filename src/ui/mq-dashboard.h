@@ -18,6 +18,7 @@ void             mq_dashboard_set_project (MqDashboard *self,
                                            MqProject   *project);
 void             mq_dashboard_refresh     (MqDashboard *self);
 const MqSummary *mq_dashboard_get_summary (MqDashboard *self);
+const char      *mq_dashboard_get_changes_text (MqDashboard *self);
 GtkListBox      *mq_dashboard_get_overdue_list (MqDashboard *self);
 
 G_END_DECLS

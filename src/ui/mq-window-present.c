@@ -27,12 +27,31 @@
 /* Keys 1–9 carry 100 + n: the n-th saved view. */
 #define FIRST_VIEW_KEY 100
 
+/* The opening card's "since the last meeting" (the dashboard's day). */
+static char *
+dup_since_line (MqWindow *self)
+{
+  g_autoptr(MqChanges) changes = mq_project_dup_changes (self->project, NULL);
+  g_autofree char *day = NULL;
+  MqChangeCount locked;
+
+  if (changes == NULL)
+    return NULL;
+  day = mq_date_format (mq_project_get_changes_since (self->project));
+  locked = mq_changes_get_any_new_lock (changes);
+  /* TRANSLATORS: the meeting room's line: since the last meeting, 本期新增锁定 N 宗 X 亩 … */
+  return g_strdup_printf (_("Since %s: locks newly held on %u parcels, %.1f mu · all four newly: %u · newly overdue %u"),
+                          day, locked.parcels, locked.mu, mq_changes_get_fully_locked (changes).parcels,
+                          mq_changes_get_n_newly_overdue (changes));
+}
+
 static void
 update_totals (MqWindow *self)
 {
   MqDataset *dataset = mq_project_get_dataset (self->project);
   g_autoptr(MqSummary) s = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *since = NULL;
 
   if (dataset == NULL || !self->presenting)
     return;
@@ -41,6 +60,14 @@ update_totals (MqWindow *self)
                           s->flagged_parcels, s->flagged_m2 / MQ_M2_PER_MU, MQ_TARGET_MU,
                           s->locks_held[MQ_N_LOCKS], s->locks_held_m2[MQ_N_LOCKS] / MQ_M2_PER_MU,
                           s->overdue);
+  since = dup_since_line (self);
+  if (since != NULL)
+    {
+      char *both = g_strconcat (text, "\n", since, NULL);
+
+      g_free (text);
+      text = both;
+    }
   gtk_label_set_text (self->present_totals, text);
 }
 
