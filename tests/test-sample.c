@@ -356,6 +356,73 @@ test_history (void)
   g_assert_cmpuint (locks_now, >, 0);
 }
 
+/* The progress curves against a count by hand: at today's month each lock's
+ * and all four's land is what holds them now, the methods add up to all
+ * four, the plan at each month is the land whose deadline falls by then;
+ * nothing goes down; nothing held is drawn after today. */
+static void
+test_progress (void)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (project);
+  guint32 today = mq_today ();
+  g_autoptr(GArray) months = mq_progress_by_month (project, today, NULL, 600, 24);
+  const MqProgressMonth *now = NULL;
+  double held[MQ_N_LOCKS + 1] = { 0 }, by_method = 0;
+  GDate date;
+  int now_index = -1;
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, today);
+  for (guint k = 0; k < months->len; k++)
+    {
+      const MqProgressMonth *m = &g_array_index (months, MqProgressMonth, k);
+
+      if (m->year == g_date_get_year (&date) && m->month == (int) g_date_get_month (&date))
+        now = m, now_index = k;
+    }
+  g_assert_nonnull (now);
+  g_assert_cmpuint (months->len, ==, now_index + 1 + 24);
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      const MqParcel *p = mq_parcels_get (parcels, i);
+
+      if (!p->flagged)
+        continue;
+      for (guint k = 0; k < MQ_N_LOCKS; k++)
+        held[k] += (p->locks >> k & 1) ? p->area_m2 : 0;
+      held[MQ_N_LOCKS] += mq_parcel_get_locks_held (p) == MQ_N_LOCKS ? p->area_m2 : 0;
+    }
+  for (guint k = 0; k <= MQ_N_LOCKS; k++)
+    test_assert_within (now->m2[k], held[k], 1e-9);
+  for (guint m = 0; m < MQ_N_METHODS; m++)
+    by_method += now->method_m2[m];
+  test_assert_within (by_method, held[MQ_N_LOCKS], 1e-9);
+  for (guint k = 0; k < months->len; k++)
+    {
+      const MqProgressMonth *m = &g_array_index (months, MqProgressMonth, k);
+      GDate end;
+      double planned = 0;
+
+      g_date_clear (&end, 1);
+      g_date_set_dmy (&end, 1, m->month, m->year);
+      g_date_add_months (&end, 1);
+      g_date_subtract_days (&end, 1);
+      for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+        {
+          const MqParcel *p = mq_parcels_get (parcels, i);
+
+          /* The first month holds everything planned before it too. */
+          if (p->flagged && p->deadline != 0 && p->deadline <= g_date_get_julian (&end))
+            planned += p->area_m2;
+        }
+      test_assert_within (m->m2[MQ_PROGRESS_PLANNED], planned, 1e-9);
+      g_assert_true (((int) k > now_index) == isnan (m->m2[MQ_PROGRESS_ALL_FOUR]));
+      if (k > 0 && (int) k <= now_index)
+        for (guint s = 0; s < MQ_N_PROGRESS; s++)
+          g_assert_cmpfloat (m->m2[s], >=, g_array_index (months, MqProgressMonth, k - 1).m2[s]);
+    }
+}
+
 static void
 test_imagery (void)
 {
@@ -447,6 +514,7 @@ main (int   argc,
   g_test_add_func ("/sample/survey-encoding", test_survey_encoding);
   g_test_add_func ("/sample/survey-matches-project", test_survey_matches_project);
   g_test_add_func ("/sample/history", test_history);
+  g_test_add_func ("/sample/progress", test_progress);
   g_test_add_func ("/sample/imagery", test_imagery);
   status = g_test_run ();
   g_clear_object (&project);

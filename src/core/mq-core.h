@@ -21,6 +21,7 @@
 #include "mq-measure.h"
 #include "mq-parcels.h"
 #include "mq-places.h"
+#include "mq-progress.h"
 #include "mq-project-file.h"
 #include "mq-selection.h"
 #include "mq-server.h"

@@ -54,17 +54,8 @@ typedef struct
 #define MQ_TARGET_MU 3000.0
 
 /* Land fully locked (all four) by the end of a month, cumulative. */
-typedef struct
-{
-  int    year;
-  int    month;
-  double m2;
-} MqMonthTotal;
 
-GArray    *mq_summary_fully_locked_by_month (MqDataset *dataset,
-                                             guint32    today,
-                                             MqFilter  *filter,
-                                             guint      max_months);
+
 MqSummary *mq_summary_new      (MqDataset *dataset,
                                 guint32    today);
 MqSummary *mq_summary_new_filtered (MqDataset *dataset,

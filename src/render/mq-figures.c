@@ -10,6 +10,7 @@
 #include "mq-figures.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "mq-furniture.h"
 #include "mq-style.h"
@@ -121,49 +122,195 @@ stage_rows (Panel           *p,
   return y + 8;
 }
 
-/* Columns of fully locked land at each month's end, the last one labelled. */
-static double
-month_chart (Panel  *p,
-             GArray *months,
-             double  y)
+/* A series' colour: each lock its own, all four the map's darkest, the
+ * deadlines' plan red; methods as the map colours them. */
+static void
+series_color (guint  series,
+              MqRgb *color)
 {
-  double height = p->style->row * 6, max = 0, step = p->width / MAX (months->len, 1);
-  MqRgb color;
+  static const MqRgb locks[] = { { 0.42, 0.68, 0.84 }, { 0.99, 0.55, 0.24 }, { 0.45, 0.77, 0.46 },
+                                 { 0.62, 0.60, 0.78 } };
 
-  y = heading (p, y, _("Fully locked land, by month"));
-  mq_style_locks_color (MQ_N_LOCKS, &color);
-  for (guint k = 0; k < months->len; k++)
-    max = MAX (max, g_array_index (months, MqMonthTotal, k).m2);
+  if (series < MQ_PROGRESS_ALL_FOUR)
+    *color = locks[series];
+  else if (series == MQ_PROGRESS_ALL_FOUR)
+    mq_style_locks_color (MQ_N_LOCKS, color);
+  else
+    *color = (MqRgb) { 0.78, 0.10, 0.10 };
+}
+
+typedef struct
+{
+  double x, y, width, height, max;
+  guint  n;
+} Axes;
+
+static double
+value_of (const MqProgressMonth *m,
+          guint                  series,
+          gboolean               by_method)
+{
+  return by_method ? m->method_m2[series] : m->m2[series];
+}
+
+/* One line through the months it has a value for (what is held stops at
+ * today's month). */
+static void
+draw_line (Panel       *p,
+           const Axes  *a,
+           GArray      *months,
+           guint        series,
+           gboolean     by_method,
+           const MqRgb *color,
+           double       width,
+           gboolean     dashed)
+{
+  static const double dash[] = { 4, 3 };
+  gboolean started = FALSE;
+
   for (guint k = 0; k < months->len; k++)
     {
-      const MqMonthTotal *m = &g_array_index (months, MqMonthTotal, k);
-      double h = max > 0 ? height * m->m2 / max : 0;
+      double v = value_of (&g_array_index (months, MqProgressMonth, k), series, by_method);
+      double x = a->x + (a->n > 1 ? a->width * k / (a->n - 1) : 0);
+      double y = a->y + a->height - (a->max > 0 ? a->height * v / a->max : 0);
 
-      cairo_rectangle (p->cr, p->x + k * step + 1, y + height - h, MAX (step - 2, 1), h);
-      cairo_set_source_rgb (p->cr, color.r, color.g, color.b);
-      cairo_fill (p->cr);
-      /* Years, the first month and this one — where there is room. */
-      if (k == 0 || k + 1 == months->len || (m->month == 1 && k > 6 && k + 6 < months->len))
-        {
-          g_autofree char *label = g_strdup_printf ("%04d-%02d", m->year, m->month);
-
-          mq_text_in (p->cr, label, p->x + k * step, y + height + 2, 0, p->style->text * 0.85, FALSE);
-        }
+      if (isnan (v))
+        break;
+      if (started)
+        cairo_line_to (p->cr, x, y);
+      else
+        cairo_move_to (p->cr, x, y);
+      started = TRUE;
     }
-  y += height + p->style->row * 1.2;
-  if (months->len > 0)
-    {
-      const MqMonthTotal *last = &g_array_index (months, MqMonthTotal, months->len - 1);
-      g_autofree char *now = g_strdup_printf (_("%.0f mu now"), last->m2 / MQ_M2_PER_MU);
+  cairo_set_source_rgb (p->cr, color->r, color->g, color->b);
+  cairo_set_line_width (p->cr, width);
+  cairo_set_dash (p->cr, dash, dashed ? 2 : 0, 0);
+  cairo_stroke (p->cr);
+  cairo_set_dash (p->cr, NULL, 0, 0);
+}
 
-      mq_text_in (p->cr, now, p->x, y, p->width, p->style->text, TRUE);
+/* The frame, the mu of its top line and the years along the bottom. */
+static void
+draw_axes (Panel      *p,
+           const Axes *a,
+           GArray     *months)
+{
+  g_autofree char *top = g_strdup_printf (_("%.0f mu"), a->max / MQ_M2_PER_MU);
+
+  cairo_set_source_rgb (p->cr, 0.6, 0.6, 0.6);
+  cairo_set_line_width (p->cr, 0.5);
+  cairo_rectangle (p->cr, a->x, a->y, a->width, a->height);
+  cairo_stroke (p->cr);
+  mq_text_in (p->cr, top, a->x + 2, a->y + 1, 0, p->style->text * 0.8, FALSE);
+  for (guint k = 0; k < months->len; k++)
+    {
+      const MqProgressMonth *m = &g_array_index (months, MqProgressMonth, k);
+      double x = a->x + (a->n > 1 ? a->width * k / (a->n - 1) : 0);
+      g_autofree char *year = NULL;
+
+      /* Januaries, and the first month unless a January is too close. */
+      if (m->month != 1 && (k != 0 || m->month > 9))
+        continue;
+      year = g_strdup_printf ("%04d", m->year);
+      mq_text_in (p->cr, year, MIN (x, a->x + a->width - p->style->text * 2.2), a->y + a->height + 2, 0,
+                  p->style->text * 0.8, FALSE);
+    }
+}
+
+/* A swatch and a label per series, in rows as the width allows. */
+static double
+draw_legend (Panel       *p,
+             double       y,
+             const char **labels,
+             const MqRgb *colors,
+             guint        n)
+{
+  double x = p->x, step = p->width / 3;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0 && i % 3 == 0)
+        x = p->x, y += p->style->row;
+      cairo_rectangle (p->cr, x, y + p->style->row * 0.35, p->style->text, p->style->row * 0.25);
+      cairo_set_source_rgb (p->cr, colors[i].r, colors[i].g, colors[i].b);
+      cairo_fill (p->cr);
+      mq_text_in (p->cr, labels[i], x + p->style->text * 1.4, y, step - p->style->text * 1.6, p->style->text * 0.85,
+                  FALSE);
+      x += step;
     }
   return y + p->style->row;
 }
 
+static double
+largest (GArray  *months,
+         guint    n_series,
+         gboolean by_method)
+{
+  double max = 0;
+
+  for (guint k = 0; k < months->len; k++)
+    for (guint s = 0; s < n_series; s++)
+      {
+        double v = value_of (&g_array_index (months, MqProgressMonth, k), s, by_method);
+
+        if (!isnan (v))
+          max = MAX (max, v);
+      }
+  return max;
+}
+
+/* Progress over the months: each lock, all four (thick) and what the
+ * deadlines planned by then (dashed), cumulative mu. */
+static double
+progress_chart (Panel  *p,
+                GArray *months,
+                double  y)
+{
+  const char *labels[MQ_N_PROGRESS];
+  MqRgb colors[MQ_N_PROGRESS];
+  Axes a = { p->x, 0, p->width, p->style->row * 7, largest (months, MQ_N_PROGRESS, FALSE), months->len };
+
+  y = heading (p, y, _("Progress over time (mu, cumulative)"));
+  a.y = y;
+  draw_axes (p, &a, months);
+  for (guint s = 0; s < MQ_N_PROGRESS; s++)
+    {
+      series_color (s, &colors[s]);
+      labels[s] = s < MQ_PROGRESS_ALL_FOUR ? mq_lock_label (s)
+                  : s == MQ_PROGRESS_ALL_FOUR ? _("All four locks") : _("Planned (deadlines)");
+      draw_line (p, &a, months, s, FALSE, &colors[s], s == MQ_PROGRESS_ALL_FOUR ? 2.5 : 1.2,
+                 s == MQ_PROGRESS_PLANNED);
+    }
+  y += a.height + p->style->row;
+  return draw_legend (p, y, labels, colors, MQ_N_PROGRESS) + 6;
+}
+
+/* All four locks over the months, one line per method. */
+static double
+method_chart (Panel  *p,
+              GArray *months,
+              double  y)
+{
+  const char *labels[MQ_N_METHODS - 1];
+  MqRgb colors[MQ_N_METHODS - 1];
+  Axes a = { p->x, 0, p->width, p->style->row * 5, largest (months, MQ_N_METHODS, TRUE), months->len };
+
+  y = heading (p, y, _("Fully locked land by method (mu)"));
+  a.y = y;
+  draw_axes (p, &a, months);
+  for (guint m = MQ_METHOD_NONE + 1; m < MQ_N_METHODS; m++)
+    {
+      mq_style_method_color (m, &colors[m - 1]);
+      labels[m - 1] = mq_method_label (m);
+      draw_line (p, &a, months, m, TRUE, &colors[m - 1], 1.8, FALSE);
+    }
+  y += a.height + p->style->row;
+  return draw_legend (p, y, labels, colors, MQ_N_METHODS - 1) + 6;
+}
+
 /**
  * mq_figures_draw:
- * @months: (nullable) (element-type MqMonthTotal): progress over time, or none
+ * @months: (nullable) (element-type MqProgressMonth): progress over time, or none
  *
  * Returns: the y below the last figure
  */
@@ -196,6 +343,30 @@ mq_figures_draw (cairo_t              *cr,
   if (style->parts & MQ_FIGURES_STAGES)
     y = stage_rows (&p, s, y);
   if (months != NULL)
-    y = month_chart (&p, months, y);
+    y = progress_chart (&p, months, y);
+  if (months != NULL && (style->parts & MQ_FIGURES_METHODS))
+    y = method_chart (&p, months, y);
   return y;
+}
+
+/**
+ * mq_figures_draw_progress:
+ * @months: (element-type MqProgressMonth): from mq_progress_by_month()
+ *
+ * The progress charts alone, for a page of their own (the report's).
+ *
+ * Returns: the y below them
+ */
+double
+mq_figures_draw_progress (cairo_t              *cr,
+                          GArray               *months,
+                          double                x,
+                          double                y,
+                          double                width,
+                          const MqFiguresStyle *style)
+{
+  Panel p = { cr, x, width, style };
+
+  y = progress_chart (&p, months, y);
+  return method_chart (&p, months, y + style->row);
 }

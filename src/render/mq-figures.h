@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 typedef enum /*< flags >*/
 {
   MQ_FIGURES_STAGES = 1 << 0,   /* flagged land by stage */
+  MQ_FIGURES_METHODS = 1 << 1,  /* with progress: fully locked land by method over time */
 } MqFiguresParts;
 
 typedef struct
@@ -30,5 +31,12 @@ double mq_figures_draw        (cairo_t              *cr,
                                double                y,
                                double                width,
                                const MqFiguresStyle *style);
+
+double mq_figures_draw_progress (cairo_t              *cr,
+                                 GArray               *months,
+                                 double                x,
+                                 double                y,
+                                 double                width,
+                                 const MqFiguresStyle *style);
 
 G_END_DECLS

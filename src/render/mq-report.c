@@ -380,7 +380,7 @@ summary_panel (Report *r,
   g_autoptr(MqSummary) s = r->options->only ? mq_summary_new_of (r->dataset, r->today, r->options->only)
                                             : mq_summary_new (r->dataset, r->today);
   g_autoptr(GArray) months = r->options->only ? NULL
-                                              : mq_summary_fully_locked_by_month (r->dataset, r->today, NULL, 12);
+                                              : mq_progress_by_month (r->dataset, r->today, NULL, 72, 24);
   MqFiguresStyle style = { TEXT, ROW, MQ_FIGURES_STAGES };
 
   if (figures_height (s, months, width, &style) > height)
@@ -605,6 +605,23 @@ overview_page (Report *r)
   note_frame (r, &frame, vp, -1);
   frame_ticks (r, &frame, vp);
   overview_column (r, &frame, scale);
+  next_page (r);
+}
+
+/* ---- progress over time --------------------------------------------------- */
+
+/* The zone's curves on a page of their own: each lock, all four and the
+ * deadlines' plan by month, and all four by method (a report of some
+ * parcels has none: its page 1 counts them). */
+static void
+progress_page (Report *r)
+{
+  g_autoptr(GArray) months = mq_progress_by_month (r->dataset, r->today, NULL, 72, 24);
+  double width = MIN (r->width - 2 * MARGIN, (r->height - 2 * MARGIN - HEADER) * 1.2);
+  MqFiguresStyle style = { TEXT * 1.3, ROW * 1.6, 0 };
+
+  header (r, _("Progress over Time"));
+  mq_figures_draw_progress (r->cr, months, MARGIN, MARGIN + HEADER, width, &style);
   next_page (r);
 }
 
@@ -1080,9 +1097,12 @@ write_pages (Report *r)
 {
   r->table_pages = pages_for (r->parcels->len, rows_per_page (r, 2));
   r->deadline_pages = pages_for (r->deadlines->len, rows_per_page (r, 2));
-  r->n_pages = 1 + r->table_pages + r->deadline_pages + (r->options->atlas ? r->parcels->len : 0);
+  r->n_pages = 1 + (r->options->only == NULL) + r->table_pages + r->deadline_pages +
+               (r->options->atlas ? r->parcels->len : 0);
   r->page = 1;
   overview_page (r);
+  if (r->options->only == NULL)
+    progress_page (r);
   table_pages (r);
   deadline_pages (r);
   for (guint k = 0; r->options->atlas && k < r->parcels->len; k++)

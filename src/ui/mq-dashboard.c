@@ -19,6 +19,7 @@
 #include "mq-furniture.h"
 
 #define MONTHS 72
+#define AHEAD_MONTHS 24
 #define CHART_TEXT_PX 14
 #define CHART_MIN_WIDTH 420
 #define LIST_ROWS 100
@@ -65,7 +66,7 @@ draw_chart (GtkDrawingArea *area,
             gpointer        data)
 {
   MqDashboard *self = data;
-  MqFiguresStyle style = { CHART_TEXT_PX, 26, MQ_FIGURES_STAGES };
+  MqFiguresStyle style = { CHART_TEXT_PX, 26, MQ_FIGURES_STAGES | MQ_FIGURES_METHODS };
 
   if (self->summary != NULL)
     mq_figures_draw (cr, self->summary, self->months, 0, 0, width, &style);
@@ -261,7 +262,7 @@ refresh_now (MqDashboard *self)
   if (self->dataset == NULL || self->filter == NULL)
     return;
   self->summary = mq_summary_new_filtered (self->dataset, today, self->filter);
-  self->months = mq_summary_fully_locked_by_month (self->dataset, today, self->filter, MONTHS);
+  self->months = mq_progress_by_month (self->dataset, today, self->filter, MONTHS, AHEAD_MONTHS);
   fit_figures (self);
   fill_list (self, self->overdue_list, self->overdue_label, TRUE, today);
   fill_list (self, self->due_soon_list, self->due_soon_label, FALSE, today);
