@@ -1549,6 +1549,57 @@ test_changes_since_card (void)
   close_project (window, dir);
 }
 
+/* The window at a past day: the dashboard's figures are those of the file
+ * rewound to that day (as --summary --as-of prints them), the banner says
+ * the day, nothing can be edited; back to today, today's figures again. */
+static void
+test_as_of_window (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-gui-as-of-XXXXXX", NULL);
+  g_autofree char *gpkg = test_copy_sample_with_history (dir, "马桥项目.gpkg");
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  MqProject *project = mq_window_get_project (window);
+  MqDashboard *dashboard = MQ_DASHBOARD (find_named_type (GTK_WIDGET (window), MQ_TYPE_DASHBOARD));
+  g_autoptr(MqDataset) past = NULL;
+  g_autoptr(MqSummary) expected = NULL;
+  g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today_json = NULL, *want = NULL, *shown = NULL, *back = NULL;
+  GDate day;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, gpkg);
+  wait_for_dataset (view);
+  today_json = mq_summary_to_json (mq_dashboard_get_summary (dashboard));
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 30, 6, 2021);
+  g_assert_true (mq_project_set_as_of (project, g_date_get_julian (&day), &error));
+  g_assert_no_error (error);
+  past = mq_dataset_load (gpkg, NULL, NULL, NULL);
+  g_assert_true (mq_dataset_rewind (past, &day, NULL));
+  expected = mq_summary_new (past, g_date_get_julian (&day));
+  want = mq_summary_to_json (expected);
+  shown = mq_summary_to_json (mq_dashboard_get_summary (dashboard));
+  g_assert_cmpstr (shown, ==, want);
+  g_assert_cmpstr (shown, !=, today_json);
+  g_assert_false (mq_project_get_editable (project));
+  mq_edit_set (edit, 0, MQ_FIELD_NOTES, "过去的修改", 0);
+  g_assert_false (mq_project_apply (project, edit, &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY);
+  settle ();
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "30 June 2021"));
+  save_screenshot ("as-of.png");
+
+  g_assert_true (mq_project_set_as_of (project, 0, NULL));
+  back = mq_summary_to_json (mq_dashboard_get_summary (dashboard));
+  g_assert_cmpstr (back, ==, today_json);
+  g_assert_true (mq_project_get_editable (project));
+  close_project (window, dir);
+}
+
 /* The dashboard's figures are --summary's; filtered, they follow the filter;
  * the map fades what the filter leaves out. */
 static void
@@ -4206,6 +4257,7 @@ main (int   argc,
   g_test_add_func ("/gui/status-table-and-reload", test_status_table_and_reload);
   g_test_add_func ("/gui/survey-update", test_survey_update);
   g_test_add_func ("/gui/changes-since-card", test_changes_since_card);
+  g_test_add_func ("/gui/as-of", test_as_of_window);
   g_test_add_func ("/gui/conflict-dialog", test_conflict_dialog);
   g_test_add_func ("/gui/presence-offline-ui", test_presence_offline_ui);
   g_test_add_func ("/gui/table-search-filters", test_table_search_filters);

@@ -50,6 +50,8 @@ struct _MqProject
   GObject        parent_instance;
 
   guint32        changes_since;   /* the day "changes since" counts from; 0: 30 days ago */
+  guint32        as_of;           /* a past day the views show (read-only), or 0 */
+  MqParcels     *present;         /* the parcels of today while a past day is shown */
 
   MqOpenRequest *request;
   MqOpenRequest *shown_request;   /* the request of the dataset shown while another loads */
@@ -95,6 +97,7 @@ enum {
   PROP_VIEW_NAMES,
   PROP_ONLINE,
   PROP_CHANGES_SINCE,
+  PROP_AS_OF,
   N_PROPS
 };
 
@@ -551,10 +554,23 @@ mq_project_save_layers (MqProject  *self,
 
 /* ---- opening ---------------------------------------------------------------- */
 
+/* Whatever file comes next is shown as it is today. */
+static void
+forget_as_of (MqProject *self)
+{
+  g_clear_object (&self->present);
+  if (self->as_of == 0)
+    return;
+  self->as_of = 0;
+  mq_set_as_of (0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AS_OF]);
+}
+
 static void
 set_dataset (MqProject *self,
              MqDataset *dataset)
 {
+  forget_as_of (self);
   detach_store (self);
   mq_selection_clear (self->selection);
   g_clear_pointer (&self->ids, g_hash_table_unref);
@@ -980,7 +996,7 @@ gboolean
 mq_project_get_editable (MqProject *self)
 {
   g_return_val_if_fail (MQ_IS_PROJECT (self), FALSE);
-  return self->store != NULL && !mq_store_is_read_only (self->store);
+  return self->store != NULL && !mq_store_is_read_only (self->store) && self->as_of == 0;
 }
 
 /* Why the store is read-only when the file itself says so (it brings
@@ -1005,6 +1021,14 @@ static gboolean
 no_store (MqProject  *self,
           GError    **error)
 {
+  if (self->as_of != 0)
+    {
+      g_autofree char *day = mq_date_format (self->as_of);
+
+      g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY,
+                   _("The project is shown as of %s; go back to today to change it."), day);
+      return TRUE;
+    }
   if (self->store != NULL)
     return FALSE;
   g_set_error_literal (error, MQ_STORE_ERROR, MQ_STORE_ERROR_NOT_A_PROJECT,
@@ -1485,6 +1509,7 @@ mq_project_get_property (GObject    *object,
     case PROP_VIEW_NAMES: g_value_take_boxed (value, mq_project_dup_view_names (self)); break;
     case PROP_ONLINE: g_value_set_boolean (value, mq_project_get_online (self)); break;
     case PROP_CHANGES_SINCE: g_value_set_uint (value, mq_project_get_changes_since (self)); break;
+    case PROP_AS_OF: g_value_set_uint (value, self->as_of); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1511,6 +1536,7 @@ mq_project_dispose (GObject *object)
   set_loading (self, NULL);
   detach_store (self);
   g_clear_pointer (&self->ids, g_hash_table_unref);
+  forget_as_of (self);
   g_clear_object (&self->dataset);
   G_OBJECT_CLASS (mq_project_parent_class)->dispose (object);
 }
@@ -1615,6 +1641,10 @@ mq_project_class_init (MqProjectClass *klass)
   properties[PROP_CHANGES_SINCE] =
     g_param_spec_uint ("changes-since", NULL, NULL, 0, G_MAXUINT32, 0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* A past day the views show, read-only (a Julian day; 0: today). */
+  properties[PROP_AS_OF] =
+    g_param_spec_uint ("as-of", NULL, NULL, 0, G_MAXUINT32, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   install_signals (G_TYPE_FROM_CLASS (klass));
 }
@@ -1684,4 +1714,71 @@ mq_project_dup_changes (MqProject  *self,
   g_date_clear (&since, 1);
   g_date_set_julian (&since, mq_project_get_changes_since (self));
   return mq_changes_since (self->dataset, &since, mq_today (), error);
+}
+
+/* ---- a past day ------------------------------------------------------------- */
+
+/* Every view again, as after an edit of every parcel. */
+static void
+tell_views (MqProject *self)
+{
+  g_signal_emit (self, signals[CHANGED], 0, NULL, G_MAXUINT64);
+  mq_filter_data_changed (self->filter);
+  notify_store_state (self, FALSE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AS_OF]);
+}
+
+/**
+ * mq_project_set_as_of:
+ * @julian: a past day, or 0 for today
+ *
+ * Shows the project as it stood at the end of @julian (its history undone
+ * in memory, core/mq-as-of.c): every view, read-only, deadlines counted
+ * from that day, until it is set back to 0. A project file's history only
+ * (a server project's is not read yet).
+ */
+gboolean
+mq_project_set_as_of (MqProject  *self,
+                      guint32     julian,
+                      GError    **error)
+{
+  g_autoptr(MqParcels) past = NULL;
+  GDate date;
+
+  g_return_val_if_fail (MQ_IS_PROJECT (self), FALSE);
+  if (julian == self->as_of)
+    return TRUE;
+  if (self->dataset == NULL || self->store == NULL)
+    {
+      no_store (self, error);
+      return FALSE;
+    }
+  if (julian != 0)
+    {
+      g_date_clear (&date, 1);
+      g_date_set_julian (&date, julian);
+      /* From today's parcels, not from another past day's. */
+      past = mq_dataset_dup_rewound (self->dataset, &date, error);
+      if (past == NULL)
+        return FALSE;
+    }
+  if (self->present != NULL)
+    mq_dataset_set_parcels (self->dataset, self->present);
+  g_clear_object (&self->present);
+  if (past != NULL)
+    {
+      self->present = g_object_ref (mq_dataset_get_parcels (self->dataset));
+      mq_dataset_set_parcels (self->dataset, past);
+    }
+  self->as_of = julian;
+  mq_set_as_of (julian);
+  tell_views (self);
+  return TRUE;
+}
+
+guint32
+mq_project_get_as_of (MqProject *self)
+{
+  g_return_val_if_fail (MQ_IS_PROJECT (self), 0);
+  return self->as_of;
 }

@@ -707,13 +707,19 @@ mq_get_as_of (void)
 guint32
 mq_today (void)
 {
-  const char *pinned = g_getenv ("MQ_TODAY");
   guint32 at = mq_get_as_of ();
+
+  return at != 0 ? at : mq_today_real ();
+}
+
+/* Today, whatever day the views show (MQ_TODAY still pins it). */
+guint32
+mq_today_real (void)
+{
+  const char *pinned = g_getenv ("MQ_TODAY");
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   GDate date;
 
-  if (at != 0)
-    return at;
   g_date_clear (&date, 1);
   if (pinned != NULL)
     g_date_set_parse (&date, pinned);

@@ -140,6 +140,7 @@ gboolean        mq_parcel_is_due_soon      (const MqParcel  *parcel,
 guint           mq_parcel_days_overdue     (const MqParcel  *parcel,
                                             guint32          today);
 guint32         mq_today                   (void);
+guint32         mq_today_real              (void);
 void            mq_set_as_of               (guint32          julian);
 guint32         mq_get_as_of               (void);
 

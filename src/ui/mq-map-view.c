@@ -1149,6 +1149,9 @@ mq_map_view_refresh (MqMapView *self)
 {
   g_return_if_fail (MQ_IS_MAP_VIEW (self));
 
+  /* The day deadlines count from moves too: past midnight, or to a past
+   * day the project shows. */
+  mq_renderer_set_today (self->renderer, mq_today ());
   mq_renderer_parcels_changed (self->renderer);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   schedule_frame (self, 0);

@@ -33,8 +33,9 @@ show_banner (MqWindow   *self,
 static void
 on_store_state (MqWindow *self)
 {
+  /* A past day shown says so in a banner of its own. */
   gboolean read_only = mq_project_get_has_store (self->project) &&
-                       !mq_project_get_editable (self->project);
+                       !mq_project_get_editable (self->project) && mq_project_get_as_of (self->project) == 0;
   const char *reason = mq_project_get_read_only_reason (self->project);
 
   if (read_only && reason != NULL)

@@ -27,6 +27,16 @@
 /* Keys 1–9 carry 100 + n: the n-th saved view. */
 #define FIRST_VIEW_KEY 100
 
+/* At a past day the card says which, in place of the changes since. */
+static char *
+dup_as_of_line (MqWindow *self)
+{
+  g_autofree char *day = mq_date_format (mq_project_get_as_of (self->project));
+
+  /* TRANSLATORS: the meeting room's line when the project is shown at a past day */
+  return g_strdup_printf (_("As of %s (the project's history)"), day);
+}
+
 /* The opening card's "since the last meeting" (the dashboard's day). */
 static char *
 dup_since_line (MqWindow *self)
@@ -60,7 +70,7 @@ update_totals (MqWindow *self)
                           s->flagged_parcels, s->flagged_m2 / MQ_M2_PER_MU, MQ_TARGET_MU,
                           s->locks_held[MQ_N_LOCKS], s->locks_held_m2[MQ_N_LOCKS] / MQ_M2_PER_MU,
                           s->overdue);
-  since = dup_since_line (self);
+  since = mq_project_get_as_of (self->project) ? dup_as_of_line (self) : dup_since_line (self);
   if (since != NULL)
     {
       char *both = g_strconcat (text, "\n", since, NULL);

@@ -65,6 +65,13 @@ struct _MqWindow
   MqLocksPanel        *locks_panel;
   GtkRevealer         *banner_revealer;
   GtkLabel            *banner_label;
+  GtkMenuButton       *as_of_button;
+  GtkCalendar         *as_of_calendar;
+  GtkWidget           *as_of_today_button;
+  GtkWidget           *as_of_show_button;
+  GtkRevealer         *as_of_revealer;
+  GtkLabel            *as_of_label;
+  GtkWidget           *as_of_banner_button;
   GtkRevealer         *offline_revealer;
   GtkLabel            *loading_label;
   GtkProgressBar      *loading_progress;

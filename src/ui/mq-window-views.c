@@ -108,6 +108,66 @@ on_place_chosen (MqWindow   *self,
   mq_viewport_fit (mq_map_view_get_viewport (self->map_view), &extent, PLACE_MARGIN_PX);
 }
 
+/* ---- a past day ---- */
+
+/* The banner over every view, and the header button, say which day. */
+static void
+on_as_of_changed (MqWindow *self)
+{
+  guint32 as_of = mq_project_get_as_of (self->project);
+  g_autofree char *day = NULL, *text = NULL;
+  GDate date;
+  char shown[64];
+
+  gtk_revealer_set_reveal_child (self->as_of_revealer, as_of != 0);
+  gtk_widget_set_sensitive (self->as_of_today_button, as_of != 0);
+  if (as_of == 0)
+    {
+      gtk_menu_button_set_icon_name (self->as_of_button, "document-open-recent-symbolic");
+      return;
+    }
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, as_of);
+  /* TRANSLATORS: a day in the window's banner, as strftime() takes it */
+  g_date_strftime (shown, sizeof shown, _("%-d %B %Y"), &date);
+  /* TRANSLATORS: the banner over the views at a past day */
+  text = g_strdup_printf (_("As of %s: the project as it stood at the end of that day, from its history. "
+                            "Read-only."), shown);
+  gtk_label_set_text (self->as_of_label, text);
+  day = mq_date_format (as_of);
+  gtk_menu_button_set_label (self->as_of_button, day);
+}
+
+static void
+show_as_of (MqWindow *self,
+            guint32   julian)
+{
+  g_autoptr(GError) error = NULL;
+
+  gtk_popover_popdown (gtk_menu_button_get_popover (self->as_of_button));
+  if (!mq_project_set_as_of (self->project, julian, &error))
+    _mq_window_show_problem (self, _("The Past Day Cannot Be Shown"), error);
+}
+
+static void
+on_as_of_chosen (MqWindow *self)
+{
+  g_autoptr(GDateTime) chosen = gtk_calendar_get_date (self->as_of_calendar);
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, g_date_time_get_day_of_month (chosen), g_date_time_get_month (chosen),
+                  g_date_time_get_year (chosen));
+  /* Today, or a day to come, is the project as it is. */
+  show_as_of (self, g_date_get_julian (&date) >= mq_today_real () ? 0 : g_date_get_julian (&date));
+}
+
+static void
+on_today (MqWindow *self)
+{
+  show_as_of (self, 0);
+}
+
 void
 _mq_window_init_views (MqWindow *self)
 {
@@ -126,4 +186,12 @@ _mq_window_init_views (MqWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filter_bar, "place-chosen", G_CALLBACK (on_place_chosen), self,
                            G_CONNECT_SWAPPED);
+  /* A button, not the calendar's day-selected: turning to another month
+   * selects that month's same day without a word, and a click on it then
+   * says nothing either. */
+  g_signal_connect_swapped (self->as_of_show_button, "clicked", G_CALLBACK (on_as_of_chosen), self);
+  g_signal_connect_swapped (self->as_of_today_button, "clicked", G_CALLBACK (on_today), self);
+  g_signal_connect_swapped (self->as_of_banner_button, "clicked", G_CALLBACK (on_today), self);
+  g_signal_group_connect_swapped (self->project_signals, "notify::as-of", G_CALLBACK (on_as_of_changed), self);
+  on_as_of_changed (self);
 }

@@ -555,6 +555,13 @@ mq_window_class_init (MqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqWindow, locks_panel);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, as_of_button);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, as_of_calendar);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, as_of_today_button);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, as_of_show_button);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, as_of_revealer);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, as_of_label);
+  gtk_widget_class_bind_template_child (widget_class, MqWindow, as_of_banner_button);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, offline_revealer);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, filter_bar);
   gtk_widget_class_bind_template_child (widget_class, MqWindow, view_stack);
