@@ -1565,7 +1565,7 @@ test_as_of_window (void)
   g_autoptr(MqSummary) expected = NULL;
   g_autoptr(MqEdit) edit = mq_edit_new (MQ_EDIT_ACTION_EDIT);
   g_autoptr(GError) error = NULL;
-  g_autofree char *today_json = NULL, *want = NULL, *shown = NULL, *back = NULL;
+  g_autofree char *today_json = NULL, *want = NULL, *shown = NULL, *back = NULL, *shown_day = NULL;
   GDate day;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
@@ -1597,6 +1597,26 @@ test_as_of_window (void)
   back = mq_summary_to_json (mq_dashboard_get_summary (dashboard));
   g_assert_cmpstr (back, ==, today_json);
   g_assert_true (mq_project_get_editable (project));
+
+  /* The meeting room plays the months back: [ shows last month's end, a
+   * second [ the month's before, ] one on; leaving comes back to today. */
+  g_object_set (window, "presenting", TRUE, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.present-month", "i", -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.present-month", "i", -1);
+  g_date_set_julian (&day, mq_today_real ());
+  g_date_set_day (&day, 1);
+  g_date_subtract_months (&day, 1);
+  g_date_subtract_days (&day, 1);
+  g_assert_cmpuint (mq_project_get_as_of (project), ==, g_date_get_julian (&day));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.present-month", "i", 1);
+  g_date_add_days (&day, 1);
+  g_date_add_months (&day, 1);
+  g_date_subtract_days (&day, 1);
+  g_assert_cmpuint (mq_project_get_as_of (project), ==, g_date_get_julian (&day));
+  shown_day = mq_date_format (g_date_get_julian (&day));
+  g_assert_nonnull (find_label (GTK_WIDGET (window), shown_day));
+  g_object_set (window, "presenting", FALSE, NULL);
+  g_assert_cmpuint (mq_project_get_as_of (project), ==, 0);
   close_project (window, dir);
 }
 

@@ -26,6 +26,9 @@
 #define MAX_COVERED 0.8
 /* Keys 1–9 carry 100 + n: the n-th saved view. */
 #define FIRST_VIEW_KEY 100
+/* [ and ]: the map a month back or forward (playback through the months). */
+#define MONTH_BACK_KEY 200
+#define MONTH_ON_KEY 201
 
 /* At a past day the card says which, in place of the changes since. */
 static char *
@@ -206,6 +209,41 @@ go_to_view_at (MqWindow *self,
                                 json_object_get_string_member_with_default (view, "name", ""));
 }
 
+/* The last day of the month before (or after) the one shown: the map played
+ * back month by month; past today's month it is today again. */
+static void
+step_month (MqWindow *self,
+            int       months)
+{
+  guint32 shown = mq_project_get_as_of (self->project);
+  g_autoptr(GError) error = NULL;
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, shown ? shown : mq_today_real ());
+  g_date_set_day (&date, 1);
+  if (months < 0)
+    g_date_subtract_days (&date, 1);
+  else
+    {
+      g_date_add_months (&date, 2);
+      g_date_subtract_days (&date, 1);
+    }
+  if (g_date_get_julian (&date) >= mq_today_real ())
+    g_date_set_julian (&date, mq_today_real ());
+  if (!mq_project_set_as_of (self->project, g_date_get_julian (&date) == mq_today_real ()
+                                              ? 0 : g_date_get_julian (&date), &error))
+    _mq_window_toast (self, adw_toast_new (error->message));
+}
+
+static void
+present_month_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  step_month (MQ_WINDOW (widget), g_variant_get_int32 (parameter));
+}
+
 static gboolean
 on_present_key (GtkWidget *widget,
                 GVariant  *args,
@@ -216,6 +254,8 @@ on_present_key (GtkWidget *widget,
 
   if (key == 0)
     g_object_set (self, "presenting", FALSE, NULL);
+  else if (key == MONTH_BACK_KEY || key == MONTH_ON_KEY)
+    step_month (self, key == MONTH_BACK_KEY ? -1 : 1);
   else if (key >= FIRST_VIEW_KEY)
     go_to_view_at (self, key - FIRST_VIEW_KEY);
   else
@@ -230,6 +270,7 @@ present_keys (void)
   static const struct { guint key; int step; } bindings[] = {
     { GDK_KEY_Escape, 0 }, { GDK_KEY_n, 1 }, { GDK_KEY_Page_Down, 1 }, { GDK_KEY_space, 1 },
     { GDK_KEY_p, -1 }, { GDK_KEY_Page_Up, -1 }, { GDK_KEY_BackSpace, -1 },
+    { GDK_KEY_bracketleft, MONTH_BACK_KEY }, { GDK_KEY_bracketright, MONTH_ON_KEY },
   };
 
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
@@ -265,6 +306,7 @@ enter (MqWindow *self)
 {
   g_set_object (&self->before_meeting, NULL);
   self->before_meeting = mq_viewport_copy (mq_map_view_get_viewport (self->map_view));
+  self->as_of_before_meeting = mq_project_get_as_of (self->project);
   self->present_keys = present_keys ();
   gtk_widget_add_controller (GTK_WIDGET (self), self->present_keys);
   adw_view_stack_set_visible_child_name (self->view_stack, "map");
@@ -283,6 +325,8 @@ leave (MqWindow *self)
   if (self->before_meeting != NULL)
     mq_map_view_restore_view (self->map_view, self->before_meeting);
   g_clear_object (&self->before_meeting);
+  /* The day played back to goes with the meeting. */
+  mq_project_set_as_of (self->project, self->as_of_before_meeting, NULL);
   for (guint i = 0; i < self->held_toasts->len; i++)
     adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (g_ptr_array_index (self->held_toasts, i)));
   g_ptr_array_set_size (self->held_toasts, 0);
@@ -312,6 +356,8 @@ _mq_window_class_init_present (GtkWidgetClass *widget_class)
   gtk_widget_class_install_property_action (widget_class, "win.present", "presenting");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.present", NULL);
   gtk_widget_class_install_action (widget_class, "win.present-step", "i", step_action);
+  /* -1 or 1: the map played back a month, or forward ([ and ] in the room). */
+  gtk_widget_class_install_action (widget_class, "win.present-month", "i", present_month_action);
 }
 
 void

@@ -55,6 +55,7 @@ struct _MqWindow
   GtkWidget           *present_overdue_label;
   MqLocator           *present_locator;
   MqViewport          *before_meeting;  /* the view Esc comes back to */
+  guint32              as_of_before_meeting;  /* and the day it showed (0: today) */
   GPtrArray           *held_toasts;     /* AdwToast: held while presenting */
   GtkRevealer         *identify_revealer;
   AdwPreferencesGroup *recent_group;
