@@ -100,7 +100,7 @@ parse_options (Options  *o,
     { "summary", 0, 0, G_OPTION_ARG_NONE, &o->summary, N_("Print the figures of the data and exit"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("With --summary: print JSON"), NULL },
     { "as-of", 0, 0, G_OPTION_ARG_STRING, &o->as_of, N_("With --summary or an export: the project as it stood at the end of that day, from its history (exports say so)"), N_("YYYY-MM-DD") },
-    { "changes-since", 0, 0, G_OPTION_ARG_STRING, &o->changes_since, N_("Print what changed since the end of that day (locks newly held, newly overdue, deadlines moved, parcels flagged, who changed what; --json for JSON) and exit"), N_("YYYY-MM-DD") },
+    { "changes-since", 0, 0, G_OPTION_ARG_STRING, &o->changes_since, N_("Print what changed since the end of that day (locks newly held, newly overdue, deadlines moved, parcels flagged, who changed what; --json for JSON), or with --export-pdf make it the report's first page, and exit"), N_("YYYY-MM-DD") },
     { "crs", 0, 0, G_OPTION_ARG_STRING, &o->request.crs, N_("Coordinate system of a source without one"), "EPSG:N" },
     { "encoding", 0, 0, G_OPTION_ARG_STRING, &o->request.encoding, N_("Text encoding of the attributes"), N_("NAME") },
     { "layer", 0, 0, G_OPTION_ARG_STRING, &o->request.layer, N_("Polygon layer to read"), N_("NAME") },
@@ -398,6 +398,14 @@ export_pdf (Options      *o,
     }
   report.geopdf = o->geopdf;
   report.layers = saved;
+  if (o->changes_since != NULL)
+    {
+      GDate since;
+
+      if (!mq_as_of_parse_date ("--changes-since", o->changes_since, &since, error))
+        return FALSE;
+      report.changes_since = g_date_get_julian (&since);
+    }
   if (o->by != NULL)
     {
       MqReportBy by;
@@ -596,7 +604,8 @@ run_headless (Options *o)
     return fail (error);
   if (o->problems)
     print_problems (dataset);
-  if (o->changes_since != NULL && !print_changes (o, dataset, today, &error))
+  /* With a report, the changes are its first page. */
+  if (o->changes_since != NULL && o->export_pdf == NULL && !print_changes (o, dataset, today, &error))
     return fail (error);
   if (o->summary)
     {

@@ -192,6 +192,38 @@ test_text_and_pages (void)
   g_assert_cmpint (atoi (n_pages), ==, 2 + table + deadlines + n);
 }
 
+/* --changes-since with --export-pdf: the first page says what changed since
+ * that day, the parcels mq_changes_since() finds listed on it; the rest of
+ * the report follows as ever. */
+static void
+test_changes_page (void)
+{
+  g_autofree char *project = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao.gpkg", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "changes.pdf", NULL);
+  g_autofree char *arg = g_strconcat ("--export-pdf=", pdf, NULL);
+  const char *argv[] = { g_getenv ("MQ_BINARY"), arg, "--changes-since=2026-06-30", project, NULL };
+  g_autoptr(MqDataset) dataset = mq_dataset_load (project, NULL, NULL, NULL);
+  g_autoptr(MqChanges) changes = NULL;
+  g_auto(GStrv) pages = NULL;
+  GArray *changed;
+  GDate since;
+
+  g_free (run (argv));
+  pages = pages_of (pdf);
+  g_date_clear (&since, 1);
+  g_date_set_dmy (&since, 30, 6, 2026);
+  changes = mq_changes_since (dataset, &since, mq_today (), NULL);
+  changed = mq_changes_get_changed (changes);
+  g_assert_cmpuint (changed->len, >, 0);
+  g_assert_nonnull (strstr (pages[0], "Changes since 2026-06-30"));
+  g_assert_nonnull (strstr (pages[0], "What changed"));
+  for (guint k = 0; k < changed->len; k++)
+    g_assert_nonnull (strstr (pages[0], mq_parcels_get (mq_dataset_get_parcels (dataset),
+                                                        g_array_index (changed, MqChangedParcel, k).parcel)->id));
+  g_assert_cmpuint (pages_with (pages, "Changes since"), ==, 1);
+  g_assert_nonnull (strstr (pages[1], "Maqiao AI Pilot Zone: Industrial Land Transformation"));
+}
+
 static void
 test_paper_a4 (void)
 {
@@ -856,6 +888,7 @@ main (int   argc,
   sample = mq_dataset_load (gpkg, NULL, NULL, NULL);
   dir = g_dir_make_tmp ("mq-report-XXXXXX", NULL);
   g_test_add_func ("/report/text-and-pages", test_text_and_pages);
+  g_test_add_func ("/report/changes-page", test_changes_page);
   g_test_add_func ("/report/paper-a4", test_paper_a4);
   g_test_add_func ("/report/fonts-embedded", test_fonts_embedded);
   g_test_add_func ("/report/map-pixels", test_map_pixels);

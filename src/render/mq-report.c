@@ -64,7 +64,23 @@ typedef struct
   const char            *pages_dir;    /* (nullable): a PDF per page there (a GeoPDF's) */
   gboolean               failed;       /* a page's surface could not be written */
   GArray                *geo;          /* MqReportPageGeo: the pages' map frames */
+  MqChanges             *changes;      /* (nullable): for the "changes since" page */
 } Report;
+
+/* What changed since the day the options name, if they name one. */
+static gboolean
+prepare_changes (Report  *r,
+                 GError **error)
+{
+  GDate since;
+
+  if (r->options->changes_since == 0)
+    return TRUE;
+  g_date_clear (&since, 1);
+  g_date_set_julian (&since, r->options->changes_since);
+  r->changes = mq_changes_since (r->dataset, &since, mq_today (), error);
+  return r->changes != NULL;
+}
 
 /* ---- page frame ---------------------------------------------------------- */
 
@@ -757,6 +773,63 @@ table_pages (Report *r)
     }
 }
 
+/* ---- changes since a day ---------------------------------------------------- */
+
+static const MqReportColumn changes_columns[] = {
+  { N_("Parcel"), 0.10, FALSE }, { N_("Right holder"), 0.25, FALSE }, { N_("Mu"), 0.07, TRUE },
+  { N_("What changed"), 0.58, FALSE },
+};
+
+/* The page a meeting opens with: what changed since the last one (the
+ * figures as the dashboard's card has them), then the parcels changed, as
+ * many as the page holds. */
+static void
+changes_page (Report    *r,
+              MqChanges *changes)
+{
+  MqReportTable table = report_table (r, changes_columns, G_N_ELEMENTS (changes_columns));
+  MqParcels *parcels = mq_dataset_get_parcels (r->dataset);
+  GArray *changed = mq_changes_get_changed (changes);
+  g_autofree char *day = mq_date_format (r->options->changes_since);
+  g_autofree char *heading = g_strdup_printf (_("Changes since %s"), day);
+  g_autofree char *brief = mq_changes_dup_brief (changes);
+  g_auto(GStrv) lines = g_strsplit (brief, "\n", -1);
+  double y = MARGIN + HEADER;
+  guint rows, k;
+
+  header (r, heading);
+  for (guint i = 0; lines[i] != NULL; i++, y += ROW * 1.3)
+    mq_text_in (r->cr, lines[i], MARGIN, y, r->width - 2 * MARGIN, TEXT * 1.3, i == 0);
+  y += ROW;
+  mq_report_table_head (&table, y);
+  rows = (guint) MAX (0.0, (r->height - MARGIN - FOOTER - y) / ROW - 2);
+  for (k = 0; k < changed->len && k < rows; k++)
+    {
+      const MqChangedParcel *c = &g_array_index (changed, MqChangedParcel, k);
+      const MqParcel *p = mq_parcels_get (parcels, c->parcel);
+      g_autofree char *mu = g_strdup_printf ("%.2f", p->area_m2 / MQ_M2_PER_MU);
+      GString *what = g_string_new (NULL);
+      const char *cells[4];
+
+      for (guint f = 0; f < MQ_N_FIELDS; f++)
+        if (c->fields & (1u << f))
+          g_string_append_printf (what, "%s%s", what->len ? "、" : "", mq_field_label (f));
+      cells[0] = p->id ? p->id : "?", cells[1] = p->owner ? p->owner : "", cells[2] = mu, cells[3] = what->str;
+      mq_report_table_row (&table, y += ROW, cells, NULL, MQ_REPORT_ROW_PLAIN);
+      g_string_free (what, TRUE);
+    }
+  if (changed->len == 0)
+    mq_text_in (r->cr, _("None."), MARGIN + 3, y += ROW, 0, TEXT, FALSE);
+  else if (k < changed->len)
+    {
+      g_autofree char *more = g_strdup_printf (_("… and %u more parcels (the window's dashboard lists them all)"),
+                                               changed->len - k);
+
+      mq_text_in (r->cr, more, MARGIN + 3, y += ROW, 0, TEXT, FALSE);
+    }
+  next_page (r);
+}
+
 /* ---- deadlines ------------------------------------------------------------ */
 
 static const MqReportColumn deadline_columns[] = {
@@ -1097,9 +1170,11 @@ write_pages (Report *r)
 {
   r->table_pages = pages_for (r->parcels->len, rows_per_page (r, 2));
   r->deadline_pages = pages_for (r->deadlines->len, rows_per_page (r, 2));
-  r->n_pages = 1 + (r->options->only == NULL) + r->table_pages + r->deadline_pages +
+  r->n_pages = (r->changes != NULL) + 1 + (r->options->only == NULL) + r->table_pages + r->deadline_pages +
                (r->options->atlas ? r->parcels->len : 0);
   r->page = 1;
+  if (r->changes != NULL)
+    changes_page (r, r->changes);
   overview_page (r);
   if (r->options->only == NULL)
     progress_page (r);
@@ -1161,15 +1236,19 @@ mq_report_write_pdf (MqDataset              *dataset,
   g_autoptr(MqOutput) out = NULL;
   Report r = { dataset, options };
 
-  if (!mq_report_page_size (options, &r.width, &r.height, error))
+  if (!mq_report_page_size (options, &r.width, &r.height, error) || !prepare_changes (&r, error))
     return FALSE;
   out = mq_output_new (path, NULL, TRUE, mq_dataset_get_path (dataset), error);
   if (out == NULL)
-    return FALSE;
+    {
+      g_clear_pointer (&r.changes, mq_changes_free);
+      return FALSE;
+    }
   r.surface = cairo_pdf_surface_create_for_stream (sink_write, out, r.width, r.height);
   set_metadata (r.surface, mq_report_get_title (options));
   r.cr = cairo_create (r.surface);
   draw_report (&r, now);
+  g_clear_pointer (&r.changes, mq_changes_free);
   if (r.failed)
     mq_output_set_failed (out, EIO);
   return mq_output_commit (out, error);
@@ -1194,13 +1273,14 @@ mq_report_write_pages (MqDataset              *dataset,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   Report r = { dataset, options };
 
-  if (!mq_report_page_size (options, &r.width, &r.height, error))
+  if (!mq_report_page_size (options, &r.width, &r.height, error) || !prepare_changes (&r, error))
     return 0;
   r.pages_dir = folder;
   r.geo = g_array_new (FALSE, FALSE, sizeof (MqReportPageGeo));
   r.page = 1;
   open_page_surface (&r);
   draw_report (&r, now);
+  g_clear_pointer (&r.changes, mq_changes_free);
   if (r.failed)
     {
       g_set_error (error, MQ_REPORT_ERROR, MQ_REPORT_ERROR_WRITE, _("%s: cannot be written"), folder);

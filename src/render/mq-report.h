@@ -30,6 +30,7 @@ typedef struct
   GPtrArray   *rasters;    /* (nullable): the opened files the layers name: MqRasterLayer, MqVectorLayer */
   gboolean     geopdf;     /* page 1 and the atlas georeferenced, the parcels queryable */
   MqLayerList *layers;     /* (nullable): the layers the maps draw, else the default */
+  guint32      changes_since; /* a day: a "changes since" page first; 0: none */
 } MqReportOptions;
 
 /* A page's map frame (points from the page's top-left) and the ground it
