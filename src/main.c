@@ -385,6 +385,7 @@ export_pdf (Options      *o,
   g_autofree char *unit = dup_unit (o);
   g_autoptr(GPtrArray) rasters = mq_export_open_layers (dataset, saved, (const char *const *) o->layers,
                                                         error);
+  g_autoptr(MqChanges) changes = NULL;
   MqReportOptions report = { o->title, unit, o->paper, o->portrait, MQ_THEME_LOCKS, o->atlas, NULL,
                              label_field, rasters };
 
@@ -402,9 +403,10 @@ export_pdf (Options      *o,
     {
       GDate since;
 
-      if (!mq_as_of_parse_date ("--changes-since", o->changes_since, &since, error))
+      if (!mq_as_of_parse_date ("--changes-since", o->changes_since, &since, error) ||
+          (changes = mq_changes_since (dataset, &since, mq_today (), error)) == NULL)
         return FALSE;
-      report.changes_since = g_date_get_julian (&since);
+      report.changes = changes;
     }
   if (o->by != NULL)
     {

@@ -584,7 +584,7 @@ test_export_pdf (void)
   wait_for_dataset (view);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-pdf", NULL));
   options = find_window (MQ_TYPE_REPORT_DIALOG);
-  g_object_set (options, "paper", "A4", "report-title", "马桥季度汇报", "atlas", FALSE, NULL);
+  g_object_set (options, "paper", "A4", "report-title", "马桥季度汇报", "atlas", FALSE, "changes", TRUE, NULL);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (options), "export");
   chooser = find_chooser ();
   settle ();
@@ -609,6 +609,17 @@ test_export_pdf (void)
     g_assert_true (g_str_has_prefix (contents, "%PDF-"));
     g_assert_nonnull (find_bytes (contents, length, "/MediaBox [ 0 0 841.89 595.28 ]"));
     g_assert_null (find_bytes (contents, length, "/MediaBox [ 0 0 1190"));
+  }
+  /* Its first page: the changes since the dashboard's day. */
+  {
+    const char *argv[] = { "pdftotext", "-l", "1", pdf, "-", NULL };
+    g_autofree char *text = NULL;
+    g_autofree char *day = mq_date_format (mq_project_get_changes_since (mq_window_get_project (window)));
+    g_autofree char *heading = g_strdup_printf ("Changes since %s", day);
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, &text, NULL, NULL, NULL));
+    g_assert_nonnull (strstr (text, heading));
   }
   close_project (window, dir);
 }

@@ -186,6 +186,13 @@ mq_changes_since (MqDataset    *dataset,
   return g_steal_pointer (&self);
 }
 
+/* The day (Julian) the changes are counted from the end of. */
+guint32
+mq_changes_get_since (MqChanges *self)
+{
+  return self->since;
+}
+
 MqChangeCount
 mq_changes_get_new_locks (MqChanges *self,
                           MqLock     lock)

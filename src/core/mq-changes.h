@@ -43,6 +43,7 @@ MqChanges  *mq_changes_since          (MqDataset   *dataset,
                                        GError     **error);
 void        mq_changes_free           (MqChanges   *self);
 
+guint32     mq_changes_get_since      (MqChanges   *self);
 MqChangeCount mq_changes_get_new_locks (MqChanges  *self,
                                         MqLock      lock);
 MqChangeCount mq_changes_get_any_new_lock (MqChanges *self);

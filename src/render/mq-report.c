@@ -64,23 +64,7 @@ typedef struct
   const char            *pages_dir;    /* (nullable): a PDF per page there (a GeoPDF's) */
   gboolean               failed;       /* a page's surface could not be written */
   GArray                *geo;          /* MqReportPageGeo: the pages' map frames */
-  MqChanges             *changes;      /* (nullable): for the "changes since" page */
 } Report;
-
-/* What changed since the day the options name, if they name one. */
-static gboolean
-prepare_changes (Report  *r,
-                 GError **error)
-{
-  GDate since;
-
-  if (r->options->changes_since == 0)
-    return TRUE;
-  g_date_clear (&since, 1);
-  g_date_set_julian (&since, r->options->changes_since);
-  r->changes = mq_changes_since (r->dataset, &since, mq_today (), error);
-  return r->changes != NULL;
-}
 
 /* ---- page frame ---------------------------------------------------------- */
 
@@ -790,7 +774,7 @@ changes_page (Report    *r,
   MqReportTable table = report_table (r, changes_columns, G_N_ELEMENTS (changes_columns));
   MqParcels *parcels = mq_dataset_get_parcels (r->dataset);
   GArray *changed = mq_changes_get_changed (changes);
-  g_autofree char *day = mq_date_format (r->options->changes_since);
+  g_autofree char *day = mq_date_format (mq_changes_get_since (changes));
   g_autofree char *heading = g_strdup_printf (_("Changes since %s"), day);
   g_autofree char *brief = mq_changes_dup_brief (changes);
   g_auto(GStrv) lines = g_strsplit (brief, "\n", -1);
@@ -1170,11 +1154,11 @@ write_pages (Report *r)
 {
   r->table_pages = pages_for (r->parcels->len, rows_per_page (r, 2));
   r->deadline_pages = pages_for (r->deadlines->len, rows_per_page (r, 2));
-  r->n_pages = (r->changes != NULL) + 1 + (r->options->only == NULL) + r->table_pages + r->deadline_pages +
+  r->n_pages = (r->options->changes != NULL) + 1 + (r->options->only == NULL) + r->table_pages + r->deadline_pages +
                (r->options->atlas ? r->parcels->len : 0);
   r->page = 1;
-  if (r->changes != NULL)
-    changes_page (r, r->changes);
+  if (r->options->changes != NULL)
+    changes_page (r, r->options->changes);
   overview_page (r);
   if (r->options->only == NULL)
     progress_page (r);
@@ -1236,19 +1220,15 @@ mq_report_write_pdf (MqDataset              *dataset,
   g_autoptr(MqOutput) out = NULL;
   Report r = { dataset, options };
 
-  if (!mq_report_page_size (options, &r.width, &r.height, error) || !prepare_changes (&r, error))
+  if (!mq_report_page_size (options, &r.width, &r.height, error))
     return FALSE;
   out = mq_output_new (path, NULL, TRUE, mq_dataset_get_path (dataset), error);
   if (out == NULL)
-    {
-      g_clear_pointer (&r.changes, mq_changes_free);
-      return FALSE;
-    }
+    return FALSE;
   r.surface = cairo_pdf_surface_create_for_stream (sink_write, out, r.width, r.height);
   set_metadata (r.surface, mq_report_get_title (options));
   r.cr = cairo_create (r.surface);
   draw_report (&r, now);
-  g_clear_pointer (&r.changes, mq_changes_free);
   if (r.failed)
     mq_output_set_failed (out, EIO);
   return mq_output_commit (out, error);
@@ -1273,14 +1253,13 @@ mq_report_write_pages (MqDataset              *dataset,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   Report r = { dataset, options };
 
-  if (!mq_report_page_size (options, &r.width, &r.height, error) || !prepare_changes (&r, error))
+  if (!mq_report_page_size (options, &r.width, &r.height, error))
     return 0;
   r.pages_dir = folder;
   r.geo = g_array_new (FALSE, FALSE, sizeof (MqReportPageGeo));
   r.page = 1;
   open_page_surface (&r);
   draw_report (&r, now);
-  g_clear_pointer (&r.changes, mq_changes_free);
   if (r.failed)
     {
       g_set_error (error, MQ_REPORT_ERROR, MQ_REPORT_ERROR_WRITE, _("%s: cannot be written"), folder);

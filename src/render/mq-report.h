@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "mq-changes.h"
 #include "mq-renderer.h"
 
 G_BEGIN_DECLS
@@ -30,7 +31,7 @@ typedef struct
   GPtrArray   *rasters;    /* (nullable): the opened files the layers name: MqRasterLayer, MqVectorLayer */
   gboolean     geopdf;     /* page 1 and the atlas georeferenced, the parcels queryable */
   MqLayerList *layers;     /* (nullable): the layers the maps draw, else the default */
-  guint32      changes_since; /* a day: a "changes since" page first; 0: none */
+  MqChanges   *changes;    /* (nullable): a "changes since" page first (worked out before, on any thread) */
 } MqReportOptions;
 
 /* A page's map frame (points from the page's top-left) and the ground it

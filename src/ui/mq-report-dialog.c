@@ -26,6 +26,7 @@ struct _MqReportDialog
   GtkSwitch        *atlas_switch;
   AdwComboRow      *split_row;
   GtkSwitch        *geopdf_switch;
+  GtkSwitch        *changes_switch;
   AdwActionRow     *only_row;
   GtkSwitch        *only_switch;
 
@@ -35,7 +36,7 @@ struct _MqReportDialog
 
 G_DEFINE_FINAL_TYPE (MqReportDialog, mq_report_dialog, ADW_TYPE_MESSAGE_DIALOG)
 
-enum { PROP_0, PROP_PAPER, PROP_REPORT_TITLE, PROP_ATLAS, PROP_SPLIT, PROP_GEOPDF, N_PROPS };
+enum { PROP_0, PROP_PAPER, PROP_REPORT_TITLE, PROP_ATLAS, PROP_SPLIT, PROP_GEOPDF, PROP_CHANGES, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 void
@@ -70,6 +71,7 @@ dup_choice (MqReportDialog *self)
   choice->atlas = gtk_switch_get_active (self->atlas_switch);
   choice->split = adw_combo_row_get_selected (self->split_row);
   choice->geopdf = gtk_switch_get_active (self->geopdf_switch);
+  choice->changes = gtk_switch_get_active (self->changes_switch);
   choice->only_selected = gtk_widget_get_visible (GTK_WIDGET (self->only_row)) &&
                           gtk_switch_get_active (self->only_switch);
   return choice;
@@ -131,6 +133,9 @@ mq_report_dialog_get_property (GObject    *object,
     case PROP_GEOPDF:
       g_value_set_boolean (value, gtk_switch_get_active (self->geopdf_switch));
       break;
+    case PROP_CHANGES:
+      g_value_set_boolean (value, gtk_switch_get_active (self->changes_switch));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -160,6 +165,9 @@ mq_report_dialog_set_property (GObject      *object,
       break;
     case PROP_GEOPDF:
       gtk_switch_set_active (self->geopdf_switch, g_value_get_boolean (value));
+      break;
+    case PROP_CHANGES:
+      gtk_switch_set_active (self->changes_switch, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -200,6 +208,9 @@ mq_report_dialog_class_init (MqReportDialogClass *klass)
                                               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_GEOPDF] = g_param_spec_boolean ("geopdf", NULL, NULL, FALSE,
                                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* A first page of the changes since the project's changes-since day. */
+  properties[PROP_CHANGES] = g_param_spec_boolean ("changes", NULL, NULL, FALSE,
+                                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-report-dialog.ui");
@@ -211,6 +222,7 @@ mq_report_dialog_class_init (MqReportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqReportDialog, atlas_switch);
   gtk_widget_class_bind_template_child (widget_class, MqReportDialog, split_row);
   gtk_widget_class_bind_template_child (widget_class, MqReportDialog, geopdf_switch);
+  gtk_widget_class_bind_template_child (widget_class, MqReportDialog, changes_switch);
   gtk_widget_class_bind_template_child (widget_class, MqReportDialog, only_row);
   gtk_widget_class_bind_template_child (widget_class, MqReportDialog, only_switch);
 }

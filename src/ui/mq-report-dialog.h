@@ -22,6 +22,7 @@ typedef struct
   gboolean  only_selected;
   guint     split;          /* 0: one report; else 1 + MqReportBy: one per group, into a folder */
   gboolean  geopdf;
+  gboolean  changes;        /* a first page: what changed since the project's changes-since day */
 } MqReportChoice;
 
 void mq_report_choice_free (MqReportChoice *choice);

@@ -307,6 +307,7 @@ typedef struct
   MqLabelField     label_field; /* the map's, read on the main thread */
   MqLayerList     *layers;   /* a copy of the map's */
   GPtrArray       *rasters;  /* the map's images (each locks its own reading) */
+  MqChanges       *changes;  /* (nullable): worked out on the main thread, only read after */
   char            *path;
 } ReportJob;
 
@@ -319,6 +320,7 @@ report_job_free (ReportJob *job)
   g_clear_object (&job->only);
   g_clear_object (&job->layers);
   g_clear_pointer (&job->rasters, g_ptr_array_unref);
+  g_clear_pointer (&job->changes, mq_changes_free);
   g_free (job->path);
   g_free (job);
 }
@@ -343,6 +345,7 @@ report_job_steal (ReportJob *job)
   run->label_field = job->label_field;
   run->layers = g_steal_pointer (&job->layers);
   run->rasters = g_steal_pointer (&job->rasters);
+  run->changes = g_steal_pointer (&job->changes);
   return run;
 }
 
@@ -355,7 +358,7 @@ write_report_thread (GTask        *task,
   ReportJob *job = data;
   MqReportChoice *c = job->choice;
   MqReportOptions options = { c->title, c->unit, c->paper, c->portrait, c->theme, c->atlas,
-                              job->only, job->label_field, job->rasters, c->geopdf, job->layers };
+                              job->only, job->label_field, job->rasters, c->geopdf, job->layers, job->changes };
   GError *error = NULL;
   gboolean ok;
 
@@ -458,11 +461,19 @@ on_report_chosen (GObject      *source,
   g_autoptr(MqReportChoice) choice = mq_report_dialog_choose_finish (result, NULL);
   MqDataset *dataset = mq_project_get_dataset (self->project);
   MqSelection *selection = mq_project_get_selection (self->project);
+  g_autoptr(MqChanges) changes = NULL;
+  g_autoptr(GError) error = NULL;
   ReportJob *job;
 
   if (choice == NULL || dataset == NULL)
     return;
+  if (choice->changes && (changes = mq_project_dup_changes (self->project, &error)) == NULL)
+    {
+      _mq_window_show_problem (self, _("The Report Was Not Written"), error);
+      return;
+    }
   job = g_new0 (ReportJob, 1);
+  job->changes = g_steal_pointer (&changes);
   job->window = g_object_ref (self);
   job->dataset = g_object_ref (dataset);
   if (choice->only_selected && mq_selection_get_n (selection) > 0)
