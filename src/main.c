@@ -20,6 +20,7 @@
 #include "mq-report-set.h"
 #include "mq-geopdf.h"
 #include "mq-settings.h"
+#include "mq-survey-pdf.h"
 #include "mq-survey-update.h"
 
 #define EXIT_BAD_INPUT 2
@@ -125,7 +126,7 @@ parse_options (Options  *o,
     { "update-survey", 0, 0, G_OPTION_ARG_FILENAME, &o->update_survey, N_("Carry a project file into a new survey: parcels matched, locks carried, lineage and one history batch written; prints what changed, and exits"), N_("NEW_SURVEY") },
     { "merge-policy", 0, 0, G_OPTION_ARG_STRING, &o->merge_policy, N_("With --update-survey: what a merged parcel keeps where its parcels disagree: largest (the status of the one sharing the most land) or agreed (only what they agree on)"), N_("POLICY") },
     { "survey-date", 0, 0, G_OPTION_ARG_STRING, &o->survey_date, N_("With --update-survey: the new survey's date (default today)"), N_("YYYY-MM-DD") },
-    { "change-report", 0, 0, G_OPTION_ARG_FILENAME, &o->change_report, N_("With --update-survey: write the change report (one row per parcel the update touches)"), N_("FILE.csv|.xlsx") },
+    { "change-report", 0, 0, G_OPTION_ARG_FILENAME, &o->change_report, N_("With --update-survey: write the change report (the totals per class, one row per parcel the update touches)"), N_("FILE.pdf|.xlsx|.csv") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &o->dry_run, N_("With --update-survey: show what would change, write nothing to the project"), NULL },
     { "undo-survey-update", 0, 0, G_OPTION_ARG_NONE, &o->undo_survey, N_("Take a project file's last survey update back, exactly, and exit"), NULL },
     { "import", 0, 0, G_OPTION_ARG_FILENAME, &o->import, N_("Import a source into a new project file (with --output) and exit"), N_("SOURCE") },
@@ -677,6 +678,17 @@ print_lines (const char *text)
     }
 }
 
+/* The change report as the file's name says: PDF pages, a workbook or CSV. */
+static gboolean
+write_change_report (MqSurveyUpdate  *update,
+                     const char      *path,
+                     GError         **error)
+{
+  if (g_str_has_suffix (path, ".pdf"))
+    return mq_survey_pdf_write (update, path, mq_locale_is_chinese (), error);
+  return mq_survey_update_write_report (update, path, mq_locale_is_chinese (), error);
+}
+
 /* --update-survey=NEW PROJECT: what changed printed (and the change report
  * written) before anything is; then the project carried into the survey. */
 static int
@@ -716,8 +728,7 @@ run_survey_update (Options *o)
     return fail (error);
   text = mq_survey_update_dup_text (update);
   print_lines (text);
-  if (o->change_report != NULL &&
-      !mq_survey_update_write_report (update, o->change_report, mq_locale_is_chinese (), &error))
+  if (o->change_report != NULL && !write_change_report (update, o->change_report, &error))
     return fail (error);
   if (o->dry_run)
     return 0;

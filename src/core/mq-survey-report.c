@@ -120,7 +120,7 @@ mq_survey_update_dup_text (MqSurveyUpdate *self)
 
 enum
 {
-  COL_CLASS,
+  COL_CLASS = MQ_SURVEY_REPORT_CLASS,
   COL_OLD_ID,
   COL_NEW_ID,
   COL_OLD_MU,
@@ -130,12 +130,17 @@ enum
   COL_NEW_SHARE,
   COL_LOCKS,
   COL_NOTE,
-  N_COLUMNS
+  N_COLUMNS = MQ_SURVEY_REPORT_N_COLUMNS
 };
 
-static const char *
-header (guint    column,
-        gboolean chinese)
+/**
+ * mq_survey_update_report_header:
+ *
+ * A column of the change report's rows: its Chinese header, else its key.
+ */
+const char *
+mq_survey_update_report_header (guint    column,
+                                gboolean chinese)
 {
   static const char *const zh[N_COLUMNS] = { "类别", "原地块编号", "新地块编号", "原面积（亩）",
                                              "新面积（亩）", "面积变化（平方米）", "占原地块",
@@ -167,10 +172,11 @@ is_one_to_one (MqLineage relation)
   return relation == MQ_LINEAGE_SAME || relation == MQ_LINEAGE_BOUNDARY || relation == MQ_LINEAGE_RENUMBERED;
 }
 
-static char *
-dup_cell (MqSurveyUpdate      *self,
-          const MqLineageLink *l,
-          guint                column)
+/* A cell of the change report's row for @l; NULL when it has none. */
+char *
+mq_survey_update_dup_report_cell (MqSurveyUpdate      *self,
+                                  const MqLineageLink *l,
+                                  guint                column)
 {
   const MqParcel *o = l->old_index != MQ_NO_PARCEL
                         ? mq_parcels_get (mq_dataset_get_parcels (self->project), l->old_index) : NULL;
@@ -198,9 +204,9 @@ dup_cell (MqSurveyUpdate      *self,
     }
 }
 
-/* Every link but the parcels that stayed as they were. */
-static gboolean
-is_affected (const MqLineageLink *l)
+/* Every link but the parcels that stayed as they were: a row of the report. */
+gboolean
+mq_lineage_link_is_affected (const MqLineageLink *l)
 {
   return l->relation != MQ_LINEAGE_SAME;
 }
@@ -214,19 +220,19 @@ write_csv (MqSurveyUpdate *self,
   gboolean ok = mq_output_write (out, "\xEF\xBB\xBF", 3);
 
   for (guint c = 0; c < N_COLUMNS; c++)
-    mq_csv_put_cell (row, header (c, chinese));
+    mq_csv_put_cell (row, mq_survey_update_report_header (c, chinese));
   g_string_append (row, "\r\n");
   ok = ok && mq_output_write (out, row->str, row->len);
   for (guint k = 0; ok && k < self->links->len; k++)
     {
       const MqLineageLink *l = &g_array_index (self->links, MqLineageLink, k);
 
-      if (!is_affected (l))
+      if (!mq_lineage_link_is_affected (l))
         continue;
       g_string_truncate (row, 0);
       for (guint c = 0; c < N_COLUMNS; c++)
         {
-          g_autofree char *text = dup_cell (self, l, c);
+          g_autofree char *text = mq_survey_update_dup_report_cell (self, l, c);
 
           mq_csv_put_cell (row, text);
         }
@@ -279,16 +285,16 @@ write_rows_sheet (MqSurveyUpdate *self,
 
   format_set_num_format (text, "@");
   for (guint c = 0; c < N_COLUMNS; c++)
-    worksheet_write_string (sheet, 0, c, header (c, chinese), bold);
+    worksheet_write_string (sheet, 0, c, mq_survey_update_report_header (c, chinese), bold);
   for (guint k = 0; k < self->links->len; k++)
     {
       const MqLineageLink *l = &g_array_index (self->links, MqLineageLink, k);
 
-      if (!is_affected (l))
+      if (!mq_lineage_link_is_affected (l))
         continue;
       for (guint c = 0; c < N_COLUMNS; c++)
         {
-          g_autofree char *cell = dup_cell (self, l, c);
+          g_autofree char *cell = mq_survey_update_dup_report_cell (self, l, c);
 
           if (cell == NULL)
             continue;

@@ -127,6 +127,17 @@ const char     *mq_lineage_label             (MqLineage             relation);
 gboolean        mq_lineage_from_key          (const char           *key,
                                               MqLineage            *relation);
 char           *mq_survey_update_dup_text    (MqSurveyUpdate       *self);
+
+/* The change report's row columns: class, old id, new id, old mu, new mu,
+ * area change, old share, new share, locks carried, review note. */
+#define MQ_SURVEY_REPORT_CLASS 0
+#define MQ_SURVEY_REPORT_N_COLUMNS 10
+const char     *mq_survey_update_report_header (guint              column,
+                                                gboolean           chinese);
+char           *mq_survey_update_dup_report_cell (MqSurveyUpdate   *self,
+                                                  const MqLineageLink *link,
+                                                  guint             column);
+gboolean        mq_lineage_link_is_affected  (const MqLineageLink  *link);
 gboolean        mq_survey_update_write_report (MqSurveyUpdate      *self,
                                                const char          *path,
                                                gboolean             chinese,

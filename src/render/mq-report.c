@@ -1171,10 +1171,10 @@ write_pages (Report *r)
 /* The PDF goes through our own output rather than cairo's file writer, so a
  * full disk or a missing folder reports the system's reason, not "write
  * error", and the file appears only whole. */
-static cairo_status_t
-sink_write (void                *data,
-            const unsigned char *bytes,
-            unsigned int         length)
+cairo_status_t
+mq_report_sink_write (void                *data,
+                      const unsigned char *bytes,
+                      unsigned int         length)
 {
   return mq_output_write (data, bytes, length) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
@@ -1225,7 +1225,7 @@ mq_report_write_pdf (MqDataset              *dataset,
   out = mq_output_new (path, NULL, TRUE, mq_dataset_get_path (dataset), error);
   if (out == NULL)
     return FALSE;
-  r.surface = cairo_pdf_surface_create_for_stream (sink_write, out, r.width, r.height);
+  r.surface = cairo_pdf_surface_create_for_stream (mq_report_sink_write, out, r.width, r.height);
   set_metadata (r.surface, mq_report_get_title (options));
   r.cr = cairo_create (r.surface);
   draw_report (&r, now);

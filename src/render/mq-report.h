@@ -59,6 +59,10 @@ double   mq_report_map_frame      (const MqReportOptions  *options,
                                    MqViewport             *viewport);
 double   mq_report_round_scale    (double                  needed);
 const char *mq_report_get_title   (const MqReportOptions  *options);
+/* A cairo PDF stream into an MqOutput (its temporary file). */
+cairo_status_t mq_report_sink_write (void                *output,
+                                     const unsigned char *bytes,
+                                     unsigned int         length);
 guint    mq_report_write_pages    (MqDataset              *dataset,
                                    const char             *folder,
                                    const MqReportOptions  *options,

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "mq-survey-dialog.h"
+#include "mq-survey-pdf.h"
 
 /* Listing more conflicts than this helps nobody; the count says the rest. */
 #define SHOWN_CONFLICTS 200
@@ -75,7 +76,9 @@ on_report_chosen (GtkNativeDialog *chooser,
       (path = g_file_get_path (file)) != NULL)
     {
       base = g_path_get_basename (path);
-      if (mq_survey_update_write_report (self->update, path, mq_locale_is_chinese (), &error))
+      if (g_str_has_suffix (path, ".pdf") ? mq_survey_pdf_write (self->update, path, mq_locale_is_chinese (), &error)
+                                          : mq_survey_update_write_report (self->update, path, mq_locale_is_chinese (),
+                                                                           &error))
         text = g_strdup_printf (_("Change report saved as %s"), base);
       else
         text = g_strdup (error->message);
@@ -93,8 +96,9 @@ on_save_report (MqSurveyDialog *self)
 
   chooser = gtk_file_chooser_native_new (_("Save Change Report"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Excel workbooks and CSV"));
+  gtk_file_filter_set_name (filter, _("Excel workbooks, PDF and CSV"));
   gtk_file_filter_add_suffix (filter, "xlsx");
+  gtk_file_filter_add_suffix (filter, "pdf");
   gtk_file_filter_add_suffix (filter, "csv");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
