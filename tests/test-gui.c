@@ -1102,6 +1102,8 @@ test_survey_update (void)
   dialog = ADW_MESSAGE_DIALOG (find_window (MQ_TYPE_SURVEY_DIALOG));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "maqiao-survey-next.shp"));
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "1139"));
+  gtk_expander_set_expanded (GTK_EXPANDER (find_named_type (GTK_WIDGET (dialog), GTK_TYPE_EXPANDER)), TRUE);
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "MQ0857 → MQ1155"));
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "apply"));
   policy = GTK_DROP_DOWN (find_named_type (GTK_WIDGET (dialog), GTK_TYPE_DROP_DOWN));
   gtk_drop_down_set_selected (policy, 2);

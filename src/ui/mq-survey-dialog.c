@@ -23,6 +23,8 @@ struct _MqSurveyDialog
   AdwMessageDialog  parent_instance;
 
   GtkGrid          *totals_grid;
+  GtkExpander      *rows_expander;
+  GtkListBox       *rows_list;
   GtkWidget        *conflicts_box;
   GtkLabel         *conflicts_label;
   GtkListBox       *conflict_list;
@@ -50,6 +52,8 @@ mq_survey_dialog_response (AdwMessageDialog *dialog,
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
 }
 
+static void fill_rows (MqSurveyDialog *self);
+
 /* Where merged parcels disagree, Update waits for the user's choice. */
 static void
 on_policy_chosen (MqSurveyDialog *self)
@@ -57,7 +61,15 @@ on_policy_chosen (MqSurveyDialog *self)
   guint chosen = gtk_drop_down_get_selected (self->policy_dropdown);
 
   if (chosen == 1 || chosen == 2)
-    mq_survey_update_set_policy (self->update, chosen == 1 ? MQ_MERGE_LARGEST : MQ_MERGE_AGREED);
+    {
+      GtkWidget *child;
+
+      mq_survey_update_set_policy (self->update, chosen == 1 ? MQ_MERGE_LARGEST : MQ_MERGE_AGREED);
+      /* What the merged parcels carry follows the choice. */
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rows_list))) != NULL)
+        gtk_list_box_remove (self->rows_list, child);
+      fill_rows (self);
+    }
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "apply", chosen == 1 || chosen == 2);
 }
 
@@ -128,6 +140,8 @@ mq_survey_dialog_class_init (MqSurveyDialogClass *klass)
   ADW_MESSAGE_DIALOG_CLASS (klass)->response = mq_survey_dialog_response;
   gtk_widget_class_set_template_from_resource (widget_class, "/org/maqiao/LandViewer/mq-survey-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, MqSurveyDialog, totals_grid);
+  gtk_widget_class_bind_template_child (widget_class, MqSurveyDialog, rows_expander);
+  gtk_widget_class_bind_template_child (widget_class, MqSurveyDialog, rows_list);
   gtk_widget_class_bind_template_child (widget_class, MqSurveyDialog, conflicts_box);
   gtk_widget_class_bind_template_child (widget_class, MqSurveyDialog, conflicts_label);
   gtk_widget_class_bind_template_child (widget_class, MqSurveyDialog, conflict_list);
@@ -187,6 +201,46 @@ fill_totals (MqSurveyDialog *self)
       put (self->totals_grid, 3, row, n_new, FALSE);
       put (self->totals_grid, 4, row++, new_mu, FALSE);
     }
+}
+
+/* "分割 · MQ0857 → MQ1155" and what it carries: the change report's rows. */
+static GtkWidget *
+change_row (MqSurveyUpdate      *update,
+            const MqLineageLink *l)
+{
+  g_autofree char *old_id = mq_survey_update_dup_report_cell (update, l, 1);
+  g_autofree char *new_id = mq_survey_update_dup_report_cell (update, l, 2);
+  g_autofree char *locks = mq_survey_update_dup_report_cell (update, l, 8);
+  g_autofree char *note = mq_survey_update_dup_report_cell (update, l, 9);
+  g_autofree char *title = g_strdup_printf ("%s · %s → %s", mq_lineage_label (l->relation), old_id ? old_id : "—",
+                                            new_id ? new_id : "—");
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), note ? note : locks ? locks : "");
+  return row;
+}
+
+/* Every parcel the update touches, in the change report's order. */
+static void
+fill_rows (MqSurveyDialog *self)
+{
+  g_autofree char *label = NULL;
+  guint n = 0;
+
+  for (guint k = 0; k < mq_survey_update_get_n_links (self->update); k++)
+    {
+      const MqLineageLink *l = mq_survey_update_get_link (self->update, k);
+
+      if (!mq_lineage_link_is_affected (l))
+        continue;
+      if (n++ < SHOWN_CONFLICTS)
+        gtk_list_box_append (self->rows_list, change_row (self->update, l));
+    }
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u parcel changes", "%u parcel changes", n), n);
+  gtk_expander_set_label (self->rows_expander, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->rows_expander), n > 0);
 }
 
 static GtkWidget *
@@ -262,6 +316,7 @@ mq_survey_dialog_choose (GtkWindow           *parent,
   g_task_set_source_tag (self->task, mq_survey_dialog_choose);
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);
   fill_totals (self);
+  fill_rows (self);
   fill_conflicts (self);
   gtk_window_present (GTK_WINDOW (self));
 }
