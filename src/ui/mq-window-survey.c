@@ -59,22 +59,30 @@ reopen (SurveyJob *job)
   mq_project_open_path (job->window->project, job->project);
 }
 
-/* ---- undo ---- */
-
+/* The file written: the planned update applied, or without one, the last
+ * update taken back. */
 static void
-undo_thread (GTask        *task,
-             gpointer      source,
-             gpointer      data,
-             GCancellable *cancellable)
+write_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
 {
   SurveyJob *job = data;
   GError *error = NULL;
+  GDate today;
+  gboolean ok;
 
-  if (mq_survey_update_undo (job->project, &error))
+  g_date_clear (&today, 1);
+  g_date_set_julian (&today, mq_today ());
+  ok = job->update != NULL ? mq_survey_update_apply (job->update, &today, &error)
+                           : mq_survey_update_undo (job->project, &error);
+  if (ok)
     mq_task_return_boolean (task, TRUE);
   else
     mq_task_return_error (task, error);
 }
+
+/* ---- undo ---- */
 
 static void
 on_undone (GObject      *source,
@@ -104,7 +112,7 @@ on_undo_answered (AdwMessageDialog *dialog,
   job->window = g_object_ref (self);
   job->project = g_strdup (mq_project_get_store_path (self->project));
   mq_project_close (self->project);
-  start (job, undo_thread, on_undone);
+  start (job, write_thread, on_undone);
 }
 
 static void
@@ -130,24 +138,6 @@ undo_survey_action (GtkWidget  *widget,
 }
 
 /* ---- update ---- */
-
-static void
-apply_thread (GTask        *task,
-              gpointer      source,
-              gpointer      data,
-              GCancellable *cancellable)
-{
-  SurveyJob *job = data;
-  GError *error = NULL;
-  GDate today;
-
-  g_date_clear (&today, 1);
-  g_date_set_julian (&today, mq_today ());
-  if (mq_survey_update_apply (job->update, &today, &error))
-    mq_task_return_boolean (task, TRUE);
-  else
-    mq_task_return_error (task, error);
-}
 
 static void
 on_applied (GObject      *source,
@@ -187,7 +177,7 @@ on_preview_answered (GObject      *source,
     return;
   /* Nothing of the project stays open while the file changes under it. */
   mq_project_close (self->project);
-  start (g_steal_pointer (&job), apply_thread, on_applied);
+  start (g_steal_pointer (&job), write_thread, on_applied);
 }
 
 static void
