@@ -366,6 +366,7 @@ test_progress (void)
   MqParcels *parcels = mq_dataset_get_parcels (project);
   guint32 today = mq_today ();
   g_autoptr(GArray) months = mq_progress_by_month (project, today, NULL, 600, 24);
+  g_autoptr(MqProgressGroups) entities = mq_progress_by_entity (project, today, NULL, months, 5);
   const MqProgressMonth *now = NULL;
   double held[MQ_N_LOCKS + 1] = { 0 }, by_method = 0;
   GDate date;
@@ -382,6 +383,8 @@ test_progress (void)
     }
   g_assert_nonnull (now);
   g_assert_cmpuint (months->len, ==, now_index + 1 + 24);
+  g_assert_cmpuint (entities->names->len, ==, 6);
+  g_assert_true (entities->has_others);
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
     {
       const MqParcel *p = mq_parcels_get (parcels, i);
@@ -417,6 +420,18 @@ test_progress (void)
         }
       test_assert_within (m->m2[MQ_PROGRESS_PLANNED], planned, 1e-9);
       g_assert_true (((int) k > now_index) == isnan (m->m2[MQ_PROGRESS_ALL_FOUR]));
+      {
+        double sum = 0;
+
+        for (guint g = 0; g < entities->names->len; g++)
+          sum += mq_progress_groups_get (entities, k, g);
+        /* Fully locked land has its entity (the rule of the owner lock):
+         * the entities add up to all four, month by month. */
+        if ((int) k <= now_index)
+          test_assert_within (sum, m->m2[MQ_PROGRESS_ALL_FOUR], 1e-9);
+        else
+          g_assert_true (isnan (sum));
+      }
       if (k > 0 && (int) k <= now_index)
         for (guint s = 0; s < MQ_N_PROGRESS; s++)
           g_assert_cmpfloat (m->m2[s], >=, g_array_index (months, MqProgressMonth, k - 1).m2[s]);

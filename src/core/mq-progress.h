@@ -41,4 +41,25 @@ GArray *mq_progress_by_month (MqDataset *dataset,
                               guint      max_months,
                               guint      ahead_months);
 
+/* All four locks over the same months, one series per responsible entity:
+ * the @n_top holding the most flagged land, the rest as one. */
+typedef struct
+{
+  GPtrArray *names;    /* char *: the entities, most flagged land first; the last "others" when any */
+  GArray    *m2;       /* double: months × names, cumulative, NAN after today */
+  gboolean   has_others;  /* the last name is the rest's */
+} MqProgressGroups;
+
+MqProgressGroups *mq_progress_by_entity   (MqDataset        *dataset,
+                                           guint32           today,
+                                           MqFilter         *filter,
+                                           GArray           *months,
+                                           guint             n_top);
+double            mq_progress_groups_get  (MqProgressGroups *groups,
+                                           guint             month,
+                                           guint             group);
+void              mq_progress_groups_free (MqProgressGroups *groups);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqProgressGroups, mq_progress_groups_free)
+
 G_END_DECLS

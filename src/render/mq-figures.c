@@ -145,32 +145,53 @@ typedef struct
   guint  n;
 } Axes;
 
+/* A series' value at a month, from whatever holds it. */
+typedef double (*ValueAt) (gconstpointer values,
+                           guint         month,
+                           guint         series);
+
 static double
-value_of (const MqProgressMonth *m,
-          guint                  series,
-          gboolean               by_method)
+progress_at (gconstpointer values,
+             guint         month,
+             guint         series)
 {
-  return by_method ? m->method_m2[series] : m->m2[series];
+  return g_array_index ((GArray *) values, MqProgressMonth, month).m2[series];
+}
+
+static double
+method_at (gconstpointer values,
+           guint         month,
+           guint         series)
+{
+  return g_array_index ((GArray *) values, MqProgressMonth, month).method_m2[series];
+}
+
+static double
+group_at (gconstpointer values,
+          guint         month,
+          guint         series)
+{
+  return mq_progress_groups_get ((MqProgressGroups *) values, month, series);
 }
 
 /* One line through the months it has a value for (what is held stops at
  * today's month). */
 static void
-draw_line (Panel       *p,
-           const Axes  *a,
-           GArray      *months,
-           guint        series,
-           gboolean     by_method,
-           const MqRgb *color,
-           double       width,
-           gboolean     dashed)
+draw_line (Panel         *p,
+           const Axes    *a,
+           ValueAt        value_at,
+           gconstpointer  values,
+           guint          series,
+           const MqRgb   *color,
+           double         width,
+           gboolean       dashed)
 {
   static const double dash[] = { 4, 3 };
   gboolean started = FALSE;
 
-  for (guint k = 0; k < months->len; k++)
+  for (guint k = 0; k < a->n; k++)
     {
-      double v = value_of (&g_array_index (months, MqProgressMonth, k), series, by_method);
+      double v = value_at (values, k, series);
       double x = a->x + (a->n > 1 ? a->width * k / (a->n - 1) : 0);
       double y = a->y + a->height - (a->max > 0 ? a->height * v / a->max : 0);
 
@@ -242,16 +263,17 @@ draw_legend (Panel       *p,
 }
 
 static double
-largest (GArray  *months,
-         guint    n_series,
-         gboolean by_method)
+largest (ValueAt        value_at,
+         gconstpointer  values,
+         guint          n_months,
+         guint          n_series)
 {
   double max = 0;
 
-  for (guint k = 0; k < months->len; k++)
+  for (guint k = 0; k < n_months; k++)
     for (guint s = 0; s < n_series; s++)
       {
-        double v = value_of (&g_array_index (months, MqProgressMonth, k), s, by_method);
+        double v = value_at (values, k, s);
 
         if (!isnan (v))
           max = MAX (max, v);
@@ -268,7 +290,8 @@ progress_chart (Panel  *p,
 {
   const char *labels[MQ_N_PROGRESS];
   MqRgb colors[MQ_N_PROGRESS];
-  Axes a = { p->x, 0, p->width, p->style->row * 7, largest (months, MQ_N_PROGRESS, FALSE), months->len };
+  Axes a = { p->x, 0, p->width, p->style->row * 7, largest (progress_at, months, months->len, MQ_N_PROGRESS),
+             months->len };
 
   y = heading (p, y, _("Progress over time (mu, cumulative)"));
   a.y = y;
@@ -278,7 +301,7 @@ progress_chart (Panel  *p,
       series_color (s, &colors[s]);
       labels[s] = s < MQ_PROGRESS_ALL_FOUR ? mq_lock_label (s)
                   : s == MQ_PROGRESS_ALL_FOUR ? _("All four locks") : _("Planned (deadlines)");
-      draw_line (p, &a, months, s, FALSE, &colors[s], s == MQ_PROGRESS_ALL_FOUR ? 2.5 : 1.2,
+      draw_line (p, &a, progress_at, months, s, &colors[s], s == MQ_PROGRESS_ALL_FOUR ? 2.5 : 1.2,
                  s == MQ_PROGRESS_PLANNED);
     }
   y += a.height + p->style->row;
@@ -293,7 +316,8 @@ method_chart (Panel  *p,
 {
   const char *labels[MQ_N_METHODS - 1];
   MqRgb colors[MQ_N_METHODS - 1];
-  Axes a = { p->x, 0, p->width, p->style->row * 5, largest (months, MQ_N_METHODS, TRUE), months->len };
+  Axes a = { p->x, 0, p->width, p->style->row * 5, largest (method_at, months, months->len, MQ_N_METHODS),
+             months->len };
 
   y = heading (p, y, _("Fully locked land by method (mu)"));
   a.y = y;
@@ -302,15 +326,50 @@ method_chart (Panel  *p,
     {
       mq_style_method_color (m, &colors[m - 1]);
       labels[m - 1] = mq_method_label (m);
-      draw_line (p, &a, months, m, TRUE, &colors[m - 1], 1.8, FALSE);
+      draw_line (p, &a, method_at, months, m, &colors[m - 1], 1.8, FALSE);
     }
   y += a.height + p->style->row;
   return draw_legend (p, y, labels, colors, MQ_N_METHODS - 1) + 6;
 }
 
+/* All four locks over the months, one line per responsible entity (the
+ * ones with the most flagged land, the rest as one). */
+static double
+entity_chart (Panel            *p,
+              GArray           *months,
+              MqProgressGroups *entities,
+              double            y)
+{
+  static const MqRgb palette[] = { { 0.12, 0.47, 0.71 }, { 1.0, 0.50, 0.05 }, { 0.17, 0.63, 0.17 },
+                                   { 0.84, 0.15, 0.16 }, { 0.58, 0.40, 0.74 }, { 0.55, 0.55, 0.55 } };
+  guint n = MIN (entities->names->len, G_N_ELEMENTS (palette));
+
+  const char *labels[G_N_ELEMENTS (palette)];
+  MqRgb colors[G_N_ELEMENTS (palette)];
+  Axes a = { p->x, 0, p->width, p->style->row * 5, largest (group_at, entities, months->len, n), months->len };
+
+  if (n == 0)
+    return y;
+  y = heading (p, y, _("Fully locked land by responsible entity (mu)"));
+  a.y = y;
+  draw_axes (p, &a, months);
+  for (guint g = 0; g < n; g++)
+    {
+      /* The rest, "Others", in grey. */
+      gboolean others = g + 1 == entities->names->len && entities->has_others;
+
+      colors[g] = others ? palette[G_N_ELEMENTS (palette) - 1] : palette[g];
+      labels[g] = g_ptr_array_index (entities->names, g);
+      draw_line (p, &a, group_at, entities, g, &colors[g], 1.8, FALSE);
+    }
+  y += a.height + p->style->row;
+  return draw_legend (p, y, labels, colors, n) + 6;
+}
+
 /**
  * mq_figures_draw:
  * @months: (nullable) (element-type MqProgressMonth): progress over time, or none
+ * @entities: (nullable): with @months: all four locks by responsible entity
  *
  * Returns: the y below the last figure
  */
@@ -318,6 +377,7 @@ double
 mq_figures_draw (cairo_t              *cr,
                  const MqSummary      *s,
                  GArray               *months,
+                 MqProgressGroups     *entities,
                  double                x,
                  double                y,
                  double                width,
@@ -346,6 +406,8 @@ mq_figures_draw (cairo_t              *cr,
     y = progress_chart (&p, months, y);
   if (months != NULL && (style->parts & MQ_FIGURES_METHODS))
     y = method_chart (&p, months, y);
+  if (months != NULL && entities != NULL)
+    y = entity_chart (&p, months, entities, y);
   return y;
 }
 
@@ -360,6 +422,7 @@ mq_figures_draw (cairo_t              *cr,
 double
 mq_figures_draw_progress (cairo_t              *cr,
                           GArray               *months,
+                          MqProgressGroups     *entities,
                           double                x,
                           double                y,
                           double                width,
@@ -368,5 +431,6 @@ mq_figures_draw_progress (cairo_t              *cr,
   Panel p = { cr, x, width, style };
 
   y = progress_chart (&p, months, y);
-  return method_chart (&p, months, y + style->row);
+  y = method_chart (&p, months, y + style->row);
+  return entities != NULL ? entity_chart (&p, months, entities, y + style->row) : y;
 }

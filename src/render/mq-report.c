@@ -360,7 +360,7 @@ figures_height (const MqSummary      *summary,
 {
   cairo_surface_t *recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
   cairo_t *cr = cairo_create (recording);
-  double height = mq_figures_draw (cr, summary, months, 0, 0, width, style);
+  double height = mq_figures_draw (cr, summary, months, NULL, 0, 0, width, style);
 
   cairo_destroy (cr);
   cairo_surface_destroy (recording);
@@ -390,7 +390,7 @@ summary_panel (Report *r,
   /* A small page: smaller rows rather than figures over the footer. */
   while (figures_height (s, months, width, &style) > height && style.row > ROW * 0.6)
     style.row *= 0.9, style.text *= 0.92;
-  return mq_figures_draw (r->cr, s, months, x, y, width, &style);
+  return mq_figures_draw (r->cr, s, months, NULL, x, y, width, &style);
 }
 
 /* "逾期 N 天" in red, "N 天后到期" in amber: a deadline as the tables say it. */
@@ -617,11 +617,14 @@ static void
 progress_page (Report *r)
 {
   g_autoptr(GArray) months = mq_progress_by_month (r->dataset, r->today, NULL, 72, 24);
+  g_autoptr(MqProgressGroups) entities = mq_progress_by_entity (r->dataset, r->today, NULL, months, 5);
   double width = MIN (r->width - 2 * MARGIN, (r->height - 2 * MARGIN - HEADER) * 1.2);
-  MqFiguresStyle style = { TEXT * 1.3, ROW * 1.6, 0 };
+  /* The three charts take about 32 rows: as large as the page holds them. */
+  double row = MIN (ROW * 1.6, (r->height - 2 * MARGIN - HEADER - FOOTER) / 32);
+  MqFiguresStyle style = { row * TEXT / ROW, row, 0 };
 
   header (r, _("Progress over Time"));
-  mq_figures_draw_progress (r->cr, months, MARGIN, MARGIN + HEADER, width, &style);
+  mq_figures_draw_progress (r->cr, months, entities, MARGIN, MARGIN + HEADER, width, &style);
   next_page (r);
 }
 

@@ -20,6 +20,7 @@
 
 #define MONTHS 72
 #define AHEAD_MONTHS 24
+#define TOP_ENTITIES 5
 #define CHART_TEXT_PX 14
 #define CHART_MIN_WIDTH 420
 #define LIST_ROWS 100
@@ -35,6 +36,7 @@ struct _MqDashboard
   MqFilter       *filter;
   MqSummary      *summary;
   GArray         *months;
+  MqProgressGroups *entities;  /* all four locks by responsible entity, over the months */
   gboolean        stale;      /* figures not worked out since the data or filter changed */
 
   GtkDrawingArea *chart;
@@ -69,7 +71,7 @@ draw_chart (GtkDrawingArea *area,
   MqFiguresStyle style = { CHART_TEXT_PX, 26, MQ_FIGURES_STAGES | MQ_FIGURES_METHODS };
 
   if (self->summary != NULL)
-    mq_figures_draw (cr, self->summary, self->months, 0, 0, width, &style);
+    mq_figures_draw (cr, self->summary, self->months, self->entities, 0, 0, width, &style);
 }
 
 static void
@@ -259,10 +261,12 @@ refresh_now (MqDashboard *self)
   self->stale = FALSE;
   g_clear_pointer (&self->summary, mq_summary_free);
   g_clear_pointer (&self->months, g_array_unref);
+  g_clear_pointer (&self->entities, mq_progress_groups_free);
   if (self->dataset == NULL || self->filter == NULL)
     return;
   self->summary = mq_summary_new_filtered (self->dataset, today, self->filter);
   self->months = mq_progress_by_month (self->dataset, today, self->filter, MONTHS, AHEAD_MONTHS);
+  self->entities = mq_progress_by_entity (self->dataset, today, self->filter, self->months, TOP_ENTITIES);
   fit_figures (self);
   fill_list (self, self->overdue_list, self->overdue_label, TRUE, today);
   fill_list (self, self->due_soon_list, self->due_soon_label, FALSE, today);
@@ -309,6 +313,7 @@ mq_dashboard_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_pointer (&self->summary, mq_summary_free);
   g_clear_pointer (&self->months, g_array_unref);
+  g_clear_pointer (&self->entities, mq_progress_groups_free);
   G_OBJECT_CLASS (mq_dashboard_parent_class)->dispose (object);
 }
 
