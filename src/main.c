@@ -405,7 +405,7 @@ export_pdf (Options      *o,
       GDate since;
 
       if (!mq_as_of_parse_date ("--changes-since", o->changes_since, &since, error) ||
-          (changes = mq_changes_since (dataset, &since, mq_today (), error)) == NULL)
+          (changes = mq_changes_since (dataset, &since, mq_today (), NULL, error)) == NULL)
         return FALSE;
       report.changes = changes;
     }
@@ -554,7 +554,7 @@ print_changes (Options    *o,
   GDate since;
 
   if (!mq_as_of_parse_date ("--changes-since", o->changes_since, &since, error) ||
-      (changes = mq_changes_since (dataset, &since, today, error)) == NULL)
+      (changes = mq_changes_since (dataset, &since, today, NULL, error)) == NULL)
     return FALSE;
   text = o->json ? mq_changes_to_json (changes) : mq_changes_to_text (changes);
   print_lines (text);

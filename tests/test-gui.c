@@ -1549,7 +1549,7 @@ test_changes_since_card (void)
   g_date_set_dmy (&since, 31, 8, 2026);
   mq_project_set_changes_since (mq_window_get_project (window), g_date_get_julian (&since));
   copy = mq_dataset_load (gpkg, NULL, NULL, NULL);
-  expected = mq_changes_since (copy, &since, mq_today (), NULL);
+  expected = mq_changes_since (copy, &since, mq_today (), NULL, NULL);
   g_assert_nonnull (expected);
   g_assert_cmpuint (mq_changes_get_n_deadlines_moved (expected), >, 0);
   brief = mq_changes_dup_brief (expected);
@@ -1559,6 +1559,26 @@ test_changes_since_card (void)
   settle ();
   g_assert_nonnull (find_label (GTK_WIDGET (dashboard), "2026-08-31"));
   save_screenshot ("dashboard-changes.png");
+
+  /* Filtered, the card counts what the filter leaves: one of the parcels
+   * whose deadline moved. */
+  {
+    MqFilter *filter = mq_project_get_filter (mq_window_get_project (window));
+    MqParcels *parcels = mq_dataset_get_parcels (copy);
+    const char *one = mq_parcels_get (parcels, g_array_index (mq_changes_get_changed (expected),
+                                                              MqChangedParcel, 0).parcel)->id;
+    g_autoptr(MqChanges) filtered = NULL;
+    g_autofree char *filtered_brief = NULL;
+
+    g_object_set (filter, "text", one, NULL);
+    filtered = mq_changes_since (mq_map_view_get_dataset (view), &since, mq_today (), filter, NULL);
+    g_assert_cmpuint (mq_changes_get_changed (filtered)->len, ==, 1);
+    g_assert_cmpuint (mq_changes_get_n_deadlines_moved (filtered), ==, 1);
+    filtered_brief = mq_changes_dup_brief (filtered);
+    mq_dashboard_refresh (dashboard);
+    g_assert_cmpstr (mq_dashboard_get_changes_text (dashboard), ==, filtered_brief);
+    g_object_set (filter, "text", "", NULL);
+  }
   close_project (window, dir);
 }
 

@@ -212,7 +212,7 @@ test_changes_page (void)
   pages = pages_of (pdf);
   g_date_clear (&since, 1);
   g_date_set_dmy (&since, 30, 6, 2026);
-  changes = mq_changes_since (dataset, &since, mq_today (), NULL);
+  changes = mq_changes_since (dataset, &since, mq_today (), NULL, NULL);
   changed = mq_changes_get_changed (changes);
   g_assert_cmpuint (changed->len, >, 0);
   g_assert_nonnull (strstr (pages[0], "Changes since 2026-06-30"));

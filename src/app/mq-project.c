@@ -1713,7 +1713,7 @@ mq_project_dup_changes (MqProject  *self,
     }
   g_date_clear (&since, 1);
   g_date_set_julian (&since, mq_project_get_changes_since (self));
-  return mq_changes_since (self->dataset, &since, mq_today (), error);
+  return mq_changes_since (self->dataset, &since, mq_today (), self->filter, error);
 }
 
 /* ---- a past day ------------------------------------------------------------- */

@@ -13,6 +13,7 @@
 
 #include "mq-as-of.h"
 #include "mq-field-map.h"
+#include "mq-filter.h"
 #include "mq-history.h"
 #include "mq-summary.h"
 #include "mq-terms.h"
@@ -80,14 +81,21 @@ differing_fields (const MqParcel *before,
   return fields;
 }
 
+/* @filter matched against @live: the dataset it follows (a snapshot would
+ * make it work its texts out again, and forget the live one). */
 static void
 compare (MqChanges *self,
          MqParcels *before,
-         MqParcels *now)
+         MqParcels *now,
+         MqFilter  *filter,
+         MqDataset *live)
 {
   for (guint i = 0; i < mq_parcels_get_n_parcels (now); i++)
     {
       const MqParcel *a = mq_parcels_get (before, i), *b = mq_parcels_get (now, i);
+
+      if (filter != NULL && !mq_filter_matches (filter, live, i, self->today))
+        continue;
       MqChangedParcel c = { i, 0, a->deadline };
 
       /* A record the rewind did not touch is the same bytes in both
@@ -111,7 +119,8 @@ compare (MqChanges *self,
   /* Overdue now and not then, whether by an edit or by the days passing. */
   for (guint i = 0; i < mq_parcels_get_n_parcels (now); i++)
     self->newly_overdue += mq_parcel_is_overdue (mq_parcels_get (now, i), self->today) &&
-                           !mq_parcel_is_overdue (mq_parcels_get (before, i), self->since);
+                           !mq_parcel_is_overdue (mq_parcels_get (before, i), self->since) &&
+                           (filter == NULL || mq_filter_matches (filter, live, i, self->today));
 }
 
 static int
@@ -123,12 +132,33 @@ compare_users (gconstpointer a,
   return x->changes != y->changes ? (int) y->changes - (int) x->changes : g_strcmp0 (x->user, y->user);
 }
 
+/* The ids of the parcels the filter leaves, or NULL for all. */
+static GHashTable *
+shown_ids (MqChanges *self,
+           MqFilter  *filter,
+           MqDataset *live)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (self->now);
+  GHashTable *ids;
+
+  if (filter == NULL)
+    return NULL;
+  ids = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    if (mq_parcels_get (parcels, i)->id != NULL && mq_filter_matches (filter, live, i, self->today))
+      g_hash_table_add (ids, (gpointer) mq_parcels_get (parcels, i)->id);
+  return ids;
+}
+
 /* Who wrote how many fields of how many parcels after the day ended. */
 static void
 count_users (MqChanges   *self,
              GPtrArray   *entries,
-             const GDate *since)
+             const GDate *since,
+             MqFilter    *filter,
+             MqDataset   *live)
 {
+  g_autoptr(GHashTable) shown = shown_ids (self, filter, live);
   g_autoptr(GDateTime) cutoff = mq_as_of_end_of (since);
   g_autoptr(GHashTable) users = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -140,7 +170,8 @@ count_users (MqChanges   *self,
       const char *who = e->user ? e->user : "";
       MqChangesByUser *u;
 
-      if (at == NULL || g_date_time_compare (at, cutoff) < 0)
+      if (at == NULL || g_date_time_compare (at, cutoff) < 0 ||
+          (shown != NULL && (e->parcel_id == NULL || !g_hash_table_contains (shown, e->parcel_id))))
         continue;
       if ((u = g_hash_table_lookup (users, who)) == NULL)
         {
@@ -161,11 +192,13 @@ count_users (MqChanges   *self,
  * @dataset: a project file's, as it is now; left as it is
  * @since: the day whose end the changes are counted from
  * @today: the day deadlines are counted to now
+ * @filter: (nullable): only the parcels it leaves (as they are now)
  */
 MqChanges *
 mq_changes_since (MqDataset    *dataset,
                   const GDate  *since,
                   guint32       today,
+                  MqFilter     *filter,
                   GError      **error)
 {
   g_autoptr(MqChanges) self = g_new0 (MqChanges, 1);
@@ -180,9 +213,9 @@ mq_changes_since (MqDataset    *dataset,
   if ((entries = mq_history_load_all (mq_dataset_get_path (dataset), error)) == NULL ||
       (before = mq_dataset_dup_rewound (self->now, since, error)) == NULL)
     return NULL;
-  compare (self, before, mq_dataset_get_parcels (self->now));
+  compare (self, before, mq_dataset_get_parcels (self->now), filter, dataset);
   g_object_unref (before);
-  count_users (self, entries, since);
+  count_users (self, entries, since, filter, dataset);
   return g_steal_pointer (&self);
 }
 

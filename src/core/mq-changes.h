@@ -11,6 +11,7 @@
 #pragma once
 
 #include "mq-dataset.h"
+#include "mq-filter.h"
 #include "mq-types.h"
 
 G_BEGIN_DECLS
@@ -40,6 +41,7 @@ typedef struct _MqChanges MqChanges;
 MqChanges  *mq_changes_since          (MqDataset   *dataset,
                                        const GDate *since,
                                        guint32      today,
+                                       MqFilter    *filter,
                                        GError     **error);
 void        mq_changes_free           (MqChanges   *self);
 
