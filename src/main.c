@@ -516,11 +516,13 @@ saved_layers (Options      *o,
  * that day the one its deadlines are counted from, for the figures and
  * every export (which say so). Nothing is written into the project. */
 static gboolean
-rewind_as_of (Options    *o,
-              MqDataset  *dataset,
-              guint32    *today,
-              GError    **error)
+rewind_as_of (Options     *o,
+              MqDataset  **dataset,
+              MqDataset  **before_survey,
+              guint32     *today,
+              GError     **error)
 {
+  g_autoptr(GError) local = NULL;
   GDate date;
 
   *today = mq_today ();
@@ -533,8 +535,20 @@ rewind_as_of (Options    *o,
                              "--apply-csv or --changes-since"));
       return FALSE;
     }
-  if (!mq_as_of_parse_date ("--as-of", o->as_of, &date, error) || !mq_dataset_rewind (dataset, &date, error))
+  if (!mq_as_of_parse_date ("--as-of", o->as_of, &date, error))
     return FALSE;
+  if (!mq_dataset_rewind (*dataset, &date, &local))
+    {
+      /* Before a survey update: the parcels it kept, taken back. */
+      if (!g_error_matches (local, MQ_AS_OF_ERROR, MQ_AS_OF_ERROR_SURVEY_UPDATED) ||
+          (*before_survey = mq_dataset_load_before_survey (mq_dataset_get_path (*dataset), &date, error)) == NULL)
+        {
+          if (local != NULL && (error == NULL || *error == NULL))
+            g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      *dataset = *before_survey;
+    }
   *today = g_date_get_julian (&date);
   mq_set_as_of (*today);
   return TRUE;
@@ -566,6 +580,7 @@ run_headless (Options *o)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MqProject) project = mq_project_new ();
+  g_autoptr(MqDataset) before_survey = NULL;
   MqDataset *dataset;
   MqLabelField label_field;
   MqLayerList *layers;
@@ -575,7 +590,7 @@ run_headless (Options *o)
       !open_input (o, project, &error))
     return fail (error);
   dataset = mq_project_get_dataset (project);
-  if (!rewind_as_of (o, dataset, &today, &error))
+  if (!rewind_as_of (o, &dataset, &before_survey, &today, &error))
     return fail (error);
   if (o->apply_csv != NULL && !apply_csv (o, project, &error))
     return g_error_matches (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT)

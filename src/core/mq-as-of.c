@@ -7,6 +7,7 @@
 #include "mq-as-of.h"
 
 #include <glib/gi18n-lib.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,8 @@ mq_as_of_parse_date (const char  *option,
   return TRUE;
 }
 
+G_DEFINE_QUARK (mq-as-of-error-quark, mq_as_of_error)
+
 static MqField
 field_of_key (const char *key)
 {
@@ -65,7 +68,8 @@ mq_as_of_end_of (const GDate *date)
 static MqEdit *
 undo_after (MqDataset  *dataset,
             GPtrArray  *entries,
-            GDateTime  *cutoff)
+            GDateTime  *cutoff,
+            GDateTime  *until)
 {
   MqParcels *parcels = mq_dataset_get_parcels (dataset);
   g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
@@ -81,7 +85,8 @@ undo_after (MqDataset  *dataset,
       guint parcel = e->parcel_id ? GPOINTER_TO_UINT (g_hash_table_lookup (index, e->parcel_id)) : 0;
       MqField field = field_of_key (e->field);
 
-      if (at == NULL || g_date_time_compare (at, cutoff) < 0 || parcel == 0 || field == MQ_N_FIELDS)
+      if (at == NULL || g_date_time_compare (at, cutoff) < 0 || parcel == 0 || field == MQ_N_FIELDS ||
+          (until != NULL && g_date_time_compare (at, until) >= 0))
         continue;
       mq_edit_set (edit, parcel - 1, field, e->old_value, 0);
     }
@@ -105,7 +110,7 @@ check_no_survey_after (GPtrArray   *entries,
       if (g_strcmp0 (e->action, "survey") != 0 || at == NULL || g_date_time_compare (at, cutoff) < 0)
         continue;
       when = mq_history_entry_dup_time (e);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+      g_set_error (error, MQ_AS_OF_ERROR, MQ_AS_OF_ERROR_SURVEY_UPDATED,
                    _("%s: the project was carried into a new survey on %s; "
                      "figures from before a survey update are not rebuilt yet"), path, when);
       return FALSE;
@@ -142,7 +147,7 @@ mq_dataset_dup_rewound (MqDataset    *dataset,
     }
   if ((entries = mq_history_load_all (path, error)) == NULL || !check_no_survey_after (entries, cutoff, path, error))
     return NULL;
-  edit = undo_after (dataset, entries, cutoff);
+  edit = undo_after (dataset, entries, cutoff, NULL);
   if (mq_edit_get_n_changes (edit) == 0)
     return g_object_ref (mq_dataset_get_parcels (dataset));
   if ((staging = mq_staging_new (dataset, edit, error)) == NULL)
@@ -173,4 +178,88 @@ mq_dataset_rewind (MqDataset    *dataset,
   if (parcels != mq_dataset_get_parcels (dataset))
     mq_dataset_set_parcels (dataset, parcels);
   return TRUE;
+}
+
+/* The earliest survey update after @cutoff: its history batch and when it
+ * was written (every row of a batch has the same time). */
+static gboolean
+first_update_after (const char  *path,
+                    GDateTime   *cutoff,
+                    gint64      *batch,
+                    char       **written,
+                    GError     **error)
+{
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (cutoff);
+  g_autofree char *from = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.000Z");
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (db, "SELECT batch, changed_at FROM lock_history WHERE action = 'survey'"
+                              " AND changed_at >= ?1 ORDER BY batch LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, from, -1, SQLITE_TRANSIENT);
+      if ((found = sqlite3_step (stmt) == SQLITE_ROW))
+        {
+          *batch = sqlite3_column_int64 (stmt, 0);
+          *written = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+        }
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  if (!found)
+    g_set_error (error, MQ_AS_OF_ERROR, MQ_AS_OF_ERROR_SURVEY_UPDATED,
+                 _("%s: the parcels from before its survey update cannot be read"), path);
+  return found;
+}
+
+/**
+ * mq_dataset_load_before_survey:
+ * @path: a project file carried into a new survey after @date
+ *
+ * The project as it stood at the end of @date, when a survey update came
+ * after it: the parcels the earliest such update kept
+ * (parcels_before_update_N), taken back by the changes recorded between
+ * @date and that update.
+ *
+ * Returns: (transfer full): the dataset, its layer named "parcels"
+ */
+MqDataset *
+mq_dataset_load_before_survey (const char   *path,
+                               const GDate  *date,
+                               GError      **error)
+{
+  g_autoptr(GDateTime) cutoff = mq_as_of_end_of (date);
+  g_autoptr(GDateTime) until = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqEdit) edit = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *layer = NULL;
+  MqLoadOptions options = { 0 };
+  MqStaging *staging;
+  gint64 batch = 0;
+
+  if (!first_update_after (path, cutoff, &batch, &written, error) ||
+      (entries = mq_history_load_all (path, error)) == NULL)
+    return NULL;
+  until = g_date_time_new_from_iso8601 (written, NULL);
+  options.layer = layer = g_strdup_printf ("parcels_before_update_%" G_GINT64_FORMAT, batch);
+  if ((dataset = mq_dataset_load (path, &options, NULL, error)) == NULL)
+    return NULL;
+  /* The project's parcels as they were: what every summary calls them. */
+  g_free (dataset->layer_name);
+  dataset->layer_name = g_strdup ("parcels");
+  edit = undo_after (dataset, entries, cutoff, until);
+  if (mq_edit_get_n_changes (edit) == 0)
+    return g_steal_pointer (&dataset);
+  if ((staging = mq_staging_new (dataset, edit, error)) == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+  mq_staging_publish (staging, FALSE);
+  mq_staging_free (staging);
+  return g_steal_pointer (&dataset);
 }

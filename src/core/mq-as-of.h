@@ -14,6 +14,18 @@
 
 G_BEGIN_DECLS
 
+#define MQ_AS_OF_ERROR (mq_as_of_error_quark ())
+
+typedef enum
+{
+  MQ_AS_OF_ERROR_SURVEY_UPDATED,   /* a survey update came after the day */
+} MqAsOfError;
+
+GQuark   mq_as_of_error_quark (void);
+MqDataset *mq_dataset_load_before_survey (const char  *path,
+                                          const GDate *date,
+                                          GError     **error);
+
 gboolean mq_as_of_parse_date (const char  *option,
                               const char  *text,
                               GDate       *date,
