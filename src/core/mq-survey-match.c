@@ -391,23 +391,44 @@ parents_of (MqSurveyUpdate *self,
 {
   GArray *parents = g_array_new (FALSE, FALSE, sizeof (MqLineageLink));
 
-  for (guint k = 0; k < self->links->len; k++)
-    {
-      const MqLineageLink *l = &g_array_index (self->links, MqLineageLink, k);
-
-      if (l->new_index == new_index && l->old_index != MQ_NO_PARCEL)
-        g_array_append_val (parents, *l);
-    }
-  for (guint a = 1; a < parents->len; a++)
-    for (guint b = a; b > 0 && g_array_index (parents, MqLineageLink, b).overlap_m2 >
-                               g_array_index (parents, MqLineageLink, b - 1).overlap_m2; b--)
-      {
-        MqLineageLink t = g_array_index (parents, MqLineageLink, b);
-
-        g_array_index (parents, MqLineageLink, b) = g_array_index (parents, MqLineageLink, b - 1);
-        g_array_index (parents, MqLineageLink, b - 1) = t;
-      }
+  for (guint k = self->parents_start[new_index]; k < self->parents_start[new_index + 1]; k++)
+    g_array_append_val (parents, g_array_index (self->links, MqLineageLink,
+                                                g_array_index (self->parents, guint, k)));
   return parents;
+}
+
+static int
+by_new_then_overlap (gconstpointer a,
+                     gconstpointer b,
+                     gpointer      data)
+{
+  const MqLineageLink *x = &g_array_index ((GArray *) data, MqLineageLink, *(const guint *) a);
+  const MqLineageLink *y = &g_array_index ((GArray *) data, MqLineageLink, *(const guint *) b);
+
+  if (x->new_index != y->new_index)
+    return x->new_index < y->new_index ? -1 : 1;
+  return (x->overlap_m2 < y->overlap_m2) - (x->overlap_m2 > y->overlap_m2);
+}
+
+/* Each new parcel's links to old ones, found once: looking them up by a
+ * scan of every link for every parcel would be quadratic in a cadastre. */
+static void
+index_parents (MqSurveyUpdate *self)
+{
+  guint n_new = self->new_relation->len;
+
+  self->parents = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint k = 0; k < self->links->len; k++)
+    if (g_array_index (self->links, MqLineageLink, k).old_index != MQ_NO_PARCEL &&
+        g_array_index (self->links, MqLineageLink, k).new_index != MQ_NO_PARCEL)
+      g_array_append_val (self->parents, k);
+  g_array_sort_with_data (self->parents, by_new_then_overlap, self->links);
+  self->parents_start = g_new0 (guint, n_new + 1);
+  for (guint k = 0; k < self->parents->len; k++)
+    self->parents_start[g_array_index (self->links, MqLineageLink,
+                                       g_array_index (self->parents, guint, k)).new_index + 1]++;
+  for (guint j = 0; j < n_new; j++)
+    self->parents_start[j + 1] += self->parents_start[j];
 }
 
 char *
@@ -737,6 +758,7 @@ mq_survey_update_plan (MqDataset      *project,
   match_by_key (&plan);
   match_by_overlap (&plan);
   g_array_sort_with_data (self->links, compare_links, self);
+  index_parents (self);
   carry_all (self);
   count (self);
   if (transform != NULL)
@@ -758,6 +780,8 @@ mq_survey_update_free (MqSurveyUpdate *self)
   g_clear_pointer (&self->conflicts, g_ptr_array_unref);
   g_clear_pointer (&self->carried, g_ptr_array_unref);
   g_clear_pointer (&self->new_relation, g_array_unref);
+  g_clear_pointer (&self->parents, g_array_unref);
+  g_clear_pointer (&self->parents_start, g_free);
   if (self->tmp_dir != NULL)
     mq_output_remove_dir (self->tmp_dir);
   g_free (self->tmp_dir);

@@ -23,6 +23,8 @@ struct _MqSurveyUpdate
   GPtrArray     *conflicts;    /* MqMergeConflict */
   GPtrArray     *carried;      /* per survey parcel: GStrv of MQ_N_FIELDS (NULL: the survey's own) or NULL */
   GArray        *new_relation; /* guint8 MqLineage per survey parcel */
+  GArray        *parents;      /* guint: indices into links, by survey parcel, most land first … */
+  guint         *parents_start; /* … survey parcel j's from parents_start[j] to parents_start[j + 1] */
   MqLineageTotal totals[MQ_N_LINEAGES];
 };
 
