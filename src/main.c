@@ -137,7 +137,7 @@ parse_options (Options  *o,
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Size of the exported image"), N_("WxH") },
     { "bbox", 0, 0, G_OPTION_ARG_STRING, &o->bbox, N_("With --export-png: the area to show, in the map's coordinates"), N_("MINX,MINY,MAXX,MAXY") },
     { "layer-add", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->layers, N_("With --export-png/--export-svg/--export-pdf: an image (orthophoto) under the parcels; repeatable"), N_("FILE[,opacity=0.6]") },
-    { "theme", 0, 0, G_OPTION_ARG_STRING, &o->theme, N_("Map theme: locks, method, flagged, landuse"), N_("THEME") },
+    { "theme", 0, 0, G_OPTION_ARG_STRING, &o->theme, N_("Map theme: locks, method, flagged, landuse, grade, tax-per-mu"), N_("THEME") },
     { "label-field", 0, 0, G_OPTION_ARG_STRING, &o->label_field, N_("With --export-png/--export-pdf: what parcel labels say: id, owner, project, entity, mu"), N_("FIELD") },
     { "present", 0, 0, G_OPTION_ARG_NONE, &o->present, N_("Open in the meeting-room mode: full screen, the map and live totals (F5 toggles, Esc leaves)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, N_("Print the version and exit"), NULL },
@@ -395,7 +395,7 @@ export_pdf (Options      *o,
   if (o->theme != NULL && !mq_theme_parse (o->theme, &report.theme))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--theme=%s: expected locks, method, flagged or landuse"), o->theme);
+                   _("--theme=%s: expected locks, method, flagged, landuse, grade or tax-per-mu"), o->theme);
       return FALSE;
     }
   report.geopdf = o->geopdf;

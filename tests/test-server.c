@@ -145,7 +145,7 @@ test_publish (Fixture       *f,
   zones = value (f->conn, "SELECT count(*) FROM zone");
   g_assert_cmpuint (g_ascii_strtoull (zones, NULL, 10), >, 0);
   version = value (f->conn, "SELECT value FROM mq_project_settings WHERE key = 'schema_version'");
-  g_assert_cmpstr (version, ==, "1");
+  g_assert_cmpstr (version, ==, "2");
   /* The project's own settings came along; its schema version did not. */
   settings = value (f->conn, "SELECT count(*) FROM mq_project_settings WHERE key IN ('title', 'synthetic')");
   g_assert_cmpstr (settings, ==, "2");
@@ -818,6 +818,58 @@ test_store_read_only (Fixture       *f,
   g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_READ_ONLY);
 }
 
+/* A project published by version 1 (no performance per mu): a planner
+ * reads it, read-only and told why; its owner's open upgrades it, and a
+ * class written then is kept and recorded like any status. */
+static void
+test_store_upgrade (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(MqDataset) planner = NULL, owner = NULL;
+  g_autoptr(MqStore) read_only = NULL, store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) older = g_string_new ("ALTER TABLE parcels DROP CONSTRAINT mq_performance_figures,"
+                                           " DROP CONSTRAINT mq_performance_flags,"
+                                           " DROP CONSTRAINT mq_performance_grade,"
+                                           " DROP CONSTRAINT mq_credit_code_shape");
+  g_autofree char *version = NULL, *grade = NULL, *history = NULL, *grant = NULL;
+
+  SKIP_WITHOUT_SERVER ();
+  for (guint field = MQ_FIELD_CREDIT_CODE; field < MQ_N_FIELDS; field++)
+    g_string_append_printf (older, ", DROP COLUMN %s", mq_field_info (field)->key);
+  exec_ok (f->conn, older->str);
+  exec_ok (f->conn, "UPDATE mq_project_settings SET value = '1' WHERE key = 'schema_version'");
+  exec_ok (f->conn, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mq_test_editor')"
+                    " THEN CREATE ROLE mq_test_editor LOGIN IN ROLE mq_editor; END IF; END $$");
+  grant = g_strdup_printf ("GRANT USAGE ON SCHEMA %s TO mq_editor;"
+                           " GRANT SELECT ON ALL TABLES IN SCHEMA %s TO mq_editor",
+                           f->schema, f->schema);
+  exec_ok (f->conn, grant);
+
+  planner = load_server (f, "user=mq_test_editor");
+  read_only = mq_store_open (planner, &error);
+  g_assert_no_error (error);
+  g_assert_true (mq_store_is_read_only (read_only));
+  g_assert_nonnull (strstr (mq_store_get_read_only_reason (read_only), "older version"));
+  version = value (f->conn, "SELECT value FROM mq_project_settings WHERE key = 'schema_version'");
+  g_assert_cmpstr (version, ==, "1");
+  g_clear_pointer (&version, g_free);
+
+  owner = load_server (f, NULL);
+  store = open_store (owner);
+  version = value (f->conn, "SELECT value FROM mq_project_settings WHERE key = 'schema_version'");
+  g_assert_cmpstr (version, ==, "2");
+  g_assert_true (apply_one (store, 3, MQ_FIELD_GRADE, "d 类", &error));
+  g_assert_no_error (error);
+  grade = value (f->conn, "SELECT grade FROM parcels WHERE fid = 3");
+  g_assert_cmpstr (grade, ==, "D");
+  history = value (f->conn, "SELECT count(*) FROM lock_history WHERE fid = 3 AND field = 'grade'"
+                            " AND new_value = 'D'");
+  g_assert_cmpstr (history, ==, "1");
+  /* The server keeps the rules too: a class that is none is refused. */
+  g_free (refused (f->conn, "UPDATE parcels SET grade = 'E' WHERE fid = 3"));
+}
+
 /* Settings are shared through the server; the schema version is not one. */
 static void
 test_store_settings (Fixture       *f,
@@ -1027,6 +1079,7 @@ main (int   argc,
   g_test_add ("/server/store/refusals", Fixture, NULL, setup, test_store_refusals, teardown);
   g_test_add ("/server/store/read-only", Fixture, NULL, setup, test_store_read_only, teardown);
   g_test_add ("/server/store/settings", Fixture, NULL, setup, test_store_settings, teardown);
+  g_test_add ("/server/store/upgrade", Fixture, NULL, setup, test_store_upgrade, teardown);
   g_test_add ("/server/cli", Fixture, NULL, setup, test_cli, teardown);
   g_test_add ("/server/store/offline", Fixture, NULL, setup, test_store_offline, teardown);
   return g_test_run ();

@@ -61,11 +61,13 @@ add (MqChangeCount  *count,
 }
 
 /* Which of the bureau's fields differ between the two records. */
-static guint
+G_STATIC_ASSERT (MQ_N_FIELDS <= 64);
+
+static guint64
 differing_fields (const MqParcel *before,
                   const MqParcel *now)
 {
-  guint fields = 0;
+  guint64 fields = 0;
 
   for (guint f = 0; f < MQ_N_FIELDS; f++)
     {
@@ -76,7 +78,7 @@ differing_fields (const MqParcel *before,
       a = mq_parcel_dup_field_text (before, f);
       b = mq_parcel_dup_field_text (now, f);
       if (g_strcmp0 (a ? a : "", b ? b : "") != 0)
-        fields |= 1u << f;
+        fields |= G_GUINT64_CONSTANT (1) << f;
     }
   return fields;
 }
@@ -288,12 +290,12 @@ mq_changes_get_by_user (MqChanges *self)
 /* ---- as text and JSON ---- */
 
 static char *
-dup_fields (guint fields)
+dup_fields (guint64 fields)
 {
   GString *out = g_string_new (NULL);
 
   for (guint f = 0; f < MQ_N_FIELDS; f++)
-    if (fields & (1u << f))
+    if (fields & (G_GUINT64_CONSTANT (1) << f))
       g_string_append_printf (out, "%s%s", out->len ? "、" : "", mq_field_label (f));
   return g_string_free (out, FALSE);
 }
@@ -428,7 +430,7 @@ add_changed (JsonBuilder *b,
       json_builder_set_member_name (b, "fields");
       json_builder_begin_array (b);
       for (guint f = 0; f < MQ_N_FIELDS; f++)
-        if (c->fields & (1u << f))
+        if (c->fields & (G_GUINT64_CONSTANT (1) << f))
           json_builder_add_string_value (b, mq_field_info (f)->key);
       json_builder_end_array (b);
       json_builder_end_object (b);

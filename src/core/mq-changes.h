@@ -25,7 +25,7 @@ typedef struct
 typedef struct
 {
   guint  parcel;      /* the index in the dataset now */
-  guint  fields;      /* bit per MqField that differs */
+  guint64 fields;     /* bit per MqField that differs */
   guint32 deadline_before;   /* Julian day, 0: none */
 } MqChangedParcel;
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mq-performance.h"
 #include "mq-terms.h"
 
 #include <json-glib/json-glib.h>
@@ -47,6 +48,19 @@ static const char *const labels[MQ_N_FIELDS] = {
   [MQ_FIELD_LOCK_PROJECT_DATE] = N_("Date the project was locked"),
   [MQ_FIELD_LOCK_DEADLINE_DATE] = N_("Date the deadline was locked"),
   [MQ_FIELD_LOCK_OWNER_DATE] = N_("Date the entity was locked"),
+  [MQ_FIELD_CREDIT_CODE] = N_("Unified social credit code"),
+  [MQ_FIELD_FLOOR_AREA] = N_("Floor area (m²)"),
+  [MQ_FIELD_FAR] = N_("Floor area ratio"),
+  [MQ_FIELD_TAX] = N_("Annual tax (10k yuan)"),
+  [MQ_FIELD_OUTPUT] = N_("Annual output (10k yuan)"),
+  [MQ_FIELD_ENERGY] = N_("Energy use (tce)"),
+  [MQ_FIELD_HIGH_ENERGY] = N_("High energy use"),
+  [MQ_FIELD_HIGH_POLLUTION] = N_("High pollution"),
+  [MQ_FIELD_HIGH_RISK] = N_("High risk"),
+  [MQ_FIELD_LOW_YIELD] = N_("Low yield"),
+  [MQ_FIELD_GRADE] = N_("Performance class"),
+  [MQ_FIELD_PLANNED_USE] = N_("Planned use"),
+  [MQ_FIELD_PLANNED_FAR] = N_("Planned floor area ratio"),
 };
 
 static const MqFieldInfo fields[MQ_N_FIELDS] = {
@@ -93,6 +107,26 @@ static const MqFieldInfo fields[MQ_N_FIELDS] = {
                                     ALIASES ("SDSJRQ") },
   [MQ_FIELD_LOCK_OWNER_DATE] = { "lock_owner_date", "主体锁定日期", OFTDate, 0,
                                  ALIASES ("SDZTRQ") },
+  [MQ_FIELD_CREDIT_CODE] = { "credit_code", "统一社会信用代码", OFTString, 18,
+                             ALIASES ("TYDM", "TYSHXYDM", "XYDM", "信用代码", "USCC",
+                                      "CREDIT_CODE") },
+  [MQ_FIELD_FLOOR_AREA] = { "floor_area_m2", "建筑面积", OFTReal, 0,
+                            ALIASES ("JZMJ", "FLOOR_AREA", "GFA") },
+  [MQ_FIELD_FAR] = { "far", "容积率", OFTReal, 0, ALIASES ("RJL", "PLOT_RATIO") },
+  [MQ_FIELD_TAX] = { "annual_tax", "年税收", OFTReal, 0,
+                     ALIASES ("NSS", "NSSR", "税收", "年税收（万元）", "TAX") },
+  [MQ_FIELD_OUTPUT] = { "annual_output", "年产值", OFTReal, 0,
+                        ALIASES ("NCZ", "产值", "年产值（万元）", "OUTPUT") },
+  [MQ_FIELD_ENERGY] = { "energy_tce", "综合能耗", OFTReal, 0, ALIASES ("ZHNH", "ENERGY") },
+  [MQ_FIELD_HIGH_ENERGY] = { "high_energy", "高能耗", OFTInteger, 1, ALIASES ("GNH") },
+  [MQ_FIELD_HIGH_POLLUTION] = { "high_pollution", "高污染", OFTInteger, 1, ALIASES ("GWR") },
+  [MQ_FIELD_HIGH_RISK] = { "high_risk", "高风险", OFTInteger, 1, ALIASES ("GFX") },
+  [MQ_FIELD_LOW_YIELD] = { "low_yield", "低效益", OFTInteger, 1, ALIASES ("DXY", "低效") },
+  [MQ_FIELD_GRADE] = { "grade", "绩效等级", OFTString, 2,
+                       ALIASES ("JXDJ", "PJDJ", "评价等级", "GRADE") },
+  [MQ_FIELD_PLANNED_USE] = { "planned_use", "规划用途", OFTString, 60,
+                             ALIASES ("GHYT", "GHYDXZ", "用地性质") },
+  [MQ_FIELD_PLANNED_FAR] = { "planned_far", "规划容积率", OFTReal, 0, ALIASES ("GHRJL") },
 };
 
 const char *
@@ -386,6 +420,65 @@ fill_survey_area (const MqFieldMap  *map,
   return 0;
 }
 
+/* Where a figure of the assessment is kept in a record's details. */
+static double *
+figure_slot (MqParcelDetails *d,
+             MqField          field)
+{
+  switch (field)
+    {
+    case MQ_FIELD_FLOOR_AREA: return &d->floor_area_m2;
+    case MQ_FIELD_FAR: return &d->far;
+    case MQ_FIELD_TAX: return &d->tax;
+    case MQ_FIELD_OUTPUT: return &d->output;
+    case MQ_FIELD_ENERGY: return &d->energy;
+    case MQ_FIELD_PLANNED_FAR: return &d->planned_far;
+    default: return NULL;
+    }
+}
+
+static gboolean
+is_high_low (MqField field)
+{
+  return field >= MQ_FIELD_HIGH_ENERGY && field <= MQ_FIELD_LOW_YIELD;
+}
+
+/* The figures, the 三高一低 and the class; a credit code that fails its
+ * check is kept as the source has it and told, like any unread value. */
+static MqProblem
+fill_performance (const MqFieldMap  *map,
+                  MqParcels         *parcels,
+                  MqParcelDetails   *d,
+                  const char *const *values)
+{
+  MqProblem problems = 0;
+  MqGrade grade = MQ_GRADE_NONE;
+  g_autofree char *code = NULL;
+
+  for (guint f = MQ_FIELD_CREDIT_CODE; f < MQ_N_FIELDS; f++)
+    {
+      double *slot = figure_slot (d, f);
+      gboolean held = FALSE;
+
+      if (slot != NULL && !mq_figure_parse (value_of (map, values, f), slot))
+        problems |= MQ_PROBLEM_UNREADABLE_STATE;
+      if (is_high_low (f) && !bool_of (map, values, f, &held))
+        problems |= MQ_PROBLEM_UNREADABLE_STATE;
+      if (held)
+        d->high_low |= 1u << (f - MQ_FIELD_HIGH_ENERGY);
+    }
+  if (!mq_grade_parse (value_of (map, values, MQ_FIELD_GRADE), &grade))
+    problems |= MQ_PROBLEM_UNREADABLE_STATE;
+  d->grade = grade;
+  /* The join key to tax tables is held only as it reads (in capitals); a
+   * code that fails its check stays in the source's own column. */
+  if (!mq_credit_code_normalize (d->credit_code, &code, NULL))
+    problems |= MQ_PROBLEM_UNREADABLE_STATE;
+  if (g_strcmp0 (code, d->credit_code) != 0)
+    d->credit_code = code != NULL ? mq_parcels_intern (parcels, code) : NULL;
+  return problems;
+}
+
 static gboolean field_text_reads (MqField     field,
                                   const char *text);
 
@@ -441,8 +534,12 @@ mq_field_map_fill (const MqFieldMap  *map,
   details.contact = TEXT (MQ_FIELD_CONTACT);
   details.phone = TEXT (MQ_FIELD_PHONE);
   details.notes = TEXT (MQ_FIELD_NOTES);
+
+  details.credit_code = TEXT (MQ_FIELD_CREDIT_CODE);
+  details.planned_use = TEXT (MQ_FIELD_PLANNED_USE);
 #undef TEXT
 
+  problems |= fill_performance (map, parcels, &details, values);
   problems |= fill_survey_area (map, record, values);
   if (!date_of (map, values, MQ_FIELD_DEADLINE, &record->deadline))
     problems |= MQ_PROBLEM_UNREADABLE_DATE;
@@ -459,7 +556,7 @@ static gboolean
 field_text_reads (MqField     field,
                   const char *text)
 {
-  union { guint32 julian; gboolean b; MqMethod method; MqStage stage; MqLandClass lc; } v;
+  union { guint32 julian; gboolean b; MqMethod method; MqStage stage; MqLandClass lc; MqGrade grade; } v;
   gboolean grouped;
   double area;
 
@@ -481,6 +578,25 @@ field_text_reads (MqField     field,
     case MQ_FIELD_STAGE: return mq_stage_parse (text, &v.stage);
     case MQ_FIELD_LAND_CLASS: return mq_land_class_parse (text, &v.lc);
     case MQ_FIELD_SURVEY_AREA: return mq_survey_area_parse (text, &area, &grouped);
+    case MQ_FIELD_FLOOR_AREA:
+    case MQ_FIELD_FAR:
+    case MQ_FIELD_TAX:
+    case MQ_FIELD_OUTPUT:
+    case MQ_FIELD_ENERGY:
+    case MQ_FIELD_PLANNED_FAR:
+      return mq_figure_parse (text, &area);
+    case MQ_FIELD_HIGH_ENERGY:
+    case MQ_FIELD_HIGH_POLLUTION:
+    case MQ_FIELD_HIGH_RISK:
+    case MQ_FIELD_LOW_YIELD:
+      return mq_bool_parse (text, &v.b);
+    case MQ_FIELD_GRADE: return mq_grade_parse (text, &v.grade);
+    case MQ_FIELD_CREDIT_CODE:
+      {
+        g_autofree char *code = NULL;
+
+        return mq_credit_code_normalize (text, &code, NULL);
+      }
     default: return TRUE;
     }
 }
@@ -576,6 +692,20 @@ mq_parcel_dup_field_text (const MqParcel *p,
     case MQ_FIELD_LOCK_DEADLINE_DATE:
     case MQ_FIELD_LOCK_OWNER_DATE:
       return mq_date_format (p->details->lock_date[field - MQ_FIELD_LOCK_PARCEL_DATE]);
+    case MQ_FIELD_CREDIT_CODE: return g_strdup (p->details->credit_code);
+    case MQ_FIELD_PLANNED_USE: return g_strdup (p->details->planned_use);
+    case MQ_FIELD_FLOOR_AREA: return mq_figure_format (p->details->floor_area_m2);
+    case MQ_FIELD_FAR: return mq_figure_format (p->details->far);
+    case MQ_FIELD_TAX: return mq_figure_format (p->details->tax);
+    case MQ_FIELD_OUTPUT: return mq_figure_format (p->details->output);
+    case MQ_FIELD_ENERGY: return mq_figure_format (p->details->energy);
+    case MQ_FIELD_PLANNED_FAR: return mq_figure_format (p->details->planned_far);
+    case MQ_FIELD_HIGH_ENERGY:
+    case MQ_FIELD_HIGH_POLLUTION:
+    case MQ_FIELD_HIGH_RISK:
+    case MQ_FIELD_LOW_YIELD:
+      return g_strdup ((p->details->high_low & (1u << (field - MQ_FIELD_HIGH_ENERGY))) ? "1" : "0");
+    case MQ_FIELD_GRADE: return g_strdup (mq_grade_term (p->details->grade));
     case MQ_N_FIELDS:
     default:
       g_return_val_if_reached (NULL);
@@ -650,6 +780,7 @@ text_slot (MqParcelDetails *d,
     case MQ_FIELD_CONTACT: return &d->contact;
     case MQ_FIELD_PHONE: return &d->phone;
     case MQ_FIELD_NOTES: return &d->notes;
+    case MQ_FIELD_PLANNED_USE: return &d->planned_use;
     default: return NULL;
     }
 }
@@ -708,6 +839,45 @@ set_detail (MqParcels  *parcels,
   return TRUE;
 }
 
+/* One of the assessment's values, strictly as for every other field. */
+static gboolean
+set_performance (MqParcels   *parcels,
+                 MqParcel    *p,
+                 MqField      field,
+                 const char  *text,
+                 GError     **error)
+{
+  MqParcelDetails d = *p->details;
+  double *figure = figure_slot (&d, field);
+  g_autofree char *code = NULL;
+  MqGrade grade;
+  gboolean held;
+
+  if (figure != NULL && !mq_figure_parse (text, figure))
+    return invalid (error, _("invalid figure “%s” (a number, 0 or more)"), text ? text : "");
+  if (is_high_low (field))
+    {
+      if (!mq_bool_parse (text, &held))
+        return invalid (error, _("invalid yes/no value “%s” (use 1 or 0)"), text);
+      d.high_low = held ? d.high_low | 1u << (field - MQ_FIELD_HIGH_ENERGY)
+                        : d.high_low & ~(1u << (field - MQ_FIELD_HIGH_ENERGY));
+    }
+  if (field == MQ_FIELD_GRADE)
+    {
+      if (!mq_grade_parse (text, &grade))
+        return invalid (error, _("unknown performance class “%s” (A, B, C or D)"), text);
+      d.grade = grade;
+    }
+  if (field == MQ_FIELD_CREDIT_CODE)
+    {
+      if (!mq_credit_code_normalize (text, &code, error))
+        return FALSE;
+      d.credit_code = mq_parcels_intern (parcels, code);
+    }
+  p->details = mq_parcels_store_details (parcels, &d);
+  return TRUE;
+}
+
 /* Sets one editable field of a record from its text form, strictly: a value
  * that does not parse is an error, never a silent default. */
 gboolean
@@ -753,6 +923,19 @@ mq_parcel_set_field_text (MqParcels  *parcels,
     case MQ_FIELD_LOCK_DEADLINE_DATE:
     case MQ_FIELD_LOCK_OWNER_DATE:
       return set_detail (parcels, p, field, text, error);
+    case MQ_FIELD_CREDIT_CODE:
+    case MQ_FIELD_FLOOR_AREA:
+    case MQ_FIELD_FAR:
+    case MQ_FIELD_TAX:
+    case MQ_FIELD_OUTPUT:
+    case MQ_FIELD_ENERGY:
+    case MQ_FIELD_HIGH_ENERGY:
+    case MQ_FIELD_HIGH_POLLUTION:
+    case MQ_FIELD_HIGH_RISK:
+    case MQ_FIELD_LOW_YIELD:
+    case MQ_FIELD_GRADE:
+    case MQ_FIELD_PLANNED_FAR:
+      return set_performance (parcels, p, field, text, error);
     default:
       g_set_error (error, MQ_FIELD_ERROR, MQ_FIELD_ERROR_READ_ONLY,
                    _("“%s” comes from the survey and is not edited here"),
@@ -773,5 +956,7 @@ mq_field_value_label (MqField     field,
     return "—";
   if (is_lock)
     return g_str_equal (value, "1") ? C_("lock", "Locked") : C_("lock", "Open");
+  if (is_high_low (field))
+    return g_str_equal (value, "1") ? _("Yes") : _("No");
   return value;
 }

@@ -45,6 +45,21 @@ typedef enum
   MQ_FIELD_LOCK_PROJECT_DATE,
   MQ_FIELD_LOCK_DEADLINE_DATE,
   MQ_FIELD_LOCK_OWNER_DATE,
+  /* Performance per mu (亩均), after the locks: a project file's columns
+   * keep their order as fields are added. */
+  MQ_FIELD_CREDIT_CODE,
+  MQ_FIELD_FLOOR_AREA,
+  MQ_FIELD_FAR,
+  MQ_FIELD_TAX,
+  MQ_FIELD_OUTPUT,
+  MQ_FIELD_ENERGY,
+  MQ_FIELD_HIGH_ENERGY,
+  MQ_FIELD_HIGH_POLLUTION,
+  MQ_FIELD_HIGH_RISK,
+  MQ_FIELD_LOW_YIELD,
+  MQ_FIELD_GRADE,
+  MQ_FIELD_PLANNED_USE,
+  MQ_FIELD_PLANNED_FAR,
   MQ_N_FIELDS
 } MqField;
 

@@ -219,6 +219,81 @@ add_row_versions (MqGpkgStore  *self,
   return ok;
 }
 
+/* SQLite's type for a field of the table, as GDAL declares it. */
+static const char *
+column_type (const MqFieldInfo *info)
+{
+  switch (info->type)
+    {
+    case OFTReal: return "REAL";
+    case OFTInteger: return "INTEGER";
+    case OFTDate: return "DATE";
+    default: return "TEXT";
+    }
+}
+
+/* The statements that give an older file the field table's columns it
+ * lacks (version 3: performance per mu). row_version stays the last column,
+ * where the loader looks for it: it is moved behind them. Names are the
+ * field table's constant keys. */
+static char *
+missing_columns_sql (MqGpkgStore *self)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  gboolean has_versions = query_int (self, "SELECT count(*) FROM pragma_table_info('parcels')"
+                                           " WHERE name = 'row_version'") != 0;
+
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    {
+      const MqFieldInfo *info = mq_field_info (f);
+      g_autofree char *probe = g_strdup_printf ("SELECT count(*) FROM pragma_table_info('parcels')"
+                                                " WHERE name = '%s'", info->key);
+
+      if (query_int (self, probe) == 0)
+        g_string_append_printf (sql, "ALTER TABLE parcels ADD COLUMN \"%s\" %s;", info->key,
+                                column_type (info));
+    }
+  if (has_versions && sql->len > 0)
+    g_string_append (sql, "ALTER TABLE parcels ADD COLUMN mq_version INTEGER NOT NULL DEFAULT 1;"
+                          "UPDATE parcels SET mq_version = row_version;"
+                          "ALTER TABLE parcels DROP COLUMN row_version;"
+                          "ALTER TABLE parcels RENAME COLUMN mq_version TO row_version;");
+  return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
+/* Version 3 brought the fields of performance per mu. */
+static gboolean
+add_missing_columns (MqGpkgStore  *self,
+                     GError      **error)
+{
+  g_autofree char *foreign = NULL;
+  g_autofree char *columns = NULL;
+  g_autofree char *sql = NULL;
+  gboolean ok;
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  foreign = mq_gpkg_find_foreign_sql (self->db);
+  if (foreign != NULL)
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      set_foreign (self, foreign);
+      return TRUE;
+    }
+  columns = missing_columns_sql (self);
+  sql = g_strconcat (columns,
+                     "DELETE FROM project_settings WHERE key = 'schema_version';"
+                     "INSERT INTO project_settings (key, value) VALUES ('schema_version', '3');"
+                     "COMMIT", NULL);
+  /* See commit(): GDAL's R-tree triggers need it, and only they are there. */
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 1, NULL);
+  ok = exec (self, sql, error);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  if (!ok)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return ok;
+}
+
 /* Version 1 had no action/batch in the history; each step is one transaction. */
 static gboolean
 migrate (MqGpkgStore  *self,
@@ -257,6 +332,8 @@ migrate (MqGpkgStore  *self,
       return FALSE;
     }
   if (!self->read_only && !add_row_versions (self, error))
+    return FALSE;
+  if (version < 3 && !self->read_only && !add_missing_columns (self, error))
     return FALSE;
   if (!self->read_only)
     /* A parcel's history for the panel, and max(batch) for each edit, without

@@ -99,14 +99,19 @@ struct _MqParcels
 
 G_DEFINE_FINAL_TYPE (MqParcels, mq_parcels, G_TYPE_OBJECT)
 
-const MqParcelDetails mq_parcel_details_none = { NULL };
+const MqParcelDetails mq_parcel_details_none = {
+  .floor_area_m2 = NAN, .far = NAN, .tax = NAN, .output = NAN, .energy = NAN, .planned_far = NAN,
+};
 
 G_STATIC_ASSERT (sizeof (MqParcel) == 80);
 G_STATIC_ASSERT (MQ_N_METHODS <= 4 && MQ_STAGE_DONE < 4 && MQ_LAND_CLASS_INCREMENTAL_INDUSTRIAL < 4);
 
-/* Details compare by their bytes (no padding: eight pointers and four
- * dates): strings stored once compare by pointer. */
-G_STATIC_ASSERT (sizeof (MqParcelDetails) == 8 * sizeof (char *) + MQ_N_LOCKS * sizeof (guint32));
+/* Details compare by their bytes (no padding: ten pointers, six figures,
+ * four dates, the grade and the 三高一低): strings stored once compare by
+ * pointer, and every "none" is the one NAN. */
+G_STATIC_ASSERT (sizeof (MqParcelDetails) ==
+                 10 * sizeof (char *) + 6 * sizeof (double) + (MQ_N_LOCKS + 2) * sizeof (guint32));
+G_STATIC_ASSERT (sizeof (MqParcelDetails) % sizeof (guint32) == 0);
 
 static guint
 details_hash (gconstpointer key)

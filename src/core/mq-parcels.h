@@ -41,7 +41,19 @@ typedef struct
   const char *contact;
   const char *phone;
   const char *notes;
+  /* Performance per mu (亩均): the enterprise on the land and what it
+   * yields, as the bureau enters or a tax table brings them. */
+  const char *credit_code;      /* 统一社会信用代码, 18 characters */
+  const char *planned_use;      /* 规划用途, from the 控规 */
+  double      floor_area_m2;    /* 建筑面积; NAN: none (as for every figure) */
+  double      far;              /* 容积率 as entered (mq_parcel_far() prefers the floor area) */
+  double      tax;              /* 年税收, 万元 */
+  double      output;           /* 年产值, 万元 */
+  double      energy;           /* 综合能耗, 吨标准煤 */
+  double      planned_far;      /* 规划容积率 */
   guint32     lock_date[MQ_N_LOCKS];
+  guint32     grade;            /* MqGrade */
+  guint32     high_low;         /* bit per MqHighLow: the 三高一低 */
 } MqParcelDetails;
 
 extern const MqParcelDetails mq_parcel_details_none;

@@ -41,11 +41,12 @@
 
 #include "mq-dataset-private.h"
 #include "mq-edit-private.h"
+#include "mq-server.h"
 #include "mq-staging.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
-#define SERVER_SCHEMA_VERSION 1
+#define SERVER_SCHEMA_VERSION 2
 #define COALESCE_MS           150
 #define PRESENCE_POLL_MS      2000
 #define CONNECT_DEADLINE_S    10
@@ -84,6 +85,7 @@ struct _MqPgStore
   gboolean      setting_up;      /* a failure while connecting is no news */
   gboolean      read_only;
   char         *read_only_reason;
+  gint64        schema_version;  /* the server's: below 2, no performance per mu */
   GHashTable   *by_fid;          /* gint64 * → parcel index + 1 */
   GHashTable   *settings;        /* key → value, as read at (re)connect and set since */
 
@@ -467,7 +469,8 @@ read_settings (MqPgStore  *self,
     g_hash_table_insert (self->settings, g_strdup (PQgetvalue (result, i, 0)),
                          PQgetisnull (result, i, 1) ? NULL : g_strdup (PQgetvalue (result, i, 1)));
   version = g_hash_table_lookup (self->settings, "schema_version");
-  if (version != NULL && g_ascii_strtoll (version, NULL, 10) > SERVER_SCHEMA_VERSION)
+  self->schema_version = version != NULL ? g_ascii_strtoll (version, NULL, 10) : 1;
+  if (self->schema_version > SERVER_SCHEMA_VERSION)
     set_read_only (self, g_strdup_printf (_("%s was made by a newer version of "
                                             "Maqiao Land Viewer"), self->path));
   return TRUE;
@@ -490,6 +493,42 @@ announce (MqPgStore  *self,
     set_read_only (self, g_strdup_printf (_("%s: you may read this project but not change it "
                                             "(the server gives you no right to)"), self->path));
   return TRUE;
+}
+
+/* A project published by an older version gains what this one writes,
+ * when its owner opens it (the upgrade changes the table: only the owner
+ * may). Anyone else reads it, and is told why it cannot be changed. */
+static gboolean
+upgrade_schema (MqPgStore  *self,
+                GError    **error)
+{
+  g_autofree char *script = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  if (self->schema_version >= SERVER_SCHEMA_VERSION || self->read_only)
+    return TRUE;
+  script = mq_server_dup_script ("upgrade-2.sql");
+  /* Our own script, several statements: the simple protocol. */
+  result = PQexec (self->conn, "BEGIN");
+  g_clear_pointer (&result, PQclear);
+  result = PQexec (self->conn, script);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    {
+      g_clear_pointer (&result, PQclear);
+      result = PQexec (self->conn, "ROLLBACK");
+      set_read_only (self, g_strdup_printf (_("%s was published by an older version of Maqiao "
+                                              "Land Viewer: it is read-only until its owner opens "
+                                              "it once with this one"), self->path));
+      return TRUE;
+    }
+  g_clear_pointer (&result, PQclear);
+  result = PQexec (self->conn, "COMMIT");
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    {
+      pq_error (self, result, error);
+      return FALSE;
+    }
+  return read_settings (self, error);
 }
 
 static gboolean
@@ -552,7 +591,8 @@ setup_connections (MqPgStore  *self,
   if (!setup_session (self, self->conn, error) || !setup_session (self, self->listen, error))
     return FALSE;
   self->online = self->setting_up = TRUE;
-  ok = read_settings (self, error) && announce (self, error) && listen_to_changes (self, error);
+  ok = read_settings (self, error) && announce (self, error) && upgrade_schema (self, error) &&
+       listen_to_changes (self, error);
   self->online = ok;
   self->setting_up = FALSE;
   return ok;
@@ -794,14 +834,18 @@ pg_is_online (MqStore *store)
 /* ---- an edit ---- */
 
 /* The editable columns as text, in MqField order; names are the field
- * table's constant keys, never user text. */
+ * table's constant keys, never user text. A server of schema 1 has none of
+ * performance per mu (and is read-only: upgrade_schema()). */
 static char *
-editable_columns (const char *table)
+editable_columns (MqPgStore  *self,
+                  const char *table)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
 
   for (guint f = 0; f < MQ_N_FIELDS; f++)
-    if (mq_field_is_editable (f))
+    if (mq_field_is_editable (f) && self->schema_version < 2 && f >= MQ_FIELD_CREDIT_CODE)
+      g_string_append_printf (sql, "%sNULL::text", sql->len ? ", " : "");
+    else if (mq_field_is_editable (f))
       g_string_append_printf (sql, "%s%s.\"%s\"::text", sql->len ? ", " : "", table,
                               mq_field_info (f)->key);
   return g_string_free (g_steal_pointer (&sql), FALSE);
@@ -864,7 +908,7 @@ lock_rows (MqPgStore  *self,
            MqStaging  *staging,
            GError    **error)
 {
-  g_autofree char *columns = editable_columns ("parcels");
+  g_autofree char *columns = editable_columns (self, "parcels");
   g_autofree char *sql = g_strdup_printf ("SELECT fid, %s, row_version FROM parcels"
                                           " WHERE fid = ANY ($1::bigint[]) ORDER BY fid FOR UPDATE",
                                           columns);
@@ -1362,7 +1406,7 @@ static void
 send_refresh (MqPgStore *self)
 {
   MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
-  g_autofree char *columns = editable_columns ("p");
+  g_autofree char *columns = editable_columns (self, "p");
   g_autofree char *sql = g_strdup_printf (
     "SELECT p.fid, %s, p.row_version FROM parcels p"
     " JOIN unnest ($1::bigint[], $2::bigint[]) AS v (fid, row_version) ON p.fid = v.fid"

@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 
 #define MQ_PROJECT_FILE_ERROR (mq_project_file_error_quark ())
 /* 2: lock_history has action and batch. */
-#define MQ_PROJECT_SCHEMA_VERSION 2
+#define MQ_PROJECT_SCHEMA_VERSION 3
 
 typedef enum
 {

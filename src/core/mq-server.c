@@ -271,24 +271,41 @@ copy_history_and_settings (PGconn        *conn,
                     " SELECT $1::text, $2::text WHERE $1::text <> 'schema_version'", error);
 }
 
+/**
+ * mq_server_dup_script:
+ * @name: "schema.sql" or "upgrade-N.sql" (data/server/)
+ *
+ * One of the scripts a shared project's schema is made of, built into the
+ * program (no file outside it is ever run).
+ */
+char *
+mq_server_dup_script (const char *name)
+{
+  g_autofree char *path = g_strconcat ("/org/maqiao/LandViewer/server/", name, NULL);
+  g_autoptr(GBytes) sql = g_resource_lookup_data (mq_server_get_resource (), path,
+                                                  G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+
+  g_return_val_if_fail (sql != NULL, NULL);
+  return g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
+}
+
 static gboolean
 add_schema (PGconn        *conn,
             GDALDatasetH   source,
             const char    *schema,
             GError       **error)
 {
-  g_autoptr(GBytes) sql = g_resource_lookup_data (mq_server_get_resource (),
-                                                  "/org/maqiao/LandViewer/server/schema.sql",
-                                                  G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   g_autofree char *ident = quoted (conn, schema);
   g_autofree char *path = g_strdup_printf ("SET LOCAL search_path TO %s, public", ident);
-  g_autofree char *script = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
+  g_autofree char *script = mq_server_dup_script ("schema.sql");
+  g_autofree char *upgrade = mq_server_dup_script ("upgrade-2.sql");
 
   if (!run (conn, "BEGIN", 0, NULL, error))
     return FALSE;
   if (run (conn, path, 0, NULL, error) &&
-      /* Our own file, several statements: the simple protocol. */
-      run_script (conn, script, error) &&
+      /* Our own files, several statements: the simple protocol. The
+       * schema as first published, then each upgrade in turn. */
+      run_script (conn, script, error) && run_script (conn, upgrade, error) &&
       copy_history_and_settings (conn, source, error) &&
       run (conn, "COMMIT", 0, NULL, error))
     return TRUE;

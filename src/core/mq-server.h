@@ -35,5 +35,6 @@ gboolean mq_server_publish     (const char  *project_path,
                                 const char  *schema,
                                 GError     **error);
 char    *mq_server_describe    (const char  *conninfo);
+char    *mq_server_dup_script  (const char  *name);
 
 G_END_DECLS

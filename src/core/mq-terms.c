@@ -49,7 +49,11 @@ static const Term theme_terms[] = {
   { "method", "转型方式" },
   { "flagged", "转型地块" },
   { "landuse", "土地利用" },
+  { "grade", "绩效等级" },
+  { "tax-per-mu", "亩均税收" },
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (theme_terms) == MQ_N_THEMES);
 
 /* Accepts the key, the official term, or a term with a trailing qualifier
  * such as "存量" for "存量工业用地". */

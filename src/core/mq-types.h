@@ -49,6 +49,29 @@ typedef enum
   MQ_LAND_CLASS_INCREMENTAL_INDUSTRIAL,
 } MqLandClass;
 
+/* The performance class of Shanghai's 亩均 assessment (绩效等级). */
+typedef enum
+{
+  MQ_GRADE_NONE,
+  MQ_GRADE_A,
+  MQ_GRADE_B,
+  MQ_GRADE_C,
+  MQ_GRADE_D,
+} MqGrade;
+
+#define MQ_N_GRADES 5
+
+/* 三高一低: high energy use, high pollution, high risk, low yield. */
+typedef enum
+{
+  MQ_HIGH_ENERGY,
+  MQ_HIGH_POLLUTION,
+  MQ_HIGH_RISK,
+  MQ_LOW_YIELD,
+} MqHighLow;
+
+#define MQ_N_HIGH_LOW 4
+
 /* Map themes. */
 typedef enum
 {
@@ -56,7 +79,11 @@ typedef enum
   MQ_THEME_METHOD,
   MQ_THEME_FLAGGED,
   MQ_THEME_LANDUSE,
+  MQ_THEME_GRADE,
+  MQ_THEME_TAX_PER_MU,
 } MqTheme;
+
+#define MQ_N_THEMES (MQ_THEME_TAX_PER_MU + 1)
 
 /* Kinds of reference feature drawn under the parcels. */
 typedef enum

@@ -112,7 +112,7 @@ legend_text_width (MqTheme theme)
 /* Measured once per theme: the labels do not change while the app runs.
  * Frame workers and the main thread all ask, hence the lock. */
 static GMutex widths_lock;
-static double widths[MQ_THEME_LANDUSE + 1];
+static double widths[MQ_N_THEMES];
 static double count_width;
 
 static void
@@ -156,7 +156,7 @@ legend_size (MqTheme  theme,
 
   for (guint i = 0; i < entries->len; i++)
     lines += line_shown (counts, i, shown_only);
-  theme = MIN (theme, MQ_THEME_LANDUSE);
+  theme = MIN (theme, MQ_N_THEMES - 1);
   measure_widths (theme, &text, &count_w);
   *width = (text + 2 * LEGEND_PAD + (counted ? count_w : 0)) * scale;
   *height = (2 * LEGEND_PAD + LEGEND_ROW * (lines + 1)) * scale;

@@ -176,7 +176,7 @@ mq_renderer_class_init (MqRendererClass *klass)
     g_param_spec_object ("dataset", NULL, NULL, MQ_TYPE_DATASET,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_THEME] =
-    g_param_spec_int ("theme", NULL, NULL, MQ_THEME_LOCKS, MQ_THEME_LANDUSE, MQ_THEME_LOCKS,
+    g_param_spec_int ("theme", NULL, NULL, MQ_THEME_LOCKS, MQ_N_THEMES - 1, MQ_THEME_LOCKS,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

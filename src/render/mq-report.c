@@ -799,7 +799,7 @@ changes_page (Report    *r,
       const char *cells[4];
 
       for (guint f = 0; f < MQ_N_FIELDS; f++)
-        if (c->fields & (1u << f))
+        if (c->fields & (G_GUINT64_CONSTANT (1) << f))
           g_string_append_printf (what, "%s%s", what->len ? "、" : "", mq_field_label (f));
       cells[0] = p->id ? p->id : "?", cells[1] = p->owner ? p->owner : "", cells[2] = mu, cells[3] = what->str;
       mq_report_table_row (&table, y += ROW, cells, NULL, MQ_REPORT_ROW_PLAIN);

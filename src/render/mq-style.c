@@ -6,8 +6,12 @@
 
 #include "mq-style.h"
 
+#include <math.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
+
+#include "mq-performance.h"
 
 #define RGB(hex) { ((hex) >> 16 & 0xff) / 255.0, ((hex) >> 8 & 0xff) / 255.0, ((hex) & 0xff) / 255.0 }
 
@@ -25,6 +29,17 @@ static const MqRgb locks_palette[MQ_N_LOCKS + 1] = {
  * vision, and by lightness alone on a greyscale print or a washed-out projector. */
 static const MqRgb method_palette[MQ_N_METHODS] = {
   RGB (0xc9c2b5), RGB (0x0072b2), RGB (0xe69f00), RGB (0xcc79a7),
+};
+
+/* ColorBrewer RdYlGn, 4 classes, A green to D red (a darker red than the
+ * overdue outline's). */
+static const MqRgb grade_palette[MQ_N_GRADES] = {
+  RGB (0xe4e0d8), RGB (0x1a9641), RGB (0xa6d96a), RGB (0xfdae61), RGB (0xb2182b),
+};
+
+/* ColorBrewer Greens, 5 classes: the more tax a mu pays, the darker. */
+static const MqRgb tax_palette[MQ_TAX_CLASS_N_BOUNDS + 1] = {
+  RGB (0xedf8e9), RGB (0xbae4b3), RGB (0x74c476), RGB (0x31a354), RGB (0x006d2c),
 };
 
 static const MqRgb flagged_color = RGB (0xd95f02);
@@ -117,6 +132,16 @@ mq_style_parcel_fill (MqTheme         theme,
       else
         *out = mq_style_muted;
       break;
+    case MQ_THEME_GRADE:
+      *out = grade_palette[MIN (p->details->grade, MQ_N_GRADES - 1)];
+      break;
+    case MQ_THEME_TAX_PER_MU:
+      {
+        int k = mq_tax_class (mq_parcel_tax_per_mu (p));
+
+        *out = k >= 0 ? tax_palette[k] : mq_style_muted;
+      }
+      break;
     case MQ_THEME_LANDUSE:
     default:
       landuse_color (p->land_use_code, out);
@@ -172,6 +197,33 @@ add_method_entries (GArray *entries)
   add_entry (entries, &mq_style_muted, FALSE, FALSE, _("Other land"));
 }
 
+static void
+add_grade_entries (GArray *entries)
+{
+  static const char *const labels[] = {
+    N_("Not assessed"), N_("Class A"), N_("Class B"), N_("Class C"), N_("Class D"),
+  };
+
+  for (guint g = MQ_GRADE_A; g < MQ_N_GRADES; g++)
+    add_entry (entries, &grade_palette[g], FALSE, FALSE, _(labels[g]));
+  add_entry (entries, &grade_palette[MQ_GRADE_NONE], FALSE, FALSE, _(labels[MQ_GRADE_NONE]));
+}
+
+/* The class bounds are mq_tax_class_bounds[]: 5, 10, 20 and 30. */
+static void
+add_tax_entries (GArray *entries)
+{
+  static const char *const labels[MQ_TAX_CLASS_N_BOUNDS + 1] = {
+    N_("Under 5 (10k yuan per mu)"), N_("5 to 10"), N_("10 to 20"), N_("20 to 30"),
+    N_("30 and more"),
+  };
+
+  G_STATIC_ASSERT (MQ_TAX_CLASS_N_BOUNDS == 4);
+  for (guint k = 0; k <= MQ_TAX_CLASS_N_BOUNDS; k++)
+    add_entry (entries, &tax_palette[k], FALSE, FALSE, _(labels[k]));
+  add_entry (entries, &mq_style_muted, FALSE, FALSE, _("No tax figure"));
+}
+
 /**
  * mq_style_legend:
  *
@@ -199,6 +251,12 @@ mq_style_legend (MqTheme theme)
       add_entry (entries, &incremental_color, FALSE, FALSE, _("Incremental industrial land"));
       add_entry (entries, &mq_style_muted, FALSE, FALSE, _("Other land"));
       break;
+    case MQ_THEME_GRADE:
+      add_grade_entries (entries);
+      break;
+    case MQ_THEME_TAX_PER_MU:
+      add_tax_entries (entries);
+      break;
     case MQ_THEME_LANDUSE:
     default:
       for (guint i = 0; i < G_N_ELEMENTS (landuse_palette); i++)
@@ -214,7 +272,10 @@ mq_style_theme_title (MqTheme theme)
 {
   static const char *const titles[] = {
     N_("Four locks"), N_("Transformation method"), N_("Flagged for upgrade"), N_("Land use"),
+    N_("Performance class"), N_("Tax per mu (10k yuan)"),
   };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (titles) == MQ_N_THEMES);
 
   return _(titles[MIN (theme, G_N_ELEMENTS (titles) - 1)]);
 }
@@ -236,6 +297,14 @@ fill_entry (MqTheme         theme,
         return 0;
       return p->land_class == MQ_LAND_CLASS_EXISTING_INDUSTRIAL ? 1
              : p->land_class == MQ_LAND_CLASS_INCREMENTAL_INDUSTRIAL ? 2 : 3;
+    case MQ_THEME_GRADE:
+      return p->details->grade == MQ_GRADE_NONE ? MQ_N_GRADES - 1 : (int) p->details->grade - 1;
+    case MQ_THEME_TAX_PER_MU:
+      {
+        int k = mq_tax_class (mq_parcel_tax_per_mu (p));
+
+        return k >= 0 ? k : MQ_TAX_CLASS_N_BOUNDS + 1;
+      }
     case MQ_THEME_LANDUSE:
     default:
       return landuse_entry (p->land_use_code);

@@ -160,7 +160,7 @@ changed_row (MqParcels             *parcels,
   GString *fields = g_string_new (NULL);
 
   for (guint f = 0; f < MQ_N_FIELDS; f++)
-    if (c->fields & (1u << f))
+    if (c->fields & (G_GUINT64_CONSTANT (1) << f))
       g_string_append_printf (fields, "%s%s", fields->len ? "、" : "", mq_field_label (f));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), id ? id : "?");

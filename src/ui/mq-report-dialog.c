@@ -232,7 +232,8 @@ static void
 fill_themes (MqReportDialog *self)
 {
   g_autoptr(GtkStringList) themes = gtk_string_list_new (NULL);
-  static const MqTheme order[] = { MQ_THEME_LOCKS, MQ_THEME_METHOD, MQ_THEME_FLAGGED, MQ_THEME_LANDUSE };
+  static const MqTheme order[] = { MQ_THEME_LOCKS, MQ_THEME_METHOD, MQ_THEME_FLAGGED, MQ_THEME_LANDUSE,
+                                   MQ_THEME_GRADE, MQ_THEME_TAX_PER_MU };
 
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     gtk_string_list_append (themes, mq_style_theme_title (order[i]));
