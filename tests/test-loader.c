@@ -1264,7 +1264,10 @@ test_csv_export (void)
   static const char *const header =
     "parcel_id,owner,land_use_code,land_use_name,area_m2,area_mu,survey_area_m2,flagged,method,"
     "lock_parcel,lock_project,lock_deadline,lock_owner,project,deadline,stage,responsible_entity,"
-    "contact,phone,lock_parcel_date,lock_project_date,lock_deadline_date,lock_owner_date,problems";
+    "contact,phone,lock_parcel_date,lock_project_date,lock_deadline_date,lock_owner_date,"
+    "credit_code,grade,floor_area_m2,far,far_computed,annual_tax,tax_per_mu,annual_output,"
+    "output_per_mu,energy_tce,high_energy,high_pollution,high_risk,low_yield,planned_use,"
+    "planned_far,problems";
   g_autofree char *gpkg = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao.gpkg", NULL);
   g_autofree char *out = tmp_path ("parcels.csv");
   g_autofree char *out_zh = tmp_path ("parcels-zh.csv");

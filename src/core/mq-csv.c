@@ -24,6 +24,7 @@
 #include "mq-field-map.h"
 #include "mq-geometry-check.h"
 #include "mq-output.h"
+#include "mq-performance.h"
 
 G_DEFINE_QUARK (mq-csv-error-quark, mq_csv_error)
 
@@ -36,6 +37,9 @@ typedef enum
   COL_AREA_M2,
   COL_AREA_MU,
   COL_PROBLEMS,
+  COL_FAR,            /* the 容积率 the assessment uses (mq_parcel_far()) */
+  COL_TAX_PER_MU,
+  COL_OUTPUT_PER_MU,
 } ColumnKind;
 
 typedef struct
@@ -71,6 +75,24 @@ static const Column columns[] = {
   { COL_FIELD, MQ_FIELD_LOCK_PROJECT_DATE, NULL, NULL },
   { COL_FIELD, MQ_FIELD_LOCK_DEADLINE_DATE, NULL, NULL },
   { COL_FIELD, MQ_FIELD_LOCK_OWNER_DATE, NULL, NULL },
+  /* Performance per mu: what was entered, then what is computed from it
+   * (read past when the table comes back: it is never stored). */
+  { COL_FIELD, MQ_FIELD_CREDIT_CODE, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_GRADE, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_FLOOR_AREA, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_FAR, NULL, NULL },
+  { COL_FAR, 0, "far_computed", "容积率（核算）" },
+  { COL_FIELD, MQ_FIELD_TAX, NULL, NULL },
+  { COL_TAX_PER_MU, 0, "tax_per_mu", "亩均税收（万元/亩）" },
+  { COL_FIELD, MQ_FIELD_OUTPUT, NULL, NULL },
+  { COL_OUTPUT_PER_MU, 0, "output_per_mu", "亩均产值（万元/亩）" },
+  { COL_FIELD, MQ_FIELD_ENERGY, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_HIGH_ENERGY, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_HIGH_POLLUTION, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_HIGH_RISK, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_LOW_YIELD, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_PLANNED_USE, NULL, NULL },
+  { COL_FIELD, MQ_FIELD_PLANNED_FAR, NULL, NULL },
   { COL_PROBLEMS, 0, "problems", "问题" },
 };
 
@@ -140,6 +162,17 @@ mq_csv_put_cell (GString    *row,
 }
 
 static char *
+computed (double      value,
+          const char *format)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    return NULL;
+  return g_strdup (g_ascii_formatd (buffer, sizeof buffer, format, value));
+}
+
+static char *
 cell_text (const Column   *c,
            const MqParcel *p)
 {
@@ -149,6 +182,9 @@ cell_text (const Column   *c,
     case COL_AREA_M2: return g_strdup_printf ("%.2f", p->area_m2);
     case COL_AREA_MU: return g_strdup_printf ("%.6f", p->area_m2 / MQ_M2_PER_MU);
     case COL_PROBLEMS: return mq_problems_to_keys (p->problems);
+    case COL_FAR: return computed (mq_parcel_far (p), "%.2f");
+    case COL_TAX_PER_MU: return computed (mq_parcel_tax_per_mu (p), "%.2f");
+    case COL_OUTPUT_PER_MU: return computed (mq_parcel_output_per_mu (p), "%.2f");
     default: g_return_val_if_reached (NULL);
     }
 }
@@ -237,6 +273,8 @@ mq_table_get_kind (MqTable *table,
 
   if (c == NULL || c->kind == COL_PROBLEMS)
     return MQ_CELL_TEXT;
+  if (c->kind != COL_FIELD && c->kind != COL_AREA_M2 && c->kind != COL_AREA_MU)
+    return MQ_CELL_NUMBER;
   if (c->kind == COL_AREA_M2 || c->kind == COL_AREA_MU || c->field == MQ_FIELD_SURVEY_AREA)
     return MQ_CELL_AREA;
   if (c->field == MQ_FIELD_DEADLINE || mq_field_info (c->field)->type == OFTDate)

@@ -121,7 +121,7 @@ static const MqFieldInfo fields[MQ_N_FIELDS] = {
   [MQ_FIELD_HIGH_ENERGY] = { "high_energy", "高能耗", OFTInteger, 1, ALIASES ("GNH") },
   [MQ_FIELD_HIGH_POLLUTION] = { "high_pollution", "高污染", OFTInteger, 1, ALIASES ("GWR") },
   [MQ_FIELD_HIGH_RISK] = { "high_risk", "高风险", OFTInteger, 1, ALIASES ("GFX") },
-  [MQ_FIELD_LOW_YIELD] = { "low_yield", "低效益", OFTInteger, 1, ALIASES ("DXY", "低效") },
+  [MQ_FIELD_LOW_YIELD] = { "low_yield", "低产出", OFTInteger, 1, ALIASES ("DCC", "低效益", "低效") },
   [MQ_FIELD_GRADE] = { "grade", "绩效等级", OFTString, 2,
                        ALIASES ("JXDJ", "PJDJ", "评价等级", "GRADE") },
   [MQ_FIELD_PLANNED_USE] = { "planned_use", "规划用途", OFTString, 60,

@@ -12,6 +12,7 @@
 
 #include "mq-output.h"
 #include "mq-spatial-index.h"
+#include "mq-performance.h"
 #include "mq-survey-update-private.h"
 
 /* Both parcels' shares of the land they have in common at least this: the
@@ -518,8 +519,11 @@ static void
 settle (GStrv                  values,
         const MqMergeConflict *c)
 {
-  if (c->field >= MQ_FIELD_LOCK_PARCEL_DATE && g_strcmp0 (values[c->field - MQ_FIELD_LOCK_PARCEL_DATE +
-                                                                 MQ_FIELD_LOCK_PARCEL], "1") == 0)
+  gboolean is_date = c->field >= MQ_FIELD_LOCK_PARCEL_DATE && c->field <= MQ_FIELD_LOCK_OWNER_DATE;
+  gboolean is_lock = c->field >= MQ_FIELD_LOCK_PARCEL && c->field <= MQ_FIELD_LOCK_OWNER;
+
+  if (is_date && g_strcmp0 (values[c->field - MQ_FIELD_LOCK_PARCEL_DATE + MQ_FIELD_LOCK_PARCEL],
+                            "1") == 0)
     {
       const char *latest = "";
 
@@ -529,7 +533,7 @@ settle (GStrv                  values,
       g_free (values[c->field]);
       values[c->field] = g_strdup (latest);
     }
-  else if (c->field >= MQ_FIELD_LOCK_PARCEL)
+  else if (is_lock || is_date)
     drop_lock (values, c->field);
   else
     {
@@ -544,6 +548,59 @@ conflict_free (MqMergeConflict *c)
   g_strfreev (c->parents);
   g_strfreev (c->values);
   g_free (c);
+}
+
+/* What an enterprise's land adds up to — floor area, tax, output, energy —
+ * follows the land: a split part gets its share, a merged parcel the sum.
+ * (The figures per mu stay as they were.) */
+static gboolean
+is_additive (MqField field)
+{
+  return field == MQ_FIELD_FLOOR_AREA || field == MQ_FIELD_TAX || field == MQ_FIELD_OUTPUT ||
+         field == MQ_FIELD_ENERGY;
+}
+
+static void
+set_figure (GStrv   values,
+            MqField field,
+            double  value)
+{
+  g_free (values[field]);
+  values[field] = mq_figure_format (value);
+}
+
+/* The parents' sum, when every one of them has the figure. */
+static gboolean
+sum_figures (GStrv      values,
+             MqField    field,
+             GPtrArray *each)
+{
+  double sum = 0, v;
+
+  for (guint k = 0; k < each->len; k++)
+    {
+      const char *text = ((GStrv) g_ptr_array_index (each, k))[field];
+
+      if (text == NULL || *text == '\0' || !mq_figure_parse (text, &v))
+        return FALSE;
+      sum += v;
+    }
+  set_figure (values, field, sum);
+  return TRUE;
+}
+
+static void
+share_figures (GStrv  values,
+               double share)
+{
+  for (guint f = 0; f < MQ_N_FIELDS; f++)
+    {
+      double v;
+
+      if (is_additive (f) && values[f] != NULL && *values[f] != '\0' &&
+          mq_figure_parse (values[f], &v))
+        set_figure (values, f, v * share);
+    }
 }
 
 static GStrv
@@ -570,7 +627,7 @@ carry_merge (MqSurveyUpdate *self,
         continue;
       for (guint k = 1; k < each->len; k++)
         agree = agree && g_strcmp0 (((GStrv) g_ptr_array_index (each, k))[f], values[f]) == 0;
-      if (agree)
+      if (agree || (is_additive (f) && sum_figures (values, f, each)))
         continue;
       c = g_new0 (MqMergeConflict, 1);
       c->new_index = new_index;
@@ -655,6 +712,7 @@ carry (MqSurveyUpdate *self,
     {
       why = g_strdup_printf (_("split from %s (survey update)"), ids);
       mark_review (values, why);
+      share_figures (values, g_array_index (parents, MqLineageLink, 0).old_share);
     }
   return values;
 }
