@@ -11,6 +11,8 @@
 #include "mq-parcel-model.h"
 #include "mq-project.h"
 
+#include "mq-performance.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -44,6 +46,19 @@ static const FieldProp field_props[] = {
   { "method", MQ_FIELD_METHOD, G_TYPE_UINT, TRUE },
   { "flag-reason", MQ_FIELD_FLAG_REASON, G_TYPE_STRING, TRUE },
   { "notes", MQ_FIELD_NOTES, G_TYPE_STRING, TRUE },
+  { "credit-code", MQ_FIELD_CREDIT_CODE, G_TYPE_STRING, TRUE },
+  { "floor-area", MQ_FIELD_FLOOR_AREA, G_TYPE_STRING, TRUE },
+  { "far", MQ_FIELD_FAR, G_TYPE_STRING, TRUE },
+  { "tax", MQ_FIELD_TAX, G_TYPE_STRING, TRUE },
+  { "output", MQ_FIELD_OUTPUT, G_TYPE_STRING, TRUE },
+  { "energy", MQ_FIELD_ENERGY, G_TYPE_STRING, TRUE },
+  { "high-energy", MQ_FIELD_HIGH_ENERGY, G_TYPE_BOOLEAN, TRUE },
+  { "high-pollution", MQ_FIELD_HIGH_POLLUTION, G_TYPE_BOOLEAN, TRUE },
+  { "high-risk", MQ_FIELD_HIGH_RISK, G_TYPE_BOOLEAN, TRUE },
+  { "low-yield", MQ_FIELD_LOW_YIELD, G_TYPE_BOOLEAN, TRUE },
+  { "grade", MQ_FIELD_GRADE, G_TYPE_UINT, TRUE },
+  { "planned-use", MQ_FIELD_PLANNED_USE, G_TYPE_STRING, TRUE },
+  { "planned-far", MQ_FIELD_PLANNED_FAR, G_TYPE_STRING, TRUE },
 };
 
 struct _MqParcelModel
@@ -147,9 +162,12 @@ enum_of (MqField     field,
 {
   MqStage stage = MQ_STAGE_NOT_STARTED;
   MqMethod method = MQ_METHOD_NONE;
+  MqGrade grade = MQ_GRADE_NONE;
 
   if (field == MQ_FIELD_STAGE)
     return mq_stage_parse (text, &stage) ? stage : 0;
+  if (field == MQ_FIELD_GRADE)
+    return mq_grade_parse (text, &grade) ? grade : 0;
   return mq_method_parse (text, &method) ? method : 0;
 }
 
@@ -194,6 +212,12 @@ text_of (const FieldProp *fp,
     return g_strdup (g_value_get_boolean (value) ? "1" : "0");
   if (fp->type == G_TYPE_UINT && fp->field == MQ_FIELD_STAGE)
     return g_strdup (mq_stage_term (g_value_get_uint (value)));
+  if (fp->type == G_TYPE_UINT && fp->field == MQ_FIELD_GRADE)
+    {
+      const char *term = mq_grade_term (g_value_get_uint (value));
+
+      return g_strdup (term != NULL ? term : "");
+    }
   if (fp->type == G_TYPE_UINT)
     return g_strdup (mq_method_term (g_value_get_uint (value)));
   return g_strdup (g_value_get_string (value));

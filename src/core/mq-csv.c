@@ -589,6 +589,8 @@ typedef struct
   guint       n_columns;
   guint       n_header;
   int         id_column;
+  int         code_column;   /* keyed by 统一社会信用代码 (a tax table) when there is no id */
+  GHashTable *codes;         /* credit code → GArray of parcel indices */
   GPtrArray  *problems;
   GHashTable *values;    /* parcel × field + 1 → the value a row gave, as the file keeps it */
   GHashTable *rows;      /* parcel → the first row that named it */
@@ -617,7 +619,7 @@ read_header (Reader      *r,
              const char  *path,
              GError     **error)
 {
-  r->id_column = -1;
+  r->id_column = r->code_column = -1;
   r->n_header = g_strv_length (header);
   r->n_columns = MIN (r->n_header, G_N_ELEMENTS (r->field));
   for (guint c = 0; c < r->n_columns; c++)
@@ -626,14 +628,19 @@ read_header (Reader      *r,
 
       if (f == MQ_FIELD_ID && r->id_column < 0)
         r->id_column = (int) c;
+      if (f == MQ_FIELD_CREDIT_CODE && r->code_column < 0)
+        r->code_column = (int) c;
       r->field[c] = mq_field_is_editable (f) ? f : MQ_N_FIELDS;
     }
-  if (r->id_column < 0)
+  if (r->id_column < 0 && r->code_column < 0)
     {
       g_set_error (error, MQ_CSV_ERROR, MQ_CSV_ERROR_INVALID,
-                   _("%s: no parcel_id (地块编号) column"), path);
+                   _("%s: no parcel_id (地块编号) or credit_code (统一社会信用代码) column"), path);
       return FALSE;
     }
+  /* The key of a tax table is not a value to set. */
+  if (r->id_column < 0)
+    r->field[r->code_column] = MQ_N_FIELDS;
   return TRUE;
 }
 
@@ -675,6 +682,103 @@ read_value (Reader         *r,
 }
 
 static void
+index_codes (Reader *r)
+{
+  r->codes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < mq_parcels_get_n_parcels (r->parcels); i++)
+    {
+      const char *code = mq_parcels_get (r->parcels, i)->details->credit_code;
+      GArray *indices;
+
+      if (code == NULL)
+        continue;
+      if ((indices = g_hash_table_lookup (r->codes, code)) == NULL)
+        g_hash_table_insert (r->codes, (gpointer) code, indices = g_array_new (FALSE, FALSE, sizeof (guint)));
+      g_array_append_val (indices, i);
+    }
+}
+
+/* What an enterprise's land adds up to (tax, output, energy) is its share
+ * of the enterprise's figure by land, so that each of its parcels shows the
+ * enterprise's figure per mu and the parcels add up to it. */
+static gboolean
+is_enterprise_total (MqField field)
+{
+  return field == MQ_FIELD_TAX || field == MQ_FIELD_OUTPUT || field == MQ_FIELD_ENERGY;
+}
+
+static void
+read_values (Reader  *r,
+             guint    index,
+             char   **cells,
+             guint    row,
+             double   share,
+             MqEdit  *edit)
+{
+  MqParcel scratch = *mq_parcels_get (r->parcels, index);
+
+  if (!g_hash_table_contains (r->rows, GUINT_TO_POINTER (index)))
+    g_hash_table_insert (r->rows, GUINT_TO_POINTER (index), GUINT_TO_POINTER (row));
+  for (guint c = 0; c < r->n_columns; c++)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autofree char *shared = NULL;
+      const char *cell = cells[c];
+      double v;
+
+      if (r->field[c] == MQ_N_FIELDS)
+        continue;
+      if (share < 1 && is_enterprise_total (r->field[c]) && mq_figure_parse (cell, &v) && !isnan (v))
+        cell = shared = mq_figure_format (v * share);
+      if (mq_parcel_set_field_text (r->parcels, &scratch, r->field[c], cell, &local))
+        read_value (r, index, r->field[c], &scratch, cell, row, edit);
+      else
+        g_ptr_array_add (r->problems, g_strdup_printf (_("row %u: %s: %s"), row,
+                                                       mq_field_label (r->field[c]),
+                                                       local->message));
+    }
+}
+
+/* A row of a tax table: every parcel of the enterprise. */
+static void
+read_enterprise_row (Reader  *r,
+                     char   **cells,
+                     guint    row,
+                     MqEdit  *edit)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(GError) local = NULL;
+  GArray *indices;
+  double total = 0;
+
+  if (!mq_credit_code_normalize (cells[r->code_column], &code, &local) || code == NULL)
+    {
+      g_ptr_array_add (r->problems, code == NULL && local == NULL
+                                      ? g_strdup_printf (_("row %u: no credit code"), row)
+                                      : g_strdup_printf (_("row %u: %s"), row, local->message));
+      return;
+    }
+  if (r->codes == NULL)
+    index_codes (r);
+  indices = g_hash_table_lookup (r->codes, code);
+  if (indices == NULL)
+    {
+      g_ptr_array_add (r->problems,
+                       g_strdup_printf (_("row %u: no parcel has the credit code “%s”"), row, code));
+      return;
+    }
+  for (guint k = 0; k < indices->len; k++)
+    total += mq_parcels_get (r->parcels, g_array_index (indices, guint, k))->area_m2;
+  for (guint k = 0; k < indices->len; k++)
+    {
+      guint i = g_array_index (indices, guint, k);
+
+      read_values (r, i, cells, row, total > 0 ? mq_parcels_get (r->parcels, i)->area_m2 / total : 1,
+                   edit);
+    }
+}
+
+static void
 read_row (Reader  *r,
           char   **cells,
           guint    row,
@@ -683,7 +787,6 @@ read_row (Reader  *r,
   guint n = g_strv_length (cells);
   const char *id;
   guint index;
-  MqParcel scratch;
 
   if (n == 1 && *cells[0] == '\0')
     return;   /* an empty line */
@@ -695,6 +798,11 @@ read_row (Reader  *r,
     }
   for (guint c = 0; c < n; c++)
     unguard (cells[c]);
+  if (r->id_column < 0)
+    {
+      read_enterprise_row (r, cells, row, edit);
+      return;
+    }
   id = g_strstrip (cells[r->id_column]);
   index = GPOINTER_TO_UINT (g_hash_table_lookup (r->ids, id));
   /* The 台账's own total row (mq-xlsx.c) is no parcel. */
@@ -709,22 +817,7 @@ read_row (Reader  *r,
                                           : _("row %u: unknown parcel id “%s”"), row, id));
       return;
     }
-  if (!g_hash_table_contains (r->rows, GUINT_TO_POINTER (index - 1)))
-    g_hash_table_insert (r->rows, GUINT_TO_POINTER (index - 1), GUINT_TO_POINTER (row));
-  scratch = *mq_parcels_get (r->parcels, index - 1);
-  for (guint c = 0; c < r->n_columns; c++)
-    {
-      g_autoptr(GError) local = NULL;
-
-      if (r->field[c] == MQ_N_FIELDS)
-        continue;
-      if (mq_parcel_set_field_text (r->parcels, &scratch, r->field[c], cells[c], &local))
-        read_value (r, index - 1, r->field[c], &scratch, cells[c], row, edit);
-      else
-        g_ptr_array_add (r->problems, g_strdup_printf (_("row %u: %s: %s"), row,
-                                                       mq_field_label (r->field[c]),
-                                                       local->message));
-    }
+  read_values (r, index - 1, cells, row, 1, edit);
 }
 
 /**
@@ -749,7 +842,7 @@ mq_csv_read_updates (MqParcels   *parcels,
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) values = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   g_autoptr(GHashTable) first_rows = g_hash_table_new (NULL, NULL);
-  Reader r = { parcels, NULL, { 0 }, 0, 0, -1, problems, values, first_rows };
+  Reader r = { parcels, NULL, { 0 }, 0, 0, -1, -1, NULL, problems, values, first_rows };
   g_autofree char *joined = NULL;
 
   if (is_workbook (path))
@@ -772,6 +865,7 @@ mq_csv_read_updates (MqParcels   *parcels,
   for (guint i = 1; i < rows->len; i++)
     read_row (&r, g_ptr_array_index (rows, i), numbers ? g_array_index (numbers, guint, i) : i + 1, edit);
   g_hash_table_unref (r.ids);
+  g_clear_pointer (&r.codes, g_hash_table_unref);
   if (problems->len == 0)
     return g_steal_pointer (&edit);
   g_ptr_array_add (problems, NULL);

@@ -13,6 +13,8 @@
 
 #include "mq-filter.h"
 
+#include "mq-performance.h"
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <unicode/ustring.h>
@@ -30,6 +32,8 @@ struct _MqFilter
   gboolean    due_soon;
   gboolean    missing_entity;
   gboolean    north;
+  gboolean    grade_d;        /* 绩效等级 D only */
+  int         tax_below;      /* -1: any; else 亩均税收 under mq_tax_class_bounds[k] */
 
   /* Made on demand for one dataset (a ref, so a reloaded file at the same
    * address is never mistaken for it) and dropped when it changes. */
@@ -57,6 +61,8 @@ enum {
   PROP_DUE_SOON,
   PROP_MISSING_ENTITY,
   PROP_NORTH,
+  PROP_GRADE_D,
+  PROP_TAX_BELOW,
   N_PROPS
 };
 
@@ -76,6 +82,7 @@ flag_of (MqFilter *self,
     case PROP_DUE_SOON: return &self->due_soon;
     case PROP_MISSING_ENTITY: return &self->missing_entity;
     case PROP_NORTH: return &self->north;
+    case PROP_GRADE_D: return &self->grade_d;
     default: return NULL;
     }
 }
@@ -96,6 +103,8 @@ mq_filter_get_property (GObject    *object,
     g_value_set_int (value, self->locks_held);
   else if (prop_id == PROP_METHOD)
     g_value_set_int (value, self->method);
+  else if (prop_id == PROP_TAX_BELOW)
+    g_value_set_int (value, self->tax_below);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -137,9 +146,10 @@ mq_filter_set_property (GObject      *object,
     }
   else if (prop_id == PROP_TEXT)
     changed = set_text (self, g_value_get_string (value));
-  else if (prop_id == PROP_LOCKS_HELD || prop_id == PROP_METHOD)
+  else if (prop_id == PROP_LOCKS_HELD || prop_id == PROP_METHOD || prop_id == PROP_TAX_BELOW)
     {
-      int *slot = prop_id == PROP_LOCKS_HELD ? &self->locks_held : &self->method;
+      int *slot = prop_id == PROP_LOCKS_HELD ? &self->locks_held
+                  : prop_id == PROP_METHOD ? &self->method : &self->tax_below;
 
       changed = *slot != g_value_get_int (value);
       *slot = g_value_get_int (value);
@@ -223,6 +233,9 @@ mq_filter_class_init (MqFilterClass *klass)
   properties[PROP_DUE_SOON] = flag_pspec ("due-soon");
   properties[PROP_MISSING_ENTITY] = flag_pspec ("missing-entity");
   properties[PROP_NORTH] = flag_pspec ("north");
+  properties[PROP_GRADE_D] = flag_pspec ("grade-d");
+  properties[PROP_TAX_BELOW] = g_param_spec_int ("tax-below", NULL, NULL, -1, MQ_TAX_CLASS_N_BOUNDS - 1,
+                                                 -1, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -234,6 +247,7 @@ mq_filter_init (MqFilter *self)
 {
   self->locks_held = -1;
   self->method = -1;
+  self->tax_below = -1;
 }
 
 MqFilter *
@@ -248,7 +262,8 @@ mq_filter_is_active (MqFilter *self)
   g_return_val_if_fail (MQ_IS_FILTER (self), FALSE);
 
   return self->text != NULL || self->flagged || self->locks_held >= 0 || self->method >= 0 ||
-         self->overdue || self->due_soon || self->missing_entity || self->north;
+         self->overdue || self->due_soon || self->missing_entity || self->north || self->grade_d ||
+         self->tax_below >= 0;
 }
 
 static void
@@ -406,7 +421,9 @@ match (MqFilter       *self,
       (self->locks_held >= 0 && (!p->flagged || (int) mq_parcel_get_locks_held (p) != self->locks_held)) ||
       (self->method >= 0 && (!p->flagged || p->method != self->method)) ||
       !deadline_matches (self, p, today) ||
-      (self->missing_entity && (!p->flagged || p->details->entity != NULL)))
+      (self->missing_entity && (!p->flagged || p->details->entity != NULL)) ||
+      (self->grade_d && p->details->grade != MQ_GRADE_D) ||
+      (self->tax_below >= 0 && !(mq_parcel_tax_per_mu (p) < mq_tax_class_bounds[self->tax_below])))
     return FALSE;
   if (self->north && !mq_dataset_is_north_of_road (dataset, index, MQ_DIVIDING_ROAD))
     return FALSE;

@@ -167,13 +167,22 @@ mq_credit_code_normalize (const char  *text,
   return TRUE;
 }
 
-static void
-add_parcel (MqPerformanceTotals *t,
-            const MqParcel      *p)
+/**
+ * mq_performance_totals_add:
+ *
+ * Counts a parcel into @totals if the rules assess it: industrial land
+ * (existing or incremental, or flagged), or land given a class. Other land
+ * is left out.
+ */
+void
+mq_performance_totals_add (MqPerformanceTotals *t,
+                           const MqParcel      *p)
 {
   double mu = mu_of (p);
   guint grade = MIN (p->details->grade, MQ_N_GRADES - 1);
 
+  if (!p->flagged && p->land_class == MQ_LAND_CLASS_OTHER && p->details->grade == MQ_GRADE_NONE)
+    return;
   t->grade_mu[grade] += mu;
   t->grade_count[grade]++;
   if (!isnan (p->details->tax))
@@ -182,29 +191,4 @@ add_parcel (MqPerformanceTotals *t,
     t->output += p->details->output, t->output_mu += mu;
   if (p->details->high_low != 0)
     t->n_high_low++, t->high_low_mu += mu;
-}
-
-/**
- * mq_performance_totals:
- * @only: (nullable) (element-type guint): the parcels to count, or all
- *
- * Totals of the industrial land: land that is neither existing nor
- * incremental industrial, nor flagged, is not assessed by the rules and is
- * left out.
- */
-void
-mq_performance_totals (MqParcels           *parcels,
-                       const GArray        *only,
-                       MqPerformanceTotals *totals)
-{
-  guint n = only != NULL ? only->len : mq_parcels_get_n_parcels (parcels);
-
-  memset (totals, 0, sizeof *totals);
-  for (guint k = 0; k < n; k++)
-    {
-      const MqParcel *p = mq_parcels_get (parcels, only ? g_array_index (only, guint, k) : k);
-
-      if (p->flagged || p->land_class != MQ_LAND_CLASS_OTHER || p->details->grade != MQ_GRADE_NONE)
-        add_parcel (totals, p);
-    }
 }

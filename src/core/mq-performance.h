@@ -48,8 +48,7 @@ typedef struct
   double high_low_mu;
 } MqPerformanceTotals;
 
-void        mq_performance_totals    (MqParcels           *parcels,
-                                      const GArray        *only,
-                                      MqPerformanceTotals *totals);
+void        mq_performance_totals_add (MqPerformanceTotals *totals,
+                                       const MqParcel      *parcel);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ add_parcel (MqSummary      *s,
             guint32         today)
 {
   s->area_m2 += p->area_m2;
+  mq_performance_totals_add (&s->performance, p);
   if (p->problems & MQ_PROBLEM_MADE_VALID)
     {
       s->repaired_parcels++;
@@ -273,6 +274,32 @@ add_zone (JsonBuilder     *b,
 }
 
 /* Keys are stable English names: scripts read this. */
+static void
+add_performance (JsonBuilder               *b,
+                 const MqPerformanceTotals *t)
+{
+  json_builder_set_member_name (b, "performance");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "grades");
+  json_builder_begin_object (b);
+  for (guint g = MQ_GRADE_NONE; g < MQ_N_GRADES; g++)
+    {
+      json_builder_set_member_name (b, g == MQ_GRADE_NONE ? "none" : mq_grade_term (g));
+      json_builder_begin_object (b);
+      add_int (b, "parcels", t->grade_count[g]);
+      add_number (b, "mu", t->grade_mu[g], 100);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  add_number (b, "tax_wan", t->tax, 100);
+  add_number (b, "tax_mu", t->tax_mu, 100);
+  add_number (b, "output_wan", t->output, 100);
+  add_number (b, "output_mu", t->output_mu, 100);
+  add_int (b, "high_low_parcels", t->n_high_low);
+  add_number (b, "high_low_mu", t->high_low_mu, 100);
+  json_builder_end_object (b);
+}
+
 char *
 mq_summary_to_json (const MqSummary *s)
 {
@@ -299,6 +326,7 @@ mq_summary_to_json (const MqSummary *s)
   add_int (b, "due_soon", s->due_soon);
   add_number (b, "existing_industrial_mu", MU (s->existing_industrial_m2), 100);
   add_number (b, "incremental_industrial_mu", MU (s->incremental_industrial_m2), 100);
+  add_performance (b, &s->performance);
   if (s->has_zone)
     add_zone (b, s);
   json_builder_end_object (b);
@@ -374,6 +402,34 @@ encoding_source_label (const char *key)
   return key;
 }
 
+/* Performance per mu, when any land has a class or a figure. */
+static void
+performance_rows (GString                   *out,
+                  const MqPerformanceTotals *t)
+{
+  guint assessed = 0;
+
+  for (guint g = MQ_GRADE_A; g < MQ_N_GRADES; g++)
+    assessed += t->grade_count[g];
+  if (assessed == 0 && t->tax_mu == 0 && t->output_mu == 0 && t->n_high_low == 0)
+    return;
+  for (guint g = MQ_GRADE_A; g < MQ_N_GRADES; g++)
+    {
+      g_autofree char *label = g_strdup_printf (_("Performance class %s"), mq_grade_term (g));
+
+      row_f (out, label, _("%u parcels, %.2f mu"), t->grade_count[g], t->grade_mu[g]);
+    }
+  row_f (out, _("  not assessed"), _("%u parcels, %.2f mu"), t->grade_count[MQ_GRADE_NONE],
+         t->grade_mu[MQ_GRADE_NONE]);
+  if (t->tax_mu > 0)
+    row_f (out, _("Annual tax"), _("%.1f (10k yuan) on %.2f mu: %.2f per mu"), t->tax, t->tax_mu,
+           t->tax / t->tax_mu);
+  if (t->output_mu > 0)
+    row_f (out, _("Annual output"), _("%.1f (10k yuan) on %.2f mu: %.2f per mu"), t->output,
+           t->output_mu, t->output / t->output_mu);
+  row_f (out, _("Three highs and one low (any)"), _("%u parcels, %.2f mu"), t->n_high_low, t->high_low_mu);
+}
+
 char *
 mq_summary_to_text (const MqSummary *s)
 {
@@ -415,6 +471,7 @@ mq_summary_to_text (const MqSummary *s)
     row_f (out, mq_method_label (m), _("%.2f mu"), MU (s->method_m2[m]));
   row_f (out, _("Overdue"), "%u", s->overdue);
   row_f (out, _("Due within 30 days"), "%u", s->due_soon);
+  performance_rows (out, &s->performance);
   if (s->has_zone)
     row_f (out, _("Zone area"), _("%.2f km²"), KM2 (s->zone_m2));
   for (guint i = 0; i < s->parts->len; i++)

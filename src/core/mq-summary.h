@@ -7,6 +7,7 @@
 
 #include "mq-dataset.h"
 #include "mq-filter.h"
+#include "mq-performance.h"
 #include "mq-selection.h"
 
 G_BEGIN_DECLS
@@ -48,6 +49,7 @@ typedef struct
   gboolean   has_zone;
   double     zone_m2;
   GArray    *parts;                           /* MqSummaryPart */
+  MqPerformanceTotals performance;            /* of the industrial land */
 } MqSummary;
 
 /* The plan's figure: about 3,000 mu of industrial land to transform. */

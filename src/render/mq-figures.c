@@ -101,6 +101,44 @@ method_rows (Panel           *p,
   return y + 8;
 }
 
+/* Industrial land by the assessment's class, and what it yields per mu:
+ * shown once any land has a class or a tax figure. */
+static double
+performance_rows (Panel           *p,
+                  const MqSummary *s,
+                  double           y)
+{
+  const MqPerformanceTotals *t = &s->performance;
+  static const char *const labels[] = { N_("Not assessed"), N_("Class A"), N_("Class B"), N_("Class C"),
+                                        N_("Class D") };
+  double max = 0, assessed = 0;
+
+  for (guint g = MQ_GRADE_A; g < MQ_N_GRADES; g++)
+    max = MAX (max, t->grade_mu[g]), assessed += t->grade_mu[g];
+  if (assessed == 0 && t->tax_mu == 0)
+    return y;
+  y = heading (p, y, _("Industrial land by performance class"));
+  for (guint g = MQ_GRADE_A; g < MQ_N_GRADES; g++)
+    {
+      g_autofree char *figure = g_strdup_printf (_("%.0f mu · %u"), t->grade_mu[g], t->grade_count[g]);
+      MqRgb color;
+
+      mq_style_grade_color (g, &color);
+      y = bar_row (p, y, _(labels[g]), t->grade_mu[g], max, &color, figure);
+    }
+  if (t->tax_mu > 0)
+    {
+      g_autofree char *line = g_strdup_printf (_("Tax %.0f (10k yuan) on %.0f mu: %.2f per mu · "
+                                                 "output %.2f per mu"),
+                                               t->tax, t->tax_mu, t->tax / t->tax_mu,
+                                               t->output_mu > 0 ? t->output / t->output_mu : 0);
+
+      mq_text_in (p->cr, line, p->x, y, p->width, p->style->text, FALSE);
+      y += p->style->row;
+    }
+  return y + 8;
+}
+
 static double
 stage_rows (Panel           *p,
             const MqSummary *s,
@@ -400,6 +438,7 @@ mq_figures_draw (cairo_t              *cr,
   y += style->row + 10;
   y = locks_rows (&p, s, y);
   y = method_rows (&p, s, y);
+  y = performance_rows (&p, s, y);
   if (style->parts & MQ_FIGURES_STAGES)
     y = stage_rows (&p, s, y);
   if (months != NULL)

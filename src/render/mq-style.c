@@ -67,6 +67,13 @@ mq_style_locks_color (guint  locks_held,
 }
 
 void
+mq_style_grade_color (MqGrade  grade,
+                      MqRgb   *out)
+{
+  *out = grade_palette[MIN (grade, MQ_N_GRADES - 1)];
+}
+
+void
 mq_style_method_color (MqMethod  method,
                        MqRgb    *out)
 {

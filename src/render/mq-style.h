@@ -42,6 +42,8 @@ void mq_style_locks_color   (guint           locks_held,
                              MqRgb          *out);
 void mq_style_method_color  (MqMethod        method,
                              MqRgb          *out);
+void mq_style_grade_color   (MqGrade         grade,
+                             MqRgb          *out);
 
 extern const MqRgb mq_style_overdue;
 extern const MqRgb mq_style_due_soon;

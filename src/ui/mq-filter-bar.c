@@ -16,6 +16,8 @@
 
 #include "mq-filter-bar.h"
 
+#include "mq-performance.h"
+
 #include <glib/gi18n.h>
 
 /* How many hits the popover lists: enough to pick from, few enough to read. */
@@ -31,9 +33,10 @@ struct _MqFilterBar
   GBindingGroup  *bindings;      /* chips and drop-downs ↔ the filter */
   GSignalGroup   *signals;
   GtkSearchEntry *search_entry;
-  GtkWidget      *toggles[5];
+  GtkWidget      *toggles[6];
   GtkWidget      *locks_dropdown;
   GtkWidget      *method_dropdown;
+  GtkWidget      *tax_dropdown;
   GtkLabel       *count_label;
   GtkPopover     *results_popover;
   GtkListBox     *results_list;
@@ -422,6 +425,7 @@ mq_filter_bar_class_init (MqFilterBarClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   static const char *const toggles[] = {
     "flagged_toggle", "overdue_toggle", "due_soon_toggle", "missing_entity_toggle", "north_toggle",
+    "grade_d_toggle",
   };
 
   G_OBJECT_CLASS (klass)->dispose = mq_filter_bar_dispose;
@@ -430,6 +434,7 @@ mq_filter_bar_class_init (MqFilterBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqFilterBar, search_entry);
   gtk_widget_class_bind_template_child (widget_class, MqFilterBar, locks_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MqFilterBar, method_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MqFilterBar, tax_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MqFilterBar, count_label);
   for (guint i = 0; i < G_N_ELEMENTS (toggles); i++)
     gtk_widget_class_bind_template_child_full (widget_class, toggles[i], FALSE,
@@ -466,6 +471,10 @@ mq_filter_bar_init (MqFilterBar *self)
   g_signal_group_connect_swapped (self->signals, "changed", G_CALLBACK (on_filter_changed), self);
   bind_dropdown (self, self->locks_dropdown, "locks-held", 0);
   bind_dropdown (self, self->method_dropdown, "method", MQ_METHOD_CAPACITY_UPGRADE);
+  /* Its positions are the theme's class bounds (mq_tax_class_bounds[]:
+   * 5, 10, 20, 30, as the template names them). */
+  G_STATIC_ASSERT (MQ_TAX_CLASS_N_BOUNDS == 4);
+  bind_dropdown (self, self->tax_dropdown, "tax-below", 0);
 }
 
 /* The bar edits the project's filter, the one the map, table and dashboard share. */

@@ -14,11 +14,14 @@
 #include "mq-locks-panel.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
+#include "mq-performance.h"
+
 #define HISTORY_ROWS 30
-#define N_SWITCHES (MQ_N_LOCKS + 1)
-#define N_COMBOS 2
+#define N_SWITCHES (MQ_N_LOCKS + 1 + MQ_N_HIGH_LOW)
+#define N_COMBOS 3
 #define FLAG_REASON_ENTRY 6       /* in entries[], as class_init lists them */
 #define FIRST_LOCK_DATE_ENTRY 8
 
@@ -40,11 +43,11 @@ struct _MqLocksPanel
   GtkWidget      *history_group;
   GtkListBox     *history_list;
   AdwExpanderRow *lock_rows[MQ_N_LOCKS];
-  GtkWidget      *switches[N_SWITCHES];   /* the four locks, then "flagged" */
+  GtkWidget      *switches[N_SWITCHES];   /* the four locks, "flagged", the 三高一低 */
   gboolean        syncing_rows;          /* the model's values are being put in the rows */
   AdwActionRow   *flagged_row;
   AdwActionRow   *area_row;
-  GtkWidget      *entries[12];
+  GtkWidget      *entries[20];
   gboolean        syncing_entries;  /* the model's text is being put in an entry */
   GtkMenuButton  *deadline_button;
   GtkPopover     *deadline_popover;
@@ -53,7 +56,9 @@ struct _MqLocksPanel
   GtkWidget      *reason_box;
   GtkWidget      *reasons[4];            /* check buttons, one per 三高一低 term */
   gboolean        reasons_ticked;        /* by the user, since the list opened */
-  AdwComboRow    *combo_rows[N_COMBOS];  /* stage, method */
+  AdwComboRow    *combo_rows[N_COMBOS];  /* stage, method, grade */
+  GtkWidget      *performance_group;
+  AdwActionRow   *per_mu_row;
 };
 
 G_DEFINE_FINAL_TYPE (MqLocksPanel, mq_locks_panel, GTK_TYPE_WIDGET)
@@ -70,8 +75,8 @@ static const char *const lock_date_props[MQ_N_LOCKS] = {
  * text): high energy use, pollution, risk; low output. */
 static const char *const reason_terms[] = { "高能耗", "高污染", "高风险", "低产出" };
 
-static const char *const combo_props[N_COMBOS] = { "stage", "method" };
-static const guint combo_choices[N_COMBOS] = { MQ_STAGE_DONE + 1, MQ_METHOD_QUALITY + 1 };
+static const char *const combo_props[N_COMBOS] = { "stage", "method", "grade" };
+static const guint combo_choices[N_COMBOS] = { MQ_STAGE_DONE + 1, MQ_METHOD_QUALITY + 1, MQ_N_GRADES };
 
 static void request_change (MqLocksPanel *self,
                             const char   *property,
@@ -583,6 +588,40 @@ sync_combo (MqLocksPanel *self,
 }
 
 static void
+append_figure (GString    *out,
+               char       *text)
+{
+  if (text == NULL)
+    return;
+  if (out->len > 0)
+    g_string_append (out, _(" · "));
+  g_string_append (out, text);
+  g_free (text);
+}
+
+/* What the assessment reads: the figures per mu of the parcel shown,
+ * computed from its measured area (never typed). */
+static void
+show_per_mu (MqLocksPanel *self)
+{
+  const MqParcel *p = mq_parcel_model_get_n_parcels (self->model) == 1
+                        ? mq_parcel_model_get_parcel (self->model) : NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (p != NULL)
+    {
+      double tax = mq_parcel_tax_per_mu (p), output = mq_parcel_output_per_mu (p);
+      double far = mq_parcel_far (p);
+
+      append_figure (out, isnan (tax) ? NULL : g_strdup_printf (_("tax %.2f (10k yuan per mu)"), tax));
+      append_figure (out, isnan (output) ? NULL
+                                         : g_strdup_printf (_("output %.2f (10k yuan per mu)"), output));
+      append_figure (out, isnan (far) ? NULL : g_strdup_printf (_("floor area ratio %.2f"), far));
+    }
+  adw_action_row_set_subtitle (self->per_mu_row, out->len > 0 ? out->str : "—");
+}
+
+static void
 sync_rows (MqLocksPanel *self)
 {
   gboolean flagged_mixed = mq_parcel_model_is_mixed (self->model, "flagged");
@@ -594,6 +633,7 @@ sync_rows (MqLocksPanel *self)
     sync_combo (self, i);
   self->syncing_rows = FALSE;
   adw_action_row_set_subtitle (self->flagged_row, flagged_mixed ? _("Several values") : "");
+  show_per_mu (self);
   /* A lock's date is the date of a lock held by every parcel shown. */
   for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
     gtk_widget_set_sensitive (self->entries[FIRST_LOCK_DATE_ENTRY + lock],
@@ -767,6 +807,8 @@ on_switch_active (MqLocksPanel *self,
   g_value_set_boolean (&value, active);
   if (g_str_equal (property, "flagged"))
     shown = active ? _("flagged") : _("not flagged");
+  else if (!g_str_has_prefix (property, "lock-"))
+    shown = active ? _("Yes") : _("No");
   else
     shown = active ? C_("lock", "Locked") : C_("lock", "Open");
   request_change (self, property, &value,
@@ -778,8 +820,11 @@ on_combo_selected (MqLocksPanel *self,
                    GParamSpec   *pspec,
                    AdwComboRow  *row)
 {
-  guint i = row == self->combo_rows[0] ? 0 : 1;
+  guint i = 0;
   guint selected = adw_combo_row_get_selected (row);
+
+  while (i + 1 < N_COMBOS && row != self->combo_rows[i])
+    i++;
   g_auto(GValue) value = G_VALUE_INIT;
 
   /* 多个值 chosen again is no change. */
@@ -811,6 +856,7 @@ bind_rows (MqLocksPanel *self)
   bind (self, "subtitle", self->subtitle, "label", 0);
   bind (self, "editable", self->locks_group, "sensitive", 0);
   bind (self, "editable", self->transformation_group, "sensitive", 0);
+  bind (self, "editable", self->performance_group, "sensitive", 0);
   for (guint i = 0; i < N_SWITCHES; i++)
     g_signal_connect_object (self->switches[i], "notify::active", G_CALLBACK (on_switch_active),
                              self, G_CONNECT_SWAPPED);
@@ -879,9 +925,14 @@ mq_locks_panel_class_init (MqLocksPanelClass *klass)
     "project_entry", "investor_entry", "industry_entry", "entity_entry", "contact_entry",
     "phone_entry", "flag_reason_entry", "notes_entry", "lock_parcel_date_entry",
     "lock_project_date_entry", "lock_deadline_date_entry", "lock_owner_date_entry",
+    "credit_code_entry", "tax_entry", "output_entry", "floor_area_entry", "far_entry",
+    "energy_entry", "planned_use_entry", "planned_far_entry",
   };
   static const char *const locks[] = { "lock_parcel", "lock_project", "lock_deadline", "lock_owner" };
-  static const char *const combos[] = { "stage_row", "method_row" };
+  static const char *const combos[] = { "stage_row", "method_row", "grade_row" };
+  static const char *const high_low[] = {
+    "high_energy_switch", "high_pollution_switch", "high_risk_switch", "low_yield_switch",
+  };
 
   G_OBJECT_CLASS (klass)->dispose = mq_locks_panel_dispose;
   widget_class->map = mq_locks_panel_map;
@@ -910,6 +961,10 @@ mq_locks_panel_class_init (MqLocksPanelClass *klass)
   for (guint i = 0; i < G_N_ELEMENTS (combos); i++)
     CHILD_AT (combos[i], combo_rows, i);
   CHILD_AT ("flagged_switch", switches, MQ_N_LOCKS);
+  for (guint i = 0; i < MQ_N_HIGH_LOW; i++)
+    CHILD_AT (high_low[i], switches, MQ_N_LOCKS + 1 + i);
+  CHILD (performance_group);
+  CHILD (per_mu_row);
   for (guint lock = 0; lock < MQ_N_LOCKS; lock++)
     {
       g_autofree char *row = g_strdup_printf ("%s_row", locks[lock]);
