@@ -12,7 +12,6 @@
 #include <math.h>
 #include <signal.h>
 #include <glib/gstdio.h>
-#include <math.h>
 #include <string.h>
 #include <ogr_api.h>
 
@@ -2424,6 +2423,46 @@ test_entry_undo (void)
   close_project (window, dir);
 }
 
+static gboolean
+has_tax (const MqParcel *p)
+{
+  return !isnan (p->details->tax) && p->details->grade != MQ_GRADE_D;
+}
+
+/* Performance per mu in the panel: a tax typed as a tax bureau writes it
+ * is stored, the 亩均税收 shown beside it follows from the parcel's land; a
+ * class chosen, a 三高一低 switched; a code that fails its check is refused
+ * and leaves the file as it was. */
+static void
+test_performance_panel (void)
+{
+  g_autofree char *dir = NULL, *gpkg = NULL, *expected = NULL, *stored = NULL;
+  MqWindow *window = open_sample_project (&dir, &gpkg);
+  GtkWidget *panel = mq_window_get_locks_panel (window);
+  GtkWidget *per_mu = find_named (panel, "per-mu");
+  int i = find_parcel (window, has_tax, -1);
+  double mu;
+
+  select_parcels (window, i, -1);
+  mu = parcel_of (window, i)->area_m2 * 15 / 10000;
+  type_and_apply (find_named (panel, "tax"), "1,500");
+  g_assert_cmpfloat (parcel_of (window, i)->details->tax, ==, 1500);
+  expected = g_strdup_printf ("%.2f", 1500 / mu);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (per_mu)), expected));
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_named (panel, "grade")), MQ_GRADE_D);
+  settle ();
+  g_assert_cmpuint (parcel_of (window, i)->details->grade, ==, MQ_GRADE_D);
+  gtk_switch_set_active (GTK_SWITCH (find_named (panel, "high-pollution")),
+                         !(parcel_of (window, i)->details->high_low & (1u << MQ_HIGH_POLLUTION)));
+  settle ();
+
+  stored = g_strdup (parcel_of (window, i)->details->credit_code);
+  type_and_apply (find_named (panel, "credit-code"), "91350100M000100Y44");
+  g_assert_cmpstr (parcel_of (window, i)->details->credit_code, ==, stored);
+  close_project (window, dir);
+}
+
 /* A deadline typed as the minutes have it, or 今天; a lock dated back to
  * the meeting that set it. */
 static void
@@ -4326,6 +4365,7 @@ main (int   argc,
   g_test_add_func ("/gui/15/batch-refusal", test_batch_refusal);
   g_test_add_func ("/gui/15/entry-undo", test_entry_undo);
   g_test_add_func ("/gui/15/dates", test_dates);
+  g_test_add_func ("/gui/15/performance-panel", test_performance_panel);
   g_test_add_func ("/gui/15/survey-title", test_survey_title);
   g_test_add_func ("/gui/quit-closes-project", test_quit_closes_project);
   g_test_add_func ("/gui/sigterm-closes-project", test_sigterm_closes_project);

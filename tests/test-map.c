@@ -13,6 +13,7 @@
 #include "corpus/corpus-cases.h"
 #include "mq-core.h"
 #include "mq-furniture.h"
+#include "mq-performance.h"
 #include "mq-renderer.h"
 #include "mq-style.h"
 #include "test-util.h"
@@ -190,6 +191,44 @@ test_renderer_theme_colour (void)
   mq_renderer_set_theme (renderer, MQ_THEME_METHOD);
   mq_style_method_color (p->method, &expected);
   g_assert_cmphex (render_parcel_centre (renderer, index, vp), ==, rgb_hex (&expected));
+}
+
+/* The performance themes: a parcel in its class's colour, the tax one by
+ * the class of its 亩均税收 (computed from its land, not stored). */
+static void
+test_renderer_performance_colour (void)
+{
+  g_autoptr(MqRenderer) renderer = mq_renderer_new ();
+  g_autoptr(MqViewport) vp = mq_viewport_new ();
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  guint index = G_MAXUINT;
+  const MqParcel *p;
+  MqRgb expected;
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels) && index == G_MAXUINT; i++)
+    {
+      const MqBox b = mq_shapes_get_bbox (shapes, i);
+
+      p = mq_parcels_get (parcels, i);
+      if (p->details->grade == MQ_GRADE_D && p->problems == 0 && !mq_parcel_is_overdue (p, mq_today ()) &&
+          !mq_parcel_is_due_soon (p, mq_today ()) &&
+          mq_parcels_hit_test (parcels, (b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2) == (int) i)
+        index = i;
+    }
+  g_assert_cmpuint (index, !=, G_MAXUINT);
+  p = mq_parcels_get (parcels, index);
+  mq_renderer_set_dataset (renderer, sample);
+  mq_renderer_set_furniture (renderer, FALSE);
+  mq_renderer_set_theme (renderer, MQ_THEME_GRADE);
+  mq_style_grade_color (MQ_GRADE_D, &expected);
+  g_assert_cmphex (render_parcel_centre (renderer, index, vp), ==, rgb_hex (&expected));
+  mq_renderer_set_theme (renderer, MQ_THEME_TAX_PER_MU);
+  g_assert_cmpint (mq_tax_class (mq_parcel_tax_per_mu (p)), >=, 0);
+  mq_style_parcel_fill (MQ_THEME_TAX_PER_MU, p, &expected);
+  g_assert_cmphex (render_parcel_centre (renderer, index, vp), ==, rgb_hex (&expected));
+  /* Not the colour of no figure, nor of another class. */
+  g_assert_cmphex (rgb_hex (&expected), !=, rgb_hex (&mq_style_muted));
 }
 
 /* Far away from every parcel, only paper is drawn. */
@@ -1773,6 +1812,7 @@ main (int   argc,
   g_test_add_func ("/map/index-matches-scan", test_index_matches_scan);
   g_test_add_func ("/map/hit-test-hole", test_hit_test_hole);
   g_test_add_func ("/map/renderer-theme-colour", test_renderer_theme_colour);
+  g_test_add_func ("/map/renderer-performance-colour", test_renderer_performance_colour);
   g_test_add_func ("/map/renderer-outside-view", test_renderer_outside_view);
   g_test_add_func ("/map/renderer-selection", test_renderer_selection);
   g_test_add_func ("/map/filter-fades-outlines", test_filter_fades_outlines);
