@@ -58,6 +58,7 @@ typedef struct
   char     *schema;
   char     *output;
   char     *apply_csv;
+  char     *planning;
   char     *update_survey;   /* the new survey a project is carried into */
   char     *merge_policy;
   char     *survey_date;
@@ -122,6 +123,7 @@ parse_options (Options  *o,
     { "export-xlsx", 0, 0, G_OPTION_ARG_FILENAME, &o->export_xlsx, N_("Write the parcel table as an Excel ledger (台账: ids as text, dates as dates, a total row) and exit"), N_("FILE.xlsx") },
     { "export-shp", 0, 0, G_OPTION_ARG_FILENAME, &o->export_shp, N_("Write the parcels as a shapefile for exchange (exact geometry, short field codes with a 字段对照表 beside it) and exit"), N_("FILE.shp") },
     { "shp-encoding", 0, 0, G_OPTION_ARG_STRING, &o->shp_encoding, N_("With --export-shp: UTF-8 (the default) or GBK"), N_("ENCODING") },
+    { "planning-layer", 0, 0, G_OPTION_ARG_FILENAME, &o->planning, N_("Give the project's parcels the planned use and floor area ratio of the 控规 (regulatory plan) zone covering at least half of each, in one step, and exit"), N_("PLAN.shp") },
     { "apply-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->apply_csv, N_("Apply a status table (the CSV --export-csv or the workbook --export-xlsx writes) to a project file, all rows or none, and exit"), N_("UPDATES.csv|.xlsx") },
     { "update-survey", 0, 0, G_OPTION_ARG_FILENAME, &o->update_survey, N_("Carry a project file into a new survey: parcels matched, locks carried, lineage and one history batch written; prints what changed, and exits"), N_("NEW_SURVEY") },
     { "merge-policy", 0, 0, G_OPTION_ARG_STRING, &o->merge_policy, N_("With --update-survey: what a merged parcel keeps where its parcels disagree: largest (the status of the one sharing the most land) or agreed (only what they agree on)"), N_("POLICY") },
@@ -177,6 +179,7 @@ clear_options (Options *o)
   g_free (o->publish_to);
   g_free (o->schema);
   g_free (o->apply_csv);
+  g_free (o->planning);
   g_free (o->update_survey);
   g_free (o->merge_policy);
   g_free (o->survey_date);
@@ -222,7 +225,7 @@ source_path (Options  *o,
   if (o->files != NULL && o->files[0] != NULL)
     return g_strdup (o->files[0]);
   if (o->sample)
-    return sample_path (o->apply_csv != NULL, error);
+    return sample_path (o->apply_csv != NULL || o->planning != NULL, error);
   return NULL;
 }
 
@@ -450,31 +453,27 @@ print_conflicts (MqProject    *project,
   return EXIT_CONFLICT;
 }
 
-/* One transaction: every row of the table, or nothing. */
+/* One transaction: every row of the table (every parcel of the plan), or
+ * nothing. */
 static gboolean
-apply_csv (Options    *o,
-           MqProject  *project,
-           GError    **error)
+apply_edit (MqProject   *project,
+            const char  *source,
+            MqEdit      *edit,
+            GError     **error)
 {
   MqDataset *dataset = mq_project_get_dataset (project);
-  g_autoptr(MqEdit) edit = NULL;
   g_autofree char *table = NULL;
   g_autofree char *path = NULL;
   MqEdit *step;
   guint n_parcels;
 
-  if (!mq_project_open_store (project, error))
-    return FALSE;
-  edit = mq_csv_read_updates (mq_dataset_get_parcels (dataset), o->apply_csv, error);
-  if (edit == NULL)
-    return FALSE;
   if (!mq_project_apply (project, edit, error))
     {
-      g_prefix_error (error, "%s: ", o->apply_csv);
+      g_prefix_error (error, "%s: ", source);
       return FALSE;
     }
   step = mq_project_get_last_step (project);
-  table = escape_controls (o->apply_csv);
+  table = escape_controls (source);
   if (step == NULL)
     {
       g_print (_("No changes: %s already matches the project\n"), table);
@@ -485,6 +484,52 @@ apply_csv (Options    *o,
   g_print (g_dngettext (GETTEXT_PACKAGE, "Applied %s to %s: %u parcel, %u fields changed\n",
                         "Applied %s to %s: %u parcels, %u fields changed\n", n_parcels),
            table, path, n_parcels, mq_edit_get_n_changes (step));
+  return TRUE;
+}
+
+static gboolean
+apply_csv (Options    *o,
+           MqProject  *project,
+           GError    **error)
+{
+  MqDataset *dataset = mq_project_get_dataset (project);
+  g_autoptr(MqEdit) edit = NULL;
+
+  if (!mq_project_open_store (project, error))
+    return FALSE;
+  edit = mq_csv_read_updates (mq_dataset_get_parcels (dataset), o->apply_csv, error);
+  return edit != NULL && apply_edit (project, o->apply_csv, edit, error);
+}
+
+/* --planning-layer: the parcels no zone covers half of are named, and
+ * left as they were. */
+static gboolean
+apply_planning (Options    *o,
+                MqProject  *project,
+                GError    **error)
+{
+  MqDataset *dataset = mq_project_get_dataset (project);
+  g_auto(MqPlanningResult) result = { 0 };
+  g_autoptr(MqEdit) edit = NULL;
+
+  if (!mq_project_open_store (project, error))
+    return FALSE;
+  edit = mq_planning_read (mq_dataset_get_parcels (dataset), mq_dataset_get_display_wkt (dataset),
+                           o->planning, &result, error);
+  if (edit == NULL || !apply_edit (project, o->planning, edit, error))
+    return FALSE;
+  if (result.straddling->len > 0)
+    {
+      g_autofree char *ids = NULL;
+
+      g_ptr_array_add (result.straddling, NULL);
+      ids = g_strjoinv ("、", (char **) result.straddling->pdata);
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "%u parcel lies across plan zones, none covering half of it; left as it was: %s\n",
+                            "%u parcels lie across plan zones, none covering half of them; left as they were: %s\n",
+                            result.straddling->len - 1),
+               result.straddling->len - 1, ids);
+    }
   return TRUE;
 }
 
@@ -528,7 +573,7 @@ rewind_as_of (Options     *o,
   *today = mq_today ();
   if (o->as_of == NULL)
     return TRUE;
-  if (o->apply_csv != NULL || o->changes_since != NULL)
+  if (o->apply_csv != NULL || o->planning != NULL || o->changes_since != NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                            _("--as-of shows a past day: it goes with --summary and the exports, not with "
@@ -592,7 +637,8 @@ run_headless (Options *o)
   dataset = mq_project_get_dataset (project);
   if (!rewind_as_of (o, &dataset, &before_survey, &today, &error))
     return fail (error);
-  if (o->apply_csv != NULL && !apply_csv (o, project, &error))
+  if ((o->apply_csv != NULL && !apply_csv (o, project, &error)) ||
+      (o->planning != NULL && !apply_planning (o, project, &error)))
     return g_error_matches (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT)
              ? print_conflicts (project, error)
              : fail (error);
@@ -806,7 +852,7 @@ main (int   argc,
   else if (o.update_survey != NULL || o.undo_survey)
     status = run_survey_update (&o);
   else if (o.summary || o.export_png || o.export_csv || o.export_xlsx || o.export_shp || o.import || o.problems || o.export_pdf ||
-           o.export_svg || o.apply_csv || o.changes_since)
+           o.export_svg || o.apply_csv || o.planning || o.changes_since)
     status = run_headless (&o);
   else
     status = run_gui (&o, argv[0]);

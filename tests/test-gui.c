@@ -17,6 +17,7 @@
 
 #include "corpus/corpus-cases.h"
 #include "mq-core.h"
+#include "mq-status-table-dialog.h"
 #include "test-util.h"
 #include "mq-batch-refusal-dialog.h"
 #include "mq-conflict-dialog.h"
@@ -2463,6 +2464,32 @@ test_performance_panel (void)
   close_project (window, dir);
 }
 
+/* A 控规 layer chosen in the window: read in a worker, previewed as a
+ * status table is, applied as one step that Undo takes back. */
+static void
+test_planning_layer (void)
+{
+  g_autofree char *dir = NULL, *gpkg = NULL;
+  g_autofree char *plan = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-kongui.gpkg", NULL);
+  MqWindow *window = open_sample_project (&dir, &gpkg);
+  AdwMessageDialog *dialog;
+  g_autofree char *before = g_strdup (parcel_of (window, 0)->details->planned_use);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.apply-planning-from", "s", plan);
+  dialog = ADW_MESSAGE_DIALOG (find_window (MQ_TYPE_STATUS_TABLE_DIALOG));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "maqiao-kongui.gpkg"));
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "apply"));
+  adw_message_dialog_response (dialog, "apply");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  settle ();
+  g_assert_nonnull (parcel_of (window, 0)->details->planned_use);
+  g_assert_false (isnan (parcel_of (window, 0)->details->planned_far));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  settle ();
+  g_assert_cmpstr (parcel_of (window, 0)->details->planned_use, ==, before);
+  close_project (window, dir);
+}
+
 /* A deadline typed as the minutes have it, or 今天; a lock dated back to
  * the meeting that set it. */
 static void
@@ -4366,6 +4393,7 @@ main (int   argc,
   g_test_add_func ("/gui/15/entry-undo", test_entry_undo);
   g_test_add_func ("/gui/15/dates", test_dates);
   g_test_add_func ("/gui/15/performance-panel", test_performance_panel);
+  g_test_add_func ("/gui/15/planning-layer", test_planning_layer);
   g_test_add_func ("/gui/15/survey-title", test_survey_title);
   g_test_add_func ("/gui/quit-closes-project", test_quit_closes_project);
   g_test_add_func ("/gui/sigterm-closes-project", test_sigterm_closes_project);

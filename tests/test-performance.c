@@ -10,6 +10,7 @@
 #include <gdal.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <ogr_srs_api.h>
 #include <string.h>
 
 #include "mq-core.h"
@@ -17,6 +18,7 @@
 #include "mq-field-map.h"
 #include "mq-filter.h"
 #include "mq-performance.h"
+#include "mq-planning.h"
 #include "mq-store.h"
 #include "mq-summary.h"
 #include "test-util.h"
@@ -406,6 +408,157 @@ test_tax_table_refused (void)
   g_rmdir (dir);
 }
 
+/* The zone of the plan layer holding @x,@y (the parcels' CRS: the same). */
+static OGRFeatureH
+zone_at (OGRLayerH layer,
+         double    x,
+         double    y)
+{
+  OGRGeometryH point = OGR_G_CreateGeometry (wkbPoint);
+  OGRFeatureH f, found = NULL;
+
+  OGR_G_SetPoint_2D (point, 0, x, y);
+  OGR_L_SetSpatialFilter (layer, point);
+  OGR_L_ResetReading (layer);
+  while (found == NULL && (f = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      if (OGR_G_Contains (OGR_F_GetGeometryRef (f), point))
+        found = f;
+      else
+        OGR_F_Destroy (f);
+    }
+  OGR_L_SetSpatialFilter (layer, NULL);
+  OGR_G_DestroyGeometry (point);
+  return found;
+}
+
+/* The sample's 控规: every parcel takes the use and ratio of the plan zone
+ * it lies in (found again here with OGR, point in polygon). */
+static void
+test_planning (void)
+{
+  g_autofree char *plan = sample_file ("maqiao-kongui.gpkg");
+  GDALDatasetH ds = GDALOpenEx (plan, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+  OGRLayerH layer = GDALDatasetGetLayer (ds, 0);
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  const MqShapes *shapes = mq_parcels_get_shapes (parcels);
+  g_auto(MqPlanningResult) result = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqEdit) edit = mq_planning_read (parcels, mq_dataset_get_display_wkt (sample), plan,
+                                             &result, &error);
+  g_autoptr(GHashTable) use = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_autoptr(GHashTable) far = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  guint checked = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.straddling->len, ==, 0);
+  g_assert_cmpuint (result.n_filled, ==, mq_parcels_get_n_parcels (parcels));
+  for (guint k = 0; k < mq_edit_get_n_changes (edit); k++)
+    {
+      const MqChange *c = mq_edit_get_change (edit, k);
+
+      g_hash_table_insert (c->field == MQ_FIELD_PLANNED_USE ? use : far, GUINT_TO_POINTER (c->parcel),
+                           g_strdup (c->value));
+    }
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i += 7)
+    {
+      OGRGeometryH g = mq_shapes_dup_polygons (shapes, i);
+      OGRGeometryH inside = OGR_G_PointOnSurface (g);
+      OGRFeatureH zone = zone_at (layer, OGR_G_GetX (inside, 0), OGR_G_GetY (inside, 0));
+      g_autofree char *ratio = NULL;
+
+      g_assert_nonnull (zone);
+      g_assert_cmpstr (g_hash_table_lookup (use, GUINT_TO_POINTER (i)), ==,
+                       OGR_F_GetFieldAsString (zone, OGR_F_GetFieldIndex (zone, "YDXZ")));
+      ratio = mq_figure_format (OGR_F_GetFieldAsDouble (zone, OGR_F_GetFieldIndex (zone, "RJL")));
+      g_assert_cmpstr (g_hash_table_lookup (far, GUINT_TO_POINTER (i)), ==, ratio);
+      checked++;
+      OGR_F_Destroy (zone);
+      OGR_G_DestroyGeometry (inside);
+      OGR_G_DestroyGeometry (g);
+    }
+  g_assert_cmpuint (checked, >, 150);
+  GDALClose (ds);
+}
+
+static void
+write_zone (OGRLayerH   layer,
+            double      x0,
+            double      y0,
+            double      x1,
+            double      y1,
+            const char *use)
+{
+  OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (layer));
+  OGRGeometryH ring = OGR_G_CreateGeometry (wkbLinearRing);
+  OGRGeometryH polygon = OGR_G_CreateGeometry (wkbPolygon);
+
+  OGR_G_AddPoint_2D (ring, x0, y0);
+  OGR_G_AddPoint_2D (ring, x1, y0);
+  OGR_G_AddPoint_2D (ring, x1, y1);
+  OGR_G_AddPoint_2D (ring, x0, y1);
+  OGR_G_AddPoint_2D (ring, x0, y0);
+  OGR_G_AddGeometryDirectly (polygon, ring);
+  /* A layer without the plan's columns gets none. */
+  if (OGR_FD_GetFieldCount (OGR_L_GetLayerDefn (layer)) == 2)
+    {
+      OGR_F_SetFieldString (f, 0, use);
+      OGR_F_SetFieldDouble (f, 1, 2.5);
+    }
+  OGR_F_SetGeometryDirectly (f, polygon);
+  g_assert_cmpint (OGR_L_CreateFeature (layer, f), ==, OGRERR_NONE);
+  OGR_F_Destroy (f);
+}
+
+/* A parcel cut in three by plan zones (none covering half of it) is named
+ * and left as it was; a layer with neither a use nor a ratio is refused. */
+static void
+test_planning_straddling (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-performance-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "控规.gpkg", NULL);
+  g_autofree char *bare = g_build_filename (dir, "bare.gpkg", NULL);
+  MqParcels *parcels = mq_dataset_get_parcels (sample);
+  const MqParcel *p = mq_parcels_get (parcels, first_with_tax (parcels));
+  guint index = first_with_tax (parcels);
+  MqBox b = mq_shapes_get_bbox (mq_parcels_get_shapes (parcels), index);
+  double third = (b.max_x - b.min_x) / 3;
+  OGRSpatialReferenceH srs = OSRNewSpatialReference (mq_dataset_get_display_wkt (sample));
+  GDALDatasetH ds = GDALCreate (GDALGetDriverByName ("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+  OGRLayerH layer = GDALDatasetCreateLayer (ds, "plan", srs, wkbPolygon, NULL);
+  OGRFieldDefnH use = OGR_Fld_Create ("用地性质", OFTString), ratio = OGR_Fld_Create ("容积率", OFTReal);
+  g_auto(MqPlanningResult) result = { 0 };
+  g_auto(MqPlanningResult) none = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqEdit) edit = NULL, refused = NULL;
+
+  OGR_L_CreateField (layer, use, TRUE);
+  OGR_L_CreateField (layer, ratio, TRUE);
+  for (guint k = 0; k < 3; k++)
+    write_zone (layer, b.min_x - 1 + k * (third + 1), b.min_y - 1, b.min_x + (k + 1) * third,
+                b.max_y + 1, k == 1 ? "工业用地（M1）" : "公共绿地（G1）");
+  GDALClose (ds);
+  edit = mq_planning_read (parcels, mq_dataset_get_display_wkt (sample), path, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_zones, ==, 3);
+  g_assert_true (g_ptr_array_find_with_equal_func (result.straddling, p->id, g_str_equal, NULL));
+  for (guint k = 0; k < mq_edit_get_n_changes (edit); k++)
+    g_assert_cmpuint (mq_edit_get_change (edit, k)->parcel, !=, index);
+
+  ds = GDALCreate (GDALGetDriverByName ("GPKG"), bare, 0, 0, 0, GDT_Unknown, NULL);
+  layer = GDALDatasetCreateLayer (ds, "plan", srs, wkbPolygon, NULL);
+  write_zone (layer, b.min_x, b.min_y, b.max_x, b.max_y, "x");
+  GDALClose (ds);
+  refused = mq_planning_read (parcels, mq_dataset_get_display_wkt (sample), bare, &none, &error);
+  g_assert_null (refused);
+  g_assert_error (error, MQ_PLANNING_ERROR, MQ_PLANNING_ERROR_NO_VALUES);
+  g_assert_nonnull (strstr (error->message, "bare.gpkg"));
+  OGR_Fld_Destroy (use);
+  OGR_Fld_Destroy (ratio);
+  OSRDestroySpatialReference (srs);
+  test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -424,6 +577,8 @@ main (int   argc,
   g_test_add_func ("/performance/chips", test_chips);
   g_test_add_func ("/performance/tax-table", test_tax_table);
   g_test_add_func ("/performance/tax-table-refused", test_tax_table_refused);
+  g_test_add_func ("/performance/planning", test_planning);
+  g_test_add_func ("/performance/planning-straddling", test_planning_straddling);
   status = g_test_run ();
   g_clear_object (&sample);
   return status;

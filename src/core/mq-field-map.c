@@ -125,7 +125,7 @@ static const MqFieldInfo fields[MQ_N_FIELDS] = {
   [MQ_FIELD_GRADE] = { "grade", "绩效等级", OFTString, 2,
                        ALIASES ("JXDJ", "PJDJ", "评价等级", "GRADE") },
   [MQ_FIELD_PLANNED_USE] = { "planned_use", "规划用途", OFTString, 60,
-                             ALIASES ("GHYT", "GHYDXZ", "用地性质") },
+                             ALIASES ("GHYT", "GHYDXZ", "YDXZ", "用地性质") },
   [MQ_FIELD_PLANNED_FAR] = { "planned_far", "规划容积率", OFTReal, 0, ALIASES ("GHRJL") },
 };
 

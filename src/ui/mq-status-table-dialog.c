@@ -137,7 +137,9 @@ on_cancelled (GCancellable        *cancellable,
  */
 void
 mq_status_table_dialog_choose (GtkWindow           *parent,
+                               const char          *heading,
                                const char          *path,
+                               const char          *note,
                                MqDataset           *dataset,
                                MqEdit              *preview,
                                GCancellable        *cancellable,
@@ -147,11 +149,14 @@ mq_status_table_dialog_choose (GtkWindow           *parent,
   MqStatusTableDialog *self = g_object_new (MQ_TYPE_STATUS_TABLE_DIALOG, "transient-for", parent,
                                             "modal", TRUE, NULL);
   g_autofree char *body = dup_body (path, preview);
+  g_autofree char *full = note != NULL ? g_strconcat (body, "\n\n", note, NULL) : NULL;
   gboolean changes = mq_edit_get_n_changes (preview) > 0;
 
   self->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (self->task, mq_status_table_dialog_choose);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);
+  if (heading != NULL)
+    adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), heading);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), full != NULL ? full : body);
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "apply", changes);
   if (changes)
     adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (self), preview_list (dataset, preview));

@@ -17,7 +17,9 @@ G_DECLARE_FINAL_TYPE (MqStatusTableDialog, mq_status_table_dialog, MQ, STATUS_TA
                       AdwMessageDialog)
 
 void     mq_status_table_dialog_choose        (GtkWindow           *parent,
+                                               const char          *heading,
                                                const char          *path,
+                                               const char          *note,
                                                MqDataset           *dataset,
                                                MqEdit              *preview,
                                                GCancellable        *cancellable,

@@ -159,6 +159,7 @@ typedef struct
 {
   MqWindow *window;
   MqEdit   *edit;
+  gboolean  plan;     /* a 控规 layer's, not a table's */
 } TableAnswer;
 
 static void
@@ -189,13 +190,18 @@ on_table_answered (GObject      *source,
   if (!mq_project_apply (self->project, answer->edit, &error))
     {
       if (!g_error_matches (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CONFLICT))
-        _mq_window_show_problem (self, _("The Status Table Was Not Applied"), error);
+        _mq_window_show_problem (self, answer->plan ? _("The 控规 Layer Was Not Applied")
+                                                    : _("The Status Table Was Not Applied"), error);
       return;
     }
   step = mq_project_get_last_step (self->project);
   n = step ? mq_edit_count_parcels (step) : 0;
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Status table applied: %u parcel changed",
-                                       "Status table applied: %u parcels changed", n), n);
+  if (answer->plan)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "控规 applied: %u parcel changed",
+                                         "控规 applied: %u parcels changed", n), n);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Status table applied: %u parcel changed",
+                                         "Status table applied: %u parcels changed", n), n);
   toast = adw_toast_new (text);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo");
@@ -227,7 +233,7 @@ apply_status_table (MqWindow   *self,
   answer = g_new0 (TableAnswer, 1);
   answer->window = g_object_ref (self);
   answer->edit = g_steal_pointer (&edit);
-  mq_status_table_dialog_choose (GTK_WINDOW (self), path, dataset, preview, NULL,
+  mq_status_table_dialog_choose (GTK_WINDOW (self), NULL, path, NULL, dataset, preview, NULL,
                                  on_table_answered, answer);
 }
 
@@ -274,6 +280,169 @@ choose_status_table_action (GtkWidget  *widget,
   gtk_file_filter_add_suffix (filter, "ods");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_signal_connect (chooser, "response", G_CALLBACK (on_table_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- a 控规 layer's planned use and ratio ---- */
+
+/* The layer read in a worker against the parcels as they were when it was
+ * chosen (a frozen generation: its shapes and index never change). */
+typedef struct
+{
+  MqWindow         *window;
+  MqDataset        *dataset;
+  MqParcels        *parcels;
+  char             *wkt;
+  char             *path;
+  MqEdit           *edit;
+  MqPlanningResult  result;
+} PlanJob;
+
+static void
+plan_job_free (PlanJob *job)
+{
+  g_object_unref (job->window);
+  g_object_unref (job->dataset);
+  g_object_unref (job->parcels);
+  g_free (job->wkt);
+  g_free (job->path);
+  g_clear_pointer (&job->edit, mq_edit_free);
+  mq_planning_result_clear (&job->result);
+  g_free (job);
+}
+
+static void
+plan_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  PlanJob *job = data;
+  GError *error = NULL;
+
+  job->edit = mq_planning_read (job->parcels, job->wkt, job->path, &job->result, &error);
+  if (job->edit != NULL)
+    mq_task_return_boolean (task, TRUE);
+  else
+    mq_task_return_error (task, error);
+}
+
+static char *
+dup_straddling (const MqPlanningResult *result)
+{
+  g_autofree char *ids = NULL;
+  guint n = result->straddling->len;
+
+  if (n == 0)
+    return NULL;
+  g_ptr_array_add (result->straddling, NULL);
+  ids = g_strjoinv ("、", (char **) result->straddling->pdata);
+  g_ptr_array_set_size (result->straddling, n);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u parcel lies across plan zones, none covering half of it; it is left as it was: %s",
+                                       "%u parcels lie across plan zones, none covering half of them; they are left as they were: %s",
+                                       n), n, ids);
+}
+
+static void
+on_plan_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  PlanJob *job = mq_task_get_data (G_TASK (result));
+  MqWindow *self = job->window;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqEdit) preview = NULL;
+  g_autofree char *note = NULL;
+  TableAnswer *answer;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      _mq_window_show_problem (self, _("The 控规 Layer Was Not Applied"), error);
+      return;
+    }
+  /* Another file opened meanwhile: the plan was read for the one before. */
+  if (mq_project_get_dataset (self->project) != job->dataset || !mq_project_get_editable (self->project))
+    return;
+  preview = mq_project_preview (self->project, job->edit, &error);
+  if (preview == NULL)
+    {
+      _mq_window_show_problem (self, _("The 控规 Layer Was Not Applied"), error);
+      return;
+    }
+  note = dup_straddling (&job->result);
+  answer = g_new0 (TableAnswer, 1);
+  answer->window = g_object_ref (self);
+  answer->edit = g_steal_pointer (&job->edit);
+  answer->plan = TRUE;
+  mq_status_table_dialog_choose (GTK_WINDOW (self), _("Apply the 控规 Layer?"), job->path, note,
+                                 job->dataset, preview, NULL, on_table_answered, answer);
+}
+
+static void
+apply_planning (MqWindow   *self,
+                const char *path)
+{
+  MqDataset *dataset = mq_project_get_dataset (self->project);
+  g_autoptr(GTask) task = NULL;
+  PlanJob *job;
+
+  if (dataset == NULL || !mq_project_get_editable (self->project))
+    return;
+  job = g_new0 (PlanJob, 1);
+  job->window = g_object_ref (self);
+  job->dataset = g_object_ref (dataset);
+  job->parcels = g_object_ref (mq_dataset_get_parcels (dataset));
+  job->wkt = g_strdup (mq_dataset_get_display_wkt (dataset));
+  job->path = g_strdup (path);
+  task = mq_task_new (NULL, NULL, on_plan_read, NULL);
+  mq_task_set_data (task, job, (GDestroyNotify) plan_job_free);
+  mq_task_run_in_thread (task, plan_thread);
+}
+
+static void
+on_plan_chosen (GtkNativeDialog *chooser,
+                int              response,
+                MqWindow        *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      path = g_file_get_path (file);
+      if (path != NULL)
+        apply_planning (self, path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+apply_planning_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  apply_planning (MQ_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+choose_planning_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  MqWindow *self = MQ_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  static const char *const suffixes[] = { "shp", "gpkg", "geojson", "json", "zip", "kml", "gml" };
+
+  chooser = gtk_file_chooser_native_new (_("Apply a 控规 Layer"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Plan layers (Shapefile, GeoPackage, GeoJSON)"));
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    gtk_file_filter_add_suffix (filter, suffixes[i]);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_plan_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
@@ -409,6 +578,9 @@ _mq_window_class_init_edit (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.apply-csv", NULL, choose_status_table_action);
   gtk_widget_class_install_action (widget_class, "win.apply-status-table", "s",
                                    apply_status_table_action);
+  gtk_widget_class_install_action (widget_class, "win.apply-planning", NULL, choose_planning_action);
+  gtk_widget_class_install_action (widget_class, "win.apply-planning-from", "s",
+                                   apply_planning_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.redo", NULL);

@@ -658,6 +658,7 @@ _mq_window_actions_update (MqWindow *self)
   gtk_widget_action_set_enabled (widget, "win.undo", online && mq_project_get_can_undo (project));
   gtk_widget_action_set_enabled (widget, "win.redo", online && mq_project_get_can_redo (project));
   gtk_widget_action_set_enabled (widget, "win.apply-csv", editable);
+  gtk_widget_action_set_enabled (widget, "win.apply-planning", editable);
   gtk_widget_action_set_enabled (widget, "win.update-survey", editable && is_project_file (project));
   gtk_widget_action_set_enabled (widget, "win.update-survey-from", editable && is_project_file (project));
   gtk_widget_action_set_enabled (widget, "win.undo-survey-update", editable && is_project_file (project));
