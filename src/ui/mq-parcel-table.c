@@ -16,6 +16,7 @@
 #include "mq-parcel-table.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 #include "mq-column-chooser.h"
@@ -36,6 +37,8 @@ typedef enum
   COL_DEADLINE,
   COL_STAGE,
   COL_ENTITY,
+  COL_GRADE,
+  COL_TAX_PER_MU,
   N_COLUMNS
 } Column;
 
@@ -61,6 +64,9 @@ static const struct
   [COL_DEADLINE] = { "deadline", N_("Deadline"), FALSE, FALSE, 124 },
   [COL_STAGE] = { "stage", N_("Stage"), FALSE, FALSE, 70 },
   [COL_ENTITY] = { "entity", N_("Responsible entity"), TRUE, FALSE, -1 },
+  /* Shown from the column chooser (⋮): performance per mu. */
+  [COL_GRADE] = { "grade", N_("Class"), FALSE, FALSE, 56 },
+  [COL_TAX_PER_MU] = { "tax-per-mu", N_("Tax per mu"), FALSE, TRUE, 90 },
 };
 
 struct _MqParcelTable
@@ -126,6 +132,9 @@ cell_text (Column          column,
     case COL_DEADLINE: return mq_date_format (p->deadline);
     case COL_STAGE: return mq_parcel_dup_field_text (p, MQ_FIELD_STAGE);
     case COL_ENTITY: return g_strdup (p->details->entity);
+    case COL_GRADE: return mq_parcel_dup_field_text (p, MQ_FIELD_GRADE);
+    case COL_TAX_PER_MU:
+      return isnan (mq_parcel_tax_per_mu (p)) ? NULL : g_strdup_printf ("%.2f", mq_parcel_tax_per_mu (p));
     case N_COLUMNS:
     default: g_return_val_if_reached (NULL);
     }
@@ -182,6 +191,16 @@ compare_numbers (double a,
   return (a > b) - (a < b);
 }
 
+/* A figure none is given for sorts after every figure. */
+static int
+compare_figures (double a,
+                 double b)
+{
+  if (isnan (a) || isnan (b))
+    return isnan (a) - isnan (b);
+  return compare_numbers (a, b);
+}
+
 /* What a text column sorts by, without allocating: a sort of 10⁵ rows
  * compares each row some twenty times. */
 static const char *
@@ -196,6 +215,7 @@ sort_text (Column          column,
     case COL_METHOD: return mq_method_label (p->method);
     case COL_STAGE: return mq_stage_label (p->stage);
     case COL_ENTITY: return p->details->entity;
+    case COL_GRADE: return mq_grade_term (p->details->grade);
     default: return NULL;
     }
 }
@@ -212,6 +232,7 @@ compare_parcels (gconstpointer a,
   switch (column)
     {
     case COL_MU: return compare_numbers (p->area_m2, q->area_m2);
+    case COL_TAX_PER_MU: return compare_figures (mq_parcel_tax_per_mu (p), mq_parcel_tax_per_mu (q));
     case COL_DEADLINE: return compare_numbers (p->deadline, q->deadline);
     case COL_LOCK_PARCEL:
     case COL_LOCK_PROJECT:
