@@ -8,7 +8,9 @@
  */
 #include "config.h"
 
+#include <gdal.h>
 #include <libpq-fe.h>
+#include <math.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -285,6 +287,40 @@ test_permissions (Fixture       *f,
   notes = value (f->conn, "SELECT count(*) FROM lock_history WHERE fid = 1 AND new_value = '规划科'");
   g_assert_cmpstr (notes, ==, "1");
   exec_ok (f->conn, "RESET ROLE");
+}
+
+/* A project with a past (the sample's history: dates, batches, planners'
+ * Chinese names) is published with every row of it, as it was — each
+ * row's date and number used to be read from one reused buffer. */
+static void
+test_publish_history (void)
+{
+  g_autofree char *dir = NULL, *gpkg = NULL, *count = NULL, *names = NULL, *first = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  GDALDatasetH ds;
+  GIntBig rows;
+
+  SKIP_WITHOUT_SERVER ();
+  dir = g_dir_make_tmp ("mq-server-XXXXXX", NULL);
+  gpkg = test_copy_sample_with_history (dir, "有历史.gpkg");
+  ds = GDALOpenEx (gpkg, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+  rows = OGR_L_GetFeatureCount (GDALDatasetGetLayerByName (ds, "lock_history"), TRUE);
+  GDALClose (ds);
+  g_assert_cmpint (rows, >, 100);
+  conn = connect_or_fail ();
+  exec_ok (conn, "DROP SCHEMA IF EXISTS mq_test_history CASCADE");
+  g_assert_true (mq_server_publish (gpkg, server (), "mq_test_history", &error));
+  g_assert_no_error (error);
+  count = value (conn, "SELECT count(*) FROM mq_test_history.lock_history");
+  g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, rows);
+  names = value (conn, "SELECT string_agg (DISTINCT db_user, ',' ORDER BY db_user) FROM mq_test_history.lock_history");
+  g_assert_nonnull (strstr (names, "规划科"));
+  first = value (conn, "SELECT to_char (min (changed_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+                       " FROM mq_test_history.lock_history");
+  g_assert_cmpstr (first, ==, "2019-06-28");
+  exec_ok (conn, "DROP SCHEMA mq_test_history CASCADE");
+  test_remove_dir (dir);
 }
 
 /* Refusals name the file or the server, never a password; a failed publish
@@ -870,6 +906,65 @@ test_store_upgrade (Fixture       *f,
   g_free (refused (f->conn, "UPDATE parcels SET grade = 'E' WHERE fid = 3"));
 }
 
+static GDate
+days_ago (guint n)
+{
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, mq_today () - n);
+  return date;
+}
+
+/* A server project's past: a note set ten days ago and changed today reads
+ * as it was five days ago, and as before both twenty days ago; "changes
+ * since" five days ago is exactly today's change — read from the server's
+ * history as a file's is read from its own. */
+static void
+test_store_as_of (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(MqDataset) dataset = NULL, later = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(MqParcels) five = NULL, twenty = NULL;
+  g_autoptr(MqChanges) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  GDate d5 = days_ago (5), d20 = days_ago (20);
+  guint i;
+
+  SKIP_WITHOUT_SERVER ();
+  dataset = load_server (f, NULL);
+  store = open_store (dataset);
+  i = index_of_fid (dataset, 3);
+  before = g_strdup (mq_parcels_get (mq_dataset_get_parcels (dataset), i)->details->notes);
+  g_assert_true (apply_one (store, 3, MQ_FIELD_NOTES, "十天前的备注", &error));
+  g_assert_true (apply_one (store, 3, MQ_FIELD_TAX, "120", &error));
+  exec_ok (f->conn, "UPDATE lock_history SET changed_at = now () - interval '10 days'");
+  g_assert_true (apply_one (store, 3, MQ_FIELD_NOTES, "今天的备注", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  later = load_server (f, NULL);
+  /* Rows come back in the server's order: the parcel is found by fid. */
+  i = index_of_fid (later, 3);
+  five = mq_dataset_dup_rewound (later, &d5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mq_parcels_get (five, i)->details->notes, ==, "十天前的备注");
+  g_assert_cmpfloat (mq_parcels_get (five, i)->details->tax, ==, 120);
+  twenty = mq_dataset_dup_rewound (later, &d20, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mq_parcels_get (twenty, i)->details->notes, ==, before);
+  g_assert_true (isnan (mq_parcels_get (twenty, i)->details->tax));
+
+  changes = mq_changes_since (later, &d5, mq_today (), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mq_changes_get_changed (changes)->len, ==, 1);
+  g_assert_cmpuint (g_array_index (mq_changes_get_changed (changes), MqChangedParcel, 0).parcel, ==, i);
+  g_assert_cmphex (g_array_index (mq_changes_get_changed (changes), MqChangedParcel, 0).fields, ==,
+                   G_GUINT64_CONSTANT (1) << MQ_FIELD_NOTES);
+}
+
 /* Settings are shared through the server; the schema version is not one. */
 static void
 test_store_settings (Fixture       *f,
@@ -1072,6 +1167,7 @@ main (int   argc,
   g_test_add ("/server/history-and-notify", Fixture, NULL, setup, test_history_and_notify, teardown);
   g_test_add ("/server/permissions", Fixture, NULL, setup, test_permissions, teardown);
   g_test_add_func ("/server/refusals", test_refusals);
+  g_test_add_func ("/server/publish-history", test_publish_history);
   g_test_add ("/server/store/keyed-by-fid", Fixture, NULL, setup, test_store_keyed_by_fid, teardown);
   g_test_add ("/server/store/merge-and-conflict", Fixture, NULL, setup, test_store_merge_and_conflict, teardown);
   g_test_add ("/server/store/live", Fixture, NULL, setup, test_store_live, teardown);
@@ -1080,6 +1176,7 @@ main (int   argc,
   g_test_add ("/server/store/read-only", Fixture, NULL, setup, test_store_read_only, teardown);
   g_test_add ("/server/store/settings", Fixture, NULL, setup, test_store_settings, teardown);
   g_test_add ("/server/store/upgrade", Fixture, NULL, setup, test_store_upgrade, teardown);
+  g_test_add ("/server/store/as-of", Fixture, NULL, setup, test_store_as_of, teardown);
   g_test_add ("/server/cli", Fixture, NULL, setup, test_cli, teardown);
   g_test_add ("/server/store/offline", Fixture, NULL, setup, test_store_offline, teardown);
   return g_test_run ();

@@ -1697,7 +1697,7 @@ mq_project_set_changes_since (MqProject *self,
  * day, to today (core/mq-changes.c).
  *
  * Returns: (transfer full) (nullable): %NULL when the project keeps no
- *   history that reads (a survey file, a server project for now)
+ *   history (a survey file)
  */
 MqChanges *
 mq_project_dup_changes (MqProject  *self,
@@ -1734,8 +1734,9 @@ tell_views (MqProject *self)
  *
  * Shows the project as it stood at the end of @julian (its history undone
  * in memory, core/mq-as-of.c): every view, read-only, deadlines counted
- * from that day, until it is set back to 0. A project file's history only
- * (a server project's is not read yet).
+ * from that day, until it is set back to 0. A server project's history is
+ * read from the server, and other planners' changes are held back meanwhile
+ * (mq_store_set_held()): they belong on today's parcels.
  */
 gboolean
 mq_project_set_as_of (MqProject  *self,
@@ -1770,6 +1771,8 @@ mq_project_set_as_of (MqProject  *self,
       self->present = g_object_ref (mq_dataset_get_parcels (self->dataset));
       mq_dataset_set_parcels (self->dataset, past);
     }
+  /* Other planners' changes go onto today's parcels, not the past day's. */
+  mq_store_set_held (self->store, past != NULL);
   self->as_of = julian;
   mq_set_as_of (julian);
   tell_views (self);

@@ -15,6 +15,7 @@
 #include "mq-edit.h"
 #include "mq-field-map.h"
 #include "mq-history.h"
+#include "mq-pg-store.h"
 #include "mq-staging.h"
 
 /* "2025-06-30", and nothing else: a date a person wrote is never guessed at.
@@ -85,8 +86,10 @@ undo_after (MqDataset  *dataset,
       guint parcel = e->parcel_id ? GPOINTER_TO_UINT (g_hash_table_lookup (index, e->parcel_id)) : 0;
       MqField field = field_of_key (e->field);
 
+      /* A server records a survey fact another tool changed (its owner):
+       * the survey's facts are not the bureau's to take back. */
       if (at == NULL || g_date_time_compare (at, cutoff) < 0 || parcel == 0 || field == MQ_N_FIELDS ||
-          (until != NULL && g_date_time_compare (at, until) >= 0))
+          !mq_field_is_editable (field) || (until != NULL && g_date_time_compare (at, until) >= 0))
         continue;
       mq_edit_set (edit, parcel - 1, field, e->old_value, 0);
     }
@@ -119,6 +122,26 @@ check_no_survey_after (GPtrArray   *entries,
 }
 
 /**
+ * mq_dataset_load_history:
+ *
+ * Every change the project recorded, newest first: its file's history, or
+ * its server's.
+ *
+ * Returns: (transfer full) (element-type MqHistoryEntry) (nullable)
+ */
+GPtrArray *
+mq_dataset_load_history (MqDataset  *dataset,
+                         GError    **error)
+{
+  const char *schema = NULL;
+  const char *conninfo = _mq_dataset_get_server (dataset, &schema);
+
+  if (conninfo != NULL)
+    return mq_pg_history_load_all (conninfo, schema, mq_dataset_get_path (dataset), error);
+  return mq_history_load_all (mq_dataset_get_path (dataset), error);
+}
+
+/**
  * mq_dataset_dup_rewound:
  *
  * The parcels of @dataset (loaded from a project file) as they stood at the
@@ -139,13 +162,8 @@ mq_dataset_dup_rewound (MqDataset    *dataset,
   MqParcels *parcels;
   const char *path = mq_dataset_get_path (dataset);
 
-  if (_mq_dataset_get_server (dataset, NULL) != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("%s: --as-of reads a project file's history; a server project's is not read yet"), path);
-      return NULL;
-    }
-  if ((entries = mq_history_load_all (path, error)) == NULL || !check_no_survey_after (entries, cutoff, path, error))
+  if ((entries = mq_dataset_load_history (dataset, error)) == NULL ||
+      !check_no_survey_after (entries, cutoff, path, error))
     return NULL;
   edit = undo_after (dataset, entries, cutoff, NULL);
   if (mq_edit_get_n_changes (edit) == 0)

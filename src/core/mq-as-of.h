@@ -31,6 +31,8 @@ gboolean mq_as_of_parse_date (const char  *option,
                               GDate       *date,
                               GError     **error);
 GDateTime *mq_as_of_end_of   (const GDate *date);
+GPtrArray *mq_dataset_load_history (MqDataset  *dataset,
+                                    GError    **error);
 MqParcels *mq_dataset_dup_rewound (MqDataset   *dataset,
                                    const GDate *date,
                                    GError     **error);

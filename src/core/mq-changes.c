@@ -212,7 +212,7 @@ mq_changes_since (MqDataset    *dataset,
   self->today = today;
   self->changed = g_array_new (FALSE, FALSE, sizeof (MqChangedParcel));
   self->by_user = g_ptr_array_new_with_free_func ((GDestroyNotify) by_user_free);
-  if ((entries = mq_history_load_all (mq_dataset_get_path (dataset), error)) == NULL ||
+  if ((entries = mq_dataset_load_history (dataset, error)) == NULL ||
       (before = mq_dataset_dup_rewound (self->now, since, error)) == NULL)
     return NULL;
   compare (self, before, mq_dataset_get_parcels (self->now), filter, dataset);

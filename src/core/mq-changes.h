@@ -24,7 +24,7 @@ typedef struct
 
 typedef struct
 {
-  guint  parcel;      /* the index in the dataset now */
+  guint   parcel;     /* the index in the dataset now */
   guint64 fields;     /* bit per MqField that differs */
   guint32 deadline_before;   /* Julian day, 0: none */
 } MqChangedParcel;

@@ -45,6 +45,7 @@
 #include "mq-staging.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
 
 #define SERVER_SCHEMA_VERSION 2
 #define COALESCE_MS           150
@@ -86,6 +87,7 @@ struct _MqPgStore
   gboolean      read_only;
   char         *read_only_reason;
   gint64        schema_version;  /* the server's: below 2, no performance per mu */
+  gboolean      held;            /* other planners' changes wait (a past day is shown) */
   GHashTable   *by_fid;          /* gint64 * → parcel index + 1 */
   GHashTable   *settings;        /* key → value, as read at (re)connect and set since */
 
@@ -1462,7 +1464,7 @@ send_editors (MqPgStore *self)
 static void
 pump (MqPgStore *self)
 {
-  if (!self->online || self->busy != QUERY_NONE)
+  if (!self->online || self->busy != QUERY_NONE || self->held)
     return;
   if (self->refresh_due && g_hash_table_size (self->notified) > 0)
     send_refresh (self);
@@ -1659,6 +1661,18 @@ take_editing_lock (MqPgStore *self)
 }
 
 static void
+pg_set_held (MqStore  *store,
+             gboolean  held)
+{
+  MqPgStore *self = MQ_PG_STORE (store);
+
+  self->held = held;
+  /* What arrived meanwhile is read now, onto today's parcels. */
+  if (!held)
+    pump (self);
+}
+
+static void
 pg_set_editing (MqStore *store,
                 int      parcel)
 {
@@ -1703,6 +1717,57 @@ store_iface_init (MqStoreInterface *iface)
   iface->dup_setting = pg_dup_setting;
   iface->set_setting = pg_set_setting;
   iface->set_editing = pg_set_editing;
+  iface->set_held = pg_set_held;
   iface->list_editors = pg_list_editors;
   iface->is_online = pg_is_online;
+}
+
+/**
+ * mq_pg_history_load_all:
+ * @conninfo: the server (as the dataset was loaded from it; never shown)
+ * @schema: the project's schema
+ * @path: the project's name, for messages
+ *
+ * Every change the server recorded, newest first — what a past day and
+ * "changes since" walk back, as a project file's mq_history_load_all().
+ *
+ * Returns: (transfer full) (element-type MqHistoryEntry) (nullable)
+ */
+GPtrArray *
+mq_pg_history_load_all (const char  *conninfo,
+                        const char  *schema,
+                        const char  *path,
+                        GError     **error)
+{
+  g_autoptr(PGconn) conn = start_connection (conninfo, FALSE);
+  g_autofree char *search_path = NULL;
+  g_autoptr(PGresult) set = NULL;
+  g_autoptr(PGresult) result = NULL;
+  GPtrArray *entries;
+  g_autofree char *reason = NULL;
+  const char *params[1];
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      reason = pq_reason (PQerrorMessage (conn));
+      g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_OPEN, _("%s: cannot connect: %s"), path, reason);
+      return NULL;
+    }
+  search_path = quoted (conn, schema);
+  params[0] = search_path;
+  set = PQexecParams (conn, "SELECT set_config ('search_path', $1, false)", 1, NULL, params, NULL, NULL, 0);
+  if (PQresultStatus (set) == PGRES_TUPLES_OK)
+    result = PQexecParams (conn, "SELECT " HISTORY_COLUMNS ("") " FROM lock_history ORDER BY id DESC",
+                           0, NULL, NULL, NULL, NULL, 0);
+  if (result == NULL || PQresultStatus (result) != PGRES_TUPLES_OK)
+    {
+      reason = pq_reason (PQerrorMessage (conn));
+      g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_OPEN, _("%s: its history cannot be read: %s"),
+                   path, reason);
+      return NULL;
+    }
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_history_entry_free);
+  for (int r = 0; r < PQntuples (result); r++)
+    g_ptr_array_add (entries, entry_from_row (result, r));
+  return entries;
 }

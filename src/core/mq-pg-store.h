@@ -12,7 +12,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MqPgStore, mq_pg_store, MQ, PG_STORE, GObject)
 
-MqStore *mq_pg_store_open (MqDataset  *dataset,
-                           GError    **error);
+MqStore   *mq_pg_store_open       (MqDataset   *dataset,
+                                   GError     **error);
+GPtrArray *mq_pg_history_load_all (const char  *conninfo,
+                                   const char  *schema,
+                                   const char  *path,
+                                   GError     **error);
 
 G_END_DECLS

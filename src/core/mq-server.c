@@ -206,13 +206,16 @@ copy_layers (GDALDatasetH   source,
   return FALSE;
 }
 
-static const char *
+/* A copy: OGR formats a date or a number into one buffer of the feature,
+ * which the next field's text overwrites. */
+static char *
 field_text (OGRFeatureH  feature,
             const char  *name)
 {
   int i = OGR_F_GetFieldIndex (feature, name);
 
-  return i >= 0 && OGR_F_IsFieldSetAndNotNull (feature, i) ? OGR_F_GetFieldAsString (feature, i) : NULL;
+  return i >= 0 && OGR_F_IsFieldSetAndNotNull (feature, i) ? g_strdup (OGR_F_GetFieldAsString (feature, i))
+                                                           : NULL;
 }
 
 #define MAX_COPIED_COLUMNS 8
@@ -228,7 +231,7 @@ copy_rows (PGconn             *conn,
            GError            **error)
 {
   OGRLayerH layer = GDALDatasetGetLayerByName (source, layer_name);
-  const char *params[MAX_COPIED_COLUMNS];
+  char *params[MAX_COPIED_COLUMNS] = { NULL };
   OGRFeatureH f;
   gboolean ok = TRUE;
   guint n = g_strv_length ((char **) columns);
@@ -241,7 +244,9 @@ copy_rows (PGconn             *conn,
     {
       for (guint i = 0; i < n; i++)
         params[i] = field_text (f, columns[i]);
-      ok = run (conn, sql, n, params, error);
+      ok = run (conn, sql, n, (const char * const *) params, error);
+      for (guint i = 0; i < n; i++)
+        g_clear_pointer (&params[i], g_free);
       OGR_F_Destroy (f);
     }
   return ok;

@@ -382,6 +382,19 @@ mq_store_set_editing (MqStore *self,
     IFACE (self)->set_editing (self, parcel);
 }
 
+/* Other planners' changes are held back (still received, not shown) while
+ * the views show a past day, and shown when they show today again: they
+ * belong on today's parcels. A file's store has none to hold. */
+void
+mq_store_set_held (MqStore  *self,
+                   gboolean  held)
+{
+  g_return_if_fail (MQ_IS_STORE (self));
+
+  if (IFACE (self)->set_held != NULL)
+    IFACE (self)->set_held (self, held);
+}
+
 /* Returns: (transfer container) (element-type MqEditor): other planners
  *   with a parcel open, by parcel */
 GPtrArray *

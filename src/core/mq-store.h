@@ -97,6 +97,8 @@ struct _MqStoreInterface
                                         int          parcel);
   GPtrArray *  (*list_editors)         (MqStore     *self);
   gboolean     (*is_online)            (MqStore     *self);
+  void         (*set_held)             (MqStore     *self,
+                                        gboolean     held);
 };
 
 GQuark      mq_store_error_quark   (void);
@@ -139,6 +141,8 @@ void        mq_store_set_max_pages (MqStore      *self,
 void        mq_store_set_editing   (MqStore      *self,
                                     int           parcel);
 GPtrArray  *mq_store_list_editors  (MqStore      *self);
+void        mq_store_set_held      (MqStore      *self,
+                                    gboolean      held);
 gboolean    mq_store_is_online     (MqStore      *self);
 
 /* For the backends. */
