@@ -88,6 +88,22 @@ find_widget (GtkWidget  *root,
   return NULL;
 }
 
+/* Every widget under @root named @name, in the order they show. */
+static void
+collect_named (GtkWidget  *root,
+               const char *name,
+               GPtrArray  *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_str_equal (gtk_widget_get_name (child), name))
+        g_ptr_array_add (found, child);
+      else
+        collect_named (child, name, found);
+    }
+}
+
 #define find_named(root, name) find_widget ((root), GTK_TYPE_WIDGET, (name))
 #define find_named_type(root, type) find_widget ((root), (type), NULL)
 
@@ -1086,6 +1102,7 @@ test_survey_update (void)
   MqMapView *view = mq_window_get_map_view (window);
   AdwMessageDialog *dialog;
   GtkDropDown *policy;
+  g_autoptr(GPtrArray) answers = NULL;
   /* Held: the window lets go of each dataset as it opens the next. */
   g_autoptr(MqDataset) before = NULL;
   g_autoptr(MqDataset) after = NULL;
@@ -1105,7 +1122,20 @@ test_survey_update (void)
   gtk_expander_set_expanded (GTK_EXPANDER (find_named_type (GTK_WIDGET (dialog), GTK_TYPE_EXPANDER)), TRUE);
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "MQ0857 → MQ1155"));
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "apply"));
-  policy = GTK_DROP_DOWN (find_named_type (GTK_WIDGET (dialog), GTK_TYPE_DROP_DOWN));
+  /* Each conflict answered on its own row: all but one is not enough. */
+  answers = g_ptr_array_new ();
+  collect_named (GTK_WIDGET (dialog), "conflict-answer", answers);
+  g_assert_cmpuint (answers->len, >, 1);
+  for (guint k = 0; k < answers->len; k++)
+    {
+      g_assert_false (adw_message_dialog_get_response_enabled (dialog, "apply"));
+      gtk_drop_down_set_selected (g_ptr_array_index (answers, k), 1);
+    }
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "apply"));
+  gtk_drop_down_set_selected (g_ptr_array_index (answers, 0), 0);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "apply"));
+  /* Or by a rule for the rest. */
+  policy = GTK_DROP_DOWN (find_named (GTK_WIDGET (dialog), "merge-policy"));
   gtk_drop_down_set_selected (policy, 2);
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "apply"));
   save_screenshot ("survey-update.png");

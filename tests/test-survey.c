@@ -496,6 +496,62 @@ test_merge_asked (void)
   test_remove_dir (dir);
 }
 
+/* Each conflict answered one by one (the window's way): the update is no
+ * longer refused, and each merged parcel keeps the chosen parent's value —
+ * a lock with that parent's date. */
+static void
+test_merge_chosen (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-survey-XXXXXX", NULL);
+  g_autofree char *project = test_copy_sample (dir, "p.gpkg");
+  g_autoptr(MqSurveyUpdate) u = prepare (project, MQ_MERGE_ASK);
+  g_autoptr(MqDataset) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *conflicts = mq_survey_update_get_conflicts (u);
+  MqParcels *old = mq_dataset_get_parcels (mq_survey_update_get_project (u));
+  guint n = conflicts->len;
+  GDate day;
+
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (mq_survey_update_get_n_unresolved (u), ==, n);
+  for (guint k = 0; k < n; k++)
+    mq_survey_update_choose (u, k, 1);
+  g_assert_cmpuint (mq_survey_update_get_n_unresolved (u), ==, 0);
+  /* Still one conflict each, answered: the second parent's value. */
+  g_assert_cmpuint (conflicts->len, ==, n);
+  for (guint k = 0; k < n; k++)
+    {
+      const MqMergeConflict *c = g_ptr_array_index (mq_survey_update_get_conflicts (u), k);
+      const char *id = mq_parcels_get (mq_dataset_get_parcels (mq_survey_update_get_survey (u)),
+                                       c->new_index)->id;
+
+      g_assert_cmpint (c->chosen, ==, 1);
+      g_ptr_array_add (kept, g_strdup_printf ("%s\t%u\t%s\t%s", id, c->field, c->parents[1],
+                                              c->values[1] ? c->values[1] : ""));
+    }
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 30, 6, 2027);
+  g_assert_true (mq_survey_update_apply (u, &day, &error));
+  g_assert_no_error (error);
+  after = mq_dataset_load (project, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < kept->len; k++)
+    {
+      g_auto(GStrv) t = g_strsplit (g_ptr_array_index (kept, k), "\t", 4);
+      MqField field = (MqField) g_ascii_strtoull (t[1], NULL, 10);
+      const MqParcel *merged = find_parcel (mq_dataset_get_parcels (after), t[0]);
+      const MqParcel *parent = find_parcel (old, t[2]);
+      g_autofree char *value = mq_parcel_dup_field_text (merged, field);
+
+      g_assert_cmpstr (value ? value : "", ==, t[3]);
+      if (field >= MQ_FIELD_LOCK_PARCEL && field <= MQ_FIELD_LOCK_OWNER)
+        g_assert_cmpuint (merged->details->lock_date[field - MQ_FIELD_LOCK_PARCEL], ==,
+                          parent->details->lock_date[field - MQ_FIELD_LOCK_PARCEL]);
+    }
+  test_remove_dir (dir);
+}
+
 /* Undone, the file is as it was: every row, the history, the tables. Once
  * edited after the update, it is not undone (the edits would be lost). */
 static void
@@ -612,6 +668,7 @@ main (int   argc,
   g_test_add_func ("/survey/classes", test_classes);
   g_test_add_func ("/survey/carried", test_carried);
   g_test_add_func ("/survey/merge-asked", test_merge_asked);
+  g_test_add_func ("/survey/merge-chosen", test_merge_chosen);
   g_test_add_func ("/survey/undo-exact", test_undo_exact);
   g_test_add_func ("/survey/change-report", test_change_report);
   return g_test_run ();

@@ -315,15 +315,17 @@ static gboolean
 refuse_conflicts (MqSurveyUpdate  *self,
                   GError         **error)
 {
-  if (self->policy != MQ_MERGE_ASK || self->conflicts->len == 0)
+  guint n = mq_survey_update_get_n_unresolved (self);
+
+  if (n == 0)
     return TRUE;
   g_set_error (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_CONFLICTS,
                g_dngettext (GETTEXT_PACKAGE,
                             "%s: merged parcels disagree on %u value; choose what the merged parcel keeps "
                             "(--merge-policy=largest or agreed); nothing was changed",
                             "%s: merged parcels disagree on %u values; choose what the merged parcel keeps "
-                            "(--merge-policy=largest or agreed); nothing was changed", self->conflicts->len),
-               mq_dataset_get_path (self->project), self->conflicts->len);
+                            "(--merge-policy=largest or agreed); nothing was changed", n),
+               mq_dataset_get_path (self->project), n);
   return FALSE;
 }
 

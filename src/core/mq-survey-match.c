@@ -542,6 +542,35 @@ settle (GStrv                  values,
     }
 }
 
+static gpointer
+choice_key (guint   new_index,
+            MqField field)
+{
+  return GSIZE_TO_POINTER ((gsize) new_index * MQ_N_FIELDS + field + 1);
+}
+
+/* A parent's value kept; a lock goes with its date, both from the parent
+ * chosen (a held lock is dated, an open one is not). */
+static void
+keep_parent (GStrv   values,
+             GStrv   parent,
+             MqField field)
+{
+  gboolean is_lock = field >= MQ_FIELD_LOCK_PARCEL && field <= MQ_FIELD_LOCK_OWNER;
+  gboolean is_date = field >= MQ_FIELD_LOCK_PARCEL_DATE && field <= MQ_FIELD_LOCK_OWNER_DATE;
+
+  g_free (values[field]);
+  values[field] = g_strdup (parent[field]);
+  if (is_lock || is_date)
+    {
+      guint k = is_lock ? field - MQ_FIELD_LOCK_PARCEL : field - MQ_FIELD_LOCK_PARCEL_DATE;
+      MqField other = is_lock ? MQ_FIELD_LOCK_PARCEL_DATE + k : MQ_FIELD_LOCK_PARCEL + k;
+
+      g_free (values[other]);
+      values[other] = g_strdup (parent[other]);
+    }
+}
+
 static void
 conflict_free (MqMergeConflict *c)
 {
@@ -632,6 +661,7 @@ carry_merge (MqSurveyUpdate *self,
       c = g_new0 (MqMergeConflict, 1);
       c->new_index = new_index;
       c->field = f;
+      c->chosen = GPOINTER_TO_INT (g_hash_table_lookup (self->choices, choice_key (new_index, f))) - 1;
       c->parents = g_new0 (char *, each->len + 1);
       c->values = g_new0 (char *, each->len + 1);
       for (guint k = 0; k < each->len; k++)
@@ -652,6 +682,14 @@ carry_merge (MqSurveyUpdate *self,
 
       if (c->new_index == new_index)
         settle (values, c);
+    }
+  /* What the user chose, value by value, over the policy. */
+  for (guint k = 0; k < self->conflicts->len; k++)
+    {
+      MqMergeConflict *c = g_ptr_array_index (self->conflicts, k);
+
+      if (c->new_index == new_index && c->chosen >= 0 && (guint) c->chosen < each->len)
+        keep_parent (values, g_ptr_array_index (each, c->chosen), c->field);
     }
   /* Every parent's notes are kept. */
   g_free (values[MQ_FIELD_NOTES]);
@@ -749,6 +787,45 @@ mq_survey_update_get_policy (MqSurveyUpdate *self)
   return self->policy;
 }
 
+/**
+ * mq_survey_update_choose:
+ * @conflict: its index in mq_survey_update_get_conflicts()
+ * @parent: which of its parents' values the merged parcel keeps, or -1 for
+ *   the policy's
+ *
+ * The user's answer to one conflict: the carried values are worked out
+ * again (the conflicts keep their order).
+ */
+void
+mq_survey_update_choose (MqSurveyUpdate *self,
+                         guint           conflict,
+                         int             parent)
+{
+  const MqMergeConflict *c;
+
+  g_return_if_fail (conflict < self->conflicts->len);
+  c = g_ptr_array_index (self->conflicts, conflict);
+  if (parent < 0)
+    g_hash_table_remove (self->choices, choice_key (c->new_index, c->field));
+  else
+    g_hash_table_insert (self->choices, choice_key (c->new_index, c->field), GINT_TO_POINTER (parent + 1));
+  carry_all (self);
+}
+
+/* The conflicts that still wait for an answer: none once a policy is
+ * chosen, else those the user has not answered one by one. */
+guint
+mq_survey_update_get_n_unresolved (MqSurveyUpdate *self)
+{
+  guint n = 0;
+
+  if (self->policy != MQ_MERGE_ASK)
+    return 0;
+  for (guint k = 0; k < self->conflicts->len; k++)
+    n += ((MqMergeConflict *) g_ptr_array_index (self->conflicts, k))->chosen < 0;
+  return n;
+}
+
 static void
 count (MqSurveyUpdate *self)
 {
@@ -799,6 +876,7 @@ mq_survey_update_plan (MqDataset      *project,
   self->policy = policy;
   self->links = g_array_new (FALSE, FALSE, sizeof (MqLineageLink));
   self->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) conflict_free);
+  self->choices = g_hash_table_new (NULL, NULL);
   self->carried = g_ptr_array_new_with_free_func ((GDestroyNotify) free_status);
   n_old = mq_parcels_get_n_parcels (plan.old);
   n_new = mq_parcels_get_n_parcels (plan.new);
@@ -836,6 +914,7 @@ mq_survey_update_free (MqSurveyUpdate *self)
   g_clear_object (&self->survey);
   g_clear_pointer (&self->links, g_array_unref);
   g_clear_pointer (&self->conflicts, g_ptr_array_unref);
+  g_clear_pointer (&self->choices, g_hash_table_unref);
   g_clear_pointer (&self->carried, g_ptr_array_unref);
   g_clear_pointer (&self->new_relation, g_array_unref);
   g_clear_pointer (&self->parents, g_array_unref);

@@ -21,6 +21,7 @@ struct _MqSurveyUpdate
   MqMergePolicy  policy;
   GArray        *links;        /* MqLineageLink, by relation then id */
   GPtrArray     *conflicts;    /* MqMergeConflict */
+  GHashTable    *choices;      /* survey parcel × field + 1 → the chosen parent + 1 */
   GPtrArray     *carried;      /* per survey parcel: GStrv of MQ_N_FIELDS (NULL: the survey's own) or NULL */
   GArray        *new_relation; /* guint8 MqLineage per survey parcel */
   GArray        *parents;      /* guint: indices into links, by survey parcel, most land first … */

@@ -60,6 +60,7 @@ typedef struct
   MqField  field;
   GStrv    parents;   /* the merged parcels' ids … */
   GStrv    values;    /* … and what each holds */
+  int      chosen;    /* the parent whose value the user chose, or -1: the policy's */
 } MqMergeConflict;
 
 typedef struct
@@ -109,6 +110,10 @@ GPtrArray      *mq_survey_update_get_conflicts (MqSurveyUpdate     *self);
 void            mq_survey_update_set_policy  (MqSurveyUpdate       *self,
                                               MqMergePolicy         policy);
 MqMergePolicy   mq_survey_update_get_policy  (MqSurveyUpdate       *self);
+void            mq_survey_update_choose      (MqSurveyUpdate       *self,
+                                              guint                 conflict,
+                                              int                   parent);
+guint           mq_survey_update_get_n_unresolved (MqSurveyUpdate  *self);
 const char     *mq_survey_update_get_survey_path (MqSurveyUpdate   *self);
 const char     *mq_survey_update_get_carried (MqSurveyUpdate       *self,
                                               guint                 new_index,

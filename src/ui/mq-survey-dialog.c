@@ -54,23 +54,41 @@ mq_survey_dialog_response (AdwMessageDialog *dialog,
 
 static void fill_rows (MqSurveyDialog *self);
 
-/* Where merged parcels disagree, Update waits for the user's choice. */
+/* What the merged parcels carry follows every choice; Update waits until
+ * each conflict is answered, one by one or by a rule for all. */
+static void
+show_choices (MqSurveyDialog *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rows_list))) != NULL)
+    gtk_list_box_remove (self->rows_list, child);
+  fill_rows (self);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "apply",
+                                           mq_survey_update_get_n_unresolved (self->update) == 0);
+}
+
 static void
 on_policy_chosen (MqSurveyDialog *self)
 {
   guint chosen = gtk_drop_down_get_selected (self->policy_dropdown);
 
-  if (chosen == 1 || chosen == 2)
-    {
-      GtkWidget *child;
+  mq_survey_update_set_policy (self->update, chosen == 1 ? MQ_MERGE_LARGEST
+                                             : chosen == 2 ? MQ_MERGE_AGREED : MQ_MERGE_ASK);
+  show_choices (self);
+}
 
-      mq_survey_update_set_policy (self->update, chosen == 1 ? MQ_MERGE_LARGEST : MQ_MERGE_AGREED);
-      /* What the merged parcels carry follows the choice. */
-      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rows_list))) != NULL)
-        gtk_list_box_remove (self->rows_list, child);
-      fill_rows (self);
-    }
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "apply", chosen == 1 || chosen == 2);
+/* One conflict answered: position 0 follows the rule, position p + 1
+ * keeps parent p's value. */
+static void
+on_value_chosen (GtkDropDown    *dropdown,
+                 GParamSpec     *pspec,
+                 MqSurveyDialog *self)
+{
+  guint conflict = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dropdown), "conflict"));
+
+  mq_survey_update_choose (self->update, conflict, (int) gtk_drop_down_get_selected (dropdown) - 1);
+  show_choices (self);
 }
 
 static void
@@ -243,23 +261,37 @@ fill_rows (MqSurveyDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->rows_expander), n > 0);
 }
 
+/* A conflict and its answer: the rule chosen below, or one parent's value
+ * (a lock comes with its date). */
 static GtkWidget *
-conflict_row (MqSurveyUpdate        *update,
+conflict_row (MqSurveyDialog        *self,
+              guint                  k,
               const MqMergeConflict *c)
 {
-  MqParcels *parcels = mq_dataset_get_parcels (mq_survey_update_get_survey (update));
+  MqParcels *parcels = mq_dataset_get_parcels (mq_survey_update_get_survey (self->update));
   const char *id = mq_parcels_get (parcels, c->new_index)->id;
   g_autofree char *title = g_strdup_printf ("%s · %s", id ? id : "?", mq_field_label (c->field));
-  GString *each = g_string_new (NULL);
+  g_autoptr(GtkStringList) answers = gtk_string_list_new (NULL);
   GtkWidget *row = adw_action_row_new ();
+  GtkWidget *dropdown;
 
+  gtk_string_list_append (answers, _("By the rule below"));
   for (guint p = 0; c->parents[p] != NULL; p++)
-    g_string_append_printf (each, "%s%s: %s", p ? "   " : "", c->parents[p],
-                            mq_field_value_label (c->field, c->values[p]));
+    {
+      g_autofree char *keep = g_strdup_printf (_("%s: %s"), c->parents[p],
+                                               mq_field_value_label (c->field, c->values[p]));
+
+      gtk_string_list_append (answers, keep);
+    }
+  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&answers)), NULL);
+  gtk_widget_set_name (dropdown, "conflict-answer");
+  gtk_widget_set_valign (dropdown, GTK_ALIGN_CENTER);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), (guint) (c->chosen + 1));
+  g_object_set_data (G_OBJECT (dropdown), "conflict", GUINT_TO_POINTER (k));
+  g_signal_connect_object (dropdown, "notify::selected", G_CALLBACK (on_value_chosen), self, 0);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), each->str);
-  g_string_free (each, TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), dropdown);
   return row;
 }
 
@@ -274,13 +306,14 @@ fill_conflicts (MqSurveyDialog *self)
   if (conflicts->len == 0)
     return;
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "Merged parcels disagree on %u value. Choose what a merged parcel keeps; "
-                                       "it is marked 待复核 either way.",
-                                       "Merged parcels disagree on %u values. Choose what a merged parcel keeps; "
-                                       "it is marked 待复核 either way.", conflicts->len), conflicts->len);
+                                       "Merged parcels disagree on %u value. Choose what a merged parcel keeps, "
+                                       "value by value or by a rule; it is marked 待复核 either way.",
+                                       "Merged parcels disagree on %u values. Choose what a merged parcel keeps, "
+                                       "value by value or by a rule; it is marked 待复核 either way.",
+                                       conflicts->len), conflicts->len);
   gtk_label_set_text (self->conflicts_label, text);
   for (guint k = 0; k < MIN (conflicts->len, SHOWN_CONFLICTS); k++)
-    gtk_list_box_append (self->conflict_list, conflict_row (self->update, g_ptr_array_index (conflicts, k)));
+    gtk_list_box_append (self->conflict_list, conflict_row (self, k, g_ptr_array_index (conflicts, k)));
 }
 
 static char *
