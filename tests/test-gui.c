@@ -1103,6 +1103,8 @@ test_survey_update (void)
   AdwMessageDialog *dialog;
   GtkDropDown *policy;
   g_autoptr(GPtrArray) answers = NULL;
+  g_autoptr(GError) error = NULL;
+  MqProject *project;
   /* Held: the window lets go of each dataset as it opens the next. */
   g_autoptr(MqDataset) before = NULL;
   g_autoptr(MqDataset) after = NULL;
@@ -1150,6 +1152,22 @@ test_survey_update (void)
   g_assert_true (g_str_has_prefix (part->details->notes, "【待复核】"));
   settle ();
   save_screenshot ("survey-updated.png");
+
+  /* Yesterday, before the update: the parcels of then, read-only, on the
+   * map too; today, the new ones again. */
+  project = mq_window_get_project (window);
+  g_assert_true (mq_project_set_as_of (project, mq_today_real () - 1, &error));
+  g_assert_no_error (error);
+  settle ();
+  g_assert_nonnull (dataset_parcel (mq_project_get_dataset (project), "MQ0857"));
+  g_assert_null (dataset_parcel (mq_project_get_dataset (project), "MQ1155"));
+  g_assert_true (mq_map_view_get_dataset (view) == mq_project_get_dataset (project));
+  g_assert_false (mq_project_get_editable (project));
+  g_assert_true (mq_project_set_as_of (project, 0, &error));
+  settle ();
+  g_assert_true (mq_project_get_dataset (project) == after);
+  g_assert_true (mq_map_view_get_dataset (view) == after);
+  g_assert_true (mq_project_get_editable (project));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-survey-update", NULL);
   dialog = message_dialog ();

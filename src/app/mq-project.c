@@ -52,6 +52,8 @@ struct _MqProject
   guint32        changes_since;   /* the day "changes since" counts from; 0: 30 days ago */
   guint32        as_of;           /* a past day the views show (read-only), or 0 */
   MqParcels     *present;         /* the parcels of today while a past day is shown */
+  MqDataset     *today;           /* the parcels' dataset while a day before a survey
+                                   * update shows the parcels of then in its place */
 
   MqOpenRequest *request;
   MqOpenRequest *shown_request;   /* the request of the dataset shown while another loads */
@@ -559,6 +561,7 @@ static void
 forget_as_of (MqProject *self)
 {
   g_clear_object (&self->present);
+  g_clear_object (&self->today);
   if (self->as_of == 0)
     return;
   self->as_of = 0;
@@ -1728,24 +1731,85 @@ tell_views (MqProject *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AS_OF]);
 }
 
+/* The views follow another dataset (a day before a survey update, or back
+ * from one) as they follow a file opened: a parcel selected in the one is
+ * no parcel of the other. */
+static void
+show_dataset (MqProject *self,
+              MqDataset *dataset)
+{
+  mq_selection_clear (self->selection);
+  g_set_object (&self->dataset, dataset);
+  g_clear_pointer (&self->ids, g_hash_table_unref);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATASET]);
+  g_signal_emit (self, signals[LOADED], 0);
+}
+
+/* Today's parcels again, in the dataset the store keeps. */
+static void
+back_to_today (MqProject *self)
+{
+  g_autoptr(MqDataset) today = g_steal_pointer (&self->today);
+
+  if (self->present != NULL)
+    mq_dataset_set_parcels (self->dataset, self->present);
+  g_clear_object (&self->present);
+  if (today != NULL)
+    show_dataset (self, today);
+}
+
+/* The parcels a day shows: today's taken back, or — before a survey
+ * update — the parcels the project had then (the update kept them),
+ * taken back to that day. */
+static gboolean
+show_day (MqProject  *self,
+          guint32     julian,
+          GError    **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(MqParcels) past = NULL;
+  g_autoptr(MqDataset) before = NULL;
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, julian);
+  past = mq_dataset_dup_rewound (self->dataset, &date, &local);
+  if (past != NULL)
+    {
+      self->present = g_object_ref (mq_dataset_get_parcels (self->dataset));
+      mq_dataset_set_parcels (self->dataset, past);
+      return TRUE;
+    }
+  if (!g_error_matches (local, MQ_AS_OF_ERROR, MQ_AS_OF_ERROR_SURVEY_UPDATED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  before = mq_dataset_load_before_survey (mq_dataset_get_path (self->dataset), &date, error);
+  if (before == NULL)
+    return FALSE;
+  self->today = g_object_ref (self->dataset);
+  show_dataset (self, before);
+  return TRUE;
+}
+
 /**
  * mq_project_set_as_of:
  * @julian: a past day, or 0 for today
  *
  * Shows the project as it stood at the end of @julian (its history undone
  * in memory, core/mq-as-of.c): every view, read-only, deadlines counted
- * from that day, until it is set back to 0. A server project's history is
- * read from the server, and other planners' changes are held back meanwhile
- * (mq_store_set_held()): they belong on today's parcels.
+ * from that day, until it is set back to 0. A day before a survey update
+ * shows the parcels the project had then, in place of today's. A server
+ * project's history is read from the server, and other planners' changes
+ * are held back meanwhile (mq_store_set_held()): they belong on today's
+ * parcels.
  */
 gboolean
 mq_project_set_as_of (MqProject  *self,
                       guint32     julian,
                       GError    **error)
 {
-  g_autoptr(MqParcels) past = NULL;
-  GDate date;
-
   g_return_val_if_fail (MQ_IS_PROJECT (self), FALSE);
   if (julian == self->as_of)
     return TRUE;
@@ -1754,25 +1818,19 @@ mq_project_set_as_of (MqProject  *self,
       no_store (self, error);
       return FALSE;
     }
-  if (julian != 0)
+  /* From today's parcels, not from another past day's. */
+  back_to_today (self);
+  if (julian != 0 && !show_day (self, julian, error))
     {
-      g_date_clear (&date, 1);
-      g_date_set_julian (&date, julian);
-      /* From today's parcels, not from another past day's. */
-      past = mq_dataset_dup_rewound (self->dataset, &date, error);
-      if (past == NULL)
-        return FALSE;
-    }
-  if (self->present != NULL)
-    mq_dataset_set_parcels (self->dataset, self->present);
-  g_clear_object (&self->present);
-  if (past != NULL)
-    {
-      self->present = g_object_ref (mq_dataset_get_parcels (self->dataset));
-      mq_dataset_set_parcels (self->dataset, past);
+      /* Today: the day shown before is let go too. */
+      self->as_of = 0;
+      mq_set_as_of (0);
+      mq_store_set_held (self->store, FALSE);
+      tell_views (self);
+      return FALSE;
     }
   /* Other planners' changes go onto today's parcels, not the past day's. */
-  mq_store_set_held (self->store, past != NULL);
+  mq_store_set_held (self->store, julian != 0);
   self->as_of = julian;
   mq_set_as_of (julian);
   tell_views (self);
