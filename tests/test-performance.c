@@ -286,6 +286,15 @@ test_chips (void)
   g_assert_cmpuint (shown_by (filter), ==, low);
   g_object_set (filter, "grade-d", TRUE, NULL);
   g_assert_cmpuint (shown_by (filter), ==, both);
+  /* Clear clears them too. */
+  {
+    g_autoptr(MqFilter) cleared = mq_filter_new ();
+
+    g_object_set (cleared, "grade-d", TRUE, "tax-below", 0, NULL);
+    g_assert_true (mq_filter_is_active (cleared));
+    mq_filter_reset (cleared);
+    g_assert_false (mq_filter_is_active (cleared));
+  }
   /* A saved view keeps them. */
   {
     g_autofree char *json = mq_filter_to_json (filter);

@@ -504,14 +504,34 @@ test_merge_chosen (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("mq-survey-XXXXXX", NULL);
   g_autofree char *project = test_copy_sample (dir, "p.gpkg");
-  g_autoptr(MqSurveyUpdate) u = prepare (project, MQ_MERGE_ASK);
+  g_autofree char *table = g_build_filename (dir, "floor.csv", NULL);
+  g_autoptr(GPtrArray) truth = read_truth ();
+  g_autoptr(GString) floors = g_string_new ("parcel_id,floor_area_m2\r\n");
+  g_auto(TestRun) r = { 0 };
+  g_autoptr(MqSurveyUpdate) u = NULL;
   g_autoptr(MqDataset) after = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
-  GPtrArray *conflicts = mq_survey_update_get_conflicts (u);
-  MqParcels *old = mq_dataset_get_parcels (mq_survey_update_get_project (u));
-  guint n = conflicts->len;
+  GPtrArray *conflicts;
+  MqParcels *old;
+  guint n;
   GDate day;
+
+  /* Merged parents of equal floor area: the merged parcel has both. */
+  for (guint i = 0; i < truth->len; i++)
+    {
+      GStrv t = g_ptr_array_index (truth, i);
+
+      if (g_str_equal (t[0], "merge"))
+        g_string_append_printf (floors, "%s,1000\r\n%s,1000\r\n", t[1], t[2]);
+    }
+  g_assert_true (g_file_set_contents (table, floors->str, -1, NULL));
+  test_run (&r, "--apply-csv", table, project, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  u = prepare (project, MQ_MERGE_ASK);
+  conflicts = mq_survey_update_get_conflicts (u);
+  old = mq_dataset_get_parcels (mq_survey_update_get_project (u));
+  n = conflicts->len;
 
   g_assert_cmpuint (n, >, 0);
   g_assert_cmpuint (mq_survey_update_get_n_unresolved (u), ==, n);
@@ -548,6 +568,13 @@ test_merge_chosen (void)
       if (field >= MQ_FIELD_LOCK_PARCEL && field <= MQ_FIELD_LOCK_OWNER)
         g_assert_cmpuint (merged->details->lock_date[field - MQ_FIELD_LOCK_PARCEL], ==,
                           parent->details->lock_date[field - MQ_FIELD_LOCK_PARCEL]);
+    }
+  for (guint i = 0; i < truth->len; i++)
+    {
+      GStrv t = g_ptr_array_index (truth, i);
+
+      if (g_str_equal (t[0], "merge"))
+        g_assert_cmpfloat (find_parcel (mq_dataset_get_parcels (after), t[3])->details->floor_area_m2, ==, 2000);
     }
   test_remove_dir (dir);
 }

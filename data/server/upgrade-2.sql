@@ -26,11 +26,16 @@ ALTER TABLE parcels
 
 -- The values the app accepts (mq-performance.c); the credit code's check
 -- character is the app's to test, its shape the server's.
+-- (double precision holds NaN and Infinity too, and NaN is >= 0 in
+-- PostgreSQL: neither is a figure.)
 ALTER TABLE parcels
   ADD CONSTRAINT mq_performance_figures
     CHECK (coalesce (floor_area_m2, 0) >= 0 AND coalesce (far, 0) >= 0 AND
            coalesce (annual_tax, 0) >= 0 AND coalesce (annual_output, 0) >= 0 AND
-           coalesce (energy_tce, 0) >= 0 AND coalesce (planned_far, 0) >= 0),
+           coalesce (energy_tce, 0) >= 0 AND coalesce (planned_far, 0) >= 0 AND
+           coalesce (floor_area_m2, 0) < 'Infinity' AND coalesce (far, 0) < 'Infinity' AND
+           coalesce (annual_tax, 0) < 'Infinity' AND coalesce (annual_output, 0) < 'Infinity' AND
+           coalesce (energy_tce, 0) < 'Infinity' AND coalesce (planned_far, 0) < 'Infinity'),
   ADD CONSTRAINT mq_performance_flags
     CHECK (coalesce (high_energy, 0) IN (0, 1) AND coalesce (high_pollution, 0) IN (0, 1) AND
            coalesce (high_risk, 0) IN (0, 1) AND coalesce (low_yield, 0) IN (0, 1)),

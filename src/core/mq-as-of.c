@@ -155,15 +155,32 @@ mq_dataset_dup_rewound (MqDataset    *dataset,
                         const GDate  *date,
                         GError      **error)
 {
-  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) entries = mq_dataset_load_history (dataset, error);
+
+  return entries != NULL ? mq_dataset_dup_rewound_by (dataset, date, entries, error) : NULL;
+}
+
+/**
+ * mq_dataset_dup_rewound_by:
+ * @entries: (element-type MqHistoryEntry): its history, newest first, as
+ *   mq_dataset_load_history() read it (read once for several uses: a
+ *   server's is a query)
+ *
+ * mq_dataset_dup_rewound() with the history read already.
+ */
+MqParcels *
+mq_dataset_dup_rewound_by (MqDataset    *dataset,
+                           const GDate  *date,
+                           GPtrArray    *entries,
+                           GError      **error)
+{
   g_autoptr(GDateTime) cutoff = mq_as_of_end_of (date);
   g_autoptr(MqEdit) edit = NULL;
   MqStaging *staging;
   MqParcels *parcels;
   const char *path = mq_dataset_get_path (dataset);
 
-  if ((entries = mq_dataset_load_history (dataset, error)) == NULL ||
-      !check_no_survey_after (entries, cutoff, path, error))
+  if (!check_no_survey_after (entries, cutoff, path, error))
     return NULL;
   edit = undo_after (dataset, entries, cutoff, NULL);
   if (mq_edit_get_n_changes (edit) == 0)

@@ -33,6 +33,10 @@ gboolean mq_as_of_parse_date (const char  *option,
 GDateTime *mq_as_of_end_of   (const GDate *date);
 GPtrArray *mq_dataset_load_history (MqDataset  *dataset,
                                     GError    **error);
+MqParcels *mq_dataset_dup_rewound_by (MqDataset   *dataset,
+                                      const GDate *date,
+                                      GPtrArray   *entries,
+                                      GError     **error);
 MqParcels *mq_dataset_dup_rewound (MqDataset   *dataset,
                                    const GDate *date,
                                    GError     **error);

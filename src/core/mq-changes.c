@@ -213,7 +213,7 @@ mq_changes_since (MqDataset    *dataset,
   self->changed = g_array_new (FALSE, FALSE, sizeof (MqChangedParcel));
   self->by_user = g_ptr_array_new_with_free_func ((GDestroyNotify) by_user_free);
   if ((entries = mq_dataset_load_history (dataset, error)) == NULL ||
-      (before = mq_dataset_dup_rewound (self->now, since, error)) == NULL)
+      (before = mq_dataset_dup_rewound_by (self->now, since, entries, error)) == NULL)
     return NULL;
   compare (self, before, mq_dataset_get_parcels (self->now), filter, dataset);
   g_object_unref (before);

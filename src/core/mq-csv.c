@@ -698,13 +698,15 @@ index_codes (Reader *r)
     }
 }
 
-/* What an enterprise's land adds up to (tax, output, energy) is its share
- * of the enterprise's figure by land, so that each of its parcels shows the
- * enterprise's figure per mu and the parcels add up to it. */
+/* What an enterprise's land adds up to (tax, output, energy, floor area)
+ * is its share of the enterprise's figure by land, so that each of its
+ * parcels shows the enterprise's figure per mu and the parcels add up to
+ * it — as a survey update shares a split parcel's. */
 static gboolean
 is_enterprise_total (MqField field)
 {
-  return field == MQ_FIELD_TAX || field == MQ_FIELD_OUTPUT || field == MQ_FIELD_ENERGY;
+  return field == MQ_FIELD_TAX || field == MQ_FIELD_OUTPUT || field == MQ_FIELD_ENERGY ||
+         field == MQ_FIELD_FLOOR_AREA;
 }
 
 static void

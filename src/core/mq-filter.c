@@ -552,7 +552,8 @@ mq_filter_reset (MqFilter *self)
 
   begin_batch (self);
   g_object_set (self, "text", "", "flagged", FALSE, "locks-held", -1, "method", -1,
-                "overdue", FALSE, "due-soon", FALSE, "missing-entity", FALSE, "north", FALSE, NULL);
+                "overdue", FALSE, "due-soon", FALSE, "missing-entity", FALSE, "north", FALSE,
+                "grade-d", FALSE, "tax-below", -1, NULL);
   end_batch (self);
 }
 

@@ -1551,7 +1551,11 @@ take_result (MqPgStore *self,
       self->resync |= self->busy == QUERY_REFRESH;
       return;
     }
-  if (self->busy == QUERY_REFRESH)
+  /* Rows asked for before a past day was shown: not for the past day's
+   * parcels; all are compared again when today is shown. */
+  if (self->busy == QUERY_REFRESH && self->held)
+    self->resync = TRUE;
+  else if (self->busy == QUERY_REFRESH)
     apply_refresh (self, result);
   else if (self->busy == QUERY_HISTORY)
     for (int r = 0; r < PQntuples (result); r++)
@@ -1668,6 +1672,8 @@ pg_set_held (MqStore  *store,
 
   self->held = held;
   /* What arrived meanwhile is read now, onto today's parcels. */
+  if (!held && self->resync)
+    catch_up (self);
   if (!held)
     pump (self);
 }

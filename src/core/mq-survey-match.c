@@ -656,7 +656,8 @@ carry_merge (MqSurveyUpdate *self,
         continue;
       for (guint k = 1; k < each->len; k++)
         agree = agree && g_strcmp0 (((GStrv) g_ptr_array_index (each, k))[f], values[f]) == 0;
-      if (agree || (is_additive (f) && sum_figures (values, f, each)))
+      /* Two parcels of 1000 m² each make 2000 m², however equal they were. */
+      if ((is_additive (f) && sum_figures (values, f, each)) || agree)
         continue;
       c = g_new0 (MqMergeConflict, 1);
       c->new_index = new_index;
