@@ -204,6 +204,28 @@ mq_crs_new_transform (OGRSpatialReferenceH   from,
   return ct;
 }
 
+/* Between two CRSs given as WKT (datasets' display CRSs), in x/y order;
+ * NULL when they are the same (or when none exists: the caller's
+ * geometry then stays as it is and meets nothing). */
+OGRCoordinateTransformationH
+mq_crs_new_transform_wkt (const char *from_wkt,
+                          const char *to_wkt)
+{
+  OGRSpatialReferenceH from = OSRNewSpatialReference (from_wkt);
+  OGRSpatialReferenceH to = OSRNewSpatialReference (to_wkt);
+  OGRCoordinateTransformationH transform = NULL;
+
+  if (from != NULL && to != NULL)
+    {
+      OSRSetAxisMappingStrategy (from, OAMS_TRADITIONAL_GIS_ORDER);
+      OSRSetAxisMappingStrategy (to, OAMS_TRADITIONAL_GIS_ORDER);
+      transform = mq_crs_new_transform (from, to, NULL);
+    }
+  OSRDestroySpatialReference (from);
+  OSRDestroySpatialReference (to);
+  return transform;
+}
+
 static void
 add_code (GArray *codes,
           int     code)

@@ -40,6 +40,9 @@ OGRCoordinateTransformationH
                      mq_crs_new_transform   (OGRSpatialReferenceH from,
                                              OGRSpatialReferenceH to,
                                              GError     **error);
+OGRCoordinateTransformationH
+                     mq_crs_new_transform_wkt (const char *from_wkt,
+                                               const char *to_wkt);
 
 GArray              *mq_crs_suggest         (const MqBox *extent);
 char                *mq_crs_dup_epsg_description (int     code);

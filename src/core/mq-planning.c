@@ -20,8 +20,8 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
-#include <ogr_srs_api.h>
 
+#include "mq-crs.h"
 #include "mq-field-map.h"
 #include "mq-performance.h"
 
@@ -33,25 +33,6 @@ typedef struct
   int    zone;    /* -1: none */
   double share;   /* of the parcel's plane area */
 } Best;
-
-static OGRCoordinateTransformationH
-zones_to_parcels (MqDataset  *zones,
-                  const char *display_wkt)
-{
-  OGRSpatialReferenceH from = OSRNewSpatialReference (mq_dataset_get_display_wkt (zones));
-  OGRSpatialReferenceH to = OSRNewSpatialReference (display_wkt);
-  OGRCoordinateTransformationH transform = NULL;
-
-  if (from && to && !OSRIsSame (from, to))
-    {
-      OSRSetAxisMappingStrategy (from, OAMS_TRADITIONAL_GIS_ORDER);
-      OSRSetAxisMappingStrategy (to, OAMS_TRADITIONAL_GIS_ORDER);
-      transform = OCTNewCoordinateTransformation (from, to);
-    }
-  OSRDestroySpatialReference (from);
-  OSRDestroySpatialReference (to);
-  return transform;
-}
 
 static double
 plane_overlap (OGRGeometryH a,
@@ -177,7 +158,7 @@ mq_planning_read (MqParcels         *parcels,
   best = g_new (Best, mq_parcels_get_n_parcels (parcels));
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
     best[i] = (Best) { -1, 0 };
-  transform = zones_to_parcels (plan, display_wkt);
+  transform = mq_crs_new_transform_wkt (mq_dataset_get_display_wkt (plan), display_wkt);
   for (guint z = 0; z < result->n_zones; z++)
     {
       OGRGeometryH g = mq_shapes_dup_polygons (mq_parcels_get_shapes (zones), z);

@@ -10,6 +10,7 @@
 #include <ogr_srs_api.h>
 #include <string.h>
 
+#include "mq-crs.h"
 #include "mq-output.h"
 #include "mq-spatial-index.h"
 #include "mq-performance.h"
@@ -94,25 +95,6 @@ plane_overlap (OGRGeometryH a,
   area = common != NULL && has_area (common) ? OGR_G_Area (common) : 0;
   OGR_G_DestroyGeometry (common);
   return area;
-}
-
-static OGRCoordinateTransformationH
-survey_to_project (MqDataset *project,
-                   MqDataset *survey)
-{
-  OGRSpatialReferenceH from = OSRNewSpatialReference (mq_dataset_get_display_wkt (survey));
-  OGRSpatialReferenceH to = OSRNewSpatialReference (mq_dataset_get_display_wkt (project));
-  OGRCoordinateTransformationH transform = NULL;
-
-  if (from && to && !OSRIsSame (from, to))
-    {
-      OSRSetAxisMappingStrategy (from, OAMS_TRADITIONAL_GIS_ORDER);
-      OSRSetAxisMappingStrategy (to, OAMS_TRADITIONAL_GIS_ORDER);
-      transform = OCTNewCoordinateTransformation (from, to);
-    }
-  OSRDestroySpatialReference (from);
-  OSRDestroySpatialReference (to);
-  return transform;
 }
 
 /* Every pair of an old and a new parcel sharing more than a sliver, the
@@ -868,7 +850,8 @@ mq_survey_update_plan (MqDataset      *project,
                        GError        **error)
 {
   g_autoptr(MqSurveyUpdate) self = g_new0 (MqSurveyUpdate, 1);
-  OGRCoordinateTransformationH transform = survey_to_project (project, survey);
+  OGRCoordinateTransformationH transform = mq_crs_new_transform_wkt (mq_dataset_get_display_wkt (survey),
+                                                                     mq_dataset_get_display_wkt (project));
   guint n_old, n_new;
   Plan plan = { self, mq_dataset_get_parcels (project), mq_dataset_get_parcels (survey) };
 

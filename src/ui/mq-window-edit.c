@@ -237,10 +237,12 @@ apply_status_table (MqWindow   *self,
                                  on_table_answered, answer);
 }
 
+/* The file chosen is given to the action that takes a path (its name kept
+ * on the chooser): the same as a path given on the command line. */
 static void
-on_table_chosen (GtkNativeDialog *chooser,
-                 int              response,
-                 MqWindow        *self)
+on_file_chosen (GtkNativeDialog *chooser,
+                int              response,
+                MqWindow        *self)
 {
   g_autoptr(GFile) file = NULL;
   g_autofree char *path = NULL;
@@ -250,9 +252,31 @@ on_table_chosen (GtkNativeDialog *chooser,
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       path = g_file_get_path (file);
       if (path != NULL)
-        apply_status_table (self, path);
+        gtk_widget_activate_action (GTK_WIDGET (self), g_object_get_data (G_OBJECT (chooser), "action"),
+                                    "s", path);
     }
   g_object_unref (chooser);
+}
+
+static void
+choose_file (MqWindow           *self,
+             const char         *title,
+             const char         *filter_name,
+             const char * const *suffixes,
+             const char         *action)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, filter_name);
+  for (guint i = 0; suffixes[i] != NULL; i++)
+    gtk_file_filter_add_suffix (filter, suffixes[i]);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_set_data (G_OBJECT (chooser), "action", (gpointer) action);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_file_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
@@ -268,19 +292,10 @@ choose_status_table_action (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *parameter)
 {
-  MqWindow *self = MQ_WINDOW (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  static const char *const suffixes[] = { "csv", "xlsx", "ods", NULL };
 
-  chooser = gtk_file_chooser_native_new (_("Apply Status Table"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Status tables (CSV, Excel)"));
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_filter_add_suffix (filter, "xlsx");
-  gtk_file_filter_add_suffix (filter, "ods");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_table_chosen), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  choose_file (MQ_WINDOW (widget), _("Apply Status Table"), _("Status tables (CSV, Excel)"), suffixes,
+               "win.apply-status-table");
 }
 
 /* ---- a 控规 layer's planned use and ratio ---- */
@@ -401,24 +416,6 @@ apply_planning (MqWindow   *self,
 }
 
 static void
-on_plan_chosen (GtkNativeDialog *chooser,
-                int              response,
-                MqWindow        *self)
-{
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      path = g_file_get_path (file);
-      if (path != NULL)
-        apply_planning (self, path);
-    }
-  g_object_unref (chooser);
-}
-
-static void
 apply_planning_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
@@ -431,19 +428,10 @@ choose_planning_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
-  MqWindow *self = MQ_WINDOW (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  static const char *const suffixes[] = { "shp", "gpkg", "geojson", "json", "zip", "kml", "gml" };
+  static const char *const suffixes[] = { "shp", "gpkg", "geojson", "json", "zip", "kml", "gml", NULL };
 
-  chooser = gtk_file_chooser_native_new (_("Apply a 控规 Layer"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Plan layers (Shapefile, GeoPackage, GeoJSON)"));
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    gtk_file_filter_add_suffix (filter, suffixes[i]);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_plan_chosen), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  choose_file (MQ_WINDOW (widget), _("Apply a 控规 Layer"), _("Plan layers (Shapefile, GeoPackage, GeoJSON)"),
+               suffixes, "win.apply-planning-from");
 }
 
 /* ---- other planners ---- */
