@@ -1719,6 +1719,85 @@ mq_project_dup_changes (MqProject  *self,
   return mq_changes_since (self->dataset, &since, mq_today (), self->filter, error);
 }
 
+/* What a worker works "changes since" out from: nothing live. */
+typedef struct
+{
+  MqDataset *snapshot;
+  GBytes    *shown;     /* the filter's, or NULL */
+  GDate      since;
+  guint32    today;
+} ChangesJob;
+
+static void
+changes_job_free (ChangesJob *job)
+{
+  g_object_unref (job->snapshot);
+  g_clear_pointer (&job->shown, g_bytes_unref);
+  g_free (job);
+}
+
+static void
+changes_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  ChangesJob *job = data;
+  GError *error = NULL;
+  MqChanges *changes = mq_changes_since_shown (job->snapshot, &job->since, job->today, job->shown, &error);
+
+  if (changes != NULL)
+    mq_task_return_pointer (task, changes, (GDestroyNotify) mq_changes_free);
+  else
+    mq_task_return_error (task, error);
+}
+
+/**
+ * mq_project_dup_changes_async:
+ *
+ * mq_project_dup_changes() in a worker: the history is read (a server's is
+ * a query) and taken back away from the main thread, on a snapshot of the
+ * parcels and the filter's result of this moment.
+ */
+void
+mq_project_dup_changes_async (MqProject           *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ChangesJob *job;
+  guint32 today = mq_today ();
+
+  g_return_if_fail (MQ_IS_PROJECT (self));
+  task = mq_task_new (self, cancellable, callback, user_data);
+  if (self->dataset == NULL || !mq_project_get_has_store (self))
+    {
+      mq_task_return_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                                       _("This file keeps no history")));
+      return;
+    }
+  job = g_new0 (ChangesJob, 1);
+  job->snapshot = mq_dataset_snapshot (self->dataset);
+  if (mq_filter_is_active (self->filter))
+    job->shown = g_bytes_ref (mq_filter_get_shown (self->filter, self->dataset, today, NULL));
+  g_date_clear (&job->since, 1);
+  g_date_set_julian (&job->since, mq_project_get_changes_since (self));
+  job->today = today;
+  mq_task_set_data (task, job, (GDestroyNotify) changes_job_free);
+  mq_task_run_in_thread (task, changes_thread);
+}
+
+/* Returns: (transfer full) (nullable): the changes, or NULL with @error */
+MqChanges *
+mq_project_dup_changes_finish (MqProject     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- a past day ------------------------------------------------------------- */
 
 /* Every view again, as after an edit of every parcel. */

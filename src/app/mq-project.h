@@ -121,6 +121,13 @@ void                 mq_project_set_changes_since (MqProject     *self,
                                                    guint32        julian);
 MqChanges           *mq_project_dup_changes      (MqProject      *self,
                                                   GError        **error);
+void                 mq_project_dup_changes_async (MqProject          *self,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+MqChanges           *mq_project_dup_changes_finish (MqProject         *self,
+                                                    GAsyncResult      *result,
+                                                    GError           **error);
 gboolean             mq_project_save_layers      (MqProject      *self,
                                                   GError        **error);
 

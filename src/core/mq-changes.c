@@ -83,20 +83,29 @@ differing_fields (const MqParcel *before,
   return fields;
 }
 
-/* @filter matched against @live: the dataset it follows (a snapshot would
- * make it work its texts out again, and forget the live one). */
+/* @shown: a byte a parcel, as mq_filter_get_shown() gives them, or NULL
+ * for all. */
+static gboolean
+is_shown (GBytes *shown,
+          guint   i)
+{
+  gsize n = 0;
+  const guint8 *bytes = shown != NULL ? g_bytes_get_data (shown, &n) : NULL;
+
+  return bytes == NULL || (i < n && bytes[i]);
+}
+
 static void
 compare (MqChanges *self,
          MqParcels *before,
          MqParcels *now,
-         MqFilter  *filter,
-         MqDataset *live)
+         GBytes    *shown)
 {
   for (guint i = 0; i < mq_parcels_get_n_parcels (now); i++)
     {
       const MqParcel *a = mq_parcels_get (before, i), *b = mq_parcels_get (now, i);
 
-      if (filter != NULL && !mq_filter_matches (filter, live, i, self->today))
+      if (!is_shown (shown, i))
         continue;
       MqChangedParcel c = { i, 0, a->deadline };
 
@@ -122,7 +131,7 @@ compare (MqChanges *self,
   for (guint i = 0; i < mq_parcels_get_n_parcels (now); i++)
     self->newly_overdue += mq_parcel_is_overdue (mq_parcels_get (now, i), self->today) &&
                            !mq_parcel_is_overdue (mq_parcels_get (before, i), self->since) &&
-                           (filter == NULL || mq_filter_matches (filter, live, i, self->today));
+                           is_shown (shown, i);
 }
 
 static int
@@ -134,20 +143,19 @@ compare_users (gconstpointer a,
   return x->changes != y->changes ? (int) y->changes - (int) x->changes : g_strcmp0 (x->user, y->user);
 }
 
-/* The ids of the parcels the filter leaves, or NULL for all. */
+/* The ids of the parcels shown, or NULL for all. */
 static GHashTable *
 shown_ids (MqChanges *self,
-           MqFilter  *filter,
-           MqDataset *live)
+           GBytes    *shown)
 {
   MqParcels *parcels = mq_dataset_get_parcels (self->now);
   GHashTable *ids;
 
-  if (filter == NULL)
+  if (shown == NULL)
     return NULL;
   ids = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
-    if (mq_parcels_get (parcels, i)->id != NULL && mq_filter_matches (filter, live, i, self->today))
+    if (mq_parcels_get (parcels, i)->id != NULL && is_shown (shown, i))
       g_hash_table_add (ids, (gpointer) mq_parcels_get (parcels, i)->id);
   return ids;
 }
@@ -157,10 +165,9 @@ static void
 count_users (MqChanges   *self,
              GPtrArray   *entries,
              const GDate *since,
-             MqFilter    *filter,
-             MqDataset   *live)
+             GBytes      *shown_bytes)
 {
-  g_autoptr(GHashTable) shown = shown_ids (self, filter, live);
+  g_autoptr(GHashTable) shown = shown_ids (self, shown_bytes);
   g_autoptr(GDateTime) cutoff = mq_as_of_end_of (since);
   g_autoptr(GHashTable) users = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -203,21 +210,44 @@ mq_changes_since (MqDataset    *dataset,
                   MqFilter     *filter,
                   GError      **error)
 {
+  /* Matched against the live dataset the filter follows (a snapshot would
+   * make it work its texts out again). */
+  GBytes *shown = filter != NULL && mq_filter_is_active (filter)
+                    ? mq_filter_get_shown (filter, dataset, today, NULL) : NULL;
+
+  return mq_changes_since_shown (dataset, since, today, shown, error);
+}
+
+/**
+ * mq_changes_since_shown:
+ * @dataset: as it is now, or a snapshot of it (a worker's)
+ * @shown: (nullable): a byte a parcel of @dataset, 1 for those to count
+ *   (mq_filter_get_shown()), or NULL for all
+ *
+ * mq_changes_since() for a worker: nothing of the live filter is read.
+ */
+MqChanges *
+mq_changes_since_shown (MqDataset    *dataset,
+                        const GDate  *since,
+                        guint32       today,
+                        GBytes       *shown,
+                        GError      **error)
+{
   g_autoptr(MqChanges) self = g_new0 (MqChanges, 1);
   g_autoptr(GPtrArray) entries = NULL;
   MqParcels *before;
 
-  self->now = mq_dataset_snapshot (dataset);
+  self->now = mq_dataset_is_snapshot (dataset) ? g_object_ref (dataset) : mq_dataset_snapshot (dataset);
   self->since = g_date_get_julian (since);
   self->today = today;
   self->changed = g_array_new (FALSE, FALSE, sizeof (MqChangedParcel));
   self->by_user = g_ptr_array_new_with_free_func ((GDestroyNotify) by_user_free);
-  if ((entries = mq_dataset_load_history (dataset, error)) == NULL ||
+  if ((entries = mq_dataset_load_history (self->now, error)) == NULL ||
       (before = mq_dataset_dup_rewound_by (self->now, since, entries, error)) == NULL)
     return NULL;
-  compare (self, before, mq_dataset_get_parcels (self->now), filter, dataset);
+  compare (self, before, mq_dataset_get_parcels (self->now), shown);
   g_object_unref (before);
-  count_users (self, entries, since, filter, dataset);
+  count_users (self, entries, since, shown);
   return g_steal_pointer (&self);
 }
 

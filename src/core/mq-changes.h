@@ -43,6 +43,11 @@ MqChanges  *mq_changes_since          (MqDataset   *dataset,
                                        guint32      today,
                                        MqFilter    *filter,
                                        GError     **error);
+MqChanges  *mq_changes_since_shown    (MqDataset   *dataset,
+                                       const GDate *since,
+                                       guint32      today,
+                                       GBytes      *shown,
+                                       GError     **error);
 void        mq_changes_free           (MqChanges   *self);
 
 guint32     mq_changes_get_since      (MqChanges   *self);

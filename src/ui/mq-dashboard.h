@@ -19,6 +19,7 @@ void             mq_dashboard_set_project (MqDashboard *self,
 void             mq_dashboard_refresh     (MqDashboard *self);
 const MqSummary *mq_dashboard_get_summary (MqDashboard *self);
 const char      *mq_dashboard_get_changes_text (MqDashboard *self);
+gboolean         mq_dashboard_get_changes_pending (MqDashboard *self);
 GtkListBox      *mq_dashboard_get_overdue_list (MqDashboard *self);
 
 G_END_DECLS
