@@ -37,6 +37,7 @@ typedef struct
   guint       frames_done;
   guint       reports_running;
   guint       reports_done;
+  guint       changes_done;
   gboolean    editing;
 } Race;
 
@@ -51,6 +52,7 @@ typedef struct
   gboolean    atlas;
   guint       sum_before;
   guint       sum_after;
+  guint       n_changed;   /* "changes since", as the dashboard's worker finds them */
 } Job;
 
 static void
@@ -195,6 +197,63 @@ start_report (Race *race,
   mq_task_run_in_thread (task, report_thread);
 }
 
+/* The dashboard's "changes since" (ui/mq-dashboard.c): the history read
+ * and taken back in a worker, on a snapshot, while edits write the next. */
+static void
+changes_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  Job *job = data;
+  g_autoptr(MqChanges) changes = NULL;
+  GError *error = NULL;
+  GDate since;
+
+  g_date_clear (&since, 1);
+  g_date_set_julian (&since, mq_today () - 1);
+  job->sum_before = fingerprint (mq_dataset_get_parcels (job->snapshot));
+  changes = mq_changes_since_shown (job->snapshot, &since, mq_today (), NULL, &error);
+  if (changes == NULL)
+    {
+      mq_task_return_error (task, error);
+      return;
+    }
+  job->n_changed = mq_changes_get_changed (changes)->len;
+  job->sum_after = fingerprint (mq_dataset_get_parcels (job->snapshot));
+  mq_task_return_boolean (task, TRUE);
+}
+
+static void
+on_changes (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Race *race = user_data;
+  Job *job = mq_task_get_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_task_propagate_boolean (G_TASK (result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (job->sum_before, ==, job->sum_after);
+  /* Edits were made today before the snapshot was taken. */
+  g_assert_cmpuint (job->n_changed, >, 0);
+  race->reports_running--;
+  race->changes_done++;
+}
+
+static void
+start_changes (Race *race)
+{
+  g_autoptr(GTask) task = mq_task_new (NULL, NULL, on_changes, race);
+  Job *job = g_new0 (Job, 1);
+
+  job->snapshot = mq_dataset_snapshot (race->dataset);
+  mq_task_set_data (task, job, (GDestroyNotify) job_free);
+  race->reports_running++;
+  mq_task_run_in_thread (task, changes_thread);
+}
+
 /* Edit k: a batch of flagged parcels takes (or, every other time, gives
  * back) its parcel lock, and gets a note. */
 static void
@@ -266,6 +325,8 @@ test_edits_during_renders (void)
       apply_edit (&race, k);
       if (k == N_EDITS / 2)
         start_report (&race, 1);
+      if (k == N_EDITS / 3 || k == 2 * N_EDITS / 3)
+        start_changes (&race);
       /* Callbacks run between edits, and start the next frames. */
       while (g_main_context_iteration (NULL, FALSE))
         ;
@@ -274,6 +335,7 @@ test_edits_during_renders (void)
   wait_until_idle (&race);
 
   g_assert_cmpuint (race.reports_done, ==, 2);
+  g_assert_cmpuint (race.changes_done, ==, 2);
   g_assert_cmpuint (race.frames_done, >=, N_FRAMES);
   /* Every edit published a generation of its own. */
   g_assert_cmpuint (mq_parcels_get_generation (mq_dataset_get_parcels (race.dataset)), ==,
