@@ -110,7 +110,7 @@ main (int   argc,
   g_autofree char *png = NULL;
   GOptionEntry entries[] = {
     { "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Frames per view after the first (default 5)", "N" },
-    { "theme", 0, 0, G_OPTION_ARG_STRING, &theme_name, "locks, method, flagged or landuse", "THEME" },
+    { "theme", 0, 0, G_OPTION_ARG_STRING, &theme_name, "locks, method, flagged, landuse, grade or tax-per-mu", "THEME" },
     { "exact", 0, 0, G_OPTION_ARG_NONE, &exact, "Every parcel a path (no level of detail)", NULL },
     { "no-tiles", 0, 0, G_OPTION_ARG_NONE, &no_tiles, "Draw every frame whole (as an export does), no tiles kept", NULL },
     { "close-only", 0, 0, G_OPTION_ARG_NONE, &close_only, "No full frames after the first (to profile the close view)", NULL },
@@ -135,7 +135,7 @@ main (int   argc,
       close_divisor < 2 ||
       (theme_name != NULL && !mq_theme_parse (theme_name, &theme)))
     {
-      g_printerr ("usage: bench-file FILE [--frames=N] [--theme=locks|method|flagged|landuse]\n");
+      g_printerr ("usage: bench-file FILE [--frames=N] [--theme=locks|method|flagged|landuse|grade|tax-per-mu]\n");
       return 2;
     }
 
@@ -178,7 +178,7 @@ main (int   argc,
   /* Every theme: its first frame, its tiles, then frames from memory; the
    * slowest theme's median. */
   themes_s = full_s;
-  for (MqTheme t = MQ_THEME_LOCKS; t <= MQ_THEME_LANDUSE && !close_only; t++)
+  for (MqTheme t = MQ_THEME_LOCKS; t < MQ_N_THEMES && !close_only; t++)
     {
       double median, p95;
 
