@@ -731,7 +731,7 @@ read_values (Reader  *r,
       if (r->field[c] == MQ_N_FIELDS)
         continue;
       if (share < 1 && is_enterprise_total (r->field[c]) && mq_figure_parse (cell, &v) && !isnan (v))
-        cell = shared = mq_figure_format (v * share);
+        cell = shared = mq_figure_format (mq_figure_share (v, share));
       if (mq_parcel_set_field_text (r->parcels, &scratch, r->field[c], cell, &local))
         read_value (r, index, r->field[c], &scratch, cell, row, edit);
       else

@@ -98,8 +98,12 @@ gboolean
 mq_figure_parse (const char *text,
                  double     *value)
 {
+  g_autofree char *narrow = NULL;
   gboolean grouped;
 
+  /* "３０００" as a Chinese input method types it is 3000. */
+  if (text != NULL && !g_str_is_ascii (text))
+    text = narrow = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
   if (!mq_survey_area_parse (text, value, &grouped))
     return FALSE;
   if (*value < 0)
@@ -110,6 +114,15 @@ mq_figure_parse (const char *text,
   if (isnan (*value))
     *value = NAN;   /* the one NAN details compare by */
   return TRUE;
+}
+
+/* A share of a figure (a split parcel's, an enterprise's parcel's), to
+ * the hundredth as the figures are kept: 0.01 万元, 0.01 m². */
+double
+mq_figure_share (double value,
+                 double share)
+{
+  return round (value * share * 100) / 100;
 }
 
 /* As entered: the fewest digits that read back as the same double. */

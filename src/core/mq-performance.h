@@ -30,6 +30,8 @@ gboolean    mq_grade_parse           (const char     *text,
 gboolean    mq_figure_parse          (const char     *text,
                                       double         *value);
 char       *mq_figure_format         (double          value);
+double      mq_figure_share          (double          value,
+                                      double          share);
 gboolean    mq_credit_code_normalize (const char     *text,
                                       char          **code,
                                       GError        **error);

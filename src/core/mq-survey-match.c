@@ -610,7 +610,7 @@ share_figures (GStrv  values,
 
       if (is_additive (f) && values[f] != NULL && *values[f] != '\0' &&
           mq_figure_parse (values[f], &v))
-        set_figure (values, f, v * share);
+        set_figure (values, f, mq_figure_share (v, share));
     }
 }
 

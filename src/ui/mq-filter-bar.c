@@ -37,6 +37,7 @@ struct _MqFilterBar
   GtkWidget      *locks_dropdown;
   GtkWidget      *method_dropdown;
   GtkWidget      *tax_dropdown;
+  GtkScrolledWindow *chips_scroller;
   GtkLabel       *count_label;
   GtkPopover     *results_popover;
   GtkListBox     *results_list;
@@ -435,6 +436,7 @@ mq_filter_bar_class_init (MqFilterBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MqFilterBar, locks_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MqFilterBar, method_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MqFilterBar, tax_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MqFilterBar, chips_scroller);
   gtk_widget_class_bind_template_child (widget_class, MqFilterBar, count_label);
   for (guint i = 0; i < G_N_ELEMENTS (toggles); i++)
     gtk_widget_class_bind_template_child_full (widget_class, toggles[i], FALSE,
@@ -452,16 +454,35 @@ mq_filter_bar_class_init (MqFilterBarClass *klass)
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
+/* The chips scroll sideways with an ordinary mouse wheel too: a narrow
+ * window hides the last of them. */
+static gboolean
+on_chips_scroll (GtkEventControllerScroll *scroll,
+                 double                    dx,
+                 double                    dy,
+                 MqFilterBar              *self)
+{
+  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (self->chips_scroller);
+
+  if (dy == 0)
+    return FALSE;
+  gtk_adjustment_set_value (h, gtk_adjustment_get_value (h) + dy * 40);
+  return TRUE;
+}
+
 static void
 mq_filter_bar_init (MqFilterBar *self)
 {
   GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkEventController *wheel = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   make_results_popover (self);
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_entry_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+  g_signal_connect (wheel, "scroll", G_CALLBACK (on_chips_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->chips_scroller), wheel);
   self->bindings = g_binding_group_new ();
   self->signals = g_signal_group_new (MQ_TYPE_FILTER);
   for (guint i = 0; i < G_N_ELEMENTS (self->toggles); i++)

@@ -99,6 +99,17 @@ preview_list (MqDataset *dataset,
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_list_box_append (GTK_LIST_BOX (list), row);
     }
+  /* The rest is counted, never silently left out. */
+  if (n > PREVIEW_ROWS)
+    {
+      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "and %u more change",
+                                                            "and %u more changes", n - PREVIEW_ROWS),
+                                               n - PREVIEW_ROWS);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), more);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
