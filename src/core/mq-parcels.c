@@ -356,7 +356,10 @@ void
 mq_parcels_freeze (MqParcels *self)
 {
   g_return_if_fail (MQ_IS_PARCELS (self));
-  self->frozen = TRUE;
+  /* A frozen generation is only ever read: a worker making its own next
+   * generation from it (a past day's) writes nothing into it. */
+  if (!self->frozen)
+    self->frozen = TRUE;
 }
 
 gboolean
