@@ -143,6 +143,14 @@ show_model_text (MqLocksPanel *self,
   /* Setting the text passes through "" and partial texts: not typing. */
   self->syncing_entries = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
+  /* The stored text is no typing to apply: the row's ✓ goes (it shows for
+   * any change of the text, and the store may write a value otherwise
+   * than it was typed, "2,500" as 2500). */
+  if (ADW_IS_ENTRY_ROW (row) && adw_entry_row_get_show_apply_button (ADW_ENTRY_ROW (row)))
+    {
+      adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), FALSE);
+      adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
+    }
   self->syncing_entries = FALSE;
   show_mixed_entry (self, row);
 }
