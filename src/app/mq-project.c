@@ -1693,32 +1693,6 @@ mq_project_set_changes_since (MqProject *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANGES_SINCE]);
 }
 
-/**
- * mq_project_dup_changes:
- *
- * What changed in the project file since the end of the "changes-since"
- * day, to today (core/mq-changes.c).
- *
- * Returns: (transfer full) (nullable): %NULL when the project keeps no
- *   history (a survey file)
- */
-MqChanges *
-mq_project_dup_changes (MqProject  *self,
-                        GError    **error)
-{
-  GDate since;
-
-  g_return_val_if_fail (MQ_IS_PROJECT (self), NULL);
-  if (self->dataset == NULL || !mq_project_get_has_store (self))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("This file keeps no history"));
-      return NULL;
-    }
-  g_date_clear (&since, 1);
-  g_date_set_julian (&since, mq_project_get_changes_since (self));
-  return mq_changes_since (self->dataset, &since, mq_today (), self->filter, error);
-}
-
 /* What a worker works "changes since" out from: nothing live. */
 typedef struct
 {
@@ -1736,15 +1710,66 @@ changes_job_free (ChangesJob *job)
   g_free (job);
 }
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChangesJob, changes_job_free)
+
+/* The parcels as they are, the filter's result and the day, or NULL for a
+ * file that keeps no history. */
+static ChangesJob *
+changes_job_new (MqProject  *self,
+                 GError    **error)
+{
+  ChangesJob *job;
+
+  if (self->dataset == NULL || !mq_project_get_has_store (self))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("This file keeps no history"));
+      return NULL;
+    }
+  job = g_new0 (ChangesJob, 1);
+  job->today = mq_today ();
+  job->snapshot = mq_dataset_snapshot (self->dataset);
+  if (mq_filter_is_active (self->filter))
+    job->shown = g_bytes_ref (mq_filter_get_shown (self->filter, self->dataset, job->today, NULL));
+  g_date_clear (&job->since, 1);
+  g_date_set_julian (&job->since, mq_project_get_changes_since (self));
+  return job;
+}
+
+static MqChanges *
+changes_job_run (ChangesJob  *job,
+                 GError     **error)
+{
+  return mq_changes_since_shown (job->snapshot, &job->since, job->today, job->shown, error);
+}
+
+/**
+ * mq_project_dup_changes:
+ *
+ * What changed in the project since the end of the "changes-since" day,
+ * to today (core/mq-changes.c), in the parcels the filter leaves.
+ *
+ * Returns: (transfer full) (nullable): %NULL when the project keeps no
+ *   history (a survey file)
+ */
+MqChanges *
+mq_project_dup_changes (MqProject  *self,
+                        GError    **error)
+{
+  g_autoptr(ChangesJob) job = NULL;
+
+  g_return_val_if_fail (MQ_IS_PROJECT (self), NULL);
+  job = changes_job_new (self, error);
+  return job != NULL ? changes_job_run (job, error) : NULL;
+}
+
 static void
 changes_thread (GTask        *task,
                 gpointer      source,
                 gpointer      data,
                 GCancellable *cancellable)
 {
-  ChangesJob *job = data;
   GError *error = NULL;
-  MqChanges *changes = mq_changes_since_shown (job->snapshot, &job->since, job->today, job->shown, &error);
+  MqChanges *changes = changes_job_run (data, &error);
 
   if (changes != NULL)
     mq_task_return_pointer (task, changes, (GDestroyNotify) mq_changes_free);
@@ -1766,24 +1791,16 @@ mq_project_dup_changes_async (MqProject           *self,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
   ChangesJob *job;
-  guint32 today = mq_today ();
 
   g_return_if_fail (MQ_IS_PROJECT (self));
   task = mq_task_new (self, cancellable, callback, user_data);
-  if (self->dataset == NULL || !mq_project_get_has_store (self))
+  if ((job = changes_job_new (self, &error)) == NULL)
     {
-      mq_task_return_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                                       _("This file keeps no history")));
+      mq_task_return_error (task, error);
       return;
     }
-  job = g_new0 (ChangesJob, 1);
-  job->snapshot = mq_dataset_snapshot (self->dataset);
-  if (mq_filter_is_active (self->filter))
-    job->shown = g_bytes_ref (mq_filter_get_shown (self->filter, self->dataset, today, NULL));
-  g_date_clear (&job->since, 1);
-  g_date_set_julian (&job->since, mq_project_get_changes_since (self));
-  job->today = today;
   mq_task_set_data (task, job, (GDestroyNotify) changes_job_free);
   mq_task_run_in_thread (task, changes_thread);
 }

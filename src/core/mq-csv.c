@@ -698,17 +698,6 @@ index_codes (Reader *r)
     }
 }
 
-/* What an enterprise's land adds up to (tax, output, energy, floor area)
- * is its share of the enterprise's figure by land, so that each of its
- * parcels shows the enterprise's figure per mu and the parcels add up to
- * it — as a survey update shares a split parcel's. */
-static gboolean
-is_enterprise_total (MqField field)
-{
-  return field == MQ_FIELD_TAX || field == MQ_FIELD_OUTPUT || field == MQ_FIELD_ENERGY ||
-         field == MQ_FIELD_FLOOR_AREA;
-}
-
 static void
 read_values (Reader  *r,
              guint    index,
@@ -730,7 +719,9 @@ read_values (Reader  *r,
 
       if (r->field[c] == MQ_N_FIELDS)
         continue;
-      if (share < 1 && is_enterprise_total (r->field[c]) && mq_figure_parse (cell, &v) && !isnan (v))
+      /* An enterprise's total is its parcels' by land: each shows its
+       * figure per mu, and they add up to the table's. */
+      if (share < 1 && mq_field_is_additive (r->field[c]) && mq_figure_parse (cell, &v) && !isnan (v))
         cell = shared = mq_figure_format (mq_figure_share (v, share));
       if (mq_parcel_set_field_text (r->parcels, &scratch, r->field[c], cell, &local))
         read_value (r, index, r->field[c], &scratch, cell, row, edit);

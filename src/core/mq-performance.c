@@ -116,6 +116,16 @@ mq_figure_parse (const char *text,
   return TRUE;
 }
 
+/* What land adds up to — floor area, tax, output, energy — rather than a
+ * figure per unit of it: a split parcel's share of it goes with its land,
+ * a merge sums it, an enterprise's is shared among its parcels. */
+gboolean
+mq_field_is_additive (MqField field)
+{
+  return field == MQ_FIELD_FLOOR_AREA || field == MQ_FIELD_TAX || field == MQ_FIELD_OUTPUT ||
+         field == MQ_FIELD_ENERGY;
+}
+
 /* A share of a figure (a split parcel's, an enterprise's parcel's), to
  * the hundredth as the figures are kept: 0.01 万元, 0.01 m². */
 double

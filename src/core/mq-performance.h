@@ -10,6 +10,7 @@
  */
 #pragma once
 
+#include "mq-field-map.h"
 #include "mq-parcels.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,7 @@ gboolean    mq_figure_parse          (const char     *text,
 char       *mq_figure_format         (double          value);
 double      mq_figure_share          (double          value,
                                       double          share);
+gboolean    mq_field_is_additive     (MqField         field);
 gboolean    mq_credit_code_normalize (const char     *text,
                                       char          **code,
                                       GError        **error);

@@ -34,17 +34,6 @@ typedef struct
   double share;   /* of the parcel's plane area */
 } Best;
 
-static double
-plane_overlap (OGRGeometryH a,
-               OGRGeometryH b)
-{
-  OGRGeometryH common = OGR_G_Intersection (a, b);
-  double area = common != NULL ? OGR_G_Area (common) : 0;
-
-  OGR_G_DestroyGeometry (common);
-  return area;
-}
-
 /* Every parcel the zone's box meets: how much of it the zone covers. */
 static void
 measure_zone (MqParcels    *parcels,
@@ -63,13 +52,10 @@ measure_zone (MqParcels    *parcels,
   for (guint k = 0; k < candidates->len; k++)
     {
       guint i = g_array_index (candidates, guint, k);
-      OGRGeometryH p = mq_shapes_dup_polygons (shapes, i);
-      double plane = p ? mq_shapes_get_plane_area (shapes, i) : 0;
-      double share = plane > 0 ? plane_overlap (p, zone) / plane : 0;
+      double share = mq_shapes_get_overlap_share (shapes, i, zone);
 
       if (share > best[i].share)
         best[i] = (Best) { z, share };
-      OGR_G_DestroyGeometry (p);
     }
 }
 

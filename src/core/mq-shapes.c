@@ -446,3 +446,54 @@ mq_shapes_dup_polygons (const MqShapes *shapes,
     }
   return multi;
 }
+
+/* Neighbours touch along a line or at a point: no area, and no warning. */
+static gboolean
+has_area (OGRGeometryH g)
+{
+  OGRwkbGeometryType t = wkbFlatten (OGR_G_GetGeometryType (g));
+
+  return OGR_GT_IsSurface (t) || t == wkbMultiPolygon || t == wkbMultiSurface || t == wkbGeometryCollection;
+}
+
+/* GEOS refuses some invalid rings; made valid, their overlap is measured. */
+static double
+plane_overlap (OGRGeometryH a,
+               OGRGeometryH b)
+{
+  OGRGeometryH common = OGR_G_Intersection (a, b);
+  double area;
+
+  if (common == NULL)
+    {
+      OGRGeometryH va = OGR_G_MakeValid (a), vb = OGR_G_MakeValid (b);
+
+      common = va && vb ? OGR_G_Intersection (va, vb) : NULL;
+      OGR_G_DestroyGeometry (va);
+      OGR_G_DestroyGeometry (vb);
+    }
+  area = common != NULL && has_area (common) ? OGR_G_Area (common) : 0;
+  OGR_G_DestroyGeometry (common);
+  return area;
+}
+
+/**
+ * mq_shapes_get_overlap_share:
+ * @other: an area in the shapes' CRS
+ *
+ * How much of @feature @other covers, as a share of its plane area (0 for
+ * a feature of no area): times the feature's geodesic area, the land they
+ * share on the ellipsoid.
+ */
+double
+mq_shapes_get_overlap_share (const MqShapes *shapes,
+                             guint           feature,
+                             OGRGeometryH    other)
+{
+  OGRGeometryH own = mq_shapes_dup_polygons (shapes, feature);
+  double plane = own != NULL ? mq_shapes_get_plane_area (shapes, feature) : 0;
+  double share = plane > 0 ? plane_overlap (own, other) / plane : 0;
+
+  OGR_G_DestroyGeometry (own);
+  return share;
+}

@@ -45,6 +45,9 @@ double    mq_shapes_get_plane_area (const MqShapes *shapes,
                                     guint           feature);
 OGRGeometryH mq_shapes_dup_polygons (const MqShapes *shapes,
                                      guint           feature);
+double    mq_shapes_get_overlap_share (const MqShapes *shapes,
+                                       guint           feature,
+                                       OGRGeometryH    other);
 gboolean  mq_shapes_contains      (const MqShapes *shapes,
                                    guint         feature,
                                    double        x,

@@ -67,36 +67,6 @@ new_share (Plan *plan, const Link *l)
   return a > 0 ? l->overlap_m2 / a : 0;
 }
 
-/* Neighbours touch along a line or at a point: no area, and no warning. */
-static gboolean
-has_area (OGRGeometryH g)
-{
-  OGRwkbGeometryType t = wkbFlatten (OGR_G_GetGeometryType (g));
-
-  return OGR_GT_IsSurface (t) || t == wkbMultiPolygon || t == wkbMultiSurface || t == wkbGeometryCollection;
-}
-
-/* GEOS refuses some invalid rings; made valid, their overlap is measured. */
-static double
-plane_overlap (OGRGeometryH a,
-               OGRGeometryH b)
-{
-  OGRGeometryH common = OGR_G_Intersection (a, b);
-  double area;
-
-  if (common == NULL)
-    {
-      OGRGeometryH va = OGR_G_MakeValid (a), vb = OGR_G_MakeValid (b);
-
-      common = va && vb ? OGR_G_Intersection (va, vb) : NULL;
-      OGR_G_DestroyGeometry (va);
-      OGR_G_DestroyGeometry (vb);
-    }
-  area = common != NULL && has_area (common) ? OGR_G_Area (common) : 0;
-  OGR_G_DestroyGeometry (common);
-  return area;
-}
-
 /* Every pair of an old and a new parcel sharing more than a sliver, the
  * shared land measured on the ellipsoid (the plane overlap scaled as the
  * old parcel's plane area is to its own). */
@@ -127,13 +97,8 @@ find_links (Plan                         *plan,
       for (guint k = 0; k < candidates->len; k++)
         {
           guint i = g_array_index (candidates, guint, k);
-          OGRGeometryH o = mq_shapes_dup_polygons (old_shapes, i);
-          double plane = o ? mq_shapes_get_plane_area (old_shapes, i) : 0;
-          Link link = { i, j, 0 };
+          Link link = { i, j, mq_shapes_get_overlap_share (old_shapes, i, g) * area_of (plan->old, i) };
 
-          if (plane > 0)
-            link.overlap_m2 = plane_overlap (o, g) * area_of (plan->old, i) / plane;
-          OGR_G_DestroyGeometry (o);
           if (link.overlap_m2 > 0.01 &&
               (old_share (plan, &link) >= LINK_SHARE || new_share (plan, &link) >= LINK_SHARE))
             g_array_append_val (plan->raw, link);
@@ -561,16 +526,8 @@ conflict_free (MqMergeConflict *c)
   g_free (c);
 }
 
-/* What an enterprise's land adds up to — floor area, tax, output, energy —
- * follows the land: a split part gets its share, a merged parcel the sum.
- * (The figures per mu stay as they were.) */
-static gboolean
-is_additive (MqField field)
-{
-  return field == MQ_FIELD_FLOOR_AREA || field == MQ_FIELD_TAX || field == MQ_FIELD_OUTPUT ||
-         field == MQ_FIELD_ENERGY;
-}
-
+/* What the land adds up to (mq_field_is_additive()) follows the land: a
+ * split part gets its share, a merged parcel the sum — the same per mu. */
 static void
 set_figure (GStrv   values,
             MqField field,
@@ -608,7 +565,7 @@ share_figures (GStrv  values,
     {
       double v;
 
-      if (is_additive (f) && values[f] != NULL && *values[f] != '\0' &&
+      if (mq_field_is_additive (f) && values[f] != NULL && *values[f] != '\0' &&
           mq_figure_parse (values[f], &v))
         set_figure (values, f, mq_figure_share (v, share));
     }
@@ -639,7 +596,7 @@ carry_merge (MqSurveyUpdate *self,
       for (guint k = 1; k < each->len; k++)
         agree = agree && g_strcmp0 (((GStrv) g_ptr_array_index (each, k))[f], values[f]) == 0;
       /* Two parcels of 1000 m² each make 2000 m², however equal they were. */
-      if ((is_additive (f) && sum_figures (values, f, each)) || agree)
+      if ((mq_field_is_additive (f) && sum_figures (values, f, each)) || agree)
         continue;
       c = g_new0 (MqMergeConflict, 1);
       c->new_index = new_index;
