@@ -586,7 +586,7 @@ rewind_as_of (Options     *o,
     {
       /* Before a survey update: the parcels it kept, taken back. */
       if (!g_error_matches (local, MQ_AS_OF_ERROR, MQ_AS_OF_ERROR_SURVEY_UPDATED) ||
-          (*before_survey = mq_dataset_load_before_survey (mq_dataset_get_path (*dataset), &date, error)) == NULL)
+          (*before_survey = mq_dataset_load_before_survey (*dataset, &date, error)) == NULL)
         {
           if (local != NULL && (error == NULL || *error == NULL))
             g_propagate_error (error, g_steal_pointer (&local));
@@ -750,6 +750,31 @@ write_change_report (MqSurveyUpdate  *update,
   return mq_survey_update_write_report (update, path, mq_locale_is_chinese (), error);
 }
 
+/* --undo-survey-update PROJECT: a server project is loaded first, for the
+ * name it is shown by (what was typed may hold a password). */
+static int
+undo_survey_update (const char *project)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqDataset) loaded = NULL;
+  g_autofree char *shown = NULL;
+  gboolean ok;
+
+  if (mq_server_file_is (project) || g_str_has_prefix (project, MQ_SERVER_PREFIX))
+    {
+      if ((loaded = mq_dataset_load (project, NULL, NULL, &error)) == NULL)
+        return fail (error);
+      ok = mq_survey_update_undo_dataset (loaded, &error);
+    }
+  else
+    ok = mq_survey_update_undo (project, &error);
+  if (!ok)
+    return fail (error);
+  shown = escape_controls (loaded ? mq_dataset_get_path (loaded) : project);
+  g_print (_("The last survey update of %s was undone\n"), shown);
+  return 0;
+}
+
 /* --update-survey=NEW PROJECT: what changed printed (and the change report
  * written) before anything is; then the project carried into the survey. */
 static int
@@ -770,13 +795,7 @@ run_survey_update (Options *o)
       return fail (error);
     }
   if (o->undo_survey)
-    {
-      if (!mq_survey_update_undo (project, &error))
-        return fail (error);
-      shown = escape_controls (project);
-      g_print (_("The last survey update of %s was undone\n"), shown);
-      return 0;
-    }
+    return undo_survey_update (project);
   g_date_clear (&date, 1);
   g_date_set_julian (&date, mq_today ());
   if (!parse_merge_policy (o->merge_policy, &policy, &error) ||
@@ -795,8 +814,8 @@ run_survey_update (Options *o)
     return 0;
   if (!mq_survey_update_apply (update, &date, &error))
     return fail (error);
-  g_free (shown);
-  shown = escape_controls (project);
+  /* A server project by the name the loader gives it: never a password. */
+  shown = escape_controls (mq_dataset_get_path (mq_survey_update_get_project (update)));
   g_print (_("%s now follows the new survey (--undo-survey-update takes it back)\n"), shown);
   return 0;
 }

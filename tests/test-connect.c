@@ -16,6 +16,7 @@
 #include "mq-connect-dialog.h"
 #include "mq-core.h"
 #include "mq-settings.h"
+#include "mq-survey-dialog.h"
 #include "mq-window.h"
 #include "test-util.h"
 
@@ -272,6 +273,144 @@ test_opens_published (void)
   g_assert_cmpint (PQresultStatus (dropped), ==, PGRES_COMMAND_OK);
 }
 
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (g_strcmp0 (gtk_widget_get_name (child), name) == 0)
+        return child;
+      if ((found = find_named (child, name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_parcel (MqMapView  *view,
+            const char *id)
+{
+  MqDataset *dataset = mq_map_view_get_dataset (view);
+  MqParcels *parcels = dataset ? mq_dataset_get_parcels (dataset) : NULL;
+
+  for (guint i = 0; parcels != NULL && i < mq_parcels_get_n_parcels (parcels); i++)
+    if (g_strcmp0 (mq_parcels_get (parcels, i)->id, id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Until a window of @type is open. */
+static void
+wait_for_window (GType type)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+  while (!has_window (type))
+    {
+      if (g_get_monotonic_time () > deadline && has_window (ADW_TYPE_MESSAGE_DIALOG))
+        g_error ("%s", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (find_window (ADW_TYPE_MESSAGE_DIALOG))));
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* Until both windows show (or both no longer show) parcel @id. */
+static void
+wait_for_parcel (MqMapView  *a,
+                 MqMapView  *b,
+                 const char *id,
+                 gboolean    shown)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+  while (has_parcel (a, id) != shown || has_parcel (b, id) != shown)
+    {
+      if (has_window (ADW_TYPE_MESSAGE_DIALOG))
+        g_error ("%s", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (find_window (ADW_TYPE_MESSAGE_DIALOG))));
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static MqWindow *
+open_window (const char *mqproj)
+{
+  MqWindow *window = mq_window_new (NULL);
+  MqMapView *view = mq_window_get_map_view (window);
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+  gtk_window_present (GTK_WINDOW (window));
+  mq_window_open_path (window, mqproj);
+  while (mq_map_view_get_dataset (view) == NULL || !has_parcel (view, "MQ0857"))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return window;
+}
+
+/* Two planners' windows on one server project: one carries it into the
+ * next-year survey through the preview, and both show the new parcels —
+ * the other window told by the server, not by a file it watches. Undone
+ * from the first, both show the old parcels again. */
+static void
+test_survey_update_two_windows (void)
+{
+  g_autofree char *gpkg = NULL, *mqproj = NULL, *contents = NULL;
+  g_autofree char *schema = g_strdup_printf ("mq_gui_survey_%d", (int) getpid ());
+  g_autofree char *drop = g_strdup_printf ("SET client_min_messages TO warning; DROP SCHEMA %s CASCADE",
+                                          schema);
+  g_autofree char *survey = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey-next.shp", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(PGresult) dropped = NULL;
+  AdwMessageDialog *dialog;
+  MqWindow *first, *second;
+
+  if (server () == NULL)
+    {
+      g_test_skip ("no test server (MQ_TEST_PG)");
+      return;
+    }
+  gpkg = test_copy_sample (tmp_dir, "两窗口.gpkg");
+  mq_server_publish (gpkg, server (), schema, &error);
+  g_assert_no_error (error);
+  contents = g_strdup_printf ("[Server]\nservice=mq_gui_test\nschema=%s\n", schema);
+  mqproj = g_build_filename (tmp_dir, "两窗口.mqproj", NULL);
+  g_assert_true (g_file_set_contents (mqproj, contents, -1, NULL));
+  first = open_window (mqproj);
+  second = open_window (mqproj);
+
+  mq_window_update_survey (first, survey);
+  wait_for_window (MQ_TYPE_SURVEY_DIALOG);
+  dialog = ADW_MESSAGE_DIALOG (find_window (MQ_TYPE_SURVEY_DIALOG));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_named (GTK_WIDGET (dialog), "merge-policy")), 2);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "apply"));
+  adw_message_dialog_response (dialog, "apply");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  /* MQ0857 was split into MQ1155 and MQ1156. */
+  wait_for_parcel (mq_window_get_map_view (first), mq_window_get_map_view (second), "MQ1155", TRUE);
+  g_assert_false (has_parcel (mq_window_get_map_view (second), "MQ0857"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "win.undo-survey-update", NULL));
+  wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = ADW_MESSAGE_DIALOG (find_window (ADW_TYPE_MESSAGE_DIALOG));
+  adw_message_dialog_response (dialog, "undo");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_for_parcel (mq_window_get_map_view (first), mq_window_get_map_view (second), "MQ0857", TRUE);
+  g_assert_false (has_parcel (mq_window_get_map_view (second), "MQ1155"));
+
+  gtk_window_destroy (GTK_WINDOW (first));
+  gtk_window_destroy (GTK_WINDOW (second));
+  conn = PQconnectdb (server ());
+  dropped = PQexec (conn, drop);
+  g_assert_cmpint (PQresultStatus (dropped), ==, PGRES_COMMAND_OK);
+}
+
 /* Our own pg_service.conf: a server that is not there, and the cluster. */
 static void
 write_services (void)
@@ -310,6 +449,7 @@ main (int   argc,
   write_services ();
   g_test_add_func ("/connect/error-in-dialog", test_error_in_dialog);
   g_test_add_func ("/connect/opens-published", test_opens_published);
+  g_test_add_func ("/connect/survey-update-two-windows", test_survey_update_two_windows);
   status = g_test_run ();
   test_remove_dir (tmp_dir);
   g_free (tmp_dir);

@@ -11,11 +11,13 @@
 #include <gdal.h>
 #include <libpq-fe.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "mq-core.h"
 #include "mq-store.h"
+#include "mq-survey-update.h"
 #include "test-util.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
@@ -1154,6 +1156,269 @@ test_cli (Fixture       *f,
   g_assert_null (strstr (err, "zz-secret"));
 }
 
+/* Every row of each query, as text: what "the same project" means. */
+static char *
+dump_server (PGconn *conn)
+{
+  static const char *const queries[] = {
+    "SELECT * FROM parcels ORDER BY fid",
+    "SELECT changed_at, db_user, display_name, fid, parcel_id, field, old_value, new_value, action, batch,"
+    " row_version FROM lock_history ORDER BY id",
+    "SELECT relname FROM pg_class WHERE relnamespace = current_schema ()::regnamespace ORDER BY 1",
+    "SELECT conname, pg_get_constraintdef (oid) FROM pg_constraint WHERE conrelid = 'parcels'::regclass ORDER BY 1",
+    "SELECT relacl, relrowsecurity FROM pg_class WHERE oid = 'parcels'::regclass",
+    "SELECT attname, attacl FROM pg_attribute WHERE attrelid = 'parcels'::regclass AND attnum > 0"
+    " AND NOT attisdropped ORDER BY attnum",
+    "SELECT tgname FROM pg_trigger WHERE tgrelid = 'parcels'::regclass AND NOT tgisinternal ORDER BY 1",
+    "SELECT pg_get_viewdef ('mq_editing')",
+  };
+  GString *out = g_string_new (NULL);
+
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autoptr(PGresult) result = PQexec (conn, queries[q]);
+
+      g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+      for (int r = 0; r < PQntuples (result); r++)
+        for (int c = 0; c < PQnfields (result); c++)
+          g_string_append_printf (out, "%s=%s%c", PQfname (result, c), PQgetvalue (result, r, c),
+                                  c + 1 < PQnfields (result) ? '|' : '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+summary_without_source (const char *json)
+{
+  const char *line = strstr (json, "\n  \"file\"");
+
+  return g_strdup (line != NULL ? strchr (line + 1, '\n') : json);
+}
+
+static void
+on_replaced (MqStore *store,
+             guint   *n)
+{
+  (*n)++;
+}
+
+static gboolean
+is_nonzero (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+/* A server project carried into the sample's next-year survey: the same
+ * project as its file twin carried into it (figures, lineage, history
+ * batch); the old table kept read-only; the new one with the triggers,
+ * rights and presence of the old; a window that had it open told to read
+ * it again, and its stale edit refused; the past day read from the kept
+ * table; undone, exactly the project it was. */
+static void
+test_survey_update (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *spec = NULL, *survey = NULL, *twin = NULL, *survey_arg = NULL, *yesterday = NULL;
+  g_autofree char *out = NULL, *err = NULL, *file_out = NULL, *file_err = NULL, *before = NULL;
+  g_autofree char *after = NULL, *archive = NULL, *count = NULL, *file_count = NULL, *base = NULL;
+  g_autofree char *server_sum = NULL, *file_sum = NULL, *past = NULL, *past_file = NULL;
+  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *policy = "--merge-policy=largest", *date = "--survey-date=2027-06-30";
+  char sql[1024];
+  guint replaced = 0;
+  gint64 stale_fid;
+  GDate day;
+
+  SKIP_WITHOUT_SERVER ();
+  spec = g_strdup_printf ("pg:%s password=zz-secret schema=%s", server (), f->schema);
+  survey = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey-next.shp", NULL);
+  survey_arg = g_strconcat ("--update-survey=", survey, NULL);
+  twin = g_build_filename (f->dir, "twin.gpkg", NULL);
+  {
+    g_autofree char *bytes = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (f->gpkg, &bytes, &length, NULL));
+    g_assert_true (g_file_set_contents (twin, bytes, length, NULL));
+  }
+  before = dump_server (f->conn);
+  g_assert_cmpint (run_cli (&out, &err, spec, "--summary", "--json", NULL), ==, 0);
+  past_file = summary_without_source (out);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Another planner's window has the project open. */
+  dataset = load_server (f, NULL);
+  store = open_store (dataset);
+  g_signal_connect (store, "replaced", G_CALLBACK (on_replaced), &replaced);
+  stale_fid = mq_parcels_get_fid (mq_dataset_get_parcels (dataset), 0);
+
+  g_assert_cmpint (run_cli (&out, &err, survey_arg, policy, date, spec, NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_null (strstr (out, "zz-secret"));
+  g_assert_nonnull (strstr (out, "--undo-survey-update"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&file_out, &file_err, survey_arg, policy, date, twin, NULL), ==, 0);
+  g_clear_pointer (&file_out, g_free);
+  g_clear_pointer (&file_err, g_free);
+
+  /* The same project as the file's. */
+  g_assert_cmpint (run_cli (&out, &err, spec, "--summary", "--json", NULL), ==, 0);
+  g_assert_cmpint (run_cli (&file_out, &file_err, twin, "--summary", "--json", NULL), ==, 0);
+  server_sum = summary_without_source (out);
+  file_sum = summary_without_source (file_out);
+  g_assert_cmpstr (server_sum, ==, file_sum);
+  g_assert_cmpstr (server_sum, !=, past_file);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  archive = value (f->conn, "SELECT archive FROM mq_survey_updates");
+  g_snprintf (sql, sizeof sql, "SELECT count(*) FROM %s", archive);
+  g_free (count);
+  count = value (f->conn, sql);
+  g_assert_cmpstr (count, ==, "1154");
+  g_free (count);
+  count = value (f->conn, "SELECT count(*) || '/' || count(*) FILTER (WHERE relation = 'split')"
+                          " || '/' || count(*) FILTER (WHERE relation = 'merge') FROM parcel_lineage");
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (twin, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) || '/' || sum (relation = 'split') || '/' ||"
+                                             " sum (relation = 'merge') || ':' ||"
+                                             " (SELECT count(*) FROM lock_history WHERE action = 'survey')"
+                                             " FROM parcel_lineage", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    file_count = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+  g_free (after);
+  after = value (f->conn, "SELECT count(*) FROM lock_history WHERE action = 'survey'");
+  g_free (base);
+  base = g_strdup_printf ("%s:%s", count, after);
+  g_assert_cmpstr (base, ==, file_count);
+  g_assert_cmpstr (strchr (file_count, ':') + 1, !=, "0");
+
+  /* The kept table is a record: planners read it, nobody edits it. */
+  g_snprintf (sql, sizeof sql,
+              "SELECT has_table_privilege ('mq_editor', '%s', 'SELECT')::text"
+              " || has_column_privilege ('mq_editor', '%s', 'notes', 'UPDATE')::text"
+              " || has_column_privilege ('mq_editor', 'parcels', 'notes', 'UPDATE')::text"
+              " || has_column_privilege ('mq_editor', 'parcels', 'parcel_id', 'UPDATE')::text"
+              " || (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'parcels'::regclass AND NOT tgisinternal)"
+              " || (SELECT count(*) FROM pg_trigger WHERE tgrelid = '%s'::regclass AND NOT tgisinternal)",
+              archive, archive, archive);
+  g_free (count);
+  count = value (f->conn, sql);
+  g_assert_cmpstr (count, ==, "truefalsetruefalse20");
+  /* The rules came along, and the history trigger: an edit after the
+   * update is recorded at a version above every old one. */
+  g_free (refused (f->conn, "UPDATE parcels SET lock_owner = 1, lock_owner_date = NULL WHERE fid = 1"));
+  exec_ok (f->conn, "BEGIN");
+  exec_ok (f->conn, "UPDATE parcels SET notes = '新调查后' WHERE fid = 1");
+  g_free (count);
+  count = value (f->conn, "SELECT (h.row_version > u.base_version)::text FROM lock_history h, mq_survey_updates u"
+                          " WHERE h.fid = 1 AND h.new_value = '新调查后'");
+  g_assert_cmpstr (count, ==, "true");
+  exec_ok (f->conn, "ROLLBACK");
+  g_free (count);
+  count = value (f->conn, "SELECT (pg_get_viewdef ('mq_editing') LIKE '%''parcels''::regclass%')::text");
+  g_assert_cmpstr (count, ==, "true");
+
+  /* The open window is told; its edit, made for a parcel of the old
+   * table, does not land on the new one of the same fid. */
+  wait_for (is_nonzero, &replaced);
+  g_assert_false (apply_one (store, stale_fid, MQ_FIELD_NOTES, "旧窗口的修改", &error));
+  g_assert_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CHANGED);
+  g_assert_null (strstr (error->message, "zz-secret"));
+  g_clear_error (&error);
+  g_snprintf (sql, sizeof sql, "SELECT count(*) FROM parcels WHERE notes = '旧窗口的修改'");
+  g_free (count);
+  count = value (f->conn, sql);
+  g_assert_cmpstr (count, ==, "0");
+  g_clear_object (&store);
+
+  /* The day before: the kept parcels, as the file's past day. */
+  g_date_clear (&day, 1);
+  g_date_set_julian (&day, mq_today () - 1);
+  yesterday = g_strdup_printf ("--as-of=%04d-%02d-%02d", g_date_get_year (&day), g_date_get_month (&day),
+                               g_date_get_day (&day));
+  g_assert_cmpint (run_cli (&out, &err, spec, "--summary", "--json", yesterday, NULL), ==, 0);
+  past = summary_without_source (out);
+  g_assert_cmpstr (past, ==, past_file);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Undone: the project as it was, every row, right and trigger. */
+  g_assert_cmpint (run_cli (&out, &err, "--undo-survey-update", spec, NULL), ==, 0);
+  g_assert_null (strstr (out, "zz-secret"));
+  g_free (after);
+  after = dump_server (f->conn);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "--undo-survey-update", spec, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, f->schema));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Edited after the update, it is not undone: the edit would be lost. */
+  g_assert_cmpint (run_cli (&out, &err, survey_arg, policy, date, spec, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  exec_ok (f->conn, "UPDATE parcels SET notes = '更新后复核' WHERE fid = 2");
+  g_assert_cmpint (run_cli (&out, &err, "--undo-survey-update", spec, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "1 change"));
+  g_free (count);
+  count = value (f->conn, "SELECT count(*) FROM parcels WHERE notes = '更新后复核'");
+  g_assert_cmpstr (count, ==, "1");
+}
+
+/* Only the table's owner swaps it; a plan made before another planner's
+ * edit is not written over it. Nothing is changed either way. */
+static void
+test_survey_update_refused (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *survey = NULL, *planner = NULL, *before = NULL, *after = NULL;
+  g_autofree char *out = NULL, *err = NULL, *survey_arg = NULL;
+  g_autoptr(MqSurveyUpdate) update = NULL;
+  g_autoptr(GError) error = NULL;
+  GDate date;
+
+  SKIP_WITHOUT_SERVER ();
+  survey = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey-next.shp", NULL);
+  survey_arg = g_strconcat ("--update-survey=", survey, NULL);
+  before = dump_server (f->conn);
+  exec_ok (f->conn, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mq_test_planner')"
+                    " THEN CREATE ROLE mq_test_planner IN ROLE mq_editor; END IF; END $$");
+  exec_ok (f->conn, "ALTER ROLE mq_test_planner LOGIN");
+  planner = g_strdup_printf ("pg:%s user=mq_test_planner schema=%s", server (), f->schema);
+  g_assert_cmpint (run_cli (&out, &err, survey_arg, "--merge-policy=largest", planner, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "owner"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_free (planner);
+  planner = g_strdup_printf ("pg:%s schema=%s", server (), f->schema);
+  update = mq_survey_update_prepare (planner, survey, NULL, MQ_MERGE_LARGEST, NULL, &error);
+  g_assert_no_error (error);
+  exec_ok (f->conn, "UPDATE parcels SET notes = '预览之后' WHERE fid = 7");
+  g_free (before);
+  before = dump_server (f->conn);
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 30, 6, 2027);
+  g_assert_false (mq_survey_update_apply (update, &date, &error));
+  g_assert_error (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_CHANGED);
+  after = dump_server (f->conn);
+  g_assert_cmpstr (after, ==, before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1178,6 +1443,8 @@ main (int   argc,
   g_test_add ("/server/store/upgrade", Fixture, NULL, setup, test_store_upgrade, teardown);
   g_test_add ("/server/store/as-of", Fixture, NULL, setup, test_store_as_of, teardown);
   g_test_add ("/server/cli", Fixture, NULL, setup, test_cli, teardown);
+  g_test_add ("/server/survey-update", Fixture, NULL, setup, test_survey_update, teardown);
+  g_test_add ("/server/survey-update-refused", Fixture, NULL, setup, test_survey_update_refused, teardown);
   g_test_add ("/server/store/offline", Fixture, NULL, setup, test_store_offline, teardown);
   return g_test_run ();
 }

@@ -232,30 +232,41 @@ watch_file (gpointer user_data)
  *
  * Returns: whether the file had changed
  */
-gboolean
-mq_project_check_elsewhere (MqProject *self)
+/* What the project holds is stale: who changed what is still news, though
+ * the reload will show it; the store goes (and with it the watch, when it
+ * is the watch that asks), the views are told, the project read again —
+ * the file as it now is, or (@same_request) what was opened, a server's
+ * connection included. */
+static void
+reload_stale (MqProject *self,
+              gboolean   same_request)
 {
-  g_autofree char *path = NULL;
+  g_autofree char *path = g_strdup (mq_store_get_path (self->store));
 
-  g_return_val_if_fail (MQ_IS_PROJECT (self), FALSE);
-
-  if (self->store == NULL || !mq_store_changed_elsewhere (self->store))
-    return FALSE;
-  path = g_strdup (mq_store_get_path (self->store));
-  /* Who changed what is still news, though the reload will show it. */
   if (self->remote_id != 0)
     {
       g_clear_handle_id (&self->remote_id, g_source_remove);
       flush_remote (self);
     }
-  /* Also removes the watch, when it is the watch that asks. */
   detach_store (self);
   notify_store_state (self, TRUE);
   g_signal_emit (self, signals[CHANGED_ELSEWHERE], 0, path);
-  mq_project_open_path (self, path);
-  return TRUE;
+  if (same_request)
+    mq_project_open (self, self->request);
+  else
+    mq_project_open_path (self, path);
 }
 
+gboolean
+mq_project_check_elsewhere (MqProject *self)
+{
+  g_return_val_if_fail (MQ_IS_PROJECT (self), FALSE);
+
+  if (self->store == NULL || !mq_store_changed_elsewhere (self->store))
+    return FALSE;
+  reload_stale (self, FALSE);
+  return TRUE;
+}
 
 /* ---- other planners: their changes, presence, the server's reach ----------- */
 
@@ -373,6 +384,17 @@ on_store_online_changed (MqProject *self,
   mq_project_open (self, self->request);
 }
 
+/* The server's parcels table was replaced (another planner carried the
+ * project into a new survey, or took that back): what the views show is of
+ * parcels the project no longer has. Read it again, as the file watch
+ * does for a file another program committed to. */
+static void
+on_store_replaced (MqProject *self)
+{
+  if (self->store != NULL && self->request != NULL)
+    reload_stale (self, TRUE);
+}
+
 static void
 follow_store (MqProject *self)
 {
@@ -382,6 +404,7 @@ follow_store (MqProject *self)
                             G_CALLBACK (on_store_presence_changed), self);
   g_signal_connect_swapped (self->store, "online-changed",
                             G_CALLBACK (on_store_online_changed), self);
+  g_signal_connect_swapped (self->store, "replaced", G_CALLBACK (on_store_replaced), self);
   if (self->editing >= 0)
     mq_store_set_editing (self->store, self->editing);
 }
@@ -1881,7 +1904,7 @@ show_day (MqProject  *self,
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  before = mq_dataset_load_before_survey (mq_dataset_get_path (self->dataset), &date, error);
+  before = mq_dataset_load_before_survey (self->dataset, &date, error);
   if (before == NULL)
     return FALSE;
   self->today = g_object_ref (self->dataset);

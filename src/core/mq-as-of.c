@@ -16,6 +16,8 @@
 #include "mq-field-map.h"
 #include "mq-history.h"
 #include "mq-pg-store.h"
+#include "mq-pg-survey.h"
+#include "mq-server.h"
 #include "mq-staging.h"
 
 /* "2025-06-30", and nothing else: a date a person wrote is never guessed at.
@@ -249,9 +251,40 @@ first_update_after (const char  *path,
   return found;
 }
 
+/* The parcels table the earliest survey update after @cutoff kept, loaded,
+ * and when that update was written. */
+static MqDataset *
+load_kept (MqDataset   *today,
+           GDateTime   *cutoff,
+           char       **written,
+           GError     **error)
+{
+  const char *schema = NULL;
+  const char *conninfo = _mq_dataset_get_server (today, &schema);
+  const char *path = mq_dataset_get_path (today);
+  g_autofree char *layer = NULL, *spec = NULL;
+  MqLoadOptions options = { 0 };
+  gint64 batch = 0;
+
+  if (conninfo == NULL)
+    {
+      if (!first_update_after (path, cutoff, &batch, written, error))
+        return NULL;
+      options.layer = layer = g_strdup_printf ("parcels_before_update_%" G_GINT64_FORMAT, batch);
+      return mq_dataset_load (path, &options, NULL, error);
+    }
+  if (!_mq_pg_survey_first_after (conninfo, schema, path, cutoff, &layer, written, error))
+    return NULL;
+  options.layer = layer;
+  /* As the loader reads a server project's words (the schema's unquoted). */
+  spec = g_strdup_printf ("%s%s schema=%s", MQ_SERVER_PREFIX, conninfo, schema);
+  return mq_dataset_load (spec, &options, NULL, error);
+}
+
 /**
  * mq_dataset_load_before_survey:
- * @path: a project file carried into a new survey after @date
+ * @today: a project (a file, or on a server) carried into a new survey
+ *   after @date
  *
  * The project as it stood at the end of @date, when a survey update came
  * after it: the parcels the earliest such update kept
@@ -261,7 +294,7 @@ first_update_after (const char  *path,
  * Returns: (transfer full): the dataset, its layer named "parcels"
  */
 MqDataset *
-mq_dataset_load_before_survey (const char   *path,
+mq_dataset_load_before_survey (MqDataset    *today,
                                const GDate  *date,
                                GError      **error)
 {
@@ -271,18 +304,13 @@ mq_dataset_load_before_survey (const char   *path,
   g_autoptr(MqDataset) dataset = NULL;
   g_autoptr(MqEdit) edit = NULL;
   g_autofree char *written = NULL;
-  g_autofree char *layer = NULL;
-  MqLoadOptions options = { 0 };
+  const char *path = mq_dataset_get_path (today);
   MqStaging *staging;
-  gint64 batch = 0;
 
-  if (!first_update_after (path, cutoff, &batch, &written, error) ||
-      (entries = mq_history_load_all (path, error)) == NULL)
+  if ((dataset = load_kept (today, cutoff, &written, error)) == NULL ||
+      (entries = mq_dataset_load_history (today, error)) == NULL)
     return NULL;
   until = g_date_time_new_from_iso8601 (written, NULL);
-  options.layer = layer = g_strdup_printf ("parcels_before_update_%" G_GINT64_FORMAT, batch);
-  if ((dataset = mq_dataset_load (path, &options, NULL, error)) == NULL)
-    return NULL;
   /* The project's parcels as they were: what every summary calls them. */
   g_free (dataset->layer_name);
   dataset->layer_name = g_strdup ("parcels");

@@ -22,7 +22,7 @@ typedef enum
 } MqAsOfError;
 
 GQuark   mq_as_of_error_quark (void);
-MqDataset *mq_dataset_load_before_survey (const char  *path,
+MqDataset *mq_dataset_load_before_survey (MqDataset   *today,
                                           const GDate *date,
                                           GError     **error);
 

@@ -41,11 +41,10 @@
 
 #include "mq-dataset-private.h"
 #include "mq-edit-private.h"
+#include "mq-pg-private.h"
 #include "mq-server.h"
 #include "mq-staging.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
 
 #define SERVER_SCHEMA_VERSION 2
 #define COALESCE_MS           150
@@ -89,6 +88,8 @@ struct _MqPgStore
   gint64        schema_version;  /* the server's: below 2, no performance per mu */
   gboolean      held;            /* other planners' changes wait (a past day is shown) */
   GHashTable   *by_fid;          /* gint64 * → parcel index + 1 */
+  guint32       parcels_oid;     /* the table the parcels were read from */
+  GSource      *replaced;        /* "replaced" is on its way */
   GHashTable   *settings;        /* key → value, as read at (re)connect and set since */
 
   /* Live refresh and presence. */
@@ -187,15 +188,15 @@ build_fid_index (MqPgStore *self)
     }
 }
 
-static void
-append_array_item (GString *array,
-                   gint64   value)
+void
+_mq_pg_array_add (GString *array,
+                  gint64   value)
 {
   g_string_append_printf (array, "%s%" G_GINT64_FORMAT, array->len > 1 ? "," : "", value);
 }
 
-static char *
-end_array (GString *array)
+char *
+_mq_pg_array_end (GString *array)
 {
   g_string_append_c (array, '}');
   return g_string_free (array, FALSE);
@@ -227,6 +228,7 @@ mq_pg_store_dispose (GObject *object)
   /* Closing the edit connection frees the presence lock. */
   close_connections (self);
   unwatch (&self->retry);
+  unwatch (&self->replaced);
   g_clear_object (&self->dataset);
   G_OBJECT_CLASS (mq_pg_store_parent_class)->dispose (object);
 }
@@ -279,8 +281,8 @@ mq_pg_store_init (MqPgStore *self)
 /* ---- statements and their errors ---- */
 
 /* libpq's message, first line only: it may go on with hints. */
-static char *
-pq_reason (const char *message)
+char *
+_mq_pg_reason (const char *message)
 {
   g_auto(GStrv) lines = g_strsplit (message ? message : "", "\n", 2);
 
@@ -305,7 +307,7 @@ pq_error (MqPgStore  *self,
           GError    **error)
 {
   const char *state = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
-  g_autofree char *reason = pq_reason (result ? PQresultErrorMessage (result)
+  g_autofree char *reason = _mq_pg_reason (result ? PQresultErrorMessage (result)
                                               : PQerrorMessage (self->conn));
 
   if (self->setting_up)
@@ -439,7 +441,7 @@ setup_session (MqPgStore  *self,
                    self->path);
       return FALSE;
     }
-  reason = pq_reason (PQresultErrorMessage (result));
+  reason = _mq_pg_reason (PQresultErrorMessage (result));
   g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_OPEN, _("%s: cannot connect: %s"),
                self->path, reason);
   return FALSE;
@@ -546,7 +548,7 @@ listen_to_changes (MqPgStore  *self,
   if (PQresultStatus (parcels) == PGRES_COMMAND_OK && PQresultStatus (presence) == PGRES_COMMAND_OK &&
       PQsetnonblocking (self->listen, 1) == 0)
     return TRUE;
-  reason = pq_reason (PQerrorMessage (self->listen));
+  reason = _mq_pg_reason (PQerrorMessage (self->listen));
   g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_OPEN, _("%s: cannot connect: %s"),
                self->path, reason);
   return FALSE;
@@ -585,6 +587,70 @@ start_live (MqPgStore *self)
 /* Both connections are there: set them up (the server answered a moment
  * ago, so these few statements are short), then listen. */
 static gboolean
+on_replaced (gpointer data)
+{
+  MqPgStore *self = data;
+  /* A handler drops the store: the project reads itself again. */
+  G_GNUC_UNUSED g_autoptr(MqPgStore) hold = g_object_ref (self);
+
+  g_clear_pointer (&self->replaced, g_source_unref);
+  mq_store_emit_replaced (MQ_STORE (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Said from the main loop, never from inside an apply. */
+static void
+say_replaced (MqPgStore *self)
+{
+  if (self->replaced == NULL)
+    self->replaced = timeout_source (self, 0, on_replaced);
+}
+
+static guint32
+table_oid (MqPgStore  *self,
+           GError    **error)
+{
+  g_autoptr(PGresult) result = run (self, "SELECT 'parcels'::regclass::oid", 0, NULL, error);
+
+  return result != NULL ? (guint32) g_ascii_strtoull (PQgetvalue (result, 0, 0), NULL, 10) : 0;
+}
+
+/* A survey update (core/mq-pg-survey.c) puts another parcels table in
+ * place of the one the dataset was read from: its fids are other parcels. */
+static gboolean
+note_table (MqPgStore  *self,
+            GError    **error)
+{
+  guint32 oid = table_oid (self, error);
+
+  if (oid == 0)
+    return FALSE;
+  if (self->parcels_oid != 0 && oid != self->parcels_oid)
+    say_replaced (self);
+  self->parcels_oid = oid;
+  return TRUE;
+}
+
+/* Inside the edit's transaction, once its rows are locked (a swap waits for
+ * our COMMIT from then on): still the table the parcels came from. */
+static gboolean
+same_table (MqPgStore  *self,
+            GError    **error)
+{
+  guint32 oid = table_oid (self, error);
+
+  if (oid == 0)
+    return FALSE;
+  if (oid == self->parcels_oid)
+    return TRUE;
+  say_replaced (self);
+  g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_CHANGED,
+               _("%s: the project was carried into a new survey on the server meanwhile; nothing was changed "
+                 "(it is being read again)"), self->path);
+  return FALSE;
+}
+
+static gboolean
 setup_connections (MqPgStore  *self,
                    GError    **error)
 {
@@ -593,8 +659,8 @@ setup_connections (MqPgStore  *self,
   if (!setup_session (self, self->conn, error) || !setup_session (self, self->listen, error))
     return FALSE;
   self->online = self->setting_up = TRUE;
-  ok = read_settings (self, error) && announce (self, error) && upgrade_schema (self, error) &&
-       listen_to_changes (self, error);
+  ok = read_settings (self, error) && note_table (self, error) && announce (self, error) &&
+       upgrade_schema (self, error) && listen_to_changes (self, error);
   self->online = ok;
   self->setting_up = FALSE;
   return ok;
@@ -611,7 +677,7 @@ connect_now (MqPgStore  *self,
     self->listen = start_connection (self->conninfo, FALSE);
   if (PQstatus (self->conn) == CONNECTION_OK && PQstatus (self->listen) == CONNECTION_OK)
     return setup_connections (self, error);
-  reason = pq_reason (PQerrorMessage (PQstatus (self->conn) != CONNECTION_OK ? self->conn
+  reason = _mq_pg_reason (PQerrorMessage (PQstatus (self->conn) != CONNECTION_OK ? self->conn
                                                                               : self->listen));
   g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_OPEN, _("%s: cannot connect: %s"),
                self->path, reason);
@@ -919,8 +985,8 @@ lock_rows (MqPgStore  *self,
   const char *params[1];
 
   for (guint i = 0; i < mq_staging_get_n_staged (staging); i++)
-    append_array_item (array, staged_fid (self, mq_staging_get_staged (staging, i)));
-  params[0] = fids = end_array (array);
+    _mq_pg_array_add (array, staged_fid (self, mq_staging_get_staged (staging, i)));
+  params[0] = fids = _mq_pg_array_end (array);
   return run (self, sql, 1, params, error);
 }
 
@@ -935,7 +1001,7 @@ rebase_on_server (MqPgStore  *self,
   g_autoptr(PGresult) rows = lock_rows (self, staging, error);
   g_autoptr(GHashTable) row_of = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
-  if (rows == NULL)
+  if (rows == NULL || !same_table (self, error))
     return FALSE;
   for (int r = 0; r < PQntuples (rows); r++)
     {
@@ -985,13 +1051,13 @@ history_params (GArray  *versions,
     {
       const Applied *x = &g_array_index (versions, Applied, i);
 
-      append_array_item (fids, x->fid);
-      append_array_item (prior, x->prior);
-      append_array_item (now, x->now);
+      _mq_pg_array_add (fids, x->fid);
+      _mq_pg_array_add (prior, x->prior);
+      _mq_pg_array_add (now, x->now);
     }
-  params[0] = end_array (fids);
-  params[1] = end_array (prior);
-  params[2] = end_array (now);
+  params[0] = _mq_pg_array_end (fids);
+  params[1] = _mq_pg_array_end (prior);
+  params[2] = _mq_pg_array_end (now);
 }
 
 /* Who stored the value a conflict met, and when: the server's history. */
@@ -1354,7 +1420,9 @@ take_notifies (MqPgStore *self)
 
   while ((note = PQnotifies (self->listen)) != NULL)
     {
-      if (g_str_equal (note->relname, "mq_parcels"))
+      if (g_str_equal (note->relname, "mq_parcels") && g_str_equal (note->extra, "survey"))
+        say_replaced (self);
+      else if (g_str_equal (note->relname, "mq_parcels"))
         note_parcel (self, note->extra);
       else
         self->want_editors = TRUE;
@@ -1424,14 +1492,14 @@ send_refresh (MqPgStore *self)
     {
       int index = index_of_fid (self, *fid);
 
-      append_array_item (fids, *fid);
-      append_array_item (versions, index >= 0 ? mq_parcels_get (parcels, index)->row_version : 0);
+      _mq_pg_array_add (fids, *fid);
+      _mq_pg_array_add (versions, index >= 0 ? mq_parcels_get (parcels, index)->row_version : 0);
     }
   g_hash_table_remove_all (self->notified);
   self->refresh_due = FALSE;
   g_array_set_size (self->applied, 0);
-  params[0] = fid_array = end_array (fids);
-  params[1] = version_array = end_array (versions);
+  params[0] = fid_array = _mq_pg_array_end (fids);
+  params[1] = version_array = _mq_pg_array_end (versions);
   send_query (self, QUERY_REFRESH, sql, 2, params);
 }
 
@@ -1544,7 +1612,7 @@ take_result (MqPgStore *self,
 {
   if (PQresultStatus (result) != PGRES_TUPLES_OK)
     {
-      g_autofree char *reason = pq_reason (PQresultErrorMessage (result));
+      g_autofree char *reason = _mq_pg_reason (PQresultErrorMessage (result));
 
       g_debug ("%s: %s", self->path, reason);
       /* The notified parcels are not lost: all are compared at the next poll. */
@@ -1745,29 +1813,17 @@ mq_pg_history_load_all (const char  *conninfo,
                         const char  *path,
                         GError     **error)
 {
-  g_autoptr(PGconn) conn = start_connection (conninfo, FALSE);
-  g_autofree char *search_path = NULL;
-  g_autoptr(PGresult) set = NULL;
+  g_autoptr(PGconn) conn = _mq_pg_connect (conninfo, schema, path, error);
   g_autoptr(PGresult) result = NULL;
-  GPtrArray *entries;
   g_autofree char *reason = NULL;
-  const char *params[1];
+  GPtrArray *entries;
 
-  if (PQstatus (conn) != CONNECTION_OK)
+  if (conn == NULL)
+    return NULL;
+  result = PQexec (conn, "SELECT " HISTORY_COLUMNS ("") " FROM lock_history ORDER BY id DESC");
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
     {
-      reason = pq_reason (PQerrorMessage (conn));
-      g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_OPEN, _("%s: cannot connect: %s"), path, reason);
-      return NULL;
-    }
-  search_path = quoted (conn, schema);
-  params[0] = search_path;
-  set = PQexecParams (conn, "SELECT set_config ('search_path', $1, false)", 1, NULL, params, NULL, NULL, 0);
-  if (PQresultStatus (set) == PGRES_TUPLES_OK)
-    result = PQexecParams (conn, "SELECT " HISTORY_COLUMNS ("") " FROM lock_history ORDER BY id DESC",
-                           0, NULL, NULL, NULL, NULL, 0);
-  if (result == NULL || PQresultStatus (result) != PGRES_TUPLES_OK)
-    {
-      reason = pq_reason (PQerrorMessage (conn));
+      reason = _mq_pg_reason (PQerrorMessage (conn));
       g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_OPEN, _("%s: its history cannot be read: %s"),
                    path, reason);
       return NULL;
@@ -1776,4 +1832,39 @@ mq_pg_history_load_all (const char  *conninfo,
   for (int r = 0; r < PQntuples (result); r++)
     g_ptr_array_add (entries, entry_from_row (result, r));
   return entries;
+}
+
+/**
+ * _mq_pg_connect:
+ * @conninfo: the server (as the dataset was loaded from it; never shown)
+ * @path: the project's name, for messages
+ *
+ * A blocking connection of its own (for a worker: a history to read, a
+ * survey update to write), in the project's schema, dates as ISO and
+ * times in UTC.
+ */
+PGconn *
+_mq_pg_connect (const char  *conninfo,
+                const char  *schema,
+                const char  *path,
+                GError     **error)
+{
+  g_autoptr(PGconn) conn = start_connection (conninfo, FALSE);
+  g_autofree char *ident = NULL, *search_path = NULL, *reason = NULL;
+  g_autoptr(PGresult) set = NULL;
+  const char *params[1];
+
+  if (PQstatus (conn) == CONNECTION_OK)
+    {
+      ident = quoted (conn, schema);
+      params[0] = search_path = g_strconcat (ident, ", public", NULL);
+      set = PQexecParams (conn, "SELECT set_config ('search_path', $1, false),"
+                                " set_config ('DateStyle', 'ISO, YMD', false),"
+                                " set_config ('TimeZone', 'UTC', false)", 1, NULL, params, NULL, NULL, 0);
+      if (PQresultStatus (set) == PGRES_TUPLES_OK)
+        return g_steal_pointer (&conn);
+    }
+  reason = _mq_pg_reason (PQerrorMessage (conn));
+  g_set_error (error, MQ_STORE_ERROR, MQ_STORE_ERROR_OPEN, _("%s: cannot connect: %s"), path, reason);
+  return NULL;
 }

@@ -18,7 +18,7 @@ G_DEFINE_QUARK (mq-store-error-quark, mq_store_error)
 
 G_DEFINE_INTERFACE (MqStore, mq_store, G_TYPE_OBJECT)
 
-enum { CHANGED, CHANGED_REMOTELY, PRESENCE_CHANGED, ONLINE_CHANGED, N_SIGNALS };
+enum { CHANGED, CHANGED_REMOTELY, PRESENCE_CHANGED, ONLINE_CHANGED, REPLACED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -36,6 +36,11 @@ mq_store_default_init (MqStoreInterface *iface)
                                             NULL, NULL, G_TYPE_NONE, 0);
   signals[ONLINE_CHANGED] = g_signal_new ("online-changed", type, G_SIGNAL_RUN_LAST, 0, NULL,
                                           NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  /* The project's parcels were replaced where they are kept (a survey
+   * update, or its undo): what the store holds is of another table, and
+   * edits are refused until the project is read again. */
+  signals[REPLACED] = g_signal_new ("replaced", type, G_SIGNAL_RUN_LAST, 0, NULL,
+                                    NULL, NULL, G_TYPE_NONE, 0);
 }
 
 void
@@ -103,6 +108,12 @@ void
 mq_store_emit_presence_changed (MqStore *self)
 {
   g_signal_emit (self, signals[PRESENCE_CHANGED], 0);
+}
+
+void
+mq_store_emit_replaced (MqStore *self)
+{
+  g_signal_emit (self, signals[REPLACED], 0);
 }
 
 void

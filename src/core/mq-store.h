@@ -12,7 +12,8 @@
  *
  * Signals: "changed" (an edit of ours was stored), "changed-remotely"
  * (another planner's edits arrived: a GPtrArray of MqHistoryEntry, oldest
- * first), "presence-changed", "online-changed" (gboolean).
+ * first), "presence-changed", "online-changed" (gboolean), "replaced" (the
+ * parcels were replaced where they are kept: read the project again).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -152,5 +153,6 @@ void        mq_store_emit_changed_remotely (MqStore   *self,
 void        mq_store_emit_presence_changed (MqStore   *self);
 void        mq_store_emit_online_changed   (MqStore   *self,
                                             gboolean   online);
+void        mq_store_emit_replaced         (MqStore   *self);
 
 G_END_DECLS

@@ -15,10 +15,15 @@
 #include <glib/gstdio.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
+#include <math.h>
 #include <string.h>
 
+#include "mq-dataset-private.h"
 #include "mq-import.h"
 #include "mq-output.h"
+#include "mq-pg-survey.h"
+#include "mq-server.h"
+#include "mq-server-file.h"
 #include "mq-survey-update-private.h"
 
 #define ARCHIVE_PREFIX "parcels_before_update_"
@@ -43,13 +48,6 @@ open_project (const char  *path,
   static const char *const drivers[] = { "GPKG", NULL };
   GDALDatasetH ds;
 
-  if (g_str_has_prefix (path, "pg:"))
-    {
-      g_set_error (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_NOT_A_PROJECT,
-                   _("%s: a server project's survey is not updated yet; update the project file, then publish it"),
-                   path);
-      return NULL;
-    }
   ds = GDALOpenEx (path, GDAL_OF_VECTOR | (update ? GDAL_OF_UPDATE : 0), drivers, NULL, NULL);
   if (ds == NULL || GDALDatasetGetLayerByName (ds, "parcels") == NULL ||
       GDALDatasetGetLayerByName (ds, "lock_history") == NULL)
@@ -64,14 +62,20 @@ open_project (const char  *path,
   return ds;
 }
 
+/* A server project ("pg:…", or a .mqproj naming one) is read by the loader
+ * like any; a project file must be one (a survey is not). */
+static gboolean
+is_server (const char *project)
+{
+  return g_str_has_prefix (project, MQ_SERVER_PREFIX) || mq_server_file_is (project);
+}
+
 /**
  * mq_survey_update_prepare:
- * @project: a project file
+ * @project: a project file, or a server project
  * @survey: the new survey: any source the loader reads
  *
- * Reads both (the survey into a project file of its own, in a private
- * temporary folder: its exact geometry and every attribute are what the
- * update writes) and plans the update.
+ * Reads the project and plans the update (mq_survey_update_prepare_for()).
  */
 MqSurveyUpdate *
 mq_survey_update_prepare (const char           *project,
@@ -82,17 +86,41 @@ mq_survey_update_prepare (const char           *project,
                           GError              **error)
 {
   g_autoptr(MqDataset) old = NULL;
+  GDALDatasetH check;
+
+  if (!is_server (project))
+    {
+      if ((check = open_project (project, FALSE, error)) == NULL)
+        return NULL;
+      GDALClose (check);
+    }
+  if ((old = mq_dataset_load (project, NULL, cancellable, error)) == NULL)
+    return NULL;
+  return mq_survey_update_prepare_for (old, survey, survey_options, policy, cancellable, error);
+}
+
+/**
+ * mq_survey_update_prepare_for:
+ * @project: the project as loaded (a window's snapshot will do: it is only
+ *   read, and a server's parcels are checked unchanged when applying)
+ *
+ * Reads the survey (into a project file of its own, in a private
+ * temporary folder: its exact geometry and every attribute are what the
+ * update writes) and plans the update.
+ */
+MqSurveyUpdate *
+mq_survey_update_prepare_for (MqDataset            *project,
+                              const char           *survey,
+                              const MqLoadOptions  *survey_options,
+                              MqMergePolicy         policy,
+                              GCancellable         *cancellable,
+                              GError              **error)
+{
   g_autoptr(MqDataset) new = NULL;
   g_autofree char *tmp_dir = NULL;
   g_autofree char *file = NULL;
-  GDALDatasetH check;
   MqSurveyUpdate *self;
 
-  if ((check = open_project (project, FALSE, error)) == NULL)
-    return NULL;
-  GDALClose (check);
-  if ((old = mq_dataset_load (project, NULL, cancellable, error)) == NULL)
-    return NULL;
   if ((tmp_dir = g_dir_make_tmp ("maqiao-survey-XXXXXX", error)) == NULL)
     return NULL;
   file = g_build_filename (tmp_dir, "survey.gpkg", NULL);
@@ -101,13 +129,14 @@ mq_survey_update_prepare (const char           *project,
       mq_output_remove_dir (tmp_dir);
       return NULL;
     }
-  if ((self = mq_survey_update_plan (old, new, policy, error)) == NULL)
+  if ((self = mq_survey_update_plan (project, new, policy, error)) == NULL)
     {
       mq_output_remove_dir (tmp_dir);
       return NULL;
     }
   self->tmp_dir = g_steal_pointer (&tmp_dir);
   self->survey_file = g_steal_pointer (&file);
+  self->survey_source = g_strdup (survey);
   return self;
 }
 
@@ -169,6 +198,12 @@ typedef struct
   char           *date;
 } Write;
 
+typedef struct
+{
+  Write       *w;
+  OGRFeatureH  feature;
+} Carry;
+
 static gboolean
 add_history (Write      *w,
              const char *parcel_id,
@@ -192,31 +227,96 @@ add_history (Write      *w,
   return ok;
 }
 
+/**
+ * _mq_survey_update_foreach_carried:
+ *
+ * What the update writes into survey parcel @j besides the survey's own
+ * row: each carried value that differs from the survey's (its field, the
+ * survey's value, the carried one), then — a parcel that is not simply the
+ * same — where it came from (MQ_N_FIELDS, its parents, its relation). The
+ * history batch records exactly these, so it undoes to the survey as
+ * delivered. Both writers, the file's and the server's, go through here.
+ */
+gboolean
+_mq_survey_update_foreach_carried (MqSurveyUpdate *self,
+                                   guint           j,
+                                   MqCarriedFunc   func,
+                                   gpointer        data)
+{
+  const MqParcel *p = mq_parcels_get (mq_dataset_get_parcels (self->survey), j);
+  MqLineage relation = g_array_index (self->new_relation, guint8, j);
+  gboolean ok = TRUE;
+
+  for (guint field = 0; ok && field < MQ_N_FIELDS; field++)
+    {
+      const char *carried = mq_survey_update_get_carried (self, j, field);
+      g_autofree char *own = mq_parcel_dup_field_text (p, field);
+
+      if (carried != NULL && g_strcmp0 (carried, own ? own : "") != 0)
+        ok = func (data, p->id, field, own, carried);
+    }
+  if (ok && relation != MQ_LINEAGE_SAME)
+    {
+      g_autofree char *parents = _mq_survey_update_dup_parents (self, j);
+
+      ok = func (data, p->id, MQ_N_FIELDS, parents, mq_lineage_key (relation));
+    }
+  return ok;
+}
+
+/**
+ * _mq_survey_update_get_lineage_row:
+ *
+ * Link @k as a parcel_lineage row: the ids, the relation and — where both
+ * parcels exist — the overlap, the shares and (a parcel's own change; a
+ * split's or merge's parts have none) the change of area, else NAN.
+ */
+void
+_mq_survey_update_get_lineage_row (MqSurveyUpdate *self,
+                                   guint           k,
+                                   MqLineageRow   *row)
+{
+  const MqLineageLink *l = &g_array_index (self->links, MqLineageLink, k);
+  MqParcels *old = mq_dataset_get_parcels (self->project);
+  MqParcels *new = mq_dataset_get_parcels (self->survey);
+  const MqParcel *o = l->old_index != MQ_NO_PARCEL ? mq_parcels_get (old, l->old_index) : NULL;
+  const MqParcel *n = l->new_index != MQ_NO_PARCEL ? mq_parcels_get (new, l->new_index) : NULL;
+  gboolean both = o != NULL && n != NULL;
+
+  row->old_id = o ? o->id : NULL;
+  row->new_id = n ? n->id : NULL;
+  row->relation = l->relation;
+  row->overlap_m2 = both ? l->overlap_m2 : NAN;
+  row->old_share = both ? l->old_share : NAN;
+  row->new_share = both ? l->new_share : NAN;
+  row->area_change_m2 = both && l->old_share >= 0.9 && l->new_share >= 0.9 ? n->area_m2 - o->area_m2 : NAN;
+}
+
+static gboolean
+carried_into_file (gpointer    data,
+                   const char *parcel_id,
+                   guint       field,
+                   const char *own,
+                   const char *carried)
+{
+  Carry *c = data;
+
+  if (field < MQ_N_FIELDS)
+    set_text (c->feature, mq_field_info (field)->key, carried);
+  return add_history (c->w, parcel_id, field < MQ_N_FIELDS ? mq_field_info (field)->key : "survey",
+                      own, carried);
+}
+
 /* The carried status into the survey's row, and each value that changed by
- * it into the history: the batch undoes to the survey as delivered. */
+ * it into the history. */
 static gboolean
 carry_into (Write       *w,
             guint        j,
             OGRFeatureH  f)
 {
-  const MqParcel *p = mq_parcels_get (mq_dataset_get_parcels (w->self->survey), j);
-  MqLineage relation = g_array_index (w->self->new_relation, guint8, j);
-  g_autofree char *parents = _mq_survey_update_dup_parents (w->self, j);
-  gboolean ok = TRUE;
+  Carry c = { w, f };
 
-  for (guint field = 0; ok && field < MQ_N_FIELDS; field++)
-    {
-      const char *carried = mq_survey_update_get_carried (w->self, j, field);
-      g_autofree char *own = mq_parcel_dup_field_text (p, field);
-
-      if (carried == NULL || g_strcmp0 (carried, own ? own : "") == 0)
-        continue;
-      set_text (f, mq_field_info (field)->key, carried);
-      ok = add_history (w, p->id, mq_field_info (field)->key, own, carried);
-    }
-  if (ok && relation != MQ_LINEAGE_SAME)
-    ok = add_history (w, p->id, "survey", parents, mq_lineage_key (relation));
-  return ok;
+  return _mq_survey_update_foreach_carried (w->self, j, carried_into_file, &c);
 }
 
 static gboolean
@@ -275,38 +375,39 @@ lineage_layer (GDALDatasetH ds)
   return layer;
 }
 
+static void
+set_real (OGRFeatureH  f,
+          const char  *column,
+          double       value)
+{
+  if (!isnan (value))
+    OGR_F_SetFieldDouble (f, OGR_F_GetFieldIndex (f, column), value);
+}
+
 static gboolean
 write_lineage (Write *w)
 {
-  MqParcels *old = mq_dataset_get_parcels (w->self->project);
-  MqParcels *new = mq_dataset_get_parcels (w->self->survey);
   gboolean ok = TRUE;
 
   for (guint k = 0; ok && k < w->self->links->len; k++)
     {
-      const MqLineageLink *l = &g_array_index (w->self->links, MqLineageLink, k);
-      const MqParcel *o = l->old_index != MQ_NO_PARCEL ? mq_parcels_get (old, l->old_index) : NULL;
-      const MqParcel *n = l->new_index != MQ_NO_PARCEL ? mq_parcels_get (new, l->new_index) : NULL;
       OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (w->lineage));
+      MqLineageRow row;
 
-      set_text (f, "old_id", o ? o->id : NULL);
-      set_text (f, "new_id", n ? n->id : NULL);
-      set_text (f, "relation", mq_lineage_key (l->relation));
-      if (o != NULL && n != NULL)
-        {
-          OGR_F_SetFieldDouble (f, OGR_F_GetFieldIndex (f, "overlap_m2"), l->overlap_m2);
-          OGR_F_SetFieldDouble (f, OGR_F_GetFieldIndex (f, "old_share"), l->old_share);
-          OGR_F_SetFieldDouble (f, OGR_F_GetFieldIndex (f, "new_share"), l->new_share);
-          /* A parcel's own change; a split's or merge's parts have none. */
-          if (l->old_share >= 0.9 && l->new_share >= 0.9)
-            OGR_F_SetFieldDouble (f, OGR_F_GetFieldIndex (f, "area_change_m2"), n->area_m2 - o->area_m2);
-        }
+      _mq_survey_update_get_lineage_row (w->self, k, &row);
+      set_text (f, "old_id", row.old_id);
+      set_text (f, "new_id", row.new_id);
+      set_text (f, "relation", mq_lineage_key (row.relation));
+      set_real (f, "overlap_m2", row.overlap_m2);
+      set_real (f, "old_share", row.old_share);
+      set_real (f, "new_share", row.new_share);
+      set_real (f, "area_change_m2", row.area_change_m2);
       set_text (f, "survey_date", w->date);
       OGR_F_SetFieldInteger64 (f, OGR_F_GetFieldIndex (f, "batch"), w->batch);
       ok = OGR_L_CreateFeature (w->lineage, f) == OGRERR_NONE;
       OGR_F_Destroy (f);
-      if (ok && l->relation == MQ_LINEAGE_GONE)
-        ok = add_history (w, o->id, "survey", o->id, mq_lineage_key (MQ_LINEAGE_GONE));
+      if (ok && row.relation == MQ_LINEAGE_GONE)
+        ok = add_history (w, row.old_id, "survey", row.old_id, mq_lineage_key (MQ_LINEAGE_GONE));
     }
   return ok;
 }
@@ -376,9 +477,13 @@ mq_survey_update_apply (MqSurveyUpdate  *self,
   char date[16];
 
   g_return_val_if_fail (self->survey_file != NULL, FALSE);
-  if (!refuse_conflicts (self, error) || (w.ds = open_project (path, TRUE, error)) == NULL)
+  if (!refuse_conflicts (self, error))
     return FALSE;
   g_date_strftime (date, sizeof date, "%Y-%m-%d", survey_date);
+  if (_mq_dataset_get_server (self->project, NULL) != NULL)
+    return _mq_pg_survey_apply (self, date, error);
+  if ((w.ds = open_project (path, TRUE, error)) == NULL)
+    return FALSE;
   w.date = date;
   w.now = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.000Z");
   w.history = GDALDatasetGetLayerByName (w.ds, "lock_history");
@@ -483,6 +588,7 @@ undo_last (GDALDatasetH   ds,
 
 /**
  * mq_survey_update_undo:
+ * @project: a project file (a server project: mq_survey_update_undo_dataset())
  *
  * Takes the project's last survey update back: its parcels table as it was,
  * the update's lineage and history gone. Refused when the project was
@@ -492,10 +598,10 @@ gboolean
 mq_survey_update_undo (const char  *project,
                        GError     **error)
 {
-  GDALDatasetH ds = open_project (project, TRUE, error);
+  GDALDatasetH ds;
   gboolean ok;
 
-  if (ds == NULL)
+  if ((ds = open_project (project, TRUE, error)) == NULL)
     return FALSE;
   CPLErrorReset ();
   ok = GDALDatasetStartTransaction (ds, FALSE) == OGRERR_NONE && undo_last (ds, project, error);
@@ -509,4 +615,23 @@ mq_survey_update_undo (const char  *project,
     }
   GDALClose (ds);
   return ok;
+}
+
+/**
+ * mq_survey_update_undo_dataset:
+ * @project: the project as loaded (only where it is kept is read)
+ *
+ * mq_survey_update_undo() of the project @project was loaded from: a
+ * window's, whose server connection may hold a password.
+ */
+gboolean
+mq_survey_update_undo_dataset (MqDataset  *project,
+                               GError    **error)
+{
+  const char *schema = NULL;
+  const char *conninfo = _mq_dataset_get_server (project, &schema);
+
+  if (conninfo != NULL)
+    return _mq_pg_survey_undo (conninfo, schema, mq_dataset_get_path (project), error);
+  return mq_survey_update_undo (mq_dataset_get_path (project), error);
 }

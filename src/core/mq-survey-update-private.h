@@ -16,6 +16,7 @@ struct _MqSurveyUpdate
 {
   MqDataset     *project;
   MqDataset     *survey;
+  char          *survey_source; /* the survey as the user named it */
   char          *survey_file;  /* the survey imported as a project file: what is written */
   char          *tmp_dir;      /* holds it; removed with the update */
   MqMergePolicy  policy;
@@ -31,5 +32,33 @@ struct _MqSurveyUpdate
 
 char *_mq_survey_update_dup_parents (MqSurveyUpdate *self,
                                      guint           new_index);
+
+/* @field: an MqField, or MQ_N_FIELDS for the note of where the parcel came
+ * from (@own: its parents, @carried: the relation's key). */
+typedef gboolean (*MqCarriedFunc) (gpointer    data,
+                                   const char *parcel_id,
+                                   guint       field,
+                                   const char *own,
+                                   const char *carried);
+
+gboolean _mq_survey_update_foreach_carried (MqSurveyUpdate *self,
+                                            guint           j,
+                                            MqCarriedFunc   func,
+                                            gpointer        data);
+
+typedef struct
+{
+  const char *old_id;
+  const char *new_id;
+  MqLineage   relation;
+  double      overlap_m2;      /* NAN for a new or gone parcel */
+  double      old_share;
+  double      new_share;
+  double      area_change_m2;  /* NAN but for a parcel's own change */
+} MqLineageRow;
+
+void _mq_survey_update_get_lineage_row (MqSurveyUpdate *self,
+                                        guint           k,
+                                        MqLineageRow   *row);
 
 G_END_DECLS

@@ -10,10 +10,11 @@
  * merged one where its parents agree — where they do not, the policy the user
  * chose decides, or nothing is written.
  *
- * Applying it is one transaction in the project file: the old parcels table
- * kept whole as parcels_before_update_N, the new one in its place,
- * parcel_lineage rows and one lock_history batch N; mq_survey_update_undo()
- * takes the last one back exactly.
+ * Applying it is one transaction in the project file, or on the server of a
+ * shared project (core/mq-pg-survey.c): the old parcels table kept whole as
+ * parcels_before_update_N, the new one in its place, parcel_lineage rows
+ * and one lock_history batch N; mq_survey_update_undo() takes the last one
+ * back exactly.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -80,6 +81,8 @@ typedef enum
   MQ_SURVEY_UPDATE_ERROR_NOTHING_TO_UNDO,
   MQ_SURVEY_UPDATE_ERROR_EDITED_SINCE,
   MQ_SURVEY_UPDATE_ERROR_WRITE,
+  MQ_SURVEY_UPDATE_ERROR_CHANGED,      /* the server's parcels changed since the plan */
+  MQ_SURVEY_UPDATE_ERROR_NOT_PERMITTED, /* only the parcels table's owner swaps it */
 } MqSurveyUpdateError;
 
 typedef struct _MqSurveyUpdate MqSurveyUpdate;
@@ -87,6 +90,12 @@ typedef struct _MqSurveyUpdate MqSurveyUpdate;
 GQuark          mq_survey_update_error_quark (void);
 
 MqSurveyUpdate *mq_survey_update_prepare     (const char           *project,
+                                              const char           *survey,
+                                              const MqLoadOptions  *survey_options,
+                                              MqMergePolicy         policy,
+                                              GCancellable         *cancellable,
+                                              GError              **error);
+MqSurveyUpdate *mq_survey_update_prepare_for (MqDataset           *project,
                                               const char           *survey,
                                               const MqLoadOptions  *survey_options,
                                               MqMergePolicy         policy,
@@ -126,6 +135,8 @@ gboolean        mq_survey_update_apply       (MqSurveyUpdate       *self,
                                               GError              **error);
 gboolean        mq_survey_update_undo        (const char           *project,
                                               GError              **error);
+gboolean        mq_survey_update_undo_dataset (MqDataset           *project,
+                                               GError             **error);
 
 const char     *mq_lineage_key               (MqLineage             relation);
 const char     *mq_lineage_label             (MqLineage             relation);

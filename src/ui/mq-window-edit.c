@@ -53,8 +53,13 @@ on_changed_elsewhere (MqWindow   *self,
                       const char *path)
 {
   g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *text = g_strdup_printf (_("%s was changed by another program and has been reloaded"), base);
+  g_autofree char *text = NULL;
 
+  /* A server's parcels are only ever replaced whole by a survey update. */
+  if (g_str_has_prefix (path, MQ_SERVER_PREFIX))
+    text = g_strdup (_("The project was carried into a new survey (or back) on the server and has been read again"));
+  else
+    text = g_strdup_printf (_("%s was changed by another program and has been reloaded"), base);
   _mq_window_toast (self, adw_toast_new (text));
 }
 

@@ -1,13 +1,14 @@
 /* mq-window-survey.c — the window's survey update: win.update-survey and
  * win.undo-survey-update.
  *
- * Choose the new survey; a worker reads it and the project file and plans
- * the update (core/mq-survey-match.c); the preview (ui/mq-survey-dialog.c)
- * shows what would change and, where merged parcels disagree, asks what
- * they keep. Applied, the project is closed, a worker writes the update
- * into the file in one transaction, and the file is opened again: every
- * view follows the new parcels. Undo takes the last update back the same
- * way.
+ * Choose the new survey; a worker reads it and plans the update against a
+ * snapshot of the project (core/mq-survey-match.c); the preview
+ * (ui/mq-survey-dialog.c) shows what would change and, where merged parcels
+ * disagree, asks what they keep. Applied, the project is closed, a worker
+ * writes the update in one transaction — into the file, or on the server,
+ * where every other window that has the project open reads it again — and
+ * the project is opened again: every view follows the new parcels. Undo
+ * takes the last update back the same way.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,7 +24,8 @@
 typedef struct
 {
   MqWindow       *window;
-  char           *project;   /* the project file */
+  MqDataset      *project;   /* a snapshot of the project: read, never changed */
+  MqOpenRequest  *reopen;    /* the project as the window opens it again */
   char           *survey;
   MqSurveyUpdate *update;
 } SurveyJob;
@@ -32,10 +34,27 @@ static void
 survey_job_free (SurveyJob *job)
 {
   g_clear_object (&job->window);
-  g_free (job->project);
+  g_clear_object (&job->project);
+  g_clear_pointer (&job->reopen, mq_open_request_free);
   g_free (job->survey);
   g_clear_pointer (&job->update, mq_survey_update_free);
   g_free (job);
+}
+
+/* The project as it is now: a file is opened again by its path, a server
+ * project as it was opened (its connection, a password included). */
+static SurveyJob *
+survey_job_new (MqWindow *self)
+{
+  SurveyJob *job = g_new0 (SurveyJob, 1);
+  const char *path = mq_project_get_store_path (self->project);
+
+  job->window = g_object_ref (self);
+  job->project = mq_dataset_snapshot (mq_project_get_dataset (self->project));
+  job->reopen = g_str_has_prefix (path, MQ_SERVER_PREFIX) && mq_project_get_request (self->project) != NULL
+                  ? mq_open_request_copy (mq_project_get_request (self->project))
+                  : mq_open_request_new (path);
+  return job;
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SurveyJob, survey_job_free)
@@ -56,7 +75,7 @@ start (SurveyJob           *job,
 static void
 reopen (SurveyJob *job)
 {
-  mq_project_open_path (job->window->project, job->project);
+  mq_project_open (job->window->project, g_steal_pointer (&job->reopen));
 }
 
 /* The file written: the planned update applied, or without one, the last
@@ -75,7 +94,7 @@ write_thread (GTask        *task,
   g_date_clear (&today, 1);
   g_date_set_julian (&today, mq_today ());
   ok = job->update != NULL ? mq_survey_update_apply (job->update, &today, &error)
-                           : mq_survey_update_undo (job->project, &error);
+                           : mq_survey_update_undo_dataset (job->project, &error);
   if (ok)
     mq_task_return_boolean (task, TRUE);
   else
@@ -108,9 +127,7 @@ on_undo_answered (AdwMessageDialog *dialog,
 
   if (!g_str_equal (response, "undo"))
     return;
-  job = g_new0 (SurveyJob, 1);
-  job->window = g_object_ref (self);
-  job->project = g_strdup (mq_project_get_store_path (self->project));
+  job = survey_job_new (self);
   mq_project_close (self->project);
   start (job, write_thread, on_undone);
 }
@@ -189,7 +206,8 @@ prepare_thread (GTask        *task,
   SurveyJob *job = data;
   GError *error = NULL;
 
-  job->update = mq_survey_update_prepare (job->project, job->survey, NULL, MQ_MERGE_ASK, cancellable, &error);
+  job->update = mq_survey_update_prepare_for (job->project, job->survey, NULL, MQ_MERGE_ASK, cancellable,
+                                              &error);
   if (job->update != NULL)
     mq_task_return_boolean (task, TRUE);
   else
@@ -213,7 +231,8 @@ on_prepared (GObject      *source,
   /* The dialog's answer takes the job on from the task. */
   next = g_new0 (SurveyJob, 1);
   next->window = g_object_ref (job->window);
-  next->project = g_strdup (job->project);
+  next->project = g_object_ref (job->project);
+  next->reopen = g_steal_pointer (&job->reopen);
   next->survey = g_strdup (job->survey);
   next->update = g_steal_pointer (&job->update);
   mq_survey_dialog_choose (GTK_WINDOW (next->window), next->update, on_preview_answered, next);
@@ -228,9 +247,7 @@ update_from (MqWindow   *self,
 
   if (mq_project_get_store_path (self->project) == NULL || !mq_project_get_editable (self->project))
     return;
-  job = g_new0 (SurveyJob, 1);
-  job->window = g_object_ref (self);
-  job->project = g_strdup (mq_project_get_store_path (self->project));
+  job = survey_job_new (self);
   job->survey = g_strdup (survey);
   _mq_window_toast (self, adw_toast_new (_("Reading the new survey…")));
   start (job, prepare_thread, on_prepared);

@@ -625,15 +625,6 @@ update_nav_actions (MqWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->scale_entry), open);
 }
 
-/* A survey is carried into a project file; a server project is not yet. */
-static gboolean
-is_project_file (MqProject *project)
-{
-  const char *path = mq_project_get_store_path (project);
-
-  return path != NULL && !g_str_has_prefix (path, MQ_SERVER_PREFIX);
-}
-
 /* Which win.* actions can act, decided in one place from the project: with
  * nothing open there is nothing to export, save, list, map or undo. */
 void
@@ -659,9 +650,11 @@ _mq_window_actions_update (MqWindow *self)
   gtk_widget_action_set_enabled (widget, "win.redo", online && mq_project_get_can_redo (project));
   gtk_widget_action_set_enabled (widget, "win.apply-csv", editable);
   gtk_widget_action_set_enabled (widget, "win.apply-planning", editable);
-  gtk_widget_action_set_enabled (widget, "win.update-survey", editable && is_project_file (project));
-  gtk_widget_action_set_enabled (widget, "win.update-survey-from", editable && is_project_file (project));
-  gtk_widget_action_set_enabled (widget, "win.undo-survey-update", editable && is_project_file (project));
+  /* On a server, only the parcels table's owner can: anyone else is told
+   * so (core/mq-pg-survey.c) after the preview, which is theirs to see. */
+  gtk_widget_action_set_enabled (widget, "win.update-survey", editable);
+  gtk_widget_action_set_enabled (widget, "win.update-survey-from", editable);
+  gtk_widget_action_set_enabled (widget, "win.undo-survey-update", editable);
   gtk_widget_action_set_enabled (widget, "win.save-view", editable);
   update_nav_actions (self);
 }

@@ -1,0 +1,781 @@
+/* mq-pg-survey.c — a shared project's survey update, written on its server,
+ * and taken back.
+ *
+ * The plan is a project file's (core/mq-survey-match.c); writing it is one
+ * transaction of the parcels table's owner:
+ *
+ * - the table is locked against writers (readers go on) and checked
+ *   unchanged since the plan was made from it: every fid at the row
+ *   version the plan read;
+ * - data/server/survey-update.sql keeps it as parcels_before_update_N (N:
+ *   the transaction's id, which is also its history batch, as every edit's
+ *   on the server) and makes an empty "parcels" of the same make — rules,
+ *   indexes, triggers, rights, row-level security, presence — with the new
+ *   survey's columns;
+ * - the survey's rows go in, with the status the plan carries, each at one
+ *   row version above every version the project has had: an edit sent
+ *   from a window that has not reloaded yet matches no row, and one
+ *   parcel's history by version never takes in an old parcel's of the same
+ *   fid;
+ * - parcel_lineage, the history batch and a row of mq_survey_updates;
+ * - NOTIFY mq_parcels 'survey': every window that has the project open
+ *   reads it again (core/mq-pg-store.c).
+ *
+ * Every value is a bound parameter and every name the survey brings a
+ * quoted identifier. Runs in a worker: the connection is its own.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mq-pg-survey.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <gdal.h>
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <string.h>
+
+#include "mq-as-of.h"
+#include "mq-crs.h"
+#include "mq-dataset-private.h"
+#include "mq-pg-private.h"
+#include "mq-server.h"
+
+#define ARCHIVE_PREFIX "parcels_before_update_"
+
+typedef struct
+{
+  PGconn     *conn;
+  const char *path;      /* the project's shown name */
+} Server;
+
+static gboolean
+write_error (Server      *s,
+             const char  *reason,
+             GError     **error)
+{
+  g_set_error (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_WRITE,
+               _("%s: the survey update could not be written (nothing was changed): %s"), s->path,
+               (reason && *reason) ? reason : _("unknown error"));
+  return FALSE;
+}
+
+/* One statement, its parameters bound; NULL with the server's reason. */
+static PGresult *
+query (Server             *s,
+       const char         *sql,
+       int                 n_params,
+       const char * const *params,
+       GError            **error)
+{
+  g_autoptr(PGresult) result = PQexecParams (s->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  g_autofree char *reason = NULL;
+
+  if (PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK)
+    return g_steal_pointer (&result);
+  reason = _mq_pg_reason (PQresultErrorMessage (result));
+  write_error (s, reason, error);
+  return NULL;
+}
+
+static gboolean
+run (Server             *s,
+     const char         *sql,
+     int                 n_params,
+     const char * const *params,
+     GError            **error)
+{
+  g_autoptr(PGresult) result = query (s, sql, n_params, params, error);
+
+  return result != NULL;
+}
+
+static char *
+first_value (Server             *s,
+             const char         *sql,
+             int                 n_params,
+             const char * const *params,
+             GError            **error)
+{
+  g_autoptr(PGresult) result = query (s, sql, n_params, params, error);
+
+  if (result == NULL)
+    return NULL;
+  return g_strdup (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0) ? PQgetvalue (result, 0, 0) : "");
+}
+
+/* Only the parcels table's owner can swap it; anyone else is told who can. */
+static gboolean
+check_owner (Server  *s,
+             GError **error)
+{
+  g_autoptr(PGresult) result =
+    query (s, "SELECT pg_has_role (current_user, relowner, 'USAGE'), pg_get_userbyid (relowner)"
+              " FROM pg_class WHERE oid = 'parcels'::regclass", 0, NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 1 && g_str_equal (PQgetvalue (result, 0, 0), "t"))
+    return TRUE;
+  g_set_error (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_NOT_PERMITTED,
+               _("%s: only the project's owner (%s) can carry it into a new survey or take that back; "
+                 "nothing was changed"),
+               s->path, PQntuples (result) == 1 ? PQgetvalue (result, 0, 1) : "?");
+  return FALSE;
+}
+
+/* BEGIN, the owner's check, the swap's functions, the table locked against
+ * writers while the update reads and replaces it. */
+static gboolean
+begin (Server  *s,
+       GError **error)
+{
+  g_autofree char *script = mq_server_dup_script ("survey-update.sql");
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *reason = NULL;
+
+  if (!run (s, "BEGIN", 0, NULL, error) ||
+      !run (s, "SELECT set_config ('lock_timeout', '30s', true), set_config ('statement_timeout', '0', true)",
+            0, NULL, error) ||
+      !check_owner (s, error))
+    return FALSE;
+  /* Our own file, several statements: the simple protocol. */
+  result = PQexec (s->conn, script);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    {
+      reason = _mq_pg_reason (PQresultErrorMessage (result));
+      return write_error (s, reason, error);
+    }
+  return run (s, "LOCK TABLE parcels IN SHARE ROW EXCLUSIVE MODE", 0, NULL, error);
+}
+
+static void
+rollback (Server *s)
+{
+  PQclear (PQexec (s->conn, "ROLLBACK"));
+}
+
+/* The notice that makes every open window read the project again; sent at
+ * COMMIT. */
+static gboolean
+commit (Server  *s,
+        GError **error)
+{
+  return run (s, "SELECT pg_notify ('mq_parcels', 'survey')", 0, NULL, error) &&
+         run (s, "COMMIT", 0, NULL, error);
+}
+
+/* ---- the update ---- */
+
+typedef struct
+{
+  Server          server;
+  MqSurveyUpdate *update;
+  const char     *date;
+  char           *batch;
+  char           *base;        /* the new parcels' row version */
+  char           *archive;
+  GDALDatasetH    survey;
+  OGRLayerH       from;
+  int             n_columns;   /* the survey's, without a row_version */
+  char            fid[32];     /* the parcel being written */
+} Update;
+
+static void
+update_clear (Update *u)
+{
+  g_free (u->batch);
+  g_free (u->base);
+  g_free (u->archive);
+  if (u->survey != NULL)
+    GDALClose (u->survey);
+}
+
+/* Nothing written meanwhile: the plan was made from what the server has. */
+static gboolean
+check_unchanged (Update  *u,
+                 GError **error)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (u->update->project);
+  GString *fids = g_string_new ("{"), *versions = g_string_new ("{");
+  g_autofree char *fid_array = NULL, *version_array = NULL, *n = NULL;
+  const char *params[2];
+  guint changed;
+
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    {
+      _mq_pg_array_add (fids, mq_parcels_get_fid (parcels, i));
+      _mq_pg_array_add (versions, mq_parcels_get (parcels, i)->row_version);
+    }
+  params[0] = fid_array = _mq_pg_array_end (fids);
+  params[1] = version_array = _mq_pg_array_end (versions);
+  n = first_value (&u->server, "SELECT count(*) FROM parcels p"
+                               " FULL JOIN unnest ($1::bigint[], $2::bigint[]) AS v (fid, row_version)"
+                               " ON p.fid = v.fid"
+                               " WHERE p.fid IS NULL OR v.fid IS NULL OR p.row_version <> v.row_version",
+                   2, params, error);
+  if (n == NULL)
+    return FALSE;
+  if ((changed = (guint) g_ascii_strtoull (n, NULL, 10)) == 0)
+    return TRUE;
+  g_set_error (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_CHANGED,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%s: %u parcel was changed on the server since the preview was made; "
+                            "nothing was changed (update again to see the preview as the project is now)",
+                            "%s: %u parcels were changed on the server since the preview was made; "
+                            "nothing was changed (update again to see the preview as the project is now)",
+                            changed), u->server.path, changed);
+  return FALSE;
+}
+
+/* The batch (the transaction's id), the new row version, the last history
+ * row before the update. */
+static gboolean
+number (Update  *u,
+        gint64  *history_after,
+        GError **error)
+{
+  g_autoptr(PGresult) result =
+    query (&u->server, "SELECT txid_current (),"
+                       " greatest ((SELECT max (row_version) FROM parcels),"
+                       "           (SELECT max (row_version) FROM lock_history), 0) + 1,"
+                       " coalesce ((SELECT max (id) FROM lock_history), 0)", 0, NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  u->batch = g_strdup (PQgetvalue (result, 0, 0));
+  u->base = g_strdup (PQgetvalue (result, 0, 1));
+  *history_after = g_ascii_strtoll (PQgetvalue (result, 0, 2), NULL, 10);
+  u->archive = g_strconcat (ARCHIVE_PREFIX, u->batch, NULL);
+  return TRUE;
+}
+
+static const char *
+column_type (OGRFieldType type)
+{
+  switch (type)
+    {
+    case OFTInteger: return "integer";
+    case OFTInteger64: return "bigint";
+    case OFTReal: return "double precision";
+    case OFTDate: return "date";
+    case OFTDateTime: return "timestamptz";
+    default: return "text";
+    }
+}
+
+/* A PostgreSQL array literal of text: every item quoted. */
+static char *
+text_array (GPtrArray *items)
+{
+  GString *array = g_string_new ("{");
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_string_append (array, i ? ",\"" : "\"");
+      for (const char *c = g_ptr_array_index (items, i); *c; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (array, '\\');
+          g_string_append_c (array, *c);
+        }
+      g_string_append_c (array, '"');
+    }
+  g_string_append_c (array, '}');
+  return g_string_free (array, FALSE);
+}
+
+/* The old table kept, the new one made with the survey's columns. */
+static gboolean
+swap_tables (Update  *u,
+             GError **error)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (u->from);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) types = g_ptr_array_new ();
+  g_autofree char *name_array = NULL, *type_array = NULL;
+  const char *params[3];
+
+  for (int i = 0; i < u->n_columns; i++)
+    {
+      OGRFieldDefnH field = OGR_FD_GetFieldDefn (defn, i);
+
+      g_ptr_array_add (names, (char *) OGR_Fld_GetNameRef (field));
+      g_ptr_array_add (types, (char *) column_type (OGR_Fld_GetType (field)));
+    }
+  params[0] = u->archive;
+  params[1] = name_array = text_array (names);
+  params[2] = type_array = text_array (types);
+  return run (&u->server, "SELECT pg_temp.mq_archive_parcels ($1, $2::text[], $3::text[])", 3, params, error);
+}
+
+/* INSERT INTO parcels (fid, geom, the survey's columns…, row_version): the
+ * geometry as the table's column wants it (its SRID; multi or not). */
+static char *
+insert_sql (Update     *u,
+            const char *srid,
+            gboolean    multi)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (u->from);
+  GString *sql = g_string_new ("INSERT INTO parcels (fid, geom");
+  GString *values = g_string_new (NULL);
+
+  g_string_append_printf (values, ") VALUES ($1::bigint, %s(ST_SetSRID (ST_GeomFromWKB (decode ($2, 'hex')), %s))",
+                          multi ? "ST_Multi " : "", srid);
+  for (int i = 0; i < u->n_columns; i++)
+    {
+      const char *name = OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i));
+      char *ident = PQescapeIdentifier (u->server.conn, name, strlen (name));
+
+      g_string_append_printf (sql, ", %s", ident);
+      g_string_append_printf (values, ", $%d", i + 3);
+      PQfreemem (ident);
+    }
+  g_string_append (sql, ", row_version");
+  g_string_append_printf (values, ", $%d::bigint)", u->n_columns + 3);
+  g_string_append (sql, values->str);
+  g_string_free (values, TRUE);
+  return g_string_free (sql, FALSE);
+}
+
+/* A value as PostgreSQL reads it: OGR's text, but dates with dashes. */
+static char *
+param_text (OGRFeatureH f,
+            int         i)
+{
+  OGRFieldType type = OGR_Fld_GetType (OGR_F_GetFieldDefnRef (f, i));
+  char *text;
+
+  if (!OGR_F_IsFieldSetAndNotNull (f, i))
+    return NULL;
+  text = g_strdup (OGR_F_GetFieldAsString (f, i));
+  if (type == OFTDate || type == OFTDateTime)
+    g_strdelimit (text, "/", '-');
+  return text;
+}
+
+static gboolean
+add_history (Update     *u,
+             const char *fid,
+             const char *parcel_id,
+             const char *field,
+             const char *old_value,
+             const char *new_value,
+             GError    **error)
+{
+  const char *params[] = { fid, parcel_id, field, old_value, new_value, u->batch, u->base };
+
+  return run (&u->server,
+              "INSERT INTO lock_history (fid, parcel_id, field, old_value, new_value, action, batch, row_version)"
+              " VALUES ($1::bigint, $2, $3, $4, $5, 'survey', $6::bigint, $7::bigint)", 7, params, error);
+}
+
+typedef struct
+{
+  Update      *u;
+  OGRFeatureH  feature;
+  GPtrArray   *history;   /* field, own, carried: written once the row is */
+} Carry;
+
+static gboolean
+carried_into_row (gpointer    data,
+                  const char *parcel_id,
+                  guint       field,
+                  const char *own,
+                  const char *carried)
+{
+  Carry *c = data;
+  const char *key = field < MQ_N_FIELDS ? mq_field_info (field)->key : "survey";
+  int i = OGR_F_GetFieldIndex (c->feature, key);
+
+  if (field < MQ_N_FIELDS && i >= 0)
+    OGR_F_SetFieldString (c->feature, i, carried);
+  g_ptr_array_add (c->history, g_strdup (key));
+  g_ptr_array_add (c->history, g_strdup (own && *own ? own : NULL));
+  g_ptr_array_add (c->history, g_strdup (carried));
+  return TRUE;
+}
+
+/* Survey parcel @j: its row, then its history. */
+static gboolean
+write_parcel (Update                       *u,
+              guint                         j,
+              OGRFeatureH                   f,
+              OGRCoordinateTransformationH  transform,
+              const char                   *insert,
+              GError                      **error)
+{
+  const MqParcel *p = mq_parcels_get (mq_dataset_get_parcels (u->update->survey), j);
+  g_autoptr(GPtrArray) history = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
+  OGRGeometryH g = OGR_F_GetGeometryRef (f);
+  Carry c = { u, f, history };
+  gboolean ok;
+
+  _mq_survey_update_foreach_carried (u->update, j, carried_into_row, &c);
+  if (g == NULL || (transform != NULL && OGR_G_Transform (g, transform) != OGRERR_NONE))
+    {
+      g_autofree char *reason = g_strdup_printf (_("parcel %s has no geometry the project's CRS can hold"),
+                                                 p->id ? p->id : "?");
+
+      return write_error (&u->server, reason, error);
+    }
+  g_snprintf (u->fid, sizeof u->fid, "%" G_GINT64_FORMAT, (gint64) OGR_F_GetFID (f));
+  g_ptr_array_add (params, g_strdup (u->fid));
+  {
+    int size = OGR_G_WkbSize (g);
+    g_autofree guchar *wkb = g_malloc (size);
+    GString *hex = g_string_sized_new (2 * size + 1);
+
+    OGR_G_ExportToWkb (g, wkbNDR, wkb);
+    for (int b = 0; b < size; b++)
+      g_string_append_printf (hex, "%02x", wkb[b]);
+    g_ptr_array_add (params, g_string_free (hex, FALSE));
+  }
+  for (int i = 0; i < u->n_columns; i++)
+    g_ptr_array_add (params, param_text (f, i));
+  g_ptr_array_add (params, g_strdup (u->base));
+  ok = run (&u->server, insert, params->len, (const char * const *) params->pdata, error);
+  for (guint h = 0; ok && h < history->len; h += 3)
+    ok = add_history (u, u->fid, p->id, g_ptr_array_index (history, h), g_ptr_array_index (history, h + 1),
+                      g_ptr_array_index (history, h + 2), error);
+  return ok;
+}
+
+/* The geometry column's SRID and type, and the transform into it. */
+static gboolean
+target_crs (Update                        *u,
+            char                         **srid,
+            gboolean                      *multi,
+            OGRCoordinateTransformationH  *transform,
+            GError                       **error)
+{
+  g_autoptr(PGresult) result =
+    query (&u->server, "SELECT g.srid, upper (g.type), s.srtext FROM geometry_columns g"
+                       " LEFT JOIN spatial_ref_sys s ON s.srid = g.srid"
+                       " WHERE g.f_table_schema = current_schema () AND g.f_table_name = 'parcels'"
+                       " AND g.f_geometry_column = 'geom'", 0, NULL, error);
+  OGRSpatialReferenceH from = OGR_L_GetSpatialRef (u->from);
+  char *from_wkt = NULL;
+
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) != 1)
+    return write_error (&u->server, _("the parcels table has no geometry column “geom”"), error);
+  *srid = g_strdup_printf ("%d", atoi (PQgetvalue (result, 0, 0)));
+  *multi = g_str_has_prefix (PQgetvalue (result, 0, 1), "MULTI");
+  *transform = NULL;
+  if (from != NULL && !PQgetisnull (result, 0, 2) && OSRExportToWkt (from, &from_wkt) == OGRERR_NONE)
+    *transform = mq_crs_new_transform_wkt (from_wkt, PQgetvalue (result, 0, 2));
+  CPLFree (from_wkt);
+  return TRUE;
+}
+
+static gboolean
+write_parcels (Update  *u,
+               GError **error)
+{
+  guint n = mq_parcels_get_n_parcels (mq_dataset_get_parcels (u->update->survey));
+  OGRCoordinateTransformationH transform = NULL;
+  g_autofree char *srid = NULL, *insert = NULL;
+  gboolean multi = FALSE, ok;
+  OGRFeatureH f;
+  guint j = 0;
+
+  if (!target_crs (u, &srid, &multi, &transform, error))
+    return FALSE;
+  insert = insert_sql (u, srid, multi);
+  ok = TRUE;
+  OGR_L_ResetReading (u->from);
+  while (ok && (f = OGR_L_GetNextFeature (u->from)) != NULL)
+    {
+      ok = j < n && write_parcel (u, j, f, transform, insert, error);
+      OGR_F_Destroy (f);
+      j++;
+    }
+  if (transform != NULL)
+    OCTDestroyCoordinateTransformation (transform);
+  if (ok && j != n)
+    return write_error (&u->server, _("the survey's copy changed while it was written"), error);
+  return ok;
+}
+
+static char *
+real_text (double value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return isnan (value) ? NULL : g_strdup (g_ascii_dtostr (buffer, sizeof buffer, value));
+}
+
+static gboolean
+write_lineage (Update  *u,
+               GError **error)
+{
+  gboolean ok = TRUE;
+
+  for (guint k = 0; ok && k < u->update->links->len; k++)
+    {
+      MqLineageRow row;
+      g_autofree char *overlap = NULL, *old_share = NULL, *new_share = NULL, *change = NULL;
+      const char *params[9];
+
+      _mq_survey_update_get_lineage_row (u->update, k, &row);
+      params[0] = row.old_id;
+      params[1] = row.new_id;
+      params[2] = mq_lineage_key (row.relation);
+      params[3] = overlap = real_text (row.overlap_m2);
+      params[4] = old_share = real_text (row.old_share);
+      params[5] = new_share = real_text (row.new_share);
+      params[6] = change = real_text (row.area_change_m2);
+      params[7] = u->date;
+      params[8] = u->batch;
+      ok = run (&u->server,
+                "INSERT INTO parcel_lineage (old_id, new_id, relation, overlap_m2, old_share, new_share,"
+                " area_change_m2, survey_date, batch)"
+                " VALUES ($1, $2, $3, $4::float8, $5::float8, $6::float8, $7::float8, $8::date, $9::bigint)",
+                9, params, error);
+      if (ok && row.relation == MQ_LINEAGE_GONE)
+        ok = add_history (u, NULL, row.old_id, "survey", row.old_id, mq_lineage_key (MQ_LINEAGE_GONE), error);
+    }
+  return ok;
+}
+
+/* The sequence behind new fids (the kept table's) never falls below the
+ * survey's: a tool adding a parcel later gets a free one. */
+static gboolean
+follow_fids (Update  *u,
+             GError **error)
+{
+  const char *params[] = { u->archive };
+
+  return run (&u->server,
+              "SELECT setval (s, m) FROM pg_get_serial_sequence ($1, 'fid') AS s,"
+              " (SELECT max (fid) AS m FROM parcels) AS x"
+              " WHERE s IS NOT NULL AND m > coalesce (pg_sequence_last_value (s::regclass), 0)",
+              1, params, error);
+}
+
+static gboolean
+record_update (Update  *u,
+               gint64   history_after,
+               GError **error)
+{
+  g_autofree char *after = g_strdup_printf ("%" G_GINT64_FORMAT, history_after);
+  g_autofree char *survey = g_path_get_basename (u->update->survey_source);
+  const char *params[] = { u->batch, u->archive, u->base, after, survey, u->date };
+
+  return run (&u->server,
+              "INSERT INTO mq_survey_updates (batch, archive, base_version, history_after, survey, survey_date)"
+              " VALUES ($1::bigint, $2, $3::bigint, $4::bigint, $5, $6::date)", 6, params, error);
+}
+
+static gboolean
+open_survey (Update  *u,
+             GError **error)
+{
+  static const char *const drivers[] = { "GPKG", NULL };
+  OGRFeatureDefnH defn;
+
+  u->survey = GDALOpenEx (u->update->survey_file, GDAL_OF_VECTOR, drivers, NULL, NULL);
+  u->from = u->survey ? GDALDatasetGetLayerByName (u->survey, "parcels") : NULL;
+  if (u->from == NULL)
+    return write_error (&u->server, CPLGetLastErrorMsg (), error);
+  defn = OGR_L_GetLayerDefn (u->from);
+  u->n_columns = OGR_FD_GetFieldCount (defn);
+  /* A project file's own version column is not the survey's. */
+  if (u->n_columns > 0 &&
+      g_str_equal (OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, u->n_columns - 1)), "row_version"))
+    u->n_columns--;
+  return TRUE;
+}
+
+/**
+ * _mq_pg_survey_apply:
+ * @survey_date: YYYY-MM-DD, kept with the lineage
+ *
+ * mq_survey_update_apply() of a project on a server: whole or not at all.
+ */
+gboolean
+_mq_pg_survey_apply (MqSurveyUpdate  *update,
+                     const char      *survey_date,
+                     GError         **error)
+{
+  const char *schema = NULL;
+  const char *conninfo = _mq_dataset_get_server (update->project, &schema);
+  g_autoptr(PGconn) conn = NULL;
+  Update u = { { NULL, mq_dataset_get_path (update->project) }, update, survey_date };
+  gint64 history_after = 0;
+  gboolean ok;
+
+  if ((conn = _mq_pg_connect (conninfo, schema, u.server.path, error)) == NULL)
+    return FALSE;
+  u.server.conn = conn;
+  ok = open_survey (&u, error) && begin (&u.server, error) && check_unchanged (&u, error) &&
+       number (&u, &history_after, error) && swap_tables (&u, error) && write_parcels (&u, error) &&
+       write_lineage (&u, error) && follow_fids (&u, error) && record_update (&u, history_after, error) &&
+       commit (&u.server, error);
+  if (!ok)
+    rollback (&u.server);
+  else
+    PQclear (PQexec (conn, "ANALYZE parcels"));
+  update_clear (&u);
+  return ok;
+}
+
+/* ---- undo ---- */
+
+/* The last update: its batch, kept table and the history before it. */
+static gboolean
+last_update (Server  *s,
+             char   **batch,
+             char   **archive,
+             char   **history_after,
+             GError **error)
+{
+  g_autoptr(PGresult) result =
+    query (s, "SELECT batch, archive, history_after FROM mq_survey_updates"
+              " WHERE to_regclass (quote_ident (archive)) IS NOT NULL"
+              " ORDER BY updated_at DESC, batch DESC LIMIT 1", 0, NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    {
+      g_set_error (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_NOTHING_TO_UNDO,
+                   _("%s: no survey update to undo"), s->path);
+      return FALSE;
+    }
+  *batch = g_strdup (PQgetvalue (result, 0, 0));
+  *archive = g_strdup (PQgetvalue (result, 0, 1));
+  *history_after = g_strdup (PQgetvalue (result, 0, 2));
+  return TRUE;
+}
+
+/* Nobody changed the project since: their changes would be lost. */
+static gboolean
+check_not_edited (Server      *s,
+                  const char  *batch,
+                  const char  *history_after,
+                  GError     **error)
+{
+  const char *params[] = { history_after, batch };
+  g_autofree char *n = first_value (s, "SELECT count(*) FROM lock_history"
+                                       " WHERE id > $1::bigint AND batch IS DISTINCT FROM $2::bigint",
+                                    2, params, error);
+  guint later;
+
+  if (n == NULL)
+    return FALSE;
+  if ((later = (guint) g_ascii_strtoull (n, NULL, 10)) == 0)
+    return TRUE;
+  g_set_error (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_EDITED_SINCE,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%s: %u change was made after the survey update and would be lost; "
+                            "the update can no longer be taken back (nothing was changed)",
+                            "%s: %u changes were made after the survey update and would be lost; "
+                            "the update can no longer be taken back (nothing was changed)",
+                            later), s->path, later);
+  return FALSE;
+}
+
+/* The update's rows gone, the kept table back; the first update's tables
+ * go too: the project is as it was before it. */
+static gboolean
+restore (Server      *s,
+         const char  *batch,
+         const char  *archive,
+         const char  *history_after,
+         GError     **error)
+{
+  const char *params[] = { batch, history_after };
+  const char *kept[] = { archive };
+  g_autofree char *left = NULL;
+
+  if (!run (s, "DELETE FROM lock_history WHERE batch = $1::bigint AND id > $2::bigint", 2, params, error) ||
+      !run (s, "DELETE FROM parcel_lineage WHERE batch = $1::bigint", 1, params, error) ||
+      !run (s, "DELETE FROM mq_survey_updates WHERE batch = $1::bigint", 1, params, error) ||
+      !run (s, "SELECT pg_temp.mq_restore_parcels ($1)", 1, kept, error) ||
+      (left = first_value (s, "SELECT count(*) FROM mq_survey_updates", 0, NULL, error)) == NULL)
+    return FALSE;
+  return !g_str_equal (left, "0") || run (s, "DROP TABLE mq_survey_updates, parcel_lineage", 0, NULL, error);
+}
+
+/**
+ * _mq_pg_survey_undo:
+ * @conninfo: the server (never shown)
+ * @path: the project's name, for messages
+ *
+ * mq_survey_update_undo() of a project on a server.
+ */
+gboolean
+_mq_pg_survey_undo (const char  *conninfo,
+                    const char  *schema,
+                    const char  *path,
+                    GError     **error)
+{
+  g_autoptr(PGconn) conn = _mq_pg_connect (conninfo, schema, path, error);
+  g_autofree char *batch = NULL, *archive = NULL, *history_after = NULL;
+  Server s = { conn, path };
+  gboolean ok;
+
+  if (conn == NULL)
+    return FALSE;
+  ok = begin (&s, error) && last_update (&s, &batch, &archive, &history_after, error) &&
+       check_not_edited (&s, batch, history_after, error) &&
+       restore (&s, batch, archive, history_after, error) && commit (&s, error);
+  if (!ok)
+    rollback (&s);
+  else
+    PQclear (PQexec (conn, "ANALYZE parcels"));
+  return ok;
+}
+
+/**
+ * _mq_pg_survey_first_after:
+ * @cutoff: the end of a past day
+ * @archive: (out): the parcels table the earliest update after it kept
+ * @written: (out): when that update was written (ISO 8601, UTC)
+ *
+ * Where a server project's past day before a survey update is read from.
+ */
+gboolean
+_mq_pg_survey_first_after (const char  *conninfo,
+                           const char  *schema,
+                           const char  *path,
+                           GDateTime   *cutoff,
+                           char       **archive,
+                           char       **written,
+                           GError     **error)
+{
+  g_autoptr(PGconn) conn = _mq_pg_connect (conninfo, schema, path, error);
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (cutoff);
+  g_autofree char *from = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *exists = NULL;
+  g_autoptr(PGresult) result = NULL;
+  const char *params[] = { from };
+  Server s = { conn, path };
+
+  if (conn == NULL || (exists = first_value (&s, "SELECT to_regclass ('mq_survey_updates') IS NOT NULL",
+                                             0, NULL, error)) == NULL)
+    return FALSE;
+  if (g_str_equal (exists, "t"))
+    result = query (&s, "SELECT archive, to_char (updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+                        " FROM mq_survey_updates WHERE updated_at >= $1::timestamptz"
+                        " ORDER BY updated_at, batch LIMIT 1", 1, params, error);
+  if (result == NULL || PQntuples (result) == 0)
+    {
+      g_clear_error (error);
+      g_set_error (error, MQ_AS_OF_ERROR, MQ_AS_OF_ERROR_SURVEY_UPDATED,
+                   _("%s: the parcels from before its survey update cannot be read"), path);
+      return FALSE;
+    }
+  *archive = g_strdup (PQgetvalue (result, 0, 0));
+  *written = g_strdup (PQgetvalue (result, 0, 1));
+  return TRUE;
+}
