@@ -327,7 +327,7 @@ dup_body (MqSurveyUpdate *update)
       changed += mq_survey_update_get_total (update, r).n_old + mq_survey_update_get_total (update, r).n_new;
   return g_strdup_printf (_("The project's parcels become those of %s, each keeping its locks and status "
                             "where it can be matched (%u parcels, old and new, changed; the rest are the same). "
-                            "The old parcels stay in the project file, and Undo Survey Update takes it all back."),
+                            "The old parcels stay in the project, and Undo Survey Update takes it all back."),
                           base, changed);
 }
 
