@@ -1222,7 +1222,7 @@ test_survey_update (Fixture       *f,
   g_autofree char *out = NULL, *err = NULL, *file_out = NULL, *file_err = NULL, *before = NULL;
   g_autofree char *after = NULL, *archive = NULL, *count = NULL, *file_count = NULL, *base = NULL;
   g_autofree char *server_sum = NULL, *file_sum = NULL, *past = NULL, *past_file = NULL;
-  g_autoptr(MqDataset) dataset = NULL;
+  g_autoptr(MqDataset) dataset = NULL, early = NULL;
   g_autoptr(MqStore) store = NULL;
   g_autoptr(GError) error = NULL;
   const char *policy = "--merge-policy=largest", *date = "--survey-date=2027-06-30";
@@ -1254,6 +1254,8 @@ test_survey_update (Fixture       *f,
   store = open_store (dataset);
   g_signal_connect (store, "replaced", G_CALLBACK (on_replaced), &replaced);
   stale_fid = mq_parcels_get_fid (mq_dataset_get_parcels (dataset), 0);
+  /* And one has read it, but not connected yet. */
+  early = load_server (f, NULL);
 
   g_assert_cmpint (run_cli (&out, &err, survey_arg, policy, date, spec, NULL), ==, 0);
   g_assert_cmpstr (err, ==, "");
@@ -1341,6 +1343,12 @@ test_survey_update (Fixture       *f,
   g_free (count);
   count = value (f->conn, sql);
   g_assert_cmpstr (count, ==, "0");
+  g_clear_object (&store);
+  /* Connected after the update, it finds its parcels older than it. */
+  replaced = 0;
+  store = open_store (early);
+  g_signal_connect (store, "replaced", G_CALLBACK (on_replaced), &replaced);
+  wait_for (is_nonzero, &replaced);
   g_clear_object (&store);
 
   /* The day before: the kept parcels, as the file's past day. */

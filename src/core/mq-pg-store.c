@@ -615,6 +615,27 @@ table_oid (MqPgStore  *self,
   return result != NULL ? (guint32) g_ascii_strtoull (PQgetvalue (result, 0, 0), NULL, 10) : 0;
 }
 
+/* The dataset was read just before a survey update that came before this
+ * store connected: every parcel the update wrote is at its base version or
+ * above, and none of the dataset's is. */
+static gboolean
+read_before_update (MqPgStore *self)
+{
+  MqParcels *parcels = mq_dataset_get_parcels (self->dataset);
+  g_autoptr(PGresult) exists = run (self, "SELECT to_regclass ('mq_survey_updates') IS NOT NULL", 0, NULL,
+                                    NULL);
+  g_autoptr(PGresult) result = NULL;
+  gint64 newest = 0;
+
+  if (exists == NULL || !g_str_equal (PQgetvalue (exists, 0, 0), "t") ||
+      (result = run (self, "SELECT max (base_version) FROM mq_survey_updates", 0, NULL, NULL)) == NULL ||
+      PQgetisnull (result, 0, 0))
+    return FALSE;
+  for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
+    newest = MAX (newest, mq_parcels_get (parcels, i)->row_version);
+  return newest < g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+}
+
 /* A survey update (core/mq-pg-survey.c) puts another parcels table in
  * place of the one the dataset was read from: its fids are other parcels. */
 static gboolean
@@ -625,7 +646,8 @@ note_table (MqPgStore  *self,
 
   if (oid == 0)
     return FALSE;
-  if (self->parcels_oid != 0 && oid != self->parcels_oid)
+  if ((self->parcels_oid != 0 && oid != self->parcels_oid) ||
+      (self->parcels_oid == 0 && read_before_update (self)))
     say_replaced (self);
   self->parcels_oid = oid;
   return TRUE;
