@@ -42,20 +42,73 @@ dup_as_of_line (MqWindow *self)
 
 /* The opening card's "since the last meeting" (the dashboard's day). */
 static char *
-dup_since_line (MqWindow *self)
+dup_since_line (MqWindow  *self,
+                MqChanges *changes)
 {
-  g_autoptr(MqChanges) changes = mq_project_dup_changes (self->project, NULL);
-  g_autofree char *day = NULL;
-  MqChangeCount locked;
+  g_autofree char *day = mq_date_format (mq_project_get_changes_since (self->project));
+  MqChangeCount locked = mq_changes_get_any_new_lock (changes);
 
-  if (changes == NULL)
-    return NULL;
-  day = mq_date_format (mq_project_get_changes_since (self->project));
-  locked = mq_changes_get_any_new_lock (changes);
   /* TRANSLATORS: the meeting room's line: since the last meeting, 本期新增锁定 N 宗 X 亩 … */
   return g_strdup_printf (_("Since %s: locks newly held on %u parcels, %.1f mu · all four newly: %u · newly overdue %u"),
                           day, locked.parcels, locked.mu, mq_changes_get_fully_locked (changes).parcels,
                           mq_changes_get_n_newly_overdue (changes));
+}
+
+/* The totals, and under them the second line as last worked out. */
+static void
+show_totals (MqWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->present_second_line == NULL)
+    text = g_strdup (self->present_summary);
+  else
+    text = g_strconcat (self->present_summary, "\n", self->present_second_line, NULL);
+  gtk_label_set_text (self->present_totals, text);
+}
+
+static void
+on_changes (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(MqWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqChanges) changes = mq_project_dup_changes_finish (MQ_PROJECT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->present_changes);
+  g_free (self->present_second_line);
+  self->present_second_line = changes ? dup_since_line (self, changes) : NULL;
+  show_totals (self);
+}
+
+/* The changes since are worked out in a worker (a server's history is a
+ * query): the line shows the last answer until the next arrives; a newer
+ * question cancels the older. */
+static void
+ask_changes (MqWindow *self)
+{
+  g_cancellable_cancel (self->present_changes);
+  g_clear_object (&self->present_changes);
+  if (mq_project_get_as_of (self->project) != 0)
+    {
+      g_free (self->present_second_line);
+      self->present_second_line = dup_as_of_line (self);
+      return;
+    }
+  /* Until the first answer, the line says what is coming: the card keeps
+   * its height, and the map fitted under it stays clear of it. */
+  if (self->present_second_line == NULL)
+    {
+      g_autofree char *day = mq_date_format (mq_project_get_changes_since (self->project));
+
+      /* TRANSLATORS: the meeting room's line while the changes since a day are worked out */
+      self->present_second_line = g_strdup_printf (_("Since %s: …"), day);
+    }
+  self->present_changes = g_cancellable_new ();
+  mq_project_dup_changes_async (self->project, self->present_changes, on_changes, g_object_ref (self));
 }
 
 static void
@@ -63,25 +116,29 @@ update_totals (MqWindow *self)
 {
   MqDataset *dataset = mq_project_get_dataset (self->project);
   g_autoptr(MqSummary) s = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *since = NULL;
 
   if (dataset == NULL || !self->presenting)
     return;
   s = mq_summary_new_filtered (dataset, mq_today (), mq_project_get_filter (self->project));
-  text = g_strdup_printf (_("Flagged %u parcels, %.1f mu of the %.0f mu target · all four locks: %u parcels, %.1f mu · overdue %u"),
-                          s->flagged_parcels, s->flagged_m2 / MQ_M2_PER_MU, MQ_TARGET_MU,
-                          s->locks_held[MQ_N_LOCKS], s->locks_held_m2[MQ_N_LOCKS] / MQ_M2_PER_MU,
-                          s->overdue);
-  since = mq_project_get_as_of (self->project) ? dup_as_of_line (self) : dup_since_line (self);
-  if (since != NULL)
-    {
-      char *both = g_strconcat (text, "\n", since, NULL);
+  g_free (self->present_summary);
+  self->present_summary =
+    g_strdup_printf (_("Flagged %u parcels, %.1f mu of the %.0f mu target · all four locks: %u parcels, %.1f mu · overdue %u"),
+                     s->flagged_parcels, s->flagged_m2 / MQ_M2_PER_MU, MQ_TARGET_MU,
+                     s->locks_held[MQ_N_LOCKS], s->locks_held_m2[MQ_N_LOCKS] / MQ_M2_PER_MU, s->overdue);
+  ask_changes (self);
+  show_totals (self);
+}
 
-      g_free (text);
-      text = both;
-    }
-  gtk_label_set_text (self->present_totals, text);
+/**
+ * mq_window_get_present_pending:
+ *
+ * Returns: whether the meeting room's "since" line is being worked out
+ */
+gboolean
+mq_window_get_present_pending (MqWindow *self)
+{
+  g_return_val_if_fail (MQ_IS_WINDOW (self), FALSE);
+  return self->present_changes != NULL;
 }
 
 static char *
@@ -330,6 +387,8 @@ leave (MqWindow *self)
   for (guint i = 0; i < self->held_toasts->len; i++)
     adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (g_ptr_array_index (self->held_toasts, i)));
   g_ptr_array_set_size (self->held_toasts, 0);
+  g_cancellable_cancel (self->present_changes);
+  g_clear_object (&self->present_changes);
 }
 
 /* The window's "presenting" changed: enter or leave the meeting room. */

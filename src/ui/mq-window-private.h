@@ -35,6 +35,9 @@ struct _MqWindow
   GtkWidget           *present_title_card;
   GtkLabel            *present_title;
   GtkLabel            *present_totals;
+  char                *present_summary;      /* the totals' first line … */
+  char                *present_second_line;  /* … and the changes since (or the past day) */
+  GCancellable        *present_changes;      /* the changes since being worked out, or NULL */
   GtkWidget           *present_parcel_card;
   GtkLabel            *present_parcel_label;
   GtkEventController  *present_keys;

@@ -472,6 +472,10 @@ mq_window_dispose (GObject *object)
   g_clear_pointer (&self->recent_rows, g_ptr_array_unref);
   g_clear_pointer (&self->held_toasts, g_ptr_array_unref);
   g_clear_object (&self->before_meeting);
+  g_cancellable_cancel (self->present_changes);
+  g_clear_object (&self->present_changes);
+  g_clear_pointer (&self->present_summary, g_free);
+  g_clear_pointer (&self->present_second_line, g_free);
   g_clear_object (&self->settings);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));

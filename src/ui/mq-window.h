@@ -25,6 +25,7 @@ void       mq_window_set_presenting  (MqWindow *self,
 gboolean   mq_window_get_presenting  (MqWindow *self);
 int        mq_window_present_step    (MqWindow *self,
                                       int       step);
+gboolean   mq_window_get_present_pending (MqWindow *self);
 gboolean   mq_window_save_view       (MqWindow    *self,
                                       const char  *name,
                                       GError     **error);
