@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS mq_survey_updates (
   archive        text NOT NULL,         -- the parcels table before it
   base_version   bigint NOT NULL,       -- every new parcel's first row_version
   history_after  bigint NOT NULL,       -- the last lock_history id before it
+  parcels        bigint NOT NULL,       -- how many it wrote
   survey         text,                  -- the survey's file name
   survey_date    date,
   updated_at     timestamptz NOT NULL DEFAULT now ()
@@ -37,9 +38,16 @@ CREATE TABLE IF NOT EXISTS parcel_lineage (
 
 GRANT SELECT ON mq_survey_updates, parcel_lineage TO mq_editor;
 
+-- Whom a grant names.
+CREATE FUNCTION pg_temp.mq_grantee (grantee oid) RETURNS text
+  LANGUAGE sql AS $$
+  SELECT CASE WHEN grantee = 0 THEN 'PUBLIC' ELSE quote_ident (pg_get_userbyid (grantee)) END
+$$;
+
 -- The rights on @from_table given on @to_table as well (table and column
--- grants, row-level security and its policies), then @from_table left
--- readable only: a kept table is a record, not a place to edit.
+-- grants with their grant options, row-level security and its policies),
+-- then @from_table left readable only: a kept table is a record, not a
+-- place to edit.
 CREATE FUNCTION pg_temp.mq_move_rights (from_table regclass, to_table regclass) RETURNS void
   LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
@@ -48,15 +56,15 @@ DECLARE
 BEGIN
   FOR g IN SELECT (aclexplode (relacl)).* FROM pg_class WHERE oid = from_table LOOP
     CONTINUE WHEN g.grantee = owner;
-    EXECUTE format ('GRANT %s ON %s TO %s', g.privilege_type, to_table,
-                    CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident (pg_get_userbyid (g.grantee)) END);
+    EXECUTE format ('GRANT %s ON %s TO %s%s', g.privilege_type, to_table, pg_temp.mq_grantee (g.grantee),
+                    CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
   END LOOP;
   FOR g IN SELECT a.attname, (aclexplode (a.attacl)).* FROM pg_attribute a
             WHERE a.attrelid = from_table AND NOT a.attisdropped AND a.attacl IS NOT NULL LOOP
     CONTINUE WHEN g.grantee = owner OR NOT EXISTS (
       SELECT FROM pg_attribute b WHERE b.attrelid = to_table AND b.attname = g.attname AND NOT b.attisdropped);
-    EXECUTE format ('GRANT %s (%I) ON %s TO %s', g.privilege_type, g.attname, to_table,
-                    CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident (pg_get_userbyid (g.grantee)) END);
+    EXECUTE format ('GRANT %s (%I) ON %s TO %s%s', g.privilege_type, g.attname, to_table,
+                    pg_temp.mq_grantee (g.grantee), CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
   END LOOP;
   FOR g IN SELECT * FROM pg_policy WHERE polrelid = from_table LOOP
     CONTINUE WHEN EXISTS (SELECT FROM pg_policy WHERE polrelid = to_table AND polname = g.polname);
@@ -64,35 +72,62 @@ BEGIN
                     CASE WHEN g.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END,
                     CASE g.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
                                   WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
-                    (SELECT string_agg (CASE WHEN r = 0 THEN 'PUBLIC' ELSE quote_ident (pg_get_userbyid (r)) END, ', ')
-                       FROM unnest (g.polroles) r),
+                    (SELECT string_agg (pg_temp.mq_grantee (r), ', ') FROM unnest (g.polroles) r),
                     coalesce (' USING (' || pg_get_expr (g.polqual, from_table) || ')', ''),
                     coalesce (' WITH CHECK (' || pg_get_expr (g.polwithcheck, from_table) || ')', ''));
   END LOOP;
   IF (SELECT relrowsecurity FROM pg_class WHERE oid = from_table) THEN
     EXECUTE format ('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', to_table);
   END IF;
+  IF (SELECT relforcerowsecurity FROM pg_class WHERE oid = from_table) THEN
+    EXECUTE format ('ALTER TABLE %s FORCE ROW LEVEL SECURITY', to_table);
+  END IF;
   FOR g IN SELECT DISTINCT grantee FROM (
              SELECT (aclexplode (relacl)).grantee FROM pg_class WHERE oid = from_table
              UNION SELECT (aclexplode (attacl)).grantee FROM pg_attribute WHERE attrelid = from_table) x
             WHERE grantee <> owner LOOP
-    -- A table's REVOKE takes its columns' grants too.
-    EXECUTE format ('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %s FROM %s', from_table,
-                    CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident (pg_get_userbyid (g.grantee)) END);
+    -- A table's REVOKE takes its columns' grants too, and what was granted
+    -- on from them.
+    EXECUTE format ('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %s FROM %s CASCADE', from_table,
+                    pg_temp.mq_grantee (g.grantee));
   END LOOP;
 END
 $$;
 
--- The triggers of schema.sql follow the table that is "parcels".
+-- The triggers (schema.sql's, and any a bureau added) follow the table
+-- that is "parcels", each made again from its own text.
+CREATE FUNCTION pg_temp.mq_qualified (relation regclass) RETURNS text
+  LANGUAGE sql AS $$
+  SELECT format ('%I.%I', n.nspname, c.relname) FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = relation
+$$;
+
 CREATE FUNCTION pg_temp.mq_move_triggers (from_table regclass, to_table regclass) RETURNS void
   LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE
+  t record;
 BEGIN
-  EXECUTE format ('DROP TRIGGER IF EXISTS mq_bump_version ON %s', from_table);
-  EXECUTE format ('DROP TRIGGER IF EXISTS mq_record_history ON %s', from_table);
-  EXECUTE format ('CREATE TRIGGER mq_bump_version BEFORE UPDATE ON %s'
-                  ' FOR EACH ROW EXECUTE FUNCTION mq_bump_version ()', to_table);
-  EXECUTE format ('CREATE TRIGGER mq_record_history AFTER UPDATE ON %s'
-                  ' FOR EACH ROW EXECUTE FUNCTION mq_record_history ()', to_table);
+  -- Not pretty: the text names the table qualified.
+  FOR t IN SELECT tgname, pg_get_triggerdef (oid, false) AS definition FROM pg_trigger
+            WHERE tgrelid = from_table AND NOT tgisinternal LOOP
+    EXECUTE replace (t.definition, ' ON ' || pg_temp.mq_qualified (from_table) || ' ',
+                     ' ON ' || pg_temp.mq_qualified (to_table) || ' ');
+    EXECUTE format ('DROP TRIGGER %I ON %s', t.tgname, from_table);
+  END LOOP;
+END
+$$;
+
+-- The fids' sequence belongs to the table that is "parcels" (a serial's:
+-- dropped with its table, and named by pg_get_serial_sequence()).
+CREATE FUNCTION pg_temp.mq_move_sequence (from_table regclass, to_table regclass) RETURNS void
+  LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE
+  sequence text := pg_get_serial_sequence (from_table::text, 'fid');
+BEGIN
+  IF sequence IS NOT NULL AND NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = from_table
+                                            AND attname = 'fid' AND attidentity <> '') THEN
+    EXECUTE format ('ALTER SEQUENCE %s OWNED BY %s.fid', sequence, to_table);
+  END IF;
 END
 $$;
 
@@ -140,6 +175,7 @@ BEGIN
   ALTER TABLE parcels ADD COLUMN row_version bigint NOT NULL DEFAULT 1;
   PERFORM pg_temp.mq_move_triggers (archive::regclass, 'parcels'::regclass);
   PERFORM pg_temp.mq_move_rights (archive::regclass, 'parcels'::regclass);
+  PERFORM pg_temp.mq_move_sequence (archive::regclass, 'parcels'::regclass);
   PERFORM pg_temp.mq_remake_view (presence);
 END
 $$;
@@ -153,6 +189,7 @@ DECLARE
 BEGIN
   PERFORM pg_temp.mq_move_rights ('parcels'::regclass, archive::regclass);
   PERFORM pg_temp.mq_move_triggers ('parcels'::regclass, archive::regclass);
+  PERFORM pg_temp.mq_move_sequence ('parcels'::regclass, archive::regclass);
   -- The view depends on the table it names: it is turned to the kept one
   -- before the updated one is dropped.
   ALTER TABLE parcels RENAME TO mq_parcels_undone;

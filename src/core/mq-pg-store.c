@@ -627,7 +627,9 @@ read_before_update (MqPgStore *self)
   g_autoptr(PGresult) result = NULL;
   gint64 newest = 0;
 
-  if (exists == NULL || !g_str_equal (PQgetvalue (exists, 0, 0), "t") ||
+  /* A planner whom row-level security shows no parcel has nothing stale. */
+  if (mq_parcels_get_n_parcels (parcels) == 0 ||
+      exists == NULL || !g_str_equal (PQgetvalue (exists, 0, 0), "t") ||
       (result = run (self, "SELECT max (base_version) FROM mq_survey_updates", 0, NULL, NULL)) == NULL ||
       PQgetisnull (result, 0, 0))
     return FALSE;

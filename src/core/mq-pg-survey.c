@@ -4,14 +4,14 @@
  * The plan is a project file's (core/mq-survey-match.c); writing it is one
  * transaction of the parcels table's owner:
  *
- * - the table is locked against writers (readers go on) and checked
- *   unchanged since the plan was made from it: every fid at the row
- *   version the plan read;
+ * - the table is locked whole (readers wait a moment: a writer let in
+ *   before the rename would deadlock with it) and checked unchanged since
+ *   the plan was made from it: every fid at the row version the plan read;
  * - data/server/survey-update.sql keeps it as parcels_before_update_N (N:
  *   the transaction's id, which is also its history batch, as every edit's
  *   on the server) and makes an empty "parcels" of the same make — rules,
  *   indexes, triggers, rights, row-level security, presence — with the new
- *   survey's columns;
+ *   survey's columns; the fids' sequence goes with the table;
  * - the survey's rows go in, with the status the plan carries, each at one
  *   row version above every version the project has had: an edit sent
  *   from a window that has not reloaded yet matches no row, and one
@@ -109,19 +109,25 @@ first_value (Server             *s,
   return g_strdup (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0) ? PQgetvalue (result, 0, 0) : "");
 }
 
-/* Only the parcels table's owner can swap it; anyone else is told who can. */
+/* Only the parcels table's owner can swap it; anyone else is told who can.
+ * A member of the owning role (or a superuser) acts as that role: what the
+ * update makes belongs to the owner, as what it replaces did. */
 static gboolean
-check_owner (Server  *s,
-             GError **error)
+become_owner (Server  *s,
+              GError **error)
 {
   g_autoptr(PGresult) result =
-    query (s, "SELECT pg_has_role (current_user, relowner, 'USAGE'), pg_get_userbyid (relowner)"
+    query (s, "SELECT pg_has_role (current_user, relowner, 'MEMBER'), pg_get_userbyid (relowner)"
               " FROM pg_class WHERE oid = 'parcels'::regclass", 0, NULL, error);
+  const char *owner[1];
 
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) == 1 && g_str_equal (PQgetvalue (result, 0, 0), "t"))
-    return TRUE;
+    {
+      owner[0] = PQgetvalue (result, 0, 1);
+      return run (s, "SELECT set_config ('role', $1, true)", 1, owner, error);
+    }
   g_set_error (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_NOT_PERMITTED,
                _("%s: only the project's owner (%s) can carry it into a new survey or take that back; "
                  "nothing was changed"),
@@ -129,8 +135,9 @@ check_owner (Server  *s,
   return FALSE;
 }
 
-/* BEGIN, the owner's check, the swap's functions, the table locked against
- * writers while the update reads and replaces it. */
+/* BEGIN, the owner's check, the swap's functions, the table locked while
+ * the update reads and replaces it: from the start, whole (a writer let in
+ * before the rename would wait for the swap while the swap waited for it). */
 static gboolean
 begin (Server  *s,
        GError **error)
@@ -142,7 +149,7 @@ begin (Server  *s,
   if (!run (s, "BEGIN", 0, NULL, error) ||
       !run (s, "SELECT set_config ('lock_timeout', '30s', true), set_config ('statement_timeout', '0', true)",
             0, NULL, error) ||
-      !check_owner (s, error))
+      !become_owner (s, error))
     return FALSE;
   /* Our own file, several statements: the simple protocol. */
   result = PQexec (s->conn, script);
@@ -151,7 +158,7 @@ begin (Server  *s,
       reason = _mq_pg_reason (PQresultErrorMessage (result));
       return write_error (s, reason, error);
     }
-  return run (s, "LOCK TABLE parcels IN SHARE ROW EXCLUSIVE MODE", 0, NULL, error);
+  return run (s, "LOCK TABLE parcels IN ACCESS EXCLUSIVE MODE", 0, NULL, error);
 }
 
 static void
@@ -494,7 +501,8 @@ write_parcels (Update  *u,
   OGR_L_ResetReading (u->from);
   while (ok && (f = OGR_L_GetNextFeature (u->from)) != NULL)
     {
-      ok = j < n && write_parcel (u, j, f, transform, insert, error);
+      ok = j < n ? write_parcel (u, j, f, transform, insert, error)
+                 : write_error (&u->server, _("the survey's copy changed while it was written"), error);
       OGR_F_Destroy (f);
       j++;
     }
@@ -546,19 +554,17 @@ write_lineage (Update  *u,
   return ok;
 }
 
-/* The sequence behind new fids (the kept table's) never falls below the
- * survey's: a tool adding a parcel later gets a free one. */
+/* The sequence behind new fids (now the new table's) never falls below
+ * the survey's: a tool adding a parcel later gets a free one. */
 static gboolean
 follow_fids (Update  *u,
              GError **error)
 {
-  const char *params[] = { u->archive };
-
   return run (&u->server,
-              "SELECT setval (s, m) FROM pg_get_serial_sequence ($1, 'fid') AS s,"
+              "SELECT setval (s, m) FROM pg_get_serial_sequence ('parcels', 'fid') AS s,"
               " (SELECT max (fid) AS m FROM parcels) AS x"
               " WHERE s IS NOT NULL AND m > coalesce (pg_sequence_last_value (s::regclass), 0)",
-              1, params, error);
+              0, NULL, error);
 }
 
 static gboolean
@@ -567,12 +573,15 @@ record_update (Update  *u,
                GError **error)
 {
   g_autofree char *after = g_strdup_printf ("%" G_GINT64_FORMAT, history_after);
-  g_autofree char *survey = g_path_get_basename (u->update->survey_source);
-  const char *params[] = { u->batch, u->archive, u->base, after, survey, u->date };
+  g_autofree char *n = g_strdup_printf ("%u", mq_parcels_get_n_parcels (mq_dataset_get_parcels (u->update->survey)));
+  /* As the preview names it (never a password a "pg:" survey was given). */
+  g_autofree char *survey = g_path_get_basename (mq_survey_update_get_survey_path (u->update));
+  const char *params[] = { u->batch, u->archive, u->base, after, n, survey, u->date };
 
   return run (&u->server,
-              "INSERT INTO mq_survey_updates (batch, archive, base_version, history_after, survey, survey_date)"
-              " VALUES ($1::bigint, $2, $3::bigint, $4::bigint, $5, $6::date)", 6, params, error);
+              "INSERT INTO mq_survey_updates (batch, archive, base_version, history_after, parcels, survey,"
+              " survey_date) VALUES ($1::bigint, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7::date)",
+              7, params, error);
 }
 
 static gboolean
@@ -631,15 +640,34 @@ _mq_pg_survey_apply (MqSurveyUpdate  *update,
 /* ---- undo ---- */
 
 /* The last update: its batch, kept table and the history before it. */
+typedef struct
+{
+  char *batch;
+  char *archive;
+  char *history_after;
+  char *base_version;
+  char *parcels;
+} Last;
+
+static void
+last_clear (Last *last)
+{
+  g_free (last->batch);
+  g_free (last->archive);
+  g_free (last->history_after);
+  g_free (last->base_version);
+  g_free (last->parcels);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Last, last_clear)
+
 static gboolean
 last_update (Server  *s,
-             char   **batch,
-             char   **archive,
-             char   **history_after,
+             Last    *last,
              GError **error)
 {
   g_autoptr(PGresult) result =
-    query (s, "SELECT batch, archive, history_after FROM mq_survey_updates"
+    query (s, "SELECT batch, archive, history_after, base_version, parcels FROM mq_survey_updates"
               " WHERE to_regclass (quote_ident (archive)) IS NOT NULL"
               " ORDER BY updated_at DESC, batch DESC LIMIT 1", 0, NULL, error);
 
@@ -651,23 +679,28 @@ last_update (Server  *s,
                    _("%s: no survey update to undo"), s->path);
       return FALSE;
     }
-  *batch = g_strdup (PQgetvalue (result, 0, 0));
-  *archive = g_strdup (PQgetvalue (result, 0, 1));
-  *history_after = g_strdup (PQgetvalue (result, 0, 2));
+  last->batch = g_strdup (PQgetvalue (result, 0, 0));
+  last->archive = g_strdup (PQgetvalue (result, 0, 1));
+  last->history_after = g_strdup (PQgetvalue (result, 0, 2));
+  last->base_version = g_strdup (PQgetvalue (result, 0, 3));
+  last->parcels = g_strdup (PQgetvalue (result, 0, 4));
   return TRUE;
 }
 
-/* Nobody changed the project since: their changes would be lost. */
+/* Nobody changed the project since: their changes would be lost. The
+ * history counts the status; a parcel's other columns, its geometry, one
+ * added or taken out are seen by its row version and the count. */
 static gboolean
 check_not_edited (Server      *s,
-                  const char  *batch,
-                  const char  *history_after,
+                  const Last  *last,
                   GError     **error)
 {
-  const char *params[] = { history_after, batch };
-  g_autofree char *n = first_value (s, "SELECT count(*) FROM lock_history"
-                                       " WHERE id > $1::bigint AND batch IS DISTINCT FROM $2::bigint",
-                                    2, params, error);
+  const char *params[] = { last->history_after, last->batch, last->base_version, last->parcels };
+  g_autofree char *n = first_value (s, "SELECT greatest ((SELECT count(*) FROM lock_history"
+                                       "                  WHERE id > $1::bigint AND batch IS DISTINCT FROM $2::bigint),"
+                                       " (SELECT count(*) FILTER (WHERE row_version <> $3::bigint)"
+                                       "         + abs (count(*) - $4::bigint) FROM parcels))",
+                                    4, params, error);
   guint later;
 
   if (n == NULL)
@@ -688,13 +721,11 @@ check_not_edited (Server      *s,
  * go too: the project is as it was before it. */
 static gboolean
 restore (Server      *s,
-         const char  *batch,
-         const char  *archive,
-         const char  *history_after,
+         const Last  *last,
          GError     **error)
 {
-  const char *params[] = { batch, history_after };
-  const char *kept[] = { archive };
+  const char *params[] = { last->batch, last->history_after };
+  const char *kept[] = { last->archive };
   g_autofree char *left = NULL;
 
   if (!run (s, "DELETE FROM lock_history WHERE batch = $1::bigint AND id > $2::bigint", 2, params, error) ||
@@ -720,15 +751,14 @@ _mq_pg_survey_undo (const char  *conninfo,
                     GError     **error)
 {
   g_autoptr(PGconn) conn = _mq_pg_connect (conninfo, schema, path, error);
-  g_autofree char *batch = NULL, *archive = NULL, *history_after = NULL;
+  g_auto(Last) last = { NULL };
   Server s = { conn, path };
   gboolean ok;
 
   if (conn == NULL)
     return FALSE;
-  ok = begin (&s, error) && last_update (&s, &batch, &archive, &history_after, error) &&
-       check_not_edited (&s, batch, history_after, error) &&
-       restore (&s, batch, archive, history_after, error) && commit (&s, error);
+  ok = begin (&s, error) && last_update (&s, &last, error) && check_not_edited (&s, &last, error) &&
+       restore (&s, &last, error) && commit (&s, error);
   if (!ok)
     rollback (&s);
   else
@@ -764,13 +794,13 @@ _mq_pg_survey_first_after (const char  *conninfo,
   if (conn == NULL || (exists = first_value (&s, "SELECT to_regclass ('mq_survey_updates') IS NOT NULL",
                                              0, NULL, error)) == NULL)
     return FALSE;
-  if (g_str_equal (exists, "t"))
-    result = query (&s, "SELECT archive, to_char (updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
-                        " FROM mq_survey_updates WHERE updated_at >= $1::timestamptz"
-                        " ORDER BY updated_at, batch LIMIT 1", 1, params, error);
+  if (g_str_equal (exists, "t") &&
+      (result = query (&s, "SELECT archive, to_char (updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+                           " FROM mq_survey_updates WHERE updated_at >= $1::timestamptz"
+                           " ORDER BY updated_at, batch LIMIT 1", 1, params, error)) == NULL)
+    return FALSE;
   if (result == NULL || PQntuples (result) == 0)
     {
-      g_clear_error (error);
       g_set_error (error, MQ_AS_OF_ERROR, MQ_AS_OF_ERROR_SURVEY_UPDATED,
                    _("%s: the parcels from before its survey update cannot be read"), path);
       return FALSE;

@@ -136,7 +136,6 @@ mq_survey_update_prepare_for (MqDataset            *project,
     }
   self->tmp_dir = g_steal_pointer (&tmp_dir);
   self->survey_file = g_steal_pointer (&file);
-  self->survey_source = g_strdup (survey);
   return self;
 }
 

@@ -864,7 +864,6 @@ mq_survey_update_free (MqSurveyUpdate *self)
     mq_output_remove_dir (self->tmp_dir);
   g_free (self->tmp_dir);
   g_free (self->survey_file);
-  g_free (self->survey_source);
   g_free (self);
 }
 

@@ -16,7 +16,6 @@ struct _MqSurveyUpdate
 {
   MqDataset     *project;
   MqDataset     *survey;
-  char          *survey_source; /* the survey as the user named it */
   char          *survey_file;  /* the survey imported as a project file: what is written */
   char          *tmp_dir;      /* holds it; removed with the update */
   MqMergePolicy  policy;
