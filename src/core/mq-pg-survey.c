@@ -190,7 +190,6 @@ typedef struct
   GDALDatasetH    survey;
   OGRLayerH       from;
   int             n_columns;   /* the survey's, without a row_version */
-  char            fid[32];     /* the parcel being written */
 } Update;
 
 static void
@@ -321,35 +320,6 @@ swap_tables (Update  *u,
   return run (&u->server, "SELECT pg_temp.mq_archive_parcels ($1, $2::text[], $3::text[])", 3, params, error);
 }
 
-/* INSERT INTO parcels (fid, geom, the survey's columns…, row_version): the
- * geometry as the table's column wants it (its SRID; multi or not). */
-static char *
-insert_sql (Update     *u,
-            const char *srid,
-            gboolean    multi)
-{
-  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (u->from);
-  GString *sql = g_string_new ("INSERT INTO parcels (fid, geom");
-  GString *values = g_string_new (NULL);
-
-  g_string_append_printf (values, ") VALUES ($1::bigint, %s(ST_SetSRID (ST_GeomFromWKB (decode ($2, 'hex')), %s))",
-                          multi ? "ST_Multi " : "", srid);
-  for (int i = 0; i < u->n_columns; i++)
-    {
-      const char *name = OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i));
-      char *ident = PQescapeIdentifier (u->server.conn, name, strlen (name));
-
-      g_string_append_printf (sql, ", %s", ident);
-      g_string_append_printf (values, ", $%d", i + 3);
-      PQfreemem (ident);
-    }
-  g_string_append (sql, ", row_version");
-  g_string_append_printf (values, ", $%d::bigint)", u->n_columns + 3);
-  g_string_append (sql, values->str);
-  g_string_free (values, TRUE);
-  return g_string_free (sql, FALSE);
-}
-
 /* A value as PostgreSQL reads it: OGR's text, but dates with dashes. */
 static char *
 param_text (OGRFeatureH f,
@@ -366,28 +336,109 @@ param_text (OGRFeatureH f,
   return text;
 }
 
-static gboolean
-add_history (Update     *u,
-             const char *fid,
-             const char *parcel_id,
-             const char *field,
-             const char *old_value,
-             const char *new_value,
-             GError    **error)
-{
-  const char *params[] = { fid, parcel_id, field, old_value, new_value, u->batch, u->base };
+/* ---- the rows, by COPY ----
+ *
+ * A statement per row would spend most of a large update's time on round
+ * trips: the survey's rows are streamed (COPY, text format) into a
+ * temporary table of text, then put into parcels by one INSERT … SELECT
+ * that casts each column to its type; the history batch is streamed the
+ * same way. COPY's data is not SQL: nothing in it is ever run. */
 
-  return run (&u->server,
-              "INSERT INTO lock_history (fid, parcel_id, field, old_value, new_value, action, batch, row_version)"
-              " VALUES ($1::bigint, $2, $3, $4, $5, 'survey', $6::bigint, $7::bigint)", 7, params, error);
+static void
+copy_field (GString    *line,
+            const char *text)
+{
+  if (line->len > 0)
+    g_string_append_c (line, '\t');
+  if (text == NULL)
+    {
+      g_string_append (line, "\\N");
+      return;
+    }
+  for (const char *c = text; *c != '\0'; c++)
+    switch (*c)
+      {
+      case '\\': g_string_append (line, "\\\\"); break;
+      case '\n': g_string_append (line, "\\n"); break;
+      case '\r': g_string_append (line, "\\r"); break;
+      case '\t': g_string_append (line, "\\t"); break;
+      default: g_string_append_c (line, *c);
+      }
 }
 
-typedef struct
+/* A bytea in COPY's text: \\x and the bytes in hex. */
+static void
+copy_bytes (GString      *line,
+            const guchar *bytes,
+            gsize         n)
 {
-  Update      *u;
-  OGRFeatureH  feature;
-  GPtrArray   *history;   /* field, own, carried: written once the row is */
-} Carry;
+  static const char digits[] = "0123456789abcdef";
+
+  g_string_append (line, "\t\\\\x");
+  for (gsize b = 0; b < n; b++)
+    {
+      g_string_append_c (line, digits[bytes[b] >> 4]);
+      g_string_append_c (line, digits[bytes[b] & 15]);
+    }
+}
+
+static gboolean
+copy_line (Update   *u,
+           GString  *line,
+           GError  **error)
+{
+  g_autofree char *reason = NULL;
+
+  g_string_append_c (line, '\n');
+  if (PQputCopyData (u->server.conn, line->str, line->len) == 1)
+    {
+      g_string_truncate (line, 0);
+      return TRUE;
+    }
+  reason = _mq_pg_reason (PQerrorMessage (u->server.conn));
+  return write_error (&u->server, reason, error);
+}
+
+static gboolean
+copy_start (Update      *u,
+            const char  *sql,
+            GError     **error)
+{
+  g_autoptr(PGresult) result = PQexec (u->server.conn, sql);
+  g_autofree char *reason = NULL;
+
+  if (PQresultStatus (result) == PGRES_COPY_IN)
+    return TRUE;
+  reason = _mq_pg_reason (PQresultErrorMessage (result));
+  return write_error (&u->server, reason, error);
+}
+
+/* The COPY ended (abandoned when @ok is FALSE) and its answer read. */
+static gboolean
+copy_finish (Update   *u,
+             gboolean  ok,
+             GError  **error)
+{
+  PGresult *result;
+
+  if (PQputCopyEnd (u->server.conn, ok ? NULL : "the survey update stopped") != 1 && ok)
+    {
+      g_autofree char *reason = _mq_pg_reason (PQerrorMessage (u->server.conn));
+
+      ok = write_error (&u->server, reason, error);
+    }
+  while ((result = PQgetResult (u->server.conn)) != NULL)
+    {
+      if (ok && PQresultStatus (result) != PGRES_COMMAND_OK)
+        {
+          g_autofree char *reason = _mq_pg_reason (PQresultErrorMessage (result));
+
+          ok = write_error (&u->server, reason, error);
+        }
+      PQclear (result);
+    }
+  return ok;
+}
 
 static gboolean
 carried_into_row (gpointer    data,
@@ -396,35 +447,30 @@ carried_into_row (gpointer    data,
                   const char *own,
                   const char *carried)
 {
-  Carry *c = data;
-  const char *key = field < MQ_N_FIELDS ? mq_field_info (field)->key : "survey";
-  int i = OGR_F_GetFieldIndex (c->feature, key);
+  OGRFeatureH feature = data;
+  int i = field < MQ_N_FIELDS ? OGR_F_GetFieldIndex (feature, mq_field_info (field)->key) : -1;
 
-  if (field < MQ_N_FIELDS && i >= 0)
-    OGR_F_SetFieldString (c->feature, i, carried);
-  g_ptr_array_add (c->history, g_strdup (key));
-  g_ptr_array_add (c->history, g_strdup (own && *own ? own : NULL));
-  g_ptr_array_add (c->history, g_strdup (carried));
+  if (i >= 0)
+    OGR_F_SetFieldString (feature, i, carried);
   return TRUE;
 }
 
-/* Survey parcel @j: its row, then its history. */
+/* Survey parcel @j's row: its fid, its geometry (WKB, in the project's
+ * CRS) and its columns with the status carried into them. */
 static gboolean
-write_parcel (Update                       *u,
-              guint                         j,
-              OGRFeatureH                   f,
-              OGRCoordinateTransformationH  transform,
-              const char                   *insert,
-              GError                      **error)
+copy_parcel (Update                       *u,
+             guint                         j,
+             OGRFeatureH                   f,
+             OGRCoordinateTransformationH  transform,
+             GString                      *line,
+             GError                      **error)
 {
   const MqParcel *p = mq_parcels_get (mq_dataset_get_parcels (u->update->survey), j);
-  g_autoptr(GPtrArray) history = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
   OGRGeometryH g = OGR_F_GetGeometryRef (f);
-  Carry c = { u, f, history };
-  gboolean ok;
+  g_autofree guchar *wkb = NULL;
+  char fid[32];
 
-  _mq_survey_update_foreach_carried (u->update, j, carried_into_row, &c);
+  _mq_survey_update_foreach_carried (u->update, j, carried_into_row, f);
   if (g == NULL || (transform != NULL && OGR_G_Transform (g, transform) != OGRERR_NONE))
     {
       g_autofree char *reason = g_strdup_printf (_("parcel %s has no geometry the project's CRS can hold"),
@@ -432,26 +478,158 @@ write_parcel (Update                       *u,
 
       return write_error (&u->server, reason, error);
     }
-  g_snprintf (u->fid, sizeof u->fid, "%" G_GINT64_FORMAT, (gint64) OGR_F_GetFID (f));
-  g_ptr_array_add (params, g_strdup (u->fid));
-  {
-    int size = OGR_G_WkbSize (g);
-    g_autofree guchar *wkb = g_malloc (size);
-    GString *hex = g_string_sized_new (2 * size + 1);
-
-    OGR_G_ExportToWkb (g, wkbNDR, wkb);
-    for (int b = 0; b < size; b++)
-      g_string_append_printf (hex, "%02x", wkb[b]);
-    g_ptr_array_add (params, g_string_free (hex, FALSE));
-  }
+  g_snprintf (fid, sizeof fid, "%" G_GINT64_FORMAT, (gint64) OGR_F_GetFID (f));
+  copy_field (line, fid);
+  wkb = g_malloc (OGR_G_WkbSize (g));
+  OGR_G_ExportToWkb (g, wkbNDR, wkb);
+  copy_bytes (line, wkb, OGR_G_WkbSize (g));
   for (int i = 0; i < u->n_columns; i++)
-    g_ptr_array_add (params, param_text (f, i));
-  g_ptr_array_add (params, g_strdup (u->base));
-  ok = run (&u->server, insert, params->len, (const char * const *) params->pdata, error);
-  for (guint h = 0; ok && h < history->len; h += 3)
-    ok = add_history (u, u->fid, p->id, g_ptr_array_index (history, h), g_ptr_array_index (history, h + 1),
-                      g_ptr_array_index (history, h + 2), error);
-  return ok;
+    {
+      g_autofree char *text = param_text (f, i);
+
+      copy_field (line, text);
+    }
+  return copy_line (u, line, error);
+}
+
+/* The staging table: the fid, the WKB, then the survey's columns as text
+ * (c0, c1, … in its order: no name the survey brings is part of it). */
+static gboolean
+stage_rows (Update                       *u,
+            OGRCoordinateTransformationH  transform,
+            GArray                       *fids,
+            GError                      **error)
+{
+  guint n = mq_parcels_get_n_parcels (mq_dataset_get_parcels (u->update->survey));
+  g_autoptr(GString) create = g_string_new ("CREATE TEMP TABLE mq_survey_rows (fid bigint, wkb bytea");
+  g_autoptr(GString) line = g_string_new (NULL);
+  gboolean ok;
+  OGRFeatureH f;
+  guint j = 0;
+
+  for (int i = 0; i < u->n_columns; i++)
+    g_string_append_printf (create, ", c%d text", i);
+  g_string_append (create, ") ON COMMIT DROP");
+  if (!run (&u->server, create->str, 0, NULL, error) ||
+      !copy_start (u, "COPY pg_temp.mq_survey_rows FROM STDIN", error))
+    return FALSE;
+  ok = TRUE;
+  OGR_L_ResetReading (u->from);
+  while (ok && (f = OGR_L_GetNextFeature (u->from)) != NULL)
+    {
+      gint64 fid = OGR_F_GetFID (f);
+
+      ok = j < n ? copy_parcel (u, j, f, transform, line, error)
+                 : write_error (&u->server, _("the survey's copy changed while it was written"), error);
+      g_array_append_val (fids, fid);
+      OGR_F_Destroy (f);
+      j++;
+    }
+  if (ok && j != n)
+    ok = write_error (&u->server, _("the survey's copy changed while it was written"), error);
+  return copy_finish (u, ok, error);
+}
+
+/* INSERT INTO parcels (fid, geom, the survey's columns…, row_version)
+ * SELECT … FROM the staging table: each text cast to its column's type as
+ * the server names it, the geometry as the column wants it (its SRID;
+ * multi or not). */
+static char *
+fill_sql (Update     *u,
+          PGresult   *types,
+          const char *srid,
+          gboolean    multi)
+{
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn (u->from);
+  GString *sql = g_string_new ("INSERT INTO parcels (fid, geom");
+  GString *select = g_string_new (NULL);
+
+  g_string_append_printf (select, ") SELECT fid, %s(ST_SetSRID (ST_GeomFromWKB (wkb), %s))",
+                          multi ? "ST_Multi " : "", srid);
+  for (int i = 0; i < u->n_columns; i++)
+    {
+      const char *name = OGR_Fld_GetNameRef (OGR_FD_GetFieldDefn (defn, i));
+      char *ident = PQescapeIdentifier (u->server.conn, name, strlen (name));
+      const char *type = "text";
+
+      for (int r = 0; r < PQntuples (types); r++)
+        if (g_str_equal (PQgetvalue (types, r, 0), name))
+          type = PQgetvalue (types, r, 1);
+      g_string_append_printf (sql, ", %s", ident);
+      g_string_append_printf (select, ", c%d::%s", i, type);
+      PQfreemem (ident);
+    }
+  g_string_append_printf (sql, ", row_version%s, %s::bigint FROM pg_temp.mq_survey_rows", select->str, u->base);
+  g_string_free (select, TRUE);
+  return g_string_free (sql, FALSE);
+}
+
+typedef struct
+{
+  Update   *u;
+  GString  *line;
+  char      fid[32];
+  GError  **error;
+} HistoryLine;
+
+static gboolean
+carried_into_history (gpointer    data,
+                      const char *parcel_id,
+                      guint       field,
+                      const char *own,
+                      const char *carried)
+{
+  HistoryLine *h = data;
+
+  copy_field (h->line, h->fid);
+  copy_field (h->line, parcel_id);
+  copy_field (h->line, field < MQ_N_FIELDS ? mq_field_info (field)->key : "survey");
+  copy_field (h->line, own && *own ? own : NULL);
+  copy_field (h->line, carried);
+  copy_field (h->line, "survey");
+  copy_field (h->line, h->u->batch);
+  copy_field (h->line, h->u->base);
+  return copy_line (h->u, h->line, h->error);
+}
+
+/* The history batch: what each parcel's row holds that the survey's did
+ * not (the same walk as the rows'), in one COPY. */
+static gboolean
+copy_history (Update  *u,
+              GArray  *fids,
+              GError **error)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  HistoryLine h = { u, line, "", error };
+  gboolean ok = copy_start (u, "COPY lock_history (fid, parcel_id, field, old_value, new_value, action, batch,"
+                               " row_version) FROM STDIN", error);
+
+  if (!ok)
+    return FALSE;
+  for (guint j = 0; ok && j < fids->len; j++)
+    {
+      g_snprintf (h.fid, sizeof h.fid, "%" G_GINT64_FORMAT, g_array_index (fids, gint64, j));
+      ok = _mq_survey_update_foreach_carried (u->update, j, carried_into_history, &h);
+    }
+  /* A gone parcel's history stays reachable by its id (no fid: no row). */
+  for (guint k = 0; ok && k < u->update->links->len; k++)
+    {
+      MqLineageRow row;
+
+      _mq_survey_update_get_lineage_row (u->update, k, &row);
+      if (row.relation != MQ_LINEAGE_GONE)
+        continue;
+      copy_field (line, NULL);
+      copy_field (line, row.old_id);
+      copy_field (line, "survey");
+      copy_field (line, row.old_id);
+      copy_field (line, mq_lineage_key (MQ_LINEAGE_GONE));
+      copy_field (line, "survey");
+      copy_field (line, u->batch);
+      copy_field (line, u->base);
+      ok = copy_line (u, line, error);
+    }
+  return copy_finish (u, ok, error);
 }
 
 /* The geometry column's SRID and type, and the transform into it. */
@@ -487,29 +665,25 @@ static gboolean
 write_parcels (Update  *u,
                GError **error)
 {
-  guint n = mq_parcels_get_n_parcels (mq_dataset_get_parcels (u->update->survey));
+  g_autoptr(GArray) fids = g_array_new (FALSE, FALSE, sizeof (gint64));
   OGRCoordinateTransformationH transform = NULL;
-  g_autofree char *srid = NULL, *insert = NULL;
+  g_autofree char *srid = NULL, *fill = NULL;
+  g_autoptr(PGresult) types = NULL;
   gboolean multi = FALSE, ok;
-  OGRFeatureH f;
-  guint j = 0;
 
   if (!target_crs (u, &srid, &multi, &transform, error))
     return FALSE;
-  insert = insert_sql (u, srid, multi);
-  ok = TRUE;
-  OGR_L_ResetReading (u->from);
-  while (ok && (f = OGR_L_GetNextFeature (u->from)) != NULL)
+  ok = stage_rows (u, transform, fids, error) &&
+       (types = query (&u->server, "SELECT attname, format_type (atttypid, atttypmod) FROM pg_attribute"
+                                   " WHERE attrelid = 'parcels'::regclass AND attnum > 0 AND NOT attisdropped",
+                       0, NULL, error)) != NULL;
+  if (ok)
     {
-      ok = j < n ? write_parcel (u, j, f, transform, insert, error)
-                 : write_error (&u->server, _("the survey's copy changed while it was written"), error);
-      OGR_F_Destroy (f);
-      j++;
+      fill = fill_sql (u, types, srid, multi);
+      ok = run (&u->server, fill, 0, NULL, error) && copy_history (u, fids, error);
     }
   if (transform != NULL)
     OCTDestroyCoordinateTransformation (transform);
-  if (ok && j != n)
-    return write_error (&u->server, _("the survey's copy changed while it was written"), error);
   return ok;
 }
 
@@ -525,33 +699,30 @@ static gboolean
 write_lineage (Update  *u,
                GError **error)
 {
-  gboolean ok = TRUE;
+  g_autoptr(GString) line = g_string_new (NULL);
+  gboolean ok = copy_start (u, "COPY parcel_lineage (old_id, new_id, relation, overlap_m2, old_share, new_share,"
+                               " area_change_m2, survey_date, batch) FROM STDIN", error);
 
+  if (!ok)
+    return FALSE;
   for (guint k = 0; ok && k < u->update->links->len; k++)
     {
       MqLineageRow row;
       g_autofree char *overlap = NULL, *old_share = NULL, *new_share = NULL, *change = NULL;
-      const char *params[9];
 
       _mq_survey_update_get_lineage_row (u->update, k, &row);
-      params[0] = row.old_id;
-      params[1] = row.new_id;
-      params[2] = mq_lineage_key (row.relation);
-      params[3] = overlap = real_text (row.overlap_m2);
-      params[4] = old_share = real_text (row.old_share);
-      params[5] = new_share = real_text (row.new_share);
-      params[6] = change = real_text (row.area_change_m2);
-      params[7] = u->date;
-      params[8] = u->batch;
-      ok = run (&u->server,
-                "INSERT INTO parcel_lineage (old_id, new_id, relation, overlap_m2, old_share, new_share,"
-                " area_change_m2, survey_date, batch)"
-                " VALUES ($1, $2, $3, $4::float8, $5::float8, $6::float8, $7::float8, $8::date, $9::bigint)",
-                9, params, error);
-      if (ok && row.relation == MQ_LINEAGE_GONE)
-        ok = add_history (u, NULL, row.old_id, "survey", row.old_id, mq_lineage_key (MQ_LINEAGE_GONE), error);
+      copy_field (line, row.old_id);
+      copy_field (line, row.new_id);
+      copy_field (line, mq_lineage_key (row.relation));
+      copy_field (line, overlap = real_text (row.overlap_m2));
+      copy_field (line, old_share = real_text (row.old_share));
+      copy_field (line, new_share = real_text (row.new_share));
+      copy_field (line, change = real_text (row.area_change_m2));
+      copy_field (line, u->date);
+      copy_field (line, u->batch);
+      ok = copy_line (u, line, error);
     }
-  return ok;
+  return copy_finish (u, ok, error);
 }
 
 /* The sequence behind new fids (now the new table's) never falls below
