@@ -1738,6 +1738,48 @@ test_as_of_window (void)
   close_project (window, dir);
 }
 
+/* Two windows of one process (a second file opened from the file manager)
+ * each show their own day: one stepped back to a past day leaves the
+ * other's deadlines, figures and map counted from today. */
+static void
+test_as_of_two_windows (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mq-gui-as-of-two-XXXXXX", NULL);
+  g_autofree char *gpkg = test_copy_sample_with_history (dir, "马桥项目.gpkg");
+  MqWindow *past = mq_window_new (NULL), *now = mq_window_new (NULL);
+  MqProject *past_project = mq_window_get_project (past), *now_project = mq_window_get_project (now);
+  MqDashboard *now_dashboard = MQ_DASHBOARD (find_named_type (GTK_WIDGET (now), MQ_TYPE_DASHBOARD));
+  g_autofree char *today_json = NULL, *still = NULL;
+  g_autoptr(GError) error = NULL;
+  GDate day;
+
+  gtk_window_present (GTK_WINDOW (past));
+  gtk_window_present (GTK_WINDOW (now));
+  mq_window_open_path (past, gpkg);
+  mq_window_open_path (now, gpkg);
+  wait_for_dataset (mq_window_get_map_view (past));
+  wait_for_dataset (mq_window_get_map_view (now));
+  today_json = mq_summary_to_json (mq_dashboard_get_summary (now_dashboard));
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 30, 6, 2021);
+  g_assert_true (mq_project_set_as_of (past_project, g_date_get_julian (&day), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (mq_project_get_today (past_project), ==, g_date_get_julian (&day));
+  g_assert_cmpuint (mq_dataset_get_today (mq_project_get_dataset (past_project)), ==, g_date_get_julian (&day));
+  g_assert_cmpuint (mq_project_get_today (now_project), ==, mq_today ());
+  g_assert_cmpuint (mq_dataset_get_today (mq_project_get_dataset (now_project)), ==, mq_today ());
+  mq_dashboard_refresh (now_dashboard);
+  still = mq_summary_to_json (mq_dashboard_get_summary (now_dashboard));
+  g_assert_cmpstr (still, ==, today_json);
+  g_assert_true (mq_project_get_editable (now_project));
+
+  g_assert_true (mq_project_set_as_of (past_project, 0, NULL));
+  g_assert_cmpuint (mq_dataset_get_today (mq_project_get_dataset (past_project)), ==, mq_today ());
+  gtk_window_destroy (GTK_WINDOW (now));
+  close_project (past, dir);
+}
+
 /* The dashboard's figures are --summary's; filtered, they follow the filter;
  * the map fades what the filter leaves out. */
 static void
@@ -4462,6 +4504,7 @@ main (int   argc,
   g_test_add_func ("/gui/survey-update", test_survey_update);
   g_test_add_func ("/gui/changes-since-card", test_changes_since_card);
   g_test_add_func ("/gui/as-of", test_as_of_window);
+  g_test_add_func ("/gui/as-of-two-windows", test_as_of_two_windows);
   g_test_add_func ("/gui/conflict-dialog", test_conflict_dialog);
   g_test_add_func ("/gui/presence-offline-ui", test_presence_offline_ui);
   g_test_add_func ("/gui/table-search-filters", test_table_search_filters);

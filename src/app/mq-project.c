@@ -588,7 +588,8 @@ forget_as_of (MqProject *self)
   if (self->as_of == 0)
     return;
   self->as_of = 0;
-  mq_set_as_of (0);
+  if (self->dataset != NULL)
+    mq_dataset_set_as_of (self->dataset, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AS_OF]);
 }
 
@@ -1494,7 +1495,7 @@ GArray *
 mq_project_dup_stepping_order (MqProject *self)
 {
   GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
-  guint32 today = mq_today ();
+  guint32 today = mq_project_get_today (self);
   MqParcels *parcels;
 
   g_return_val_if_fail (MQ_IS_PROJECT (self), order);
@@ -1702,7 +1703,7 @@ guint32
 mq_project_get_changes_since (MqProject *self)
 {
   g_return_val_if_fail (MQ_IS_PROJECT (self), 0);
-  return self->changes_since ? self->changes_since : mq_today () - DEFAULT_CHANGES_DAYS;
+  return self->changes_since ? self->changes_since : mq_project_get_today (self) - DEFAULT_CHANGES_DAYS;
 }
 
 void
@@ -1749,7 +1750,7 @@ changes_job_new (MqProject  *self,
       return NULL;
     }
   job = g_new0 (ChangesJob, 1);
-  job->today = mq_today ();
+  job->today = mq_project_get_today (self);
   job->snapshot = mq_dataset_snapshot (self->dataset);
   if (mq_filter_is_active (self->filter))
     job->shown = g_bytes_ref (mq_filter_get_shown (self->filter, self->dataset, job->today, NULL));
@@ -1875,6 +1876,8 @@ back_to_today (MqProject *self)
   g_clear_object (&self->present);
   if (today != NULL)
     show_dataset (self, today);
+  if (self->dataset != NULL)
+    mq_dataset_set_as_of (self->dataset, 0);
 }
 
 /* The parcels a day shows: today's taken back, or — before a survey
@@ -1943,7 +1946,7 @@ mq_project_set_as_of (MqProject  *self,
     {
       /* Today: the day shown before is let go too. */
       self->as_of = 0;
-      mq_set_as_of (0);
+      mq_dataset_set_as_of (self->dataset, 0);
       mq_store_set_held (self->store, FALSE);
       tell_views (self);
       return FALSE;
@@ -1951,9 +1954,23 @@ mq_project_set_as_of (MqProject  *self,
   /* Other planners' changes go onto today's parcels, not the past day's. */
   mq_store_set_held (self->store, julian != 0);
   self->as_of = julian;
-  mq_set_as_of (julian);
+  /* The window's own day: another window of this process keeps its own. */
+  mq_dataset_set_as_of (self->dataset, julian);
   tell_views (self);
   return TRUE;
+}
+
+/**
+ * mq_project_get_today:
+ *
+ * Returns: the day the project's deadlines count from: the past day it
+ *   shows, else mq_today()
+ */
+guint32
+mq_project_get_today (MqProject *self)
+{
+  g_return_val_if_fail (MQ_IS_PROJECT (self), mq_today ());
+  return self->as_of != 0 ? self->as_of : mq_today ();
 }
 
 guint32

@@ -115,6 +115,7 @@ MqVectorLayer       *mq_project_get_vector_layer (MqProject      *self,
 gboolean             mq_project_set_as_of        (MqProject      *self,
                                                   guint32         julian,
                                                   GError        **error);
+guint32              mq_project_get_today        (MqProject      *self);
 guint32              mq_project_get_as_of        (MqProject      *self);
 guint32              mq_project_get_changes_since (MqProject     *self);
 void                 mq_project_set_changes_since (MqProject     *self,

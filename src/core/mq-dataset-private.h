@@ -31,6 +31,7 @@ struct _MqDataset
   OGRCoordinateTransformationH from_lonlat;
   GMutex            lonlat_lock;              /* the window and a render thread both ask */
   MqDataset        *origin;                   /* a snapshot's live dataset, whose fields it borrows */
+  guint32           as_of;                    /* the past day the parcels are of (main thread), or 0 */
   char             *server_conninfo;          /* "pg:…" only: libpq's string, maybe with a password: never shown */
   char             *server_schema;
 };

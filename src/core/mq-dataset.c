@@ -159,7 +159,49 @@ mq_dataset_snapshot (MqDataset *self)
   snapshot->server_conninfo = live->server_conninfo;
   snapshot->server_schema = live->server_schema;
   snapshot->origin = g_object_ref (live);
+  snapshot->as_of = self->as_of;
   return snapshot;
+}
+
+/**
+ * mq_dataset_set_as_of:
+ * @julian: the past day the parcels are of, or 0: today
+ *
+ * Set by a project showing a past day on the dataset it shows: each window
+ * its own day (a snapshot keeps the day it was taken at).
+ */
+void
+mq_dataset_set_as_of (MqDataset *self,
+                      guint32    julian)
+{
+  g_return_if_fail (MQ_IS_DATASET (self));
+  self->as_of = julian;
+}
+
+/**
+ * mq_dataset_get_as_of:
+ *
+ * Returns: the past day the parcels are of (a window's, or the command
+ *   line's --as-of), or 0
+ */
+guint32
+mq_dataset_get_as_of (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), mq_get_as_of ());
+  return self->as_of != 0 ? self->as_of : mq_get_as_of ();
+}
+
+/**
+ * mq_dataset_get_today:
+ *
+ * Returns: the day the dataset's deadlines count from: the past day it is
+ *   shown at, else mq_today() (the command line's --as-of, or today)
+ */
+guint32
+mq_dataset_get_today (MqDataset *self)
+{
+  g_return_val_if_fail (MQ_IS_DATASET (self), mq_today ());
+  return self->as_of != 0 ? self->as_of : mq_today ();
 }
 
 /* Returns: (nullable): the libpq connection string of a project loaded

@@ -99,6 +99,10 @@ void               mq_dataset_set_parcels       (MqDataset *self,
                                                  MqParcels *parcels);
 MqDataset         *mq_dataset_snapshot          (MqDataset *self);
 gboolean           mq_dataset_is_snapshot       (MqDataset *self);
+void               mq_dataset_set_as_of         (MqDataset *self,
+                                                 guint32    julian);
+guint32            mq_dataset_get_as_of         (MqDataset *self);
+guint32            mq_dataset_get_today         (MqDataset *self);
 const MqReference *mq_dataset_get_reference     (MqDataset *self);
 const char        *mq_dataset_get_crs_label     (MqDataset *self);
 const char        *mq_dataset_get_display_wkt   (MqDataset *self);

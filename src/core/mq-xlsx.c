@@ -44,6 +44,7 @@ typedef struct
   guint          n_columns;
   guint          n_rows;      /* parcels */
   double        *sums;        /* per column, what its area cells hold, for the 合计 row */
+  guint32        as_of;       /* the past day the parcels are of, or 0 */
 } Ledger;
 
 /* Excel's column name: 0 → A, 26 → AA. */
@@ -216,17 +217,17 @@ write_total (Ledger *l)
     }
 }
 
-/* The day the ledger is as of: Excel's own today, unless the command
- * works at a past date (mq_set_as_of()). */
+/* The day the ledger is as of: Excel's own today, unless the parcels are
+ * of a past day (mq_dataset_get_as_of()). */
 static char *
-dup_today_formula (void)
+dup_today_formula (Ledger *l)
 {
   GDate date;
 
-  if (mq_get_as_of () == 0)
+  if (l->as_of == 0)
     return g_strdup ("TODAY()");
   g_date_clear (&date, 1);
-  g_date_set_julian (&date, mq_get_as_of ());
+  g_date_set_julian (&date, l->as_of);
   return g_strdup_printf ("DATE(%d,%d,%d)", g_date_get_year (&date), g_date_get_month (&date),
                           g_date_get_day (&date));
 }
@@ -237,7 +238,7 @@ mark_overdue (Ledger *l)
 {
   int deadline = mq_table_find_field (l->table, MQ_FIELD_DEADLINE);
   int stage = mq_table_find_field (l->table, MQ_FIELD_STAGE);
-  g_autofree char *today = dup_today_formula ();
+  g_autofree char *today = dup_today_formula (l);
   g_autofree char *formula = NULL;
   char d[8], s[8];
   lxw_conditional_format cf = { 0 };
@@ -317,6 +318,7 @@ mq_xlsx_export (MqDataset   *dataset,
   l.n_columns = mq_table_get_n_columns (table);
   l.n_rows = mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset));
   l.sums = sums = g_new0 (double, l.n_columns);
+  l.as_of = mq_dataset_get_as_of (dataset);
   l.book = workbook_new_opt (mq_output_get_temp_path (out), &options);
   if (l.book == NULL)
     {

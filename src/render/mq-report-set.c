@@ -129,7 +129,7 @@ make_groups (MqDataset             *dataset,
   MqParcels *parcels = mq_dataset_get_parcels (dataset);
   g_autoptr(GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
-  guint32 today = mq_today ();
+  guint32 today = mq_dataset_get_today (dataset);
 
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
     {

@@ -111,10 +111,10 @@ as_of_banner (Report *r)
   int w, h;
   GDate date;
 
-  if (mq_get_as_of () == 0)
+  if (mq_dataset_get_as_of (r->dataset) == 0)
     return;
   g_date_clear (&date, 1);
-  g_date_set_julian (&date, mq_get_as_of ());
+  g_date_set_julian (&date, mq_dataset_get_as_of (r->dataset));
   /* TRANSLATORS: a day in a report's banner, as strftime() takes it */
   g_date_strftime (day, sizeof day, _("%-d %B %Y"), &date);
   /* TRANSLATORS: a report's banner: the status it shows is that of this day */
@@ -492,7 +492,8 @@ static char *
 dup_made_date (Report *r)
 {
   g_autofree char *made = g_strndup (r->generated, 10);
-  g_autofree char *as_of = mq_get_as_of () ? mq_date_format (mq_get_as_of ()) : NULL;
+  guint32 day = mq_dataset_get_as_of (r->dataset);
+  g_autofree char *as_of = day ? mq_date_format (day) : NULL;
 
   /* TRANSLATORS: the 图签's date: the day made, then the day its status is of */
   return as_of ? g_strdup_printf (_("%s (status as of %s)"), made, as_of) : g_steal_pointer (&made);
@@ -1191,7 +1192,7 @@ draw_report (Report    *r,
   r->renderer = mq_renderer_new ();
   r->parcels = report_parcels (r->dataset, r->options);
   r->generated = g_date_time_format (now, "%Y-%m-%d %H:%M");
-  r->today = mq_today ();
+  r->today = mq_dataset_get_today (r->dataset);
   r->deadlines = deadline_parcels (r);
   r->history = r->options->atlas ? mq_history_load_recent (mq_dataset_get_path (r->dataset), 8)
                                  : NULL;

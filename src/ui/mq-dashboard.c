@@ -291,7 +291,7 @@ fit_figures (MqDashboard *self)
 static void
 refresh_now (MqDashboard *self)
 {
-  guint32 today = mq_today ();
+  guint32 today = self->dataset ? mq_dataset_get_today (self->dataset) : mq_today ();
 
   self->stale = FALSE;
   g_clear_pointer (&self->summary, mq_summary_free);

@@ -191,7 +191,7 @@ fill_results (MqFilterBar *self,
   clear_results (self);
   for (guint k = 0; k < places->len; k++)
     add_place_row (self, g_ptr_array_index (places, k));
-  hits = mq_filter_dup_hits (self->filter, dataset, mq_today (), MAX_PARCEL_HITS, &total);
+  hits = mq_filter_dup_hits (self->filter, dataset, mq_dataset_get_today (dataset), MAX_PARCEL_HITS, &total);
   for (guint k = 0; k < hits->len; k++)
     {
       guint index = g_array_index (hits, guint, k);

@@ -471,10 +471,11 @@ static void
 show_overdue (MqLocksPanel *self)
 {
   const MqParcel *p = mq_parcel_model_get_parcel (self->model);
+  MqProject *project = mq_parcel_model_get_project (self->model);
   g_autofree char *text = NULL;
 
-  if (p != NULL && mq_parcel_model_get_n_parcels (self->model) == 1)
-    text = mq_overdue_text (mq_parcel_days_overdue (p, mq_today ()));
+  if (p != NULL && project != NULL && mq_parcel_model_get_n_parcels (self->model) == 1)
+    text = mq_overdue_text (mq_parcel_days_overdue (p, mq_project_get_today (project)));
   gtk_label_set_text (self->overdue_label, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->overdue_label), text != NULL);
 }

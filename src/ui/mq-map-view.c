@@ -1151,7 +1151,7 @@ mq_map_view_refresh (MqMapView *self)
 
   /* The day deadlines count from moves too: past midnight, or to a past
    * day the project shows. */
-  mq_renderer_set_today (self->renderer, mq_today ());
+  mq_renderer_set_today (self->renderer, self->project ? mq_project_get_today (self->project) : mq_today ());
   mq_renderer_parcels_changed (self->renderer);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   schedule_frame (self, 0);
@@ -1437,9 +1437,10 @@ mq_map_view_restore_view (MqMapView  *self,
 
 static void
 append_overdue (GString        *markup,
-                const MqParcel *p)
+                const MqParcel *p,
+                guint32         today)
 {
-  g_autofree char *overdue = mq_overdue_text (mq_parcel_days_overdue (p, mq_today ()));
+  g_autofree char *overdue = mq_overdue_text (mq_parcel_days_overdue (p, today));
   g_autofree char *escaped = NULL;
 
   if (overdue == NULL)
@@ -1480,6 +1481,6 @@ mq_map_view_dup_tooltip_markup (MqMapView *self,
                           *deadline ? _(" · deadline ") : "", deadline);
   markup = g_string_new (NULL);
   g_string_append (markup, escaped = g_markup_escape_text (text, -1));
-  append_overdue (markup, p);
+  append_overdue (markup, p, mq_dataset_get_today (dataset));
   return g_string_free (markup, FALSE);
 }

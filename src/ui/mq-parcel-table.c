@@ -173,8 +173,9 @@ bind_cell (GtkSignalListItemFactory *factory,
   if (GPOINTER_TO_INT (data) == COL_DEADLINE)
     {
       const MqParcel *p = mq_parcel_item_get_parcel (parcel);
+      MqParcelTable *table = g_object_get_data (G_OBJECT (factory), "mq-parcel-table");
 
-      overdue = mq_overdue_text (mq_parcel_days_overdue (p, mq_today ()));
+      overdue = mq_overdue_text (mq_parcel_days_overdue (p, table->today));
     }
   gtk_label_set_text (GTK_LABEL (label), overdue ? overdue : text ? text : "");
   gtk_widget_set_tooltip_text (label, overdue ? text : NULL);
@@ -328,6 +329,8 @@ add_column (MqParcelTable *self,
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (column));
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (column));
+  /* The deadline's cell counts from the table's day. */
+  g_object_set_data (G_OBJECT (factory), "mq-parcel-table", self);
   c = gtk_column_view_column_new (_(columns[column].title), factory);
   self->column[column] = c;
   gtk_column_view_column_set_sorter (c, sorter);
@@ -491,7 +494,7 @@ on_filter_changed (MqParcelTable *self)
 {
   gboolean active = self->filter != NULL && mq_filter_is_active (self->filter);
 
-  self->today = mq_today ();
+  self->today = self->project ? mq_project_get_today (self->project) : mq_today ();
   gtk_custom_filter_set_filter_func (self->custom_filter, active ? keep_parcel : NULL, active ? self : NULL, NULL);
 }
 

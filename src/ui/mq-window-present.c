@@ -119,7 +119,7 @@ update_totals (MqWindow *self)
 
   if (dataset == NULL || !self->presenting)
     return;
-  s = mq_summary_new_filtered (dataset, mq_today (), mq_project_get_filter (self->project));
+  s = mq_summary_new_filtered (dataset, mq_dataset_get_today (dataset), mq_project_get_filter (self->project));
   g_free (self->present_summary);
   self->present_summary =
     g_strdup_printf (_("Flagged %u parcels, %.1f mu of the %.0f mu target · all four locks: %u parcels, %.1f mu · overdue %u"),
@@ -165,7 +165,7 @@ static void
 show_overdue (MqWindow       *self,
               const MqParcel *p)
 {
-  g_autofree char *overdue = mq_overdue_text (mq_parcel_days_overdue (p, mq_today ()));
+  g_autofree char *overdue = mq_overdue_text (mq_parcel_days_overdue (p, mq_project_get_today (self->project)));
 
   gtk_label_set_text (GTK_LABEL (self->present_overdue_label), overdue ? overdue : "");
   gtk_widget_set_visible (self->present_overdue_label, overdue != NULL);
@@ -233,7 +233,7 @@ step (MqWindow *self,
   self->present_position = (self->present_position + delta + (int) order->len) % (int) order->len;
   index = g_array_index (order, guint, self->present_position);
   mq_selection_select_only (mq_project_get_selection (self->project), index);
-  text = parcel_card_text (mq_parcels_get (mq_dataset_get_parcels (dataset), index), mq_today ());
+  text = parcel_card_text (mq_parcels_get (mq_dataset_get_parcels (dataset), index), mq_dataset_get_today (dataset));
   gtk_label_set_text (self->present_parcel_label, text);
   show_overdue (self, mq_parcels_get (mq_dataset_get_parcels (dataset), index));
   mq_locator_set_dataset (self->present_locator, dataset);

@@ -32,7 +32,7 @@ on_filter_changed (MqWindow *self)
   n = kept = mq_parcels_get_n_parcels (mq_dataset_get_parcels (dataset));
   mq_renderer_set_shown (mq_map_view_get_renderer (self->map_view),
                          mq_filter_is_active (filter)
-                           ? mq_filter_get_shown (filter, dataset, mq_today (), &kept) : NULL);
+                           ? mq_filter_get_shown (filter, dataset, mq_dataset_get_today (dataset), &kept) : NULL);
   mq_map_view_refresh (self->map_view);
   mq_filter_bar_set_counts (self->filter_bar, kept, n);
 }

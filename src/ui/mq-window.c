@@ -674,7 +674,7 @@ update_status (MqWindow *self)
 
   if (dataset == NULL)
     return;
-  s = mq_summary_new (dataset, mq_today ());
+  s = mq_summary_new (dataset, mq_dataset_get_today (dataset));
   base = g_path_get_basename (mq_dataset_get_path (dataset));
   text = g_strdup_printf (_("%u parcels · %.1f mu · flagged for upgrade: %u parcels, %.1f mu · "
                             "overdue: %u · %s · %s"),
