@@ -129,18 +129,6 @@ update_totals (MqWindow *self)
   show_totals (self);
 }
 
-/**
- * mq_window_get_present_pending:
- *
- * Returns: whether the meeting room's "since" line is being worked out
- */
-gboolean
-mq_window_get_present_pending (MqWindow *self)
-{
-  g_return_val_if_fail (MQ_IS_WINDOW (self), FALSE);
-  return self->present_changes != NULL;
-}
-
 static char *
 parcel_card_text (const MqParcel *p,
                   guint32         today)

@@ -946,6 +946,18 @@ mq_window_update_survey (MqWindow   *self,
   gtk_widget_activate_action (GTK_WIDGET (self), "win.update-survey-from", "^ay", path);
 }
 
+/**
+ * mq_window_get_present_pending:
+ *
+ * Returns: whether the meeting room's "since" line is being worked out
+ */
+gboolean
+mq_window_get_present_pending (MqWindow *self)
+{
+  g_return_val_if_fail (MQ_IS_WINDOW (self), FALSE);
+  return self->present_changes != NULL;
+}
+
 MqWindow *
 mq_window_new (GtkApplication *application)
 {
