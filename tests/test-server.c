@@ -1432,6 +1432,18 @@ test_survey_update_refused (Fixture       *f,
   g_assert_nonnull (strstr (err, "owner"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
+  /* The window asks before it reads a survey: the planner is told, the
+   * owner let through. */
+  {
+    g_autoptr(MqDataset) theirs = load_server (f, "user=mq_test_planner");
+    g_autoptr(MqDataset) owners = load_server (f, NULL);
+
+    g_assert_false (mq_survey_update_check_permitted (theirs, &error));
+    g_assert_error (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_NOT_PERMITTED);
+    g_clear_error (&error);
+    g_assert_true (mq_survey_update_check_permitted (owners, &error));
+    g_assert_no_error (error);
+  }
 
   g_free (planner);
   planner = g_strdup_printf ("pg:%s schema=%s", server (), f->schema);

@@ -21,8 +21,9 @@
  * - NOTIFY mq_parcels 'survey': every window that has the project open
  *   reads it again (core/mq-pg-store.c).
  *
- * Every value is a bound parameter and every name the survey brings a
- * quoted identifier. Runs in a worker: the connection is its own.
+ * Every value is a bound parameter or COPY data (never SQL text), and every
+ * name the survey brings a quoted identifier. Runs in a worker: the
+ * connection is its own.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -110,29 +111,55 @@ first_value (Server             *s,
 }
 
 /* Only the parcels table's owner can swap it; anyone else is told who can.
- * A member of the owning role (or a superuser) acts as that role: what the
+ * Returns: (nullable): the owner's name */
+static char *
+owner_of_parcels (Server  *s,
+                  GError **error)
+{
+  g_autoptr(PGresult) result =
+    query (s, "SELECT pg_has_role (current_user, relowner, 'MEMBER'), pg_get_userbyid (relowner)"
+              " FROM pg_class WHERE oid = 'parcels'::regclass", 0, NULL, error);
+
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 1 && g_str_equal (PQgetvalue (result, 0, 0), "t"))
+    return g_strdup (PQgetvalue (result, 0, 1));
+  g_set_error (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_NOT_PERMITTED,
+               _("%s: only the project's owner (%s) can carry it into a new survey or take that back; "
+                 "nothing was changed"),
+               s->path, PQntuples (result) == 1 ? PQgetvalue (result, 0, 1) : "?");
+  return NULL;
+}
+
+/* A member of the owning role (or a superuser) acts as that role: what the
  * update makes belongs to the owner, as what it replaces did. */
 static gboolean
 become_owner (Server  *s,
               GError **error)
 {
-  g_autoptr(PGresult) result =
-    query (s, "SELECT pg_has_role (current_user, relowner, 'MEMBER'), pg_get_userbyid (relowner)"
-              " FROM pg_class WHERE oid = 'parcels'::regclass", 0, NULL, error);
-  const char *owner[1];
+  g_autofree char *owner = owner_of_parcels (s, error);
+  const char *params[] = { owner };
 
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) == 1 && g_str_equal (PQgetvalue (result, 0, 0), "t"))
-    {
-      owner[0] = PQgetvalue (result, 0, 1);
-      return run (s, "SELECT set_config ('role', $1, true)", 1, owner, error);
-    }
-  g_set_error (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_NOT_PERMITTED,
-               _("%s: only the project's owner (%s) can carry it into a new survey or take that back; "
-                 "nothing was changed"),
-               s->path, PQntuples (result) == 1 ? PQgetvalue (result, 0, 1) : "?");
-  return FALSE;
+  return owner != NULL && run (s, "SELECT set_config ('role', $1, true)", 1, params, error);
+}
+
+/**
+ * _mq_pg_survey_check_owner:
+ *
+ * Whether this user may carry the server project into a new survey (the
+ * window asks before it reads one).
+ */
+gboolean
+_mq_pg_survey_check_owner (const char  *conninfo,
+                           const char  *schema,
+                           const char  *path,
+                           GError     **error)
+{
+  g_autoptr(PGconn) conn = _mq_pg_connect (conninfo, schema, path, error);
+  Server s = { conn, path };
+  g_autofree char *owner = NULL;
+
+  return conn != NULL && (owner = owner_of_parcels (&s, error)) != NULL;
 }
 
 /* BEGIN, the owner's check, the swap's functions, the table locked while

@@ -11,6 +11,10 @@ G_BEGIN_DECLS
 gboolean _mq_pg_survey_apply      (MqSurveyUpdate  *update,
                                    const char      *survey_date,
                                    GError         **error);
+gboolean _mq_pg_survey_check_owner (const char     *conninfo,
+                                    const char     *schema,
+                                    const char     *path,
+                                    GError        **error);
 gboolean _mq_pg_survey_undo       (const char      *conninfo,
                                    const char      *schema,
                                    const char      *path,

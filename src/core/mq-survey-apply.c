@@ -100,6 +100,25 @@ mq_survey_update_prepare (const char           *project,
 }
 
 /**
+ * mq_survey_update_check_permitted:
+ * @project: the project as loaded
+ *
+ * Whether this user may update the project's survey: a server project's
+ * parcels table belongs to one role (MQ_SURVEY_UPDATE_ERROR_NOT_PERMITTED
+ * names it); a project file is the file's to change. Asked by the window
+ * before it reads a survey; the update itself asks again.
+ */
+gboolean
+mq_survey_update_check_permitted (MqDataset  *project,
+                                  GError    **error)
+{
+  const char *schema = NULL;
+  const char *conninfo = _mq_dataset_get_server (project, &schema);
+
+  return conninfo == NULL || _mq_pg_survey_check_owner (conninfo, schema, mq_dataset_get_path (project), error);
+}
+
+/**
  * mq_survey_update_prepare_for:
  * @project: the project as loaded (a window's snapshot will do: it is only
  *   read, and a server's parcels are checked unchanged when applying)

@@ -95,6 +95,8 @@ MqSurveyUpdate *mq_survey_update_prepare     (const char           *project,
                                               MqMergePolicy         policy,
                                               GCancellable         *cancellable,
                                               GError              **error);
+gboolean        mq_survey_update_check_permitted (MqDataset        *project,
+                                                  GError          **error);
 MqSurveyUpdate *mq_survey_update_prepare_for (MqDataset           *project,
                                               const char           *survey,
                                               const MqLoadOptions  *survey_options,

@@ -206,8 +206,11 @@ prepare_thread (GTask        *task,
   SurveyJob *job = data;
   GError *error = NULL;
 
-  job->update = mq_survey_update_prepare_for (job->project, job->survey, NULL, MQ_MERGE_ASK, cancellable,
-                                              &error);
+  /* Told at once when the server's parcels are not this planner's to
+   * replace, not after reading the survey and a preview. */
+  if (mq_survey_update_check_permitted (job->project, &error))
+    job->update = mq_survey_update_prepare_for (job->project, job->survey, NULL, MQ_MERGE_ASK, cancellable,
+                                                &error);
   if (job->update != NULL)
     mq_task_return_boolean (task, TRUE);
   else
@@ -225,7 +228,10 @@ on_prepared (GObject      *source,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      _mq_window_show_problem (job->window, _("The New Survey Cannot Be Used"), error);
+      _mq_window_show_problem (job->window,
+                               g_error_matches (error, MQ_SURVEY_UPDATE_ERROR, MQ_SURVEY_UPDATE_ERROR_NOT_PERMITTED)
+                                 ? _("The Project's Survey Cannot Be Updated")
+                                 : _("The New Survey Cannot Be Used"), error);
       return;
     }
   /* The dialog's answer takes the job on from the task. */

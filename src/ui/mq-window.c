@@ -655,7 +655,7 @@ _mq_window_actions_update (MqWindow *self)
   gtk_widget_action_set_enabled (widget, "win.apply-csv", editable);
   gtk_widget_action_set_enabled (widget, "win.apply-planning", editable);
   /* On a server, only the parcels table's owner can: anyone else is told
-   * so (core/mq-pg-survey.c) after the preview, which is theirs to see. */
+   * so (core/mq-pg-survey.c) before a survey is read. */
   gtk_widget_action_set_enabled (widget, "win.update-survey", editable);
   gtk_widget_action_set_enabled (widget, "win.update-survey-from", editable);
   gtk_widget_action_set_enabled (widget, "win.undo-survey-update", editable);
