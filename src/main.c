@@ -760,7 +760,7 @@ undo_survey_update (const char *project)
   g_autofree char *shown = NULL;
   gboolean ok;
 
-  if (mq_server_file_is (project) || g_str_has_prefix (project, MQ_SERVER_PREFIX))
+  if (mq_server_is_project (project))
     {
       if ((loaded = mq_dataset_load (project, NULL, NULL, &error)) == NULL)
         return fail (error);

@@ -45,12 +45,6 @@ run (TestRun *result,
   va_end (ap);
 }
 
-static char *
-sample_file (const char *name)
-{
-  return g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), name, NULL);
-}
-
 static JsonObject *
 parse_object (const char *text)
 {
@@ -111,7 +105,7 @@ test_summary_json (void)
 static void
 test_summary_survey (void)
 {
-  g_autofree char *shp = sample_file ("maqiao-survey.shp");
+  g_autofree char *shp = test_sample_file ("maqiao-survey.shp");
   g_auto(TestRun) r = { 0 };
   g_autoptr(JsonObject) o = NULL;
 
@@ -166,7 +160,7 @@ copy_without_prj (const char *dir)
   for (guint i = 0; i < G_N_ELEMENTS (exts); i++)
     {
       g_autofree char *name = g_strdup_printf ("maqiao-survey.%s", exts[i]);
-      g_autofree char *from = sample_file (name);
+      g_autofree char *from = test_sample_file (name);
       g_autofree char *to = g_build_filename (dir, name, NULL);
       g_autofree char *data = NULL;
       gsize len;
@@ -268,7 +262,7 @@ test_layer_add (void)
   g_autofree char *png = g_build_filename (dir, "map.png", NULL);
   g_autofree char *bare = g_build_filename (dir, "no-crs.png", NULL);
   g_autofree char *missing = g_build_filename (dir, "absent.tif", NULL);
-  g_autofree char *ortho = sample_file ("maqiao-ortho.tif");
+  g_autofree char *ortho = test_sample_file ("maqiao-ortho.tif");
   g_autofree char *arg = g_strconcat ("--export-png=", png, NULL);
   g_autofree char *with = g_strconcat ("--layer-add=", ortho, ",opacity=1", NULL);
   g_autofree char *bad = g_strconcat ("--layer-add=", ortho, ",opacity=2", NULL);
@@ -452,7 +446,7 @@ test_saved_layers_exported (void)
   g_autofree char *gpkg = test_copy_sample (dir, "项目.gpkg");
   g_autofree char *png = g_build_filename (dir, "map.png", NULL);
   g_autofree char *arg = g_strconcat ("--export-png=", png, NULL);
-  g_autofree char *ortho = sample_file ("maqiao-ortho.tif");
+  g_autofree char *ortho = test_sample_file ("maqiao-ortho.tif");
   g_autofree char *ortho_json = g_strescape (ortho, NULL);
   g_autofree char *plan = g_build_filename (g_getenv ("MQ_CORPUS_DIR"), "enc-gbk-detect.shp", NULL);
   g_autofree char *plan_json = g_strescape (plan, NULL);
@@ -877,7 +871,7 @@ static void
 test_import_race (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("mq-race-XXXXXX", NULL);
-  g_autofree char *source = sample_file ("maqiao-survey.shp");
+  g_autofree char *source = test_sample_file ("maqiao-survey.shp");
   g_autofree char *output = g_build_filename (dir, "p.gpkg", NULL);
   g_autofree char *stale = NULL;
   g_autoptr(GSubprocess) a = NULL, b = NULL;
@@ -958,7 +952,7 @@ test_apply_csv_untrusted (void)
 static void
 test_import_one_line (void)
 {
-  g_autofree char *source = sample_file ("maqiao-survey.shp");
+  g_autofree char *source = test_sample_file ("maqiao-survey.shp");
   g_auto(TestRun) r = { 0 };
 
   run (&r, "--import", source, "--output", "/nonexistent-mq/p.gpkg", NULL);
@@ -1142,7 +1136,7 @@ test_export_xlsx (void)
   g_autofree char *dir = g_dir_make_tmp ("mq-xlsx-XXXXXX", NULL);
   g_autofree char *out = g_build_filename (dir, "台账.xlsx", NULL);
   g_autofree char *bad = g_build_filename (dir, "missing", "台账.xlsx", NULL);
-  g_autofree char *survey = sample_file ("maqiao-survey.shp");
+  g_autofree char *survey = test_sample_file ("maqiao-survey.shp");
   g_autofree char *old_language = g_strdup (g_getenv ("LANGUAGE"));
   const char *options[] = { "HEADERS=FORCE", NULL };
   g_auto(TestRun) r1 = { 0 }, r2 = { 0 };

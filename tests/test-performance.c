@@ -25,22 +25,6 @@
 
 static MqDataset *sample;
 
-static char *
-sample_file (const char *name)
-{
-  return g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), name, NULL);
-}
-
-static MqDataset *
-load (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  MqDataset *dataset = mq_dataset_load (path, NULL, NULL, &error);
-
-  g_assert_no_error (error);
-  return dataset;
-}
-
 static double
 mu_by_hand (OGRGeometryH geometry)
 {
@@ -53,7 +37,7 @@ mu_by_hand (OGRGeometryH geometry)
 static void
 test_figures_by_hand (void)
 {
-  g_autofree char *path = sample_file ("maqiao.gpkg");
+  g_autofree char *path = test_sample_file ("maqiao.gpkg");
   GDALDatasetH ds = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
   OGRLayerH layer = GDALDatasetGetLayerByName (ds, "parcels");
   MqParcels *parcels = mq_dataset_get_parcels (sample);
@@ -196,7 +180,7 @@ test_survey_aliases (void)
   const MqParcel *a, *b;
 
   g_assert_true (g_file_set_contents (path, json, -1, NULL));
-  d = load (path);
+  d = test_load (path);
   a = mq_parcels_get (mq_dataset_get_parcels (d), 0);
   b = mq_parcels_get (mq_dataset_get_parcels (d), 1);
   g_assert_cmpstr (a->id, ==, "A1");
@@ -336,10 +320,10 @@ test_tax_table (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("mq-performance-XXXXXX", NULL);
   g_autofree char *project = test_copy_sample (dir, "项目.gpkg");
-  g_autofree char *table = sample_file ("maqiao-tax-2026.csv");
+  g_autofree char *table = test_sample_file ("maqiao-tax-2026.csv");
   g_autoptr(GHashTable) outputs = NULL;
   g_autoptr(GHashTable) taxes = read_table (table, &outputs);
-  g_autoptr(MqDataset) d = load (project);
+  g_autoptr(MqDataset) d = test_load (project);
   g_autoptr(MqStore) store = NULL;
   g_autoptr(MqEdit) edit = NULL;
   g_autoptr(MqDataset) after = NULL;
@@ -359,7 +343,7 @@ test_tax_table (void)
   g_assert_no_error (error);
   g_clear_object (&store);
 
-  after = load (project);
+  after = test_load (project);
   parcels = mq_dataset_get_parcels (after);
   for (guint i = 0; i < mq_parcels_get_n_parcels (parcels); i++)
     {
@@ -447,7 +431,7 @@ zone_at (OGRLayerH layer,
 static void
 test_planning (void)
 {
-  g_autofree char *plan = sample_file ("maqiao-kongui.gpkg");
+  g_autofree char *plan = test_sample_file ("maqiao-kongui.gpkg");
   GDALDatasetH ds = GDALOpenEx (plan, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
   OGRLayerH layer = GDALDatasetGetLayer (ds, 0);
   MqParcels *parcels = mq_dataset_get_parcels (sample);
@@ -578,8 +562,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   mq_core_init ();
-  path = sample_file ("maqiao.gpkg");
-  sample = load (path);
+  path = test_sample_file ("maqiao.gpkg");
+  sample = test_load (path);
   g_test_add_func ("/performance/figures-by-hand", test_figures_by_hand);
   g_test_add_func ("/performance/entered-values", test_entered_values);
   g_test_add_func ("/performance/survey-aliases", test_survey_aliases);

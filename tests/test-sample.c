@@ -22,12 +22,6 @@
 static MqDataset *project;
 static MqDataset *survey;
 
-static char *
-sample_file (const char *name)
-{
-  return g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), name, NULL);
-}
-
 static void
 test_parcel_count (void)
 {
@@ -146,7 +140,7 @@ north_of (OGRGeometryH road,
 static void
 test_incremental_north_of_dongchuan (void)
 {
-  g_autofree char *path = sample_file ("maqiao.gpkg");
+  g_autofree char *path = test_sample_file ("maqiao.gpkg");
   GDALDatasetH ds = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
   OGRLayerH roads = GDALDatasetGetLayerByName (ds, "roads");
   OGRLayerH parcels = GDALDatasetGetLayerByName (ds, "parcels");
@@ -184,7 +178,7 @@ test_incremental_north_of_dongchuan (void)
 static void
 test_areas_independent (void)
 {
-  g_autofree char *path = sample_file ("maqiao-survey.shp");
+  g_autofree char *path = test_sample_file ("maqiao-survey.shp");
   GDALDatasetH ds = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
   OGRLayerH layer = GDALDatasetGetLayer (ds, 0);
   MqParcels *parcels = mq_dataset_get_parcels (survey);
@@ -209,8 +203,8 @@ test_areas_independent (void)
 static void
 test_survey_encoding (void)
 {
-  g_autofree char *cpg = sample_file ("maqiao-survey.cpg");
-  g_autofree char *dbf = sample_file ("maqiao-survey.dbf");
+  g_autofree char *cpg = test_sample_file ("maqiao-survey.cpg");
+  g_autofree char *dbf = test_sample_file ("maqiao-survey.dbf");
   MqParcels *parcels = mq_dataset_get_parcels (survey);
   guint with_rare = 0, firms = 0;
   guint8 header[32];
@@ -325,7 +319,7 @@ count_flagged (MqDataset *dataset,
 static void
 test_history (void)
 {
-  g_autofree char *path = sample_file ("maqiao.gpkg");
+  g_autofree char *path = test_sample_file ("maqiao.gpkg");
   g_autoptr(GPtrArray) entries = mq_history_load_all (path, NULL);
   g_autoptr(MqDataset) past = mq_dataset_load (path, NULL, NULL, NULL);
   g_autoptr(MqDataset) recent = mq_dataset_load (path, NULL, NULL, NULL);
@@ -441,8 +435,8 @@ test_progress (void)
 static void
 test_imagery (void)
 {
-  g_autofree char *tif = sample_file ("maqiao-ortho.tif");
-  g_autofree char *mbtiles = sample_file ("maqiao-ortho.mbtiles");
+  g_autofree char *tif = test_sample_file ("maqiao-ortho.tif");
+  g_autofree char *mbtiles = test_sample_file ("maqiao-ortho.mbtiles");
   GDALDatasetH ortho = GDALOpen (tif, GA_ReadOnly), web = GDALOpen (mbtiles, GA_ReadOnly);
   MqParcels *parcels = mq_dataset_get_parcels (project);
   const MqShapes *shapes = mq_parcels_get_shapes (parcels);
@@ -512,8 +506,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   mq_core_init ();
-  gpkg = sample_file ("maqiao.gpkg");
-  shp = sample_file ("maqiao-survey.shp");
+  gpkg = test_sample_file ("maqiao.gpkg");
+  shp = test_sample_file ("maqiao-survey.shp");
   project = mq_dataset_load (gpkg, NULL, NULL, &error);
   g_assert_no_error (error);
   survey = mq_dataset_load (shp, NULL, NULL, &error);

@@ -26,16 +26,6 @@ typedef struct
   MqStore   *store;
 } Fixture;
 
-static MqDataset *
-load (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  MqDataset *dataset = mq_dataset_load (path, NULL, NULL, &error);
-
-  g_assert_no_error (error);
-  return dataset;
-}
-
 static void
 setup (Fixture       *f,
        gconstpointer  data)
@@ -44,7 +34,7 @@ setup (Fixture       *f,
 
   f->dir = g_dir_make_tmp ("mq-store-XXXXXX", NULL);
   f->path = test_copy_sample (f->dir, "项目.gpkg");
-  f->dataset = load (f->path);
+  f->dataset = test_load (f->path);
   f->store = mq_store_open (f->dataset, &error);
   g_assert_no_error (error);
   g_assert_false (mq_store_is_read_only (f->store));
@@ -175,7 +165,7 @@ test_edit_and_history (Fixture       *f,
     }
 
   /* Loaded again from disk, the edit is there. */
-  again = load (f->path);
+  again = test_load (f->path);
   reread = mq_parcels_get (mq_dataset_get_parcels (again), i);
   g_assert_cmpstr (reread->details->entity, ==, "马桥镇经济发展办公室");
   g_assert_cmpuint (reread->locks, ==, parcel (f, i)->locks);
@@ -391,7 +381,7 @@ static void
 test_external_change (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr(MqDataset) other_dataset = load (f->path);
+  g_autoptr(MqDataset) other_dataset = test_load (f->path);
   g_autoptr(MqStore) other = mq_store_open (other_dataset, NULL);
   g_autoptr(MqEdit) theirs = batch_of (f, 1, MQ_FIELD_NOTES, "另一个程序写的");
   g_autoptr(MqEdit) ours = batch_of (f, 1, MQ_FIELD_NOTES, "我们写的");
@@ -604,7 +594,7 @@ test_migration_performance (Fixture       *f,
   g_assert_cmpint (sqlite3_exec (db, sql->str, NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   g_clear_object (&f->dataset);
-  f->dataset = load (f->path);
+  f->dataset = test_load (f->path);
   g_assert_true (isnan (parcel (f, i)->details->tax));
 
   store = mq_store_open (f->dataset, &error);
@@ -622,7 +612,7 @@ test_migration_performance (Fixture       *f,
   g_assert_true (mq_store_apply (store, edit, &error));
   g_assert_no_error (error);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM parcels WHERE annual_tax = 1234.5"), ==, 1);
-  reloaded = load (f->path);
+  reloaded = test_load (f->path);
   g_assert_cmpfloat (mq_parcels_get (mq_dataset_get_parcels (reloaded), i)->details->tax, ==, 1234.5);
   g_assert_cmpint (mq_parcels_get (mq_dataset_get_parcels (reloaded), i)->row_version, ==,
                    parcel (f, i)->row_version);
@@ -662,7 +652,7 @@ check_planted (Fixture    *f,
   g_assert_cmpint (rows, >, 0);
   plant (f->path, sql);
 
-  dataset = load (f->path);
+  dataset = test_load (f->path);
   store = mq_store_open (dataset, &error);
   g_assert_no_error (error);
   g_assert_true (mq_store_is_read_only (store));
@@ -760,7 +750,7 @@ static void
 test_not_a_project (void)
 {
   g_autofree char *shp = g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), "maqiao-survey.shp", NULL);
-  g_autoptr(MqDataset) dataset = load (shp);
+  g_autoptr(MqDataset) dataset = test_load (shp);
   g_autoptr(GError) error = NULL;
   g_autoptr(MqStore) store = mq_store_open (dataset, &error);
 
@@ -805,7 +795,7 @@ static int
 run_child (const char *path,
            guint       first)
 {
-  g_autoptr(MqDataset) dataset = load (path);
+  g_autoptr(MqDataset) dataset = test_load (path);
   g_autoptr(MqStore) store = mq_store_open (dataset, NULL);
   g_autofree char *dir = g_path_get_dirname (path);
 
@@ -842,7 +832,7 @@ check_after_kill (Fixture *f,
                   guint   *last_edit,
                   guint    last_batch)
 {
-  g_autoptr(MqDataset) dataset = load (f->path);
+  g_autoptr(MqDataset) dataset = test_load (f->path);
   MqParcels *parcels = mq_dataset_get_parcels (dataset);
   g_autofree char *check = sql_text (f->path, "PRAGMA integrity_check", NULL);
   const char *contact = mq_parcels_get (parcels, flagged (dataset, 0))->details->contact;
@@ -975,7 +965,7 @@ test_broken_on_load (void)
   OGR_F_Destroy (feature);
   GDALClose (ds);
 
-  dataset = load (path);
+  dataset = test_load (path);
   i = 0;   /* fid 1 */
   g_assert_true (mq_parcels_get (mq_dataset_get_parcels (dataset), i)->problems & MQ_PROBLEM_LOCK_RULE);
   store = mq_store_open (dataset, &error);

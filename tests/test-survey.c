@@ -19,18 +19,12 @@
 #include "mq-survey-update.h"
 #include "test-util.h"
 
-static char *
-sample_file (const char *name)
-{
-  return g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), name, NULL);
-}
-
 /* The generator's lines: "split OLD NEW NEW", "merge OLD OLD NEW",
  * "renumber OLD NEW", "boundary ID", "gone ID", "new ID". */
 static GPtrArray *
 read_truth (void)
 {
-  g_autofree char *path = sample_file ("maqiao-survey-next.changes.txt");
+  g_autofree char *path = test_sample_file ("maqiao-survey-next.changes.txt");
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   GPtrArray *truth = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
@@ -89,7 +83,7 @@ static MqSurveyUpdate *
 prepare (const char    *project,
          MqMergePolicy  policy)
 {
-  g_autofree char *survey = sample_file ("maqiao-survey-next.shp");
+  g_autofree char *survey = test_sample_file ("maqiao-survey-next.shp");
   g_autoptr(GError) error = NULL;
   MqSurveyUpdate *u = mq_survey_update_prepare (project, survey, NULL, policy, NULL, &error);
 
@@ -103,7 +97,7 @@ prepare (const char    *project,
 static void
 test_classes (void)
 {
-  g_autofree char *project = sample_file ("maqiao.gpkg");
+  g_autofree char *project = test_sample_file ("maqiao.gpkg");
   g_autoptr(MqSurveyUpdate) u = prepare (project, MQ_MERGE_ASK);
   g_autoptr(GPtrArray) truth = read_truth ();
   MqParcels *old = mq_dataset_get_parcels (mq_survey_update_get_project (u));
@@ -253,7 +247,7 @@ update (const char *project,
         const char *policy,
         const char *report)
 {
-  g_autofree char *survey = sample_file ("maqiao-survey-next.shp");
+  g_autofree char *survey = test_sample_file ("maqiao-survey-next.shp");
   g_autofree char *survey_arg = g_strconcat ("--update-survey=", survey, NULL);
   g_autofree char *policy_arg = g_strconcat ("--merge-policy=", policy, NULL);
   g_autofree char *report_arg = report ? g_strconcat ("--change-report=", report, NULL) : NULL;
@@ -475,7 +469,7 @@ test_merge_asked (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("mq-survey-XXXXXX", NULL);
   g_autofree char *project = test_copy_sample (dir, "p.gpkg");
-  g_autofree char *survey = sample_file ("maqiao-survey-next.shp");
+  g_autofree char *survey = test_sample_file ("maqiao-survey-next.shp");
   g_autofree char *survey_arg = g_strconcat ("--update-survey=", survey, NULL);
   g_autofree char *before = dump (project);
   g_autofree char *after = NULL;
@@ -630,7 +624,7 @@ test_change_report (void)
   g_autofree char *csv = g_build_filename (dir, "changes.csv", NULL);
   g_autofree char *xlsx = g_build_filename (dir, "changes.xlsx", NULL);
   g_autofree char *csv_arg = g_strconcat ("--change-report=", csv, NULL);
-  g_autofree char *survey = sample_file ("maqiao-survey-next.shp");
+  g_autofree char *survey = test_sample_file ("maqiao-survey-next.shp");
   g_autofree char *survey_arg = g_strconcat ("--update-survey=", survey, NULL);
   g_autoptr(MqSurveyUpdate) planned = prepare (project, MQ_MERGE_AGREED);
   g_autofree char *before = dump (project);

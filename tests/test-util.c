@@ -151,6 +151,24 @@ test_corpus_file (const char *name)
   return g_build_filename (g_getenv ("MQ_CORPUS_DIR"), name, NULL);
 }
 
+/* A file the build's sample generator wrote (MQ_SAMPLE_DIR). */
+char *
+test_sample_file (const char *name)
+{
+  return g_build_filename (g_getenv ("MQ_SAMPLE_DIR"), name, NULL);
+}
+
+/* A dataset the test needs: loaded, or the test fails. */
+MqDataset *
+test_load (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  MqDataset *dataset = mq_dataset_load (path, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return dataset;
+}
+
 /* A copy of the bundled sample project, named @name, in @dir: tests that
  * edit never touch the build's own sample. */
 /* The bundled sample project, copied to @dir, with its past: the history

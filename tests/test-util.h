@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <ogr_api.h>
 
+#include "mq-dataset.h"
+
 G_BEGIN_DECLS
 
 /* maqiao-land run as a user runs it: its exit status and what it printed. */
@@ -42,6 +44,8 @@ void   test_assert_within  (double        value,
                             double        target,
                             double        tolerance);
 char  *test_corpus_file    (const char   *name);
+char  *test_sample_file    (const char   *name);
+MqDataset *test_load       (const char   *path);
 char  *test_copy_sample    (const char   *dir,
                             const char   *name);
 char  *test_copy_sample_with_history (const char *dir,

@@ -1970,7 +1970,8 @@ guint32
 mq_project_get_today (MqProject *self)
 {
   g_return_val_if_fail (MQ_IS_PROJECT (self), mq_today ());
-  return self->as_of != 0 ? self->as_of : mq_today ();
+  /* The day is the shown dataset's: one place keeps it. */
+  return self->dataset != NULL ? mq_dataset_get_today (self->dataset) : mq_today ();
 }
 
 guint32

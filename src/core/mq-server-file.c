@@ -84,6 +84,18 @@ mq_server_file_is (const char *path)
   return len > suffix && g_ascii_strcasecmp (path + len - suffix, MQ_SERVER_FILE_SUFFIX) == 0;
 }
 
+/**
+ * mq_server_is_project:
+ *
+ * Returns: whether @path names a project on a server: "pg:…", or a
+ *   server project file
+ */
+gboolean
+mq_server_is_project (const char *path)
+{
+  return g_str_has_prefix (path, MQ_SERVER_PREFIX) || mq_server_file_is (path);
+}
+
 void
 mq_server_file_free (MqServerFile *self)
 {

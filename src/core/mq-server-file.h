@@ -44,6 +44,7 @@ typedef struct
 
 GQuark        mq_server_file_error_quark (void);
 gboolean      mq_server_file_is          (const char          *path);
+gboolean      mq_server_is_project       (const char          *path);
 MqServerFile *mq_server_file_read        (const char          *path,
                                           GError             **error);
 gboolean      mq_server_file_validate    (const MqServerFile  *self,

@@ -22,7 +22,6 @@
 #include "mq-import.h"
 #include "mq-output.h"
 #include "mq-pg-survey.h"
-#include "mq-server.h"
 #include "mq-server-file.h"
 #include "mq-survey-update-private.h"
 
@@ -62,14 +61,6 @@ open_project (const char  *path,
   return ds;
 }
 
-/* A server project ("pg:…", or a .mqproj naming one) is read by the loader
- * like any; a project file must be one (a survey is not). */
-static gboolean
-is_server (const char *project)
-{
-  return g_str_has_prefix (project, MQ_SERVER_PREFIX) || mq_server_file_is (project);
-}
-
 /**
  * mq_survey_update_prepare:
  * @project: a project file, or a server project
@@ -88,7 +79,9 @@ mq_survey_update_prepare (const char           *project,
   g_autoptr(MqDataset) old = NULL;
   GDALDatasetH check;
 
-  if (!is_server (project))
+  /* A server project is read by the loader like any; a project file must
+   * be one (a survey is not). */
+  if (!mq_server_is_project (project))
     {
       if ((check = open_project (project, FALSE, error)) == NULL)
         return NULL;
